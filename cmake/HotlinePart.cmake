@@ -1,0 +1,42 @@
+# hotline_part(NAME [DEPS targets...] [PCH headers...])
+# Builds src/hotline/NAME/**.cpp into the static library hotline_NAME.
+# Each part is one folder; its sources are globbed so adding a file needs no
+# CMake edit. Include paths are rooted at src/ ("hotline/crypto/ed25519.h").
+function(hotline_part NAME)
+  cmake_parse_arguments(P "" "" "DEPS;PCH" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS
+       "${CMAKE_SOURCE_DIR}/src/hotline/${NAME}/*.cpp")
+  if(NOT srcs)
+    # A part that has only headers so far.
+    add_library(hotline_${NAME} INTERFACE)
+    target_include_directories(hotline_${NAME} INTERFACE
+      "${CMAKE_SOURCE_DIR}/src" "${CMAKE_BINARY_DIR}/generated")
+    target_link_libraries(hotline_${NAME} INTERFACE ${P_DEPS})
+    return()
+  endif()
+  add_library(hotline_${NAME} STATIC ${srcs})
+  target_include_directories(hotline_${NAME} PUBLIC
+    "${CMAKE_SOURCE_DIR}/src" "${CMAKE_BINARY_DIR}/generated")
+  target_link_libraries(hotline_${NAME} PUBLIC ${P_DEPS} PRIVATE hotline_warnings)
+  if(P_PCH)
+    target_precompile_headers(hotline_${NAME} PRIVATE ${P_PCH})
+  endif()
+endfunction()
+
+# hotline_unit_tests(PART [DEPS targets...])
+# Builds tests/unit/PART/*_test.cpp into one GoogleTest binary unit_PART and
+# registers each test case with CTest under the label "unit".
+function(hotline_unit_tests PART)
+  cmake_parse_arguments(P "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tests/unit/${PART}/*_test.cpp")
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(unit_${PART} ${srcs})
+  target_link_libraries(unit_${PART} PRIVATE ${P_DEPS} GTest::gtest GTest::gtest_main
+                        hotline_warnings)
+  target_compile_definitions(unit_${PART} PRIVATE
+    HOTLINE_STANDARDS_DIR="${HOTLINE_STANDARDS_DIR}"
+    HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  gtest_discover_tests(unit_${PART} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+endfunction()
