@@ -1,7 +1,71 @@
-// The `hotline` command. Each subcommand lives in its own file.
+// The `hotline` command: one binary for setting up a node, running it and
+// working with it from a terminal. Each subcommand lives in its own file.
 #include <cstdio>
+#include <exception>
 
-int main() {
-  std::puts("hotline: under construction");
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.h"
+#include "hotline/common/error.h"
+#include "hotline/version.h"
+
+namespace {
+
+// Logs go to standard error as key=value lines with a UTC timestamp, so that
+// standard output stays for the commands' own results.
+void setup_logging() {
+  auto logger = spdlog::stderr_logger_mt("hotline");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  setup_logging();
+  CLI::App app{
+      "Hotline: a signed, receipted and verifiable channel between the cybercrime points of "
+      "contact "
+      "of two or more parties.\n\n"
+      "Start here:\n"
+      "  hotline init --dir ./node --party \"Our Office\"   create a node (identity, database, "
+      "certificate)\n"
+      "  hotline key show --dir ./node                    the public key to give to a peer\n"
+      "  hotline serve --dir ./node                       run it (web app and API on "
+      "https://127.0.0.1:8443,\n"
+      "                                                   peers on https://127.0.0.1:8444)\n"
+      "  hotline peer add --dir ./node --name bravo --url https://HOST:PORT --key KEY\n"
+      "  hotline agreement propose --dir ./node --peer bravo\n"
+      "  hotline send --dir ./node --to bravo \"Routine test, please acknowledge\"\n",
+      "hotline"};
+  app.set_version_flag("--version", std::string("hotline ") + hotline::kVersion);
+  app.require_subcommand(1);
+  app.fallthrough();
+  hotline::cli::add_init_command(app);
+  hotline::cli::add_key_command(app);
+  hotline::cli::add_serve_command(app);
+  hotline::cli::add_peer_command(app);
+  hotline::cli::add_message_commands(app);
+  hotline::cli::add_agreement_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command that ran and failed, with its own code
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help); every usage error exits 2.
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : hotline::cli::kExitUsage;
+  } catch (const hotline::Error& e) {
+    std::fprintf(stderr, "hotline: %s\n", e.what());
+    return e.code() == "usage" ? hotline::cli::kExitUsage : hotline::cli::kExitFailed;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hotline: unexpected error: %s\n", e.what());
+    return hotline::cli::kExitFailed;
+  }
   return 0;
 }

@@ -1,0 +1,21 @@
+// Each `hotline` subcommand registers itself on the CLI11 app here; the
+// registration functions live one per file (init_cmd.cpp, key_cmd.cpp, …).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace hotline::cli {
+
+void add_init_command(CLI::App& app);
+void add_key_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+void add_peer_command(CLI::App& app);
+void add_message_commands(CLI::App& app);
+void add_agreement_command(CLI::App& app);
+
+// Exit codes: 0 success, 1 a refused or failed action (message printed),
+// 2 wrong usage (CLI11 prints the help hint).
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace hotline::cli

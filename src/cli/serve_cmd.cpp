@@ -1,0 +1,111 @@
+// hotline serve: run the node until SIGTERM or SIGINT.
+#include <unistd.h>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "hotline/api/node_server.h"
+#include "hotline/api/serve.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/version.h"
+#include "listen_address.h"
+
+namespace hotline::cli {
+namespace {
+
+// Writes run/serve.json atomically so scripts (and the demo) can find the
+// URLs of a node started with port 0.
+void write_status(const service::NodePaths& paths, const nlohmann::json& status) {
+  std::filesystem::create_directories(paths.run_dir);
+  auto tmp = paths.serve_status;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << status.dump(2) << "\n";
+  }
+  std::filesystem::rename(tmp, paths.serve_status);
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "serve",
+      "Run the node: the operators' HTTPS listener (web app and API). Stops cleanly on Ctrl-C or "
+      "SIGTERM. Logs go to standard error.");
+  struct Opts {
+    std::string dir, listen = "127.0.0.1:8443", peer_listen = "127.0.0.1:8444", cert, key;
+    std::int64_t heartbeat = 0;
+    std::size_t max_body_mib = 16;
+    bool sync_full = false;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  cmd->add_option("--listen", o->listen,
+                  "Address of the operators' listener, HOST:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  cmd->add_option("--peer-listen", o->peer_listen,
+                  "Address of the peer link listener (mutual TLS with pinned keys), HOST:PORT")
+      ->capture_default_str();
+  cmd->add_option("--heartbeat-interval", o->heartbeat,
+                  "Seconds between heartbeats, overriding the agreement (for drills and tests)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--max-body-mib", o->max_body_mib,
+                  "Largest request body accepted from a peer, in MiB")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_flag(
+      "--sync-full", o->sync_full,
+      "fsync every commit (SQLite synchronous=FULL): survives power loss, not only crashes");
+  cmd->add_option("--tls-cert", o->cert,
+                  "PEM certificate for the operators' listener (default: the self-signed one "
+                  "made by init, DIR/tls/operator.crt)");
+  cmd->add_option("--tls-key", o->key, "PEM private key matching --tls-cert");
+  cmd->callback([o] {
+    auto listen = parse_listen_address(o->listen, "--listen");
+    auto peer_listen = parse_listen_address(o->peer_listen, "--peer-listen");
+    auto node = service::open_node(o->dir, o->sync_full);
+    if (o->cert.empty() != o->key.empty()) {
+      throw Error("usage", "--tls-cert and --tls-key go together: give both or neither");
+    }
+    api::ServeOptions opts;
+    opts.listen_host = listen.host;
+    opts.listen_port = listen.port;
+    opts.tls_cert = o->cert.empty() ? node.paths.operator_cert : std::filesystem::path(o->cert);
+    opts.tls_key = o->key.empty() ? node.paths.operator_key : std::filesystem::path(o->key);
+    opts.info.party = node.party;
+    opts.info.version = kVersion;
+    opts.info.public_key = node.identity.public_key().encoded();
+    opts.info.fingerprint = node.identity.public_key().fingerprint();
+    api::NodeServerOptions nso;
+    nso.peer_host = peer_listen.host;
+    nso.peer_port = peer_listen.port;
+    nso.max_body_bytes = o->max_body_mib * 1024 * 1024;
+    if (o->heartbeat > 0) nso.heartbeat_interval_s = o->heartbeat;
+    api::NodeServer link_side(node, nso);
+    link_side.start();
+    opts.on_stopping = [&link_side] { link_side.stop(); };
+
+    auto paths = node.paths;
+    auto url = [](const std::string& host, std::uint16_t port) {
+      std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+      return "https://" + h + ":" + std::to_string(port);
+    };
+    std::string peer_url = url(peer_listen.host, link_side.peer_port());
+    opts.on_listening = [paths, url, peer_url, host = listen.host](std::uint16_t port) {
+      write_status(paths, {{"pid", static_cast<long>(::getpid())},
+                           {"operator_url", url(host, port)},
+                           {"peer_url", peer_url}});
+    };
+    int rc = api::serve(opts);
+    link_side.stop();
+    std::filesystem::remove(paths.serve_status);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,39 @@
+// Plain HTTP request and response values passed between the HTTPS server or
+// client (which hide Boost.Beast) and the code that routes and answers.
+// Nothing here depends on Boost, so route handlers and their tests compile
+// quickly.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace hotline::api {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // origin-form, e.g. "/v1/alerts?since=3"
+  // Header names in lower case. A repeated header's values are joined with
+  // ", " (RFC 9110 section 5.3).
+  std::map<std::string, std::string> headers;
+  std::string body;
+  // Server side, peer listener: the Ed25519 key the mutual-TLS peer proved it
+  // holds (already checked against the allowed set). Empty for operators.
+  std::optional<std::array<std::uint8_t, 32>> peer_key;
+  std::string remote_address;  // "127.0.0.1:53122" (server side)
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::map<std::string, std::string> headers;  // extra headers; names as given
+  std::string body;
+};
+
+// {"error":{"code":..,"message":..}} with the given status. `code` is a
+// stable lower_snake_case identifier, `message` is for a human.
+HttpResponse json_error(int status, std::string code, std::string message);
+
+}  // namespace hotline::api

@@ -1,0 +1,86 @@
+// HttpsServer: HTTP/1.1 over TLS for Hotline's listeners (operators, peers).
+//
+// One coroutine per connection (as in Boost.Beast's examples), on an
+// io_context and thread pool owned by the server, so two servers in one
+// process (operator and peer listener) do not share or starve each other.
+// Handlers are plain synchronous functions over the Beast-free values in
+// http_types.h; Boost stays inside https_server.cpp, which keeps the costly
+// Beast compile in one translation unit.
+//
+// A handler runs on one of the server's threads and may block (a database
+// transaction); size `threads` for the expected concurrency.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hotline/api/http_types.h"
+#include "hotline/tls/context.h"
+
+namespace hotline::api {
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct ServerLimits {
+  std::size_t max_body_bytes = 16 * 1024 * 1024;  // larger: 413, connection closed
+  std::uint32_t max_header_bytes = 16 * 1024;     // larger: 431, connection closed
+  // How long a connection may sit without a complete request (covers both an
+  // idle keep-alive connection and a slow sender) before it is closed.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+};
+
+struct ServerOptions {
+  std::string name = "operator";  // appears in logs as listener=NAME
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the system picks a free port, see port()
+  int threads = 2;
+  ServerLimits limits;
+  // stop() waits this long for in-flight requests to finish.
+  std::chrono::milliseconds stop_timeout{std::chrono::seconds(5)};
+};
+
+class HttpsServer {
+ public:
+  // `tls` is a server context from hotline/tls (operator_server_context or
+  // peer_server_context). On a context that verifies client certificates,
+  // each request carries the peer's Ed25519 key in HttpRequest::peer_key.
+  HttpsServer(tls::Context tls, ServerOptions options, Handler handler);
+  ~HttpsServer();  // stop()s
+
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+
+  // Binds, listens and starts the threads. Throws Error "listen_failed" when
+  // the address cannot be bound (in use, not local, no permission).
+  void start();
+
+  // Graceful and idempotent: stops accepting, closes connections waiting for
+  // a request, lets in-flight requests finish (answered with
+  // "Connection: close"), and returns once all connections are gone or after
+  // options.stop_timeout. A handler still running then is not interrupted:
+  // stop() waits for it to return before joining the threads.
+  void stop();
+
+  // The bound port (useful with port 0); 0 before start().
+  std::uint16_t port() const;
+
+  struct Stats {
+    std::uint64_t connections_accepted = 0;
+    std::uint64_t handshakes_failed = 0;
+    std::uint64_t requests = 0;
+    std::size_t open_connections = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hotline::api

@@ -1,0 +1,317 @@
+#include "hotline/api/node_server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "hotline/api/https_server.h"
+#include "hotline/api/peer_transport.h"
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/link/receiver.h"
+#include "hotline/service/link_service.h"
+#include "hotline/tls/context.h"
+
+namespace hotline::api {
+namespace {
+
+constexpr std::int64_t kDefaultHeartbeatS = 60;
+constexpr std::int64_t kMissedHeartbeatsForDown = 3;
+
+}  // namespace
+
+struct NodeServer::Impl {
+  service::Node& node;
+  NodeServerOptions opt;
+  std::shared_ptr<tls::PeerKeySet> pins = std::make_shared<tls::PeerKeySet>();
+  std::unique_ptr<HttpsServer> server;
+
+  struct LinkRuntime {
+    store::PeerRecord peer;
+    std::unique_ptr<link::DeliveryWorker> worker;
+    TimePoint next_heartbeat{};
+    bool last_connected = false;
+  };
+  std::mutex mu;  // guards links
+  std::map<std::string, LinkRuntime> links;
+
+  std::function<void(const std::string&, std::int64_t)> delivered;
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread monitor;
+
+  Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
+
+  void event(const std::string& kind, const std::string& link, const std::string& detail) {
+    bool alarm = kind == "link_down" || kind == "peer_refused" || kind == "receipt_clock_skew" ||
+                 kind == "envelope_refused" || kind == "peer_behind";
+    std::string peer;
+    {
+      std::lock_guard lock(mu);
+      if (auto it = links.find(link); it != links.end()) peer = it->second.peer.name;
+    }
+    if (alarm) {
+      spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", kind, link, peer, detail);
+    } else {
+      spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", kind, link, peer, detail);
+    }
+    try {
+      node.store->transact(
+          [&](store::Transaction& tx) { service::record_event(tx, now_ms(), kind, link, detail); });
+    } catch (const std::exception& e) {
+      spdlog::error("event=event_not_recorded kind={} error=\"{}\"", kind, e.what());
+    }
+  }
+
+  std::int64_t heartbeat_interval(const std::string& link) {
+    if (opt.heartbeat_interval_s) return *opt.heartbeat_interval_s;
+    try {
+      auto a = node.store->snapshot(
+          [&](store::Transaction& tx) { return service::agreement_in_force(tx, link); });
+      if (a) return a->heartbeat_interval_s;
+    } catch (const std::exception&) {
+    }
+    return kDefaultHeartbeatS;
+  }
+
+  // Picks up peers added by `hotline peer add` (in this or another process).
+  void refresh_peers() {
+    auto peers = node.store->snapshot([](store::Transaction& tx) { return tx.list_peers(); });
+    std::vector<tls::Ed25519PublicKey> keys;
+    for (const auto& p : peers) keys.push_back(crypto::PublicKey::decode(p.public_key).bytes);
+    pins->replace(keys);
+    std::lock_guard lock(mu);
+    for (const auto& p : peers) {
+      if (links.count(p.link)) continue;
+      auto ctx = service::link_context(node, p);
+      auto transport = make_peer_transport(node.identity, node.party, ctx.peer, p.url);
+      auto delivery = opt.delivery;
+      try {
+        auto a = node.store->snapshot(
+            [&](store::Transaction& tx) { return service::agreement_in_force(tx, p.link); });
+        if (a) delivery.clock_tolerance_ms = a->clock_tolerance_ms;
+      } catch (const std::exception&) {
+      }
+      std::string link = p.link;
+      auto worker = std::make_unique<link::DeliveryWorker>(
+          *node.store, ctx, std::move(transport), delivery,
+          [this, link](const std::string& kind, const std::string& detail) {
+            event(kind, link, detail);
+          });
+      if (delivered) {
+        worker->on_delivered([this, link](std::int64_t seq) { delivered(link, seq); });
+      }
+      worker->start();
+      spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
+      links.emplace(p.link, LinkRuntime{p, std::move(worker), TimePoint{}, false});
+    }
+  }
+
+  void heartbeats_and_liveness() {
+    const TimePoint now = now_ms();
+    std::vector<std::pair<std::string, link::LinkContext>> due;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [link, rt] : links) {
+        if (now >= rt.next_heartbeat) {
+          due.emplace_back(link, rt.worker->context());
+          rt.next_heartbeat = now + std::chrono::seconds(heartbeat_interval(link));
+        }
+      }
+    }
+    for (auto& [link, ctx] : due) {
+      try {
+        service::send_heartbeat(*node.store, ctx, now);
+        notify(link);
+      } catch (const std::exception& e) {
+        spdlog::error("event=heartbeat_failed link={} error=\"{}\"", link, e.what());
+      }
+    }
+
+    // Liveness: three intervals without a heartbeat from the peer.
+    std::vector<std::string> link_ids;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [link, rt] : links) link_ids.push_back(link);
+    }
+    for (const auto& link : link_ids) {
+      auto interval = heartbeat_interval(link);
+      std::optional<std::string> went_down;
+      node.store->transact([&](store::Transaction& tx) {
+        auto st = tx.find_link_state(link);
+        if (!st || st->state != "up" || !st->last_heartbeat) return;
+        auto silent = now - parse_timestamp(*st->last_heartbeat);
+        if (silent > std::chrono::seconds(interval * kMissedHeartbeatsForDown)) {
+          st->state = "down";
+          st->updated_at = format_timestamp(now);
+          tx.put_link_state(*st);
+          went_down = "no heartbeat from the peer since " + *st->last_heartbeat + " (" +
+                      std::to_string(kMissedHeartbeatsForDown) + " intervals of " +
+                      std::to_string(interval) + " s)";
+        }
+      });
+      if (went_down) event("link_down", link, *went_down);
+    }
+  }
+
+  // Mirrors the workers' view (reachable or not) into link_state for
+  // `hotline peer list`.
+  void persist_delivery_status() {
+    std::vector<std::pair<std::string, link::DeliveryStatus>> changed;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [link, rt] : links) {
+        auto s = rt.worker->status();
+        changed.emplace_back(link, s);
+        rt.last_connected = s.connected;
+      }
+    }
+    node.store->transact([&](store::Transaction& tx) {
+      for (auto& [link, s] : changed) {
+        auto st = tx.find_link_state(link);
+        if (!st) {
+          st = store::LinkStateRecord{};
+          st->link = link;
+        }
+        auto updated = *st;
+        updated.connected = s.connected;
+        if (s.last_contact && (!st->last_contact || *s.last_contact > *st->last_contact)) {
+          updated.last_contact = s.last_contact;
+        }
+        updated.last_error = s.last_error;
+        if (!(updated == *st)) {
+          updated.updated_at = format_timestamp(now_ms());
+          tx.put_link_state(updated);
+        }
+      }
+    });
+  }
+
+  void run_monitor() {
+    int tick = 0;
+    while (true) {
+      {
+        std::unique_lock lock(stop_mu);
+        if (stop_cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping; }))
+          return;
+      }
+      try {
+        if (tick % 4 == 0) refresh_peers();
+        heartbeats_and_liveness();
+        if (tick % 4 == 0) persist_delivery_status();
+      } catch (const std::exception& e) {
+        spdlog::error("event=monitor_failed error=\"{}\"", e.what());
+      }
+      ++tick;
+    }
+  }
+
+  void notify(const std::string& link) {
+    std::lock_guard lock(mu);
+    if (auto it = links.find(link); it != links.end()) it->second.worker->notify();
+  }
+
+  HttpResponse handle_peer(const HttpRequest& req) {
+    if (req.target != "/v1/envelopes")
+      return json_error(404, "not_found", "no such path on the peer link");
+    if (req.method != "POST") return json_error(405, "method_not_allowed", "use POST");
+    if (!req.peer_key) return json_error(403, "peer_unknown", "no client certificate");
+    crypto::PublicKey key;
+    key.bytes = *req.peer_key;
+    auto peer = node.store->snapshot(
+        [&](store::Transaction& tx) { return tx.find_peer_by_key(key.encoded()); });
+    if (!peer)
+      return json_error(403, "peer_unknown", "this node has no peer with key " + key.encoded());
+    auto ctx = service::link_context(node, *peer);
+    auto outcome = link::receive_batch(
+        *node.store, ctx, req.body, [] { return now_ms(); },
+        [&ctx](store::Transaction& tx, const link::Envelope& e, const std::string& at) {
+          service::apply_inbound(tx, ctx, e, at);
+        });
+    HttpResponse res;
+    res.status = outcome.error ? outcome.error->http_status : 200;
+    res.body = outcome.to_json();
+    if (outcome.error) {
+      const auto& err = *outcome.error;
+      bool integrity = err.code == "envelope_conflict" || err.code == "prev_mismatch" ||
+                       err.code == "envelope_bad_signature" || err.code == "link_mismatch";
+      if (integrity) {
+        event("envelope_refused", ctx.link,
+              peer->name + " sent an envelope we refused: " + err.code + ": " + err.message);
+      } else {
+        spdlog::warn("event=envelope_refused link={} peer=\"{}\" code={} detail=\"{}\"", ctx.link,
+                     peer->name, err.code, err.message);
+      }
+    }
+    return res;
+  }
+};
+
+NodeServer::NodeServer(service::Node& node, NodeServerOptions options)
+    : impl_(std::make_unique<Impl>(node, std::move(options))) {}
+
+NodeServer::~NodeServer() {
+  stop();
+}
+
+void NodeServer::start() {
+  auto& im = *impl_;
+  im.refresh_peers();
+  im.pins->on_refusal(
+      [this](const tls::PeerKeySet::Refusal& r) { impl_->event("peer_refused", "", r.reason); });
+  tls::Ed25519Seed seed{};
+  std::copy(im.node.identity.seed().begin(), im.node.identity.seed().end(), seed.begin());
+  ServerOptions so;
+  so.name = "peer";
+  so.bind_address = im.opt.peer_host;
+  so.port = im.opt.peer_port;
+  so.threads = im.opt.threads;
+  so.limits.max_body_bytes = im.opt.max_body_bytes;
+  im.server =
+      std::make_unique<HttpsServer>(tls::peer_server_context(seed, im.node.party, im.pins), so,
+                                    [this](const HttpRequest& r) { return impl_->handle_peer(r); });
+  im.server->start();
+  {
+    std::lock_guard lock(im.stop_mu);
+    im.stopping = false;
+  }
+  im.monitor = std::thread([this] { impl_->run_monitor(); });
+}
+
+void NodeServer::stop() {
+  auto& im = *impl_;
+  {
+    std::lock_guard lock(im.stop_mu);
+    im.stopping = true;
+  }
+  im.stop_cv.notify_all();
+  if (im.monitor.joinable()) im.monitor.join();
+  {
+    std::lock_guard lock(im.mu);
+    for (auto& [link, rt] : im.links) rt.worker->stop();
+  }
+  if (im.server) im.server->stop();
+}
+
+void NodeServer::on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn) {
+  impl_->delivered = std::move(fn);
+}
+
+std::uint16_t NodeServer::peer_port() const {
+  return impl_->server ? impl_->server->port() : 0;
+}
+
+void NodeServer::notify(const std::string& link) {
+  impl_->notify(link);
+}
+
+HttpResponse NodeServer::handle_peer(const HttpRequest& request) {
+  return impl_->handle_peer(request);
+}
+
+}  // namespace hotline::api

@@ -1,0 +1,58 @@
+// The running node's link side: the peer listener, one delivery worker per
+// peer, heartbeats and the liveness watch. `hotline serve` runs one next to
+// the operators' listener; benchmarks and tests can run two in one process.
+//
+// Other processes (`hotline send`, `hotline peer add`) write to the same
+// store; the node notices within a second: new peers are picked up, their
+// keys pinned, and queued envelopes delivered by the workers' polling.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "hotline/api/http_types.h"
+#include "hotline/link/delivery.h"
+#include "hotline/service/node_dir.h"
+
+namespace hotline::api {
+
+struct NodeServerOptions {
+  std::string peer_host = "127.0.0.1";
+  std::uint16_t peer_port = 0;  // 0: any free port, see peer_port()
+  std::size_t max_body_bytes = 16 * 1024 * 1024;
+  int threads = 2;
+  // Overrides the agreement's heartbeat interval (drills and tests).
+  std::optional<std::int64_t> heartbeat_interval_s;
+  link::DeliveryOptions delivery;
+};
+
+class NodeServer {
+ public:
+  NodeServer(service::Node& node, NodeServerOptions options);
+  ~NodeServer();
+  NodeServer(const NodeServer&) = delete;
+  NodeServer& operator=(const NodeServer&) = delete;
+
+  void start();
+  void stop();
+  std::uint16_t peer_port() const;
+
+  // Wakes the delivery worker of `link` (after an in-process send).
+  void notify(const std::string& link);
+
+  // Called on a delivery thread whenever receipts up to `seq` on `link` are
+  // stored (benchmarks and tests wait on it). Set before start().
+  void on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn);
+
+  // The peer listener's request handler (public for tests).
+  HttpResponse handle_peer(const HttpRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hotline::api

@@ -1,0 +1,122 @@
+// serve(): only Asio's signal_set here (no Beast instantiations), so this
+// translation unit stays cheap.
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
+
+#include "hotline/api/serve.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+
+namespace hotline::api {
+namespace {
+
+void ensure_stderr_logging() {
+  auto current = spdlog::default_logger();
+  if (current && !current->name().empty()) return;  // the program chose its own
+  auto logger = spdlog::get("hotline");
+  if (!logger) logger = spdlog::stderr_logger_mt("hotline");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(current ? current->level() : spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+std::string url(const std::string& host, std::uint16_t port) {
+  bool v6 = host.find(':') != std::string::npos;
+  return "https://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+void ensure_operator_certificate(const ServeOptions& options) {
+  namespace fs = std::filesystem;
+  bool cert = fs::exists(options.tls_cert), key = fs::exists(options.tls_key);
+  if (cert && key) return;
+  if (cert != key) {
+    throw Error("tls_certificate_invalid", "found only one of " + options.tls_cert.string() +
+                                               " and " + options.tls_key.string() +
+                                               "; provide both or remove both to generate a pair");
+  }
+  tls::generate_operator_certificate(options.info.party, options.tls_cert, options.tls_key);
+  std::ifstream in(options.tls_cert);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  spdlog::info("event=certificate_generated listener=operator cert={} key={} sha256={}",
+               options.tls_cert.string(), options.tls_key.string(),
+               to_hex(tls::certificate_sha256(pem.str())));
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  ensure_stderr_logging();
+
+  // Catch the signals before any listener thread exists, so none of them
+  // can be killed by a signal arriving during startup.
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  int received = 0;
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (!ec) received = signo;
+  });
+
+  ensure_operator_certificate(options);
+
+  struct Running {
+    std::string name;
+    std::unique_ptr<HttpsServer> server;
+  };
+  std::vector<Running> running;
+
+  {
+    ServerOptions so;
+    so.name = "operator";
+    so.bind_address = options.listen_host;
+    so.port = options.listen_port;
+    so.threads = options.operator_threads;
+    so.limits = options.operator_limits;
+    Handler handler = options.operator_handler;
+    if (!handler) {
+      handler = [info = options.info](const HttpRequest& r) { return handle_operator(r, info); };
+    }
+    auto server = std::make_unique<HttpsServer>(
+        tls::operator_server_context(options.tls_cert, options.tls_key), so, handler);
+    server->start();
+    spdlog::info("event=listening listener=operator url={}",
+                 url(options.listen_host, server->port()));
+    if (options.on_listening) options.on_listening(server->port());
+    running.push_back({"operator", std::move(server)});
+  }
+  for (const Listener& l : options.extra_listeners) {
+    ServerOptions so;
+    so.name = l.name;
+    so.bind_address = l.host;
+    so.port = l.port;
+    so.threads = l.threads;
+    so.limits = l.limits;
+    auto server = std::make_unique<HttpsServer>(l.tls, so, l.handler);
+    server->start();  // on failure, the ones started are stopped by unique_ptr
+    spdlog::info("event=listening listener={} url={}", l.name, url(l.host, server->port()));
+    if (l.on_listening) l.on_listening(server->port());
+    running.push_back({l.name, std::move(server)});
+  }
+
+  signals_io.run();  // returns once a signal arrived
+  spdlog::info("event=stopping signal={}", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (options.on_stopping) options.on_stopping();
+  for (auto& r : running) {
+    r.server->stop();
+    auto stats = r.server->stats();
+    spdlog::info("event=stopped listener={} connections={} requests={}", r.name,
+                 stats.connections_accepted, stats.requests);
+  }
+  return 0;
+}
+
+}  // namespace hotline::api

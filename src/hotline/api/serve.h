@@ -1,0 +1,65 @@
+// serve(): runs a node's listeners until SIGTERM or SIGINT.
+//
+// Today that is the operators' listener; the peer listener (and any other) is
+// passed in as an extra Listener built from the same pieces (a tls::Context,
+// a Handler), so adding one needs no change here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hotline/api/https_server.h"
+#include "hotline/api/operator_routes.h"
+#include "hotline/tls/context.h"
+
+namespace hotline::api {
+
+// A further listener, e.g. the peer listener:
+//   Listener{.name = "peer", .port = 8444,
+//            .tls = tls::peer_server_context(seed, party, allowed_keys),
+//            .handler = receive_envelope}
+struct Listener {
+  std::string name;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  tls::Context tls;
+  Handler handler;
+  ServerLimits limits;
+  int threads = 2;
+  std::function<void(std::uint16_t port)> on_listening;
+};
+
+struct ServeOptions {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8443;  // 0: any free port (see on_listening)
+  // The operators' certificate and key (PEM). When neither file exists a
+  // self-signed ECDSA P-256 pair is generated for info.party and logged
+  // (event=certificate_generated) with its SHA-256 so operators can pin it.
+  std::filesystem::path tls_cert, tls_key;
+  OperatorInfo info;
+  // Called once the operators' listener accepts connections.
+  std::function<void(std::uint16_t port)> on_listening;
+
+  // The operators' request handler; empty: handle_operator(request, info).
+  Handler operator_handler;
+  ServerLimits operator_limits;
+  int operator_threads = 2;
+
+  std::vector<Listener> extra_listeners;
+  // Called after a signal arrived, before the listeners stop (e.g. to stop
+  // the delivery workers first).
+  std::function<void()> on_stopping;
+};
+
+// Starts the listeners (throws Error "listen_failed", "tls_certificate_invalid"
+// ... if one cannot start), logs event=listening for each, blocks until
+// SIGTERM or SIGINT, stops them gracefully and returns 0.
+//
+// Logs go through spdlog's default logger; if that is still spdlog's stock
+// stdout logger it is replaced by one writing key=value lines to stderr.
+int serve(const ServeOptions& options);
+
+}  // namespace hotline::api

@@ -1,0 +1,47 @@
+// Canonical JSON for signing: RFC 8785 (JSON Canonicalization Scheme)
+// restricted to the float-free subset.
+//
+// Envelopes and receipts are signed over their canonical bytes, so both
+// nodes must turn the same value into the same bytes. RFC 8785 fixes the
+// text; leaving out floating-point numbers removes its one hard part (the
+// ECMAScript number printer) and every cross-language rounding dispute.
+// Integers must fit in ±(2^53-1) so that any JSON reader (including a
+// browser's) holds them exactly.
+//
+// Errors are hotline::Error with these codes:
+//   json_float          a number with a fraction or exponent (1.0, 1e2, -0.5)
+//   json_integer_range  an integer outside ±(2^53-1)
+//   json_invalid_utf8   ill-formed UTF-8, or an escaped lone surrogate
+//   json_duplicate_key  a key repeated in one object (compared after unescaping)
+//   json_too_deep       more than kMaxDepth nested arrays/objects
+//   json_malformed      anything else that is not one JSON value
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace hotline::crypto {
+
+// Arrays and objects may nest this deep; one more level is json_too_deep.
+inline constexpr int kMaxDepth = 64;
+
+// Parses JSON text meant for signing, rejecting everything listed above.
+// Whitespace is JSON's (space, tab, LF, CR); no byte-order mark.
+// Non-negative integers come back as number_unsigned, negative ones as
+// number_integer (as nlohmann::json::parse does). "-0" is the integer 0.
+nlohmann::json parse_strict(std::string_view text);
+
+// RFC 8785 serialization: object members sorted by the UTF-16 code units
+// of their keys, strings escaped as ECMAScript JSON.stringify does, no
+// whitespace. Throws json_float, json_integer_range, json_invalid_utf8 or
+// json_too_deep for values that cannot be canonical; json_malformed for
+// nlohmann's binary and discarded values.
+std::string canonicalize(const nlohmann::json& value);
+
+// True when `text` is exactly canonicalize(parse_strict(text)); false when
+// it differs or does not parse.
+bool is_canonical(std::string_view text);
+
+}  // namespace hotline::crypto

@@ -1,0 +1,249 @@
+#include "hotline/link/delivery.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "hotline/common/error.h"
+#include "hotline/link/receipt.h"
+
+namespace hotline::link {
+
+using store::Direction;
+
+DeliveryWorker::DeliveryWorker(store::Store& store, LinkContext ctx,
+                               std::unique_ptr<Transport> transport, DeliveryOptions options,
+                               EventFn on_event, std::function<TimePoint()> clock)
+    : store_(store),
+      ctx_(std::move(ctx)),
+      transport_(std::move(transport)),
+      opt_(options),
+      on_event_(std::move(on_event)),
+      clock_(std::move(clock)) {}
+
+DeliveryWorker::~DeliveryWorker() {
+  stop();
+}
+
+void DeliveryWorker::start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryWorker::notify() {
+  {
+    std::lock_guard lock(mu_);
+    wake_ = true;
+  }
+  cv_.notify_all();
+}
+
+void DeliveryWorker::on_delivered(std::function<void(std::int64_t seq)> fn) {
+  std::lock_guard lock(mu_);
+  on_delivered_ = std::move(fn);
+}
+
+DeliveryStatus DeliveryWorker::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void DeliveryWorker::run() {
+  while (true) {
+    std::chrono::milliseconds wait = opt_.poll;
+    {
+      std::unique_lock lock(mu_);
+      if (backoff_.count() > 0) wait = backoff_;
+      cv_.wait_for(lock, wait, [&] { return stop_ || (wake_ && backoff_.count() == 0); });
+      if (stop_) return;
+      wake_ = false;
+    }
+    try {
+      // Drain while there is work, then go back to waiting.
+      while (deliver_once() > 0) {
+        std::lock_guard lock(mu_);
+        if (stop_) return;
+      }
+    } catch (const std::exception& e) {
+      record_failure(e.what());
+    }
+  }
+}
+
+void DeliveryWorker::record_failure(const std::string& what) {
+  bool was_connected;
+  {
+    std::lock_guard lock(mu_);
+    was_connected = status_.connected;
+    status_.connected = false;
+    status_.last_error = what;
+    // Exponential backoff with full jitter, so that two nodes recovering at
+    // once do not retry in lockstep.
+    auto ceiling =
+        backoff_.count() == 0 ? opt_.initial_backoff : std::min(backoff_ * 2, opt_.max_backoff);
+    std::uniform_int_distribution<std::int64_t> jitter(ceiling.count() / 2, ceiling.count());
+    backoff_ = std::chrono::milliseconds(jitter(rng_));
+    if (backoff_.count() == 0) backoff_ = std::chrono::milliseconds(1);
+  }
+  if (was_connected && on_event_) on_event_("link_unreachable", what);
+}
+
+void DeliveryWorker::requeue_from(std::int64_t expected) {
+  std::int64_t requeued = 0;
+  {
+    auto tx = store_.write();
+    auto pending = tx->pending_outbox(ctx_.link, 1);
+    std::int64_t first_pending =
+        pending.empty() ? tx->last_seq(ctx_.link, Direction::outbound) + 1 : pending[0].seq;
+    for (std::int64_t seq = std::max<std::int64_t>(expected, 1); seq < first_pending; ++seq) {
+      auto env = tx->find_envelope_by_seq(ctx_.link, Direction::outbound, seq);
+      if (!env) break;
+      tx->enqueue_outbox(store::OutboxItem{ctx_.link, seq, env->id, 0, std::nullopt});
+      ++requeued;
+    }
+    tx->commit();
+  }
+  // Receipts the peer signed for these envelopes are kept: they are the
+  // evidence that the peer once held what it now says it lacks.
+  if (requeued > 0 && on_event_) {
+    on_event_("peer_behind", ctx_.peer_name + " asked again for seq " + std::to_string(expected) +
+                                 " onwards although it had receipted them; " +
+                                 std::to_string(requeued) + " envelopes queued again");
+  }
+}
+
+std::size_t DeliveryWorker::deliver_once() {
+  // Read the head of the queue and the envelopes' exact bytes.
+  std::vector<store::OutboxItem> items;
+  std::vector<store::EnvelopeRecord> envelopes;
+  {
+    auto tx = store_.read();
+    items = tx->pending_outbox(ctx_.link, opt_.max_batch);
+    for (const auto& it : items) {
+      auto rec = tx->find_envelope(it.envelope_id);
+      if (!rec)
+        throw Error("store_inconsistent", "queued envelope " + it.envelope_id + " is missing");
+      envelopes.push_back(std::move(*rec));
+    }
+    tx->commit();
+  }
+  if (items.empty()) return 0;
+
+  std::string batch;
+  for (const auto& e : envelopes) {
+    batch += e.canonical;
+    batch += '\n';
+  }
+  Transport::Reply reply = transport_->post_envelopes(batch);
+
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(reply.body);
+  } catch (const std::exception&) {
+    throw Error("peer_bad_reply", "peer answered HTTP " + std::to_string(reply.status) +
+                                      " with a body that is not JSON");
+  }
+  if (!doc.is_object() || !doc.contains("receipts") || !doc["receipts"].is_array()) {
+    std::string msg = "peer answered HTTP " + std::to_string(reply.status);
+    if (doc.is_object() && doc.contains("error") && doc["error"].is_object()) {
+      msg += ": " + doc["error"].value("code", std::string()) + ": " +
+             doc["error"].value("message", std::string());
+    }
+    throw Error("peer_refused", msg);
+  }
+
+  // Verify every receipt before storing any: a bad one is the peer's bug or
+  // an attack, and must not remove anything from the queue.
+  const auto& receipts = doc["receipts"];
+  if (receipts.size() > items.size())
+    throw Error("peer_bad_reply", "peer sent more receipts than envelopes");
+  const TimePoint now = clock_();
+  std::vector<store::ReceiptRecord> records;
+  std::int64_t skew_flags = 0;
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    Receipt r = parse_receipt(receipts[i].dump());
+    verify_signature(r, ctx_.peer);
+    const auto& env = envelopes[i];
+    if (r.link != ctx_.link || r.seq != env.seq || r.envelope != env.digest ||
+        r.envelope_id != env.id) {
+      throw Error("peer_bad_reply", "receipt " + std::to_string(i) +
+                                        " does not match envelope seq " + std::to_string(env.seq));
+    }
+    auto skew =
+        std::chrono::duration_cast<std::chrono::milliseconds>(parse_timestamp(r.received_at) - now)
+            .count();
+    // The receipt cannot be older than the envelope it receipts, nor in our
+    // future: either means the two clocks disagree beyond the agreement.
+    auto sent = parse_timestamp(env.sent_at);
+    auto before_send =
+        std::chrono::duration_cast<std::chrono::milliseconds>(sent - parse_timestamp(r.received_at))
+            .count();
+    if (skew > opt_.clock_tolerance_ms || before_send > opt_.clock_tolerance_ms) {
+      ++skew_flags;
+      if (on_event_) {
+        on_event_("receipt_clock_skew", "receipt for seq " + std::to_string(r.seq) +
+                                            " says received_at " + r.received_at +
+                                            ", outside the agreed tolerance of " +
+                                            std::to_string(opt_.clock_tolerance_ms) + " ms");
+      }
+    }
+    records.push_back(store::ReceiptRecord{ctx_.link, Direction::outbound, r.seq, r.envelope,
+                                           r.received_at, r.index, canonical(r)});
+  }
+  {
+    auto tx = store_.write();
+    for (const auto& rec : records) {
+      if (!tx->find_receipt(ctx_.link, Direction::outbound, rec.seq)) tx->insert_receipt(rec);
+      tx->remove_outbox(ctx_.link, rec.seq);
+    }
+    tx->commit();
+  }
+
+  bool came_up = false;
+  std::function<void(std::int64_t)> delivered_fn;
+  {
+    std::lock_guard lock(mu_);
+    delivered_fn = on_delivered_;
+    came_up = !status_.connected;
+    status_.connected = true;
+    status_.last_contact = format_timestamp(now);
+    status_.delivered += static_cast<std::int64_t>(records.size());
+    status_.skew_flags += skew_flags;
+    backoff_ = std::chrono::milliseconds(0);
+    if (!doc["error"].is_null())
+      status_.last_error = doc["error"].dump();
+    else
+      status_.last_error.reset();
+  }
+  if (came_up && on_event_) on_event_("link_reachable", "delivering to " + ctx_.peer_name);
+  if (delivered_fn && !records.empty()) delivered_fn(records.back().seq);
+
+  if (!doc["error"].is_null()) {
+    const auto& err = doc["error"];
+    std::string code = err.value("code", std::string("unknown"));
+    // The peer is behind us (say, restored from a backup): send again from
+    // where it stands. Our envelopes are kept, so nothing is lost.
+    if (code == "seq_gap" && err.contains("expected_seq") &&
+        err["expected_seq"].is_number_integer()) {
+      auto expected = err["expected_seq"].get<std::int64_t>();
+      requeue_from(expected);
+    }
+    throw Error("peer_refused", "peer refused envelope seq " +
+                                    std::to_string(envelopes[records.size()].seq) + ": " + code +
+                                    ": " + err.value("message", std::string()));
+  }
+  return records.size();
+}
+
+}  // namespace hotline::link

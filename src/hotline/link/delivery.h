@@ -1,0 +1,107 @@
+// The delivery worker of one link: sends the outbox in seq order and
+// collects receipts (docs/protocol.md §4.4).
+//
+// Invariant: an outbox item is removed only in the transaction that stores
+// its verified receipt. A crash at any point therefore leaves the item
+// queued, it is sent again, and the receiver answers a duplicate with its
+// original receipt: at-least-once on the wire, exactly-once in effect.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "hotline/common/time.h"
+#include "hotline/link/link_context.h"
+#include "hotline/store/store.h"
+
+namespace hotline::link {
+
+// How envelopes reach the peer. The node implements it over mutual TLS
+// (api/peer_transport); tests may implement it in-process.
+class Transport {
+ public:
+  struct Reply {
+    int status = 0;
+    std::string body;
+  };
+  virtual ~Transport() = default;
+  // POSTs an NDJSON batch to the peer's /v1/envelopes. Throws hotline::Error
+  // when the peer cannot be reached.
+  virtual Reply post_envelopes(const std::string& batch) = 0;
+};
+
+struct DeliveryOptions {
+  std::size_t max_batch = 256;
+  std::chrono::milliseconds poll{200};  // picks up items queued by other processes
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{30'000};
+  std::int64_t clock_tolerance_ms = 5000;
+};
+
+struct DeliveryStatus {
+  bool connected = false;  // the last exchange with the peer succeeded
+  std::optional<std::string> last_contact;
+  std::optional<std::string> last_error;
+  std::int64_t delivered = 0;   // receipts collected since start
+  std::int64_t skew_flags = 0;  // receipts whose received_at was out of tolerance
+};
+
+// Something worth an operator's attention (link up/down, clock skew, a peer
+// refusing an envelope). The node records it and logs it.
+using EventFn = std::function<void(const std::string& kind, const std::string& detail)>;
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(
+      store::Store& store, LinkContext ctx, std::unique_ptr<Transport> transport,
+      DeliveryOptions options, EventFn on_event,
+      std::function<TimePoint()> clock = [] { return now_ms(); });
+  ~DeliveryWorker();
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  void start();
+  void stop();    // returns after the current exchange ends
+  void notify();  // something was queued: send now
+  // Called (on the worker's thread) after receipts up to `seq` are stored.
+  void on_delivered(std::function<void(std::int64_t seq)> fn);
+  DeliveryStatus status() const;
+  const LinkContext& context() const { return ctx_; }
+
+  // One round: send up to max_batch queued envelopes and store their
+  // receipts. Returns the number receipted. Public for tests and benches.
+  std::size_t deliver_once();
+
+ private:
+  void run();
+  void record_failure(const std::string& what);
+  void requeue_from(std::int64_t expected_seq);
+
+  store::Store& store_;
+  LinkContext ctx_;
+  std::unique_ptr<Transport> transport_;
+  DeliveryOptions opt_;
+  EventFn on_event_;
+  std::function<TimePoint()> clock_;
+  std::function<void(std::int64_t)> on_delivered_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool wake_ = false;
+  DeliveryStatus status_;
+  std::chrono::milliseconds backoff_{0};
+  std::mt19937_64 rng_{std::random_device{}()};
+  std::thread thread_;
+};
+
+}  // namespace hotline::link

@@ -1,0 +1,163 @@
+#include "hotline/link/receiver.h"
+
+#include <nlohmann/json.hpp>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+
+namespace hotline::link {
+namespace {
+
+using store::Direction;
+
+struct Parsed {
+  Envelope envelope;
+  std::string text;
+  std::string digest;
+};
+
+int status_for(const std::string& code) {
+  if (code == "envelope_bad_signature" || code == "link_mismatch") return 403;
+  return 400;
+}
+
+}  // namespace
+
+std::string ReceiveOutcome::to_json() const {
+  nlohmann::json j;
+  j["receipts"] = nlohmann::json::array();
+  for (const auto& r : receipts) j["receipts"].push_back(nlohmann::json::parse(r));
+  if (error) {
+    j["error"] = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
+    if (error->expected_seq) j["error"]["expected_seq"] = *error->expected_seq;
+  } else {
+    j["error"] = nullptr;
+  }
+  return j.dump();
+}
+
+ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,
+                             const std::function<TimePoint()>& clock, const ApplyFn& apply) {
+  ReceiveOutcome out;
+  const std::string self_key = ctx.self->public_key().encoded();
+
+  // 1. Parse and verify every line, outside the write transaction.
+  std::vector<Parsed> parsed;
+  std::int64_t line_no = 0;
+  std::size_t pos = 0;
+  if (batch.empty()) {
+    out.error = ReceiveError{400, "batch_empty", "the batch holds no envelope", 0, std::nullopt};
+    return out;
+  }
+  while (pos < batch.size() && !out.error) {
+    auto nl = batch.find('\n', pos);
+    std::string_view line =
+        batch.substr(pos, nl == std::string_view::npos ? batch.size() - pos : nl - pos);
+    pos = nl == std::string_view::npos ? batch.size() : nl + 1;
+    if (line.empty() && pos >= batch.size()) break;  // trailing newline
+    if (parsed.size() == kMaxBatchEnvelopes) {
+      out.error =
+          ReceiveError{413, "batch_too_large",
+                       "a batch holds at most " + std::to_string(kMaxBatchEnvelopes) + " envelopes",
+                       line_no, std::nullopt};
+      break;
+    }
+    try {
+      Envelope e = parse_envelope(line);
+      if (e.link != ctx.link || e.to != self_key) {
+        throw Error("link_mismatch", "envelope " + e.id + " is addressed to link " + e.link +
+                                         ", not to this node's link with " + ctx.peer_name);
+      }
+      verify_signature(e, ctx.peer);
+      std::string text(line);
+      std::string digest = to_hex(crypto::sha256(text));
+      parsed.push_back({std::move(e), std::move(text), std::move(digest)});
+    } catch (const Error& err) {
+      out.error =
+          ReceiveError{status_for(err.code()), err.code(), err.what(), line_no, std::nullopt};
+    }
+    ++line_no;
+  }
+  if (parsed.empty()) return out;
+
+  // 2. One transaction: continuity, storage, receipts, effects.
+  auto tx = store.write();
+  std::int64_t last = tx->last_seq(ctx.link, Direction::inbound);
+  std::string last_digest(kGenesisPrev);
+  if (last > 0) last_digest = tx->find_envelope_by_seq(ctx.link, Direction::inbound, last)->digest;
+
+  std::optional<ReceiveError> seq_error;
+  std::vector<Envelope> stored;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    auto& p = parsed[i];
+    const auto& e = p.envelope;
+    auto line = static_cast<std::int64_t>(i);
+    if (e.seq <= last) {
+      // A duplicate (the sender did not get our receipt): answer with the
+      // original receipt. The same seq with other content is a peer
+      // rewriting its history: refused, loudly.
+      auto existing = tx->find_envelope_by_seq(ctx.link, Direction::inbound, e.seq);
+      auto receipt = tx->find_receipt(ctx.link, Direction::inbound, e.seq);
+      if (!existing || !receipt || existing->digest != p.digest) {
+        seq_error = ReceiveError{409, "envelope_conflict",
+                                 "seq " + std::to_string(e.seq) +
+                                     " was already received with different content; the peer's "
+                                     "history does not match ours",
+                                 line, last + 1};
+        break;
+      }
+      out.receipts.push_back(receipt->canonical);
+      continue;
+    }
+    if (e.seq > last + 1) {
+      seq_error = ReceiveError{
+          409, "seq_gap",
+          "expected seq " + std::to_string(last + 1) + " but got " + std::to_string(e.seq), line,
+          last + 1};
+      break;
+    }
+    if (e.prev != last_digest) {
+      seq_error = ReceiveError{409, "prev_mismatch",
+                               "envelope seq " + std::to_string(e.seq) +
+                                   " does not chain to the previous envelope we hold",
+                               line, last + 1};
+      break;
+    }
+    const std::string received_at = format_timestamp(clock());
+    store::EnvelopeRecord rec;
+    rec.id = e.id;
+    rec.link = e.link;
+    rec.direction = Direction::inbound;
+    rec.seq = e.seq;
+    rec.digest = p.digest;
+    rec.type = e.type;
+    rec.sent_at = e.sent_at;
+    rec.canonical = p.text;
+    rec.received_at = received_at;
+    std::int64_t index = tx->insert_envelope(rec);
+
+    Receipt r;
+    r.link = ctx.link;
+    r.to = e.from;
+    r.seq = e.seq;
+    r.envelope = p.digest;
+    r.envelope_id = e.id;
+    r.received_at = received_at;
+    r.index = index;
+    r = seal(std::move(r), *ctx.self);
+    std::string rtext = canonical(r);
+    tx->insert_receipt(store::ReceiptRecord{ctx.link, Direction::inbound, e.seq, p.digest,
+                                            received_at, index, rtext});
+    if (apply) apply(*tx, e, received_at);
+    out.receipts.push_back(std::move(rtext));
+    stored.push_back(e);
+    last = e.seq;
+    last_digest = p.digest;
+  }
+  tx->commit();
+  out.stored = std::move(stored);
+  if (seq_error) out.error = seq_error;  // a sequence error comes before any later parse error
+  return out;
+}
+
+}  // namespace hotline::link

@@ -1,0 +1,729 @@
+#include "hotline/model/agreement.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/common/time.h"
+
+namespace hotline::model {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void invalid(const std::string& path, const std::string& what) {
+  throw Error("agreement_invalid", "agreement invalid: " + path + " " + what);
+}
+
+std::string join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string index(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+// Quotes a value for a message, shortened so that hostile input stays readable.
+std::string quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s.substr(0, 60)) {
+    auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (s.size() > 60) out += "...";
+  return out + "'";
+}
+
+std::string list_of(const auto& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+// An object with exactly the given members.
+const json& object(const json& j, const std::string& path,
+                   std::initializer_list<std::string_view> members) {
+  if (!j.is_object()) invalid(path.empty() ? "document" : path, "must be a JSON object");
+  for (const auto& item : j.items()) {
+    if (std::find(members.begin(), members.end(), item.key()) == members.end())
+      invalid(join(path, item.key()), "is not a known member (expected: " + list_of(members) + ")");
+  }
+  for (std::string_view m : members) {
+    if (!j.contains(m)) invalid(join(path, m), "is missing");
+  }
+  return j;
+}
+
+const json& array(const json& j, const std::string& path) {
+  if (!j.is_array()) invalid(path, "must be an array");
+  return j;
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' '; });
+}
+
+std::string string(const json& j, const std::string& path) {
+  if (!j.is_string()) invalid(path, "must be a string");
+  return j.get<std::string>();
+}
+
+// Free text on one line (names, roles).
+std::string text(const json& j, const std::string& path, bool required) {
+  std::string s = string(j, path);
+  if (has_control(s)) invalid(path, "must not contain line breaks or control characters");
+  if (s.size() > 200) invalid(path, "must be at most 200 bytes long");
+  if (required && blank(s)) invalid(path, "must not be empty");
+  return s;
+}
+
+std::int64_t integer(const json& j, const std::string& path, std::int64_t lo, std::int64_t hi,
+                     const std::string& what) {
+  if (!j.is_number_integer()) invalid(path, "must be " + what);
+  std::int64_t v;
+  if (j.is_number_unsigned()) {
+    auto u = j.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(hi)) invalid(path, "must be " + what);
+    v = static_cast<std::int64_t>(u);
+  } else {
+    v = j.get<std::int64_t>();
+  }
+  if (v < lo || v > hi) invalid(path, "must be " + what + ", not " + std::to_string(v));
+  return v;
+}
+
+bool boolean(const json& j, const std::string& path) {
+  if (!j.is_boolean()) invalid(path, "must be true or false");
+  return j.get<bool>();
+}
+
+bool is_lower_hex(std::string_view s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    auto pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
+// "en", "fr", "pt-BR", "zh-Hant-TW": a lowercase 2-3 letter primary language
+// subtag, then subtags of 1-8 letters or digits.
+bool is_language(std::string_view s) {
+  if (s.size() > 35) return false;
+  auto parts = split(s, '-');
+  std::string_view primary = parts[0];
+  if (primary.size() < 2 || primary.size() > 3) return false;
+  if (!std::all_of(primary.begin(), primary.end(), is_lower)) return false;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].empty() || parts[i].size() > 8) return false;
+    if (!std::all_of(parts[i].begin(), parts[i].end(),
+                     [](char c) { return is_alpha(c) || is_digit(c); }))
+      return false;
+  }
+  return true;
+}
+
+// "UTC", "Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+5":
+// components that start with a capital letter, then letters, digits, '_',
+// '-' or '+'.
+bool is_time_zone(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (std::string_view part : split(s, '/')) {
+    if (part.empty() || part.size() > 30 || !is_upper(part[0])) return false;
+    if (!std::all_of(part.begin(), part.end(), [](char c) {
+          return is_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '+';
+        }))
+      return false;
+  }
+  return true;
+}
+
+bool is_email(std::string_view s) {
+  if (s.size() > 254) return false;
+  auto at = s.find('@');
+  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos)
+    return false;
+  std::string_view domain = s.substr(at + 1);
+  auto dot = domain.find('.');
+  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.') return false;
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f;
+  });
+}
+
+// International form: "+33 1 23 45 67 89", "+1-202-555-0100".
+bool is_phone(std::string_view s) {
+  if (s.size() < 2 || s.size() > 32 || s[0] != '+') return false;
+  int digits = 0;
+  for (char c : s.substr(1)) {
+    if (is_digit(c)) {
+      ++digits;
+    } else if (c != ' ' && c != '-') {
+      return false;
+    }
+  }
+  return digits >= 6 && digits <= 15;
+}
+
+bool is_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!is_digit(s[i])) return false;
+  }
+  auto num = [&](std::size_t pos, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
+                                  std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                  std::chrono::day{static_cast<unsigned>(num(8, 2))}};
+  return ymd.ok();
+}
+
+std::ptrdiff_t kind_index(std::string_view kind) {
+  auto it = std::find(kKinds.begin(), kKinds.end(), kind);
+  return it == kKinds.end() ? -1 : it - kKinds.begin();
+}
+
+std::ptrdiff_t priority_index(std::string_view priority) {
+  auto it = std::find(kPriorities.begin(), kPriorities.end(), priority);
+  return it == kPriorities.end() ? -1 : it - kPriorities.begin();
+}
+
+// Position of a row in the matrix; unknown kinds and priorities go last.
+std::size_t matrix_rank(const DeadlineRule& r) {
+  auto k = kind_index(r.kind), p = priority_index(r.priority);
+  if (k < 0 || p < 0) return std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(k) * kPriorities.size() + static_cast<std::size_t>(p);
+}
+
+std::string row_name(const DeadlineRule& r) {
+  return r.kind + "/" + r.priority;
+}
+
+// ---- reading --------------------------------------------------------------
+
+Contact read_contact(const json& j, const std::string& path) {
+  object(j, path, {"name", "role", "email", "phone"});
+  Contact c;
+  c.name = text(j.at("name"), join(path, "name"), true);
+  c.role = text(j.at("role"), join(path, "role"), false);
+  c.email = string(j.at("email"), join(path, "email"));
+  c.phone = string(j.at("phone"), join(path, "phone"));
+  if (!c.email.empty() && !is_email(c.email))
+    invalid(join(path, "email"), quote(c.email) + " is not an e-mail address");
+  if (!c.phone.empty() && !is_phone(c.phone))
+    invalid(join(path, "phone"), quote(c.phone) +
+                                     " is not a phone number in international form, like "
+                                     "'+33 1 23 45 67 89'");
+  if (c.email.empty() && c.phone.empty())
+    invalid(path, "must give an e-mail address or a phone number (or both)");
+  return c;
+}
+
+OfficeHours read_office_hours(const json& j, const std::string& path) {
+  object(j, path, {"weekdays", "start_minute", "end_minute", "holidays"});
+  OfficeHours h;
+  h.weekdays.clear();
+  std::string wpath = join(path, "weekdays");
+  const json& weekdays = array(j.at("weekdays"), wpath);
+  if (weekdays.empty()) invalid(wpath, "must name at least one working day");
+  for (std::size_t i = 0; i < weekdays.size(); ++i) {
+    std::string p = index(wpath, i);
+    int d =
+        static_cast<int>(integer(weekdays[i], p, 1, 7, "a weekday from 1 (Monday) to 7 (Sunday)"));
+    if (!h.weekdays.empty() && d == h.weekdays.back())
+      invalid(p, "repeats day " + std::to_string(d));
+    if (!h.weekdays.empty() && d < h.weekdays.back())
+      invalid(p, "is out of order: weekdays must be listed in ascending order");
+    h.weekdays.push_back(d);
+  }
+  h.start_minute = static_cast<int>(integer(j.at("start_minute"), join(path, "start_minute"), 0,
+                                            1439, "minutes after local midnight, from 0 to 1439"));
+  h.end_minute = static_cast<int>(integer(j.at("end_minute"), join(path, "end_minute"), 1, 1440,
+                                          "minutes after local midnight, from 1 to 1440"));
+  if (h.end_minute <= h.start_minute)
+    invalid(join(path, "end_minute"), "(" + std::to_string(h.end_minute) +
+                                          ") must be later than start_minute (" +
+                                          std::to_string(h.start_minute) + ")");
+  std::string hpath = join(path, "holidays");
+  const json& holidays = array(j.at("holidays"), hpath);
+  for (std::size_t i = 0; i < holidays.size(); ++i) {
+    std::string p = index(hpath, i);
+    std::string d = string(holidays[i], p);
+    if (!is_date(d)) invalid(p, quote(d) + " is not a valid date in the form YYYY-MM-DD");
+    if (!h.holidays.empty() && d == h.holidays.back()) invalid(p, "repeats " + d);
+    if (!h.holidays.empty() && d < h.holidays.back())
+      invalid(p, "is out of order: holidays must be listed in ascending order");
+    h.holidays.push_back(std::move(d));
+  }
+  return h;
+}
+
+Party read_party(const json& j, const std::string& path) {
+  object(j, path, {"name", "public_key", "contacts", "languages", "time_zone", "office_hours"});
+  Party party;
+  party.name = text(j.at("name"), join(path, "name"), true);
+
+  std::string kpath = join(path, "public_key");
+  party.public_key = string(j.at("public_key"), kpath);
+  bool key_ok = party.public_key.size() == 43;
+  if (key_ok) {
+    try {
+      key_ok = base64url_decode(party.public_key).size() == 32;
+    } catch (const Error&) {
+      key_ok = false;
+    }
+  }
+  if (!key_ok)
+    invalid(kpath, "must be an Ed25519 public key: 43 characters of base64url (got " +
+                       quote(party.public_key) + ")");
+
+  std::string cpath = join(path, "contacts");
+  const json& contacts = array(j.at("contacts"), cpath);
+  for (std::size_t i = 0; i < contacts.size(); ++i)
+    party.contacts.push_back(read_contact(contacts[i], index(cpath, i)));
+
+  std::string lpath = join(path, "languages");
+  const json& languages = array(j.at("languages"), lpath);
+  if (languages.empty()) invalid(lpath, "must name at least one language");
+  for (std::size_t i = 0; i < languages.size(); ++i) {
+    std::string p = index(lpath, i);
+    std::string lang = string(languages[i], p);
+    if (!is_language(lang))
+      invalid(p, quote(lang) + " is not a language code such as 'en', 'fr' or 'pt-BR'");
+    if (std::find(party.languages.begin(), party.languages.end(), lang) != party.languages.end())
+      invalid(p, "repeats " + quote(lang));
+    party.languages.push_back(std::move(lang));
+  }
+
+  std::string zpath = join(path, "time_zone");
+  party.time_zone = string(j.at("time_zone"), zpath);
+  if (party.time_zone.empty()) invalid(zpath, "must not be empty");
+  if (!is_time_zone(party.time_zone))
+    invalid(zpath, quote(party.time_zone) +
+                       " is not an IANA time zone name such as 'Europe/Paris' or 'UTC'");
+
+  party.office_hours = read_office_hours(j.at("office_hours"), join(path, "office_hours"));
+  return party;
+}
+
+std::optional<std::int64_t> read_minutes(const json& j, const std::string& path) {
+  if (j.is_null()) return std::nullopt;
+  return integer(j, path, 1, kMaxDeadlineMinutes,
+                 "a positive integer number of minutes, at most 525600 (one year), or null");
+}
+
+DeadlineRule read_rule(const json& j, const std::string& path) {
+  object(j, path, {"kind", "priority", "acknowledge_minutes", "respond_minutes", "calendar"});
+  DeadlineRule r;
+  r.kind = string(j.at("kind"), join(path, "kind"));
+  if (kind_index(r.kind) < 0)
+    invalid(join(path, "kind"),
+            quote(r.kind) + " is not a message kind (expected one of: " + list_of(kKinds) + ")");
+  r.priority = string(j.at("priority"), join(path, "priority"));
+  if (priority_index(r.priority) < 0)
+    invalid(join(path, "priority"), quote(r.priority) + " is not a priority (expected one of: " +
+                                        list_of(kPriorities) + ")");
+  r.acknowledge_minutes =
+      read_minutes(j.at("acknowledge_minutes"), join(path, "acknowledge_minutes"));
+  r.respond_minutes = read_minutes(j.at("respond_minutes"), join(path, "respond_minutes"));
+  if (!r.acknowledge_minutes && !r.respond_minutes)
+    invalid(path,
+            "(" + row_name(r) + ") must set acknowledge_minutes or respond_minutes (or both)");
+  if (r.acknowledge_minutes && r.respond_minutes && *r.acknowledge_minutes > *r.respond_minutes)
+    invalid(join(path, "acknowledge_minutes"), "(" + std::to_string(*r.acknowledge_minutes) +
+                                                   ") must not exceed respond_minutes (" +
+                                                   std::to_string(*r.respond_minutes) + ")");
+  std::string calpath = join(path, "calendar");
+  std::string cal = string(j.at("calendar"), calpath);
+  if (cal == "always") {
+    r.calendar = Calendar::always;
+  } else if (cal == "office_hours") {
+    r.calendar = Calendar::office_hours;
+  } else {
+    invalid(calpath, quote(cal) + " must be 'always' (24/7) or 'office_hours'");
+  }
+  return r;
+}
+
+std::vector<DeadlineRule> read_deadlines(const json& j, const std::string& path) {
+  const json& rows = array(j, path);
+  std::vector<DeadlineRule> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string p = index(path, i);
+    DeadlineRule r = read_rule(rows[i], p);
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      if (out[k].kind == r.kind && out[k].priority == r.priority)
+        invalid(p, "repeats the row for " + row_name(r) + " (already at " + index(path, k) + ")");
+    }
+    if (!out.empty() && matrix_rank(r) < matrix_rank(out.back()))
+      invalid(p, "(" + row_name(r) + ") is out of order: rows go by kind (" + list_of(kKinds) +
+                     "), then priority (" + list_of(kPriorities) + ")");
+    out.push_back(std::move(r));
+  }
+  for (std::string_view kind : kKinds) {
+    for (std::string_view priority : kPriorities) {
+      bool found = std::any_of(out.begin(), out.end(), [&](const DeadlineRule& r) {
+        return r.kind == kind && r.priority == priority;
+      });
+      if (!found)
+        invalid(path, "has no row for " + std::string(kind) + "/" + std::string(priority) +
+                          " (every kind and priority needs one)");
+    }
+  }
+  return out;
+}
+
+// ---- writing --------------------------------------------------------------
+
+json minutes_json(const std::optional<std::int64_t>& m) {
+  return m ? json(*m) : json(nullptr);
+}
+
+json rule_json(const DeadlineRule& r) {
+  return json{{"kind", r.kind},
+              {"priority", r.priority},
+              {"acknowledge_minutes", minutes_json(r.acknowledge_minutes)},
+              {"respond_minutes", minutes_json(r.respond_minutes)},
+              {"calendar", std::string(to_string(r.calendar))}};
+}
+
+json party_json(const Party& p) {
+  json contacts = json::array();
+  for (const Contact& c : p.contacts)
+    contacts.push_back(
+        json{{"name", c.name}, {"role", c.role}, {"email", c.email}, {"phone", c.phone}});
+  std::vector<int> weekdays = p.office_hours.weekdays;
+  std::sort(weekdays.begin(), weekdays.end());
+  std::vector<std::string> holidays = p.office_hours.holidays;
+  std::sort(holidays.begin(), holidays.end());
+  return json{{"name", p.name},
+              {"public_key", p.public_key},
+              {"contacts", std::move(contacts)},
+              {"languages", p.languages},
+              {"time_zone", p.time_zone},
+              {"office_hours", json{{"weekdays", weekdays},
+                                    {"start_minute", p.office_hours.start_minute},
+                                    {"end_minute", p.office_hours.end_minute},
+                                    {"holidays", holidays}}}};
+}
+
+// ---- describing -----------------------------------------------------------
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string clock_time(int minute) {
+  auto two = [](int v) {
+    return std::string(1, static_cast<char>('0' + v / 10 % 10)) + static_cast<char>('0' + v % 10);
+  };
+  return two(minute / 60) + ":" + two(minute % 60);
+}
+
+std::string weekday_list(std::vector<int> days) {
+  static constexpr std::array<const char*, 8> names{"?",   "Mon", "Tue", "Wed",
+                                                    "Thu", "Fri", "Sat", "Sun"};
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  auto name = [](int d) { return std::string(d >= 1 && d <= 7 ? names[d] : "?"); };
+  std::string out;
+  for (std::size_t i = 0; i < days.size();) {
+    std::size_t j = i;
+    while (j + 1 < days.size() && days[j + 1] == days[j] + 1) ++j;
+    if (!out.empty()) out += ", ";
+    if (j - i >= 2) {
+      out += name(days[i]) + "-" + name(days[j]);
+    } else {
+      out += name(days[i]);
+      for (std::size_t k = i + 1; k <= j; ++k) out += ", " + name(days[k]);
+    }
+    i = j + 1;
+  }
+  return out.empty() ? "none" : out;
+}
+
+void describe_party(std::ostringstream& out, const char* label, const Party& p) {
+  out << "Party " << label << ": " << p.name << "\n";
+  out << "  Public key:    " << p.public_key << "\n";
+  out << "  Languages:     " << (p.languages.empty() ? "none" : list_of(p.languages)) << "\n";
+  out << "  Time zone:     " << p.time_zone << "\n";
+  const OfficeHours& h = p.office_hours;
+  out << "  Office hours:  " << weekday_list(h.weekdays) << " " << clock_time(h.start_minute) << "-"
+      << clock_time(h.end_minute) << " (" << p.time_zone << ")\n";
+  std::vector<std::string> holidays = h.holidays;
+  std::sort(holidays.begin(), holidays.end());
+  out << "  Holidays:      " << (holidays.empty() ? "none" : list_of(holidays)) << "\n";
+  if (p.contacts.empty()) {
+    out << "  Contacts:      none\n";
+  } else {
+    out << "  Contacts:\n";
+    for (const Contact& c : p.contacts) {
+      out << "    " << c.name;
+      if (!c.role.empty()) out << " (" << c.role << ")";
+      if (!c.email.empty()) out << "  " << c.email;
+      if (!c.phone.empty()) out << "  " << c.phone;
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Calendar c) {
+  return c == Calendar::always ? "always" : "office_hours";
+}
+
+Agreement default_agreement(Party a, Party b, std::string link, std::string effective_from) {
+  Agreement ag;
+  ag.link = std::move(link);
+  ag.a = std::move(a);
+  ag.b = std::move(b);
+  ag.effective_from = std::move(effective_from);
+  constexpr std::int64_t hour = 60, day = 24 * 60;
+  auto row = [&](std::string_view kind, std::string_view priority, std::optional<std::int64_t> ack,
+                 std::optional<std::int64_t> respond, Calendar cal) {
+    ag.deadlines.push_back(
+        DeadlineRule{std::string(kind), std::string(priority), ack, respond, cal});
+  };
+  for (std::string_view kind : kKinds) {
+    if (kind == "alert") {
+      // A human acknowledges an alert within 15 minutes, day and night.
+      row(kind, "urgent", 15, std::nullopt, Calendar::always);
+      row(kind, "normal", 15, std::nullopt, Calendar::always);
+    } else if (kind == "request.takedown") {
+      // Terrorist content online: removal within one hour (EU 2021/784, art. 3).
+      row(kind, "urgent", 15, 1 * hour, Calendar::always);
+      row(kind, "normal", 1 * hour, 24 * hour, Calendar::always);
+    } else if (kind == "request.preservation") {
+      row(kind, "urgent", 1 * hour, 24 * hour, Calendar::always);
+      // Data may be deleted at any time: preservation runs 24/7.
+      row(kind, "normal", 1 * hour, 72 * hour, Calendar::always);
+    } else {  // request.information, request.assistance
+      row(kind, "urgent", 1 * hour, 24 * hour, Calendar::always);
+      row(kind, "normal", 2 * day, 30 * day, Calendar::office_hours);
+    }
+  }
+  validate(ag);
+  return ag;
+}
+
+nlohmann::json to_json(const Agreement& ag) {
+  std::vector<DeadlineRule> rows = ag.deadlines;
+  std::stable_sort(rows.begin(), rows.end(), [](const DeadlineRule& x, const DeadlineRule& y) {
+    return matrix_rank(x) < matrix_rank(y);
+  });
+  json deadlines = json::array();
+  for (const DeadlineRule& r : rows) deadlines.push_back(rule_json(r));
+  return json{{"version", ag.version},
+              {"amendment", ag.amendment},
+              {"link", ag.link},
+              {"a", party_json(ag.a)},
+              {"b", party_json(ag.b)},
+              {"deadlines", std::move(deadlines)},
+              {"clock_tolerance_ms", ag.clock_tolerance_ms},
+              {"heartbeat_interval_s", ag.heartbeat_interval_s},
+              {"four_eyes", ag.four_eyes},
+              {"effective_from", ag.effective_from},
+              {"supersedes", ag.supersedes ? json(*ag.supersedes) : json(nullptr)}};
+}
+
+Agreement agreement_from_json(const nlohmann::json& j) {
+  object(j, "",
+         {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
+          "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
+  Agreement ag;
+  if (!j.at("version").is_number_integer()) invalid("version", "must be an integer");
+  if (j.at("version") != 1)
+    invalid("version",
+            "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
+  ag.version = 1;
+  ag.amendment =
+      integer(j.at("amendment"), "amendment", 0, std::numeric_limits<std::int64_t>::max(),
+              "an integer of 0 (the original agreement) or more");
+
+  ag.link = string(j.at("link"), "link");
+  if (!is_lower_hex(ag.link, 32))
+    invalid("link", quote(ag.link) + " is not a link id (32 lowercase hex digits)");
+
+  ag.a = read_party(j.at("a"), "a");
+  ag.b = read_party(j.at("b"), "b");
+  if (ag.a.name == ag.b.name)
+    invalid("b.name", "must differ from a.name (both are " + quote(ag.a.name) + ")");
+  if (ag.a.public_key == ag.b.public_key)
+    invalid("b.public_key", "must differ from a.public_key: each party has its own key");
+
+  ag.deadlines = read_deadlines(j.at("deadlines"), "deadlines");
+  ag.clock_tolerance_ms = integer(j.at("clock_tolerance_ms"), "clock_tolerance_ms", 0, 600000,
+                                  "an integer number of milliseconds from 0 to 600000 (10 min)");
+  ag.heartbeat_interval_s = integer(j.at("heartbeat_interval_s"), "heartbeat_interval_s", 5, 3600,
+                                    "an integer number of seconds from 5 to 3600 (one hour)");
+  ag.four_eyes = boolean(j.at("four_eyes"), "four_eyes");
+
+  ag.effective_from = string(j.at("effective_from"), "effective_from");
+  try {
+    (void)parse_timestamp(ag.effective_from);
+  } catch (const Error&) {
+    invalid("effective_from", quote(ag.effective_from) +
+                                  " is not a timestamp in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)");
+  }
+
+  const json& sup = j.at("supersedes");
+  if (ag.amendment == 0) {
+    if (!sup.is_null())
+      invalid("supersedes", "must be null in the original agreement (amendment 0)");
+  } else {
+    if (sup.is_null())
+      invalid("supersedes", "must give the digest of the agreement that amendment " +
+                                std::to_string(ag.amendment) + " replaces");
+    std::string digest = string(sup, "supersedes");
+    if (!is_lower_hex(digest, 64))
+      invalid("supersedes", quote(digest) + " is not a SHA-256 digest (64 lowercase hex digits)");
+    ag.supersedes = std::move(digest);
+  }
+  return ag;
+}
+
+void validate(const Agreement& agreement) {
+  (void)agreement_from_json(to_json(agreement));
+}
+
+const DeadlineRule& rule_for(const Agreement& agreement, std::string_view kind,
+                             std::string_view priority) {
+  for (const DeadlineRule& r : agreement.deadlines) {
+    if (r.kind == kind && r.priority == priority) return r;
+  }
+  throw Error("agreement_no_rule", "the agreement has no deadline rule for " + quote(kind) +
+                                       " at priority " + quote(priority));
+}
+
+void set_rule(Agreement& agreement, DeadlineRule rule) {
+  auto it = std::find_if(
+      agreement.deadlines.begin(), agreement.deadlines.end(),
+      [&](const DeadlineRule& r) { return r.kind == rule.kind && r.priority == rule.priority; });
+  std::size_t pos;
+  if (it != agreement.deadlines.end()) {
+    pos = static_cast<std::size_t>(it - agreement.deadlines.begin());
+  } else {
+    // Where it goes in matrix order.
+    pos = static_cast<std::size_t>(
+        std::find_if(agreement.deadlines.begin(), agreement.deadlines.end(),
+                     [&](const DeadlineRule& r) { return matrix_rank(r) > matrix_rank(rule); }) -
+        agreement.deadlines.begin());
+  }
+  DeadlineRule checked = read_rule(rule_json(rule), index("deadlines", pos));
+  if (it != agreement.deadlines.end()) {
+    *it = std::move(checked);
+  } else {
+    agreement.deadlines.insert(agreement.deadlines.begin() + static_cast<std::ptrdiff_t>(pos),
+                               std::move(checked));
+  }
+}
+
+std::string format_minutes(std::int64_t minutes) {
+  constexpr std::int64_t day = 24 * 60;
+  if (minutes >= 2 * day && minutes % day == 0) return std::to_string(minutes / day) + " days";
+  if (minutes >= 60) {
+    std::string out = std::to_string(minutes / 60) + " h";
+    if (minutes % 60 != 0) out += " " + std::to_string(minutes % 60) + " min";
+    return out;
+  }
+  return std::to_string(minutes) + " min";
+}
+
+std::string describe(const Agreement& ag) {
+  std::ostringstream out;
+  out << "Agreement for link " << ag.link << "\n";
+  if (ag.amendment == 0) {
+    out << "  Original agreement";
+  } else {
+    out << "  Amendment " << ag.amendment << ", superseding "
+        << (ag.supersedes ? *ag.supersedes : std::string("(missing)"));
+  }
+  out << ", format version " << ag.version << "\n";
+  out << "  In force from " << ag.effective_from << "\n\n";
+
+  describe_party(out, "A", ag.a);
+  out << "\n";
+  describe_party(out, "B", ag.b);
+  out << "\n";
+
+  std::vector<DeadlineRule> rows = ag.deadlines;
+  std::stable_sort(rows.begin(), rows.end(), [](const DeadlineRule& x, const DeadlineRule& y) {
+    return matrix_rank(x) < matrix_rank(y);
+  });
+  std::vector<std::array<std::string, 5>> cells;
+  for (const DeadlineRule& r : rows) {
+    cells.push_back(
+        {r.kind, r.priority,
+         "ack " +
+             (r.acknowledge_minutes ? format_minutes(*r.acknowledge_minutes) : std::string("-")),
+         "respond " + (r.respond_minutes ? format_minutes(*r.respond_minutes) : std::string("-")),
+         r.calendar == Calendar::always ? "24/7" : "office hours"});
+  }
+  std::array<std::size_t, 5> width{};
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  out << "Deadlines (from receipt; office hours are the receiving party's):\n";
+  for (const auto& row : cells) {
+    std::string line = "  ";
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += c + 1 < row.size() ? pad(row[c], width[c]) + "  " : row[c];
+    out << line << "\n";
+  }
+  out << "\n";
+  out << "Clock tolerance: "
+      << (ag.clock_tolerance_ms % 1000 == 0 ? std::to_string(ag.clock_tolerance_ms / 1000) + " s"
+                                            : std::to_string(ag.clock_tolerance_ms) + " ms")
+      << "\n";
+  out << "Heartbeat:       every " << ag.heartbeat_interval_s << " s"
+      << "\n";
+  out << "Four-eyes:       "
+      << (ag.four_eyes ? "on (outgoing requests need a supervisor's approval)"
+                       : "off (operators send requests without approval)")
+      << "\n";
+  return out.str();
+}
+
+}  // namespace hotline::model

@@ -1,0 +1,31 @@
+// Opening a Store. Each backend has one function here; callers pick one at
+// start-up from configuration and afterwards see only hotline::store::Store.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "hotline/store/store.h"
+
+namespace hotline::store {
+
+struct SqliteOptions {
+  // Create the file (and the schema) when it does not exist; when false a
+  // missing file throws "store_missing".
+  bool create = true;
+  // normal: a power cut may lose the last commits but never corrupts (WAL).
+  // full:   every commit is on disk when commit() returns.
+  enum class Sync { normal, full } sync = Sync::normal;
+  // How long write() waits for another process's writer before throwing
+  // "store_busy".
+  std::chrono::milliseconds busy_timeout{10000};
+};
+
+// Opens (and migrates to the newest schema) the SQLite database db_file.
+// Throws "store_missing", "store_corrupt" (not a Hotline/SQLite database),
+// "store_too_new" (written by a newer Hotline), "store_io".
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& db_file,
+                                   const SqliteOptions& options = {});
+
+}  // namespace hotline::store

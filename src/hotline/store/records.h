@@ -1,0 +1,127 @@
+// Plain records the Store reads and writes. No behaviour, no storage types:
+// the same structs serve SQLite now and PostgreSQL later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hotline::store {
+
+// Which way an envelope travelled over a link, seen from this node.
+enum class Direction { outbound, inbound };
+
+// "outbound" / "inbound".
+std::string_view to_string(Direction d);
+
+// Inverse of to_string; anything else throws hotline::Error "direction_invalid".
+Direction parse_direction(std::string_view text);
+
+// One signed envelope, sent or received. Unique on id and on
+// (link, direction, seq); seq starts at 1 on each (link, direction).
+struct EnvelopeRecord {
+  std::string id;
+  std::string link;
+  Direction direction = Direction::outbound;
+  std::int64_t seq = 0;
+  std::string digest;  // hex SHA-256 of `canonical`
+  std::string type;
+  std::string sent_at;    // RFC 3339, see hotline/common/time.h
+  std::string canonical;  // the signed envelope's canonical JSON, exact bytes
+  std::optional<std::string> received_at;
+
+  bool operator==(const EnvelopeRecord&) const = default;
+};
+
+// A signed receipt for the envelope (link, direction, seq). `direction` is the
+// direction of the envelope it receipts, so the receipts we issue are
+// inbound and the receipts we collect are outbound.
+struct ReceiptRecord {
+  std::string link;
+  Direction direction = Direction::outbound;
+  std::int64_t seq = 0;
+  std::string envelope_digest;
+  std::string received_at;
+  std::int64_t ledger_index = 0;
+  std::string canonical;  // the signed receipt's canonical JSON, exact bytes
+
+  bool operator==(const ReceiptRecord&) const = default;
+};
+
+// An outbound envelope still waiting for its receipt. Keyed by (link, seq);
+// envelope_id must name a stored envelope.
+struct OutboxItem {
+  std::string link;
+  std::int64_t seq = 0;
+  std::string envelope_id;
+  std::int64_t attempts = 0;
+  std::optional<std::string> next_attempt_at;
+
+  bool operator==(const OutboxItem&) const = default;
+};
+
+// A peer this node has a link with. Unique on name and on public_key.
+struct PeerRecord {
+  std::string name;
+  std::string public_key;  // base64url Ed25519, pinned for the link
+  std::string url;         // https://HOST:PORT of the peer's link listener
+  std::string link;        // link id, see link/envelope.h
+  std::string added_at;
+  bool operator==(const PeerRecord&) const = default;
+};
+
+// What the running node knows of a link's health; written by `hotline serve`
+// so that other processes (`hotline peer list`) can show it.
+struct LinkStateRecord {
+  std::string link;
+  std::string state = "unknown";              // "up", "down" or "unknown" (peer heartbeats)
+  bool connected = false;                     // our last delivery attempt reached the peer
+  std::optional<std::string> last_contact;    // last successful exchange, either way
+  std::optional<std::string> last_heartbeat;  // last heartbeat received from the peer
+  std::optional<std::string> last_error;
+  std::optional<std::string> updated_at;
+  bool operator==(const LinkStateRecord&) const = default;
+};
+
+// Something an operator should see: a link going down or up, a clock skew,
+// a refused envelope. Append-only; id is assigned by the store.
+struct EventRecord {
+  std::int64_t id = 0;
+  std::string at;
+  std::string kind;    // e.g. "link_down", "receipt_clock_skew"
+  std::string link;    // empty when not about one link
+  std::string detail;  // human-readable text
+  bool operator==(const EventRecord&) const = default;
+};
+
+// A free-text message between the two duty desks, carried by envelope
+// `envelope_id`.
+struct DeskMessageRecord {
+  std::string envelope_id;
+  std::string link;
+  Direction direction = Direction::outbound;
+  std::int64_t seq = 0;
+  std::string text;
+  std::string sent_at;
+  std::optional<std::string> received_at;  // inbound: our clock; outbound: the peer's receipt
+  bool operator==(const DeskMessageRecord&) const = default;
+};
+
+// One version of a link's agreement. `document` is the canonical JSON that
+// both parties sign; state goes proposed -> accepted -> superseded.
+struct AgreementRecord {
+  std::string digest;  // hex SHA-256 of document
+  std::string link;
+  std::int64_t amendment = 0;
+  std::string document;
+  std::string proposed_by;  // public key of the proposer
+  std::string proposer_sig;
+  std::optional<std::string> acceptor_sig;
+  std::string state = "proposed";
+  std::string proposed_at;
+  std::optional<std::string> accepted_at;
+  bool operator==(const AgreementRecord&) const = default;
+};
+
+}  // namespace hotline::store

@@ -1,0 +1,191 @@
+#include "hotline/store/sqlite/migrations.h"
+
+#include <string>
+
+#include "hotline/common/error.h"
+#include "hotline/common/time.h"
+
+namespace hotline::store::sqlite {
+namespace {
+
+// Notes on the schema:
+//  - direction is stored as its text ('outbound' / 'inbound') so a person
+//    reading the file with sqlite3 understands it, and PostgreSQL can mirror
+//    it exactly.
+//  - seq >= 1, so last_seq() can answer 0 for "none".
+//  - outbox and receipts reference envelopes: a receipt or a queued item for
+//    an envelope that was never stored is a bug, refused at the source.
+constexpr Migration kMigrations[] = {
+    {1, "settings, envelopes, outbox, receipts",
+     R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE envelopes (
+  id          TEXT PRIMARY KEY,
+  link        TEXT NOT NULL,
+  direction   TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq         INTEGER NOT NULL CHECK (seq >= 1),
+  digest      TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  sent_at     TEXT NOT NULL,
+  canonical   TEXT NOT NULL,
+  received_at TEXT,
+  UNIQUE (link, direction, seq)
+);
+
+CREATE TABLE outbox (
+  link            TEXT NOT NULL,
+  seq             INTEGER NOT NULL CHECK (seq >= 1),
+  envelope_id     TEXT NOT NULL REFERENCES envelopes (id),
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT,
+  PRIMARY KEY (link, seq)
+) WITHOUT ROWID;
+CREATE INDEX outbox_envelope ON outbox (envelope_id);
+
+CREATE TABLE receipts (
+  link            TEXT NOT NULL,
+  direction       TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq             INTEGER NOT NULL,
+  envelope_digest TEXT NOT NULL,
+  received_at     TEXT NOT NULL,
+  ledger_index    INTEGER NOT NULL CHECK (ledger_index >= 0),
+  canonical       TEXT NOT NULL,
+  PRIMARY KEY (link, direction, seq),
+  FOREIGN KEY (link, direction, seq) REFERENCES envelopes (link, direction, seq)
+) WITHOUT ROWID;
+)sql"},
+    {2, "peers, link state, events, desk messages, agreements",
+     R"sql(
+CREATE TABLE peers (
+  name       TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL UNIQUE,
+  url        TEXT NOT NULL,
+  link       TEXT NOT NULL UNIQUE,
+  added_at   TEXT NOT NULL
+);
+
+CREATE TABLE link_state (
+  link           TEXT PRIMARY KEY REFERENCES peers (link),
+  state          TEXT NOT NULL CHECK (state IN ('unknown', 'up', 'down')),
+  connected      INTEGER NOT NULL CHECK (connected IN (0, 1)),
+  last_contact   TEXT,
+  last_heartbeat TEXT,
+  last_error     TEXT,
+  updated_at     TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  id     INTEGER PRIMARY KEY,
+  at     TEXT NOT NULL,
+  kind   TEXT NOT NULL,
+  link   TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+
+CREATE TABLE desk_messages (
+  envelope_id TEXT PRIMARY KEY REFERENCES envelopes (id),
+  link        TEXT NOT NULL,
+  direction   TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq         INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  sent_at     TEXT NOT NULL,
+  received_at TEXT
+);
+CREATE INDEX desk_messages_time ON desk_messages (sent_at);
+
+CREATE TABLE agreements (
+  digest       TEXT PRIMARY KEY,
+  link         TEXT NOT NULL,
+  amendment    INTEGER NOT NULL CHECK (amendment >= 0),
+  document     TEXT NOT NULL,
+  proposed_by  TEXT NOT NULL,
+  proposer_sig TEXT NOT NULL,
+  acceptor_sig TEXT,
+  state        TEXT NOT NULL CHECK (state IN ('proposed', 'accepted', 'superseded', 'declined')),
+  proposed_at  TEXT NOT NULL,
+  accepted_at  TEXT
+);
+CREATE INDEX agreements_link ON agreements (link, amendment);
+)sql"},
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL
+))sql";
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
+
+int recorded_schema_version(Connection& conn) {
+  {
+    Query q(conn, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'",
+            "reading the schema version");
+    q.step();
+    if (q.integer(0) == 0) return 0;
+  }
+  Query q(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+          "reading the schema version");
+  q.step();
+  return static_cast<int>(q.integer(0));
+}
+
+void migrate(Connection& conn) {
+  conn.exec("BEGIN IMMEDIATE", "starting the schema upgrade");
+  try {
+    const int current = recorded_schema_version(conn);
+    if (current == 0) {
+      // Either a new, empty file or somebody else's SQLite database: refuse
+      // the latter rather than adding our tables to it.
+      Query q(conn, "SELECT count(*) FROM sqlite_schema", "checking the database is Hotline's");
+      q.step();
+      if (q.integer(0) != 0) {
+        throw Error("store_corrupt", "The file " + conn.file().string() +
+                                         " is a SQLite database but not a Hotline one (it has "
+                                         "no schema_migrations table). Check the configured "
+                                         "path.");
+      }
+    }
+    const int latest = latest_schema_version();
+    if (current > latest) {
+      throw Error("store_too_new",
+                  "This database (" + conn.file().string() +
+                      ") was written by a newer Hotline (schema version " +
+                      std::to_string(current) + "; this build understands up to " +
+                      std::to_string(latest) +
+                      "). Install the newer hotline, or restore a backup made with this version.");
+    }
+    conn.exec(kCreateMigrationsTable, "creating the schema_migrations table");
+    const std::string now = format_timestamp(now_ms());
+    for (const Migration& m : kMigrations) {
+      if (m.version <= current) continue;
+      const std::string doing = "applying schema migration " + std::to_string(m.version);
+      conn.exec(m.sql, doing);
+      Query q(conn,
+              "INSERT INTO schema_migrations (version, description, applied_at) "
+              "VALUES (?1, ?2, ?3)",
+              "recording a schema migration");
+      q.bind(1, std::int64_t{m.version}).bind(2, std::string_view(m.description)).bind(3, now);
+      q.run();
+    }
+    conn.exec("COMMIT", "saving the schema upgrade");
+  } catch (...) {
+    if (!conn.in_autocommit()) sqlite3_exec(conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace hotline::store::sqlite

@@ -1,0 +1,173 @@
+// Store: the one door to persistent state. Callers never see SQL or a
+// database handle; SQLite sits behind it today (open.h), PostgreSQL later.
+//
+// Every read and write happens inside a Transaction.
+//
+// Concurrency rules:
+//  - A Store is thread-safe: any thread may call write(), read(),
+//    schema_version(), transact() and snapshot() at any time.
+//  - A Transaction belongs to the thread that obtained it. Use it and destroy
+//    it on that thread, and do not keep it across a co_await (a coroutine may
+//    resume on another thread, and a held write transaction blocks every
+//    other writer meanwhile).
+//  - Writers are serialized: write() waits until no other write transaction
+//    is open (in this process or, within a timeout, in another one). A thread
+//    that already holds a write transaction and asks for another gets
+//    hotline::Error "store_nested_write" instead of deadlocking.
+//  - Readers never wait for writers: read() sees a consistent snapshot taken
+//    when it was called, unaffected by later commits.
+//  - Every Transaction must be destroyed before its Store.
+//
+// Errors are hotline::Error with codes:
+//  store_duplicate          a unique key (id, or link+direction+seq) exists
+//  store_missing_reference  a referenced row (e.g. the outbox's envelope) is absent
+//  store_invalid            a record breaks a rule (e.g. seq < 1)
+//  store_read_only          a write was attempted in a read transaction
+//  store_transaction_closed the transaction was already committed
+//  store_nested_write       see above
+//  store_busy, store_full, store_io, store_corrupt, store_failed
+//                           the database could not do the work
+// After store_duplicate / store_missing_reference / store_invalid the
+// transaction is still usable: the failed call changed nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "hotline/store/records.h"
+
+namespace hotline::store {
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless commit() was called
+
+  Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Settings: small key/value strings (party name, node id, configuration).
+  virtual std::optional<std::string> get_setting(std::string_view key) = 0;
+  virtual void put_setting(std::string_view key, std::string_view value) = 0;  // upsert
+
+  // Envelopes. Inserting a duplicate id or (link, direction, seq) throws
+  // "store_duplicate"; seq must be >= 1.
+  // Returns the envelope's log index: its 0-based position among all
+  // envelopes this store holds, in the order they were stored.
+  virtual std::int64_t insert_envelope(const EnvelopeRecord& envelope) = 0;
+  virtual std::optional<EnvelopeRecord> find_envelope(std::string_view id) = 0;
+  virtual std::optional<EnvelopeRecord> find_envelope_by_seq(std::string_view link,
+                                                             Direction direction,
+                                                             std::int64_t seq) = 0;
+  // Highest stored seq on (link, direction); 0 when there is none.
+  virtual std::int64_t last_seq(std::string_view link, Direction direction) = 0;
+  // Envelopes with seq > after_seq, ascending seq, at most `limit`.
+  virtual std::vector<EnvelopeRecord> list_envelopes(std::string_view link, Direction direction,
+                                                     std::int64_t after_seq, std::size_t limit) = 0;
+  virtual std::int64_t count_envelopes() = 0;
+
+  // Outbox: outbound envelopes waiting for a receipt, delivered in seq order
+  // per link. The item's envelope must already be stored
+  // ("store_missing_reference" otherwise); a second item for the same
+  // (link, seq) throws "store_duplicate".
+  virtual void enqueue_outbox(const OutboxItem& item) = 0;
+  // The first `limit` items of the link's queue, ascending seq.
+  virtual std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit) = 0;
+  // Both return false when there is no such item (already removed).
+  virtual bool remove_outbox(std::string_view link, std::int64_t seq) = 0;
+  // attempts += 1 and next_attempt_at = the given timestamp.
+  virtual bool note_outbox_attempt(std::string_view link, std::int64_t seq,
+                                   std::string_view next_attempt_at) = 0;
+  virtual std::int64_t outbox_length(std::string_view link) = 0;
+
+  // Receipts, unique on (link, direction, seq): a second one throws
+  // "store_duplicate" (a signed receipt is never replaced). The receipted
+  // envelope must be stored ("store_missing_reference" otherwise).
+  virtual void insert_receipt(const ReceiptRecord& receipt) = 0;
+  virtual std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
+                                                    std::int64_t seq) = 0;
+
+  // Makes the writes durable (as configured) and ends the transaction; for a
+  // read transaction it just ends it. Any later call throws
+  // "store_transaction_closed". If commit() throws, nothing was written.
+  // Peers and links.
+  virtual void insert_peer(const PeerRecord& peer) = 0;  // store_duplicate on name or key
+  virtual std::vector<PeerRecord> list_peers() = 0;      // by name
+  virtual std::optional<PeerRecord> find_peer(std::string_view name) = 0;
+  virtual std::optional<PeerRecord> find_peer_by_key(std::string_view public_key) = 0;
+  virtual void put_link_state(const LinkStateRecord& state) = 0;  // upsert
+  virtual std::optional<LinkStateRecord> find_link_state(std::string_view link) = 0;
+
+  // Events, append-only. Returns the new event's id (ascending).
+  virtual std::int64_t append_event(const EventRecord& event) = 0;
+  virtual std::vector<EventRecord> list_events(std::int64_t after_id, std::size_t limit) = 0;
+
+  // Desk messages.
+  virtual void insert_desk_message(const DeskMessageRecord& message) = 0;
+  virtual void set_desk_message_received(std::string_view envelope_id,
+                                         std::string_view received_at) = 0;
+  // The most recent `limit` messages, oldest first; link empty = all links.
+  virtual std::vector<DeskMessageRecord> list_desk_messages(std::string_view link,
+                                                            std::size_t limit) = 0;
+
+  // Agreements.
+  virtual void put_agreement(const AgreementRecord& agreement) = 0;  // upsert on digest
+  virtual std::optional<AgreementRecord> find_agreement(std::string_view digest) = 0;
+  virtual std::vector<AgreementRecord> list_agreements(
+      std::string_view link) = 0;  // by amendment, then time
+
+  virtual void commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // A write transaction: the only open writer until it ends (see above).
+  virtual std::unique_ptr<Transaction> write() = 0;
+  // A read-only snapshot; writes through it throw "store_read_only".
+  virtual std::unique_ptr<Transaction> read() = 0;
+  // The highest schema migration applied to the database.
+  virtual int schema_version() = 0;
+
+  // Runs fn(Transaction&) in a write transaction and commits when fn returns
+  // normally; when fn throws, rolls back and rethrows. Returns fn's result.
+  template <class F>
+  auto transact(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
+    return run(write(), fn);
+  }
+
+  // Same over a read snapshot.
+  template <class F>
+  auto snapshot(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
+    return run(read(), fn);
+  }
+
+ private:
+  template <class F>
+  static auto run(std::unique_ptr<Transaction> tx, F& fn)
+      -> std::invoke_result_t<F&, Transaction&> {
+    using R = std::invoke_result_t<F&, Transaction&>;
+    if constexpr (std::is_void_v<R>) {
+      fn(*tx);
+      tx->commit();
+    } else {
+      R result = fn(*tx);
+      tx->commit();
+      return result;
+    }
+  }
+};
+
+}  // namespace hotline::store

@@ -1,0 +1,556 @@
+// HttpsServer and HttpsClient over real TLS on 127.0.0.1: no mocks.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "hotline/api/http_types.h"
+#include "hotline/api/https_client.h"
+#include "hotline/api/https_server.h"
+#include "hotline/api/operator_routes.h"
+#include "hotline/api/serve.h"
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/tls/tls.h"
+
+namespace hotline::api {
+namespace {
+
+using namespace std::chrono_literals;
+using tls::Ed25519PublicKey;
+using tls::Ed25519Seed;
+
+Ed25519Seed seed_of(std::uint8_t fill) {
+  Ed25519Seed s{};
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<std::uint8_t>(fill + i);
+  return s;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// One operator certificate for the whole suite (key generation is cheap, but
+// every test needs one).
+class Https : public ::testing::Test {
+ public:
+  static HttpRequest get(std::string target) {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = std::move(target);
+    return r;
+  }
+
+ protected:
+  static void SetUpTestSuite() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "hotline-api-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    tls::generate_operator_certificate("Test Party", dir_ / "op.crt", dir_ / "op.key");
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  static tls::Context operator_tls() {
+    return tls::operator_server_context(dir_ / "op.crt", dir_ / "op.key");
+  }
+  static ClientTlsConfig pinned_operator() {
+    ClientTlsConfig config;
+    config.server_cert_sha256 = tls::certificate_sha256(read_file(dir_ / "op.crt"));
+    return config;
+  }
+
+  // Starts a server on a free port with `handler`, counting calls.
+  std::unique_ptr<HttpsServer> start(tls::Context ctx, Handler handler, ServerOptions opts = {}) {
+    opts.port = 0;
+    opts.stop_timeout = 3s;
+    auto server =
+        std::make_unique<HttpsServer>(std::move(ctx), opts, [this, handler](const HttpRequest& r) {
+          ++calls_;
+          return handler(r);
+        });
+    server->start();
+    EXPECT_NE(server->port(), 0);
+    return server;
+  }
+
+  static OperatorInfo info() { return {"Test Party", "0.1.0", "pubkey", "fp"}; }
+
+  static inline std::filesystem::path dir_;
+  std::atomic<int> calls_{0};
+};
+
+// A bare TLS connection made with OpenSSL directly, to send bytes that no
+// HTTP client would.
+class RawTls {
+ public:
+  explicit RawTls(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};  // no test may hang on a read
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+  }
+  ~RawTls() {
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+    ::close(fd_);
+  }
+  bool tcp_connected() const { return connected_; }
+  bool handshake() { return connected_ && SSL_connect(ssl_) == 1; }
+  void write(const std::string& data) {
+    ASSERT_EQ(SSL_write(ssl_, data.data(), static_cast<int>(data.size())),
+              static_cast<int>(data.size()));
+  }
+  // Everything until the server closes (or 5 s of silence).
+  std::string read_all() {
+    std::string out;
+    char buf[4096];
+    for (int i = 0; i < 10000; ++i) {
+      int n = SSL_read(ssl_, buf, sizeof buf);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    ERR_clear_error();
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+};
+
+template <class Pred>
+bool eventually(Pred pred) {
+  for (int i = 0; i < 200; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return pred();
+}
+
+TEST_F(Https, HealthAndVersionAreJson) {
+  auto server =
+      start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+
+  HttpResponse health = client.request(get("/health"));
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.content_type, "application/json");
+  auto body = nlohmann::json::parse(health.body);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["party"], "Test Party");
+
+  HttpResponse version = client.request(get("/version?x=1"));
+  EXPECT_EQ(version.status, 200);
+  body = nlohmann::json::parse(version.body);
+  EXPECT_EQ(body["version"], "0.1.0");
+  EXPECT_EQ(body["protocol"], 1);
+
+  HttpRequest head = get("/health");
+  head.method = "HEAD";
+  HttpResponse h = client.request(head);
+  EXPECT_EQ(h.status, 200);
+  EXPECT_TRUE(h.body.empty());
+}
+
+TEST_F(Https, NotFoundAndMethodNotAllowed) {
+  auto server =
+      start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+
+  HttpResponse missing = client.request(get("/nope"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["code"], "not_found");
+
+  HttpRequest post = get("/health");
+  post.method = "POST";
+  post.body = "{}";
+  HttpResponse wrong = client.request(post);
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(nlohmann::json::parse(wrong.body)["error"]["code"], "method_not_allowed");
+  EXPECT_EQ(wrong.headers["allow"], "GET, HEAD");
+  EXPECT_EQ(client.connections_opened(), 1u) << "error replies keep the connection";
+}
+
+TEST_F(Https, KeepAliveReusesOneConnectionFor100Requests) {
+  std::mutex mu;
+  std::set<std::string> remotes;
+  auto server = start(operator_tls(), [&](const HttpRequest& r) {
+    std::lock_guard lock(mu);
+    remotes.insert(r.remote_address);
+    HttpResponse res;
+    res.body = r.body;
+    return res;
+  });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  for (int i = 0; i < 100; ++i) {
+    HttpRequest r = get("/echo");
+    r.method = "POST";
+    r.body = "{\"i\":" + std::to_string(i) + "}";
+    r.headers["content-type"] = "application/json";
+    HttpResponse res = client.request(r);
+    ASSERT_EQ(res.status, 200);
+    ASSERT_EQ(res.body, r.body);
+  }
+  EXPECT_EQ(calls_, 100);
+  EXPECT_EQ(remotes.size(), 1u);
+  EXPECT_EQ(client.connections_opened(), 1u);
+  EXPECT_EQ(server->stats().connections_accepted, 1u);
+}
+
+TEST_F(Https, HeadersReachTheHandlerLowercased) {
+  HttpRequest seen;
+  auto server = start(operator_tls(), [&](const HttpRequest& r) {
+    seen = r;
+    return HttpResponse{201, "text/plain", {{"X-Reply", "yes"}}, "made"};
+  });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  HttpRequest r = get("/things?a=b");
+  r.method = "PUT";
+  r.headers["X-Custom-Thing"] = "Value";
+  r.body = "payload";
+  HttpResponse res = client.request(r);
+  EXPECT_EQ(res.status, 201);
+  EXPECT_EQ(res.content_type, "text/plain");
+  EXPECT_EQ(res.headers["x-reply"], "yes");
+  EXPECT_EQ(res.body, "made");
+  EXPECT_EQ(seen.method, "PUT");
+  EXPECT_EQ(seen.target, "/things?a=b");
+  EXPECT_EQ(seen.headers["x-custom-thing"], "Value");
+  EXPECT_EQ(seen.body, "payload");
+  EXPECT_FALSE(seen.peer_key.has_value()) << "no client certificate on the operator listener";
+  EXPECT_EQ(seen.remote_address.rfind("127.0.0.1:", 0), 0u) << seen.remote_address;
+}
+
+TEST_F(Https, OversizedBodyGets413AndTheClientRecovers) {
+  ServerOptions opts;
+  opts.limits.max_body_bytes = 1024;
+  auto server = start(
+      operator_tls(), [](const HttpRequest&) { return HttpResponse{}; }, opts);
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+
+  HttpRequest big = get("/upload");
+  big.method = "POST";
+  big.body.assign(2048, 'x');
+  HttpResponse res = client.request(big);
+  EXPECT_EQ(res.status, 413);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"]["code"], "payload_too_large");
+  EXPECT_EQ(calls_, 0);
+
+  big.body.assign(1024, 'x');  // exactly the limit is fine
+  EXPECT_EQ(client.request(big).status, 200);
+  EXPECT_EQ(calls_, 1);
+}
+
+TEST_F(Https, GarbageGets400AndClose) {
+  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  RawTls raw(server->port());
+  ASSERT_TRUE(raw.handshake());
+  raw.write(std::string("\x01\x02 this is not http \xff\r\n\r\n", 25));
+  std::string reply = raw.read_all();  // returns only because the server closed
+  EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << reply;
+  EXPECT_NE(reply.find("\"bad_request\""), std::string::npos) << reply;
+  EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(Https, Tls12OnlyClientIsRefused) {
+  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  ClientTlsConfig config;
+  config.insecure_skip_verify = true;
+  tls::Context old = tls::client_context(config);
+  SSL_CTX_set_min_proto_version(old.native(), TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(old.native(), TLS1_2_VERSION);
+  HttpsClient client(old, "127.0.0.1", server->port());
+  try {
+    client.request(get("/health"));
+    FAIL() << "a TLS 1.2 client got through";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "tls_refused") << e.what();
+  }
+  EXPECT_EQ(calls_, 0);
+  EXPECT_TRUE(eventually([&] { return server->stats().handshakes_failed >= 1; }));
+}
+
+TEST_F(Https, ClientPinnedToAnotherCertificateRefusesOperatorServer) {
+  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  ClientTlsConfig config;
+  config.server_cert_sha256 = tls::Sha256{};  // all zero: matches nothing
+  HttpsClient client(config, "127.0.0.1", server->port());
+  try {
+    client.request(get("/health"));
+    FAIL() << "pin not enforced";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "tls_refused");
+    EXPECT_NE(std::string(e.what()).find("does not match the pinned"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(calls_, 0);
+}
+
+// --- mutual TLS (peer links) -------------------------------------------------
+
+class PeerLink : public Https {
+ protected:
+  Ed25519Seed server_seed = seed_of(1);
+  Ed25519Seed client_seed = seed_of(2);
+  Ed25519PublicKey server_pub = tls::ed25519_public_key(server_seed);
+  Ed25519PublicKey client_pub = tls::ed25519_public_key(client_seed);
+  std::shared_ptr<tls::PeerKeySet> allowed = std::make_shared<tls::PeerKeySet>();
+
+  std::unique_ptr<HttpsServer> start_peer_listener(std::optional<Ed25519PublicKey>* seen) {
+    ServerOptions opts;
+    opts.name = "peer";
+    return start(
+        tls::peer_server_context(server_seed, "server party", allowed),
+        [seen](const HttpRequest& r) {
+          *seen = r.peer_key;
+          return HttpResponse{};
+        },
+        opts);
+  }
+};
+
+TEST_F(PeerLink, PinnedPeerIsAcceptedAndHandlerSeesItsKey) {
+  allowed->allow(client_pub);
+  std::optional<Ed25519PublicKey> seen;
+  auto server = start_peer_listener(&seen);
+  HttpsClient client(tls::peer_client_context(client_seed, "client party", server_pub), "127.0.0.1",
+                     server->port());
+  HttpRequest r = get("/v1/envelopes");
+  r.method = "POST";
+  r.body = "{}";
+  EXPECT_EQ(client.request(r).status, 200);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(*seen, client_pub);
+  EXPECT_TRUE(allowed->recent_refusals().empty());
+}
+
+TEST_F(PeerLink, UnknownClientKeyIsRefusedInTheHandshake) {
+  allowed->allow(client_pub);
+  Ed25519Seed stranger_seed = seed_of(3);
+  Ed25519PublicKey stranger = tls::ed25519_public_key(stranger_seed);
+  std::optional<Ed25519PublicKey> seen;
+  auto server = start_peer_listener(&seen);
+
+  HttpsClient client(tls::peer_client_context(stranger_seed, "stranger", server_pub), "127.0.0.1",
+                     server->port());
+  try {
+    client.request(get("/v1/envelopes"));
+    FAIL() << "an unknown key got through";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "tls_refused") << e.what();
+  }
+  EXPECT_EQ(calls_, 0);
+  ASSERT_TRUE(eventually([&] { return !allowed->recent_refusals().empty(); }));
+  auto refusal = allowed->recent_refusals().front();
+  ASSERT_TRUE(refusal.key.has_value());
+  EXPECT_EQ(*refusal.key, stranger);
+  EXPECT_NE(refusal.reason.find(base64url_encode(stranger)), std::string::npos) << refusal.reason;
+
+  // Peers are added at runtime: once allowed, the same client gets in.
+  allowed->allow(stranger);
+  EXPECT_EQ(client.request(get("/v1/envelopes")).status, 200);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(*seen, stranger);
+}
+
+TEST_F(PeerLink, ClientWithoutCertificateIsRefused) {
+  allowed->allow(client_pub);
+  std::optional<Ed25519PublicKey> seen;
+  auto server = start_peer_listener(&seen);
+  ClientTlsConfig config;
+  config.server_key = server_pub;  // pins the server, presents nothing
+  HttpsClient client(config, "127.0.0.1", server->port());
+  EXPECT_THROW(client.request(get("/")), Error);
+  EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(PeerLink, ClientExpectingAnotherServerKeyRefusesTheServer) {
+  allowed->allow(client_pub);
+  std::optional<Ed25519PublicKey> seen;
+  auto server = start_peer_listener(&seen);
+  Ed25519PublicKey someone_else = tls::ed25519_public_key(seed_of(9));
+  HttpsClient client(tls::peer_client_context(client_seed, "client", someone_else), "127.0.0.1",
+                     server->port());
+  try {
+    client.request(get("/"));
+    FAIL() << "server key not pinned";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "tls_refused");
+    std::string what = e.what();
+    EXPECT_NE(what.find(base64url_encode(server_pub)), std::string::npos) << what;
+    EXPECT_NE(what.find(base64url_encode(someone_else)), std::string::npos) << what;
+  }
+  EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(PeerLink, OperatorAndPeerListenersRunSideBySide) {
+  allowed->allow(client_pub);
+  std::optional<Ed25519PublicKey> seen;
+  auto peer = start_peer_listener(&seen);
+  auto op = start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
+  HttpsClient to_peer(tls::peer_client_context(client_seed, "c", server_pub), "127.0.0.1",
+                      peer->port());
+  HttpsClient to_op(pinned_operator(), "127.0.0.1", op->port());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(to_peer.request(get("/")).status, 200);
+    EXPECT_EQ(to_op.request(get("/health")).status, 200);
+  }
+  op->stop();
+  EXPECT_EQ(to_peer.request(get("/")).status, 200) << "stopping one leaves the other running";
+}
+
+// --- lifecycle ---------------------------------------------------------------
+
+TEST_F(Https, StopWithOpenConnectionsReturnsPromptly) {
+  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  EXPECT_EQ(client.request(get("/")).status, 200);  // keep-alive connection stays open
+  RawTls silent(server->port());                    // TCP open, no TLS hello
+  ASSERT_TRUE(silent.tcp_connected());
+  ASSERT_TRUE(eventually([&] { return server->stats().open_connections == 2; }));
+
+  auto t0 = std::chrono::steady_clock::now();
+  server->stop();
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(took, 1s);
+  EXPECT_EQ(server->stats().open_connections, 0u);
+  EXPECT_THROW(client.request(get("/")), Error);  // nothing listens any more
+}
+
+TEST_F(Https, StopLetsTheRequestInFlightFinish) {
+  std::atomic<bool> entered{false};
+  auto server = start(operator_tls(), [&](const HttpRequest&) {
+    entered = true;
+    std::this_thread::sleep_for(300ms);
+    return HttpResponse{200, "text/plain", {}, "finished"};
+  });
+  auto port = server->port();
+  auto reply = std::async(std::launch::async, [port] {
+    HttpsClient client(pinned_operator(), "127.0.0.1", port);
+    return client.request(get("/slow"));
+  });
+  ASSERT_TRUE(eventually([&] { return entered.load(); }));
+  server->stop();
+  ASSERT_EQ(reply.wait_for(5s), std::future_status::ready);
+  HttpResponse res = reply.get();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "finished");
+  EXPECT_EQ(res.headers["connection"], "close");
+}
+
+TEST_F(Https, ClientErrorsNameTheProblem) {
+  // Nothing listens on a port we just released.
+  std::uint16_t port = 0;
+  {
+    auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+    port = server->port();
+  }
+  HttpsClient client(pinned_operator(), "127.0.0.1", port);
+  try {
+    client.request(get("/"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "link_unreachable") << e.what();
+  }
+
+  // A server that accepts TCP but never answers the handshake: timeout.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ClientOptions quick;
+  quick.connect_timeout = 200ms;
+  HttpsClient stuck(pinned_operator(), "127.0.0.1", ntohs(addr.sin_port), quick);
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    stuck.request(get("/"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "link_timeout") << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  ::close(fd);
+}
+
+TEST_F(Https, ClientReconnectsAfterServerDroppedIdleConnection) {
+  ServerOptions opts;
+  opts.limits.idle_timeout = 100ms;
+  auto server = start(
+      operator_tls(), [](const HttpRequest&) { return HttpResponse{}; }, opts);
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  EXPECT_EQ(client.request(get("/")).status, 200);
+  ASSERT_TRUE(eventually([&] { return server->stats().open_connections == 0; }));
+  EXPECT_EQ(client.request(get("/")).status, 200);
+  EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+TEST(JsonError, HasCodeAndMessage) {
+  HttpResponse r = json_error(409, "seq_gap", "expected seq 7");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, R"({"error":{"code":"seq_gap","message":"expected seq 7"}})");
+}
+
+TEST(Serve, RunsUntilSigtermAndGeneratesTheCertificate) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "hotline-serve-XXXXXX").string();
+  std::filesystem::path dir = ::mkdtemp(tmpl.data());
+  ServeOptions options;
+  options.listen_port = 0;
+  options.tls_cert = dir / "operator.crt";
+  options.tls_key = dir / "operator.key";
+  options.info = {"Serve Party", "9.9.9", "", ""};
+  std::promise<std::uint16_t> listening;
+  options.on_listening = [&](std::uint16_t port) { listening.set_value(port); };
+
+  auto result = std::async(std::launch::async, [&] { return serve(options); });
+  auto port_future = listening.get_future();
+  ASSERT_EQ(port_future.wait_for(10s), std::future_status::ready);
+  std::uint16_t port = port_future.get();
+  EXPECT_TRUE(std::filesystem::exists(options.tls_key));
+
+  ClientTlsConfig config;
+  config.server_cert_sha256 = tls::certificate_sha256(read_file(options.tls_cert));
+  HttpsClient client(config, "127.0.0.1", port);
+  HttpResponse health = client.request(Https::get("/health"));
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(health.body)["party"], "Serve Party");
+
+  ::kill(::getpid(), SIGTERM);
+  ASSERT_EQ(result.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(result.get(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hotline::api

@@ -1,0 +1,36 @@
+#include "hotline/crypto/random.h"
+
+#include <array>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "hotline/common/uuid.h"
+
+namespace hotline::crypto {
+namespace {
+
+TEST(Random, BytesDiffer) {
+  std::array<std::uint8_t, 32> a{}, b{};
+  random_bytes(a);
+  random_bytes(b);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, (std::array<std::uint8_t, 32>{}));
+}
+
+TEST(Random, NewIdIsUuidV7WithTheTime) {
+  const TimePoint t = parse_timestamp("2026-11-27T09:44:49.123Z");
+  const std::string id = new_id(t);
+  EXPECT_TRUE(is_uuid_v7(id)) << id;
+  const auto ms = t.time_since_epoch().count();
+  char expect[16];
+  std::snprintf(expect, sizeof expect, "%012llx", static_cast<unsigned long long>(ms));
+  EXPECT_EQ(id.substr(0, 8) + id.substr(9, 4), expect);
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.insert(new_id(t));
+  EXPECT_EQ(ids.size(), 1000u);
+  EXPECT_TRUE(is_uuid_v7(new_id()));
+}
+
+}  // namespace
+}  // namespace hotline::crypto

@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "hotline/common/time.h"
+
+#include "store_test_util.h"
+
+namespace hotline::store::testing {
+namespace {
+
+// Direct SQLite access to the file, to inspect or craft it behind the Store.
+class RawDb {
+ public:
+  explicit RawDb(const std::filesystem::path& file) {
+    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << sqlite3_errmsg(db_);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  void exec(const std::string& sql) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << (msg ? msg : "?");
+    }
+    sqlite3_free(msg);
+  }
+  // First column of the first row as text ("" when no row).
+  std::string value(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return out;
+    }
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST(OpenTest, NewDatabaseRecordsMigrations) {
+  TempDir dir;
+  auto store = open_sqlite(dir.db());
+  EXPECT_GE(store->schema_version(), 1);
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"),
+            std::to_string(store->schema_version()));
+  EXPECT_EQ(raw.value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(store->schema_version()));
+  EXPECT_EQ(raw.value("SELECT description FROM schema_migrations WHERE version = 1"),
+            "settings, envelopes, outbox, receipts");
+  // applied_at is a canonical timestamp.
+  EXPECT_NO_THROW(parse_timestamp(raw.value("SELECT applied_at FROM schema_migrations")));
+}
+
+TEST(OpenTest, WalModeOnAndForeignKeysEnforced) {
+  TempDir dir;
+  auto store = open_sqlite(dir.db());
+  store->transact([](Transaction& tx) { tx.put_setting("a", "1"); });
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("PRAGMA journal_mode"), "wal");
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "hotline.db-wal"));
+  // foreign_keys is per connection, so check the Store's connections by
+  // effect: a dangling reference must be refused, on a write and a reopen.
+  auto dangling = [&](Store& s) {
+    return error_code([&] {
+      s.transact([](Transaction& tx) {
+        tx.enqueue_outbox(OutboxItem{"a-b", 1, "missing", 0, {}});
+      });
+    });
+  };
+  EXPECT_EQ(dangling(*store), "store_missing_reference");
+  store.reset();
+  auto again = open_sqlite(dir.db(), {.create = false, .sync = SqliteOptions::Sync::full});
+  EXPECT_EQ(dangling(*again), "store_missing_reference");
+}
+
+TEST(OpenTest, ReopenKeepsData) {
+  TempDir dir;
+  const auto e = make_envelope("a-b", Direction::outbound, 1);
+  {
+    auto store = open_sqlite(dir.db());
+    store->transact([&](Transaction& tx) {
+      tx.put_setting("party.name", "CERT-A");
+      tx.insert_envelope(e);
+    });
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_EQ(store->read()->get_setting("party.name"), "CERT-A");
+  EXPECT_EQ(store->read()->find_envelope(e.id), e);
+  // Reopening applies no migration twice.
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(store->schema_version()));
+}
+
+TEST(OpenTest, MissingFileWithoutCreate) {
+  TempDir dir;
+  EXPECT_EQ(error_code([&] { open_sqlite(dir.db(), {.create = false}); }), "store_missing");
+  EXPECT_FALSE(std::filesystem::exists(dir.db()));
+}
+
+TEST(OpenTest, MissingFolderIsAnIoError) {
+  TempDir dir;
+  EXPECT_EQ(error_code([&] { open_sqlite(dir.path() / "no-such-dir" / "x.db"); }), "store_io");
+}
+
+TEST(OpenTest, TooNewRefused) {
+  TempDir dir;
+  { open_sqlite(dir.db()); }
+  {
+    RawDb raw(dir.db());
+    raw.exec(
+        "INSERT INTO schema_migrations VALUES (999, 'from the future', "
+        "'2030-01-01T00:00:00.000Z')");
+  }
+  try {
+    open_sqlite(dir.db());
+    FAIL() << "opened a database from a newer build";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "store_too_new");
+    EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Install the newer hotline"), std::string::npos);
+  }
+  // Nothing was changed by the refused open.
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"), "999");
+}
+
+TEST(OpenTest, NotADatabaseRefused) {
+  TempDir dir;
+  {
+    std::ofstream f(dir.db(), std::ios::binary);
+    f << "this is not a database, it is a text file that someone put here by mistake.\n";
+    for (int i = 0; i < 100; ++i) f << "padding padding padding padding padding\n";
+  }
+  try {
+    open_sqlite(dir.db());
+    FAIL() << "opened a text file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "store_corrupt");
+    EXPECT_NE(std::string(e.what()).find(dir.db().string()), std::string::npos) << e.what();
+  }
+}
+
+TEST(OpenTest, ForeignSqliteDatabaseRefused) {
+  TempDir dir;
+  {
+    RawDb raw(dir.db());
+    raw.exec("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
+  }
+  EXPECT_EQ(error_code([&] { open_sqlite(dir.db()); }), "store_corrupt");
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'"), "0");
+}
+
+}  // namespace
+}  // namespace hotline::store::testing

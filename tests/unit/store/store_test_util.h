@@ -1,0 +1,87 @@
+// Helpers shared by the store tests: a fresh temporary folder per test and
+// record factories.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "hotline/common/error.h"
+#include "hotline/store/open.h"
+#include "hotline/store/records.h"
+#include "hotline/store/store.h"
+
+namespace hotline::store::testing {
+
+// A new empty folder, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "hotline-store-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path db() const { return path_ / "hotline.db"; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A test fixture with a freshly created store in its own folder.
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = open_sqlite(dir_.db()); }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+inline EnvelopeRecord make_envelope(const std::string& link, Direction direction,
+                                    std::int64_t seq) {
+  EnvelopeRecord e;
+  e.id = link + "-" + std::string(to_string(direction)) + "-" + std::to_string(seq);
+  e.link = link;
+  e.direction = direction;
+  e.seq = seq;
+  e.digest = std::string(64, static_cast<char>('a' + seq % 6));
+  e.type = "alert.raise";
+  e.sent_at = "2026-11-27T09:44:49.123Z";
+  e.canonical = R"({"body":{"title":"Übung \"Nord\"\n"},"seq":)" + std::to_string(seq) + "}";
+  if (direction == Direction::inbound) e.received_at = "2026-11-27T09:44:50.000Z";
+  return e;
+}
+
+inline ReceiptRecord make_receipt(const EnvelopeRecord& e, std::int64_t ledger_index) {
+  ReceiptRecord r;
+  r.link = e.link;
+  r.direction = e.direction;
+  r.seq = e.seq;
+  r.envelope_digest = e.digest;
+  r.received_at = "2026-11-27T09:44:51.000Z";
+  r.ledger_index = ledger_index;
+  r.canonical = R"({"receipt":)" + std::to_string(e.seq) + "}";
+  return r;
+}
+
+// The hotline::Error code fn throws, or "none".
+template <class F>
+std::string error_code(F&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "none";
+}
+
+}  // namespace hotline::store::testing
