@@ -40,6 +40,7 @@ void add_serve_command(CLI::App& app) {
   struct Opts {
     std::string dir, listen = "127.0.0.1:8443", peer_listen = "127.0.0.1:8444", cert, key;
     std::int64_t heartbeat = 0;
+    std::int64_t head_interval = 60;
     std::size_t max_body_mib = 16;
     bool sync_full = false;
   };
@@ -54,6 +55,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--heartbeat-interval", o->heartbeat,
                   "Seconds between heartbeats, overriding the agreement (for drills and tests)")
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--head-interval", o->head_interval,
+                  "Seconds between signed tree heads of the ledger (sooner after a burst of 1000 entries)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   cmd->add_option("--max-body-mib", o->max_body_mib,
                   "Largest request body accepted from a peer, in MiB")
       ->check(CLI::Range(1, 1024))
@@ -86,6 +91,7 @@ void add_serve_command(CLI::App& app) {
     nso.peer_port = peer_listen.port;
     nso.max_body_bytes = o->max_body_mib * 1024 * 1024;
     if (o->heartbeat > 0) nso.heartbeat_interval_s = o->heartbeat;
+    nso.head_interval = std::chrono::seconds(o->head_interval);
     api::NodeServer link_side(node, nso);
     link_side.start();
     opts.on_stopping = [&link_side] { link_side.stop(); };

@@ -145,6 +145,8 @@ void HttpsClient::Impl::connect() {
     stream.reset();
     throw Error("link_unreachable", "cannot connect to " + where + ": " + ec.message());
   }
+  // No Nagle delay on small requests (see https_server.cpp).
+  tcp_layer.socket().set_option(tcp::no_delay(true), ec);
 
   tcp_layer.expires_after(options.connect_timeout);
   ec = run(

@@ -134,6 +134,9 @@ net::awaitable<void> HttpsServer::Impl::accept_loop() {
       continue;
     }
     ++accepted;
+    // Small request/response exchanges: Nagle's algorithm would hold a
+    // reply's last segment back for up to 40 ms waiting for an ACK.
+    socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
     net::co_spawn(executor, session(std::move(socket)), net::detached);
   }

@@ -8,11 +8,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hotline/api/https_client.h"
 #include "hotline/api/https_server.h"
 #include "hotline/api/peer_transport.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/link/receiver.h"
+#include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/tls/context.h"
 
@@ -35,6 +37,7 @@ struct NodeServer::Impl {
     std::unique_ptr<link::DeliveryWorker> worker;
     TimePoint next_heartbeat{};
     bool last_connected = false;
+    std::unique_ptr<HttpsClient> audit_client;  // used by the monitor thread only
   };
   std::mutex mu;  // guards links
   std::map<std::string, LinkRuntime> links;
@@ -49,7 +52,8 @@ struct NodeServer::Impl {
 
   void event(const std::string& kind, const std::string& link, const std::string& detail) {
     bool alarm = kind == "link_down" || kind == "peer_refused" || kind == "receipt_clock_skew" ||
-                 kind == "envelope_refused" || kind == "peer_behind";
+                 kind == "envelope_refused" || kind == "peer_behind" ||
+                 kind == "ledger_inconsistent";
     std::string peer;
     {
       std::lock_guard lock(mu);
@@ -108,7 +112,9 @@ struct NodeServer::Impl {
       }
       worker->start();
       spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
-      links.emplace(p.link, LinkRuntime{p, std::move(worker), TimePoint{}, false});
+      links.emplace(p.link,
+                    LinkRuntime{p, std::move(worker), TimePoint{}, false,
+                                make_peer_client(node.identity, node.party, ctx.peer, p.url)});
     }
   }
 
@@ -192,6 +198,85 @@ struct NodeServer::Impl {
     });
   }
 
+  // Signs a tree head on schedule, or sooner after a burst, and sends it to
+  // every peer.
+  TimePoint next_head{};
+  std::int64_t last_head_size = -1;
+  void tree_heads() {
+    const TimePoint now = now_ms();
+    auto size = node.store->snapshot([](store::Transaction& tx) { return tx.ledger_size(); });
+    bool due = now >= next_head || (last_head_size >= 0 && size - last_head_size >= opt.head_burst);
+    if (!due || size == last_head_size) return;
+    auto sth = service::publish_tree_head(node, now);
+    last_head_size = static_cast<std::int64_t>(sth.head.size);
+    next_head = now + opt.head_interval;
+    spdlog::info("event=tree_head size={} root={}", sth.head.size, to_hex(sth.head.root));
+    std::vector<std::string> ids;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [link, rt] : links) ids.push_back(link);
+    }
+    for (const auto& l : ids) notify(l);
+  }
+
+  // Audits the heads peers sent: asks each for a consistency proof from the
+  // last head we checked and inclusion proofs of the envelopes we sent.
+  TimePoint next_audit{};
+  void audits() {
+    const TimePoint now = now_ms();
+    if (now < next_audit) return;
+    next_audit = now + opt.audit_interval;
+    std::vector<std::string> ids;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [link, rt] : links) ids.push_back(link);
+    }
+    for (const auto& l : ids) {
+      auto plan = service::plan_audit(*node.store, l);
+      if (!plan) continue;
+      HttpsClient* client = nullptr;
+      std::optional<link::LinkContext> ctx;
+      {
+        std::lock_guard lock(mu);
+        auto& rt = links.at(l);
+        client = rt.audit_client.get();
+        ctx = rt.worker->context();
+      }
+      HttpRequest req;
+      req.method = "POST";
+      req.target = "/v1/ledger/proofs";
+      req.headers["content-type"] = "application/json";
+      req.body = service::audit_request(*plan).dump();
+      HttpResponse res;
+      try {
+        res = client->request(req);
+      } catch (const std::exception& e) {
+        spdlog::debug("event=audit_unreachable link={} error=\"{}\"", l, e.what());
+        continue;  // try again next round
+      }
+      if (res.status != 200) {
+        spdlog::warn("event=audit_refused link={} status={} body=\"{}\"", l, res.status,
+                     res.body.substr(0, 200));
+        continue;
+      }
+      nlohmann::json answer;
+      try {
+        answer = nlohmann::json::parse(res.body);
+      } catch (const std::exception&) {
+        answer = nullptr;
+      }
+      auto findings = service::judge_audit(*node.store, *ctx, *plan, answer, now_ms());
+      for (const auto& f : findings) {
+        spdlog::error("event=ledger_inconsistent link={} peer=\"{}\" detail=\"{}\"", l,
+                      ctx->peer_name, f);
+      }
+      if (findings.empty()) {
+        spdlog::debug("event=ledger_audit_ok link={} size={} inclusion={}", l, plan->head.size,
+                      plan->inclusion.size());
+      }
+    }
+  }
+
   void run_monitor() {
     int tick = 0;
     while (true) {
@@ -204,6 +289,8 @@ struct NodeServer::Impl {
         if (tick % 4 == 0) refresh_peers();
         heartbeats_and_liveness();
         if (tick % 4 == 0) persist_delivery_status();
+        tree_heads();
+        audits();
       } catch (const std::exception& e) {
         spdlog::error("event=monitor_failed error=\"{}\"", e.what());
       }
@@ -216,9 +303,29 @@ struct NodeServer::Impl {
     if (auto it = links.find(link); it != links.end()) it->second.worker->notify();
   }
 
+  HttpResponse handle_proofs(const HttpRequest& req) {
+    nlohmann::json request;
+    try {
+      request = nlohmann::json::parse(req.body);
+    } catch (const std::exception&) {
+      return json_error(400, "json_malformed", "the proof request is not JSON");
+    }
+    try {
+      HttpResponse res;
+      res.body = service::answer_proof_request(*node.store, request).dump();
+      return res;
+    } catch (const Error& e) {
+      return json_error(400, e.code(), e.what());
+    }
+  }
+
+  // The peer listener: POST /v1/envelopes (delivery) and POST
+  // /v1/ledger/proofs (the peer's audit of our log), both for configured
+  // peers only (the TLS layer already refused unknown keys).
   HttpResponse handle_peer(const HttpRequest& req) {
-    if (req.target != "/v1/envelopes")
+    if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs") {
       return json_error(404, "not_found", "no such path on the peer link");
+    }
     if (req.method != "POST") return json_error(405, "method_not_allowed", "use POST");
     if (!req.peer_key) return json_error(403, "peer_unknown", "no client certificate");
     crypto::PublicKey key;
@@ -227,6 +334,7 @@ struct NodeServer::Impl {
         [&](store::Transaction& tx) { return tx.find_peer_by_key(key.encoded()); });
     if (!peer)
       return json_error(403, "peer_unknown", "this node has no peer with key " + key.encoded());
+    if (req.target == "/v1/ledger/proofs") return handle_proofs(req);
     auto ctx = service::link_context(node, *peer);
     auto outcome = link::receive_batch(
         *node.store, ctx, req.body, [] { return now_ms(); },

@@ -27,6 +27,11 @@ struct NodeServerOptions {
   // Overrides the agreement's heartbeat interval (drills and tests).
   std::optional<std::int64_t> heartbeat_interval_s;
   link::DeliveryOptions delivery;
+  // Signed tree heads: one every head_interval, and sooner after a burst of
+  // head_burst new log entries. Peer heads are audited every audit_interval.
+  std::chrono::seconds head_interval{60};
+  std::int64_t head_burst = 1000;
+  std::chrono::milliseconds audit_interval{2000};
 };
 
 class NodeServer {

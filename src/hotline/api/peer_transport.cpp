@@ -23,15 +23,39 @@ class PeerTransport final : public link::Transport {
     return Reply{res.status, std::move(res.body)};
   }
 
- private:
   static ClientOptions options() {
     ClientOptions o;
     o.connect_timeout = std::chrono::seconds(3);
     o.read_timeout = std::chrono::seconds(20);
     return o;
   }
+
+ private:
   HttpsClient client_;
 };
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// url was validated by `peer add`: https://HOST:PORT[/]
+HostPort split_url(const std::string& url) {
+  std::string rest = url.substr(std::string("https://").size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  auto colon = rest.rfind(':');
+  std::string host = rest.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return {host, static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)))};
+}
+
+tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,
+                          const crypto::PublicKey& peer_key) {
+  tls::Ed25519Seed seed{};
+  std::copy(self.seed().begin(), self.seed().end(), seed.begin());
+  return tls::peer_client_context(seed, self_name, peer_key.bytes);
+}
 
 }  // namespace
 
@@ -39,18 +63,17 @@ std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self
                                                      const std::string& self_name,
                                                      const crypto::PublicKey& peer_key,
                                                      const std::string& url) {
-  // url was validated by `peer add`: https://HOST:PORT[/]
-  std::string rest = url.substr(std::string("https://").size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  auto colon = rest.rfind(':');
-  std::string host = rest.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  auto port = static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)));
-  tls::Ed25519Seed seed{};
-  std::copy(self.seed().begin(), self.seed().end(), seed.begin());
-  auto ctx = tls::peer_client_context(seed, self_name, peer_key.bytes);
-  return std::make_unique<PeerTransport>(std::move(ctx), host, port);
+  auto hp = split_url(url);
+  return std::make_unique<PeerTransport>(peer_context(self, self_name, peer_key), hp.host, hp.port);
+}
+
+std::unique_ptr<HttpsClient> make_peer_client(const crypto::KeyPair& self,
+                                              const std::string& self_name,
+                                              const crypto::PublicKey& peer_key,
+                                              const std::string& url) {
+  auto hp = split_url(url);
+  return std::make_unique<HttpsClient>(peer_context(self, self_name, peer_key), hp.host, hp.port,
+                                       PeerTransport::options());
 }
 
 }  // namespace hotline::api

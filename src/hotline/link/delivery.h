@@ -18,6 +18,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "hotline/common/time.h"
 #include "hotline/link/link_context.h"
@@ -82,6 +83,14 @@ class DeliveryWorker {
   std::size_t deliver_once();
 
  private:
+  struct Batch {
+    std::vector<store::OutboxItem> items;
+    std::vector<store::EnvelopeRecord> envelopes;
+  };
+  Batch read_batch(std::int64_t after_seq);
+  Transport::Reply send(const Batch& b);
+  std::size_t process_reply(const Batch& b, const Transport::Reply& reply);
+  std::size_t deliver_pipelined();
   void run();
   void record_failure(const std::string& what);
   void requeue_from(std::int64_t expected_seq);

@@ -24,16 +24,22 @@ int status_for(const std::string& code) {
 }  // namespace
 
 std::string ReceiveOutcome::to_json() const {
-  nlohmann::json j;
-  j["receipts"] = nlohmann::json::array();
-  for (const auto& r : receipts) j["receipts"].push_back(nlohmann::json::parse(r));
+  // Receipts are already canonical JSON: joined as they are, not re-parsed.
+  std::string out = "{\"error\":";
   if (error) {
-    j["error"] = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
-    if (error->expected_seq) j["error"]["expected_seq"] = *error->expected_seq;
+    nlohmann::json e = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
+    if (error->expected_seq) e["expected_seq"] = *error->expected_seq;
+    out += e.dump();
   } else {
-    j["error"] = nullptr;
+    out += "null";
   }
-  return j.dump();
+  out += ",\"receipts\":[";
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    if (i) out += ',';
+    out += receipts[i];
+  }
+  out += "]}";
+  return out;
 }
 
 ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,

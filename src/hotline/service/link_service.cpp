@@ -8,6 +8,7 @@
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/link/outbound.h"
+#include "hotline/service/ledger_service.h"
 
 namespace hotline::service {
 namespace {
@@ -200,7 +201,14 @@ store::PeerRecord find_peer(store::Store& store, const std::string& name) {
 }
 
 link::LinkContext link_context(const Node& node, const store::PeerRecord& peer) {
-  return link::LinkContext(node.identity, crypto::PublicKey::decode(peer.public_key), peer.name);
+  // The key was fully validated by add_peer; decoding it again per message
+  // would repeat a curve-point check for nothing.
+  crypto::PublicKey key;
+  auto bytes = base64url_decode(peer.public_key);
+  if (bytes.size() != key.bytes.size())
+    throw Error("store_inconsistent", "stored key of peer " + peer.name + " is not 32 bytes");
+  std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+  return link::LinkContext(node.identity, key, peer.name);
 }
 
 std::vector<PeerView> list_peers(store::Store& store) {
@@ -434,6 +442,8 @@ void apply_inbound(store::Transaction& tx, const link::LinkContext& ctx, const l
     } else if (e.type == kHeartbeat) {
       apply_heartbeat(tx, ctx, received_at);
       return;  // a heartbeat is contact enough
+    } else if (e.type == kTreeHead) {
+      apply_tree_head(tx, ctx, e.body, received_at);
     } else if (e.type == kAgreementPropose) {
       apply_agreement_propose(tx, ctx, e, received_at);
     } else if (e.type == kAgreementAccept) {

@@ -124,4 +124,30 @@ struct AgreementRecord {
   bool operator==(const AgreementRecord&) const = default;
 };
 
+// One leaf of the node's Merkle log (RFC 9162): an envelope or a receipt,
+// sent or received, in the order they were stored. The leaf's data are the
+// item's canonical bytes, kept in the envelopes or receipts table.
+struct LedgerLeafRecord {
+  std::int64_t index = 0;
+  std::string kind;  // "envelope" or "receipt"
+  std::string link;
+  Direction direction = Direction::outbound;  // the envelope's direction
+  std::int64_t seq = 0;
+  std::string leaf_hash;  // hex SHA-256(0x00 || data)
+  bool operator==(const LedgerLeafRecord&) const = default;
+};
+
+// A signed tree head: ours (link empty) or one a peer sent us.
+struct TreeHeadRecord {
+  std::string link;  // "" for this node's own heads
+  std::int64_t size = 0;
+  std::string root;  // hex
+  std::string time;
+  std::string key;        // signer's public key
+  std::string signature;  // base64url Ed25519
+  std::optional<std::string> received_at;
+  std::string status = "ok";  // peer heads: "ok", "unchecked" or "inconsistent"
+  bool operator==(const TreeHeadRecord&) const = default;
+};
+
 }  // namespace hotline::store

@@ -59,8 +59,9 @@ class Transaction {
 
   // Envelopes. Inserting a duplicate id or (link, direction, seq) throws
   // "store_duplicate"; seq must be >= 1.
-  // Returns the envelope's log index: its 0-based position among all
-  // envelopes this store holds, in the order they were stored.
+  // Stores the envelope AND appends its canonical bytes to the node's
+  // Merkle log in this same transaction; returns its leaf index. Every
+  // envelope is therefore in the log by construction.
   virtual std::int64_t insert_envelope(const EnvelopeRecord& envelope) = 0;
   virtual std::optional<EnvelopeRecord> find_envelope(std::string_view id) = 0;
   virtual std::optional<EnvelopeRecord> find_envelope_by_seq(std::string_view link,
@@ -90,7 +91,8 @@ class Transaction {
   // Receipts, unique on (link, direction, seq): a second one throws
   // "store_duplicate" (a signed receipt is never replaced). The receipted
   // envelope must be stored ("store_missing_reference" otherwise).
-  virtual void insert_receipt(const ReceiptRecord& receipt) = 0;
+  // Stores the receipt and appends it to the log, like insert_envelope.
+  virtual std::int64_t insert_receipt(const ReceiptRecord& receipt) = 0;
   virtual std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
                                                     std::int64_t seq) = 0;
 
@@ -122,6 +124,19 @@ class Transaction {
   virtual std::optional<AgreementRecord> find_agreement(std::string_view digest) = 0;
   virtual std::vector<AgreementRecord> list_agreements(
       std::string_view link) = 0;  // by amendment, then time
+
+  // The Merkle log. Leaves are appended with index == ledger_size(); nodes
+  // are the hashes of perfect subtrees, (level, index) covering leaves
+  // [index * 2^level, (index + 1) * 2^level).
+  virtual std::int64_t ledger_size() = 0;
+  virtual std::vector<LedgerLeafRecord> list_ledger_leaves(std::int64_t from,
+                                                           std::size_t limit) = 0;
+  virtual std::optional<std::string> ledger_node(int level, std::int64_t index) = 0;  // hex
+  virtual void insert_tree_head(const TreeHeadRecord& head) = 0;  // unique on (link, size, root)
+  virtual void set_tree_head_status(std::string_view link, std::int64_t size,
+                                    std::string_view status) = 0;
+  // Heads of `link` ("" = ours), ascending by size then time.
+  virtual std::vector<TreeHeadRecord> list_tree_heads(std::string_view link) = 0;
 
   virtual void commit() = 0;
 };

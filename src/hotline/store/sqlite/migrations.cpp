@@ -111,6 +111,37 @@ CREATE TABLE agreements (
 );
 CREATE INDEX agreements_link ON agreements (link, amendment);
 )sql"},
+    {3, "the Merkle log: leaves, perfect-subtree hashes, signed tree heads",
+     R"sql(
+CREATE TABLE ledger_leaves (
+  idx       INTEGER PRIMARY KEY CHECK (idx >= 0),
+  kind      TEXT NOT NULL CHECK (kind IN ('envelope', 'receipt')),
+  link      TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq       INTEGER NOT NULL,
+  leaf_hash TEXT NOT NULL,
+  UNIQUE (kind, link, direction, seq)
+);
+
+CREATE TABLE ledger_nodes (
+  level INTEGER NOT NULL CHECK (level >= 0),
+  idx   INTEGER NOT NULL CHECK (idx >= 0),
+  hash  TEXT NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE tree_heads (
+  link        TEXT NOT NULL,
+  size        INTEGER NOT NULL CHECK (size >= 0),
+  root        TEXT NOT NULL,
+  time        TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  signature   TEXT NOT NULL,
+  received_at TEXT,
+  status      TEXT NOT NULL CHECK (status IN ('ok', 'unchecked', 'inconsistent')),
+  PRIMARY KEY (link, size, root)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -23,6 +23,7 @@
 #include "hotline/common/error.h"
 #include "hotline/store/open.h"
 #include "hotline/store/sqlite/connection.h"
+#include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
 #include "hotline/store/sqlite/migrations.h"
 
@@ -139,9 +140,7 @@ class SqliteTransaction final : public Transaction {
     q.bind(5, e.digest).bind(6, e.type).bind(7, e.sent_at).bind(8, e.canonical);
     q.bind_optional(9, e.received_at);
     q.run();
-    // Envelopes are never deleted and a rolled-back insert does not use up a
-    // rowid (no AUTOINCREMENT), so rowids are 1, 2, 3… in storage order.
-    return sqlite3_last_insert_rowid(conn_.handle()) - 1;
+    return sqlite::append_to_log(conn_, "envelope", e.link, e.direction, e.seq, e.canonical);
   }
 
   std::optional<EnvelopeRecord> find_envelope(std::string_view id) override {
@@ -239,7 +238,7 @@ class SqliteTransaction final : public Transaction {
     return q.integer(0);
   }
 
-  void insert_receipt(const ReceiptRecord& r) override {
+  std::int64_t insert_receipt(const ReceiptRecord& r) override {
     check_writable();
     Query q(conn_,
             "INSERT INTO receipts (link, direction, seq, envelope_digest, received_at, "
@@ -248,6 +247,7 @@ class SqliteTransaction final : public Transaction {
     q.bind(1, r.link).bind(2, to_string(r.direction)).bind(3, r.seq).bind(4, r.envelope_digest);
     q.bind(5, r.received_at).bind(6, r.ledger_index).bind(7, r.canonical);
     q.run();
+    return sqlite::append_to_log(conn_, "receipt", r.link, r.direction, r.seq, r.canonical);
   }
 
   std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
@@ -327,6 +327,33 @@ class SqliteTransaction final : public Transaction {
   std::vector<AgreementRecord> list_agreements(std::string_view link) override {
     check_open();
     return sqlite::list_agreements(conn_, link);
+  }
+
+  // The Merkle log: SQL in ledger_tables.cpp.
+  std::int64_t ledger_size() override {
+    check_open();
+    return sqlite::ledger_size(conn_);
+  }
+  std::vector<LedgerLeafRecord> list_ledger_leaves(std::int64_t from, std::size_t limit) override {
+    check_open();
+    return sqlite::list_ledger_leaves(conn_, from, clamp_limit(limit));
+  }
+  std::optional<std::string> ledger_node(int level, std::int64_t index) override {
+    check_open();
+    return sqlite::ledger_node(conn_, level, index);
+  }
+  void insert_tree_head(const TreeHeadRecord& h) override {
+    check_writable();
+    sqlite::insert_tree_head(conn_, h);
+  }
+  void set_tree_head_status(std::string_view link, std::int64_t size,
+                            std::string_view status) override {
+    check_writable();
+    sqlite::set_tree_head_status(conn_, link, size, status);
+  }
+  std::vector<TreeHeadRecord> list_tree_heads(std::string_view link) override {
+    check_open();
+    return sqlite::list_tree_heads(conn_, link);
   }
 
   void commit() override {
