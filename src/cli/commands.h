@@ -12,6 +12,7 @@ void add_serve_command(CLI::App& app);
 void add_peer_command(CLI::App& app);
 void add_message_commands(CLI::App& app);
 void add_agreement_command(CLI::App& app);
+void add_ledger_command(CLI::App& app);
 
 // Exit codes: 0 success, 1 a refused or failed action (message printed),
 // 2 wrong usage (CLI11 prints the help hint).

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_peer_command(app);
   hotline::cli::add_message_commands(app);
   hotline::cli::add_agreement_command(app);
+  hotline::cli::add_ledger_command(app);
 
   try {
     app.parse(argc, argv);

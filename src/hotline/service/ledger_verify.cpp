@@ -1,0 +1,485 @@
+#include "hotline/service/ledger_verify.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/ledger/memory_tree_storage.h"
+#include "hotline/ledger/merkle.h"
+#include "hotline/ledger/merkle_tree.h"
+#include "hotline/ledger/tree_head.h"
+#include "hotline/link/chain_check.h"
+#include "hotline/link/receipt.h"
+#include "hotline/service/ledger_service.h"
+
+namespace hotline::service {
+namespace {
+
+using store::Direction;
+
+constexpr std::size_t kPage = 10000;
+constexpr std::size_t kAllDeskMessages = 100'000'000;
+
+std::string num(std::int64_t n) {
+  return std::to_string(n);
+}
+
+// One item of the log: an envelope or a receipt, named as the leaf names it.
+struct ItemKey {
+  std::string kind;  // "envelope" or "receipt"
+  std::string link;
+  Direction direction = Direction::outbound;
+  std::int64_t seq = 0;
+  auto operator<=>(const ItemKey&) const = default;
+};
+
+std::string describe(const ItemKey& k) {
+  std::string what = k.kind == "receipt" ? "the receipt of the " : "the ";
+  return what + std::string(store::to_string(k.direction)) + " envelope seq " + num(k.seq) +
+         " of link " + k.link;
+}
+
+std::optional<ledger::Digest> digest_of_hex(const std::string& hex) {
+  try {
+    auto bytes = from_hex(hex);
+    if (bytes.size() != 32) return std::nullopt;
+    ledger::Digest d{};
+    std::copy(bytes.begin(), bytes.end(), d.begin());
+    return d;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+class Findings {
+ public:
+  explicit Findings(LedgerReport& r) : report_(r) {}
+  void add(const std::string& code, std::string message) {
+    auto& n = counts_[code];
+    if (n++ < kMaxFindingsPerCode) {
+      report_.findings.push_back({code, std::move(message)});
+    } else {
+      ++report_.suppressed[code];
+    }
+  }
+
+ private:
+  LedgerReport& report_;
+  std::map<std::string, std::size_t> counts_;
+};
+
+std::string head_name(const store::TreeHeadRecord& h, bool ours) {
+  return std::string(ours ? "our" : "the peer's") + " tree head of size " + num(h.size) +
+         " signed at " + h.time;
+}
+
+// Signature check of a stored head against `key`; false for any malformed
+// field.
+bool head_signature_valid(const store::TreeHeadRecord& h, const crypto::PublicKey& key) {
+  auto root = digest_of_hex(h.root);
+  if (!root || h.size < 0) return false;
+  ledger::SignedTreeHead sth;
+  sth.head = ledger::TreeHead{static_cast<std::uint64_t>(h.size), *root, h.time};
+  sth.key = h.key;
+  sth.sig = h.signature;
+  return ledger::verify_tree_head(sth, key);
+}
+
+// Heads of one signer, ascending by size then time: one root per size, and
+// a larger head is never signed before a smaller one.
+void check_heads_agree(const std::vector<store::TreeHeadRecord>& heads, bool ours,
+                       const std::string& code, Findings& f) {
+  for (std::size_t i = 1; i < heads.size(); ++i) {
+    const auto& a = heads[i - 1];
+    const auto& b = heads[i];
+    if (a.size == b.size && a.root != b.root) {
+      f.add(code, head_name(a, ours) + " and " + head_name(b, ours) +
+                      " give two different roots for the same size");
+    } else if (a.size < b.size && b.time < a.time) {
+      f.add(code, head_name(b, ours) + " was signed before the smaller " + head_name(a, ours) +
+                      ": the log cannot have shrunk and grown back");
+    }
+  }
+}
+
+struct LeafInfo {
+  std::int64_t index = 0;
+  std::string hash;  // hex as stored
+};
+
+}  // namespace
+
+bool LedgerReport::has(const std::string& code) const {
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const LedgerFinding& f) { return f.code == code; });
+}
+
+std::int64_t LedgerReport::total_findings() const {
+  std::int64_t n = static_cast<std::int64_t>(findings.size());
+  for (const auto& [code, count] : suppressed) n += count;
+  return n;
+}
+
+std::vector<store::EventRecord> ledger_inconsistency_events(store::Transaction& tx) {
+  std::vector<store::EventRecord> out;
+  std::int64_t after = 0;
+  while (true) {
+    auto batch = tx.list_events(after, 1000);
+    if (batch.empty()) break;
+    for (auto& e : batch) {
+      after = e.id;
+      if (e.kind == "ledger_inconsistent") out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+LedgerReport verify_ledger(store::Store& store, const crypto::PublicKey& self) {
+  return store.snapshot([&](store::Transaction& tx) { return verify_ledger(tx, self); });
+}
+
+LedgerReport verify_ledger(store::Transaction& tx, const crypto::PublicKey& self) {
+  LedgerReport report;
+  Findings f(report);
+  const std::int64_t size = tx.ledger_size();
+  report.log_size = size;
+
+  // 1. The leaves, in index order: no gap, no item twice, each direction's
+  //    items in seq order.
+  std::vector<ledger::Digest> hashes(static_cast<std::size_t>(size));
+  std::vector<bool> matched(static_cast<std::size_t>(size), false);
+  std::map<ItemKey, LeafInfo> leaves;
+  std::map<ItemKey, std::int64_t> last_in_order;  // (kind, link, direction) -> last leaf seen
+  std::set<std::string> leaf_links;
+  std::int64_t next = 0;
+  auto fill_missing = [&](std::int64_t upto) {
+    for (; next < upto; ++next) {
+      f.add("leaf_missing", "log leaf " + num(next) + " is missing (the log holds " + num(size) +
+                                " leaves): a row of the log was deleted");
+      // Keep recomputing with the stored node so later checks stay meaningful.
+      auto node = tx.ledger_node(0, next);
+      if (node) {
+        if (auto d = digest_of_hex(*node)) hashes[static_cast<std::size_t>(next)] = *d;
+      }
+      matched[static_cast<std::size_t>(next)] = true;  // reported already
+    }
+  };
+  while (next < size) {
+    auto batch = tx.list_ledger_leaves(next, kPage);
+    if (batch.empty()) break;
+    for (const auto& leaf : batch) {
+      fill_missing(leaf.index);
+      next = leaf.index + 1;
+      auto d = digest_of_hex(leaf.leaf_hash);
+      if (d) {
+        hashes[static_cast<std::size_t>(leaf.index)] = *d;
+      } else {
+        f.add("leaf_hash_mismatch", "log leaf " + num(leaf.index) + " holds \"" + leaf.leaf_hash +
+                                        "\", not a SHA-256 hash");
+      }
+      ItemKey key{leaf.kind, leaf.link, leaf.direction, leaf.seq};
+      leaf_links.insert(leaf.link);
+      if (auto [it, fresh] = leaves.emplace(key, LeafInfo{leaf.index, leaf.leaf_hash}); !fresh) {
+        f.add("leaf_duplicate", "log leaves " + num(it->second.index) + " and " + num(leaf.index) +
+                                    " both hold " + describe(key));
+      }
+      ItemKey order_key{leaf.kind, leaf.link, leaf.direction, 0};
+      auto last = last_in_order.find(order_key);
+      if (last != last_in_order.end()) {
+        const auto& prev_seq = last->second;
+        if (leaf.seq <= prev_seq) {
+          f.add("leaf_out_of_order", "log leaf " + num(leaf.index) + " holds " + describe(key) +
+                                         " after seq " + num(prev_seq) +
+                                         " of the same direction: the log is out of order");
+        }
+      }
+      last_in_order[order_key] = std::max(leaf.seq, last == last_in_order.end() ? 0 : last->second);
+    }
+  }
+  fill_missing(size);
+
+  // 2. Recompute the tree from the leaf hashes and compare every stored
+  //    perfect-subtree hash, then look for nodes beyond the log.
+  ledger::MemoryTreeStorage memory;
+  memory.reserve(static_cast<std::uint64_t>(size));
+  ledger::MerkleTree tree(memory);
+  tree.append_leaf_hashes(hashes);
+  report.root = to_hex(tree.root());
+  for (int level = 0; level <= ledger::kMaxLevel; ++level) {
+    const std::int64_t count = size >> level;
+    for (std::int64_t i = 0; i < count; ++i) {
+      auto stored = tx.ledger_node(level, i);
+      auto expected = to_hex(*memory.get(level, static_cast<std::uint64_t>(i)));
+      if (!stored) {
+        f.add("node_missing", "log node level " + std::to_string(level) + " index " + num(i) +
+                                  " is missing from the stored tree");
+      } else if (*stored != expected) {
+        f.add("node_mismatch", "log node level " + std::to_string(level) + " index " + num(i) +
+                                   " is stored as " + *stored + " but the leaves give " + expected);
+      }
+    }
+    if (tx.ledger_node(level, count)) {
+      f.add("node_extra", "log node level " + std::to_string(level) + " index " + num(count) +
+                              " is stored but lies beyond the log's " + num(size) +
+                              " leaves: leaves were removed from the end of the log");
+    }
+    if (count == 0) break;
+  }
+
+  // 3. Every stored envelope and receipt against its leaf, and the chains.
+  auto peers = tx.list_peers();
+  std::map<std::string, store::PeerRecord> peer_of;
+  for (const auto& p : peers) peer_of[p.link] = p;
+  std::set<std::string> links = leaf_links;
+  for (const auto& p : peers) links.insert(p.link);
+  for (const auto& l : leaf_links) {
+    if (!peer_of.count(l)) {
+      f.add("unknown_link",
+            "the log holds items of link " + l + ", which is the link of no configured peer");
+    }
+  }
+  report.links = static_cast<std::int64_t>(peers.size());
+
+  auto check_leaf = [&](const ItemKey& key, const std::string& canonical,
+                        const std::string& extra) -> std::optional<std::int64_t> {
+    auto it = leaves.find(key);
+    if (it == leaves.end()) {
+      f.add("item_not_in_log", describe(key) + extra + " is stored but is not in the log");
+      return std::nullopt;
+    }
+    matched[static_cast<std::size_t>(it->second.index)] = true;
+    auto actual = to_hex(ledger::leaf_hash(canonical));
+    if (actual != it->second.hash) {
+      f.add("leaf_hash_mismatch", "log leaf " + num(it->second.index) + ": the stored bytes of " +
+                                      describe(key) + extra + " hash to " + actual +
+                                      ", the log recorded " + it->second.hash +
+                                      ": the item was changed after it was logged");
+    }
+    return it->second.index;
+  };
+
+  auto check_receipt = [&](const store::ReceiptRecord& rec, const ItemKey& key,
+                           std::optional<std::int64_t> envelope_leaf,
+                           const store::EnvelopeRecord* env) {
+    ++report.receipts;
+    auto receipt_leaf = check_leaf(key, rec.canonical, "");
+    if (receipt_leaf && envelope_leaf && *receipt_leaf < *envelope_leaf) {
+      f.add("leaf_out_of_order", "log leaf " + num(*receipt_leaf) + " holds " + describe(key) +
+                                     " before its envelope at leaf " + num(*envelope_leaf));
+    }
+    link::Receipt r;
+    try {
+      r = link::parse_receipt(rec.canonical);
+    } catch (const Error&) {
+      return;  // the chain check names it
+    }
+    if (r.received_at != rec.received_at) {
+      f.add("received_at_mismatch", describe(key) + ": the receipts table says received_at " +
+                                        rec.received_at + ", the signed receipt says " +
+                                        r.received_at);
+    }
+    if (r.envelope != rec.envelope_digest) {
+      f.add("receipt_column_mismatch",
+            describe(key) + ": the receipts table says envelope digest " + rec.envelope_digest +
+                ", the signed receipt says " + r.envelope);
+    }
+    if (r.index != rec.ledger_index) {
+      f.add("receipt_column_mismatch", describe(key) + ": the receipts table says log index " +
+                                           num(rec.ledger_index) + ", the signed receipt says " +
+                                           num(r.index));
+    }
+    if (env && env->direction == Direction::inbound) {
+      if (env->received_at != r.received_at) {
+        f.add("received_at_mismatch",
+              describe(ItemKey{"envelope", key.link, key.direction, key.seq}) + " (id " + env->id +
+                  "): the envelopes table says received_at " + env->received_at.value_or("(none)") +
+                  ", the receipt we signed says " + r.received_at);
+      }
+      if (envelope_leaf && r.index != *envelope_leaf) {
+        f.add("receipt_index_mismatch",
+              describe(ItemKey{"envelope", key.link, key.direction, key.seq}) + " is at log leaf " +
+                  num(*envelope_leaf) + ", but the receipt we signed for it says leaf " +
+                  num(r.index));
+      }
+    } else if (env && env->received_at && *env->received_at != r.received_at) {
+      f.add("received_at_mismatch",
+            describe(ItemKey{"envelope", key.link, key.direction, key.seq}) + " (id " + env->id +
+                "): the envelopes table says received_at " + *env->received_at +
+                ", the peer's signed receipt says " + r.received_at);
+    }
+  };
+
+  std::int64_t enumerated = 0;
+  for (const auto& link : links) {
+    for (Direction dir : {Direction::outbound, Direction::inbound}) {
+      std::int64_t after = 0;
+      while (true) {
+        auto batch = tx.list_envelopes(link, dir, after, 1000);
+        if (batch.empty()) break;
+        for (const auto& env : batch) {
+          after = env.seq;
+          ++enumerated;
+          ++report.envelopes;
+          ItemKey ekey{"envelope", link, dir, env.seq};
+          auto env_leaf = check_leaf(ekey, env.canonical, " (id " + env.id + ")");
+          ItemKey rkey{"receipt", link, dir, env.seq};
+          if (auto rec = tx.find_receipt(link, dir, env.seq)) {
+            check_receipt(*rec, rkey, env_leaf, &env);
+          } else if (dir == Direction::outbound && env.received_at) {
+            f.add("received_at_mismatch",
+                  describe(ekey) + " (id " + env.id + "): the envelopes table says received_at " +
+                      *env.received_at + ", but the peer has not receipted it");
+          }
+        }
+      }
+    }
+    if (auto p = peer_of.find(link); p != peer_of.end()) {
+      crypto::PublicKey peer_key;
+      try {
+        peer_key = crypto::PublicKey::decode(p->second.public_key);
+      } catch (const Error& e) {
+        f.add("chain", "peer " + p->second.name + " has an unusable key: " + e.what());
+        continue;
+      }
+      for (Direction dir : {Direction::outbound, Direction::inbound}) {
+        bool out = dir == Direction::outbound;
+        auto chain = link::check_chain(tx, link, dir, out ? self : peer_key, out ? peer_key : self);
+        for (auto& c : chain.findings) f.add("chain", std::move(c));
+      }
+      for (const auto& m : tx.list_desk_messages(link, kAllDeskMessages)) {
+        if (m.direction != Direction::inbound) continue;
+        auto r = tx.find_receipt(link, Direction::inbound, m.seq);
+        if (!r) continue;
+        try {
+          auto signed_at = link::parse_receipt(r->canonical).received_at;
+          if (m.received_at != signed_at) {
+            f.add("received_at_mismatch",
+                  "desk message " + m.envelope_id + " (inbound seq " + num(m.seq) + " of link " +
+                      link + ") says received_at " + m.received_at.value_or("(none)") +
+                      ", the receipt we signed says " + signed_at);
+          }
+        } catch (const Error&) {
+          // a receipt that does not parse is a chain finding already
+        }
+      }
+    }
+  }
+  // Receipts whose leaf was not reached through their envelope (the
+  // envelope row is gone): still check their bytes.
+  for (const auto& [key, info] : leaves) {
+    if (key.kind != "receipt" || matched[static_cast<std::size_t>(info.index)]) continue;
+    if (auto rec = tx.find_receipt(key.link, key.direction, key.seq)) {
+      check_receipt(*rec, key, std::nullopt, nullptr);
+    }
+  }
+  for (const auto& [key, info] : leaves) {
+    if (matched[static_cast<std::size_t>(info.index)]) continue;
+    f.add("leaf_item_missing", "log leaf " + num(info.index) + " holds " + describe(key) +
+                                   ", which is no longer in the store: it was deleted");
+  }
+  if (auto total = tx.count_envelopes(); total != enumerated) {
+    f.add("store_extra_envelopes", "the store holds " + num(total) + " envelopes, but only " +
+                                       num(enumerated) + " are on this node's links or in its log");
+  }
+
+  // 4. Our own heads: signed by us, within the log, with the log's roots,
+  //    and consistent with each other.
+  auto own = tx.list_tree_heads("");
+  report.own_heads = static_cast<std::int64_t>(own.size());
+  const std::string self_text = self.encoded();
+  for (const auto& h : own) {
+    if (h.key != self_text) {
+      f.add("head_wrong_key",
+            head_name(h, true) + " names the key " + h.key + ", not this node's " + self_text);
+    } else if (!head_signature_valid(h, self)) {
+      f.add("head_bad_signature", head_name(h, true) +
+                                      ": the signature does not verify with this node's key "
+                                      "(the head was altered or replaced)");
+    }
+    if (h.size > size) {
+      f.add("head_beyond_log", head_name(h, true) + " covers " + num(h.size) +
+                                   " leaves, but the log holds only " + num(size) +
+                                   ": the log was truncated");
+    } else if (h.size >= 0) {
+      auto root = to_hex(tree.root_at(static_cast<std::uint64_t>(h.size)));
+      if (root != h.root) {
+        f.add("head_root_mismatch", head_name(h, true) + " has root " + h.root +
+                                        ", but the log's first " + num(h.size) +
+                                        " leaves have root " + root);
+      }
+    }
+  }
+  check_heads_agree(own, true, "heads_conflict", f);
+
+  // 5. The peers' heads: signed by the peer, none found inconsistent.
+  for (const auto& link : links) {
+    auto heads = tx.list_tree_heads(link);
+    if (heads.empty()) continue;
+    report.peer_heads += static_cast<std::int64_t>(heads.size());
+    auto p = peer_of.find(link);
+    if (p == peer_of.end()) {
+      f.add("peer_head_unknown_link", num(static_cast<std::int64_t>(heads.size())) +
+                                          " tree heads are stored for link " + link +
+                                          ", which is no configured peer's");
+      continue;
+    }
+    const auto& peer = p->second;
+    std::optional<crypto::PublicKey> key;
+    try {
+      key = crypto::PublicKey::decode(peer.public_key);
+    } catch (const Error&) {
+    }
+    for (const auto& h : heads) {
+      std::string name = peer.name + "'s tree head of size " + num(h.size) + " signed at " + h.time;
+      if (h.key != peer.public_key) {
+        f.add("peer_head_wrong_key", name + " names the key " + h.key + ", not " + peer.name +
+                                         "'s pinned key " + peer.public_key);
+      } else if (!key || !head_signature_valid(h, *key)) {
+        f.add("peer_head_bad_signature", name + ": the signature does not verify with " +
+                                             peer.name + "'s key (altered or replaced)");
+      }
+      if (h.status == "inconsistent") {
+        f.add("peer_head_inconsistent",
+              name + " (received " + h.received_at.value_or("?") +
+                  ") was found inconsistent with " + peer.name +
+                  "'s earlier heads or with the receipts it signed; see the ledger_inconsistent "
+                  "events");
+      }
+    }
+    check_heads_agree(heads, false, "peer_heads_conflict", f);
+  }
+
+  report.inconsistency_events = ledger_inconsistency_events(tx);
+  return report;
+}
+
+LedgerStatus ledger_status(store::Store& store) {
+  return store.snapshot([](store::Transaction& tx) {
+    LedgerStatus s;
+    TxTreeStorage storage(tx);
+    ledger::MerkleTree tree(storage);
+    s.log_size = static_cast<std::int64_t>(tree.size());
+    s.root = to_hex(tree.root());
+    auto own = tx.list_tree_heads("");
+    s.own_heads = static_cast<std::int64_t>(own.size());
+    if (!own.empty()) s.own_head = own.back();
+    for (const auto& p : tx.list_peers()) {
+      PeerLedgerStatus ps;
+      ps.peer = p;
+      for (const auto& h : tx.list_tree_heads(p.link)) {
+        ++ps.heads;
+        if (h.status == "unchecked") ++ps.unchecked;
+        if (h.status == "inconsistent") ++ps.inconsistent;
+        if (!ps.latest || h.received_at.value_or("") >= ps.latest->received_at.value_or(""))
+          ps.latest = h;
+      }
+      s.peers.push_back(std::move(ps));
+    }
+    s.inconsistency_events = ledger_inconsistency_events(tx);
+    return s;
+  });
+}
+
+}  // namespace hotline::service

@@ -1,0 +1,103 @@
+// `hotline ledger verify` and `hotline ledger status`: does the local store
+// match the node's Merkle log, and do the signed tree heads (ours and the
+// peers') agree with it and with each other?
+//
+// verify_ledger() reads one snapshot and checks, reporting every finding
+// (not only the first) under a stable code:
+//
+//   the log itself
+//     leaf_missing          a leaf index below the log's size has no row
+//     leaf_duplicate        two leaves name the same item
+//     leaf_item_missing     a leaf names an envelope or receipt the store lacks
+//     leaf_hash_mismatch    a leaf's hash is not SHA-256(0x00 || the item's bytes)
+//     leaf_out_of_order     an item is logged before one that preceded it
+//     item_not_in_log       a stored envelope or receipt has no leaf
+//     store_extra_envelopes envelopes on links this node has no peer for
+//     unknown_link          leaves of a link that is no peer's
+//     node_mismatch         a stored perfect-subtree hash differs from the one
+//                           recomputed from the leaf hashes
+//     node_missing, node_extra
+//   our signed heads
+//     head_wrong_key        signed by another key than this node's
+//     head_bad_signature    the signature does not verify
+//     head_beyond_log       the head covers more leaves than the log holds
+//                           (the log was truncated)
+//     head_root_mismatch    the root is not that of the log's first `size` leaves
+//     heads_conflict        two heads disagree (same size, other root; or a
+//                           larger head signed before a smaller one)
+//   the stored items
+//     chain                 link::check_chain findings (seq gaps, reordering,
+//                           prev breaks, signatures, receipts)
+//     receipt_index_mismatch  a receipt we signed names another log index
+//                           than the one its envelope holds
+//     received_at_mismatch  a stored received_at (envelope, receipt or desk
+//                           message) differs from the one in the signed receipt
+//     receipt_column_mismatch  other receipt columns (digest, index) differ
+//                           from the signed receipt
+//   the peers' heads
+//     peer_head_unknown_link, peer_head_wrong_key, peer_head_bad_signature
+//     peer_head_inconsistent  a head our audit found inconsistent
+//     peer_heads_conflict   two heads of one peer disagree
+//
+// Read-only: it never writes to the store.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hotline/crypto/ed25519.h"
+#include "hotline/store/store.h"
+
+namespace hotline::service {
+
+struct LedgerFinding {
+  std::string code;     // see above
+  std::string message;  // one sentence for an auditor, naming the item
+  bool operator==(const LedgerFinding&) const = default;
+};
+
+struct LedgerReport {
+  std::int64_t log_size = 0;  // leaves (highest index + 1)
+  std::string root;           // hex root recomputed from the stored leaf hashes
+  std::int64_t envelopes = 0, receipts = 0, own_heads = 0, peer_heads = 0, links = 0;
+  std::vector<LedgerFinding> findings;             // at most kMaxFindingsPerCode per code
+  std::map<std::string, std::int64_t> suppressed;  // code -> findings left out
+  // Events of kind "ledger_inconsistent" (what the node's audits found).
+  std::vector<store::EventRecord> inconsistency_events;
+
+  bool ok() const { return findings.empty(); }
+  bool has(const std::string& code) const;
+  std::int64_t total_findings() const;
+};
+
+inline constexpr std::size_t kMaxFindingsPerCode = 50;
+
+// Checks the store as seen by `tx` (a read snapshot is enough); `self` is
+// this node's public key.
+LedgerReport verify_ledger(store::Transaction& tx, const crypto::PublicKey& self);
+LedgerReport verify_ledger(store::Store& store, const crypto::PublicKey& self);
+
+// What `hotline ledger status` shows.
+struct PeerLedgerStatus {
+  store::PeerRecord peer;
+  std::optional<store::TreeHeadRecord> latest;  // newest head received
+  std::int64_t heads = 0, unchecked = 0, inconsistent = 0;
+};
+struct LedgerStatus {
+  std::int64_t log_size = 0;
+  std::string root;
+  std::optional<store::TreeHeadRecord> own_head;  // our newest signed head
+  std::int64_t own_heads = 0;
+  std::vector<PeerLedgerStatus> peers;
+  std::vector<store::EventRecord> inconsistency_events;
+};
+LedgerStatus ledger_status(store::Store& store);
+
+// All events of kind "ledger_inconsistent", oldest first.
+std::vector<store::EventRecord> ledger_inconsistency_events(store::Transaction& tx);
+
+}  // namespace hotline::service
