@@ -1,0 +1,343 @@
+#include "hotline/model/case_file.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "hotline/common/error.h"
+
+namespace hotline::model {
+namespace {
+
+using nlohmann::json;
+using A = CaseAction;
+
+constexpr std::array<std::string_view, 3> kStateNames{"open", "closed", "reopened"};
+constexpr std::array<std::string_view, 9> kActionNames{
+    "open",      "link_alert", "link_request", "add_indicator", "add_attachment",
+    "add_entry", "add_note",   "close",        "reopen"};
+
+const detail::Checker kCheck{"case_invalid", "case"};
+constexpr std::size_t kMaxText = 20000;
+
+void require(const CaseFile& c, A action) {
+  if (is_possible(c, action)) return;
+  std::vector<std::string_view> possible;
+  for (A a : possible_actions(c)) possible.push_back(to_string(a));
+  detail::illegal_transition("case", c.id, to_string(c.state), to_string(action), possible);
+}
+
+[[noreturn]] void duplicate(const CaseFile& c, const std::string& what) {
+  throw Error("case_duplicate", "case " + c.id + " already has " + what);
+}
+
+CaseFile with_entry(CaseFile next, A action, const std::string& by, Side side, TimePoint at,
+                    std::string text) {
+  kCheck.name(by, "actor");
+  next.timeline.push_back({at, by, side, action, std::move(text)});
+  return next;
+}
+
+bool is_token(std::string_view s) {
+  return !s.empty() && s.size() <= 40 && std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
+}
+
+bool is_digest(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
+void check_indicator(const Indicator& i, const std::string& path) {
+  if (!is_token(i.type))
+    kCheck.fail(detail::join(path, "type"),
+                "must be a lowercase token of letters, digits and '-' (1 to 40), e.g. ipv4-addr");
+  kCheck.name(i.value, detail::join(path, "value"));
+  if (i.value.size() > 2048) kCheck.fail(detail::join(path, "value"), "must be at most 2048 bytes");
+}
+
+}  // namespace
+
+std::string_view to_string(CaseState state) {
+  return kStateNames[static_cast<std::size_t>(state)];
+}
+
+std::string_view to_string(CaseAction action) {
+  return kActionNames[static_cast<std::size_t>(action)];
+}
+
+bool is_possible(const CaseFile& c, CaseAction action) {
+  bool active = c.state == CaseState::open || c.state == CaseState::reopened;
+  switch (action) {
+    case A::open:
+      return false;
+    case A::add_note:
+      return true;
+    case A::reopen:
+      return c.state == CaseState::closed;
+    case A::link_alert:
+    case A::link_request:
+    case A::add_indicator:
+    case A::add_attachment:
+    case A::add_entry:
+    case A::close:
+      return active;
+  }
+  return false;
+}
+
+std::vector<CaseAction> possible_actions(const CaseFile& c) {
+  std::vector<CaseAction> out;
+  for (A a : kCaseActions) {
+    if (is_possible(c, a)) out.push_back(a);
+  }
+  return out;
+}
+
+CaseFile open_case(std::string id, Side origin, std::string title, Labels labels,
+                   const std::string& by, TimePoint at) {
+  kCheck.id(id, "id");
+  kCheck.name(title, "title");
+  try {
+    validate(labels);
+  } catch (const Error& e) {
+    kCheck.fail("labels", e.what());
+  }
+  CaseFile c;
+  c.id = std::move(id);
+  c.origin = origin;
+  c.title = std::move(title);
+  c.labels = std::move(labels);
+  c.state = CaseState::open;
+  std::string text = c.title;
+  return with_entry(std::move(c), A::open, by, origin, at, std::move(text));
+}
+
+CaseFile link_alert(const CaseFile& c, const std::string& alert_id, const std::string& by,
+                    Side side, TimePoint at) {
+  require(c, A::link_alert);
+  kCheck.id(alert_id, "alert_id");
+  if (std::find(c.alert_ids.begin(), c.alert_ids.end(), alert_id) != c.alert_ids.end())
+    duplicate(c, "alert " + alert_id);
+  CaseFile next = c;
+  next.alert_ids.push_back(alert_id);
+  return with_entry(std::move(next), A::link_alert, by, side, at, alert_id);
+}
+
+CaseFile link_request(const CaseFile& c, const std::string& request_id, const std::string& by,
+                      Side side, TimePoint at) {
+  require(c, A::link_request);
+  kCheck.id(request_id, "request_id");
+  if (std::find(c.request_ids.begin(), c.request_ids.end(), request_id) != c.request_ids.end())
+    duplicate(c, "request " + request_id);
+  CaseFile next = c;
+  next.request_ids.push_back(request_id);
+  return with_entry(std::move(next), A::link_request, by, side, at, request_id);
+}
+
+CaseFile add_indicator(const CaseFile& c, Indicator indicator, const std::string& by, Side side,
+                       TimePoint at) {
+  require(c, A::add_indicator);
+  check_indicator(indicator, "indicator");
+  if (std::find(c.indicators.begin(), c.indicators.end(), indicator) != c.indicators.end())
+    duplicate(c, "indicator " + indicator.type + ":" + indicator.value);
+  CaseFile next = c;
+  std::string text = indicator.type + ":" + indicator.value;
+  next.indicators.push_back(std::move(indicator));
+  return with_entry(std::move(next), A::add_indicator, by, side, at, std::move(text));
+}
+
+CaseFile add_attachment(const CaseFile& c, const std::string& digest, const std::string& by,
+                        Side side, TimePoint at) {
+  require(c, A::add_attachment);
+  if (!is_digest(digest))
+    kCheck.fail("attachment", "must be a SHA-256 digest in 64 lowercase hex digits");
+  if (std::find(c.attachments.begin(), c.attachments.end(), digest) != c.attachments.end())
+    duplicate(c, "attachment " + digest);
+  CaseFile next = c;
+  next.attachments.push_back(digest);
+  return with_entry(std::move(next), A::add_attachment, by, side, at, digest);
+}
+
+CaseFile add_entry(const CaseFile& c, const std::string& text, const std::string& by, Side side,
+                   TimePoint at) {
+  require(c, A::add_entry);
+  kCheck.text(text, "text", kMaxText, true);
+  return with_entry(c, A::add_entry, by, side, at, text);
+}
+
+CaseFile add_note(const CaseFile& c, const std::string& text, const std::string& by, Side side,
+                  TimePoint at) {
+  require(c, A::add_note);
+  if (side != Side::ours)
+    detail::wrong_side("case", c.id, "add_note", "this node's own side (private notes)", Side::ours,
+                       side);
+  kCheck.name(by, "author");
+  kCheck.text(text, "text", kMaxText, true);
+  CaseFile next = c;
+  next.notes.push_back({at, by, text});
+  return next;
+}
+
+CaseFile close(const CaseFile& c, const std::string& by, Side side, TimePoint at,
+               const std::string& note) {
+  require(c, A::close);
+  kCheck.text(note, "note", kMaxText, false);
+  CaseFile next = c;
+  next.state = CaseState::closed;
+  return with_entry(std::move(next), A::close, by, side, at, note);
+}
+
+CaseFile reopen(const CaseFile& c, const std::string& by, Side side, TimePoint at,
+                const std::string& reason) {
+  require(c, A::reopen);
+  kCheck.text(reason, "reason", kMaxText, true);
+  CaseFile next = c;
+  next.state = CaseState::reopened;
+  return with_entry(std::move(next), A::reopen, by, side, at, reason);
+}
+
+json to_shared_json(const CaseFile& c) {
+  json indicators = json::array();
+  for (const Indicator& i : c.indicators)
+    indicators.push_back({{"type", i.type}, {"value", i.value}});
+  json timeline = json::array();
+  for (const TimelineEntry& e : c.timeline) {
+    timeline.push_back({{"at", format_timestamp(e.at)},
+                        {"actor", e.actor},
+                        {"side", to_string(e.side)},
+                        {"action", to_string(e.action)},
+                        {"text", e.text}});
+  }
+  json j = json::object();
+  j["id"] = c.id;
+  j["origin"] = to_string(c.origin);
+  j["title"] = c.title;
+  j["labels"] = to_json(c.labels);
+  j["state"] = to_string(c.state);
+  j["alert_ids"] = c.alert_ids;
+  j["request_ids"] = c.request_ids;
+  j["indicators"] = std::move(indicators);
+  j["attachments"] = c.attachments;
+  j["timeline"] = std::move(timeline);
+  return j;
+}
+
+json to_json(const CaseFile& c) {
+  json j = to_shared_json(c);
+  json notes = json::array();
+  for (const PrivateNote& n : c.notes)
+    notes.push_back({{"at", format_timestamp(n.at)}, {"author", n.author}, {"text", n.text}});
+  j["notes"] = std::move(notes);
+  return j;
+}
+
+CaseFile case_from_json(const json& j) {
+  kCheck.object(j, "",
+                {"id", "origin", "title", "labels", "state", "alert_ids", "request_ids",
+                 "indicators", "attachments", "timeline", "notes"});
+  CaseFile c;
+  c.id = kCheck.string(j["id"], "id");
+  c.origin = kCheck.side(j["origin"], "origin");
+  c.title = kCheck.string(j["title"], "title");
+  try {
+    c.labels = labels_from_json(j["labels"]);
+  } catch (const Error& e) {
+    kCheck.fail("labels", e.what());
+  }
+  c.state = static_cast<CaseState>(kCheck.one_of(j["state"], "state", kStateNames));
+  auto strings = [&](const char* key) {
+    std::vector<std::string> out;
+    const json& a = kCheck.array(j[key], key);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      out.push_back(kCheck.string(a[i], detail::index(key, i)));
+    return out;
+  };
+  c.alert_ids = strings("alert_ids");
+  c.request_ids = strings("request_ids");
+  c.attachments = strings("attachments");
+  const json& ind = kCheck.array(j["indicators"], "indicators");
+  for (std::size_t i = 0; i < ind.size(); ++i) {
+    std::string p = detail::index("indicators", i);
+    kCheck.object(ind[i], p, {"type", "value"});
+    c.indicators.push_back({kCheck.string(ind[i]["type"], detail::join(p, "type")),
+                            kCheck.string(ind[i]["value"], detail::join(p, "value"))});
+  }
+  const json& tl = kCheck.array(j["timeline"], "timeline");
+  for (std::size_t i = 0; i < tl.size(); ++i) {
+    std::string p = detail::index("timeline", i);
+    kCheck.object(tl[i], p, {"at", "actor", "side", "action", "text"});
+    c.timeline.push_back(
+        {kCheck.time(tl[i]["at"], detail::join(p, "at")),
+         kCheck.string(tl[i]["actor"], detail::join(p, "actor")),
+         kCheck.side(tl[i]["side"], detail::join(p, "side")),
+         static_cast<A>(kCheck.one_of(tl[i]["action"], detail::join(p, "action"), kActionNames)),
+         kCheck.string(tl[i]["text"], detail::join(p, "text"))});
+  }
+  const json& notes = kCheck.array(j["notes"], "notes");
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    std::string p = detail::index("notes", i);
+    kCheck.object(notes[i], p, {"at", "author", "text"});
+    c.notes.push_back({kCheck.time(notes[i]["at"], detail::join(p, "at")),
+                       kCheck.string(notes[i]["author"], detail::join(p, "author")),
+                       kCheck.string(notes[i]["text"], detail::join(p, "text"))});
+  }
+
+  // Replay the timeline (then the notes); the result must equal c.
+  const auto& tls = c.timeline;
+  if (tls.empty() || tls[0].action != A::open) kCheck.fail("timeline", "must start with 'open'");
+  if (tls[0].side != c.origin || tls[0].text != c.title)
+    kCheck.fail("timeline[0]", "does not match origin and title");
+  std::optional<CaseFile> x;
+  std::size_t i = 0;
+  try {
+    x = open_case(c.id, c.origin, c.title, c.labels, tls[0].actor, tls[0].at);
+    for (i = 1; i < tls.size(); ++i) {
+      const TimelineEntry& e = tls[i];
+      switch (e.action) {
+        case A::open:
+        case A::add_note:
+          kCheck.fail(detail::join(detail::index("timeline", i), "action"),
+                      "cannot be '" + std::string(to_string(e.action)) + "' here");
+        case A::link_alert:
+          x = link_alert(*x, e.text, e.actor, e.side, e.at);
+          break;
+        case A::link_request:
+          x = link_request(*x, e.text, e.actor, e.side, e.at);
+          break;
+        case A::add_indicator: {
+          auto colon = e.text.find(':');
+          if (colon == std::string::npos)
+            kCheck.fail(detail::join(detail::index("timeline", i), "text"), "must be type:value");
+          x = add_indicator(*x, {e.text.substr(0, colon), e.text.substr(colon + 1)}, e.actor,
+                            e.side, e.at);
+          break;
+        }
+        case A::add_attachment:
+          x = add_attachment(*x, e.text, e.actor, e.side, e.at);
+          break;
+        case A::add_entry:
+          x = add_entry(*x, e.text, e.actor, e.side, e.at);
+          break;
+        case A::close:
+          x = close(*x, e.actor, e.side, e.at, e.text);
+          break;
+        case A::reopen:
+          x = reopen(*x, e.actor, e.side, e.at, e.text);
+          break;
+      }
+    }
+    for (const PrivateNote& n : c.notes) x = add_note(*x, n.text, n.author, Side::ours, n.at);
+  } catch (const Error& err) {
+    if (err.code() == "case_invalid") throw;
+    kCheck.fail(detail::index("timeline", i), std::string("cannot be replayed: ") + err.what());
+  }
+  if (*x != c)
+    kCheck.fail("timeline", "does not match the recorded fields (replayed state '" +
+                                std::string(to_string(x->state)) + "')");
+  return c;
+}
+
+}  // namespace hotline::model

@@ -1,0 +1,622 @@
+#include "hotline/model/request.h"
+
+#include <array>
+#include <utility>
+
+#include "hotline/common/error.h"
+
+namespace hotline::model {
+namespace {
+
+using nlohmann::json;
+using S = RequestState;
+using A = RequestAction;
+
+constexpr std::array<std::string_view, 4> kKindNames{"information", "preservation", "takedown",
+                                                     "assistance"};
+constexpr std::array<std::string_view, 11> kStateNames{"draft",
+                                                       "approved",
+                                                       "sent",
+                                                       "received",
+                                                       "acknowledged",
+                                                       "clarification_requested",
+                                                       "responded_partial",
+                                                       "responded_final",
+                                                       "closed",
+                                                       "declined",
+                                                       "withdrawn"};
+constexpr std::array<std::string_view, 13> kActionNames{"create",
+                                                        "approve",
+                                                        "send",
+                                                        "mark_received",
+                                                        "acknowledge",
+                                                        "request_clarification",
+                                                        "give_clarification",
+                                                        "respond_partial",
+                                                        "respond_final",
+                                                        "decline",
+                                                        "withdraw",
+                                                        "close",
+                                                        "reopen"};
+constexpr std::array<std::string_view, 6> kReasonNames{"outside_scope",  "insufficient_information",
+                                                       "legal_obstacle", "not_competent",
+                                                       "duplicate",      "other"};
+
+const detail::Checker kCheck{"request_invalid", "request"};
+const detail::Checker kRating{"rating_invalid", "rating"};
+
+constexpr std::size_t kMaxDetails = 100000;
+constexpr std::size_t kMaxNote = 20000;
+
+bool in(S s, std::initializer_list<S> states) {
+  for (S x : states) {
+    if (x == s) return true;
+  }
+  return false;
+}
+
+void require(const Request& r, A action) {
+  if (is_possible(r, action)) return;
+  std::vector<std::string_view> possible;
+  for (A a : possible_actions(r)) possible.push_back(to_string(a));
+  std::string_view why;
+  if (action == A::mark_received && r.received_at) why = "the receipt is already recorded";
+  if (action == A::reopen && r.state == S::closed) why = "a request can be reopened only once";
+  detail::illegal_transition("request", r.id, to_string(r.state), to_string(action), possible, why);
+}
+
+void require_requester(const Request& r, A action, Side side) {
+  if (side != r.origin)
+    detail::wrong_side("request", r.id, to_string(action), "the requesting side", r.origin, side);
+}
+
+void require_responder(const Request& r, A action, Side side) {
+  if (side != r.responding_side())
+    detail::wrong_side("request", r.id, to_string(action), "the responding side",
+                       r.responding_side(), side);
+}
+
+Request with_event(Request next, A action, const std::string& actor, Side side, TimePoint at,
+                   const std::string& note = {}, std::optional<DeclineReason> reason = {},
+                   std::optional<Rating> rating = {}) {
+  next.history.push_back({action, actor, side, at, note, reason, std::move(rating)});
+  return next;
+}
+
+void end_pause(Request& r, TimePoint at) {
+  if (r.pauses.empty() || r.pauses.back().end) return;
+  if (at < r.pauses.back().start)
+    kCheck.fail("pauses", "a pause cannot end (" + format_timestamp(at) + ") before it started (" +
+                              format_timestamp(r.pauses.back().start) + ")");
+  r.pauses.back().end = at;
+}
+
+Request create(std::string id, Side origin, RequestKind kind, Priority priority, Labels labels,
+               std::string subject, std::string details, std::string author, TimePoint at) {
+  kCheck.id(id, "id");
+  try {
+    validate(labels);
+  } catch (const Error& e) {
+    kCheck.fail("labels", e.what());
+  }
+  if (static_cast<std::size_t>(kind) >= kKindNames.size()) kCheck.fail("kind", "is out of range");
+  kCheck.name(subject, "subject");
+  kCheck.text(details, "details", kMaxDetails, false);
+  kCheck.name(author, "author");
+  Request r;
+  r.id = std::move(id);
+  r.origin = origin;
+  r.kind = kind;
+  r.priority = priority;
+  r.labels = std::move(labels);
+  r.subject = std::move(subject);
+  r.details = std::move(details);
+  r.author = std::move(author);
+  r.created_at = at;
+  return r;
+}
+
+}  // namespace
+
+std::string_view to_string(RequestKind kind) {
+  return kKindNames[static_cast<std::size_t>(kind)];
+}
+
+std::string agreement_kind(RequestKind kind) {
+  return "request." + std::string(to_string(kind));
+}
+
+std::string_view to_string(RequestState state) {
+  return kStateNames[static_cast<std::size_t>(state)];
+}
+
+std::string_view to_string(RequestAction action) {
+  return kActionNames[static_cast<std::size_t>(action)];
+}
+
+std::string_view to_string(DeclineReason reason) {
+  return kReasonNames[static_cast<std::size_t>(reason)];
+}
+
+std::optional<DeclineReason> parse_decline_reason(std::string_view text) {
+  for (std::size_t i = 0; i < kReasonNames.size(); ++i) {
+    if (kReasonNames[i] == text) return static_cast<DeclineReason>(i);
+  }
+  return std::nullopt;
+}
+
+void validate(const Rating& rating) {
+  if (rating.completeness < 1 || rating.completeness > 5)
+    kRating.fail("completeness",
+                 "must be an integer from 1 to 5, not " + std::to_string(rating.completeness));
+  if (rating.usefulness < 1 || rating.usefulness > 5)
+    kRating.fail("usefulness",
+                 "must be an integer from 1 to 5, not " + std::to_string(rating.usefulness));
+  kRating.text(rating.comment, "comment", 4000, false);
+}
+
+bool is_possible(const Request& r, RequestAction action) {
+  S s = r.state;
+  switch (action) {
+    case A::create:
+      return false;
+    case A::approve:
+      return s == S::draft;
+    case A::send:
+      return s == S::approved;
+    case A::mark_received:
+      return r.sent_at.has_value() && !r.received_at.has_value();
+    case A::acknowledge:
+      return in(s, {S::sent, S::received});
+    case A::request_clarification:
+    case A::respond_partial:
+    case A::respond_final:
+      return in(s, {S::acknowledged, S::responded_partial});
+    case A::give_clarification:
+      return s == S::clarification_requested;
+    case A::decline:
+      return in(s, {S::sent, S::received, S::acknowledged, S::clarification_requested,
+                    S::responded_partial});
+    case A::withdraw:
+      return in(s, {S::draft, S::approved, S::sent, S::received, S::acknowledged,
+                    S::clarification_requested, S::responded_partial});
+    case A::close:
+      return s == S::responded_final;
+    case A::reopen:
+      return s == S::closed && r.reopen_count < kMaxReopens;
+  }
+  return false;
+}
+
+std::vector<RequestAction> possible_actions(const Request& r) {
+  std::vector<RequestAction> out;
+  for (A a : kRequestActions) {
+    if (is_possible(r, a)) out.push_back(a);
+  }
+  return out;
+}
+
+Request draft(std::string id, RequestKind kind, Priority priority, Labels labels,
+              std::string subject, std::string details, std::string author, TimePoint at) {
+  Request r = create(std::move(id), Side::ours, kind, priority, std::move(labels),
+                     std::move(subject), std::move(details), std::move(author), at);
+  r.state = S::draft;
+  std::string author_name = r.author;
+  return with_event(std::move(r), A::create, author_name, Side::ours, at);
+}
+
+Request incoming(std::string id, RequestKind kind, Priority priority, Labels labels,
+                 std::string subject, std::string details, std::string sent_by, TimePoint sent_at,
+                 TimePoint received_at) {
+  Request r = create(std::move(id), Side::theirs, kind, priority, std::move(labels),
+                     std::move(subject), std::move(details), std::move(sent_by), sent_at);
+  r.state = S::received;
+  r.sent_at = sent_at;
+  r.received_at = received_at;
+  r.history.push_back({A::send, r.author, Side::theirs, sent_at, "", {}, {}});
+  r.history.push_back({A::mark_received, "", Side::ours, received_at, "", {}, {}});
+  return r;
+}
+
+Request approve(const Request& r, const std::string& by, Side side, TimePoint at,
+                bool four_eyes_required) {
+  require(r, A::approve);
+  require_requester(r, A::approve, side);
+  kCheck.name(by, "approved_by");
+  if (four_eyes_required && by == r.author)
+    throw Error("four_eyes", "request " + r.id + " was written by " + r.author +
+                                 "; the agreement requires someone else to approve it");
+  Request next = r;
+  next.state = S::approved;
+  next.approved_by = by;
+  next.four_eyes = four_eyes_required;
+  return with_event(std::move(next), A::approve, by, side, at);
+}
+
+Request send(const Request& r, const std::string& by, Side side, TimePoint at) {
+  require(r, A::send);
+  require_requester(r, A::send, side);
+  kCheck.name(by, "actor");
+  Request next = r;
+  next.state = S::sent;
+  next.sent_at = at;
+  return with_event(std::move(next), A::send, by, side, at);
+}
+
+Request mark_received(const Request& r, TimePoint received_at) {
+  require(r, A::mark_received);
+  Request next = r;
+  next.received_at = received_at;
+  if (next.state == S::sent) next.state = S::received;
+  return with_event(std::move(next), A::mark_received, "", r.responding_side(), received_at);
+}
+
+Request acknowledge(const Request& r, const std::string& by, Side side, TimePoint at) {
+  require(r, A::acknowledge);
+  require_responder(r, A::acknowledge, side);
+  kCheck.name(by, "actor");
+  Request next = r;
+  next.state = S::acknowledged;
+  if (!next.acknowledged_at) next.acknowledged_at = at;
+  return with_event(std::move(next), A::acknowledge, by, side, at);
+}
+
+Request request_clarification(const Request& r, const std::string& by, Side side, TimePoint at,
+                              const std::string& question) {
+  require(r, A::request_clarification);
+  require_responder(r, A::request_clarification, side);
+  kCheck.name(by, "actor");
+  kCheck.text(question, "note", kMaxNote, true);
+  Request next = r;
+  next.state = S::clarification_requested;
+  next.pauses.push_back({at, std::nullopt});
+  return with_event(std::move(next), A::request_clarification, by, side, at, question);
+}
+
+Request give_clarification(const Request& r, const std::string& by, Side side, TimePoint at,
+                           const std::string& answer) {
+  require(r, A::give_clarification);
+  require_requester(r, A::give_clarification, side);
+  kCheck.name(by, "actor");
+  kCheck.text(answer, "note", kMaxNote, true);
+  Request next = r;
+  end_pause(next, at);
+  next.state = S::acknowledged;
+  for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
+    if (it->action == A::respond_partial) {
+      next.state = S::responded_partial;
+      break;
+    }
+    if (it->action == A::acknowledge || it->action == A::reopen) break;
+  }
+  return with_event(std::move(next), A::give_clarification, by, side, at, answer);
+}
+
+Request respond_partial(const Request& r, const std::string& by, Side side, TimePoint at,
+                        const std::string& note) {
+  require(r, A::respond_partial);
+  require_responder(r, A::respond_partial, side);
+  kCheck.name(by, "actor");
+  kCheck.text(note, "note", kMaxNote, false);
+  Request next = r;
+  next.state = S::responded_partial;
+  return with_event(std::move(next), A::respond_partial, by, side, at, note);
+}
+
+Request respond_final(const Request& r, const std::string& by, Side side, TimePoint at,
+                      const std::string& note) {
+  require(r, A::respond_final);
+  require_responder(r, A::respond_final, side);
+  kCheck.name(by, "actor");
+  kCheck.text(note, "note", kMaxNote, false);
+  Request next = r;
+  next.state = S::responded_final;
+  next.responded_final_at = at;
+  return with_event(std::move(next), A::respond_final, by, side, at, note);
+}
+
+Request decline(const Request& r, const std::string& by, Side side, TimePoint at,
+                DeclineReason reason, const std::string& note) {
+  require(r, A::decline);
+  require_responder(r, A::decline, side);
+  kCheck.name(by, "actor");
+  if (static_cast<std::size_t>(reason) >= kReasonNames.size())
+    kCheck.fail("decline_reason", "is out of range");
+  kCheck.text(note, "note", kMaxNote, reason == DeclineReason::other);
+  Request next = r;
+  end_pause(next, at);
+  next.state = S::declined;
+  next.decline_reason = reason;
+  return with_event(std::move(next), A::decline, by, side, at, note, reason);
+}
+
+Request withdraw(const Request& r, const std::string& by, Side side, TimePoint at,
+                 const std::string& reason) {
+  require(r, A::withdraw);
+  require_requester(r, A::withdraw, side);
+  kCheck.name(by, "actor");
+  kCheck.text(reason, "note", kMaxNote, false);
+  Request next = r;
+  end_pause(next, at);
+  next.state = S::withdrawn;
+  return with_event(std::move(next), A::withdraw, by, side, at, reason);
+}
+
+Request close(const Request& r, const std::string& by, Side side, TimePoint at, Rating rating) {
+  require(r, A::close);
+  require_requester(r, A::close, side);
+  kCheck.name(by, "actor");
+  validate(rating);
+  Request next = r;
+  next.state = S::closed;
+  next.closed_at = at;
+  next.ratings.push_back(rating);
+  return with_event(std::move(next), A::close, by, side, at, "", std::nullopt, std::move(rating));
+}
+
+Request reopen(const Request& r, const std::string& by, Side side, TimePoint at,
+               const std::string& reason) {
+  require(r, A::reopen);
+  require_requester(r, A::reopen, side);
+  kCheck.name(by, "actor");
+  kCheck.text(reason, "note", kMaxNote, true);
+  Request next = r;
+  next.state = S::acknowledged;
+  next.closed_at.reset();
+  next.reopen_count += 1;
+  return with_event(std::move(next), A::reopen, by, side, at, reason);
+}
+
+const ConcurrentAction& resolve_concurrent(const ConcurrentAction& a, const ConcurrentAction& b) {
+  if (a.envelope_id == b.envelope_id)
+    kCheck.fail("envelope_id", "of two concurrent actions must differ ('" + a.envelope_id + "')");
+  if (a.received_at != b.received_at) return a.received_at < b.received_at ? a : b;
+  return a.envelope_id < b.envelope_id ? a : b;
+}
+
+Resolution apply_concurrent(const Request& r, const ConcurrentAction& a,
+                            const ConcurrentAction& b) {
+  const ConcurrentAction& winner = resolve_concurrent(a, b);
+  const ConcurrentAction& loser = &winner == &a ? b : a;
+  Resolution out{winner.apply(r), &winner == &a, false, {}};
+  try {
+    out.request = loser.apply(out.request);
+    out.loser_applied = true;
+  } catch (const Error& e) {
+    if (e.code() != "illegal_transition") throw;
+    out.loser_error = e.what();
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+json to_json(const Rating& rating) {
+  return {{"completeness", rating.completeness},
+          {"usefulness", rating.usefulness},
+          {"comment", rating.comment}};
+}
+
+Rating rating_from_json(const json& j) {
+  kRating.object(j, "", {"completeness", "usefulness", "comment"});
+  Rating r;
+  r.completeness = static_cast<int>(kRating.integer(j["completeness"], "completeness", 1, 5));
+  r.usefulness = static_cast<int>(kRating.integer(j["usefulness"], "usefulness", 1, 5));
+  r.comment = kRating.string(j["comment"], "comment");
+  validate(r);
+  return r;
+}
+
+json to_json(const Request& r) {
+  json pauses = json::array();
+  for (const ClarificationPause& p : r.pauses)
+    pauses.push_back({{"start", format_timestamp(p.start)}, {"end", detail::time_json(p.end)}});
+  json ratings = json::array();
+  for (const Rating& x : r.ratings) ratings.push_back(to_json(x));
+  json history = json::array();
+  for (const RequestEvent& e : r.history) {
+    history.push_back({{"action", to_string(e.action)},
+                       {"actor", e.actor},
+                       {"side", to_string(e.side)},
+                       {"at", format_timestamp(e.at)},
+                       {"note", e.note},
+                       {"reason", e.reason ? json(to_string(*e.reason)) : json(nullptr)},
+                       {"rating", e.rating ? to_json(*e.rating) : json(nullptr)}});
+  }
+  json j = json::object();
+  j["id"] = r.id;
+  j["origin"] = to_string(r.origin);
+  j["kind"] = to_string(r.kind);
+  j["priority"] = to_string(r.priority);
+  j["labels"] = to_json(r.labels);
+  j["subject"] = r.subject;
+  j["details"] = r.details;
+  j["state"] = to_string(r.state);
+  j["author"] = r.author;
+  j["created_at"] = format_timestamp(r.created_at);
+  j["four_eyes"] = r.four_eyes;
+  j["approved_by"] = r.approved_by ? json(*r.approved_by) : json(nullptr);
+  j["sent_at"] = detail::time_json(r.sent_at);
+  j["received_at"] = detail::time_json(r.received_at);
+  j["acknowledged_at"] = detail::time_json(r.acknowledged_at);
+  j["responded_final_at"] = detail::time_json(r.responded_final_at);
+  j["closed_at"] = detail::time_json(r.closed_at);
+  j["pauses"] = std::move(pauses);
+  j["decline_reason"] = r.decline_reason ? json(to_string(*r.decline_reason)) : json(nullptr);
+  j["ratings"] = std::move(ratings);
+  j["reopen_count"] = r.reopen_count;
+  j["history"] = std::move(history);
+  return j;
+}
+
+Request request_from_json(const json& j) {
+  kCheck.object(j, "",
+                {"id",
+                 "origin",
+                 "kind",
+                 "priority",
+                 "labels",
+                 "subject",
+                 "details",
+                 "state",
+                 "author",
+                 "created_at",
+                 "four_eyes",
+                 "approved_by",
+                 "sent_at",
+                 "received_at",
+                 "acknowledged_at",
+                 "responded_final_at",
+                 "closed_at",
+                 "pauses",
+                 "decline_reason",
+                 "ratings",
+                 "reopen_count",
+                 "history"});
+  Request r;
+  r.id = kCheck.string(j["id"], "id");
+  r.origin = kCheck.side(j["origin"], "origin");
+  r.kind = static_cast<RequestKind>(kCheck.one_of(j["kind"], "kind", kKindNames));
+  r.priority = kCheck.priority(j["priority"], "priority");
+  try {
+    r.labels = labels_from_json(j["labels"]);
+  } catch (const Error& e) {
+    kCheck.fail("labels", e.what());
+  }
+  r.subject = kCheck.string(j["subject"], "subject");
+  r.details = kCheck.string(j["details"], "details");
+  r.state = static_cast<S>(kCheck.one_of(j["state"], "state", kStateNames));
+  r.author = kCheck.string(j["author"], "author");
+  r.created_at = kCheck.time(j["created_at"], "created_at");
+  if (!j["four_eyes"].is_boolean()) kCheck.fail("four_eyes", "must be true or false");
+  r.four_eyes = j["four_eyes"].get<bool>();
+  if (!j["approved_by"].is_null()) r.approved_by = kCheck.string(j["approved_by"], "approved_by");
+  r.sent_at = kCheck.optional_time(j["sent_at"], "sent_at");
+  r.received_at = kCheck.optional_time(j["received_at"], "received_at");
+  r.acknowledged_at = kCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
+  r.responded_final_at = kCheck.optional_time(j["responded_final_at"], "responded_final_at");
+  r.closed_at = kCheck.optional_time(j["closed_at"], "closed_at");
+  const json& pauses = kCheck.array(j["pauses"], "pauses");
+  for (std::size_t i = 0; i < pauses.size(); ++i) {
+    std::string p = detail::index("pauses", i);
+    kCheck.object(pauses[i], p, {"start", "end"});
+    r.pauses.push_back({kCheck.time(pauses[i]["start"], detail::join(p, "start")),
+                        kCheck.optional_time(pauses[i]["end"], detail::join(p, "end"))});
+  }
+  if (!j["decline_reason"].is_null())
+    r.decline_reason = static_cast<DeclineReason>(
+        kCheck.one_of(j["decline_reason"], "decline_reason", kReasonNames));
+  auto rating_at = [](const json& x, const std::string& path) {
+    try {
+      return rating_from_json(x);
+    } catch (const Error& e) {
+      kCheck.fail(path, e.what());
+    }
+  };
+  const json& ratings = kCheck.array(j["ratings"], "ratings");
+  for (std::size_t i = 0; i < ratings.size(); ++i)
+    r.ratings.push_back(rating_at(ratings[i], detail::index("ratings", i)));
+  r.reopen_count =
+      static_cast<int>(kCheck.integer(j["reopen_count"], "reopen_count", 0, kMaxReopens));
+  const json& h = kCheck.array(j["history"], "history");
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    std::string p = detail::index("history", i);
+    kCheck.object(h[i], p, {"action", "actor", "side", "at", "note", "reason", "rating"});
+    RequestEvent e;
+    e.action =
+        static_cast<A>(kCheck.one_of(h[i]["action"], detail::join(p, "action"), kActionNames));
+    e.actor = kCheck.string(h[i]["actor"], detail::join(p, "actor"));
+    e.side = kCheck.side(h[i]["side"], detail::join(p, "side"));
+    e.at = kCheck.time(h[i]["at"], detail::join(p, "at"));
+    e.note = kCheck.string(h[i]["note"], detail::join(p, "note"));
+    if (!h[i]["reason"].is_null())
+      e.reason = static_cast<DeclineReason>(
+          kCheck.one_of(h[i]["reason"], detail::join(p, "reason"), kReasonNames));
+    if (!h[i]["rating"].is_null()) e.rating = rating_at(h[i]["rating"], detail::join(p, "rating"));
+    r.history.push_back(std::move(e));
+  }
+
+  // Replay the history through the actions; the result must equal r.
+  const auto& ev = r.history;
+  std::optional<Request> x;
+  std::size_t i = 0;
+  try {
+    if (!ev.empty() && ev[0].action == A::create && r.origin == Side::ours) {
+      x = draft(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at);
+      i = 1;
+    } else if (ev.size() >= 2 && ev[0].action == A::send && ev[1].action == A::mark_received &&
+               r.origin == Side::theirs) {
+      x = incoming(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at,
+                   ev[1].at);
+      i = 2;
+    } else {
+      kCheck.fail("history",
+                  "must start with 'create' (origin ours) or 'send', 'mark_received' "
+                  "(origin theirs)");
+    }
+    for (; i < ev.size(); ++i) {
+      const RequestEvent& e = ev[i];
+      if (e.reason && e.action != A::decline)
+        kCheck.fail(detail::join(detail::index("history", i), "reason"), "is only for 'decline'");
+      if (e.rating && e.action != A::close)
+        kCheck.fail(detail::join(detail::index("history", i), "rating"), "is only for 'close'");
+      switch (e.action) {
+        case A::create:
+          require(*x, A::create);
+          break;
+        case A::approve:
+          x = approve(*x, e.actor, e.side, e.at, r.four_eyes);
+          break;
+        case A::send:
+          x = send(*x, e.actor, e.side, e.at);
+          break;
+        case A::mark_received:
+          x = mark_received(*x, e.at);
+          break;
+        case A::acknowledge:
+          x = acknowledge(*x, e.actor, e.side, e.at);
+          break;
+        case A::request_clarification:
+          x = request_clarification(*x, e.actor, e.side, e.at, e.note);
+          break;
+        case A::give_clarification:
+          x = give_clarification(*x, e.actor, e.side, e.at, e.note);
+          break;
+        case A::respond_partial:
+          x = respond_partial(*x, e.actor, e.side, e.at, e.note);
+          break;
+        case A::respond_final:
+          x = respond_final(*x, e.actor, e.side, e.at, e.note);
+          break;
+        case A::decline:
+          if (!e.reason)
+            kCheck.fail(detail::join(detail::index("history", i), "reason"),
+                        "is required for 'decline'");
+          x = decline(*x, e.actor, e.side, e.at, *e.reason, e.note);
+          break;
+        case A::withdraw:
+          x = withdraw(*x, e.actor, e.side, e.at, e.note);
+          break;
+        case A::close:
+          if (!e.rating)
+            kCheck.fail(detail::join(detail::index("history", i), "rating"),
+                        "is required for 'close'");
+          x = close(*x, e.actor, e.side, e.at, *e.rating);
+          break;
+        case A::reopen:
+          x = reopen(*x, e.actor, e.side, e.at, e.note);
+          break;
+      }
+    }
+  } catch (const Error& err) {
+    if (err.code() == "request_invalid") throw;
+    kCheck.fail(detail::index("history", i), std::string("cannot be replayed: ") + err.what());
+  }
+  if (*x != r)
+    kCheck.fail("history", "does not match the recorded fields (replayed state '" +
+                               std::string(to_string(x->state)) + "')");
+  return r;
+}
+
+}  // namespace hotline::model
