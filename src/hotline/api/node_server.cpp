@@ -50,25 +50,48 @@ struct NodeServer::Impl {
 
   Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
 
+  // Records an event; tail_events() logs it (with every event recorded
+  // elsewhere: by inbound envelopes, audits, or other processes).
   void event(const std::string& kind, const std::string& link, const std::string& detail) {
-    bool alarm = kind == "link_down" || kind == "peer_refused" || kind == "receipt_clock_skew" ||
-                 kind == "envelope_refused" || kind == "peer_behind" ||
-                 kind == "ledger_inconsistent";
-    std::string peer;
-    {
-      std::lock_guard lock(mu);
-      if (auto it = links.find(link); it != links.end()) peer = it->second.peer.name;
-    }
-    if (alarm) {
-      spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", kind, link, peer, detail);
-    } else {
-      spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", kind, link, peer, detail);
-    }
     try {
       node.store->transact(
           [&](store::Transaction& tx) { service::record_event(tx, now_ms(), kind, link, detail); });
     } catch (const std::exception& e) {
-      spdlog::error("event=event_not_recorded kind={} error=\"{}\"", kind, e.what());
+      spdlog::error("event=event_not_recorded kind={} link={} detail=\"{}\" error=\"{}\"", kind,
+                    link, detail, e.what());
+    }
+  }
+
+  // Writes every event recorded since the last call to the log, alarms at
+  // warning level (ledger inconsistencies at error level).
+  std::int64_t last_logged_event = -1;
+  void tail_events() {
+    if (last_logged_event < 0) {
+      // At start, only what happens from now on.
+      auto all =
+          node.store->snapshot([](store::Transaction& tx) { return tx.list_events(0, 1000000); });
+      last_logged_event = all.empty() ? 0 : all.back().id;
+      return;
+    }
+    auto fresh = node.store->snapshot(
+        [&](store::Transaction& tx) { return tx.list_events(last_logged_event, 500); });
+    for (const auto& e : fresh) {
+      last_logged_event = e.id;
+      std::string peer;
+      {
+        std::lock_guard lock(mu);
+        if (auto it = links.find(e.link); it != links.end()) peer = it->second.peer.name;
+      }
+      bool alarm = e.kind == "link_down" || e.kind == "peer_refused" ||
+                   e.kind == "receipt_clock_skew" || e.kind == "envelope_refused" ||
+                   e.kind == "peer_behind" || e.kind == "envelope_content_refused";
+      if (e.kind == "ledger_inconsistent") {
+        spdlog::error("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      } else if (alarm) {
+        spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      } else {
+        spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      }
     }
   }
 
@@ -265,11 +288,8 @@ struct NodeServer::Impl {
       } catch (const std::exception&) {
         answer = nullptr;
       }
+      // Findings are recorded as events, which tail_events() logs.
       auto findings = service::judge_audit(*node.store, *ctx, *plan, answer, now_ms());
-      for (const auto& f : findings) {
-        spdlog::error("event=ledger_inconsistent link={} peer=\"{}\" detail=\"{}\"", l,
-                      ctx->peer_name, f);
-      }
       if (findings.empty()) {
         spdlog::debug("event=ledger_audit_ok link={} size={} inclusion={}", l, plan->head.size,
                       plan->inclusion.size());
@@ -291,6 +311,7 @@ struct NodeServer::Impl {
         if (tick % 4 == 0) persist_delivery_status();
         tree_heads();
         audits();
+        tail_events();
       } catch (const std::exception& e) {
         spdlog::error("event=monitor_failed error=\"{}\"", e.what());
       }
@@ -369,6 +390,7 @@ NodeServer::~NodeServer() {
 
 void NodeServer::start() {
   auto& im = *impl_;
+  im.tail_events();  // log only events from now on
   im.refresh_peers();
   im.pins->on_refusal(
       [this](const tls::PeerKeySet::Refusal& r) { impl_->event("peer_refused", "", r.reason); });
