@@ -47,6 +47,12 @@ struct NodeServer::Impl {
   std::condition_variable stop_cv;
   bool stopping = false;
   std::thread monitor;
+  std::thread auditor;  // audits talk to peers: kept off the monitor's loop
+
+  // Handshake refusals, noted by the TLS callback (which must not wait on
+  // the database) and recorded by the monitor, one event per key per round.
+  std::mutex refusals_mu;
+  std::map<std::string, int> refusals;
 
   Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
 
@@ -244,11 +250,7 @@ struct NodeServer::Impl {
 
   // Audits the heads peers sent: asks each for a consistency proof from the
   // last head we checked and inclusion proofs of the envelopes we sent.
-  TimePoint next_audit{};
   void audits() {
-    const TimePoint now = now_ms();
-    if (now < next_audit) return;
-    next_audit = now + opt.audit_interval;
     std::vector<std::string> ids;
     {
       std::lock_guard lock(mu);
@@ -297,6 +299,31 @@ struct NodeServer::Impl {
     }
   }
 
+  void record_refusals() {
+    std::map<std::string, int> noted;
+    {
+      std::lock_guard lock(refusals_mu);
+      noted.swap(refusals);
+    }
+    for (const auto& [reason, n] : noted) {
+      event("peer_refused", "", n == 1 ? reason : reason + " (" + std::to_string(n) + " attempts)");
+    }
+  }
+
+  void run_auditor() {
+    while (true) {
+      {
+        std::unique_lock lock(stop_mu);
+        if (stop_cv.wait_for(lock, opt.audit_interval, [&] { return stopping; })) return;
+      }
+      try {
+        audits();
+      } catch (const std::exception& e) {
+        spdlog::error("event=audit_failed error=\"{}\"", e.what());
+      }
+    }
+  }
+
   void run_monitor() {
     int tick = 0;
     while (true) {
@@ -310,7 +337,7 @@ struct NodeServer::Impl {
         heartbeats_and_liveness();
         if (tick % 4 == 0) persist_delivery_status();
         tree_heads();
-        audits();
+        record_refusals();
         tail_events();
       } catch (const std::exception& e) {
         spdlog::error("event=monitor_failed error=\"{}\"", e.what());
@@ -392,8 +419,10 @@ void NodeServer::start() {
   auto& im = *impl_;
   im.tail_events();  // log only events from now on
   im.refresh_peers();
-  im.pins->on_refusal(
-      [this](const tls::PeerKeySet::Refusal& r) { impl_->event("peer_refused", "", r.reason); });
+  im.pins->on_refusal([this](const tls::PeerKeySet::Refusal& r) {
+    std::lock_guard lock(impl_->refusals_mu);
+    if (impl_->refusals.size() < 1000) ++impl_->refusals[r.reason];
+  });
   tls::Ed25519Seed seed{};
   std::copy(im.node.identity.seed().begin(), im.node.identity.seed().end(), seed.begin());
   ServerOptions so;
@@ -411,6 +440,7 @@ void NodeServer::start() {
     im.stopping = false;
   }
   im.monitor = std::thread([this] { impl_->run_monitor(); });
+  im.auditor = std::thread([this] { impl_->run_auditor(); });
 }
 
 void NodeServer::stop() {
@@ -421,6 +451,7 @@ void NodeServer::stop() {
   }
   im.stop_cv.notify_all();
   if (im.monitor.joinable()) im.monitor.join();
+  if (im.auditor.joinable()) im.auditor.join();
   {
     std::lock_guard lock(im.mu);
     for (auto& [link, rt] : im.links) rt.worker->stop();
