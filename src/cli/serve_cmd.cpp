@@ -55,8 +55,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--heartbeat-interval", o->heartbeat,
                   "Seconds between heartbeats, overriding the agreement (for drills and tests)")
       ->check(CLI::Range(1, 3600));
-  cmd->add_option("--head-interval", o->head_interval,
-                  "Seconds between signed tree heads of the ledger (sooner after a burst of 1000 entries)")
+  cmd->add_option(
+         "--head-interval", o->head_interval,
+         "Seconds between signed tree heads of the ledger (sooner after a burst of 1000 entries)")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   cmd->add_option("--max-body-mib", o->max_body_mib,

@@ -26,7 +26,8 @@ class PeerTransport final : public link::Transport {
   static ClientOptions options() {
     ClientOptions o;
     o.connect_timeout = std::chrono::seconds(3);
-    o.read_timeout = std::chrono::seconds(10);  // a batch takes milliseconds; a stall shows within 10 s
+    o.read_timeout =
+        std::chrono::seconds(10);  // a batch takes milliseconds; a stall shows within 10 s
     return o;
   }
 

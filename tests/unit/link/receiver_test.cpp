@@ -83,7 +83,8 @@ TEST_F(ReceiverTest, StoresABatchAndSignsReceipts) {
     EXPECT_NO_THROW(verify_signature(r, bravo.public_key()));
     EXPECT_EQ(r.seq, static_cast<std::int64_t>(i + 1));
     EXPECT_EQ(r.envelope, to_hex(crypto::sha256(envs[i])));
-    EXPECT_EQ(r.index, static_cast<std::int64_t>(2 * i));  // each envelope, then its receipt, in the log
+    EXPECT_EQ(r.index,
+              static_cast<std::int64_t>(2 * i));  // each envelope, then its receipt, in the log
   }
   auto report = receiver_store_->snapshot([&](store::Transaction& tx) {
     return check_chain(tx, bravo_ctx.link, Direction::inbound, alpha.public_key(),
