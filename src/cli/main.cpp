@@ -3,30 +3,15 @@
 #include <cstdio>
 #include <exception>
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "hotline/api/serve.h"
 #include "hotline/common/error.h"
 #include "hotline/version.h"
 
-namespace {
-
-// Logs go to standard error as key=value lines with a UTC timestamp, so that
-// standard output stays for the commands' own results.
-void setup_logging() {
-  auto logger = spdlog::stderr_logger_mt("hotline");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::info);
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  setup_logging();
+  hotline::api::use_stderr_logging();
   CLI::App app{
       "Hotline: a signed, receipted and verifiable channel between the cybercrime points of "
       "contact "

@@ -3,10 +3,7 @@
 // proofs of the envelopes bravo sent), so when alpha's stored log is
 // altered, alpha's next head fails bravo's audit and bravo raises the alarm.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 
@@ -20,24 +17,13 @@ namespace hotline {
 namespace {
 
 using hotline::testing::eventually;
+using hotline::testing::free_port;
 using hotline::testing::Process;
 using hotline::testing::read_file;
 using hotline::testing::run;
 using hotline::testing::ScratchDir;
 
 const std::string kBin = HOTLINE_BIN;
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 void exec_sql(const std::string& db, const std::string& sql) {
   sqlite3* h = nullptr;

@@ -73,23 +73,7 @@ inline double seconds_since(Clock::time_point t0) {
 // ---------------------------------------------------------------------------
 // Ports
 
-// A port that was free a moment ago: bind 127.0.0.1:0, read it, close.
-inline std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind(127.0.0.1:0) failed");
-  }
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using hotline::testing::free_port;
 
 // ---------------------------------------------------------------------------
 // Texts and store helpers

@@ -36,7 +36,6 @@ struct NodeServer::Impl {
     store::PeerRecord peer;
     std::unique_ptr<link::DeliveryWorker> worker;
     TimePoint next_heartbeat{};
-    bool last_connected = false;
     std::unique_ptr<HttpsClient> audit_client;  // used by the monitor thread only
   };
   std::mutex mu;  // guards links
@@ -142,7 +141,7 @@ struct NodeServer::Impl {
       worker->start();
       spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
       links.emplace(p.link,
-                    LinkRuntime{p, std::move(worker), TimePoint{}, false,
+                    LinkRuntime{p, std::move(worker), TimePoint{},
                                 make_peer_client(node.identity, node.party, ctx.peer, p.url)});
     }
   }
@@ -203,7 +202,6 @@ struct NodeServer::Impl {
       for (auto& [link, rt] : links) {
         auto s = rt.worker->status();
         changed.emplace_back(link, s);
-        rt.last_connected = s.connected;
       }
     }
     node.store->transact([&](store::Transaction& tx) {

@@ -4,6 +4,7 @@
 
 #include "hotline/api/https_client.h"
 #include "hotline/common/error.h"
+#include "hotline/service/link_service.h"
 
 namespace hotline::api {
 namespace {
@@ -35,22 +36,6 @@ class PeerTransport final : public link::Transport {
   HttpsClient client_;
 };
 
-struct HostPort {
-  std::string host;
-  std::uint16_t port = 0;
-};
-
-// url was validated by `peer add`: https://HOST:PORT[/]
-HostPort split_url(const std::string& url) {
-  std::string rest = url.substr(std::string("https://").size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  auto colon = rest.rfind(':');
-  std::string host = rest.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  return {host, static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)))};
-}
-
 tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,
                           const crypto::PublicKey& peer_key) {
   tls::Ed25519Seed seed{};
@@ -64,7 +49,7 @@ std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self
                                                      const std::string& self_name,
                                                      const crypto::PublicKey& peer_key,
                                                      const std::string& url) {
-  auto hp = split_url(url);
+  auto hp = service::parse_peer_url(url);
   return std::make_unique<PeerTransport>(peer_context(self, self_name, peer_key), hp.host, hp.port);
 }
 
@@ -72,7 +57,7 @@ std::unique_ptr<HttpsClient> make_peer_client(const crypto::KeyPair& self,
                                               const std::string& self_name,
                                               const crypto::PublicKey& peer_key,
                                               const std::string& url) {
-  auto hp = split_url(url);
+  auto hp = service::parse_peer_url(url);
   return std::make_unique<HttpsClient>(peer_context(self, self_name, peer_key), hp.host, hp.port,
                                        PeerTransport::options());
 }

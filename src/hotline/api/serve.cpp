@@ -18,17 +18,6 @@
 namespace hotline::api {
 namespace {
 
-void ensure_stderr_logging() {
-  auto current = spdlog::default_logger();
-  if (current && !current->name().empty()) return;  // the program chose its own
-  auto logger = spdlog::get("hotline");
-  if (!logger) logger = spdlog::stderr_logger_mt("hotline");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
-  logger->set_level(current ? current->level() : spdlog::level::info);
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
-
 std::string url(const std::string& host, std::uint16_t port) {
   bool v6 = host.find(':') != std::string::npos;
   return "https://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -54,8 +43,19 @@ void ensure_operator_certificate(const ServeOptions& options) {
 
 }  // namespace
 
+void use_stderr_logging() {
+  auto current = spdlog::default_logger();
+  if (current && !current->name().empty()) return;  // the program chose its own
+  auto logger = spdlog::get("hotline");
+  if (!logger) logger = spdlog::stderr_logger_mt("hotline");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(current ? current->level() : spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
 int serve(const ServeOptions& options) {
-  ensure_stderr_logging();
+  use_stderr_logging();
 
   // Catch the signals before any listener thread exists, so none of them
   // can be killed by a signal arriving during startup.

@@ -62,4 +62,9 @@ struct ServeOptions {
 // stdout logger it is replaced by one writing key=value lines to stderr.
 int serve(const ServeOptions& options);
 
+// Logs go to standard error as key=value lines with a UTC timestamp
+// ("2026-11-27T09:44:49.123Z level=info event=…"), so that standard output
+// stays for commands' results. Keeps a logger the program named itself.
+void use_stderr_logging();
+
 }  // namespace hotline::api

@@ -1,8 +1,14 @@
 #include "hotline/ledger/merkle.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
 
 namespace hotline::ledger {
 
@@ -36,6 +42,21 @@ Digest node_hash(const Digest& left, const Digest& right) {
 
 Digest empty_root() {
   return crypto::sha256(std::string_view());
+}
+
+Digest digest_from_hex(std::string_view hex) {
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = from_hex(hex);
+  } catch (const Error&) {
+  }
+  if (bytes.size() != sizeof(Digest)) {
+    throw Error("ledger_bad_hash",
+                "\"" + std::string(hex.substr(0, 80)) + "\" is not a SHA-256 hash");
+  }
+  Digest d{};
+  std::copy(bytes.begin(), bytes.end(), d.begin());
+  return d;
 }
 
 }  // namespace hotline::ledger

@@ -23,4 +23,8 @@ Digest leaf_hash(std::string_view leaf_data);
 Digest node_hash(const Digest& left, const Digest& right);
 Digest empty_root();
 
+// Parses 64 hex digits (as hashes are stored and sent) into a Digest; any
+// other text throws Error "ledger_bad_hash".
+Digest digest_from_hex(std::string_view hex);
+
 }  // namespace hotline::ledger

@@ -26,17 +26,10 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-ledger::Digest digest_from_hex(const std::string& hex) {
-  auto bytes = from_hex(hex);
-  if (bytes.size() != 32) throw Error("ledger_bad_hash", "\"" + hex + "\" is not a SHA-256 hash");
-  ledger::Digest d{};
-  std::copy(bytes.begin(), bytes.end(), d.begin());
-  return d;
-}
-
 ledger::SignedTreeHead to_signed_head(const store::TreeHeadRecord& h) {
   ledger::SignedTreeHead sth;
-  sth.head = ledger::TreeHead{static_cast<std::uint64_t>(h.size), digest_from_hex(h.root), h.time};
+  sth.head =
+      ledger::TreeHead{static_cast<std::uint64_t>(h.size), ledger::digest_from_hex(h.root), h.time};
   sth.key = h.key;
   sth.sig = h.signature;
   return sth;
@@ -354,7 +347,7 @@ ProofCheck check_proof(const json& doc, const std::optional<crypto::PublicKey>& 
     for (const auto& h : doc["proof"]) {
       if (!h.is_string()) return fail("a proof hash is not a string");
       try {
-        path.push_back(digest_from_hex(h.get<std::string>()));
+        path.push_back(ledger::digest_from_hex(h.get<std::string>()));
       } catch (const Error&) {
         return fail("a proof hash is not 64 hex digits");
       }

@@ -17,14 +17,6 @@ using store::Direction;
 constexpr std::size_t kMaxInclusionPerRequest = 1000;
 constexpr std::size_t kMaxInclusionPerAudit = 500;
 
-ledger::Digest digest_from_hex(const std::string& hex) {
-  auto bytes = from_hex(hex);
-  if (bytes.size() != 32) throw Error("ledger_bad_hash", "a hash is not 32 bytes");
-  ledger::Digest d{};
-  std::copy(bytes.begin(), bytes.end(), d.begin());
-  return d;
-}
-
 json hex_list(const std::vector<ledger::Digest>& v) {
   json out = json::array();
   for (const auto& d : v) out.push_back(to_hex(d));
@@ -36,7 +28,7 @@ std::vector<ledger::Digest> digests_of(const json& arr) {
   std::vector<ledger::Digest> out;
   for (const auto& h : arr) {
     if (!h.is_string()) throw Error("ledger_bad_answer", "a proof hash is not a string");
-    out.push_back(digest_from_hex(h.get<std::string>()));
+    out.push_back(ledger::digest_from_hex(h.get<std::string>()));
   }
   return out;
 }
@@ -54,7 +46,7 @@ std::uint64_t TxTreeStorage::size() {
 std::optional<ledger::Digest> TxTreeStorage::get(int level, std::uint64_t index) {
   auto hex = tx_.ledger_node(level, static_cast<std::int64_t>(index));
   if (!hex) return std::nullopt;
-  return digest_from_hex(*hex);
+  return ledger::digest_from_hex(*hex);
 }
 
 void TxTreeStorage::put(int, std::uint64_t, const ledger::Digest&) {
@@ -230,7 +222,7 @@ std::vector<std::string> judge_audit(store::Store& store, const link::LinkContex
                                      const AuditPlan& plan, const json& answer, TimePoint now) {
   std::vector<std::string> findings;
   const auto& head = plan.head;
-  auto root = digest_from_hex(head.root);
+  auto root = ledger::digest_from_hex(head.root);
   auto n = static_cast<std::uint64_t>(head.size);
   std::int64_t verified_seq = 0;
   try {
@@ -244,7 +236,7 @@ std::vector<std::string> judge_audit(store::Store& store, const link::LinkContex
     if (findings.empty() && consistency) {
       auto proof = digests_of(answer["consistency"]);
       if (!ledger::verify_consistency(static_cast<std::uint64_t>(plan.previous->size), n,
-                                      digest_from_hex(plan.previous->root), root, proof)) {
+                                      ledger::digest_from_hex(plan.previous->root), root, proof)) {
         findings.push_back("head of size " + std::to_string(head.size) +
                            " is not consistent with the earlier head of size " +
                            std::to_string(plan.previous->size) + ": the peer rewrote its log");

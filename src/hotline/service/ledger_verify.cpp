@@ -43,11 +43,7 @@ std::string describe(const ItemKey& k) {
 
 std::optional<ledger::Digest> digest_of_hex(const std::string& hex) {
   try {
-    auto bytes = from_hex(hex);
-    if (bytes.size() != 32) return std::nullopt;
-    ledger::Digest d{};
-    std::copy(bytes.begin(), bytes.end(), d.begin());
-    return d;
+    return ledger::digest_from_hex(hex);
   } catch (const Error&) {
     return std::nullopt;
   }

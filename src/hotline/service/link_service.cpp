@@ -15,22 +15,6 @@ namespace {
 
 using store::Direction;
 
-bool valid_peer_url(const std::string& url) {
-  const std::string prefix = "https://";
-  if (url.rfind(prefix, 0) != 0) return false;
-  auto rest = url.substr(prefix.size());
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  auto colon = rest.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) return false;
-  auto port = rest.substr(colon + 1);
-  if (port.size() > 5 ||
-      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  if (std::stoi(port) < 1 || std::stoi(port) > 65535) return false;
-  auto host = rest.substr(0, colon);
-  return host.find('/') == std::string::npos && host.find('@') == std::string::npos;
-}
-
 std::string doc_digest(const std::string& canonical_doc) {
   return to_hex(crypto::sha256(canonical_doc));
 }
@@ -144,6 +128,30 @@ void apply_heartbeat(store::Transaction& tx, const link::LinkContext& ctx,
 
 }  // namespace
 
+PeerAddress parse_peer_url(const std::string& url) {
+  auto bad = [&]() -> PeerAddress {
+    throw Error("peer_invalid", "peer URL '" + url + "' is not of the form https://HOST:PORT");
+  };
+  const std::string prefix = "https://";
+  if (url.rfind(prefix, 0) != 0) return bad();
+  auto rest = url.substr(prefix.size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) return bad();
+  auto port = rest.substr(colon + 1);
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return bad();
+  }
+  int number = std::stoi(port);
+  if (number < 1 || number > 65535) return bad();
+  auto host = rest.substr(0, colon);
+  if (host.find('/') != std::string::npos || host.find('@') != std::string::npos) return bad();
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return {host, static_cast<std::uint16_t>(number)};
+}
+
 std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
                           const std::string& link, const std::string& detail) {
   return tx.append_event(store::EventRecord{0, format_timestamp(now), kind, link, detail});
@@ -158,9 +166,7 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
                 "peer name '" + name +
                     "' is not allowed: use 1 to 64 letters, digits, spaces, '-', '_' or '.'");
   }
-  if (!valid_peer_url(url)) {
-    throw Error("peer_invalid", "peer URL '" + url + "' is not of the form https://HOST:PORT");
-  }
+  (void)parse_peer_url(url);
   crypto::PublicKey key;
   try {
     key = crypto::PublicKey::decode(public_key);

@@ -27,6 +27,14 @@ inline constexpr std::size_t kMaxDeskMessageBytes = 16 * 1024;
 
 // ---- peers ----------------------------------------------------------------
 
+// A peer's link listener, from its URL https://HOST:PORT (a trailing '/' and
+// an IPv6 literal in brackets allowed). Anything else: Error peer_invalid.
+struct PeerAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+PeerAddress parse_peer_url(const std::string& url);
+
 // Adds a peer: validates the name, the URL (https://HOST:PORT) and the key
 // (not our own); refuses a name or key already present (peer_exists).
 store::PeerRecord add_peer(Node& node, const std::string& name, const std::string& url,

@@ -104,7 +104,8 @@ struct DeskMessageRecord {
   std::int64_t seq = 0;
   std::string text;
   std::string sent_at;
-  std::optional<std::string> received_at;  // inbound: our clock; outbound: the peer's receipt
+  std::optional<std::string>
+      received_at;  // inbound: our clock; outbound: empty (the receipt holds it)
   bool operator==(const DeskMessageRecord&) const = default;
 };
 

@@ -113,8 +113,6 @@ class Transaction {
 
   // Desk messages.
   virtual void insert_desk_message(const DeskMessageRecord& message) = 0;
-  virtual void set_desk_message_received(std::string_view envelope_id,
-                                         std::string_view received_at) = 0;
   // The most recent `limit` messages, oldest first; link empty = all links.
   virtual std::vector<DeskMessageRecord> list_desk_messages(std::string_view link,
                                                             std::size_t limit) = 0;

@@ -120,14 +120,16 @@ TEST_F(ReceiverTest, GapIsRefusedWithTheExpectedSeq) {
 TEST_F(ReceiverTest, ConflictingHistoryIsRefused) {
   auto envs = make_envelopes(1);
   ASSERT_FALSE(receive(envs[0]).error);
-  // Another seq 1 from alpha, with other content: a rewritten history.
-  TearDown();
-  SetUp();
-  // (fresh stores; rebuild a different seq 1 and replay onto a receiver that holds the first)
-  auto other = make_envelopes(1);
-  receiver_store_ = store::open_sqlite(dir_ / "b2.db");
-  ASSERT_FALSE(receive(other[0]).error);
-  auto out = receive(envs[0]);
+  // Another seq 1 from alpha with other content (a rewritten history),
+  // built in a second copy of alpha's store.
+  auto rewritten = store::open_sqlite(dir_ / "a-rewritten.db");
+  std::string other = rewritten->transact([&](store::Transaction& tx) {
+    OutboundDraft d;
+    d.type = "desk.message";
+    d.body = {{"text", "not what was sent"}};
+    return canonical(append_outbound(tx, alpha_ctx, d, now_ms()));
+  });
+  auto out = receive(other);
   ASSERT_TRUE(out.error);
   EXPECT_EQ(out.error->code, "envelope_conflict");
   EXPECT_EQ(stored(), 1);

@@ -31,10 +31,7 @@ std::int64_t append_to_log(Connection& c, std::string_view kind, std::string_vie
     if (!left)
       throw Error("store_inconsistent", "log node " + std::to_string(level) + "/" +
                                             std::to_string(i - 1) + " is missing");
-    auto left_bytes = from_hex(*left);
-    ledger::Digest l{};
-    std::copy(left_bytes.begin(), left_bytes.end(), l.begin());
-    hash = ledger::node_hash(l, hash);
+    hash = ledger::node_hash(ledger::digest_from_hex(*left), hash);
     ++level;
     i >>= 1;
     put_ledger_node(c, level, i, to_hex(hash));

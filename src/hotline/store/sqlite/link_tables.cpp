@@ -124,13 +124,6 @@ void insert_desk_message(Connection& c, const DeskMessageRecord& m) {
   q.run();
 }
 
-void set_desk_message_received(Connection& c, std::string_view envelope_id, std::string_view at) {
-  Query q(c, "UPDATE desk_messages SET received_at = ?2 WHERE envelope_id = ?1",
-          "noting a desk message's receipt");
-  q.bind(1, envelope_id).bind(2, at);
-  q.run();
-}
-
 std::vector<DeskMessageRecord> list_desk_messages(Connection& c, std::string_view link,
                                                   std::int64_t limit) {
   Query q(

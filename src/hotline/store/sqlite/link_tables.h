@@ -21,7 +21,6 @@ std::optional<LinkStateRecord> find_link_state(Connection& c, std::string_view l
 std::int64_t append_event(Connection& c, const EventRecord& e);
 std::vector<EventRecord> list_events(Connection& c, std::int64_t after_id, std::int64_t limit);
 void insert_desk_message(Connection& c, const DeskMessageRecord& m);
-void set_desk_message_received(Connection& c, std::string_view envelope_id, std::string_view at);
 std::vector<DeskMessageRecord> list_desk_messages(Connection& c, std::string_view link,
                                                   std::int64_t limit);
 void put_agreement(Connection& c, const AgreementRecord& a);

@@ -307,10 +307,6 @@ class SqliteTransaction final : public Transaction {
     check_writable();
     sqlite::insert_desk_message(conn_, m);
   }
-  void set_desk_message_received(std::string_view id, std::string_view at) override {
-    check_writable();
-    sqlite::set_desk_message_received(conn_, id, at);
-  }
   std::vector<DeskMessageRecord> list_desk_messages(std::string_view link,
                                                     std::size_t limit) override {
     check_open();
