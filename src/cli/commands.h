@@ -13,6 +13,13 @@ void add_peer_command(CLI::App& app);
 void add_message_commands(CLI::App& app);
 void add_agreement_command(CLI::App& app);
 void add_ledger_command(CLI::App& app);
+void add_webhook_command(CLI::App& app);
+void add_alert_command(CLI::App& app);
+void add_request_command(CLI::App& app);
+void add_case_command(CLI::App& app);
+void add_attachment_command(CLI::App& app);
+void add_user_command(CLI::App& app);
+void add_token_command(CLI::App& app);
 
 // Exit codes: 0 success, 1 a refused or failed action (message printed),
 // 2 wrong usage (CLI11 prints the help hint).

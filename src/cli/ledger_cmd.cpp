@@ -216,8 +216,9 @@ void add_ledger_command(CLI::App& app) {
       "export",
       "Write the whole ledger as JSON Lines: every leaf (the envelope or receipt exactly as "
       "signed) and every signed tree head, ours and the peers'. An auditor checks it with "
-      "only Ed25519 and SHA-256 (docs/auditing.md). First signs a head of the whole log if our "
-      "newest head is older than the log.");
+      "only Ed25519 and SHA-256 (docs/auditing.md). Envelopes of TLP:RED items are exported "
+      "as their leaf hash only. First signs a head of the whole log if our newest head is "
+      "older than the log.");
   exp->add_option("--dir", o->dir, "The node's data directory")->required();
   exp->add_option("--out", o->out, "Write to this file instead of standard output");
   exp->add_flag("--no-new-head", o->no_new_head,
@@ -234,14 +235,19 @@ void add_ledger_command(CLI::App& app) {
       out.close();
       if (!out) throw Error("file_unwritable", "writing " + o->out + " failed");
     }
-    std::fprintf(stderr, "Exported %lld leaves, %lld of our heads and %lld peer heads%s%s.\n",
+    std::string notes;
+    if (s.signed_new_head) notes += " (signed a new head of the whole log)";
+    if (s.redacted > 0) {
+      notes +=
+          ", " + count(s.redacted, "leaf", "leaves") + " of TLP:RED items exported as hashes only";
+    }
+    if (s.missing_items > 0) {
+      notes += ", WARNING: " + count(s.missing_items, "leaf has", "leaves have") +
+               " no stored or readable item; run `hotline ledger verify`";
+    }
+    std::fprintf(stderr, "Exported %lld leaves, %lld of our heads and %lld peer heads%s.\n",
                  static_cast<long long>(s.leaves), static_cast<long long>(s.own_heads),
-                 static_cast<long long>(s.peer_heads),
-                 s.signed_new_head ? " (signed a new head of the whole log)" : "",
-                 s.missing_items > 0 ? (", WARNING: " + std::to_string(s.missing_items) +
-                                        " leaves have no stored item; run `hotline ledger verify`")
-                                           .c_str()
-                                     : "");
+                 static_cast<long long>(s.peer_heads), notes.c_str());
   });
 
   // ---- prove ----------------------------------------------------------------
@@ -249,7 +255,7 @@ void add_ledger_command(CLI::App& app) {
       "prove",
       "Print a portable inclusion proof for an envelope: the envelope as signed, its leaf, the "
       "Merkle path and our signed tree head. Anyone can check it with `hotline ledger "
-      "check-proof` or by hand.");
+      "check-proof` or by hand. Refused for envelopes of TLP:RED items.");
   prove->add_option("--dir", o->dir, "The node's data directory")->required();
   prove->add_option("id", o->id, "The envelope's id")->required();
   prove->add_option("--out", o->out, "Write to this file instead of standard output");

@@ -25,7 +25,11 @@ int main(int argc, char** argv) {
       "                                                   peers on https://127.0.0.1:8444)\n"
       "  hotline peer add --dir ./node --name bravo --url https://HOST:PORT --key KEY\n"
       "  hotline agreement propose --dir ./node --peer bravo\n"
-      "  hotline send --dir ./node --to bravo \"Routine test, please acknowledge\"\n",
+      "  hotline send --dir ./node --to bravo \"Routine test, please acknowledge\"\n"
+      "  hotline alert raise --dir ./node --to bravo --summary \"Scanning from 203.0.113.0/24\" "
+      "--as NAME\n"
+      "  hotline request new --dir ./node --to bravo --kind preservation --subject \"Preserve "
+      "logs\" --as NAME\n",
       "hotline"};
   app.set_version_flag("--version", std::string("hotline ") + hotline::kVersion);
   app.require_subcommand(1);
@@ -37,6 +41,13 @@ int main(int argc, char** argv) {
   hotline::cli::add_message_commands(app);
   hotline::cli::add_agreement_command(app);
   hotline::cli::add_ledger_command(app);
+  hotline::cli::add_webhook_command(app);
+  hotline::cli::add_alert_command(app);
+  hotline::cli::add_request_command(app);
+  hotline::cli::add_case_command(app);
+  hotline::cli::add_attachment_command(app);
+  hotline::cli::add_user_command(app);
+  hotline::cli::add_token_command(app);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,11 @@ python3-nacl).
 agreement, or read out over the phone). Without it the export's own claim
 is trusted, which proves consistency but not authorship.
 
+Envelopes of TLP:RED items are exported as their leaf hash only
+("redacted": "TLP:RED"): their place in the tree and in the hash chains is
+checked, their content and signature cannot be. Any other "redacted" value
+is a failed check.
+
 Exit status: 0 when every check holds, 1 when any fails (each is printed),
 2 for a usage error or an unreadable file.
 """
@@ -31,6 +36,8 @@ except ImportError:  # pragma: no cover
     sys.exit(2)
 
 GENESIS = "0" * 64
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+REDACTED_TLP_RED = "TLP:RED"
 MAX_REPORTED = 200
 B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 
@@ -121,6 +128,11 @@ class Checker:
         self.expected_key = expected_key
         self.failures = 0
         self.notes = []
+        self.redacted = 0
+        # (link, direction, seq) of a redacted envelope -> its digest, as the
+        # first signed statement about it said (the next envelope's prev, or
+        # its receipt); later statements must agree.
+        self.redacted_digests = {}
 
     def fail(self, where, what):
         self.failures += 1
@@ -196,17 +208,76 @@ class Checker:
         covered = max([s for s in head_sizes if s <= size] or [0])
         if covered < size:
             self.notes.append("leaves %d to %d are signed but not yet covered by a signed tree head" % (covered, size - 1))
-        self.summary = (size, leaves, heads[""], heads["peer"], tree.root().hex(), covered)
+        self.summary = (size, leaves, heads[""], heads["peer"], tree.root().hex(), covered, self.redacted)
+
+    @staticmethod
+    def stored_hash(obj):
+        """The line's leaf_hash, taken as it is (32 zero bytes if unusable)."""
+        stored = obj.get("leaf_hash")
+        if isinstance(stored, str) and HEX64.match(stored):
+            return bytes.fromhex(stored)
+        return b"\x00" * 32
+
+    def learn_digest(self, where, key, digest, source):
+        """A signed statement of a redacted envelope's digest (hex SHA-256 of
+        its bytes): the first one is taken, later ones must agree with it."""
+        if not isinstance(digest, str) or not HEX64.match(digest):
+            self.fail(where, "%s is not a hex SHA-256" % source)
+            return
+        known = self.redacted_digests.get(key)
+        if known is None:
+            self.redacted_digests[key] = digest
+        elif known != digest:
+            self.fail(where, "%s names %s for the redacted %s envelope seq %r, which was already known as %s" % (source, digest, key[1], key[2], known))
+
+    def check_redacted(self, where, obj, me, peers, chains, envelopes, index):
+        """An envelope of a TLP:RED item, exported as its leaf hash only: the
+        tree uses that hash as it is; its content and signature cannot be
+        checked, its place in its link's chain can. (Also run, after the
+        failure, on a leaf withheld for another reason, so that the leaves
+        after it are checked as usual.)"""
+        h = self.stored_hash(obj)
+        if not (isinstance(obj.get("leaf_hash"), str) and HEX64.match(obj["leaf_hash"])):
+            self.fail(where, "a redacted leaf without a usable leaf_hash")
+        if any(obj.get(m) is not None for m in ("canonical", "signed", "sig")):
+            self.fail(where, "a leaf marked redacted carries canonical, signed or sig")
+        link, direction, seq, kind = obj.get("link"), obj.get("direction"), obj.get("seq"), obj.get("kind")
+        if kind != "envelope":
+            self.fail(where, "only envelopes are redacted; this is a %r" % kind)
+            return h
+        peer = peers.get(link)
+        if peer is None:
+            self.fail(where, "link %s is not one of the node's peers" % link)
+        if direction not in ("outbound", "inbound"):
+            self.fail(where, "direction %r" % direction)
+            return h
+        sender = me if direction == "outbound" else (peer["public_key"] if peer else None)
+        signer = obj.get("signer")
+        if signer is not None and signer != sender:
+            self.fail(where, "an %s envelope must be from %s, not %s" % (direction, sender, signer))
+        last_seq, _ = chains.get((link, direction), (0, GENESIS))
+        if seq != last_seq + 1:
+            self.fail(where, "%s seq %r follows seq %d (gap or reorder)" % (direction, seq, last_seq))
+        if not isinstance(seq, int):
+            return h
+        # Its digest is unknown here: the next envelope's prev and its
+        # receipt each say what it is (learn_digest).
+        chains[(link, direction)] = (seq, None)
+        envelopes[(link, direction, seq)] = (index, None)
+        return h
 
     def check_leaf(self, where, obj, me, peers, chains, envelopes, index):
+        redacted = obj.get("redacted")
+        if redacted is not None:
+            if redacted == REDACTED_TLP_RED:
+                self.redacted += 1
+            else:
+                self.fail(where, "the item is withheld from the export (redacted %r): only TLP:RED content may be" % (redacted,))
+            return self.check_redacted(where, obj, me, peers, chains, envelopes, index)
         canonical = obj.get("canonical")
         if not isinstance(canonical, str):
             self.fail(where, "the item is missing from the export (the node's store lacks it)")
-            stored = obj.get("leaf_hash")
-            try:
-                return bytes.fromhex(stored)
-            except (TypeError, ValueError):
-                return b"\x00" * 32
+            return self.stored_hash(obj)
         data = canonical.encode("utf-8")
         h = leaf_hash(data)
         if obj.get("leaf_hash") != h.hex():
@@ -243,7 +314,9 @@ class Checker:
             last_seq, last_digest = chains.get((link, direction), (0, GENESIS))
             if seq != last_seq + 1:
                 self.fail(where, "%s seq %r follows seq %d (gap or reorder)" % (direction, seq, last_seq))
-            if item.get("prev") != last_digest:
+            if last_digest is None:  # the previous one is redacted
+                self.learn_digest(where, (link, direction, last_seq), item.get("prev"), "prev")
+            elif item.get("prev") != last_digest:
                 self.fail(where, "prev does not chain to the previous %s envelope" % direction)
             digest = sha256_hex(data)
             chains[(link, direction)] = (seq, digest)
@@ -255,7 +328,9 @@ class Checker:
             if env is None:
                 self.fail(where, "a receipt for %s seq %r, whose envelope is not earlier in the log" % (direction, seq))
             else:
-                if item.get("envelope") != env[1]:
+                if env[1] is None:  # a redacted envelope
+                    self.learn_digest(where, key, item.get("envelope"), "the receipt's envelope digest")
+                elif item.get("envelope") != env[1]:
                     self.fail(where, "the receipt is for other content than the logged envelope")
                 if direction == "inbound" and item.get("index") != env[0]:
                     self.fail(where, "our receipt says the envelope is leaf %r; it is leaf %d" % (item.get("index"), env[0]))
@@ -306,7 +381,14 @@ def main():
     ap = argparse.ArgumentParser(description="Check a Hotline ledger export (docs/auditing.md).")
     ap.add_argument("export")
     ap.add_argument("--key", help="the node's public key, as known independently")
-    args = ap.parse_args()
+    # A base64url key may begin with "-", which argparse would take for an
+    # option: "--key VALUE" is read as "--key=VALUE".
+    argv = sys.argv[1:]
+    for i in range(len(argv) - 1):
+        if argv[i] == "--key":
+            argv[i : i + 2] = ["--key=" + argv[i + 1], None]
+            break
+    args = ap.parse_args([a for a in argv if a is not None])
     lines = []
     try:
         with open(args.export, "rb") as f:
@@ -332,9 +414,14 @@ def main():
     if c.failures:
         print("FAILED: %d findings in %s" % (c.failures, args.export))
         return 1
-    size, leaves, own, peer, root, covered = c.summary
-    print("OK: %d leaves, signatures and chains verified; root %s" % (leaves, root))
+    size, leaves, own, peer, root, covered, redacted = c.summary
+    if redacted:
+        print("OK: %d leaves, signatures and chains verified (but for %d leaves of TLP:RED items, see below); root %s" % (leaves, redacted, root))
+    else:
+        print("OK: %d leaves, signatures and chains verified; root %s" % (leaves, root))
     print("    %d of the node's tree heads match the recomputed roots (the newest covers %d leaves); %d peer heads are validly signed" % (own, covered, peer))
+    if redacted:
+        print("    %d leaves are envelopes of TLP:RED items, exported as their leaf hash only: their place in the tree and in their link's chain is checked, not their content or signature" % redacted)
     return 0
 
 

@@ -11,9 +11,13 @@
 #include "hotline/api/https_client.h"
 #include "hotline/api/https_server.h"
 #include "hotline/api/peer_transport.h"
+#include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/link/receiver.h"
+#include "hotline/service/attachment_service.h"
+#include "hotline/service/desk_service.h"
+#include "hotline/service/escalation_service.h"
 #include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/tls/context.h"
@@ -36,7 +40,8 @@ struct NodeServer::Impl {
     store::PeerRecord peer;
     std::unique_ptr<link::DeliveryWorker> worker;
     TimePoint next_heartbeat{};
-    std::unique_ptr<HttpsClient> audit_client;  // used by the monitor thread only
+    std::unique_ptr<HttpsClient> audit_client;  // used by the auditor thread only
+    std::unique_ptr<HttpsClient> fetch_client;  // used by the fetcher thread only
   };
   std::mutex mu;  // guards links
   std::map<std::string, LinkRuntime> links;
@@ -46,7 +51,15 @@ struct NodeServer::Impl {
   std::condition_variable stop_cv;
   bool stopping = false;
   std::thread monitor;
-  std::thread auditor;  // audits talk to peers: kept off the monitor's loop
+  std::thread auditor;   // audits talk to peers: kept off the monitor's loop
+  std::thread notifier;  // escalation webhooks: a slow receiver must not stall the monitor
+  std::thread fetcher;   // attachments the peers offered, fetched in chunks
+
+  // Receipts stored by the workers, up to which seq per link; the monitor
+  // applies them to items (note_item_receipts) off the delivery path.
+  std::mutex receipts_mu;
+  std::map<std::string, std::int64_t> receipted_up_to;
+  std::map<std::string, std::int64_t> receipts_noted;
 
   // Handshake refusals, noted by the TLS callback (which must not wait on
   // the database) and recorded by the monitor, one event per key per round.
@@ -89,7 +102,10 @@ struct NodeServer::Impl {
       }
       bool alarm = e.kind == "link_down" || e.kind == "peer_refused" ||
                    e.kind == "receipt_clock_skew" || e.kind == "envelope_refused" ||
-                   e.kind == "peer_behind" || e.kind == "envelope_content_refused";
+                   e.kind == "peer_behind" || e.kind == "envelope_content_refused" ||
+                   e.kind == "escalation" || e.kind == "item_action_void" ||
+                   e.kind == "attachment_failed" || e.kind == "attachment_refused" ||
+                   e.kind == "attachment_corrupt";
       if (e.kind == "ledger_inconsistent") {
         spdlog::error("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
       } else if (alarm) {
@@ -135,13 +151,19 @@ struct NodeServer::Impl {
           [this, link](const std::string& kind, const std::string& detail) {
             event(kind, link, detail);
           });
-      if (delivered) {
-        worker->on_delivered([this, link](std::int64_t seq) { delivered(link, seq); });
-      }
+      worker->on_delivered([this, link](std::int64_t seq) {
+        {
+          std::lock_guard receipts_lock(receipts_mu);
+          auto& up_to = receipted_up_to[link];
+          up_to = std::max(up_to, seq);
+        }
+        if (delivered) delivered(link, seq);
+      });
       worker->start();
       spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
       links.emplace(p.link,
                     LinkRuntime{p, std::move(worker), TimePoint{},
+                                make_peer_client(node.identity, node.party, ctx.peer, p.url),
                                 make_peer_client(node.identity, node.party, ctx.peer, p.url)});
     }
   }
@@ -322,6 +344,94 @@ struct NodeServer::Impl {
     }
   }
 
+  // Items whose creating envelope got its receipt: delivered_at/received_at.
+  void apply_receipts() {
+    std::map<std::string, std::int64_t> todo;
+    {
+      std::lock_guard lock(receipts_mu);
+      todo = receipted_up_to;
+    }
+    for (const auto& [link, up_to] : todo) {
+      auto& noted = receipts_noted[link];  // 0 at start: the first round looks at all
+      if (up_to <= noted) continue;
+      service::note_item_receipts(*node.store, link, noted, up_to);
+      noted = up_to;
+    }
+  }
+
+  void escalations() {
+    auto fresh = service::check_escalations(node, now_ms());
+    if (!fresh.empty()) {
+      std::vector<std::string> ids;
+      {
+        std::lock_guard lock(mu);
+        for (auto& [link, rt] : links) ids.push_back(link);
+      }
+      for (const auto& l : ids) notify(l);  // alert escalations are shared actions
+    }
+  }
+
+  // Loops `step` every `period` until stop; errors are logged, not fatal.
+  template <class Step>
+  void every(std::chrono::milliseconds period, const char* what, Step step) {
+    while (true) {
+      {
+        std::unique_lock lock(stop_mu);
+        if (stop_cv.wait_for(lock, period, [&] { return stopping; })) return;
+      }
+      try {
+        step();
+      } catch (const std::exception& e) {
+        spdlog::error("event={}_failed error=\"{}\"", what, e.what());
+      }
+    }
+  }
+
+  void run_notifier() {
+    WebhookDispatcher dispatcher(*node.store);
+    std::string last_logged;
+    every(std::chrono::milliseconds(500), "webhook", [&] {
+      int n = dispatcher.run_once(now_ms());
+      if (n > 0) spdlog::info("event=webhook_delivered count={}", n);
+      if (!dispatcher.last_error().empty() && dispatcher.last_error() != last_logged) {
+        spdlog::warn("event=webhook_failed error=\"{}\"", dispatcher.last_error());
+      }
+      last_logged = dispatcher.last_error();
+    });
+  }
+
+  void fetch_attachments() {
+    for (const auto& want : service::wanted_attachments(node)) {
+      HttpsClient* client = nullptr;
+      {
+        std::lock_guard lock(mu);
+        auto it = links.find(want.link);
+        if (it == links.end()) continue;
+        client = it->second.fetch_client.get();
+      }
+      try {
+        service::fetch_attachment(node, want, [&](std::int64_t offset) {
+          HttpRequest req;
+          req.method = "POST";
+          req.target = "/v1/attachments/chunk";
+          req.headers["content-type"] = "application/json";
+          req.body = nlohmann::json{{"sha256", want.sha256}, {"offset", offset}}.dump();
+          HttpResponse res = client->request(req);
+          if (res.status != 200) {
+            throw Error(
+                "attachment_fetch_refused",
+                "the peer answered " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
+          }
+          return res.body;
+        });
+      } catch (const std::exception& e) {
+        // Cut link, peer restarting: the .part stays, the next round resumes.
+        spdlog::debug("event=attachment_fetch_paused link={} sha256={} error=\"{}\"", want.link,
+                      want.sha256, e.what());
+      }
+    }
+  }
+
   void run_monitor() {
     int tick = 0;
     while (true) {
@@ -336,6 +446,8 @@ struct NodeServer::Impl {
         if (tick % 4 == 0) persist_delivery_status();
         tree_heads();
         record_refusals();
+        apply_receipts();
+        if (tick % 4 == 2) escalations();
         tail_events();
       } catch (const std::exception& e) {
         spdlog::error("event=monitor_failed error=\"{}\"", e.what());
@@ -365,11 +477,40 @@ struct NodeServer::Impl {
     }
   }
 
+  // POST /v1/attachments/chunk {"sha256","offset"}: the plaintext chunk (the
+  // link is TLS), for attachments we offered on this peer's link only.
+  HttpResponse handle_chunk(const store::PeerRecord& peer, const HttpRequest& req) {
+    std::string sha;
+    std::int64_t offset = 0;
+    try {
+      auto j = nlohmann::json::parse(req.body);
+      sha = j.at("sha256").get<std::string>();
+      offset = j.at("offset").get<std::int64_t>();
+    } catch (const std::exception&) {
+      return json_error(400, "chunk_request_invalid",
+                        "expected {\"sha256\": HEX, \"offset\": INT}");
+    }
+    try {
+      HttpResponse res;
+      res.content_type = "application/octet-stream";
+      res.body = service::serve_attachment_chunk(node, peer.link, sha, offset);
+      return res;
+    } catch (const Error& e) {
+      int status = e.code() == "attachment_not_offered" ? 403
+                   : e.code() == "attachment_missing"   ? 404
+                   : e.code() == "attachment_corrupt"   ? 500
+                                                        : 400;
+      if (status == 500) event("attachment_corrupt", peer.link, e.what());
+      return json_error(status, e.code(), e.what());
+    }
+  }
+
   // The peer listener: POST /v1/envelopes (delivery) and POST
   // /v1/ledger/proofs (the peer's audit of our log), both for configured
   // peers only (the TLS layer already refused unknown keys).
   HttpResponse handle_peer(const HttpRequest& req) {
-    if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs") {
+    if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs" &&
+        req.target != "/v1/attachments/chunk") {
       return json_error(404, "not_found", "no such path on the peer link");
     }
     if (req.method != "POST") return json_error(405, "method_not_allowed", "use POST");
@@ -381,6 +522,7 @@ struct NodeServer::Impl {
     if (!peer)
       return json_error(403, "peer_unknown", "this node has no peer with key " + key.encoded());
     if (req.target == "/v1/ledger/proofs") return handle_proofs(req);
+    if (req.target == "/v1/attachments/chunk") return handle_chunk(*peer, req);
     auto ctx = service::link_context(node, *peer);
     auto outcome = link::receive_batch(
         *node.store, ctx, req.body, [] { return now_ms(); },
@@ -439,6 +581,11 @@ void NodeServer::start() {
   }
   im.monitor = std::thread([this] { impl_->run_monitor(); });
   im.auditor = std::thread([this] { impl_->run_auditor(); });
+  im.notifier = std::thread([this] { impl_->run_notifier(); });
+  im.fetcher = std::thread([this] {
+    impl_->every(std::chrono::milliseconds(500), "attachment_fetch",
+                 [this] { impl_->fetch_attachments(); });
+  });
 }
 
 void NodeServer::stop() {
@@ -450,6 +597,8 @@ void NodeServer::stop() {
   im.stop_cv.notify_all();
   if (im.monitor.joinable()) im.monitor.join();
   if (im.auditor.joinable()) im.auditor.join();
+  if (im.notifier.joinable()) im.notifier.join();
+  if (im.fetcher.joinable()) im.fetcher.join();
   {
     std::lock_guard lock(im.mu);
     for (auto& [link, rt] : im.links) rt.worker->stop();

@@ -367,28 +367,6 @@ Request reopen(const Request& r, const std::string& by, Side side, TimePoint at,
   return with_event(std::move(next), A::reopen, by, side, at, reason);
 }
 
-const ConcurrentAction& resolve_concurrent(const ConcurrentAction& a, const ConcurrentAction& b) {
-  if (a.envelope_id == b.envelope_id)
-    kCheck.fail("envelope_id", "of two concurrent actions must differ ('" + a.envelope_id + "')");
-  if (a.received_at != b.received_at) return a.received_at < b.received_at ? a : b;
-  return a.envelope_id < b.envelope_id ? a : b;
-}
-
-Resolution apply_concurrent(const Request& r, const ConcurrentAction& a,
-                            const ConcurrentAction& b) {
-  const ConcurrentAction& winner = resolve_concurrent(a, b);
-  const ConcurrentAction& loser = &winner == &a ? b : a;
-  Resolution out{winner.apply(r), &winner == &a, false, {}};
-  try {
-    out.request = loser.apply(out.request);
-    out.loser_applied = true;
-  } catch (const Error& e) {
-    if (e.code() != "illegal_transition") throw;
-    out.loser_error = e.what();
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // JSON
 

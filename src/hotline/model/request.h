@@ -50,7 +50,6 @@
 // refuses a document whose fields do not match the replay.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -231,30 +230,10 @@ Request reopen(const Request& r, const std::string& by, Side side, TimePoint at,
 bool is_possible(const Request& r, RequestAction action);
 std::vector<RequestAction> possible_actions(const Request& r);
 
-// Conflicting actions from both sides at once (say, the requester withdraws
-// while the responder sends the final response). Rule: the action whose
-// envelope was received first wins, judged by the received_at of each
-// envelope's receipt (each from the clock of the node that stored it, kept
-// within the agreement's clock tolerance); on equal times the envelope with
-// the smaller id (byte order) wins. Both nodes hold both receipts, so both
-// reach the same answer.
-struct ConcurrentAction {
-  std::string envelope_id;
-  TimePoint received_at;
-  std::function<Request(const Request&)> apply;
-};
-// The winner, a or b. Throws "request_invalid" if the envelope ids are equal.
-const ConcurrentAction& resolve_concurrent(const ConcurrentAction& a, const ConcurrentAction& b);
-
-struct Resolution {
-  Request request;
-  bool first_won = true;       // a won
-  bool loser_applied = false;  // the loser was still possible after the winner
-  std::string loser_error;     // the illegal_transition message when it was not
-};
-// Applies the winner, then the loser; a loser that is no longer possible
-// (illegal_transition) is dropped. Other errors propagate.
-Resolution apply_concurrent(const Request& r, const ConcurrentAction& a, const ConcurrentAction& b);
+// Conflicting actions from both sides at once are not resolved here: both
+// nodes replay an item's actions in one agreed order and an action the
+// machine refuses where it falls is void (docs/protocol.md §7.2,
+// service/item_log.h).
 
 nlohmann::json to_json(const Request& r);
 nlohmann::json to_json(const Rating& rating);

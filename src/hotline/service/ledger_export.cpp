@@ -10,6 +10,7 @@
 #include "hotline/ledger/tree_head.h"
 #include "hotline/link/envelope.h"
 #include "hotline/link/receipt.h"
+#include "hotline/service/desk_service.h"
 #include "hotline/service/ledger_service.h"
 
 namespace hotline::service {
@@ -62,33 +63,77 @@ json head_line(const store::TreeHeadRecord& h) {
   return j;
 }
 
-// The item a leaf names, with what was signed: {canonical, signed, sig, signer}.
-void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json& j) {
+// Why an envelope's content stays on this node, if it does: TLP:RED items
+// are for the two parties' desks only (TLP 2.0; is_tlp_red), and an item
+// envelope whose stored bytes no longer parse cannot be told apart from one,
+// so it is withheld too (fail closed; `hotline ledger verify` names it).
+enum class Withheld { no, tlp_red, unreadable };
+
+Withheld withheld(store::Transaction& tx, const store::EnvelopeRecord& rec,
+                  std::optional<link::Envelope>& parsed) {
+  try {
+    parsed = link::parse_envelope(rec.canonical);
+  } catch (const Error&) {
+    parsed.reset();
+    return is_item_envelope(rec.type) ? Withheld::unreadable : Withheld::no;
+  }
+  return is_tlp_red(tx, *parsed) ? Withheld::tlp_red : Withheld::no;
+}
+
+// The item a leaf names, with what was signed: {canonical, signed, sig,
+// signer, redacted}. Counts the leaf in `summary` when it is redacted or its
+// item is missing.
+void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json& j,
+               ExportSummary& summary) {
   j["canonical"] = nullptr;
   j["signed"] = nullptr;
   j["sig"] = nullptr;
   j["signer"] = nullptr;
-  std::optional<std::string> canonical;
+  j["redacted"] = nullptr;
   if (leaf.kind == "envelope") {
-    if (auto e = tx.find_envelope_by_seq(leaf.link, leaf.direction, leaf.seq))
-      canonical = e->canonical;
-  } else if (auto r = tx.find_receipt(leaf.link, leaf.direction, leaf.seq)) {
-    canonical = r->canonical;
-  }
-  if (!canonical) return;
-  j["canonical"] = *canonical;
-  try {
-    if (leaf.kind == "envelope") {
-      auto e = link::parse_envelope(*canonical);
-      j["signed"] = link::signing_input(e);
-      j["sig"] = e.sig;
-      j["signer"] = e.from;
-    } else {
-      auto r = link::parse_receipt(*canonical);
-      j["signed"] = link::receipt_signing_input(r);
-      j["sig"] = r.sig;
-      j["signer"] = r.from;
+    auto rec = tx.find_envelope_by_seq(leaf.link, leaf.direction, leaf.seq);
+    if (!rec) {
+      ++summary.missing_items;
+      return;
     }
+    std::optional<link::Envelope> e;
+    switch (withheld(tx, *rec, e)) {
+      case Withheld::tlp_red:
+        // Only the leaf hash (and who signed) leaves the node: the tree
+        // still verifies, the content does not travel.
+        j["signer"] = e->from;
+        j["redacted"] = kRedactedTlpRed;
+        ++summary.redacted;
+        return;
+      case Withheld::unreadable:
+        j["redacted"] = kRedactedUnreadable;
+        ++summary.missing_items;
+        return;
+      case Withheld::no:
+        break;
+    }
+    j["canonical"] = rec->canonical;
+    if (e) {
+      j["signed"] = link::signing_input(*e);
+      j["sig"] = e->sig;
+      j["signer"] = e->from;
+    }
+    // else: stored bytes that no longer parse, exported as they are, unsigned.
+    return;
+  }
+  // A receipt holds the envelope's digest, seq and times, never its content:
+  // exported as it is, also for a TLP:RED envelope.
+  auto r = tx.find_receipt(leaf.link, leaf.direction, leaf.seq);
+  if (!r) {
+    ++summary.missing_items;
+    return;
+  }
+  j["canonical"] = r->canonical;
+  try {
+    auto parsed = link::parse_receipt(r->canonical);
+    j["signed"] = link::receipt_signing_input(parsed);
+    j["sig"] = parsed.sig;
+    j["signer"] = parsed.from;
   } catch (const Error&) {
     // Stored bytes that no longer parse: exported as they are, unsigned.
   }
@@ -145,7 +190,7 @@ ExportSummary export_ledger(Node& node, std::ostream& out, TimePoint now, bool s
       json j{{"type", "leaf"},       {"index", index},       {"kind", nullptr},
              {"link", nullptr},      {"direction", nullptr}, {"seq", nullptr},
              {"leaf_hash", nullptr}, {"canonical", nullptr}, {"signed", nullptr},
-             {"sig", nullptr},       {"signer", nullptr}};
+             {"sig", nullptr},       {"signer", nullptr},    {"redacted", nullptr}};
       out << dump(j) << '\n';
       ++summary.missing_items;
     };
@@ -163,8 +208,7 @@ ExportSummary export_ledger(Node& node, std::ostream& out, TimePoint now, bool s
         j["direction"] = std::string(store::to_string(leaf.direction));
         j["seq"] = leaf.seq;
         j["leaf_hash"] = leaf.leaf_hash;
-        fill_item(tx, leaf, j);
-        if (j["canonical"].is_null()) ++summary.missing_items;
+        fill_item(tx, leaf, j, summary);
         out << dump(j) << '\n';
         ++summary.leaves;
       }
@@ -193,6 +237,21 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
     auto env = tx.find_envelope(envelope_id);
     if (!env)
       throw Error("ledger_unknown_item", "no envelope with id " + envelope_id + " is stored");
+    std::optional<link::Envelope> parsed;
+    switch (withheld(tx, *env, parsed)) {
+      case Withheld::tlp_red:
+        throw Error("ledger_tlp_red",
+                    "envelope " + envelope_id +
+                        " belongs to a TLP:RED item; its content never leaves this node (TLP "
+                        "2.0). An auditor can still check it is in the log from the export, "
+                        "which carries its leaf hash");
+      case Withheld::unreadable:
+        throw Error("ledger_head_invalid", "envelope " + envelope_id +
+                                               " no longer parses as it was logged; run "
+                                               "`hotline ledger verify`");
+      case Withheld::no:
+        break;
+    }
     auto is_it = [&](const store::LedgerLeafRecord& l) {
       return l.kind == "envelope" && l.link == env->link && l.direction == env->direction &&
              l.seq == env->seq;

@@ -8,6 +8,7 @@
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/link/outbound.h"
+#include "hotline/service/desk_service.h"
 #include "hotline/service/ledger_service.h"
 
 namespace hotline::service {
@@ -454,6 +455,8 @@ void apply_inbound(store::Transaction& tx, const link::LinkContext& ctx, const l
       apply_agreement_propose(tx, ctx, e, received_at);
     } else if (e.type == kAgreementAccept) {
       apply_agreement_accept(tx, ctx, e, received_at);
+    } else if (is_item_envelope(e.type)) {
+      apply_item_envelope(tx, ctx, e, received_at);
     } else {
       record_event(tx, parse_timestamp(received_at), "envelope_type_unknown", ctx.link,
                    ctx.peer_name + " sent an envelope of type '" + e.type +

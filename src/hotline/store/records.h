@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotline::store {
 
@@ -149,6 +150,108 @@ struct TreeHeadRecord {
   std::optional<std::string> received_at;
   std::string status = "ok";  // peer heads: "ok", "unchecked" or "inconsistent"
   bool operator==(const TreeHeadRecord&) const = default;
+};
+
+// A shared item (alert, request or case) as this node sees it. The item's
+// state is derived: `actions` is the item's action log (JSON array, both
+// sides' actions in their agreed order, see service/item_replay.h) and
+// `document` the model's JSON of the state that replaying it gives. The
+// other columns are copies for listing.
+struct ItemRecord {
+  std::string id;    // UUIDv7
+  std::string kind;  // "alert", "request" or "case"
+  std::string link;
+  std::string state;  // the model's state name
+  std::string tlp;    // "TLP:AMBER", ...
+  std::string title;  // summary / subject / title
+  std::string document;
+  std::string actions;
+  std::string created_at;
+  std::string updated_at;
+  bool operator==(const ItemRecord&) const = default;
+};
+
+// An escalation: a deadline passed (or a share of it used) on an item. It is
+// recorded once per (item, trigger) and then offered to the configured
+// webhook until delivered.
+struct EscalationRecord {
+  std::int64_t id = 0;
+  std::string item_id;
+  std::string item_kind;
+  std::string link;
+  std::string trigger;  // e.g. "alert.acknowledge.100", "request.respond.80"
+  std::string at;       // when it was detected (our clock)
+  std::string payload;  // the JSON document a webhook receives
+  // "pending": to be delivered; "delivered"; "withheld": TLP:RED, never sent;
+  // "no_webhook": none was configured when it was recorded.
+  std::string webhook_state = "pending";
+  std::int64_t attempts = 0;
+  std::string last_error;
+  std::optional<std::string> delivered_at;
+  bool operator==(const EscalationRecord&) const = default;
+};
+
+// An attachment on a link. outbound: we offered it in an envelope (the peer
+// may fetch it); inbound: the peer offered it and we fetch it
+// ("wanted" -> "complete", or "failed" with the reason).
+struct AttachmentLinkRecord {
+  std::string sha256;
+  std::string link;
+  Direction direction = Direction::outbound;
+  std::int64_t size = 0;
+  std::string state;  // outbound: "offered"; inbound: "wanted", "complete", "failed"
+  std::string updated_at;
+  std::string error;
+  bool operator==(const AttachmentLinkRecord&) const = default;
+};
+
+// A person who may sign in to this node (service/user_service.h). Unique on
+// name. Users are disabled, never deleted, so that the names in item logs
+// always resolve.
+struct UserRecord {
+  std::string name;  // 1-64 of [a-z0-9._-], the login name
+  std::string display_name;
+  // Role names ("admin", "operator", ...), sorted and without duplicates;
+  // stored as one comma-separated text column.
+  std::vector<std::string> roles;
+  std::string password_hash;  // argon2id PHC string (crypto/password.h)
+  // Base32 TOTP secret once a second factor is confirmed; while one is being
+  // set up it waits in totp_pending until the first valid code.
+  std::optional<std::string> totp_secret;
+  std::optional<std::string> totp_pending;
+  std::int64_t totp_last_step = 0;  // last accepted TOTP step (replay guard)
+  bool disabled = false;
+  std::int64_t failed_logins = 0;  // consecutive; reset by a successful login
+  std::optional<std::string> locked_until;
+  std::string created_at;
+  std::string updated_at;
+  bool operator==(const UserRecord&) const = default;
+};
+
+// An API token of a user. The token itself is shown once and never stored:
+// only its hash. Unique on id and on token_hash.
+struct ApiTokenRecord {
+  std::string id;  // UUIDv7
+  std::string user;
+  std::string name;        // the owner's label ("siem-export")
+  std::string token_hash;  // hex SHA-256 of the token text
+  std::string created_at;
+  std::optional<std::string> last_used_at;
+  std::optional<std::string> revoked_at;
+  bool operator==(const ApiTokenRecord&) const = default;
+};
+
+// A signed-in browser session. The session id and CSRF token are held by the
+// browser; the store keeps only their hashes.
+struct SessionRecord {
+  std::string id_hash;  // hex SHA-256 of the session id
+  std::string user;
+  std::string csrf_token_hash;  // hex SHA-256 of the CSRF token
+  std::string created_at;
+  std::string expires_at;  // absolute end, whatever the activity
+  std::string last_seen_at;
+  std::string remote;  // the client address that signed in
+  bool operator==(const SessionRecord&) const = default;
 };
 
 }  // namespace hotline::store

@@ -136,6 +136,58 @@ class Transaction {
   // Heads of `link` ("" = ours), ascending by size then time.
   virtual std::vector<TreeHeadRecord> list_tree_heads(std::string_view link) = 0;
 
+  // Shared items. put_item is an upsert on id.
+  virtual void put_item(const ItemRecord& item) = 0;
+  virtual std::optional<ItemRecord> find_item(std::string_view id) = 0;
+  // Items of `kind` ("" = all) on `link` ("" = all), most recently updated
+  // first, at most `limit`.
+  virtual std::vector<ItemRecord> list_items(std::string_view kind, std::string_view link,
+                                             std::size_t limit) = 0;
+
+  // Escalations. A second one for the same (item_id, trigger) throws
+  // "store_duplicate". Returns the new id (ascending).
+  virtual std::int64_t insert_escalation(const EscalationRecord& escalation) = 0;
+  virtual std::vector<EscalationRecord> list_escalations(std::int64_t after_id,
+                                                         std::size_t limit) = 0;
+  // Escalations whose webhook_state is "pending", oldest first.
+  virtual std::vector<EscalationRecord> pending_escalations(std::size_t limit) = 0;
+  // Updates webhook_state, attempts, last_error and delivered_at of one.
+  virtual void update_escalation_delivery(const EscalationRecord& escalation) = 0;
+
+  // Attachments on links; upsert on (sha256, link, direction).
+  virtual void put_attachment_link(const AttachmentLinkRecord& record) = 0;
+  virtual std::optional<AttachmentLinkRecord> find_attachment_link(std::string_view sha256,
+                                                                   std::string_view link,
+                                                                   Direction direction) = 0;
+  // Records in `state` ("" = all), oldest update first.
+  virtual std::vector<AttachmentLinkRecord> list_attachment_links(std::string_view state,
+                                                                  std::size_t limit) = 0;
+
+  // Users, API tokens and sessions (service/user_service.h).
+  // insert_user throws "store_duplicate" on an existing name; put_user
+  // replaces every column of the named user and returns false when there is
+  // no such user. Users are listed by name.
+  virtual void insert_user(const UserRecord& user) = 0;
+  virtual bool put_user(const UserRecord& user) = 0;
+  virtual std::optional<UserRecord> find_user(std::string_view name) = 0;
+  virtual std::vector<UserRecord> list_users() = 0;
+  // Tokens: the user must exist ("store_missing_reference"); a duplicate id
+  // or hash throws "store_duplicate". put_api_token updates name,
+  // last_used_at and revoked_at of the token with that id (false: none).
+  // Listed by created_at then id; user "" = all users.
+  virtual void insert_api_token(const ApiTokenRecord& token) = 0;
+  virtual std::optional<ApiTokenRecord> find_api_token_by_hash(std::string_view token_hash) = 0;
+  virtual std::vector<ApiTokenRecord> list_api_tokens(std::string_view user) = 0;
+  virtual bool put_api_token(const ApiTokenRecord& token) = 0;
+  // Sessions, keyed by id_hash; the user must exist. touch_session sets
+  // last_seen_at (false: no such session). delete_expired_sessions removes
+  // the sessions whose expires_at <= now and returns how many.
+  virtual void insert_session(const SessionRecord& session) = 0;
+  virtual std::optional<SessionRecord> find_session(std::string_view id_hash) = 0;
+  virtual bool touch_session(std::string_view id_hash, std::string_view last_seen_at) = 0;
+  virtual bool delete_session(std::string_view id_hash) = 0;
+  virtual std::int64_t delete_expired_sessions(std::string_view now) = 0;
+
   virtual void commit() = 0;
 };
 

@@ -380,53 +380,6 @@ TEST(Request, Incoming) {
   EXPECT_EQ(request_from_json(to_json(r)), r);
 }
 
-TEST(Request, ResolveConcurrent) {
-  Request base = in_state(S::responded_partial);
-  ConcurrentAction withdraw_it{
-      "e-aaa", t(30), [](const Request& r) { return withdraw(r, "alice", Side::ours, t(29), ""); }};
-  ConcurrentAction answer{"e-bbb", t(31), [](const Request& r) {
-                            return respond_final(r, "jonas", Side::theirs, t(29), "all");
-                          }};
-  // Earlier received_at wins, in either argument order.
-  EXPECT_EQ(&resolve_concurrent(withdraw_it, answer), &withdraw_it);
-  EXPECT_EQ(&resolve_concurrent(answer, withdraw_it), &withdraw_it);
-  Resolution res = apply_concurrent(base, answer, withdraw_it);
-  EXPECT_FALSE(res.first_won);
-  EXPECT_EQ(res.request.state, S::withdrawn);
-  EXPECT_FALSE(res.loser_applied);
-  EXPECT_NE(res.loser_error.find("'respond_final' is not possible"), std::string::npos);
-
-  answer.received_at = t(29);
-  res = apply_concurrent(base, withdraw_it, answer);
-  EXPECT_FALSE(res.first_won);
-  EXPECT_EQ(res.request.state, S::responded_final);
-  EXPECT_NE(res.loser_error.find("'withdraw' is not possible"), std::string::npos);
-
-  // Equal times: the smaller envelope id wins.
-  answer.received_at = t(30);
-  EXPECT_EQ(&resolve_concurrent(answer, withdraw_it), &withdraw_it);
-  answer.envelope_id = "e-000";
-  EXPECT_EQ(&resolve_concurrent(withdraw_it, answer), &answer);
-  EXPECT_EQ(apply_concurrent(base, withdraw_it, answer).request.state, S::responded_final);
-
-  // Compatible actions are both applied, in the winner's order.
-  Request q = request_clarification(base, "jonas", Side::theirs, t(10), "?");
-  ConcurrentAction give{"e-1", t(20), [](const Request& r) {
-                          return give_clarification(r, "alice", Side::ours, t(20), "!");
-                        }};
-  ConcurrentAction decl{"e-2", t(21), [](const Request& r) {
-                          return decline(r, "jonas", Side::theirs, t(21),
-                                         DeclineReason::insufficient_information, "");
-                        }};
-  res = apply_concurrent(q, decl, give);
-  EXPECT_TRUE(res.loser_applied);
-  EXPECT_EQ(res.request.state, S::declined);
-  EXPECT_EQ(res.request.pauses.back(), (ClarificationPause{t(10), t(20)}));
-
-  // The same envelope twice is a caller error.
-  EXPECT_EQ(error_of([&] { resolve_concurrent(give, give); }).code(), "request_invalid");
-}
-
 TEST(Request, JsonRoundTripInEveryState) {
   for (S s : kRequestStates) {
     Request r = in_state(s);

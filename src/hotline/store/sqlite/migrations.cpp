@@ -142,6 +142,90 @@ CREATE TABLE tree_heads (
   PRIMARY KEY (link, size, root)
 ) WITHOUT ROWID;
 )sql"},
+    {4, "shared items, escalations, attachments on links",
+     R"sql(
+CREATE TABLE items (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('alert', 'request', 'case')),
+  link       TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  tlp        TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  document   TEXT NOT NULL,
+  actions    TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX items_listing ON items (kind, updated_at);
+
+CREATE TABLE escalations (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_id       TEXT NOT NULL,
+  item_kind     TEXT NOT NULL,
+  link          TEXT NOT NULL,
+  trigger_name  TEXT NOT NULL,
+  at            TEXT NOT NULL,
+  payload       TEXT NOT NULL,
+  webhook_state TEXT NOT NULL CHECK (webhook_state IN ('pending', 'delivered', 'withheld', 'no_webhook')),
+  attempts      INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  last_error    TEXT NOT NULL DEFAULT '',
+  delivered_at  TEXT,
+  UNIQUE (item_id, trigger_name)
+);
+CREATE INDEX escalations_pending ON escalations (webhook_state, id);
+
+CREATE TABLE attachment_links (
+  sha256     TEXT NOT NULL,
+  link       TEXT NOT NULL,
+  direction  TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  size       INTEGER NOT NULL CHECK (size >= 0),
+  state      TEXT NOT NULL CHECK (state IN ('offered', 'wanted', 'complete', 'failed')),
+  updated_at TEXT NOT NULL,
+  error      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (sha256, link, direction)
+) WITHOUT ROWID;
+CREATE INDEX attachment_links_state ON attachment_links (state, updated_at);
+)sql"},
+    {5, "users, API tokens, sessions",
+     R"sql(
+CREATE TABLE users (
+  name           TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  display_name   TEXT NOT NULL,
+  roles          TEXT NOT NULL,
+  password_hash  TEXT NOT NULL,
+  totp_secret    TEXT,
+  totp_pending   TEXT,
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  failed_logins  INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+  locked_until   TEXT,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE api_tokens (
+  id           TEXT PRIMARY KEY,
+  user_name    TEXT NOT NULL REFERENCES users (name),
+  name         TEXT NOT NULL,
+  token_hash   TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at   TEXT
+) WITHOUT ROWID;
+CREATE INDEX api_tokens_user ON api_tokens (user_name, created_at);
+
+CREATE TABLE sessions (
+  id_hash         TEXT PRIMARY KEY,
+  user_name       TEXT NOT NULL REFERENCES users (name),
+  csrf_token_hash TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  expires_at      TEXT NOT NULL,
+  last_seen_at    TEXT NOT NULL,
+  remote          TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+CREATE INDEX sessions_user ON sessions (user_name);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -23,9 +23,11 @@
 #include "hotline/common/error.h"
 #include "hotline/store/open.h"
 #include "hotline/store/sqlite/connection.h"
+#include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
 #include "hotline/store/sqlite/migrations.h"
+#include "hotline/store/sqlite/user_tables.h"
 
 namespace hotline::store {
 namespace sqlite {
@@ -323,6 +325,107 @@ class SqliteTransaction final : public Transaction {
   std::vector<AgreementRecord> list_agreements(std::string_view link) override {
     check_open();
     return sqlite::list_agreements(conn_, link);
+  }
+
+  // Desk tables: SQL in item_tables.cpp.
+  void put_item(const ItemRecord& i) override {
+    check_writable();
+    sqlite::put_item(conn_, i);
+  }
+  std::optional<ItemRecord> find_item(std::string_view id) override {
+    check_open();
+    return sqlite::find_item(conn_, id);
+  }
+  std::vector<ItemRecord> list_items(std::string_view kind, std::string_view link,
+                                     std::size_t limit) override {
+    check_open();
+    return sqlite::list_items(conn_, kind, link, clamp_limit(limit));
+  }
+  std::int64_t insert_escalation(const EscalationRecord& e) override {
+    check_writable();
+    return sqlite::insert_escalation(conn_, e);
+  }
+  std::vector<EscalationRecord> list_escalations(std::int64_t after_id,
+                                                 std::size_t limit) override {
+    check_open();
+    return sqlite::list_escalations(conn_, after_id, clamp_limit(limit));
+  }
+  std::vector<EscalationRecord> pending_escalations(std::size_t limit) override {
+    check_open();
+    return sqlite::pending_escalations(conn_, clamp_limit(limit));
+  }
+  void update_escalation_delivery(const EscalationRecord& e) override {
+    check_writable();
+    sqlite::update_escalation_delivery(conn_, e);
+  }
+  void put_attachment_link(const AttachmentLinkRecord& r) override {
+    check_writable();
+    sqlite::put_attachment_link(conn_, r);
+  }
+  std::optional<AttachmentLinkRecord> find_attachment_link(std::string_view sha256,
+                                                           std::string_view link,
+                                                           Direction direction) override {
+    check_open();
+    return sqlite::find_attachment_link(conn_, sha256, link, direction);
+  }
+  std::vector<AttachmentLinkRecord> list_attachment_links(std::string_view state,
+                                                          std::size_t limit) override {
+    check_open();
+    return sqlite::list_attachment_links(conn_, state, clamp_limit(limit));
+  }
+
+  // Users, API tokens and sessions: SQL in user_tables.cpp.
+  void insert_user(const UserRecord& u) override {
+    check_writable();
+    sqlite::insert_user(conn_, u);
+  }
+  bool put_user(const UserRecord& u) override {
+    check_writable();
+    return sqlite::put_user(conn_, u);
+  }
+  std::optional<UserRecord> find_user(std::string_view name) override {
+    check_open();
+    return sqlite::find_user(conn_, name);
+  }
+  std::vector<UserRecord> list_users() override {
+    check_open();
+    return sqlite::list_users(conn_);
+  }
+  void insert_api_token(const ApiTokenRecord& t) override {
+    check_writable();
+    sqlite::insert_api_token(conn_, t);
+  }
+  std::optional<ApiTokenRecord> find_api_token_by_hash(std::string_view token_hash) override {
+    check_open();
+    return sqlite::find_api_token_by_hash(conn_, token_hash);
+  }
+  std::vector<ApiTokenRecord> list_api_tokens(std::string_view user) override {
+    check_open();
+    return sqlite::list_api_tokens(conn_, user);
+  }
+  bool put_api_token(const ApiTokenRecord& t) override {
+    check_writable();
+    return sqlite::put_api_token(conn_, t);
+  }
+  void insert_session(const SessionRecord& s) override {
+    check_writable();
+    sqlite::insert_session(conn_, s);
+  }
+  std::optional<SessionRecord> find_session(std::string_view id_hash) override {
+    check_open();
+    return sqlite::find_session(conn_, id_hash);
+  }
+  bool touch_session(std::string_view id_hash, std::string_view last_seen_at) override {
+    check_writable();
+    return sqlite::touch_session(conn_, id_hash, last_seen_at);
+  }
+  bool delete_session(std::string_view id_hash) override {
+    check_writable();
+    return sqlite::delete_session(conn_, id_hash);
+  }
+  std::int64_t delete_expired_sessions(std::string_view now) override {
+    check_writable();
+    return sqlite::delete_expired_sessions(conn_, now);
   }
 
   // The Merkle log: SQL in ledger_tables.cpp.

@@ -1,0 +1,230 @@
+// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen: a
+// shared matter with a peer (say, a data breach) linking alerts, requests,
+// indicators and files, with a timeline; private notes stay on this node.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "hotline/common/error.h"
+#include "hotline/common/time.h"
+#include "hotline/service/desk_service.h"
+#include "item_format.h"
+
+namespace hotline::cli {
+namespace {
+
+std::string sid(const service::ItemView& v) {
+  return service::short_id(v.record.id);
+}
+
+struct ActOpts {
+  std::string dir, id, as, alert, request, type, value, text, file, note, reason;
+};
+
+CLI::App* action(CLI::App* parent, const char* name, const char* help,
+                 const std::shared_ptr<ActOpts>& o) {
+  auto* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  cmd->add_option("id", o->id, "The case's id (or its first or last 8 characters)")->required();
+  cmd->add_option("--as", o->as, "Your name: the person doing this (required)");
+  return cmd;
+}
+
+}  // namespace
+
+void add_case_command(CLI::App& app) {
+  auto* cs = app.add_subcommand(
+      "case",
+      "Cases: a matter shared with a peer, linking alerts, requests, indicators and files, with "
+      "a shared timeline. Private notes stay on this node.");
+  cs->require_subcommand(1);
+
+  // ---- new ----
+  struct NewOpts {
+    std::string dir, with, title, as;
+    LabelOptions labels;
+  };
+  auto n = std::make_shared<NewOpts>();
+  auto* create = cs->add_subcommand("new", "Open a case shared with a peer.");
+  create->add_option("--dir", n->dir, "The node's data directory")->required();
+  create->add_option("--with", n->with, "The peer's name (see `hotline peer list`)")->required();
+  create->add_option("--title", n->title, "One line: what the case is about")->required();
+  add_label_options(create, n->labels);
+  create->add_option("--as", n->as, "Your name: the person opening it (required)");
+  create->callback([n] {
+    const auto& by = require_actor(n->as);
+    auto labels = parse_labels(n->labels);
+    auto node = service::open_node(n->dir);
+    auto v = service::open_case(node, n->with, n->title, labels, by, now_ms());
+    std::printf("Case %s opened with %s: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
+                v.record.title.c_str());
+  });
+
+  // ---- list ----
+  struct ListOpts {
+    std::string dir, peer;
+    bool all = false, json = false;
+    std::size_t limit = 100;
+  };
+  auto l = std::make_shared<ListOpts>();
+  auto* list = cs->add_subcommand(
+      "list", "List cases, most recently changed first: the open ones unless --all.");
+  list->add_option("--dir", l->dir, "The node's data directory")->required();
+  list->add_option("--peer", l->peer, "Only cases with this peer");
+  list->add_flag("--all", l->all, "Closed ones too");
+  list->add_option("--limit", l->limit, "At most this many")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  list->add_flag("--json", l->json, "Print JSON (the documents)");
+  list->callback([l] {
+    auto node = service::open_node(l->dir);
+    const auto now = now_ms();
+    std::vector<service::ItemView> shown;
+    for (auto& v : service::list_items(*node.store, service::kCase, l->peer, 100000, now)) {
+      if (shown.size() >= l->limit) break;
+      if (l->all || is_open(v)) shown.push_back(std::move(v));
+    }
+    if (l->json) {
+      auto arr = nlohmann::json::array();
+      for (const auto& v : shown) arr.push_back(item_json(v));
+      print_json(arr);
+      return;
+    }
+    print_table(shown, now,
+                l->all ? "No cases." : "No open cases (--all shows the closed ones too).");
+  });
+
+  // ---- show ----
+  struct ShowOpts {
+    std::string dir, id;
+    bool json = false;
+  };
+  auto s = std::make_shared<ShowOpts>();
+  auto* show = cs->add_subcommand(
+      "show", "Show one case: links, indicators, files, the timeline and our private notes.");
+  show->add_option("--dir", s->dir, "The node's data directory")->required();
+  show->add_option("id", s->id, "The case's id (or its first or last 8 characters)")->required();
+  show->add_flag("--json", s->json, "Print the document as JSON");
+  show->callback([s] {
+    auto node = service::open_node(s->dir);
+    const auto now = now_ms();
+    auto v = service::show_item(*node.store, resolve_id(node, service::kCase, s->id), now);
+    if (s->json) {
+      print_json(item_json(v));
+      return;
+    }
+    print_item(v, now, s->dir, node.party);
+  });
+
+  // ---- link ----
+  auto lk = std::make_shared<ActOpts>();
+  auto* link = action(cs, "link", "Link an alert or a request to the case.", lk);
+  auto* la = link->add_option("--alert", lk->alert, "The alert's id (or 8+ characters of it)");
+  auto* lr =
+      link->add_option("--request", lk->request, "The request's id (or 8+ characters of it)");
+  la->excludes(lr);
+  link->callback([lk] {
+    const auto& by = require_actor(lk->as);
+    if (lk->alert.empty() && lk->request.empty()) {
+      throw Error("usage", "give the item to link: --alert ID or --request ID");
+    }
+    auto node = service::open_node(lk->dir);
+    const bool alert = !lk->alert.empty();
+    const std::string what = alert ? "alert" : "request";
+    const std::string item = resolve_id(node, alert ? service::kAlert : service::kRequest,
+                                        alert ? lk->alert : lk->request);
+    auto v = perform(node, service::kCase, lk->id, alert ? "link_alert" : "link_request",
+                     {{alert ? "alert_id" : "request_id", item}}, by);
+    std::printf("Case %s: %s %s linked.\n", sid(v).c_str(), what.c_str(),
+                service::short_id(item).c_str());
+  });
+
+  // ---- indicator ----
+  auto in = std::make_shared<ActOpts>();
+  auto* indicator =
+      action(cs, "indicator", "Add an indicator (IP address, domain, URL, hash...).", in);
+  indicator
+      ->add_option("--type", in->type,
+                   "Lowercase token, e.g. ipv4-addr, ipv6-addr, domain-name, url, email-addr, "
+                   "file-sha256")
+      ->required();
+  indicator->add_option("--value", in->value, "The value, one line")->required();
+  indicator->callback([in] {
+    const auto& by = require_actor(in->as);
+    auto node = service::open_node(in->dir);
+    auto v = perform(node, service::kCase, in->id, "add_indicator",
+                     {{"type", in->type}, {"value", in->value}}, by);
+    std::printf("Case %s: indicator %s %s added.\n", sid(v).c_str(), in->type.c_str(),
+                in->value.c_str());
+  });
+
+  // ---- entry ----
+  auto en = std::make_shared<ActOpts>();
+  auto* entry = action(cs, "entry", "Add an entry to the shared timeline (the peer sees it).", en);
+  entry->add_option("--text", en->text, "The entry")->required();
+  entry->callback([en] {
+    const auto& by = require_actor(en->as);
+    auto node = service::open_node(en->dir);
+    auto v = perform(node, service::kCase, en->id, "add_entry", {{"text", en->text}}, by);
+    std::printf("Case %s: entry added to the shared timeline (sent to %s).\n", sid(v).c_str(),
+                v.peer.c_str());
+  });
+
+  // ---- attach ----
+  auto at = std::make_shared<ActOpts>();
+  auto* attach = action(cs, "attach", "Attach a file to the case (the peer can fetch it).", at);
+  attach->add_option("--file", at->file, "The file")->required();
+  attach->callback([at] {
+    const auto& by = require_actor(at->as);
+    auto node = service::open_node(at->dir);
+    const std::string id = resolve_id(node, service::kCase, at->id);
+    auto files = import_attachments(node, {at->file});
+    auto v = perform(node, service::kCase, id, "add_attachment",
+                     {{"attachments", attachments_json(files)}}, by);
+    std::printf("Case %s: %s attached (%lld bytes, sha256 %s).\n", sid(v).c_str(),
+                files[0].name.c_str(), static_cast<long long>(files[0].size),
+                files[0].sha256.c_str());
+  });
+
+  // ---- note (private) ----
+  auto nt = std::make_shared<ActOpts>();
+  auto* note =
+      action(cs, "note", "Add a private note: it stays on this node, the peer never sees it.", nt);
+  note->add_option("--text", nt->text, "The note")->required();
+  note->callback([nt] {
+    const auto& by = require_actor(nt->as);
+    auto node = service::open_node(nt->dir);
+    const std::string id = resolve_id(node, service::kCase, nt->id);
+    auto v = service::add_case_note(node, id, nt->text, by, now_ms());
+    std::printf("Case %s: private note added (kept on this node only).\n", sid(v).c_str());
+  });
+
+  // ---- close / reopen ----
+  auto cl = std::make_shared<ActOpts>();
+  auto* close = action(cs, "close", "Close the case (either side may).", cl);
+  close->add_option("--note", cl->note, "Why, or how it ended");
+  close->callback([cl] {
+    const auto& by = require_actor(cl->as);
+    auto node = service::open_node(cl->dir);
+    auto v = perform(node, service::kCase, cl->id, "close", {{"note", cl->note}}, by);
+    std::printf("Case %s with %s closed: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
+                v.record.title.c_str());
+  });
+
+  auto ro = std::make_shared<ActOpts>();
+  auto* reopen = action(cs, "reopen", "Reopen a closed case (either side may).", ro);
+  reopen->add_option("--reason", ro->reason, "Why it is reopened")->required();
+  reopen->callback([ro] {
+    const auto& by = require_actor(ro->as);
+    auto node = service::open_node(ro->dir);
+    auto v = perform(node, service::kCase, ro->id, "reopen", {{"reason", ro->reason}}, by);
+    std::printf("Case %s with %s reopened: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
+                v.record.title.c_str());
+  });
+}
+
+}  // namespace hotline::cli

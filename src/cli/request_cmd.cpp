@@ -1,0 +1,346 @@
+// hotline request new|approve|list|show|ack|clarify|answer|respond|decline|
+// withdraw|close|reopen: requests for information or assistance, from the
+// draft (four-eyes) to the rated answer.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "hotline/common/time.h"
+#include "hotline/model/request.h"
+#include "hotline/service/desk_service.h"
+#include "hotline/service/link_service.h"
+#include "item_format.h"
+
+namespace hotline::cli {
+namespace {
+
+const std::vector<std::string> kKinds = {"information", "preservation", "takedown", "assistance"};
+const std::vector<std::string> kDeclineReasons = {"outside_scope",  "insufficient_information",
+                                                  "legal_obstacle", "not_competent",
+                                                  "duplicate",      "other"};
+
+model::RequestKind kind_of(const std::string& s) {
+  if (s == "preservation") return model::RequestKind::preservation;
+  if (s == "takedown") return model::RequestKind::takedown;
+  if (s == "assistance") return model::RequestKind::assistance;
+  return model::RequestKind::information;
+}
+
+std::string quoted(const service::ItemView& v) {
+  return "\"" + v.record.title + "\"";
+}
+
+std::string sid(const service::ItemView& v) {
+  return service::short_id(v.record.id);
+}
+
+// Options shared by the actions on one request: --dir, the id, --as.
+struct ActOpts {
+  std::string dir, id, as;
+  std::string text, note, reason, comment;
+  bool final_ = false, partial = false;
+  int completeness = 0, usefulness = 0;
+  std::vector<std::string> attach;
+};
+
+CLI::App* action(CLI::App* parent, const char* name, const char* help,
+                 const std::shared_ptr<ActOpts>& o, const char* as_help) {
+  auto* cmd = parent->add_subcommand(name, help);
+  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  cmd->add_option("id", o->id, "The request's id (or its first or last 8 characters)")->required();
+  cmd->add_option("--as", o->as, as_help);
+  return cmd;
+}
+
+}  // namespace
+
+void add_request_command(CLI::App& app) {
+  auto* req = app.add_subcommand(
+      "request",
+      "Requests for information or assistance (information, preservation of data, takedown, "
+      "investigative assistance): draft, approval by a second person (four-eyes), "
+      "acknowledgement, clarification, partial and final responses, rating.");
+  req->require_subcommand(1);
+
+  // ---- new ----
+  struct NewOpts {
+    std::string dir, to, kind, subject, details, details_file, priority = "normal", as, approved_by;
+    LabelOptions labels;
+    std::vector<std::string> attach;
+  };
+  auto n = std::make_shared<NewOpts>();
+  auto* create = req->add_subcommand(
+      "new",
+      "Write a request to a peer. When the agreement asks for four-eyes (the default), it is "
+      "sent once someone else approves it: give --approved-by, or it waits as a draft for "
+      "`hotline request approve`.");
+  create->add_option("--dir", n->dir, "The node's data directory")->required();
+  create->add_option("--to", n->to, "The peer's name (see `hotline peer list`)")->required();
+  create->add_option("--kind", n->kind, "information, preservation, takedown or assistance")
+      ->required()
+      ->check(CLI::IsMember(kKinds));
+  create->add_option("--subject", n->subject, "One line: what is asked")->required();
+  create->add_option("--details", n->details, "Free text: the facts, the legal basis, the data");
+  create->add_option("--details-file", n->details_file, "Read the details from this file");
+  create->add_option("--priority", n->priority, "urgent or normal")
+      ->check(CLI::IsMember({"urgent", "normal"}))
+      ->capture_default_str();
+  add_label_options(create, n->labels);
+  create->add_option("--attach", n->attach, "A file to attach; repeatable");
+  create->add_option("--as", n->as, "Your name: the person writing it (required)");
+  create->add_option("--approved-by", n->approved_by,
+                     "The supervisor approving it now (someone other than --as); it is then sent "
+                     "at once");
+  create->callback([n] {
+    const auto& by = require_actor(n->as);
+    service::RequestInput in;
+    in.kind = kind_of(n->kind);
+    in.priority = parse_priority_option(n->priority);
+    in.labels = parse_labels(n->labels);
+    in.subject = n->subject;
+    in.details = read_details(n->details, n->details_file);
+    std::optional<std::string> approver;
+    if (!n->approved_by.empty()) approver = n->approved_by;
+    auto node = service::open_node(n->dir);
+    service::find_peer(*node.store, n->to);  // before anything goes into the vault
+    in.files = import_attachments(node, n->attach);
+    auto v = service::create_request(node, n->to, in, by, approver, now_ms());
+    if (v.record.state == "draft") {
+      std::printf(
+          "Request %s saved as a draft: the agreement with %s needs a second person's approval "
+          "— hotline request approve --dir %s %s --as NAME\n",
+          sid(v).c_str(), v.peer.c_str(), n->dir.c_str(), sid(v).c_str());
+      return;
+    }
+    std::printf("Request %s sent to %s: %s%s\n", sid(v).c_str(), v.peer.c_str(), quoted(v).c_str(),
+                deadline_terms(node, v.peer, model::agreement_kind(in.kind), in.priority).c_str());
+  });
+
+  // ---- approve ----
+  auto ap = std::make_shared<ActOpts>();
+  auto* approve =
+      action(req, "approve", "Approve a draft request (four-eyes: not its author) and send it.", ap,
+             "Your name: the person approving (required)");
+  approve->callback([ap] {
+    const auto& by = require_actor(ap->as);
+    auto node = service::open_node(ap->dir);
+    auto id = resolve_id(node, service::kRequest, ap->id);
+    auto v = service::approve_request(node, id, by, now_ms());
+    const auto& d = v.document;
+    auto kind = kind_of(request_kind(v));
+    auto prio = d.value("priority", "normal") == "urgent" ? model::Priority::urgent
+                                                          : model::Priority::normal;
+    std::printf("Request %s approved by %s and sent to %s: %s%s\n", sid(v).c_str(), by.c_str(),
+                v.peer.c_str(), quoted(v).c_str(),
+                deadline_terms(node, v.peer, model::agreement_kind(kind), prio).c_str());
+  });
+
+  // ---- list ----
+  struct ListOpts {
+    std::string dir, peer;
+    bool all = false, incoming = false, outgoing = false, json = false;
+    std::size_t limit = 100;
+  };
+  auto l = std::make_shared<ListOpts>();
+  auto* list = req->add_subcommand(
+      "list",
+      "List requests, most recently changed first: the open ones (not closed, declined or "
+      "withdrawn) unless --all.");
+  list->add_option("--dir", l->dir, "The node's data directory")->required();
+  list->add_option("--peer", l->peer, "Only requests with this peer");
+  list->add_flag("--all", l->all, "Closed, declined and withdrawn ones too");
+  auto* inc = list->add_flag("--incoming", l->incoming, "Only requests from peers");
+  auto* outg = list->add_flag("--outgoing", l->outgoing, "Only requests of this node");
+  inc->excludes(outg);
+  list->add_option("--limit", l->limit, "At most this many")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  list->add_flag("--json", l->json, "Print JSON (the documents)");
+  list->callback([l] {
+    auto node = service::open_node(l->dir);
+    const auto now = now_ms();
+    std::vector<service::ItemView> shown;
+    for (auto& v : service::list_items(*node.store, service::kRequest, l->peer, 100000, now)) {
+      if (shown.size() >= l->limit) break;
+      const bool ours = v.document.value("origin", "") == "ours";
+      if (l->incoming && ours) continue;
+      if (l->outgoing && !ours) continue;
+      if (l->all || is_open(v)) shown.push_back(std::move(v));
+    }
+    if (l->json) {
+      auto arr = nlohmann::json::array();
+      for (const auto& v : shown) arr.push_back(item_json(v));
+      print_json(arr);
+      return;
+    }
+    print_table(shown, now,
+                l->all ? "No requests." : "No open requests (--all shows the finished ones too).");
+  });
+
+  // ---- show ----
+  struct ShowOpts {
+    std::string dir, id;
+    bool json = false;
+  };
+  auto s = std::make_shared<ShowOpts>();
+  auto* show = req->add_subcommand(
+      "show", "Show one request: labels, deadlines, history, attachments, what to do next.");
+  show->add_option("--dir", s->dir, "The node's data directory")->required();
+  show->add_option("id", s->id, "The request's id (or its first or last 8 characters)")->required();
+  show->add_flag("--json", s->json, "Print the document as JSON");
+  show->callback([s] {
+    auto node = service::open_node(s->dir);
+    const auto now = now_ms();
+    auto v = service::show_item(*node.store, resolve_id(node, service::kRequest, s->id), now);
+    if (s->json) {
+      print_json(item_json(v));
+      return;
+    }
+    print_item(v, now, s->dir, node.party);
+  });
+
+  // ---- the responder's actions ----
+  auto ak = std::make_shared<ActOpts>();
+  auto* ack =
+      action(req, "ack", "Acknowledge a request from a peer: it has been seen and will be handled.",
+             ak, "Your name: the person acknowledging (required)");
+  ack->callback([ak] {
+    const auto& by = require_actor(ak->as);
+    auto node = service::open_node(ak->dir);
+    auto v = perform(node, service::kRequest, ak->id, "acknowledge", nlohmann::json::object(), by);
+    std::printf("Request %s from %s acknowledged by %s: %s\n", sid(v).c_str(), v.peer.c_str(),
+                by.c_str(), quoted(v).c_str());
+  });
+
+  auto cl = std::make_shared<ActOpts>();
+  auto* clarify = action(req, "clarify",
+                         "Ask the requester a question. The response deadline is paused until "
+                         "they answer.",
+                         cl, "Your name: the person asking (required)");
+  clarify->add_option("--question", cl->text, "The question")->required();
+  clarify->callback([cl] {
+    const auto& by = require_actor(cl->as);
+    auto node = service::open_node(cl->dir);
+    auto v = perform(node, service::kRequest, cl->id, "request_clarification",
+                     {{"question", cl->text}}, by);
+    std::printf(
+        "Request %s: question sent to %s; the response deadline is paused until they "
+        "answer.\n",
+        sid(v).c_str(), v.peer.c_str());
+  });
+
+  auto an = std::make_shared<ActOpts>();
+  auto* answer = action(req, "answer",
+                        "Answer the peer's question about a request of ours (the clarification); "
+                        "their response deadline runs again.",
+                        an, "Your name: the person answering (required)");
+  answer->add_option("--text", an->text, "The answer")->required();
+  answer->callback([an] {
+    const auto& by = require_actor(an->as);
+    auto node = service::open_node(an->dir);
+    auto v =
+        perform(node, service::kRequest, an->id, "give_clarification", {{"answer", an->text}}, by);
+    std::printf("Request %s: clarification sent to %s; their response deadline runs again.\n",
+                sid(v).c_str(), v.peer.c_str());
+  });
+
+  auto rs = std::make_shared<ActOpts>();
+  auto* respond = action(req, "respond",
+                         "Respond to a request from a peer: a partial response (more to follow) "
+                         "or the final one (the default).",
+                         rs, "Your name: the person responding (required)");
+  respond->add_option("--note", rs->note, "The response")->required();
+  auto* fin = respond->add_flag("--final", rs->final_, "The final response (the default)");
+  auto* par = respond->add_flag("--partial", rs->partial, "A partial response; more will follow");
+  fin->excludes(par);
+  respond->add_option("--attach", rs->attach, "A file to attach; repeatable");
+  respond->callback([rs] {
+    const auto& by = require_actor(rs->as);
+    auto node = service::open_node(rs->dir);
+    const std::string id = resolve_id(node, service::kRequest, rs->id);
+    auto files = import_attachments(node, rs->attach);
+    const char* act = rs->partial ? "respond_partial" : "respond_final";
+    auto v = perform(node, service::kRequest, id, act,
+                     {{"note", rs->note}, {"attachments", attachments_json(files)}}, by);
+    std::printf("Request %s: %s response sent to %s%s.\n", sid(v).c_str(),
+                rs->partial ? "partial" : "final", v.peer.c_str(),
+                files.empty() ? ""
+                              : (" with " + std::to_string(files.size()) + " attachment" +
+                                 (files.size() == 1 ? "" : "s"))
+                                    .c_str());
+  });
+
+  auto dc = std::make_shared<ActOpts>();
+  auto* decline = action(req, "decline", "Decline a request from a peer, with a reason code.", dc,
+                         "Your name: the person declining (required)");
+  std::string reasons;
+  for (const auto& reason : kDeclineReasons) reasons += (reasons.empty() ? "" : ", ") + reason;
+  decline->add_option("--reason", dc->reason, "Why: " + reasons)
+      ->required()
+      ->check(CLI::IsMember(kDeclineReasons));
+  decline->add_option("--note", dc->note, "Explanation (required with --reason other)");
+  decline->callback([dc] {
+    const auto& by = require_actor(dc->as);
+    auto node = service::open_node(dc->dir);
+    auto v = perform(node, service::kRequest, dc->id, "decline",
+                     {{"reason", dc->reason}, {"note", dc->note}}, by);
+    std::printf("Request %s from %s declined (%s): %s\n", sid(v).c_str(), v.peer.c_str(),
+                dc->reason.c_str(), quoted(v).c_str());
+  });
+
+  // ---- the requester's actions ----
+  auto wd = std::make_shared<ActOpts>();
+  auto* withdraw = action(req, "withdraw", "Withdraw a request of ours before its final response.",
+                          wd, "Your name: the person withdrawing it (required)");
+  withdraw->add_option("--reason", wd->reason, "Why it is withdrawn")->required();
+  withdraw->callback([wd] {
+    const auto& by = require_actor(wd->as);
+    auto node = service::open_node(wd->dir);
+    auto v = perform(node, service::kRequest, wd->id, "withdraw", {{"reason", wd->reason}}, by);
+    std::printf("Request %s to %s withdrawn: %s\n", sid(v).c_str(), v.peer.c_str(),
+                quoted(v).c_str());
+  });
+
+  auto cs = std::make_shared<ActOpts>();
+  auto* close = action(req, "close",
+                       "Close a request of ours after its final response, rating the response "
+                       "(timeliness is computed, not typed).",
+                       cs, "Your name: the person closing it (required)");
+  close->add_option("--completeness", cs->completeness, "How complete the response was, 1 to 5")
+      ->required()
+      ->check(CLI::Range(1, 5));
+  close->add_option("--usefulness", cs->usefulness, "How useful the response was, 1 to 5")
+      ->required()
+      ->check(CLI::Range(1, 5));
+  close->add_option("--comment", cs->comment, "A comment on the response");
+  close->callback([cs] {
+    const auto& by = require_actor(cs->as);
+    auto node = service::open_node(cs->dir);
+    nlohmann::json rating = {{"completeness", cs->completeness},
+                             {"usefulness", cs->usefulness},
+                             {"comment", cs->comment}};
+    auto v = perform(node, service::kRequest, cs->id, "close", {{"rating", rating}}, by);
+    std::printf("Request %s to %s closed, rated completeness %d/5, usefulness %d/5.\n",
+                sid(v).c_str(), v.peer.c_str(), cs->completeness, cs->usefulness);
+  });
+
+  auto ro = std::make_shared<ActOpts>();
+  auto* reopen = action(req, "reopen",
+                        "Reopen a closed request of ours (once), e.g. when the response turns out "
+                        "incomplete.",
+                        ro, "Your name: the person reopening it (required)");
+  reopen->add_option("--reason", ro->reason, "Why it is reopened")->required();
+  reopen->callback([ro] {
+    const auto& by = require_actor(ro->as);
+    auto node = service::open_node(ro->dir);
+    auto v = perform(node, service::kRequest, ro->id, "reopen", {{"reason", ro->reason}}, by);
+    std::printf("Request %s to %s reopened; it waits for %s's response again.\n", sid(v).c_str(),
+                v.peer.c_str(), v.peer.c_str());
+  });
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,483 @@
+#include "hotline/service/desk_service.h"
+
+#include <set>
+#include <utility>
+
+#include "hotline/common/error.h"
+#include "hotline/crypto/random.h"
+#include "hotline/link/outbound.h"
+#include "hotline/service/deadline_service.h"
+#include "hotline/service/link_service.h"
+
+namespace hotline::service {
+namespace {
+
+using model::Side;
+
+const model::detail::Checker kBody{"item_invalid", "item envelope"};
+
+bool is_creating(const std::string& kind, const std::string& action) {
+  return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
+         (kind == kCase && action == "open");
+}
+
+store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) {
+  for (auto& p : tx.list_peers()) {
+    if (p.link == link) return p;
+  }
+  throw Error("peer_unknown", "the item's link " + link + " has no peer on this node any more");
+}
+
+void require_agreement(store::Transaction& tx, const store::PeerRecord& peer) {
+  if (!agreement_in_force(tx, peer.link)) {
+    throw Error("agreement_missing",
+                "there is no agreement in force with " + peer.name +
+                    "; deadlines come from it. Propose one with `hotline agreement propose "
+                    "--peer " +
+                    peer.name + "` and have them accept it");
+  }
+}
+
+nlohmann::json files_json(const std::vector<AttachmentNote>& files) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : files)
+    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
+  return out;
+}
+
+std::vector<link::AttachmentRef> refs_of(const nlohmann::json& args) {
+  std::vector<link::AttachmentRef> refs;
+  if (!args.is_object() || !args.contains("attachments")) return refs;
+  for (const auto& f : args["attachments"]) {
+    refs.push_back(
+        link::AttachmentRef{f.at("sha256").get<std::string>(), f.at("size").get<std::int64_t>()});
+  }
+  return refs;
+}
+
+store::ItemRecord record_of(const std::string& id, const std::string& link, const Replayed& r,
+                            const ItemLog& log, const std::string& created_at, TimePoint now) {
+  store::ItemRecord rec;
+  rec.id = id;
+  rec.kind = r.kind;
+  rec.link = link;
+  rec.state = r.state();
+  rec.tlp = std::string(model::to_string(r.labels().tlp));
+  rec.title = r.title();
+  rec.document = r.document().dump();
+  rec.actions = to_json(log).dump();
+  rec.created_at = created_at;
+  rec.updated_at = format_timestamp(now);
+  return rec;
+}
+
+// Sends one shared action of ours: the envelope and the item's new state in
+// `tx`. Throws the model's error if the action is not possible.
+store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
+                              const std::string& kind, const std::string& id, ItemLog log,
+                              const std::string& action, nlohmann::json args, const std::string& by,
+                              const std::string& created_at, TimePoint now) {
+  SharedAction a;
+  a.side = Side::ours;
+  a.n = log.count(Side::ours);
+  a.seen = log.count(Side::theirs);
+  a.sent_at = format_timestamp(now);
+  a.action = action;
+  a.actor = by;
+  a.args = args;
+  log.shared.push_back(a);
+  {
+    // Check first: nothing is stored or sent for an impossible action.
+    Replayed check = replay(kind, id, log);
+    if (check.last_error) throw *check.last_error;
+  }
+  auto refs = refs_of(args);
+  for (const auto& ref : refs) {
+    tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
+                                                       store::Direction::outbound, ref.size,
+                                                       "offered", format_timestamp(now), ""});
+  }
+  link::OutboundDraft d;
+  d.type = kind + "." + action;
+  d.ref = id;
+  d.body = {{"item", id}, {"n", a.n}, {"seen", a.seen}, {"actor", by}, {"args", std::move(args)}};
+  d.attachments = std::move(refs);
+  auto ctx = link_context(node, peer);
+  link::Envelope e = link::append_outbound(tx, ctx, std::move(d), now);
+  log.shared.back().envelope = e.id;
+  log.shared.back().sent_at = e.sent_at;
+  Replayed r = replay(kind, id, log);
+  auto rec = record_of(id, peer.link, r, log, created_at, now);
+  tx.put_item(rec);
+  return rec;
+}
+
+ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoint now) {
+  ItemView v;
+  v.record = rec;
+  for (const auto& p : tx.list_peers()) {
+    if (p.link == rec.link) v.peer = p.name;
+  }
+  v.document = nlohmann::json::parse(rec.document);
+  nlohmann::json deadlines = nlohmann::json::array();
+  try {
+    Replayed r = replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
+    for (const auto& d : deadlines_of(tx, rec.link, r, now)) deadlines.push_back(to_json(d));
+  } catch (const Error& e) {
+    // A deadline that cannot be computed (say, a zone missing on this
+    // machine) must not hide the item.
+    v.document["deadline_error"] = e.what();
+  }
+  v.document["deadlines"] = deadlines;
+  return v;
+}
+
+store::ItemRecord load_item(store::Transaction& tx, const std::string& kind,
+                            const std::string& id) {
+  auto rec = tx.find_item(id);
+  if (!rec) {
+    throw Error("item_unknown", "no " +
+                                    (kind.empty() ? std::string("alert, request or case") : kind) +
+                                    " with id " + id + " on this node");
+  }
+  if (!kind.empty() && rec->kind != kind) {
+    throw Error("item_wrong_kind", id + " is " + (rec->kind == kAlert ? "an " : "a ") + rec->kind +
+                                       ", not " + (kind == kAlert ? "an " : "a ") + kind);
+  }
+  return *rec;
+}
+
+std::set<std::string> void_envelopes(const Replayed& r) {
+  std::set<std::string> out;
+  for (const auto& v : r.voided) out.insert(v.envelope);
+  return out;
+}
+
+}  // namespace
+
+std::int64_t attachment_limit(store::Transaction& tx) {
+  auto v = tx.get_setting(kAttachmentLimitSetting);
+  if (!v) return kDefaultAttachmentLimit;
+  try {
+    return std::stoll(*v);
+  } catch (const std::exception&) {
+    return kDefaultAttachmentLimit;
+  }
+}
+
+ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput& in,
+                     const std::string& by, TimePoint now) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    require_agreement(tx, peer);
+    const std::string id = crypto::new_id(now);
+    nlohmann::json args = {{"priority", model::to_string(in.priority)},
+                           {"labels", model::to_json(in.labels)},
+                           {"summary", in.summary},
+                           {"details", in.details},
+                           {"attachments", files_json(in.files)}};
+    auto rec = send_action(tx, node, peer, kAlert, id, ItemLog{}, "raise", std::move(args), by,
+                           format_timestamp(now), now);
+    return make_view(tx, rec, now);
+  });
+}
+
+ItemView create_request(Node& node, const std::string& peer_name, const RequestInput& in,
+                        const std::string& by, const std::optional<std::string>& approver,
+                        TimePoint now) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    require_agreement(tx, peer);
+    const bool four_eyes = agreement_in_force(tx, peer.link)->four_eyes;
+    const std::string id = crypto::new_id(now);
+    nlohmann::json definition = {{"kind", model::to_string(in.kind)},
+                                 {"priority", model::to_string(in.priority)},
+                                 {"labels", model::to_json(in.labels)},
+                                 {"subject", in.subject},
+                                 {"details", in.details},
+                                 {"attachments", files_json(in.files)}};
+    ItemLog log;
+    log.local.push_back(LocalAction{"create", by, format_timestamp(now), definition});
+    std::optional<std::string> approved_by = approver;
+    if (!approved_by && !four_eyes) approved_by = by;
+    if (!approved_by) {
+      Replayed r = replay(kRequest, id, log);
+      auto rec = record_of(id, peer.link, r, log, format_timestamp(now), now);
+      tx.put_item(rec);
+      return make_view(tx, rec, now);
+    }
+    log.local.push_back(LocalAction{
+        "approve", *approved_by, format_timestamp(now), {{"four_eyes_required", four_eyes}}});
+    auto rec = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition), by,
+                           format_timestamp(now), now);
+    return make_view(tx, rec, now);
+  });
+}
+
+ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now) {
+  return node.store->transact([&](store::Transaction& tx) {
+    auto rec = load_item(tx, kRequest, id);
+    auto peer = peer_of_link(tx, rec.link);
+    require_agreement(tx, peer);
+    const bool four_eyes = agreement_in_force(tx, peer.link)->four_eyes;
+    ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+    log.local.push_back(
+        LocalAction{"approve", by, format_timestamp(now), {{"four_eyes_required", four_eyes}}});
+    replay(kRequest, id, log);  // throws four_eyes / illegal_transition
+    nlohmann::json definition = log.local.front().args;
+    auto next = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition),
+                            log.local.front().actor, rec.created_at, now);
+    return make_view(tx, next, now);
+  });
+}
+
+ItemView open_case(Node& node, const std::string& peer_name, const std::string& title,
+                   const model::Labels& labels, const std::string& by, TimePoint now) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    const std::string id = crypto::new_id(now);
+    nlohmann::json args = {{"title", title}, {"labels", model::to_json(labels)}};
+    auto rec = send_action(tx, node, peer, kCase, id, ItemLog{}, "open", std::move(args), by,
+                           format_timestamp(now), now);
+    return make_view(tx, rec, now);
+  });
+}
+
+ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
+                       const std::string& by, TimePoint now) {
+  return node.store->transact([&](store::Transaction& tx) {
+    auto rec = load_item(tx, kCase, id);
+    ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+    log.local.push_back(LocalAction{"note", by, format_timestamp(now), {{"text", text}}});
+    Replayed r = replay(kCase, id, log);
+    auto next = record_of(id, rec.link, r, log, rec.created_at, now);
+    tx.put_item(next);
+    return make_view(tx, next, now);
+  });
+}
+
+ItemView act(Node& node, const std::string& kind, const std::string& id, const std::string& action,
+             nlohmann::json args, const std::string& by, TimePoint now) {
+  return node.store->transact([&](store::Transaction& tx) {
+    auto rec = load_item(tx, kind, id);
+    if (is_creating(rec.kind, action)) {
+      throw Error("illegal_transition",
+                  rec.kind + " " + id + " exists; '" + action + "' creates a new one");
+    }
+    auto peer = peer_of_link(tx, rec.link);
+    ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+    if (rec.kind == kRequest && log.shared.empty()) {
+      throw Error("illegal_transition",
+                  "request " + id + " is a draft; approve it first (`hotline request approve`)");
+    }
+    auto next = send_action(tx, node, peer, rec.kind, id, std::move(log), action, std::move(args),
+                            by, rec.created_at, now);
+    return make_view(tx, next, now);
+  });
+}
+
+std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
+                                 const std::string& peer, std::size_t limit, TimePoint now) {
+  return store.snapshot([&](store::Transaction& tx) {
+    std::string link;
+    if (!peer.empty()) {
+      auto p = tx.find_peer(peer);
+      if (!p) throw Error("peer_unknown", "no peer named '" + peer + "'");
+      link = p->link;
+    }
+    std::vector<ItemView> out;
+    for (const auto& rec : tx.list_items(kind, link, limit)) out.push_back(make_view(tx, rec, now));
+    return out;
+  });
+}
+
+ItemView show_item(store::Store& store, const std::string& id, TimePoint now) {
+  return store.snapshot(
+      [&](store::Transaction& tx) { return make_view(tx, load_item(tx, "", id), now); });
+}
+
+std::string resolve_item_id(store::Store& store, const std::string& kind,
+                            const std::string& id_or_prefix) {
+  return store.snapshot([&](store::Transaction& tx) {
+    if (auto rec = tx.find_item(id_or_prefix)) return load_item(tx, kind, rec->id).id;
+    const std::string what = kind.empty() ? std::string("alert, request or case") : kind;
+    if (id_or_prefix.size() < 8) {
+      throw Error("item_unknown",
+                  "no " + what + " with id " + id_or_prefix +
+                      " (give the full id, or at least its first or last 8 characters)");
+    }
+    std::vector<std::string> hits;
+    for (const auto& rec : tx.list_items(kind, "", 1000000)) {
+      const bool suffix = rec.id.size() >= id_or_prefix.size() &&
+                          rec.id.compare(rec.id.size() - id_or_prefix.size(), id_or_prefix.size(),
+                                         id_or_prefix) == 0;
+      if (rec.id.rfind(id_or_prefix, 0) == 0 || suffix) hits.push_back(rec.id);
+    }
+    if (hits.empty())
+      throw Error("item_unknown", "no " + what + " whose id starts or ends with " + id_or_prefix);
+    if (hits.size() > 1) {
+      std::string list;
+      for (std::size_t i = 0; i < hits.size() && i < 5; ++i) list += (i ? ", " : "") + hits[i];
+      throw Error("item_ambiguous", id_or_prefix + " matches " + std::to_string(hits.size()) +
+                                        " items (" + list + "); give more characters");
+    }
+    return hits[0];
+  });
+}
+
+ItemView view_item(store::Transaction& tx, const store::ItemRecord& record, TimePoint now) {
+  return make_view(tx, record, now);
+}
+
+bool is_item_envelope(const std::string& type) {
+  return type.rfind("alert.", 0) == 0 || type.rfind("request.", 0) == 0 ||
+         type.rfind("case.", 0) == 0;
+}
+
+bool is_tlp_red(store::Transaction& tx, const link::Envelope& e) {
+  if (!is_item_envelope(e.type)) return false;
+  const auto& args = e.body.is_object() ? e.body.value("args", nlohmann::json::object())
+                                        : nlohmann::json::object();
+  if (args.is_object() && args.contains("labels") && args["labels"].is_object() &&
+      args["labels"].value("tlp", "") == "TLP:RED") {
+    return true;
+  }
+  if (!e.ref) return false;
+  auto rec = tx.find_item(*e.ref);
+  return rec && rec->tlp == "TLP:RED";
+}
+
+void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
+                         const link::Envelope& e, const std::string& received_at) {
+  const auto dot = e.type.find('.');
+  const std::string kind = e.type.substr(0, dot);
+  const std::string action = e.type.substr(dot + 1);
+  kBody.object(e.body, "", {"item", "n", "seen", "actor", "args"});
+  const std::string id = kBody.string(e.body["item"], "item");
+  kBody.id(id, "item");
+  if (e.ref != id) kBody.fail("ref", "must be the item id");
+  const auto& args = e.body["args"];
+  if (!args.is_object()) kBody.fail("args", "must be an object");
+  if (args.contains("attachments")) {
+    auto files = attachments_from_args(args, std::int64_t{1} << 40);
+    std::vector<link::AttachmentRef> refs;
+    for (const auto& f : files) refs.push_back(link::AttachmentRef{f.sha256, f.size});
+    if (refs != e.attachments) {
+      kBody.fail("attachments", "do not match the envelope's attachments");
+    }
+  } else if (!e.attachments.empty()) {
+    kBody.fail("attachments", "the envelope lists attachments its action does not carry");
+  }
+
+  const bool creating = is_creating(kind, action);
+  auto existing = tx.find_item(id);
+  ItemLog log;
+  std::string created_at = received_at;
+  if (creating) {
+    if (existing) throw Error("item_exists", kind + " " + id + " already exists on this node");
+  } else {
+    if (!existing) throw Error("item_unknown", "no " + kind + " with id " + id + " on this node");
+    if (existing->kind != kind || existing->link != ctx.link) {
+      throw Error("item_wrong_kind", id + " is not a " + kind + " of this link");
+    }
+    log = item_log_from_json(nlohmann::json::parse(existing->actions));
+    created_at = existing->created_at;
+  }
+  const std::int64_t n = kBody.integer(e.body["n"], "n", 0, 1'000'000);
+  const std::int64_t seen = kBody.integer(e.body["seen"], "seen", 0, 1'000'000);
+  if (n != log.count(Side::theirs)) {
+    kBody.fail("n",
+               "is " + std::to_string(n) + "; expected " + std::to_string(log.count(Side::theirs)));
+  }
+  if (seen > log.count(Side::ours)) {
+    kBody.fail("seen", "counts actions of ours that do not exist");
+  }
+  SharedAction a;
+  a.side = Side::theirs;
+  a.n = n;
+  a.seen = seen;
+  a.envelope = e.id;
+  a.sent_at = e.sent_at;
+  a.received_at = creating ? received_at : "";
+  a.action = action;
+  a.actor = kBody.string(e.body["actor"], "actor");
+  a.args = args;
+
+  std::set<std::string> void_before;
+  if (existing) void_before = void_envelopes(replay(kind, id, log));
+  log.shared.push_back(a);
+  Replayed r = replay(kind, id, log);  // a bad creating action throws: nothing stored
+  const TimePoint at = parse_timestamp(received_at);
+  tx.put_item(record_of(id, ctx.link, r, log, created_at, at));
+
+  if (creating) {
+    record_event(tx, at, kind + "_received", ctx.link,
+                 ctx.peer_name + " " +
+                     (kind == kAlert     ? "raised alert"
+                      : kind == kRequest ? "sent request"
+                                         : "opened case") +
+                     " " + id + ": " + r.title());
+  }
+  for (const auto& v : r.voided) {
+    if (void_before.count(v.envelope)) continue;
+    const std::string whose = v.side == Side::ours ? "our" : ctx.peer_name + "'s";
+    record_event(tx, at, "item_action_void", ctx.link,
+                 whose + " '" + v.action + "' on " + kind + " " + id +
+                     " is void in the agreed order (" + v.reason + ")");
+  }
+  // Files the peer offers: fetched by the node's attachment worker.
+  const std::int64_t limit = attachment_limit(tx);
+  for (const auto& ref : e.attachments) {
+    if (tx.find_attachment_link(ref.sha256, ctx.link, store::Direction::inbound)) continue;
+    store::AttachmentLinkRecord w{
+        ref.sha256, ctx.link, store::Direction::inbound, ref.size, "wanted", received_at, ""};
+    if (ref.size > limit) {
+      w.state = "failed";
+      w.error =
+          "larger than this node's limit of " + std::to_string(limit / (1024 * 1024)) + " MiB";
+      record_event(tx, at, "attachment_refused", ctx.link,
+                   "attachment " + ref.sha256.substr(0, 16) + "… on " + kind + " " + id + " (" +
+                       std::to_string(ref.size) + " bytes) is " + w.error);
+    }
+    tx.put_attachment_link(w);
+  }
+}
+
+void note_item_receipts(store::Store& store, const std::string& link, std::int64_t after_seq,
+                        std::int64_t up_to_seq) {
+  if (up_to_seq <= after_seq) return;
+  store.transact([&](store::Transaction& tx) {
+    std::int64_t from = after_seq;
+    while (from < up_to_seq) {
+      auto batch = tx.list_envelopes(
+          link, store::Direction::outbound, from,
+          static_cast<std::size_t>(std::min<std::int64_t>(up_to_seq - from, 512)));
+      if (batch.empty()) break;
+      for (const auto& env : batch) {
+        from = env.seq;
+        if (env.seq > up_to_seq) break;
+        if (env.type != "alert.raise" && env.type != "request.send") continue;
+        auto receipt = tx.find_receipt(link, store::Direction::outbound, env.seq);
+        if (!receipt) continue;
+        auto e = link::parse_envelope(env.canonical);
+        if (!e.ref) continue;
+        auto rec = tx.find_item(*e.ref);
+        if (!rec) continue;
+        ItemLog log = item_log_from_json(nlohmann::json::parse(rec->actions));
+        bool changed = false;
+        for (auto& a : log.shared) {
+          if (a.envelope == env.id && a.received_at.empty()) {
+            a.received_at = receipt->received_at;
+            changed = true;
+          }
+        }
+        if (!changed) continue;
+        Replayed r = replay(rec->kind, rec->id, log);
+        tx.put_item(record_of(rec->id, link, r, log, rec->created_at,
+                              parse_timestamp(receipt->received_at)));
+      }
+    }
+  });
+}
+
+}  // namespace hotline::service

@@ -1,0 +1,141 @@
+// Use cases of the duty desk: alerts, requests and cases shared with a peer
+// (docs/protocol.md §7). Each use case is one store transaction: it checks the
+// action against the item's state machine (by replaying the item's log with
+// the action added, item_replay.h), and stores the new state together with
+// the signed envelope that tells the peer (link/outbound.h). Nothing here does
+// network I/O; the running node's delivery worker sends what these queue.
+//
+// The HTTP API (issue 6) and the CLI call these; `by` is the person acting.
+//
+// Errors (hotline::Error codes), besides the model's own (illegal_transition,
+// wrong_side, four_eyes, rating_invalid, case_duplicate, *_invalid):
+//   item_unknown       no item with that id on this node
+//   item_wrong_kind    the id is an item of another kind
+//   agreement_missing  no agreement in force with the peer (deadlines need one)
+//   peer_unknown       (link_service.h)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hotline/common/time.h"
+#include "hotline/link/envelope.h"
+#include "hotline/link/link_context.h"
+#include "hotline/model/labels.h"
+#include "hotline/model/request.h"
+#include "hotline/service/item_replay.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/store/records.h"
+
+namespace hotline::service {
+
+// The setting that limits the size of one attachment this node accepts (in
+// bytes); default 100 MiB.
+inline constexpr const char* kAttachmentLimitSetting = "attachments.max_bytes";
+inline constexpr std::int64_t kDefaultAttachmentLimit = 100LL * 1024 * 1024;
+std::int64_t attachment_limit(store::Transaction& tx);
+
+struct ItemView {
+  store::ItemRecord record;
+  std::string peer;         // the peer's name
+  nlohmann::json document;  // Replayed::document() plus "deadlines" (deadline_service.h)
+};
+
+// ---- alerts -----------------------------------------------------------------
+
+struct AlertInput {
+  model::Priority priority = model::Priority::urgent;
+  model::Labels labels;
+  std::string summary;
+  std::string details;
+  std::vector<AttachmentNote> files;  // already in the vault
+};
+ItemView raise_alert(Node& node, const std::string& peer, const AlertInput& input,
+                     const std::string& by, TimePoint now);
+
+// ---- requests ---------------------------------------------------------------
+
+struct RequestInput {
+  model::RequestKind kind = model::RequestKind::information;
+  model::Priority priority = model::Priority::normal;
+  model::Labels labels;
+  std::string subject;
+  std::string details;
+  std::vector<AttachmentNote> files;
+};
+// Drafts a request. When the agreement does not ask for four-eyes, it is
+// approved by its author and sent at once; when it does, it is approved and
+// sent only if `approver` (someone other than `by`) is given, and otherwise
+// waits as a draft for approve_request().
+ItemView create_request(Node& node, const std::string& peer, const RequestInput& input,
+                        const std::string& by, const std::optional<std::string>& approver,
+                        TimePoint now);
+// Approves a draft (four-eyes: `by` must not be its author when the agreement
+// asks for it) and sends it.
+ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now);
+
+// ---- cases ------------------------------------------------------------------
+
+ItemView open_case(Node& node, const std::string& peer, const std::string& title,
+                   const model::Labels& labels, const std::string& by, TimePoint now);
+// A private note: stays on this node.
+ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
+                       const std::string& by, TimePoint now);
+
+// ---- any shared action ------------------------------------------------------
+
+// Performs `action` (an action name of the item's model, e.g. "acknowledge",
+// "respond_final", "link_request") with `args` (the members that action's
+// envelope carries, item_replay.cpp) on item `id`, as this node's side.
+// `kind` must match the item's kind ("" = any).
+ItemView act(Node& node, const std::string& kind, const std::string& id, const std::string& action,
+             nlohmann::json args, const std::string& by, TimePoint now);
+
+// ---- reading ----------------------------------------------------------------
+
+// kind "" = all kinds; peer "" = all peers. Most recently changed first.
+std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
+                                 const std::string& peer, std::size_t limit, TimePoint now);
+ItemView show_item(store::Store& store, const std::string& id, TimePoint now);
+// The full id of the item of `kind` ("" = any) whose id is `id_or_prefix`,
+// or starts or ends with it (at least 8 characters): ids are long, and a duty
+// officer types a few. Screens show the last 8 (short_id()): the first ones
+// of a UUIDv7 are its time and repeat across items made the same minute. Throws item_unknown, or
+// item_ambiguous naming the candidates.
+std::string resolve_item_id(store::Store& store, const std::string& kind,
+                            const std::string& id_or_prefix);
+inline std::string short_id(const std::string& id) {
+  return id.size() > 8 ? id.substr(id.size() - 8) : id;
+}
+// Inside a transaction (for the escalation monitor).
+ItemView view_item(store::Transaction& tx, const store::ItemRecord& record, TimePoint now);
+
+// ---- the link ---------------------------------------------------------------
+
+// True for the envelope types of items ("alert.*", "request.*", "case.*").
+bool is_item_envelope(const std::string& type);
+
+// True when the envelope is an action on an item labelled TLP:RED (by the
+// item as stored, or by the labels the action itself carries). Such content
+// is for the two parties' desks only: exports, proofs and webhooks must not
+// carry it (model::may_leave_node).
+bool is_tlp_red(store::Transaction& tx, const link::Envelope& e);
+
+// An item envelope from the peer, inside the transaction that stores it (via
+// link_service's apply_inbound). Content that does not make sense (unknown
+// item, a creating action for an existing id, an action void where it falls)
+// throws or records an event; see apply_inbound.
+void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
+                         const link::Envelope& e, const std::string& received_at);
+
+// After receipts for outbound seqs (after_seq, up_to_seq] are stored: the
+// receipt time of an item's creating envelope is when the peer received it
+// (the alert's delivered_at, the request's received_at).
+void note_item_receipts(store::Store& store, const std::string& link, std::int64_t after_seq,
+                        std::int64_t up_to_seq);
+
+}  // namespace hotline::service

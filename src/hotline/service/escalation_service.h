@@ -1,0 +1,32 @@
+// Escalations: the duty desk's alarms when a deadline runs out
+// (docs/operations.md, "Escalation webhooks").
+//
+// check_escalations() looks at every open alert and request and records an
+// escalation, once per (item, trigger), when
+//   - an alert we received is still unacknowledged when its acknowledgement
+//     deadline passes ("alert.acknowledge.100"; again at twice the deadline,
+//     "alert.acknowledge.200"). The alert's escalation level rises with it
+//     (1, 2), and that is a shared action: the raising side sees it too;
+//   - a request, in either direction, has used 50 %, 80 % and 100 % of its
+//     acknowledgement or response deadline ("request.acknowledge.80",
+//     "request.respond.100", ...), clarification pauses not counted.
+// Each escalation is recorded as an event and queued for the webhook
+// (webhook_state "pending"), except items labelled TLP:RED ("withheld": their
+// content never leaves the node) and when no webhook is configured
+// ("no_webhook").
+#pragma once
+
+#include <vector>
+
+#include "hotline/common/time.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/store/records.h"
+
+namespace hotline::service {
+
+inline constexpr int kRequestThresholds[] = {50, 80, 100};
+
+// Returns the escalations recorded by this call.
+std::vector<store::EscalationRecord> check_escalations(Node& node, TimePoint now);
+
+}  // namespace hotline::service

@@ -1,0 +1,369 @@
+#include "hotline/service/item_replay.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "hotline/common/error.h"
+#include "hotline/common/time.h"
+
+namespace hotline::service {
+namespace {
+
+using model::Side;
+using model::detail::Checker;
+
+constexpr std::int64_t kMaxAttachmentBytesInArgs = std::int64_t{1} << 40;
+
+Checker checker_for(const std::string& kind) {
+  if (kind == kAlert) return Checker{"alert_invalid", "alert action"};
+  if (kind == kRequest) return Checker{"request_invalid", "request action"};
+  return Checker{"case_invalid", "case action"};
+}
+
+bool is_void_error(const std::string& code) {
+  return code == "illegal_transition" || code == "wrong_side" || code == "four_eyes" ||
+         code == "rating_invalid" || code == "case_duplicate" || code == "alert_invalid" ||
+         code == "request_invalid" || code == "case_invalid" || code == "labels_invalid";
+}
+
+TimePoint at_of(const SharedAction& a) {
+  return parse_timestamp(a.sent_at);
+}
+
+std::string text_arg(const Checker& c, const nlohmann::json& args, const char* name) {
+  return c.string(args[name], std::string("args.") + name);
+}
+
+// ---- alerts -----------------------------------------------------------------
+
+model::Alert alert_create(const std::string& id, const SharedAction& a,
+                          std::vector<AttachmentNote>& files) {
+  const Checker c = checker_for(kAlert);
+  c.object(a.args, "args", {"priority", "labels", "summary", "details", "attachments"});
+  auto priority = c.priority(a.args["priority"], "args.priority");
+  auto labels = model::labels_from_json(a.args["labels"]);
+  for (auto& f : attachments_from_args(a.args, kMaxAttachmentBytesInArgs)) {
+    f.action = a.action;
+    f.side = a.side;
+    f.actor = a.actor;
+    files.push_back(std::move(f));
+  }
+  model::Alert alert =
+      model::raise(id, a.side, priority, std::move(labels), text_arg(c, a.args, "summary"),
+                   text_arg(c, a.args, "details"), a.actor, at_of(a));
+  if (!a.received_at.empty()) alert = mark_delivered(alert, parse_timestamp(a.received_at));
+  return alert;
+}
+
+model::Alert alert_apply(const model::Alert& alert, const SharedAction& a) {
+  const Checker c = checker_for(kAlert);
+  if (a.action == "acknowledge") {
+    c.object(a.args, "args", {});
+    return model::acknowledge(alert, a.actor, a.side, at_of(a));
+  }
+  if (a.action == "escalate") {
+    c.object(a.args, "args", {"level"});
+    // Escalation is the receiving desk's own alarm: only that side records it.
+    if (a.side != alert.receiving_side()) {
+      throw Error("wrong_side", "only the receiving side escalates its own alert");
+    }
+    return model::escalate(
+        alert,
+        static_cast<int>(c.integer(a.args["level"], "args.level", 1, model::kMaxEscalationLevel)),
+        at_of(a));
+  }
+  if (a.action == "close") {
+    c.object(a.args, "args", {"note"});
+    return model::close(alert, a.actor, a.side, at_of(a), text_arg(c, a.args, "note"));
+  }
+  throw Error("alert_invalid", "alert action '" + a.action + "' is unknown");
+}
+
+// ---- requests ---------------------------------------------------------------
+
+struct RequestDefinition {
+  model::RequestKind kind = model::RequestKind::information;
+  model::Priority priority = model::Priority::normal;
+  model::Labels labels;
+  std::string subject, details;
+  std::vector<AttachmentNote> files;
+};
+
+RequestDefinition request_definition(const nlohmann::json& args) {
+  const Checker c = checker_for(kRequest);
+  c.object(args, "args", {"kind", "priority", "labels", "subject", "details", "attachments"});
+  static constexpr std::string_view kKindNames[] = {"information", "preservation", "takedown",
+                                                    "assistance"};
+  RequestDefinition d;
+  d.kind = static_cast<model::RequestKind>(c.one_of(args["kind"], "args.kind", kKindNames));
+  d.priority = c.priority(args["priority"], "args.priority");
+  d.labels = model::labels_from_json(args["labels"]);
+  d.subject = c.string(args["subject"], "args.subject");
+  d.details = c.string(args["details"], "args.details");
+  d.files = attachments_from_args(args, kMaxAttachmentBytesInArgs);
+  return d;
+}
+
+void note_files(std::vector<AttachmentNote> files, const std::string& action, Side side,
+                const std::string& actor, std::vector<AttachmentNote>& out) {
+  for (auto& f : files) {
+    f.action = action;
+    f.side = side;
+    f.actor = actor;
+    out.push_back(std::move(f));
+  }
+}
+
+model::Request request_apply(const model::Request& r, const SharedAction& a,
+                             std::vector<AttachmentNote>& files) {
+  const Checker c = checker_for(kRequest);
+  const TimePoint at = at_of(a);
+  const auto& args = a.args;
+  if (a.action == "acknowledge") {
+    c.object(args, "args", {});
+    return model::acknowledge(r, a.actor, a.side, at);
+  }
+  if (a.action == "request_clarification") {
+    c.object(args, "args", {"question"});
+    return model::request_clarification(r, a.actor, a.side, at, text_arg(c, args, "question"));
+  }
+  if (a.action == "give_clarification") {
+    c.object(args, "args", {"answer"});
+    return model::give_clarification(r, a.actor, a.side, at, text_arg(c, args, "answer"));
+  }
+  if (a.action == "respond_partial" || a.action == "respond_final") {
+    c.object(args, "args", {"note", "attachments"});
+    auto found = attachments_from_args(args, kMaxAttachmentBytesInArgs);
+    auto next = a.action == "respond_final"
+                    ? model::respond_final(r, a.actor, a.side, at, text_arg(c, args, "note"))
+                    : model::respond_partial(r, a.actor, a.side, at, text_arg(c, args, "note"));
+    note_files(std::move(found), a.action, a.side, a.actor, files);
+    return next;
+  }
+  if (a.action == "decline") {
+    c.object(args, "args", {"reason", "note"});
+    auto reason = model::parse_decline_reason(c.string(args["reason"], "args.reason"));
+    if (!reason) c.fail("args.reason", "is not a known decline reason");
+    return model::decline(r, a.actor, a.side, at, *reason, text_arg(c, args, "note"));
+  }
+  if (a.action == "withdraw") {
+    c.object(args, "args", {"reason"});
+    return model::withdraw(r, a.actor, a.side, at, text_arg(c, args, "reason"));
+  }
+  if (a.action == "close") {
+    c.object(args, "args", {"rating"});
+    return model::close(r, a.actor, a.side, at, model::rating_from_json(args["rating"]));
+  }
+  if (a.action == "reopen") {
+    c.object(args, "args", {"reason"});
+    return model::reopen(r, a.actor, a.side, at, text_arg(c, args, "reason"));
+  }
+  throw Error("request_invalid", "request action '" + a.action + "' is unknown");
+}
+
+// ---- cases ------------------------------------------------------------------
+
+model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
+                           std::vector<AttachmentNote>& files) {
+  const Checker c = checker_for(kCase);
+  const TimePoint at = at_of(a);
+  const auto& args = a.args;
+  if (a.action == "link_alert") {
+    c.object(args, "args", {"alert_id"});
+    return model::link_alert(cf, text_arg(c, args, "alert_id"), a.actor, a.side, at);
+  }
+  if (a.action == "link_request") {
+    c.object(args, "args", {"request_id"});
+    return model::link_request(cf, text_arg(c, args, "request_id"), a.actor, a.side, at);
+  }
+  if (a.action == "add_indicator") {
+    c.object(args, "args", {"type", "value"});
+    return model::add_indicator(
+        cf, model::Indicator{text_arg(c, args, "type"), text_arg(c, args, "value")}, a.actor,
+        a.side, at);
+  }
+  if (a.action == "add_attachment") {
+    c.object(args, "args", {"attachments"});
+    auto found = attachments_from_args(args, kMaxAttachmentBytesInArgs);
+    if (found.size() != 1) c.fail("args.attachments", "must hold exactly one file");
+    auto next = model::add_attachment(cf, found[0].sha256, a.actor, a.side, at);
+    note_files(std::move(found), a.action, a.side, a.actor, files);
+    return next;
+  }
+  if (a.action == "add_entry") {
+    c.object(args, "args", {"text"});
+    return model::add_entry(cf, text_arg(c, args, "text"), a.actor, a.side, at);
+  }
+  if (a.action == "close") {
+    c.object(args, "args", {"note"});
+    return model::close(cf, a.actor, a.side, at, text_arg(c, args, "note"));
+  }
+  if (a.action == "reopen") {
+    c.object(args, "args", {"reason"});
+    return model::reopen(cf, a.actor, a.side, at, text_arg(c, args, "reason"));
+  }
+  throw Error("case_invalid", "case action '" + a.action + "' is unknown");
+}
+
+// Applies `step` to every shared action after the first, in the agreed
+// order, voiding the ones the model refuses.
+template <class Item, class Step>
+void replay_rest(Item& item, const ItemLog& log, const std::vector<std::size_t>& order,
+                 Replayed& out, Step step) {
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const SharedAction& a = log.shared[order[k]];
+    try {
+      item = step(item, a);
+    } catch (const Error& e) {
+      if (!is_void_error(e.code())) throw;
+      out.voided.push_back(VoidAction{a.envelope, a.side, a.action, a.actor, e.what()});
+      if (order[k] + 1 == log.shared.size()) {
+        out.last_voided = e.what();
+        out.last_error = e;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
+                                                  std::int64_t max_size) {
+  const Checker c{"attachment_invalid", "attachment"};
+  std::vector<AttachmentNote> out;
+  const auto& list = c.array(args["attachments"], "attachments");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = model::detail::index("attachments", i);
+    c.object(list[i], path, {"sha256", "size", "name"});
+    AttachmentNote n;
+    n.sha256 = c.string(list[i]["sha256"], path + ".sha256");
+    if (n.sha256.size() != 64 || !std::all_of(n.sha256.begin(), n.sha256.end(), [](char ch) {
+          return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+        })) {
+      c.fail(path + ".sha256", "must be 64 lowercase hex digits");
+    }
+    n.size = c.integer(list[i]["size"], path + ".size", 0, max_size);
+    n.name = c.string(list[i]["name"], path + ".name");
+    if (n.name.empty() || n.name.size() > 255 || n.name.find('/') != std::string::npos ||
+        n.name == "." || n.name == ".." || std::any_of(n.name.begin(), n.name.end(), [](char ch) {
+          return static_cast<unsigned char>(ch) < 0x20;
+        })) {
+      c.fail(path + ".name", "must be a plain file name (1 to 255 bytes, no '/')");
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+nlohmann::json to_json(const AttachmentNote& a) {
+  return {{"sha256", a.sha256},        {"size", a.size},  {"name", a.name}, {"action", a.action},
+          {"side", to_string(a.side)}, {"actor", a.actor}};
+}
+
+Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log) {
+  Replayed out;
+  out.kind = kind;
+  const auto order = linearize(log);
+  if (kind == kAlert) {
+    if (order.empty() || log.shared[order[0]].action != "raise") {
+      throw Error("alert_invalid", "an alert starts with 'raise'");
+    }
+    model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments);
+    replay_rest(alert, log, order, out,
+                [](const model::Alert& al, const SharedAction& a) { return alert_apply(al, a); });
+    out.item = std::move(alert);
+  } else if (kind == kRequest) {
+    std::optional<model::Request> r;
+    for (const auto& l : log.local) {
+      if (l.action == "create") {
+        auto d = request_definition(l.args);
+        note_files(std::move(d.files), "create", Side::ours, l.actor, out.attachments);
+        r = model::draft(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
+                         std::move(d.details), l.actor, parse_timestamp(l.at));
+      } else if (l.action == "approve" && r) {
+        bool required = l.args.value("four_eyes_required", false);
+        r = model::approve(*r, l.actor, Side::ours, parse_timestamp(l.at), required);
+      } else {
+        throw Error("request_invalid", "request log: unexpected local action '" + l.action + "'");
+      }
+    }
+    if (!order.empty()) {
+      const SharedAction& first = log.shared[order[0]];
+      if (first.action != "send") throw Error("request_invalid", "a request starts with 'send'");
+      if (first.side == Side::ours) {
+        if (!r) throw Error("request_invalid", "request log: sent without a draft");
+        r = model::send(*r, first.actor, Side::ours, at_of(first));
+        if (!first.received_at.empty()) {
+          r = model::mark_received(*r, parse_timestamp(first.received_at));
+        }
+      } else {
+        auto d = request_definition(first.args);
+        note_files(std::move(d.files), "send", Side::theirs, first.actor, out.attachments);
+        r = model::incoming(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
+                            std::move(d.details), first.actor, at_of(first),
+                            parse_timestamp(first.received_at));
+      }
+      replay_rest(*r, log, order, out, [&](const model::Request& cur, const SharedAction& a) {
+        return request_apply(cur, a, out.attachments);
+      });
+    }
+    if (!r) throw Error("request_invalid", "request log: no draft and nothing sent");
+    out.item = std::move(*r);
+  } else if (kind == kCase) {
+    if (order.empty() || log.shared[order[0]].action != "open") {
+      throw Error("case_invalid", "a case starts with 'open'");
+    }
+    const SharedAction& first = log.shared[order[0]];
+    const Checker c = checker_for(kCase);
+    c.object(first.args, "args", {"title", "labels"});
+    model::CaseFile cf =
+        model::open_case(id, first.side, text_arg(c, first.args, "title"),
+                         model::labels_from_json(first.args["labels"]), first.actor, at_of(first));
+    replay_rest(cf, log, order, out, [&](const model::CaseFile& cur, const SharedAction& a) {
+      return case_apply(cur, a, out.attachments);
+    });
+    for (const auto& l : log.local) {
+      if (l.action != "note") throw Error("case_invalid", "case log: unexpected local action");
+      cf =
+          model::add_note(cf, l.args.value("text", ""), l.actor, Side::ours, parse_timestamp(l.at));
+    }
+    out.item = std::move(cf);
+  } else {
+    throw Error("item_invalid", "unknown item kind '" + kind + "'");
+  }
+  return out;
+}
+
+std::string Replayed::state() const {
+  return std::visit([](const auto& x) { return std::string(model::to_string(x.state)); }, item);
+}
+
+std::string Replayed::title() const {
+  if (const auto* a = std::get_if<model::Alert>(&item)) return a->summary;
+  if (const auto* r = std::get_if<model::Request>(&item)) return r->subject;
+  return std::get<model::CaseFile>(item).title;
+}
+
+const model::Labels& Replayed::labels() const {
+  return std::visit([](const auto& x) -> const model::Labels& { return x.labels; }, item);
+}
+
+nlohmann::json Replayed::document() const {
+  nlohmann::json j = std::visit([](const auto& x) { return model::to_json(x); }, item);
+  j["item_kind"] = kind;
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : attachments) files.push_back(to_json(f));
+  j["files"] = files;
+  nlohmann::json v = nlohmann::json::array();
+  for (const auto& x : voided) {
+    v.push_back({{"envelope", x.envelope},
+                 {"side", model::to_string(x.side)},
+                 {"action", x.action},
+                 {"actor", x.actor},
+                 {"reason", x.reason}});
+  }
+  j["void"] = v;
+  return j;
+}
+
+}  // namespace hotline::service

@@ -1,0 +1,75 @@
+// Replaying an item's action log (item_log.h) through the model's state
+// machines: the one way an item's state is computed, on both nodes alike.
+//
+// The creating action (alert "raise", request "create"/"send", case "open")
+// must be valid, or replay throws the model's error: there is no item
+// without it. Any later action that the model refuses where it falls in the
+// agreed order (illegal transition, wrong side, bad arguments) is void: it
+// is listed in `voided` with the model's message and changes nothing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hotline/common/error.h"
+#include "hotline/model/alert.h"
+#include "hotline/model/case_file.h"
+#include "hotline/model/request.h"
+#include "hotline/service/item_log.h"
+
+namespace hotline::service {
+
+inline constexpr const char* kAlert = "alert";
+inline constexpr const char* kRequest = "request";
+inline constexpr const char* kCase = "case";
+
+// A file attached to an item by one of its actions.
+struct AttachmentNote {
+  std::string sha256;  // 64 lowercase hex, of the plaintext
+  std::int64_t size = 0;
+  std::string name;  // the file name its sender gave, for display and export
+  std::string action;
+  model::Side side = model::Side::ours;
+  std::string actor;
+};
+
+struct VoidAction {
+  std::string envelope;
+  model::Side side = model::Side::ours;
+  std::string action;
+  std::string actor;
+  std::string reason;  // the model's error message
+};
+
+struct Replayed {
+  std::string kind;
+  std::variant<model::Alert, model::Request, model::CaseFile> item;
+  std::vector<AttachmentNote> attachments;
+  std::vector<VoidAction> voided;
+  // Whether the last shared action in arrival order (the one just added) is
+  // void, and why. The service refuses a local action that would be void.
+  std::optional<std::string> last_voided;
+  std::optional<Error> last_error;
+
+  std::string state() const;
+  std::string title() const;
+  const model::Labels& labels() const;
+  // The model's JSON of the item plus "item_kind" ("alert", "request",
+  // "case"), "files" (every AttachmentNote, with names and who attached it)
+  // and "void" (the void actions).
+  nlohmann::json document() const;
+};
+
+Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log);
+
+// Reading the attachments member of an action's args:
+// [{"sha256":HEX64,"size":INT,"name":STR}], sizes up to max_size.
+std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
+                                                  std::int64_t max_size);
+nlohmann::json to_json(const AttachmentNote& a);
+
+}  // namespace hotline::service

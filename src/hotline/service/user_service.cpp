@@ -1,0 +1,644 @@
+#include "hotline/service/user_service.h"
+
+#include <algorithm>
+#include <array>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/crypto/hmac.h"
+#include "hotline/crypto/random.h"
+#include "hotline/crypto/sha256.h"
+#include "hotline/crypto/totp.h"
+
+namespace hotline::service {
+namespace {
+
+constexpr Role kAllRoles[] = {Role::operator_, Role::supervisor, Role::translator, Role::reviewer,
+                              Role::admin};
+
+std::string role_list() {
+  std::string out;
+  for (Role r : kAllRoles) {
+    if (!out.empty()) out += ", ";
+    out += to_string(r);
+  }
+  return out;
+}
+
+// Which roles grant a permission: the table in user_service.h.
+bool grants(Role r, Permission p) {
+  const bool desk = r == Role::operator_ || r == Role::supervisor;
+  switch (p) {
+    case Permission::read_items:
+      return desk || r == Role::translator || r == Role::reviewer;
+    case Permission::act_alerts:
+    case Permission::act_requests:
+    case Permission::act_cases:
+    case Permission::send_messages:
+      return desk;
+    case Permission::add_case_entries:
+      return desk || r == Role::translator;
+    case Permission::approve_requests:
+    case Permission::manage_webhook:
+      return r == Role::supervisor;
+    case Permission::read_review:
+      return r == Role::supervisor || r == Role::reviewer;
+    case Permission::read_ledger:
+      return r == Role::supervisor || r == Role::reviewer || r == Role::admin;
+    case Permission::manage_users:
+    case Permission::manage_tokens:
+    case Permission::manage_peers:
+    case Permission::manage_agreement:
+      return r == Role::admin;
+  }
+  return false;
+}
+
+std::vector<std::string> role_names(const std::vector<Role>& roles) {
+  if (roles.empty()) {
+    throw Error("role_invalid", "A user needs at least one role (" + role_list() + ").");
+  }
+  std::vector<std::string> names;
+  for (Role r : roles) names.emplace_back(to_string(r));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::size_t code_points(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+void validate_display_name(const std::string& display) {
+  bool ok = !display.empty() && display.size() <= 128;
+  for (unsigned char c : display) ok = ok && c >= 0x20 && c != 0x7f;
+  if (!ok) {
+    throw Error("user_invalid",
+                "The display name must be 1 to 128 bytes of printable text (no line breaks or "
+                "control characters).");
+  }
+}
+
+std::string hex_sha256(std::string_view text) {
+  return to_hex(crypto::sha256(text));
+}
+
+std::string random_token(std::size_t bytes) {
+  std::array<std::uint8_t, 64> buf{};
+  std::span<std::uint8_t> s(buf.data(), bytes);
+  crypto::random_bytes(s);
+  return base64url_encode(s);
+}
+
+bool at_or_before(const std::optional<std::string>& when, TimePoint now) {
+  return when && parse_timestamp(*when) <= now;
+}
+
+store::UserRecord must_find(store::Transaction& tx, const std::string& name) {
+  auto u = tx.find_user(name);
+  if (!u) {
+    throw Error("user_unknown", "There is no user \"" + name +
+                                    "\". See the users with: hotline user list --dir DIR");
+  }
+  return *u;
+}
+
+// Reads, changes and writes one user in one write transaction.
+template <class F>
+store::UserRecord update_user(store::Store& store, const std::string& name, TimePoint now, F&& f) {
+  return store.transact([&](store::Transaction& tx) {
+    store::UserRecord u = must_find(tx, name);
+    f(u);
+    u.updated_at = format_timestamp(now);
+    tx.put_user(u);
+    return u;
+  });
+}
+
+[[noreturn]] void throw_locked(const std::string& until) {
+  throw Error("auth_locked", "Too many failed sign-ins: this account is locked until " + until +
+                                 " (UTC). Try again then, or ask an administrator to unlock it "
+                                 "(hotline user enable).");
+}
+
+[[noreturn]] void throw_auth_failed() {
+  throw Error("auth_failed", "Wrong user name or password.");
+}
+
+}  // namespace
+
+// ---- roles and permissions --------------------------------------------------
+
+std::string_view to_string(Role r) {
+  switch (r) {
+    case Role::operator_:
+      return "operator";
+    case Role::supervisor:
+      return "supervisor";
+    case Role::translator:
+      return "translator";
+    case Role::reviewer:
+      return "reviewer";
+    case Role::admin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+Role parse_role(std::string_view text) {
+  for (Role r : kAllRoles) {
+    if (to_string(r) == text) return r;
+  }
+  throw Error("role_invalid",
+              "Unknown role \"" + std::string(text) + "\"; the roles are " + role_list() + ".");
+}
+
+std::vector<Role> roles_of(const store::UserRecord& user) {
+  std::vector<Role> out;
+  for (const auto& name : user.roles) {
+    for (Role r : kAllRoles) {
+      if (to_string(r) == name) out.push_back(r);
+    }
+  }
+  return out;
+}
+
+bool has_role(const store::UserRecord& user, Role role) {
+  const auto roles = roles_of(user);
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string_view to_string(Permission p) {
+  switch (p) {
+    case Permission::read_items:
+      return "read_items";
+    case Permission::act_alerts:
+      return "act_alerts";
+    case Permission::act_requests:
+      return "act_requests";
+    case Permission::act_cases:
+      return "act_cases";
+    case Permission::send_messages:
+      return "send_messages";
+    case Permission::add_case_entries:
+      return "add_case_entries";
+    case Permission::approve_requests:
+      return "approve_requests";
+    case Permission::manage_webhook:
+      return "manage_webhook";
+    case Permission::read_review:
+      return "read_review";
+    case Permission::read_ledger:
+      return "read_ledger";
+    case Permission::manage_users:
+      return "manage_users";
+    case Permission::manage_tokens:
+      return "manage_tokens";
+    case Permission::manage_peers:
+      return "manage_peers";
+    case Permission::manage_agreement:
+      return "manage_agreement";
+  }
+  return "unknown";
+}
+
+bool may(const store::UserRecord& user, Permission p) {
+  if (user.disabled) return false;
+  for (Role r : roles_of(user)) {
+    if (grants(r, p)) return true;
+  }
+  return false;
+}
+
+// ---- policy -----------------------------------------------------------------
+
+void validate_user_name(const std::string& name) {
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  };
+  bool ok =
+      !name.empty() && name.size() <= 64 && name[0] != '.' && name[0] != '_' && name[0] != '-';
+  for (char c : name) ok = ok && allowed(c);
+  if (!ok) {
+    const bool upper =
+        std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    throw Error("user_invalid", "User name \"" + name +
+                                    "\" is not allowed: use 1 to 64 lowercase letters a-z, "
+                                    "digits, '.', '_' or '-', starting with a letter or digit" +
+                                    (upper ? " (try \"" + lowercase(name) + "\")" : "") + ".");
+  }
+}
+
+void check_password_policy(const std::string& name, const std::string& password) {
+  if (password.size() > kMaxPasswordBytes) {
+    throw Error("password_weak", "The password is too long: at most " +
+                                     std::to_string(kMaxPasswordBytes) + " bytes.");
+  }
+  if (code_points(password) < kMinPasswordChars) {
+    throw Error("password_weak", "The password is too short: use at least " +
+                                     std::to_string(kMinPasswordChars) +
+                                     " characters (a few unrelated words are easy to type and "
+                                     "hard to guess).");
+  }
+  if (lowercase(password) == lowercase(name)) {
+    throw Error("password_weak", "The password must not be the user name.");
+  }
+}
+
+// ---- users ------------------------------------------------------------------
+
+store::UserRecord add_user(store::Store& store, const std::string& name,
+                           const std::string& display_name, const std::vector<Role>& roles,
+                           const std::string& password, TimePoint now,
+                           const AccountPolicy& policy) {
+  validate_user_name(name);
+  const std::string display = display_name.empty() ? name : display_name;
+  validate_display_name(display);
+  auto names = role_names(roles);
+  check_password_policy(name, password);
+  // Refuse a taken name before spending the hash time.
+  if (store.snapshot([&](store::Transaction& tx) { return tx.find_user(name).has_value(); })) {
+    throw Error("user_exists", "There is already a user \"" + name + "\".");
+  }
+  store::UserRecord u;
+  u.name = name;
+  u.display_name = display;
+  u.roles = std::move(names);
+  u.password_hash = crypto::hash_password(password, policy.password_cost);
+  u.created_at = format_timestamp(now);
+  u.updated_at = u.created_at;
+  store.transact([&](store::Transaction& tx) {
+    if (tx.find_user(name)) throw Error("user_exists", "There is already a user \"" + name + "\".");
+    tx.insert_user(u);
+  });
+  return u;
+}
+
+store::UserRecord get_user(store::Store& store, const std::string& name) {
+  return store.snapshot([&](store::Transaction& tx) { return must_find(tx, name); });
+}
+
+std::vector<store::UserRecord> list_users(store::Store& store) {
+  return store.snapshot([](store::Transaction& tx) { return tx.list_users(); });
+}
+
+store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
+                                    TimePoint now) {
+  return update_user(store, name, now, [&](store::UserRecord& u) {
+    u.disabled = disabled;
+    if (!disabled) {
+      u.failed_logins = 0;
+      u.locked_until.reset();
+    }
+  });
+}
+
+store::UserRecord set_password(store::Store& store, const std::string& name,
+                               const std::string& password, TimePoint now,
+                               const AccountPolicy& policy) {
+  check_password_policy(name, password);
+  get_user(store, name);  // user_unknown before the hash time
+  const std::string hash = crypto::hash_password(password, policy.password_cost);
+  return update_user(store, name, now, [&](store::UserRecord& u) {
+    u.password_hash = hash;
+    u.failed_logins = 0;
+    u.locked_until.reset();
+  });
+}
+
+store::UserRecord set_roles(store::Store& store, const std::string& name,
+                            const std::vector<Role>& roles, TimePoint now) {
+  auto names = role_names(roles);
+  return update_user(store, name, now, [&](store::UserRecord& u) { u.roles = names; });
+}
+
+// ---- TOTP -------------------------------------------------------------------
+
+TotpSetup enable_totp(store::Store& store, const std::string& name, const std::string& issuer,
+                      TimePoint now) {
+  TotpSetup setup;
+  setup.secret = crypto::new_totp_secret();
+  setup.uri = crypto::otpauth_uri(issuer, name, setup.secret);
+  update_user(store, name, now, [&](store::UserRecord& u) { u.totp_pending = setup.secret; });
+  return setup;
+}
+
+store::UserRecord confirm_totp(store::Store& store, const std::string& name,
+                               const std::string& code, TimePoint now) {
+  return update_user(store, name, now, [&](store::UserRecord& u) {
+    if (!u.totp_pending) {
+      throw Error("totp_not_pending", "No second factor is being set up for \"" + name +
+                                          "\". Start with: hotline user totp enable --dir DIR " +
+                                          name);
+    }
+    const auto key = crypto::base32_decode(*u.totp_pending);
+    auto step = crypto::verify_totp(key, code, now, 0);
+    if (!step) {
+      throw Error("auth_totp_invalid",
+                  "That code is not valid for the new secret. Check the authenticator app's "
+                  "entry and the clock of the phone, then enter the current code.");
+    }
+    u.totp_secret = u.totp_pending;
+    u.totp_pending.reset();
+    u.totp_last_step = *step;
+  });
+}
+
+store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now) {
+  return update_user(store, name, now, [&](store::UserRecord& u) {
+    u.totp_secret.reset();
+    u.totp_pending.reset();
+    u.totp_last_step = 0;
+  });
+}
+
+// ---- sign-in ----------------------------------------------------------------
+
+store::UserRecord authenticate(store::Store& store, const std::string& name_in,
+                               const std::string& password,
+                               const std::optional<std::string>& totp_code,
+                               const std::string& remote, TimePoint now,
+                               const AccountPolicy& policy) {
+  const std::string name = lowercase(name_in);
+  auto found = store.snapshot([&](store::Transaction& tx) { return tx.find_user(name); });
+  if (!found) {
+    // Spend the same argon2id time as a real check, so that the answer's
+    // timing does not tell which names exist.
+    (void)crypto::hash_password(password, policy.password_cost);
+    throw_auth_failed();
+  }
+  // The slow part runs outside any write transaction; the outcome is then
+  // applied to the user as it is at that moment.
+  const bool password_ok = crypto::verify_password(found->password_hash, password);
+  const bool rehash =
+      password_ok && crypto::password_needs_rehash(found->password_hash, policy.password_cost);
+  const std::string new_hash =
+      rehash ? crypto::hash_password(password, policy.password_cost) : std::string();
+
+  struct Outcome {
+    std::optional<Error> error;
+    store::UserRecord user;
+  };
+  Outcome out = store.transact([&](store::Transaction& tx) -> Outcome {
+    auto current = tx.find_user(name);
+    // Gone, or its password changed while we were hashing: the check above
+    // was against a stale hash, so it proves nothing either way.
+    if (!current || current->password_hash != found->password_hash) {
+      return {Error("auth_failed", "Wrong user name or password."), {}};
+    }
+    store::UserRecord u = *current;
+    const store::UserRecord before = u;
+
+    if (u.locked_until && !at_or_before(u.locked_until, now)) {
+      return {Error("auth_locked", ""), u};
+    }
+    if (u.locked_until) u.locked_until.reset();  // the lock has expired
+
+    auto fail = [&](Error e) -> Outcome {
+      u.failed_logins += 1;
+      if (u.failed_logins >= policy.max_failed_logins) {
+        u.failed_logins = 0;
+        u.locked_until = format_timestamp(now + policy.lockout);
+        tx.put_user(u);
+        // For the node's log (an administrator may want to know).
+        tx.append_event(store::EventRecord{
+            0, format_timestamp(now), "account_locked", "",
+            "User " + u.name + " locked until " + *u.locked_until + " after " +
+                std::to_string(policy.max_failed_logins) + " failed sign-ins (the last from " +
+                (remote.empty() ? "?" : remote) + ")"});
+        return {Error("auth_locked", ""), u};
+      }
+      tx.put_user(u);
+      return {std::move(e), u};
+    };
+
+    if (!password_ok) return fail(Error("auth_failed", "Wrong user name or password."));
+    if (u.disabled) {
+      if (u != before) tx.put_user(u);
+      return {Error("auth_disabled",
+                    "This account is disabled. Ask an administrator (hotline user enable)."),
+              u};
+    }
+    if (u.totp_secret) {
+      if (!totp_code || totp_code->empty()) {
+        if (u != before) tx.put_user(u);
+        return {Error("auth_totp_required",
+                      "This account needs the 6-digit code from its authenticator app."),
+                u};
+      }
+      auto step = crypto::verify_totp(crypto::base32_decode(*u.totp_secret), *totp_code, now,
+                                      u.totp_last_step);
+      if (!step) {
+        return fail(Error("auth_totp_invalid",
+                          "The authenticator code is wrong or was already used. Wait for the "
+                          "next code and try again."));
+      }
+      u.totp_last_step = *step;
+    }
+    u.failed_logins = 0;
+    if (rehash) u.password_hash = new_hash;
+    if (u != before) tx.put_user(u);
+    return {std::nullopt, u};
+  });
+  if (out.error) {
+    if (out.error->code() == "auth_locked") throw_locked(*out.user.locked_until);
+    throw *out.error;
+  }
+  return out.user;
+}
+
+// ---- rate limiter -------------------------------------------------------------
+
+LoginRateLimiter::LoginRateLimiter(Limits limits) : limits_(limits) {
+  if (limits_.burst < 1) limits_.burst = 1;
+  if (limits_.refill_every.count() < 1) limits_.refill_every = std::chrono::milliseconds(1);
+  if (limits_.max_addresses < 1) limits_.max_addresses = 1;
+}
+
+bool LoginRateLimiter::allow(std::string_view remote, TimePoint now) {
+  const std::int64_t cost = limits_.refill_every.count();
+  const std::int64_t full = cost * limits_.burst;
+  std::lock_guard lock(mutex_);
+  // Buckets untouched long enough to be full again carry no information:
+  // forget them (oldest first, so this stops at the first recent one).
+  while (!lru_.empty() && (now - lru_.back().updated).count() >= full) {
+    index_.erase(lru_.back().remote);
+    lru_.pop_back();
+  }
+  auto it = index_.find(remote);
+  if (it == index_.end()) {
+    while (lru_.size() >= limits_.max_addresses) {  // the least recently used goes
+      index_.erase(lru_.back().remote);
+      lru_.pop_back();
+    }
+    lru_.push_front(Bucket{std::string(remote), full, now});
+    it = index_.emplace(lru_.front().remote, lru_.begin()).first;
+  } else {
+    lru_.splice(lru_.begin(), lru_, it->second);
+  }
+  Bucket& b = *it->second;
+  if (now > b.updated) b.credit_ms = std::min(full, b.credit_ms + (now - b.updated).count());
+  b.updated = std::max(b.updated, now);
+  if (b.credit_ms < cost) return false;
+  b.credit_ms -= cost;
+  return true;
+}
+
+std::size_t LoginRateLimiter::size() const {
+  std::lock_guard lock(mutex_);
+  return lru_.size();
+}
+
+// ---- API tokens ---------------------------------------------------------------
+
+NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
+                             TimePoint now) {
+  bool ok = !label.empty() && label.size() <= 64;
+  for (unsigned char c : label) ok = ok && c >= 0x20 && c != 0x7f;
+  if (!ok) {
+    throw Error("token_invalid",
+                "A token's name must be 1 to 64 bytes of printable text, e.g. \"siem-export\".");
+  }
+  NewApiToken t;
+  t.token = "hl_" + random_token(32);
+  t.record.id = crypto::new_id(now);
+  t.record.user = user;
+  t.record.name = label;
+  t.record.token_hash = hex_sha256(t.token);
+  t.record.created_at = format_timestamp(now);
+  store.transact([&](store::Transaction& tx) {
+    must_find(tx, user);
+    tx.insert_api_token(t.record);
+  });
+  return t;
+}
+
+store::UserRecord authenticate_token(store::Store& store, const std::string& token, TimePoint now,
+                                     const AccountPolicy& policy) {
+  const std::string hash = hex_sha256(token);
+  struct Found {
+    std::optional<store::ApiTokenRecord> token;
+    std::optional<store::UserRecord> user;
+  };
+  Found f = store.snapshot([&](store::Transaction& tx) {
+    Found r;
+    r.token = tx.find_api_token_by_hash(hash);
+    if (r.token) r.user = tx.find_user(r.token->user);
+    return r;
+  });
+  if (!f.token || f.token->revoked_at || !f.user || f.user->disabled) {
+    throw Error("auth_failed", "The API token is unknown, revoked, or its user is disabled.");
+  }
+  const bool stale = !f.token->last_used_at ||
+                     parse_timestamp(*f.token->last_used_at) + policy.touch_interval <= now;
+  if (stale) {
+    store.transact([&](store::Transaction& tx) {
+      auto current = tx.find_api_token_by_hash(hash);
+      if (!current || current->revoked_at) return;
+      current->last_used_at = format_timestamp(now);
+      tx.put_api_token(*current);
+    });
+  }
+  return *f.user;
+}
+
+store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now) {
+  return store.transact([&](store::Transaction& tx) {
+    for (auto& t : tx.list_api_tokens("")) {
+      if (t.id != id) continue;
+      if (!t.revoked_at) {
+        t.revoked_at = format_timestamp(now);
+        tx.put_api_token(t);
+      }
+      return t;
+    }
+    throw Error("token_unknown", "There is no API token with id " + id +
+                                     ". See the tokens with: hotline token list --dir DIR");
+  });
+}
+
+std::vector<store::ApiTokenRecord> list_api_tokens(store::Store& store, const std::string& user) {
+  return store.snapshot([&](store::Transaction& tx) { return tx.list_api_tokens(user); });
+}
+
+// ---- sessions -----------------------------------------------------------------
+
+NewSession create_session(store::Store& store, const std::string& user, const std::string& remote,
+                          TimePoint now, std::chrono::seconds ttl, const AccountPolicy& policy) {
+  const auto lifetime = std::min<std::chrono::seconds>(ttl, policy.session_absolute);
+  NewSession s;
+  s.id = random_token(32);
+  s.csrf_token = random_token(32);
+  s.record.id_hash = hex_sha256(s.id);
+  s.record.user = user;
+  s.record.csrf_token_hash = hex_sha256(s.csrf_token);
+  s.record.created_at = format_timestamp(now);
+  s.record.expires_at = format_timestamp(now + lifetime);
+  s.record.last_seen_at = s.record.created_at;
+  s.record.remote = remote;
+  store.transact([&](store::Transaction& tx) {
+    must_find(tx, user);
+    tx.insert_session(s.record);
+  });
+  return s;
+}
+
+SessionCheck check_session(store::Store& store, const std::string& id, TimePoint now,
+                           const AccountPolicy& policy) {
+  const std::string hash = hex_sha256(id);
+  struct Found {
+    std::optional<store::SessionRecord> session;
+    std::optional<store::UserRecord> user;
+  };
+  Found f = store.snapshot([&](store::Transaction& tx) {
+    Found r;
+    r.session = tx.find_session(hash);
+    if (r.session) r.user = tx.find_user(r.session->user);
+    return r;
+  });
+  const auto expired = [] {
+    return Error("auth_session_expired", "The session has ended or timed out. Sign in again.");
+  };
+  if (!f.session) throw expired();
+  const TimePoint last_seen = parse_timestamp(f.session->last_seen_at);
+  const bool timed_out = parse_timestamp(f.session->expires_at) <= now ||
+                         parse_timestamp(f.session->created_at) + policy.session_absolute <= now ||
+                         last_seen + policy.session_idle <= now;
+  if (timed_out || !f.user || f.user->disabled) {
+    store.transact([&](store::Transaction& tx) { tx.delete_session(hash); });
+    if (timed_out || !f.user) throw expired();
+    throw Error("auth_disabled",
+                "This account is disabled. Ask an administrator (hotline user enable).");
+  }
+  if (last_seen + policy.touch_interval <= now) {
+    f.session->last_seen_at = format_timestamp(now);
+    store.transact(
+        [&](store::Transaction& tx) { tx.touch_session(hash, f.session->last_seen_at); });
+  }
+  return SessionCheck{*f.user, f.session->csrf_token_hash, *f.session};
+}
+
+bool csrf_matches(const SessionCheck& session, const std::string& csrf_token) {
+  return crypto::constant_time_equal(hex_sha256(csrf_token), session.csrf_token_hash);
+}
+
+void end_session(store::Store& store, const std::string& id) {
+  const std::string hash = hex_sha256(id);
+  store.transact([&](store::Transaction& tx) { tx.delete_session(hash); });
+}
+
+std::int64_t purge_expired_sessions(store::Store& store, TimePoint now) {
+  const std::string t = format_timestamp(now);
+  return store.transact([&](store::Transaction& tx) { return tx.delete_expired_sessions(t); });
+}
+
+}  // namespace hotline::service

@@ -1,0 +1,293 @@
+// Accounts: the people who sign in to this node, what each may do, and how
+// they prove who they are (password, optional TOTP second factor, API tokens,
+// browser sessions). The HTTP API and the `hotline user` / `hotline token`
+// commands sit on these; nothing here does network I/O.
+//
+// Roles (a user has one or more):
+//   operator    the 24/7 duty desk: alerts, requests, cases, desk messages
+//   supervisor  everything an operator does, plus four-eyes approval of
+//               outgoing requests, the escalation webhook, and the review
+//               and ledger views
+//   translator  reads items and adds case entries (translations)
+//   reviewer    read-only: items, the ledger and the review data
+//   admin       users, API tokens, peers, the agreement; the ledger view.
+//               Not the desk's actions: an admin who works the desk also
+//               holds the operator role.
+//
+// Permission table (may(user, permission); a disabled user may nothing):
+//
+//   permission        operator supervisor translator reviewer admin
+//   read_items           x         x          x         x       .
+//   act_alerts           x         x          .         .       .
+//   act_requests         x         x          .         .       .
+//   act_cases            x         x          .         .       .
+//   send_messages        x         x          .         .       .
+//   add_case_entries     x         x          x         .       .
+//   approve_requests     .         x          .         .       .
+//   manage_webhook       .         x          .         .       .
+//   read_review          .         x          .         x       .
+//   read_ledger          .         x          .         x       x
+//   manage_users         .         .          .         .       x
+//   manage_tokens        .         .          .         .       x
+//   manage_peers         .         .          .         .       x
+//   manage_agreement     .         .          .         .       x
+//
+// Passwords: at least 12 characters (Unicode code points), at most 1024
+// bytes, not the user name (in any case). Stored as argon2id hashes
+// (crypto/password.h); a hash made with an older cost is replaced at the
+// next successful sign-in.
+//
+// Sign-in (authenticate): unknown name and wrong password give the same
+// error and take the same time (an unknown name still spends one argon2id
+// hash). 5 consecutive failures (wrong password or wrong TOTP code) lock the
+// account for 15 minutes; the counter restarts when the lock is set, and a
+// successful sign-in resets it. A lock does not stop API tokens or sessions
+// already open. The per-address LoginRateLimiter is for the API to call
+// before authenticate().
+//
+// TOTP: enable_totp() hands out a secret and its otpauth:// URI but only
+// confirm_totp() with a valid code from the app activates it; until then
+// sign-in needs no code. Codes are accepted one 30 s step either way and
+// never twice (the last accepted step is stored).
+//
+// API tokens: "hl_" + base64url(32 random bytes), shown once by
+// create_api_token(); the store keeps only the hex SHA-256.
+//
+// Sessions: the session id and CSRF token are random (32 bytes, base64url),
+// returned once by create_session() and stored hashed. A session ends after
+// 30 minutes without use or 12 hours after sign-in, whichever comes first.
+//
+// Errors (hotline::Error codes):
+//   user_invalid          a name or display name breaks the rules (message says which)
+//   user_exists           add_user with a name already taken
+//   user_unknown          no such user (admin use cases; sign-in says auth_failed)
+//   role_invalid          an unknown role name, or no role at all
+//   password_weak         a password breaks the policy (message says how)
+//   token_invalid         an API token label breaks the rules
+//   token_unknown         revoke_api_token with an unknown id
+//   totp_not_pending      confirm_totp without a preceding enable_totp
+//   auth_failed           unknown user, wrong password, or a bad/revoked token
+//   auth_totp_required    password right, the account needs a TOTP code
+//   auth_totp_invalid     the TOTP code is wrong or was already used
+//   auth_locked           too many failures; the message says until when
+//   auth_disabled         the account is disabled
+//   auth_session_expired  no such session, or it timed out
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hotline/common/time.h"
+#include "hotline/crypto/password.h"
+#include "hotline/store/records.h"
+#include "hotline/store/store.h"
+
+namespace hotline::service {
+
+// ---- roles and permissions --------------------------------------------------
+
+// `operator` is a C++ keyword, hence the trailing underscore; its text is
+// "operator".
+enum class Role { operator_, supervisor, translator, reviewer, admin };
+
+std::string_view to_string(Role r);
+// "operator", "supervisor", ...; anything else: Error role_invalid.
+Role parse_role(std::string_view text);
+// The user's roles; stored names this build does not know are skipped.
+std::vector<Role> roles_of(const store::UserRecord& user);
+bool has_role(const store::UserRecord& user, Role role);
+
+enum class Permission {
+  read_items,
+  act_alerts,
+  act_requests,
+  act_cases,
+  send_messages,
+  add_case_entries,
+  approve_requests,
+  manage_webhook,
+  read_review,
+  read_ledger,
+  manage_users,
+  manage_tokens,
+  manage_peers,
+  manage_agreement,
+};
+std::string_view to_string(Permission p);
+
+// True when one of the user's roles grants `p` (table above) and the user
+// is not disabled.
+bool may(const store::UserRecord& user, Permission p);
+
+// ---- policy -----------------------------------------------------------------
+
+// The numbers above, in one place; tests shorten them or make hashing cheap.
+struct AccountPolicy {
+  crypto::PasswordCost password_cost = crypto::kDefaultPasswordCost;
+  std::int64_t max_failed_logins = 5;
+  std::chrono::minutes lockout{15};
+  std::chrono::minutes session_idle{30};
+  std::chrono::hours session_absolute{12};
+  // last_used_at / last_seen_at are written at most this often.
+  std::chrono::seconds touch_interval{60};
+};
+
+inline constexpr std::size_t kMinPasswordChars = 12;
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
+
+// 1 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter
+// or digit; uppercase is refused (names are compared exactly).
+void validate_user_name(const std::string& name);
+// The policy above: Error password_weak with a message for a person.
+void check_password_policy(const std::string& name, const std::string& password);
+
+// ---- users (admin use cases) ------------------------------------------------
+
+// Creates a user. display_name empty = the name. Throws user_invalid,
+// role_invalid, password_weak, user_exists; nothing is stored then.
+store::UserRecord add_user(store::Store& store, const std::string& name,
+                           const std::string& display_name, const std::vector<Role>& roles,
+                           const std::string& password, TimePoint now,
+                           const AccountPolicy& policy = {});
+
+store::UserRecord get_user(store::Store& store, const std::string& name);  // user_unknown
+std::vector<store::UserRecord> list_users(store::Store& store);            // by name
+
+// Disabling keeps the user (names in logs stay valid) but refuses sign-in,
+// its API tokens and its sessions. Enabling also lifts a lockout.
+store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
+                                    TimePoint now);
+// New password (policy checked); also lifts a lockout.
+store::UserRecord set_password(store::Store& store, const std::string& name,
+                               const std::string& password, TimePoint now,
+                               const AccountPolicy& policy = {});
+store::UserRecord set_roles(store::Store& store, const std::string& name,
+                            const std::vector<Role>& roles, TimePoint now);
+
+// ---- TOTP -------------------------------------------------------------------
+
+struct TotpSetup {
+  std::string secret;  // base32, for typing into an app
+  std::string uri;     // otpauth://..., for a QR code
+};
+// Starts (or restarts) setting up a second factor; `issuer` names this node
+// in the app ("Hotline CERT-Alpha"). An active factor stays active until
+// confirm_totp() replaces it.
+TotpSetup enable_totp(store::Store& store, const std::string& name, const std::string& issuer,
+                      TimePoint now);
+// Activates the pending secret when `code` is valid for it now. Throws
+// totp_not_pending, auth_totp_invalid.
+store::UserRecord confirm_totp(store::Store& store, const std::string& name,
+                               const std::string& code, TimePoint now);
+store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now);
+
+// ---- sign-in ----------------------------------------------------------------
+
+// Checks name (case-insensitive: it is lowercased), password and, when the
+// account has TOTP, the code; records failures and lockouts. Returns the
+// user on success. Throws auth_failed, auth_totp_required, auth_totp_invalid,
+// auth_locked, auth_disabled. `remote` is the client's address: a lockout
+// is recorded as an "account_locked" event naming the user and it.
+store::UserRecord authenticate(store::Store& store, const std::string& name,
+                               const std::string& password,
+                               const std::optional<std::string>& totp_code,
+                               const std::string& remote, TimePoint now,
+                               const AccountPolicy& policy = {});
+
+// A token bucket per client address: `burst` attempts at once, refilled at
+// one per `refill_every` (defaults: 10 per minute). A bucket that has
+// refilled completely is forgotten; beyond `max_addresses` buckets the least
+// recently used is forgotten, so memory stays bounded whatever the number of
+// addresses. Thread-safe. (For IPv6 the caller may pass the /64 prefix.)
+class LoginRateLimiter {
+ public:
+  struct Limits {
+    int burst = 10;
+    std::chrono::milliseconds refill_every{6000};
+    std::size_t max_addresses = 10000;
+  };
+  LoginRateLimiter() : LoginRateLimiter(Limits{}) {}
+  explicit LoginRateLimiter(Limits limits);
+
+  // True (and one attempt spent) when `remote` may try to sign in now.
+  bool allow(std::string_view remote, TimePoint now);
+  // How many addresses are tracked now.
+  std::size_t size() const;
+
+ private:
+  struct Bucket {
+    std::string remote;
+    // Refill time banked, in ms: each attempt costs refill_every, and the
+    // bucket holds at most burst * refill_every.
+    std::int64_t credit_ms = 0;
+    TimePoint updated;
+  };
+  using List = std::list<Bucket>;  // most recently used first
+
+  Limits limits_;
+  mutable std::mutex mutex_;
+  List lru_;
+  std::unordered_map<std::string_view, List::iterator> index_;  // keys view into lru_
+};
+
+// ---- API tokens ---------------------------------------------------------------
+
+struct NewApiToken {
+  store::ApiTokenRecord record;
+  std::string token;  // shown once; only its hash is stored
+};
+// A token for `user` labelled `label` (1-64 printable characters). Throws
+// user_unknown, token_invalid.
+NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
+                             TimePoint now);
+// The token's user, when the token is known, not revoked and its user not
+// disabled; otherwise auth_failed. Records last_used_at (at most once per
+// policy.touch_interval).
+store::UserRecord authenticate_token(store::Store& store, const std::string& token, TimePoint now,
+                                     const AccountPolicy& policy = {});
+// Revokes (idempotent: a revoked token stays revoked at its first time).
+// Throws token_unknown.
+store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now);
+// user "" = all users.
+std::vector<store::ApiTokenRecord> list_api_tokens(store::Store& store, const std::string& user);
+
+// ---- sessions -----------------------------------------------------------------
+
+struct NewSession {
+  std::string id;          // for the cookie; shown once
+  std::string csrf_token;  // for the page; shown once
+  store::SessionRecord record;
+};
+// A session for `user` (which must exist: user_unknown) lasting at most `ttl`
+// (capped at policy.session_absolute).
+NewSession create_session(store::Store& store, const std::string& user, const std::string& remote,
+                          TimePoint now, std::chrono::seconds ttl = std::chrono::hours(12),
+                          const AccountPolicy& policy = {});
+
+struct SessionCheck {
+  store::UserRecord user;
+  std::string csrf_token_hash;  // hex SHA-256; compare with csrf_matches()
+  store::SessionRecord session;
+};
+// The session's user when the session exists and has not timed out (idle or
+// absolute); records last_seen_at at most once per policy.touch_interval.
+// A timed-out session is deleted. Throws auth_session_expired, and
+// auth_disabled (session deleted) when its user was disabled.
+SessionCheck check_session(store::Store& store, const std::string& id, TimePoint now,
+                           const AccountPolicy& policy = {});
+// Constant-time check of a CSRF token against the session's hash.
+bool csrf_matches(const SessionCheck& session, const std::string& csrf_token);
+// Signs out: deletes the session (no error when it is already gone).
+void end_session(store::Store& store, const std::string& id);
+// Deletes the sessions past their absolute end; returns how many.
+std::int64_t purge_expired_sessions(store::Store& store, TimePoint now);
+
+}  // namespace hotline::service

@@ -1,0 +1,181 @@
+#include "hotline/store/sqlite/item_tables.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace hotline::store::sqlite {
+namespace {
+
+constexpr const char* kItemColumns =
+    "SELECT id, kind, link, state, tlp, title, document, actions, created_at, updated_at "
+    "FROM items ";
+
+ItemRecord read_item(const Query& q) {
+  ItemRecord i;
+  i.id = q.text(0);
+  i.kind = q.text(1);
+  i.link = q.text(2);
+  i.state = q.text(3);
+  i.tlp = q.text(4);
+  i.title = q.text(5);
+  i.document = q.text(6);
+  i.actions = q.text(7);
+  i.created_at = q.text(8);
+  i.updated_at = q.text(9);
+  return i;
+}
+
+constexpr const char* kEscalationColumns =
+    "SELECT id, item_id, item_kind, link, trigger_name, at, payload, webhook_state, attempts, "
+    "last_error, delivered_at FROM escalations ";
+
+EscalationRecord read_escalation(const Query& q) {
+  EscalationRecord e;
+  e.id = q.integer(0);
+  e.item_id = q.text(1);
+  e.item_kind = q.text(2);
+  e.link = q.text(3);
+  e.trigger = q.text(4);
+  e.at = q.text(5);
+  e.payload = q.text(6);
+  e.webhook_state = q.text(7);
+  e.attempts = q.integer(8);
+  e.last_error = q.text(9);
+  e.delivered_at = q.optional_text(10);
+  return e;
+}
+
+constexpr const char* kAttachmentColumns =
+    "SELECT sha256, link, direction, size, state, updated_at, error FROM attachment_links ";
+
+AttachmentLinkRecord read_attachment(const Query& q) {
+  AttachmentLinkRecord r;
+  r.sha256 = q.text(0);
+  r.link = q.text(1);
+  r.direction = parse_direction(q.text(2));
+  r.size = q.integer(3);
+  r.state = q.text(4);
+  r.updated_at = q.text(5);
+  r.error = q.text(6);
+  return r;
+}
+
+}  // namespace
+
+void put_item(Connection& c, const ItemRecord& i) {
+  Query q(c,
+          "INSERT INTO items (id, kind, link, state, tlp, title, document, actions, created_at, "
+          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO "
+          "UPDATE SET state = excluded.state, tlp = excluded.tlp, title = excluded.title, "
+          "document = excluded.document, actions = excluded.actions, "
+          "updated_at = excluded.updated_at",
+          "saving an item");
+  q.bind(1, i.id).bind(2, i.kind).bind(3, i.link).bind(4, i.state).bind(5, i.tlp);
+  q.bind(6, i.title).bind(7, i.document).bind(8, i.actions).bind(9, i.created_at);
+  q.bind(10, i.updated_at);
+  q.run();
+}
+
+std::optional<ItemRecord> find_item(Connection& c, std::string_view id) {
+  Query q(c, (std::string(kItemColumns) + "WHERE id = ?1").c_str(), "reading an item");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_item(q);
+}
+
+std::vector<ItemRecord> list_items(Connection& c, std::string_view kind, std::string_view link,
+                                   std::int64_t limit) {
+  Query q(c,
+          (std::string(kItemColumns) + "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR link = ?2) "
+                                       "ORDER BY updated_at DESC, id DESC LIMIT ?3")
+              .c_str(),
+          "listing items");
+  q.bind(1, kind).bind(2, link).bind(3, limit);
+  std::vector<ItemRecord> out;
+  while (q.step()) out.push_back(read_item(q));
+  return out;
+}
+
+std::int64_t insert_escalation(Connection& c, const EscalationRecord& e) {
+  Query q(c,
+          "INSERT INTO escalations (item_id, item_kind, link, trigger_name, at, payload, "
+          "webhook_state, attempts, last_error, delivered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+          "?7, ?8, ?9, ?10)",
+          "recording an escalation");
+  q.bind(1, e.item_id).bind(2, e.item_kind).bind(3, e.link).bind(4, e.trigger).bind(5, e.at);
+  q.bind(6, e.payload).bind(7, e.webhook_state).bind(8, e.attempts).bind(9, e.last_error);
+  q.bind_optional(10, e.delivered_at);
+  q.run();
+  return sqlite3_last_insert_rowid(c.handle());
+}
+
+std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,
+                                               std::int64_t limit) {
+  Query q(c, (std::string(kEscalationColumns) + "WHERE id > ?1 ORDER BY id LIMIT ?2").c_str(),
+          "listing escalations");
+  q.bind(1, after_id).bind(2, limit);
+  std::vector<EscalationRecord> out;
+  while (q.step()) out.push_back(read_escalation(q));
+  return out;
+}
+
+std::vector<EscalationRecord> pending_escalations(Connection& c, std::int64_t limit) {
+  Query q(c,
+          (std::string(kEscalationColumns) + "WHERE webhook_state = 'pending' ORDER BY id LIMIT ?1")
+              .c_str(),
+          "listing pending escalations");
+  q.bind(1, limit);
+  std::vector<EscalationRecord> out;
+  while (q.step()) out.push_back(read_escalation(q));
+  return out;
+}
+
+void update_escalation_delivery(Connection& c, const EscalationRecord& e) {
+  Query q(c,
+          "UPDATE escalations SET webhook_state = ?2, attempts = ?3, last_error = ?4, "
+          "delivered_at = ?5 WHERE id = ?1",
+          "updating an escalation");
+  q.bind(1, e.id).bind(2, e.webhook_state).bind(3, e.attempts).bind(4, e.last_error);
+  q.bind_optional(5, e.delivered_at);
+  q.run();
+}
+
+void put_attachment_link(Connection& c, const AttachmentLinkRecord& r) {
+  Query q(c,
+          "INSERT INTO attachment_links (sha256, link, direction, size, state, updated_at, "
+          "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (sha256, link, direction) DO "
+          "UPDATE SET size = excluded.size, state = excluded.state, "
+          "updated_at = excluded.updated_at, error = excluded.error",
+          "saving an attachment's transfer state");
+  q.bind(1, r.sha256).bind(2, r.link).bind(3, to_string(r.direction)).bind(4, r.size);
+  q.bind(5, r.state).bind(6, r.updated_at).bind(7, r.error);
+  q.run();
+}
+
+std::optional<AttachmentLinkRecord> find_attachment_link(Connection& c, std::string_view sha256,
+                                                         std::string_view link,
+                                                         Direction direction) {
+  Query q(c,
+          (std::string(kAttachmentColumns) + "WHERE sha256 = ?1 AND link = ?2 AND direction = ?3")
+              .c_str(),
+          "reading an attachment's transfer state");
+  q.bind(1, sha256).bind(2, link).bind(3, to_string(direction));
+  if (!q.step()) return std::nullopt;
+  return read_attachment(q);
+}
+
+std::vector<AttachmentLinkRecord> list_attachment_links(Connection& c, std::string_view state,
+                                                        std::int64_t limit) {
+  Query q(c,
+          (std::string(kAttachmentColumns) +
+           "WHERE ?1 = '' OR state = ?1 ORDER BY updated_at, sha256 LIMIT ?2")
+              .c_str(),
+          "listing attachment transfers");
+  q.bind(1, state).bind(2, limit);
+  std::vector<AttachmentLinkRecord> out;
+  while (q.step()) out.push_back(read_attachment(q));
+  return out;
+}
+
+}  // namespace hotline::store::sqlite

@@ -1,0 +1,33 @@
+// SQL for the desk's tables (items, escalations, attachment_links), as free
+// functions over a connection; SqliteTransaction checks the transaction and
+// calls these.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "hotline/store/records.h"
+#include "hotline/store/sqlite/connection.h"
+
+namespace hotline::store::sqlite {
+
+void put_item(Connection& c, const ItemRecord& item);
+std::optional<ItemRecord> find_item(Connection& c, std::string_view id);
+std::vector<ItemRecord> list_items(Connection& c, std::string_view kind, std::string_view link,
+                                   std::int64_t limit);
+
+std::int64_t insert_escalation(Connection& c, const EscalationRecord& e);
+std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,
+                                               std::int64_t limit);
+std::vector<EscalationRecord> pending_escalations(Connection& c, std::int64_t limit);
+void update_escalation_delivery(Connection& c, const EscalationRecord& e);
+
+void put_attachment_link(Connection& c, const AttachmentLinkRecord& r);
+std::optional<AttachmentLinkRecord> find_attachment_link(Connection& c, std::string_view sha256,
+                                                         std::string_view link,
+                                                         Direction direction);
+std::vector<AttachmentLinkRecord> list_attachment_links(Connection& c, std::string_view state,
+                                                        std::int64_t limit);
+
+}  // namespace hotline::store::sqlite

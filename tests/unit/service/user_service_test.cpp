@@ -1,0 +1,619 @@
+// Accounts over a real SQLite store: user rules, every sign-in error code,
+// lockout and its expiry, TOTP set-up and replay, API tokens (shown once,
+// stored hashed, revoked), sessions (idle and absolute expiry, CSRF), the
+// permission table and the per-address rate limiter. Time is passed in;
+// hashing uses the cheapest argon2id cost except where the cost is the test.
+#include "hotline/service/user_service.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/crypto/password.h"
+#include "hotline/crypto/sha256.h"
+#include "hotline/crypto/totp.h"
+#include "hotline/store/open.h"
+
+namespace hotline::service {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <class F>
+std::string error_code(F&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "none";
+}
+
+template <class F>
+std::string error_message(F&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const TimePoint kT0 = parse_timestamp("2026-11-27T09:00:00.000Z");
+const std::string kPassword = "correct horse battery";
+
+class UserServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "hotline-users-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    store_ = store::open_sqlite(dir_ / "hotline.db");
+    policy_.password_cost = crypto::kTestPasswordCost;
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  store::UserRecord add(const std::string& name, std::vector<Role> roles = {Role::operator_}) {
+    return add_user(*store_, name, "", roles, kPassword, kT0, policy_);
+  }
+  store::UserRecord login(const std::string& name, const std::string& password, TimePoint now,
+                          std::optional<std::string> code = std::nullopt) {
+    return authenticate(*store_, name, password, code, "192.0.2.1", now, policy_);
+  }
+  // Sets up and confirms TOTP for `name` at kT0; returns the secret's bytes.
+  std::vector<std::uint8_t> with_totp(const std::string& name) {
+    auto setup = enable_totp(*store_, name, "Hotline Test", kT0);
+    auto key = crypto::base32_decode(setup.secret);
+    confirm_totp(*store_, name, crypto::totp(key, kT0), kT0);
+    return key;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  AccountPolicy policy_;
+};
+
+// ---- users ------------------------------------------------------------------
+
+TEST_F(UserServiceTest, AddUserStoresAHashSortedRolesAndTimes) {
+  auto u = add_user(*store_, "anna.k", "Anna Kowalska",
+                    {Role::supervisor, Role::operator_, Role::supervisor}, kPassword, kT0, policy_);
+  EXPECT_EQ(u.name, "anna.k");
+  EXPECT_EQ(u.display_name, "Anna Kowalska");
+  EXPECT_EQ(u.roles, (std::vector<std::string>{"operator", "supervisor"}));
+  EXPECT_EQ(u.password_hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ(u.password_hash.find(kPassword), std::string::npos);
+  EXPECT_TRUE(crypto::verify_password(u.password_hash, kPassword));
+  EXPECT_EQ(u.created_at, "2026-11-27T09:00:00.000Z");
+  EXPECT_EQ(get_user(*store_, "anna.k"), u);
+  EXPECT_EQ(add("bob").display_name, "bob");  // display defaults to the name
+  auto all = list_users(*store_);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "anna.k");
+}
+
+TEST_F(UserServiceTest, NameRules) {
+  for (const std::string& ok :
+       std::vector<std::string>{"a", "anna.k", "ops_desk-2", "0perator", std::string(64, 'x')}) {
+    EXPECT_EQ(error_code([&] { validate_user_name(ok); }), "none") << ok;
+  }
+  for (const std::string& bad : std::vector<std::string>{
+           "", "Anna", "anna k", ".anna", "-anna", "_x", "anna@desk", "ü", std::string(65, 'x')}) {
+    EXPECT_EQ(error_code([&] { validate_user_name(bad); }), "user_invalid") << bad;
+  }
+  EXPECT_NE(error_message([] { validate_user_name("Anna"); }).find("try \"anna\""),
+            std::string::npos);
+  EXPECT_EQ(error_code([&] { add_user(*store_, "Anna", "", {Role::admin}, kPassword, kT0); }),
+            "user_invalid");
+  EXPECT_EQ(error_code([&] {
+              add_user(*store_, "anna", "line\nbreak", {Role::admin}, kPassword, kT0, policy_);
+            }),
+            "user_invalid");
+  EXPECT_TRUE(list_users(*store_).empty());
+}
+
+TEST_F(UserServiceTest, PasswordPolicy) {
+  EXPECT_EQ(error_code([] { check_password_policy("anna", "short"); }), "password_weak");
+  EXPECT_EQ(error_code([] { check_password_policy("anna", "elevenchars"); }), "password_weak");
+  EXPECT_EQ(error_code([] { check_password_policy("anna", "twelve chars"); }), "none");
+  // Characters, not bytes: 11 umlauts are 22 bytes but still too short.
+  EXPECT_EQ(error_code([] { check_password_policy("anna", "üüüüüüüüüüü"); }), "password_weak");
+  EXPECT_EQ(error_code([] { check_password_policy("anna", "üüüüüüüüüüüü"); }), "none");
+  EXPECT_EQ(error_code([] { check_password_policy("anna.kowalska", "Anna.Kowalska"); }),
+            "password_weak");
+  EXPECT_EQ(error_code([] { check_password_policy("anna", std::string(1025, 'x')); }),
+            "password_weak");
+  EXPECT_NE(error_message([] { check_password_policy("anna", "short"); }).find("at least 12"),
+            std::string::npos);
+  EXPECT_NE(error_message([] {
+              check_password_policy("anna.kowalska", "anna.kowalska");
+            }).find("must not be the user name"),
+            std::string::npos);
+  EXPECT_EQ(error_code([&] { add_user(*store_, "anna", "", {Role::admin}, "short", kT0); }),
+            "password_weak");
+  EXPECT_TRUE(list_users(*store_).empty());
+}
+
+TEST_F(UserServiceTest, RolesMustBeKnownAndAtLeastOne) {
+  EXPECT_EQ(parse_role("operator"), Role::operator_);
+  EXPECT_EQ(parse_role("admin"), Role::admin);
+  EXPECT_EQ(to_string(Role::operator_), "operator");
+  EXPECT_EQ(error_code([] { parse_role("root"); }), "role_invalid");
+  EXPECT_NE(error_message([] { parse_role("root"); }).find("operator, supervisor"),
+            std::string::npos);
+  EXPECT_EQ(error_code([&] { add_user(*store_, "anna", "", {}, kPassword, kT0, policy_); }),
+            "role_invalid");
+  add("anna");
+  EXPECT_EQ(error_code([&] { set_roles(*store_, "anna", {}, kT0); }), "role_invalid");
+  auto u = set_roles(*store_, "anna", {Role::reviewer, Role::admin}, kT0 + 1min);
+  EXPECT_EQ(u.roles, (std::vector<std::string>{"admin", "reviewer"}));
+  EXPECT_EQ(u.updated_at, "2026-11-27T09:01:00.000Z");
+  EXPECT_EQ(get_user(*store_, "anna").roles, u.roles);
+  EXPECT_EQ(error_code([&] { set_roles(*store_, "ghost", {Role::admin}, kT0); }), "user_unknown");
+}
+
+TEST_F(UserServiceTest, DuplicateNameIsRefusedAndChangesNothing) {
+  auto first = add("anna");
+  EXPECT_EQ(error_code([&] {
+              add_user(*store_, "anna", "Other", {Role::admin}, "another password!", kT0, policy_);
+            }),
+            "user_exists");
+  EXPECT_EQ(get_user(*store_, "anna"), first);
+  EXPECT_EQ(error_code([&] { get_user(*store_, "ghost"); }), "user_unknown");
+}
+
+TEST_F(UserServiceTest, PermissionTable) {
+  using P = Permission;
+  auto op = add("op", {Role::operator_});
+  auto sup = add("sup", {Role::supervisor});
+  auto tr = add("tr", {Role::translator});
+  auto rev = add("rev", {Role::reviewer});
+  auto adm = add("adm", {Role::admin});
+  auto adm_op = add("admop", {Role::admin, Role::operator_});
+
+  EXPECT_TRUE(may(op, P::act_alerts));
+  EXPECT_TRUE(may(op, P::act_requests));
+  EXPECT_TRUE(may(op, P::act_cases));
+  EXPECT_TRUE(may(op, P::read_items));
+  EXPECT_FALSE(may(op, P::approve_requests));
+  EXPECT_FALSE(may(op, P::manage_users));
+  EXPECT_FALSE(may(op, P::manage_webhook));
+
+  // Supervisors: every operator right and more.
+  for (P p : {P::read_items, P::act_alerts, P::act_requests, P::act_cases, P::send_messages,
+              P::add_case_entries}) {
+    EXPECT_TRUE(may(sup, p)) << to_string(p);
+  }
+  EXPECT_TRUE(may(sup, P::approve_requests));
+  EXPECT_TRUE(may(sup, P::manage_webhook));
+  EXPECT_FALSE(may(sup, P::manage_peers));
+
+  EXPECT_TRUE(may(tr, P::read_items));
+  EXPECT_TRUE(may(tr, P::add_case_entries));
+  EXPECT_FALSE(may(tr, P::act_alerts));
+  EXPECT_FALSE(may(tr, P::read_ledger));
+
+  EXPECT_TRUE(may(rev, P::read_items));
+  EXPECT_TRUE(may(rev, P::read_ledger));
+  EXPECT_TRUE(may(rev, P::read_review));
+  EXPECT_FALSE(may(rev, P::add_case_entries));
+  EXPECT_FALSE(may(rev, P::act_requests));
+
+  for (P p : {P::manage_users, P::manage_tokens, P::manage_peers, P::manage_agreement}) {
+    EXPECT_TRUE(may(adm, p)) << to_string(p);
+    EXPECT_FALSE(may(sup, p)) << to_string(p);
+  }
+  EXPECT_FALSE(may(adm, P::act_alerts));  // not desk actions...
+  EXPECT_FALSE(may(adm, P::read_items));
+  EXPECT_TRUE(may(adm_op, P::act_alerts));  // ...unless also operator
+  EXPECT_TRUE(may(adm_op, P::manage_users));
+
+  // A disabled user may nothing.
+  auto off = set_user_disabled(*store_, "sup", true, kT0);
+  EXPECT_FALSE(may(off, P::read_items));
+  EXPECT_TRUE(has_role(off, Role::supervisor));
+}
+
+// ---- sign-in ----------------------------------------------------------------
+
+TEST_F(UserServiceTest, RightPasswordSignsInAndNameIsCaseInsensitive) {
+  add("anna");
+  EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
+  EXPECT_EQ(login("ANNA", kPassword, kT0).name, "anna");
+}
+
+TEST_F(UserServiceTest, UnknownUserAndWrongPasswordGiveTheSameError) {
+  add("anna");
+  const std::string unknown = error_message([&] { login("nobody", kPassword, kT0); });
+  const std::string wrong = error_message([&] { login("anna", "wrong password!!", kT0); });
+  EXPECT_EQ(error_code([&] { login("nobody", kPassword, kT0); }), "auth_failed");
+  EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0); }), "auth_failed");
+  EXPECT_EQ(unknown, wrong);
+  EXPECT_FALSE(unknown.empty());
+}
+
+TEST_F(UserServiceTest, UnknownUserSpendsTheHashTime) {
+  // With the real cost, an unknown name must not answer much faster than a
+  // known one (it hashes instead of verifying). Generous bounds: the machine
+  // is shared.
+  AccountPolicy real;
+  add_user(*store_, "anna", "", {Role::operator_}, kPassword, kT0, real);
+  auto time_of = [&](const std::string& name) {
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(error_code([&] {
+                authenticate(*store_, name, "wrong password!!", std::nullopt, "", kT0, real);
+              }),
+              "auth_failed");
+    return std::chrono::steady_clock::now() - start;
+  };
+  const auto known = time_of("anna");
+  const auto unknown = time_of("nobody");
+  EXPECT_GT(unknown, known / 3) << "unknown user answered too fast";
+}
+
+TEST_F(UserServiceTest, FiveFailuresLockForFifteenMinutes) {
+  add("anna");
+  for (int i = 1; i <= 4; ++i) {
+    EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0 + i * 1s); }), "auth_failed");
+    EXPECT_EQ(get_user(*store_, "anna").failed_logins, i);
+  }
+  // The fifth failure locks, and says until when.
+  const std::string msg = error_message([&] { login("anna", "wrong password!!", kT0 + 5s); });
+  EXPECT_NE(msg.find("locked until 2026-11-27T09:15:05.000Z"), std::string::npos) << msg;
+  EXPECT_EQ(get_user(*store_, "anna").locked_until, "2026-11-27T09:15:05.000Z");
+  // The node's log says so, with the address of the last attempt.
+  auto events = store_->read()->list_events(0, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "account_locked");
+  EXPECT_NE(events[0].detail.find("anna"), std::string::npos);
+  EXPECT_NE(events[0].detail.find("192.0.2.1"), std::string::npos);
+  // While locked even the right password is refused.
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0 + 10min); }), "auth_locked");
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0 + 15min + 4s); }), "auth_locked");
+  // At the end of the lock it works, and resets everything.
+  EXPECT_EQ(login("anna", kPassword, kT0 + 15min + 5s).name, "anna");
+  auto u = get_user(*store_, "anna");
+  EXPECT_EQ(u.failed_logins, 0);
+  EXPECT_FALSE(u.locked_until);
+}
+
+TEST_F(UserServiceTest, SuccessResetsTheFailureCount) {
+  add("anna");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0); }), "auth_failed");
+  }
+  login("anna", kPassword, kT0);
+  EXPECT_EQ(get_user(*store_, "anna").failed_logins, 0);
+  // So four more failures do not lock.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0); }), "auth_failed");
+  }
+  EXPECT_FALSE(get_user(*store_, "anna").locked_until);
+}
+
+TEST_F(UserServiceTest, AfterALockExpiresTheCountStartsAgain) {
+  add("anna");
+  for (int i = 0; i < 5; ++i) (void)error_code([&] { login("anna", "wrong password!!", kT0); });
+  const TimePoint later = kT0 + 16min;
+  EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", later); }), "auth_failed");
+  auto u = get_user(*store_, "anna");
+  EXPECT_EQ(u.failed_logins, 1);
+  EXPECT_FALSE(u.locked_until);
+}
+
+TEST_F(UserServiceTest, AdminLiftsALockBySettingAPasswordOrEnabling) {
+  add("anna");
+  for (int i = 0; i < 5; ++i) (void)error_code([&] { login("anna", "wrong password!!", kT0); });
+  ASSERT_EQ(error_code([&] { login("anna", kPassword, kT0); }), "auth_locked");
+  set_user_disabled(*store_, "anna", false, kT0);
+  EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
+
+  for (int i = 0; i < 5; ++i) (void)error_code([&] { login("anna", "wrong password!!", kT0); });
+  set_password(*store_, "anna", "a brand new password", kT0, policy_);
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0); }), "auth_failed");
+  EXPECT_EQ(login("anna", "a brand new password", kT0).name, "anna");
+  EXPECT_EQ(error_code([&] { set_password(*store_, "anna", "anna", kT0, policy_); }),
+            "password_weak");
+  EXPECT_EQ(error_code([&] { set_password(*store_, "ghost", kPassword, kT0, policy_); }),
+            "user_unknown");
+}
+
+TEST_F(UserServiceTest, DisabledUserIsRefused) {
+  add("anna");
+  auto u = set_user_disabled(*store_, "anna", true, kT0 + 1min);
+  EXPECT_TRUE(u.disabled);
+  EXPECT_EQ(u.updated_at, "2026-11-27T09:01:00.000Z");
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0); }), "auth_disabled");
+  // A wrong password does not reveal that the account is disabled.
+  EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0); }), "auth_failed");
+  set_user_disabled(*store_, "anna", false, kT0);
+  EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
+  EXPECT_EQ(error_code([&] { set_user_disabled(*store_, "ghost", true, kT0); }), "user_unknown");
+}
+
+TEST_F(UserServiceTest, OldCostHashIsUpgradedAtSignIn) {
+  add("anna");  // made at the test cost
+  AccountPolicy stronger = policy_;
+  stronger.password_cost = crypto::PasswordCost{2, 16u * 1024};
+  authenticate(*store_, "anna", kPassword, std::nullopt, "", kT0, stronger);
+  const auto u = get_user(*store_, "anna");
+  EXPECT_FALSE(crypto::password_needs_rehash(u.password_hash, stronger.password_cost));
+  EXPECT_TRUE(crypto::verify_password(u.password_hash, kPassword));
+  EXPECT_EQ(u.updated_at, "2026-11-27T09:00:00.000Z");  // bookkeeping is not a "change"
+}
+
+// ---- TOTP -------------------------------------------------------------------
+
+TEST_F(UserServiceTest, TotpIsActiveOnlyAfterConfirmation) {
+  add("anna");
+  auto setup = enable_totp(*store_, "anna", "Hotline CERT-Alpha", kT0);
+  EXPECT_EQ(setup.secret.size(), 32u);
+  EXPECT_EQ(setup.uri.rfind("otpauth://totp/Hotline%20CERT-Alpha:anna?secret=" + setup.secret, 0),
+            0u)
+      << setup.uri;
+  auto pending = get_user(*store_, "anna");
+  EXPECT_EQ(pending.totp_pending, setup.secret);
+  EXPECT_FALSE(pending.totp_secret);
+  // Not active yet: the password alone still signs in.
+  EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
+
+  const auto key = crypto::base32_decode(setup.secret);
+  EXPECT_EQ(error_code([&] { confirm_totp(*store_, "anna", "000000", kT0 + 5min); }),
+            "auth_totp_invalid");
+  auto u = confirm_totp(*store_, "anna", crypto::totp(key, kT0), kT0);
+  EXPECT_EQ(u.totp_secret, setup.secret);
+  EXPECT_FALSE(u.totp_pending);
+  EXPECT_EQ(u.totp_last_step, crypto::totp_step(kT0));
+  EXPECT_EQ(error_code([&] { confirm_totp(*store_, "anna", "123456", kT0); }), "totp_not_pending");
+}
+
+TEST_F(UserServiceTest, TotpRequiredInvalidAndReplayRefused) {
+  add("anna");
+  const auto key = with_totp("anna");
+  const TimePoint t = kT0 + 5min;
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, t); }), "auth_totp_required");
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, t, ""); }), "auth_totp_required");
+  // The wrong password is auth_failed, code or not.
+  EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", t, crypto::totp(key, t)); }),
+            "auth_failed");
+  std::string wrong = crypto::totp(key, t);
+  wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, t, wrong); }), "auth_totp_invalid");
+
+  const std::string code = crypto::totp(key, t);
+  EXPECT_EQ(login("anna", kPassword, t, code).name, "anna");
+  // The same code again (a replay) is refused, even within its 30 s.
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, t + 1s, code); }), "auth_totp_invalid");
+  // The previous step's code is older than the one used: refused too.
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, t, crypto::totp(key, t - 30s)); }),
+            "auth_totp_invalid");
+  // The next step's code works.
+  EXPECT_EQ(login("anna", kPassword, t + 30s, crypto::totp(key, t + 30s)).name, "anna");
+}
+
+TEST_F(UserServiceTest, TotpAcceptsOneStepOfClockDrift) {
+  add("anna");
+  const auto key = with_totp("anna");
+  const TimePoint t = kT0 + 10min;
+  EXPECT_EQ(login("anna", kPassword, t, crypto::totp(key, t - 30s)).name, "anna");
+  EXPECT_EQ(login("anna", kPassword, t + 30s, crypto::totp(key, t + 60s)).name, "anna");
+  const TimePoint later = t + 10min;
+  const std::string too_old = crypto::totp(key, later - 60s);
+  if (too_old != crypto::totp(key, later) && too_old != crypto::totp(key, later - 30s) &&
+      too_old != crypto::totp(key, later + 30s)) {
+    EXPECT_EQ(error_code([&] { login("anna", kPassword, later, too_old); }), "auth_totp_invalid");
+  }
+}
+
+TEST_F(UserServiceTest, WrongTotpCodesCountTowardsTheLock) {
+  add("anna");
+  with_totp("anna");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0 + 1min, "000000x"); }),
+              "auth_totp_invalid");
+  }
+  EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0 + 1min, "0000000"); }), "auth_locked");
+}
+
+TEST_F(UserServiceTest, DisableTotp) {
+  add("anna");
+  with_totp("anna");
+  auto u = disable_totp(*store_, "anna", kT0);
+  EXPECT_FALSE(u.totp_secret);
+  EXPECT_FALSE(u.totp_pending);
+  EXPECT_EQ(login("anna", kPassword, kT0 + 1min).name, "anna");
+}
+
+// ---- rate limiter -------------------------------------------------------------
+
+TEST(LoginRateLimiter, TenPerMinutePerAddress) {
+  LoginRateLimiter limiter;
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(limiter.allow("192.0.2.1", kT0)) << i;
+  EXPECT_FALSE(limiter.allow("192.0.2.1", kT0));
+  EXPECT_FALSE(limiter.allow("192.0.2.1", kT0 + 5999ms));
+  // Other addresses have their own bucket.
+  EXPECT_TRUE(limiter.allow("192.0.2.2", kT0));
+  // One attempt comes back every 6 s.
+  EXPECT_TRUE(limiter.allow("192.0.2.1", kT0 + 6s));
+  EXPECT_FALSE(limiter.allow("192.0.2.1", kT0 + 6s));
+  EXPECT_TRUE(limiter.allow("192.0.2.1", kT0 + 12s));
+  // Denied attempts do not push the refill back: hammering every 100 ms
+  // still earns one attempt per 6 s.
+  int allowed = 0;
+  for (int i = 1; i <= 600; ++i) allowed += limiter.allow("192.0.2.1", kT0 + 12s + i * 100ms);
+  EXPECT_EQ(allowed, 10);
+}
+
+TEST(LoginRateLimiter, MemoryIsBounded) {
+  LoginRateLimiter::Limits limits;
+  limits.max_addresses = 100;
+  LoginRateLimiter limiter(limits);
+  for (int i = 0; i < 10000; ++i) limiter.allow("10.0." + std::to_string(i), kT0);
+  EXPECT_EQ(limiter.size(), 100u);
+  // The most recent addresses are remembered, so one exhausted recently
+  // stays exhausted.
+  for (int i = 0; i < 10; ++i) limiter.allow("198.51.100.9", kT0);
+  EXPECT_FALSE(limiter.allow("198.51.100.9", kT0));
+  EXPECT_EQ(limiter.size(), 100u);
+  // Buckets that have refilled completely are forgotten.
+  EXPECT_TRUE(limiter.allow("198.51.100.10", kT0 + 61s));
+  EXPECT_EQ(limiter.size(), 1u);
+}
+
+// ---- API tokens ---------------------------------------------------------------
+
+TEST_F(UserServiceTest, TokenIsShownOnceAndStoredHashed) {
+  add("siem", {Role::reviewer});
+  auto t = create_api_token(*store_, "siem", "siem-export", kT0);
+  EXPECT_EQ(t.token.rfind("hl_", 0), 0u);
+  EXPECT_EQ(t.token.size(), 3u + 43u);  // base64url of 32 bytes
+  EXPECT_EQ(t.record.token_hash, to_hex(crypto::sha256(t.token)));
+  EXPECT_EQ(t.record.user, "siem");
+  EXPECT_FALSE(t.record.last_used_at);
+  auto listed = list_api_tokens(*store_, "siem");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0], t.record);
+  // Nothing stored holds the token itself.
+  EXPECT_EQ(listed[0].token_hash.find(t.token.substr(3)), std::string::npos);
+  EXPECT_NE(create_api_token(*store_, "siem", "second", kT0).token, t.token);
+  EXPECT_EQ(list_api_tokens(*store_, "").size(), 2u);
+
+  EXPECT_EQ(authenticate_token(*store_, t.token, kT0 + 1s, policy_).name, "siem");
+  EXPECT_EQ(error_code([&] { authenticate_token(*store_, t.token + "x", kT0, policy_); }),
+            "auth_failed");
+  EXPECT_EQ(error_code([&] { authenticate_token(*store_, "", kT0, policy_); }), "auth_failed");
+  EXPECT_EQ(error_code([&] { create_api_token(*store_, "ghost", "x", kT0); }), "user_unknown");
+  EXPECT_EQ(error_code([&] { create_api_token(*store_, "siem", "", kT0); }), "token_invalid");
+  EXPECT_EQ(error_code([&] { create_api_token(*store_, "siem", std::string(65, 'x'), kT0); }),
+            "token_invalid");
+}
+
+TEST_F(UserServiceTest, TokenLastUsedIsWrittenAtMostOnceAMinute) {
+  add("siem", {Role::reviewer});
+  auto t = create_api_token(*store_, "siem", "siem-export", kT0);
+  auto last_used = [&] { return list_api_tokens(*store_, "siem")[0].last_used_at; };
+  authenticate_token(*store_, t.token, kT0 + 1s, policy_);
+  EXPECT_EQ(last_used(), "2026-11-27T09:00:01.000Z");
+  authenticate_token(*store_, t.token, kT0 + 30s, policy_);
+  EXPECT_EQ(last_used(), "2026-11-27T09:00:01.000Z");
+  authenticate_token(*store_, t.token, kT0 + 61s, policy_);
+  EXPECT_EQ(last_used(), "2026-11-27T09:01:01.000Z");
+}
+
+TEST_F(UserServiceTest, RevokedTokenAndDisabledUserAreRefused) {
+  add("siem", {Role::reviewer});
+  auto t = create_api_token(*store_, "siem", "siem-export", kT0);
+  set_user_disabled(*store_, "siem", true, kT0);
+  EXPECT_EQ(error_code([&] { authenticate_token(*store_, t.token, kT0, policy_); }), "auth_failed");
+  set_user_disabled(*store_, "siem", false, kT0);
+  EXPECT_EQ(authenticate_token(*store_, t.token, kT0, policy_).name, "siem");
+
+  auto revoked = revoke_api_token(*store_, t.record.id, kT0 + 1h);
+  EXPECT_EQ(revoked.revoked_at, "2026-11-27T10:00:00.000Z");
+  EXPECT_EQ(error_code([&] { authenticate_token(*store_, t.token, kT0 + 2h, policy_); }),
+            "auth_failed");
+  // Revoking again keeps the first time.
+  EXPECT_EQ(revoke_api_token(*store_, t.record.id, kT0 + 3h).revoked_at,
+            "2026-11-27T10:00:00.000Z");
+  EXPECT_EQ(error_code([&] { revoke_api_token(*store_, "no-such-id", kT0); }), "token_unknown");
+}
+
+// ---- sessions -----------------------------------------------------------------
+
+TEST_F(UserServiceTest, SessionIsStoredHashedAndChecked) {
+  add("anna");
+  auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
+  EXPECT_EQ(base64url_decode(s.id).size(), 32u);
+  EXPECT_EQ(base64url_decode(s.csrf_token).size(), 32u);
+  EXPECT_NE(s.id, s.csrf_token);
+  EXPECT_EQ(s.record.id_hash, to_hex(crypto::sha256(s.id)));
+  EXPECT_EQ(s.record.csrf_token_hash, to_hex(crypto::sha256(s.csrf_token)));
+  EXPECT_EQ(s.record.expires_at, "2026-11-27T21:00:00.000Z");
+  EXPECT_EQ(s.record.remote, "192.0.2.1");
+  EXPECT_FALSE(store_->read()->find_session(s.id));  // not stored in the clear
+
+  auto c = check_session(*store_, s.id, kT0 + 1min, policy_);
+  EXPECT_EQ(c.user.name, "anna");
+  EXPECT_EQ(c.csrf_token_hash, s.record.csrf_token_hash);
+  EXPECT_TRUE(csrf_matches(c, s.csrf_token));
+  EXPECT_FALSE(csrf_matches(c, s.csrf_token + "x"));
+  EXPECT_FALSE(csrf_matches(c, ""));
+  EXPECT_EQ(error_code([&] { check_session(*store_, "nope", kT0, policy_); }),
+            "auth_session_expired");
+  EXPECT_EQ(error_code([&] { create_session(*store_, "ghost", "", kT0, 12h, policy_); }),
+            "user_unknown");
+
+  end_session(*store_, s.id);
+  EXPECT_EQ(error_code([&] { check_session(*store_, s.id, kT0 + 2min, policy_); }),
+            "auth_session_expired");
+  end_session(*store_, s.id);  // already gone: fine
+}
+
+TEST_F(UserServiceTest, SessionIdleTimeout) {
+  add("anna");
+  auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
+  // Used every 29 minutes it stays alive for hours...
+  TimePoint t = kT0;
+  for (int i = 0; i < 10; ++i) {
+    t += 29min;
+    EXPECT_EQ(check_session(*store_, s.id, t, policy_).user.name, "anna") << i;
+  }
+  // ...but 30 minutes without use end it, and it is deleted.
+  t += 30min;
+  EXPECT_EQ(error_code([&] { check_session(*store_, s.id, t, policy_); }), "auth_session_expired");
+  EXPECT_FALSE(store_->read()->find_session(s.record.id_hash));
+}
+
+TEST_F(UserServiceTest, SessionAbsoluteTimeout) {
+  add("anna");
+  auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 48h, policy_);
+  EXPECT_EQ(s.record.expires_at, "2026-11-27T21:00:00.000Z");  // capped at 12 h
+  TimePoint t = kT0;
+  while (t + 20min < kT0 + 12h) {
+    t += 20min;
+    ASSERT_EQ(check_session(*store_, s.id, t, policy_).user.name, "anna");
+  }
+  EXPECT_EQ(error_code([&] { check_session(*store_, s.id, kT0 + 12h, policy_); }),
+            "auth_session_expired");
+
+  // A shorter ttl is kept, and purge removes what has passed its end.
+  auto short_lived = create_session(*store_, "anna", "", kT0, 1h, policy_);
+  auto long_lived = create_session(*store_, "anna", "", kT0, 12h, policy_);
+  EXPECT_EQ(purge_expired_sessions(*store_, kT0 + 1h), 1);
+  EXPECT_FALSE(store_->read()->find_session(short_lived.record.id_hash));
+  EXPECT_TRUE(store_->read()->find_session(long_lived.record.id_hash));
+}
+
+TEST_F(UserServiceTest, SessionLastSeenIsWrittenAtMostOnceAMinute) {
+  add("anna");
+  auto s = create_session(*store_, "anna", "", kT0, 12h, policy_);
+  auto seen = [&] { return store_->read()->find_session(s.record.id_hash)->last_seen_at; };
+  check_session(*store_, s.id, kT0 + 30s, policy_);
+  EXPECT_EQ(seen(), "2026-11-27T09:00:00.000Z");
+  check_session(*store_, s.id, kT0 + 61s, policy_);
+  EXPECT_EQ(seen(), "2026-11-27T09:01:01.000Z");
+}
+
+TEST_F(UserServiceTest, SessionOfADisabledUserEnds) {
+  add("anna");
+  auto s = create_session(*store_, "anna", "", kT0, 12h, policy_);
+  set_user_disabled(*store_, "anna", true, kT0);
+  EXPECT_EQ(error_code([&] { check_session(*store_, s.id, kT0 + 1min, policy_); }),
+            "auth_disabled");
+  set_user_disabled(*store_, "anna", false, kT0);
+  EXPECT_EQ(error_code([&] { check_session(*store_, s.id, kT0 + 2min, policy_); }),
+            "auth_session_expired");
+}
+
+}  // namespace
+}  // namespace hotline::service

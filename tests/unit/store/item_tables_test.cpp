@@ -1,0 +1,119 @@
+// The desk's tables: items (upsert, listing order and filters), escalations
+// (once per item and trigger, delivery updates) and attachments on links.
+#include "store_test_util.h"
+
+namespace hotline::store::testing {
+namespace {
+
+ItemRecord item(const std::string& id, const std::string& kind, const std::string& link,
+                const std::string& updated) {
+  ItemRecord i;
+  i.id = id;
+  i.kind = kind;
+  i.link = link;
+  i.state = "raised";
+  i.tlp = "TLP:AMBER";
+  i.title = "Title of " + id;
+  i.document = R"({"doc":")" + id + R"("})";
+  i.actions = R"({"local":[],"shared":[]})";
+  i.created_at = "2026-11-27T09:00:00.000Z";
+  i.updated_at = updated;
+  return i;
+}
+
+TEST_F(StoreTest, ItemsAreUpsertedAndListedNewestFirst) {
+  store_->transact([](Transaction& tx) {
+    tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
+    tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
+    tx.put_item(item("c1", "case", "l2", "2026-11-27T09:00:03.000Z"));
+  });
+  auto all = store_->snapshot([](Transaction& tx) { return tx.list_items("", "", 10); });
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, "c1");
+  EXPECT_EQ(all[2].id, "a1");
+  EXPECT_EQ(store_->read()->list_items("request", "", 10).size(), 1u);
+  EXPECT_EQ(store_->read()->list_items("", "l1", 10).size(), 2u);
+  EXPECT_EQ(store_->read()->list_items("", "", 1).size(), 1u);
+
+  // An update changes state and document, not created_at.
+  auto changed = item("a1", "alert", "l1", "2026-11-27T09:00:09.000Z");
+  changed.state = "acknowledged";
+  changed.created_at = "2030-01-01T00:00:00.000Z";
+  store_->transact([&](Transaction& tx) { tx.put_item(changed); });
+  auto got = store_->read()->find_item("a1");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->state, "acknowledged");
+  EXPECT_EQ(got->created_at, "2026-11-27T09:00:00.000Z");
+  EXPECT_EQ(store_->read()->list_items("", "", 10)[0].id, "a1");
+  EXPECT_FALSE(store_->read()->find_item("nope"));
+  // A kind outside the three is refused by the schema, and changes nothing.
+  EXPECT_THROW(store_->transact([](Transaction& tx) {
+    tx.put_item(item("x1", "memo", "l1", "2026-11-27T09:00:00.000Z"));
+  }),
+               Error);
+  EXPECT_FALSE(store_->read()->find_item("x1"));
+}
+
+EscalationRecord escalation(const std::string& item_id, const std::string& trigger) {
+  EscalationRecord e;
+  e.item_id = item_id;
+  e.item_kind = "request";
+  e.link = "l1";
+  e.trigger = trigger;
+  e.at = "2026-11-27T10:00:00.000Z";
+  e.payload = R"({"event":"escalation"})";
+  return e;
+}
+
+TEST_F(StoreTest, EscalationsAreRecordedOncePerTrigger) {
+  std::int64_t first = 0;
+  store_->transact([&](Transaction& tx) {
+    first = tx.insert_escalation(escalation("r1", "request.respond.50"));
+    EXPECT_GT(tx.insert_escalation(escalation("r1", "request.respond.80")), first);
+    EXPECT_EQ(error_code([&] { tx.insert_escalation(escalation("r1", "request.respond.50")); }),
+              "store_duplicate");
+    auto withheld = escalation("r2", "request.respond.50");
+    withheld.webhook_state = "withheld";
+    tx.insert_escalation(withheld);
+  });
+  auto pending = store_->read()->pending_escalations(10);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].id, first);
+
+  auto e = pending[0];
+  e.webhook_state = "delivered";
+  e.attempts = 3;
+  e.last_error = "";
+  e.delivered_at = "2026-11-27T10:00:05.000Z";
+  store_->transact([&](Transaction& tx) { tx.update_escalation_delivery(e); });
+  EXPECT_EQ(store_->read()->pending_escalations(10).size(), 1u);
+  auto all = store_->read()->list_escalations(0, 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0], e);
+  EXPECT_EQ(store_->read()->list_escalations(first, 10).size(), 2u);
+}
+
+TEST_F(StoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
+  const std::string sha(64, 'a');
+  store_->transact([&](Transaction& tx) {
+    tx.put_attachment_link({sha, "l1", Direction::outbound, 10, "offered", "t1", ""});
+    tx.put_attachment_link({sha, "l1", Direction::inbound, 10, "wanted", "t2", ""});
+  });
+  EXPECT_EQ(store_->read()->list_attachment_links("wanted", 10).size(), 1u);
+  store_->transact([&](Transaction& tx) {
+    tx.put_attachment_link({sha, "l1", Direction::inbound, 10, "complete", "t3", ""});
+  });
+  EXPECT_TRUE(store_->read()->list_attachment_links("wanted", 10).empty());
+  auto in = store_->read()->find_attachment_link(sha, "l1", Direction::inbound);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->state, "complete");
+  EXPECT_EQ(store_->read()->list_attachment_links("", 10).size(), 2u);
+  EXPECT_FALSE(store_->read()->find_attachment_link(sha, "l2", Direction::inbound));
+  EXPECT_THROW(store_->transact([&](Transaction& tx) {
+    tx.put_attachment_link({sha, "l1", Direction::inbound, 10, "lost", "t4", ""});
+  }),
+               Error);
+}
+
+}  // namespace
+}  // namespace hotline::store::testing

@@ -1,0 +1,235 @@
+// The accounts tables: users (unique names, full updates, roles as a list),
+// API tokens (unique hashes, per-user listing, updates) and sessions (touch,
+// delete, expiry sweep), and the schema's refusals.
+#include "store_test_util.h"
+
+namespace hotline::store::testing {
+namespace {
+
+UserRecord user(const std::string& name) {
+  UserRecord u;
+  u.name = name;
+  u.display_name = "Display " + name;
+  u.roles = {"operator", "supervisor"};
+  u.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+  u.created_at = "2026-11-27T09:00:00.000Z";
+  u.updated_at = "2026-11-27T09:00:00.000Z";
+  return u;
+}
+
+ApiTokenRecord token(const std::string& id, const std::string& owner, const std::string& created) {
+  ApiTokenRecord t;
+  t.id = id;
+  t.user = owner;
+  t.name = "label " + id;
+  t.token_hash = std::string(63, 'a') + id.back();
+  t.created_at = created;
+  return t;
+}
+
+SessionRecord session(const std::string& id_hash, const std::string& owner,
+                      const std::string& expires) {
+  SessionRecord s;
+  s.id_hash = id_hash;
+  s.user = owner;
+  s.csrf_token_hash = "c" + id_hash;
+  s.created_at = "2026-11-27T09:00:00.000Z";
+  s.expires_at = expires;
+  s.last_seen_at = "2026-11-27T09:00:00.000Z";
+  s.remote = "192.0.2.7";
+  return s;
+}
+
+TEST_F(StoreTest, UsersAreInsertedFoundListedAndUpdated) {
+  store_->transact([](Transaction& tx) {
+    tx.insert_user(user("zoe"));
+    tx.insert_user(user("anna.k"));
+  });
+  auto found = store_->read()->find_user("anna.k");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(*found, user("anna.k"));
+  EXPECT_EQ(found->roles, (std::vector<std::string>{"operator", "supervisor"}));
+  EXPECT_FALSE(found->totp_secret);
+  EXPECT_FALSE(found->disabled);
+  EXPECT_FALSE(store_->read()->find_user("nobody"));
+  EXPECT_FALSE(store_->read()->find_user("Anna.K"));  // names are exact
+
+  auto all = store_->snapshot([](Transaction& tx) { return tx.list_users(); });
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "anna.k");
+  EXPECT_EQ(all[1].name, "zoe");
+
+  // put_user replaces every field, optional ones included.
+  UserRecord changed = user("anna.k");
+  changed.display_name = "Anna Kowalska";
+  changed.roles = {"admin"};
+  changed.password_hash = "$argon2id$new";
+  changed.totp_secret = "JBSWY3DPEHPK3PXP";
+  changed.totp_pending = "MZXW6YTBOI";
+  changed.totp_last_step = 60000000;
+  changed.disabled = true;
+  changed.failed_logins = 3;
+  changed.locked_until = "2026-11-27T09:15:00.000Z";
+  changed.updated_at = "2026-11-27T09:05:00.000Z";
+  EXPECT_TRUE(store_->transact([&](Transaction& tx) { return tx.put_user(changed); }));
+  EXPECT_EQ(*store_->read()->find_user("anna.k"), changed);
+  changed.totp_secret.reset();
+  changed.totp_pending.reset();
+  changed.locked_until.reset();
+  changed.roles = {};
+  EXPECT_TRUE(store_->transact([&](Transaction& tx) { return tx.put_user(changed); }));
+  EXPECT_EQ(*store_->read()->find_user("anna.k"), changed);
+  // Another user is untouched; an unknown one is reported.
+  EXPECT_EQ(*store_->read()->find_user("zoe"), user("zoe"));
+  EXPECT_FALSE(store_->transact([](Transaction& tx) { return tx.put_user(user("ghost")); }));
+  EXPECT_FALSE(store_->read()->find_user("ghost"));
+}
+
+TEST_F(StoreTest, DuplicateUserNameIsRefusedAndChangesNothing) {
+  store_->transact([](Transaction& tx) { tx.insert_user(user("anna")); });
+  UserRecord other = user("anna");
+  other.display_name = "Someone else";
+  EXPECT_EQ(error_code([&] { store_->transact([&](Transaction& tx) { tx.insert_user(other); }); }),
+            "store_duplicate");
+  EXPECT_EQ(store_->read()->find_user("anna")->display_name, "Display anna");
+  // The transaction stays usable after a refusal (store.h).
+  store_->transact([&](Transaction& tx) {
+    EXPECT_EQ(error_code([&] { tx.insert_user(other); }), "store_duplicate");
+    tx.insert_user(user("bert"));
+  });
+  EXPECT_TRUE(store_->read()->find_user("bert"));
+}
+
+TEST_F(StoreTest, UserSchemaRefusesBadRecords) {
+  EXPECT_EQ(
+      error_code([&] { store_->transact([](Transaction& tx) { tx.insert_user(user("")); }); }),
+      "store_invalid");
+  EXPECT_EQ(error_code([&] {
+              store_->transact([](Transaction& tx) { tx.insert_user(user(std::string(65, 'a'))); });
+            }),
+            "store_invalid");
+  UserRecord bad_role = user("carl");
+  bad_role.roles = {"operator,admin"};
+  EXPECT_EQ(
+      error_code([&] { store_->transact([&](Transaction& tx) { tx.insert_user(bad_role); }); }),
+      "store_invalid");
+  UserRecord bad_failures = user("dora");
+  bad_failures.failed_logins = -1;
+  EXPECT_EQ(
+      error_code([&] { store_->transact([&](Transaction& tx) { tx.insert_user(bad_failures); }); }),
+      "store_invalid");
+  EXPECT_TRUE(store_->read()->list_users().empty());
+  EXPECT_EQ(error_code([&] { store_->read()->insert_user(user("x")); }), "store_read_only");
+}
+
+TEST_F(StoreTest, ApiTokensAreStoredByHashListedAndUpdated) {
+  store_->transact([](Transaction& tx) {
+    tx.insert_user(user("anna"));
+    tx.insert_user(user("bert"));
+    tx.insert_api_token(token("t2", "anna", "2026-11-27T09:00:02.000Z"));
+    tx.insert_api_token(token("t1", "bert", "2026-11-27T09:00:01.000Z"));
+    tx.insert_api_token(token("t3", "anna", "2026-11-27T09:00:03.000Z"));
+  });
+  auto by_hash = store_->read()->find_api_token_by_hash(token("t3", "", "").token_hash);
+  ASSERT_TRUE(by_hash);
+  EXPECT_EQ(*by_hash, token("t3", "anna", "2026-11-27T09:00:03.000Z"));
+  EXPECT_FALSE(store_->read()->find_api_token_by_hash(std::string(64, 'f')));
+
+  auto all = store_->read()->list_api_tokens("");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, "t1");
+  EXPECT_EQ(all[2].id, "t3");
+  auto annas = store_->read()->list_api_tokens("anna");
+  ASSERT_EQ(annas.size(), 2u);
+  EXPECT_EQ(annas[0].id, "t2");
+  EXPECT_TRUE(store_->read()->list_api_tokens("nobody").empty());
+
+  ApiTokenRecord used = annas[0];
+  used.last_used_at = "2026-11-27T10:00:00.000Z";
+  used.revoked_at = "2026-11-27T11:00:00.000Z";
+  used.name = "renamed";
+  EXPECT_TRUE(store_->transact([&](Transaction& tx) { return tx.put_api_token(used); }));
+  EXPECT_EQ(*store_->read()->find_api_token_by_hash(used.token_hash), used);
+  ApiTokenRecord ghost = token("t9", "anna", "2026-11-27T09:00:00.000Z");
+  EXPECT_FALSE(store_->transact([&](Transaction& tx) { return tx.put_api_token(ghost); }));
+}
+
+TEST_F(StoreTest, ApiTokensNeedAUserAndUniqueIdsAndHashes) {
+  store_->transact([](Transaction& tx) { tx.insert_user(user("anna")); });
+  EXPECT_EQ(error_code([&] {
+              store_->transact([](Transaction& tx) {
+                tx.insert_api_token(token("t1", "ghost", "2026-11-27T09:00:00.000Z"));
+              });
+            }),
+            "store_missing_reference");
+  store_->transact([](Transaction& tx) {
+    tx.insert_api_token(token("t1", "anna", "2026-11-27T09:00:00.000Z"));
+  });
+  ApiTokenRecord same_id = token("t1", "anna", "2026-11-27T09:00:00.000Z");
+  same_id.token_hash = std::string(64, 'b');
+  EXPECT_EQ(
+      error_code([&] { store_->transact([&](Transaction& tx) { tx.insert_api_token(same_id); }); }),
+      "store_duplicate");
+  ApiTokenRecord same_hash = token("x1", "anna", "2026-11-27T09:00:00.000Z");
+  EXPECT_EQ(same_hash.token_hash, token("t1", "", "").token_hash);
+  EXPECT_EQ(error_code([&] {
+              store_->transact([&](Transaction& tx) { tx.insert_api_token(same_hash); });
+            }),
+            "store_duplicate");
+  EXPECT_EQ(store_->read()->list_api_tokens("").size(), 1u);
+}
+
+TEST_F(StoreTest, SessionsAreFoundTouchedDeletedAndSweptWhenExpired) {
+  store_->transact([](Transaction& tx) {
+    tx.insert_user(user("anna"));
+    tx.insert_session(session("s1", "anna", "2026-11-27T12:00:00.000Z"));
+    tx.insert_session(session("s2", "anna", "2026-11-27T13:00:00.000Z"));
+    tx.insert_session(session("s3", "anna", "2026-11-27T14:00:00.000Z"));
+  });
+  auto s1 = store_->read()->find_session("s1");
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(*s1, session("s1", "anna", "2026-11-27T12:00:00.000Z"));
+  EXPECT_FALSE(store_->read()->find_session("nope"));
+
+  EXPECT_TRUE(store_->transact(
+      [](Transaction& tx) { return tx.touch_session("s2", "2026-11-27T09:10:00.000Z"); }));
+  EXPECT_EQ(store_->read()->find_session("s2")->last_seen_at, "2026-11-27T09:10:00.000Z");
+  EXPECT_FALSE(store_->transact(
+      [](Transaction& tx) { return tx.touch_session("nope", "2026-11-27T09:10:00.000Z"); }));
+
+  // Expired means expires_at <= now: s1 exactly at now, s2 before.
+  EXPECT_EQ(store_->transact([](Transaction& tx) {
+    return tx.delete_expired_sessions("2026-11-27T13:00:00.000Z");
+  }),
+            2);
+  EXPECT_FALSE(store_->read()->find_session("s1"));
+  EXPECT_FALSE(store_->read()->find_session("s2"));
+  EXPECT_TRUE(store_->read()->find_session("s3"));
+
+  EXPECT_TRUE(store_->transact([](Transaction& tx) { return tx.delete_session("s3"); }));
+  EXPECT_FALSE(store_->transact([](Transaction& tx) { return tx.delete_session("s3"); }));
+  EXPECT_FALSE(store_->read()->find_session("s3"));
+}
+
+TEST_F(StoreTest, SessionsNeedAUserAndAUniqueId) {
+  EXPECT_EQ(error_code([&] {
+              store_->transact([](Transaction& tx) {
+                tx.insert_session(session("s1", "ghost", "2026-11-27T12:00:00.000Z"));
+              });
+            }),
+            "store_missing_reference");
+  store_->transact([](Transaction& tx) {
+    tx.insert_user(user("anna"));
+    tx.insert_session(session("s1", "anna", "2026-11-27T12:00:00.000Z"));
+  });
+  EXPECT_EQ(error_code([&] {
+              store_->transact([](Transaction& tx) {
+                tx.insert_session(session("s1", "anna", "2026-11-27T15:00:00.000Z"));
+              });
+            }),
+            "store_duplicate");
+  EXPECT_EQ(store_->read()->find_session("s1")->expires_at, "2026-11-27T12:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace hotline::store::testing
