@@ -321,6 +321,13 @@ TEST_F(DeskCli, RequestLifecycleWithFourEyes) {
   ASSERT_EQ(a["files"].size(), 1u) << a.dump(2);
   EXPECT_EQ(a["files"][0].value("name", ""), "logs-march.txt");
   EXPECT_EQ(a["files"][0].value("side", ""), "theirs");
+  // A second clarification loop, after the partial response: once answered
+  // it goes back to responded_partial, and a second pause is recorded.
+  ok(kBravo, {"request", "clarify", id, "--question", "Server or client clock?", "--as", "carol"});
+  wait_state(kAlpha, "request", id, "clarification_requested");
+  ok(kAlpha, {"request", "answer", id, "--text", "Server clock", "--as", "alice"});
+  b = wait_state(kBravo, "request", id, "responded_partial");
+  EXPECT_EQ(b["pauses"].size(), 2u) << b.dump(2);
   ok(kBravo, {"request", "respond", id, "--final", "--note", "All of March", "--as", "carol"});
   wait_state(kAlpha, "request", id, "responded_final");
 
