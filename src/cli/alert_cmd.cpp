@@ -51,7 +51,8 @@ void add_alert_command(CLI::App& app) {
     auto node = service::open_node(r->dir);
     service::find_peer(*node.store, r->to);  // before anything goes into the vault
     in.files = import_attachments(node, r->attach);
-    auto v = service::raise_alert(node, r->to, in, by, now_ms());
+    const auto ctx = cli_audit(by);
+    auto v = service::raise_alert(node, r->to, in, by, now_ms(), &ctx);
     std::printf("Alert %s raised to %s: \"%s\"%s\n", service::short_id(v.record.id).c_str(),
                 v.peer.c_str(), v.record.title.c_str(),
                 deadline_terms(node, v.peer, "alert", in.priority).c_str());
@@ -93,7 +94,7 @@ void add_alert_command(CLI::App& app) {
 
   // ---- list ----
   struct ListOpts {
-    std::string dir, peer;
+    std::string dir, peer, as;
     bool all = false, json = false;
     std::size_t limit = 100;
   };
@@ -107,14 +108,19 @@ void add_alert_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   list->add_flag("--json", l->json, "Print JSON (the documents)");
+  list->add_option("--as", l->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   list->callback([l] {
     auto node = service::open_node(l->dir);
     const auto now = now_ms();
+    const auto ctx = cli_audit(l->as);
     std::vector<service::ItemView> shown;
     for (auto& v : service::list_items(*node.store, service::kAlert, l->peer, 100000, now)) {
       if (shown.size() >= l->limit) break;
       if (l->all || is_open(v)) shown.push_back(std::move(v));
     }
+    service::record_item_reads(*node.store, &ctx, shown, "list", now);
     if (l->json) {
       auto arr = nlohmann::json::array();
       for (const auto& v : shown) arr.push_back(item_json(v));
@@ -127,7 +133,7 @@ void add_alert_command(CLI::App& app) {
 
   // ---- show ----
   struct ShowOpts {
-    std::string dir, id;
+    std::string dir, id, as;
     bool json = false;
   };
   auto s = std::make_shared<ShowOpts>();
@@ -136,10 +142,14 @@ void add_alert_command(CLI::App& app) {
   show->add_option("--dir", s->dir, "The node's data directory")->required();
   show->add_option("id", s->id, "The alert's id (or its first or last 8 characters)")->required();
   show->add_flag("--json", s->json, "Print the document as JSON");
+  show->add_option("--as", s->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   show->callback([s] {
     auto node = service::open_node(s->dir);
     const auto now = now_ms();
-    auto v = service::show_item(*node.store, resolve_id(node, service::kAlert, s->id), now);
+    const auto ctx = cli_audit(s->as);
+    auto v = service::show_item(*node.store, resolve_id(node, service::kAlert, s->id), now, &ctx);
     if (s->json) {
       print_json(item_json(v));
       return;

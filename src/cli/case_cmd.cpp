@@ -59,14 +59,15 @@ void add_case_command(CLI::App& app) {
     const auto& by = require_actor(n->as);
     auto labels = parse_labels(n->labels);
     auto node = service::open_node(n->dir);
-    auto v = service::open_case(node, n->with, n->title, labels, by, now_ms());
+    const auto ctx = cli_audit(by);
+    auto v = service::open_case(node, n->with, n->title, labels, by, now_ms(), &ctx);
     std::printf("Case %s opened with %s: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
 
   // ---- list ----
   struct ListOpts {
-    std::string dir, peer;
+    std::string dir, peer, as;
     bool all = false, json = false;
     std::size_t limit = 100;
   };
@@ -80,14 +81,19 @@ void add_case_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   list->add_flag("--json", l->json, "Print JSON (the documents)");
+  list->add_option("--as", l->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   list->callback([l] {
     auto node = service::open_node(l->dir);
     const auto now = now_ms();
+    const auto ctx = cli_audit(l->as);
     std::vector<service::ItemView> shown;
     for (auto& v : service::list_items(*node.store, service::kCase, l->peer, 100000, now)) {
       if (shown.size() >= l->limit) break;
       if (l->all || is_open(v)) shown.push_back(std::move(v));
     }
+    service::record_item_reads(*node.store, &ctx, shown, "list", now);
     if (l->json) {
       auto arr = nlohmann::json::array();
       for (const auto& v : shown) arr.push_back(item_json(v));
@@ -100,7 +106,7 @@ void add_case_command(CLI::App& app) {
 
   // ---- show ----
   struct ShowOpts {
-    std::string dir, id;
+    std::string dir, id, as;
     bool json = false;
   };
   auto s = std::make_shared<ShowOpts>();
@@ -109,10 +115,14 @@ void add_case_command(CLI::App& app) {
   show->add_option("--dir", s->dir, "The node's data directory")->required();
   show->add_option("id", s->id, "The case's id (or its first or last 8 characters)")->required();
   show->add_flag("--json", s->json, "Print the document as JSON");
+  show->add_option("--as", s->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   show->callback([s] {
     auto node = service::open_node(s->dir);
     const auto now = now_ms();
-    auto v = service::show_item(*node.store, resolve_id(node, service::kCase, s->id), now);
+    const auto ctx = cli_audit(s->as);
+    auto v = service::show_item(*node.store, resolve_id(node, service::kCase, s->id), now, &ctx);
     if (s->json) {
       print_json(item_json(v));
       return;
@@ -199,7 +209,8 @@ void add_case_command(CLI::App& app) {
     const auto& by = require_actor(nt->as);
     auto node = service::open_node(nt->dir);
     const std::string id = resolve_id(node, service::kCase, nt->id);
-    auto v = service::add_case_note(node, id, nt->text, by, now_ms());
+    const auto ctx = cli_audit(by);
+    auto v = service::add_case_note(node, id, nt->text, by, now_ms(), &ctx);
     std::printf("Case %s: private note added (kept on this node only).\n", sid(v).c_str());
   });
 

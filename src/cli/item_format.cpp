@@ -9,6 +9,9 @@
 #include <sstream>
 #include <utility>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "hotline/common/error.h"
 #include "hotline/model/agreement.h"
 #include "hotline/model/alert.h"
@@ -439,6 +442,14 @@ const std::string& require_actor(const std::string& as) {
   return as;
 }
 
+service::AuditContext cli_audit(const std::string& as) {
+  if (!trim(as).empty()) return {as, "cli"};
+  const passwd* pw = ::getpwuid(::getuid());
+  std::string name = pw != nullptr && pw->pw_name != nullptr ? std::string(pw->pw_name)
+                                                             : "uid " + std::to_string(::getuid());
+  return {"os:" + name, "cli"};
+}
+
 std::string resolve_id(service::Node& node, const std::string& kind, const std::string& typed) {
   const std::string id = trim(typed);
   try {
@@ -748,7 +759,8 @@ service::ItemView perform(service::Node& node, const std::string& kind, const st
                           const std::string& action, json args, const std::string& by) {
   const std::string id = resolve_id(node, kind, typed_id);
   try {
-    return service::act(node, kind, id, action, std::move(args), by, now_ms());
+    const auto ctx = cli_audit(by);
+    return service::act(node, kind, id, action, std::move(args), by, now_ms(), &ctx);
   } catch (const Error& e) {
     if (e.code() != "wrong_side") throw;
     std::string who = "the peer";

@@ -47,6 +47,10 @@ model::Priority parse_priority_option(const std::string& text);
 // The person acting (`--as NAME`); Error("usage") saying so when missing.
 const std::string& require_actor(const std::string& as);
 
+// The audit context of a CLI command (service/audit_trail.h): source "cli",
+// actor `as` when given, otherwise "os:" + the OS account's name.
+service::AuditContext cli_audit(const std::string& as);
+
 // The full id of the item of `kind` ("" = any) the operator typed: the full
 // id or its first or last 8+ characters (service::resolve_item_id).
 std::string resolve_id(service::Node& node, const std::string& kind, const std::string& typed);

@@ -164,7 +164,8 @@ void add_ledger_command(CLI::App& app) {
       "Check the whole store against the ledger: every envelope and receipt in the log and "
       "identical to what was logged, nothing extra, missing or reordered, the hash chains of "
       "every link, received_at times as signed, our heads signed and matching the log, the "
-      "peers' heads signed and consistent. Exits 1 and names each finding.");
+      "peers' heads signed and consistent, the audit trail's hash chain unbroken. Exits 1 and "
+      "names each finding.");
   verify->add_option("--dir", o->dir, "The node's data directory")->required();
   verify->add_flag("--json", o->json, "Print JSON");
   verify->callback([o] {
@@ -180,6 +181,7 @@ void add_ledger_command(CLI::App& app) {
                       {"own_heads", r.own_heads},
                       {"peer_heads", r.peer_heads},
                       {"links", r.links}};
+      j["audit_trail"] = {{"entries", r.audit_entries}, {"ok", !r.has("audit_trail")}};
       j["findings"] = json::array();
       for (const auto& f : r.findings)
         j["findings"].push_back({{"code", f.code}, {"message", f.message}});
@@ -195,6 +197,13 @@ void add_ledger_command(CLI::App& app) {
                   count(r.own_heads, "signed head of ours", "signed heads of ours").c_str(),
                   count(r.peer_heads, "head from peers", "heads from peers").c_str(),
                   count(r.links, "link", "links").c_str());
+      if (r.has("audit_trail")) {
+        std::printf("audit trail: %s, chain broken (see the audit_trail finding)\n",
+                    count(r.audit_entries, "entry", "entries").c_str());
+      } else {
+        std::printf("audit trail: %s, chain intact\n",
+                    count(r.audit_entries, "entry", "entries").c_str());
+      }
       if (r.ok()) {
         std::printf(
             "OK: the store matches the ledger, and every tree head is signed and consistent.\n");

@@ -108,7 +108,8 @@ void add_request_command(CLI::App& app) {
     auto node = service::open_node(n->dir);
     service::find_peer(*node.store, n->to);  // before anything goes into the vault
     in.files = import_attachments(node, n->attach);
-    auto v = service::create_request(node, n->to, in, by, approver, now_ms());
+    const auto ctx = cli_audit(by);
+    auto v = service::create_request(node, n->to, in, by, approver, now_ms(), &ctx);
     if (v.record.state == "draft") {
       std::printf(
           "Request %s saved as a draft: the agreement with %s needs a second person's approval "
@@ -129,7 +130,8 @@ void add_request_command(CLI::App& app) {
     const auto& by = require_actor(ap->as);
     auto node = service::open_node(ap->dir);
     auto id = resolve_id(node, service::kRequest, ap->id);
-    auto v = service::approve_request(node, id, by, now_ms());
+    const auto ctx = cli_audit(by);
+    auto v = service::approve_request(node, id, by, now_ms(), &ctx);
     const auto& d = v.document;
     auto kind = kind_of(request_kind(v));
     auto prio = d.value("priority", "normal") == "urgent" ? model::Priority::urgent
@@ -141,7 +143,7 @@ void add_request_command(CLI::App& app) {
 
   // ---- list ----
   struct ListOpts {
-    std::string dir, peer;
+    std::string dir, peer, as;
     bool all = false, incoming = false, outgoing = false, json = false;
     std::size_t limit = 100;
   };
@@ -160,9 +162,13 @@ void add_request_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   list->add_flag("--json", l->json, "Print JSON (the documents)");
+  list->add_option("--as", l->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   list->callback([l] {
     auto node = service::open_node(l->dir);
     const auto now = now_ms();
+    const auto ctx = cli_audit(l->as);
     std::vector<service::ItemView> shown;
     for (auto& v : service::list_items(*node.store, service::kRequest, l->peer, 100000, now)) {
       if (shown.size() >= l->limit) break;
@@ -171,6 +177,7 @@ void add_request_command(CLI::App& app) {
       if (l->outgoing && !ours) continue;
       if (l->all || is_open(v)) shown.push_back(std::move(v));
     }
+    service::record_item_reads(*node.store, &ctx, shown, "list", now);
     if (l->json) {
       auto arr = nlohmann::json::array();
       for (const auto& v : shown) arr.push_back(item_json(v));
@@ -183,7 +190,7 @@ void add_request_command(CLI::App& app) {
 
   // ---- show ----
   struct ShowOpts {
-    std::string dir, id;
+    std::string dir, id, as;
     bool json = false;
   };
   auto s = std::make_shared<ShowOpts>();
@@ -192,10 +199,14 @@ void add_request_command(CLI::App& app) {
   show->add_option("--dir", s->dir, "The node's data directory")->required();
   show->add_option("id", s->id, "The request's id (or its first or last 8 characters)")->required();
   show->add_flag("--json", s->json, "Print the document as JSON");
+  show->add_option("--as", s->as,
+                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
+                   "default: your OS account");
   show->callback([s] {
     auto node = service::open_node(s->dir);
     const auto now = now_ms();
-    auto v = service::show_item(*node.store, resolve_id(node, service::kRequest, s->id), now);
+    const auto ctx = cli_audit(s->as);
+    auto v = service::show_item(*node.store, resolve_id(node, service::kRequest, s->id), now, &ctx);
     if (s->json) {
       print_json(item_json(v));
       return;

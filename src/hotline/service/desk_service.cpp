@@ -165,8 +165,36 @@ std::int64_t attachment_limit(store::Transaction& tx) {
   }
 }
 
+namespace {
+
+// An "item.change" entry for `view` when there is a context.
+void audit_change(store::Transaction& tx, const AuditContext* ctx, const ItemView& view,
+                  const std::string& action, TimePoint now) {
+  if (ctx) audit(tx, *ctx, "item.change", view.record.id, view.record.kind + " " + action, now);
+}
+
+// "item.read" entries, in their own write transaction, for the views whose
+// label asks for it.
+void audit_reads(store::Store& store, const AuditContext* ctx,
+                 const std::vector<const ItemView*>& views, const std::string& how, TimePoint now) {
+  if (!ctx) return;
+  bool any = false;
+  for (const auto* v : views) any = any || audits_reads(v->record.tlp);
+  if (!any) return;
+  store.transact([&](store::Transaction& tx) {
+    for (const auto* v : views) {
+      if (audits_reads(v->record.tlp)) {
+        audit(tx, *ctx, "item.read", v->record.id, v->record.kind + " " + how + " " + v->record.tlp,
+              now);
+      }
+    }
+  });
+}
+
+}  // namespace
+
 ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput& in,
-                     const std::string& by, TimePoint now) {
+                     const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   return node.store->transact([&](store::Transaction& tx) {
     require_agreement(tx, peer);
@@ -178,13 +206,15 @@ ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput&
                            {"attachments", files_json(in.files)}};
     auto rec = send_action(tx, node, peer, kAlert, id, ItemLog{}, "raise", std::move(args), by,
                            format_timestamp(now), now);
-    return make_view(tx, rec, now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view, "raise", now);
+    return view;
   });
 }
 
 ItemView create_request(Node& node, const std::string& peer_name, const RequestInput& in,
                         const std::string& by, const std::optional<std::string>& approver,
-                        TimePoint now) {
+                        TimePoint now, const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   return node.store->transact([&](store::Transaction& tx) {
     require_agreement(tx, peer);
@@ -204,17 +234,22 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
       Replayed r = replay(kRequest, id, log);
       auto rec = record_of(id, peer.link, r, log, format_timestamp(now), now);
       tx.put_item(rec);
-      return make_view(tx, rec, now);
+      auto view = make_view(tx, rec, now);
+      audit_change(tx, audit_ctx, view, "create", now);
+      return view;
     }
     log.local.push_back(LocalAction{
         "approve", *approved_by, format_timestamp(now), {{"four_eyes_required", four_eyes}}});
     auto rec = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition), by,
                            format_timestamp(now), now);
-    return make_view(tx, rec, now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view, "create and send", now);
+    return view;
   });
 }
 
-ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now) {
+ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now,
+                         const AuditContext* audit_ctx) {
   return node.store->transact([&](store::Transaction& tx) {
     auto rec = load_item(tx, kRequest, id);
     auto peer = peer_of_link(tx, rec.link);
@@ -227,24 +262,29 @@ ItemView approve_request(Node& node, const std::string& id, const std::string& b
     nlohmann::json definition = log.local.front().args;
     auto next = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition),
                             log.local.front().actor, rec.created_at, now);
-    return make_view(tx, next, now);
+    auto view = make_view(tx, next, now);
+    audit_change(tx, audit_ctx, view, "approve", now);
+    return view;
   });
 }
 
 ItemView open_case(Node& node, const std::string& peer_name, const std::string& title,
-                   const model::Labels& labels, const std::string& by, TimePoint now) {
+                   const model::Labels& labels, const std::string& by, TimePoint now,
+                   const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   return node.store->transact([&](store::Transaction& tx) {
     const std::string id = crypto::new_id(now);
     nlohmann::json args = {{"title", title}, {"labels", model::to_json(labels)}};
     auto rec = send_action(tx, node, peer, kCase, id, ItemLog{}, "open", std::move(args), by,
                            format_timestamp(now), now);
-    return make_view(tx, rec, now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view, "open", now);
+    return view;
   });
 }
 
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
-                       const std::string& by, TimePoint now) {
+                       const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
   return node.store->transact([&](store::Transaction& tx) {
     auto rec = load_item(tx, kCase, id);
     ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
@@ -252,12 +292,15 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
     Replayed r = replay(kCase, id, log);
     auto next = record_of(id, rec.link, r, log, rec.created_at, now);
     tx.put_item(next);
-    return make_view(tx, next, now);
+    auto view = make_view(tx, next, now);
+    audit_change(tx, audit_ctx, view, "note", now);
+    return view;
   });
 }
 
 ItemView act(Node& node, const std::string& kind, const std::string& id, const std::string& action,
-             nlohmann::json args, const std::string& by, TimePoint now) {
+             nlohmann::json args, const std::string& by, TimePoint now,
+             const AuditContext* audit_ctx) {
   return node.store->transact([&](store::Transaction& tx) {
     auto rec = load_item(tx, kind, id);
     if (is_creating(rec.kind, action)) {
@@ -272,13 +315,16 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
     }
     auto next = send_action(tx, node, peer, rec.kind, id, std::move(log), action, std::move(args),
                             by, rec.created_at, now);
-    return make_view(tx, next, now);
+    auto view = make_view(tx, next, now);
+    audit_change(tx, audit_ctx, view, action, now);
+    return view;
   });
 }
 
 std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
-                                 const std::string& peer, std::size_t limit, TimePoint now) {
-  return store.snapshot([&](store::Transaction& tx) {
+                                 const std::string& peer, std::size_t limit, TimePoint now,
+                                 const AuditContext* audit_ctx) {
+  auto views = store.snapshot([&](store::Transaction& tx) {
     std::string link;
     if (!peer.empty()) {
       auto p = tx.find_peer(peer);
@@ -289,11 +335,23 @@ std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
     for (const auto& rec : tx.list_items(kind, link, limit)) out.push_back(make_view(tx, rec, now));
     return out;
   });
+  record_item_reads(store, audit_ctx, views, "list", now);
+  return views;
 }
 
-ItemView show_item(store::Store& store, const std::string& id, TimePoint now) {
-  return store.snapshot(
+void record_item_reads(store::Store& store, const AuditContext* audit_ctx,
+                       const std::vector<ItemView>& views, const std::string& how, TimePoint now) {
+  std::vector<const ItemView*> read;
+  for (const auto& v : views) read.push_back(&v);
+  audit_reads(store, audit_ctx, read, how, now);
+}
+
+ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
+                   const AuditContext* audit_ctx) {
+  auto view = store.snapshot(
       [&](store::Transaction& tx) { return make_view(tx, load_item(tx, "", id), now); });
+  audit_reads(store, audit_ctx, {&view}, "show", now);
+  return view;
 }
 
 std::string resolve_item_id(store::Store& store, const std::string& kind,

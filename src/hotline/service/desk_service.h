@@ -7,6 +7,13 @@
 //
 // The HTTP API (issue 6) and the CLI call these; `by` is the person acting.
 //
+// Audit trail (audit_trail.h): given an AuditContext (the trailing `audit`
+// parameter), a change is recorded as "item.change" (target the item id,
+// detail "<kind> <action>") in the use case's transaction, and a read of an
+// item labelled TLP:AMBER, TLP:AMBER+STRICT or TLP:RED as "item.read" in a
+// short write transaction after the read. Without one nothing is recorded
+// (the node's own work, tests).
+//
 // Errors (hotline::Error codes), besides the model's own (illegal_transition,
 // wrong_side, four_eyes, rating_invalid, case_duplicate, *_invalid):
 //   item_unknown       no item with that id on this node
@@ -27,6 +34,7 @@
 #include "hotline/link/link_context.h"
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/service/item_replay.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/records.h"
@@ -55,7 +63,7 @@ struct AlertInput {
   std::vector<AttachmentNote> files;  // already in the vault
 };
 ItemView raise_alert(Node& node, const std::string& peer, const AlertInput& input,
-                     const std::string& by, TimePoint now);
+                     const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
 // ---- requests ---------------------------------------------------------------
 
@@ -73,18 +81,20 @@ struct RequestInput {
 // waits as a draft for approve_request().
 ItemView create_request(Node& node, const std::string& peer, const RequestInput& input,
                         const std::string& by, const std::optional<std::string>& approver,
-                        TimePoint now);
+                        TimePoint now, const AuditContext* audit = nullptr);
 // Approves a draft (four-eyes: `by` must not be its author when the agreement
 // asks for it) and sends it.
-ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now);
+ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now,
+                         const AuditContext* audit = nullptr);
 
 // ---- cases ------------------------------------------------------------------
 
 ItemView open_case(Node& node, const std::string& peer, const std::string& title,
-                   const model::Labels& labels, const std::string& by, TimePoint now);
+                   const model::Labels& labels, const std::string& by, TimePoint now,
+                   const AuditContext* audit = nullptr);
 // A private note: stays on this node.
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
-                       const std::string& by, TimePoint now);
+                       const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
 // ---- any shared action ------------------------------------------------------
 
@@ -93,14 +103,23 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
 // envelope carries, item_replay.cpp) on item `id`, as this node's side.
 // `kind` must match the item's kind ("" = any).
 ItemView act(Node& node, const std::string& kind, const std::string& id, const std::string& action,
-             nlohmann::json args, const std::string& by, TimePoint now);
+             nlohmann::json args, const std::string& by, TimePoint now,
+             const AuditContext* audit = nullptr);
 
 // ---- reading ----------------------------------------------------------------
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
 std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
-                                 const std::string& peer, std::size_t limit, TimePoint now);
-ItemView show_item(store::Store& store, const std::string& id, TimePoint now);
+                                 const std::string& peer, std::size_t limit, TimePoint now,
+                                 const AuditContext* audit = nullptr);
+ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
+                   const AuditContext* audit = nullptr);
+// Records "item.read" entries (detail "<kind> <how> <tlp>") for the views
+// labelled TLP:AMBER, TLP:AMBER+STRICT or TLP:RED, in one short write
+// transaction; nothing without a context. For callers that show only part of
+// what list_items returned (list_items(..., audit) records every item).
+void record_item_reads(store::Store& store, const AuditContext* audit,
+                       const std::vector<ItemView>& views, const std::string& how, TimePoint now);
 // The full id of the item of `kind` ("" = any) whose id is `id_or_prefix`,
 // or starts or ends with it (at least 8 characters): ids are long, and a duty
 // officer types a few. Screens show the last 8 (short_id()): the first ones

@@ -12,6 +12,7 @@
 #include "hotline/ledger/tree_head.h"
 #include "hotline/link/chain_check.h"
 #include "hotline/link/receipt.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/service/ledger_service.h"
 
 namespace hotline::service {
@@ -446,6 +447,11 @@ LedgerReport verify_ledger(store::Transaction& tx, const crypto::PublicKey& self
     }
     check_heads_agree(heads, false, "peer_heads_conflict", f);
   }
+
+  // ---- the audit trail ------------------------------------------------------
+  const AuditCheck audit_check = verify_audit_trail(tx);
+  report.audit_entries = audit_check.entries;
+  if (!audit_check.ok) f.add("audit_trail", "audit trail: " + audit_check.problem);
 
   report.inconsistency_events = ledger_inconsistency_events(tx);
   return report;

@@ -38,6 +38,9 @@
 //     peer_head_unknown_link, peer_head_wrong_key, peer_head_bad_signature
 //     peer_head_inconsistent  a head our audit found inconsistent
 //     peer_heads_conflict   two heads of one peer disagree
+//   the audit trail (audit_trail.h)
+//     audit_trail           an entry was altered, deleted or reordered: the
+//                           hash chain breaks at the entry named
 //
 // Read-only: it never writes to the store.
 #pragma once
@@ -64,6 +67,7 @@ struct LedgerReport {
   std::int64_t log_size = 0;  // leaves (highest index + 1)
   std::string root;           // hex root recomputed from the stored leaf hashes
   std::int64_t envelopes = 0, receipts = 0, own_heads = 0, peer_heads = 0, links = 0;
+  std::int64_t audit_entries = 0;                  // entries of the audit trail read
   std::vector<LedgerFinding> findings;             // at most kMaxFindingsPerCode per code
   std::map<std::string, std::int64_t> suppressed;  // code -> findings left out
   // Events of kind "ledger_inconsistent" (what the node's audits found).

@@ -254,4 +254,20 @@ struct SessionRecord {
   bool operator==(const SessionRecord&) const = default;
 };
 
+// One entry of the audit trail (service/audit_trail.h): who did or read what,
+// when and from where. Append-only and hash-chained: `hash` covers the other
+// columns and `prev` is the previous entry's hash. Unique on seq (1, 2, ...).
+struct AuditRecord {
+  std::int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string source;  // "cli", "api 203.0.113.5", "node"
+  std::string action;  // "item.read", "item.change", "user.add", ...
+  std::string target;  // item id, user name
+  std::string detail;
+  std::string prev;  // hex; 64 zeros for the first entry
+  std::string hash;  // hex SHA-256
+  bool operator==(const AuditRecord&) const = default;
+};
+
 }  // namespace hotline::store

@@ -188,6 +188,14 @@ class Transaction {
   virtual bool delete_session(std::string_view id_hash) = 0;
   virtual std::int64_t delete_expired_sessions(std::string_view now) = 0;
 
+  // The audit trail (service/audit_trail.h), append-only. append_audit
+  // requires seq == the last entry's seq + 1 (1 for the first): an existing
+  // seq throws "store_duplicate", any other "store_invalid". list_audit
+  // returns entries with seq > after_seq, ascending, at most `limit`.
+  virtual void append_audit(const AuditRecord& record) = 0;
+  virtual std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) = 0;
+  virtual std::optional<AuditRecord> last_audit() = 0;
+
   virtual void commit() = 0;
 };
 

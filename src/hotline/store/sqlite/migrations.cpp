@@ -226,6 +226,20 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sessions_user ON sessions (user_name);
 )sql"},
+    {6, "audit trail",
+     R"sql(
+CREATE TABLE audit_trail (
+  seq    INTEGER PRIMARY KEY CHECK (seq >= 1),
+  at     TEXT NOT NULL,
+  actor  TEXT NOT NULL,
+  source TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev   TEXT NOT NULL,
+  hash   TEXT NOT NULL
+);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -22,6 +22,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/open.h"
+#include "hotline/store/sqlite/audit_tables.h"
 #include "hotline/store/sqlite/connection.h"
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
@@ -426,6 +427,20 @@ class SqliteTransaction final : public Transaction {
   std::int64_t delete_expired_sessions(std::string_view now) override {
     check_writable();
     return sqlite::delete_expired_sessions(conn_, now);
+  }
+
+  // The audit trail: SQL in audit_tables.cpp.
+  void append_audit(const AuditRecord& r) override {
+    check_writable();
+    sqlite::append_audit(conn_, r);
+  }
+  std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) override {
+    check_open();
+    return sqlite::list_audit(conn_, after_seq, clamp_limit(limit));
+  }
+  std::optional<AuditRecord> last_audit() override {
+    check_open();
+    return sqlite::last_audit(conn_);
   }
 
   // The Merkle log: SQL in ledger_tables.cpp.

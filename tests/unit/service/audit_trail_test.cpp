@@ -1,0 +1,233 @@
+// The audit trail over a real SQLite store: entries chain by hash (the rule
+// in audit_trail.h, recomputed here), commit or roll back with the action's
+// transaction, and verify_audit_trail names the first entry that was edited,
+// deleted (in the middle or at the end) or reordered — tampering done with
+// the sqlite3 C API on the database file, as an intruder would. Only enabled
+// admins may read the trail.
+#include "hotline/service/audit_trail.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/crypto/sha256.h"
+#include "hotline/service/ledger_verify.h"
+#include "hotline/store/open.h"
+
+namespace hotline::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+const TimePoint kT0 = parse_timestamp("2026-11-27T09:00:00.000Z");
+
+void exec_sql(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  ASSERT_EQ(rc, SQLITE_OK) << msg << "\n" << sql;
+}
+
+store::UserRecord user(const std::string& name, std::vector<std::string> roles,
+                       bool disabled = false) {
+  store::UserRecord u;
+  u.name = name;
+  u.roles = std::move(roles);
+  u.disabled = disabled;
+  return u;
+}
+
+class AuditTrailTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "hotline-audit-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    store_ = store::open_sqlite(db());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  fs::path db() const { return dir_ / "hotline.db"; }
+
+  // Entries 1..n, one per transaction.
+  void record(int n) {
+    for (int i = 1; i <= n; ++i) {
+      store_->transact([&](store::Transaction& tx) {
+        audit(tx, {"anna", "cli"}, "item.change", "item-" + std::to_string(i), "alert acknowledge",
+              kT0 + std::chrono::seconds(i));
+      });
+    }
+  }
+  AuditCheck check() {
+    return store_->snapshot([](store::Transaction& tx) { return verify_audit_trail(tx); });
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(AuditTrailTest, EntriesAreHashChained) {
+  record(3);
+  auto all = store_->read()->list_audit(0, 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].prev, std::string(64, '0'));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& r = all[i];
+    EXPECT_EQ(r.seq, std::int64_t(i) + 1);
+    EXPECT_EQ(r.actor, "anna");
+    EXPECT_EQ(r.source, "cli");
+    EXPECT_EQ(r.at, format_timestamp(kT0 + std::chrono::seconds(r.seq)));
+    if (i > 0) {
+      EXPECT_EQ(r.prev, all[i - 1].hash);
+    }
+    // The documented rule, spelled out: keys sorted, no spaces.
+    const std::string canonical =
+        nlohmann::json{{"action", r.action}, {"actor", r.actor},  {"at", r.at},
+                       {"detail", r.detail}, {"prev", r.prev},    {"seq", r.seq},
+                       {"source", r.source}, {"target", r.target}}
+            .dump();
+    EXPECT_EQ(r.hash, to_hex(crypto::sha256(canonical)));
+  }
+  auto c = check();
+  EXPECT_TRUE(c.ok) << c.problem;
+  EXPECT_EQ(c.entries, 3);
+  EXPECT_EQ(c.first_bad_seq, 0);
+}
+
+TEST_F(AuditTrailTest, EmptyTrailIsIntact) {
+  auto c = check();
+  EXPECT_TRUE(c.ok);
+  EXPECT_EQ(c.entries, 0);
+}
+
+TEST_F(AuditTrailTest, EntryCommitsOrRollsBackWithTheAction) {
+  EXPECT_THROW(store_->transact([](store::Transaction& tx) {
+    audit(tx, {"anna", "cli"}, "item.change", "x", "alert raise", kT0);
+    throw Error("boom", "the action failed");
+  }),
+               Error);
+  EXPECT_FALSE(store_->read()->last_audit());
+  EXPECT_TRUE(check().ok);
+}
+
+TEST_F(AuditTrailTest, EditedDetailIsCaught) {
+  record(4);
+  store_.reset();
+  exec_sql(db(), "UPDATE audit_trail SET detail = 'nothing to see' WHERE seq = 3");
+  store_ = store::open_sqlite(db());
+  auto c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 3);
+  EXPECT_NE(c.problem.find("altered"), std::string::npos) << c.problem;
+}
+
+TEST_F(AuditTrailTest, EditWithRecomputedHashIsCaughtByTheNextEntry) {
+  record(4);
+  store_.reset();
+  auto rows = [&] {
+    auto s = store::open_sqlite(db());
+    return s->read()->list_audit(0, 10);
+  }();
+  auto forged = rows[1];
+  forged.actor = "mallory";
+  forged.hash = audit_hash(forged);
+  exec_sql(db(),
+           "UPDATE audit_trail SET actor = 'mallory', hash = '" + forged.hash + "' WHERE seq = 2");
+  store_ = store::open_sqlite(db());
+  auto c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 3);
+}
+
+TEST_F(AuditTrailTest, DeletedEntryIsCaught) {
+  record(4);
+  store_.reset();
+  exec_sql(db(), "DELETE FROM audit_trail WHERE seq = 2");
+  store_ = store::open_sqlite(db());
+  auto c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 2);
+  EXPECT_NE(c.problem.find("missing"), std::string::npos) << c.problem;
+}
+
+TEST_F(AuditTrailTest, DeletedNewestEntryIsCaught) {
+  record(4);
+  store_.reset();
+  exec_sql(db(), "DELETE FROM audit_trail WHERE seq = 4");
+  store_ = store::open_sqlite(db());
+  auto c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 4);
+  EXPECT_EQ(c.entries, 3);
+}
+
+TEST_F(AuditTrailTest, ReorderedEntriesAreCaught) {
+  record(4);
+  store_.reset();
+  exec_sql(db(),
+           "UPDATE audit_trail SET seq = 100 WHERE seq = 2;"
+           "UPDATE audit_trail SET seq = 2 WHERE seq = 3;"
+           "UPDATE audit_trail SET seq = 3 WHERE seq = 100;");
+  store_ = store::open_sqlite(db());
+  auto c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 2);
+}
+
+TEST_F(AuditTrailTest, LedgerVerifyReportsTheAuditTrail) {
+  record(2);
+  auto key = crypto::KeyPair::generate().public_key();
+  auto r = verify_ledger(*store_, key);
+  EXPECT_EQ(r.audit_entries, 2);
+  EXPECT_FALSE(r.has("audit_trail"));
+  store_.reset();
+  exec_sql(db(), "UPDATE audit_trail SET target = 'other' WHERE seq = 1");
+  store_ = store::open_sqlite(db());
+  r = verify_ledger(*store_, key);
+  ASSERT_TRUE(r.has("audit_trail"));
+  EXPECT_FALSE(r.ok());
+}
+
+TEST_F(AuditTrailTest, OnlyEnabledAdminsMayRead) {
+  record(3);
+  auto entries = read_audit(*store_, user("root", {"admin"}), 1, 10);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].seq, 2);
+  auto forbidden = [&](const store::UserRecord& u) {
+    try {
+      read_audit(*store_, u, 0, 10);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(forbidden(user("op", {"operator", "supervisor"})), "forbidden");
+  EXPECT_EQ(forbidden(user("rev", {"reviewer"})), "forbidden");
+  EXPECT_EQ(forbidden(user("old", {"admin"}, true)), "forbidden");
+}
+
+TEST(AuditReads, OnlyAmberAndRed) {
+  EXPECT_TRUE(audits_reads("TLP:AMBER"));
+  EXPECT_TRUE(audits_reads("TLP:AMBER+STRICT"));
+  EXPECT_TRUE(audits_reads("TLP:RED"));
+  EXPECT_FALSE(audits_reads("TLP:GREEN"));
+  EXPECT_FALSE(audits_reads("TLP:CLEAR"));
+}
+
+}  // namespace
+}  // namespace hotline::service
