@@ -13,6 +13,7 @@
 #include "hotline/model/request.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
+#include "item_commands.h"
 #include "item_format.h"
 
 namespace hotline::cli {
@@ -141,78 +142,14 @@ void add_request_command(CLI::App& app) {
                 deadline_terms(node, v.peer, model::agreement_kind(kind), prio).c_str());
   });
 
-  // ---- list ----
-  struct ListOpts {
-    std::string dir, peer, as;
-    bool all = false, incoming = false, outgoing = false, json = false;
-    std::size_t limit = 100;
-  };
-  auto l = std::make_shared<ListOpts>();
-  auto* list = req->add_subcommand(
-      "list",
-      "List requests, most recently changed first: the open ones (not closed, declined or "
-      "withdrawn) unless --all.");
-  list->add_option("--dir", l->dir, "The node's data directory")->required();
-  list->add_option("--peer", l->peer, "Only requests with this peer");
-  list->add_flag("--all", l->all, "Closed, declined and withdrawn ones too");
-  auto* inc = list->add_flag("--incoming", l->incoming, "Only requests from peers");
-  auto* outg = list->add_flag("--outgoing", l->outgoing, "Only requests of this node");
-  inc->excludes(outg);
-  list->add_option("--limit", l->limit, "At most this many")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  list->add_flag("--json", l->json, "Print JSON (the documents)");
-  list->add_option("--as", l->as,
-                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
-                   "default: your OS account");
-  list->callback([l] {
-    auto node = service::open_node(l->dir);
-    const auto now = now_ms();
-    const auto ctx = cli_audit(l->as);
-    std::vector<service::ItemView> shown;
-    for (auto& v : service::list_items(*node.store, service::kRequest, l->peer, 100000, now)) {
-      if (shown.size() >= l->limit) break;
-      const bool ours = v.document.value("origin", "") == "ours";
-      if (l->incoming && ours) continue;
-      if (l->outgoing && !ours) continue;
-      if (l->all || is_open(v)) shown.push_back(std::move(v));
-    }
-    service::record_item_reads(*node.store, &ctx, shown, "list", now);
-    if (l->json) {
-      auto arr = nlohmann::json::array();
-      for (const auto& v : shown) arr.push_back(item_json(v));
-      print_json(arr);
-      return;
-    }
-    print_table(shown, now,
-                l->all ? "No requests." : "No open requests (--all shows the finished ones too).");
-  });
-
-  // ---- show ----
-  struct ShowOpts {
-    std::string dir, id, as;
-    bool json = false;
-  };
-  auto s = std::make_shared<ShowOpts>();
-  auto* show = req->add_subcommand(
-      "show", "Show one request: labels, deadlines, history, attachments, what to do next.");
-  show->add_option("--dir", s->dir, "The node's data directory")->required();
-  show->add_option("id", s->id, "The request's id (or its first or last 8 characters)")->required();
-  show->add_flag("--json", s->json, "Print the document as JSON");
-  show->add_option("--as", s->as,
-                   "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); "
-                   "default: your OS account");
-  show->callback([s] {
-    auto node = service::open_node(s->dir);
-    const auto now = now_ms();
-    const auto ctx = cli_audit(s->as);
-    auto v = service::show_item(*node.store, resolve_id(node, service::kRequest, s->id), now, &ctx);
-    if (s->json) {
-      print_json(item_json(v));
-      return;
-    }
-    print_item(v, now, s->dir, node.party);
-  });
+  add_list_command(req,
+                   {service::kRequest,
+                    "List requests, most recently changed first: the open ones (not "
+                    "closed, declined or withdrawn) unless --all.",
+                    "Only requests with this peer", "Closed, declined and withdrawn ones too",
+                    "No requests.", "No open requests (--all shows the finished ones too).", true});
+  add_show_command(req, service::kRequest, "request",
+                   "Show one request: labels, deadlines, history, attachments, what to do next.");
 
   // ---- the responder's actions ----
   auto ak = std::make_shared<ActOpts>();

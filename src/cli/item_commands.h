@@ -1,0 +1,26 @@
+// `hotline alert|request|case list` and `... show`: the same two commands for
+// the three kinds of item, so they read, filter, audit and print alike.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace hotline::cli {
+
+struct ListSpec {
+  std::string kind;                // service::kAlert, kRequest or kCase
+  std::string help;                // the subcommand's description
+  std::string peer_help;           // "Only alerts with this peer"
+  std::string all_help;            // "Closed ones too"
+  std::string none_all;            // shown when nothing matches with --all
+  std::string none_open;           // shown when nothing open matches
+  bool direction_filters = false;  // --incoming / --outgoing (requests)
+};
+void add_list_command(CLI::App* parent, const ListSpec& spec);
+
+// noun: "alert", "request", "case" (for the id option's help).
+void add_show_command(CLI::App* parent, const std::string& kind, const std::string& noun,
+                      const std::string& help);
+
+}  // namespace hotline::cli
