@@ -33,43 +33,6 @@ std::string id_in(const std::string& out) {
 
 class AuditCli : public TwoNodes {
  protected:
-  void SetUpLinked() {
-    ASSERT_NO_FATAL_FAILURE(setup());
-    ASSERT_NO_FATAL_FAILURE(start(kAlpha));
-    ASSERT_NO_FATAL_FAILURE(start(kBravo));
-    auto r = cli({"agreement", "propose", "--dir", dir(kAlpha).string(), "--peer", "bravo"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto agreement = [&](Side s) {
-      auto a =
-          cli({"agreement", "show", "--dir", dir(s).string(), "--peer", peer_name_of(s), "--json"});
-      return a.exit_code == 0 ? json::parse(a.out) : json{{"error", a.err}};
-    };
-    auto b = poll_json(
-        [&] { return agreement(kBravo); },
-        [](const json& j) { return j.contains("pending") && j["pending"].is_object(); }, 20s);
-    ASSERT_TRUE(b["pending"].is_object()) << "the proposal never reached bravo: " << b.dump();
-    r = cli({"agreement", "accept", "--dir", dir(kBravo).string(), "--peer", "alpha"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto a = poll_json(
-        [&] { return agreement(kAlpha); },
-        [](const json& j) { return j.contains("current") && j["current"].is_object(); }, 20s);
-    ASSERT_TRUE(a["current"].is_object()) << "the acceptance never reached alpha: " << a.dump();
-  }
-
-  testing::RunResult on(Side s, std::vector<std::string> args) {
-    args.push_back("--dir");
-    args.push_back(dir(s).string());
-    return cli(std::move(args));
-  }
-
-  std::string ok(Side s, std::vector<std::string> args) {
-    std::string what;
-    for (const auto& a : args) what += a + " ";
-    auto r = on(s, std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << what << "\n" << r.err << r.out;
-    return r.out;
-  }
-
   void add_user(Side s, const std::string& name, const std::string& role) {
     const auto pw = scratch() / ("pw-" + name);
     std::ofstream(pw) << "a long enough password for " << name << "\n";
@@ -84,7 +47,7 @@ class AuditCli : public TwoNodes {
 };
 
 TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
-  ASSERT_NO_FATAL_FAILURE(SetUpLinked());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   add_user(kAlpha, "root.admin", "admin");
   add_user(kAlpha, "olga", "operator");
 

@@ -43,46 +43,6 @@ json stable(json doc) {
 
 class DeskCli : public TwoNodes {
  protected:
-  // Both nodes up, linked, with the default agreement in force on both.
-  void SetUpLinked() {
-    ASSERT_NO_FATAL_FAILURE(setup());
-    ASSERT_NO_FATAL_FAILURE(start(kAlpha));
-    ASSERT_NO_FATAL_FAILURE(start(kBravo));
-    auto r = cli({"agreement", "propose", "--dir", dir(kAlpha).string(), "--peer", "bravo"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto agreement = [&](Side s) {
-      auto a =
-          cli({"agreement", "show", "--dir", dir(s).string(), "--peer", peer_name_of(s), "--json"});
-      return a.exit_code == 0 ? json::parse(a.out) : json{{"error", a.err}};
-    };
-    auto b = poll_json(
-        [&] { return agreement(kBravo); },
-        [](const json& j) { return j.contains("pending") && j["pending"].is_object(); }, 20s);
-    ASSERT_TRUE(b["pending"].is_object()) << "the proposal never reached bravo: " << b.dump();
-    r = cli({"agreement", "accept", "--dir", dir(kBravo).string(), "--peer", "alpha"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto a = poll_json(
-        [&] { return agreement(kAlpha); },
-        [](const json& j) { return j.contains("current") && j["current"].is_object(); }, 20s);
-    ASSERT_TRUE(a["current"].is_object()) << "the acceptance never reached alpha: " << a.dump();
-  }
-
-  // `hotline ARGS --dir <side's dir>`.
-  testing::RunResult on(Side s, std::vector<std::string> args) {
-    args.push_back("--dir");
-    args.push_back(dir(s).string());
-    return cli(std::move(args));
-  }
-
-  // Runs a command that must succeed and returns its output.
-  std::string ok(Side s, std::vector<std::string> args) {
-    std::string what;
-    for (const auto& a : args) what += a + " ";
-    auto r = on(s, std::move(args));
-    EXPECT_EQ(r.exit_code, 0) << nodes_[s].name << ": hotline " << what << "\n" << r.err << r.out;
-    return r.out;
-  }
-
   // `KIND show ID --json` (json{"error": ...} when it fails).
   json show(Side s, const std::string& kind, const std::string& id) {
     auto r = on(s, {kind, "show", id, "--json"});
@@ -115,7 +75,7 @@ class DeskCli : public TwoNodes {
 // ---------------------------------------------------------------------------
 
 TEST_F(DeskCli, AlertRaisedAcknowledgedAndCaseShared) {
-  ASSERT_NO_FATAL_FAILURE(SetUpLinked());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
 
   // alpha raises an alert to bravo.
   auto out = ok(kAlpha, {"alert",         "raise",
@@ -255,7 +215,7 @@ TEST_F(DeskCli, AlertRaisedAcknowledgedAndCaseShared) {
 // ---------------------------------------------------------------------------
 
 TEST_F(DeskCli, RequestLifecycleWithFourEyes) {
-  ASSERT_NO_FATAL_FAILURE(SetUpLinked());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
 
   // The default agreement asks for four-eyes: a draft until someone else
   // approves it.
@@ -391,7 +351,7 @@ TEST_F(DeskCli, RequestLifecycleWithFourEyes) {
 // ---------------------------------------------------------------------------
 
 TEST_F(DeskCli, BadInputIsRefusedWithAClearMessageAndChangesNothing) {
-  ASSERT_NO_FATAL_FAILURE(SetUpLinked());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   auto out = ok(kAlpha, {"alert", "raise", "--to", "bravo", "--summary", "DDoS on 198.51.100.1",
                          "--tlp", "amber+strict", "--as", "alice"});
   const std::string alert = id_in(out);

@@ -34,30 +34,6 @@ model::Labels amber() {
 
 class DeskLink : public TwoNodes {
  protected:
-  // Both nodes up, the default agreement proposed by alpha and accepted by
-  // bravo, and both sides seeing it in force.
-  void agree(Options o = {}) {
-    ASSERT_NO_FATAL_FAILURE(setup(o));
-    ASSERT_NO_FATAL_FAILURE(start(kAlpha));
-    ASSERT_NO_FATAL_FAILURE(start(kBravo));
-    auto r = cli({"agreement", "propose", "--dir", dir(kAlpha).string(), "--peer", "bravo"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_TRUE(testing::eventually(
-        [&] {
-          return cli({"agreement", "accept", "--dir", dir(kBravo).string(), "--peer", "alpha"})
-                     .exit_code == 0;
-        },
-        20s));
-    ASSERT_TRUE(testing::eventually(
-        [&] {
-          auto node = service::open_node(dir(kAlpha));
-          return node.store->snapshot([&](store::Transaction& tx) {
-            return service::agreement_in_force(tx, link_of(*node.store, "bravo")).has_value();
-          });
-        },
-        20s));
-  }
-
   nlohmann::json doc(Side s, const std::string& id) {
     auto node = service::open_node(dir(s));
     try {
@@ -114,7 +90,7 @@ class DeskLink : public TwoNodes {
 // ---------------------------------------------------------------------------
 
 TEST_F(DeskLink, ConcurrentWithdrawAndFinalResponseConvergeOnBothNodes) {
-  ASSERT_NO_FATAL_FAILURE(agree());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   const std::string id = new_request(kAlpha, model::RequestKind::preservation,
                                      model::Priority::normal, "Preserve logs of 203.0.113.7");
   ASSERT_TRUE(wait_state(kBravo, id, "received"));
@@ -211,7 +187,7 @@ class WebhookReceiver {
 };
 
 TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared) {
-  ASSERT_NO_FATAL_FAILURE(agree());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   WebhookReceiver hook(scratch(), /*fail_first=*/2);
   const std::string secret(40, 's');
   {
@@ -342,7 +318,7 @@ TEST_F(DeskLink, AttachmentCrossesACutLinkAndARestartIntact) {
   // alpha fetches from bravo through the proxy.
   Options o;
   o.proxy_alpha_to_bravo = true;
-  ASSERT_NO_FATAL_FAILURE(agree(o));
+  ASSERT_NO_FATAL_FAILURE(start_linked(o));
   const std::size_t size = kSanitized ? 12u << 20 : 40u << 20;
   const std::string content = random_bytes(size, 7);
   const fs::path original = scratch() / "evidence.pcap";
@@ -406,7 +382,7 @@ TEST_F(DeskLink, AttachmentCrossesACutLinkAndARestartIntact) {
 }
 
 TEST_F(DeskLink, OversizedAttachmentsAreRefusedOnBothEnds) {
-  ASSERT_NO_FATAL_FAILURE(agree());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   const fs::path big = scratch() / "big.bin";
   { std::ofstream(big, std::ios::binary) << random_bytes(3u << 20, 3); }
   // Sender side: alpha's limit is 2 MiB.
@@ -449,7 +425,7 @@ TEST_F(DeskLink, OversizedAttachmentsAreRefusedOnBothEnds) {
 // ---------------------------------------------------------------------------
 
 TEST_F(DeskLink, BadItemEnvelopesFromThePeerChangeNothing) {
-  ASSERT_NO_FATAL_FAILURE(agree());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   std::string alert_id;
   {
     auto alpha = service::open_node(dir(kAlpha));

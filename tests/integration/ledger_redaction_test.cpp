@@ -77,28 +77,6 @@ class LedgerRedaction : public TwoNodes {
     return "";
   }
 
-  void agree() {
-    ASSERT_NO_FATAL_FAILURE(setup());
-    ASSERT_NO_FATAL_FAILURE(start(kAlpha));
-    ASSERT_NO_FATAL_FAILURE(start(kBravo));
-    auto r = cli({"agreement", "propose", "--dir", dir(kAlpha).string(), "--peer", "bravo"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_TRUE(testing::eventually(
-        [&] {
-          return cli({"agreement", "accept", "--dir", dir(kBravo).string(), "--peer", "alpha"})
-                     .exit_code == 0;
-        },
-        20s));
-    ASSERT_TRUE(testing::eventually(
-        [&] {
-          auto node = service::open_node(dir(kAlpha));
-          return node.store->snapshot([&](store::Transaction& tx) {
-            return service::agreement_in_force(tx, link_of(*node.store, "bravo")).has_value();
-          });
-        },
-        20s));
-  }
-
   std::string raise(model::Tlp tlp, const std::string& summary, const std::string& details) {
     auto node = service::open_node(dir(kAlpha));
     service::AlertInput in;
@@ -133,7 +111,7 @@ class LedgerRedaction : public TwoNodes {
 };
 
 TEST_F(LedgerRedaction, RedItemsAreExportedAsLeafHashesOnlyAndNeverProved) {
-  ASSERT_NO_FATAL_FAILURE(agree());
+  ASSERT_NO_FATAL_FAILURE(start_linked());
   const std::string red = raise(model::Tlp::red, kRedSummary, kRedDetails);
   const std::string amber = raise(model::Tlp::amber, kAmberSummary, kAmberDetails);
   ASSERT_TRUE(testing::eventually([&] { return !state(kBravo, red).empty(); }, 30s));

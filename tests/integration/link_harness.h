@@ -512,6 +512,49 @@ class TwoNodes : public ::testing::Test {
   void sigstop(Side s) { nodes_[s].proc->signal(SIGSTOP); }
   void sigcont(Side s) { nodes_[s].proc->signal(SIGCONT); }
 
+  // Both nodes up and the default agreement in force on both: alpha
+  // proposes, bravo accepts, through the CLI as a duty officer would.
+  void start_linked(Options opt = {}) {
+    ASSERT_NO_FATAL_FAILURE(setup(opt));
+    ASSERT_NO_FATAL_FAILURE(start(kAlpha));
+    ASSERT_NO_FATAL_FAILURE(start(kBravo));
+    auto r = cli({"agreement", "propose", "--dir", dir(kAlpha).string(), "--peer", "bravo"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Accepting works once the proposal has arrived.
+    ASSERT_TRUE(testing::eventually(
+        [&] {
+          return cli({"agreement", "accept", "--dir", dir(kBravo).string(), "--peer", "alpha"})
+                     .exit_code == 0;
+        },
+        std::chrono::seconds(20)))
+        << "the proposal never reached bravo";
+    ASSERT_TRUE(testing::eventually(
+        [&] {
+          auto node = service::open_node(dir(kAlpha));
+          return node.store->snapshot([&](store::Transaction& tx) {
+            return service::agreement_in_force(tx, link_of(*node.store, "bravo")).has_value();
+          });
+        },
+        std::chrono::seconds(20)))
+        << "the acceptance never reached alpha";
+  }
+
+  // `hotline ARGS --dir <side's dir>`.
+  testing::RunResult on(Side s, std::vector<std::string> args) {
+    args.push_back("--dir");
+    args.push_back(dir(s).string());
+    return cli(std::move(args));
+  }
+
+  // Runs a command that must succeed and returns its output.
+  std::string ok(Side s, std::vector<std::string> args) {
+    std::string what;
+    for (const auto& a : args) what += a + " ";
+    auto r = on(s, std::move(args));
+    EXPECT_EQ(r.exit_code, 0) << nodes_[s].name << ": hotline " << what << "\n" << r.err << r.out;
+    return r.out;
+  }
+
   // All stderr of one side, every run concatenated.
   std::string log(Side s) const {
     std::string all;
