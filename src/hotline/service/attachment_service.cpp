@@ -1,5 +1,6 @@
 #include "hotline/service/attachment_service.h"
 
+#include <algorithm>
 #include <map>
 
 #include "hotline/common/error.h"
@@ -73,6 +74,21 @@ std::string serve_attachment_chunk(Node& node, const std::string& link, const st
 std::vector<store::AttachmentLinkRecord> wanted_attachments(Node& node) {
   return node.store->snapshot(
       [](store::Transaction& tx) { return tx.list_attachment_links("wanted", 1000); });
+}
+
+void fetch_attachment(Node& node, const store::AttachmentLinkRecord& want,
+                      const std::function<std::string(std::int64_t offset)>& fetch) {
+  vault::Vault v = open_vault(node);
+  try {
+    vault::Info info =
+        v.begin_receive(want.sha256, want.size, std::max<std::int64_t>(want.size, 0));
+    while (!info.complete) info = v.append_chunk(want.sha256, info.have, fetch(info.have));
+  } catch (const Error& e) {
+    if (e.code() != "attachment_digest_mismatch") throw;
+    mark_attachment(node, want, "failed", e.what(), now_ms());
+    return;
+  }
+  mark_attachment(node, want, "complete", "", now_ms());
 }
 
 void mark_attachment(Node& node, const store::AttachmentLinkRecord& want, const std::string& state,

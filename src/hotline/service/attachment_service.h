@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,13 +59,11 @@ std::vector<store::AttachmentLinkRecord> wanted_attachments(Node& node);
 // attachment_received) or failed (a digest mismatch, event
 // attachment_failed). Transport errors from `fetch` propagate and leave it
 // wanted, to resume later.
-template <class Fetch>
-void fetch_attachment(Node& node, const store::AttachmentLinkRecord& want, Fetch&& fetch);
+void fetch_attachment(Node& node, const store::AttachmentLinkRecord& want,
+                      const std::function<std::string(std::int64_t offset)>& fetch);
 
 // Records the outcome of a fetch.
 void mark_attachment(Node& node, const store::AttachmentLinkRecord& want, const std::string& state,
                      const std::string& error, TimePoint now);
 
 }  // namespace hotline::service
-
-#include "hotline/service/attachment_fetch.inl"

@@ -28,14 +28,16 @@ store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) 
   throw Error("peer_unknown", "the item's link " + link + " has no peer on this node any more");
 }
 
-void require_agreement(store::Transaction& tx, const store::PeerRecord& peer) {
-  if (!agreement_in_force(tx, peer.link)) {
+model::Agreement require_agreement(store::Transaction& tx, const store::PeerRecord& peer) {
+  auto agreement = agreement_in_force(tx, peer.link);
+  if (!agreement) {
     throw Error("agreement_missing",
                 "there is no agreement in force with " + peer.name +
                     "; deadlines come from it. Propose one with `hotline agreement propose "
                     "--peer " +
                     peer.name + "` and have them accept it");
   }
+  return *agreement;
 }
 
 nlohmann::json files_json(const std::vector<AttachmentNote>& files) {
@@ -86,11 +88,12 @@ store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::P
   a.actor = by;
   a.args = args;
   log.shared.push_back(a);
-  {
-    // Check first: nothing is stored or sent for an impossible action.
-    Replayed check = replay(kind, id, log);
-    if (check.last_error) throw *check.last_error;
-  }
+  // Check first: nothing is stored or sent for an impossible action. The
+  // new action comes last in the agreed order (it has seen every action of
+  // the peer), so this replay is also the item's new state: the envelope id
+  // filled in below only names it.
+  Replayed r = replay(kind, id, log);
+  if (r.last_error) throw *r.last_error;
   auto refs = refs_of(args);
   for (const auto& ref : refs) {
     tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
@@ -105,8 +108,7 @@ store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::P
   auto ctx = link_context(node, peer);
   link::Envelope e = link::append_outbound(tx, ctx, std::move(d), now);
   log.shared.back().envelope = e.id;
-  log.shared.back().sent_at = e.sent_at;
-  Replayed r = replay(kind, id, log);
+  log.shared.back().sent_at = e.sent_at;  // == a.sent_at: both format `now`
   auto rec = record_of(id, peer.link, r, log, created_at, now);
   tx.put_item(rec);
   return rec;
@@ -217,8 +219,7 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
                         TimePoint now, const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   return node.store->transact([&](store::Transaction& tx) {
-    require_agreement(tx, peer);
-    const bool four_eyes = agreement_in_force(tx, peer.link)->four_eyes;
+    const bool four_eyes = require_agreement(tx, peer).four_eyes;
     const std::string id = crypto::new_id(now);
     nlohmann::json definition = {{"kind", model::to_string(in.kind)},
                                  {"priority", model::to_string(in.priority)},
@@ -253,8 +254,7 @@ ItemView approve_request(Node& node, const std::string& id, const std::string& b
   return node.store->transact([&](store::Transaction& tx) {
     auto rec = load_item(tx, kRequest, id);
     auto peer = peer_of_link(tx, rec.link);
-    require_agreement(tx, peer);
-    const bool four_eyes = agreement_in_force(tx, peer.link)->four_eyes;
+    const bool four_eyes = require_agreement(tx, peer).four_eyes;
     ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
     log.local.push_back(
         LocalAction{"approve", by, format_timestamp(now), {{"four_eyes_required", four_eyes}}});
@@ -381,10 +381,6 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
     }
     return hits[0];
   });
-}
-
-ItemView view_item(store::Transaction& tx, const store::ItemRecord& record, TimePoint now) {
-  return make_view(tx, record, now);
 }
 
 bool is_item_envelope(const std::string& type) {

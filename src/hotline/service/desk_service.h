@@ -130,8 +130,6 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
 inline std::string short_id(const std::string& id) {
   return id.size() > 8 ? id.substr(id.size() - 8) : id;
 }
-// Inside a transaction (for the escalation monitor).
-ItemView view_item(store::Transaction& tx, const store::ItemRecord& record, TimePoint now);
 
 // ---- the link ---------------------------------------------------------------
 

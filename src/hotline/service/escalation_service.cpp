@@ -1,5 +1,6 @@
 #include "hotline/service/escalation_service.h"
 
+#include <map>
 #include <string>
 
 #include "hotline/common/error.h"
@@ -26,8 +27,7 @@ struct Due {
 };
 
 // Triggers reached by this item now.
-std::vector<Due> due_triggers(const std::string& kind, const std::vector<DeadlineView>& ds,
-                              const nlohmann::json& doc) {
+std::vector<Due> due_triggers(const std::string& kind, const std::vector<DeadlineView>& ds) {
   std::vector<Due> out;
   for (const auto& d : ds) {
     if (d.status != "running" && d.status != "overdue") continue;
@@ -46,7 +46,6 @@ std::vector<Due> due_triggers(const std::string& kind, const std::vector<Deadlin
       }
     }
   }
-  (void)doc;
   return out;
 }
 
@@ -87,20 +86,21 @@ std::vector<store::EscalationRecord> check_escalations(Node& node, TimePoint now
     Due due;
   };
   std::vector<Found> found = node.store->snapshot([&](store::Transaction& tx) {
+    std::map<std::string, std::string> peer_of_link;
+    for (const auto& p : tx.list_peers()) peer_of_link[p.link] = p.name;
     std::vector<Found> out;
     for (const auto& kind : {kAlert, kRequest}) {
       for (const auto& rec : tx.list_items(kind, "", 100000)) {
         if (!is_open(rec)) continue;
-        ItemView v = view_item(tx, rec, now);
         std::vector<DeadlineView> ds;
         try {
           Replayed r =
               replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
           ds = deadlines_of(tx, rec.link, r, now);
         } catch (const Error&) {
-          continue;  // shown by view_item as deadline_error
+          continue;  // `show` reports it as the item's deadline_error
         }
-        for (auto& d : due_triggers(rec.kind, ds, v.document)) out.push_back({rec, v.peer, d});
+        for (auto& d : due_triggers(rec.kind, ds)) out.push_back({rec, peer_of_link[rec.link], d});
       }
     }
     return out;

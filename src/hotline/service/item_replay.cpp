@@ -218,7 +218,6 @@ void replay_rest(Item& item, const ItemLog& log, const std::vector<std::size_t>&
       if (!is_void_error(e.code())) throw;
       out.voided.push_back(VoidAction{a.envelope, a.side, a.action, a.actor, e.what()});
       if (order[k] + 1 == log.shared.size()) {
-        out.last_voided = e.what();
         out.last_error = e;
       }
     }

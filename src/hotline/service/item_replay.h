@@ -50,9 +50,9 @@ struct Replayed {
   std::variant<model::Alert, model::Request, model::CaseFile> item;
   std::vector<AttachmentNote> attachments;
   std::vector<VoidAction> voided;
-  // Whether the last shared action in arrival order (the one just added) is
-  // void, and why. The service refuses a local action that would be void.
-  std::optional<std::string> last_voided;
+  // The model's refusal of the last shared action in arrival order (the one
+  // just added), when it is void. The service refuses a local action that
+  // would be void by rethrowing it.
   std::optional<Error> last_error;
 
   std::string state() const;

@@ -171,9 +171,8 @@ INSTANTIATE_TEST_SUITE_P(
                            "responded_final", "e-withdraw"}));
 
 TEST(ItemLog, LaterArrivalCanUnvoidAnEarlierGuess) {
-  // On A: A closes the alert... modelled with a request: B asks for
-  // clarification while A withdraws; A first applies its withdraw, and B's
-  // earlier-sent question arrives after. The question wins; the withdraw
+  // B asks for clarification while A withdraws; A first applies its own
+  // withdrawal, and B's earlier-sent question arrives after it. The question wins; the withdraw
   // still applies after it (withdraw is possible while a clarification is
   // outstanding), so nothing is void and both end withdrawn.
   Made send = send_made();
