@@ -83,7 +83,7 @@ void add_audit_command(CLI::App& app) {
       return;
     }
     for (const auto& r : entries) {
-      std::printf("%6lld  %s  %-12s %-16s %-20s %s  %s\n", static_cast<long long>(r.seq),
+      std::printf("%6lld  %s  %-17s %-16s %-20s %s  %s\n", static_cast<long long>(r.seq),
                   r.at.c_str(), r.action.c_str(), r.actor.c_str(), r.source.c_str(),
                   r.target.c_str(), r.detail.c_str());
     }

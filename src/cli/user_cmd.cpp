@@ -6,6 +6,10 @@
 // shell's history): they are typed at the terminal without echo (twice), or
 // read from --password-file, or from the first line of standard input when
 // it is not a terminal (for scripts).
+//
+// Every change (add, disable, enable, passwd, roles, totp, token create and
+// revoke) is recorded in the audit trail (hotline/service/audit_trail.h)
+// under --as NAME, or "os:" + the OS account without it; source "cli".
 #include <termios.h>
 #include <unistd.h>
 
@@ -24,8 +28,10 @@
 #include "commands.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
+#include "item_format.h"
 
 namespace hotline::cli {
 namespace {
@@ -139,8 +145,12 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+constexpr const char* kAsHelp =
+    "Your name, recorded in the audit trail as the person making this change; default: your OS "
+    "account";
+
 struct UserOpts {
-  std::string dir, name, display, password_file, code;
+  std::string dir, name, display, password_file, code, as;
   std::vector<std::string> roles;
   bool json = false;
 };
@@ -156,6 +166,11 @@ CLI::App* with_name(CLI::App* cmd, UserOpts& o) {
   return cmd;
 }
 
+// For the commands that change an account: --as, for the audit trail.
+void add_as_option(CLI::App* cmd, std::string& as) {
+  cmd->add_option("--as", as, kAsHelp);
+}
+
 void add_totp_commands(CLI::App* user) {
   auto* totp = user->add_subcommand(
       "totp", "A second sign-in factor: a 6-digit code from an authenticator app (TOTP).");
@@ -169,10 +184,12 @@ void add_totp_commands(CLI::App* user) {
                    "from the app to switch it on (until then sign-in works without a code)."),
                *o),
       *o);
+  add_as_option(enable, o->as);
   enable->add_option("--code", o->code, "The app's current code (otherwise asked for)");
   enable->callback([o] {
     auto node = service::open_node(o->dir);
-    auto setup = service::enable_totp(*node.store, o->name, node_issuer(node), now_ms());
+    const auto ctx = cli_audit(o->as);
+    auto setup = service::enable_totp(*node.store, o->name, node_issuer(node), now_ms(), &ctx);
     std::printf(
         "Add this account to the authenticator app (scan the URI as a QR code, or type the "
         "secret):\n\n  URI     %s\n  secret  %s\n\n",
@@ -187,7 +204,7 @@ void add_totp_commands(CLI::App* user) {
           o->dir.c_str(), o->name.c_str());
       return;
     }
-    auto u = service::confirm_totp(*node.store, o->name, *code, now_ms());
+    auto u = service::confirm_totp(*node.store, o->name, *code, now_ms(), &ctx);
     print_user("Second factor switched on for", u);
   });
 
@@ -198,10 +215,12 @@ void add_totp_commands(CLI::App* user) {
                                     "from the app."),
                *c),
       *c);
+  add_as_option(confirm, c->as);
   confirm->add_option("--code", c->code, "The app's current code")->required();
   confirm->callback([c] {
     auto node = service::open_node(c->dir);
-    auto u = service::confirm_totp(*node.store, c->name, c->code, now_ms());
+    const auto ctx = cli_audit(c->as);
+    auto u = service::confirm_totp(*node.store, c->name, c->code, now_ms(), &ctx);
     print_user("Second factor switched on for", u);
   });
 
@@ -211,9 +230,11 @@ void add_totp_commands(CLI::App* user) {
                                     "Remove the user's second factor (e.g. after a lost phone)."),
                *d),
       *d);
+  add_as_option(disable, d->as);
   disable->callback([d] {
     auto node = service::open_node(d->dir);
-    auto u = service::disable_totp(*node.store, d->name, now_ms());
+    const auto ctx = cli_audit(d->as);
+    auto u = service::disable_totp(*node.store, d->name, now_ms(), &ctx);
     print_user("Second factor removed for", u);
   });
 }
@@ -236,6 +257,7 @@ void add_user_command(CLI::App& app) {
                    "(twice, not shown), or read from --password-file or standard input."),
                *a),
       *a);
+  add_as_option(add, a->as);
   add->add_option("--role", a->roles,
                   "A role: operator, supervisor, translator, reviewer or admin (repeat the "
                   "option, or separate with commas)")
@@ -253,7 +275,9 @@ void add_user_command(CLI::App& app) {
       throw Error("user_exists", "There is already a user \"" + a->name + "\".");
     }
     const std::string password = read_new_password(a->password_file, a->name);
-    auto u = service::add_user(*node.store, a->name, a->display, roles, password, now_ms());
+    const auto ctx = cli_audit(a->as);
+    auto u =
+        service::add_user(*node.store, a->name, a->display, roles, password, now_ms(), {}, &ctx);
     print_user("Added user", u);
   });
 
@@ -309,9 +333,11 @@ void add_user_command(CLI::App& app) {
                                "sign-ins."),
                  *o),
         *o);
+    add_as_option(cmd, o->as);
     cmd->callback([o, disable] {
       auto node = service::open_node(o->dir);
-      auto u = service::set_user_disabled(*node.store, o->name, disable, now_ms());
+      const auto ctx = cli_audit(o->as);
+      auto u = service::set_user_disabled(*node.store, o->name, disable, now_ms(), &ctx);
       print_user(disable ? "Disabled user" : "Enabled user", u);
     });
   }
@@ -324,13 +350,15 @@ void add_user_command(CLI::App& app) {
                                               "lockout)."),
                          *p),
                 *p);
+  add_as_option(passwd, p->as);
   passwd->add_option("--password-file", p->password_file,
                      "Read the password from this file (its first line)");
   passwd->callback([p] {
     auto node = service::open_node(p->dir);
     service::get_user(*node.store, p->name);  // user_unknown before asking
     const std::string password = read_new_password(p->password_file, p->name);
-    auto u = service::set_password(*node.store, p->name, password, now_ms());
+    const auto ctx = cli_audit(p->as);
+    auto u = service::set_password(*node.store, p->name, password, now_ms(), {}, &ctx);
     print_user("New password set for", u);
   });
 
@@ -338,12 +366,14 @@ void add_user_command(CLI::App& app) {
   auto r = std::make_shared<UserOpts>();
   auto* roles =
       with_name(with_dir(user->add_subcommand("roles", "Replace the user's roles."), *r), *r);
+  add_as_option(roles, r->as);
   roles->add_option("--role", r->roles, "A role (repeat the option, or separate with commas)")
       ->required()
       ->delimiter(',');
   roles->callback([r] {
     auto node = service::open_node(r->dir);
-    auto u = service::set_roles(*node.store, r->name, parse_roles(r->roles), now_ms());
+    const auto ctx = cli_audit(r->as);
+    auto u = service::set_roles(*node.store, r->name, parse_roles(r->roles), now_ms(), &ctx);
     print_user("Roles set for", u);
   });
 
@@ -356,7 +386,7 @@ void add_token_command(CLI::App& app) {
   token->require_subcommand(1);
 
   struct TokenOpts {
-    std::string dir, user, name, id;
+    std::string dir, user, name, id, as;
     bool json = false;
   };
 
@@ -367,9 +397,11 @@ void add_token_command(CLI::App& app) {
   create->add_option("--user", c->user, "The user the token acts as")->required();
   create->add_option("--name", c->name, "A label saying what uses it (e.g. siem-export)")
       ->required();
+  add_as_option(create, c->as);
   create->callback([c] {
     auto node = service::open_node(c->dir);
-    auto t = service::create_api_token(*node.store, c->user, c->name, now_ms());
+    const auto ctx = cli_audit(c->as);
+    auto t = service::create_api_token(*node.store, c->user, c->name, now_ms(), &ctx);
     std::printf("API token \"%s\" for %s (id %s):\n\n  %s\n\n", t.record.name.c_str(),
                 t.record.user.c_str(), t.record.id.c_str(), t.token.c_str());
     std::fprintf(stderr,
@@ -423,9 +455,11 @@ void add_token_command(CLI::App& app) {
   auto* revoke = token->add_subcommand("revoke", "Revoke a token at once (by its id).");
   revoke->add_option("--dir", r->dir, "The node's data directory")->required();
   revoke->add_option("id", r->id, "The token's id (from token list)")->required();
+  add_as_option(revoke, r->as);
   revoke->callback([r] {
     auto node = service::open_node(r->dir);
-    auto t = service::revoke_api_token(*node.store, r->id, now_ms());
+    const auto ctx = cli_audit(r->as);
+    auto t = service::revoke_api_token(*node.store, r->id, now_ms(), &ctx);
     std::printf("Revoked API token %s (\"%s\" of %s) at %s\n", t.id.c_str(), t.name.c_str(),
                 t.user.c_str(), t.revoked_at->c_str());
   });

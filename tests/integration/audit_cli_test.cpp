@@ -1,7 +1,8 @@
-// The audit trail through the real binary: on two linked nodes, alice
-// raises a TLP:AMBER alert and a TLP:CLEAR one and shows both; `hotline
-// audit list --as ADMIN` shows the two changes and exactly one read (the
-// AMBER alert's), refuses anyone who is not an enabled admin, and once a row
+// The audit trail through the real binary: on two linked nodes, two users
+// are added, alice raises a TLP:AMBER alert and a TLP:CLEAR one and shows
+// both; `hotline audit list --as ADMIN` shows the two user.add entries, the
+// two changes and exactly one read (the AMBER alert's), refuses anyone who is
+// not an enabled admin, and once a row
 // of the trail is edited in the database `hotline ledger verify` fails
 // naming the audit trail.
 #include <sqlite3.h>
@@ -63,10 +64,14 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
   ok(kAlpha, {"alert", "show", clear, "--as", "alice"});
 
   auto entries = audit_list(kAlpha, "root.admin");
-  int changes = 0, reads = 0;
+  int users = 0, changes = 0, reads = 0;
   for (const auto& e : entries) {
     const std::string target = e["target"];
-    if (e["action"] == "item.change") {
+    if (e["action"] == "user.add") {
+      ++users;
+      EXPECT_TRUE(e["actor"].get<std::string>().starts_with("os:")) << e.dump();
+      EXPECT_EQ(e["source"], "cli");
+    } else if (e["action"] == "item.change") {
       ++changes;
       EXPECT_EQ(e["actor"], "alice");
       EXPECT_EQ(e["source"], "cli");
@@ -77,6 +82,7 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
       EXPECT_TRUE(target.ends_with(amber)) << e.dump();
     }
   }
+  EXPECT_EQ(users, 2) << entries.dump(2);
   EXPECT_EQ(changes, 2) << entries.dump(2);
   EXPECT_EQ(reads, 1) << entries.dump(2);
 
@@ -90,7 +96,7 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
   // A list records a read of each AMBER item it shows, and nothing else.
   ok(kAlpha, {"alert", "list", "--as", "bob"});
   entries = audit_list(kAlpha, "root.admin");
-  ASSERT_EQ(entries.size(), 5u) << entries.dump(2);
+  ASSERT_EQ(entries.size(), 7u) << entries.dump(2);
   EXPECT_EQ(entries.back()["actor"], "bob");
   EXPECT_EQ(entries.back()["action"], "item.read");
   EXPECT_EQ(entries.back()["detail"], "alert list TLP:AMBER");
@@ -109,14 +115,14 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
   ASSERT_NO_FATAL_FAILURE(settle_and_stop());
   r = on(kAlpha, {"ledger", "verify"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_TRUE(has(r.out, "audit trail: 5 entries, chain intact")) << r.out;
+  EXPECT_TRUE(has(r.out, "audit trail: 7 entries, chain intact")) << r.out;
 
   // An intruder rewrites who read the AMBER alert.
   {
     sqlite3* h = nullptr;
     ASSERT_EQ(sqlite3_open((dir(kAlpha) / "hotline.db").c_str(), &h), SQLITE_OK);
     char* err = nullptr;
-    int rc = sqlite3_exec(h, "UPDATE audit_trail SET actor = 'somebody' WHERE seq = 3", nullptr,
+    int rc = sqlite3_exec(h, "UPDATE audit_trail SET actor = 'somebody' WHERE seq = 5", nullptr,
                           nullptr, &err);
     std::string msg = err ? err : "";
     sqlite3_free(err);
@@ -125,7 +131,7 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
   }
   r = on(kAlpha, {"ledger", "verify"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(has(r.out, "audit_trail: audit trail: audit entry 3 was altered")) << r.out;
+  EXPECT_TRUE(has(r.out, "audit_trail: audit trail: audit entry 5 was altered")) << r.out;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // `hotline user` and `hotline token` through the real binary: add, list,
-// disable/enable, passwd, roles, token create/list/revoke; and bad input
+// disable/enable, passwd, roles, token create/list/revoke; bad input
 // (short password, bad name, duplicate user, unknown role) refused with
-// exit 1, a clear message, and nothing changed.
+// exit 1, a clear message, and nothing changed; and each change recorded in
+// the audit trail (`hotline audit list`) under --as or the OS account.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -202,6 +203,50 @@ TEST_F(UserCliTest, TokenCreateListRevoke) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no user \"ghost\""), std::string::npos) << r.err;
   EXPECT_EQ(tokens().size(), 1u);
+}
+
+TEST_F(UserCliTest, ChangesAreInTheAuditTrail) {
+  auto r = hl({"user", "add", "--dir", node, "root.admin", "--role", "admin", "--password-file",
+               good_pw, "--as", "installer"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = hl({"user", "add", "--dir", node, "anna", "--role", "operator,supervisor", "--password-file",
+          other_pw});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = hl({"user", "roles", "--dir", node, "anna", "--role", "translator", "--as", "root.admin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // A failed change records nothing.
+  r = hl({"user", "disable", "--dir", node, "nobody", "--as", "root.admin"});
+  EXPECT_EQ(r.exit_code, 1);
+
+  r = hl({"audit", "list", "--dir", node, "--as", "root.admin", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto entries = nlohmann::json::parse(r.out);
+  ASSERT_EQ(entries.size(), 3u) << entries.dump(2);
+  EXPECT_EQ(entries[0]["action"], "user.add");
+  EXPECT_EQ(entries[0]["target"], "root.admin");
+  EXPECT_EQ(entries[0]["actor"], "installer");
+  EXPECT_EQ(entries[0]["source"], "cli");
+  EXPECT_EQ(entries[0]["detail"], "admin");
+  EXPECT_EQ(entries[1]["action"], "user.add");
+  EXPECT_EQ(entries[1]["target"], "anna");
+  EXPECT_EQ(entries[1]["detail"], "operator,supervisor");
+  // Without --as: the OS account.
+  EXPECT_TRUE(entries[1]["actor"].get<std::string>().starts_with("os:")) << entries[1].dump();
+  EXPECT_EQ(entries[2]["action"], "user.roles");
+  EXPECT_EQ(entries[2]["actor"], "root.admin");
+  EXPECT_EQ(entries[2]["detail"], "translator");
+  // The passwords never show.
+  EXPECT_EQ(r.out.find("correct horse"), std::string::npos);
+  EXPECT_EQ(r.out.find("a different long"), std::string::npos);
+
+  // The table form names the action too.
+  r = hl({"audit", "list", "--dir", node, "--as", "root.admin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("user.add"), std::string::npos) << r.out;
+
+  r = hl({"ledger", "verify", "--dir", node});
+  EXPECT_NE(r.out.find("audit trail: 3 entries, chain intact"), std::string::npos)
+      << r.out << r.err;
 }
 
 TEST_F(UserCliTest, TotpEnableWithoutACodeStaysPending) {

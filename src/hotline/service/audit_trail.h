@@ -2,6 +2,8 @@
 // labelled TLP:AMBER, TLP:AMBER+STRICT or TLP:RED, and every change to the
 // accounts is recorded: who (actor), from where (source: "cli",
 // "api 203.0.113.5", "node"), what (action, target, detail) and when.
+// The account actions (user.add, user.roles, token.create, ...) are listed
+// in user_service.h.
 //
 // Entries are numbered 1, 2, ... and hash-chained:
 //   hash = hex SHA-256 of the canonical JSON (crypto/canonical_json.h) of

@@ -112,14 +112,24 @@ store::UserRecord must_find(store::Transaction& tx, const std::string& name) {
   return *u;
 }
 
-// Reads, changes and writes one user in one write transaction.
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+// Reads, changes and writes one user in one write transaction; when `ctx` is
+// given, records `action` on the user (with `detail`) in that transaction.
 template <class F>
-store::UserRecord update_user(store::Store& store, const std::string& name, TimePoint now, F&& f) {
+store::UserRecord update_user(store::Store& store, const std::string& name, TimePoint now,
+                              const AuditContext* ctx, const std::string& action,
+                              const std::string& detail, F&& f) {
   return store.transact([&](store::Transaction& tx) {
     store::UserRecord u = must_find(tx, name);
     f(u);
     u.updated_at = format_timestamp(now);
     tx.put_user(u);
+    if (ctx) audit(tx, *ctx, action, name, detail, now);
     return u;
   });
 }
@@ -258,8 +268,8 @@ void check_password_policy(const std::string& name, const std::string& password)
 
 store::UserRecord add_user(store::Store& store, const std::string& name,
                            const std::string& display_name, const std::vector<Role>& roles,
-                           const std::string& password, TimePoint now,
-                           const AccountPolicy& policy) {
+                           const std::string& password, TimePoint now, const AccountPolicy& policy,
+                           const AuditContext* audit_ctx) {
   validate_user_name(name);
   const std::string display = display_name.empty() ? name : display_name;
   validate_display_name(display);
@@ -279,6 +289,7 @@ store::UserRecord add_user(store::Store& store, const std::string& name,
   store.transact([&](store::Transaction& tx) {
     if (tx.find_user(name)) throw Error("user_exists", "There is already a user \"" + name + "\".");
     tx.insert_user(u);
+    if (audit_ctx) audit(tx, *audit_ctx, "user.add", name, join(u.roles), now);
   });
   return u;
 }
@@ -292,8 +303,9 @@ std::vector<store::UserRecord> list_users(store::Store& store) {
 }
 
 store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
-                                    TimePoint now) {
-  return update_user(store, name, now, [&](store::UserRecord& u) {
+                                    TimePoint now, const AuditContext* audit_ctx) {
+  const char* action = disabled ? "user.disable" : "user.enable";
+  return update_user(store, name, now, audit_ctx, action, "", [&](store::UserRecord& u) {
     u.disabled = disabled;
     if (!disabled) {
       u.failed_logins = 0;
@@ -304,11 +316,12 @@ store::UserRecord set_user_disabled(store::Store& store, const std::string& name
 
 store::UserRecord set_password(store::Store& store, const std::string& name,
                                const std::string& password, TimePoint now,
-                               const AccountPolicy& policy) {
+                               const AccountPolicy& policy, const AuditContext* audit_ctx) {
   check_password_policy(name, password);
   get_user(store, name);  // user_unknown before the hash time
   const std::string hash = crypto::hash_password(password, policy.password_cost);
-  return update_user(store, name, now, [&](store::UserRecord& u) {
+  // The entry says that the password changed, never what it is.
+  return update_user(store, name, now, audit_ctx, "user.password", "", [&](store::UserRecord& u) {
     u.password_hash = hash;
     u.failed_logins = 0;
     u.locked_until.reset();
@@ -316,49 +329,56 @@ store::UserRecord set_password(store::Store& store, const std::string& name,
 }
 
 store::UserRecord set_roles(store::Store& store, const std::string& name,
-                            const std::vector<Role>& roles, TimePoint now) {
+                            const std::vector<Role>& roles, TimePoint now,
+                            const AuditContext* audit_ctx) {
   auto names = role_names(roles);
-  return update_user(store, name, now, [&](store::UserRecord& u) { u.roles = names; });
+  return update_user(store, name, now, audit_ctx, "user.roles", join(names),
+                     [&](store::UserRecord& u) { u.roles = names; });
 }
 
 // ---- TOTP -------------------------------------------------------------------
 
 TotpSetup enable_totp(store::Store& store, const std::string& name, const std::string& issuer,
-                      TimePoint now) {
+                      TimePoint now, const AuditContext* audit_ctx) {
   TotpSetup setup;
   setup.secret = crypto::new_totp_secret();
   setup.uri = crypto::otpauth_uri(issuer, name, setup.secret);
-  update_user(store, name, now, [&](store::UserRecord& u) { u.totp_pending = setup.secret; });
+  update_user(store, name, now, audit_ctx, "user.totp_enable", "",
+              [&](store::UserRecord& u) { u.totp_pending = setup.secret; });
   return setup;
 }
 
 store::UserRecord confirm_totp(store::Store& store, const std::string& name,
-                               const std::string& code, TimePoint now) {
-  return update_user(store, name, now, [&](store::UserRecord& u) {
-    if (!u.totp_pending) {
-      throw Error("totp_not_pending", "No second factor is being set up for \"" + name +
-                                          "\". Start with: hotline user totp enable --dir DIR " +
-                                          name);
-    }
-    const auto key = crypto::base32_decode(*u.totp_pending);
-    auto step = crypto::verify_totp(key, code, now, 0);
-    if (!step) {
-      throw Error("auth_totp_invalid",
-                  "That code is not valid for the new secret. Check the authenticator app's "
-                  "entry and the clock of the phone, then enter the current code.");
-    }
-    u.totp_secret = u.totp_pending;
-    u.totp_pending.reset();
-    u.totp_last_step = *step;
-  });
+                               const std::string& code, TimePoint now,
+                               const AuditContext* audit_ctx) {
+  return update_user(
+      store, name, now, audit_ctx, "user.totp_confirm", "", [&](store::UserRecord& u) {
+        if (!u.totp_pending) {
+          throw Error("totp_not_pending",
+                      "No second factor is being set up for \"" + name +
+                          "\". Start with: hotline user totp enable --dir DIR " + name);
+        }
+        const auto key = crypto::base32_decode(*u.totp_pending);
+        auto step = crypto::verify_totp(key, code, now, 0);
+        if (!step) {
+          throw Error("auth_totp_invalid",
+                      "That code is not valid for the new secret. Check the authenticator app's "
+                      "entry and the clock of the phone, then enter the current code.");
+        }
+        u.totp_secret = u.totp_pending;
+        u.totp_pending.reset();
+        u.totp_last_step = *step;
+      });
 }
 
-store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now) {
-  return update_user(store, name, now, [&](store::UserRecord& u) {
-    u.totp_secret.reset();
-    u.totp_pending.reset();
-    u.totp_last_step = 0;
-  });
+store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now,
+                               const AuditContext* audit_ctx) {
+  return update_user(store, name, now, audit_ctx, "user.totp_disable", "",
+                     [&](store::UserRecord& u) {
+                       u.totp_secret.reset();
+                       u.totp_pending.reset();
+                       u.totp_last_step = 0;
+                     });
 }
 
 // ---- sign-in ----------------------------------------------------------------
@@ -501,7 +521,7 @@ std::size_t LoginRateLimiter::size() const {
 // ---- API tokens ---------------------------------------------------------------
 
 NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
-                             TimePoint now) {
+                             TimePoint now, const AuditContext* audit_ctx) {
   bool ok = !label.empty() && label.size() <= 64;
   for (unsigned char c : label) ok = ok && c >= 0x20 && c != 0x7f;
   if (!ok) {
@@ -518,6 +538,9 @@ NewApiToken create_api_token(store::Store& store, const std::string& user, const
   store.transact([&](store::Transaction& tx) {
     must_find(tx, user);
     tx.insert_api_token(t.record);
+    if (audit_ctx) {
+      audit(tx, *audit_ctx, "token.create", user, "id=" + t.record.id + " label=" + label, now);
+    }
   });
   return t;
 }
@@ -551,13 +574,16 @@ store::UserRecord authenticate_token(store::Store& store, const std::string& tok
   return *f.user;
 }
 
-store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now) {
+store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now,
+                                       const AuditContext* audit_ctx) {
   return store.transact([&](store::Transaction& tx) {
     for (auto& t : tx.list_api_tokens("")) {
       if (t.id != id) continue;
       if (!t.revoked_at) {
         t.revoked_at = format_timestamp(now);
         tx.put_api_token(t);
+        // Only the revocation itself: revoking again changes nothing.
+        if (audit_ctx) audit(tx, *audit_ctx, "token.revoke", t.user, "id=" + t.id, now);
       }
       return t;
     }

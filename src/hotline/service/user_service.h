@@ -53,6 +53,25 @@
 // API tokens: "hl_" + base64url(32 random bytes), shown once by
 // create_api_token(); the store keeps only the hex SHA-256.
 //
+// Audit trail (service/audit_trail.h): each use case that changes an account
+// or a token takes an optional AuditContext (who acts, from where). When one
+// is given, the change and its audit entry are written in the same
+// transaction (both commit or neither; a call that fails records nothing).
+// The target is always the user's name:
+//   action             use case            detail
+//   user.add           add_user            the roles, comma-separated ("admin,reviewer")
+//   user.disable       set_user_disabled   -
+//   user.enable        set_user_disabled   -
+//   user.password      set_password        - (never the password)
+//   user.roles         set_roles           the new roles, comma-separated
+//   user.totp_enable   enable_totp         - (set-up started; never the secret)
+//   user.totp_confirm  confirm_totp        -
+//   user.totp_disable  disable_totp        -
+//   token.create       create_api_token    "id=<token id> label=<label>" (never the token)
+//   token.revoke       revoke_api_token    "id=<token id>" (only the first revocation)
+// Sign-ins (and their failures and lockouts), token use and sessions are
+// not in the trail.
+//
 // Sessions: the session id and CSRF token are random (32 bytes, base64url),
 // returned once by create_session() and stored hashed. A session ends after
 // 30 minutes without use or 12 hours after sign-in, whichever comes first.
@@ -87,6 +106,7 @@
 
 #include "hotline/common/time.h"
 #include "hotline/crypto/password.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
 
@@ -156,7 +176,7 @@ void check_password_policy(const std::string& name, const std::string& password)
 store::UserRecord add_user(store::Store& store, const std::string& name,
                            const std::string& display_name, const std::vector<Role>& roles,
                            const std::string& password, TimePoint now,
-                           const AccountPolicy& policy = {});
+                           const AccountPolicy& policy = {}, const AuditContext* audit = nullptr);
 
 store::UserRecord get_user(store::Store& store, const std::string& name);  // user_unknown
 std::vector<store::UserRecord> list_users(store::Store& store);            // by name
@@ -164,13 +184,15 @@ std::vector<store::UserRecord> list_users(store::Store& store);            // by
 // Disabling keeps the user (names in logs stay valid) but refuses sign-in,
 // its API tokens and its sessions. Enabling also lifts a lockout.
 store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
-                                    TimePoint now);
+                                    TimePoint now, const AuditContext* audit = nullptr);
 // New password (policy checked); also lifts a lockout.
 store::UserRecord set_password(store::Store& store, const std::string& name,
                                const std::string& password, TimePoint now,
-                               const AccountPolicy& policy = {});
+                               const AccountPolicy& policy = {},
+                               const AuditContext* audit = nullptr);
 store::UserRecord set_roles(store::Store& store, const std::string& name,
-                            const std::vector<Role>& roles, TimePoint now);
+                            const std::vector<Role>& roles, TimePoint now,
+                            const AuditContext* audit = nullptr);
 
 // ---- TOTP -------------------------------------------------------------------
 
@@ -182,12 +204,14 @@ struct TotpSetup {
 // in the app ("Hotline CERT-Alpha"). An active factor stays active until
 // confirm_totp() replaces it.
 TotpSetup enable_totp(store::Store& store, const std::string& name, const std::string& issuer,
-                      TimePoint now);
+                      TimePoint now, const AuditContext* audit = nullptr);
 // Activates the pending secret when `code` is valid for it now. Throws
 // totp_not_pending, auth_totp_invalid.
 store::UserRecord confirm_totp(store::Store& store, const std::string& name,
-                               const std::string& code, TimePoint now);
-store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now);
+                               const std::string& code, TimePoint now,
+                               const AuditContext* audit = nullptr);
+store::UserRecord disable_totp(store::Store& store, const std::string& name, TimePoint now,
+                               const AuditContext* audit = nullptr);
 
 // ---- sign-in ----------------------------------------------------------------
 
@@ -247,15 +271,16 @@ struct NewApiToken {
 // A token for `user` labelled `label` (1-64 printable characters). Throws
 // user_unknown, token_invalid.
 NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
-                             TimePoint now);
+                             TimePoint now, const AuditContext* audit = nullptr);
 // The token's user, when the token is known, not revoked and its user not
 // disabled; otherwise auth_failed. Records last_used_at (at most once per
 // policy.touch_interval).
 store::UserRecord authenticate_token(store::Store& store, const std::string& token, TimePoint now,
                                      const AccountPolicy& policy = {});
-// Revokes (idempotent: a revoked token stays revoked at its first time).
-// Throws token_unknown.
-store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now);
+// Revokes (idempotent: a revoked token stays revoked at its first time, and
+// revoking it again records no audit entry). Throws token_unknown.
+store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now,
+                                       const AuditContext* audit = nullptr);
 // user "" = all users.
 std::vector<store::ApiTokenRecord> list_api_tokens(store::Store& store, const std::string& user);
 

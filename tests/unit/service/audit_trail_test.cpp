@@ -2,8 +2,9 @@
 // in audit_trail.h, recomputed here), commit or roll back with the action's
 // transaction, and verify_audit_trail names the first entry that was edited,
 // deleted (in the middle or at the end) or reordered — tampering done with
-// the sqlite3 C API on the database file, as an intruder would. Only enabled
-// admins may read the trail.
+// the sqlite3 C API on the database file, as an intruder would. Account
+// changes (user_service.h) chain like the rest. Only enabled admins may read
+// the trail.
 #include "hotline/service/audit_trail.h"
 
 #include <gtest/gtest.h>
@@ -18,8 +19,10 @@
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/crypto/password.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/service/ledger_verify.h"
+#include "hotline/service/user_service.h"
 #include "hotline/store/open.h"
 
 namespace hotline::service {
@@ -201,6 +204,34 @@ TEST_F(AuditTrailTest, LedgerVerifyReportsTheAuditTrail) {
   r = verify_ledger(*store_, key);
   ASSERT_TRUE(r.has("audit_trail"));
   EXPECT_FALSE(r.ok());
+}
+
+TEST_F(AuditTrailTest, AccountChangesJoinTheChain) {
+  record(2);
+  const AuditContext admin{"root.admin", "cli"};
+  AccountPolicy policy;
+  policy.password_cost = crypto::kTestPasswordCost;
+  add_user(*store_, "anna", "", {Role::operator_}, "correct horse battery", kT0, policy, &admin);
+  set_roles(*store_, "anna", {Role::operator_, Role::admin}, kT0, &admin);
+  auto all = store_->read()->list_audit(0, 10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].action, "user.add");
+  EXPECT_EQ(all[2].prev, all[1].hash);
+  EXPECT_EQ(all[3].action, "user.roles");
+  EXPECT_EQ(all[3].target, "anna");
+  EXPECT_EQ(all[3].detail, "admin,operator");
+  EXPECT_EQ(all[3].actor, "root.admin");
+  auto c = check();
+  EXPECT_TRUE(c.ok) << c.problem;
+  EXPECT_EQ(c.entries, 4);
+
+  // Hiding who was made an admin is caught like any other edit.
+  store_.reset();
+  exec_sql(db(), "UPDATE audit_trail SET detail = 'operator' WHERE seq = 4");
+  store_ = store::open_sqlite(db());
+  c = check();
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.first_bad_seq, 4);
 }
 
 TEST_F(AuditTrailTest, OnlyEnabledAdminsMayRead) {

@@ -1,8 +1,10 @@
 // Accounts over a real SQLite store: user rules, every sign-in error code,
 // lockout and its expiry, TOTP set-up and replay, API tokens (shown once,
 // stored hashed, revoked), sessions (idle and absolute expiry, CSRF), the
-// permission table and the per-address rate limiter. Time is passed in;
-// hashing uses the cheapest argon2id cost except where the cost is the test.
+// permission table and the per-address rate limiter; each account change
+// given an AuditContext leaves exactly one audit entry, a failed one none.
+// Time is passed in; hashing uses the cheapest argon2id cost except where the
+// cost is the test.
 #include "hotline/service/user_service.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +20,7 @@
 #include "hotline/crypto/password.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/crypto/totp.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/store/open.h"
 
 namespace hotline::service {
@@ -613,6 +616,127 @@ TEST_F(UserServiceTest, SessionOfADisabledUserEnds) {
   set_user_disabled(*store_, "anna", false, kT0);
   EXPECT_EQ(error_code([&] { check_session(*store_, s.id, kT0 + 2min, policy_); }),
             "auth_session_expired");
+}
+
+// ---- audit trail ---------------------------------------------------------------
+
+class UserAuditTest : public UserServiceTest {
+ protected:
+  std::vector<store::AuditRecord> entries() { return store_->read()->list_audit(0, 1000); }
+  AuditCheck check() {
+    return store_->snapshot([](store::Transaction& tx) { return verify_audit_trail(tx); });
+  }
+  // The one entry added since `before` entries, checked against the context.
+  store::AuditRecord one_new(std::size_t before) {
+    auto all = entries();
+    EXPECT_EQ(all.size(), before + 1);
+    if (all.size() != before + 1) return {};
+    const auto& e = all.back();
+    EXPECT_EQ(e.seq, static_cast<std::int64_t>(before) + 1);
+    EXPECT_EQ(e.actor, ctx_.actor);
+    EXPECT_EQ(e.source, ctx_.source);
+    return e;
+  }
+
+  const AuditContext ctx_{"root.admin", "cli"};
+};
+
+TEST_F(UserAuditTest, EachAccountChangeLeavesOneEntry) {
+  struct Expect {
+    std::string action, target, detail;
+  };
+  std::vector<Expect> seen;
+  auto expect = [&](const std::string& action, const std::string& target,
+                    const std::string& detail) {
+    auto e = one_new(seen.size());
+    EXPECT_EQ(e.action, action);
+    EXPECT_EQ(e.target, target) << action;
+    EXPECT_EQ(e.detail, detail) << action;
+    EXPECT_EQ(e.at, format_timestamp(kT0)) << action;
+    seen.push_back({action, target, detail});
+    return e;
+  };
+
+  add_user(*store_, "anna", "Anna", {Role::supervisor, Role::operator_}, kPassword, kT0, policy_,
+           &ctx_);
+  expect("user.add", "anna", "operator,supervisor");
+  set_user_disabled(*store_, "anna", true, kT0, &ctx_);
+  expect("user.disable", "anna", "");
+  set_user_disabled(*store_, "anna", false, kT0, &ctx_);
+  expect("user.enable", "anna", "");
+  const std::string new_password = "a brand new passphrase";
+  set_password(*store_, "anna", new_password, kT0, policy_, &ctx_);
+  auto e = expect("user.password", "anna", "");
+  EXPECT_EQ(e.detail.find(new_password), std::string::npos);
+  set_roles(*store_, "anna", {Role::reviewer, Role::admin}, kT0, &ctx_);
+  expect("user.roles", "anna", "admin,reviewer");
+
+  auto setup = enable_totp(*store_, "anna", "Hotline Test", kT0, &ctx_);
+  expect("user.totp_enable", "anna", "");
+  confirm_totp(*store_, "anna", crypto::totp(crypto::base32_decode(setup.secret), kT0), kT0, &ctx_);
+  expect("user.totp_confirm", "anna", "");
+  disable_totp(*store_, "anna", kT0, &ctx_);
+  expect("user.totp_disable", "anna", "");
+
+  auto t = create_api_token(*store_, "anna", "siem export", kT0, &ctx_);
+  e = expect("token.create", "anna", "id=" + t.record.id + " label=siem export");
+  EXPECT_EQ(e.detail.find(t.token.substr(3)), std::string::npos);
+  revoke_api_token(*store_, t.record.id, kT0, &ctx_);
+  expect("token.revoke", "anna", "id=" + t.record.id);
+  // Revoking again changes nothing and records nothing.
+  revoke_api_token(*store_, t.record.id, kT0 + 1h, &ctx_);
+  EXPECT_EQ(entries().size(), seen.size());
+
+  // No secret of any kind ends up in the trail.
+  for (const auto& r : entries()) {
+    for (const std::string& secret : {kPassword, new_password, setup.secret, t.token}) {
+      EXPECT_EQ(r.detail.find(secret), std::string::npos) << r.action;
+      EXPECT_EQ(r.target.find(secret), std::string::npos) << r.action;
+    }
+  }
+  auto c = check();
+  EXPECT_TRUE(c.ok) << c.problem;
+  EXPECT_EQ(c.entries, static_cast<std::int64_t>(seen.size()));
+}
+
+TEST_F(UserAuditTest, FailedChangesLeaveNoEntry) {
+  add("anna");                                                // no context: no entry
+  auto setup = enable_totp(*store_, "anna", "Hotline", kT0);  // likewise
+  create_api_token(*store_, "anna", "x", kT0);
+  ASSERT_TRUE(entries().empty());
+
+  auto fails = [&](const std::string& code, auto&& fn) {
+    EXPECT_EQ(error_code(fn), code);
+    EXPECT_TRUE(entries().empty()) << code;
+  };
+  fails("user_invalid",
+        [&] { add_user(*store_, "Bad", "", {Role::admin}, kPassword, kT0, policy_, &ctx_); });
+  fails("role_invalid", [&] { add_user(*store_, "bert", "", {}, kPassword, kT0, policy_, &ctx_); });
+  fails("password_weak",
+        [&] { add_user(*store_, "bert", "", {Role::admin}, "short", kT0, policy_, &ctx_); });
+  fails("user_exists",
+        [&] { add_user(*store_, "anna", "", {Role::admin}, kPassword, kT0, policy_, &ctx_); });
+  fails("user_unknown", [&] { set_user_disabled(*store_, "ghost", true, kT0, &ctx_); });
+  fails("user_unknown", [&] { set_user_disabled(*store_, "ghost", false, kT0, &ctx_); });
+  fails("password_weak", [&] { set_password(*store_, "anna", "short", kT0, policy_, &ctx_); });
+  fails("user_unknown", [&] { set_password(*store_, "ghost", kPassword, kT0, policy_, &ctx_); });
+  fails("role_invalid", [&] { set_roles(*store_, "anna", {}, kT0, &ctx_); });
+  fails("user_unknown", [&] { set_roles(*store_, "ghost", {Role::admin}, kT0, &ctx_); });
+  fails("user_unknown", [&] { enable_totp(*store_, "ghost", "Hotline", kT0, &ctx_); });
+  fails("auth_totp_invalid", [&] { confirm_totp(*store_, "anna", "000000x", kT0, &ctx_); });
+  fails("user_unknown", [&] { confirm_totp(*store_, "ghost", "000000", kT0, &ctx_); });
+  fails("user_unknown", [&] { disable_totp(*store_, "ghost", kT0, &ctx_); });
+  fails("user_unknown", [&] { create_api_token(*store_, "ghost", "x", kT0, &ctx_); });
+  fails("token_invalid", [&] { create_api_token(*store_, "anna", "", kT0, &ctx_); });
+  fails("token_unknown", [&] { revoke_api_token(*store_, "no-such-id", kT0, &ctx_); });
+  // The failed confirmation left the set-up pending; without one, it fails too.
+  EXPECT_EQ(get_user(*store_, "anna").totp_pending, setup.secret);
+  disable_totp(*store_, "anna", kT0);
+  fails("totp_not_pending", [&] { confirm_totp(*store_, "anna", "000000", kT0, &ctx_); });
+
+  auto c = check();
+  EXPECT_TRUE(c.ok) << c.problem;
+  EXPECT_EQ(c.entries, 0);
 }
 
 }  // namespace
