@@ -5,8 +5,10 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,11 +27,29 @@ struct HttpRequest {
   std::string remote_address;  // "127.0.0.1:53122" (server side)
 };
 
+// A response body produced over time (Server-Sent Events). The server
+// writes the status line and headers (no Content-Length; the connection
+// closes when the stream ends), then `body` if any, then calls next() every
+// poll_interval on one of its threads and writes what it returns at once
+// (empty: nothing new). The stream ends when next() returns nullopt, the
+// client goes away, or the server stops. next() must not block for long.
+// next() throwing also ends it (logged). The server adds
+// "Cache-Control: no-store" unless `headers` has one, and drops any
+// Content-Length/Transfer-Encoding there. A HEAD request gets the headers
+// only (next() is never called). Past ServerLimits::max_streams open
+// streams, the client gets 503 too_many_streams instead.
+struct BodyStream {
+  virtual ~BodyStream() = default;
+  virtual std::optional<std::string> next() = 0;
+  std::chrono::milliseconds poll_interval{250};
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;  // extra headers; names as given
   std::string body;
+  std::shared_ptr<BodyStream> stream;  // set: a streamed response (above)
 };
 
 // {"error":{"code":..,"message":..}} with the given status. `code` is a

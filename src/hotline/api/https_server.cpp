@@ -6,8 +6,10 @@
 #include "hotline/api/https_server.h"
 
 #include <openssl/ssl.h>
+#include <poll.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -66,15 +68,71 @@ bool is_disconnect(const beast::error_code& ec) {
          ec == net::error::operation_aborted || ec == beast::error::timeout;
 }
 
+// Without reading from the connection: has the client closed it (FIN or
+// reset)? A streamed response is otherwise only written to, so a client that
+// leaves while its stream has nothing to say would go unnoticed until the
+// next write. Like Go's net/http, a half-close counts as gone.
+bool peer_hung_up(tcp::socket& socket) {
+#ifdef POLLRDHUP
+  constexpr short kHangup = POLLRDHUP | POLLHUP | POLLERR;
+#else
+  constexpr short kHangup = POLLHUP | POLLERR;
+#endif
+  pollfd p{};
+  p.fd = socket.native_handle();
+  p.events = kHangup;
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (kHangup | POLLNVAL)) != 0;
+}
+
+// Headers of a streamed response (and of its HEAD): the body's end is the
+// connection's end, so no length and no chunking, and never cached.
+template <class Fields>
+void set_stream_headers(Fields& fields) {
+  fields.erase(http::field::content_length);
+  fields.erase(http::field::transfer_encoding);
+  if (fields.find(http::field::cache_control) == fields.end()) {
+    fields.set(http::field::cache_control, "no-store");
+  }
+}
+
+// One of ServerLimits::max_streams, held while a stream is open.
+class StreamSlot {
+ public:
+  StreamSlot() = default;
+  explicit StreamSlot(std::atomic<std::size_t>* count) : count_(count) {}
+  StreamSlot(StreamSlot&& other) noexcept : count_(std::exchange(other.count_, nullptr)) {}
+  StreamSlot& operator=(StreamSlot&& other) noexcept {
+    if (this != &other) {
+      release();
+      count_ = std::exchange(other.count_, nullptr);
+    }
+    return *this;
+  }
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+  ~StreamSlot() { release(); }
+  explicit operator bool() const { return count_ != nullptr; }
+  void release() {
+    if (count_) count_->fetch_sub(1);
+    count_ = nullptr;
+  }
+
+ private:
+  std::atomic<std::size_t>* count_ = nullptr;
+};
+
 }  // namespace
 
 // A connection as seen by stop(): the executor (a strand) that owns it and,
-// while the session runs, its stream. Both fields are only touched on that
+// while the session runs, its stream. These fields are only touched on that
 // strand, so stop() posts to it rather than locking.
 struct ConnectionEntry {
   net::any_io_executor executor;
   Stream* stream = nullptr;
   bool busy = false;  // a request is being handled or answered
+  // While a streamed response waits for its next poll: cancelling this timer
+  // wakes it. A streaming connection is not busy: stop() ends it.
+  net::steady_timer* stream_timer = nullptr;
 };
 
 struct HttpsServer::Impl {
@@ -88,6 +146,16 @@ struct HttpsServer::Impl {
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
   HttpResponse call_handler(HttpRequest& request);
+
+  // A free slot under ServerLimits::max_streams, or an empty one.
+  StreamSlot acquire_stream_slot();
+
+  // Sends a streamed response (HttpResponse::stream) until it ends. Returns
+  // true when the connection is still fit for an orderly TLS close, false
+  // when a write failed (client gone, write timeout, stop() cancelled it).
+  net::awaitable<bool> send_stream(Stream& stream, ConnectionEntry& entry, unsigned version,
+                                   HttpResponse reply, StreamSlot slot, const std::string& remote,
+                                   const std::string& target);
 
   // Closing a connection after an error reply: half-close, then read and
   // discard what the client is still sending (bounded), so the kernel does
@@ -110,6 +178,7 @@ struct HttpsServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<std::uint64_t> accepted{0}, handshake_failures{0}, requests{0};
+  std::atomic<std::size_t> open_streams{0};
 
   // Declared last: destroyed first, so coroutine frames still queued in the
   // io_context are destroyed while the members above exist.
@@ -154,6 +223,107 @@ HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
                   options.name, request.method, request.target, e.what());
     return json_error(500, "internal_error", "internal error; the server log has details");
   }
+}
+
+StreamSlot HttpsServer::Impl::acquire_stream_slot() {
+  if (open_streams.fetch_add(1) >= options.limits.max_streams) {
+    open_streams.fetch_sub(1);
+    return StreamSlot();
+  }
+  return StreamSlot(&open_streams);
+}
+
+net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEntry& entry,
+                                                    unsigned version, HttpResponse reply,
+                                                    StreamSlot slot, const std::string& remote,
+                                                    const std::string& target) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const ServerLimits& limits = options.limits;
+  const auto started_at = std::chrono::steady_clock::now();
+  const auto interval = std::max(reply.stream->poll_interval, std::chrono::milliseconds(1));
+  beast::error_code ec;
+  std::uint64_t bytes = 0;
+  const char* reason = "done";
+  bool client_gone = false;
+
+  // The status line and headers, then the handler's first bytes if any.
+  http::response<http::empty_body> head{static_cast<http::status>(reply.status), version};
+  head.set(http::field::server, "hotline");
+  if (!reply.content_type.empty()) head.set(http::field::content_type, reply.content_type);
+  for (const auto& [name, value] : reply.headers) head.set(name, value);
+  set_stream_headers(head);
+  head.set(http::field::connection, "close");
+  http::response_serializer<http::empty_body> serializer{head};
+  tcp_layer.expires_after(limits.write_timeout);
+  co_await http::async_write_header(stream, serializer,
+                                    net::redirect_error(net::use_awaitable, ec));
+  if (!ec && !reply.body.empty()) {
+    tcp_layer.expires_after(limits.write_timeout);
+    bytes += co_await net::async_write(stream, net::buffer(reply.body),
+                                       net::redirect_error(net::use_awaitable, ec));
+  }
+
+  // From here stop() may end the connection at any time: not busy.
+  net::steady_timer timer(stream.get_executor());
+  entry.stream_timer = &timer;
+  entry.busy = false;
+  struct ClearTimer {
+    ConnectionEntry& owner;
+    ~ClearTimer() { owner.stream_timer = nullptr; }
+  } clear_timer{entry};
+
+  while (!ec) {
+    if (stopping) {
+      reason = "server_stopping";
+      break;
+    }
+    timer.expires_after(interval);
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+    ec = {};  // cancelled by stop(): seen just below
+    if (stopping) {
+      reason = "server_stopping";
+      break;
+    }
+    if (peer_hung_up(tcp_layer.socket())) {
+      reason = "client_gone";
+      client_gone = true;
+      break;
+    }
+    std::optional<std::string> chunk;
+    try {
+      chunk = reply.stream->next();
+    } catch (const std::exception& e) {
+      spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"{}\"",
+                    options.name, remote, target, e.what());
+      reason = "stream_failed";
+      break;
+    } catch (...) {
+      spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"unknown\"",
+                    options.name, remote, target);
+      reason = "stream_failed";
+      break;
+    }
+    if (!chunk) break;
+    if (chunk->empty()) continue;
+    tcp_layer.expires_after(limits.write_timeout);
+    bytes += co_await net::async_write(stream, net::buffer(*chunk),
+                                       net::redirect_error(net::use_awaitable, ec));
+  }
+  if (ec) reason = ec == beast::error::timeout ? "write_timeout" : "write_failed";
+  slot.release();
+  spdlog::debug(
+      "event=stream_ended listener={} remote={} target=\"{}\" status={} reason={} bytes={} ms={}",
+      options.name, remote, target, reply.status, reason, bytes,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                            started_at)
+          .count());
+  if (ec && !is_disconnect(ec)) {
+    spdlog::info("event=stream_write_failed listener={} remote={} target=\"{}\" error=\"{}\"",
+                 options.name, remote, target, ec.message());
+  }
+  // After a failed write the TLS state is unknown; a client that hung up
+  // will not answer close_notify. Either way: just close.
+  co_return !ec && !client_gone;
 }
 
 net::awaitable<void> HttpsServer::Impl::linger_close(Stream& stream) {
@@ -225,6 +395,21 @@ net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
       tcp_layer.expires_after(limits.idle_timeout);
       co_await http::async_read_header(stream, buffer, parser,
                                        net::redirect_error(net::use_awaitable, ec));
+      // The route's own limit, before any of the body is read. Beast checks
+      // a Content-Length against the limit while parsing the header, and a
+      // chunked body as it arrives; so the first is checked here.
+      std::size_t body_limit = limits.max_body_bytes;
+      if (!ec && limits.body_limit_for) {
+        body_limit =
+            std::min(body_limit, limits.body_limit_for(std::string(parser.get().method_string()),
+                                                       std::string(parser.get().target())));
+        auto length = parser.content_length();
+        if (length && *length > body_limit) {
+          ec = http::error::body_limit;
+        } else {
+          parser.body_limit(body_limit);
+        }
+      }
       if (!ec && !parser.is_done() &&
           beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};
@@ -246,9 +431,8 @@ net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
         // the byte stream cannot be trusted to find the next request.
         HttpResponse reply;
         if (ec == http::error::body_limit) {
-          reply = json_error(
-              413, "payload_too_large",
-              "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+          reply = json_error(413, "payload_too_large",
+                             "request body exceeds " + std::to_string(body_limit) + " bytes");
         } else if (ec == http::error::header_limit) {
           reply = json_error(
               431, "headers_too_large",
@@ -296,13 +480,34 @@ net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
         reply = json_error(500, "internal_error", "handler returned an invalid status");
       }
 
+      const bool is_head = req.method() == http::verb::head;
+      const bool streamed = reply.stream != nullptr;
+      if (streamed && !is_head) {
+        StreamSlot slot = acquire_stream_slot();
+        if (slot) {
+          // The connection ends with the stream (the body is close-delimited).
+          bool orderly = co_await send_stream(stream, *entry, req.version(), std::move(reply),
+                                              std::move(slot), remote, request.target);
+          entry->busy = false;
+          if (!orderly) co_return;
+          break;
+        }
+        spdlog::warn("event=stream_refused listener={} remote={} target=\"{}\" open_streams={}",
+                     options.name, remote, request.target, open_streams.load());
+        reply = json_error(503, "too_many_streams",
+                           "this server already sends " + std::to_string(limits.max_streams) +
+                               " streams; try again later");
+      }
+
       const bool keep_alive = req.keep_alive() && !stopping;
       http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
       res.set(http::field::server, "hotline");
       if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
       for (const auto& [name, value] : reply.headers) res.set(name, value);
       res.keep_alive(keep_alive);
-      if (req.method() == http::verb::head) {
+      if (is_head && streamed) {
+        set_stream_headers(res);  // the headers a GET would have; no stream
+      } else if (is_head) {
         res.content_length(reply.body.size());  // the length a GET would have, no body
       } else {
         res.body() = std::move(reply.body);
@@ -380,8 +585,10 @@ void HttpsServer::stop() {
   for (auto& [id, entry] : s.connections) {
     net::post(entry->executor, [entry] {
       // Idle (or handshaking): close now. Busy: the session sees `stopping`
-      // after writing its response and closes then.
+      // after writing its response and closes then. Streaming: wake it from
+      // its wait for the next poll (or abort its write); it ends the stream.
       if (entry->stream && !entry->busy) beast::get_lowest_layer(*entry->stream).cancel();
+      if (entry->stream_timer) entry->stream_timer->cancel();
     });
   }
   bool drained =
@@ -405,6 +612,7 @@ HttpsServer::Stats HttpsServer::stats() const {
   out.connections_accepted = impl_->accepted;
   out.handshakes_failed = impl_->handshake_failures;
   out.requests = impl_->requests;
+  out.open_streams = impl_->open_streams;
   std::lock_guard lock(impl_->mu);
   out.open_connections = impl_->connections.size();
   return out;

@@ -27,12 +27,20 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct ServerLimits {
   std::size_t max_body_bytes = 16 * 1024 * 1024;  // larger: 413, connection closed
-  std::uint32_t max_header_bytes = 16 * 1024;     // larger: 431, connection closed
+  // Optional: a smaller limit for a given method and target (e.g. JSON
+  // routes beside a file upload), checked before the body is read.
+  std::function<std::size_t(const std::string& method, const std::string& target)> body_limit_for;
+  std::uint32_t max_header_bytes = 16 * 1024;  // larger: 431, connection closed
   // How long a connection may sit without a complete request (covers both an
   // idle keep-alive connection and a slow sender) before it is closed.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  // Per write, including each write of a streamed response: a client that
+  // stops reading for this long is dropped.
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+  // Streamed responses (HttpResponse::stream) open at once; one more gets
+  // 503 too_many_streams instead. Each open stream holds a connection.
+  std::size_t max_streams = 64;
 };
 
 struct ServerOptions {
@@ -61,10 +69,11 @@ class HttpsServer {
   void start();
 
   // Graceful and idempotent: stops accepting, closes connections waiting for
-  // a request, lets in-flight requests finish (answered with
-  // "Connection: close"), and returns once all connections are gone or after
-  // options.stop_timeout. A handler still running then is not interrupted:
-  // stop() waits for it to return before joining the threads.
+  // a request, ends streamed responses (at once, not at their next poll),
+  // lets in-flight requests finish (answered with "Connection: close"), and
+  // returns once all connections are gone or after options.stop_timeout. A
+  // handler still running then is not interrupted: stop() waits for it to
+  // return before joining the threads.
   void stop();
 
   // The bound port (useful with port 0); 0 before start().
@@ -75,6 +84,7 @@ class HttpsServer {
     std::uint64_t handshakes_failed = 0;
     std::uint64_t requests = 0;
     std::size_t open_connections = 0;
+    std::size_t open_streams = 0;  // streamed responses being sent now
   };
   Stats stats() const;
 

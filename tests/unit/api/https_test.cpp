@@ -9,14 +9,20 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "hotline/api/http_types.h"
@@ -146,12 +152,144 @@ class RawTls {
 };
 
 template <class Pred>
-bool eventually(Pred pred) {
-  for (int i = 0; i < 200; ++i) {
+bool eventually(Pred pred, std::chrono::milliseconds timeout = 2s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
     if (pred()) return true;
     std::this_thread::sleep_for(10ms);
   }
   return pred();
+}
+
+// A GET whose response is read as its bytes arrive (HttpsClient returns only
+// whole responses). Blocking OpenSSL with a short receive timeout, so every
+// wait below ends by its deadline.
+class StreamReader {
+ public:
+  explicit StreamReader(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{0, 100 * 1000};  // each SSL_read waits at most 100 ms
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+  }
+  ~StreamReader() {
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
+
+  // Handshakes and sends `method target`; false if either failed.
+  bool send(const std::string& target, const std::string& method = "GET") {
+    if (!connected_) return false;
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    for (;;) {
+      int rc = SSL_connect(ssl_);
+      if (rc == 1) break;
+      int err = SSL_get_error(ssl_, rc);
+      ERR_clear_error();
+      if (err != SSL_ERROR_WANT_READ || std::chrono::steady_clock::now() > deadline) return false;
+    }
+    std::string req =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+    return SSL_write(ssl_, req.data(), static_cast<int>(req.size())) ==
+           static_cast<int>(req.size());
+  }
+
+  // Reads until what arrived contains `needle`, the server closed, or
+  // `timeout` passed; true if `needle` arrived.
+  bool read_until(std::string_view needle, std::chrono::milliseconds timeout = 5s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (text_.find(needle) == std::string::npos && !closed_ &&
+           std::chrono::steady_clock::now() < deadline) {
+      read_once();
+    }
+    return text_.find(needle) != std::string::npos;
+  }
+
+  // Reads until the server closes the connection; false after `timeout`.
+  bool read_to_close(std::chrono::milliseconds timeout = 5s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!closed_ && std::chrono::steady_clock::now() < deadline) read_once();
+    return closed_;
+  }
+
+  // Goes away without a TLS close_notify, as a closed browser tab does.
+  void drop() {
+    ::close(fd_);
+    fd_ = -1;
+    closed_ = true;
+  }
+
+  const std::string& text() const { return text_; }
+  // The status line and headers, names in lower case.
+  std::string head_lower() const {
+    std::string head = text_.substr(0, text_.find("\r\n\r\n"));
+    std::transform(head.begin(), head.end(), head.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return head;
+  }
+  std::string body() const {
+    auto end = text_.find("\r\n\r\n");
+    return end == std::string::npos ? "" : text_.substr(end + 4);
+  }
+
+ private:
+  void read_once() {
+    char buf[4096];
+    int n = SSL_read(ssl_, buf, sizeof buf);
+    if (n > 0) {
+      text_.append(buf, static_cast<std::size_t>(n));
+      return;
+    }
+    int err = SSL_get_error(ssl_, n);
+    ERR_clear_error();
+    // WANT_READ: the receive timeout passed with nothing new. Anything else
+    // (close_notify, EOF, reset) ends the connection.
+    if (err != SSL_ERROR_WANT_READ) closed_ = true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  bool closed_ = false;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  std::string text_;
+};
+
+// A BodyStream that calls a function.
+class FnStream : public BodyStream {
+ public:
+  FnStream(std::function<std::optional<std::string>()> fn, std::chrono::milliseconds interval)
+      : fn_(std::move(fn)) {
+    poll_interval = interval;
+  }
+  std::optional<std::string> next() override {
+    ++calls;
+    return fn_();
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  std::function<std::optional<std::string>()> fn_;
+};
+
+HttpResponse event_stream(std::shared_ptr<BodyStream> stream, std::string first = "") {
+  HttpResponse res;
+  res.content_type = "text/event-stream";
+  res.headers["X-Accel-Buffering"] = "no";
+  res.body = std::move(first);
+  res.stream = std::move(stream);
+  return res;
 }
 
 TEST_F(Https, HealthAndVersionAreJson) {
@@ -228,7 +366,7 @@ TEST_F(Https, HeadersReachTheHandlerLowercased) {
   HttpRequest seen;
   auto server = start(operator_tls(), [&](const HttpRequest& r) {
     seen = r;
-    return HttpResponse{201, "text/plain", {{"X-Reply", "yes"}}, "made"};
+    return HttpResponse{201, "text/plain", {{"X-Reply", "yes"}}, "made", nullptr};
   });
   HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
   HttpRequest r = get("/things?a=b");
@@ -266,6 +404,39 @@ TEST_F(Https, OversizedBodyGets413AndTheClientRecovers) {
   big.body.assign(1024, 'x');  // exactly the limit is fine
   EXPECT_EQ(client.request(big).status, 200);
   EXPECT_EQ(calls_, 1);
+}
+
+TEST_F(Https, PerRouteBodyLimitRefusesBeforeReadingTheBody) {
+  ServerOptions opts;
+  opts.limits.max_body_bytes = 1 << 20;
+  opts.limits.body_limit_for = [](const std::string& method, const std::string& target) {
+    return method == "POST" && target == "/upload" ? std::size_t{1 << 20} : std::size_t{100};
+  };
+  int calls = 0;
+  auto server = start(
+      operator_tls(),
+      [&calls](const HttpRequest&) {
+        ++calls;
+        return HttpResponse{};
+      },
+      opts);
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+
+  HttpRequest json = get("/v1/alerts");
+  json.method = "POST";
+  json.body.assign(101, 'x');
+  HttpResponse res = client.request(json);
+  EXPECT_EQ(res.status, 413);
+  EXPECT_NE(res.body.find("exceeds 100 bytes"), std::string::npos) << res.body;
+  EXPECT_EQ(calls, 0) << "the handler never sees a refused body";
+
+  json.body.assign(100, 'x');
+  EXPECT_EQ(client.request(json).status, 200);
+  HttpRequest upload = get("/upload");
+  upload.method = "POST";
+  upload.body.assign(64 * 1024, 'x');
+  EXPECT_EQ(client.request(upload).status, 200);
+  EXPECT_EQ(calls, 2);
 }
 
 TEST_F(Https, GarbageGets400AndClose) {
@@ -449,7 +620,7 @@ TEST_F(Https, StopLetsTheRequestInFlightFinish) {
   auto server = start(operator_tls(), [&](const HttpRequest&) {
     entered = true;
     std::this_thread::sleep_for(300ms);
-    return HttpResponse{200, "text/plain", {}, "finished"};
+    return HttpResponse{200, "text/plain", {}, "finished", nullptr};
   });
   auto port = server->port();
   auto reply = std::async(std::launch::async, [port] {
@@ -513,6 +684,159 @@ TEST_F(Https, ClientReconnectsAfterServerDroppedIdleConnection) {
   ASSERT_TRUE(eventually([&] { return server->stats().open_connections == 0; }));
   EXPECT_EQ(client.request(get("/")).status, 200);
   EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+// --- streamed responses (Server-Sent Events) ---------------------------------
+
+TEST_F(Https, StreamDeliversEventsInOrderThenCloses) {
+  // "data: 2" waits until the test has seen "data: 1": proof that the bytes
+  // arrive while the stream is still open, not in one piece at the end.
+  std::atomic<bool> seen_first{false};
+  std::vector<std::optional<std::string>> script = {"data: 1\n\n", "", "data: 2\n\n", std::nullopt};
+  auto stream = std::make_shared<FnStream>(
+      [&, i = std::size_t{0}]() mutable -> std::optional<std::string> {
+        if (i == 2 && !seen_first) return "";  // held back; not part of the script
+        return script.at(i++);
+      },
+      20ms);
+  std::weak_ptr<FnStream> weak = stream;
+  auto server = start(operator_tls(), [&](const HttpRequest&) {
+    return event_stream(std::move(stream), "retry: 1000\n\n");
+  });
+
+  StreamReader reader(server->port());
+  ASSERT_TRUE(reader.send("/events"));
+  ASSERT_TRUE(reader.read_until("data: 1\n\n")) << reader.text();
+  EXPECT_EQ(reader.text().find("data: 2"), std::string::npos);
+  EXPECT_EQ(server->stats().open_streams, 1u);
+  seen_first = true;
+  ASSERT_TRUE(reader.read_to_close()) << "the connection ends with the stream";
+
+  EXPECT_EQ(reader.text().rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << reader.text();
+  std::string head = reader.head_lower();
+  EXPECT_NE(head.find("\r\ncontent-type: text/event-stream"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\ncache-control: no-store"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nconnection: close"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nx-accel-buffering: no"), std::string::npos) << head;
+  EXPECT_EQ(head.find("content-length"), std::string::npos) << head;
+  EXPECT_EQ(head.find("transfer-encoding"), std::string::npos) << head;
+  EXPECT_EQ(reader.body(), "retry: 1000\n\ndata: 1\n\ndata: 2\n\n");
+  EXPECT_TRUE(eventually([&] { return server->stats().open_streams == 0; }));
+  EXPECT_TRUE(eventually([&] { return weak.expired(); })) << "the server let the stream go";
+  EXPECT_EQ(calls_, 1);
+}
+
+TEST_F(Https, StopEndsAnOpenStreamPromptly) {
+  // Polls once a minute and never ends: only stop() can end it. With a
+  // stop_timeout longer than the wait below, stop() must end the stream
+  // itself rather than wait it out.
+  auto forever = std::make_shared<FnStream>([] { return std::string(); }, 60s);
+  ServerOptions opts;
+  opts.port = 0;
+  opts.stop_timeout = 30s;
+  HttpsServer server(operator_tls(), opts,
+                     [&](const HttpRequest&) { return event_stream(forever, ": hello\n\n"); });
+  server.start();
+
+  StreamReader reader(server.port());
+  ASSERT_TRUE(reader.send("/events"));
+  ASSERT_TRUE(reader.read_until(": hello\n\n")) << reader.text();
+  ASSERT_TRUE(eventually([&] { return server.stats().open_streams == 1; }));
+
+  auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+  ASSERT_EQ(stopped.wait_for(10s), std::future_status::ready) << "stop() waited for the stream";
+  EXPECT_TRUE(reader.read_to_close());
+  EXPECT_EQ(server.stats().open_streams, 0u);
+  EXPECT_EQ(server.stats().open_connections, 0u);
+}
+
+TEST_F(Https, ClientLeavingMidStreamIsNoticed) {
+  for (bool chatty : {true, false}) {
+    SCOPED_TRACE(chatty ? "stream writes every poll" : "stream has nothing to say");
+    auto stream = std::make_shared<FnStream>(
+        [chatty] { return std::string(chatty ? "data: tick\n\n" : ""); }, 20ms);
+    std::weak_ptr<FnStream> weak = stream;
+    auto server = start(operator_tls(), [&](const HttpRequest&) {
+      return event_stream(std::move(stream), ": open\n\n");
+    });
+    {
+      StreamReader reader(server->port());
+      ASSERT_TRUE(reader.send("/events"));
+      ASSERT_TRUE(reader.read_until(chatty ? "data: tick\n\n" : ": open\n\n")) << reader.text();
+      ASSERT_EQ(server->stats().open_streams, 1u);
+      reader.drop();
+    }
+    EXPECT_TRUE(eventually([&] { return server->stats().open_streams == 0; }, 5s));
+    EXPECT_TRUE(eventually([&] { return server->stats().open_connections == 0; }, 5s));
+    EXPECT_TRUE(eventually([&] { return weak.expired(); }, 5s));
+  }
+}
+
+TEST_F(Https, StreamsBeyondMaxStreamsGet503) {
+  ServerOptions opts;
+  opts.limits.max_streams = 1;
+  auto server = start(
+      operator_tls(),
+      [](const HttpRequest& r) {
+        if (r.target != "/events") return HttpResponse{};
+        return event_stream(std::make_shared<FnStream>([] { return std::string(); }, 20ms));
+      },
+      opts);
+
+  auto first = std::make_unique<StreamReader>(server->port());
+  ASSERT_TRUE(first->send("/events"));
+  ASSERT_TRUE(first->read_until("\r\n\r\n")) << first->text();
+  ASSERT_EQ(server->stats().open_streams, 1u);
+
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  HttpResponse refused = client.request(get("/events"));
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["error"]["code"], "too_many_streams");
+  EXPECT_EQ(client.request(get("/other")).status, 200) << "other requests are not limited";
+  EXPECT_EQ(client.connections_opened(), 1u) << "a refused stream keeps the connection";
+  EXPECT_EQ(server->stats().open_streams, 1u);
+
+  first->drop();
+  ASSERT_TRUE(eventually([&] { return server->stats().open_streams == 0; }, 5s));
+  StreamReader second(server->port());
+  ASSERT_TRUE(second.send("/events"));
+  ASSERT_TRUE(second.read_until("\r\n\r\n")) << second.text();
+  EXPECT_EQ(second.text().rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << second.text();
+}
+
+TEST_F(Https, HeadOnAStreamedRouteSendsOnlyTheHeaders) {
+  auto stream = std::make_shared<FnStream>([] { return std::string("data: x\n\n"); }, 20ms);
+  auto server =
+      start(operator_tls(), [&](const HttpRequest&) { return event_stream(stream, ": hi\n\n"); });
+  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  HttpRequest head = get("/events");
+  head.method = "HEAD";
+  HttpResponse res = client.request(head);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.content_type, "text/event-stream");
+  EXPECT_EQ(res.headers["cache-control"], "no-store");
+  EXPECT_EQ(res.headers.count("content-length"), 0u);
+  EXPECT_TRUE(res.body.empty());
+  EXPECT_EQ(client.request(head).status, 200) << "the connection stays usable";
+  EXPECT_EQ(client.connections_opened(), 1u);
+  EXPECT_EQ(stream->calls, 0);
+  EXPECT_EQ(server->stats().open_streams, 0u);
+}
+
+TEST_F(Https, StreamThatThrowsEndsTheResponse) {
+  auto stream = std::make_shared<FnStream>(
+      [n = 0]() mutable -> std::optional<std::string> {
+        if (n++ == 0) return "data: 1\n\n";
+        throw std::runtime_error("source went away");
+      },
+      20ms);
+  auto server = start(operator_tls(), [&](const HttpRequest&) { return event_stream(stream); });
+  StreamReader reader(server->port());
+  ASSERT_TRUE(reader.send("/events"));
+  ASSERT_TRUE(reader.read_to_close()) << reader.text();
+  EXPECT_EQ(reader.body(), "data: 1\n\n");
+  EXPECT_EQ(stream->calls, 2);
+  EXPECT_TRUE(eventually([&] { return server->stats().open_streams == 0; }));
 }
 
 TEST(JsonError, HasCodeAndMessage) {
