@@ -520,7 +520,7 @@ Agreement default_agreement(Party a, Party b, std::string link, std::string effe
   ag.a = std::move(a);
   ag.b = std::move(b);
   ag.effective_from = std::move(effective_from);
-  constexpr std::int64_t hour = 60, day = 24 * 60;
+  constexpr std::int64_t hour = 60;
   auto row = [&](std::string_view kind, std::string_view priority, std::optional<std::int64_t> ack,
                  std::optional<std::int64_t> respond, Calendar cal) {
     ag.deadlines.push_back(
@@ -541,7 +541,9 @@ Agreement default_agreement(Party a, Party b, std::string link, std::string effe
       row(kind, "normal", 1 * hour, 72 * hour, Calendar::always);
     } else {  // request.information, request.assistance
       row(kind, "urgent", 1 * hour, 24 * hour, Calendar::always);
-      row(kind, "normal", 2 * day, 30 * day, Calendar::office_hours);
+      // Office-hours rows count working minutes (model/deadline.h): two
+      // working days to acknowledge and 22 (about a calendar month) to answer.
+      row(kind, "normal", 2 * kWorkingDay, 22 * kWorkingDay, Calendar::office_hours);
     }
   }
   validate(ag);
@@ -671,6 +673,14 @@ std::string format_minutes(std::int64_t minutes) {
   return std::to_string(minutes) + " min";
 }
 
+std::string format_working_minutes(std::int64_t minutes) {
+  if (minutes >= kWorkingDay && minutes % kWorkingDay == 0) {
+    const auto days = minutes / kWorkingDay;
+    return std::to_string(days) + " working day" + (days == 1 ? "" : "s");
+  }
+  return format_minutes(minutes) + " working time";
+}
+
 std::string describe(const Agreement& ag) {
   std::ostringstream out;
   out << "Agreement for link " << ag.link << "\n";
@@ -694,18 +704,20 @@ std::string describe(const Agreement& ag) {
   });
   std::vector<std::array<std::string, 5>> cells;
   for (const DeadlineRule& r : rows) {
-    cells.push_back(
-        {r.kind, r.priority,
-         "ack " +
-             (r.acknowledge_minutes ? format_minutes(*r.acknowledge_minutes) : std::string("-")),
-         "respond " + (r.respond_minutes ? format_minutes(*r.respond_minutes) : std::string("-")),
-         r.calendar == Calendar::always ? "24/7" : "office hours"});
+    const bool office = r.calendar == Calendar::office_hours;
+    auto amount = [office](const std::optional<std::int64_t>& m) {
+      if (!m) return std::string("-");
+      return office ? format_working_minutes(*m) : format_minutes(*m);
+    };
+    cells.push_back({r.kind, r.priority, "ack " + amount(r.acknowledge_minutes),
+                     "respond " + amount(r.respond_minutes), office ? "office hours" : "24/7"});
   }
   std::array<std::size_t, 5> width{};
   for (const auto& row : cells) {
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
   }
-  out << "Deadlines (from receipt; office hours are the receiving party's):\n";
+  out << "Deadlines (from receipt; office hours are the receiving party's, a working day is "
+         "8 h of them):\n";
   for (const auto& row : cells) {
     std::string line = "  ";
     for (std::size_t c = 0; c < row.size(); ++c)

@@ -103,9 +103,14 @@ struct Agreement {
 //   request.takedown urgent         ack 15 min, respond 1 h (EU TCO one hour)
 //   request.takedown normal         ack 60 min, respond 24 h
 //   request.preservation normal     ack 60 min, respond 72 h
-//   request.information normal      ack 2 days, respond 30 days, office hours
-//   request.assistance  normal      ack 2 days, respond 30 days, office hours
+//   request.information normal      ack 2, respond 22 working days, office hours
+//   request.assistance  normal      ack 2, respond 22 working days, office hours
 // Office hours keep the parties' own values (default Mon-Fri 09:00-17:00).
+// Office-hours rows count working minutes (model/deadline.h), so their
+// amounts are whole working days of kWorkingDay minutes: 22 working days is
+// about a calendar month. (Before 2026-11-27 the default said 2880 and 43200
+// minutes, meant as calendar days but counted as 6 and 90 working days;
+// agreements signed with those keep them until amended.)
 // Validates the result (throws agreement_invalid, e.g. for a bad party).
 Agreement default_agreement(Party a, Party b, std::string link, std::string effective_from);
 
@@ -130,6 +135,12 @@ void set_rule(Agreement& agreement, DeadlineRule rule);
 
 // "15 min", "1 h", "1 h 30 min", "24 h", "3 days", "30 days".
 std::string format_minutes(std::int64_t minutes);
+
+// A working day of the default office hours (09:00-17:00), in minutes.
+inline constexpr std::int64_t kWorkingDay = 8 * 60;
+// Working minutes for people: "2 working days" (multiples of kWorkingDay),
+// otherwise "16 h 30 min working time".
+std::string format_working_minutes(std::int64_t minutes);
 
 // Multi-line summary for `hotline agreement show`.
 std::string describe(const Agreement& agreement);

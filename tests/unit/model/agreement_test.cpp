@@ -117,13 +117,13 @@ TEST(Agreement, DefaultMatrixHasTheAgreedNumbers) {
       {"alert", "urgent", 15, std::nullopt, Calendar::always},
       {"alert", "normal", 15, std::nullopt, Calendar::always},
       {"request.information", "urgent", 60, 1440, Calendar::always},
-      {"request.information", "normal", 2880, 43200, Calendar::office_hours},
+      {"request.information", "normal", 960, 10560, Calendar::office_hours},
       {"request.preservation", "urgent", 60, 1440, Calendar::always},
       {"request.preservation", "normal", 60, 4320, Calendar::always},
       {"request.takedown", "urgent", 15, 60, Calendar::always},
       {"request.takedown", "normal", 60, 1440, Calendar::always},
       {"request.assistance", "urgent", 60, 1440, Calendar::always},
-      {"request.assistance", "normal", 2880, 43200, Calendar::office_hours},
+      {"request.assistance", "normal", 960, 10560, Calendar::office_hours},
   };
   ASSERT_EQ(ag.deadlines.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -560,6 +560,10 @@ TEST(AgreementDescribe, FormatMinutes) {
   EXPECT_EQ(format_minutes(2880), "2 days");
   EXPECT_EQ(format_minutes(43200), "30 days");
   EXPECT_EQ(format_minutes(3000), "50 h");
+  EXPECT_EQ(format_working_minutes(480), "1 working day");
+  EXPECT_EQ(format_working_minutes(960), "2 working days");
+  EXPECT_EQ(format_working_minutes(990), "16 h 30 min working time");
+  EXPECT_EQ(format_working_minutes(30), "30 min working time");
 }
 
 TEST(AgreementDescribe, SummaryHasKeyLines) {
@@ -570,7 +574,7 @@ TEST(AgreementDescribe, SummaryHasKeyLines) {
       << text;
   EXPECT_EQ(squeeze(line_with(text, "  alert ")), " alert urgent ack 15 min respond - 24/7");
   EXPECT_EQ(squeeze(line_with(text, "  request.information   normal")),
-            " request.information normal ack 2 days respond 30 days office hours");
+            " request.information normal ack 2 working days respond 22 working days office hours");
   EXPECT_EQ(squeeze(line_with(text, "  request.preservation  normal")),
             " request.preservation normal ack 1 h respond 3 days 24/7");
   // Columns line up: every matrix row has "ack" at the same offset.
