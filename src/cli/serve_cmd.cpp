@@ -9,7 +9,9 @@
 
 #include "commands.h"
 #include "hotline/api/node_server.h"
+#include "hotline/api/operator_api.h"
 #include "hotline/api/serve.h"
+#include "hotline/service/desk_service.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/version.h"
 #include "listen_address.h"
@@ -87,6 +89,21 @@ void add_serve_command(CLI::App& app) {
     opts.info.version = kVersion;
     opts.info.public_key = node.identity.public_key().encoded();
     opts.info.fingerprint = node.identity.public_key().fingerprint();
+    api::OperatorApiOptions api_options;
+    api_options.info = opts.info;
+    api::OperatorApi operator_api(node, api_options);
+    opts.operator_handler = [&operator_api](const api::HttpRequest& r) {
+      return operator_api.handle(r);
+    };
+    // File uploads (POST /v1/attachments) up to the node's attachment limit;
+    // JSON bodies are held to OperatorApiOptions::max_json_bytes.
+    opts.operator_limits.max_body_bytes = static_cast<std::size_t>(
+        node.store->snapshot([](store::Transaction& tx) { return service::attachment_limit(tx); }));
+    opts.operator_limits.body_limit_for = [&operator_api](const std::string& method,
+                                                          const std::string& target) {
+      return operator_api.body_limit(method, target);
+    };
+    opts.operator_threads = 4;
     api::NodeServerOptions nso;
     nso.peer_host = peer_listen.host;
     nso.peer_port = peer_listen.port;

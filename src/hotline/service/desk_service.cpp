@@ -170,8 +170,13 @@ std::int64_t attachment_limit(store::Transaction& tx) {
 namespace {
 
 // An "item.change" entry for `view` when there is a context.
+// Every change of an item made here: an "item_changed" event (the live
+// event stream and the log show it) and, given a context, its audit entry.
 void audit_change(store::Transaction& tx, const AuditContext* ctx, const ItemView& view,
                   const std::string& action, TimePoint now) {
+  record_event(
+      tx, now, "item_changed", view.record.link,
+      view.record.kind + " " + view.record.id + " " + action + " by us: " + view.record.state);
   if (ctx) audit(tx, *ctx, "item.change", view.record.id, view.record.kind + " " + action, now);
 }
 
@@ -464,6 +469,10 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
   const TimePoint at = parse_timestamp(received_at);
   tx.put_item(record_of(id, ctx.link, r, log, created_at, at));
 
+  if (!creating) {
+    record_event(tx, at, "item_changed", ctx.link,
+                 kind + " " + id + " " + action + " by " + ctx.peer_name + ": " + r.state());
+  }
   if (creating) {
     record_event(tx, at, kind + "_received", ctx.link,
                  ctx.peer_name + " " +

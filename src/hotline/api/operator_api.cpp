@@ -1,0 +1,313 @@
+#include "hotline/api/operator_api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "hotline/api/api_errors.h"
+#include "hotline/api/api_routes.h"
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+#include "hotline/crypto/sha256.h"
+#include "hotline/service/desk_service.h"
+
+namespace hotline::api {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; '+' is a space in a query. Error request_invalid on a
+// broken escape.
+std::string decode(std::string_view s, bool query) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0) throw Error("request_invalid", "broken %-escape in the URL");
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (query && s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto part = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    auto key = decode(part.substr(0, eq), true);
+    out[key] = eq == std::string_view::npos ? "" : decode(part.substr(eq + 1), true);
+  }
+  return out;
+}
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+// Matches `path` against a pattern like "/v1/alerts/{id}"; fills params.
+bool matches(const std::vector<std::string_view>& pattern,
+             const std::vector<std::string_view>& path,
+             std::map<std::string, std::string>& params) {
+  if (pattern.size() != path.size()) return false;
+  std::map<std::string, std::string> found;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const auto p = pattern[i];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (path[i].empty()) return false;
+      found[std::string(p.substr(1, p.size() - 2))] = decode(path[i], false);
+    } else if (p != path[i]) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? "" : it->second;
+}
+
+bool is_change(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+void finish(HttpResponse& r) {
+  r.headers.emplace("Cache-Control", "no-store");
+  r.headers.emplace("X-Content-Type-Options", "nosniff");
+}
+
+}  // namespace
+
+std::int64_t retry_after_seconds(std::chrono::milliseconds refill_every) {
+  return std::max<std::int64_t>(1, (refill_every.count() + 999) / 1000);
+}
+
+std::string client_address(const HttpRequest& request) {
+  std::string_view a = request.remote_address;
+  if (!a.empty() && a.front() == '[') {
+    auto close = a.find(']');
+    return std::string(a.substr(1, close == std::string_view::npos ? a.size() : close - 1));
+  }
+  auto colon = a.rfind(':');
+  return std::string(colon == std::string_view::npos ? a : a.substr(0, colon));
+}
+
+std::string cookie_value(const HttpRequest& r, std::string_view name) {
+  auto it = r.headers.find("cookie");
+  if (it == r.headers.end()) return "";
+  std::string_view all = it->second;
+  while (!all.empty()) {
+    auto semi = all.find(';');
+    auto part = all.substr(0, semi);
+    all = semi == std::string_view::npos ? std::string_view() : all.substr(semi + 1);
+    while (!part.empty() && (part.front() == ' ' || part.front() == ',')) part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) {
+      return std::string(part.substr(eq + 1));
+    }
+  }
+  return "";
+}
+
+struct OperatorApi::Impl {
+  service::Node& node;
+  OperatorApiOptions options;
+  service::LoginRateLimiter sign_in_limiter;
+  service::LoginRateLimiter request_limiter;
+  RouteContext ctx;
+  std::vector<Route> routes;
+  std::vector<std::vector<std::string_view>> patterns;  // views into routes' patterns
+
+  Impl(service::Node& n, OperatorApiOptions o)
+      : node(n),
+        options(std::move(o)),
+        sign_in_limiter(options.sign_in),
+        request_limiter(options.requests),
+        ctx{node, options, sign_in_limiter, {}} {
+    ctx.authenticate = [this](const HttpRequest& r, TimePoint now) {
+      auto who = authenticate(r, now);
+      if (!who) throw Error("auth_failed", "no credentials");
+      return *who;
+    };
+    add_session_routes(routes, ctx);
+    add_item_routes(routes, ctx);
+    add_admin_routes(routes, ctx);
+    add_event_routes(routes, ctx);
+    for (const auto& r : routes) patterns.push_back(segments(r.pattern));
+  }
+
+  // The caller, from an API token or a session cookie; nullopt: none given.
+  // Throws auth_* errors for bad ones.
+  std::optional<Principal> authenticate(const HttpRequest& r, TimePoint now) {
+    std::string auth = header(r, "authorization");
+    if (!auth.empty()) {
+      constexpr std::string_view kBearer = "bearer ";
+      std::string scheme = auth.substr(0, kBearer.size());
+      for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (auth.size() <= kBearer.size() || scheme != kBearer) {
+        throw Error("auth_failed", "use \"Authorization: Bearer <API token>\"");
+      }
+      auto user = service::authenticate_token(*node.store, auth.substr(kBearer.size()), now,
+                                              options.policy);
+      auto digest = crypto::sha256(std::string_view(auth).substr(kBearer.size()));
+      return Principal{std::move(user), false, "token:" + to_hex(digest).substr(0, 16)};
+    }
+    std::string session = cookie_value(r, kSessionCookie);
+    if (session.empty()) return std::nullopt;
+    auto check = service::check_session(*node.store, session, now, options.policy);
+    if (is_change(r.method) && !service::csrf_matches(check, header(r, "x-csrf-token"))) {
+      throw Error("csrf_failed",
+                  "this change needs the session's CSRF token in the X-CSRF-Token header");
+    }
+    return Principal{std::move(check.user), true, "session:" + check.session.id_hash.substr(0, 16)};
+  }
+
+  HttpResponse dispatch(const HttpRequest& request) {
+    const TimePoint now = now_ms();
+    std::string_view target = request.target;
+    auto qmark = target.find('?');
+    std::string path(target.substr(0, qmark));
+    if (path.empty() || path.front() != '/') {
+      return json_error(400, "request_invalid", "the request target must be a path");
+    }
+    const auto parts = segments(path);
+
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::string allow;
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      std::map<std::string, std::string> p;
+      if (!matches(patterns[i], parts, p)) continue;
+      const std::string& m = routes[i].method;
+      if (m == request.method || (m == "GET" && request.method == "HEAD")) {
+        route = &routes[i];
+        params = std::move(p);
+        break;
+      }
+      if (allow.find(m) == std::string::npos) allow += allow.empty() ? m : ", " + m;
+      if (m == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
+    }
+    if (!route) {
+      if (allow.empty()) return json_error(404, "not_found", "no such resource: " + path);
+      auto r = json_error(405, "method_not_allowed",
+                          request.method + " is not allowed on " + path + "; use " + allow);
+      r.headers["Allow"] = allow;
+      return r;
+    }
+
+    ApiCall call{request, path, std::move(params), {}, std::nullopt, {}, now};
+    call.query = parse_query(qmark == std::string_view::npos ? "" : target.substr(qmark + 1));
+    const std::string address = client_address(request);
+    call.audit = {"", "api " + address};
+
+    if (route->access != Access::anyone) {
+      try {
+        call.who = authenticate(request, now);
+      } catch (const Error& e) {
+        if (options.rate_limits && !sign_in_limiter.allow(address, now)) {
+          return too_many(options.sign_in.refill_every);
+        }
+        throw;
+      }
+      if (!call.who) {
+        auto r = json_error(401, "unauthenticated",
+                            "sign in first (POST /v1/session) or send an API token as "
+                            "\"Authorization: Bearer <token>\"");
+        r.headers["WWW-Authenticate"] = "Bearer realm=\"hotline\"";
+        return r;
+      }
+      if (options.rate_limits && !request_limiter.allow(call.who->credential, now)) {
+        return too_many(options.requests.refill_every);
+      }
+      call.audit.actor = call.who->user.name;
+      if (route->access == Access::permission) call.require(route->permission);
+    }
+    if (request.body.size() > options.max_json_bytes && !route->raw_body) {
+      return json_error(
+          413, "payload_too_large",
+          "the JSON body exceeds " + std::to_string(options.max_json_bytes) + " bytes");
+    }
+    return route->handler(call);
+  }
+
+  // Retry-After: when the limiter that refused has one attempt again.
+  static HttpResponse too_many(std::chrono::milliseconds refill_every) {
+    auto r = json_error(429, "rate_limited", "too many requests; wait a moment and try again");
+    r.headers["Retry-After"] = std::to_string(retry_after_seconds(refill_every));
+    return r;
+  }
+};
+
+OperatorApi::OperatorApi(service::Node& node, OperatorApiOptions options)
+    : impl_(std::make_unique<Impl>(node, std::move(options))) {}
+
+OperatorApi::~OperatorApi() = default;
+
+HttpResponse OperatorApi::handle(const HttpRequest& request) {
+  HttpResponse response;
+  try {
+    response = impl_->dispatch(request);
+  } catch (const Error& e) {
+    response = error_response(e, request.method, request.target);
+  } catch (const nlohmann::json::exception& e) {
+    response = json_error(400, "request_invalid", std::string("bad JSON value: ") + e.what());
+  }
+  // RFC 9110: every 401 names the scheme to use.
+  if (response.status == 401) {
+    response.headers.emplace("WWW-Authenticate", "Bearer realm=\"hotline\"");
+  }
+  finish(response);
+  return response;
+}
+
+const std::vector<Route>& OperatorApi::routes() const {
+  return impl_->routes;
+}
+
+std::size_t OperatorApi::body_limit(const std::string& method, const std::string& target) const {
+  try {
+    const auto parts = segments(std::string_view(target).substr(0, target.find('?')));
+    for (std::size_t i = 0; i < impl_->routes.size(); ++i) {
+      std::map<std::string, std::string> params;
+      const auto& r = impl_->routes[i];
+      if (r.raw_body && r.method == method && matches(impl_->patterns[i], parts, params)) {
+        return static_cast<std::size_t>(impl_->node.store->snapshot(
+            [](store::Transaction& tx) { return service::attachment_limit(tx); }));
+      }
+    }
+  } catch (const Error&) {
+    // A broken target or an unreadable setting: the JSON limit; the
+    // handler answers the broken target itself.
+  }
+  return impl_->options.max_json_bytes;
+}
+
+}  // namespace hotline::api

@@ -1,0 +1,78 @@
+// The operators' HTTP API (JSON): what the web app, scripts and the CLI's
+// --url mode use. docs/api/openapi.yaml describes every route; this class
+// routes a request to its handler after the checks every route shares:
+//
+//   1. the path is known (404 not_found) and the method allowed (405, Allow);
+//   2. credentials: "Authorization: Bearer hl_…" (an API token) or the
+//      session cookie "hotline_session" (a browser); none or a bad one: 401;
+//   3. with a session, a change (POST, PUT, PATCH, DELETE) must carry the
+//      session's CSRF token in "X-CSRF-Token" (403 csrf_failed): a page of
+//      another site can make the browser send the cookie, but cannot read
+//      the token;
+//   4. rate: each credential may make `requests.burst` requests at once,
+//      refilled at one per `requests.refill_every` (429 rate_limited, with
+//      Retry-After); failed sign-ins and bad credentials count against the
+//      client's address (service::LoginRateLimiter);
+//   5. permission (403 forbidden), see service/user_service.h's table;
+//   6. a JSON body at most max_json_bytes (413 payload_too_large).
+//
+// Every response carries Cache-Control: no-store and
+// X-Content-Type-Options: nosniff. Errors are {"error":{"code","message"}}.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "hotline/api/api_call.h"
+#include "hotline/api/http_types.h"
+#include "hotline/api/operator_routes.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/service/user_service.h"
+
+namespace hotline::api {
+
+struct OperatorApiOptions {
+  OperatorInfo info;
+  service::AccountPolicy policy;
+  std::size_t max_json_bytes = 1024 * 1024;
+  // Per credential (token or session). The default allows a script 200
+  // requests per second after a burst of 400: far above a desk's pace, and
+  // low enough that a runaway loop cannot starve the desk.
+  service::LoginRateLimiter::Limits requests{400, std::chrono::milliseconds(5), 10000};
+  // Per client address: sign-in attempts and requests with bad credentials.
+  service::LoginRateLimiter::Limits sign_in{};
+  bool rate_limits = true;  // false: none (benchmarks)
+  // How often an open event stream looks for new events.
+  std::chrono::milliseconds event_poll{250};
+};
+
+class OperatorApi {
+ public:
+  OperatorApi(service::Node& node, OperatorApiOptions options);
+  ~OperatorApi();
+  OperatorApi(const OperatorApi&) = delete;
+  OperatorApi& operator=(const OperatorApi&) = delete;
+
+  // Thread-safe: the HTTPS server calls it from several threads.
+  HttpResponse handle(const HttpRequest& request);
+
+  // Every route (tests walk them; the OpenAPI file must list each).
+  const std::vector<Route>& routes() const;
+
+  // The largest body the server should read for this request line: the
+  // node's attachment limit for uploads, max_json_bytes for the rest. The
+  // server refuses a larger one with 413 before reading it
+  // (ServerLimits::body_limit_for).
+  std::size_t body_limit(const std::string& method, const std::string& target) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The cookie that holds a browser's session id.
+inline constexpr const char* kSessionCookie = "hotline_session";
+
+}  // namespace hotline::api

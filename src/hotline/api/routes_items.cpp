@@ -1,0 +1,357 @@
+// The duty desk's routes: alerts, requests and cases (list, show, create,
+// act), attachments (upload, list, download) and desk messages. Each is one
+// use case of service/desk_service.h; the route only reads the body, checks
+// the permission and shapes the answer.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "hotline/api/api_json.h"
+#include "hotline/api/api_routes.h"
+#include "hotline/common/error.h"
+#include "hotline/model/labels.h"
+#include "hotline/service/attachment_service.h"
+#include "hotline/service/desk_service.h"
+#include "hotline/service/link_service.h"
+
+namespace hotline::api {
+namespace {
+
+using nlohmann::json;
+using service::Permission;
+
+struct Kind {
+  const char* kind;    // service::kAlert ...
+  const char* plural;  // path segment
+  Permission act;
+  // The actions a person may take through the API (creating and escalating
+  // are done by their own routes and by the node).
+  std::vector<std::string> actions;
+};
+
+const std::vector<Kind>& kinds() {
+  static const std::vector<Kind> k = {
+      {service::kAlert, "alerts", Permission::act_alerts, {"acknowledge", "close"}},
+      {service::kRequest,
+       "requests",
+       Permission::act_requests,
+       {"acknowledge", "request_clarification", "give_clarification", "respond_partial",
+        "respond_final", "decline", "withdraw", "close", "reopen"}},
+      {service::kCase,
+       "cases",
+       Permission::act_cases,
+       {"link_alert", "link_request", "add_indicator", "add_entry", "add_attachment", "close",
+        "reopen"}},
+  };
+  return k;
+}
+
+bool is_open(const service::ItemView& v) {
+  const auto& s = v.record.state;
+  return s != "closed" && s != "declined" && s != "withdrawn";
+}
+
+model::Priority priority_of(const BodyReader& body, const char* fallback) {
+  auto p = body.text_or("priority", fallback);
+  if (p == "urgent") return model::Priority::urgent;
+  if (p == "normal") return model::Priority::normal;
+  throw Error("request_invalid", "'priority' must be \"urgent\" or \"normal\"");
+}
+
+model::RequestKind request_kind_of(const std::string& k) {
+  for (auto kind : {model::RequestKind::information, model::RequestKind::preservation,
+                    model::RequestKind::takedown, model::RequestKind::assistance}) {
+    if (model::to_string(kind) == k) return kind;
+  }
+  throw Error("request_invalid",
+              "'kind' must be one of: information, preservation, takedown, assistance");
+}
+
+// Members left out take the defaults (TLP:AMBER, PAP:AMBER, not graded, no
+// codes); the ones given are checked strictly (labels_invalid).
+model::Labels labels_of(const BodyReader& body) {
+  const json& raw = body.raw("labels");
+  if (raw.is_null()) return model::Labels{};
+  if (!raw.is_object()) throw Error("labels_invalid", "'labels' must be an object");
+  json full = model::to_json(model::Labels{});
+  for (const auto& [key, value] : raw.items()) full[key] = value;
+  return model::labels_from_json(full);
+}
+
+// Files already uploaded (POST /v1/attachments), as [{sha256, name, size?}]:
+// each must be complete in this node's vault, and a given size must match.
+std::vector<service::AttachmentNote> attachments_of(service::Node& node, const json& list) {
+  std::vector<service::AttachmentNote> out;
+  if (list.is_null()) return out;
+  if (!list.is_array()) throw Error("request_invalid", "'attachments' must be an array");
+  auto vault = service::open_vault(node);
+  for (const auto& f : list) {
+    if (!f.is_object() || !f.contains("sha256") || !f["sha256"].is_string() ||
+        !f.contains("name") || !f["name"].is_string()) {
+      throw Error("request_invalid",
+                  "each attachment is {\"sha256\": ..., \"name\": ...} from POST /v1/attachments");
+    }
+    service::AttachmentNote n;
+    n.sha256 = f["sha256"].get<std::string>();
+    n.name = f["name"].get<std::string>();
+    auto info = vault.info(n.sha256);
+    if (!info || !info->complete) {
+      throw Error("attachment_missing",
+                  "attachment " + n.sha256 + " is not on this node; upload it first");
+    }
+    n.size = info->size;
+    if (f.contains("size") &&
+        (!f["size"].is_number_integer() || f["size"].get<std::int64_t>() != n.size)) {
+      throw Error("request_invalid", "attachment " + n.sha256 + ": 'size' does not match the file");
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+json files_json(const std::vector<service::AttachmentNote>& files) {
+  json out = json::array();
+  for (const auto& f : files)
+    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
+  return out;
+}
+
+std::string resolve(RouteContext& ctx, const Kind& k, const std::string& typed) {
+  return service::resolve_item_id(*ctx.node.store, k.kind, typed);
+}
+
+void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
+  const std::string base = std::string("/v1/") + k.plural;
+
+  routes.push_back(
+      {"GET", base, Access::permission, Permission::read_items, [&ctx, &k](ApiCall& call) {
+         auto peer = call.query_value("peer").value_or("");
+         auto status = call.query_choice("status", "open", {"open", "closed", "all"});
+         auto direction = call.query_choice("direction", "any", {"any", "incoming", "outgoing"});
+         auto limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
+         std::vector<service::ItemView> shown;
+         for (auto& v : service::list_items(*ctx.node.store, k.kind, peer, 100000, call.now)) {
+           if (shown.size() >= limit) break;
+           const bool ours = v.document.value("origin", "") == "ours";
+           if ((direction == "incoming" && ours) || (direction == "outgoing" && !ours)) continue;
+           if (status == "open" && !is_open(v)) continue;
+           if (status == "closed" && is_open(v)) continue;
+           shown.push_back(std::move(v));
+         }
+         // Only what is returned counts as read.
+         service::record_item_reads(*ctx.node.store, &call.audit, shown, "list", call.now);
+         json items = json::array();
+         for (const auto& v : shown) items.push_back(item_json(v));
+         return json_response(200, {{"items", items}});
+       }});
+
+  routes.push_back({"GET", base + "/{id}", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, k, call.param("id"));
+                      return json_response(200, item_json(service::show_item(
+                                                    *ctx.node.store, id, call.now, &call.audit)));
+                    }});
+
+  routes.push_back(
+      {"POST", base + "/{id}/actions", Access::signed_in, Permission::read_items,
+       [&ctx, &k](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"action", "args"});
+         auto action = body.text("action");
+         if (std::find(k.actions.begin(), k.actions.end(), action) == k.actions.end()) {
+           std::string list;
+           for (const auto& a : k.actions) list += (list.empty() ? "" : ", ") + a;
+           throw Error("request_invalid", "'" + action + "' is not an action on " +
+                                              std::string(k.plural) + "; valid: " + list);
+         }
+         // Translators add case entries (translations) but take no other action.
+         call.require(action == "add_entry" ? Permission::add_case_entries : k.act);
+         json args = body.raw("args");
+         if (args.is_null()) args = json::object();
+         if (!args.is_object()) throw Error("request_invalid", "'args' must be an object");
+         if (args.contains("attachments")) {
+           args["attachments"] = files_json(attachments_of(ctx.node, args["attachments"]));
+         }
+         auto id = resolve(ctx, k, call.param("id"));
+         auto v = service::act(ctx.node, k.kind, id, action, std::move(args), call.user().name,
+                               call.now, &call.audit);
+         return json_response(200, item_json(v));
+       }});
+}
+
+}  // namespace
+
+void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
+  for (const auto& k : kinds()) add_kind_routes(routes, ctx, k);
+
+  routes.push_back(
+      {"POST", "/v1/alerts", Access::permission, Permission::act_alerts, [&ctx](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"to", "priority", "labels", "summary", "details", "attachments"});
+         service::AlertInput in;
+         in.priority = priority_of(body, "urgent");
+         in.labels = labels_of(body);
+         in.summary = body.text("summary");
+         in.details = body.text_or("details", "");
+         auto to = body.text("to");
+         in.files = attachments_of(ctx.node, body.raw("attachments"));
+         auto v = service::raise_alert(ctx.node, to, in, call.user().name, call.now, &call.audit);
+         return json_response(201, item_json(v));
+       }});
+
+  // A request waits as a draft when the agreement asks for four-eyes; a
+  // supervisor then approves it (below).
+  routes.push_back(
+      {"POST", "/v1/requests", Access::permission, Permission::act_requests, [&ctx](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"to", "kind", "priority", "labels", "subject", "details", "attachments"});
+         service::RequestInput in;
+         in.kind = request_kind_of(body.text("kind"));
+         in.priority = priority_of(body, "normal");
+         in.labels = labels_of(body);
+         in.subject = body.text("subject");
+         in.details = body.text_or("details", "");
+         auto to = body.text("to");
+         in.files = attachments_of(ctx.node, body.raw("attachments"));
+         auto v = service::create_request(ctx.node, to, in, call.user().name, std::nullopt,
+                                          call.now, &call.audit);
+         return json_response(201, item_json(v));
+       }});
+
+  routes.push_back(
+      {"POST", "/v1/requests/{id}/approve", Access::permission, Permission::approve_requests,
+       [&ctx](ApiCall& call) {
+         BodyReader(call.body()).only({});
+         auto id = service::resolve_item_id(*ctx.node.store, service::kRequest, call.param("id"));
+         auto v = service::approve_request(ctx.node, id, call.user().name, call.now, &call.audit);
+         return json_response(200, item_json(v));
+       }});
+
+  routes.push_back(
+      {"POST", "/v1/cases", Access::permission, Permission::act_cases, [&ctx](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"peer", "title", "labels"});
+         auto v = service::open_case(ctx.node, body.text("peer"), body.text("title"),
+                                     labels_of(body), call.user().name, call.now, &call.audit);
+         return json_response(201, item_json(v));
+       }});
+
+  // A private note: stays on this node.
+  routes.push_back({"POST", "/v1/cases/{id}/notes", Access::permission, Permission::act_cases,
+                    [&ctx](ApiCall& call) {
+                      BodyReader body(call.body());
+                      body.only({"text"});
+                      auto id = service::resolve_item_id(*ctx.node.store, service::kCase,
+                                                         call.param("id"));
+                      auto v = service::add_case_note(ctx.node, id, body.text("text"),
+                                                      call.user().name, call.now, &call.audit);
+                      return json_response(200, item_json(v));
+                    }});
+
+  // ---- attachments ----
+  // The body is the file; ?name= its file name. Answers the note to put in
+  // an alert's, request's or action's "attachments".
+  Route upload{
+      "POST", "/v1/attachments", Access::signed_in, Permission::read_items, [&ctx](ApiCall& call) {
+        if (!service::may(call.user(), Permission::act_alerts) &&
+            !service::may(call.user(), Permission::act_requests) &&
+            !service::may(call.user(), Permission::act_cases)) {
+          call.require(Permission::act_cases);
+        }
+        auto name = call.query_value("name").value_or("");
+        if (name.empty() || name.size() > 255 || name.find('/') != std::string::npos ||
+            name == "." || name == ".." || std::any_of(name.begin(), name.end(), [](char c) {
+              return static_cast<unsigned char>(c) < 0x20;
+            })) {
+          throw Error("request_invalid",
+                      "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
+        }
+        const std::int64_t limit = ctx.node.store->snapshot(
+            [](store::Transaction& tx) { return service::attachment_limit(tx); });
+        if (static_cast<std::int64_t>(call.http.body.size()) > limit) {
+          throw Error("attachment_too_large", "the file is larger than this node accepts (" +
+                                                  std::to_string(limit) + " bytes)");
+        }
+        auto info = service::open_vault(ctx.node).import_bytes(call.http.body, limit);
+        return json_response(201, {{"sha256", info.sha256}, {"size", info.size}, {"name", name}});
+      }};
+  upload.raw_body = true;
+  routes.push_back(std::move(upload));
+
+  routes.push_back(
+      {"GET", "/v1/attachments", Access::permission, Permission::read_items, [&ctx](ApiCall& call) {
+         (void)call;
+         json out = json::array();
+         for (const auto& a : service::list_attachments(ctx.node)) {
+           out.push_back({{"sha256", a.sha256},
+                          {"size", a.size},
+                          {"complete", a.complete},
+                          {"have", a.have}});
+         }
+         return json_response(200, {{"attachments", out}});
+       }});
+
+  routes.push_back({"GET", "/v1/attachments/{sha256}", Access::permission, Permission::read_items,
+                    [&ctx](ApiCall& call) {
+                      const auto& sha = call.param("sha256");
+                      auto vault = service::open_vault(ctx.node);
+                      auto info = vault.info(sha);
+                      if (!info)
+                        throw Error("attachment_unknown", "no attachment " + sha + " on this node");
+                      if (!info->complete) {
+                        throw Error(
+                            "attachment_incomplete",
+                            "the attachment is still arriving: " + std::to_string(info->have) +
+                                " of " + std::to_string(info->size) + " bytes so far");
+                      }
+                      std::string body;
+                      body.reserve(static_cast<std::size_t>(info->size));
+                      for (std::int64_t off = 0; off < info->size; off += vault::kChunkSize) {
+                        body += vault.read_chunk(sha, off);
+                      }
+                      ctx.node.store->transact([&](store::Transaction& tx) {
+                        service::audit(tx, call.audit, "attachment.read", sha, "", call.now);
+                      });
+                      HttpResponse r;
+                      r.content_type = "application/octet-stream";
+                      r.headers["Content-Disposition"] = "attachment; filename=\"" + sha + "\"";
+                      r.body = std::move(body);
+                      return r;
+                    }});
+
+  // ---- desk messages ----
+  routes.push_back(
+      {"GET", "/v1/messages", Access::permission, Permission::read_items, [&ctx](ApiCall& call) {
+         auto peer = call.query_value("peer").value_or("");
+         auto limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
+         json out = json::array();
+         for (const auto& m : service::list_desk_messages(*ctx.node.store, peer, limit)) {
+           out.push_back(
+               {{"id", m.message.envelope_id},
+                {"peer", m.peer},
+                {"direction",
+                 m.message.direction == store::Direction::inbound ? "incoming" : "outgoing"},
+                {"text", m.message.text},
+                {"sent_at", m.message.sent_at},
+                {"received_at", m.message.received_at ? json(*m.message.received_at)
+                                                      : json(m.receipted_at ? json(*m.receipted_at)
+                                                                            : json(nullptr))}});
+         }
+         return json_response(200, {{"messages", out}});
+       }});
+
+  routes.push_back(
+      {"POST", "/v1/messages", Access::permission, Permission::send_messages,
+       [&ctx](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"to", "text"});
+         auto e =
+             service::send_desk_message(ctx.node, body.text("to"), body.text("text"), call.now);
+         ctx.node.store->transact([&](store::Transaction& tx) {
+           service::audit(tx, call.audit, "message.send", e.id, body.text("to"), call.now);
+         });
+         return json_response(201, {{"id", e.id}, {"seq", e.seq}, {"sent_at", e.sent_at}});
+       }});
+}
+
+}  // namespace hotline::api

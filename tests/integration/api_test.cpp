@@ -1,0 +1,390 @@
+// The operators' HTTP API on two real nodes (`hotline serve`, real TLS on
+// 127.0.0.1): duty officers on both sides work an alert and a four-eyes
+// request through the API alone, a browser session signs in with a cookie
+// and a CSRF token, and the live event stream delivers the peer's actions
+// and resumes after a reconnect from Last-Event-ID.
+//
+// Users and tokens are made in this process on the nodes' data directories
+// (as `hotline user add` and `hotline token create` do).
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "hotline/api/https_client.h"
+#include "hotline/crypto/password.h"
+#include "hotline/service/user_service.h"
+#include "link_harness.h"
+
+namespace hotline::it {
+namespace {
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::map<std::string, std::string> headers;
+};
+
+std::string code_of(const Reply& r) {
+  return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
+}
+
+// A GET that keeps reading the response as it arrives (HttpsClient reads
+// only whole responses): for the event stream.
+class StreamReader {
+ public:
+  StreamReader(std::uint16_t port, const std::string& target,
+               const std::map<std::string, std::string>& headers) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION);
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);  // loopback, the node's own certificate
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      throw std::runtime_error("connect failed");
+    }
+    timeval tv{0, 200 * 1000};  // reads return every 200 ms at the latest
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    if (SSL_connect(ssl_) != 1) throw std::runtime_error("TLS handshake failed");
+    std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+    req += "\r\n";
+    if (SSL_write(ssl_, req.data(), static_cast<int>(req.size())) <= 0) {
+      throw std::runtime_error("write failed");
+    }
+  }
+  ~StreamReader() {
+    if (ssl_) SSL_free(ssl_);
+    if (fd_ >= 0) ::close(fd_);
+    if (ctx_) SSL_CTX_free(ctx_);
+  }
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
+
+  // Reads until `pred(everything so far)` or the timeout; returns it.
+  template <class Pred>
+  const std::string& read_until(Pred pred, std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    char buf[4096];
+    while (!pred(data_) && Clock::now() < deadline && !closed_) {
+      int n = SSL_read(ssl_, buf, sizeof buf);
+      if (n > 0) {
+        data_.append(buf, static_cast<std::size_t>(n));
+      } else {
+        int err = SSL_get_error(ssl_, n);
+        if (err == SSL_ERROR_ZERO_RETURN ||
+            (err == SSL_ERROR_SYSCALL && errno != EAGAIN && errno != EWOULDBLOCK)) {
+          closed_ = true;
+        }
+        ERR_clear_error();
+      }
+    }
+    return data_;
+  }
+  bool closed() const { return closed_; }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  int fd_ = -1;
+  std::string data_;
+  bool closed_ = false;
+};
+
+// The events in an SSE text: {id, event kind, data JSON}.
+struct SseEvent {
+  std::int64_t id = 0;
+  std::string kind;
+  nlohmann::json data;
+};
+std::vector<SseEvent> parse_sse(const std::string& text) {
+  std::vector<SseEvent> out;
+  auto body = text.find("\r\n\r\n");
+  std::size_t pos = body == std::string::npos ? 0 : body + 4;
+  while (true) {
+    auto end = text.find("\n\n", pos);
+    if (end == std::string::npos) break;
+    std::string block = text.substr(pos, end - pos);
+    pos = end + 2;
+    SseEvent e;
+    std::istringstream lines(block);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("id: ", 0) == 0) e.id = std::stoll(line.substr(4));
+      if (line.rfind("event: ", 0) == 0) e.kind = line.substr(7);
+      if (line.rfind("data: ", 0) == 0) e.data = nlohmann::json::parse(line.substr(6));
+    }
+    if (e.id > 0) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+class ApiLink : public TwoNodes {
+ protected:
+  Reply call(Side s, const std::string& method, const std::string& target,
+             const nlohmann::json& body = nullptr, const std::string& token = "",
+             std::map<std::string, std::string> headers = {}) {
+    api::ClientTlsConfig cfg;
+    cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
+    api::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
+    api::HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.headers = std::move(headers);
+    if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
+    if (!body.is_null()) {
+      r.headers["Content-Type"] = "application/json";
+      r.body = body.dump();
+    }
+    auto res = client.request(r);
+    Reply out{res.status, nullptr, res.headers};
+    if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
+      out.body = nlohmann::json::parse(res.body);
+    }
+    return out;
+  }
+
+  // A user with `roles` on side `s` and an API token for it.
+  std::string token(Side s, const std::string& name, std::vector<service::Role> roles) {
+    auto n = service::open_node(dir(s));
+    service::AccountPolicy cheap;
+    cheap.password_cost = crypto::kTestPasswordCost;
+    service::add_user(*n.store, name, "", roles, kPassword, now_ms(), cheap);
+    return service::create_api_token(*n.store, name, "test", now_ms()).token;
+  }
+
+  // Polls GET `target` on side `s` until pred(body) or 30 s.
+  template <class Pred>
+  Reply wait_for(Side s, const std::string& target, const std::string& tok, Pred pred) {
+    Reply last;
+    testing::eventually(
+        [&] {
+          last = call(s, "GET", target, nullptr, tok);
+          return last.status == 200 && pred(last.body);
+        },
+        30s);
+    return last;
+  }
+
+  static constexpr const char* kPassword = "correct horse battery staple";
+};
+
+TEST_F(ApiLink, DutyOfficersWorkAnAlertAndAFourEyesRequestThroughTheApi) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto sam = token(kAlpha, "sam", {service::Role::supervisor});
+  const auto root = token(kAlpha, "root", {service::Role::admin});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+
+  // Alpha's officer raises an alert; bravo's sees it arrive and acknowledges.
+  auto raised = call(kAlpha, "POST", "/v1/alerts",
+                     {{"to", "bravo"},
+                      {"summary", "Scanning of our ministry's mail gateway from 203.0.113.7"},
+                      {"labels", {{"tlp", "TLP:GREEN"}}}},
+                     ana);
+  ASSERT_EQ(raised.status, 201) << raised.body.dump();
+  const std::string alert = raised.body["id"];
+  EXPECT_EQ(raised.body["item_kind"], "alert");
+  EXPECT_EQ(raised.body["tlp"], "TLP:GREEN");
+
+  auto listed = wait_for(kBravo, "/v1/alerts", bo, [&](const nlohmann::json& b) {
+    for (const auto& i : b["items"])
+      if (i["id"] == alert) return true;
+    return false;
+  });
+  ASSERT_EQ(listed.status, 200);
+  auto ack = call(kBravo, "POST", "/v1/alerts/" + alert.substr(alert.size() - 8) + "/actions",
+                  {{"action", "acknowledge"}}, bo);
+  ASSERT_EQ(ack.status, 200) << ack.body.dump();
+  EXPECT_EQ(ack.body["state"], "acknowledged");
+  // The raising side cannot acknowledge its own alert.
+  auto own =
+      call(kAlpha, "POST", "/v1/alerts/" + alert + "/actions", {{"action", "acknowledge"}}, ana);
+  EXPECT_EQ(own.status, 409) << own.body.dump();
+  auto seen = wait_for(kAlpha, "/v1/alerts/" + alert, ana,
+                       [](const nlohmann::json& b) { return b["state"] == "acknowledged"; });
+  EXPECT_EQ(seen.body["state"], "acknowledged") << seen.body.dump();
+
+  // A request waits for a supervisor (the default agreement asks for four-eyes).
+  auto made = call(kAlpha, "POST", "/v1/requests",
+                   {{"to", "bravo"},
+                    {"kind", "preservation"},
+                    {"subject", "Preserve mailbox logs of 203.0.113.7"},
+                    {"details", "From 2026-11-27T08:00Z, Art. 16 Budapest Convention."}},
+                   ana);
+  ASSERT_EQ(made.status, 201) << made.body.dump();
+  EXPECT_EQ(made.body["state"], "draft");
+  const std::string request = made.body["id"];
+  auto by_operator =
+      call(kAlpha, "POST", "/v1/requests/" + request + "/approve", nlohmann::json::object(), ana);
+  EXPECT_EQ(by_operator.status, 403);
+  EXPECT_EQ(code_of(by_operator), "forbidden");
+  auto still = call(kAlpha, "GET", "/v1/requests/" + request, nullptr, ana);
+  EXPECT_EQ(still.body["state"], "draft");
+  auto approved =
+      call(kAlpha, "POST", "/v1/requests/" + request + "/approve", nlohmann::json::object(), sam);
+  ASSERT_EQ(approved.status, 200) << approved.body.dump();
+  EXPECT_NE(approved.body["state"], "draft");
+  auto arrived = wait_for(kBravo, "/v1/requests/" + request, bo,
+                          [](const nlohmann::json& b) { return b.contains("state"); });
+  EXPECT_EQ(arrived.body["request_kind"], "preservation") << arrived.body.dump();
+
+  // Everything above is in alpha's audit trail, by name and address.
+  auto trail = call(kAlpha, "GET", "/v1/audit?limit=1000", nullptr, root);
+  ASSERT_EQ(trail.status, 200) << trail.body.dump();
+  std::set<std::string> seen_entries;
+  for (const auto& e : trail.body["entries"]) {
+    if (e["action"] == "item.change") {
+      seen_entries.insert(e["actor"].get<std::string>() + " " + e["detail"].get<std::string>());
+      EXPECT_EQ(e["source"], "api 127.0.0.1");
+    }
+  }
+  EXPECT_TRUE(seen_entries.count("ana alert raise")) << trail.body.dump();
+  EXPECT_TRUE(seen_entries.count("ana request create")) << trail.body.dump();
+  EXPECT_TRUE(seen_entries.count("sam request approve")) << trail.body.dump();
+}
+
+TEST_F(ApiLink, BrowserSessionSignsInWithCookieAndCsrfToken) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  token(kAlpha, "ana", {service::Role::operator_});
+
+  auto wrong =
+      call(kAlpha, "POST", "/v1/session", {{"name", "ana"}, {"password", "not it at all"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(code_of(wrong), "auth_failed");
+  EXPECT_EQ(wrong.headers.count("set-cookie"), 0u);
+
+  auto in = call(kAlpha, "POST", "/v1/session", {{"name", "ana"}, {"password", kPassword}});
+  ASSERT_EQ(in.status, 201) << in.body.dump();
+  const std::string cookie_header = in.headers["set-cookie"];
+  for (const char* attr : {"Secure", "HttpOnly", "SameSite=Strict", "Path=/"}) {
+    EXPECT_NE(cookie_header.find(attr), std::string::npos) << attr << " in " << cookie_header;
+  }
+  const std::string cookie = cookie_header.substr(0, cookie_header.find(';'));
+  const std::string csrf = in.body["csrf_token"];
+  EXPECT_EQ(in.body["user"]["name"], "ana");
+
+  auto me = call(kAlpha, "GET", "/v1/session", nullptr, "", {{"Cookie", cookie}});
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.body["via"], "session");
+
+  const nlohmann::json alert = {{"to", "bravo"},
+                                {"summary", "Phishing kit hosted at 198.51.100.4"}};
+  auto forged = call(kAlpha, "POST", "/v1/alerts", alert, "", {{"Cookie", cookie}});
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(code_of(forged), "csrf_failed");
+  auto none = call(kAlpha, "GET", "/v1/alerts?status=all", nullptr, "", {{"Cookie", cookie}});
+  EXPECT_TRUE(none.body["items"].empty()) << none.body.dump();
+
+  auto made =
+      call(kAlpha, "POST", "/v1/alerts", alert, "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(made.status, 201) << made.body.dump();
+
+  auto out = call(kAlpha, "DELETE", "/v1/session", nullptr, "",
+                  {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 200);
+  auto after = call(kAlpha, "GET", "/v1/session", nullptr, "", {{"Cookie", cookie}});
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(code_of(after), "auth_session_expired");
+}
+
+TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto root = token(kAlpha, "root", {service::Role::admin});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const std::map<std::string, std::string> as_ana = {{"Authorization", "Bearer " + ana}};
+
+  auto has = [](const std::string& kind, const std::string& id) {
+    return [kind, id](const std::string& text) {
+      for (const auto& e : parse_sse(text)) {
+        if (e.kind == kind && e.data["item"].is_object() && e.data["item"]["id"] == id) return true;
+      }
+      return false;
+    };
+  };
+
+  std::int64_t last_id = 0;
+  std::string alert;
+  {
+    StreamReader stream(node(kAlpha).op_port, "/v1/events", as_ana);
+    auto& head = stream.read_until(
+        [](const std::string& t) { return t.find("retry: 3000") != std::string::npos; }, 10s);
+    ASSERT_NE(head.find("HTTP/1.1 200"), std::string::npos) << head;
+    EXPECT_NE(head.find("text/event-stream"), std::string::npos) << head;
+
+    auto raised = call(kAlpha, "POST", "/v1/alerts",
+                       {{"to", "bravo"}, {"summary", "DDoS on the tax portal from AS64500"}}, ana);
+    ASSERT_EQ(raised.status, 201);
+    alert = raised.body["id"];
+    ASSERT_TRUE(testing::eventually(
+        [&] { return call(kBravo, "GET", "/v1/alerts/" + alert, nullptr, bo).status == 200; },
+        30s));
+    ASSERT_EQ(
+        call(kBravo, "POST", "/v1/alerts/" + alert + "/actions", {{"action", "acknowledge"}}, bo)
+            .status,
+        200);
+    auto& text = stream.read_until(has("item_changed", alert), 30s);
+    auto events = parse_sse(text);
+    bool acked = false;
+    for (const auto& e : events) {
+      EXPECT_GT(e.id, last_id) << "ids ascend";
+      last_id = e.id;
+      if (e.kind == "item_changed" && e.data["item"]["id"] == alert &&
+          e.data["detail"].get<std::string>().find("acknowledge by bravo") != std::string::npos) {
+        acked = true;
+        EXPECT_EQ(e.data["peer"], "bravo");
+      }
+    }
+    EXPECT_TRUE(acked) << text;
+  }
+
+  // While nobody listens, bravo closes nothing but alpha closes the alert.
+  ASSERT_EQ(call(kAlpha, "POST", "/v1/alerts/" + alert + "/actions",
+                 {{"action", "close"}, {"args", {{"note", "mitigated"}}}}, ana)
+                .status,
+            200);
+  // Reconnecting with Last-Event-ID: the missed change, and nothing before it.
+  {
+    auto headers = as_ana;
+    headers["Last-Event-ID"] = std::to_string(last_id);
+    StreamReader stream(node(kAlpha).op_port, "/v1/events", headers);
+    auto& text = stream.read_until(has("item_changed", alert), 30s);
+    auto events = parse_sse(text);
+    ASSERT_FALSE(events.empty()) << text;
+    bool closed = false;
+    for (const auto& e : events) {
+      EXPECT_GT(e.id, last_id) << "an event before Last-Event-ID came again: " << e.data.dump();
+      if (e.data["detail"].get<std::string>().find("close by us") != std::string::npos)
+        closed = true;
+    }
+    EXPECT_TRUE(closed) << text;
+  }
+
+  // An admin without the desk's roles does not see item events.
+  auto page = call(kAlpha, "GET", "/v1/events?after=0&limit=1000", nullptr, root);
+  ASSERT_EQ(page.status, 200);
+  for (const auto& e : page.body["events"]) {
+    EXPECT_TRUE(e["item"].is_null()) << "admin saw " << e.dump();
+  }
+  auto desk_page = call(kAlpha, "GET", "/v1/events?after=0&limit=1000", nullptr, ana);
+  bool item_seen = false;
+  for (const auto& e : desk_page.body["events"]) item_seen = item_seen || e["item"].is_object();
+  EXPECT_TRUE(item_seen) << desk_page.body.dump();
+
+  // A revoked token ends an open stream (checked every 30 s) and cannot open one.
+  auto n = service::open_node(dir(kAlpha));
+  for (const auto& t : service::list_api_tokens(*n.store, "ana")) {
+    service::revoke_api_token(*n.store, t.id, now_ms());
+  }
+  StreamReader refused(node(kAlpha).op_port, "/v1/events", as_ana);
+  auto& text = refused.read_until(
+      [](const std::string& t) { return t.find("\r\n\r\n") != std::string::npos; }, 10s);
+  EXPECT_NE(text.find("HTTP/1.1 401"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace hotline::it

@@ -1,0 +1,601 @@
+// The operators' API, in-process (OperatorApi::handle, no TLS) over a real
+// node: every route with every role ("the matrix": no credentials, one token
+// per role, a disabled user's token, a revoked token), checked against this
+// test's own table of who may do what (written from the permission table in
+// service/user_service.h and the route code, not read from the router), and
+// every refusal (401/403) shown to leave the store unchanged. Then browser
+// sessions (cookie, CSRF, expiry, sign-out), sign-in (cookie attributes,
+// wrong password, per-address rate limit), token revocation and the
+// per-credential rate limit.
+#include "hotline/api/operator_api.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api_test_util.h"
+#include "hotline/common/time.h"
+#include "hotline/service/user_service.h"
+
+namespace hotline::api {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using testing::ApiWorld;
+using testing::kNoItem;
+using testing::kNoName;
+using testing::kNoSha;
+using testing::kNoToken;
+using testing::kPassword;
+using testing::kRoleNames;
+using testing::Reply;
+
+using Roles = std::set<std::string>;
+
+const Roles kAll = {"operator", "supervisor", "translator", "reviewer", "admin"};
+const Roles kReaders = {"operator", "supervisor", "translator", "reviewer"};  // read_items
+const Roles kDesk = {"operator", "supervisor"};  // act_*, send_messages
+const Roles kCaseEntries = {"operator", "supervisor", "translator"};
+const Roles kSupervisor = {"supervisor"};
+const Roles kLedger = {"supervisor", "reviewer", "admin"};
+const Roles kAdmin = {"admin"};
+
+// What this test expects of one route.
+struct Expectation {
+  std::string method;
+  std::string pattern;  // as api.routes() names it
+  std::string target;   // the path with its parameters filled (and a query)
+  std::string body;     // JSON unless content_type says otherwise
+  Roles roles;          // who may call it (ignored for public routes)
+  bool is_public = false;
+  int public_status = 0;  // a public route's answer, whoever calls
+  std::string content_type = "application/json";
+};
+
+std::vector<Expectation> expectations(const std::string& charlie_key) {
+  const std::string item = kNoItem;
+  std::vector<Expectation> e = {
+      // ---- public ----
+      {"GET", "/health", "/health", "", {}, true, 200},
+      {"GET", "/version", "/version", "", {}, true, 200},
+      // The route ignores any Authorization header; the body signs in "desk".
+      {"POST",
+       "/v1/session",
+       "/v1/session",
+       json({{"name", "desk"}, {"password", kPassword}}).dump(),
+       {},
+       true,
+       201},
+      // ---- session ----
+      {"GET", "/v1/session", "/v1/session", "", kAll},
+      // With a token: 400 request_invalid (nothing to sign out), not 401/403.
+      {"DELETE", "/v1/session", "/v1/session", "", kAll},
+      // ---- items ----
+      {"GET", "/v1/alerts", "/v1/alerts", "", kReaders},
+      {"GET", "/v1/alerts/{id}", "/v1/alerts/" + item, "", kReaders},
+      {"POST", "/v1/alerts/{id}/actions", "/v1/alerts/" + item + "/actions",
+       R"({"action":"acknowledge"})", kDesk},
+      {"GET", "/v1/requests", "/v1/requests", "", kReaders},
+      {"GET", "/v1/requests/{id}", "/v1/requests/" + item, "", kReaders},
+      {"POST", "/v1/requests/{id}/actions", "/v1/requests/" + item + "/actions",
+       R"({"action":"acknowledge"})", kDesk},
+      {"GET", "/v1/cases", "/v1/cases", "", kReaders},
+      {"GET", "/v1/cases/{id}", "/v1/cases/" + item, "", kReaders},
+      {"POST", "/v1/cases/{id}/actions", "/v1/cases/" + item + "/actions",
+       R"({"action":"add_entry","args":{"text":"Übersetzung: the server is back"}})", kCaseEntries},
+      {"POST", "/v1/alerts", "/v1/alerts",
+       R"({"to":"bravo","priority":"urgent","summary":"Matrix alert","details":"d"})", kDesk},
+      {"POST", "/v1/requests", "/v1/requests",
+       R"({"to":"bravo","kind":"information","subject":"Matrix request"})", kDesk},
+      {"POST", "/v1/requests/{id}/approve", "/v1/requests/" + item + "/approve", "{}", kSupervisor},
+      {"POST", "/v1/cases", "/v1/cases", R"({"peer":"bravo","title":"Matrix case"})", kDesk},
+      {"POST", "/v1/cases/{id}/notes", "/v1/cases/" + item + "/notes", R"({"text":"a note"})",
+       kDesk},
+      {"POST", "/v1/attachments", "/v1/attachments?name=matrix.txt", "matrix attachment bytes",
+       kDesk, false, 0, "application/octet-stream"},
+      {"GET", "/v1/attachments", "/v1/attachments", "", kReaders},
+      {"GET", "/v1/attachments/{sha256}", "/v1/attachments/" + kNoSha, "", kReaders},
+      {"GET", "/v1/messages", "/v1/messages", "", kReaders},
+      {"POST", "/v1/messages", "/v1/messages", R"({"to":"bravo","text":"hello from the matrix"})",
+       kDesk},
+      // ---- users and tokens ----
+      {"GET", "/v1/users", "/v1/users", "", kAdmin},
+      {"POST", "/v1/users", "/v1/users",
+       json({{"name", "matrix-new"},
+             {"display_name", "Matrix New"},
+             {"roles", {"reviewer"}},
+             {"password", kPassword}})
+           .dump(),
+       kAdmin},
+      {"GET", "/v1/users/{name}", "/v1/users/" + kNoName, "", kAdmin},
+      {"PATCH", "/v1/users/{name}", "/v1/users/" + kNoName, R"({"disabled":true})", kAdmin},
+      {"PUT", "/v1/users/{name}/password", "/v1/users/" + kNoName + "/password",
+       R"({"password":"another long passphrase"})", kAdmin},
+      {"GET", "/v1/tokens", "/v1/tokens", "", kAdmin},
+      {"POST", "/v1/tokens", "/v1/tokens", R"({"user":"desk","label":"matrix"})", kAdmin},
+      {"DELETE", "/v1/tokens/{id}", "/v1/tokens/" + kNoToken, "", kAdmin},
+      // ---- peers, agreements, ledger ----
+      {"GET", "/v1/peers", "/v1/peers", "", kAll},
+      {"POST", "/v1/peers", "/v1/peers",
+       json({{"name", "charlie"}, {"url", "https://127.0.0.1:2"}, {"public_key", charlie_key}})
+           .dump(),
+       kAdmin},
+      {"GET", "/v1/peers/{name}/agreement", "/v1/peers/" + kNoName + "/agreement", "", kAll},
+      {"GET", "/v1/peers/{name}/agreement/draft", "/v1/peers/" + kNoName + "/agreement/draft", "",
+       kAdmin},
+      {"POST", "/v1/peers/{name}/agreement/proposal",
+       "/v1/peers/" + kNoName + "/agreement/proposal", "{}", kAdmin},
+      {"POST", "/v1/peers/{name}/agreement/accept", "/v1/peers/" + kNoName + "/agreement/accept",
+       "{}", kAdmin},
+      {"GET", "/v1/ledger/status", "/v1/ledger/status", "", kLedger},
+      // ---- oversight ----
+      {"GET", "/v1/webhook", "/v1/webhook", "", kSupervisor},
+      {"PUT", "/v1/webhook", "/v1/webhook",
+       R"({"url":"https://127.0.0.1:9/hook","secret":"0123456789abcdef0123456789abcdef-matrix"})",
+       kSupervisor},
+      {"DELETE", "/v1/webhook", "/v1/webhook", "", kSupervisor},
+      {"GET", "/v1/audit", "/v1/audit", "", kAdmin},
+      {"GET", "/v1/events", "/v1/events", "", kAll},
+  };
+  return e;
+}
+
+std::string key_of(const std::string& method, const std::string& pattern) {
+  return method + " " + pattern;
+}
+
+HttpRequest request_for(const Expectation& x, const std::map<std::string, std::string>& auth) {
+  std::map<std::string, std::string> headers = auth;
+  if (!x.body.empty()) headers["content-type"] = x.content_type;
+  return testing::make_request(x.method, x.target, x.body, headers);
+}
+
+class OperatorApiMatrix : public ::testing::Test {
+ protected:
+  ApiWorld world_;
+
+  // Sends `r`, expects a refusal (status, code) and an unchanged store.
+  void expect_refused(const HttpRequest& r, int status, const std::string& code) {
+    const auto before = world_.fingerprint();
+    Reply reply = world_.send(r);
+    EXPECT_EQ(reply.status, status) << reply.raw.body;
+    EXPECT_EQ(reply.code, code) << reply.raw.body;
+    EXPECT_EQ(reply.raw.content_type, "application/json");
+    EXPECT_EQ(reply.header("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(reply.header("Cache-Control"), "no-store");
+    if (status == 401 && code == "unauthenticated") {
+      EXPECT_EQ(reply.header("WWW-Authenticate"), "Bearer realm=\"hotline\"");
+    }
+    const std::string changed = testing::changed_sections(before, world_.fingerprint());
+    EXPECT_EQ(changed, "") << "a refused request changed the store";
+  }
+};
+
+TEST_F(OperatorApiMatrix, TableCoversExactlyTheRoutes) {
+  std::set<std::string> routes, table;
+  for (const auto& r : world_.api().routes()) {
+    EXPECT_TRUE(routes.insert(key_of(r.method, r.pattern)).second)
+        << "route listed twice: " << key_of(r.method, r.pattern);
+  }
+  for (const auto& x : expectations(world_.charlie_key())) {
+    EXPECT_TRUE(table.insert(key_of(x.method, x.pattern)).second)
+        << "expectation listed twice: " << key_of(x.method, x.pattern);
+  }
+  for (const auto& r : routes) {
+    EXPECT_TRUE(table.count(r)) << "route without an expectation in this test: " << r;
+  }
+  for (const auto& t : table) {
+    EXPECT_TRUE(routes.count(t)) << "expectation for a route the API does not have: " << t;
+  }
+}
+
+TEST_F(OperatorApiMatrix, EveryRouteWithEveryRole) {
+  std::map<std::string, Expectation> table;
+  for (auto& x : expectations(world_.charlie_key())) table[key_of(x.method, x.pattern)] = x;
+
+  for (const auto& route : world_.api().routes()) {
+    const std::string key = key_of(route.method, route.pattern);
+    auto found = table.find(key);
+    if (found == table.end()) {
+      ADD_FAILURE() << "no expectation for " << key;
+      continue;
+    }
+    const Expectation& x = found->second;
+    SCOPED_TRACE(key + " as " + x.target);
+
+    // (a) without credentials
+    {
+      SCOPED_TRACE("no credentials");
+      if (x.is_public) {
+        Reply reply = world_.send(request_for(x, {}));
+        EXPECT_EQ(reply.status, x.public_status) << reply.raw.body;
+      } else {
+        expect_refused(request_for(x, {}), 401, "unauthenticated");
+      }
+    }
+
+    // (b) a token of a user holding exactly one role, for each role
+    for (const auto& role : kRoleNames) {
+      SCOPED_TRACE("role " + role);
+      const auto auth = testing::bearer(world_.role(role).token);
+      if (x.is_public) {
+        Reply reply = world_.send(request_for(x, auth));
+        EXPECT_EQ(reply.status, x.public_status) << reply.raw.body;
+      } else if (x.roles.count(role)) {
+        Reply reply = world_.send(request_for(x, auth));
+        EXPECT_NE(reply.status, 401) << reply.raw.body;
+        EXPECT_NE(reply.status, 403) << reply.raw.body;
+        EXPECT_LT(reply.status, 500) << reply.raw.body;
+        EXPECT_EQ(reply.header("X-Content-Type-Options"), "nosniff");
+      } else {
+        expect_refused(request_for(x, auth), 403, "forbidden");
+      }
+    }
+
+    // (c) a disabled user's token and a revoked token
+    for (const auto* who : {&world_.disabled(), &world_.revoked()}) {
+      SCOPED_TRACE(who == &world_.revoked() ? "revoked token" : "disabled user");
+      const auto auth = testing::bearer(who->token);
+      if (x.is_public) {
+        Reply reply = world_.send(request_for(x, auth));
+        EXPECT_EQ(reply.status, x.public_status) << reply.raw.body;
+      } else {
+        expect_refused(request_for(x, auth), 401, "auth_failed");
+      }
+    }
+  }
+}
+
+// A forbidden answer names the permission that was missing, so that a
+// person knows whom to ask.
+TEST_F(OperatorApiMatrix, ForbiddenNamesThePermission) {
+  Reply r = world_.as(world_.role("translator").token, "POST",
+                      "/v1/requests/" + kNoItem + "/approve", "{}");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code, "forbidden");
+  EXPECT_NE(r.message.find("approve_requests"), std::string::npos) << r.message;
+}
+
+TEST_F(OperatorApiMatrix, MalformedAuthorizationIsRefused) {
+  for (const std::string value :
+       {"Basic b3A6cGFzcw==", "Bearer ", "Bearer hl_not-a-token", "Token abc", "Bearer"}) {
+    SCOPED_TRACE(value);
+    expect_refused(testing::make_request("GET", "/v1/alerts", "", {{"authorization", value}}), 401,
+                   "auth_failed");
+  }
+}
+
+// ---- browser sessions -------------------------------------------------------
+
+class OperatorApiSession : public ::testing::Test {
+ protected:
+  ApiWorld world_;
+
+  service::NewSession session_for(const std::string& user,
+                                  std::chrono::seconds ttl = std::chrono::hours(12)) {
+    return service::create_session(world_.store(), user, "192.0.2.10", now_ms(), ttl,
+                                   world_.policy());
+  }
+  static std::map<std::string, std::string> cookie(const std::string& id,
+                                                   std::optional<std::string> csrf = {}) {
+    std::map<std::string, std::string> h = {{"cookie", "theme=dark; hotline_session=" + id}};
+    if (csrf) h["x-csrf-token"] = *csrf;
+    return h;
+  }
+};
+
+TEST_F(OperatorApiSession, CookieReadsWithoutCsrfAndChangesNeedIt) {
+  auto s = session_for("op");
+  Reply me = world_.send("GET", "/v1/session", "", cookie(s.id));
+  ASSERT_EQ(me.status, 200) << me.raw.body;
+  EXPECT_EQ(me.body["name"], "op");
+  EXPECT_EQ(me.body["via"], "session");
+  EXPECT_EQ(world_.send("GET", "/v1/alerts", "", cookie(s.id)).status, 200);
+
+  const std::string body = R"({"peer":"bravo","title":"CSRF case"})";
+  for (const auto& csrf : std::vector<std::optional<std::string>>{
+           std::nullopt, std::string(""), std::string("wrong"), s.id, s.csrf_token + "x"}) {
+    SCOPED_TRACE(csrf ? "csrf '" + *csrf + "'" : "no csrf header");
+    const auto before = world_.fingerprint();
+    Reply r = world_.send("POST", "/v1/cases", body, cookie(s.id, csrf));
+    EXPECT_EQ(r.status, 403) << r.raw.body;
+    EXPECT_EQ(r.code, "csrf_failed");
+    EXPECT_EQ(testing::changed_sections(before, world_.fingerprint()), "");
+  }
+  // Another session's CSRF token does not fit this one.
+  auto other = session_for("op");
+  Reply cross = world_.send("POST", "/v1/cases", body, cookie(s.id, other.csrf_token));
+  EXPECT_EQ(cross.status, 403);
+  EXPECT_EQ(cross.code, "csrf_failed");
+
+  Reply ok = world_.send("POST", "/v1/cases", body, cookie(s.id, s.csrf_token));
+  EXPECT_NE(ok.status, 401) << ok.raw.body;
+  EXPECT_NE(ok.status, 403) << ok.raw.body;
+  EXPECT_LT(ok.status, 500) << ok.raw.body;
+
+  // Signing out is a change too.
+  Reply out = world_.send("DELETE", "/v1/session", "", cookie(s.id));
+  EXPECT_EQ(out.status, 403);
+  EXPECT_EQ(out.code, "csrf_failed");
+  EXPECT_EQ(world_.send("GET", "/v1/session", "", cookie(s.id)).status, 200);
+}
+
+TEST_F(OperatorApiSession, PermissionsApplyToSessionsToo) {
+  auto s = session_for("tr");
+  Reply r = world_.send("POST", "/v1/cases", R"({"peer":"bravo","title":"x"})",
+                        cookie(s.id, s.csrf_token));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code, "forbidden");
+}
+
+TEST_F(OperatorApiSession, ExpiredSessionIsRefused) {
+  auto s = session_for("op", 1s);
+  EXPECT_EQ(world_.send("GET", "/v1/session", "", cookie(s.id)).status, 200);
+  std::this_thread::sleep_for(1500ms);
+  Reply r = world_.send("GET", "/v1/session", "", cookie(s.id));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_session_expired");
+}
+
+TEST_F(OperatorApiSession, UnknownSessionIsRefused) {
+  Reply r = world_.send("GET", "/v1/session", "", cookie("no-such-session"));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_session_expired");
+}
+
+TEST_F(OperatorApiSession, DisabledUsersSessionIsRefused) {
+  auto s = session_for("op");
+  service::set_user_disabled(world_.store(), "op", true, now_ms());
+  Reply r = world_.send("GET", "/v1/session", "", cookie(s.id));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_disabled");
+}
+
+TEST_F(OperatorApiSession, SignOutEndsTheSession) {
+  auto s = session_for("op");
+  Reply out = world_.send("DELETE", "/v1/session", "", cookie(s.id, s.csrf_token));
+  ASSERT_EQ(out.status, 200) << out.raw.body;
+  EXPECT_EQ(out.body["signed_out"], true);
+  const std::string set_cookie = out.header("Set-Cookie");
+  EXPECT_EQ(set_cookie.rfind("hotline_session=;", 0), 0u) << set_cookie;
+  EXPECT_NE(set_cookie.find("Max-Age=0"), std::string::npos) << set_cookie;
+
+  Reply after = world_.send("GET", "/v1/session", "", cookie(s.id));
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.code, "auth_session_expired");
+}
+
+TEST_F(OperatorApiSession, TokenHasNoSessionToEnd) {
+  Reply r = world_.as(world_.role("operator").token, "DELETE", "/v1/session");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code, "request_invalid");
+}
+
+// The cookie's attributes, split at ';' and trimmed: {"Secure": ""}, ...
+std::map<std::string, std::string> cookie_attributes(const std::string& set_cookie,
+                                                     std::string& name_value) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= set_cookie.size()) {
+    auto semi = set_cookie.find(';', start);
+    if (semi == std::string::npos) semi = set_cookie.size();
+    std::string part = set_cookie.substr(start, semi - start);
+    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+    while (!part.empty() && part.back() == ' ') part.pop_back();
+    if (first) {
+      name_value = part;
+      first = false;
+    } else if (!part.empty()) {
+      auto eq = part.find('=');
+      out[part.substr(0, eq)] = eq == std::string::npos ? "" : part.substr(eq + 1);
+    }
+    start = semi + 1;
+  }
+  return out;
+}
+
+TEST_F(OperatorApiSession, SignInSetsAHardenedCookie) {
+  Reply r = world_.send("POST", "/v1/session",
+                        json({{"name", "desk"}, {"password", testing::kPassword}}).dump());
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  ASSERT_TRUE(r.body["csrf_token"].is_string());
+  const std::string csrf = r.body["csrf_token"];
+  EXPECT_GE(csrf.size(), 40u);
+  EXPECT_EQ(r.body["user"]["name"], "desk");
+  EXPECT_EQ(r.body["user"]["via"], "session");
+
+  std::string name_value;
+  auto attrs = cookie_attributes(r.header("Set-Cookie"), name_value);
+  ASSERT_EQ(name_value.rfind("hotline_session=", 0), 0u) << r.header("Set-Cookie");
+  const std::string id = name_value.substr(std::string("hotline_session=").size());
+  EXPECT_GE(id.size(), 40u);
+  EXPECT_TRUE(attrs.count("Secure")) << r.header("Set-Cookie");
+  EXPECT_TRUE(attrs.count("HttpOnly")) << r.header("Set-Cookie");
+  EXPECT_EQ(attrs["SameSite"], "Strict") << r.header("Set-Cookie");
+  EXPECT_EQ(attrs["Path"], "/") << r.header("Set-Cookie");
+
+  // The cookie and the CSRF token work together.
+  Reply me = world_.send("GET", "/v1/session", "", cookie(id));
+  ASSERT_EQ(me.status, 200) << me.raw.body;
+  EXPECT_EQ(me.body["name"], "desk");
+  Reply change =
+      world_.send("POST", "/v1/cases", R"({"peer":"bravo","title":"signed in"})", cookie(id, csrf));
+  EXPECT_NE(change.status, 401) << change.raw.body;
+  EXPECT_NE(change.status, 403) << change.raw.body;
+  Reply out = world_.send("DELETE", "/v1/session", "", cookie(id, csrf));
+  EXPECT_EQ(out.status, 200) << out.raw.body;
+}
+
+TEST_F(OperatorApiSession, WrongPasswordOrUnknownUserIsAuthFailed) {
+  for (const auto& [name, password] : std::vector<std::pair<std::string, std::string>>{
+           {"desk", "not the right password"}, {"nobody", testing::kPassword}}) {
+    SCOPED_TRACE(name);
+    const auto before = world_.fingerprint();
+    Reply r =
+        world_.send("POST", "/v1/session", json({{"name", name}, {"password", password}}).dump());
+    EXPECT_EQ(r.status, 401) << r.raw.body;
+    EXPECT_EQ(r.code, "auth_failed");
+    EXPECT_FALSE(r.has_header("Set-Cookie"));
+    if (name == "nobody") {
+      EXPECT_EQ(testing::changed_sections(before, world_.fingerprint()), "");
+    }
+  }
+  // A disabled account says so (only after the right password).
+  Reply gone = world_.send("POST", "/v1/session",
+                           json({{"name", "gone"}, {"password", testing::kPassword}}).dump());
+  EXPECT_EQ(gone.status, 401);
+  EXPECT_EQ(gone.code, "auth_disabled");
+}
+
+TEST(OperatorApiRateLimits, SignInAttemptsPerAddress) {
+  auto options = ApiWorld::default_options();
+  options.sign_in = service::LoginRateLimiter::Limits{3, std::chrono::minutes(1), 100};
+  ApiWorld world(options);
+  const std::string wrong = json({{"name", "desk"}, {"password", "wrong password 123"}}).dump();
+  for (int i = 0; i < 3; ++i) {
+    Reply r = world.send("POST", "/v1/session", wrong);
+    EXPECT_EQ(r.status, 401) << "attempt " << i + 1 << ": " << r.raw.body;
+    EXPECT_EQ(r.code, "auth_failed");
+  }
+  // The 4th is refused before the password is looked at, even the right one.
+  const auto before = world.fingerprint();
+  Reply r = world.send("POST", "/v1/session",
+                       json({{"name", "desk"}, {"password", testing::kPassword}}).dump());
+  EXPECT_EQ(r.status, 429) << r.raw.body;
+  EXPECT_EQ(r.code, "rate_limited");
+  EXPECT_FALSE(r.header("Retry-After").empty());
+  EXPECT_FALSE(r.has_header("Set-Cookie"));
+  EXPECT_EQ(testing::changed_sections(before, world.fingerprint()), "");
+
+  // Another address is not affected.
+  auto elsewhere = testing::make_request(
+      "POST", "/v1/session", json({{"name", "desk"}, {"password", testing::kPassword}}).dump());
+  elsewhere.remote_address = "198.51.100.7:5000";
+  EXPECT_EQ(world.send(elsewhere).status, 201);
+}
+
+TEST(OperatorApiRateLimits, BadCredentialsCountAgainstTheAddress) {
+  auto options = ApiWorld::default_options();
+  options.sign_in = service::LoginRateLimiter::Limits{3, std::chrono::minutes(1), 100};
+  ApiWorld world(options);
+  for (int i = 0; i < 3; ++i) {
+    Reply r = world.as("hl_guessed-token-" + std::to_string(i), "GET", "/v1/alerts");
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.code, "auth_failed");
+  }
+  Reply r = world.as("hl_guessed-token-x", "GET", "/v1/alerts");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.code, "rate_limited");
+  EXPECT_FALSE(r.header("Retry-After").empty());
+}
+
+TEST(OperatorApiRateLimits, RequestsPerCredential) {
+  auto options = ApiWorld::default_options();
+  options.requests = service::LoginRateLimiter::Limits{5, std::chrono::minutes(1), 100};
+  ApiWorld world(options);
+  const std::string token = world.role("operator").token;
+  for (int i = 0; i < 5; ++i) {
+    Reply r = world.as(token, "GET", "/v1/session");
+    EXPECT_EQ(r.status, 200) << "request " << i + 1 << ": " << r.raw.body;
+  }
+  Reply r = world.as(token, "GET", "/v1/session");
+  EXPECT_EQ(r.status, 429) << r.raw.body;
+  EXPECT_EQ(r.code, "rate_limited");
+  EXPECT_FALSE(r.header("Retry-After").empty());
+  // Each credential has its own bucket.
+  EXPECT_EQ(world.as(world.role("reviewer").token, "GET", "/v1/session").status, 200);
+}
+
+// Retry-After in whole seconds; -1 when absent or not a number.
+long long retry_after(const Reply& r) {
+  const std::string v = r.header("Retry-After");
+  if (v.empty() || v.size() > 9) return -1;
+  long long n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// Retry-After must not tell a client to come back before a request can
+// succeed: with one request refilled per minute, "1" only makes it hammer
+// (and, for bad credentials, spend the address's sign-in attempts).
+TEST(OperatorApiRateLimits, RetryAfterCoversTheRefill) {
+  auto options = ApiWorld::default_options();
+  options.requests = service::LoginRateLimiter::Limits{1, std::chrono::minutes(1), 100};
+  options.sign_in = service::LoginRateLimiter::Limits{1, std::chrono::minutes(1), 100};
+  ApiWorld world(options);
+
+  // Per credential.
+  const std::string token = world.role("operator").token;
+  EXPECT_EQ(world.as(token, "GET", "/v1/session").status, 200);
+  Reply r = world.as(token, "GET", "/v1/session");
+  ASSERT_EQ(r.status, 429);
+  EXPECT_EQ(r.code, "rate_limited");
+  EXPECT_GE(retry_after(r), 59) << "Retry-After: " << r.header("Retry-After")
+                                << " with a 1-minute refill per credential";
+
+  // Bad credentials, per address.
+  EXPECT_EQ(world.as("hl_guess-1", "GET", "/v1/alerts").status, 401);
+  Reply bad = world.as("hl_guess-2", "GET", "/v1/alerts");
+  ASSERT_EQ(bad.status, 429);
+  EXPECT_EQ(bad.code, "rate_limited");
+  EXPECT_GE(retry_after(bad), 59) << "Retry-After: " << bad.header("Retry-After")
+                                  << " with a 1-minute refill per address";
+
+  // Sign-in, per address (the same bucket, now empty).
+  Reply sign_in = world.send("POST", "/v1/session",
+                             json({{"name", "desk"}, {"password", testing::kPassword}}).dump());
+  ASSERT_EQ(sign_in.status, 429);
+  EXPECT_EQ(sign_in.code, "rate_limited");
+  EXPECT_GE(retry_after(sign_in), 59) << "Retry-After: " << sign_in.header("Retry-After");
+}
+
+TEST(OperatorApiTokens, RevokedTokenStopsWorking) {
+  ApiWorld world;
+  const auto& op = world.role("operator");
+  Reply ok = world.as(op.token, "GET", "/v1/session");
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  EXPECT_EQ(ok.body["via"], "token");
+  service::revoke_api_token(world.store(), op.token_id, now_ms());
+  const auto before = world.fingerprint();
+  Reply r = world.as(op.token, "GET", "/v1/session");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_failed");
+  EXPECT_EQ(testing::changed_sections(before, world.fingerprint()), "");
+}
+
+TEST(OperatorApiTokens, DisablingTheUserStopsItsTokens) {
+  ApiWorld world;
+  const auto& rev = world.role("reviewer");
+  ASSERT_EQ(world.as(rev.token, "GET", "/v1/alerts").status, 200);
+  service::set_user_disabled(world.store(), rev.name, true, now_ms());
+  Reply r = world.as(rev.token, "GET", "/v1/alerts");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_failed");
+}
+
+TEST(OperatorApiTokens, AdminRevokesThroughTheApi) {
+  ApiWorld world;
+  const auto& adm = world.role("admin");
+  const auto& op = world.role("operator");
+  Reply del = world.as(adm.token, "DELETE", "/v1/tokens/" + op.token_id);
+  ASSERT_EQ(del.status, 200) << del.raw.body;
+  EXPECT_TRUE(del.body["revoked_at"].is_string());
+  EXPECT_FALSE(del.body.contains("token"));
+  EXPECT_FALSE(del.body.contains("token_hash"));
+  Reply r = world.as(op.token, "GET", "/v1/session");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code, "auth_failed");
+}
+
+}  // namespace
+}  // namespace hotline::api
