@@ -22,6 +22,7 @@ demo: build
 # ASan + UBSan; ctest prints its summary at the end of each run.
 test: build build-asan
 	@scripts/check-format
+	@scripts/lint-openapi
 	@echo "== tests: release build"
 	@ctest --preset release
 	@echo "== tests: sanitizer build (ASan + UBSan)"
