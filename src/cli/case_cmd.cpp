@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "desk.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/service/desk_service.h"
@@ -23,15 +24,16 @@ std::string sid(const service::ItemView& v) {
 }
 
 struct ActOpts {
-  std::string dir, id, as, alert, request, type, value, text, file, note, reason;
+  Target target;
+  std::string id, as, alert, request, type, value, text, file, note, reason;
 };
 
 CLI::App* action(CLI::App* parent, const char* name, const char* help,
                  const std::shared_ptr<ActOpts>& o) {
   auto* cmd = parent->add_subcommand(name, help);
-  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  add_target_options(cmd, o->target);
   cmd->add_option("id", o->id, "The case's id (or its first or last 8 characters)")->required();
-  cmd->add_option("--as", o->as, "Your name: the person doing this (required)");
+  cmd->add_option("--as", o->as, as_help("doing this"));
   return cmd;
 }
 
@@ -46,22 +48,21 @@ void add_case_command(CLI::App& app) {
 
   // ---- new ----
   struct NewOpts {
-    std::string dir, with, title, as;
+    Target target;
+    std::string with, title, as;
     LabelOptions labels;
   };
   auto n = std::make_shared<NewOpts>();
   auto* create = cs->add_subcommand("new", "Open a case shared with a peer.");
-  create->add_option("--dir", n->dir, "The node's data directory")->required();
+  add_target_options(create, n->target);
   create->add_option("--with", n->with, "The peer's name (see `hotline peer list`)")->required();
   create->add_option("--title", n->title, "One line: what the case is about")->required();
   add_label_options(create, n->labels);
-  create->add_option("--as", n->as, "Your name: the person opening it (required)");
+  create->add_option("--as", n->as, as_help("opening it"));
   create->callback([n] {
-    const auto& by = require_actor(n->as);
+    auto desk = open_desk(n->target, n->as, Use::act);
     auto labels = parse_labels(n->labels);
-    auto node = service::open_node(n->dir);
-    const auto ctx = cli_audit(by);
-    auto v = service::open_case(node, n->with, n->title, labels, by, now_ms(), &ctx);
+    auto v = desk->open_case(n->with, n->title, labels);
     std::printf("Case %s opened with %s: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
@@ -81,17 +82,16 @@ void add_case_command(CLI::App& app) {
       link->add_option("--request", lk->request, "The request's id (or 8+ characters of it)");
   la->excludes(lr);
   link->callback([lk] {
-    const auto& by = require_actor(lk->as);
+    auto desk = open_desk(lk->target, lk->as, Use::act);
     if (lk->alert.empty() && lk->request.empty()) {
       throw Error("usage", "give the item to link: --alert ID or --request ID");
     }
-    auto node = service::open_node(lk->dir);
     const bool alert = !lk->alert.empty();
     const std::string what = alert ? "alert" : "request";
-    const std::string item = resolve_id(node, alert ? service::kAlert : service::kRequest,
-                                        alert ? lk->alert : lk->request);
-    auto v = perform(node, service::kCase, lk->id, alert ? "link_alert" : "link_request",
-                     {{alert ? "alert_id" : "request_id", item}}, by);
+    const std::string item =
+        desk->resolve(alert ? service::kAlert : service::kRequest, alert ? lk->alert : lk->request);
+    auto v = desk->act(service::kCase, lk->id, alert ? "link_alert" : "link_request",
+                       {{alert ? "alert_id" : "request_id", item}});
     std::printf("Case %s: %s %s linked.\n", sid(v).c_str(), what.c_str(),
                 service::short_id(item).c_str());
   });
@@ -107,10 +107,9 @@ void add_case_command(CLI::App& app) {
       ->required();
   indicator->add_option("--value", in->value, "The value, one line")->required();
   indicator->callback([in] {
-    const auto& by = require_actor(in->as);
-    auto node = service::open_node(in->dir);
-    auto v = perform(node, service::kCase, in->id, "add_indicator",
-                     {{"type", in->type}, {"value", in->value}}, by);
+    auto desk = open_desk(in->target, in->as, Use::act);
+    auto v = desk->act(service::kCase, in->id, "add_indicator",
+                       {{"type", in->type}, {"value", in->value}});
     std::printf("Case %s: indicator %s %s added.\n", sid(v).c_str(), in->type.c_str(),
                 in->value.c_str());
   });
@@ -120,9 +119,8 @@ void add_case_command(CLI::App& app) {
   auto* entry = action(cs, "entry", "Add an entry to the shared timeline (the peer sees it).", en);
   entry->add_option("--text", en->text, "The entry")->required();
   entry->callback([en] {
-    const auto& by = require_actor(en->as);
-    auto node = service::open_node(en->dir);
-    auto v = perform(node, service::kCase, en->id, "add_entry", {{"text", en->text}}, by);
+    auto desk = open_desk(en->target, en->as, Use::act);
+    auto v = desk->act(service::kCase, en->id, "add_entry", {{"text", en->text}});
     std::printf("Case %s: entry added to the shared timeline (sent to %s).\n", sid(v).c_str(),
                 v.peer.c_str());
   });
@@ -132,12 +130,11 @@ void add_case_command(CLI::App& app) {
   auto* attach = action(cs, "attach", "Attach a file to the case (the peer can fetch it).", at);
   attach->add_option("--file", at->file, "The file")->required();
   attach->callback([at] {
-    const auto& by = require_actor(at->as);
-    auto node = service::open_node(at->dir);
-    const std::string id = resolve_id(node, service::kCase, at->id);
-    auto files = import_attachments(node, {at->file});
-    auto v = perform(node, service::kCase, id, "add_attachment",
-                     {{"attachments", attachments_json(files)}}, by);
+    auto desk = open_desk(at->target, at->as, Use::act);
+    const std::string id = desk->resolve(service::kCase, at->id);
+    auto files = desk->attach({at->file});
+    auto v =
+        desk->act(service::kCase, id, "add_attachment", {{"attachments", attachments_json(files)}});
     std::printf("Case %s: %s attached (%lld bytes, sha256 %s).\n", sid(v).c_str(),
                 files[0].name.c_str(), static_cast<long long>(files[0].size),
                 files[0].sha256.c_str());
@@ -149,11 +146,8 @@ void add_case_command(CLI::App& app) {
       action(cs, "note", "Add a private note: it stays on this node, the peer never sees it.", nt);
   note->add_option("--text", nt->text, "The note")->required();
   note->callback([nt] {
-    const auto& by = require_actor(nt->as);
-    auto node = service::open_node(nt->dir);
-    const std::string id = resolve_id(node, service::kCase, nt->id);
-    const auto ctx = cli_audit(by);
-    auto v = service::add_case_note(node, id, nt->text, by, now_ms(), &ctx);
+    auto desk = open_desk(nt->target, nt->as, Use::act);
+    auto v = desk->add_note(nt->id, nt->text);
     std::printf("Case %s: private note added (kept on this node only).\n", sid(v).c_str());
   });
 
@@ -162,9 +156,8 @@ void add_case_command(CLI::App& app) {
   auto* close = action(cs, "close", "Close the case (either side may).", cl);
   close->add_option("--note", cl->note, "Why, or how it ended");
   close->callback([cl] {
-    const auto& by = require_actor(cl->as);
-    auto node = service::open_node(cl->dir);
-    auto v = perform(node, service::kCase, cl->id, "close", {{"note", cl->note}}, by);
+    auto desk = open_desk(cl->target, cl->as, Use::act);
+    auto v = desk->act(service::kCase, cl->id, "close", {{"note", cl->note}});
     std::printf("Case %s with %s closed: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
@@ -173,9 +166,8 @@ void add_case_command(CLI::App& app) {
   auto* reopen = action(cs, "reopen", "Reopen a closed case (either side may).", ro);
   reopen->add_option("--reason", ro->reason, "Why it is reopened")->required();
   reopen->callback([ro] {
-    const auto& by = require_actor(ro->as);
-    auto node = service::open_node(ro->dir);
-    auto v = perform(node, service::kCase, ro->id, "reopen", {{"reason", ro->reason}}, by);
+    auto desk = open_desk(ro->target, ro->as, Use::act);
+    auto v = desk->act(service::kCase, ro->id, "reopen", {{"reason", ro->reason}});
     std::printf("Case %s with %s reopened: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });

@@ -21,6 +21,7 @@ void add_attachment_command(CLI::App& app);
 void add_user_command(CLI::App& app);
 void add_token_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
+void add_remote_command(CLI::App& app);
 
 // Exit codes: 0 success, 1 a refused or failed action (message printed),
 // 2 wrong usage (CLI11 prints the help hint).

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hotline/service/audit_trail.h"
+#include "desk.h"
 #include "hotline/service/desk_service.h"
 #include "item_format.h"
 
@@ -14,19 +14,20 @@ namespace {
 
 constexpr const char* kAsReadHelp =
     "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); default: your "
-    "OS account";
+    "OS account. With --dir only (over the API you are the token's user)";
 
 }  // namespace
 
 void add_list_command(CLI::App* parent, const ListSpec& spec) {
   struct Opts {
-    std::string dir, peer, as;
+    Target target;
+    std::string peer, as;
     bool all = false, incoming = false, outgoing = false, json = false;
     std::size_t limit = 100;
   };
   auto o = std::make_shared<Opts>();
   auto* list = parent->add_subcommand("list", spec.help);
-  list->add_option("--dir", o->dir, "The node's data directory")->required();
+  add_target_options(list, o->target);
   list->add_option("--peer", o->peer, spec.peer_help);
   list->add_flag("--all", o->all, spec.all_help);
   if (spec.direction_filters) {
@@ -34,57 +35,53 @@ void add_list_command(CLI::App* parent, const ListSpec& spec) {
     auto* outg = list->add_flag("--outgoing", o->outgoing, "Only those of this node");
     inc->excludes(outg);
   }
-  list->add_option("--limit", o->limit, "At most this many")
+  list->add_option("--limit", o->limit, "At most this many (over the API at most 1000)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  list->add_flag("--json", o->json, "Print JSON (the documents)");
+  list->add_flag("--json", o->json, "Print JSON (the items as the API shows them)");
   list->add_option("--as", o->as, kAsReadHelp);
   list->callback([o, spec] {
-    auto node = service::open_node(o->dir);
-    const auto now = now_ms();
-    const auto ctx = cli_audit(o->as);
-    std::vector<service::ItemView> shown;
-    for (auto& v : service::list_items(*node.store, spec.kind, o->peer, 100000, now)) {
-      if (shown.size() >= o->limit) break;
-      const bool ours = v.document.value("origin", "") == "ours";
-      if ((o->incoming && ours) || (o->outgoing && !ours)) continue;
-      if (o->all || is_open(v)) shown.push_back(std::move(v));
-    }
-    // Only what is shown counts as read.
-    service::record_item_reads(*node.store, &ctx, shown, "list", now);
+    auto desk = open_desk(o->target, o->as, Use::read);
+    ListQuery q;
+    q.kind = spec.kind;
+    q.peer = o->peer;
+    q.all = o->all;
+    q.incoming = o->incoming;
+    q.outgoing = o->outgoing;
+    q.limit = o->limit;
+    auto shown = desk->list(q);
     if (o->json) {
       auto arr = nlohmann::json::array();
       for (const auto& v : shown) arr.push_back(item_json(v));
       print_json(arr);
       return;
     }
-    print_table(shown, now, o->all ? spec.none_all : spec.none_open);
+    print_table(shown, now_ms(), o->all ? spec.none_all : spec.none_open);
   });
 }
 
 void add_show_command(CLI::App* parent, const std::string& kind, const std::string& noun,
                       const std::string& help) {
   struct Opts {
-    std::string dir, id, as;
+    Target target;
+    std::string id, as;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
   auto* show = parent->add_subcommand("show", help);
-  show->add_option("--dir", o->dir, "The node's data directory")->required();
+  add_target_options(show, o->target);
   show->add_option("id", o->id, "The " + noun + "'s id (or its first or last 8 characters)")
       ->required();
-  show->add_flag("--json", o->json, "Print the document as JSON");
+  show->add_flag("--json", o->json, "Print the item as JSON (as the API shows it)");
   show->add_option("--as", o->as, kAsReadHelp);
   show->callback([o, kind] {
-    auto node = service::open_node(o->dir);
-    const auto now = now_ms();
-    const auto ctx = cli_audit(o->as);
-    auto v = service::show_item(*node.store, resolve_id(node, kind, o->id), now, &ctx);
+    auto desk = open_desk(o->target, o->as, Use::read);
+    auto v = desk->show(kind, o->id);
     if (o->json) {
       print_json(item_json(v));
       return;
     }
-    print_item(v, now, o->dir, node.party);
+    print_item(v, now_ms(), desk->target_hint(), desk->actor_hint(), desk->party());
   });
 }
 

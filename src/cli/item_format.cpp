@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "hotline/api/api_json.h"
 #include "hotline/common/error.h"
 #include "hotline/model/agreement.h"
 #include "hotline/model/alert.h"
@@ -167,10 +168,38 @@ std::string labels_text(const json& labels, const std::string& indent) {
   return out;
 }
 
+// The members of `doc` the model's JSON of `shape` has: the API's document
+// carries more (id, peer, deadlines, files ...), which the model's strict
+// readers refuse.
+json model_members(const json& doc, const json& shape) {
+  json out = json::object();
+  for (const auto& [key, value] : shape.items()) {
+    if (doc.contains(key)) out[key] = doc[key];
+  }
+  return out;
+}
+
 std::optional<service::Replayed> replayed(const service::ItemView& v) {
   try {
-    return service::replay(v.record.kind, v.record.id,
-                           service::item_log_from_json(json::parse(v.record.actions)));
+    if (!v.record.actions.empty()) {
+      return service::replay(v.record.kind, v.record.id,
+                             service::item_log_from_json(json::parse(v.record.actions)));
+    }
+    // From the API: no log, only the document; the model reads it back
+    // (checking it against its own history).
+    service::Replayed r;
+    r.kind = v.record.kind;
+    const auto& d = v.document;
+    if (r.kind == service::kAlert) {
+      r.item = model::alert_from_json(model_members(d, model::to_json(model::Alert{})));
+    } else if (r.kind == service::kRequest) {
+      r.item = model::request_from_json(model_members(d, model::to_json(model::Request{})));
+    } else if (r.kind == service::kCase) {
+      r.item = model::case_from_json(model_members(d, model::to_json(model::CaseFile{})));
+    } else {
+      return std::nullopt;
+    }
+    return r;
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -178,15 +207,15 @@ std::optional<service::Replayed> replayed(const service::ItemView& v) {
 
 // The commands this node's operator may run next on the item, with their
 // CLI spelling.
-std::vector<std::string> next_commands(const service::ItemView& v, const std::string& dir) {
+std::vector<std::string> next_commands(const service::ItemView& v, const std::string& target,
+                                       const std::string& actor) {
   std::vector<std::string> out;
   auto replay = replayed(v);
   if (!replay) return out;
   const service::Replayed& r = *replay;
   const std::string id = service::short_id(v.record.id);
   auto cmd = [&](const std::string& what, const std::string& rest) {
-    out.push_back("hotline " + v.record.kind + " " + what + " --dir " + dir + " " + id + rest +
-                  " --as NAME");
+    out.push_back("hotline " + v.record.kind + " " + what + target + " " + id + rest + actor);
   };
   using model::Side;
   if (const auto* a = std::get_if<model::Alert>(&r.item)) {
@@ -450,36 +479,6 @@ service::AuditContext cli_audit(const std::string& as) {
   return {"os:" + name, "cli"};
 }
 
-std::string resolve_id(service::Node& node, const std::string& kind, const std::string& typed) {
-  const std::string id = trim(typed);
-  try {
-    return service::resolve_item_id(*node.store, kind, id);
-  } catch (const Error& e) {
-    if (e.code() != "item_unknown" || kind.empty()) throw;
-    // Say so when it is an item of another kind (`request show` with an
-    // alert's id).
-    std::string other;
-    try {
-      other = service::resolve_item_id(*node.store, "", id);
-    } catch (const Error&) {
-      throw e;
-    }
-    auto v = service::show_item(*node.store, other, now_ms());
-    const std::string k = v.record.kind;
-    throw Error("item_wrong_kind", id + " is " + (k == "alert" ? "an " : "a ") + k + ", not " +
-                                       (kind == "alert" ? "an " : "a ") + kind + " (hotline " + k +
-                                       " show " + service::short_id(other) + ")");
-  }
-}
-
-std::vector<service::AttachmentNote> import_attachments(service::Node& node,
-                                                        const std::vector<std::string>& paths) {
-  std::vector<service::AttachmentNote> out;
-  out.reserve(paths.size());
-  for (const auto& p : paths) out.push_back(service::import_attachment(node, p));
-  return out;
-}
-
 nlohmann::json attachments_json(const std::vector<service::AttachmentNote>& files) {
   json out = json::array();
   for (const auto& f : files)
@@ -489,19 +488,15 @@ nlohmann::json attachments_json(const std::vector<service::AttachmentNote>& file
 
 // ---- output -----------------------------------------------------------------
 
-std::string deadline_terms(service::Node& node, const std::string& peer,
-                           const std::string& agreement_kind, model::Priority priority) {
+std::string agreement_terms(const model::Agreement& ag, const std::string& our_key,
+                            const std::string& peer, const std::string& agreement_kind,
+                            model::Priority priority) {
   try {
-    auto p = service::find_peer(*node.store, peer);
-    auto ag = node.store->snapshot(
-        [&](store::Transaction& tx) { return service::agreement_in_force(tx, p.link); });
-    if (!ag) return "";
-    const auto& rule = model::rule_for(*ag, agreement_kind, model::to_string(priority));
+    const auto& rule = model::rule_for(ag, agreement_kind, model::to_string(priority));
     // Office-hours deadlines count working minutes of the receiving party
-    // (the peer): "2 days" there are 2880 working minutes, 6 days of 8 h.
+    // (the peer): the default's 960 minutes are 2 days of 8 working hours.
     const bool office = rule.calendar == model::Calendar::office_hours;
-    const std::string our_key = node.identity.public_key().encoded();
-    const model::Party& receiver = ag->a.public_key == our_key ? ag->b : ag->a;
+    const model::Party& receiver = ag.a.public_key == our_key ? ag.b : ag.a;
     const std::int64_t per_day =
         receiver.office_hours.end_minute - receiver.office_hours.start_minute;
     auto amount = [&](std::int64_t minutes) {
@@ -566,12 +561,7 @@ std::string request_kind(const service::ItemView& item) {
 }
 
 json item_json(const service::ItemView& item) {
-  json j = item.document;
-  j["peer"] = item.peer;
-  // The request's own kind (information, preservation, ...) under a name
-  // that cannot be mistaken for the item's kind ("item_kind").
-  if (item.record.kind == service::kRequest) j["request_kind"] = request_kind(item);
-  return j;
+  return api::item_json(item);
 }
 
 void print_json(const json& j) {
@@ -611,8 +601,8 @@ void print_table(const std::vector<service::ItemView>& items, TimePoint now,
   std::fputs(out.c_str(), stdout);
 }
 
-void print_item(const service::ItemView& v, TimePoint now, const std::string& dir,
-                const std::string& us) {
+void print_item(const service::ItemView& v, TimePoint now, const std::string& target,
+                const std::string& actor, const std::string& us) {
   const auto& d = v.document;
   const std::string kind = v.record.kind;
   const std::string peer = v.peer.empty() ? std::string("the peer") : v.peer;
@@ -743,7 +733,7 @@ void print_item(const service::ItemView& v, TimePoint now, const std::string& di
              side_name(str(x, "side"), us, peer) + "): " + str(x, "reason") + "\n";
     }
   }
-  auto next = next_commands(v, dir);
+  auto next = next_commands(v, target, actor);
   if (next.empty()) {
     out += "  next: nothing for this node to do\n";
   } else {
@@ -751,26 +741,6 @@ void print_item(const service::ItemView& v, TimePoint now, const std::string& di
     for (const auto& c : next) out += "    " + c + "\n";
   }
   std::fputs(out.c_str(), stdout);
-}
-
-// ---- acting -----------------------------------------------------------------
-
-service::ItemView perform(service::Node& node, const std::string& kind, const std::string& typed_id,
-                          const std::string& action, json args, const std::string& by) {
-  const std::string id = resolve_id(node, kind, typed_id);
-  try {
-    const auto ctx = cli_audit(by);
-    return service::act(node, kind, id, action, std::move(args), by, now_ms(), &ctx);
-  } catch (const Error& e) {
-    if (e.code() != "wrong_side") throw;
-    std::string who = "the peer";
-    try {
-      who = service::show_item(*node.store, id, now_ms()).peer;
-    } catch (const Error&) {
-    }
-    throw Error(e.code(), std::string(e.what()) + ". That is for " + who +
-                              " to do, not this node (" + node.party + ").");
-  }
 }
 
 }  // namespace hotline::cli

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/time.h"
+#include "hotline/model/agreement.h"
 #include "hotline/model/labels.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/item_replay.h"
@@ -51,24 +52,18 @@ const std::string& require_actor(const std::string& as);
 // actor `as` when given, otherwise "os:" + the OS account's name.
 service::AuditContext cli_audit(const std::string& as);
 
-// The full id of the item of `kind` ("" = any) the operator typed: the full
-// id or its first or last 8+ characters (service::resolve_item_id).
-std::string resolve_id(service::Node& node, const std::string& kind, const std::string& typed);
-
-// Puts each file into this node's vault (service::import_attachment) and
-// returns what the item's action carries.
-std::vector<service::AttachmentNote> import_attachments(service::Node& node,
-                                                        const std::vector<std::string>& paths);
 // The "attachments" member of an action's args.
 nlohmann::json attachments_json(const std::vector<service::AttachmentNote>& files);
 
 // ---- output -----------------------------------------------------------------
 
 // "(acknowledge within 1 h, respond within 72 h)" for an item of `kind`
-// ("alert" or the agreement kind "request.information") and priority, from
-// the agreement in force with the item's peer; "" when there is none.
-std::string deadline_terms(service::Node& node, const std::string& peer,
-                           const std::string& agreement_kind, model::Priority priority);
+// ("alert" or the agreement kind "request.information") and priority under
+// agreement `ag`, `our_key` being this node's public key (base64url) and
+// `peer` the peer's name; "" when the agreement sets no such deadline.
+std::string agreement_terms(const model::Agreement& ag, const std::string& our_key,
+                            const std::string& peer, const std::string& agreement_kind,
+                            model::Priority priority);
 
 // "due in 12 min", "overdue by 3 h", "met", "paused", "-" for an item's next
 // deadline (the first one not yet met), prefixed by its name when useful.
@@ -79,29 +74,24 @@ std::string next_deadline(const nlohmann::json& document, TimePoint now);
 void print_table(const std::vector<service::ItemView>& items, TimePoint now,
                  const std::string& empty_hint);
 
-// The readable page of `show`; `dir` goes into the hints of what to do next,
+// The readable page of `show`. The hints of what to do next name the node
+// as `target` does (" --dir D", or "" with the API's settings from the
+// environment) and end with `actor` (" --as NAME", or "" over the API);
 // `us` is this node's party name.
-void print_item(const service::ItemView& item, TimePoint now, const std::string& dir,
-                const std::string& us);
+void print_item(const service::ItemView& item, TimePoint now, const std::string& target,
+                const std::string& actor, const std::string& us);
 
 // The request's kind ("information", "preservation", ...); "" for other
 // items. (ItemView.document's "kind" is the item's kind, "request".)
 std::string request_kind(const service::ItemView& item);
 
-// The document as JSON with the peer's name ("peer") and, for a request, its
-// kind ("request_kind"); print_json pretty-prints it.
+// The item as the API shows it (api::item_json): the document with id,
+// item_kind, peer, link, state, tlp, title, created_at, updated_at and, for
+// a request, its kind ("request_kind"); print_json pretty-prints it.
 nlohmann::json item_json(const service::ItemView& item);
 void print_json(const nlohmann::json& j);
 
 // Whether the item is still open (not closed, declined or withdrawn).
 bool is_open(const service::ItemView& item);
-
-// ---- acting -----------------------------------------------------------------
-
-// Resolves `typed_id` to an item of `kind` and performs the shared `action`
-// with `args` as `by` (service::act). A refusal because the action is the
-// other side's adds, in plain words, whose it is.
-service::ItemView perform(service::Node& node, const std::string& kind, const std::string& typed_id,
-                          const std::string& action, nlohmann::json args, const std::string& by);
 
 }  // namespace hotline::cli

@@ -9,10 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "desk.h"
+#include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/model/request.h"
 #include "hotline/service/desk_service.h"
-#include "hotline/service/link_service.h"
 #include "item_commands.h"
 #include "item_format.h"
 
@@ -39,9 +40,10 @@ std::string sid(const service::ItemView& v) {
   return service::short_id(v.record.id);
 }
 
-// Options shared by the actions on one request: --dir, the id, --as.
+// Options shared by the actions on one request: the node, the id, --as.
 struct ActOpts {
-  std::string dir, id, as;
+  Target target;
+  std::string id, as;
   std::string text, note, reason, comment;
   bool final_ = false, partial = false;
   int completeness = 0, usefulness = 0;
@@ -49,11 +51,11 @@ struct ActOpts {
 };
 
 CLI::App* action(CLI::App* parent, const char* name, const char* help,
-                 const std::shared_ptr<ActOpts>& o, const char* as_help) {
+                 const std::shared_ptr<ActOpts>& o, const char* doing) {
   auto* cmd = parent->add_subcommand(name, help);
-  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  add_target_options(cmd, o->target);
   cmd->add_option("id", o->id, "The request's id (or its first or last 8 characters)")->required();
-  cmd->add_option("--as", o->as, as_help);
+  cmd->add_option("--as", o->as, as_help(doing));
   return cmd;
 }
 
@@ -69,7 +71,8 @@ void add_request_command(CLI::App& app) {
 
   // ---- new ----
   struct NewOpts {
-    std::string dir, to, kind, subject, details, details_file, priority = "normal", as, approved_by;
+    Target target;
+    std::string to, kind, subject, details, details_file, priority = "normal", as, approved_by;
     LabelOptions labels;
     std::vector<std::string> attach;
   };
@@ -77,9 +80,9 @@ void add_request_command(CLI::App& app) {
   auto* create = req->add_subcommand(
       "new",
       "Write a request to a peer. When the agreement asks for four-eyes (the default), it is "
-      "sent once someone else approves it: give --approved-by, or it waits as a draft for "
-      "`hotline request approve`.");
-  create->add_option("--dir", n->dir, "The node's data directory")->required();
+      "sent once someone else approves it: give --approved-by (with --dir), or it waits as a draft "
+      "for `hotline request approve`.");
+  add_target_options(create, n->target);
   create->add_option("--to", n->to, "The peer's name (see `hotline peer list`)")->required();
   create->add_option("--kind", n->kind, "information, preservation, takedown or assistance")
       ->required()
@@ -92,12 +95,12 @@ void add_request_command(CLI::App& app) {
       ->capture_default_str();
   add_label_options(create, n->labels);
   create->add_option("--attach", n->attach, "A file to attach; repeatable");
-  create->add_option("--as", n->as, "Your name: the person writing it (required)");
+  create->add_option("--as", n->as, as_help("writing it"));
   create->add_option("--approved-by", n->approved_by,
-                     "The supervisor approving it now (someone other than --as); it is then sent "
-                     "at once");
+                     "With --dir: the supervisor approving it now (someone other than --as); it is "
+                     "then sent at once");
   create->callback([n] {
-    const auto& by = require_actor(n->as);
+    auto desk = open_desk(n->target, n->as, Use::act);
     service::RequestInput in;
     in.kind = kind_of(n->kind);
     in.priority = parse_priority_option(n->priority);
@@ -106,40 +109,45 @@ void add_request_command(CLI::App& app) {
     in.details = read_details(n->details, n->details_file);
     std::optional<std::string> approver;
     if (!n->approved_by.empty()) approver = n->approved_by;
-    auto node = service::open_node(n->dir);
-    service::find_peer(*node.store, n->to);  // before anything goes into the vault
-    in.files = import_attachments(node, n->attach);
-    const auto ctx = cli_audit(by);
-    auto v = service::create_request(node, n->to, in, by, approver, now_ms(), &ctx);
+    if (approver && desk->remote()) {
+      throw Error("usage",
+                  "--approved-by: over the API a supervisor approves the draft with their own "
+                  "token (`hotline request approve ID`); leave --approved-by out");
+    }
+    if (!n->attach.empty()) {
+      desk->check_peer(n->to);  // before anything goes into the vault
+      in.files = desk->attach(n->attach);
+    }
+    auto v = desk->create_request(n->to, in, approver);
     if (v.record.state == "draft") {
       std::printf(
           "Request %s saved as a draft: the agreement with %s needs a second person's approval "
-          "— hotline request approve --dir %s %s --as NAME\n",
-          sid(v).c_str(), v.peer.c_str(), n->dir.c_str(), sid(v).c_str());
+          "— %shotline request approve%s %s%s\n",
+          sid(v).c_str(), v.peer.c_str(), desk->remote() ? "a supervisor runs " : "",
+          desk->target_hint().c_str(), sid(v).c_str(), desk->actor_hint().c_str());
       return;
     }
     std::printf("Request %s sent to %s: %s%s\n", sid(v).c_str(), v.peer.c_str(), quoted(v).c_str(),
-                deadline_terms(node, v.peer, model::agreement_kind(in.kind), in.priority).c_str());
+                desk->deadline_terms(v.peer, model::agreement_kind(in.kind), in.priority).c_str());
   });
 
   // ---- approve ----
   auto ap = std::make_shared<ActOpts>();
-  auto* approve =
-      action(req, "approve", "Approve a draft request (four-eyes: not its author) and send it.", ap,
-             "Your name: the person approving (required)");
+  auto* approve = action(
+      req, "approve",
+      "Approve a draft request (four-eyes: not its author) and send it; over the API, with a "
+      "supervisor's token.",
+      ap, "approving");
   approve->callback([ap] {
-    const auto& by = require_actor(ap->as);
-    auto node = service::open_node(ap->dir);
-    auto id = resolve_id(node, service::kRequest, ap->id);
-    const auto ctx = cli_audit(by);
-    auto v = service::approve_request(node, id, by, now_ms(), &ctx);
+    auto desk = open_desk(ap->target, ap->as, Use::act);
+    auto v = desk->approve(ap->id);
     const auto& d = v.document;
     auto kind = kind_of(request_kind(v));
     auto prio = d.value("priority", "normal") == "urgent" ? model::Priority::urgent
                                                           : model::Priority::normal;
-    std::printf("Request %s approved by %s and sent to %s: %s%s\n", sid(v).c_str(), by.c_str(),
-                v.peer.c_str(), quoted(v).c_str(),
-                deadline_terms(node, v.peer, model::agreement_kind(kind), prio).c_str());
+    std::printf("Request %s approved by %s and sent to %s: %s%s\n", sid(v).c_str(),
+                desk->actor().c_str(), v.peer.c_str(), quoted(v).c_str(),
+                desk->deadline_terms(v.peer, model::agreement_kind(kind), prio).c_str());
   });
 
   add_list_command(req,
@@ -155,26 +163,24 @@ void add_request_command(CLI::App& app) {
   auto ak = std::make_shared<ActOpts>();
   auto* ack =
       action(req, "ack", "Acknowledge a request from a peer: it has been seen and will be handled.",
-             ak, "Your name: the person acknowledging (required)");
+             ak, "acknowledging");
   ack->callback([ak] {
-    const auto& by = require_actor(ak->as);
-    auto node = service::open_node(ak->dir);
-    auto v = perform(node, service::kRequest, ak->id, "acknowledge", nlohmann::json::object(), by);
+    auto desk = open_desk(ak->target, ak->as, Use::act);
+    auto v = desk->act(service::kRequest, ak->id, "acknowledge", nlohmann::json::object());
     std::printf("Request %s from %s acknowledged by %s: %s\n", sid(v).c_str(), v.peer.c_str(),
-                by.c_str(), quoted(v).c_str());
+                desk->actor().c_str(), quoted(v).c_str());
   });
 
   auto cl = std::make_shared<ActOpts>();
   auto* clarify = action(req, "clarify",
                          "Ask the requester a question. The response deadline is paused until "
                          "they answer.",
-                         cl, "Your name: the person asking (required)");
+                         cl, "asking");
   clarify->add_option("--question", cl->text, "The question")->required();
   clarify->callback([cl] {
-    const auto& by = require_actor(cl->as);
-    auto node = service::open_node(cl->dir);
-    auto v = perform(node, service::kRequest, cl->id, "request_clarification",
-                     {{"question", cl->text}}, by);
+    auto desk = open_desk(cl->target, cl->as, Use::act);
+    auto v =
+        desk->act(service::kRequest, cl->id, "request_clarification", {{"question", cl->text}});
     std::printf(
         "Request %s: question sent to %s; the response deadline is paused until they "
         "answer.\n",
@@ -185,13 +191,11 @@ void add_request_command(CLI::App& app) {
   auto* answer = action(req, "answer",
                         "Answer the peer's question about a request of ours (the clarification); "
                         "their response deadline runs again.",
-                        an, "Your name: the person answering (required)");
+                        an, "answering");
   answer->add_option("--text", an->text, "The answer")->required();
   answer->callback([an] {
-    const auto& by = require_actor(an->as);
-    auto node = service::open_node(an->dir);
-    auto v =
-        perform(node, service::kRequest, an->id, "give_clarification", {{"answer", an->text}}, by);
+    auto desk = open_desk(an->target, an->as, Use::act);
+    auto v = desk->act(service::kRequest, an->id, "give_clarification", {{"answer", an->text}});
     std::printf("Request %s: clarification sent to %s; their response deadline runs again.\n",
                 sid(v).c_str(), v.peer.c_str());
   });
@@ -200,20 +204,20 @@ void add_request_command(CLI::App& app) {
   auto* respond = action(req, "respond",
                          "Respond to a request from a peer: a partial response (more to follow) "
                          "or the final one (the default).",
-                         rs, "Your name: the person responding (required)");
+                         rs, "responding");
   respond->add_option("--note", rs->note, "The response")->required();
   auto* fin = respond->add_flag("--final", rs->final_, "The final response (the default)");
   auto* par = respond->add_flag("--partial", rs->partial, "A partial response; more will follow");
   fin->excludes(par);
   respond->add_option("--attach", rs->attach, "A file to attach; repeatable");
   respond->callback([rs] {
-    const auto& by = require_actor(rs->as);
-    auto node = service::open_node(rs->dir);
-    const std::string id = resolve_id(node, service::kRequest, rs->id);
-    auto files = import_attachments(node, rs->attach);
+    auto desk = open_desk(rs->target, rs->as, Use::act);
+    // The request first, then the files (none uploaded for an unknown id).
+    const std::string id = rs->attach.empty() ? rs->id : desk->resolve(service::kRequest, rs->id);
+    auto files = desk->attach(rs->attach);
     const char* act = rs->partial ? "respond_partial" : "respond_final";
-    auto v = perform(node, service::kRequest, id, act,
-                     {{"note", rs->note}, {"attachments", attachments_json(files)}}, by);
+    auto v = desk->act(service::kRequest, id, act,
+                       {{"note", rs->note}, {"attachments", attachments_json(files)}});
     std::printf("Request %s: %s response sent to %s%s.\n", sid(v).c_str(),
                 rs->partial ? "partial" : "final", v.peer.c_str(),
                 files.empty() ? ""
@@ -223,8 +227,8 @@ void add_request_command(CLI::App& app) {
   });
 
   auto dc = std::make_shared<ActOpts>();
-  auto* decline = action(req, "decline", "Decline a request from a peer, with a reason code.", dc,
-                         "Your name: the person declining (required)");
+  auto* decline =
+      action(req, "decline", "Decline a request from a peer, with a reason code.", dc, "declining");
   std::string reasons;
   for (const auto& reason : kDeclineReasons) reasons += (reasons.empty() ? "" : ", ") + reason;
   decline->add_option("--reason", dc->reason, "Why: " + reasons)
@@ -232,10 +236,9 @@ void add_request_command(CLI::App& app) {
       ->check(CLI::IsMember(kDeclineReasons));
   decline->add_option("--note", dc->note, "Explanation (required with --reason other)");
   decline->callback([dc] {
-    const auto& by = require_actor(dc->as);
-    auto node = service::open_node(dc->dir);
-    auto v = perform(node, service::kRequest, dc->id, "decline",
-                     {{"reason", dc->reason}, {"note", dc->note}}, by);
+    auto desk = open_desk(dc->target, dc->as, Use::act);
+    auto v = desk->act(service::kRequest, dc->id, "decline",
+                       {{"reason", dc->reason}, {"note", dc->note}});
     std::printf("Request %s from %s declined (%s): %s\n", sid(v).c_str(), v.peer.c_str(),
                 dc->reason.c_str(), quoted(v).c_str());
   });
@@ -243,12 +246,11 @@ void add_request_command(CLI::App& app) {
   // ---- the requester's actions ----
   auto wd = std::make_shared<ActOpts>();
   auto* withdraw = action(req, "withdraw", "Withdraw a request of ours before its final response.",
-                          wd, "Your name: the person withdrawing it (required)");
+                          wd, "withdrawing it");
   withdraw->add_option("--reason", wd->reason, "Why it is withdrawn")->required();
   withdraw->callback([wd] {
-    const auto& by = require_actor(wd->as);
-    auto node = service::open_node(wd->dir);
-    auto v = perform(node, service::kRequest, wd->id, "withdraw", {{"reason", wd->reason}}, by);
+    auto desk = open_desk(wd->target, wd->as, Use::act);
+    auto v = desk->act(service::kRequest, wd->id, "withdraw", {{"reason", wd->reason}});
     std::printf("Request %s to %s withdrawn: %s\n", sid(v).c_str(), v.peer.c_str(),
                 quoted(v).c_str());
   });
@@ -257,7 +259,7 @@ void add_request_command(CLI::App& app) {
   auto* close = action(req, "close",
                        "Close a request of ours after its final response, rating the response "
                        "(timeliness is computed, not typed).",
-                       cs, "Your name: the person closing it (required)");
+                       cs, "closing it");
   close->add_option("--completeness", cs->completeness, "How complete the response was, 1 to 5")
       ->required()
       ->check(CLI::Range(1, 5));
@@ -266,12 +268,11 @@ void add_request_command(CLI::App& app) {
       ->check(CLI::Range(1, 5));
   close->add_option("--comment", cs->comment, "A comment on the response");
   close->callback([cs] {
-    const auto& by = require_actor(cs->as);
-    auto node = service::open_node(cs->dir);
+    auto desk = open_desk(cs->target, cs->as, Use::act);
     nlohmann::json rating = {{"completeness", cs->completeness},
                              {"usefulness", cs->usefulness},
                              {"comment", cs->comment}};
-    auto v = perform(node, service::kRequest, cs->id, "close", {{"rating", rating}}, by);
+    auto v = desk->act(service::kRequest, cs->id, "close", {{"rating", rating}});
     std::printf("Request %s to %s closed, rated completeness %d/5, usefulness %d/5.\n",
                 sid(v).c_str(), v.peer.c_str(), cs->completeness, cs->usefulness);
   });
@@ -280,12 +281,11 @@ void add_request_command(CLI::App& app) {
   auto* reopen = action(req, "reopen",
                         "Reopen a closed request of ours (once), e.g. when the response turns out "
                         "incomplete.",
-                        ro, "Your name: the person reopening it (required)");
+                        ro, "reopening it");
   reopen->add_option("--reason", ro->reason, "Why it is reopened")->required();
   reopen->callback([ro] {
-    const auto& by = require_actor(ro->as);
-    auto node = service::open_node(ro->dir);
-    auto v = perform(node, service::kRequest, ro->id, "reopen", {{"reason", ro->reason}}, by);
+    auto desk = open_desk(ro->target, ro->as, Use::act);
+    auto v = desk->act(service::kRequest, ro->id, "reopen", {{"reason", ro->reason}});
     std::printf("Request %s to %s reopened; it waits for %s's response again.\n", sid(v).c_str(),
                 v.peer.c_str(), v.peer.c_str());
   });
