@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/model/deadline.h"
+#include "hotline/service/link_service.h"
 
 namespace hotline::service {
 namespace {
@@ -77,7 +78,7 @@ std::optional<model::Agreement> agreement_at(store::Transaction& tx, const std::
   }
   if (!best) best = first;
   if (!best) return std::nullopt;
-  return model::agreement_from_json(nlohmann::json::parse(best->document));
+  return parse_agreement(*best);
 }
 
 model::TimeZone zone_named(const std::string& name) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
@@ -305,10 +307,31 @@ link::Envelope send_heartbeat(store::Store& store, const link::LinkContext& ctx,
   });
 }
 
+model::Agreement parse_agreement(const store::AgreementRecord& record) {
+  struct Parsed {
+    std::string document;
+    model::Agreement agreement;
+  };
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Parsed>> cache;  // by digest
+  constexpr std::size_t kMaxCached = 64;
+  {
+    std::lock_guard lock(mu);
+    auto it = cache.find(record.digest);
+    if (it != cache.end() && it->second->document == record.document) return it->second->agreement;
+  }
+  auto parsed = std::make_shared<const Parsed>(
+      Parsed{record.document, model::agreement_from_json(nlohmann::json::parse(record.document))});
+  std::lock_guard lock(mu);
+  if (cache.size() >= kMaxCached) cache.clear();
+  cache[record.digest] = parsed;
+  return parsed->agreement;
+}
+
 std::optional<model::Agreement> agreement_in_force(store::Transaction& tx,
                                                    const std::string& link) {
   for (const auto& a : tx.list_agreements(link)) {
-    if (a.state == "accepted") return model::agreement_from_json(nlohmann::json::parse(a.document));
+    if (a.state == "accepted") return parse_agreement(a);
   }
   return std::nullopt;
 }
@@ -329,8 +352,7 @@ model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimeP
   auto current = node.store->snapshot([&](store::Transaction& tx) {
     std::optional<std::pair<model::Agreement, std::string>> out;
     for (const auto& a : tx.list_agreements(peer.link)) {
-      if (a.state == "accepted")
-        out = {model::agreement_from_json(nlohmann::json::parse(a.document)), a.digest};
+      if (a.state == "accepted") out = {parse_agreement(a), a.digest};
     }
     return out;
   });

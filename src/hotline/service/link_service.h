@@ -94,6 +94,11 @@ AgreementView agreement_of(store::Store& store, const std::string& link);
 // The agreement in force, parsed; nullopt before one is accepted.
 std::optional<model::Agreement> agreement_in_force(store::Transaction& tx, const std::string& link);
 
+// A stored agreement, parsed. Documents never change once signed, so the
+// parsed form is kept (by digest, checked against the text) for the next
+// caller: every request and every deadline reads the agreement.
+model::Agreement parse_agreement(const store::AgreementRecord& record);
+
 // ---- inbound ----------------------------------------------------------------
 
 // Applies an inbound envelope's effect inside the transaction that stores
