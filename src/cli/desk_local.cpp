@@ -177,7 +177,8 @@ class LocalDesk final : public Desk {
   }
 
   SentMessage send_message(const std::string& to, const std::string& text) override {
-    auto e = service::send_desk_message(node(), to, text, now_ms());
+    const auto ctx = cli_audit(as_);
+    auto e = service::send_desk_message(node(), to, text, now_ms(), &ctx);
     return {e.id, e.seq};
   }
 

@@ -149,10 +149,7 @@ void add_link_routes(std::vector<Route>& routes, RouteContext& ctx) {
          BodyReader body(call.body());
          body.only({"name", "url", "public_key"});
          auto p = service::add_peer(ctx.node, body.text("name"), body.text("url"),
-                                    body.text("public_key"), call.now);
-         ctx.node.store->transact([&](store::Transaction& tx) {
-           service::audit(tx, call.audit, "peer.add", p.name, p.url, call.now);
-         });
+                                    body.text("public_key"), call.now, &call.audit);
          for (const auto& v : service::list_peers(*ctx.node.store)) {
            if (v.peer.name == p.name) return json_response(201, peer_json(v));
          }
@@ -184,22 +181,15 @@ void add_link_routes(std::vector<Route>& routes, RouteContext& ctx) {
                       auto doc = body.has("agreement")
                                      ? model::agreement_from_json(body.raw("agreement"))
                                      : service::draft_agreement(ctx.node, peer, call.now);
-                      auto r = service::propose_agreement(ctx.node, peer, doc, call.now);
-                      ctx.node.store->transact([&](store::Transaction& tx) {
-                        service::audit(tx, call.audit, "agreement.propose", peer,
-                                       "amendment " + std::to_string(r.amendment), call.now);
-                      });
+                      auto r =
+                          service::propose_agreement(ctx.node, peer, doc, call.now, &call.audit);
                       return json_response(201, agreement_record_json(r));
                     }});
   routes.push_back({"POST", "/v1/peers/{name}/agreement/accept", Access::permission,
                     Permission::manage_agreement, [&ctx](ApiCall& call) {
                       BodyReader(call.body()).only({});
                       const auto& peer = call.param("name");
-                      auto r = service::accept_agreement(ctx.node, peer, call.now);
-                      ctx.node.store->transact([&](store::Transaction& tx) {
-                        service::audit(tx, call.audit, "agreement.accept", peer,
-                                       "amendment " + std::to_string(r.amendment), call.now);
-                      });
+                      auto r = service::accept_agreement(ctx.node, peer, call.now, &call.audit);
                       return json_response(200, agreement_record_json(r));
                     }});
 

@@ -345,11 +345,8 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
        [&ctx](ApiCall& call) {
          BodyReader body(call.body());
          body.only({"to", "text"});
-         auto e =
-             service::send_desk_message(ctx.node, body.text("to"), body.text("text"), call.now);
-         ctx.node.store->transact([&](store::Transaction& tx) {
-           service::audit(tx, call.audit, "message.send", e.id, body.text("to"), call.now);
-         });
+         auto e = service::send_desk_message(ctx.node, body.text("to"), body.text("text"), call.now,
+                                             &call.audit);
          return json_response(201, {{"id", e.id}, {"seq", e.seq}, {"sent_at", e.sent_at}});
        }});
 }

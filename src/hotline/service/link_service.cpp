@@ -10,6 +10,7 @@
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/link/outbound.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/ledger_service.h"
 
@@ -161,7 +162,8 @@ std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::stri
 }
 
 store::PeerRecord add_peer(Node& node, const std::string& name, const std::string& url,
-                           const std::string& public_key, TimePoint now) {
+                           const std::string& public_key, TimePoint now,
+                           const AuditContext* audit_ctx) {
   try {
     validate_party_name(name);
   } catch (const Error&) {
@@ -192,6 +194,7 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
     tx.put_link_state(store::LinkStateRecord{rec.link, "unknown", false, {}, {}, {}, rec.added_at});
     record_event(tx, now, "peer_added", rec.link,
                  "peer " + name + " added (" + key.fingerprint() + ")");
+    if (audit_ctx) audit(tx, *audit_ctx, "peer.add", name, url, now);
   });
   return rec;
 }
@@ -253,7 +256,7 @@ std::vector<PeerView> list_peers(store::Store& store) {
 }
 
 link::Envelope send_desk_message(Node& node, const std::string& peer_name, const std::string& text,
-                                 TimePoint now) {
+                                 TimePoint now, const AuditContext* audit_ctx) {
   if (text.empty()) throw Error("message_empty", "the message is empty");
   if (text.size() > kMaxDeskMessageBytes) {
     throw Error("message_too_long",
@@ -269,6 +272,7 @@ link::Envelope send_desk_message(Node& node, const std::string& peer_name, const
     auto e = link::append_outbound(tx, ctx, std::move(d), now);
     tx.insert_desk_message(store::DeskMessageRecord{e.id, ctx.link, Direction::outbound, e.seq,
                                                     text, e.sent_at, std::nullopt});
+    if (audit_ctx) audit(tx, *audit_ctx, "message.send", e.id, peer_name, now);
     return e;
   });
 }
@@ -377,7 +381,8 @@ model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimeP
 }
 
 store::AgreementRecord propose_agreement(Node& node, const std::string& peer_name,
-                                         const model::Agreement& doc, TimePoint now) {
+                                         const model::Agreement& doc, TimePoint now,
+                                         const AuditContext* audit_ctx) {
   model::validate(doc);
   auto peer = find_peer(*node.store, peer_name);
   auto ctx = link_context(node, peer);
@@ -425,11 +430,16 @@ store::AgreementRecord propose_agreement(Node& node, const std::string& peer_nam
     d.type = kAgreementPropose;
     d.body = {{"agreement", model::to_json(doc)}, {"signature", sig}};
     link::append_outbound(tx, ctx, std::move(d), now);
+    if (audit_ctx) {
+      audit(tx, *audit_ctx, "agreement.propose", peer_name,
+            "amendment " + std::to_string(rec.amendment), now);
+    }
     return rec;
   });
 }
 
-store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name, TimePoint now) {
+store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name, TimePoint now,
+                                        const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   auto ctx = link_context(node, peer);
   return node.store->transact([&](store::Transaction& tx) {
@@ -454,6 +464,10 @@ store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name
     record_event(tx, now, "agreement_accepted", ctx.link,
                  "we accepted " + peer.name + "'s agreement amendment " +
                      std::to_string(pending->amendment));
+    if (audit_ctx) {
+      audit(tx, *audit_ctx, "agreement.accept", peer_name,
+            "amendment " + std::to_string(pending->amendment), now);
+    }
     return *pending;
   });
 }

@@ -12,6 +12,7 @@
 #include "hotline/link/envelope.h"
 #include "hotline/link/link_context.h"
 #include "hotline/model/agreement.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/records.h"
 
@@ -38,7 +39,8 @@ PeerAddress parse_peer_url(const std::string& url);
 // Adds a peer: validates the name, the URL (https://HOST:PORT) and the key
 // (not our own); refuses a name or key already present (peer_exists).
 store::PeerRecord add_peer(Node& node, const std::string& name, const std::string& url,
-                           const std::string& public_key, TimePoint now);
+                           const std::string& public_key, TimePoint now,
+                           const AuditContext* audit = nullptr);
 
 struct PeerView {
   store::PeerRecord peer;
@@ -59,7 +61,7 @@ link::LinkContext link_context(const Node& node, const store::PeerRecord& peer);
 // ---- desk messages and heartbeats ------------------------------------------
 
 link::Envelope send_desk_message(Node& node, const std::string& peer, const std::string& text,
-                                 TimePoint now);
+                                 TimePoint now, const AuditContext* audit = nullptr);
 
 struct DeskMessageView {
   store::DeskMessageRecord message;
@@ -79,10 +81,12 @@ model::Agreement draft_agreement(Node& node, const std::string& peer, TimePoint 
 
 // Signs `doc` and sends it to the peer as a proposal.
 store::AgreementRecord propose_agreement(Node& node, const std::string& peer,
-                                         const model::Agreement& doc, TimePoint now);
+                                         const model::Agreement& doc, TimePoint now,
+                                         const AuditContext* audit = nullptr);
 
 // Accepts the peer's pending proposal (agreement_none_pending if none).
-store::AgreementRecord accept_agreement(Node& node, const std::string& peer, TimePoint now);
+store::AgreementRecord accept_agreement(Node& node, const std::string& peer, TimePoint now,
+                                        const AuditContext* audit = nullptr);
 
 // The agreement in force on a link, and the pending proposal if any.
 struct AgreementView {
