@@ -148,28 +148,18 @@ std::optional<ConfigFile> read_config(const fs::path& path) {
   return c;
 }
 
-void write_config(const fs::path& path, const ConfigFile& c) {
+void write_private_file(const fs::path& path, const std::string& bytes) {
   const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::error_code ec;
-  if (!fs::exists(folder, ec)) {
-    fs::create_directories(folder, ec);
-    if (ec) {
-      throw Error("io_error", "cannot create " + folder.string() + ": " + ec.message());
-    }
-    fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
-  }
-  json j = {{"url", c.url}, {"token", c.token}};
-  if (!c.pin_sha256.empty()) j["pin_sha256"] = c.pin_sha256;
-  const std::string text = j.dump(2) + "\n";
-  const fs::path tmp = folder / (path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  const fs::path tmp =
+      folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     throw Error("io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno));
   }
-  bool ok = ::fchmod(fd, 0600) == 0;
+  bool ok = ::fchmod(fd, 0600) == 0;  // whatever the umask
   std::size_t off = 0;
-  while (ok && off < text.size()) {
-    auto n = ::write(fd, text.data() + off, text.size() - off);
+  while (ok && off < bytes.size()) {
+    auto n = ::write(fd, bytes.data() + off, bytes.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) ok = false;
     if (n > 0) off += static_cast<std::size_t>(n);
@@ -182,6 +172,21 @@ void write_config(const fs::path& path, const ConfigFile& c) {
     ::unlink(tmp.c_str());
     throw Error("io_error", "cannot write " + path.string() + ": " + std::strerror(err));
   }
+}
+
+void write_config(const fs::path& path, const ConfigFile& c) {
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) {
+    fs::create_directories(folder, ec);
+    if (ec) {
+      throw Error("io_error", "cannot create " + folder.string() + ": " + ec.message());
+    }
+    fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  json j = {{"url", c.url}, {"token", c.token}};
+  if (!c.pin_sha256.empty()) j["pin_sha256"] = c.pin_sha256;
+  write_private_file(path, j.dump(2) + "\n");
 }
 
 void parse_api_url(const std::string& typed, RemoteSettings& s) {

@@ -73,6 +73,9 @@ struct ConfigFile {
 std::optional<ConfigFile> read_config(const std::filesystem::path& path);
 // Writes it with mode 0600 (its folder 0700 when made), atomically.
 void write_config(const std::filesystem::path& path, const ConfigFile& c);
+// Writes `bytes` to `path` through a temporary file of mode 0600 beside it,
+// fsynced and renamed into place once complete (Error io_error otherwise).
+void write_private_file(const std::filesystem::path& path, const std::string& bytes);
 
 // Parses "https://HOST[:PORT][/]" into s.host / s.port (Error usage).
 void parse_api_url(const std::string& url, RemoteSettings& s);

@@ -298,7 +298,7 @@ class RemoteDesk final : public Desk {
                                             " bytes whose SHA-256 is " + got + ", not " + want +
                                             "; nothing written");
     }
-    write_private(out, bytes);
+    write_private_file(out, bytes);
   }
 
   SentMessage send_message(const std::string& to, const std::string& text) override {
@@ -369,35 +369,6 @@ class RemoteDesk final : public Desk {
                                            service::short_id(full) + ")");
       }
       throw;
-    }
-  }
-
-  // Writes `bytes` to `path` through a temporary file of mode 0600 beside
-  // it, renamed into place once complete.
-  static void write_private(const std::string& path, const std::string& bytes) {
-    namespace fs = std::filesystem;
-    fs::path dest(path);
-    fs::path folder = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
-    fs::path tmp =
-        folder / ("." + dest.filename().string() + ".part-" + std::to_string(::getpid()));
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-      throw Error("io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno));
-    bool ok = true;
-    std::size_t off = 0;
-    while (ok && off < bytes.size()) {
-      auto n = ::write(fd, bytes.data() + off, bytes.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) ok = false;
-      if (n > 0) off += static_cast<std::size_t>(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const int saved = errno;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), dest.c_str()) != 0) {
-      const int err = ok ? errno : saved;
-      ::unlink(tmp.c_str());
-      throw Error("io_error", "cannot write " + path + ": " + std::strerror(err));
     }
   }
 

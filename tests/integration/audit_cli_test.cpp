@@ -15,22 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_output.h"
 #include "link_harness.h"
 
 namespace hotline::it {
 namespace {
 
 using nlohmann::json;
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::string id_in(const std::string& out) {
-  auto sp = out.find(' ');
-  if (sp == std::string::npos || out.size() < sp + 9) return "";
-  return out.substr(sp + 1, 8);
-}
 
 class AuditCli : public TwoNodes {
  protected:

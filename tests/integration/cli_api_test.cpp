@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_output.h"
 #include "hotline/api/https_client.h"
 #include "hotline/common/encoding.h"
 #include "hotline/service/user_service.h"
@@ -27,29 +28,6 @@ namespace hotline::it {
 namespace {
 
 using nlohmann::json;
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// The last 8 characters of the id a success line names: "Alert 1a2b3c4d ...".
-std::string id_in(const std::string& out) {
-  auto sp = out.find(' ');
-  if (sp == std::string::npos || out.size() < sp + 9) return "";
-  return out.substr(sp + 1, 8);
-}
-
-// Without what moves with the clock (the share of a deadline used so far).
-json stable(json doc) {
-  if (doc.is_array()) {
-    for (auto& d : doc) d = stable(d);
-    return doc;
-  }
-  if (doc.is_object() && doc.contains("deadlines")) {
-    for (auto& d : doc["deadlines"]) d.erase("permille");
-  }
-  return doc;
-}
 
 // Sets (or, with nullopt, unsets) an environment variable for the test and
 // puts the old value back afterwards. The `hotline` children inherit it.

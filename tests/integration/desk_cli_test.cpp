@@ -10,36 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_output.h"
 #include "link_harness.h"
 
 namespace hotline::it {
 namespace {
 
 using nlohmann::json;
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// The last 8 characters of the id a success line names: "Alert 1a2b3c4d ...".
-std::string id_in(const std::string& out) {
-  auto sp = out.find(' ');
-  if (sp == std::string::npos || out.size() < sp + 9) return "";
-  return out.substr(sp + 1, 8);
-}
-
-// The document without what moves with the clock (the share of a deadline
-// used so far), to compare before and after a refused command.
-json stable(json doc) {
-  if (doc.is_array()) {
-    for (auto& d : doc) d = stable(d);
-    return doc;
-  }
-  if (doc.contains("deadlines")) {
-    for (auto& d : doc["deadlines"]) d.erase("permille");
-  }
-  return doc;
-}
 
 class DeskCli : public TwoNodes {
  protected:
