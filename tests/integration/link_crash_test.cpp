@@ -48,7 +48,15 @@ class LinkCrash : public TwoNodes {
     std::string history;
     for (int k = 0; k < kills; ++k) {
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+      // Aim at envelopes in flight: while the stream lasts, wait (briefly)
+      // for a moment with a queue. The clock alone missed it when parallel
+      // tests slowed the producer and sped nothing else.
       auto before = link_counts(*watch.store, link);
+      for (auto aim_until = Clock::now() + 2s;
+           producing && before.outbox == 0 && Clock::now() < aim_until;) {
+        std::this_thread::sleep_for(5ms);
+        before = link_counts(*watch.store, link);
+      }
       if (producing) ++during_stream;
       if (before.outbox > 0) ++mid_queue;
       ASSERT_NO_FATAL_FAILURE(kill(victim));
