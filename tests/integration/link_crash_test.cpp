@@ -47,7 +47,10 @@ class LinkCrash : public TwoNodes {
     int during_stream = 0, mid_queue = 0;
     std::string history;
     for (int k = 0; k < kills; ++k) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+      // Shorter gaps while the stream lasts (it may be over in two seconds),
+      // so that most kills land in it.
+      const int gap = delay_ms(rng);
+      std::this_thread::sleep_for(std::chrono::milliseconds(producing ? 50 + gap % 250 : gap));
       // Aim at envelopes in flight: while the stream lasts, wait (briefly)
       // for a moment with a queue. The clock alone missed it when parallel
       // tests slowed the producer and sped nothing else.
