@@ -133,8 +133,8 @@ void add_case_command(CLI::App& app) {
     auto desk = open_desk(at->target, at->as, Use::act);
     const std::string id = desk->resolve(service::kCase, at->id);
     auto files = desk->attach({at->file});
-    auto v =
-        desk->act(service::kCase, id, "add_attachment", {{"attachments", attachments_json(files)}});
+    auto v = desk->act(service::kCase, id, "add_attachment",
+                       {{"attachments", service::attachments_json(files)}});
     std::printf("Case %s: %s attached (%lld bytes, sha256 %s).\n", sid(v).c_str(),
                 files[0].name.c_str(), static_cast<long long>(files[0].size),
                 files[0].sha256.c_str());

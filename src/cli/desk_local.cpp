@@ -115,7 +115,7 @@ class LocalDesk final : public Desk {
       if (shown.size() >= q.limit) break;
       const bool ours = v.document.value("origin", "") == "ours";
       if ((q.incoming && ours) || (q.outgoing && !ours)) continue;
-      if (q.all || is_open(v)) shown.push_back(std::move(v));
+      if (q.all || service::is_open(v)) shown.push_back(std::move(v));
     }
     // Only what is shown counts as read.
     service::record_item_reads(*n.store, &ctx, shown, "list", now);

@@ -200,7 +200,7 @@ class RemoteDesk final : public Desk {
                  {"labels", model::to_json(in.labels)},
                  {"summary", in.summary},
                  {"details", in.details},
-                 {"attachments", attachments_json(in.files)}};
+                 {"attachments", service::attachments_json(in.files)}};
     return api::item_from_json(api_.post("/v1/alerts", body));
   }
 
@@ -218,7 +218,7 @@ class RemoteDesk final : public Desk {
                  {"labels", model::to_json(in.labels)},
                  {"subject", in.subject},
                  {"details", in.details},
-                 {"attachments", attachments_json(in.files)}};
+                 {"attachments", service::attachments_json(in.files)}};
     return api::item_from_json(api_.post("/v1/requests", body));
   }
 

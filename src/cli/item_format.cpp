@@ -479,13 +479,6 @@ service::AuditContext cli_audit(const std::string& as) {
   return {"os:" + name, "cli"};
 }
 
-nlohmann::json attachments_json(const std::vector<service::AttachmentNote>& files) {
-  json out = json::array();
-  for (const auto& f : files)
-    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
-  return out;
-}
-
 // ---- output -----------------------------------------------------------------
 
 std::string agreement_terms(const model::Agreement& ag, const std::string& our_key,
@@ -548,11 +541,6 @@ std::string next_deadline(const json& document, TimePoint now) {
   }
   if (all_met) return late ? "met late" : "met";
   return "-";
-}
-
-bool is_open(const service::ItemView& item) {
-  const std::string& s = item.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn";
 }
 
 std::string request_kind(const service::ItemView& item) {

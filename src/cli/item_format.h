@@ -52,9 +52,6 @@ const std::string& require_actor(const std::string& as);
 // actor `as` when given, otherwise "os:" + the OS account's name.
 service::AuditContext cli_audit(const std::string& as);
 
-// The "attachments" member of an action's args.
-nlohmann::json attachments_json(const std::vector<service::AttachmentNote>& files);
-
 // ---- output -----------------------------------------------------------------
 
 // "(acknowledge within 1 h, respond within 72 h)" for an item of `kind`
@@ -90,8 +87,5 @@ std::string request_kind(const service::ItemView& item);
 // a request, its kind ("request_kind"); print_json pretty-prints it.
 nlohmann::json item_json(const service::ItemView& item);
 void print_json(const nlohmann::json& j);
-
-// Whether the item is still open (not closed, declined or withdrawn).
-bool is_open(const service::ItemView& item);
 
 }  // namespace hotline::cli

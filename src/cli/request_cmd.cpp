@@ -26,10 +26,7 @@ const std::vector<std::string> kDeclineReasons = {"outside_scope",  "insufficien
                                                   "duplicate",      "other"};
 
 model::RequestKind kind_of(const std::string& s) {
-  if (s == "preservation") return model::RequestKind::preservation;
-  if (s == "takedown") return model::RequestKind::takedown;
-  if (s == "assistance") return model::RequestKind::assistance;
-  return model::RequestKind::information;
+  return model::parse_request_kind(s).value_or(model::RequestKind::information);
 }
 
 std::string quoted(const service::ItemView& v) {
@@ -217,7 +214,7 @@ void add_request_command(CLI::App& app) {
     auto files = desk->attach(rs->attach);
     const char* act = rs->partial ? "respond_partial" : "respond_final";
     auto v = desk->act(service::kRequest, id, act,
-                       {{"note", rs->note}, {"attachments", attachments_json(files)}});
+                       {{"note", rs->note}, {"attachments", service::attachments_json(files)}});
     std::printf("Request %s: %s response sent to %s%s.\n", sid(v).c_str(),
                 rs->partial ? "partial" : "final", v.peer.c_str(),
                 files.empty() ? ""

@@ -86,9 +86,8 @@ struct NodeServer::Impl {
   void tail_events() {
     if (last_logged_event < 0) {
       // At start, only what happens from now on.
-      auto all =
-          node.store->snapshot([](store::Transaction& tx) { return tx.list_events(0, 1000000); });
-      last_logged_event = all.empty() ? 0 : all.back().id;
+      last_logged_event =
+          node.store->snapshot([](store::Transaction& tx) { return tx.last_event_id(); });
       return;
     }
     auto fresh = node.store->snapshot(

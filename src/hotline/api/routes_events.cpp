@@ -154,11 +154,8 @@ void add_event_routes(std::vector<Route>& routes, RouteContext& ctx) {
            if (!sse) {
              after = 0;
            } else {
-             auto newest = ctx.node.store->snapshot([](store::Transaction& tx) {
-               auto all = tx.list_events(0, 1000000);
-               return all.empty() ? std::int64_t{0} : all.back().id;
-             });
-             after = newest;
+             after = ctx.node.store->snapshot(
+                 [](store::Transaction& tx) { return tx.last_event_id(); });
            }
          }
          if (sse) {

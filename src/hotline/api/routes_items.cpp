@@ -46,11 +46,6 @@ const std::vector<Kind>& kinds() {
   return k;
 }
 
-bool is_open(const service::ItemView& v) {
-  const auto& s = v.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn";
-}
-
 model::Priority priority_of(const BodyReader& body, const char* fallback) {
   auto p = body.text_or("priority", fallback);
   if (p == "urgent") return model::Priority::urgent;
@@ -59,10 +54,7 @@ model::Priority priority_of(const BodyReader& body, const char* fallback) {
 }
 
 model::RequestKind request_kind_of(const std::string& k) {
-  for (auto kind : {model::RequestKind::information, model::RequestKind::preservation,
-                    model::RequestKind::takedown, model::RequestKind::assistance}) {
-    if (model::to_string(kind) == k) return kind;
-  }
+  if (auto kind = model::parse_request_kind(k)) return *kind;
   throw Error("request_invalid",
               "'kind' must be one of: information, preservation, takedown, assistance");
 }
@@ -109,13 +101,6 @@ std::vector<service::AttachmentNote> attachments_of(service::Node& node, const j
   return out;
 }
 
-json files_json(const std::vector<service::AttachmentNote>& files) {
-  json out = json::array();
-  for (const auto& f : files)
-    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
-  return out;
-}
-
 std::string resolve(RouteContext& ctx, const Kind& k, const std::string& typed) {
   return service::resolve_item_id(*ctx.node.store, k.kind, typed);
 }
@@ -134,8 +119,8 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
            if (shown.size() >= limit) break;
            const bool ours = v.document.value("origin", "") == "ours";
            if ((direction == "incoming" && ours) || (direction == "outgoing" && !ours)) continue;
-           if (status == "open" && !is_open(v)) continue;
-           if (status == "closed" && is_open(v)) continue;
+           if (status == "open" && !service::is_open(v)) continue;
+           if (status == "closed" && service::is_open(v)) continue;
            shown.push_back(std::move(v));
          }
          // Only what is returned counts as read.
@@ -170,7 +155,8 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
          if (args.is_null()) args = json::object();
          if (!args.is_object()) throw Error("request_invalid", "'args' must be an object");
          if (args.contains("attachments")) {
-           args["attachments"] = files_json(attachments_of(ctx.node, args["attachments"]));
+           args["attachments"] =
+               service::attachments_json(attachments_of(ctx.node, args["attachments"]));
          }
          auto id = resolve(ctx, k, call.param("id"));
          auto v = service::act(ctx.node, k.kind, id, action, std::move(args), call.user().name,
@@ -259,10 +245,7 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
           call.require(Permission::act_cases);
         }
         auto name = call.query_value("name").value_or("");
-        if (name.empty() || name.size() > 255 || name.find('/') != std::string::npos ||
-            name == "." || name == ".." || std::any_of(name.begin(), name.end(), [](char c) {
-              return static_cast<unsigned char>(c) < 0x20;
-            })) {
+        if (!service::is_plain_file_name(name)) {
           throw Error("request_invalid",
                       "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
         }
@@ -279,8 +262,7 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(std::move(upload));
 
   routes.push_back(
-      {"GET", "/v1/attachments", Access::permission, Permission::read_items, [&ctx](ApiCall& call) {
-         (void)call;
+      {"GET", "/v1/attachments", Access::permission, Permission::read_items, [&ctx](ApiCall&) {
          json out = json::array();
          for (const auto& a : service::list_attachments(ctx.node)) {
            out.push_back({{"sha256", a.sha256},

@@ -122,6 +122,13 @@ std::string_view to_string(RequestKind kind) {
   return kKindNames[static_cast<std::size_t>(kind)];
 }
 
+std::optional<RequestKind> parse_request_kind(std::string_view text) {
+  for (std::size_t i = 0; i < std::size(kKindNames); ++i) {
+    if (kKindNames[i] == text) return static_cast<RequestKind>(i);
+  }
+  return std::nullopt;
+}
+
 std::string agreement_kind(RequestKind kind) {
   return "request." + std::string(to_string(kind));
 }

@@ -64,6 +64,8 @@ namespace hotline::model {
 
 enum class RequestKind { information, preservation, takedown, assistance };
 std::string_view to_string(RequestKind kind);  // "information", ...
+// The inverse of to_string; nullopt for any other text.
+std::optional<RequestKind> parse_request_kind(std::string_view text);
 // The kind as named in the agreement's deadline matrix: "request.information".
 std::string agreement_kind(RequestKind kind);
 

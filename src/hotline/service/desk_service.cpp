@@ -40,13 +40,6 @@ model::Agreement require_agreement(store::Transaction& tx, const store::PeerReco
   return *agreement;
 }
 
-nlohmann::json files_json(const std::vector<AttachmentNote>& files) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& f : files)
-    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
-  return out;
-}
-
 std::vector<link::AttachmentRef> refs_of(const nlohmann::json& args) {
   std::vector<link::AttachmentRef> refs;
   if (!args.is_object() || !args.contains("attachments")) return refs;
@@ -157,6 +150,13 @@ std::set<std::string> void_envelopes(const Replayed& r) {
 
 }  // namespace
 
+nlohmann::json attachments_json(const std::vector<AttachmentNote>& files) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : files)
+    out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
+  return out;
+}
+
 std::int64_t attachment_limit(store::Transaction& tx) {
   auto v = tx.get_setting(kAttachmentLimitSetting);
   if (!v) return kDefaultAttachmentLimit;
@@ -210,7 +210,7 @@ ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput&
                            {"labels", model::to_json(in.labels)},
                            {"summary", in.summary},
                            {"details", in.details},
-                           {"attachments", files_json(in.files)}};
+                           {"attachments", attachments_json(in.files)}};
     auto rec = send_action(tx, node, peer, kAlert, id, ItemLog{}, "raise", std::move(args), by,
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
@@ -231,7 +231,7 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
                                  {"labels", model::to_json(in.labels)},
                                  {"subject", in.subject},
                                  {"details", in.details},
-                                 {"attachments", files_json(in.files)}};
+                                 {"attachments", attachments_json(in.files)}};
     ItemLog log;
     log.local.push_back(LocalAction{"create", by, format_timestamp(now), definition});
     std::optional<std::string> approved_by = approver;

@@ -106,7 +106,16 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
              nlohmann::json args, const std::string& by, TimePoint now,
              const AuditContext* audit = nullptr);
 
+// The "attachments" member of an action's args: [{sha256, size, name}].
+nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
+
 // ---- reading ----------------------------------------------------------------
+
+// Still open: not closed, declined or withdrawn (the lists' default filter).
+inline bool is_open(const ItemView& item) {
+  const std::string& s = item.record.state;
+  return s != "closed" && s != "declined" && s != "withdrawn";
+}
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
 std::vector<ItemView> list_items(store::Store& store, const std::string& kind,

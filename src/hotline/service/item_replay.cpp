@@ -226,6 +226,13 @@ void replay_rest(Item& item, const ItemLog& log, const std::vector<std::size_t>&
 
 }  // namespace
 
+bool is_plain_file_name(std::string_view name) {
+  return !name.empty() && name.size() <= 255 && name.find('/') == std::string_view::npos &&
+         name != "." && name != ".." && std::none_of(name.begin(), name.end(), [](char ch) {
+           return static_cast<unsigned char>(ch) < 0x20;
+         });
+}
+
 std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
                                                   std::int64_t max_size) {
   const Checker c{"attachment_invalid", "attachment"};
@@ -243,10 +250,7 @@ std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
     }
     n.size = c.integer(list[i]["size"], path + ".size", 0, max_size);
     n.name = c.string(list[i]["name"], path + ".name");
-    if (n.name.empty() || n.name.size() > 255 || n.name.find('/') != std::string::npos ||
-        n.name == "." || n.name == ".." || std::any_of(n.name.begin(), n.name.end(), [](char ch) {
-          return static_cast<unsigned char>(ch) < 0x20;
-        })) {
+    if (!is_plain_file_name(n.name)) {
       c.fail(path + ".name", "must be a plain file name (1 to 255 bytes, no '/')");
     }
     out.push_back(std::move(n));

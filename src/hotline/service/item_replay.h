@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -65,6 +66,10 @@ struct Replayed {
 };
 
 Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log);
+
+// A file name an attachment may carry: 1 to 255 bytes, no '/', no control
+// characters, not "." or "..".
+bool is_plain_file_name(std::string_view name);
 
 // Reading the attachments member of an action's args:
 // [{"sha256":HEX64,"size":INT,"name":STR}], sizes up to max_size.

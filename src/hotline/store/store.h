@@ -110,6 +110,8 @@ class Transaction {
   // Events, append-only. Returns the new event's id (ascending).
   virtual std::int64_t append_event(const EventRecord& event) = 0;
   virtual std::vector<EventRecord> list_events(std::int64_t after_id, std::size_t limit) = 0;
+  // The newest event's id; 0 when there is none.
+  virtual std::int64_t last_event_id() = 0;
 
   // Desk messages.
   virtual void insert_desk_message(const DeskMessageRecord& message) = 0;

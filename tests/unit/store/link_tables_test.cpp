@@ -90,6 +90,15 @@ TEST_F(StoreTest, EventsAreAppendedInOrder) {
   EXPECT_EQ(after_first[0].detail, "second");
 }
 
+TEST_F(StoreTest, LastEventIdIsTheNewest) {
+  EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 0);
+  store_->transact([](Transaction& tx) {
+    for (int i = 0; i < 3; ++i)
+      tx.append_event({0, "2026-11-27T09:00:00.000Z", "link_up", "l", ""});
+  });
+  EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 3);
+}
+
 TEST_F(StoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
   EXPECT_EQ(error_code([&] {
               store_->transact([](Transaction& tx) {

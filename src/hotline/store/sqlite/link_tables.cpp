@@ -113,6 +113,11 @@ std::vector<EventRecord> list_events(Connection& c, std::int64_t after_id, std::
   return out;
 }
 
+std::int64_t last_event_id(Connection& c) {
+  Query q(c, "SELECT COALESCE(MAX(id), 0) FROM events", "reading the newest event id");
+  return q.step() ? q.integer(0) : 0;
+}
+
 void insert_desk_message(Connection& c, const DeskMessageRecord& m) {
   Query q(
       c,

@@ -306,6 +306,10 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::list_events(conn_, after_id, clamp_limit(limit));
   }
+  std::int64_t last_event_id() override {
+    check_open();
+    return sqlite::last_event_id(conn_);
+  }
   void insert_desk_message(const DeskMessageRecord& m) override {
     check_writable();
     sqlite::insert_desk_message(conn_, m);
