@@ -305,6 +305,48 @@ TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared
   }
 }
 
+TEST_F(DeskLink, EscalationWatchLooksAgainOnlyWhenATriggerCanBeDue) {
+  // The running node checks every second with an EscalationWatch: an item
+  // is looked at again when it changed or when its next trigger may have
+  // come, never later than that.
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const std::string takedown = new_request(kAlpha, model::RequestKind::takedown,
+                                           model::Priority::urgent, "Remove recruitment video");
+  ASSERT_TRUE(wait_state(kBravo, takedown, "received"));
+  // Acknowledge within 15 minutes around the clock, from receipt.
+  std::optional<TimePoint> start;
+  const nlohmann::json received = doc(kBravo, takedown);
+  for (const auto& d : received["deadlines"]) {
+    if (d["name"] == "acknowledge") {
+      ASSERT_EQ(d["minutes"], 15);
+      ASSERT_EQ(d["calendar"], "always");
+      start = parse_timestamp(d["start"].get<std::string>());
+    }
+  }
+  ASSERT_TRUE(start.has_value()) << received.dump();
+  auto bravo = service::open_node(dir(kBravo));
+  service::EscalationWatch watch;
+  // 7 minutes in (46.7 %): nothing due; 50 % comes in 30 seconds.
+  EXPECT_TRUE(watch.check(bravo, *start + 7min).empty());
+  EXPECT_EQ(watch.last_examined(), 1u);
+  // Ten seconds later nothing can be due: the item is not even read.
+  EXPECT_TRUE(watch.check(bravo, *start + 7min + 10s).empty());
+  EXPECT_EQ(watch.last_examined(), 0u);
+  // Past 7.5 minutes it is looked at again, and 50 % is recorded, once.
+  auto fresh = watch.check(bravo, *start + 7min + 31s);
+  EXPECT_EQ(watch.last_examined(), 1u);
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0].item_id, takedown);
+  EXPECT_EQ(fresh[0].trigger, "request.acknowledge.50");
+  // The stateless check agrees that nothing else is due.
+  EXPECT_TRUE(service::check_escalations(bravo, *start + 7min + 31s).empty());
+  // A change is looked at at once, whatever the memo said.
+  service::act(bravo, "request", takedown, "acknowledge", nlohmann::json::object(), "duty-b",
+               now_ms());
+  EXPECT_TRUE(watch.check(bravo, *start + 7min + 32s).empty());
+  EXPECT_EQ(watch.last_examined(), 1u);
+}
+
 // ---------------------------------------------------------------------------
 
 std::string random_bytes(std::size_t n, unsigned seed) {

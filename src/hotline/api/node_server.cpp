@@ -66,6 +66,9 @@ struct NodeServer::Impl {
   std::mutex refusals_mu;
   std::map<std::string, int> refusals;
 
+  // The monitor's escalation check, remembering which items cannot be due yet.
+  service::EscalationWatch escalation_watch;
+
   Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
 
   // Records an event; tail_events() logs it (with every event recorded
@@ -359,7 +362,7 @@ struct NodeServer::Impl {
   }
 
   void escalations() {
-    auto fresh = service::check_escalations(node, now_ms());
+    auto fresh = escalation_watch.check(node, now_ms());
     if (!fresh.empty()) {
       std::vector<std::string> ids;
       {

@@ -21,7 +21,7 @@ Envelope append_outbound(store::Transaction& tx, const LinkContext& ctx, Outboun
   }
 
   Envelope e;
-  e.id = crypto::new_id(now);
+  e.id = draft.id ? std::move(*draft.id) : crypto::new_id(now);
   e.link = ctx.link;
   e.from = ctx.self->public_key().encoded();
   e.to = ctx.peer.encoded();

@@ -19,6 +19,9 @@
 namespace hotline::link {
 
 struct OutboundDraft {
+  // The envelope's id when the caller chose it (to name the envelope before
+  // it is built); a new one otherwise.
+  std::optional<std::string> id;
   std::string type;
   std::optional<std::string> ref;
   nlohmann::json body = nlohmann::json::object();

@@ -28,16 +28,30 @@ store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) 
   throw Error("peer_unknown", "the item's link " + link + " has no peer on this node any more");
 }
 
+[[noreturn]] void no_agreement(const store::PeerRecord& peer) {
+  throw Error("agreement_missing",
+              "there is no agreement in force with " + peer.name +
+                  "; deadlines come from it. Propose one with `hotline agreement propose "
+                  "--peer " +
+                  peer.name + "` and have them accept it");
+}
+
 model::Agreement require_agreement(store::Transaction& tx, const store::PeerRecord& peer) {
   auto agreement = agreement_in_force(tx, peer.link);
-  if (!agreement) {
-    throw Error("agreement_missing",
-                "there is no agreement in force with " + peer.name +
-                    "; deadlines come from it. Propose one with `hotline agreement propose "
-                    "--peer " +
-                    peer.name + "` and have them accept it");
-  }
+  if (!agreement) no_agreement(peer);
   return *agreement;
+}
+
+// What a new request needs of the agreement in force, and which one it was.
+struct AgreementSeen {
+  std::string digest;
+  bool four_eyes = false;
+};
+AgreementSeen agreement_seen(store::Transaction& tx, const store::PeerRecord& peer) {
+  for (const auto& a : tx.list_agreements(peer.link)) {
+    if (a.state == "accepted") return {a.digest, parse_agreement(a).four_eyes};
+  }
+  no_agreement(peer);
 }
 
 std::vector<link::AttachmentRef> refs_of(const nlohmann::json& args) {
@@ -51,7 +65,8 @@ std::vector<link::AttachmentRef> refs_of(const nlohmann::json& args) {
 }
 
 store::ItemRecord record_of(const std::string& id, const std::string& link, const Replayed& r,
-                            const ItemLog& log, const std::string& created_at, TimePoint now) {
+                            const ItemLog& log, const std::string& created_at, TimePoint now,
+                            const nlohmann::json* document = nullptr) {
   store::ItemRecord rec;
   rec.id = id;
   rec.kind = r.kind;
@@ -59,18 +74,27 @@ store::ItemRecord record_of(const std::string& id, const std::string& link, cons
   rec.state = r.state();
   rec.tlp = std::string(model::to_string(r.labels().tlp));
   rec.title = r.title();
-  rec.document = r.document().dump();
+  rec.document = document ? document->dump() : r.document().dump();
   rec.actions = to_json(log).dump();
   rec.created_at = created_at;
   rec.updated_at = format_timestamp(now);
   return rec;
 }
 
-// Sends one shared action of ours: the envelope and the item's new state in
-// `tx`. Throws the model's error if the action is not possible.
-store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
-                              const std::string& kind, const std::string& id, ItemLog log,
-                              const std::string& action, nlohmann::json args, const std::string& by,
+// One shared action of ours, worked out but not yet stored: the item's next
+// record (its log already names the envelope) and the envelope to send.
+// Working it out needs no transaction, so a new item's can be done before
+// taking the writer (see create_request).
+struct PreparedAction {
+  store::ItemRecord rec;
+  nlohmann::json document;  // rec.document, parsed
+  link::OutboundDraft draft;
+};
+
+// Throws the model's error if the action is not possible.
+PreparedAction prepare_action(const store::PeerRecord& peer, const std::string& kind,
+                              const std::string& id, ItemLog log, const std::string& action,
+                              nlohmann::json args, const std::string& by,
                               const std::string& created_at, TimePoint now) {
   SharedAction a;
   a.side = Side::ours;
@@ -87,24 +111,44 @@ store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::P
   // filled in below only names it.
   Replayed r = replay(kind, id, log);
   if (r.last_error) throw *r.last_error;
-  auto refs = refs_of(args);
-  for (const auto& ref : refs) {
+  PreparedAction p;
+  link::OutboundDraft& d = p.draft;
+  d.id = crypto::new_id(now);
+  d.type = kind + "." + action;
+  d.ref = id;
+  d.attachments = refs_of(args);
+  d.body = {{"item", id}, {"n", a.n}, {"seen", a.seen}, {"actor", by}, {"args", std::move(args)}};
+  log.shared.back().envelope = *d.id;  // sent_at is a.sent_at: append_outbound formats `now` too
+  p.document = r.document();
+  p.rec = record_of(id, peer.link, r, log, created_at, now, &p.document);
+  return p;
+}
+
+// Stores a prepared action in `tx`: the offered attachments, the signed and
+// queued envelope, the item's new record.
+store::ItemRecord commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
+                                PreparedAction p, TimePoint now) {
+  for (const auto& ref : p.draft.attachments) {
     tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
                                                        store::Direction::outbound, ref.size,
                                                        "offered", format_timestamp(now), ""});
   }
-  link::OutboundDraft d;
-  d.type = kind + "." + action;
-  d.ref = id;
-  d.body = {{"item", id}, {"n", a.n}, {"seen", a.seen}, {"actor", by}, {"args", std::move(args)}};
-  d.attachments = std::move(refs);
   auto ctx = link_context(node, peer);
-  link::Envelope e = link::append_outbound(tx, ctx, std::move(d), now);
-  log.shared.back().envelope = e.id;
-  log.shared.back().sent_at = e.sent_at;  // == a.sent_at: both format `now`
-  auto rec = record_of(id, peer.link, r, log, created_at, now);
-  tx.put_item(rec);
-  return rec;
+  link::append_outbound(tx, ctx, std::move(p.draft), now);
+  tx.put_item(p.rec);
+  return std::move(p.rec);
+}
+
+// Sends one shared action of ours: the envelope and the item's new state in
+// `tx`. Throws the model's error if the action is not possible.
+store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
+                              const std::string& kind, const std::string& id, ItemLog log,
+                              const std::string& action, nlohmann::json args, const std::string& by,
+                              const std::string& created_at, TimePoint now) {
+  return commit_action(
+      tx, node, peer,
+      prepare_action(peer, kind, id, std::move(log), action, std::move(args), by, created_at, now),
+      now);
 }
 
 ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoint now) {
@@ -172,12 +216,11 @@ namespace {
 // An "item.change" entry for `view` when there is a context.
 // Every change of an item made here: an "item_changed" event (the live
 // event stream and the log show it) and, given a context, its audit entry.
-void audit_change(store::Transaction& tx, const AuditContext* ctx, const ItemView& view,
+void audit_change(store::Transaction& tx, const AuditContext* ctx, const store::ItemRecord& item,
                   const std::string& action, TimePoint now) {
-  record_event(
-      tx, now, "item_changed", view.record.link,
-      view.record.kind + " " + view.record.id + " " + action + " by us: " + view.record.state);
-  if (ctx) audit(tx, *ctx, "item.change", view.record.id, view.record.kind + " " + action, now);
+  record_event(tx, now, "item_changed", item.link,
+               item.kind + " " + item.id + " " + action + " by us: " + item.state);
+  if (ctx) audit(tx, *ctx, "item.change", item.id, item.kind + " " + action, now);
 }
 
 // "item.read" entries, in their own write transaction, for the views whose
@@ -214,7 +257,7 @@ ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput&
     auto rec = send_action(tx, node, peer, kAlert, id, ItemLog{}, "raise", std::move(args), by,
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
-    audit_change(tx, audit_ctx, view, "raise", now);
+    audit_change(tx, audit_ctx, view.record, "raise", now);
     return view;
   });
 }
@@ -222,10 +265,24 @@ ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput&
 ItemView create_request(Node& node, const std::string& peer_name, const RequestInput& in,
                         const std::string& by, const std::optional<std::string>& approver,
                         TimePoint now, const AuditContext* audit_ctx) {
-  auto peer = find_peer(*node.store, peer_name);
-  return node.store->transact([&](store::Transaction& tx) {
-    const bool four_eyes = require_agreement(tx, peer).four_eyes;
-    const std::string id = crypto::new_id(now);
+  // The new request is worked out (replayed, its record and envelope built)
+  // before the write transaction, which then only checks the agreement and
+  // stores: the writer is the node's one serialized resource.
+  auto [peer, seen] = node.store->snapshot([&](store::Transaction& tx) {
+    auto p = find_peer(tx, peer_name);
+    return std::make_pair(p, agreement_seen(tx, p));
+  });
+  const std::string id = crypto::new_id(now);
+  const std::string created_at = format_timestamp(now);
+  struct Prepared {
+    bool four_eyes = false;
+    std::optional<PreparedAction> send;  // empty: a draft waiting for approval
+    store::ItemRecord draft;
+    nlohmann::json document;
+  };
+  auto prepare = [&](bool four_eyes) {
+    Prepared p;
+    p.four_eyes = four_eyes;
     nlohmann::json definition = {{"kind", model::to_string(in.kind)},
                                  {"priority", model::to_string(in.priority)},
                                  {"labels", model::to_json(in.labels)},
@@ -233,25 +290,47 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
                                  {"details", in.details},
                                  {"attachments", attachments_json(in.files)}};
     ItemLog log;
-    log.local.push_back(LocalAction{"create", by, format_timestamp(now), definition});
+    log.local.push_back(LocalAction{"create", by, created_at, definition});
     std::optional<std::string> approved_by = approver;
     if (!approved_by && !four_eyes) approved_by = by;
     if (!approved_by) {
       Replayed r = replay(kRequest, id, log);
-      auto rec = record_of(id, peer.link, r, log, format_timestamp(now), now);
-      tx.put_item(rec);
-      auto view = make_view(tx, rec, now);
-      audit_change(tx, audit_ctx, view, "create", now);
-      return view;
+      p.document = r.document();
+      p.draft = record_of(id, peer.link, r, log, created_at, now, &p.document);
+      return p;
     }
-    log.local.push_back(LocalAction{
-        "approve", *approved_by, format_timestamp(now), {{"four_eyes_required", four_eyes}}});
-    auto rec = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition), by,
-                           format_timestamp(now), now);
-    auto view = make_view(tx, rec, now);
-    audit_change(tx, audit_ctx, view, "create and send", now);
-    return view;
+    log.local.push_back(
+        LocalAction{"approve", *approved_by, created_at, {{"four_eyes_required", four_eyes}}});
+    p.send = prepare_action(peer, kRequest, id, std::move(log), "send", std::move(definition), by,
+                            created_at, now);
+    p.document = p.send->document;
+    return p;
+  };
+  Prepared p = prepare(seen.four_eyes);
+  store::ItemRecord rec = node.store->transact([&](store::Transaction& tx) {
+    // Still the same agreement? (Only the digest is read here; an amendment
+    // accepted meanwhile is read in full and may change four-eyes.)
+    if (tx.accepted_agreement_digest(peer.link) != seen.digest) {
+      const bool four_eyes = agreement_seen(tx, peer).four_eyes;
+      if (four_eyes != p.four_eyes) p = prepare(four_eyes);
+    }
+    if (!p.send) {
+      tx.put_item(p.draft);
+      audit_change(tx, audit_ctx, p.draft, "create", now);
+      return p.draft;
+    }
+    auto stored = commit_action(tx, node, peer, std::move(*p.send), now);
+    audit_change(tx, audit_ctx, stored, "create and send", now);
+    return stored;
   });
+  // A request we just made has not been received yet: none of its
+  // deadlines runs (make_view would find the same, in the writer's time).
+  ItemView view;
+  view.record = std::move(rec);
+  view.peer = peer.name;
+  view.document = std::move(p.document);
+  view.document["deadlines"] = nlohmann::json::array();
+  return view;
 }
 
 ItemView approve_request(Node& node, const std::string& id, const std::string& by, TimePoint now,
@@ -268,7 +347,7 @@ ItemView approve_request(Node& node, const std::string& id, const std::string& b
     auto next = send_action(tx, node, peer, kRequest, id, log, "send", std::move(definition),
                             log.local.front().actor, rec.created_at, now);
     auto view = make_view(tx, next, now);
-    audit_change(tx, audit_ctx, view, "approve", now);
+    audit_change(tx, audit_ctx, view.record, "approve", now);
     return view;
   });
 }
@@ -283,7 +362,7 @@ ItemView open_case(Node& node, const std::string& peer_name, const std::string& 
     auto rec = send_action(tx, node, peer, kCase, id, ItemLog{}, "open", std::move(args), by,
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
-    audit_change(tx, audit_ctx, view, "open", now);
+    audit_change(tx, audit_ctx, view.record, "open", now);
     return view;
   });
 }
@@ -298,7 +377,7 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
     auto next = record_of(id, rec.link, r, log, rec.created_at, now);
     tx.put_item(next);
     auto view = make_view(tx, next, now);
-    audit_change(tx, audit_ctx, view, "note", now);
+    audit_change(tx, audit_ctx, view.record, "note", now);
     return view;
   });
 }
@@ -321,7 +400,7 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
     auto next = send_action(tx, node, peer, rec.kind, id, std::move(log), action, std::move(args),
                             by, rec.created_at, now);
     auto view = make_view(tx, next, now);
-    audit_change(tx, audit_ctx, view, action, now);
+    audit_change(tx, audit_ctx, view.record, action, now);
     return view;
   });
 }

@@ -1,7 +1,10 @@
 #include "hotline/service/escalation_service.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "hotline/common/error.h"
 #include "hotline/service/deadline_service.h"
@@ -76,35 +79,119 @@ nlohmann::json payload_of(const store::ItemRecord& rec, const std::string& peer,
         {"side", ours ? "ours" : "theirs"}}}};
 }
 
-}  // namespace
+// An item is looked at again at least this often, whatever its deadlines
+// say (an amended agreement, a zone's rules, a clock stepped back).
+constexpr std::chrono::milliseconds kMaxUnseen{60'000};
 
-std::vector<store::EscalationRecord> check_escalations(Node& node, TimePoint now) {
-  // Find what is due in a snapshot; record in one write transaction.
-  struct Found {
-    store::ItemRecord rec;
-    std::string peer;
-    Due due;
-  };
-  std::vector<Found> found = node.store->snapshot([&](store::Transaction& tx) {
+// The earliest moment a trigger not yet reached could be: a deadline needs
+// (threshold - used) of its working minutes more, and working time never
+// runs faster than the wall clock. Paused, met and stopped deadlines cannot
+// move until the item changes.
+TimePoint next_look(const std::string& kind, const std::vector<DeadlineView>& ds, TimePoint now) {
+  auto gap = kMaxUnseen;
+  for (const auto& d : ds) {
+    if (d.status != "running" && d.status != "overdue") continue;
+    if (kind == kAlert && d.side != model::Side::ours) continue;
+    auto consider = [&](int pct) {
+      const std::int64_t left = pct * 10 - d.permille - 1;  // permille is rounded down
+      if (left < 0) return;
+      const std::chrono::milliseconds ms{left * d.minutes * 60'000 / 1000};
+      gap = std::min(gap, ms);
+    };
+    if (kind == kAlert) {
+      for (int pct : {100, 200}) consider(pct);
+    } else {
+      for (int pct : kRequestThresholds) consider(pct);
+    }
+  }
+  return now + gap;
+}
+
+struct Found {
+  store::ItemRecord rec;
+  std::string peer;
+  Due due;
+};
+
+// Records what was found, once per (item, trigger), and raises the alerts'
+// shared escalation level.
+std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<Found>& found,
+                                                  TimePoint now);
+
+// Finds the due triggers of every open item, or (with a memo) of those that
+// changed or whose next trigger may have come.
+std::vector<Found> find_due(Node& node, TimePoint now,
+                            std::unordered_map<std::string, EscalationWatch::Memo>* memo,
+                            std::size_t* examined) {
+  return node.store->snapshot([&](store::Transaction& tx) {
     std::map<std::string, std::string> peer_of_link;
     for (const auto& p : tx.list_peers()) peer_of_link[p.link] = p.name;
     std::vector<Found> out;
+    std::unordered_map<std::string, EscalationWatch::Memo> next;
     for (const auto& kind : {kAlert, kRequest}) {
-      for (const auto& rec : tx.list_items(kind, "", 100000)) {
-        if (!is_open(rec)) continue;
+      for (const auto& head : tx.list_item_summaries(kind, "", 100000)) {
+        if (!is_open(head)) continue;
+        if (memo) {
+          auto it = memo->find(head.id);
+          if (it != memo->end() && it->second.updated_at == head.updated_at &&
+              now < it->second.next_look) {
+            next.insert(memo->extract(it));
+            continue;
+          }
+        }
+        auto rec = tx.find_item(head.id);
+        if (!rec) continue;
+        ++*examined;
         std::vector<DeadlineView> ds;
         try {
           Replayed r =
-              replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
-          ds = deadlines_of(tx, rec.link, r, now);
+              replay(rec->kind, rec->id, item_log_from_json(nlohmann::json::parse(rec->actions)));
+          ds = deadlines_of(tx, rec->link, r, now);
         } catch (const Error&) {
-          continue;  // `show` reports it as the item's deadline_error
+          // `show` reports it as the item's deadline_error.
+          next[rec->id] = {rec->updated_at, now + kMaxUnseen};
+          continue;
         }
-        for (auto& d : due_triggers(rec.kind, ds)) out.push_back({rec, peer_of_link[rec.link], d});
+        for (auto& d : due_triggers(rec->kind, ds)) {
+          out.push_back({*rec, peer_of_link[rec->link], d});
+        }
+        next[rec->id] = {rec->updated_at, next_look(rec->kind, ds, now)};
       }
     }
+    if (memo) *memo = std::move(next);  // items no longer open are forgotten
     return out;
   });
+}
+
+}  // namespace
+
+std::vector<store::EscalationRecord> check_escalations(Node& node, TimePoint now) {
+  std::size_t examined = 0;
+  return record_found(node, find_due(node, now, nullptr, &examined), now);
+}
+
+std::vector<store::EscalationRecord> EscalationWatch::check(Node& node, TimePoint now) {
+  std::lock_guard lock(mu_);
+  last_examined_ = 0;
+  auto found = find_due(node, now, &memo_, &last_examined_);
+  try {
+    return record_found(node, found, now);
+  } catch (...) {
+    // What was found but not recorded must be found again next time.
+    for (const auto& f : found) memo_.erase(f.rec.id);
+    throw;
+  }
+}
+
+std::size_t EscalationWatch::last_examined() const {
+  std::lock_guard lock(mu_);
+  return last_examined_;
+}
+
+namespace {
+
+std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<Found>& found,
+                                                  TimePoint now) {
   std::vector<store::EscalationRecord> recorded;
   if (found.empty()) return recorded;
   std::vector<std::pair<std::string, int>> alert_levels;  // alert id, level
@@ -147,4 +234,5 @@ std::vector<store::EscalationRecord> check_escalations(Node& node, TimePoint now
   return recorded;
 }
 
+}  // namespace
 }  // namespace hotline::service

@@ -199,17 +199,17 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
   return rec;
 }
 
+store::PeerRecord find_peer(store::Transaction& tx, const std::string& name) {
+  if (auto p = tx.find_peer(name)) return *p;
+  std::string known;
+  for (const auto& p : tx.list_peers()) known += (known.empty() ? "" : ", ") + p.name;
+  throw Error("peer_unknown", "no peer named '" + name + "'" +
+                                  (known.empty() ? std::string("; add one with `hotline peer add`")
+                                                 : "; known peers: " + known));
+}
+
 store::PeerRecord find_peer(store::Store& store, const std::string& name) {
-  return store.snapshot([&](store::Transaction& tx) {
-    if (auto p = tx.find_peer(name)) return *p;
-    std::string known;
-    for (const auto& p : tx.list_peers()) known += (known.empty() ? "" : ", ") + p.name;
-    throw Error("peer_unknown",
-                "no peer named '" + name + "'" +
-                    (known.empty() ? std::string("; add one with `hotline peer add`")
-                                   : "; known peers: " + known));
-    return store::PeerRecord{};
-  });
+  return store.snapshot([&](store::Transaction& tx) { return find_peer(tx, name); });
 }
 
 link::LinkContext link_context(const Node& node, const store::PeerRecord& peer) {

@@ -56,6 +56,7 @@ std::vector<PeerView> list_peers(store::Store& store);
 
 // The peer named `name`, or Error peer_unknown listing the known names.
 store::PeerRecord find_peer(store::Store& store, const std::string& name);
+store::PeerRecord find_peer(store::Transaction& tx, const std::string& name);
 link::LinkContext link_context(const Node& node, const store::PeerRecord& peer);
 
 // ---- desk messages and heartbeats ------------------------------------------

@@ -12,8 +12,10 @@
 //    other writer meanwhile).
 //  - Writers are serialized: write() waits until no other write transaction
 //    is open (in this process or, within a timeout, in another one). A thread
-//    that already holds a write transaction and asks for another gets
-//    hotline::Error "store_nested_write" instead of deadlocking.
+//    that already holds a write transaction (or runs inside transact()) and
+//    asks for another gets hotline::Error "store_nested_write" instead of
+//    deadlocking. transact() callers may share one transaction, one after
+//    the other (group commit, see transact()).
 //  - Readers never wait for writers: read() sees a consistent snapshot taken
 //    when it was called, unaffected by later commits.
 //  - Every Transaction must be destroyed before its Store.
@@ -33,6 +35,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,6 +127,9 @@ class Transaction {
   virtual std::optional<AgreementRecord> find_agreement(std::string_view digest) = 0;
   virtual std::vector<AgreementRecord> list_agreements(
       std::string_view link) = 0;  // by amendment, then time
+  // The digest of the first accepted agreement in list_agreements(link)'s
+  // order (the one in force), without reading the documents.
+  virtual std::optional<std::string> accepted_agreement_digest(std::string_view link) = 0;
 
   // The Merkle log. Leaves are appended with index == ledger_size(); nodes
   // are the hashes of perfect subtrees, (level, index) covering leaves
@@ -145,6 +151,10 @@ class Transaction {
   // first, at most `limit`.
   virtual std::vector<ItemRecord> list_items(std::string_view kind, std::string_view link,
                                              std::size_t limit) = 0;
+  // The same rows without their two large members (document and actions are
+  // left empty): for scans that only need the state and the update time.
+  virtual std::vector<ItemRecord> list_item_summaries(std::string_view kind, std::string_view link,
+                                                      std::size_t limit) = 0;
 
   // Escalations. A second one for the same (item_id, trigger) throws
   // "store_duplicate". Returns the new id (ascending).
@@ -217,10 +227,27 @@ class Store {
   virtual int schema_version() = 0;
 
   // Runs fn(Transaction&) in a write transaction and commits when fn returns
-  // normally; when fn throws, rolls back and rethrows. Returns fn's result.
+  // normally; when fn throws, undoes fn's writes and rethrows. Returns fn's
+  // result once its writes are committed.
+  //
+  // Group commit: a store may let callers that arrive while another
+  // transact() runs share its transaction. Each fn still runs on its own
+  // caller's thread, alone on the writer and inside a savepoint of its own
+  // (so a throwing fn undoes exactly its own writes), one after the other;
+  // then one COMMIT makes them all durable and every caller returns. A fn
+  // therefore sees the writes of the fns before it, like serial
+  // transactions, but a read() snapshot taken inside fn may not (they are
+  // not committed yet): read through the Transaction you are given.
   template <class F>
   auto transact(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
-    return run(write(), fn);
+    using R = std::invoke_result_t<F&, Transaction&>;
+    if constexpr (std::is_void_v<R>) {
+      write_in_group([&fn](Transaction& tx) { fn(tx); });
+    } else {
+      std::optional<R> result;
+      write_in_group([&fn, &result](Transaction& tx) { result.emplace(fn(tx)); });
+      return std::move(*result);
+    }
   }
 
   // Same over a read snapshot.
@@ -228,6 +255,11 @@ class Store {
   auto snapshot(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
     return run(read(), fn);
   }
+
+ protected:
+  using WriteFn = std::function<void(Transaction&)>;
+  // transact()'s engine. The default gives fn a write transaction of its own.
+  virtual void write_in_group(const WriteFn& fn) { run(write(), fn); }
 
  private:
   template <class F>

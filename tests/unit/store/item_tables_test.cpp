@@ -54,6 +54,27 @@ TEST_F(StoreTest, ItemsAreUpsertedAndListedNewestFirst) {
   EXPECT_FALSE(store_->read()->find_item("x1"));
 }
 
+TEST_F(StoreTest, ItemSummariesAreTheListingWithoutDocumentAndActions) {
+  store_->transact([](Transaction& tx) {
+    tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
+    tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
+    tx.put_item(item("r2", "request", "l2", "2026-11-27T09:00:03.000Z"));
+  });
+  for (const auto& [kind, link] : {std::pair{"", ""}, {"request", ""}, {"", "l1"}}) {
+    auto full = store_->read()->list_items(kind, link, 10);
+    auto light = store_->read()->list_item_summaries(kind, link, 10);
+    ASSERT_EQ(light.size(), full.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      EXPECT_TRUE(light[i].document.empty());
+      EXPECT_TRUE(light[i].actions.empty());
+      full[i].document.clear();
+      full[i].actions.clear();
+      EXPECT_EQ(light[i], full[i]);
+    }
+  }
+  EXPECT_EQ(store_->read()->list_item_summaries("", "", 1).size(), 1u);
+}
+
 EscalationRecord escalation(const std::string& item_id, const std::string& trigger) {
   EscalationRecord e;
   e.item_id = item_id;

@@ -146,5 +146,50 @@ TEST_F(StoreTest, AgreementsUpsertOnDigest) {
   EXPECT_EQ(list[0], a);
 }
 
+TEST_F(StoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
+  auto digest = [&] {
+    return store_->snapshot([](Transaction& tx) { return tx.accepted_agreement_digest("l"); });
+  };
+  EXPECT_EQ(digest(), std::nullopt);
+  AgreementRecord a;
+  a.digest = std::string(64, 'a');
+  a.link = "l";
+  a.amendment = 0;
+  a.document = "{}";
+  a.proposed_by = "KEYA";
+  a.proposer_sig = "sig";
+  a.proposed_at = "2026-11-27T09:00:00.000Z";
+  store_->transact([&](Transaction& tx) { tx.put_agreement(a); });  // proposed only
+  EXPECT_EQ(digest(), std::nullopt);
+  a.state = "accepted";
+  a.accepted_at = "2026-11-27T09:01:00.000Z";
+  store_->transact([&](Transaction& tx) { tx.put_agreement(a); });
+  EXPECT_EQ(digest(), a.digest);
+  // An amendment proposed: the accepted one is still in force.
+  AgreementRecord b = a;
+  b.digest = std::string(64, 'b');
+  b.amendment = 1;
+  b.state = "proposed";
+  b.accepted_at.reset();
+  store_->transact([&](Transaction& tx) { tx.put_agreement(b); });
+  EXPECT_EQ(digest(), a.digest);
+  // Accepted, the old one superseded: the new one.
+  a.state = "superseded";
+  b.state = "accepted";
+  b.accepted_at = "2026-11-27T10:00:00.000Z";
+  store_->transact([&](Transaction& tx) {
+    tx.put_agreement(a);
+    tx.put_agreement(b);
+  });
+  EXPECT_EQ(digest(), b.digest);
+  for (const auto& r : store_->snapshot([](Transaction& tx) { return tx.list_agreements("l"); })) {
+    if (r.state == "accepted") {
+      EXPECT_EQ(r.digest, digest()) << "disagrees with list order";
+    }
+  }
+  EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.accepted_agreement_digest("m"); }),
+            std::nullopt);
+}
+
 }  // namespace
 }  // namespace hotline::store::testing

@@ -97,6 +97,19 @@ std::vector<ItemRecord> list_items(Connection& c, std::string_view kind, std::st
   return out;
 }
 
+std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind,
+                                            std::string_view link, std::int64_t limit) {
+  Query q(c,
+          "SELECT id, kind, link, state, tlp, title, '', '', created_at, updated_at FROM items "
+          "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR link = ?2) "
+          "ORDER BY updated_at DESC, id DESC LIMIT ?3",
+          "listing items");
+  q.bind(1, kind).bind(2, link).bind(3, limit);
+  std::vector<ItemRecord> out;
+  while (q.step()) out.push_back(read_item(q));
+  return out;
+}
+
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e) {
   Query q(c,
           "INSERT INTO escalations (item_id, item_kind, link, trigger_name, at, payload, "

@@ -16,6 +16,8 @@ void put_item(Connection& c, const ItemRecord& item);
 std::optional<ItemRecord> find_item(Connection& c, std::string_view id);
 std::vector<ItemRecord> list_items(Connection& c, std::string_view kind, std::string_view link,
                                    std::int64_t limit);
+std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind,
+                                            std::string_view link, std::int64_t limit);
 
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,

@@ -27,5 +27,6 @@ std::vector<DeskMessageRecord> list_desk_messages(Connection& c, std::string_vie
 void put_agreement(Connection& c, const AgreementRecord& a);
 std::optional<AgreementRecord> find_agreement(Connection& c, std::string_view digest);
 std::vector<AgreementRecord> list_agreements(Connection& c, std::string_view link);
+std::optional<std::string> accepted_agreement_digest(Connection& c, std::string_view link);
 
 }  // namespace hotline::store::sqlite

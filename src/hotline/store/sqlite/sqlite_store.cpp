@@ -1,18 +1,34 @@
 // SqliteStore: the Store over one SQLite file in WAL mode.
 //
 // Concurrency design (the rules callers see are in store.h):
-//  - One writer connection, guarded by writer_mutex_. write() locks the mutex
-//    for the life of the transaction, then BEGIN IMMEDIATE takes SQLite's
-//    write lock (waiting up to busy_timeout for another process). Serializing
-//    in-process writers on a mutex instead of SQLite's busy handler gives
-//    fair, unbounded-but-ordered waiting and no SQLITE_BUSY between threads.
+//  - One writer connection, guarded by a gate (gate_mu_). write()
+//    waits until no write transaction is open, marks one open for the life
+//    of its transaction, then BEGIN IMMEDIATE takes SQLite's write lock
+//    (waiting up to busy_timeout for another process). Serializing
+//    in-process writers here instead of in SQLite's busy handler gives
+//    ordered waiting and no SQLITE_BUSY between threads.
+//  - Group commit (transact(), see store.h): callers queue in arrival order.
+//    The first opens a transaction (BEGIN IMMEDIATE) and runs its fn in a
+//    savepoint. When it is done and others are queued, it hands the open
+//    transaction to the next one, which runs its own fn in its own savepoint
+//    on its own thread, and so on; the member that finds the queue empty (or
+//    the group full) commits for all and wakes them. One COMMIT (its WAL
+//    frames, its lock traffic, its checkpoint share, its fsync with FULL)
+//    then serves many callers, and pages that several of them touch (index
+//    tails, the log's frontier) are written once. A caller whose fn throws
+//    has its savepoint rolled back and is answered at once; if SQLite itself
+//    abandons the transaction (I/O error, disk full), every member of the
+//    group so far is told that nothing of theirs was saved.
 //  - Read connections come from a small pool; each read() runs BEGIN and
 //    then touches the schema so the WAL snapshot is fixed at read() time.
 //    WAL lets these readers run while the writer writes.
 //  - Each connection is used by one thread at a time (the owner of the
 //    transaction), so connections are opened with SQLITE_OPEN_NOMUTEX.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -23,6 +39,7 @@
 #include "hotline/common/error.h"
 #include "hotline/store/open.h"
 #include "hotline/store/sqlite/audit_tables.h"
+#include "hotline/store/sqlite/checkpointer.h"
 #include "hotline/store/sqlite/connection.h"
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
@@ -43,6 +60,11 @@ std::int64_t clamp_limit(std::size_t limit) {
   return static_cast<std::int64_t>(limit > max ? max : limit);
 }
 
+std::string sync_pragma(const SqliteOptions& options) {
+  return options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL"
+                                                   : "PRAGMA synchronous = NORMAL";
+}
+
 void configure(Connection& conn, const SqliteOptions& options, bool writer) {
   const std::string busy = "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout.count());
   conn.exec(busy.c_str(), "setting the busy timeout");
@@ -55,12 +77,13 @@ void configure(Connection& conn, const SqliteOptions& options, bool writer) {
                                   " to WAL mode (it stayed in '" + q.text(0) +
                                   "' mode). Put the data directory on a local file system.");
     }
+    // Group commit's savepoints keep the pages they change in a statement
+    // journal; in memory it is a memcpy, on disk a temporary file's writes.
+    conn.exec("PRAGMA temp_store = MEMORY", "keeping temporary data in memory");
   } else {
     conn.exec("PRAGMA query_only = ON", "making a read connection read-only");
   }
-  conn.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL"
-                                                      : "PRAGMA synchronous = NORMAL",
-            "setting the sync mode");
+  conn.exec(sync_pragma(options).c_str(), "setting the sync mode");
 }
 
 constexpr const char* kEnvelopeColumns =
@@ -107,9 +130,11 @@ class SqliteStore;
 
 class SqliteTransaction final : public Transaction {
  public:
-  // A write transaction on the store's writer connection.
-  SqliteTransaction(SqliteStore& store, Connection& writer)
-      : store_(store), conn_(writer), writable_(true) {}
+  // A write transaction on the store's writer connection. A `grouped` one is
+  // a member's view of a group transaction: it neither commits nor ends it
+  // (the group does; see SqliteStore::write_in_group).
+  SqliteTransaction(SqliteStore& store, Connection& writer, bool grouped = false)
+      : store_(store), conn_(writer), writable_(true), grouped_(grouped) {}
   // A read transaction owning a pooled read connection until it ends.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
       : store_(store), conn_(*reader), reader_(std::move(reader)), writable_(false) {}
@@ -331,6 +356,10 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::list_agreements(conn_, link);
   }
+  std::optional<std::string> accepted_agreement_digest(std::string_view link) override {
+    check_open();
+    return sqlite::accepted_agreement_digest(conn_, link);
+  }
 
   // Desk tables: SQL in item_tables.cpp.
   void put_item(const ItemRecord& i) override {
@@ -345,6 +374,11 @@ class SqliteTransaction final : public Transaction {
                                      std::size_t limit) override {
     check_open();
     return sqlite::list_items(conn_, kind, link, clamp_limit(limit));
+  }
+  std::vector<ItemRecord> list_item_summaries(std::string_view kind, std::string_view link,
+                                              std::size_t limit) override {
+    check_open();
+    return sqlite::list_item_summaries(conn_, kind, link, clamp_limit(limit));
   }
   std::int64_t insert_escalation(const EscalationRecord& e) override {
     check_writable();
@@ -476,6 +510,10 @@ class SqliteTransaction final : public Transaction {
 
   void commit() override {
     check_open();
+    if (grouped_) {  // the group commits; this member is just done
+      open_ = false;
+      return;
+    }
     try {
       conn_.exec("COMMIT", writable_ ? "saving a transaction" : "ending a read");
     } catch (...) {
@@ -524,15 +562,20 @@ class SqliteTransaction final : public Transaction {
   Connection& conn_;
   std::unique_ptr<Connection> reader_;  // empty for a write transaction
   bool writable_;
+  bool grouped_ = false;
   bool open_ = true;
 };
 
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::filesystem::path file, const SqliteOptions& options)
-      : file_(std::move(file)), options_(options), writer_(file_, options.create) {
+      : file_(std::move(file)),
+        options_(options),
+        checkpointer_(file_, sync_pragma(options)),
+        writer_(file_, options.create) {
     configure(writer_, options_, /*writer=*/true);
     migrate(writer_);
+    checkpointer_.attach(writer_);
   }
 
   std::unique_ptr<Transaction> write() override {
@@ -541,18 +584,26 @@ class SqliteStore final : public Store {
                   "Internal error: a thread asked for a second write transaction while holding "
                   "one (this would deadlock). Report this.");
     }
-    std::unique_lock lock(writer_mutex_);
-    writer_.exec("BEGIN IMMEDIATE", "starting a write transaction");
+    {
+      std::unique_lock lock(gate_mu_);
+      gate_cv_.wait(lock, [&] { return !writer_open_; });
+      writer_open_ = true;
+    }
     std::unique_ptr<Transaction> tx;
     try {
-      tx = std::make_unique<SqliteTransaction>(*this, writer_);
+      writer_.exec("BEGIN IMMEDIATE", "starting a write transaction");
+      try {
+        tx = std::make_unique<SqliteTransaction>(*this, writer_);
+      } catch (...) {
+        writer_.exec("ROLLBACK", "abandoning a write transaction");
+        throw;
+      }
     } catch (...) {
-      writer_.exec("ROLLBACK", "abandoning a write transaction");
+      close_writer();
       throw;
     }
     writer_thread_.store(std::this_thread::get_id());
-    lock.release();  // now owned by the transaction; see end()
-    return tx;
+    return tx;  // the writer stays ours until end()
   }
 
   std::unique_ptr<Transaction> read() override {
@@ -577,17 +628,57 @@ class SqliteStore final : public Store {
     return recorded_schema_version(stx.conn_);
   }
 
-  // Called once per transaction, after its COMMIT or ROLLBACK.
+  // Called once per transaction, after its COMMIT or ROLLBACK (never for a
+  // group member: the group ends in write_in_group).
   void end(SqliteTransaction& tx) noexcept {
     if (tx.writable_) {
       writer_thread_.store(std::thread::id());
-      writer_mutex_.unlock();
+      close_writer();
       return;
     }
     return_reader(std::move(tx.reader_));
   }
 
+ protected:
+  void write_in_group(const WriteFn& fn) override;
+
  private:
+  // One COMMIT's worth of callers (see the top of this file).
+  struct Group {
+    std::size_t members = 0;
+    bool done = false;
+    std::exception_ptr lost;     // set when nothing of the group was saved
+    std::condition_variable cv;  // its members wait here for the end
+  };
+  // A caller waiting for its turn on the writer. Each waits on its own
+  // condition variable and is woken alone when it is first in line: with
+  // one shared one, every hand-over would wake every waiter.
+  struct Turn {
+    std::condition_variable cv;
+  };
+
+  // Wakes whoever may take the writer now (gate_mu_ held).
+  void wake_next() noexcept {
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    if (!writer_open_) gate_cv_.notify_all();  // plain write() callers
+  }
+
+  static constexpr std::size_t kMaxGroup = 32;
+
+  void close_writer() noexcept {
+    std::lock_guard lock(gate_mu_);
+    writer_open_ = false;
+    wake_next();
+  }
+
+  // Runs one member's fn in its own savepoint. Returns fn's exception, if
+  // any; `aborted` tells whether SQLite abandoned the whole transaction.
+  std::exception_ptr run_member(const WriteFn& fn, bool& aborted) noexcept;
+  // Runs the first member's fn, without a savepoint: when it throws, the
+  // transaction holds nothing else, so the whole of it is rolled back and
+  // `aborted` is set (the group ends; whoever waits starts a new one).
+  std::exception_ptr run_first(const WriteFn& fn, bool& aborted) noexcept;
+
   std::unique_ptr<Connection> take_reader() {
     {
       std::lock_guard lock(pool_mutex_);
@@ -613,10 +704,19 @@ class SqliteStore final : public Store {
   std::filesystem::path file_;
   SqliteOptions options_;
 
-  // The writer connection and its owner. writer_thread_ is only for
-  // detecting nested write() calls on one thread.
+  // The writer connection and its gate. writer_open_: a transaction is open
+  // on writer_ (a plain one, or a group's). writer_busy_: a group member is
+  // running statements on it now. queue_: group callers in arrival order.
+  // writer_thread_ is only for detecting nested write() calls on one thread.
+  // Declared before writer_ so it outlives it: writer_'s commits call it.
+  Checkpointer checkpointer_;
   Connection writer_;
-  std::mutex writer_mutex_;
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  bool writer_open_ = false;
+  bool writer_busy_ = false;
+  std::shared_ptr<Group> group_;  // the open group, if any
+  std::deque<Turn*> queue_;
   std::atomic<std::thread::id> writer_thread_{};
 
   // Idle read connections, ready for reuse.
@@ -631,8 +731,143 @@ void SqliteTransaction::finish() noexcept {
 
 SqliteTransaction::~SqliteTransaction() {
   if (!open_) return;
+  if (grouped_) {  // the group rolls back this member's savepoint
+    open_ = false;
+    return;
+  }
   rollback_quietly();
   finish();
+}
+
+std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noexcept {
+  std::exception_ptr error;
+  try {
+    writer_.exec("SAVEPOINT hotline_member", "starting a write transaction");
+  } catch (...) {
+    aborted = writer_.in_autocommit();
+    return std::current_exception();
+  }
+  try {
+    SqliteTransaction tx(*this, writer_, /*grouped=*/true);
+    fn(tx);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (writer_.in_autocommit()) {  // SQLite rolled the whole transaction back
+    aborted = true;
+    return error ? error
+                 : std::make_exception_ptr(Error(
+                       "store_transaction_aborted",
+                       "The database rolled back this transaction after an error; nothing of it "
+                       "was saved. Retry the operation."));
+  }
+  const char* end =
+      error ? "ROLLBACK TO hotline_member; RELEASE hotline_member" : "RELEASE hotline_member";
+  if (sqlite3_exec(writer_.handle(), end, nullptr, nullptr, nullptr) != SQLITE_OK ||
+      writer_.in_autocommit()) {
+    // Cannot tell what of this member is left: give the whole group up.
+    aborted = true;
+    if (!error) {
+      error = std::make_exception_ptr(Error(
+          "store_failed", std::string("Could not close a savepoint in ") + writer_.file().string() +
+                              ": " + sqlite3_errmsg(writer_.handle()) +
+                              "; nothing of this transaction was saved. Retry the operation."));
+    }
+  }
+  return error;
+}
+
+std::exception_ptr SqliteStore::run_first(const WriteFn& fn, bool& aborted) noexcept {
+  try {
+    writer_.exec("BEGIN IMMEDIATE", "starting a write transaction");
+  } catch (...) {
+    aborted = true;
+    return std::current_exception();
+  }
+  try {
+    SqliteTransaction tx(*this, writer_, /*grouped=*/true);
+    fn(tx);
+  } catch (...) {
+    aborted = true;  // write_in_group rolls back; nothing else is in it
+    return std::current_exception();
+  }
+  if (writer_.in_autocommit()) {  // SQLite rolled the transaction back
+    aborted = true;
+    return std::make_exception_ptr(
+        Error("store_transaction_aborted",
+              "The database rolled back this transaction after an error; nothing of it was "
+              "saved. Retry the operation."));
+  }
+  return nullptr;
+}
+
+void SqliteStore::write_in_group(const WriteFn& fn) {
+  if (writer_thread_.load() == std::this_thread::get_id()) {
+    throw Error("store_nested_write",
+                "Internal error: a thread asked for a second write transaction while holding "
+                "one (this would deadlock). Report this.");
+  }
+  Turn turn;
+  std::unique_lock lock(gate_mu_);
+  queue_.push_back(&turn);
+  // My turn: first in line, and the writer is free (no transaction open),
+  // or a group is open and its current member has handed it on.
+  turn.cv.wait(lock,
+               [&] { return queue_.front() == &turn && (group_ ? !writer_busy_ : !writer_open_); });
+  queue_.pop_front();
+  const bool first = !group_;
+  if (first) {
+    group_ = std::make_shared<Group>();
+    writer_open_ = true;
+  }
+  std::shared_ptr<Group> group = group_;
+  writer_busy_ = true;
+  lock.unlock();
+
+  writer_thread_.store(std::this_thread::get_id());
+  bool aborted = false;
+  std::exception_ptr error = first ? run_first(fn, aborted) : run_member(fn, aborted);
+  writer_thread_.store(std::thread::id());
+
+  if (aborted && !writer_.in_autocommit()) {
+    sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  lock.lock();
+  ++group->members;
+  if (aborted) {
+    // Nothing of this group was saved, whoever had finished already (when
+    // the first member threw, it is alone: its error is all there is).
+    group->lost = error;
+  } else if (!queue_.empty() && group->members < kMaxGroup) {
+    // Hand the open transaction to the next caller in line.
+    writer_busy_ = false;
+    wake_next();
+    if (error) std::rethrow_exception(error);  // our savepoint is already undone
+    group->cv.wait(lock, [&] { return group->done; });
+    if (group->lost) std::rethrow_exception(group->lost);
+    return;
+  } else {
+    lock.unlock();
+    try {
+      writer_.exec("COMMIT", "saving a transaction");
+    } catch (...) {
+      if (!writer_.in_autocommit()) {
+        sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+      group->lost = std::current_exception();
+    }
+    lock.lock();
+  }
+  // The group is over (committed or lost): free the writer, wake everyone.
+  group->done = true;
+  group_.reset();
+  writer_busy_ = false;
+  writer_open_ = false;
+  group->cv.notify_all();
+  wake_next();
+  lock.unlock();
+  if (error) std::rethrow_exception(error);
+  if (group->lost) std::rethrow_exception(group->lost);
 }
 
 }  // namespace
