@@ -107,6 +107,15 @@ TimePoint next_look(const std::string& kind, const std::vector<DeadlineView>& ds
   return now + gap;
 }
 
+// Sent and not yet received by the other side (no receipt): no deadline
+// runs yet, they start at receipt (deadline_service.h), and the receipt
+// changes the item. A busy desk creates many such items; the watch need not
+// read and replay each one as it appears.
+bool awaiting_receipt(const store::ItemRecord& rec) {
+  return (rec.kind == kAlert && rec.state == "raised") ||
+         (rec.kind == kRequest && rec.state == "sent");
+}
+
 struct Found {
   store::ItemRecord rec;
   std::string peer;
@@ -136,6 +145,10 @@ std::vector<Found> find_due(Node& node, TimePoint now,
           if (it != memo->end() && it->second.updated_at == head.updated_at &&
               now < it->second.next_look) {
             next.insert(memo->extract(it));
+            continue;
+          }
+          if (it == memo->end() && awaiting_receipt(head)) {
+            next[head.id] = {head.updated_at, now + kMaxUnseen};  // looked at within the minute
             continue;
           }
         }
