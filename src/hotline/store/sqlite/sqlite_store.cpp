@@ -610,10 +610,10 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn = take_reader();
     try {
       conn->exec("BEGIN", "starting a read");
-      // BEGIN is lazy: the snapshot is taken at the first read. Read now so
-      // the snapshot is the database as of this call.
-      Query q(*conn, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'",
-              "starting a read");
+      // BEGIN is lazy: the snapshot is taken at the first read. Read now (the
+      // header's schema cookie: the cheapest read there is) so the snapshot
+      // is the database as of this call.
+      Query q(*conn, "PRAGMA schema_version", "starting a read");
       q.step();
     } catch (...) {
       return_reader(std::move(conn));
