@@ -298,10 +298,14 @@ TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
   const auto bo = token(kBravo, "bo", {service::Role::operator_});
   const std::map<std::string, std::string> as_ana = {{"Authorization", "Bearer " + ana}};
 
-  auto has = [](const std::string& kind, const std::string& id) {
-    return [kind, id](const std::string& text) {
+  // An event of `kind` about item `id` whose detail contains `detail`.
+  auto has = [](const std::string& kind, const std::string& id, const std::string& detail) {
+    return [kind, id, detail](const std::string& text) {
       for (const auto& e : parse_sse(text)) {
-        if (e.kind == kind && e.data["item"].is_object() && e.data["item"]["id"] == id) return true;
+        if (e.kind == kind && e.data["item"].is_object() && e.data["item"]["id"] == id &&
+            e.data["detail"].get<std::string>().find(detail) != std::string::npos) {
+          return true;
+        }
       }
       return false;
     };
@@ -327,7 +331,9 @@ TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
         call(kBravo, "POST", "/v1/alerts/" + alert + "/actions", {{"action", "acknowledge"}}, bo)
             .status,
         200);
-    auto& text = stream.read_until(has("item_changed", alert), 30s);
+    // The raise is an item_changed too, and may come in an earlier poll than
+    // the acknowledgement: wait for the acknowledgement itself.
+    auto& text = stream.read_until(has("item_changed", alert, "acknowledge by bravo"), 30s);
     auto events = parse_sse(text);
     bool acked = false;
     for (const auto& e : events) {
@@ -352,7 +358,7 @@ TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
     auto headers = as_ana;
     headers["Last-Event-ID"] = std::to_string(last_id);
     StreamReader stream(node(kAlpha).op_port, "/v1/events", headers);
-    auto& text = stream.read_until(has("item_changed", alert), 30s);
+    auto& text = stream.read_until(has("item_changed", alert, "close by us"), 30s);
     auto events = parse_sse(text);
     ASSERT_FALSE(events.empty()) << text;
     bool closed = false;

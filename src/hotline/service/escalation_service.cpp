@@ -132,11 +132,11 @@ std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<
 std::vector<Found> find_due(Node& node, TimePoint now,
                             std::unordered_map<std::string, EscalationWatch::Memo>* memo,
                             std::size_t* examined) {
-  return node.store->snapshot([&](store::Transaction& tx) {
+  std::unordered_map<std::string, EscalationWatch::Memo> next;
+  auto found = node.store->snapshot([&](store::Transaction& tx) {
     std::map<std::string, std::string> peer_of_link;
     for (const auto& p : tx.list_peers()) peer_of_link[p.link] = p.name;
     std::vector<Found> out;
-    std::unordered_map<std::string, EscalationWatch::Memo> next;
     for (const auto& kind : {kAlert, kRequest}) {
       for (const auto& head : tx.list_item_summaries(kind, "", 100000)) {
         if (!is_open(head)) continue;
@@ -171,9 +171,12 @@ std::vector<Found> find_due(Node& node, TimePoint now,
         next[rec->id] = {rec->updated_at, next_look(rec->kind, ds, now)};
       }
     }
-    if (memo) *memo = std::move(next);  // items no longer open are forgotten
     return out;
   });
+  // Only once the snapshot ended well: a memo must never hide what was found
+  // but not handed on. Items no longer open are forgotten.
+  if (memo) *memo = std::move(next);
+  return found;
 }
 
 }  // namespace
