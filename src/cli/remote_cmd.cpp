@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "desk.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/service/node_dir.h"
 
 namespace hotline::cli {
 namespace {
@@ -87,6 +89,26 @@ void add_remote_command(CLI::App& app) {
     std::printf(
         "The item commands now use it when given neither --dir nor --url, e.g. hotline alert "
         "list\n");
+  });
+
+  // The admin's side: what to tell the officers.
+  auto pin_dir = std::make_shared<std::string>();
+  auto* pin_cmd = remote->add_subcommand(
+      "pin",
+      "Print the SHA-256 pin of this node's operators' certificate (DIR/tls/operator.crt): give "
+      "it, with the URL, to the officers who run `hotline remote set --pin-sha256`.");
+  pin_cmd->add_option("--dir", *pin_dir, "The node's data directory")->required();
+  pin_cmd->callback([pin_dir] {
+    const auto crt = service::NodePaths(*pin_dir).operator_cert;
+    std::error_code ec;
+    if (!std::filesystem::exists(crt, ec)) {
+      throw Error("node_missing", "no operators' certificate at " + crt.string() + ": is " +
+                                      *pin_dir + " a node's data directory?");
+    }
+    const auto hex = to_hex(pin_of_certificate(crt.string()));
+    std::printf("%s\n", hex.c_str());
+    std::printf("# officers: hotline remote set --url https://HOST:PORT --pin-sha256 %s\n",
+                hex.c_str());
   });
 
   auto* show = remote->add_subcommand(

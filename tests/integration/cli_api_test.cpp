@@ -392,6 +392,16 @@ TEST_F(CliApi, ConfigFileEnvironmentAndClearFailures) {
               has(r.err, "hotline remote set"))
       << r.err;
 
+  // The node's admin prints the pin to hand out; it is the certificate's.
+  r = cli({"remote", "pin", "--dir", dir(kAlpha).string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), pin_[kAlpha]) << r.out;
+  EXPECT_TRUE(has(r.out, "hotline remote set --url https://HOST:PORT --pin-sha256 " + pin_[kAlpha]))
+      << r.out;
+  r = cli({"remote", "pin", "--dir", (scratch() / "no-such-node").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(has(r.err, "operator.crt")) << r.err;
+
   // `remote set` checks the node and writes the file, mode 0600.
   const auto config = scratch() / "home" / "hotline" / "cli.json";
   EnvVar use_config("HOTLINE_CONFIG", config.string());

@@ -349,6 +349,10 @@ TEST_F(DeskCli, BadInputIsRefusedWithAClearMessageAndChangesNothing) {
   r = on(kAlpha, {"request", "show", alert});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(has(r.err, "an alert, not a request")) << r.err;
+  // The same with the short id an officer reads on screen.
+  r = on(kAlpha, {"request", "show", alert.substr(alert.size() - 8)});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, "an alert, not a request")) << r.err;
 
   // Bad labels: the message lists the valid values; nothing is raised.
   r = on(kAlpha,

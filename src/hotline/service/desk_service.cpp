@@ -448,13 +448,18 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
                   "no " + what + " with id " + id_or_prefix +
                       " (give the full id, or at least its first or last 8 characters)");
     }
+    // Every kind is searched (states and ids only, not the documents), so
+    // that a short id of another kind is named as such.
     std::vector<std::string> hits;
-    for (const auto& rec : tx.list_items(kind, "", 1000000)) {
+    std::vector<std::string> other_kind;
+    for (const auto& rec : tx.list_item_summaries("", "", 1000000)) {
       const bool suffix = rec.id.size() >= id_or_prefix.size() &&
                           rec.id.compare(rec.id.size() - id_or_prefix.size(), id_or_prefix.size(),
                                          id_or_prefix) == 0;
-      if (rec.id.rfind(id_or_prefix, 0) == 0 || suffix) hits.push_back(rec.id);
+      if (rec.id.rfind(id_or_prefix, 0) != 0 && !suffix) continue;
+      (kind.empty() || rec.kind == kind ? hits : other_kind).push_back(rec.id);
     }
+    if (hits.empty() && other_kind.size() == 1) load_item(tx, kind, other_kind[0]);  // wrong kind
     if (hits.empty())
       throw Error("item_unknown", "no " + what + " whose id starts or ends with " + id_or_prefix);
     if (hits.size() > 1) {

@@ -132,8 +132,9 @@ void record_item_reads(store::Store& store, const AuditContext* audit,
 // The full id of the item of `kind` ("" = any) whose id is `id_or_prefix`,
 // or starts or ends with it (at least 8 characters): ids are long, and a duty
 // officer types a few. Screens show the last 8 (short_id()): the first ones
-// of a UUIDv7 are its time and repeat across items made the same minute. Throws item_unknown, or
-// item_ambiguous naming the candidates.
+// of a UUIDv7 are its time and repeat across items made the same minute. Throws item_unknown,
+// item_wrong_kind (the id, full or short, is an item of another kind), or item_ambiguous
+// naming the candidates.
 std::string resolve_item_id(store::Store& store, const std::string& kind,
                             const std::string& id_or_prefix);
 inline std::string short_id(const std::string& id) {
