@@ -191,7 +191,9 @@ class LocalDesk final : public Desk {
       out.json.push_back(
           {{"id", m.envelope_id},
            {"peer", v.peer},
-           {"direction", std::string(store::to_string(m.direction))},
+           // The API's words (GET /v1/messages), so --json reads the same
+           // with --dir and with --url.
+           {"direction", outbound ? "outgoing" : "incoming"},
            {"seq", m.seq},
            {"text", m.text},
            {"sent_at", m.sent_at},

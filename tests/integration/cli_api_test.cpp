@@ -276,6 +276,13 @@ TEST_F(CliApi, AlertAndCaseThroughTheApi) {
   ASSERT_EQ(msgs.size(), 1u) << msgs.dump(2);
   EXPECT_EQ(msgs[0].value("text", ""), "Routine test, please acknowledge");
   EXPECT_EQ(msgs[0].value("direction", ""), "incoming");
+  // The same JSON words from the data directory.
+  r = cli({"messages", "--json", "--dir", dir(kBravo).string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto local = json::parse(r.out);
+  ASSERT_EQ(local.size(), 1u) << r.out;
+  EXPECT_EQ(local[0].value("direction", ""), "incoming");
+  EXPECT_EQ(local[0].value("id", ""), msgs[0].value("id", "?"));
 
   // alice closes her alert; it leaves bravo's open list.
   aok("alice", {"alert", "close", alert, "--note", "Handled in case"});
