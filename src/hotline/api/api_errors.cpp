@@ -19,7 +19,7 @@ bool starts_with(std::string_view s, std::string_view head) {
 }  // namespace
 
 int status_for_code(const std::string& code) {
-  static const std::array<std::pair<std::string_view, int>, 36> kExact = {{
+  static const std::array<std::pair<std::string_view, int>, 37> kExact = {{
       {"unauthenticated", 401},
       {"auth_failed", 401},
       {"auth_session_expired", 401},
@@ -27,6 +27,7 @@ int status_for_code(const std::string& code) {
       {"auth_totp_invalid", 401},
       {"auth_disabled", 401},
       {"auth_locked", 403},
+      {"password_wrong", 403},
       {"forbidden", 403},
       {"csrf_failed", 403},
       {"four_eyes", 403},

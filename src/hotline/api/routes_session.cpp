@@ -72,6 +72,30 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
          return r;
        }});
 
+  // Changing one's own password: the current one is asked again, and counts
+  // as a sign-in attempt (address limit, failures, lockout).
+  routes.push_back(
+      {"PUT", "/v1/session/password", Access::signed_in, Permission::read_items,
+       [&ctx](ApiCall& call) {
+         const std::string address = client_address(call.http);
+         if (ctx.options.rate_limits && !ctx.sign_in_limiter.allow(address, call.now)) {
+           auto r = json_error(429, "rate_limited",
+                               "too many password attempts from this address; "
+                               "wait a minute");
+           r.headers["Retry-After"] =
+               std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
+           return r;
+         }
+         BodyReader body(call.body());
+         body.only({"current_password", "password", "totp"});
+         const std::string keep = call.who->session ? cookie_value(call.http, kSessionCookie) : "";
+         auto u = service::change_own_password(
+             *ctx.node.store, call.who->user.name, body.text("current_password"),
+             body.optional_text("totp"), body.text("password"), address, keep, call.now,
+             ctx.options.policy, &call.audit);
+         return json_response(200, {{"changed", true}, {"user", u.name}});
+       }});
+
   routes.push_back({"GET", "/v1/session", Access::signed_in, Permission::read_items,
                     [](ApiCall& call) { return json_response(200, whoami(*call.who)); }});
 

@@ -328,6 +328,40 @@ store::UserRecord set_password(store::Store& store, const std::string& name,
   });
 }
 
+store::UserRecord change_own_password(store::Store& store, const std::string& name,
+                                      const std::string& current,
+                                      const std::optional<std::string>& totp_code,
+                                      const std::string& password, const std::string& remote,
+                                      const std::string& keep_session, TimePoint now,
+                                      const AccountPolicy& policy, const AuditContext* audit_ctx) {
+  check_password_policy(name, password);
+  if (password == current) {
+    throw Error("password_weak", "The new password is the same as the current one.");
+  }
+  try {
+    authenticate(store, name, current, totp_code, remote, now, policy);
+  } catch (const Error& e) {
+    if (e.code() != "auth_failed") throw;
+    throw Error("password_wrong", "The current password is wrong.");
+  }
+  const std::string hash = crypto::hash_password(password, policy.password_cost);
+  const std::string keep = keep_session.empty() ? std::string() : hex_sha256(keep_session);
+  return store.transact([&](store::Transaction& tx) {
+    store::UserRecord u = must_find(tx, name);
+    u.password_hash = hash;
+    u.failed_logins = 0;
+    u.locked_until.reset();
+    u.updated_at = format_timestamp(now);
+    tx.put_user(u);
+    const std::int64_t ended = tx.delete_user_sessions(name, keep);
+    if (audit_ctx) {
+      audit(tx, *audit_ctx, "user.password", name,
+            "own change; " + std::to_string(ended) + " other session(s) ended", now);
+    }
+    return u;
+  });
+}
+
 store::UserRecord set_roles(store::Store& store, const std::string& name,
                             const std::vector<Role>& roles, TimePoint now,
                             const AuditContext* audit_ctx) {

@@ -190,6 +190,20 @@ store::UserRecord set_password(store::Store& store, const std::string& name,
                                const std::string& password, TimePoint now,
                                const AccountPolicy& policy = {},
                                const AuditContext* audit = nullptr);
+// A signed-in user changes their own password: the current one (and the
+// TOTP code, when the account has one) is checked as at sign-in, failures
+// counting towards the lockout; then the new one (policy checked, not the
+// same) replaces it and every other session of the user ends, in one
+// transaction. `keep_session` is the caller's own session id ("" for an API
+// token: all sessions end). Throws password_weak, password_wrong, and
+// authenticate()'s auth_* codes.
+store::UserRecord change_own_password(store::Store& store, const std::string& name,
+                                      const std::string& current,
+                                      const std::optional<std::string>& totp_code,
+                                      const std::string& password, const std::string& remote,
+                                      const std::string& keep_session, TimePoint now,
+                                      const AccountPolicy& policy = {},
+                                      const AuditContext* audit = nullptr);
 store::UserRecord set_roles(store::Store& store, const std::string& name,
                             const std::vector<Role>& roles, TimePoint now,
                             const AuditContext* audit = nullptr);

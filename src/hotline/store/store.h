@@ -198,6 +198,10 @@ class Transaction {
   virtual std::optional<SessionRecord> find_session(std::string_view id_hash) = 0;
   virtual bool touch_session(std::string_view id_hash, std::string_view last_seen_at) = 0;
   virtual bool delete_session(std::string_view id_hash) = 0;
+  // Ends every session of `user` but the one whose hash is `except_id_hash`
+  // ("" ends them all); returns how many.
+  virtual std::int64_t delete_user_sessions(std::string_view user,
+                                            std::string_view except_id_hash) = 0;
   virtual std::int64_t delete_expired_sessions(std::string_view now) = 0;
 
   // The audit trail (service/audit_trail.h), append-only. append_audit

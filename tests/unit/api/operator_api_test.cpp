@@ -76,6 +76,9 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/session", "/v1/session", "", kAll},
       // With a token: 400 request_invalid (nothing to sign out), not 401/403.
       {"DELETE", "/v1/session", "/v1/session", "", kAll},
+      // A new password too short: 400 password_weak, before any check.
+      {"PUT", "/v1/session/password", "/v1/session/password",
+       R"({"current_password":"whatever it is","password":"short"})", kAll},
       // ---- items ----
       {"GET", "/v1/alerts", "/v1/alerts", "", kReaders},
       {"GET", "/v1/alerts/{id}", "/v1/alerts/" + item, "", kReaders},
@@ -431,6 +434,62 @@ TEST_F(OperatorApiSession, SignInSetsAHardenedCookie) {
   EXPECT_NE(change.status, 403) << change.raw.body;
   Reply out = world_.send("DELETE", "/v1/session", "", cookie(id, csrf));
   EXPECT_EQ(out.status, 200) << out.raw.body;
+}
+
+TEST_F(OperatorApiSession, OwnPasswordChangeAsksForTheCurrentOneAndEndsOtherSessions) {
+  auto mine = session_for("desk");
+  auto other = session_for("desk");
+  auto colleague = session_for("op");
+  const std::string path = "/v1/session/password";
+  auto body = [](const std::string& current, const std::string& next) {
+    return json({{"current_password", current}, {"password", next}}).dump();
+  };
+  const std::string fresh = "a brand new desk passphrase";
+
+  Reply wrong =
+      world_.send("PUT", path, body("not the password", fresh), cookie(mine.id, mine.csrf_token));
+  EXPECT_EQ(wrong.status, 403) << wrong.raw.body;
+  EXPECT_EQ(wrong.code, "password_wrong");
+  for (const auto& next : {std::string("short"), std::string(testing::kPassword)}) {
+    SCOPED_TRACE(next);
+    const auto before = world_.fingerprint();
+    Reply weak =
+        world_.send("PUT", path, body(testing::kPassword, next), cookie(mine.id, mine.csrf_token));
+    EXPECT_EQ(weak.status, 400) << weak.raw.body;
+    EXPECT_EQ(weak.code, "password_weak");
+    EXPECT_EQ(testing::changed_sections(before, world_.fingerprint()), "");
+  }
+  Reply no_csrf = world_.send("PUT", path, body(testing::kPassword, fresh), cookie(mine.id));
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(no_csrf.code, "csrf_failed");
+
+  Reply ok =
+      world_.send("PUT", path, body(testing::kPassword, fresh), cookie(mine.id, mine.csrf_token));
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  EXPECT_EQ(ok.body["changed"], true);
+  // This session stays; the user's other one ends; a colleague's is untouched.
+  EXPECT_EQ(world_.send("GET", "/v1/session", "", cookie(mine.id)).status, 200);
+  EXPECT_EQ(world_.send("GET", "/v1/session", "", cookie(other.id)).status, 401);
+  EXPECT_EQ(world_.send("GET", "/v1/session", "", cookie(colleague.id)).status, 200);
+  // The old password no longer signs in; the new one does.
+  Reply old_pw = world_.send("POST", "/v1/session",
+                             json({{"name", "desk"}, {"password", testing::kPassword}}).dump());
+  EXPECT_EQ(old_pw.status, 401);
+  Reply new_pw =
+      world_.send("POST", "/v1/session", json({{"name", "desk"}, {"password", fresh}}).dump());
+  EXPECT_EQ(new_pw.status, 201) << new_pw.raw.body;
+  // The audit trail names the change, never the password.
+  auto trail =
+      world_.store().snapshot([](store::Transaction& tx) { return tx.list_audit(0, 1000); });
+  bool recorded = false;
+  for (const auto& a : trail) {
+    if (a.action == "user.password" && a.target == "desk") {
+      recorded = true;
+      EXPECT_EQ(a.actor, "desk");
+      EXPECT_EQ(a.detail.find(fresh), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(recorded);
 }
 
 TEST_F(OperatorApiSession, WrongPasswordOrUnknownUserIsAuthFailed) {

@@ -462,6 +462,11 @@ class SqliteTransaction final : public Transaction {
     check_writable();
     return sqlite::delete_session(conn_, id_hash);
   }
+  std::int64_t delete_user_sessions(std::string_view user,
+                                    std::string_view except_id_hash) override {
+    check_writable();
+    return sqlite::delete_user_sessions(conn_, user, except_id_hash);
+  }
   std::int64_t delete_expired_sessions(std::string_view now) override {
     check_writable();
     return sqlite::delete_expired_sessions(conn_, now);

@@ -205,6 +205,15 @@ bool delete_session(Connection& c, std::string_view id_hash) {
   return sqlite3_changes(c.handle()) > 0;
 }
 
+std::int64_t delete_user_sessions(Connection& c, std::string_view user,
+                                  std::string_view except_id_hash) {
+  Query q(c, "DELETE FROM sessions WHERE user_name = ?1 AND id_hash != ?2",
+          "ending a user's sessions");
+  q.bind(1, user).bind(2, except_id_hash);
+  q.run();
+  return sqlite3_changes(c.handle());
+}
+
 std::int64_t delete_expired_sessions(Connection& c, std::string_view now) {
   Query q(c, "DELETE FROM sessions WHERE expires_at <= ?1", "removing expired sessions");
   q.bind(1, now);

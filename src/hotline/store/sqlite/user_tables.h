@@ -28,5 +28,7 @@ std::optional<SessionRecord> find_session(Connection& c, std::string_view id_has
 bool touch_session(Connection& c, std::string_view id_hash, std::string_view last_seen_at);
 bool delete_session(Connection& c, std::string_view id_hash);
 std::int64_t delete_expired_sessions(Connection& c, std::string_view now);
+std::int64_t delete_user_sessions(Connection& c, std::string_view user,
+                                  std::string_view except_id_hash);
 
 }  // namespace hotline::store::sqlite
