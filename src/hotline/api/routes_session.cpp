@@ -1,5 +1,6 @@
 // /health, /version (no sign-in), and /v1/session: sign in, who am I, sign
-// out.
+// out, change my password.
+#include <optional>
 #include <string>
 
 #include "hotline/api/api_json.h"
@@ -29,6 +30,17 @@ json whoami(const Principal& who) {
   return j;
 }
 
+// Every password typed (sign-in, own password change) spends one attempt of
+// the client address's allowance; none left: 429 with the refill time.
+std::optional<HttpResponse> password_attempt_refused(RouteContext& ctx, const std::string& address,
+                                                     TimePoint now) {
+  if (!ctx.options.rate_limits || ctx.sign_in_limiter.allow(address, now)) return std::nullopt;
+  auto r = json_error(429, "rate_limited",
+                      "too many password attempts from this address; wait a minute");
+  r.headers["Retry-After"] = std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
+  return r;
+}
+
 }  // namespace
 
 void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
@@ -42,13 +54,7 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"POST", "/v1/session", Access::anyone, Permission::read_items, [&ctx](ApiCall& call) {
          const std::string address = client_address(call.http);
-         if (ctx.options.rate_limits && !ctx.sign_in_limiter.allow(address, call.now)) {
-           auto r = json_error(429, "rate_limited",
-                               "too many sign-in attempts from this address; wait a minute");
-           r.headers["Retry-After"] =
-               std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
-           return r;
-         }
+         if (auto busy = password_attempt_refused(ctx, address, call.now)) return *busy;
          BodyReader body(call.body());
          body.only({"name", "password", "totp"});
          auto user = service::authenticate(*ctx.node.store, body.text("name"),
@@ -74,27 +80,21 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
 
   // Changing one's own password: the current one is asked again, and counts
   // as a sign-in attempt (address limit, failures, lockout).
-  routes.push_back(
-      {"PUT", "/v1/session/password", Access::signed_in, Permission::read_items,
-       [&ctx](ApiCall& call) {
-         const std::string address = client_address(call.http);
-         if (ctx.options.rate_limits && !ctx.sign_in_limiter.allow(address, call.now)) {
-           auto r = json_error(429, "rate_limited",
-                               "too many password attempts from this address; "
-                               "wait a minute");
-           r.headers["Retry-After"] =
-               std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
-           return r;
-         }
-         BodyReader body(call.body());
-         body.only({"current_password", "password", "totp"});
-         const std::string keep = call.who->session ? cookie_value(call.http, kSessionCookie) : "";
-         auto u = service::change_own_password(
-             *ctx.node.store, call.who->user.name, body.text("current_password"),
-             body.optional_text("totp"), body.text("password"), address, keep, call.now,
-             ctx.options.policy, &call.audit);
-         return json_response(200, {{"changed", true}, {"user", u.name}});
-       }});
+  routes.push_back({"PUT", "/v1/session/password", Access::signed_in, Permission::read_items,
+                    [&ctx](ApiCall& call) {
+                      const std::string address = client_address(call.http);
+                      if (auto busy = password_attempt_refused(ctx, address, call.now))
+                        return *busy;
+                      BodyReader body(call.body());
+                      body.only({"current_password", "password", "totp"});
+                      const std::string keep =
+                          call.who->session ? cookie_value(call.http, kSessionCookie) : "";
+                      auto u = service::change_own_password(
+                          *ctx.node.store, call.who->user.name, body.text("current_password"),
+                          body.optional_text("totp"), body.text("password"), address, keep,
+                          call.now, ctx.options.policy, &call.audit);
+                      return json_response(200, {{"changed", true}, {"user", u.name}});
+                    }});
 
   routes.push_back({"GET", "/v1/session", Access::signed_in, Permission::read_items,
                     [](ApiCall& call) { return json_response(200, whoami(*call.who)); }});
