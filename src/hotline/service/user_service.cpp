@@ -320,11 +320,19 @@ store::UserRecord set_password(store::Store& store, const std::string& name,
   check_password_policy(name, password);
   get_user(store, name);  // user_unknown before the hash time
   const std::string hash = crypto::hash_password(password, policy.password_cost);
-  // The entry says that the password changed, never what it is.
-  return update_user(store, name, now, audit_ctx, "user.password", "", [&](store::UserRecord& u) {
+  return store.transact([&](store::Transaction& tx) {
+    store::UserRecord u = must_find(tx, name);
     u.password_hash = hash;
     u.failed_logins = 0;
     u.locked_until.reset();
+    u.updated_at = format_timestamp(now);
+    tx.put_user(u);
+    // A reset password (forgotten, or feared known to someone else) ends
+    // every session signed in with the old one.
+    tx.delete_user_sessions(name, "");
+    // The entry says that the password changed, never what it is.
+    if (audit_ctx) audit(tx, *audit_ctx, "user.password", name, "", now);
+    return u;
   });
 }
 

@@ -185,7 +185,8 @@ std::vector<store::UserRecord> list_users(store::Store& store);            // by
 // its API tokens and its sessions. Enabling also lifts a lockout.
 store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
                                     TimePoint now, const AuditContext* audit = nullptr);
-// New password (policy checked); also lifts a lockout.
+// New password (policy checked), set by an admin; also lifts a lockout and
+// ends the user's sessions.
 store::UserRecord set_password(store::Store& store, const std::string& name,
                                const std::string& password, TimePoint now,
                                const AccountPolicy& policy = {},

@@ -322,7 +322,14 @@ TEST_F(UserServiceTest, AdminLiftsALockBySettingAPasswordOrEnabling) {
   EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
 
   for (int i = 0; i < 5; ++i) (void)error_code([&] { login("anna", "wrong password!!", kT0); });
+  auto before_reset = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
+  add("bert");
+  auto colleague = create_session(*store_, "bert", "192.0.2.2", kT0, 12h, policy_);
   set_password(*store_, "anna", "a brand new password", kT0, policy_);
+  // Her sessions ended with the old password; a colleague's did not.
+  EXPECT_EQ(error_code([&] { check_session(*store_, before_reset.id, kT0, policy_); }),
+            "auth_session_expired");
+  EXPECT_EQ(check_session(*store_, colleague.id, kT0, policy_).user.name, "bert");
   EXPECT_EQ(error_code([&] { login("anna", kPassword, kT0); }), "auth_failed");
   EXPECT_EQ(login("anna", "a brand new password", kT0).name, "anna");
   EXPECT_EQ(error_code([&] { set_password(*store_, "anna", "anna", kT0, policy_); }),
