@@ -81,14 +81,14 @@ store::ItemRecord record_of(const std::string& id, const std::string& link, cons
   return rec;
 }
 
-// One shared action of ours, worked out but not yet stored: the item's next
-// record (its log already names the envelope) and the envelope to send.
-// Working it out needs no transaction, so a new item's can be done before
-// taking the writer (see create_request).
+// A change of ours worked out but not yet stored: the item's next record
+// (its log already names the envelope) and, for a shared action, the
+// envelope to send. Working it out needs no transaction, so a new item's can
+// be done before taking the writer (see create_request).
 struct PreparedAction {
   store::ItemRecord rec;
-  nlohmann::json document;  // rec.document, parsed
-  link::OutboundDraft draft;
+  nlohmann::json document;                      // rec.document, parsed
+  std::optional<link::OutboundDraft> envelope;  // none: a local change only
 };
 
 // Throws the model's error if the action is not possible.
@@ -112,7 +112,7 @@ PreparedAction prepare_action(const store::PeerRecord& peer, const std::string& 
   Replayed r = replay(kind, id, log);
   if (r.last_error) throw *r.last_error;
   PreparedAction p;
-  link::OutboundDraft& d = p.draft;
+  link::OutboundDraft& d = p.envelope.emplace();
   d.id = crypto::new_id(now);
   d.type = kind + "." + action;
   d.ref = id;
@@ -124,19 +124,20 @@ PreparedAction prepare_action(const store::PeerRecord& peer, const std::string& 
   return p;
 }
 
-// Stores a prepared action in `tx`: the offered attachments, the signed and
-// queued envelope, the item's new record.
-store::ItemRecord commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
-                                PreparedAction p, TimePoint now) {
-  for (const auto& ref : p.draft.attachments) {
-    tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
-                                                       store::Direction::outbound, ref.size,
-                                                       "offered", format_timestamp(now), ""});
+// Stores a prepared change in `tx`: for a shared action the offered
+// attachments and the signed, queued envelope; then the item's new record.
+void commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
+                   PreparedAction& p, TimePoint now) {
+  if (p.envelope) {
+    for (const auto& ref : p.envelope->attachments) {
+      tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
+                                                         store::Direction::outbound, ref.size,
+                                                         "offered", format_timestamp(now), ""});
+    }
+    link::append_outbound(tx, link_context(node, peer), std::move(*p.envelope), now);
+    p.envelope.reset();
   }
-  auto ctx = link_context(node, peer);
-  link::append_outbound(tx, ctx, std::move(p.draft), now);
   tx.put_item(p.rec);
-  return std::move(p.rec);
 }
 
 // Sends one shared action of ours: the envelope and the item's new state in
@@ -145,10 +146,10 @@ store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::P
                               const std::string& kind, const std::string& id, ItemLog log,
                               const std::string& action, nlohmann::json args, const std::string& by,
                               const std::string& created_at, TimePoint now) {
-  return commit_action(
-      tx, node, peer,
-      prepare_action(peer, kind, id, std::move(log), action, std::move(args), by, created_at, now),
-      now);
+  auto p =
+      prepare_action(peer, kind, id, std::move(log), action, std::move(args), by, created_at, now);
+  commit_action(tx, node, peer, p, now);
+  return std::move(p.rec);
 }
 
 ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoint now) {
@@ -274,15 +275,9 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
   });
   const std::string id = crypto::new_id(now);
   const std::string created_at = format_timestamp(now);
-  struct Prepared {
-    bool four_eyes = false;
-    std::optional<PreparedAction> send;  // empty: a draft waiting for approval
-    store::ItemRecord draft;
-    nlohmann::json document;
-  };
-  auto prepare = [&](bool four_eyes) {
-    Prepared p;
-    p.four_eyes = four_eyes;
+  bool four_eyes = seen.four_eyes;
+  // Sent at once, or (four-eyes, no approver yet) a draft that stays here.
+  auto prepare = [&]() -> PreparedAction {
     nlohmann::json definition = {{"kind", model::to_string(in.kind)},
                                  {"priority", model::to_string(in.priority)},
                                  {"labels", model::to_json(in.labels)},
@@ -295,38 +290,35 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
     if (!approved_by && !four_eyes) approved_by = by;
     if (!approved_by) {
       Replayed r = replay(kRequest, id, log);
-      p.document = r.document();
-      p.draft = record_of(id, peer.link, r, log, created_at, now, &p.document);
-      return p;
+      PreparedAction draft;
+      draft.document = r.document();
+      draft.rec = record_of(id, peer.link, r, log, created_at, now, &draft.document);
+      return draft;
     }
     log.local.push_back(
         LocalAction{"approve", *approved_by, created_at, {{"four_eyes_required", four_eyes}}});
-    p.send = prepare_action(peer, kRequest, id, std::move(log), "send", std::move(definition), by,
-                            created_at, now);
-    p.document = p.send->document;
-    return p;
+    return prepare_action(peer, kRequest, id, std::move(log), "send", std::move(definition), by,
+                          created_at, now);
   };
-  Prepared p = prepare(seen.four_eyes);
-  store::ItemRecord rec = node.store->transact([&](store::Transaction& tx) {
+  PreparedAction p = prepare();
+  node.store->transact([&](store::Transaction& tx) {
     // Still the same agreement? (Only the digest is read here; an amendment
     // accepted meanwhile is read in full and may change four-eyes.)
     if (tx.accepted_agreement_digest(peer.link) != seen.digest) {
-      const bool four_eyes = agreement_seen(tx, peer).four_eyes;
-      if (four_eyes != p.four_eyes) p = prepare(four_eyes);
+      const bool now_four_eyes = agreement_seen(tx, peer).four_eyes;
+      if (now_four_eyes != four_eyes) {
+        four_eyes = now_four_eyes;
+        p = prepare();
+      }
     }
-    if (!p.send) {
-      tx.put_item(p.draft);
-      audit_change(tx, audit_ctx, p.draft, "create", now);
-      return p.draft;
-    }
-    auto stored = commit_action(tx, node, peer, std::move(*p.send), now);
-    audit_change(tx, audit_ctx, stored, "create and send", now);
-    return stored;
+    const bool sends = p.envelope.has_value();
+    commit_action(tx, node, peer, p, now);
+    audit_change(tx, audit_ctx, p.rec, sends ? "create and send" : "create", now);
   });
   // A request we just made has not been received yet: none of its
   // deadlines runs (make_view would find the same, in the writer's time).
   ItemView view;
-  view.record = std::move(rec);
+  view.record = std::move(p.rec);
   view.peer = peer.name;
   view.document = std::move(p.document);
   view.document["deadlines"] = nlohmann::json::array();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -29,24 +30,28 @@ struct Due {
   DeadlineView deadline;
 };
 
+// The shares of a deadline (in %) at which an item of `kind` escalates.
+std::span<const int> thresholds(const std::string& kind) {
+  if (kind == kAlert) return kAlertThresholds;
+  return kRequestThresholds;
+}
+
+// Whether `d` can raise an alarm here: its clock runs (not met, stopped or
+// paused), and for an alert only on the side that has to acknowledge.
+bool alarms(const std::string& kind, const DeadlineView& d) {
+  if (d.status != "running" && d.status != "overdue") return false;
+  return kind != kAlert || d.side == model::Side::ours;
+}
+
 // Triggers reached by this item now.
 std::vector<Due> due_triggers(const std::string& kind, const std::vector<DeadlineView>& ds) {
   std::vector<Due> out;
   for (const auto& d : ds) {
-    if (d.status != "running" && d.status != "overdue") continue;
-    if (kind == kAlert) {
-      // Only the side that has to acknowledge is alarmed.
-      if (d.side != model::Side::ours) continue;
-      for (int pct : {100, 200}) {
-        if (d.permille >= pct * 10)
-          out.push_back({"alert.acknowledge." + std::to_string(pct), pct, d});
-      }
-    } else {
-      for (int pct : kRequestThresholds) {
-        if (d.permille >= pct * 10) {
-          out.push_back({"request." + d.name + "." + std::to_string(pct), pct, d});
-        }
-      }
+    if (!alarms(kind, d)) continue;
+    for (int pct : thresholds(kind)) {
+      if (d.permille < pct * 10) continue;
+      const std::string name = kind == kAlert ? "alert.acknowledge." : "request." + d.name + ".";
+      out.push_back({name + std::to_string(pct), pct, d});
     }
   }
   return out;
@@ -90,18 +95,11 @@ constexpr std::chrono::milliseconds kMaxUnseen{60'000};
 TimePoint next_look(const std::string& kind, const std::vector<DeadlineView>& ds, TimePoint now) {
   auto gap = kMaxUnseen;
   for (const auto& d : ds) {
-    if (d.status != "running" && d.status != "overdue") continue;
-    if (kind == kAlert && d.side != model::Side::ours) continue;
-    auto consider = [&](int pct) {
+    if (!alarms(kind, d)) continue;
+    for (int pct : thresholds(kind)) {
       const std::int64_t left = pct * 10 - d.permille - 1;  // permille is rounded down
-      if (left < 0) return;
-      const std::chrono::milliseconds ms{left * d.minutes * 60'000 / 1000};
-      gap = std::min(gap, ms);
-    };
-    if (kind == kAlert) {
-      for (int pct : {100, 200}) consider(pct);
-    } else {
-      for (int pct : kRequestThresholds) consider(pct);
+      if (left < 0) continue;
+      gap = std::min(gap, std::chrono::milliseconds{left * d.minutes * 60'000 / 1000});
     }
   }
   return now + gap;
@@ -125,7 +123,48 @@ struct Found {
 // Records what was found, once per (item, trigger), and raises the alerts'
 // shared escalation level.
 std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<Found>& found,
-                                                  TimePoint now);
+                                                  TimePoint now) {
+  std::vector<store::EscalationRecord> recorded;
+  if (found.empty()) return recorded;
+  std::vector<std::pair<std::string, int>> alert_levels;  // alert id, level
+  node.store->transact([&](store::Transaction& tx) {
+    const auto url = tx.get_setting("webhook.url");  // `webhook clear` leaves ""
+    const bool has_webhook = url && !url->empty();
+    for (const auto& f : found) {
+      store::EscalationRecord e;
+      e.item_id = f.rec.id;
+      e.item_kind = f.rec.kind;
+      e.link = f.rec.link;
+      e.trigger = f.due.trigger;
+      e.at = format_timestamp(now);
+      e.payload = payload_of(f.rec, f.peer, f.due, e.at).dump();
+      e.webhook_state = f.rec.tlp == "TLP:RED" ? "withheld"
+                        : has_webhook          ? "pending"
+                                               : "no_webhook";
+      try {
+        e.id = tx.insert_escalation(e);
+      } catch (const Error& err) {
+        if (err.code() == "store_duplicate") continue;  // recorded before
+        throw;
+      }
+      record_event(tx, now, "escalation", f.rec.link,
+                   f.rec.kind + " " + f.rec.id + " (" + f.rec.title + "): " + f.due.trigger +
+                       (e.webhook_state == "withheld" ? "; TLP:RED, not sent to the webhook" : ""));
+      if (f.rec.kind == kAlert) alert_levels.emplace_back(f.rec.id, f.due.percent / 100);
+      recorded.push_back(e);
+    }
+  });
+  // The alert's escalation level is shared with the peer (a separate
+  // transaction: act() opens its own). A level already reached is skipped.
+  for (const auto& [id, level] : alert_levels) {
+    try {
+      act(node, kAlert, id, "escalate", {{"level", level}}, "", now);
+    } catch (const Error& err) {
+      if (err.code() != "illegal_transition" && err.code() != "alert_invalid") throw;
+    }
+  }
+  return recorded;
+}
 
 // Finds the due triggers of every open item, or (with a memo) of those that
 // changed or whose next trigger may have come.
@@ -204,51 +243,4 @@ std::size_t EscalationWatch::last_examined() const {
   return last_examined_;
 }
 
-namespace {
-
-std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<Found>& found,
-                                                  TimePoint now) {
-  std::vector<store::EscalationRecord> recorded;
-  if (found.empty()) return recorded;
-  std::vector<std::pair<std::string, int>> alert_levels;  // alert id, level
-  node.store->transact([&](store::Transaction& tx) {
-    const auto url = tx.get_setting("webhook.url");  // `webhook clear` leaves ""
-    const bool has_webhook = url && !url->empty();
-    for (const auto& f : found) {
-      store::EscalationRecord e;
-      e.item_id = f.rec.id;
-      e.item_kind = f.rec.kind;
-      e.link = f.rec.link;
-      e.trigger = f.due.trigger;
-      e.at = format_timestamp(now);
-      e.payload = payload_of(f.rec, f.peer, f.due, e.at).dump();
-      e.webhook_state = f.rec.tlp == "TLP:RED" ? "withheld"
-                        : has_webhook          ? "pending"
-                                               : "no_webhook";
-      try {
-        e.id = tx.insert_escalation(e);
-      } catch (const Error& err) {
-        if (err.code() == "store_duplicate") continue;  // recorded before
-        throw;
-      }
-      record_event(tx, now, "escalation", f.rec.link,
-                   f.rec.kind + " " + f.rec.id + " (" + f.rec.title + "): " + f.due.trigger +
-                       (e.webhook_state == "withheld" ? "; TLP:RED, not sent to the webhook" : ""));
-      if (f.rec.kind == kAlert) alert_levels.emplace_back(f.rec.id, f.due.percent / 100);
-      recorded.push_back(e);
-    }
-  });
-  // The alert's escalation level is shared with the peer (a separate
-  // transaction: act() opens its own). A level already reached is skipped.
-  for (const auto& [id, level] : alert_levels) {
-    try {
-      act(node, kAlert, id, "escalate", {{"level", level}}, "", now);
-    } catch (const Error& err) {
-      if (err.code() != "illegal_transition" && err.code() != "alert_invalid") throw;
-    }
-  }
-  return recorded;
-}
-
-}  // namespace
 }  // namespace hotline::service

@@ -32,6 +32,7 @@
 
 namespace hotline::service {
 
+inline constexpr int kAlertThresholds[] = {100, 200};
 inline constexpr int kRequestThresholds[] = {50, 80, 100};
 
 // Returns the escalations recorded by this call. Looks at every open item.

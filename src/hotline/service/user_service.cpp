@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
@@ -132,6 +133,23 @@ store::UserRecord update_user(store::Store& store, const std::string& name, Time
     if (ctx) audit(tx, *ctx, action, name, detail, now);
     return u;
   });
+}
+
+// The new password hash in `tx`, a lockout lifted, and the user's sessions
+// ended but the one whose hash is `keep_session_hash` ("": all). Returns the
+// user and how many sessions ended.
+std::pair<store::UserRecord, std::int64_t> replace_password(store::Transaction& tx,
+                                                            const std::string& name,
+                                                            const std::string& hash,
+                                                            const std::string& keep_session_hash,
+                                                            TimePoint now) {
+  store::UserRecord u = must_find(tx, name);
+  u.password_hash = hash;
+  u.failed_logins = 0;
+  u.locked_until.reset();
+  u.updated_at = format_timestamp(now);
+  tx.put_user(u);
+  return {u, tx.delete_user_sessions(name, keep_session_hash)};
 }
 
 [[noreturn]] void throw_locked(const std::string& until) {
@@ -321,15 +339,9 @@ store::UserRecord set_password(store::Store& store, const std::string& name,
   get_user(store, name);  // user_unknown before the hash time
   const std::string hash = crypto::hash_password(password, policy.password_cost);
   return store.transact([&](store::Transaction& tx) {
-    store::UserRecord u = must_find(tx, name);
-    u.password_hash = hash;
-    u.failed_logins = 0;
-    u.locked_until.reset();
-    u.updated_at = format_timestamp(now);
-    tx.put_user(u);
     // A reset password (forgotten, or feared known to someone else) ends
     // every session signed in with the old one.
-    tx.delete_user_sessions(name, "");
+    store::UserRecord u = replace_password(tx, name, hash, "", now).first;
     // The entry says that the password changed, never what it is.
     if (audit_ctx) audit(tx, *audit_ctx, "user.password", name, "", now);
     return u;
@@ -355,13 +367,7 @@ store::UserRecord change_own_password(store::Store& store, const std::string& na
   const std::string hash = crypto::hash_password(password, policy.password_cost);
   const std::string keep = keep_session.empty() ? std::string() : hex_sha256(keep_session);
   return store.transact([&](store::Transaction& tx) {
-    store::UserRecord u = must_find(tx, name);
-    u.password_hash = hash;
-    u.failed_logins = 0;
-    u.locked_until.reset();
-    u.updated_at = format_timestamp(now);
-    tx.put_user(u);
-    const std::int64_t ended = tx.delete_user_sessions(name, keep);
+    auto [u, ended] = replace_password(tx, name, hash, keep, now);
     if (audit_ctx) {
       audit(tx, *audit_ctx, "user.password", name,
             "own change; " + std::to_string(ended) + " other session(s) ended", now);

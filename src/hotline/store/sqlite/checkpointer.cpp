@@ -5,6 +5,15 @@
 #include "hotline/store/sqlite/connection.h"
 
 namespace hotline::store::sqlite {
+namespace {
+
+// PASSIVE: copies what no reader still needs, waits for nobody. A failure
+// is left for the next one: the WAL still holds every commit.
+void checkpoint(sqlite3* db, const char* name) {
+  sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
+}  // namespace
 
 Checkpointer::Checkpointer(std::filesystem::path file, std::string sync_pragma)
     : file_(std::move(file)), sync_pragma_(std::move(sync_pragma)) {}
@@ -40,12 +49,12 @@ int Checkpointer::on_commit(void* self_ptr, sqlite3* db, const char* name, int f
     // the next transaction starts the WAL over. Errors are retried later;
     // the commit itself is already durable.
     self->inline_at_ = frames;
-    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    checkpoint(db, name);
     return SQLITE_OK;
   }
-  // One background checkpoint per kStartFrames new frames, as SQLite's own
-  // cadence (which would otherwise checkpoint at every commit of a WAL that
-  // could not restart).
+  // One background checkpoint per kStartFrames new frames: SQLite's own
+  // cadence. (Asking at every commit past kStartFrames, as its autocheckpoint
+  // does, would keep the thread busy whenever the WAL cannot restart.)
   if (frames - self->asked_at_ < kStartFrames) return SQLITE_OK;
   self->asked_at_ = frames;
   bool started = true;
@@ -65,7 +74,7 @@ int Checkpointer::on_commit(void* self_ptr, sqlite3* db, const char* name, int f
   if (started) {
     self->cv_.notify_one();
   } else {  // no thread: checkpoint inline, as SQLite would
-    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    checkpoint(db, name);
   }
   return SQLITE_OK;
 }
@@ -83,9 +92,7 @@ void Checkpointer::run() {
         conn->exec("PRAGMA busy_timeout = 1000", "setting the busy timeout");
         conn->exec(sync_pragma_.c_str(), "setting the sync mode");
       }
-      // PASSIVE: copies what no reader still needs, waits for nobody.
-      sqlite3_wal_checkpoint_v2(conn->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                nullptr);
+      checkpoint(conn->handle(), "main");
     } catch (...) {
       conn.reset();  // retried at the next request; the inline backstop bounds the WAL
     }

@@ -8,8 +8,9 @@
 //    in-process writers here instead of in SQLite's busy handler gives
 //    ordered waiting and no SQLITE_BUSY between threads.
 //  - Group commit (transact(), see store.h): callers queue in arrival order.
-//    The first opens a transaction (BEGIN IMMEDIATE) and runs its fn in a
-//    savepoint. When it is done and others are queued, it hands the open
+//    The first opens a transaction (BEGIN IMMEDIATE) and runs its fn (when
+//    that throws, the transaction holds nothing else and is rolled back
+//    whole). When it is done and others are queued, it hands the open
 //    transaction to the next one, which runs its own fn in its own savepoint
 //    on its own thread, and so on; the member that finds the queue empty (or
 //    the group full) commits for all and wakes them. One COMMIT (its WAL
@@ -20,7 +21,8 @@
 //    abandons the transaction (I/O error, disk full), every member of the
 //    group so far is told that nothing of theirs was saved.
 //  - Read connections come from a small pool; each read() runs BEGIN and
-//    then touches the schema so the WAL snapshot is fixed at read() time.
+//    then reads the header's schema cookie so the WAL snapshot is fixed at
+//    read() time.
 //    WAL lets these readers run while the writer writes.
 //  - Each connection is used by one thread at a time (the owner of the
 //    transaction), so connections are opened with SQLITE_OPEN_NOMUTEX.
@@ -58,6 +60,13 @@ constexpr std::size_t kMaxIdleReaders = 4;
 std::int64_t clamp_limit(std::size_t limit) {
   constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   return static_cast<std::int64_t>(limit > max ? max : limit);
+}
+
+// SQLite rolled a write transaction back by itself (I/O error, disk full).
+Error aborted_transaction() {
+  return Error("store_transaction_aborted",
+               "The database rolled back this transaction after an error; nothing of it was "
+               "saved. Retry the operation.");
 }
 
 std::string sync_pragma(const SqliteOptions& options) {
@@ -538,11 +547,7 @@ class SqliteTransaction final : public Transaction {
     // SQLite rolls a transaction back by itself after some errors (disk
     // full, I/O). Going on would run later statements in autocommit mode,
     // saving half a transaction: refuse instead.
-    if (conn_.in_autocommit()) {
-      throw Error("store_transaction_aborted",
-                  "The database rolled back this transaction after an earlier error; nothing "
-                  "of it was saved. Retry the operation.");
-    }
+    if (conn_.in_autocommit()) throw aborted_transaction();
   }
 
   void check_writable() {
@@ -584,11 +589,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Transaction> write() override {
-    if (writer_thread_.load() == std::this_thread::get_id()) {
-      throw Error("store_nested_write",
-                  "Internal error: a thread asked for a second write transaction while holding "
-                  "one (this would deadlock). Report this.");
-    }
+    refuse_nested_write();
     {
       std::unique_lock lock(gate_mu_);
       gate_cv_.wait(lock, [&] { return !writer_open_; });
@@ -669,6 +670,16 @@ class SqliteStore final : public Store {
   }
 
   static constexpr std::size_t kMaxGroup = 32;
+
+  // A thread that holds the writer (or runs inside a group) and asks for it
+  // again would wait for itself.
+  void refuse_nested_write() const {
+    if (writer_thread_.load() == std::this_thread::get_id()) {
+      throw Error("store_nested_write",
+                  "Internal error: a thread asked for a second write transaction while holding "
+                  "one (this would deadlock). Report this.");
+    }
+  }
 
   void close_writer() noexcept {
     std::lock_guard lock(gate_mu_);
@@ -760,11 +771,7 @@ std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noe
   }
   if (writer_.in_autocommit()) {  // SQLite rolled the whole transaction back
     aborted = true;
-    return error ? error
-                 : std::make_exception_ptr(Error(
-                       "store_transaction_aborted",
-                       "The database rolled back this transaction after an error; nothing of it "
-                       "was saved. Retry the operation."));
+    return error ? error : std::make_exception_ptr(aborted_transaction());
   }
   const char* end =
       error ? "ROLLBACK TO hotline_member; RELEASE hotline_member" : "RELEASE hotline_member";
@@ -798,20 +805,13 @@ std::exception_ptr SqliteStore::run_first(const WriteFn& fn, bool& aborted) noex
   }
   if (writer_.in_autocommit()) {  // SQLite rolled the transaction back
     aborted = true;
-    return std::make_exception_ptr(
-        Error("store_transaction_aborted",
-              "The database rolled back this transaction after an error; nothing of it was "
-              "saved. Retry the operation."));
+    return std::make_exception_ptr(aborted_transaction());
   }
   return nullptr;
 }
 
 void SqliteStore::write_in_group(const WriteFn& fn) {
-  if (writer_thread_.load() == std::this_thread::get_id()) {
-    throw Error("store_nested_write",
-                "Internal error: a thread asked for a second write transaction while holding "
-                "one (this would deadlock). Report this.");
-  }
+  refuse_nested_write();
   Turn turn;
   std::unique_lock lock(gate_mu_);
   queue_.push_back(&turn);
