@@ -34,7 +34,7 @@ function(hotline_unit_tests PART)
   endif()
   add_executable(unit_${PART} ${srcs})
   target_link_libraries(unit_${PART} PRIVATE ${P_DEPS} GTest::gtest GTest::gtest_main
-                        hotline_warnings)
+                        hotline_warnings hotline_allocator)
   target_compile_definitions(unit_${PART} PRIVATE
     HOTLINE_STANDARDS_DIR="${HOTLINE_STANDARDS_DIR}"
     HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
