@@ -87,6 +87,52 @@ def insert_sig(signed, sig):
     return signed[: p + 1] + '"sig":"' + sig + '",' + signed[p + 1 :]
 
 
+def root_from_inclusion(leaf, index, size, path):
+    """RFC 9162 section 2.1.3.2: the root an inclusion proof leads to, or None."""
+    if not (isinstance(index, int) and isinstance(size, int)) or index < 0 or index >= size:
+        return None
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def batch_text(batch):
+    """A version 2 receipt's "batch" member as RFC 8785 writes it."""
+    return '{"path":[%s],"position":%d,"size":%d}' % (
+        ",".join('"%s"' % h for h in batch["path"]), batch["position"], batch["size"])
+
+
+def receipt_batch_ok(where, fail, signed, sig, signer, batch, canonical):
+    """A version 2 receipt: "signed" is its leaf in the tree of the receipts
+    signed together, "sig" signs that tree's root, "batch" has the path."""
+    if not (isinstance(batch, dict) and set(batch) == {"path", "position", "size"}
+            and isinstance(batch["path"], list)
+            and all(isinstance(h, str) and HEX64.match(h) for h in batch["path"])
+            and isinstance(batch["position"], int) and isinstance(batch["size"], int)):
+        fail(where, "the receipt's batch is not {path, position, size}")
+        return
+    inner = insert_sig(signed, sig)
+    if inner is None or '{"batch":' + batch_text(batch) + "," + inner[1:] != canonical:
+        fail(where, 'canonical is not the signed text with its "batch" and "sig" members inserted')
+    root = root_from_inclusion(leaf_hash(signed.encode("utf-8")), batch["position"], batch["size"],
+                               [bytes.fromhex(h) for h in batch["path"]])
+    if root is None:
+        fail(where, "the receipt's batch path does not fit position %r of %r" % (batch["position"], batch["size"]))
+    elif not ed25519_ok(signer, '{"receipt_batch_root":"%s","size":%d,"v":2}' % (root.hex(), batch["size"]), sig):
+        fail(where, "the Ed25519 signature over the receipt's batch does not verify")
+
+
 def head_signing_input(size, root, time):
     return '{"root":"%s","size":%d,"time":"%s","type":"tree_head","v":1}' % (root, size, time)
 
@@ -286,10 +332,15 @@ class Checker:
         if not (isinstance(signed, str) and isinstance(sig, str) and isinstance(signer, str)):
             self.fail(where, "signed, sig or signer is missing")
             return h
-        if insert_sig(signed, sig) != canonical:
-            self.fail(where, 'canonical is not the signed text with its "sig" member inserted')
-        if not ed25519_ok(signer, signed, sig):
-            self.fail(where, "the Ed25519 signature does not verify")
+        if obj.get("batch") is not None:
+            if obj.get("kind") != "receipt":
+                self.fail(where, "only receipts are signed in batches")
+            receipt_batch_ok(where, self.fail, signed, sig, signer, obj["batch"], canonical)
+        else:
+            if insert_sig(signed, sig) != canonical:
+                self.fail(where, 'canonical is not the signed text with its "sig" member inserted')
+            if not ed25519_ok(signer, signed, sig):
+                self.fail(where, "the Ed25519 signature does not verify")
         try:
             item = json.loads(canonical)
         except ValueError:

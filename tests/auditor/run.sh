@@ -181,6 +181,25 @@ awk 'BEGIN{n=0} /"type":"leaf"/ && n==0 && /"index":2,/ {n=1; next} {print}' "$t
 cmp -s "$tmp/a.jsonl" "$tmp/gap.jsonl" && { echo "tamper did not apply"; exit 1; }
 expect_refused "a leaf removed" "$tmp/gap.jsonl"
 
+# A receipt moved to another place in the batch its signature covers.
+"$py" - "$tmp/a.jsonl" "$tmp/batch.jsonl" <<'EOF'
+import json, sys
+out = []
+done = False
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if not done and j["type"] == "leaf" and j.get("batch"):
+        j["batch"]["size"] += 1
+        j["batch"]["position"] = j["batch"]["size"] - 1
+        line = json.dumps(j, ensure_ascii=False, separators=(",", ":")) + "\n"
+        done = True
+    out.append(line)
+if not done:
+    sys.exit("no receipt signed in a batch in the export")
+open(sys.argv[2], "w").write("".join(out))
+EOF
+expect_refused "a receipt's place in its signed batch changed" "$tmp/batch.jsonl"
+
 if [[ -n $items ]]; then
   # A withheld leaf is acceptable only as TLP:RED; unmarked, it is a missing item.
   sed '0,/"redacted":"TLP:RED"/s//"redacted":"AMBER"/' "$tmp/a.jsonl" >"$tmp/mark.jsonl"

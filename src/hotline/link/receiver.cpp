@@ -94,6 +94,11 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
 
   std::optional<ReceiveError> seq_error;
   std::vector<Envelope> stored;
+  // Receipts of the envelopes stored now, signed together once all are
+  // stored (one signature for the batch), and where each goes in the reply.
+  std::vector<Receipt> fresh;
+  std::vector<std::size_t> fresh_slot;
+  std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (slot, index in fresh)
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     auto& p = parsed[i];
     const auto& e = p.envelope;
@@ -102,6 +107,15 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
       // A duplicate (the sender did not get our receipt): answer with the
       // original receipt. The same seq with other content is a peer
       // rewriting its history: refused, loudly.
+      if (!fresh.empty() && e.seq >= fresh.front().seq) {
+        // Stored earlier in this same batch: its receipt is not signed yet.
+        auto k = static_cast<std::size_t>(e.seq - fresh.front().seq);
+        if (fresh[k].envelope == p.digest) {
+          repeats.emplace_back(out.receipts.size(), k);
+          out.receipts.emplace_back();
+          continue;
+        }
+      }
       auto existing = tx->find_envelope_by_seq(ctx.link, Direction::inbound, e.seq);
       auto receipt = tx->find_receipt(ctx.link, Direction::inbound, e.seq);
       if (!existing || !receipt || existing->digest != p.digest) {
@@ -150,16 +164,25 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     r.envelope_id = e.id;
     r.received_at = received_at;
     r.index = index;
-    r = seal(std::move(r), *ctx.self);
-    std::string rtext = canonical(r);
-    tx->insert_receipt(store::ReceiptRecord{ctx.link, Direction::inbound, e.seq, p.digest,
-                                            received_at, index, rtext});
+    fresh.push_back(std::move(r));
+    fresh_slot.push_back(out.receipts.size());
+    out.receipts.emplace_back();
     if (apply) apply(*tx, e, received_at);
-    out.receipts.push_back(std::move(rtext));
     stored.push_back(e);
     last = e.seq;
     last_digest = p.digest;
   }
+  // The receipts' log leaves follow the batch's envelopes (each receipt's
+  // "index" names its envelope's leaf, which is always earlier).
+  fresh = seal_batch(std::move(fresh), *ctx.self);
+  for (std::size_t k = 0; k < fresh.size(); ++k) {
+    const auto& r = fresh[k];
+    std::string rtext = canonical(r);
+    tx->insert_receipt(store::ReceiptRecord{ctx.link, Direction::inbound, r.seq, r.envelope,
+                                            r.received_at, r.index, rtext});
+    out.receipts[fresh_slot[k]] = std::move(rtext);
+  }
+  for (auto [slot, k] : repeats) out.receipts[slot] = out.receipts[fresh_slot[k]];
   tx->commit();
   out.stored = std::move(stored);
   if (seq_error) out.error = seq_error;  // a sequence error comes before any later parse error

@@ -81,7 +81,7 @@ Withheld withheld(store::Transaction& tx, const store::EnvelopeRecord& rec,
 }
 
 // The item a leaf names, with what was signed: {canonical, signed, sig,
-// signer, redacted}. Counts the leaf in `summary` when it is redacted or its
+// signer, batch, redacted}. Counts the leaf in `summary` when it is redacted or its
 // item is missing.
 void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json& j,
                ExportSummary& summary) {
@@ -89,6 +89,7 @@ void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json
   j["signed"] = nullptr;
   j["sig"] = nullptr;
   j["signer"] = nullptr;
+  j["batch"] = nullptr;
   j["redacted"] = nullptr;
   if (leaf.kind == "envelope") {
     auto rec = tx.find_envelope_by_seq(leaf.link, leaf.direction, leaf.seq);
@@ -134,6 +135,13 @@ void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json
     j["signed"] = link::receipt_signing_input(parsed);
     j["sig"] = parsed.sig;
     j["signer"] = parsed.from;
+    // Version 2: "signed" is the receipt's leaf in its batch's tree and "sig"
+    // signs the tree's root; "batch" holds the path from one to the other.
+    if (parsed.batch) {
+      j["batch"] = {{"size", parsed.batch->size},
+                    {"position", parsed.batch->position},
+                    {"path", parsed.batch->path}};
+    }
   } catch (const Error&) {
     // Stored bytes that no longer parse: exported as they are, unsigned.
   }
@@ -190,7 +198,8 @@ ExportSummary export_ledger(Node& node, std::ostream& out, TimePoint now, bool s
       json j{{"type", "leaf"},       {"index", index},       {"kind", nullptr},
              {"link", nullptr},      {"direction", nullptr}, {"seq", nullptr},
              {"leaf_hash", nullptr}, {"canonical", nullptr}, {"signed", nullptr},
-             {"sig", nullptr},       {"signer", nullptr},    {"redacted", nullptr}};
+             {"sig", nullptr},       {"signer", nullptr},    {"batch", nullptr},
+             {"redacted", nullptr}};
       out << dump(j) << '\n';
       ++summary.missing_items;
     };

@@ -83,8 +83,14 @@ TEST_F(ReceiverTest, StoresABatchAndSignsReceipts) {
     EXPECT_NO_THROW(verify_signature(r, bravo.public_key()));
     EXPECT_EQ(r.seq, static_cast<std::int64_t>(i + 1));
     EXPECT_EQ(r.envelope, to_hex(crypto::sha256(envs[i])));
-    EXPECT_EQ(r.index,
-              static_cast<std::int64_t>(2 * i));  // each envelope, then its receipt, in the log
+    // The batch's envelopes come first in the log, then their receipts.
+    EXPECT_EQ(r.index, static_cast<std::int64_t>(i));
+    // One signature for the batch; each receipt carries its own path.
+    EXPECT_EQ(r.v, 2);
+    ASSERT_TRUE(r.batch);
+    EXPECT_EQ(r.batch->size, 3);
+    EXPECT_EQ(r.batch->position, static_cast<std::int64_t>(i));
+    EXPECT_EQ(r.sig, parse_receipt(out.receipts[0]).sig);
   }
   auto report = receiver_store_->snapshot([&](store::Transaction& tx) {
     return check_chain(tx, bravo_ctx.link, Direction::inbound, alpha.public_key(),
@@ -186,6 +192,12 @@ TEST_F(ReceiverTest, EmptyAndOverlongBatches) {
   auto out = receive(big);
   ASSERT_TRUE(out.error);
   EXPECT_EQ(out.error->code, "batch_too_large");
+  // The first copy is stored; the repeats within the batch are duplicates
+  // and get its receipt, byte for byte.
+  EXPECT_EQ(stored(), 1);
+  ASSERT_EQ(out.receipts.size(), kMaxBatchEnvelopes);
+  EXPECT_EQ(out.receipts.back(), out.receipts.front());
+  EXPECT_FALSE(out.receipts.front().empty());
 }
 
 // The worker against the receiver through an in-process transport that

@@ -18,8 +18,10 @@
 #include "hotline/common/error.h"
 #include "hotline/crypto/random.h"
 #include "hotline/ledger/merkle.h"
+#include "hotline/ledger/proof_verify.h"
 #include "hotline/ledger/tree_head.h"
 #include "hotline/link/delivery.h"
+#include "hotline/link/receipt.h"
 #include "hotline/link/receiver.h"
 #include "hotline/service/ledger_export.h"
 #include "hotline/service/ledger_service.h"
@@ -402,8 +404,22 @@ TEST_F(LedgerVerifyTest, ExportHoldsEveryLeafAndHead) {
       auto canonical = j["canonical"].get<std::string>();
       EXPECT_EQ(j["leaf_hash"], to_hex(ledger::leaf_hash(canonical)));
       auto sig = crypto::decode_signature(j["sig"].get<std::string>());
-      EXPECT_TRUE(crypto::verify(crypto::PublicKey::decode(j["signer"].get<std::string>()),
-                                 j["signed"].get<std::string>(), sig));
+      auto key = crypto::PublicKey::decode(j["signer"].get<std::string>());
+      if (j["batch"].is_null()) {
+        EXPECT_TRUE(crypto::verify(key, j["signed"].get<std::string>(), sig));
+      } else {
+        // A receipt signed with its batch: "signed" is its leaf, "sig" the root's.
+        EXPECT_EQ(j["kind"], "receipt");
+        std::vector<ledger::Digest> path;
+        for (const auto& h : j["batch"]["path"])
+          path.push_back(ledger::digest_from_hex(h.get<std::string>()));
+        const auto n = j["batch"]["size"].get<std::int64_t>();
+        auto root = ledger::root_from_inclusion(ledger::leaf_hash(j["signed"].get<std::string>()),
+                                                j["batch"]["position"].get<std::uint64_t>(),
+                                                static_cast<std::uint64_t>(n), path);
+        ASSERT_TRUE(root);
+        EXPECT_TRUE(crypto::verify(key, link::batch_signing_input(to_hex(*root), n), sig));
+      }
     } else if (j["type"] == "head") {
       ++heads;
       if (j["link"] == "") {
