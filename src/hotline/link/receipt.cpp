@@ -145,7 +145,10 @@ Receipt seal(Receipt r, const crypto::KeyPair& key) {
 }
 
 Receipt parse_receipt(std::string_view text) {
-  json j = crypto::parse_strict(text);
+  return receipt_from_json(crypto::parse_strict(text));
+}
+
+Receipt receipt_from_json(const json& j) {
   if (!j.is_object()) bad("a receipt must be a JSON object");
   if (!j.contains("v") || !j["v"].is_number_integer()) bad("receipt has no integer member \"v\"");
   const auto v = j["v"].get<std::int64_t>();

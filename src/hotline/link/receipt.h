@@ -30,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "hotline/crypto/ed25519.h"
 
 namespace hotline::link {
@@ -80,6 +82,9 @@ Receipt seal(Receipt r, const crypto::KeyPair& key);
 // receipt travels inside a response document), the signature is checked over
 // the canonical form.
 Receipt parse_receipt(std::string_view text);
+// The same checks on a receipt already parsed (strictly) as part of a larger
+// document, such as the receiver's reply: no second parse.
+Receipt receipt_from_json(const nlohmann::json& j);
 
 // Throws receipt_bad_signature unless r is signed by `key` (and r.from is it).
 // For version 2 the batch root is computed from the receipt's path; the

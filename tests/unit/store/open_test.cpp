@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "hotline/common/time.h"
+#include "hotline/store/sqlite/migrations.h"
 
 #include "store_test_util.h"
 
@@ -157,6 +158,57 @@ TEST(OpenTest, ForeignSqliteDatabaseRefused) {
   EXPECT_EQ(error_code([&] { open_sqlite(dir.db()); }), "store_corrupt");
   RawDb raw(dir.db());
   EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'"), "0");
+}
+
+// A store written before migration 7 (receipts in a WITHOUT ROWID table)
+// is upgraded on open: its receipts are all still there, byte for byte, in
+// the rowid table, and new ones go in beside them.
+TEST(OpenTest, Migration7KeepsEveryReceipt) {
+  TempDir dir;
+  {
+    RawDb raw(dir.db());
+    raw.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT "
+        "NULL, applied_at TEXT NOT NULL)");
+    for (const auto& m : sqlite::migrations()) {
+      if (m.version > 6) break;
+      raw.exec(m.sql);
+      raw.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+               ", 'test', '2026-01-01T00:00:00.000Z')");
+    }
+    ASSERT_NE(
+        raw.value("SELECT sql FROM sqlite_schema WHERE name = 'receipts'").find("WITHOUT ROWID"),
+        std::string::npos);
+    for (int seq = 1; seq <= 3; ++seq) {
+      const std::string n = std::to_string(seq);
+      raw.exec("INSERT INTO envelopes VALUES ('id-" + n + "', 'L', 'inbound', " + n + ", '" +
+               std::string(64, 'a') + "', 'desk.message', '2026-01-01T00:00:00.000Z', '{}', " +
+               "'2026-01-01T00:00:01.000Z')");
+      raw.exec("INSERT INTO receipts VALUES ('L', 'inbound', " + n + ", '" + std::string(64, 'a') +
+               "', '2026-01-01T00:00:01.000Z', " + std::to_string(2 * seq) +
+               ", '{\"receipt\":" + n + "}')");
+    }
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_GE(store->schema_version(), 7);
+  for (int seq = 1; seq <= 3; ++seq) {
+    auto r = store->read()->find_receipt("L", Direction::inbound, seq);
+    ASSERT_TRUE(r) << seq;
+    EXPECT_EQ(r->canonical, "{\"receipt\":" + std::to_string(seq) + "}");
+    EXPECT_EQ(r->ledger_index, 2 * seq);
+  }
+  RawDb raw(dir.db());
+  EXPECT_EQ(
+      raw.value("SELECT sql FROM sqlite_schema WHERE name = 'receipts'").find("WITHOUT ROWID"),
+      std::string::npos);
+  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'receipts_rowid'"), "0");
+  // The primary key still refuses a second receipt for the same envelope.
+  auto e = store->read()->find_envelope("id-2");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(error_code([&] {
+              store->transact([&](Transaction& tx) { tx.insert_receipt(make_receipt(*e, 9)); });
+            }),
+            "store_duplicate");
 }
 
 }  // namespace
