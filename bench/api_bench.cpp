@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <latch>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -189,7 +190,9 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
           first_failure = std::to_string(res.status) + " " + res.body;
         }
       };
-      std::atomic<bool> go{false};
+      // Every client warms up, then all start together; nobody spins meanwhile.
+      std::latch warmed(clients);
+      std::latch go(1);
       std::vector<std::thread> threads;
       for (int c = 0; c < clients; ++c) {
         threads.emplace_back([&, c] {
@@ -201,7 +204,8 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
             auto res = client.request(new_request(token, i));
             if (res.status != 201) failed(res);
           }
-          while (!go) std::this_thread::yield();
+          warmed.count_down();
+          go.wait();
           auto& mine = us[static_cast<std::size_t>(c)];
           mine.reserve(kRequestsPerClient);
           for (int i = 0; i < kRequestsPerClient; ++i) {
@@ -214,9 +218,9 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
           }
         });
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // warm-ups done
+      warmed.wait();
       auto t0 = SteadyClock::now();
-      go = true;
+      go.count_down();
       for (auto& t : threads) t.join();
       std::chrono::duration<double> elapsed = SteadyClock::now() - t0;
       state.SetIterationTime(elapsed.count());
