@@ -20,10 +20,11 @@ using nlohmann::json;
 
 constexpr std::array<std::string_view, 10> kFieldsV1 = {
     "envelope", "envelope_id", "from", "index", "link", "received_at", "seq", "sig", "to", "v"};
-// A batch of receipts is at most one received batch of envelopes (256 today);
-// the path of a tree of 2^20 leaves is 20 hashes. Bounds keep a hostile
-// receipt from costing more than that to check.
-constexpr std::int64_t kMaxBatchSize = std::int64_t{1} << 20;
+// A receiver signs at most one received batch together (kMaxBatchEnvelopes,
+// 1,000 in receiver.h); these bounds sit far above that and only keep a
+// hostile receipt from costing more than 20 hashes to check.
+constexpr std::size_t kMaxPathHashes = 20;
+constexpr std::int64_t kMaxBatchSize = std::int64_t{1} << kMaxPathHashes;
 
 [[noreturn]] void bad(const std::string& message) {
   throw Error("receipt_invalid", message);
@@ -41,10 +42,7 @@ json to_json(const Receipt& r, bool with_sig) {
             {"index", r.index}};
   if (with_sig) {
     j["sig"] = r.sig;
-    if (r.batch) {
-      j["batch"] = {
-          {"size", r.batch->size}, {"position", r.batch->position}, {"path", r.batch->path}};
-    }
+    if (r.batch) j["batch"] = batch_json(*r.batch);
   }
   return j;
 }
@@ -65,7 +63,8 @@ ReceiptBatch parse_batch(const json& b) {
     bad("receipt \"batch\": position " + std::to_string(out.position) +
         " is not a leaf of a batch of " + std::to_string(out.size));
   }
-  if (b["path"].size() > 20) bad("receipt \"batch\": the path is longer than any batch needs");
+  if (b["path"].size() > kMaxPathHashes)
+    bad("receipt \"batch\": the path is longer than any batch needs");
   for (const auto& h : b["path"]) {
     if (!h.is_string() || h.get_ref<const std::string&>().size() != 64) {
       bad("receipt \"batch\": every path entry must be a hex SHA-256 hash");
@@ -109,6 +108,9 @@ std::string receipt_signing_input(const Receipt& r) {
 std::string batch_signing_input(std::string_view root_hex, std::int64_t size) {
   return crypto::canonicalize(json{{"receipt_batch_root", root_hex}, {"size", size}, {"v", 2}});
 }
+json batch_json(const ReceiptBatch& b) {
+  return {{"size", b.size}, {"position", b.position}, {"path", b.path}};
+}
 std::string canonical(const Receipt& r) {
   return crypto::canonicalize(to_json(r, true));
 }
@@ -121,7 +123,6 @@ std::vector<Receipt> seal_batch(std::vector<Receipt> receipts, const crypto::Key
   for (auto& r : receipts) {
     r.v = 2;
     r.from = from;
-    r.batch.reset();
     leaves.push_back(ledger::leaf_hash(receipt_signing_input(r)));
   }
   auto tree = ledger::build_batch_tree(leaves);
@@ -136,12 +137,6 @@ std::vector<Receipt> seal_batch(std::vector<Receipt> receipts, const crypto::Key
     receipts[m].sig = sig;
   }
   return receipts;
-}
-
-Receipt seal(Receipt r, const crypto::KeyPair& key) {
-  std::vector<Receipt> one;
-  one.push_back(std::move(r));
-  return std::move(seal_batch(std::move(one), key).front());
 }
 
 Receipt parse_receipt(std::string_view text) {

@@ -75,8 +75,10 @@ std::string canonical(const Receipt& r);
 // Signs receipts together as one version 2 batch (one signature), setting
 // each one's "v", "from", "batch" and "sig". An empty vector stays empty.
 std::vector<Receipt> seal_batch(std::vector<Receipt> receipts, const crypto::KeyPair& key);
-// A batch of one.
-Receipt seal(Receipt r, const crypto::KeyPair& key);
+
+// A receipt's "batch" member as JSON ({"path","position","size"}), as the
+// receipt carries it and the ledger export repeats it.
+nlohmann::json batch_json(const ReceiptBatch& b);
 
 // Parses a receipt given as JSON text; the text need not be canonical (a
 // receipt travels inside a response document), the signature is checked over

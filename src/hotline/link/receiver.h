@@ -3,10 +3,11 @@
 // A batch is NDJSON: one canonical envelope per line, in seq order. Every
 // line is parsed and its signature checked before the store is touched (the
 // expensive part runs outside the write lock); then, in ONE write
-// transaction, each envelope is checked for seq continuity and prev, stored,
-// receipted and handed to `apply` for its effect. The first refused line
-// ends the batch: what came before it is committed and receipted, nothing
-// after it is stored.
+// transaction, each envelope is checked for seq continuity and prev, stored
+// and handed to `apply` for its effect; then the receipts of all the
+// envelopes stored are signed together (one signature, receipt.h) and
+// stored after them. The first refused line ends the batch: what came before
+// it is committed and receipted, nothing after it is stored.
 #pragma once
 
 #include <cstdint>

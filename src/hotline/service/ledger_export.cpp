@@ -137,11 +137,7 @@ void fill_item(store::Transaction& tx, const store::LedgerLeafRecord& leaf, json
     j["signer"] = parsed.from;
     // Version 2: "signed" is the receipt's leaf in its batch's tree and "sig"
     // signs the tree's root; "batch" holds the path from one to the other.
-    if (parsed.batch) {
-      j["batch"] = {{"size", parsed.batch->size},
-                    {"position", parsed.batch->position},
-                    {"path", parsed.batch->path}};
-    }
+    if (parsed.batch) j["batch"] = link::batch_json(*parsed.batch);
   } catch (const Error&) {
     // Stored bytes that no longer parse: exported as they are, unsigned.
   }
