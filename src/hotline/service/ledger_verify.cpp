@@ -155,11 +155,8 @@ LedgerReport verify_ledger(store::Transaction& tx, const crypto::PublicKey& self
     for (; next < upto; ++next) {
       f.add("leaf_missing", "log leaf " + num(next) + " is missing (the log holds " + num(size) +
                                 " leaves): a row of the log was deleted");
-      // Keep recomputing with the stored node so later checks stay meaningful.
-      auto node = tx.ledger_node(0, next);
-      if (node) {
-        if (auto d = digest_of_hex(*node)) hashes[static_cast<std::size_t>(next)] = *d;
-      }
+      // Its hash is gone with it (level 0 of the tree is the leaf row), so
+      // the subtrees above it will not match either: reported below.
       matched[static_cast<std::size_t>(next)] = true;  // reported already
     }
   };
@@ -198,13 +195,14 @@ LedgerReport verify_ledger(store::Transaction& tx, const crypto::PublicKey& self
   fill_missing(size);
 
   // 2. Recompute the tree from the leaf hashes and compare every stored
-  //    perfect-subtree hash, then look for nodes beyond the log.
+  //    perfect-subtree hash, then look for nodes beyond the log. Level 0 is
+  //    the leaf hashes read above; stored nodes start at level 1.
   ledger::MemoryTreeStorage memory;
   memory.reserve(static_cast<std::uint64_t>(size));
   ledger::MerkleTree tree(memory);
   tree.append_leaf_hashes(hashes);
   report.root = to_hex(tree.root());
-  for (int level = 0; level <= ledger::kMaxLevel; ++level) {
+  for (int level = 1; level <= ledger::kMaxLevel; ++level) {
     const std::int64_t count = size >> level;
     for (std::int64_t i = 0; i < count; ++i) {
       auto stored = tx.ledger_node(level, i);

@@ -3,7 +3,11 @@
 
 #include <fstream>
 
+#include "hotline/common/encoding.h"
 #include "hotline/common/time.h"
+#include "hotline/ledger/memory_tree_storage.h"
+#include "hotline/ledger/merkle.h"
+#include "hotline/ledger/merkle_tree.h"
 #include "hotline/store/sqlite/migrations.h"
 
 #include "store_test_util.h"
@@ -209,6 +213,65 @@ TEST(OpenTest, Migration7KeepsEveryReceipt) {
               store->transact([&](Transaction& tx) { tx.insert_receipt(make_receipt(*e, 9)); });
             }),
             "store_duplicate");
+}
+
+// Every stored node of the log, level 0 (the leaves) included, as the
+// store answers it, against the tree recomputed from the leaf hashes.
+void expect_log_matches_leaves(Store& store) {
+  auto tx = store.read();
+  const std::int64_t size = tx->ledger_size();
+  std::vector<ledger::Digest> hashes;
+  for (const auto& leaf : tx->list_ledger_leaves(0, static_cast<std::size_t>(size)))
+    hashes.push_back(ledger::digest_from_hex(leaf.leaf_hash));
+  ASSERT_EQ(static_cast<std::int64_t>(hashes.size()), size);
+  ledger::MemoryTreeStorage memory;
+  ledger::MerkleTree tree(memory);
+  tree.append_leaf_hashes(hashes);
+  for (int level = 0; (size >> level) > 0; ++level) {
+    for (std::int64_t i = 0; i < (size >> level); ++i) {
+      auto stored = tx->ledger_node(level, i);
+      ASSERT_TRUE(stored) << level << "/" << i;
+      EXPECT_EQ(*stored, to_hex(*memory.get(level, static_cast<std::uint64_t>(i))))
+          << level << "/" << i;
+    }
+    EXPECT_FALSE(tx->ledger_node(level, size >> level)) << level;
+  }
+}
+
+// A store written before migration 8 kept every leaf hash twice (in
+// ledger_leaves and as level 0 of ledger_nodes). Opening it drops the copy;
+// the tree reads the same, and appends carry on from it.
+TEST(OpenTest, Migration8KeepsLevelZeroOnce) {
+  TempDir dir;
+  {
+    auto store = open_sqlite(dir.db());
+    store->transact([](Transaction& tx) {
+      for (int seq = 1; seq <= 11; ++seq)
+        tx.insert_envelope(make_envelope("L", Direction::outbound, seq));
+    });
+  }
+  {
+    // Make it the store an older hotline wrote: level 0 stored in
+    // ledger_nodes as well, migration 8 not applied.
+    RawDb raw(dir.db());
+    raw.exec(
+        "INSERT INTO ledger_nodes (level, idx, hash) SELECT 0, idx, leaf_hash FROM "
+        "ledger_leaves");
+    raw.exec("DELETE FROM schema_migrations WHERE version >= 8");
+    ASSERT_EQ(raw.value("SELECT count(*) FROM ledger_nodes WHERE level = 0"), "11");
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_GE(store->schema_version(), 8);
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT count(*) FROM ledger_nodes WHERE level = 0"), "0");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM ledger_nodes"), "8");  // 5 + 2 + 1 for 11 leaves
+  expect_log_matches_leaves(*store);
+  store->transact([](Transaction& tx) {
+    for (int seq = 12; seq <= 17; ++seq)
+      tx.insert_envelope(make_envelope("L", Direction::outbound, seq));
+  });
+  EXPECT_EQ(raw.value("SELECT count(*) FROM ledger_nodes WHERE level = 0"), "0");
+  expect_log_matches_leaves(*store);
 }
 
 }  // namespace

@@ -14,24 +14,41 @@ std::int64_t ledger_size(Connection& c) {
   return q.integer(0);
 }
 
+namespace {
+
+void insert_leaf(Connection& c, const LedgerLeafRecord& leaf) {
+  Query q(c,
+          "INSERT INTO ledger_leaves (idx, kind, link, direction, seq, leaf_hash) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+          "appending to the log");
+  q.bind(1, leaf.index).bind(2, leaf.kind).bind(3, leaf.link).bind(4, to_string(leaf.direction));
+  q.bind(5, leaf.seq).bind(6, leaf.leaf_hash);
+  q.run();
+}
+
+ledger::Digest stored_node(Connection& c, int level, std::int64_t index) {
+  auto hex = ledger_node(c, level, index);
+  if (!hex)
+    throw Error("store_inconsistent",
+                "log node " + std::to_string(level) + "/" + std::to_string(index) + " is missing");
+  return ledger::digest_from_hex(*hex);
+}
+
+}  // namespace
+
 std::int64_t append_to_log(Connection& c, std::string_view kind, std::string_view link,
                            Direction direction, std::int64_t seq, std::string_view canonical) {
   const std::int64_t index = ledger_size(c);
   ledger::Digest hash = ledger::leaf_hash(canonical);
-  std::string hex = to_hex(hash);
-  append_ledger_leaf(
-      c, LedgerLeafRecord{index, std::string(kind), std::string(link), direction, seq, hex});
-  put_ledger_node(c, 0, index, hex);
+  insert_leaf(c, LedgerLeafRecord{index, std::string(kind), std::string(link), direction, seq,
+                                  to_hex(hash)});
   // Leaf `index` completes the perfect subtree at level L+1 whenever its
-  // position at level L is odd (a right child).
+  // position at level L is odd (a right child). Level 0 is the leaf row
+  // itself; levels from 1 up are stored in ledger_nodes.
   int level = 0;
   std::int64_t i = index;
   while (i & 1) {
-    auto left = ledger_node(c, level, i - 1);
-    if (!left)
-      throw Error("store_inconsistent", "log node " + std::to_string(level) + "/" +
-                                            std::to_string(i - 1) + " is missing");
-    hash = ledger::node_hash(ledger::digest_from_hex(*left), hash);
+    hash = ledger::node_hash(stored_node(c, level, i - 1), hash);
     ++level;
     i >>= 1;
     put_ledger_node(c, level, i, to_hex(hash));
@@ -45,13 +62,7 @@ void append_ledger_leaf(Connection& c, const LedgerLeafRecord& leaf) {
     throw Error("store_invalid",
                 "log leaf " + std::to_string(leaf.index) + " is not at the end of the log");
   }
-  Query q(c,
-          "INSERT INTO ledger_leaves (idx, kind, link, direction, seq, leaf_hash) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-          "appending to the log");
-  q.bind(1, leaf.index).bind(2, leaf.kind).bind(3, leaf.link).bind(4, to_string(leaf.direction));
-  q.bind(5, leaf.seq).bind(6, leaf.leaf_hash);
-  q.run();
+  insert_leaf(c, leaf);
 }
 
 std::vector<LedgerLeafRecord> list_ledger_leaves(Connection& c, std::int64_t from,
@@ -70,13 +81,19 @@ std::vector<LedgerLeafRecord> list_ledger_leaves(Connection& c, std::int64_t fro
 }
 
 std::optional<std::string> ledger_node(Connection& c, int level, std::int64_t index) {
-  Query q(c, "SELECT hash FROM ledger_nodes WHERE level = ?1 AND idx = ?2", "reading a log node");
-  q.bind(1, std::int64_t{level}).bind(2, index);
+  // Level 0 (the leaf hashes) lives in ledger_leaves only (migration 8).
+  Query q(c,
+          level == 0 ? "SELECT leaf_hash FROM ledger_leaves WHERE idx = ?2"
+                     : "SELECT hash FROM ledger_nodes WHERE level = ?1 AND idx = ?2",
+          "reading a log node");
+  if (level != 0) q.bind(1, std::int64_t{level});
+  q.bind(2, index);
   if (!q.step()) return std::nullopt;
   return q.text(0);
 }
 
 void put_ledger_node(Connection& c, int level, std::int64_t index, std::string_view hash) {
+  if (level < 1) throw Error("store_invalid", "log level 0 is the leaves, not a stored node");
   Query q(c, "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
           "storing a log node");
   q.bind(1, std::int64_t{level}).bind(2, index).bind(3, hash);

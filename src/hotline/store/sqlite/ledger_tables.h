@@ -15,6 +15,8 @@ std::int64_t ledger_size(Connection& c);
 // Appends one leaf (the item's canonical bytes) at the end of the log and
 // stores the hash of every perfect subtree the leaf completes, so that roots
 // and proofs come from O(log n) stored hashes. Returns the leaf's index.
+// Level 0 of the tree is ledger_leaves.leaf_hash; ledger_nodes holds levels
+// 1 and up (ledger_node() reads either).
 std::int64_t append_to_log(Connection& c, std::string_view kind, std::string_view link,
                            Direction direction, std::int64_t seq, std::string_view canonical);
 void append_ledger_leaf(Connection& c, const LedgerLeafRecord& leaf);
