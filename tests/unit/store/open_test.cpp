@@ -15,39 +15,6 @@
 namespace hotline::store::testing {
 namespace {
 
-// Direct SQLite access to the file, to inspect or craft it behind the Store.
-class RawDb {
- public:
-  explicit RawDb(const std::filesystem::path& file) {
-    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << sqlite3_errmsg(db_);
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  void exec(const std::string& sql) {
-    char* msg = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
-      ADD_FAILURE() << sql << ": " << (msg ? msg : "?");
-    }
-    sqlite3_free(msg);
-  }
-  // First column of the first row as text ("" when no row).
-  std::string value(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
-      return out;
-    }
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 TEST(OpenTest, NewDatabaseRecordsMigrations) {
   TempDir dir;
   auto store = open_sqlite(dir.db());

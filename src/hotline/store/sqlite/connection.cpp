@@ -3,6 +3,7 @@
 #include <string>
 
 #include "hotline/common/error.h"
+#include "hotline/store/sqlite/wal_write_vfs.h"
 
 namespace hotline::store::sqlite {
 
@@ -59,7 +60,7 @@ void throw_error(int rc, std::string_view detail, const std::filesystem::path& f
 Connection::Connection(const std::filesystem::path& file, bool create) : file_(file) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, wal_write_vfs());
   if (rc != SQLITE_OK) {
     const std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);
