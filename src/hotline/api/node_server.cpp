@@ -55,6 +55,9 @@ struct NodeServer::Impl {
   std::thread notifier;  // escalation webhooks: a slow receiver must not stall the monitor
   std::thread fetcher;   // attachments the peers offered, fetched in chunks
 
+  // Batches of a link that arrive together are stored in seq order.
+  link::ReceiveOrder receive_order;
+
   // Receipts stored by the workers, up to which seq per link; the monitor
   // applies them to items (note_item_receipts) off the delivery path.
   std::mutex receipts_mu;
@@ -526,11 +529,13 @@ struct NodeServer::Impl {
     if (req.target == "/v1/ledger/proofs") return handle_proofs(req);
     if (req.target == "/v1/attachments/chunk") return handle_chunk(*peer, req);
     auto ctx = service::link_context(node, *peer);
+    link::ReceiveOrder::Ticket ticket(receive_order, ctx.link);
     auto outcome = link::receive_batch(
         *node.store, ctx, req.body, [] { return now_ms(); },
         [&ctx](store::Transaction& tx, const link::Envelope& e, const std::string& at) {
           service::apply_inbound(tx, ctx, e, at);
-        });
+        },
+        &ticket);
     HttpResponse res;
     res.status = outcome.error ? outcome.error->http_status : 200;
     res.body = outcome.to_json();

@@ -1,6 +1,10 @@
 #include "hotline/api/peer_transport.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "hotline/api/https_client.h"
 #include "hotline/common/error.h"
@@ -9,20 +13,37 @@
 namespace hotline::api {
 namespace {
 
+// Two keep-alive connections, so that the delivery worker can have two
+// batches in flight (link::DeliveryOptions::max_in_flight); a call takes
+// whichever is free.
 class PeerTransport final : public link::Transport {
  public:
-  PeerTransport(tls::Context ctx, std::string host, std::uint16_t port)
-      : client_(std::move(ctx), std::move(host), port, options()) {}
+  static constexpr std::size_t kConnections = 2;
+
+  PeerTransport(tls::Context ctx, std::string host, std::uint16_t port) {
+    for (std::size_t i = 0; i < kConnections; ++i) {
+      clients_.push_back(std::make_unique<HttpsClient>(ctx, host, port, options()));
+      free_.push_back(clients_.back().get());
+    }
+  }
 
   Reply post_envelopes(const std::string& batch) override {
+    HttpsClient* client = take();
+    struct Return {
+      PeerTransport& t;
+      HttpsClient* c;
+      ~Return() { t.give_back(c); }
+    } give_back_later{*this, client};
     HttpRequest req;
     req.method = "POST";
     req.target = "/v1/envelopes";
     req.headers["content-type"] = "application/x-ndjson";
     req.body = batch;
-    HttpResponse res = client_.request(req);
+    HttpResponse res = client->request(req);
     return Reply{res.status, std::move(res.body)};
   }
+
+  std::size_t max_in_flight() const override { return kConnections; }
 
   static ClientOptions options() {
     ClientOptions o;
@@ -33,7 +54,25 @@ class PeerTransport final : public link::Transport {
   }
 
  private:
-  HttpsClient client_;
+  HttpsClient* take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    HttpsClient* c = free_.back();
+    free_.pop_back();
+    return c;
+  }
+  void give_back(HttpsClient* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  std::vector<std::unique_ptr<HttpsClient>> clients_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<HttpsClient*> free_;
 };
 
 tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,

@@ -1,7 +1,9 @@
 #include "hotline/link/delivery.h"
 
 #include <algorithm>
+#include <deque>
 #include <future>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -140,13 +142,17 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
   return b;
 }
 
-Transport::Reply DeliveryWorker::send(const Batch& b) {
+std::string DeliveryWorker::body_of(const Batch& b) {
   std::string body;
   for (const auto& e : b.envelopes) {
     body += e.canonical;
     body += '\n';
   }
-  return transport_->post_envelopes(body);
+  return body;
+}
+
+Transport::Reply DeliveryWorker::send(const Batch& b) {
+  return transport_->post_envelopes(body_of(b));
 }
 
 std::size_t DeliveryWorker::deliver_once() {
@@ -155,48 +161,70 @@ std::size_t DeliveryWorker::deliver_once() {
   return process_reply(b, send(b));
 }
 
-// Sends batch n+1 while the receipts of batch n are verified and stored on
-// another thread, so the two nodes' work overlaps instead of alternating.
-// The connection carries one request at a time, so the receiver always
-// holds batch n before batch n+1 arrives.
+// Keeps up to `depth` full batches on the wire (each on a connection of its
+// own, so the receiver always has the next one), and stores the receipts of
+// each answered batch on another thread while the next answers come in.
+// Answers are taken in seq order. A partial batch first in line means the
+// queue is empty: it is sent on this thread, as the only one in flight.
 std::size_t DeliveryWorker::deliver_pipelined() {
+  const std::size_t depth =
+      std::max<std::size_t>(1, std::min(opt_.max_in_flight, transport_->max_in_flight()));
+  struct InFlight {
+    Batch batch;
+    std::future<Transport::Reply> reply;
+  };
+  std::deque<InFlight> flight;
+  std::future<std::size_t> previous;  // the last answered batch's receipts being stored
   std::size_t total = 0;
   std::int64_t sent_through = 0;
-  std::future<std::size_t> previous;
   auto collect = [&] {
-    if (!previous.valid()) return;
-    try {
-      total += previous.get();
-    } catch (...) {
-      sent_through = 0;  // start again from the head of the queue
-      throw;
-    }
+    if (previous.valid()) total += previous.get();
   };
-  while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stop_) break;
-    }
-    Batch b = read_batch(sent_through);
-    if (b.items.empty()) {
-      if (!previous.valid()) break;
+  try {
+    while (true) {
+      bool stopping;
+      {
+        std::lock_guard lock(mu_);
+        stopping = stop_;
+      }
+      while (!stopping && flight.size() < depth) {
+        Batch b = read_batch(sent_through);
+        if (b.items.empty()) break;
+        sent_through = b.items.back().seq;
+        // On its own thread when another batch may follow it, or follows one.
+        const bool overlap = depth > 1 && (!flight.empty() || b.items.size() == opt_.max_batch);
+        auto body = std::make_shared<std::string>(body_of(b));
+        auto reply = std::async(overlap ? std::launch::async : std::launch::deferred,
+                                [this, body] { return transport_->post_envelopes(*body); });
+        flight.push_back(InFlight{std::move(b), std::move(reply)});
+      }
+      if (flight.empty()) {
+        if (!previous.valid()) break;
+        // Receipts still being stored: once they are, look at the queue again.
+        collect();
+        continue;
+      }
+      InFlight f = std::move(flight.front());
+      flight.pop_front();
+      Transport::Reply reply = f.reply.get();
       collect();
-      continue;
-    }
-    Transport::Reply reply;
-    try {
-      reply = send(b);
-    } catch (...) {
-      if (previous.valid()) previous.wait();
-      throw;
+      previous =
+          std::async(std::launch::async, [this, batch = std::move(f.batch), r = std::move(reply)] {
+            return process_reply(batch, r);
+          });
+      if (stopping && flight.empty()) break;
     }
     collect();
-    sent_through = b.items.back().seq;
-    previous = std::async(std::launch::async, [this, batch = std::move(b), r = std::move(reply)] {
-      return process_reply(batch, r);
-    });
+  } catch (...) {
+    // Every thread started here uses this worker: wait for them all. The
+    // queue keeps whatever was not receipted; the next round starts from its
+    // head.
+    for (auto& f : flight) {
+      if (f.reply.valid()) f.reply.wait();
+    }
+    if (previous.valid()) previous.wait();
+    throw;
   }
-  collect();
   return total;
 }
 

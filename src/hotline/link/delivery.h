@@ -38,10 +38,16 @@ class Transport {
   // POSTs an NDJSON batch to the peer's /v1/envelopes. Throws hotline::Error
   // when the peer cannot be reached.
   virtual Reply post_envelopes(const std::string& batch) = 0;
+  // How many post_envelopes() calls may run at once (on other threads).
+  virtual std::size_t max_in_flight() const { return 1; }
 };
 
 struct DeliveryOptions {
   std::size_t max_batch = 256;
+  // Full batches sent before the first one's receipts are back (at most the
+  // transport's max_in_flight()): the receiver checks batch n+1's
+  // signatures while it stores batch n, and never waits for our next one.
+  std::size_t max_in_flight = 2;
   std::chrono::milliseconds poll{200};  // picks up items queued by other processes
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{30'000};
@@ -88,6 +94,7 @@ class DeliveryWorker {
     std::vector<store::EnvelopeRecord> envelopes;
   };
   Batch read_batch(std::int64_t after_seq);
+  static std::string body_of(const Batch& b);
   Transport::Reply send(const Batch& b);
   std::size_t process_reply(const Batch& b, const Transport::Reply& reply);
   std::size_t deliver_pipelined();

@@ -43,7 +43,8 @@ std::string ReceiveOutcome::to_json() const {
 }
 
 ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,
-                             const std::function<TimePoint()>& clock, const ApplyFn& apply) {
+                             const std::function<TimePoint()>& clock, const ApplyFn& apply,
+                             ReceiveOrder::Ticket* order) {
   ReceiveOutcome out;
   const std::string self_key = ctx.self->public_key().encoded();
 
@@ -87,6 +88,13 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
   if (parsed.empty()) return out;
 
   // 2. One transaction: continuity, storage, receipts, effects.
+  if (order) {
+    if (!order->knows_stored()) {
+      order->stored_through(store.snapshot(
+          [&](store::Transaction& tx) { return tx.last_seq(ctx.link, Direction::inbound); }));
+    }
+    order->wait_turn(parsed.front().envelope.seq);
+  }
   auto tx = store.write();
   std::int64_t last = tx->last_seq(ctx.link, Direction::inbound);
   std::string last_digest(kGenesisPrev);
@@ -184,6 +192,7 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
   }
   for (auto [slot, k] : repeats) out.receipts[slot] = out.receipts[fresh_slot[k]];
   tx->commit();
+  if (order) order->stored_through(last);
   out.stored = std::move(stored);
   if (seq_error) out.error = seq_error;  // a sequence error comes before any later parse error
   return out;

@@ -21,6 +21,7 @@
 #include "hotline/link/envelope.h"
 #include "hotline/link/link_context.h"
 #include "hotline/link/receipt.h"
+#include "hotline/link/receive_order.h"
 #include "hotline/store/store.h"
 
 namespace hotline::link {
@@ -49,7 +50,10 @@ struct ReceiveOutcome {
 using ApplyFn =
     std::function<void(store::Transaction&, const Envelope&, const std::string& received_at)>;
 
+// `order`, when given, is this batch's place among the link's batches in
+// flight (receive_order.h): the store step waits for its turn.
 ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,
-                             const std::function<TimePoint()>& clock, const ApplyFn& apply);
+                             const std::function<TimePoint()>& clock, const ApplyFn& apply,
+                             ReceiveOrder::Ticket* order = nullptr);
 
 }  // namespace hotline::link

@@ -6,8 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <numeric>
+#include <thread>
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
@@ -245,6 +248,72 @@ TEST_F(ReceiverTest, WorkerDeliversExactlyOnceDespiteLostReplies) {
   });
   EXPECT_TRUE(out_report.ok()) << out_report.findings.front();
   EXPECT_EQ(out_report.receipts, 50);
+}
+
+// Two batches in flight on two "connections" (threads), the first of each
+// pair held back so that the second reaches the receiver first: the
+// receiver's ReceiveOrder stores them in seq order, so no batch is refused
+// and every envelope arrives once, in order.
+class TwoLaneTransport : public Transport {
+ public:
+  explicit TwoLaneTransport(std::function<Reply(const std::string&)> fn) : fn_(std::move(fn)) {}
+  Reply post_envelopes(const std::string& batch) override {
+    const int call = calls_.fetch_add(1);
+    const int now = ++in_flight_;
+    int seen = max_in_flight_seen_.load();
+    while (now > seen && !max_in_flight_seen_.compare_exchange_weak(seen, now)) {
+    }
+    if (call % 2 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    Reply r = fn_(batch);
+    --in_flight_;
+    if (r.status != 200) ++refused_;
+    return r;
+  }
+  std::size_t max_in_flight() const override { return 2; }
+
+  std::atomic<int> calls_{0};
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> max_in_flight_seen_{0};
+  std::atomic<int> refused_{0};
+
+ private:
+  std::function<Reply(const std::string&)> fn_;
+};
+
+TEST_F(ReceiverTest, TwoBatchesInFlightAreStoredInSeqOrder) {
+  make_envelopes(60);
+  // A grace long enough for a loaded machine: this test is about the order.
+  ReceiveOrder order(std::chrono::seconds(10), std::chrono::seconds(5));
+  auto transport = std::make_unique<TwoLaneTransport>([&](const std::string& batch) {
+    ReceiveOrder::Ticket ticket(order, bravo_ctx.link);
+    auto out = receive_batch(
+        *receiver_store_, bravo_ctx, batch, [] { return now_ms(); },
+        [this](store::Transaction&, const Envelope& e, const std::string&) {
+          applied.push_back(e.seq);
+        },
+        &ticket);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  });
+  auto* lanes = transport.get();
+  DeliveryOptions opt;
+  opt.max_batch = 6;
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
+  worker.start();
+  worker.notify();
+  auto outbox = [&] {
+    return sender_store_->snapshot(
+        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
+  };
+  for (int i = 0; i < 500 && outbox() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  worker.stop();
+  EXPECT_EQ(outbox(), 0);
+  EXPECT_EQ(lanes->max_in_flight_seen_.load(), 2);  // the pairs did overlap
+  EXPECT_EQ(lanes->refused_.load(), 0);             // no seq_gap: the order held
+  EXPECT_EQ(stored(), 60);
+  std::vector<std::int64_t> expected(60);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(applied, expected);
 }
 
 }  // namespace
