@@ -241,5 +241,39 @@ TEST(OpenTest, Migration8KeepsLevelZeroOnce) {
   expect_log_matches_leaves(*store);
 }
 
+// Appends learn the log's right edge as they go (LogFrontier): every stored
+// node still equals the tree recomputed from the leaves, across
+// transactions of every size, a transaction that fails half-way, and a
+// duplicate refused in the middle of one.
+TEST(OpenTest, LogNodesMatchTheLeavesAcrossTransactions) {
+  TempDir dir;
+  auto store = open_sqlite(dir.db());
+  int seq = 0;
+  auto append = [&](int n) {
+    store->transact([&](Transaction& tx) {
+      for (int i = 0; i < n; ++i)
+        tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+    });
+  };
+  append(1);
+  append(37);
+  const int before_failure = seq;
+  EXPECT_THROW(store->transact([&](Transaction& tx) {
+    for (int i = 0; i < 5; ++i)
+      tx.insert_envelope(make_envelope("L", Direction::outbound, before_failure + 1 + i));
+    throw Error("test_abort", "rolled back on purpose");
+  }),
+               Error);
+  append(100);
+  store->transact([&](Transaction& tx) {
+    tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+    // The same envelope again is refused; the transaction goes on.
+    EXPECT_THROW(tx.insert_envelope(make_envelope("L", Direction::outbound, seq)), Error);
+    for (int i = 0; i < 9; ++i) tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+  });
+  EXPECT_EQ(store->read()->ledger_size(), 148);
+  expect_log_matches_leaves(*store);
+}
+
 }  // namespace
 }  // namespace hotline::store::testing

@@ -36,24 +36,41 @@ ledger::Digest stored_node(Connection& c, int level, std::int64_t index) {
 
 }  // namespace
 
-std::int64_t append_to_log(Connection& c, std::string_view kind, std::string_view link,
-                           Direction direction, std::int64_t seq, std::string_view canonical) {
-  const std::int64_t index = ledger_size(c);
-  ledger::Digest hash = ledger::leaf_hash(canonical);
-  insert_leaf(c, LedgerLeafRecord{index, std::string(kind), std::string(link), direction, seq,
-                                  to_hex(hash)});
-  // Leaf `index` completes the perfect subtree at level L+1 whenever its
-  // position at level L is odd (a right child). Level 0 is the leaf row
-  // itself; levels from 1 up are stored in ledger_nodes.
-  int level = 0;
-  std::int64_t i = index;
-  while (i & 1) {
-    hash = ledger::node_hash(stored_node(c, level, i - 1), hash);
-    ++level;
-    i >>= 1;
-    put_ledger_node(c, level, i, to_hex(hash));
+std::int64_t append_to_log(Connection& c, LogFrontier& frontier, std::string_view kind,
+                           std::string_view link, Direction direction, std::int64_t seq,
+                           std::string_view canonical) {
+  try {
+    const std::int64_t index = frontier.size >= 0 ? frontier.size : ledger_size(c);
+    ledger::Digest hash = ledger::leaf_hash(canonical);
+    insert_leaf(c, LedgerLeafRecord{index, std::string(kind), std::string(link), direction, seq,
+                                    to_hex(hash)});
+    frontier.size = index + 1;
+    // Leaf `index` completes the perfect subtree at level L+1 whenever its
+    // position at level L is odd (a right child); its left sibling is then
+    // the last node stored at level L. Level 0 is the leaf row itself;
+    // levels from 1 up are stored in ledger_nodes.
+    int level = 0;
+    std::int64_t i = index;
+    while (true) {
+      if ((i & 1) == 0) {
+        frontier.index[level] = i;
+        frontier.hash[level] = hash;
+        break;
+      }
+      const ledger::Digest left =
+          frontier.index[level] == i - 1 ? frontier.hash[level] : stored_node(c, level, i - 1);
+      frontier.index[level] = i;
+      frontier.hash[level] = hash;
+      hash = ledger::node_hash(left, hash);
+      ++level;
+      i >>= 1;
+      put_ledger_node(c, level, i, to_hex(hash));
+    }
+    return index;
+  } catch (...) {
+    frontier.forget();  // part of this append may be stored: ask SQLite again
+    throw;
   }
-  return index;
 }
 
 void append_ledger_leaf(Connection& c, const LedgerLeafRecord& leaf) {

@@ -177,7 +177,8 @@ class SqliteTransaction final : public Transaction {
     q.bind(5, e.digest).bind(6, e.type).bind(7, e.sent_at).bind(8, e.canonical);
     q.bind_optional(9, e.received_at);
     q.run();
-    return sqlite::append_to_log(conn_, "envelope", e.link, e.direction, e.seq, e.canonical);
+    return sqlite::append_to_log(conn_, frontier_, "envelope", e.link, e.direction, e.seq,
+                                 e.canonical);
   }
 
   std::optional<EnvelopeRecord> find_envelope(std::string_view id) override {
@@ -284,7 +285,8 @@ class SqliteTransaction final : public Transaction {
     q.bind(1, r.link).bind(2, to_string(r.direction)).bind(3, r.seq).bind(4, r.envelope_digest);
     q.bind(5, r.received_at).bind(6, r.ledger_index).bind(7, r.canonical);
     q.run();
-    return sqlite::append_to_log(conn_, "receipt", r.link, r.direction, r.seq, r.canonical);
+    return sqlite::append_to_log(conn_, frontier_, "receipt", r.link, r.direction, r.seq,
+                                 r.canonical);
   }
 
   std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
@@ -574,6 +576,7 @@ class SqliteTransaction final : public Transaction {
   bool writable_;
   bool grouped_ = false;
   bool open_ = true;
+  LogFrontier frontier_;  // this transaction's appends to the Merkle log
 };
 
 class SqliteStore final : public Store {
