@@ -122,6 +122,7 @@ class ApiNode {
     api::ServerOptions so;
     so.name = "operator";
     so.threads = 4;
+    so.pin_connections = true;  // as `hotline serve` runs the operators' listener
     server_ = std::make_unique<api::HttpsServer>(
         tls::operator_server_context(a_->paths.operator_cert, a_->paths.operator_key), so,
         [this](const api::HttpRequest& r) { return api_->handle(r); });

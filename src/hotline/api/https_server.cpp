@@ -141,7 +141,21 @@ struct HttpsServer::Impl {
         asio_tls(shared_native(tls)),
         options(std::move(opts)),
         handler(std::move(h)),
-        acceptor(net::make_strand(ioc)) {}
+        iocs(make_iocs(options)),
+        acceptor(net::make_strand(*iocs[0])) {}
+
+  // One io_context run by every thread, or one per thread
+  // (ServerOptions::pin_connections).
+  static std::vector<std::unique_ptr<net::io_context>> make_iocs(const ServerOptions& o) {
+    std::vector<std::unique_ptr<net::io_context>> v;
+    const int threads = std::max(1, o.threads);
+    if (!o.pin_connections) {
+      v.push_back(std::make_unique<net::io_context>(threads));
+      return v;
+    }
+    for (int i = 0; i < threads; ++i) v.push_back(std::make_unique<net::io_context>(1));
+    return v;
+  }
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
@@ -182,7 +196,9 @@ struct HttpsServer::Impl {
 
   // Declared last: destroyed first, so coroutine frames still queued in the
   // io_context are destroyed while the members above exist.
-  net::io_context ioc;
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  std::size_t next_ioc = 0;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
 };
@@ -192,7 +208,8 @@ net::awaitable<void> HttpsServer::Impl::accept_loop() {
     beast::error_code ec;
     // Each connection gets its own strand: its coroutine runs on one thread
     // at a time while the pool serves many connections.
-    tcp::socket socket(net::make_strand(ioc));
+    // Connections are dealt to the io_contexts in turn.
+    tcp::socket socket(net::make_strand(*iocs[next_ioc++ % iocs.size()]));
     co_await acceptor.async_accept(socket, net::redirect_error(net::use_awaitable, ec));
     if (stopping || ec == net::error::operation_aborted) co_return;
     if (ec) {
@@ -567,7 +584,11 @@ void HttpsServer::start() {
   s.bound_port = s.acceptor.local_endpoint().port();
   net::co_spawn(s.acceptor.get_executor(), s.accept_loop(), net::detached);
   int n = std::max(1, s.options.threads);
-  for (int i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& ioc : s.iocs) s.guards.push_back(net::make_work_guard(*ioc));
+  for (int i = 0; i < n; ++i) {
+    net::io_context& ioc = *s.iocs[static_cast<std::size_t>(i) % s.iocs.size()];
+    s.threads.emplace_back([&ioc] { ioc.run(); });
+  }
   s.started = true;
 }
 
@@ -598,7 +619,8 @@ void HttpsServer::stop() {
   if (!drained) {
     spdlog::warn("event=stop_timeout listener={} open_connections={}", s.options.name, left);
   }
-  s.ioc.stop();
+  s.guards.clear();
+  for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
 }

@@ -48,6 +48,14 @@ struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the system picks a free port, see port()
   int threads = 2;
+  // Each connection stays on one thread (an io_context per thread, the
+  // connections dealt in turn) instead of being served by whichever thread
+  // is free. It saves the thread hand-offs of a shared pool (~8 % more
+  // requests per second through the operators' API, docs/BENCHMARKS.md),
+  // but a handler that blocks also holds up the other connections of its
+  // thread. Not for a listener whose handlers wait for one another (the
+  // peer listener's batches wait for their turn, link/receive_order.h).
+  bool pin_connections = false;
   ServerLimits limits;
   // stop() waits this long for in-flight requests to finish.
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(5)};

@@ -80,6 +80,7 @@ int serve(const ServeOptions& options) {
     so.bind_address = options.listen_host;
     so.port = options.listen_port;
     so.threads = options.operator_threads;
+    so.pin_connections = true;  // short handlers; see ServerOptions
     so.limits = options.operator_limits;
     Handler handler = options.operator_handler;
     if (!handler) {

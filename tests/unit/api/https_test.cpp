@@ -18,6 +18,8 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -613,6 +615,63 @@ TEST_F(Https, StopWithOpenConnectionsReturnsPromptly) {
   EXPECT_LT(took, 1s);
   EXPECT_EQ(server->stats().open_connections, 0u);
   EXPECT_THROW(client.request(get("/")), Error);  // nothing listens any more
+}
+
+// Pinned connections (ServerOptions::pin_connections, the operators'
+// listener): more connections than threads are all served, each stays on
+// one thread, and stop() still ends idle and silent ones at once.
+TEST_F(Https, PinnedConnectionsAreAllServedAndStopPromptly) {
+  ServerOptions opts;
+  opts.threads = 2;
+  opts.pin_connections = true;
+  std::mutex mu;
+  std::map<std::string, std::set<std::thread::id>> threads_of;  // by remote address
+  auto server = start(
+      operator_tls(),
+      [&](const HttpRequest& r) {
+        std::lock_guard lock(mu);
+        threads_of[r.remote_address].insert(std::this_thread::get_id());
+        HttpResponse res;
+        res.body = r.body;
+        return res;
+      },
+      opts);
+  std::vector<std::future<int>> clients;
+  for (int c = 0; c < 5; ++c) {
+    clients.push_back(std::async(std::launch::async, [port = server->port(), c] {
+      HttpsClient client(pinned_operator(), "127.0.0.1", port);
+      int ok = 0;
+      for (int i = 0; i < 20; ++i) {
+        HttpRequest r = get("/echo");
+        r.method = "POST";
+        r.body = std::to_string(c) + "/" + std::to_string(i);
+        auto res = client.request(r);
+        ok += res.status == 200 && res.body == r.body;
+      }
+      return ok;
+    }));
+  }
+  for (auto& f : clients) {
+    ASSERT_EQ(f.wait_for(20s), std::future_status::ready);
+    EXPECT_EQ(f.get(), 20);
+  }
+  EXPECT_EQ(calls_, 100);
+  std::set<std::thread::id> all;
+  for (const auto& [remote, ids] : threads_of) {
+    EXPECT_EQ(ids.size(), 1u) << remote;  // a connection stays on its thread
+    all.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(threads_of.size(), 5u);
+  EXPECT_EQ(all.size(), 2u);  // and the connections are spread over both
+
+  HttpsClient idle(pinned_operator(), "127.0.0.1", server->port());
+  EXPECT_EQ(idle.request(get("/")).status, 200);
+  RawTls silent(server->port());
+  ASSERT_TRUE(silent.tcp_connected());
+  auto t0 = std::chrono::steady_clock::now();
+  server->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  EXPECT_EQ(server->stats().open_connections, 0u);
 }
 
 TEST_F(Https, StopLetsTheRequestInFlightFinish) {
