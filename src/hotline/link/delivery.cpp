@@ -161,17 +161,18 @@ std::size_t DeliveryWorker::deliver_once() {
   return process_reply(b, send(b));
 }
 
-// Keeps up to `depth` full batches on the wire (each on a connection of its
-// own, so the receiver always has the next one), and stores the receipts of
-// each answered batch on another thread while the next answers come in.
-// Answers are taken in seq order. A partial batch first in line means the
-// queue is empty: it is sent on this thread, as the only one in flight.
+// Keeps up to `depth` batches on the wire (each on a connection of its own,
+// so the receiver always has the next one), and stores the receipts of each
+// answered batch on another thread while the next answers come in. Answers
+// are taken in seq order. A partial batch first in line means the queue is
+// empty: it is sent on this thread when its answer is awaited, alone.
 std::size_t DeliveryWorker::deliver_pipelined() {
   const std::size_t depth =
       std::max<std::size_t>(1, std::min(opt_.max_in_flight, transport_->max_in_flight()));
   struct InFlight {
     Batch batch;
     std::future<Transport::Reply> reply;
+    bool sending;  // on its own thread now (else sent when its answer is awaited)
   };
   std::deque<InFlight> flight;
   std::future<std::size_t> previous;  // the last answered batch's receipts being stored
@@ -187,7 +188,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
         std::lock_guard lock(mu_);
         stopping = stop_;
       }
-      while (!stopping && flight.size() < depth) {
+      while (!stopping && flight.size() < depth && (flight.empty() || flight.back().sending)) {
         Batch b = read_batch(sent_through);
         if (b.items.empty()) break;
         sent_through = b.items.back().seq;
@@ -196,7 +197,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
         auto body = std::make_shared<std::string>(body_of(b));
         auto reply = std::async(overlap ? std::launch::async : std::launch::deferred,
                                 [this, body] { return transport_->post_envelopes(*body); });
-        flight.push_back(InFlight{std::move(b), std::move(reply)});
+        flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
       }
       if (flight.empty()) {
         if (!previous.valid()) break;
@@ -220,7 +221,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
     // queue keeps whatever was not receipted; the next round starts from its
     // head.
     for (auto& f : flight) {
-      if (f.reply.valid()) f.reply.wait();
+      if (f.sending && f.reply.valid()) f.reply.wait();  // a deferred one is never sent
     }
     if (previous.valid()) previous.wait();
     throw;
