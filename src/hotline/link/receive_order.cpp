@@ -14,9 +14,8 @@ ReceiveOrder::Ticket::~Ticket() {
   {
     std::lock_guard lock(order_.mu_);
     auto& s = order_.links_[link_];
-    if (waiting_) {
-      s.waiting.erase(s.waiting.find(first_));
-    } else if (storing_) {
+    // A batch waits only inside wait_turn(): here it is checking or storing.
+    if (storing_) {
       --s.storing;
     } else {
       --s.checking;
@@ -37,9 +36,7 @@ void ReceiveOrder::Ticket::wait_turn(std::int64_t first_seq) {
   std::unique_lock lock(order_.mu_);
   auto& s = order_.links_[link_];
   --s.checking;
-  first_ = first_seq;
   s.waiting.insert(first_seq);
-  waiting_ = true;
   order_.cv_.notify_all();  // a batch waiting for checks to end may go now
   const auto start = Clock::now();
   while (true) {
@@ -51,7 +48,6 @@ void ReceiveOrder::Ticket::wait_turn(std::int64_t first_seq) {
     order_.cv_.wait_until(lock, limit);
   }
   s.waiting.erase(s.waiting.find(first_seq));
-  waiting_ = false;
   ++s.storing;
   storing_ = true;
 }

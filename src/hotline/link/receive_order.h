@@ -51,9 +51,7 @@ class ReceiveOrder {
    private:
     ReceiveOrder& order_;
     std::string link_;
-    std::int64_t first_ = 0;
-    bool waiting_ = false;
-    bool storing_ = false;
+    bool storing_ = false;  // past wait_turn()
   };
 
  private:

@@ -1,7 +1,5 @@
 #include "hotline/service/desk_service.h"
 
-#include <map>
-#include <mutex>
 #include <set>
 #include <utility>
 
@@ -50,25 +48,14 @@ struct AgreementSeen {
   bool four_eyes = false;
 };
 AgreementSeen agreement_seen(store::Transaction& tx, const store::PeerRecord& peer) {
-  // Every new request asks this; the digest is one indexed row, and an
-  // agreement's content (so its four-eyes rule) never changes under its
-  // digest, so the document is read and parsed once per agreement.
-  static std::mutex mu;
-  static std::map<std::string, bool> four_eyes_of;  // by digest
+  // Every new request asks this: the digest is one indexed row, and the
+  // document is read and parsed only when parse_agreement() has not kept it.
   auto digest = tx.accepted_agreement_digest(peer.link);
   if (!digest) no_agreement(peer);
-  {
-    std::lock_guard lock(mu);
-    if (auto it = four_eyes_of.find(*digest); it != four_eyes_of.end())
-      return {*digest, it->second};
-  }
+  if (auto kept = parsed_agreement(*digest)) return {*digest, kept->four_eyes};
   for (const auto& a : tx.list_agreements(peer.link)) {
-    if (a.state != "accepted" || a.digest != *digest) continue;
-    const bool four_eyes = parse_agreement(a).four_eyes;
-    std::lock_guard lock(mu);
-    if (four_eyes_of.size() >= 64) four_eyes_of.clear();
-    four_eyes_of[a.digest] = four_eyes;
-    return {a.digest, four_eyes};
+    if (a.state == "accepted" && a.digest == *digest)
+      return {a.digest, parse_agreement(a).four_eyes};
   }
   no_agreement(peer);
 }

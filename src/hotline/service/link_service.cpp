@@ -311,25 +311,38 @@ link::Envelope send_heartbeat(store::Store& store, const link::LinkContext& ctx,
   });
 }
 
+namespace {
+
+struct ParsedAgreement {
+  std::string document;
+  model::Agreement agreement;
+};
+std::mutex g_agreements_mu;
+std::map<std::string, std::shared_ptr<const ParsedAgreement>> g_agreements;  // by digest
+constexpr std::size_t kMaxCachedAgreements = 64;
+
+}  // namespace
+
 model::Agreement parse_agreement(const store::AgreementRecord& record) {
-  struct Parsed {
-    std::string document;
-    model::Agreement agreement;
-  };
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Parsed>> cache;  // by digest
-  constexpr std::size_t kMaxCached = 64;
   {
-    std::lock_guard lock(mu);
-    auto it = cache.find(record.digest);
-    if (it != cache.end() && it->second->document == record.document) return it->second->agreement;
+    std::lock_guard lock(g_agreements_mu);
+    auto it = g_agreements.find(record.digest);
+    if (it != g_agreements.end() && it->second->document == record.document)
+      return it->second->agreement;
   }
-  auto parsed = std::make_shared<const Parsed>(
-      Parsed{record.document, model::agreement_from_json(nlohmann::json::parse(record.document))});
-  std::lock_guard lock(mu);
-  if (cache.size() >= kMaxCached) cache.clear();
-  cache[record.digest] = parsed;
+  auto parsed = std::make_shared<const ParsedAgreement>(ParsedAgreement{
+      record.document, model::agreement_from_json(nlohmann::json::parse(record.document))});
+  std::lock_guard lock(g_agreements_mu);
+  if (g_agreements.size() >= kMaxCachedAgreements) g_agreements.clear();
+  g_agreements[record.digest] = parsed;
   return parsed->agreement;
+}
+
+std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& digest) {
+  std::lock_guard lock(g_agreements_mu);
+  auto it = g_agreements.find(digest);
+  if (it == g_agreements.end()) return nullptr;
+  return {it->second, &it->second->agreement};
 }
 
 std::optional<model::Agreement> agreement_in_force(store::Transaction& tx,

@@ -4,6 +4,7 @@
 // worker of the running node sends what these queue).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,9 @@ std::optional<model::Agreement> agreement_in_force(store::Transaction& tx, const
 // parsed form is kept (by digest, checked against the text) for the next
 // caller: every request and every deadline reads the agreement.
 model::Agreement parse_agreement(const store::AgreementRecord& record);
+// The agreement parse_agreement() last parsed under `digest`, without
+// reading its document again; null when it has not (or no longer) kept it.
+std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& digest);
 
 // ---- inbound ----------------------------------------------------------------
 

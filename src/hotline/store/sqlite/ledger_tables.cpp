@@ -26,6 +26,14 @@ void insert_leaf(Connection& c, const LedgerLeafRecord& leaf) {
   q.run();
 }
 
+// Levels 1 and up (level 0 is the leaf row).
+void put_ledger_node(Connection& c, int level, std::int64_t index, std::string_view hash) {
+  Query q(c, "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+          "storing a log node");
+  q.bind(1, std::int64_t{level}).bind(2, index).bind(3, hash);
+  q.run();
+}
+
 ledger::Digest stored_node(Connection& c, int level, std::int64_t index) {
   auto hex = ledger_node(c, level, index);
   if (!hex)
@@ -73,15 +81,6 @@ std::int64_t append_to_log(Connection& c, LogFrontier& frontier, std::string_vie
   }
 }
 
-void append_ledger_leaf(Connection& c, const LedgerLeafRecord& leaf) {
-  // The log is append-only and gapless: a leaf goes exactly at the end.
-  if (leaf.index != ledger_size(c)) {
-    throw Error("store_invalid",
-                "log leaf " + std::to_string(leaf.index) + " is not at the end of the log");
-  }
-  insert_leaf(c, leaf);
-}
-
 std::vector<LedgerLeafRecord> list_ledger_leaves(Connection& c, std::int64_t from,
                                                  std::int64_t limit) {
   Query q(c,
@@ -107,14 +106,6 @@ std::optional<std::string> ledger_node(Connection& c, int level, std::int64_t in
   q.bind(2, index);
   if (!q.step()) return std::nullopt;
   return q.text(0);
-}
-
-void put_ledger_node(Connection& c, int level, std::int64_t index, std::string_view hash) {
-  if (level < 1) throw Error("store_invalid", "log level 0 is the leaves, not a stored node");
-  Query q(c, "INSERT INTO ledger_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
-          "storing a log node");
-  q.bind(1, std::int64_t{level}).bind(2, index).bind(3, hash);
-  q.run();
 }
 
 void insert_tree_head(Connection& c, const TreeHeadRecord& h) {

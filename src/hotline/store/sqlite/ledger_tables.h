@@ -40,11 +40,9 @@ struct LogFrontier {
 std::int64_t append_to_log(Connection& c, LogFrontier& frontier, std::string_view kind,
                            std::string_view link, Direction direction, std::int64_t seq,
                            std::string_view canonical);
-void append_ledger_leaf(Connection& c, const LedgerLeafRecord& leaf);
 std::vector<LedgerLeafRecord> list_ledger_leaves(Connection& c, std::int64_t from,
                                                  std::int64_t limit);
 std::optional<std::string> ledger_node(Connection& c, int level, std::int64_t index);
-void put_ledger_node(Connection& c, int level, std::int64_t index, std::string_view hash);
 void insert_tree_head(Connection& c, const TreeHeadRecord& h);
 void set_tree_head_status(Connection& c, std::string_view link, std::int64_t size,
                           std::string_view status);
