@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "hotline/api/node_server.h"
+#include "hotline/common/thread_name.h"
 #include "hotline/link/outbound.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
@@ -171,6 +173,15 @@ class NodePair {
   std::int64_t delivered_ = 0;
 };
 
+// CPU seconds (user + system) used by the whole process so far: both nodes,
+// the producer and the benchmark itself.
+double process_cpu_s() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
 double percentile(std::vector<double> sorted, double p) {
   if (sorted.empty()) return 0;
   auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
@@ -229,8 +240,10 @@ void BM_LinkThroughput(benchmark::State& state) {
     for (auto _ : state) {
       std::int64_t last_seq = 0;
       double produce_s = 0;
+      const double cpu0 = process_cpu_s();
       auto t0 = SteadyClock::now();
       std::thread producer([&] {
+        hotline::name_this_thread("producer");
         for (int done = 0; done < n;) {
           const int k = std::min(per_tx, n - done);
           if (k == 1) {
@@ -261,6 +274,11 @@ void BM_LinkThroughput(benchmark::State& state) {
       state.SetIterationTime(s);
       state.counters["envelopes_per_s"] = n / s;
       state.counters["enqueue_per_s"] = n / produce_s;
+      // Cores kept busy on average (2 would be this machine saturated) and
+      // CPU per envelope across both nodes.
+      const double cpu = process_cpu_s() - cpu0;
+      state.counters["cores_busy"] = cpu / s;
+      state.counters["cpu_us_per_envelope"] = cpu / n * 1e6;
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
   } catch (const std::exception& e) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/common/thread_name.h"
 
 namespace hotline::api {
 namespace {
@@ -587,7 +588,10 @@ void HttpsServer::start() {
   for (auto& ioc : s.iocs) s.guards.push_back(net::make_work_guard(*ioc));
   for (int i = 0; i < n; ++i) {
     net::io_context& ioc = *s.iocs[static_cast<std::size_t>(i) % s.iocs.size()];
-    s.threads.emplace_back([&ioc] { ioc.run(); });
+    s.threads.emplace_back([&ioc, name = s.options.name + "-io"] {
+      name_this_thread(name.c_str());
+      ioc.run();
+    });
   }
   s.started = true;
 }

@@ -14,6 +14,7 @@
 #include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/thread_name.h"
 #include "hotline/link/receiver.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
@@ -586,10 +587,20 @@ void NodeServer::start() {
     std::lock_guard lock(im.stop_mu);
     im.stopping = false;
   }
-  im.monitor = std::thread([this] { impl_->run_monitor(); });
-  im.auditor = std::thread([this] { impl_->run_auditor(); });
-  im.notifier = std::thread([this] { impl_->run_notifier(); });
+  im.monitor = std::thread([this] {
+    name_this_thread("monitor");
+    impl_->run_monitor();
+  });
+  im.auditor = std::thread([this] {
+    name_this_thread("auditor");
+    impl_->run_auditor();
+  });
+  im.notifier = std::thread([this] {
+    name_this_thread("notifier");
+    impl_->run_notifier();
+  });
   im.fetcher = std::thread([this] {
+    name_this_thread("fetcher");
     impl_->every(std::chrono::milliseconds(500), "attachment_fetch",
                  [this] { impl_->fetch_attachments(); });
   });

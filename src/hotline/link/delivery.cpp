@@ -1,13 +1,19 @@
 #include "hotline/link/delivery.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
+#include "hotline/common/thread_name.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/link/receipt.h"
 
@@ -33,7 +39,10 @@ void DeliveryWorker::start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("delivery");
+    run();
+  });
 }
 
 void DeliveryWorker::stop() {
@@ -129,9 +138,7 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
   // envelopes' exact bytes.
   Batch b;
   auto tx = store_.read();
-  for (auto& it : tx->pending_outbox(ctx_.link, opt_.max_batch * 2)) {
-    if (it.seq <= after_seq) continue;
-    if (b.items.size() == opt_.max_batch) break;
+  for (auto& it : tx->pending_outbox(ctx_.link, opt_.max_batch, after_seq)) {
     auto rec = tx->find_envelope(it.envelope_id);
     if (!rec)
       throw Error("store_inconsistent", "queued envelope " + it.envelope_id + " is missing");
@@ -161,11 +168,110 @@ std::size_t DeliveryWorker::deliver_once() {
   return process_reply(b, send(b));
 }
 
+namespace {
+
+// Answered batches whose receipts wait to be checked and stored, run one at a
+// time in answer order on a thread of their own. The sender hands a batch
+// over and goes on sending: storing receipts needs the store's writer, which
+// a long transaction of another caller (a producer queueing hundreds of
+// envelopes at once) may hold for milliseconds, and the peer would sit idle
+// meanwhile. At most kMaxWaiting batches wait; the sender waits beyond that.
+// After a job fails the jobs behind it are dropped (their envelopes stay
+// queued and are sent again) and the error reaches the sender.
+template <typename Job>
+class ReceiptStage {
+ public:
+  static constexpr std::size_t kMaxWaiting = 4;
+
+  explicit ReceiptStage(std::function<std::size_t(Job&)> fn) : fn_(std::move(fn)) {}
+  ~ReceiptStage() {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  ReceiptStage(const ReceiptStage&) = delete;
+  ReceiptStage& operator=(const ReceiptStage&) = delete;
+
+  void push(Job job) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return error_ || jobs_.size() < kMaxWaiting; });
+    if (error_) std::rethrow_exception(error_);
+    jobs_.push_back(std::move(job));
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] {
+        name_this_thread("receipts");
+        run();
+      });
+    }
+    cv_.notify_all();
+  }
+
+  // Throws the error of a job that failed, if one did.
+  void check() {
+    std::lock_guard lock(mu_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  // Waits until every job handed over has run: the receipts they stored, or
+  // the first error.
+  std::size_t finish() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return error_ || (jobs_.empty() && !running_); });
+    if (error_) std::rethrow_exception(error_);
+    return done_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return closing_ || !jobs_.empty(); });
+      if (jobs_.empty() || error_) return;  // closing, or nothing left worth running
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      running_ = true;
+      lock.unlock();
+      std::size_t n = 0;
+      std::exception_ptr error;
+      try {
+        n = fn_(job);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      running_ = false;
+      done_ += n;
+      if (error) {
+        error_ = error;
+        jobs_.clear();
+      }
+      cv_.notify_all();
+      if (error_) return;
+    }
+  }
+
+  std::function<std::size_t(Job&)> fn_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  bool running_ = false;
+  bool closing_ = false;
+  std::size_t done_ = 0;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: started after the members it uses
+};
+
+}  // namespace
+
 // Keeps up to `depth` batches on the wire (each on a connection of its own,
-// so the receiver always has the next one), and stores the receipts of each
-// answered batch on another thread while the next answers come in. Answers
-// are taken in seq order. A partial batch first in line means the queue is
-// empty: it is sent on this thread when its answer is awaited, alone.
+// so the receiver always has the next one) and hands each answered batch to
+// a ReceiptStage, so that sending never waits for our own store. Answers are
+// taken in seq order, and their receipts stored in that order. A partial
+// batch first in line means the queue is empty: it is sent on this thread
+// when its answer is awaited, alone.
 std::size_t DeliveryWorker::deliver_pipelined() {
   const std::size_t depth =
       std::max<std::size_t>(1, std::min(opt_.max_in_flight, transport_->max_in_flight()));
@@ -174,13 +280,30 @@ std::size_t DeliveryWorker::deliver_pipelined() {
     std::future<Transport::Reply> reply;
     bool sending;  // on its own thread now (else sent when its answer is awaited)
   };
-  std::deque<InFlight> flight;
-  std::future<std::size_t> previous;  // the last answered batch's receipts being stored
-  std::size_t total = 0;
-  std::int64_t sent_through = 0;
-  auto collect = [&] {
-    if (previous.valid()) total += previous.get();
+  struct Answered {
+    Batch batch;
+    Transport::Reply reply;
   };
+  std::deque<InFlight> flight;
+  std::int64_t sent_through = 0;
+  auto refill = [&] {
+    while (flight.size() < depth && (flight.empty() || flight.back().sending)) {
+      Batch b = read_batch(sent_through);
+      if (b.items.empty()) break;
+      sent_through = b.items.back().seq;
+      // On its own thread when another batch may follow it, or follows one.
+      const bool overlap = depth > 1 && (!flight.empty() || b.items.size() == opt_.max_batch);
+      auto body = std::make_shared<std::string>(body_of(b));
+      auto reply = std::async(overlap ? std::launch::async : std::launch::deferred, [this, body] {
+        name_this_thread("link-send");
+        return transport_->post_envelopes(*body);
+      });
+      flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
+    }
+  };
+  // Declared after `flight`: on unwinding, the stage (which may still be
+  // storing) is closed first, then the sends are waited for below.
+  ReceiptStage<Answered> stage([this](Answered& a) { return process_reply(a.batch, a.reply); });
   try {
     while (true) {
       bool stopping;
@@ -188,34 +311,25 @@ std::size_t DeliveryWorker::deliver_pipelined() {
         std::lock_guard lock(mu_);
         stopping = stop_;
       }
-      while (!stopping && flight.size() < depth && (flight.empty() || flight.back().sending)) {
-        Batch b = read_batch(sent_through);
-        if (b.items.empty()) break;
-        sent_through = b.items.back().seq;
-        // On its own thread when another batch may follow it, or follows one.
-        const bool overlap = depth > 1 && (!flight.empty() || b.items.size() == opt_.max_batch);
-        auto body = std::make_shared<std::string>(body_of(b));
-        auto reply = std::async(overlap ? std::launch::async : std::launch::deferred,
-                                [this, body] { return transport_->post_envelopes(*body); });
-        flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
-      }
+      stage.check();
+      if (!stopping) refill();
       if (flight.empty()) {
-        if (!previous.valid()) break;
-        // Receipts still being stored: once they are, look at the queue again.
-        collect();
+        // Receipts may still be being stored (and a peer_behind answer may
+        // queue envelopes again): once they are, look at the queue again.
+        const std::size_t before = stage.finish();
+        if (stopping) break;
+        refill();
+        if (flight.empty()) return before;
         continue;
       }
       InFlight f = std::move(flight.front());
       flight.pop_front();
       Transport::Reply reply = f.reply.get();
-      collect();
-      previous =
-          std::async(std::launch::async, [this, batch = std::move(f.batch), r = std::move(reply)] {
-            return process_reply(batch, r);
-          });
+      if (!stopping) refill();
+      stage.push(Answered{std::move(f.batch), std::move(reply)});
       if (stopping && flight.empty()) break;
     }
-    collect();
+    return stage.finish();
   } catch (...) {
     // Every thread started here uses this worker: wait for them all. The
     // queue keeps whatever was not receipted; the next round starts from its
@@ -223,10 +337,8 @@ std::size_t DeliveryWorker::deliver_pipelined() {
     for (auto& f : flight) {
       if (f.sending && f.reply.valid()) f.reply.wait();  // a deferred one is never sent
     }
-    if (previous.valid()) previous.wait();
-    throw;
+    throw;  // the stage's destructor waits for the job it is running
   }
-  return total;
 }
 
 std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply& reply) {

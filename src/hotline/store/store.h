@@ -82,8 +82,10 @@ class Transaction {
   // ("store_missing_reference" otherwise); a second item for the same
   // (link, seq) throws "store_duplicate".
   virtual void enqueue_outbox(const OutboxItem& item) = 0;
-  // The first `limit` items of the link's queue, ascending seq.
-  virtual std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit) = 0;
+  // The first `limit` items of the link's queue with seq > after_seq,
+  // ascending seq (after_seq 0: from the head of the queue).
+  virtual std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit,
+                                                 std::int64_t after_seq = 0) = 0;
   // Both return false when there is no such item (already removed).
   virtual bool remove_outbox(std::string_view link, std::int64_t seq) = 0;
   // attempts += 1 and next_attempt_at = the given timestamp.

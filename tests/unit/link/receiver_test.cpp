@@ -6,9 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -314,6 +318,146 @@ TEST_F(ReceiverTest, TwoBatchesInFlightAreStoredInSeqOrder) {
   std::vector<std::int64_t> expected(60);
   std::iota(expected.begin(), expected.end(), 1);
   EXPECT_EQ(applied, expected);
+}
+
+// Answers every batch through the receiver, on two "connections" (threads),
+// counting the calls; `tamper` may rewrite a reply.
+class CountingTransport : public Transport {
+ public:
+  explicit CountingTransport(std::function<Reply(const std::string&)> fn) : fn_(std::move(fn)) {}
+  Reply post_envelopes(const std::string& batch) override {
+    ++calls_;
+    return fn_(batch);
+  }
+  std::size_t max_in_flight() const override { return 2; }
+  std::atomic<int> calls_{0};
+
+ private:
+  std::function<Reply(const std::string&)> fn_;
+};
+
+// Storing receipts needs our own store's writer, which another caller may
+// hold for a while (a producer queueing many envelopes in one transaction).
+// The worker goes on sending meanwhile, up to a bound, so that the peer is
+// never idle on our account; once the writer is free every receipt is
+// stored, in seq order.
+TEST_F(ReceiverTest, SendingGoesOnWhileOurStoreIsBusy) {
+  make_envelopes(60);
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    auto out = receive(batch);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  });
+  auto* counting = transport.get();
+  DeliveryOptions opt;
+  opt.max_batch = 6;  // 10 batches
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
+  std::mutex mu;
+  std::vector<std::int64_t> delivered;
+  worker.on_delivered([&](std::int64_t seq) {
+    std::lock_guard lock(mu);
+    delivered.push_back(seq);
+  });
+
+  // Hold the sender's writer until the worker has sent 6 batches (or 10 s).
+  std::atomic<bool> release{false};
+  std::thread holder([&] {
+    auto tx = sender_store_->write();
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    tx->commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the holder has the writer
+  worker.start();
+  worker.notify();
+  for (int i = 0; i < 1000 && counting->calls_ < 6; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int sent_while_held = counting->calls_;
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(delivered.empty());  // nothing could be stored yet
+  }
+  release = true;
+  holder.join();
+  EXPECT_GE(sent_while_held, 6);
+  // Bounded: two on the wire, one answered in the worker's hand, four
+  // waiting for the store and one being stored.
+  EXPECT_LE(sent_while_held, 8);
+
+  auto outbox = [&] {
+    return sender_store_->snapshot(
+        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
+  };
+  for (int i = 0; i < 500 && outbox() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  worker.stop();
+  EXPECT_EQ(outbox(), 0);
+  EXPECT_EQ(stored(), 60);
+  std::lock_guard lock(mu);
+  ASSERT_FALSE(delivered.empty());
+  EXPECT_TRUE(std::is_sorted(delivered.begin(), delivered.end()));
+  EXPECT_EQ(delivered.back(), 60);
+  auto report = sender_store_->snapshot([&](store::Transaction& tx) {
+    return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
+                       bravo.public_key());
+  });
+  EXPECT_TRUE(report.ok()) << report.findings.front();
+  EXPECT_EQ(report.receipts, 60);
+}
+
+// A reply whose receipt does not verify stops the round: the receipts of
+// the batches before it are kept, that batch and every later one (already
+// answered or not) stay queued, and nothing is stored from them. Once the
+// peer answers honestly again, all is delivered exactly once.
+TEST_F(ReceiverTest, AForgedReceiptStopsTheRoundAndKeepsTheRest) {
+  make_envelopes(30);
+  std::atomic<bool> forge{true};
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    auto out = receive(batch);
+    Transport::Reply r{out.error ? out.error->http_status : 200, out.to_json()};
+    auto doc = nlohmann::json::parse(r.body);
+    if (forge && doc["receipts"][0]["seq"] == 11) {  // the third batch, each time it is sent
+      doc["receipts"][0]["received_at"] = "2026-01-01T00:00:00.000Z";
+      r.body = doc.dump();
+    }
+    return r;
+  });
+  DeliveryOptions opt;
+  opt.max_batch = 5;  // 6 batches; the third one's reply is forged
+  opt.initial_backoff = std::chrono::milliseconds(50);
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
+  auto outbox = [&] {
+    return sender_store_->snapshot(
+        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
+  };
+  worker.start();
+  worker.notify();
+  for (int i = 0; i < 500 && !worker.status().last_error; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  worker.stop();
+  ASSERT_TRUE(worker.status().last_error);
+  EXPECT_NE(worker.status().last_error->find("seq 11"), std::string::npos)
+      << *worker.status().last_error;
+  // Batches 1 and 2 receipted; 3 (forged) and everything after it queued,
+  // although the peer holds some of them: they will come back as duplicates.
+  EXPECT_EQ(outbox(), 20);
+  EXPECT_GE(stored(), 15);
+
+  forge = false;
+  worker.start();
+  worker.notify();
+  for (int i = 0; i < 500 && outbox() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  worker.stop();
+  EXPECT_EQ(outbox(), 0);
+  std::vector<std::int64_t> expected(30);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(applied, expected);
+  auto report = sender_store_->snapshot([&](store::Transaction& tx) {
+    return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
+                       bravo.public_key());
+  });
+  EXPECT_TRUE(report.ok()) << report.findings.front();
+  EXPECT_EQ(report.receipts, 30);
 }
 
 }  // namespace

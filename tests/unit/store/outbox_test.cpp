@@ -38,6 +38,13 @@ TEST_F(OutboxTest, DeliveredInSeqOrderPerLink) {
   auto first = store_->read()->pending_outbox("a-b", 1);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0], item_for(make_envelope("a-b", Direction::outbound, 1)));
+
+  // Past what is already on the wire: the items after a given seq.
+  std::vector<std::int64_t> after;
+  for (const auto& item : store_->read()->pending_outbox("a-b", 10, 2)) after.push_back(item.seq);
+  EXPECT_EQ(after, (std::vector<std::int64_t>{3, 4}));
+  EXPECT_EQ(store_->read()->pending_outbox("a-b", 1, 3).at(0).seq, 4);
+  EXPECT_TRUE(store_->read()->pending_outbox("a-b", 10, 4).empty());
 }
 
 TEST_F(OutboxTest, RemoveAndAttempts) {

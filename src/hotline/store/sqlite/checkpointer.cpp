@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "hotline/common/thread_name.h"
 #include "hotline/store/sqlite/connection.h"
 
 namespace hotline::store::sqlite {
@@ -64,7 +65,10 @@ int Checkpointer::on_commit(void* self_ptr, sqlite3* db, const char* name, int f
     self->wanted_ = true;
     if (!self->thread_.joinable()) {
       try {
-        self->thread_ = std::thread([self] { self->run(); });
+        self->thread_ = std::thread([self] {
+          name_this_thread("checkpoint");
+          self->run();
+        });
       } catch (...) {
         self->wanted_ = false;
         started = false;

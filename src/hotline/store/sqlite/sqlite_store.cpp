@@ -235,13 +235,14 @@ class SqliteTransaction final : public Transaction {
     q.run();
   }
 
-  std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit) override {
+  std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit,
+                                         std::int64_t after_seq) override {
     check_open();
     Query q(conn_,
             "SELECT link, seq, envelope_id, attempts, next_attempt_at FROM outbox "
-            "WHERE link = ?1 ORDER BY seq LIMIT ?2",
+            "WHERE link = ?1 AND seq > ?3 ORDER BY seq LIMIT ?2",
             "reading the outbox");
-    q.bind(1, link).bind(2, clamp_limit(limit));
+    q.bind(1, link).bind(2, clamp_limit(limit)).bind(3, after_seq);
     std::vector<OutboxItem> out;
     while (q.step()) out.push_back(read_outbox(q));
     return out;
