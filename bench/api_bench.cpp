@@ -18,6 +18,7 @@
 // each request's latency as the client sees it (write to last byte read).
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +38,7 @@
 #include "hotline/api/https_server.h"
 #include "hotline/api/node_server.h"
 #include "hotline/api/operator_api.h"
+#include "hotline/common/thread_name.h"
 #include "hotline/common/time.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
@@ -52,6 +54,15 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kRequestsPerClient = 1000;
 constexpr int kWarmup = 50;
+
+// CPU seconds (user + system) used by the whole process so far: the node,
+// its TLS server and the benchmark's clients.
+double process_cpu_s() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
@@ -197,6 +208,7 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
       std::vector<std::thread> threads;
       for (int c = 0; c < clients; ++c) {
         threads.emplace_back([&, c] {
+          name_this_thread("api-client");
           api::ClientTlsConfig cfg;
           cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
           api::HttpsClient client(cfg, "127.0.0.1", node.port());
@@ -220,10 +232,12 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
         });
       }
       warmed.wait();
+      const double cpu0 = process_cpu_s();
       auto t0 = SteadyClock::now();
       go.count_down();
       for (auto& t : threads) t.join();
       std::chrono::duration<double> elapsed = SteadyClock::now() - t0;
+      const double cpu = process_cpu_s() - cpu0;
       state.SetIterationTime(elapsed.count());
       if (failures > 0) {
         state.SkipWithError(
@@ -238,6 +252,10 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
       state.counters["p50_us"] = percentile(all, 0.50);
       state.counters["p99_us"] = percentile(all, 0.99);
       state.counters["max_us"] = all.back();
+      // Cores kept busy on average (2 would be this machine saturated), and
+      // CPU per request, the clients' share included.
+      state.counters["cores_busy"] = cpu / elapsed.count();
+      state.counters["cpu_us_per_request"] = cpu / static_cast<double>(all.size()) * 1e6;
     }
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());

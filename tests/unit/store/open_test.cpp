@@ -8,6 +8,7 @@
 #include "hotline/ledger/memory_tree_storage.h"
 #include "hotline/ledger/merkle.h"
 #include "hotline/ledger/merkle_tree.h"
+#include "hotline/store/sqlite/link_tables.h"
 #include "hotline/store/sqlite/migrations.h"
 
 #include "store_test_util.h"
@@ -225,6 +226,7 @@ TEST(OpenTest, Migration8KeepsLevelZeroOnce) {
         "INSERT INTO ledger_nodes (level, idx, hash) SELECT 0, idx, leaf_hash FROM "
         "ledger_leaves");
     raw.exec("DELETE FROM schema_migrations WHERE version >= 8");
+    raw.exec("DROP INDEX agreements_in_force");  // nor migration 9
     ASSERT_EQ(raw.value("SELECT count(*) FROM ledger_nodes WHERE level = 0"), "11");
   }
   auto store = open_sqlite(dir.db(), {.create = false});
@@ -273,6 +275,26 @@ TEST(OpenTest, LogNodesMatchTheLeavesAcrossTransactions) {
   });
   EXPECT_EQ(store->read()->ledger_size(), 148);
   expect_log_matches_leaves(*store);
+}
+
+// Each request created looks up the agreement in force inside its write
+// transaction; the lookup must not read agreement documents (their rows run
+// over several pages). Also after an upgrade from schema version 8.
+TEST(OpenTest, AgreementInForceIsFoundThroughItsIndexAlone) {
+  TempDir dir;
+  { auto store = open_sqlite(dir.db()); }
+  {
+    RawDb raw(dir.db());
+    raw.exec("DROP INDEX agreements_in_force");
+    raw.exec("DELETE FROM schema_migrations WHERE version >= 9");
+    EXPECT_EQ(raw.plan(sqlite::kAgreementInForceSql).find("COVERING INDEX"), std::string::npos);
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_GE(store->schema_version(), 9);
+  RawDb raw(dir.db());
+  EXPECT_NE(raw.plan(sqlite::kAgreementInForceSql).find("USING COVERING INDEX agreements_in_force"),
+            std::string::npos)
+      << raw.plan(sqlite::kAgreementInForceSql);
 }
 
 }  // namespace

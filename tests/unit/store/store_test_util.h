@@ -53,6 +53,22 @@ class RawDb {
     }
     sqlite3_free(msg);
   }
+  // How SQLite would run `sql`: EXPLAIN QUERY PLAN's details, one per line.
+  std::string plan(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db_, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) !=
+        SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return out;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+      out += '\n';
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
   // First column of the first row as text ("" when no row).
   std::string value(const std::string& sql) {
     sqlite3_stmt* stmt = nullptr;

@@ -80,6 +80,19 @@ void Connection::exec(const char* sql, std::string_view doing) {
   if (rc != SQLITE_OK) fail(rc, doing);
 }
 
+void Connection::run(const char* sql, std::string_view doing) {
+  sqlite3_stmt* stmt = statement(sql);
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(stmt);
+    return;
+  }
+  // The message first: the reset below would not keep it for every error.
+  const std::string detail = sqlite3_errmsg(db_);
+  sqlite3_reset(stmt);
+  throw_error(rc, detail, file_, doing);
+}
+
 sqlite3_stmt* Connection::statement(const char* sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) return it->second;

@@ -27,8 +27,13 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one or more statements without results ("BEGIN IMMEDIATE", DDL).
+  // Runs one or more statements without results (DDL, pragmas).
   void exec(const char* sql, std::string_view doing);
+
+  // Runs exactly one statement without results through the statement cache:
+  // for those run on every transaction ("BEGIN IMMEDIATE", "COMMIT",
+  // "SAVEPOINT ..."), which exec() would parse again each time.
+  void run(const char* sql, std::string_view doing);
 
   // The cached prepared statement for `sql`, prepared on first use. `sql`
   // must be exactly one statement.

@@ -186,11 +186,12 @@ std::vector<AgreementRecord> list_agreements(Connection& c, std::string_view lin
   return out;
 }
 
+const char* const kAgreementInForceSql =
+    "SELECT digest FROM agreements WHERE link = ?1 AND state = 'accepted' "
+    "ORDER BY amendment, proposed_at LIMIT 1";
+
 std::optional<std::string> accepted_agreement_digest(Connection& c, std::string_view link) {
-  Query q(c,
-          "SELECT digest FROM agreements WHERE link = ?1 AND state = 'accepted' "
-          "ORDER BY amendment, proposed_at LIMIT 1",
-          "reading the agreement in force");
+  Query q(c, kAgreementInForceSql, "reading the agreement in force");
   q.bind(1, link);
   if (!q.step()) return std::nullopt;
   return q.text(0);

@@ -28,5 +28,8 @@ void put_agreement(Connection& c, const AgreementRecord& a);
 std::optional<AgreementRecord> find_agreement(Connection& c, std::string_view digest);
 std::vector<AgreementRecord> list_agreements(Connection& c, std::string_view link);
 std::optional<std::string> accepted_agreement_digest(Connection& c, std::string_view link);
+// Its query, answered by the index agreements_in_force alone (migration 9;
+// a test checks the plan).
+extern const char* const kAgreementInForceSql;
 
 }  // namespace hotline::store::sqlite

@@ -274,6 +274,15 @@ ALTER TABLE receipts_rowid RENAME TO receipts;
      R"sql(
 DELETE FROM ledger_nodes WHERE level = 0;
 )sql"},
+    // Every request created checks, inside its write transaction, that the
+    // agreement in force is the one it was prepared under. An agreement's row
+    // holds its whole document, so finding `state` and `proposed_at` behind
+    // it walked the row's overflow pages each time. This index answers that
+    // lookup by itself (link_tables.cpp, accepted_agreement_digest).
+    {9, "an index that finds the agreement in force without reading documents",
+     R"sql(
+CREATE INDEX agreements_in_force ON agreements (link, state, amendment, proposed_at, digest);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -532,7 +532,7 @@ class SqliteTransaction final : public Transaction {
       return;
     }
     try {
-      conn_.exec("COMMIT", writable_ ? "saving a transaction" : "ending a read");
+      conn_.run("COMMIT", writable_ ? "saving a transaction" : "ending a read");
     } catch (...) {
       rollback_quietly();
       finish();
@@ -601,7 +601,7 @@ class SqliteStore final : public Store {
     }
     std::unique_ptr<Transaction> tx;
     try {
-      writer_.exec("BEGIN IMMEDIATE", "starting a write transaction");
+      writer_.run("BEGIN IMMEDIATE", "starting a write transaction");
       try {
         tx = std::make_unique<SqliteTransaction>(*this, writer_);
       } catch (...) {
@@ -619,7 +619,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Transaction> read() override {
     std::unique_ptr<Connection> conn = take_reader();
     try {
-      conn->exec("BEGIN", "starting a read");
+      conn->run("BEGIN", "starting a read");
       // BEGIN is lazy: the snapshot is taken at the first read. Read now (the
       // header's schema cookie: the cheapest read there is) so the snapshot
       // is the database as of this call.
@@ -762,7 +762,7 @@ SqliteTransaction::~SqliteTransaction() {
 std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noexcept {
   std::exception_ptr error;
   try {
-    writer_.exec("SAVEPOINT hotline_member", "starting a write transaction");
+    writer_.run("SAVEPOINT hotline_member", "starting a write transaction");
   } catch (...) {
     aborted = writer_.in_autocommit();
     return std::current_exception();
@@ -777,16 +777,26 @@ std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noe
     aborted = true;
     return error ? error : std::make_exception_ptr(aborted_transaction());
   }
-  const char* end =
-      error ? "ROLLBACK TO hotline_member; RELEASE hotline_member" : "RELEASE hotline_member";
-  if (sqlite3_exec(writer_.handle(), end, nullptr, nullptr, nullptr) != SQLITE_OK ||
-      writer_.in_autocommit()) {
+  std::string why;  // set when the savepoint could not be closed
+  if (error) {
+    if (sqlite3_exec(writer_.handle(), "ROLLBACK TO hotline_member; RELEASE hotline_member",
+                     nullptr, nullptr, nullptr) != SQLITE_OK) {
+      why = sqlite3_errmsg(writer_.handle());
+    }
+  } else {
+    try {
+      writer_.run("RELEASE hotline_member", "closing a savepoint");  // cached: every member
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+  }
+  if (!why.empty() || writer_.in_autocommit()) {
     // Cannot tell what of this member is left: give the whole group up.
     aborted = true;
     if (!error) {
       error = std::make_exception_ptr(Error(
           "store_failed", std::string("Could not close a savepoint in ") + writer_.file().string() +
-                              ": " + sqlite3_errmsg(writer_.handle()) +
+                              ": " + (why.empty() ? "SQLite ended the transaction" : why) +
                               "; nothing of this transaction was saved. Retry the operation."));
     }
   }
@@ -795,7 +805,7 @@ std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noe
 
 std::exception_ptr SqliteStore::run_first(const WriteFn& fn, bool& aborted) noexcept {
   try {
-    writer_.exec("BEGIN IMMEDIATE", "starting a write transaction");
+    writer_.run("BEGIN IMMEDIATE", "starting a write transaction");
   } catch (...) {
     aborted = true;
     return std::current_exception();
@@ -858,7 +868,7 @@ void SqliteStore::write_in_group(const WriteFn& fn) {
   } else {
     lock.unlock();
     try {
-      writer_.exec("COMMIT", "saving a transaction");
+      writer_.run("COMMIT", "saving a transaction");
     } catch (...) {
       if (!writer_.in_autocommit()) {
         sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
