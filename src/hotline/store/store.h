@@ -237,11 +237,12 @@ class Store {
   // result once its writes are committed.
   //
   // Group commit: a store may let callers that arrive while another
-  // transact() runs share its transaction. Each fn still runs on its own
-  // caller's thread, alone on the writer and inside a savepoint of its own
-  // (so a throwing fn undoes exactly its own writes), one after the other;
-  // then one COMMIT makes them all durable and every caller returns. A fn
-  // therefore sees the writes of the fns before it, like serial
+  // transact() runs share its transaction. Each fn runs alone on the writer
+  // and inside a savepoint of its own (so a throwing fn undoes exactly its
+  // own writes), one after the other, possibly on another caller's thread
+  // while its own caller sleeps (so fn must not depend on which thread runs
+  // it); then one COMMIT makes them all durable and every caller returns. A
+  // fn therefore sees the writes of the fns before it, like serial
   // transactions, but a read() snapshot taken inside fn may not (they are
   // not committed yet): read through the Transaction you are given.
   template <class F>

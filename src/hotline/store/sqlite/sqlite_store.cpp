@@ -8,18 +8,21 @@
 //    in-process writers here instead of in SQLite's busy handler gives
 //    ordered waiting and no SQLITE_BUSY between threads.
 //  - Group commit (transact(), see store.h): callers queue in arrival order.
-//    The first opens a transaction (BEGIN IMMEDIATE) and runs its fn (when
-//    that throws, the transaction holds nothing else and is rolled back
-//    whole). When it is done and others are queued, it hands the open
-//    transaction to the next one, which runs its own fn in its own savepoint
-//    on its own thread, and so on; the member that finds the queue empty (or
-//    the group full) commits for all and wakes them. One COMMIT (its WAL
-//    frames, its lock traffic, its checkpoint share, its fsync with FULL)
-//    then serves many callers, and pages that several of them touch (index
-//    tails, the log's frontier) are written once. A caller whose fn throws
-//    has its savepoint rolled back and is answered at once; if SQLite itself
-//    abandons the transaction (I/O error, disk full), every member of the
-//    group so far is told that nothing of theirs was saved.
+//    The first in line, once the writer is free, leads a group: it opens a
+//    transaction (BEGIN IMMEDIATE) and runs its fn (when that throws, the
+//    transaction holds nothing else and is rolled back whole). Then, on its
+//    own thread, it takes the callers queued meanwhile one by one and runs
+//    each one's fn in a savepoint of its own, until the queue is empty or
+//    the group full, and commits for all and wakes them. (Until 2026-11 each
+//    member ran its fn on its own thread, handed the writer on by a wake-up:
+//    on two cores the next member often waited for a core while the writer
+//    sat idle.) One COMMIT (its WAL frames, its lock traffic, its checkpoint
+//    share, its fsync with FULL) then serves many callers, and pages that
+//    several of them touch (index tails, the log's frontier) are written
+//    once. A caller whose fn throws has its savepoint rolled back and gets
+//    its own error; if SQLite itself abandons the transaction (I/O error,
+//    disk full) or the COMMIT fails, every member of the group is told that
+//    nothing of theirs was saved.
 //  - Read connections come from a small pool; each read() runs BEGIN and
 //    then reads the header's schema cookie so the WAL snapshot is fixed at
 //    read() time.
@@ -653,18 +656,14 @@ class SqliteStore final : public Store {
   void write_in_group(const WriteFn& fn) override;
 
  private:
-  // One COMMIT's worth of callers (see the top of this file).
-  struct Group {
-    std::size_t members = 0;
-    bool done = false;
-    std::exception_ptr lost;     // set when nothing of the group was saved
-    std::condition_variable cv;  // its members wait here for the end
-  };
-  // A caller waiting for its turn on the writer. Each waits on its own
-  // condition variable and is woken alone when it is first in line: with
-  // one shared one, every hand-over would wake every waiter.
+  // A transact() caller in line. Each waits on its own condition variable
+  // and is woken alone: when its fn has run in a group (done, with its
+  // result in `error`), or when it is first in line and may lead a group.
   struct Turn {
     std::condition_variable cv;
+    const WriteFn* fn = nullptr;
+    bool done = false;
+    std::exception_ptr error;  // its fn's own, or the group's loss
   };
 
   // Wakes whoever may take the writer now (gate_mu_ held).
@@ -725,17 +724,15 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
 
   // The writer connection and its gate. writer_open_: a transaction is open
-  // on writer_ (a plain one, or a group's). writer_busy_: a group member is
-  // running statements on it now. queue_: group callers in arrival order.
-  // writer_thread_ is only for detecting nested write() calls on one thread.
+  // on writer_ (a plain one, or a group's). queue_: transact() callers in
+  // arrival order, not yet taken into a group. writer_thread_ (the thread
+  // running statements on writer_) is only for detecting nested writes.
   // Declared before writer_ so it outlives it: writer_'s commits call it.
   Checkpointer checkpointer_;
   Connection writer_;
   std::mutex gate_mu_;
   std::condition_variable gate_cv_;
   bool writer_open_ = false;
-  bool writer_busy_ = false;
-  std::shared_ptr<Group> group_;  // the open group, if any
   std::deque<Turn*> queue_;
   std::atomic<std::thread::id> writer_thread_{};
 
@@ -827,66 +824,75 @@ std::exception_ptr SqliteStore::run_first(const WriteFn& fn, bool& aborted) noex
 void SqliteStore::write_in_group(const WriteFn& fn) {
   refuse_nested_write();
   Turn turn;
+  turn.fn = &fn;
   std::unique_lock lock(gate_mu_);
   queue_.push_back(&turn);
-  // My turn: first in line, and the writer is free (no transaction open),
-  // or a group is open and its current member has handed it on.
-  turn.cv.wait(lock,
-               [&] { return queue_.front() == &turn && (group_ ? !writer_busy_ : !writer_open_); });
-  queue_.pop_front();
-  const bool first = !group_;
-  if (first) {
-    group_ = std::make_shared<Group>();
-    writer_open_ = true;
+  // Either a leader ran my fn (done), or I am first in line and the writer
+  // is free: then I lead a group.
+  turn.cv.wait(lock, [&] { return turn.done || (queue_.front() == &turn && !writer_open_); });
+  if (turn.done) {
+    if (turn.error) std::rethrow_exception(turn.error);
+    return;
   }
-  std::shared_ptr<Group> group = group_;
-  writer_busy_ = true;
+  queue_.pop_front();
+  writer_open_ = true;
   lock.unlock();
 
   writer_thread_.store(std::this_thread::get_id());
   bool aborted = false;
-  std::exception_ptr error = first ? run_first(fn, aborted) : run_member(fn, aborted);
-  writer_thread_.store(std::thread::id());
-
-  if (aborted && !writer_.in_autocommit()) {
-    sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  lock.lock();
-  ++group->members;
-  if (aborted) {
-    // Nothing of this group was saved, whoever had finished already (when
-    // the first member threw, it is alone: its error is all there is).
-    group->lost = error;
-  } else if (!queue_.empty() && group->members < kMaxGroup) {
-    // Hand the open transaction to the next caller in line.
-    writer_busy_ = false;
-    wake_next();
-    if (error) std::rethrow_exception(error);  // our savepoint is already undone
-    group->cv.wait(lock, [&] { return group->done; });
-    if (group->lost) std::rethrow_exception(group->lost);
-    return;
-  } else {
+  std::exception_ptr error = run_first(fn, aborted);
+  std::exception_ptr lost;    // set when nothing of the group was saved
+  if (aborted) lost = error;  // the first member is alone: its error is all there is
+  // Run the fns of those who queued meanwhile, here, one after the other:
+  // no hand-over to another thread between members.
+  std::vector<Turn*> members;
+  while (!aborted && members.size() + 1 < kMaxGroup) {
+    lock.lock();
+    if (queue_.empty()) {
+      lock.unlock();
+      break;
+    }
+    Turn* m = queue_.front();
+    queue_.pop_front();
     lock.unlock();
+    bool m_aborted = false;
+    m->error = run_member(*m->fn, m_aborted);  // read by m's thread after `done`, under the lock
+    members.push_back(m);
+    if (m_aborted) {
+      aborted = true;
+      lost = m->error;
+    }
+  }
+  if (aborted) {
+    if (!writer_.in_autocommit()) {
+      sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  } else {
     try {
       writer_.run("COMMIT", "saving a transaction");
     } catch (...) {
       if (!writer_.in_autocommit()) {
         sqlite3_exec(writer_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       }
-      group->lost = std::current_exception();
+      lost = std::current_exception();
     }
-    lock.lock();
   }
-  // The group is over (committed or lost): free the writer, wake everyone.
-  group->done = true;
-  group_.reset();
-  writer_busy_ = false;
+  writer_thread_.store(std::thread::id());
+
+  // The group is over (committed or lost): answer every member, free the
+  // writer. A member whose own fn threw gets its own error (its savepoint
+  // was undone whatever became of the group).
+  lock.lock();
+  for (Turn* m : members) {
+    if (!m->error) m->error = lost;
+    m->done = true;
+    m->cv.notify_one();
+  }
   writer_open_ = false;
-  group->cv.notify_all();
   wake_next();
   lock.unlock();
+  if (lost) std::rethrow_exception(lost);
   if (error) std::rethrow_exception(error);
-  if (group->lost) std::rethrow_exception(group->lost);
 }
 
 }  // namespace
