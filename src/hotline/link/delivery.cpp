@@ -138,14 +138,21 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
   // envelopes' exact bytes.
   Batch b;
   auto tx = store_.read();
+  std::size_t bytes = 0;
   for (auto& it : tx->pending_outbox(ctx_.link, opt_.max_batch, after_seq)) {
     auto rec = tx->find_envelope(it.envelope_id);
     if (!rec)
       throw Error("store_inconsistent", "queued envelope " + it.envelope_id + " is missing");
+    bytes += rec->canonical.size() + 1;
+    if (bytes > opt_.max_batch_bytes && !b.envelopes.empty()) {
+      b.full = true;
+      break;
+    }
     b.envelopes.push_back(std::move(*rec));
     b.items.push_back(std::move(it));
   }
   tx->commit();
+  if (b.items.size() == opt_.max_batch) b.full = true;
   return b;
 }
 
@@ -292,7 +299,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
       if (b.items.empty()) break;
       sent_through = b.items.back().seq;
       // On its own thread when another batch may follow it, or follows one.
-      const bool overlap = depth > 1 && (!flight.empty() || b.items.size() == opt_.max_batch);
+      const bool overlap = depth > 1 && (!flight.empty() || b.full);
       auto body = std::make_shared<std::string>(body_of(b));
       auto reply = std::async(overlap ? std::launch::async : std::launch::deferred, [this, body] {
         name_this_thread("link-send");

@@ -460,5 +460,53 @@ TEST_F(ReceiverTest, AForgedReceiptStopsTheRoundAndKeepsTheRest) {
   EXPECT_EQ(report.receipts, 30);
 }
 
+// A batch is capped in bytes as well as in envelopes, so that it fits the
+// body limit of any peer; an envelope larger than the cap travels alone.
+TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
+  auto texts = make_envelopes(30);
+  const std::size_t one = texts.front().size() + 1;
+  std::mutex mu;
+  std::vector<std::size_t> bodies;
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    {
+      std::lock_guard lock(mu);
+      bodies.push_back(batch.size());
+    }
+    auto out = receive(batch);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  });
+  DeliveryOptions opt;
+  opt.max_batch_bytes = 4 * one + one / 2;  // room for four envelopes, not five
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
+  std::size_t delivered = 0;
+  for (int round = 0; round < 20 && delivered < 30; ++round) delivered += worker.deliver_once();
+  EXPECT_EQ(delivered, 30u);
+  EXPECT_EQ(stored(), 30);
+  ASSERT_FALSE(bodies.empty());
+  for (auto size : bodies) EXPECT_LE(size, opt.max_batch_bytes);
+  std::size_t first_four = 0;
+  for (int i = 0; i < 4; ++i) first_four += texts[static_cast<std::size_t>(i)].size() + 1;
+  EXPECT_EQ(bodies.front(), first_four);  // four whole envelopes
+
+  // A cap smaller than one envelope still sends it, alone.
+  make_envelopes(2);
+  bodies.clear();
+  DeliveryOptions tiny;
+  tiny.max_batch_bytes = 10;
+  auto transport2 = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    {
+      std::lock_guard lock(mu);
+      bodies.push_back(batch.size());
+    }
+    auto out = receive(batch);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  });
+  DeliveryWorker alone(*sender_store_, alpha_ctx, std::move(transport2), tiny, nullptr);
+  EXPECT_EQ(alone.deliver_once(), 1u);
+  EXPECT_EQ(alone.deliver_once(), 1u);
+  EXPECT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(stored(), 32);
+}
+
 }  // namespace
 }  // namespace hotline::link
