@@ -301,10 +301,12 @@ std::size_t DeliveryWorker::deliver_pipelined() {
       // On its own thread when another batch may follow it, or follows one.
       const bool overlap = depth > 1 && (!flight.empty() || b.full);
       auto body = std::make_shared<std::string>(body_of(b));
-      auto reply = std::async(overlap ? std::launch::async : std::launch::deferred, [this, body] {
-        name_this_thread("link-send");
-        return transport_->post_envelopes(*body);
-      });
+      auto reply =
+          std::async(overlap ? std::launch::async : std::launch::deferred, [this, body, overlap] {
+            // A deferred send runs on this worker's thread, which keeps its name.
+            if (overlap) name_this_thread("link-send");
+            return transport_->post_envelopes(*body);
+          });
       flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
     }
   };

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -506,6 +507,38 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
   EXPECT_EQ(alone.deliver_once(), 1u);
   EXPECT_EQ(bodies.size(), 2u);
   EXPECT_EQ(stored(), 32);
+}
+
+// The worker's thread is named "delivery" for operators (top -H), and keeps
+// that name after sending a short batch itself (a deferred send).
+TEST_F(ReceiverTest, TheWorkersThreadKeepsItsName) {
+  make_envelopes(3);
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    auto out = receive(batch);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  });
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), DeliveryOptions{},
+                        nullptr);
+  std::atomic<std::int64_t> delivered{0};
+  worker.on_delivered([&](std::int64_t seq) { delivered = seq; });
+  worker.start();
+  worker.notify();
+  for (int i = 0; i < 500 && delivered < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(delivered.load(), 3);
+  auto names = [] {
+    std::vector<std::string> out;
+    for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      out.push_back(name);
+    }
+    return out;
+  }();
+  worker.stop();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "delivery"), 1);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "link-send"), 0);
 }
 
 }  // namespace
