@@ -71,6 +71,40 @@ class ReceiverTest : public ::testing::Test {
     return receiver_store_->snapshot([](store::Transaction& tx) { return tx.count_envelopes(); });
   }
 
+  // The receiver's answer to a batch, as the peer's HTTP reply. Like a node,
+  // it stores a link's batches in seq order when two arrive at once (a
+  // worker keeps two in flight on a transport that allows it).
+  Transport::Reply answer(const std::string& batch) {
+    ReceiveOrder::Ticket ticket(order_, bravo_ctx.link);
+    auto out = receive_batch(
+        *receiver_store_, bravo_ctx, batch, [] { return now_ms(); },
+        [this](store::Transaction&, const Envelope& e, const std::string&) {
+          applied.push_back(e.seq);
+        },
+        &ticket);
+    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+  }
+
+  // Envelopes still queued at the sender.
+  std::int64_t outbox() {
+    return sender_store_->snapshot(
+        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
+  }
+
+  // Waits (at most 10 s) until the sender's outbox is empty.
+  void wait_outbox_empty() {
+    for (int i = 0; i < 500 && outbox() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  // The sender's outbound chain, checked with the receipts it stored.
+  ChainReport sender_chain() {
+    return sender_store_->snapshot([&](store::Transaction& tx) {
+      return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
+                         bravo.public_key());
+    });
+  }
+
   fs::path dir_;
   crypto::KeyPair alpha = crypto::KeyPair::generate();
   crypto::KeyPair bravo = crypto::KeyPair::generate();
@@ -78,6 +112,8 @@ class ReceiverTest : public ::testing::Test {
   LinkContext bravo_ctx{bravo, alpha.public_key(), "alpha"};
   std::unique_ptr<store::Store> sender_store_, receiver_store_;
   std::vector<std::int64_t> applied;
+  // Long enough for a loaded machine: these tests are not about the limits.
+  ReceiveOrder order_{std::chrono::seconds(10), std::chrono::seconds(5)};
 };
 
 TEST_F(ReceiverTest, StoresABatchAndSignsReceipts) {
@@ -226,10 +262,8 @@ class LossyTransport : public Transport {
 
 TEST_F(ReceiverTest, WorkerDeliversExactlyOnceDespiteLostReplies) {
   make_envelopes(50);
-  auto transport = std::make_unique<LossyTransport>([this](const std::string& batch) {
-    auto out = receive(batch);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
-  });
+  auto transport =
+      std::make_unique<LossyTransport>([&](const std::string& batch) { return answer(batch); });
   DeliveryOptions opt;
   opt.max_batch = 7;
   DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
@@ -240,17 +274,12 @@ TEST_F(ReceiverTest, WorkerDeliversExactlyOnceDespiteLostReplies) {
     } catch (const Error&) {
     }
   }
-  EXPECT_EQ(sender_store_->snapshot(
-                [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); }),
-            0);
+  EXPECT_EQ(outbox(), 0);
   EXPECT_EQ(stored(), 50);
   std::vector<std::int64_t> expected(50);
   std::iota(expected.begin(), expected.end(), 1);
   EXPECT_EQ(applied, expected);
-  auto out_report = sender_store_->snapshot([&](store::Transaction& tx) {
-    return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
-                       bravo.public_key());
-  });
+  auto out_report = sender_chain();
   EXPECT_TRUE(out_report.ok()) << out_report.findings.front();
   EXPECT_EQ(out_report.receipts, 50);
 }
@@ -305,12 +334,7 @@ TEST_F(ReceiverTest, TwoBatchesInFlightAreStoredInSeqOrder) {
   DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
   worker.start();
   worker.notify();
-  auto outbox = [&] {
-    return sender_store_->snapshot(
-        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
-  };
-  for (int i = 0; i < 500 && outbox() > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_outbox_empty();
   worker.stop();
   EXPECT_EQ(outbox(), 0);
   EXPECT_EQ(lanes->max_in_flight_seen_.load(), 2);  // the pairs did overlap
@@ -344,10 +368,8 @@ class CountingTransport : public Transport {
 // stored, in seq order.
 TEST_F(ReceiverTest, SendingGoesOnWhileOurStoreIsBusy) {
   make_envelopes(60);
-  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
-    auto out = receive(batch);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
-  });
+  auto transport =
+      std::make_unique<CountingTransport>([&](const std::string& batch) { return answer(batch); });
   auto* counting = transport.get();
   DeliveryOptions opt;
   opt.max_batch = 6;  // 10 batches
@@ -384,12 +406,7 @@ TEST_F(ReceiverTest, SendingGoesOnWhileOurStoreIsBusy) {
   // waiting for the store and one being stored.
   EXPECT_LE(sent_while_held, 8);
 
-  auto outbox = [&] {
-    return sender_store_->snapshot(
-        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
-  };
-  for (int i = 0; i < 500 && outbox() > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_outbox_empty();
   worker.stop();
   EXPECT_EQ(outbox(), 0);
   EXPECT_EQ(stored(), 60);
@@ -397,10 +414,7 @@ TEST_F(ReceiverTest, SendingGoesOnWhileOurStoreIsBusy) {
   ASSERT_FALSE(delivered.empty());
   EXPECT_TRUE(std::is_sorted(delivered.begin(), delivered.end()));
   EXPECT_EQ(delivered.back(), 60);
-  auto report = sender_store_->snapshot([&](store::Transaction& tx) {
-    return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
-                       bravo.public_key());
-  });
+  auto report = sender_chain();
   EXPECT_TRUE(report.ok()) << report.findings.front();
   EXPECT_EQ(report.receipts, 60);
 }
@@ -413,8 +427,7 @@ TEST_F(ReceiverTest, AForgedReceiptStopsTheRoundAndKeepsTheRest) {
   make_envelopes(30);
   std::atomic<bool> forge{true};
   auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
-    auto out = receive(batch);
-    Transport::Reply r{out.error ? out.error->http_status : 200, out.to_json()};
+    Transport::Reply r = answer(batch);
     auto doc = nlohmann::json::parse(r.body);
     if (forge && doc["receipts"][0]["seq"] == 11) {  // the third batch, each time it is sent
       doc["receipts"][0]["received_at"] = "2026-01-01T00:00:00.000Z";
@@ -426,10 +439,6 @@ TEST_F(ReceiverTest, AForgedReceiptStopsTheRoundAndKeepsTheRest) {
   opt.max_batch = 5;  // 6 batches; the third one's reply is forged
   opt.initial_backoff = std::chrono::milliseconds(50);
   DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
-  auto outbox = [&] {
-    return sender_store_->snapshot(
-        [&](store::Transaction& tx) { return tx.outbox_length(alpha_ctx.link); });
-  };
   worker.start();
   worker.notify();
   for (int i = 0; i < 500 && !worker.status().last_error; ++i)
@@ -446,17 +455,13 @@ TEST_F(ReceiverTest, AForgedReceiptStopsTheRoundAndKeepsTheRest) {
   forge = false;
   worker.start();
   worker.notify();
-  for (int i = 0; i < 500 && outbox() > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_outbox_empty();
   worker.stop();
   EXPECT_EQ(outbox(), 0);
   std::vector<std::int64_t> expected(30);
   std::iota(expected.begin(), expected.end(), 1);
   EXPECT_EQ(applied, expected);
-  auto report = sender_store_->snapshot([&](store::Transaction& tx) {
-    return check_chain(tx, alpha_ctx.link, Direction::outbound, alpha.public_key(),
-                       bravo.public_key());
-  });
+  auto report = sender_chain();
   EXPECT_TRUE(report.ok()) << report.findings.front();
   EXPECT_EQ(report.receipts, 30);
 }
@@ -473,8 +478,7 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
       std::lock_guard lock(mu);
       bodies.push_back(batch.size());
     }
-    auto out = receive(batch);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+    return answer(batch);
   });
   DeliveryOptions opt;
   opt.max_batch_bytes = 4 * one + one / 2;  // room for four envelopes, not five
@@ -499,8 +503,7 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
       std::lock_guard lock(mu);
       bodies.push_back(batch.size());
     }
-    auto out = receive(batch);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+    return answer(batch);
   });
   DeliveryWorker alone(*sender_store_, alpha_ctx, std::move(transport2), tiny, nullptr);
   EXPECT_EQ(alone.deliver_once(), 1u);
@@ -513,10 +516,8 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
 // that name after sending a short batch itself (a deferred send).
 TEST_F(ReceiverTest, TheWorkersThreadKeepsItsName) {
   make_envelopes(3);
-  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
-    auto out = receive(batch);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
-  });
+  auto transport =
+      std::make_unique<CountingTransport>([&](const std::string& batch) { return answer(batch); });
   DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), DeliveryOptions{},
                         nullptr);
   std::atomic<std::int64_t> delivered{0};
