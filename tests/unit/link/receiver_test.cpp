@@ -316,18 +316,9 @@ class TwoLaneTransport : public Transport {
 
 TEST_F(ReceiverTest, TwoBatchesInFlightAreStoredInSeqOrder) {
   make_envelopes(60);
-  // A grace long enough for a loaded machine: this test is about the order.
-  ReceiveOrder order(std::chrono::seconds(10), std::chrono::seconds(5));
-  auto transport = std::make_unique<TwoLaneTransport>([&](const std::string& batch) {
-    ReceiveOrder::Ticket ticket(order, bravo_ctx.link);
-    auto out = receive_batch(
-        *receiver_store_, bravo_ctx, batch, [] { return now_ms(); },
-        [this](store::Transaction&, const Envelope& e, const std::string&) {
-          applied.push_back(e.seq);
-        },
-        &ticket);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
-  });
+  // answer() takes the batches through the fixture's ReceiveOrder.
+  auto transport =
+      std::make_unique<TwoLaneTransport>([&](const std::string& batch) { return answer(batch); });
   auto* lanes = transport.get();
   DeliveryOptions opt;
   opt.max_batch = 6;
