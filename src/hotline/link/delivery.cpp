@@ -236,7 +236,9 @@ class ReceiptStage {
     std::unique_lock lock(mu_);
     while (true) {
       cv_.wait(lock, [&] { return closing_ || !jobs_.empty(); });
-      if (jobs_.empty() || error_) return;  // closing, or nothing left worth running
+      // Closing (the sender is unwinding; what waits stays queued), or a job
+      // failed (nothing behind it is worth running).
+      if (closing_ || error_) return;
       Job job = std::move(jobs_.front());
       jobs_.pop_front();
       running_ = true;
@@ -310,8 +312,9 @@ std::size_t DeliveryWorker::deliver_pipelined() {
       flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
     }
   };
-  // Declared after `flight`: on unwinding, the stage (which may still be
-  // storing) is closed first, then the sends are waited for below.
+  // On an error the catch block below first waits for the sends; then the
+  // stage, declared after `flight`, is destroyed first: it finishes the job it
+  // is running and drops those waiting (their envelopes stay queued).
   ReceiptStage<Answered> stage([this](Answered& a) { return process_reply(a.batch, a.reply); });
   try {
     while (true) {
@@ -346,7 +349,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
     for (auto& f : flight) {
       if (f.sending && f.reply.valid()) f.reply.wait();  // a deferred one is never sent
     }
-    throw;  // the stage's destructor waits for the job it is running
+    throw;
   }
 }
 
