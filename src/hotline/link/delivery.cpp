@@ -410,14 +410,14 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
     records.push_back(store::ReceiptRecord{ctx_.link, Direction::outbound, r.seq, r.envelope,
                                            r.received_at, r.index, canonical(r)});
   }
-  {
-    auto tx = store_.write();
+  // In a group with whatever else is being written (the actions queueing
+  // new envelopes): one commit, one fsync with synchronous=FULL, for both.
+  store_.transact([&](store::Transaction& tx) {
     for (const auto& rec : records) {
-      if (!tx->find_receipt(ctx_.link, Direction::outbound, rec.seq)) tx->insert_receipt(rec);
-      tx->remove_outbox(ctx_.link, rec.seq);
+      if (!tx.find_receipt(ctx_.link, Direction::outbound, rec.seq)) tx.insert_receipt(rec);
+      tx.remove_outbox(ctx_.link, rec.seq);
     }
-    tx->commit();
-  }
+  });
 
   bool came_up = false;
   std::function<void(std::int64_t)> delivered_fn;
