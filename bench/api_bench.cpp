@@ -18,7 +18,6 @@
 // each request's latency as the client sees it (write to last byte read).
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -34,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "hotline/api/https_client.h"
 #include "hotline/api/https_server.h"
 #include "hotline/api/node_server.h"
@@ -49,26 +49,14 @@
 
 namespace {
 
+using hotline::bench::percentile;
+using hotline::bench::process_cpu_s;
+
 using namespace hotline;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr int kRequestsPerClient = 1000;
 constexpr int kWarmup = 50;
-
-// CPU seconds (user + system) used by the whole process so far: the node,
-// its TLS server and the benchmark's clients.
-double process_cpu_s() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(ru.ru_utime) + s(ru.ru_stime);
-}
-
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(idx, sorted.size() - 1)];
-}
 
 template <class Pred>
 void wait_for(Pred pred, const char* what) {

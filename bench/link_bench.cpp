@@ -22,7 +22,6 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "hotline/api/node_server.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/link/outbound.h"
@@ -45,6 +45,9 @@
 #include "hotline/service/node_dir.h"
 
 namespace {
+
+using hotline::bench::percentile;
+using hotline::bench::process_cpu_s;
 
 namespace api = hotline::api;
 namespace service = hotline::service;
@@ -172,21 +175,6 @@ class NodePair {
   std::condition_variable cv_;
   std::int64_t delivered_ = 0;
 };
-
-// CPU seconds (user + system) used by the whole process so far: both nodes,
-// the producer and the benchmark itself.
-double process_cpu_s() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(ru.ru_utime) + s(ru.ru_stime);
-}
-
-double percentile(std::vector<double> sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(idx, sorted.size() - 1)];
-}
 
 void set_percentiles(benchmark::State& state, std::vector<double> us) {
   std::sort(us.begin(), us.end());

@@ -326,8 +326,8 @@ std::size_t DeliveryWorker::deliver_pipelined() {
       stage.check();
       if (!stopping) refill();
       if (flight.empty()) {
-        // Receipts may still be being stored (and a peer_behind answer may
-        // queue envelopes again): once they are, look at the queue again.
+        // Receipts may still be being stored (a failed answer throws here):
+        // once they are, look at the queue again, which may have grown.
         const std::size_t before = stage.finish();
         if (stopping) break;
         refill();

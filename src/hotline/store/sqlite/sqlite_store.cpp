@@ -695,7 +695,8 @@ class SqliteStore final : public Store {
   std::exception_ptr run_member(const WriteFn& fn, bool& aborted) noexcept;
   // Runs the first member's fn, without a savepoint: when it throws, the
   // transaction holds nothing else, so the whole of it is rolled back and
-  // `aborted` is set (the group ends; whoever waits starts a new one).
+  // `aborted` is set (the group ends; whoever waits starts a new one). It
+  // returns an error only with `aborted` set.
   std::exception_ptr run_first(const WriteFn& fn, bool& aborted) noexcept;
 
   std::unique_ptr<Connection> take_reader() {
@@ -840,9 +841,9 @@ void SqliteStore::write_in_group(const WriteFn& fn) {
 
   writer_thread_.store(std::this_thread::get_id());
   bool aborted = false;
-  std::exception_ptr error = run_first(fn, aborted);
-  std::exception_ptr lost;    // set when nothing of the group was saved
-  if (aborted) lost = error;  // the first member is alone: its error is all there is
+  // Set when nothing of the group was saved. run_first returns an error only
+  // when it aborted: the first member is then alone, its error is all there is.
+  std::exception_ptr lost = run_first(fn, aborted);
   // Run the fns of those who queued meanwhile, here, one after the other:
   // no hand-over to another thread between members.
   std::vector<Turn*> members;
@@ -892,7 +893,6 @@ void SqliteStore::write_in_group(const WriteFn& fn) {
   wake_next();
   lock.unlock();
   if (lost) std::rethrow_exception(lost);
-  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
