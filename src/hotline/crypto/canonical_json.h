@@ -17,6 +17,7 @@
 //   json_malformed      anything else that is not one JSON value
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,16 @@ nlohmann::json parse_strict(std::string_view text);
 // json_too_deep for values that cannot be canonical; json_malformed for
 // nlohmann's binary and discarded values.
 std::string canonicalize(const nlohmann::json& value);
+
+// Pieces of canonical JSON appended to `out`, for writers of objects whose
+// member names are fixed and written in RFC 8785 order by the caller (an
+// envelope, a receipt): they make the same bytes as canonicalize() without
+// building and copying a JSON tree per object. `depth` is the nesting level
+// `value` sits at (0 for a top-level value), so kMaxDepth holds as it would
+// for the whole object. Errors as for canonicalize().
+void append_canonical(std::string& out, const nlohmann::json& value, int depth);
+void append_canonical_string(std::string& out, std::string_view s);
+void append_canonical_integer(std::string& out, std::int64_t i);
 
 // True when `text` is exactly canonicalize(parse_strict(text)); false when
 // it differs or does not parse.

@@ -92,6 +92,68 @@ class Writer {
     throw Error("json_malformed", "cannot canonicalize a binary or discarded JSON value");
   }
 
+  void write_integer(std::int64_t i) {
+    if (i > kMaxSafeInteger || i < -kMaxSafeInteger) range_error(std::to_string(i));
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, i);
+    out_.append(buf, res.ptr);
+  }
+
+  // ECMAScript JSON.stringify / RFC 8785 3.2.2.2: escape '"', '\\' and the
+  // C0 controls, with the short forms \b \t \n \f \r where they exist and
+  // \u00xx (lowercase hex) otherwise. Everything else, including DEL,
+  // U+2028 and '/', is written as itself.
+  void write_string(std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_.push_back('"');
+    auto p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto end = p + s.size();
+    while (p != end) {
+      const auto run = p;
+      while (p != end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+      out_.append(reinterpret_cast<const char*>(run), p - run);
+      if (p == end) break;
+      const unsigned char c = *p;
+      if (c >= 0x80) {
+        char32_t cp;
+        const std::size_t len = utf8::decode(p, end, &cp);
+        if (len == 0) invalid_utf8(s, p);
+        out_.append(reinterpret_cast<const char*>(p), len);
+        p += len;
+        continue;
+      }
+      ++p;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        default: {
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          out_.append(esc, 6);
+        }
+      }
+    }
+    out_.push_back('"');
+  }
+
  private:
   static void enter(int depth) {
     if (depth >= kMaxDepth) {
@@ -103,13 +165,6 @@ class Writer {
   [[noreturn]] static void range_error(const std::string& shown) {
     throw Error("json_integer_range", "cannot canonicalize the integer " + shown +
                                           ": outside ±9007199254740991 (±(2^53-1))");
-  }
-
-  void write_integer(std::int64_t i) {
-    if (i > kMaxSafeInteger || i < -kMaxSafeInteger) range_error(std::to_string(i));
-    char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof buf, i);
-    out_.append(buf, res.ptr);
   }
 
   void write_array(const json::array_t& items, int depth) {
@@ -161,7 +216,7 @@ class Writer {
     out_.push_back('}');
   }
 
-  static void check_utf8(const std::string& s) {
+  static void check_utf8(std::string_view s) {
     auto p = reinterpret_cast<const unsigned char*>(s.data());
     const auto end = p + s.size();
     while (p != end) {
@@ -176,65 +231,10 @@ class Writer {
     }
   }
 
-  [[noreturn]] static void invalid_utf8(const std::string& s, const unsigned char* at) {
+  [[noreturn]] static void invalid_utf8(std::string_view s, const unsigned char* at) {
     const auto offset = at - reinterpret_cast<const unsigned char*>(s.data());
     throw Error("json_invalid_utf8", "cannot canonicalize a string with ill-formed UTF-8 at byte " +
                                          std::to_string(offset) + " of the string");
-  }
-
-  // ECMAScript JSON.stringify / RFC 8785 3.2.2.2: escape '"', '\\' and the
-  // C0 controls, with the short forms \b \t \n \f \r where they exist and
-  // \u00xx (lowercase hex) otherwise. Everything else, including DEL,
-  // U+2028 and '/', is written as itself.
-  void write_string(const std::string& s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out_.push_back('"');
-    auto p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto end = p + s.size();
-    while (p != end) {
-      const auto run = p;
-      while (p != end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
-      out_.append(reinterpret_cast<const char*>(run), p - run);
-      if (p == end) break;
-      const unsigned char c = *p;
-      if (c >= 0x80) {
-        char32_t cp;
-        const std::size_t len = utf8::decode(p, end, &cp);
-        if (len == 0) invalid_utf8(s, p);
-        out_.append(reinterpret_cast<const char*>(p), len);
-        p += len;
-        continue;
-      }
-      ++p;
-      switch (c) {
-        case '"':
-          out_ += "\\\"";
-          break;
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\b':
-          out_ += "\\b";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\f':
-          out_ += "\\f";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        default: {
-          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out_.append(esc, 6);
-        }
-      }
-    }
-    out_.push_back('"');
   }
 
   std::string& out_;
@@ -247,6 +247,18 @@ std::string canonicalize(const nlohmann::json& value) {
   out.reserve(256);
   Writer(out).write(value, 0);
   return out;
+}
+
+void append_canonical(std::string& out, const nlohmann::json& value, int depth) {
+  Writer(out).write(value, depth);
+}
+
+void append_canonical_string(std::string& out, std::string_view s) {
+  Writer(out).write_string(s);
+}
+
+void append_canonical_integer(std::string& out, std::int64_t i) {
+  Writer(out).write_integer(i);
 }
 
 bool is_canonical(std::string_view text) {

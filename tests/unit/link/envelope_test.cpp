@@ -79,6 +79,67 @@ TEST_F(EnvelopeTest, RefAndEmptyAttachmentsRoundTrip) {
   EXPECT_EQ(envelope_digest(back), envelope_digest(e));
 }
 
+// The envelope as a JSON object, built member by member as the code did
+// before it wrote canonical text directly: canonicalize() of this is the
+// definition the direct writer must match byte for byte.
+json as_json(const Envelope& e, bool with_sig) {
+  json atts = json::array();
+  for (const auto& a : e.attachments) atts.push_back({{"sha256", a.sha256}, {"size", a.size}});
+  json j = {{"v", e.v},       {"id", e.id},     {"link", e.link},     {"from", e.from},
+            {"to", e.to},     {"seq", e.seq},   {"prev", e.prev},     {"sent_at", e.sent_at},
+            {"type", e.type}, {"body", e.body}, {"attachments", atts}};
+  j["ref"] = e.ref ? json(*e.ref) : json(nullptr);
+  if (with_sig) j["sig"] = e.sig;
+  return j;
+}
+
+TEST_F(EnvelopeTest, CanonicalTextIsCanonicalizeOfTheEnvelopeAsJson) {
+  std::vector<Envelope> cases;
+  cases.push_back(make());
+  Envelope e = make(9007199254740991);  // the largest integer canonical JSON holds
+  e.ref = crypto::new_id();
+  e.attachments = {{std::string(64, 'b'), 0}, {std::string(64, 'c'), 9007199254740991}};
+  cases.push_back(seal(e, alice));
+  e.attachments.clear();
+  e.ref.reset();
+  e.type = "request.preservation_v2";
+  // Keys out of order, escapes, controls, DEL, U+2028, a non-BMP key that
+  // sorts by UTF-16 (before U+FFFD), nesting, negative and large integers.
+  e.body = json::parse(
+      R"({"z":1,"a":[true,false,null,-9007199254740991,"\"\\/\b\f\n\r\t\u0001\u007f\u2028"],)"
+      R"("\ud83d\ude00":"emoji key","\ufffd":"replacement","nested":{"b":{"c":[[],{}]},"a":""}})");
+  cases.push_back(seal(e, alice));
+  e.body = json::object();
+  e.sig.clear();  // an unsealed envelope still writes "sig" (as "")
+  cases.push_back(e);
+  for (const auto& c : cases) {
+    EXPECT_EQ(canonical(c), crypto::canonicalize(as_json(c, true)));
+    EXPECT_EQ(signing_input(c), crypto::canonicalize(as_json(c, false)));
+  }
+}
+
+TEST_F(EnvelopeTest, CanonicalTextRefusesWhatCanonicalizeRefuses) {
+  Envelope e = make();
+  e.body = {{"text", std::string("bad \xff byte")}};
+  EXPECT_EQ(code_of([&] { (void)canonical(e); }), "json_invalid_utf8");
+  e.body = {{"n", 9007199254740992}};
+  EXPECT_EQ(code_of([&] { (void)canonical(e); }), "json_integer_range");
+  e.body = {{"f", 0.5}};
+  EXPECT_EQ(code_of([&] { (void)signing_input(e); }), "json_float");
+  // The body sits one level inside the envelope: 62 more levels inside it
+  // are the deepest canonical JSON allows (kMaxDepth 64), one more is not.
+  json deep = json::object();
+  for (int i = 0; i < crypto::kMaxDepth - 2; ++i) deep = json{{"d", deep}};
+  e.body = deep;
+  EXPECT_EQ(canonical(e), crypto::canonicalize(as_json(e, true)));
+  e.body = json{{"d", deep}};
+  EXPECT_EQ(code_of([&] { (void)crypto::canonicalize(as_json(e, true)); }), "json_too_deep");
+  EXPECT_EQ(code_of([&] { (void)canonical(e); }), "json_too_deep");
+  e = make();
+  e.from = std::string("\x80");
+  EXPECT_EQ(code_of([&] { (void)canonical(e); }), "json_invalid_utf8");
+}
+
 TEST_F(EnvelopeTest, LinkIdIsTheSameFromBothEnds) {
   EXPECT_EQ(link_id(alice.public_key(), bob.public_key()),
             link_id(bob.public_key(), alice.public_key()));

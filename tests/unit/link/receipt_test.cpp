@@ -68,6 +68,50 @@ class ReceiptTest : public ::testing::Test {
   }
 };
 
+// The receipt as a JSON object, built as the code did before it wrote
+// canonical text directly: canonicalize() of this is the definition.
+json as_json(const Receipt& r, bool with_sig) {
+  json j = {{"v", r.v},
+            {"link", r.link},
+            {"from", r.from},
+            {"to", r.to},
+            {"seq", r.seq},
+            {"envelope", r.envelope},
+            {"envelope_id", r.envelope_id},
+            {"received_at", r.received_at},
+            {"index", r.index}};
+  if (with_sig) {
+    j["sig"] = r.sig;
+    if (r.batch) j["batch"] = batch_json(*r.batch);
+  }
+  return j;
+}
+
+TEST_F(ReceiptTest, CanonicalTextIsCanonicalizeOfTheReceiptAsJson) {
+  auto rs = batch(5);  // paths of one to three hashes
+  Receipt v1 = unsigned_receipt(3);
+  v1.v = 1;
+  v1.from = receiver.public_key().encoded();
+  v1.sig = "x";
+  rs.push_back(v1);
+  Receipt odd = rs[0];
+  odd.link = "quote \" backslash \\ tab \t é";
+  odd.seq = 9007199254740991;
+  rs.push_back(odd);
+  for (const auto& r : rs) {
+    EXPECT_EQ(canonical(r), crypto::canonicalize(as_json(r, true)));
+    EXPECT_EQ(receipt_signing_input(r), crypto::canonicalize(as_json(r, false)));
+  }
+  Receipt too_big = rs[0];
+  too_big.index = 9007199254740992;
+  try {
+    (void)canonical(too_big);
+    FAIL() << "an integer beyond 2^53-1 was written";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "json_integer_range");
+  }
+}
+
 TEST_F(ReceiptTest, EveryReceiptOfABatchVerifiesOnItsOwn) {
   for (std::size_t n : {1u, 2u, 3u, 7u, 8u, 9u, 100u}) {
     auto rs = batch(n);
