@@ -160,7 +160,7 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     rec.digest = p.digest;
     rec.type = e.type;
     rec.sent_at = e.sent_at;
-    rec.canonical = p.text;
+    rec.canonical = std::move(p.text);  // not read again: the digest stands for it
     rec.received_at = received_at;
     std::int64_t index = tx->insert_envelope(rec);
 
@@ -176,9 +176,9 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     fresh_slot.push_back(out.receipts.size());
     out.receipts.emplace_back();
     if (apply) apply(*tx, e, received_at);
-    stored.push_back(e);
     last = e.seq;
     last_digest = p.digest;
+    stored.push_back(std::move(p.envelope));
   }
   // The receipts' log leaves follow the batch's envelopes (each receipt's
   // "index" names its envelope's leaf, which is always earlier).
