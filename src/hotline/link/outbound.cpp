@@ -9,16 +9,9 @@ namespace hotline::link {
 Envelope append_outbound(store::Transaction& tx, const LinkContext& ctx, OutboundDraft draft,
                          TimePoint now) {
   using store::Direction;
-  const std::int64_t last = tx.last_seq(ctx.link, Direction::outbound);
-  std::string prev(kGenesisPrev);
-  if (last > 0) {
-    auto previous = tx.find_envelope_by_seq(ctx.link, Direction::outbound, last);
-    if (!previous) {
-      throw Error("store_inconsistent", "outbound envelope seq " + std::to_string(last) +
-                                            " of link " + ctx.link + " is missing");
-    }
-    prev = previous->digest;
-  }
+  store::ChainHead head = tx.chain_head(ctx.link, Direction::outbound);
+  const std::int64_t last = head.seq;
+  std::string prev = last > 0 ? std::move(head.digest) : std::string(kGenesisPrev);
 
   Envelope e;
   e.id = draft.id ? std::move(*draft.id) : crypto::new_id(now);

@@ -96,9 +96,9 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     order->wait_turn(parsed.front().envelope.seq);
   }
   auto tx = store.write();
-  std::int64_t last = tx->last_seq(ctx.link, Direction::inbound);
-  std::string last_digest(kGenesisPrev);
-  if (last > 0) last_digest = tx->find_envelope_by_seq(ctx.link, Direction::inbound, last)->digest;
+  store::ChainHead head = tx->chain_head(ctx.link, Direction::inbound);
+  std::int64_t last = head.seq;
+  std::string last_digest = last > 0 ? std::move(head.digest) : std::string(kGenesisPrev);
 
   std::optional<ReceiveError> seq_error;
   std::vector<Envelope> stored;

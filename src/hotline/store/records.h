@@ -35,6 +35,14 @@ struct EnvelopeRecord {
   bool operator==(const EnvelopeRecord&) const = default;
 };
 
+// The end of one direction of a link's hash chain: the highest stored seq
+// and its envelope's digest, which the next envelope's "prev" must name.
+struct ChainHead {
+  std::int64_t seq = 0;  // 0: nothing stored yet
+  std::string digest;    // empty when seq is 0
+  bool operator==(const ChainHead&) const = default;
+};
+
 // A signed receipt for the envelope (link, direction, seq). `direction` is the
 // direction of the envelope it receipts, so the receipts we issue are
 // inbound and the receipts we collect are outbound.

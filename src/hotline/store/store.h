@@ -72,6 +72,9 @@ class Transaction {
                                                              std::int64_t seq) = 0;
   // Highest stored seq on (link, direction); 0 when there is none.
   virtual std::int64_t last_seq(std::string_view link, Direction direction) = 0;
+  // The same seq with its envelope's digest, in one indexed read (the next
+  // envelope is chained to it): {0, ""} when there is none.
+  virtual ChainHead chain_head(std::string_view link, Direction direction) = 0;
   // Envelopes with seq > after_seq, ascending seq, at most `limit`.
   virtual std::vector<EnvelopeRecord> list_envelopes(std::string_view link, Direction direction,
                                                      std::int64_t after_seq, std::size_t limit) = 0;

@@ -44,6 +44,27 @@ TEST_F(EnvelopesTest, LastSeqPerLinkAndDirection) {
   EXPECT_EQ(tx->count_envelopes(), 8);
 }
 
+TEST_F(EnvelopesTest, ChainHeadIsTheHighestSeqWithItsDigest) {
+  EXPECT_EQ(store_->read()->chain_head("a-b", Direction::outbound), ChainHead{});
+  store_->transact([&](Transaction& tx) {
+    // Out of order, so that the last inserted is not the highest seq.
+    for (int seq : {1, 3, 2}) tx.insert_envelope(make_envelope("a-b", Direction::outbound, seq));
+    tx.insert_envelope(make_envelope("a-b", Direction::inbound, 1));
+    tx.insert_envelope(make_envelope("a-c", Direction::outbound, 7));
+  });
+  auto tx = store_->read();
+  const auto digest = [](const char* link, Direction d, int seq) {
+    return make_envelope(link, d, seq).digest;
+  };
+  EXPECT_EQ(tx->chain_head("a-b", Direction::outbound),
+            (ChainHead{3, digest("a-b", Direction::outbound, 3)}));
+  EXPECT_EQ(tx->chain_head("a-b", Direction::inbound),
+            (ChainHead{1, digest("a-b", Direction::inbound, 1)}));
+  EXPECT_EQ(tx->chain_head("a-c", Direction::outbound),
+            (ChainHead{7, digest("a-c", Direction::outbound, 7)}));
+  EXPECT_EQ(tx->chain_head("a-c", Direction::inbound), ChainHead{});
+}
+
 TEST_F(EnvelopesTest, ListIsAscendingAfterSeqAndLimited) {
   store_->transact([&](Transaction& tx) {
     // Inserted out of order; listing must sort by seq.

@@ -210,6 +210,17 @@ class SqliteTransaction final : public Transaction {
     return q.integer(0);
   }
 
+  ChainHead chain_head(std::string_view link, Direction direction) override {
+    check_open();
+    Query q(conn_,
+            "SELECT seq, digest FROM envelopes WHERE link = ?1 AND direction = ?2 "
+            "ORDER BY seq DESC LIMIT 1",
+            "reading the end of the hash chain");
+    q.bind(1, link).bind(2, to_string(direction));
+    if (!q.step()) return ChainHead{};
+    return ChainHead{q.integer(0), q.text(1)};
+  }
+
   std::vector<EnvelopeRecord> list_envelopes(std::string_view link, Direction direction,
                                              std::int64_t after_seq, std::size_t limit) override {
     check_open();
