@@ -94,7 +94,7 @@ void Connection::run(const char* sql, std::string_view doing) {
 }
 
 sqlite3_stmt* Connection::statement(const char* sql) {
-  auto it = statements_.find(sql);
+  auto it = statements_.find(std::string_view(sql));
   if (it != statements_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
