@@ -243,6 +243,71 @@ TEST(OpenTest, Migration8KeepsLevelZeroOnce) {
   expect_log_matches_leaves(*store);
 }
 
+// A store written before migration 10 has ledger_leaves with its UNIQUE
+// constraint (and index), and the outbox an index on envelope_id. Opening
+// it rebuilds the table without them and drops the other: every
+// leaf is still there, the tree reads the same, appends carry on, and a
+// second copy of an envelope is still refused without a second leaf.
+TEST(OpenTest, Migration10KeepsEveryLeaf) {
+  TempDir dir;
+  {
+    auto store = open_sqlite(dir.db());
+    store->transact([](Transaction& tx) {
+      for (int seq = 1; seq <= 11; ++seq) {
+        const auto e = make_envelope("L", Direction::inbound, seq);
+        tx.insert_envelope(e);
+        tx.insert_receipt(make_receipt(e, 2 * (seq - 1)));
+      }
+    });
+  }
+  {
+    RawDb raw(dir.db());
+    raw.exec(std::string(R"sql(
+CREATE TABLE old_leaves (
+  idx       INTEGER PRIMARY KEY CHECK (idx >= 0),
+  kind      TEXT NOT NULL CHECK (kind IN ('envelope', 'receipt')),
+  link      TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq       INTEGER NOT NULL,
+  leaf_hash TEXT NOT NULL,
+  UNIQUE (kind, link, direction, seq)
+);
+INSERT INTO old_leaves SELECT * FROM ledger_leaves;
+DROP TABLE ledger_leaves;
+ALTER TABLE old_leaves RENAME TO ledger_leaves;
+CREATE INDEX outbox_envelope ON outbox (envelope_id);
+DELETE FROM schema_migrations WHERE version >= 10;
+)sql"));
+    ASSERT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'ledger_leaves' AND "
+                        "type = 'index'"),
+              "1");
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_GE(store->schema_version(), 10);
+  RawDb raw(dir.db());
+  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'ledger_leaves' AND "
+                      "type = 'index'"),
+            "0");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'ledger_leaves_new'"), "0");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'outbox_envelope'"), "0");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM ledger_leaves"), "22");
+  EXPECT_EQ(raw.value("SELECT group_concat(kind || seq, ' ') FROM (SELECT kind, seq FROM "
+                      "ledger_leaves WHERE idx < 4 ORDER BY idx)"),
+            "envelope1 receipt1 envelope2 receipt2");
+  expect_log_matches_leaves(*store);
+  const auto again = make_envelope("L", Direction::inbound, 5);
+  EXPECT_EQ(
+      error_code([&] { store->transact([&](Transaction& tx) { tx.insert_envelope(again); }); }),
+      "store_duplicate");
+  EXPECT_EQ(store->read()->ledger_size(), 22);
+  store->transact([](Transaction& tx) {
+    for (int seq = 12; seq <= 14; ++seq)
+      tx.insert_envelope(make_envelope("L", Direction::inbound, seq));
+  });
+  EXPECT_EQ(store->read()->ledger_size(), 25);
+  expect_log_matches_leaves(*store);
+}
+
 // Appends learn the log's right edge as they go (LogFrontier): every stored
 // node still equals the tree recomputed from the leaves, across
 // transactions of every size, a transaction that fails half-way, and a

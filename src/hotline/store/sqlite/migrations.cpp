@@ -283,6 +283,34 @@ DELETE FROM ledger_nodes WHERE level = 0;
      R"sql(
 CREATE INDEX agreements_in_force ON agreements (link, state, amendment, proposed_at, digest);
 )sql"},
+    // ledger_leaves carried UNIQUE (kind, link, direction, seq): an index
+    // entry more for every leaf, and every envelope and receipt is a leaf,
+    // on both nodes. No query reads through it, and what it guarded holds by
+    // construction: a leaf is appended only by insert_envelope and
+    // insert_receipt, in the transaction and right after the insert that
+    // envelopes' UNIQUE (link, direction, seq) and receipts' primary key
+    // refuse for a second time. A UNIQUE constraint cannot be dropped, so
+    // the table is rebuilt without it (one copy of the log's leaf rows).
+    // outbox_envelope, likewise read by no query, cost an index entry put and
+    // taken away for every envelope sent. (It would only speed up the foreign
+    // key check of a deleted envelope, and envelopes are never deleted; the
+    // outbox holds a few rows at most once delivered.)
+    {10, "the log's leaves and the outbox without indexes no query reads",
+     R"sql(
+CREATE TABLE ledger_leaves_new (
+  idx       INTEGER PRIMARY KEY CHECK (idx >= 0),
+  kind      TEXT NOT NULL CHECK (kind IN ('envelope', 'receipt')),
+  link      TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  seq       INTEGER NOT NULL,
+  leaf_hash TEXT NOT NULL
+);
+INSERT INTO ledger_leaves_new (idx, kind, link, direction, seq, leaf_hash)
+  SELECT idx, kind, link, direction, seq, leaf_hash FROM ledger_leaves ORDER BY idx;
+DROP TABLE ledger_leaves;
+ALTER TABLE ledger_leaves_new RENAME TO ledger_leaves;
+DROP INDEX IF EXISTS outbox_envelope;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
