@@ -65,6 +65,33 @@ TEST_F(EnvelopesTest, ChainHeadIsTheHighestSeqWithItsDigest) {
   EXPECT_EQ(tx->chain_head("a-c", Direction::inbound), ChainHead{});
 }
 
+// Inside a write transaction the head follows the transaction's own
+// inserts (it is remembered there, not read again), and an insert that is
+// refused leaves it as it was.
+TEST_F(EnvelopesTest, ChainHeadFollowsTheTransactionsOwnInserts) {
+  const auto head = [](int seq) {
+    return ChainHead{seq, make_envelope("a-b", Direction::outbound, seq).digest};
+  };
+  store_->transact([&](Transaction& tx) {
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), ChainHead{});
+    tx.insert_envelope(make_envelope("a-b", Direction::outbound, 1));
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), head(1));
+    tx.insert_envelope(make_envelope("a-b", Direction::outbound, 3));
+    tx.insert_envelope(make_envelope("a-b", Direction::outbound, 2));
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), head(3));
+    EXPECT_THROW(tx.insert_envelope(make_envelope("a-b", Direction::outbound, 3)), Error);
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), head(3));
+    tx.insert_envelope(make_envelope("a-b", Direction::inbound, 4));
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), head(3));
+    EXPECT_EQ(tx.chain_head("a-b", Direction::inbound).seq, 4);
+  });
+  EXPECT_EQ(store_->read()->chain_head("a-b", Direction::outbound), head(3));
+  store_->transact([&](Transaction& tx) {
+    tx.insert_envelope(make_envelope("a-b", Direction::outbound, 4));
+    EXPECT_EQ(tx.chain_head("a-b", Direction::outbound), head(4));
+  });
+}
+
 TEST_F(EnvelopesTest, ListIsAscendingAfterSeqAndLimited) {
   store_->transact([&](Transaction& tx) {
     // Inserted out of order; listing must sort by seq.

@@ -180,8 +180,12 @@ class SqliteTransaction final : public Transaction {
     q.bind(5, e.digest).bind(6, e.type).bind(7, e.sent_at).bind(8, e.canonical);
     q.bind_optional(9, e.received_at);
     q.run();
-    return sqlite::append_to_log(conn_, frontier_, "envelope", e.link, e.direction, e.seq,
-                                 e.canonical);
+    const std::int64_t index = sqlite::append_to_log(conn_, frontier_, "envelope", e.link,
+                                                     e.direction, e.seq, e.canonical);
+    if (KnownHead* k = known_head(e.link, e.direction); k && e.seq > k->head.seq) {
+      k->head = ChainHead{e.seq, e.digest};
+    }
+    return index;
   }
 
   std::optional<EnvelopeRecord> find_envelope(std::string_view id) override {
@@ -212,13 +216,20 @@ class SqliteTransaction final : public Transaction {
 
   ChainHead chain_head(std::string_view link, Direction direction) override {
     check_open();
-    Query q(conn_,
-            "SELECT seq, digest FROM envelopes WHERE link = ?1 AND direction = ?2 "
-            "ORDER BY seq DESC LIMIT 1",
-            "reading the end of the hash chain");
-    q.bind(1, link).bind(2, to_string(direction));
-    if (!q.step()) return ChainHead{};
-    return ChainHead{q.integer(0), q.text(1)};
+    if (writable_) {
+      if (const KnownHead* k = known_head(link, direction)) return k->head;
+    }
+    ChainHead head;
+    {
+      Query q(conn_,
+              "SELECT seq, digest FROM envelopes WHERE link = ?1 AND direction = ?2 "
+              "ORDER BY seq DESC LIMIT 1",
+              "reading the end of the hash chain");
+      q.bind(1, link).bind(2, to_string(direction));
+      if (q.step()) head = ChainHead{q.integer(0), q.text(1)};
+    }
+    if (writable_) heads_.push_back(KnownHead{std::string(link), direction, head});
+    return head;
   }
 
   std::vector<EnvelopeRecord> list_envelopes(std::string_view link, Direction direction,
@@ -592,6 +603,23 @@ class SqliteTransaction final : public Transaction {
   bool grouped_ = false;
   bool open_ = true;
   LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  // chain_head() answers already given in this transaction, kept up to date
+  // by its own insert_envelope(): a producer queueing a hundred envelopes in
+  // one transaction asks for the head before each. Only this transaction
+  // writes meanwhile (it holds the writer), and an insert that fails leaves
+  // the entry as it was.
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  std::vector<KnownHead> heads_;
+  KnownHead* known_head(std::string_view link, Direction direction) {
+    for (auto& k : heads_) {
+      if (k.direction == direction && k.link == link) return &k;
+    }
+    return nullptr;
+  }
 };
 
 class SqliteStore final : public Store {
