@@ -138,9 +138,27 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
   // envelopes' exact bytes.
   Batch b;
   auto tx = store_.read();
+  auto items = tx->pending_outbox(ctx_.link, opt_.max_batch, after_seq);
+  // Queued envelopes are consecutive seqs but after a peer fell behind
+  // (requeue_from): one range read instead of a lookup per envelope, and
+  // a lookup by id for any the range does not hold.
+  std::vector<store::EnvelopeRecord> range;
+  if (!items.empty()) {
+    const std::int64_t span = items.back().seq - items.front().seq + 1;
+    if (span <= 2 * static_cast<std::int64_t>(items.size())) {
+      range = tx->list_envelopes(ctx_.link, Direction::outbound, items.front().seq - 1,
+                                 static_cast<std::size_t>(span));
+    }
+  }
   std::size_t bytes = 0;
-  for (auto& it : tx->pending_outbox(ctx_.link, opt_.max_batch, after_seq)) {
-    auto rec = tx->find_envelope(it.envelope_id);
+  for (auto& it : items) {
+    const auto at = static_cast<std::size_t>(it.seq - items.front().seq);
+    std::optional<store::EnvelopeRecord> rec;
+    if (at < range.size() && range[at].seq == it.seq && range[at].id == it.envelope_id) {
+      rec = std::move(range[at]);
+    } else {
+      rec = tx->find_envelope(it.envelope_id);
+    }
     if (!rec)
       throw Error("store_inconsistent", "queued envelope " + it.envelope_id + " is missing");
     bytes += rec->canonical.size() + 1;

@@ -503,6 +503,39 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
   EXPECT_EQ(stored(), 32);
 }
 
+// A batch holds exactly the queued envelopes, in seq order, whether the
+// queue is a run of consecutive seqs with a few holes (read as one range)
+// or a few seqs far apart (read one by one).
+TEST_F(ReceiverTest, ABatchHoldsWhatIsQueuedAndNothingElse) {
+  auto texts = make_envelopes(10);
+  std::vector<std::string> bodies;
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    bodies.push_back(batch);
+    return Transport::Reply{503, R"({"error":{"code":"test","message":"not now"}})"};
+  });
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), DeliveryOptions{},
+                        nullptr);
+  const auto dequeue = [&](std::initializer_list<int> seqs) {
+    sender_store_->transact([&](store::Transaction& tx) {
+      for (int seq : seqs) tx.remove_outbox(alpha_ctx.link, seq);
+    });
+  };
+  const auto body_of = [&](std::initializer_list<int> seqs) {
+    std::string body;
+    for (int seq : seqs) body += texts[static_cast<std::size_t>(seq - 1)] + "\n";
+    return body;
+  };
+  dequeue({4, 6});
+  EXPECT_THROW(worker.deliver_once(), Error);
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(bodies[0], body_of({1, 2, 3, 5, 7, 8, 9, 10}));
+  dequeue({2, 3, 5, 7, 8, 9});
+  EXPECT_THROW(worker.deliver_once(), Error);
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[1], body_of({1, 10}));
+  EXPECT_EQ(outbox(), 2);
+}
+
 // The worker's thread is named "delivery" for operators (top -H), and keeps
 // that name after sending a short batch itself (a deferred send).
 TEST_F(ReceiverTest, TheWorkersThreadKeepsItsName) {
