@@ -1,5 +1,6 @@
 #include "hotline/store/sqlite/connection.h"
 
+#include <mutex>
 #include <string>
 
 #include "hotline/common/error.h"
@@ -57,7 +58,26 @@ void throw_error(int rc, std::string_view detail, const std::filesystem::path& f
   }
 }
 
+namespace {
+
+// Process-wide SQLite settings. They only take before SQLite initializes
+// itself (its first use in the process; wal_write_vfs() is one), so this
+// runs first; if something else used SQLite earlier, the defaults stay.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // No memory statistics: with them (SQLite's default) every allocation
+    // and free SQLite makes takes one process-wide mutex to count it, and
+    // the store's threads (writer, readers, checkpointer; two stores in the
+    // link benchmark) wake each other through it. Nothing here reads them.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
+}  // namespace
+
 Connection::Connection(const std::filesystem::path& file, bool create) : file_(file) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) flags |= SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, wal_write_vfs());
