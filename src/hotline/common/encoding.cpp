@@ -28,11 +28,13 @@ constexpr auto kB64Table = make_b64_table();
 }  // namespace
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  // Sized once and written by index: push_back checks capacity per digit,
+  // and every hash stored or sent goes through here.
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
   for (auto b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0f]);
+    *p++ = kHex[b >> 4];
+    *p++ = kHex[b & 0x0f];
   }
   return out;
 }
@@ -51,27 +53,28 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
 }
 
 std::string base64url_encode(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  // Sized once and written by index (keys and signatures of every envelope).
+  std::string out((bytes.size() * 4 + 2) / 3, '\0');
+  char* p = out.data();
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     std::uint32_t v =
         std::uint32_t{bytes[i]} << 16 | std::uint32_t{bytes[i + 1]} << 8 | bytes[i + 2];
-    out.push_back(kB64[v >> 18 & 63]);
-    out.push_back(kB64[v >> 12 & 63]);
-    out.push_back(kB64[v >> 6 & 63]);
-    out.push_back(kB64[v & 63]);
+    *p++ = kB64[v >> 18 & 63];
+    *p++ = kB64[v >> 12 & 63];
+    *p++ = kB64[v >> 6 & 63];
+    *p++ = kB64[v & 63];
   }
   std::size_t rest = bytes.size() - i;
   if (rest == 1) {
     std::uint32_t v = std::uint32_t{bytes[i]} << 16;
-    out.push_back(kB64[v >> 18 & 63]);
-    out.push_back(kB64[v >> 12 & 63]);
+    *p++ = kB64[v >> 18 & 63];
+    *p++ = kB64[v >> 12 & 63];
   } else if (rest == 2) {
     std::uint32_t v = std::uint32_t{bytes[i]} << 16 | std::uint32_t{bytes[i + 1]} << 8;
-    out.push_back(kB64[v >> 18 & 63]);
-    out.push_back(kB64[v >> 12 & 63]);
-    out.push_back(kB64[v >> 6 & 63]);
+    *p++ = kB64[v >> 18 & 63];
+    *p++ = kB64[v >> 12 & 63];
+    *p++ = kB64[v >> 6 & 63];
   }
   return out;
 }
