@@ -503,6 +503,36 @@ TEST_F(ReceiverTest, BatchesStayWithinTheirByteCap) {
   EXPECT_EQ(stored(), 32);
 }
 
+// A reply need not be laid out as this node writes it: one indented (as
+// another implementation might send it) is read alike, and the receipts are
+// stored in their canonical form, not as they came.
+TEST_F(ReceiverTest, AReplyInAnotherLayoutIsReadAlike) {
+  make_envelopes(6);
+  bool pretty = false;
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    auto reply = answer(batch);
+    if (pretty) reply.body = nlohmann::json::parse(reply.body).dump(1);
+    return reply;
+  });
+  DeliveryOptions opt;
+  opt.max_batch = 3;
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), opt, nullptr);
+  EXPECT_EQ(worker.deliver_once(), 3u);
+  pretty = true;
+  EXPECT_EQ(worker.deliver_once(), 3u);
+  EXPECT_EQ(outbox(), 0);
+  const auto chain = sender_chain();
+  EXPECT_TRUE(chain.ok()) << (chain.findings.empty() ? "" : chain.findings.front());
+  EXPECT_EQ(chain.receipts, 6);
+  for (std::int64_t seq = 1; seq <= 6; ++seq) {
+    auto stored = sender_store_->snapshot([&](store::Transaction& tx) {
+      return tx.find_receipt(alpha_ctx.link, Direction::outbound, seq);
+    });
+    ASSERT_TRUE(stored) << seq;
+    EXPECT_EQ(canonical(parse_receipt(stored->canonical)), stored->canonical) << seq;
+  }
+}
+
 // A batch holds exactly the queued envelopes, in seq order, whether the
 // queue is a run of consecutive seqs with a few holes (read as one range)
 // or a few seqs far apart (read one by one).
