@@ -19,7 +19,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -132,20 +134,32 @@ inline RunResult run(std::vector<std::string> args, const std::filesystem::path&
 
 // A port that was free a moment ago: bind 127.0.0.1:0, read it, close.
 inline std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+  // A port is free when asked, not when the server binds it later: tests
+  // ask for several before starting anything, and the kernel may hand the
+  // same free port out twice (seen: bravo's operator port equal to alpha's
+  // peer port, "Address already in use"). So no port is given twice in one
+  // process.
+  static std::mutex mu;
+  static std::set<std::uint16_t> given;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      throw std::runtime_error("bind(127.0.0.1:0) failed");
+    }
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
     ::close(fd);
-    throw std::runtime_error("bind(127.0.0.1:0) failed");
+    const std::uint16_t port = ntohs(a.sin_port);
+    std::lock_guard lock(mu);
+    if (given.insert(port).second) return port;
   }
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  throw std::runtime_error("no loopback port that was not already given out");
 }
 
 // Polls `pred` every 20 ms until it holds or `timeout` passes.
