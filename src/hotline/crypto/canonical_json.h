@@ -49,7 +49,10 @@ std::string canonicalize(const nlohmann::json& value);
 // for the whole object. Errors as for canonicalize().
 void append_canonical(std::string& out, const nlohmann::json& value, int depth);
 void append_canonical_string(std::string& out, std::string_view s);
-void append_canonical_integer(std::string& out, std::int64_t i);
+// `lead` as it is (the punctuation and member name before a value, already
+// canonical: `,"seq":`), then the value.
+void append_canonical_member(std::string& out, std::string_view lead, std::string_view value);
+void append_canonical_member(std::string& out, std::string_view lead, std::int64_t value);
 
 // True when `text` is exactly canonicalize(parse_strict(text)); false when
 // it differs or does not parse.

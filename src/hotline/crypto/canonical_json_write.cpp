@@ -257,8 +257,14 @@ void append_canonical_string(std::string& out, std::string_view s) {
   Writer(out).write_string(s);
 }
 
-void append_canonical_integer(std::string& out, std::int64_t i) {
-  Writer(out).write_integer(i);
+void append_canonical_member(std::string& out, std::string_view lead, std::string_view value) {
+  out += lead;
+  Writer(out).write_string(value);
+}
+
+void append_canonical_member(std::string& out, std::string_view lead, std::int64_t value) {
+  out += lead;
+  Writer(out).write_integer(value);
 }
 
 bool is_canonical(std::string_view text) {

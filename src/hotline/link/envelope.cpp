@@ -93,35 +93,27 @@ std::string write_canonical(const Envelope& e, bool with_sig) {
   out += R"({"attachments":[)";
   for (std::size_t i = 0; i < e.attachments.size(); ++i) {
     if (i != 0) out += ',';
-    out += R"({"sha256":)";
-    crypto::append_canonical_string(out, e.attachments[i].sha256);
-    out += R"(,"size":)";
-    crypto::append_canonical_integer(out, e.attachments[i].size);
+    crypto::append_canonical_member(out, R"({"sha256":)", e.attachments[i].sha256);
+    crypto::append_canonical_member(out, R"(,"size":)", e.attachments[i].size);
     out += '}';
   }
   out += R"(],"body":)";
   crypto::append_canonical(out, e.body, 1);
-  const auto member = [&out](std::string_view name_part, std::string_view value) {
-    out += name_part;
-    crypto::append_canonical_string(out, value);
-  };
-  member(R"(,"from":)", e.from);
-  member(R"(,"id":)", e.id);
-  member(R"(,"link":)", e.link);
-  member(R"(,"prev":)", e.prev);
+  crypto::append_canonical_member(out, R"(,"from":)", e.from);
+  crypto::append_canonical_member(out, R"(,"id":)", e.id);
+  crypto::append_canonical_member(out, R"(,"link":)", e.link);
+  crypto::append_canonical_member(out, R"(,"prev":)", e.prev);
   if (e.ref) {
-    member(R"(,"ref":)", *e.ref);
+    crypto::append_canonical_member(out, R"(,"ref":)", *e.ref);
   } else {
     out += R"(,"ref":null)";
   }
-  member(R"(,"sent_at":)", e.sent_at);
-  out += R"(,"seq":)";
-  crypto::append_canonical_integer(out, e.seq);
-  if (with_sig) member(R"(,"sig":)", e.sig);
-  member(R"(,"to":)", e.to);
-  member(R"(,"type":)", e.type);
-  out += R"(,"v":)";
-  crypto::append_canonical_integer(out, e.v);
+  crypto::append_canonical_member(out, R"(,"sent_at":)", e.sent_at);
+  crypto::append_canonical_member(out, R"(,"seq":)", e.seq);
+  if (with_sig) crypto::append_canonical_member(out, R"(,"sig":)", e.sig);
+  crypto::append_canonical_member(out, R"(,"to":)", e.to);
+  crypto::append_canonical_member(out, R"(,"type":)", e.type);
+  crypto::append_canonical_member(out, R"(,"v":)", e.v);
   out += '}';
   return out;
 }

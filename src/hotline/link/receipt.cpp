@@ -45,29 +45,20 @@ std::string write_canonical(const Receipt& r, bool with_sig) {
       if (i != 0) out += ',';
       crypto::append_canonical_string(out, r.batch->path[i]);
     }
-    out += R"(],"position":)";
-    crypto::append_canonical_integer(out, r.batch->position);
-    out += R"(,"size":)";
-    crypto::append_canonical_integer(out, r.batch->size);
+    crypto::append_canonical_member(out, R"(],"position":)", r.batch->position);
+    crypto::append_canonical_member(out, R"(,"size":)", r.batch->size);
     out += "},";
   }
-  const auto member = [&out](std::string_view name_part, std::string_view value) {
-    out += name_part;
-    crypto::append_canonical_string(out, value);
-  };
-  member(R"("envelope":)", r.envelope);
-  member(R"(,"envelope_id":)", r.envelope_id);
-  member(R"(,"from":)", r.from);
-  out += R"(,"index":)";
-  crypto::append_canonical_integer(out, r.index);
-  member(R"(,"link":)", r.link);
-  member(R"(,"received_at":)", r.received_at);
-  out += R"(,"seq":)";
-  crypto::append_canonical_integer(out, r.seq);
-  if (with_sig) member(R"(,"sig":)", r.sig);
-  member(R"(,"to":)", r.to);
-  out += R"(,"v":)";
-  crypto::append_canonical_integer(out, r.v);
+  crypto::append_canonical_member(out, R"("envelope":)", r.envelope);
+  crypto::append_canonical_member(out, R"(,"envelope_id":)", r.envelope_id);
+  crypto::append_canonical_member(out, R"(,"from":)", r.from);
+  crypto::append_canonical_member(out, R"(,"index":)", r.index);
+  crypto::append_canonical_member(out, R"(,"link":)", r.link);
+  crypto::append_canonical_member(out, R"(,"received_at":)", r.received_at);
+  crypto::append_canonical_member(out, R"(,"seq":)", r.seq);
+  if (with_sig) crypto::append_canonical_member(out, R"(,"sig":)", r.sig);
+  crypto::append_canonical_member(out, R"(,"to":)", r.to);
+  crypto::append_canonical_member(out, R"(,"v":)", r.v);
   out += '}';
   return out;
 }
