@@ -17,12 +17,9 @@
 // Arg "full": 0 = both stores synchronous=NORMAL, 1 = synchronous=FULL.
 // Every benchmark has a fixed iteration count, so the total time does not
 // depend on --benchmark_min_time.
-#include <arpa/inet.h>
 #include <benchmark/benchmark.h>
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,6 +40,7 @@
 #include "hotline/link/outbound.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
+#include "support/process.h"
 
 namespace {
 
@@ -65,23 +63,9 @@ const std::string& message_text() {
   return text;
 }
 
-// A loopback port that was free a moment ago (the servers bind it next).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+// A loopback port that was free a moment ago (the servers bind it next),
+// never the same one twice.
+using hotline::testing::free_port;
 
 class TempDir {
  public:
