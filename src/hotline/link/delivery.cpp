@@ -139,9 +139,10 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
   Batch b;
   auto tx = store_.read();
   auto items = tx->pending_outbox(ctx_.link, opt_.max_batch, after_seq);
-  // Queued envelopes are consecutive seqs but after a peer fell behind
-  // (requeue_from): one range read instead of a lookup per envelope, and
-  // a lookup by id for any the range does not hold.
+  // The queue is normally a run of consecutive seqs (the envelopes' own seqs
+  // have no holes, and receipts remove the queue's head): one range read
+  // instead of a lookup per envelope, and a lookup by id for any queued
+  // envelope the range does not hold (a queue with holes far apart).
   std::vector<store::EnvelopeRecord> range;
   if (!items.empty()) {
     const std::int64_t span = items.back().seq - items.front().seq + 1;

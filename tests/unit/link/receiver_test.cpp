@@ -336,8 +336,9 @@ TEST_F(ReceiverTest, TwoBatchesInFlightAreStoredInSeqOrder) {
   EXPECT_EQ(applied, expected);
 }
 
-// Answers every batch through the receiver, on two "connections" (threads),
-// counting the calls; `tamper` may rewrite a reply.
+// Hands every batch to `fn` (which answers it, usually through the
+// receiver, and may rewrite the reply), on two "connections" (threads),
+// counting the calls.
 class CountingTransport : public Transport {
  public:
   explicit CountingTransport(std::function<Reply(const std::string&)> fn) : fn_(std::move(fn)) {}
