@@ -36,7 +36,7 @@ function(hotline_unit_tests PART)
   target_link_libraries(unit_${PART} PRIVATE ${P_DEPS} GTest::gtest GTest::gtest_main
                         hotline_warnings hotline_allocator)
   target_compile_definitions(unit_${PART} PRIVATE
-    HOTLINE_STANDARDS_DIR="${HOTLINE_STANDARDS_DIR}"
+    HOTLINE_VECTORS_DIR="${HOTLINE_VECTORS_DIR}"
     HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
   gtest_discover_tests(unit_${PART} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -13,7 +13,7 @@ namespace {
 
 using testing::error_code_of;
 using testing::read_file;
-using testing::standards_path;
+using testing::vectors_path;
 
 std::string code_of_parse(std::string_view text) {
   return error_code_of([&] { parse_strict(text); });
@@ -32,7 +32,7 @@ std::string unhex(const std::string& spaced) {
 // ---- RFC 8785 test vectors (cyberphone/json-canonicalization) ----
 
 TEST(CanonicalJsonRfc8785, FloatFreeVectorsCanonicalizeExactly) {
-  const std::filesystem::path dir = standards_path("jcs-rfc8785");
+  const std::filesystem::path dir = vectors_path("jcs-rfc8785");
   int checked = 0;
   for (const char* name : {"arrays", "french", "unicode", "weird"}) {
     SCOPED_TRACE(name);
@@ -55,8 +55,7 @@ TEST(CanonicalJsonRfc8785, FloatFreeVectorsCanonicalizeExactly) {
 TEST(CanonicalJsonRfc8785, EveryInputFileIsCovered) {
   // Guards the list above and below: a new vector file must be classified.
   int files = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(standards_path("jcs-rfc8785/input"))) {
+  for (const auto& entry : std::filesystem::directory_iterator(vectors_path("jcs-rfc8785/input"))) {
     const std::string stem = entry.path().stem().string();
     EXPECT_TRUE(stem == "arrays" || stem == "french" || stem == "unicode" || stem == "weird" ||
                 stem == "values" || stem == "structures")
@@ -67,7 +66,7 @@ TEST(CanonicalJsonRfc8785, EveryInputFileIsCovered) {
 }
 
 TEST(CanonicalJsonRfc8785, VectorsWithFloatsAreRejected) {
-  const std::filesystem::path dir = standards_path("jcs-rfc8785");
+  const std::filesystem::path dir = vectors_path("jcs-rfc8785");
   for (const char* name : {"values", "structures"}) {
     SCOPED_TRACE(name);
     const std::string input = read_file(dir / "input" / (std::string(name) + ".json"));

@@ -14,7 +14,7 @@ namespace {
 
 using testing::error_code_of;
 using testing::read_file;
-using testing::standards_path;
+using testing::vectors_path;
 
 std::string bytes_text(const std::vector<std::uint8_t>& v) {
   return std::string(v.begin(), v.end());
@@ -30,7 +30,7 @@ std::array<std::uint8_t, N> to_array(const std::vector<std::uint8_t>& v) {
 
 TEST(Ed25519Rfc8032, Section71Vectors) {
   const auto doc =
-      nlohmann::json::parse(read_file(standards_path("ed25519/rfc8032_7.1_ed25519.json")));
+      nlohmann::json::parse(read_file(vectors_path("ed25519/rfc8032_7.1_ed25519.json")));
   int count = 0;
   for (const auto& v : doc.at("vectors")) {
     SCOPED_TRACE(v.at("name").get<std::string>());
@@ -65,7 +65,7 @@ TEST(Ed25519Rfc8032, Section71Vectors) {
 // strict; every case agrees with Wycheproof's verdict.
 TEST(Ed25519Wycheproof, AllCases) {
   const auto doc =
-      nlohmann::json::parse(read_file(standards_path("ed25519/wycheproof_ed25519_test.json")));
+      nlohmann::json::parse(read_file(vectors_path("ed25519/wycheproof_ed25519_test.json")));
   int total = 0, valid = 0, invalid = 0;
   for (const auto& group : doc.at("testGroups")) {
     PublicKey key;

@@ -12,8 +12,8 @@
 
 namespace hotline::crypto::testing {
 
-inline std::string standards_path(const std::string& rel) {
-  return std::string(HOTLINE_STANDARDS_DIR) + "/" + rel;
+inline std::string vectors_path(const std::string& rel) {
+  return std::string(HOTLINE_VECTORS_DIR) + "/" + rel;
 }
 
 inline std::string read_file(const std::filesystem::path& path) {

@@ -21,8 +21,8 @@
 
 namespace hotline::ledger::testing {
 
-inline std::string standards_path(const std::string& rel) {
-  return std::string(HOTLINE_STANDARDS_DIR) + "/" + rel;
+inline std::string vectors_path(const std::string& rel) {
+  return std::string(HOTLINE_VECTORS_DIR) + "/" + rel;
 }
 
 inline nlohmann::json load_json(const std::string& path) {

@@ -1,5 +1,5 @@
 // The RFC 6962/9162 reference vectors, the exhaustive 8-leaf proofs and the
-// 196 verifier probes of the shared standards folder (standards/README.md).
+// 196 verifier probes of tests/vectors/merkle-rfc6962 (tests/vectors/SOURCES.md).
 
 #include <algorithm>
 #include <filesystem>
@@ -21,13 +21,13 @@ using nlohmann::json;
 using namespace testing;
 
 const json& reference() {
-  static const json j = load_json(standards_path("merkle-rfc6962/rfc6962_reference_vectors.json"));
+  static const json j = load_json(vectors_path("merkle-rfc6962/rfc6962_reference_vectors.json"));
   return j;
 }
 
 const json& exhaustive() {
   static const json j =
-      load_json(standards_path("merkle-rfc6962/GENERATED_exhaustive_proofs_8leaf.json"));
+      load_json(vectors_path("merkle-rfc6962/GENERATED_exhaustive_proofs_8leaf.json"));
   return j;
 }
 
@@ -236,7 +236,7 @@ std::optional<std::vector<Digest>> probe_proof(const json& value) {
 std::vector<std::filesystem::path> probe_files(const std::string& kind) {
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(
-           standards_path("merkle-rfc6962/probes/" + kind))) {
+           vectors_path("merkle-rfc6962/probes/" + kind))) {
     if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());

@@ -12,8 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string standards_file(const std::string& rel) {
-  std::ifstream in(std::string(HOTLINE_STANDARDS_DIR) + "/" + rel, std::ios::binary);
+std::string vector_file(const std::string& rel) {
+  std::ifstream in(std::string(HOTLINE_VECTORS_DIR) + "/" + rel, std::ios::binary);
   EXPECT_TRUE(in) << rel;
   std::stringstream ss;
   ss << in.rdbuf();
@@ -80,7 +80,7 @@ json sample() {
 }
 
 TEST(Labels, TlpStringsMatchTheStandardsFile) {
-  json doc = json::parse(standards_file("taxonomies/tlp-2.0.json"));
+  json doc = json::parse(vector_file("taxonomies/tlp-2.0.json"));
   const json& labels = doc.at("labels");
   ASSERT_EQ(labels.size(), kTlpLevels.size());
   for (std::size_t i = 0; i < kTlpLevels.size(); ++i) {
@@ -119,7 +119,7 @@ TEST(Labels, AdmiraltyGrading) {
 }
 
 TEST(Labels, RsitTableMatchesCsv) {
-  auto rows = parse_csv(standards_file("taxonomies/rsit.csv"));
+  auto rows = parse_csv(vector_file("taxonomies/rsit.csv"));
   ASSERT_FALSE(rows.empty());
   std::vector<std::string> header{"class",      "class_label", "type",
                                   "type_label", "description", "machinetag"};
