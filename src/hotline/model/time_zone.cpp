@@ -478,4 +478,32 @@ TimeZone load_time_zone(const std::string& iana_name, const std::filesystem::pat
   return TimeZone::parse_tzif(bytes, iana_name);
 }
 
+namespace {
+
+// "2025b": digits, lower-case letters, '.', '-'; at most 16 characters.
+bool plausible_version(const std::string& v) {
+  if (v.empty() || v.size() > 16) return false;
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '.' || c == '-';
+  });
+}
+
+std::string first_line(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (in) std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+std::string tzdb_version(const std::filesystem::path& zoneinfo_dir) {
+  const std::string prefix = "# version ";
+  std::string line = first_line(zoneinfo_dir / "tzdata.zi");
+  std::string version = line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : "";
+  if (!plausible_version(version)) version = first_line(zoneinfo_dir / "+VERSION");
+  return plausible_version(version) ? version : "";
+}
+
 }  // namespace hotline::model

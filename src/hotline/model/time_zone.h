@@ -2,10 +2,11 @@
 // 12 has none): a TimeZone is a plain value holding the UTC offset rules of
 // one IANA zone, read from a TZif file (RFC 8536).
 //
-// Pure: every member function is arithmetic on the value. The one function in
-// this file that does I/O is load_time_zone() (reads one file below
-// /usr/share/zoneinfo); the service layer calls it, caches the zones, and
-// hands TimeZone values to pure code (deadline.h).
+// Pure: every member function is arithmetic on the value. The two functions
+// in this file that do I/O are load_time_zone() (reads one file below
+// /usr/share/zoneinfo) and tzdb_version(); the service layer calls
+// load_time_zone(), caches the zones, and hands TimeZone values to pure code
+// (deadline.h). Why this reader and not a library: docs/development.md.
 //
 // Errors (hotline::Error codes):
 //   time_zone_unknown  load_time_zone(): bad name ("..", leading "/", odd
@@ -121,5 +122,12 @@ class TimeZone {
 // TZif file throws time_zone_invalid. Debian: package tzdata.
 TimeZone load_time_zone(const std::string& iana_name,
                         const std::filesystem::path& zoneinfo_dir = "/usr/share/zoneinfo");
+
+// The version of the time-zone database in `zoneinfo_dir`, e.g. "2025b": the
+// "# version" line that starts tzdata.zi (Debian's tzdata has it), else the
+// first line of +VERSION; "" if neither says (or says something that is not
+// a plain version: digits, a-z, '.', '-', at most 16 characters). Reads the
+// files; does not throw.
+std::string tzdb_version(const std::filesystem::path& zoneinfo_dir = "/usr/share/zoneinfo");
 
 }  // namespace hotline::model

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -444,6 +445,34 @@ TEST(TimeZoneLoad, LoadsFromAGivenDirectory) {
   expect_error("time_zone_invalid", [&] { load_time_zone("Test/Broken", dir); });
   expect_error("time_zone_unknown", [&] { load_time_zone("Test/Missing", dir); });
   std::filesystem::remove_all(dir);
+}
+
+TEST(TimeZoneLoad, TzdbVersionFromTzdataZiOrVersionFile) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hotline_tzver_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  EXPECT_EQ(tzdb_version(dir), "");
+  write("+VERSION", "2030c\n");
+  EXPECT_EQ(tzdb_version(dir), "2030c");
+  write("tzdata.zi",
+        "# version 2031a\r\n# This zic input file is in the public domain.\nR d 1916 o\n");
+  EXPECT_EQ(tzdb_version(dir), "2031a");
+  write("tzdata.zi", "# version 2031a\x1b[31m\n");  // not a plain version: +VERSION
+  EXPECT_EQ(tzdb_version(dir), "2030c");
+  write("+VERSION", "");
+  EXPECT_EQ(tzdb_version(dir), "");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(tzdb_version(dir), "");
+
+  if (std::filesystem::exists("/usr/share/zoneinfo/tzdata.zi")) {
+    const std::string v = tzdb_version();
+    EXPECT_TRUE(v.size() >= 5 && std::isdigit(static_cast<unsigned char>(v[0])) &&
+                std::islower(static_cast<unsigned char>(v.back())))
+        << v;
+  }
 }
 
 TEST(TimeZoneLoad, LeapSecondZonesAreRejected) {
