@@ -16,6 +16,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/link/receiver.h"
+#include "hotline/node/inbound.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/escalation_service.h"
@@ -534,7 +535,7 @@ struct NodeServer::Impl {
     auto outcome = link::receive_batch(
         *node.store, ctx, req.body, [] { return now_ms(); },
         [&ctx](store::Transaction& tx, const link::Envelope& e, const std::string& at) {
-          service::apply_inbound(tx, ctx, e, at);
+          node::apply_inbound(tx, ctx, e, at);
         },
         &ticket);
     HttpResponse res;

@@ -7,7 +7,7 @@
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
 #include "hotline/service/deadline_service.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 namespace {

@@ -19,7 +19,7 @@
 //   item_unknown       no item with that id on this node
 //   item_wrong_kind    the id is an item of another kind
 //   agreement_missing  no agreement in force with the peer (deadlines need one)
-//   peer_unknown       (link_service.h)
+//   peer_unknown       (link_support.h)
 #pragma once
 
 #include <cstdint>
@@ -152,10 +152,10 @@ bool is_item_envelope(const std::string& type);
 // carry it (model::may_leave_node).
 bool is_tlp_red(store::Transaction& tx, const link::Envelope& e);
 
-// An item envelope from the peer, inside the transaction that stores it (via
-// link_service's apply_inbound). Content that does not make sense (unknown
-// item, a creating action for an existing id, an action void where it falls)
-// throws or records an event; see apply_inbound.
+// An item envelope from the peer, inside the transaction that stores it
+// (called by the node's inbound dispatch, node/inbound.h). Content that does
+// not make sense (unknown item, a creating action for an existing id, an
+// action void where it falls) throws or records an event.
 void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                          const link::Envelope& e, const std::string& received_at);
 

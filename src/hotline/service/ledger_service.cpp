@@ -6,7 +6,7 @@
 #include "hotline/common/error.h"
 #include "hotline/ledger/proof_verify.h"
 #include "hotline/link/outbound.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 namespace {

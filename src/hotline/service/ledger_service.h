@@ -58,12 +58,13 @@ std::optional<store::TreeHeadRecord> latest_own_head(store::Transaction& tx);
 nlohmann::json answer_proof_request(store::Store& store, const nlohmann::json& request);
 
 // Stores a head received from a peer (status "unchecked") after checking its
-// signature; content problems are recorded as events (see apply_inbound).
+// signature; content problems throw (the node's inbound dispatch, node/inbound.h,
+// records them as events).
 void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx,
                      const nlohmann::json& body, const std::string& received_at);
 
 // What one audit round of a peer's heads needs to ask the peer, and how to
-// judge the answer. The node's runtime does the asking (api/node_server).
+// judge the answer. The node's peer audit job does the asking (node/peer_audit_job.h).
 struct AuditPlan {
   store::TreeHeadRecord head;                     // the newest unchecked head of the peer
   std::optional<store::TreeHeadRecord> previous;  // the newest head already checked
