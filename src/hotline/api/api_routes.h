@@ -1,6 +1,6 @@
 // The route groups of the operators' API (operator_api.h). Each group adds
 // its routes to the table; the handlers keep references into RouteContext,
-// which the OperatorApi owns for its whole life.
+// which the OperatorApi (operator_api.h) owns for its whole life.
 #pragma once
 
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "hotline/api/api_call.h"
-#include "hotline/api/operator_api.h"
+#include "hotline/api/operator_options.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
 
