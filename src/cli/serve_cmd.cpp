@@ -92,7 +92,7 @@ void add_serve_command(CLI::App& app) {
     api::OperatorApiOptions api_options;
     api_options.info = opts.info;
     api::OperatorApi operator_api(node, api_options);
-    opts.operator_handler = [&operator_api](const api::HttpRequest& r) {
+    opts.operator_handler = [&operator_api](const net::HttpRequest& r) {
       return operator_api.handle(r);
     };
     // File uploads (POST /v1/attachments) up to the node's attachment limit;

@@ -8,14 +8,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "hotline/api/https_client.h"
-#include "hotline/api/https_server.h"
 #include "hotline/api/peer_transport.h"
 #include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/link/receiver.h"
+#include "hotline/net/https_client.h"
+#include "hotline/net/https_server.h"
 #include "hotline/node/inbound.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
@@ -36,14 +36,14 @@ struct NodeServer::Impl {
   service::Node& node;
   NodeServerOptions opt;
   std::shared_ptr<tls::PeerKeySet> pins = std::make_shared<tls::PeerKeySet>();
-  std::unique_ptr<HttpsServer> server;
+  std::unique_ptr<net::HttpsServer> server;
 
   struct LinkRuntime {
     store::PeerRecord peer;
     std::unique_ptr<link::DeliveryWorker> worker;
     TimePoint next_heartbeat{};
-    std::unique_ptr<HttpsClient> audit_client;  // used by the auditor thread only
-    std::unique_ptr<HttpsClient> fetch_client;  // used by the fetcher thread only
+    std::unique_ptr<net::HttpsClient> audit_client;  // used by the auditor thread only
+    std::unique_ptr<net::HttpsClient> fetch_client;  // used by the fetcher thread only
   };
   std::mutex mu;  // guards links
   std::map<std::string, LinkRuntime> links;
@@ -286,7 +286,7 @@ struct NodeServer::Impl {
     for (const auto& l : ids) {
       auto plan = service::plan_audit(*node.store, l);
       if (!plan) continue;
-      HttpsClient* client = nullptr;
+      net::HttpsClient* client = nullptr;
       std::optional<link::LinkContext> ctx;
       {
         std::lock_guard lock(mu);
@@ -294,12 +294,12 @@ struct NodeServer::Impl {
         client = rt.audit_client.get();
         ctx = rt.worker->context();
       }
-      HttpRequest req;
+      net::HttpRequest req;
       req.method = "POST";
       req.target = "/v1/ledger/proofs";
       req.headers["content-type"] = "application/json";
       req.body = service::audit_request(*plan).dump();
-      HttpResponse res;
+      net::HttpResponse res;
       try {
         res = client->request(req);
       } catch (const std::exception& e) {
@@ -409,7 +409,7 @@ struct NodeServer::Impl {
 
   void fetch_attachments() {
     for (const auto& want : service::wanted_attachments(node)) {
-      HttpsClient* client = nullptr;
+      net::HttpsClient* client = nullptr;
       {
         std::lock_guard lock(mu);
         auto it = links.find(want.link);
@@ -418,12 +418,12 @@ struct NodeServer::Impl {
       }
       try {
         service::fetch_attachment(node, want, [&](std::int64_t offset) {
-          HttpRequest req;
+          net::HttpRequest req;
           req.method = "POST";
           req.target = "/v1/attachments/chunk";
           req.headers["content-type"] = "application/json";
           req.body = nlohmann::json{{"sha256", want.sha256}, {"offset", offset}}.dump();
-          HttpResponse res = client->request(req);
+          net::HttpResponse res = client->request(req);
           if (res.status != 200) {
             throw Error(
                 "attachment_fetch_refused",
@@ -468,25 +468,25 @@ struct NodeServer::Impl {
     if (auto it = links.find(link); it != links.end()) it->second.worker->notify();
   }
 
-  HttpResponse handle_proofs(const HttpRequest& req) {
+  net::HttpResponse handle_proofs(const net::HttpRequest& req) {
     nlohmann::json request;
     try {
       request = nlohmann::json::parse(req.body);
     } catch (const std::exception&) {
-      return json_error(400, "json_malformed", "the proof request is not JSON");
+      return net::json_error(400, "json_malformed", "the proof request is not JSON");
     }
     try {
-      HttpResponse res;
+      net::HttpResponse res;
       res.body = service::answer_proof_request(*node.store, request).dump();
       return res;
     } catch (const Error& e) {
-      return json_error(400, e.code(), e.what());
+      return net::json_error(400, e.code(), e.what());
     }
   }
 
   // POST /v1/attachments/chunk {"sha256","offset"}: the plaintext chunk (the
   // link is TLS), for attachments we offered on this peer's link only.
-  HttpResponse handle_chunk(const store::PeerRecord& peer, const HttpRequest& req) {
+  net::HttpResponse handle_chunk(const store::PeerRecord& peer, const net::HttpRequest& req) {
     std::string sha;
     std::int64_t offset = 0;
     try {
@@ -494,11 +494,11 @@ struct NodeServer::Impl {
       sha = j.at("sha256").get<std::string>();
       offset = j.at("offset").get<std::int64_t>();
     } catch (const std::exception&) {
-      return json_error(400, "chunk_request_invalid",
-                        "expected {\"sha256\": HEX, \"offset\": INT}");
+      return net::json_error(400, "chunk_request_invalid",
+                             "expected {\"sha256\": HEX, \"offset\": INT}");
     }
     try {
-      HttpResponse res;
+      net::HttpResponse res;
       res.content_type = "application/octet-stream";
       res.body = service::serve_attachment_chunk(node, peer.link, sha, offset);
       return res;
@@ -508,26 +508,27 @@ struct NodeServer::Impl {
                    : e.code() == "attachment_corrupt"   ? 500
                                                         : 400;
       if (status == 500) event("attachment_corrupt", peer.link, e.what());
-      return json_error(status, e.code(), e.what());
+      return net::json_error(status, e.code(), e.what());
     }
   }
 
   // The peer listener: POST /v1/envelopes (delivery) and POST
   // /v1/ledger/proofs (the peer's audit of our log), both for configured
   // peers only (the TLS layer already refused unknown keys).
-  HttpResponse handle_peer(const HttpRequest& req) {
+  net::HttpResponse handle_peer(const net::HttpRequest& req) {
     if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs" &&
         req.target != "/v1/attachments/chunk") {
-      return json_error(404, "not_found", "no such path on the peer link");
+      return net::json_error(404, "not_found", "no such path on the peer link");
     }
-    if (req.method != "POST") return json_error(405, "method_not_allowed", "use POST");
-    if (!req.peer_key) return json_error(403, "peer_unknown", "no client certificate");
+    if (req.method != "POST") return net::json_error(405, "method_not_allowed", "use POST");
+    if (!req.peer_key) return net::json_error(403, "peer_unknown", "no client certificate");
     crypto::PublicKey key;
     key.bytes = *req.peer_key;
     auto peer = node.store->snapshot(
         [&](store::Transaction& tx) { return tx.find_peer_by_key(key.encoded()); });
     if (!peer)
-      return json_error(403, "peer_unknown", "this node has no peer with key " + key.encoded());
+      return net::json_error(403, "peer_unknown",
+                             "this node has no peer with key " + key.encoded());
     if (req.target == "/v1/ledger/proofs") return handle_proofs(req);
     if (req.target == "/v1/attachments/chunk") return handle_chunk(*peer, req);
     auto ctx = service::link_context(node, *peer);
@@ -538,7 +539,7 @@ struct NodeServer::Impl {
           node::apply_inbound(tx, ctx, e, at);
         },
         &ticket);
-    HttpResponse res;
+    net::HttpResponse res;
     res.status = outcome.error ? outcome.error->http_status : 200;
     res.body = outcome.to_json();
     if (outcome.error) {
@@ -574,15 +575,15 @@ void NodeServer::start() {
   });
   tls::Ed25519Seed seed{};
   std::copy(im.node.identity.seed().begin(), im.node.identity.seed().end(), seed.begin());
-  ServerOptions so;
+  net::ServerOptions so;
   so.name = "peer";
   so.bind_address = im.opt.peer_host;
   so.port = im.opt.peer_port;
   so.threads = im.opt.threads;
   so.limits.max_body_bytes = im.opt.max_body_bytes;
-  im.server =
-      std::make_unique<HttpsServer>(tls::peer_server_context(seed, im.node.party, im.pins), so,
-                                    [this](const HttpRequest& r) { return impl_->handle_peer(r); });
+  im.server = std::make_unique<net::HttpsServer>(
+      tls::peer_server_context(seed, im.node.party, im.pins), so,
+      [this](const net::HttpRequest& r) { return impl_->handle_peer(r); });
   im.server->start();
   {
     std::lock_guard lock(im.stop_mu);
@@ -637,7 +638,7 @@ void NodeServer::notify(const std::string& link) {
   impl_->notify(link);
 }
 
-HttpResponse NodeServer::handle_peer(const HttpRequest& request) {
+net::HttpResponse NodeServer::handle_peer(const net::HttpRequest& request) {
   return impl_->handle_peer(request);
 }
 

@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "hotline/api/http_types.h"
 #include "hotline/link/delivery.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/node_dir.h"
 
 namespace hotline::api {
@@ -53,7 +53,7 @@ class NodeServer {
   void on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn);
 
   // The peer listener's request handler (public for tests).
-  HttpResponse handle_peer(const HttpRequest& request);
+  net::HttpResponse handle_peer(const net::HttpRequest& request);
 
  private:
   struct Impl;

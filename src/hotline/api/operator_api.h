@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "hotline/api/api_call.h"
-#include "hotline/api/http_types.h"
 #include "hotline/api/operator_options.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
 
@@ -41,7 +41,7 @@ class OperatorApi {
   OperatorApi& operator=(const OperatorApi&) = delete;
 
   // Thread-safe: the HTTPS server calls it from several threads.
-  HttpResponse handle(const HttpRequest& request);
+  net::HttpResponse handle(const net::HttpRequest& request);
 
   // Every route (tests walk them; the OpenAPI file must list each).
   const std::vector<Route>& routes() const;
@@ -49,7 +49,7 @@ class OperatorApi {
   // The largest body the server should read for this request line: the
   // node's attachment limit for uploads, max_json_bytes for the rest. The
   // server refuses a larger one with 413 before reading it
-  // (ServerLimits::body_limit_for).
+  // (net::ServerLimits::body_limit_for).
   std::size_t body_limit(const std::string& method, const std::string& target) const;
 
  private:

@@ -10,14 +10,14 @@
 
 namespace hotline::api {
 
-class HttpsClient;
+class net::HttpsClient;
 
 // A mutual-TLS client for the peer at `url`, for requests other than
 // envelope delivery (proof requests of the ledger audit).
-std::unique_ptr<HttpsClient> make_peer_client(const crypto::KeyPair& self,
-                                              const std::string& self_name,
-                                              const crypto::PublicKey& peer_key,
-                                              const std::string& url);
+std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
+                                                   const std::string& self_name,
+                                                   const crypto::PublicKey& peer_key,
+                                                   const std::string& url);
 
 // `url` is the peer's https://HOST:PORT from `hotline peer add`.
 std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self,

@@ -2,7 +2,7 @@
 //
 // Today that is the operators' listener; the peer listener (and any other) is
 // passed in as an extra Listener built from the same pieces (a tls::Context,
-// a Handler), so adding one needs no change here.
+// a net::Handler), so adding one needs no change here.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "hotline/api/https_server.h"
 #include "hotline/api/operator_routes.h"
+#include "hotline/net/https_server.h"
 #include "hotline/tls/context.h"
 
 namespace hotline::api {
@@ -26,8 +26,8 @@ struct Listener {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   tls::Context tls;
-  Handler handler;
-  ServerLimits limits;
+  net::Handler handler;
+  net::ServerLimits limits;
   int threads = 2;
   std::function<void(std::uint16_t port)> on_listening;
 };
@@ -44,8 +44,8 @@ struct ServeOptions {
   std::function<void(std::uint16_t port)> on_listening;
 
   // The operators' request handler; empty: handle_operator(request, info).
-  Handler operator_handler;
-  ServerLimits operator_limits;
+  net::Handler operator_handler;
+  net::ServerLimits operator_limits;
   int operator_threads = 2;
 
   std::vector<Listener> extra_listeners;

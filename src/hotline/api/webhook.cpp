@@ -1,5 +1,5 @@
 // Escalation webhooks (see webhook.h). Plain C++: the HTTP exchange is
-// HttpsClient's, so this file compiles without Boost.
+// net::HttpsClient's, so this file compiles without Boost.
 #include "hotline/api/webhook.h"
 
 #include <algorithm>
@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "hotline/api/https_client.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/crypto/hmac.h"
 #include "hotline/crypto/random.h"
+#include "hotline/net/https_client.h"
 #include "hotline/tls/context.h"
 #include "hotline/version.h"
 
@@ -129,24 +129,26 @@ ClientTlsConfig tls_config_for(const WebhookConfig& config) {
   return tls;
 }
 
-std::unique_ptr<HttpsClient> make_client(const WebhookConfig& config, const WebhookTarget& target,
-                                         const WebhookOptions& options) {
-  ClientOptions client_options;
+std::unique_ptr<net::HttpsClient> make_client(const WebhookConfig& config,
+                                              const WebhookTarget& target,
+                                              const WebhookOptions& options) {
+  net::ClientOptions client_options;
   client_options.connect_timeout = options.connect_timeout;
   client_options.read_timeout = options.read_timeout;
   client_options.max_response_bytes = std::size_t{1024} * 1024;  // we only read the status
-  return std::make_unique<HttpsClient>(tls_config_for(config), target.host, target.port,
-                                       client_options);
+  return std::make_unique<net::HttpsClient>(tls_config_for(config), target.host, target.port,
+                                            client_options);
 }
 
 // Sends one signed request on `client`; never throws for HTTP or network
 // failures.
-DeliveryResult send(HttpsClient& client, const WebhookConfig& config, const WebhookTarget& target,
-                    std::string_view event, std::string_view delivery_id, std::string_view body,
-                    std::int64_t unix_now) {
+DeliveryResult send(net::HttpsClient& client, const WebhookConfig& config,
+                    const WebhookTarget& target, std::string_view event,
+                    std::string_view delivery_id, std::string_view body, std::int64_t unix_now) {
   DeliveryResult result;
-  HttpRequest request = make_webhook_request(config, target, event, delivery_id, body, unix_now);
-  HttpResponse response;
+  net::HttpRequest request =
+      make_webhook_request(config, target, event, delivery_id, body, unix_now);
+  net::HttpResponse response;
   try {
     response = client.request(request);
   } catch (const Error& e) {
@@ -173,7 +175,7 @@ DeliveryResult post_once(const WebhookConfig& config, std::string_view event,
                          std::int64_t unix_now) {
   DeliveryResult result;
   WebhookTarget target;
-  std::unique_ptr<HttpsClient> client;
+  std::unique_ptr<net::HttpsClient> client;
   try {
     validate_webhook_config(config);
     target = parse_webhook_url(config.url);
@@ -343,10 +345,10 @@ std::string webhook_signature(std::string_view secret, std::int64_t unix_time,
   return "sha256=" + to_hex(crypto::hmac_sha256(secret, message));
 }
 
-HttpRequest make_webhook_request(const WebhookConfig& config, const WebhookTarget& target,
-                                 std::string_view event, std::string_view delivery_id,
-                                 std::string_view body, std::int64_t unix_now) {
-  HttpRequest r;
+net::HttpRequest make_webhook_request(const WebhookConfig& config, const WebhookTarget& target,
+                                      std::string_view event, std::string_view delivery_id,
+                                      std::string_view body, std::int64_t unix_now) {
+  net::HttpRequest r;
   r.method = "POST";
   r.target = target.target;
   r.headers["Host"] = target.authority;

@@ -47,7 +47,7 @@
 // name, or, for a self-signed receiver, pinned by its SHA-256 fingerprint.
 // TLS 1.3 is required (tls/context.h).
 //
-// No Boost here: the HTTP work is HttpsClient's (https_client.h).
+// No Boost here: the HTTP work is net::HttpsClient's (https_client.h).
 #pragma once
 
 #include <chrono>
@@ -59,14 +59,14 @@
 #include <string>
 #include <string_view>
 
-#include "hotline/api/http_types.h"
 #include "hotline/common/time.h"
+#include "hotline/net/http_types.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
 
 namespace hotline::api {
 
-class HttpsClient;
+class net::HttpsClient;
 
 inline constexpr std::size_t kWebhookMinSecretBytes = 32;
 
@@ -116,9 +116,9 @@ std::string webhook_signature(std::string_view secret, std::int64_t unix_time,
                               std::string_view body);
 
 // The full signed request for one attempt. `event` is "escalation" or "test".
-HttpRequest make_webhook_request(const WebhookConfig& config, const WebhookTarget& target,
-                                 std::string_view event, std::string_view delivery_id,
-                                 std::string_view body, std::int64_t unix_now);
+net::HttpRequest make_webhook_request(const WebhookConfig& config, const WebhookTarget& target,
+                                      std::string_view event, std::string_view delivery_id,
+                                      std::string_view body, std::int64_t unix_now);
 
 // True when the payload must not leave the node: it carries a "tlp" member
 // (at any depth, name case-insensitive) whose value is "TLP:RED" (any case,
@@ -193,7 +193,7 @@ class WebhookDispatcher {
   store::Store& store_;
   WebhookOptions options_;
   std::optional<WebhookConfig> client_config_;
-  std::unique_ptr<HttpsClient> client_;
+  std::unique_ptr<net::HttpsClient> client_;
   std::map<std::int64_t, TimePoint> retry_at_;  // escalation id -> not before
   std::string last_error_;
   std::uint64_t rng_state_;
