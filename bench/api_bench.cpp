@@ -2,7 +2,7 @@
 // "send" costs end to end on the node, and how many a node takes per second.
 //
 // Setup: two in-process nodes, alpha and bravo (own data directories, SQLite
-// stores, api::NodeServer link side running), with an agreement in force
+// stores, node::NodeServer link side running), with an agreement in force
 // that does not ask for four-eyes (so a new request is sent at once). Bravo
 // then stops: on a real link it is another machine.
 // Alpha's operators' API (api::OperatorApi behind net::HttpsServer, real TLS
@@ -34,12 +34,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_util.h"
-#include "hotline/api/node_server.h"
 #include "hotline/api/operator_api.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/common/time.h"
 #include "hotline/net/https_client.h"
 #include "hotline/net/https_server.h"
+#include "hotline/node/node_server.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
@@ -82,12 +82,12 @@ class ApiNode {
                                   init_b.public_key.encoded(), now);
     auto back = service::add_peer(*b_, "alpha", "https://127.0.0.1:" + std::to_string(port_a),
                                   init_a.public_key.encoded(), now);
-    api::NodeServerOptions opt;
+    node::NodeServerOptions opt;
     opt.heartbeat_interval_s = 3600;
     opt.peer_port = port_a;
-    link_a_ = std::make_unique<api::NodeServer>(*a_, opt);
+    link_a_ = std::make_unique<node::NodeServer>(*a_, opt);
     opt.peer_port = port_b;
-    link_b_ = std::make_unique<api::NodeServer>(*b_, opt);
+    link_b_ = std::make_unique<node::NodeServer>(*b_, opt);
     link_b_->start();
     link_a_->start();
 
@@ -147,7 +147,7 @@ class ApiNode {
  private:
   testing::ScratchDir tmp_;
   std::unique_ptr<service::Node> a_, b_;
-  std::unique_ptr<api::NodeServer> link_a_, link_b_;
+  std::unique_ptr<node::NodeServer> link_a_, link_b_;
   std::unique_ptr<api::OperatorApi> api_;
   std::unique_ptr<net::HttpsServer> server_;
 };

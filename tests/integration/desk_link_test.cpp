@@ -12,12 +12,12 @@
 #include <mutex>
 #include <random>
 
-#include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/crypto/hmac.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
 #include "hotline/net/https_server.h"
+#include "hotline/node/webhook.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/escalation_service.h"
@@ -193,7 +193,7 @@ TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared
   {
     auto bravo = service::open_node(dir(kBravo));
     bravo.store->transact([&](store::Transaction& tx) {
-      api::save_webhook_config(tx, api::WebhookConfig{hook.url(), secret, hook.pin()});
+      service::save_webhook_config(tx, service::WebhookConfig{hook.url(), secret, hook.pin()});
     });
   }
   // An urgent alert (acknowledge within 15 min), an urgent takedown

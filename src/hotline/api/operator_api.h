@@ -18,6 +18,14 @@
 //
 // Every response carries Cache-Control: no-store and
 // X-Content-Type-Options: nosniff. Errors are {"error":{"code","message"}}.
+//
+// Ownership and threads: the caller (`hotline serve`, tests, benchmarks)
+// owns the OperatorApi; `node` (its store and vault) must outlive it, and
+// it must outlive the server whose handler calls handle() (stop the server
+// first). handle() and body_limit() are thread-safe: the HTTPS server calls
+// them from several threads at once; the rate limiters inside are shared by
+// those threads. Open event streams (GET /v1/events) hold references into
+// the OperatorApi until they end, which the server's stop() ensures.
 #pragma once
 
 #include <chrono>
@@ -40,10 +48,11 @@ class OperatorApi {
   OperatorApi(const OperatorApi&) = delete;
   OperatorApi& operator=(const OperatorApi&) = delete;
 
-  // Thread-safe: the HTTPS server calls it from several threads.
+  // Thread-safe.
   net::HttpResponse handle(const net::HttpRequest& request);
 
-  // Every route (tests walk them; the OpenAPI file must list each).
+  // Every route (tests walk them; the OpenAPI file must list each). Fixed
+  // at construction.
   const std::vector<Route>& routes() const;
 
   // The largest body the server should read for this request line: the

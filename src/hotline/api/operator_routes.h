@@ -1,6 +1,6 @@
 // The operators' listener routes that need no login: liveness and version.
-// The lead's router calls handle_operator for these paths (or as the fallback
-// while the rest of the API is being written).
+// OperatorApi's /health and /version routes (routes_session.cpp) answer
+// with handle_operator; serve() uses it alone when given no operator handler.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
-// Escalation webhooks against a real HTTPS receiver on 127.0.0.1 (an
+// Escalation webhooks against a real HTTPS receiver on 127.0.0.1 (a
 // net::HttpsServer with a self-signed certificate, pinned by SHA-256) and a
 // real SQLite store. Retry timing is driven with a fake `now`: no sleeping.
-#include "hotline/api/webhook.h"
+#include "hotline/node/webhook.h"
 
 #include <gtest/gtest.h>
 
@@ -24,10 +24,18 @@
 #include "hotline/store/open.h"
 #include "hotline/tls/tls.h"
 
-namespace hotline::api {
+namespace hotline::node {
 namespace {
 
 using namespace std::chrono_literals;
+using service::clear_webhook_config;
+using service::load_webhook_config;
+using service::normalize_pin_sha256;
+using service::parse_webhook_url;
+using service::save_webhook_config;
+using service::validate_webhook_config;
+using service::webhook_must_withhold;
+using service::WebhookConfig;
 using store::EscalationRecord;
 using store::testing::error_code;
 using store::testing::TempDir;
@@ -560,4 +568,4 @@ TEST_F(Webhook, RequestCarriesHostAndSignatureOverTimestampAndBody) {
 }
 
 }  // namespace
-}  // namespace hotline::api
+}  // namespace hotline::node

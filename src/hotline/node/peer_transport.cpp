@@ -1,4 +1,4 @@
-#include "hotline/api/peer_transport.h"
+#include "hotline/node/peer_transport.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -8,9 +8,9 @@
 
 #include "hotline/common/error.h"
 #include "hotline/net/https_client.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
-namespace hotline::api {
+namespace hotline::node {
 namespace {
 
 // Two keep-alive connections, so that the delivery worker can have two
@@ -101,4 +101,4 @@ std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
                                             hp.port, PeerTransport::options());
 }
 
-}  // namespace hotline::api
+}  // namespace hotline::node

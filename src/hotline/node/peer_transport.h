@@ -8,9 +8,11 @@
 #include "hotline/crypto/ed25519.h"
 #include "hotline/link/delivery.h"
 
-namespace hotline::api {
+namespace hotline::net {
+class HttpsClient;
+}  // namespace hotline::net
 
-class net::HttpsClient;
+namespace hotline::node {
 
 // A mutual-TLS client for the peer at `url`, for requests other than
 // envelope delivery (proof requests of the ledger audit).
@@ -25,4 +27,4 @@ std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self
                                                      const crypto::PublicKey& peer_key,
                                                      const std::string& url);
 
-}  // namespace hotline::api
+}  // namespace hotline::node
