@@ -11,7 +11,7 @@
 #include "hotline/link/envelope.h"
 #include "hotline/link/receipt.h"
 #include "hotline/service/desk_service.h"
-#include "hotline/service/ledger_service.h"
+#include "hotline/service/tree_heads.h"
 
 namespace hotline::service {
 namespace {
