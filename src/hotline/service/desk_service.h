@@ -5,7 +5,8 @@
 // the signed envelope that tells the peer (link/outbound.h). Nothing here does
 // network I/O; the running node's delivery worker sends what these queue.
 //
-// The HTTP API (issue 6) and the CLI call these; `by` is the person acting.
+// The HTTP API and the CLI call these; `by` is the person acting. The
+// peer's actions arrive through the node's inbound dispatch (node/inbound.h).
 //
 // Audit trail (audit_trail.h): given an AuditContext (the trailing `audit`
 // parameter), a change is recorded as "item.change" (target the item id,
