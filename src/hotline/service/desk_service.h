@@ -36,17 +36,12 @@
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
 #include "hotline/service/audit_trail.h"
+#include "hotline/service/desk_rules.h"
 #include "hotline/service/item_replay.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/records.h"
 
 namespace hotline::service {
-
-// The setting that limits the size of one attachment this node accepts (in
-// bytes); default 100 MiB.
-inline constexpr const char* kAttachmentLimitSetting = "attachments.max_bytes";
-inline constexpr std::int64_t kDefaultAttachmentLimit = 100LL * 1024 * 1024;
-std::int64_t attachment_limit(store::Transaction& tx);
 
 struct ItemView {
   store::ItemRecord record;
@@ -143,15 +138,6 @@ inline std::string short_id(const std::string& id) {
 }
 
 // ---- the link ---------------------------------------------------------------
-
-// True for the envelope types of items ("alert.*", "request.*", "case.*").
-bool is_item_envelope(const std::string& type);
-
-// True when the envelope is an action on an item labelled TLP:RED (by the
-// item as stored, or by the labels the action itself carries). Such content
-// is for the two parties' desks only: exports, proofs and webhooks must not
-// carry it (model::may_leave_node).
-bool is_tlp_red(store::Transaction& tx, const link::Envelope& e);
 
 // An item envelope from the peer, inside the transaction that stores it
 // (called by the node's inbound dispatch, node/inbound.h). Content that does
