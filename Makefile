@@ -22,6 +22,7 @@ demo: build
 # ASan + UBSan; ctest prints its summary at the end of each run.
 test: build build-asan
 	@scripts/check-format
+	@scripts/check-layers
 	@scripts/lint-openapi
 	@echo "== tests: release build"
 	@ctest --preset release
@@ -36,6 +37,7 @@ format:
 
 format-check:
 	@scripts/check-format
+	@scripts/check-layers
 
 tidy: build
 	@find src -name '*.cpp' | xargs clang-tidy -p build/release --quiet

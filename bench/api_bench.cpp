@@ -2,10 +2,10 @@
 // "send" costs end to end on the node, and how many a node takes per second.
 //
 // Setup: two in-process nodes, alpha and bravo (own data directories, SQLite
-// stores, api::NodeServer link side running), with an agreement in force
+// stores, node::NodeServer link side running), with an agreement in force
 // that does not ask for four-eyes (so a new request is sent at once). Bravo
 // then stops: on a real link it is another machine.
-// Alpha's operators' API (api::OperatorApi behind api::HttpsServer, real TLS
+// Alpha's operators' API (api::OperatorApi behind net::HttpsServer, real TLS
 // on 127.0.0.1) is driven by `clients` threads, each with its own keep-alive
 // HttpsClient and API token, each POSTing /v1/requests kRequestsPerClient
 // times back to back. One request = parse and check the JSON, authenticate
@@ -34,12 +34,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_util.h"
-#include "hotline/api/https_client.h"
-#include "hotline/api/https_server.h"
-#include "hotline/api/node_server.h"
 #include "hotline/api/operator_api.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/common/time.h"
+#include "hotline/net/https_client.h"
+#include "hotline/net/https_server.h"
+#include "hotline/node/node_server.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
@@ -82,12 +82,12 @@ class ApiNode {
                                   init_b.public_key.encoded(), now);
     auto back = service::add_peer(*b_, "alpha", "https://127.0.0.1:" + std::to_string(port_a),
                                   init_a.public_key.encoded(), now);
-    api::NodeServerOptions opt;
+    node::NodeServerOptions opt;
     opt.heartbeat_interval_s = 3600;
     opt.peer_port = port_a;
-    link_a_ = std::make_unique<api::NodeServer>(*a_, opt);
+    link_a_ = std::make_unique<node::NodeServer>(*a_, opt);
     opt.peer_port = port_b;
-    link_b_ = std::make_unique<api::NodeServer>(*b_, opt);
+    link_b_ = std::make_unique<node::NodeServer>(*b_, opt);
     link_b_->start();
     link_a_->start();
 
@@ -118,13 +118,13 @@ class ApiNode {
     api_opt.rate_limits = false;
     api_opt.info.party = "alpha";
     api_ = std::make_unique<api::OperatorApi>(*a_, api_opt);
-    api::ServerOptions so;
+    net::ServerOptions so;
     so.name = "operator";
     so.threads = 4;
     so.pin_connections = true;  // as `hotline serve` runs the operators' listener
-    server_ = std::make_unique<api::HttpsServer>(
+    server_ = std::make_unique<net::HttpsServer>(
         tls::operator_server_context(a_->paths.operator_cert, a_->paths.operator_key), so,
-        [this](const api::HttpRequest& r) { return api_->handle(r); });
+        [this](const net::HttpRequest& r) { return api_->handle(r); });
     server_->start();
   }
   ~ApiNode() {
@@ -147,13 +147,13 @@ class ApiNode {
  private:
   testing::ScratchDir tmp_;
   std::unique_ptr<service::Node> a_, b_;
-  std::unique_ptr<api::NodeServer> link_a_, link_b_;
+  std::unique_ptr<node::NodeServer> link_a_, link_b_;
   std::unique_ptr<api::OperatorApi> api_;
-  std::unique_ptr<api::HttpsServer> server_;
+  std::unique_ptr<net::HttpsServer> server_;
 };
 
-api::HttpRequest new_request(const std::string& token, int i) {
-  api::HttpRequest r;
+net::HttpRequest new_request(const std::string& token, int i) {
+  net::HttpRequest r;
   r.method = "POST";
   r.target = "/v1/requests";
   r.headers["Authorization"] = "Bearer " + token;
@@ -184,7 +184,7 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
       std::atomic<int> failures{0};
       std::mutex first_mu;
       std::string first_failure;
-      auto failed = [&](const api::HttpResponse& res) {
+      auto failed = [&](const net::HttpResponse& res) {
         if (failures++ == 0) {
           std::lock_guard lock(first_mu);
           first_failure = std::to_string(res.status) + " " + res.body;
@@ -197,9 +197,9 @@ void BM_CreateRequestViaApi(benchmark::State& state) {
       for (int c = 0; c < clients; ++c) {
         threads.emplace_back([&, c] {
           name_this_thread("api-client");
-          api::ClientTlsConfig cfg;
+          tls::ClientTlsConfig cfg;
           cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
-          api::HttpsClient client(cfg, "127.0.0.1", node.port());
+          net::HttpsClient client(cfg, "127.0.0.1", node.port());
           const auto& token = tokens[static_cast<std::size_t>(c)];
           for (int i = 0; i < kWarmup; ++i) {
             auto res = client.request(new_request(token, i));

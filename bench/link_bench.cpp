@@ -1,5 +1,5 @@
 // The link end to end, in one process: two nodes (alpha and bravo), each
-// with its own data directory, SQLite store and api::NodeServer (peer
+// with its own data directory, SQLite store and node::NodeServer (peer
 // listener over mutual TLS 1.3 on loopback, delivery worker), peered with
 // each other. Heartbeats are set to an hour so they do not interfere.
 //
@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "hotline/api/node_server.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/link/outbound.h"
+#include "hotline/node/node_server.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
 #include "support/process.h"
@@ -47,7 +47,7 @@ namespace {
 using hotline::bench::percentile;
 using hotline::bench::process_cpu_s;
 
-namespace api = hotline::api;
+namespace node = hotline::node;
 namespace service = hotline::service;
 using SteadyClock = std::chrono::steady_clock;
 
@@ -105,12 +105,12 @@ class NodePair {
                       init_a.public_key.encoded(), now);
     link_ = peer.link;
 
-    api::NodeServerOptions opt;
+    node::NodeServerOptions opt;
     opt.heartbeat_interval_s = 3600;
     opt.peer_port = port_a;
-    server_a_ = std::make_unique<api::NodeServer>(*a_, opt);
+    server_a_ = std::make_unique<node::NodeServer>(*a_, opt);
     opt.peer_port = port_b;
-    server_b_ = std::make_unique<api::NodeServer>(*b_, opt);
+    server_b_ = std::make_unique<node::NodeServer>(*b_, opt);
     server_a_->on_delivered([this](const std::string& link, std::int64_t seq) {
       if (link != link_) return;
       {
@@ -132,7 +132,7 @@ class NodePair {
   }
 
   service::Node& alpha() { return *a_; }
-  api::NodeServer& server_a() { return *server_a_; }
+  node::NodeServer& server_a() { return *server_a_; }
   const std::string& link() const { return link_; }
 
   // Blocks until receipts up to `seq` are stored at alpha.
@@ -153,7 +153,7 @@ class NodePair {
  private:
   TempDir tmp_;
   std::unique_ptr<service::Node> a_, b_;
-  std::unique_ptr<api::NodeServer> server_a_, server_b_;
+  std::unique_ptr<node::NodeServer> server_a_, server_b_;
   std::string link_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -22,11 +22,11 @@
 
 #include "desk.h"
 #include "hotline/api/api_json.h"
-#include "hotline/api/https_client.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/model/agreement.h"
+#include "hotline/net/https_client.h"
 #include "item_format.h"
 
 namespace hotline::cli {
@@ -84,23 +84,23 @@ class Api {
   std::string get_bytes(const std::string& target) { return send("GET", target, "", "").body; }
 
  private:
-  api::HttpResponse send(const std::string& method, const std::string& target, std::string body,
+  net::HttpResponse send(const std::string& method, const std::string& target, std::string body,
                          const std::string& content_type) {
-    api::HttpRequest r;
+    net::HttpRequest r;
     r.method = method;
     r.target = target;
     r.headers["accept"] = "application/json";
     if (target != "/health") r.headers["authorization"] = "Bearer " + s_.token;
     if (!content_type.empty()) r.headers["content-type"] = content_type;
     r.body = std::move(body);
-    api::HttpResponse resp;
+    net::HttpResponse resp;
     try {
       if (!client_) {
-        api::ClientTlsConfig tls;
+        tls::ClientTlsConfig tls;
         if (s_.pin) tls.server_cert_sha256 = *s_.pin;
-        api::ClientOptions o;
+        net::ClientOptions o;
         o.read_timeout = std::chrono::seconds(120);  // uploads of large evidence files
-        client_ = std::make_unique<api::HttpsClient>(tls, s_.host, s_.port, o);
+        client_ = std::make_unique<net::HttpsClient>(tls, s_.host, s_.port, o);
       }
       resp = client_->request(r);
     } catch (const Error& e) {
@@ -138,7 +138,7 @@ class Api {
     throw Error(code, message);
   }
 
-  json parse(const api::HttpResponse& resp) {
+  json parse(const net::HttpResponse& resp) {
     if (resp.body.empty()) return json::object();
     try {
       return json::parse(resp.body);
@@ -148,7 +148,7 @@ class Api {
   }
 
   RemoteSettings s_;
-  std::unique_ptr<api::HttpsClient> client_;
+  std::unique_ptr<net::HttpsClient> client_;
 };
 
 class RemoteDesk final : public Desk {

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "hotline/api/node_server.h"
 #include "hotline/api/operator_api.h"
 #include "hotline/api/serve.h"
+#include "hotline/node/node_server.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/version.h"
@@ -92,7 +92,7 @@ void add_serve_command(CLI::App& app) {
     api::OperatorApiOptions api_options;
     api_options.info = opts.info;
     api::OperatorApi operator_api(node, api_options);
-    opts.operator_handler = [&operator_api](const api::HttpRequest& r) {
+    opts.operator_handler = [&operator_api](const net::HttpRequest& r) {
       return operator_api.handle(r);
     };
     // File uploads (POST /v1/attachments) up to the node's attachment limit;
@@ -104,13 +104,13 @@ void add_serve_command(CLI::App& app) {
       return operator_api.body_limit(method, target);
     };
     opts.operator_threads = 4;
-    api::NodeServerOptions nso;
+    node::NodeServerOptions nso;
     nso.peer_host = peer_listen.host;
     nso.peer_port = peer_listen.port;
     nso.max_body_bytes = o->max_body_mib * 1024 * 1024;
     if (o->heartbeat > 0) nso.heartbeat_interval_s = o->heartbeat;
     nso.head_interval = std::chrono::seconds(o->head_interval);
-    api::NodeServer link_side(node, nso);
+    node::NodeServer link_side(node, nso);
     link_side.start();
     opts.on_stopping = [&link_side] { link_side.stop(); };
 

@@ -1,5 +1,5 @@
 // hotline webhook set|show|clear|test: the HTTPS endpoint that receives
-// escalations (see hotline/api/webhook.h and docs/operations.md).
+// escalations (see hotline/node/webhook.h and docs/operations.md).
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/random.h"
+#include "hotline/node/webhook.h"
 #include "hotline/service/node_dir.h"
 
 namespace hotline::cli {
@@ -73,7 +73,7 @@ Summary summarize(store::Store& store) {
   });
 }
 
-std::string trust_text(const api::WebhookConfig& c) {
+std::string trust_text(const service::WebhookConfig& c) {
   return c.pin_sha256 ? "certificate pinned, SHA-256 " + *c.pin_sha256
                       : "system trust store, host name checked";
 }
@@ -111,9 +111,9 @@ void add_webhook_command(CLI::App& app) {
                   "allowed), for a self-signed receiver; default: the system trust store");
   set->callback([s] {
     auto node = service::open_node(s->dir);
-    api::WebhookConfig config;
+    service::WebhookConfig config;
     config.url = s->url;
-    if (!s->pin.empty()) config.pin_sha256 = api::normalize_pin_sha256(s->pin);
+    if (!s->pin.empty()) config.pin_sha256 = service::normalize_pin_sha256(s->pin);
     bool generated = false;
     if (!s->secret_file.empty()) {
       config.secret = read_secret_file(s->secret_file);
@@ -128,9 +128,9 @@ void add_webhook_command(CLI::App& app) {
       config.secret = new_secret();
       generated = true;
     }
-    api::validate_webhook_config(config);
+    service::validate_webhook_config(config);
     node.store->transact(
-        [&config](store::Transaction& tx) { api::save_webhook_config(tx, config); });
+        [&config](store::Transaction& tx) { service::save_webhook_config(tx, config); });
     std::printf("Webhook set: %s\n  TLS     %s\n", config.url.c_str(), trust_text(config).c_str());
     if (generated) {
       std::printf(
@@ -154,8 +154,8 @@ void add_webhook_command(CLI::App& app) {
   show->add_flag("--json", sh->json, "Print JSON");
   show->callback([sh] {
     auto node = service::open_node(sh->dir);
-    auto config =
-        node.store->snapshot([](store::Transaction& tx) { return api::load_webhook_config(tx); });
+    auto config = node.store->snapshot(
+        [](store::Transaction& tx) { return service::load_webhook_config(tx); });
     Summary sum = summarize(*node.store);
     if (sh->json) {
       nlohmann::json j = {
@@ -204,7 +204,7 @@ void add_webhook_command(CLI::App& app) {
   clear->add_option("--dir", *cdir, "The node's data directory")->required();
   clear->callback([cdir] {
     auto node = service::open_node(*cdir);
-    node.store->transact([](store::Transaction& tx) { api::clear_webhook_config(tx); });
+    node.store->transact([](store::Transaction& tx) { service::clear_webhook_config(tx); });
     std::printf("Webhook cleared.\n");
   });
 
@@ -217,15 +217,15 @@ void add_webhook_command(CLI::App& app) {
   test->add_option("--dir", *tdir, "The node's data directory")->required();
   test->callback([tdir] {
     auto node = service::open_node(*tdir);
-    auto config =
-        node.store->snapshot([](store::Transaction& tx) { return api::load_webhook_config(tx); });
+    auto config = node.store->snapshot(
+        [](store::Transaction& tx) { return service::load_webhook_config(tx); });
     if (!config) {
       throw Error("webhook_missing", "no webhook configured (hotline webhook set --dir " + *tdir +
                                          " --url https://HOST/path)");
     }
     const std::int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(now_ms().time_since_epoch()).count();
-    auto result = api::post_test_event(*config, node.party, now);
+    auto result = node::post_test_event(*config, node.party, now);
     if (!result.ok) {
       throw Error("webhook_test_failed",
                   "webhook test to " + config->url + " failed: " + result.error);

@@ -9,8 +9,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "hotline/api/https_client.h"
 #include "hotline/crypto/password.h"
+#include "hotline/net/https_client.h"
 #include "hotline/service/user_service.h"
 #include "link_harness.h"
 
@@ -127,10 +127,10 @@ class ApiLink : public TwoNodes {
   Reply call(Side s, const std::string& method, const std::string& target,
              const nlohmann::json& body = nullptr, const std::string& token = "",
              std::map<std::string, std::string> headers = {}) {
-    api::ClientTlsConfig cfg;
+    tls::ClientTlsConfig cfg;
     cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
-    api::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
-    api::HttpRequest r;
+    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
+    net::HttpRequest r;
     r.method = method;
     r.target = target;
     r.headers = std::move(headers);

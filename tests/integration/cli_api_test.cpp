@@ -18,8 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_output.h"
-#include "hotline/api/https_client.h"
 #include "hotline/common/encoding.h"
+#include "hotline/net/https_client.h"
 #include "hotline/service/user_service.h"
 #include "hotline/tls/certificate.h"
 #include "link_harness.h"
@@ -140,13 +140,13 @@ class CliApi : public TwoNodes {
   // What the API itself answers to GET `target` with the user's token.
   json direct_get(const std::string& user, const std::string& target) {
     const Side s = side_of_.at(user);
-    api::ClientTlsConfig tls;
+    tls::ClientTlsConfig tls;
     auto pin = from_hex(pin_[s]);
     tls::Sha256 sha{};
     std::copy(pin.begin(), pin.end(), sha.begin());
     tls.server_cert_sha256 = sha;
-    api::HttpsClient client(tls, "127.0.0.1", node(s).op_port);
-    api::HttpRequest r;
+    net::HttpsClient client(tls, "127.0.0.1", node(s).op_port);
+    net::HttpRequest r;
     r.method = "GET";
     r.target = target;
     r.headers["authorization"] = "Bearer " + tokens_.at(user);

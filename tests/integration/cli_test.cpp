@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hotline/api/https_client.h"
+#include "hotline/net/https_client.h"
 #include "support/process.h"
 
 namespace hotline {
@@ -101,10 +101,10 @@ TEST_P(ServeTest, ServesHealthAndVersionAndStopsCleanly) {
   std::string url = status["operator_url"];
   auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
 
-  api::ClientTlsConfig cfg;
+  tls::ClientTlsConfig cfg;
   cfg.insecure_skip_verify = true;  // the self-signed operator certificate, on 127.0.0.1
-  api::HttpsClient client(cfg, "127.0.0.1", port);
-  api::HttpRequest get;
+  net::HttpsClient client(cfg, "127.0.0.1", port);
+  net::HttpRequest get;
   get.method = "GET";
   get.target = "/health";
   auto health = client.request(get);

@@ -12,12 +12,12 @@
 #include <mutex>
 #include <random>
 
-#include "hotline/api/https_server.h"
-#include "hotline/api/webhook.h"
 #include "hotline/common/encoding.h"
 #include "hotline/crypto/hmac.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
+#include "hotline/net/https_server.h"
+#include "hotline/node/webhook.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/escalation_service.h"
@@ -155,14 +155,14 @@ class WebhookReceiver {
     const auto key = dir / "hook.key";
     tls::generate_operator_certificate("webhook receiver", cert, key);
     pin_ = to_hex(tls::certificate_sha256(testing::read_file(cert)));
-    api::ServerOptions so;
+    net::ServerOptions so;
     so.name = "webhook";
     so.port = 0;
-    server_ = std::make_unique<api::HttpsServer>(
-        tls::operator_server_context(cert, key), so, [this](const api::HttpRequest& r) {
+    server_ = std::make_unique<net::HttpsServer>(
+        tls::operator_server_context(cert, key), so, [this](const net::HttpRequest& r) {
           std::lock_guard lock(mu_);
           hits_.push_back({r.headers, r.body});
-          api::HttpResponse res;
+          net::HttpResponse res;
           if (static_cast<int>(hits_.size()) <= fail_first_) res.status = 500;
           res.body = "{}";
           return res;
@@ -183,7 +183,7 @@ class WebhookReceiver {
   std::string pin_;
   std::mutex mu_;
   std::vector<Hit> hits_;
-  std::unique_ptr<api::HttpsServer> server_;
+  std::unique_ptr<net::HttpsServer> server_;
 };
 
 TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared) {
@@ -193,7 +193,7 @@ TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared
   {
     auto bravo = service::open_node(dir(kBravo));
     bravo.store->transact([&](store::Transaction& tx) {
-      api::save_webhook_config(tx, api::WebhookConfig{hook.url(), secret, hook.pin()});
+      service::save_webhook_config(tx, service::WebhookConfig{hook.url(), secret, hook.pin()});
     });
   }
   // An urgent alert (acknowledge within 15 min), an urgent takedown

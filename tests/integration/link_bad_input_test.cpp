@@ -1,5 +1,5 @@
 // Bad input on the peer listener of a real `hotline serve` (bravo): the test
-// talks to it directly with api::HttpsClient over mutual TLS as alpha (whose
+// talks to it directly with net::HttpsClient over mutual TLS as alpha (whose
 // key bravo has pinned), and as a stranger. Each refusal must carry the
 // documented status and error code and leave bravo's store as it was.
 //
@@ -9,10 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include "hotline/api/https_client.h"
 #include "hotline/common/encoding.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/receipt.h"
+#include "hotline/net/https_client.h"
 #include "hotline/tls/context.h"
 #include "link_harness.h"
 
@@ -68,20 +68,20 @@ class LinkBadInput : public TwoNodes {
     TwoNodes::TearDown();
   }
 
-  std::unique_ptr<api::HttpsClient> make_client(const crypto::KeyPair& who,
+  std::unique_ptr<net::HttpsClient> make_client(const crypto::KeyPair& who,
                                                 const std::string& name) {
-    api::ClientOptions co;
+    net::ClientOptions co;
     co.connect_timeout = 5s;
     co.read_timeout = 15s;
-    return std::make_unique<api::HttpsClient>(
+    return std::make_unique<net::HttpsClient>(
         tls::peer_client_context(seed_of(who), name, bravo_pub_.bytes), "127.0.0.1",
         node(kBravo).peer_port, co);
   }
 
   LinkCounts counts() { return link_counts(*bravo_->store, link_); }
 
-  Reply post(const std::string& body, api::HttpsClient* client = nullptr) {
-    api::HttpRequest req;
+  Reply post(const std::string& body, net::HttpsClient* client = nullptr) {
+    net::HttpRequest req;
     req.method = "POST";
     req.target = "/v1/envelopes";
     req.headers["content-type"] = "application/x-ndjson";
@@ -155,7 +155,7 @@ class LinkBadInput : public TwoNodes {
   crypto::PublicKey bravo_pub_;
   std::string link_;
   std::unique_ptr<service::Node> bravo_;
-  std::unique_ptr<api::HttpsClient> client_;
+  std::unique_ptr<net::HttpsClient> client_;
 };
 
 const std::string kGenesis(link::kGenesisPrev);

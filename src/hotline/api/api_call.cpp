@@ -133,8 +133,8 @@ const nlohmann::json& BodyReader::raw(const char* name) const {
   return it == body_.end() ? kNull : *it;
 }
 
-HttpResponse json_response(int status, const nlohmann::json& body) {
-  HttpResponse r;
+net::HttpResponse json_response(int status, const nlohmann::json& body) {
+  net::HttpResponse r;
   r.status = status;
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   r.headers["Cache-Control"] = "no-store";

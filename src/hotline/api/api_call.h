@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hotline/api/http_types.h"
 #include "hotline/common/time.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/service/user_service.h"
 #include "hotline/store/records.h"
@@ -30,7 +30,7 @@ struct Principal {
 };
 
 struct ApiCall {
-  const HttpRequest& http;
+  const net::HttpRequest& http;
   std::string path;                           // without the query
   std::map<std::string, std::string> params;  // {name} segments of the route
   std::map<std::string, std::string> query;   // decoded; a repeated key keeps the last
@@ -77,7 +77,7 @@ class BodyReader {
   nlohmann::json body_;
 };
 
-HttpResponse json_response(int status, const nlohmann::json& body);
+net::HttpResponse json_response(int status, const nlohmann::json& body);
 
 // Who may call a route.
 enum class Access {
@@ -86,7 +86,7 @@ enum class Access {
   permission  // the route's permission
 };
 
-using RouteHandler = std::function<HttpResponse(ApiCall&)>;
+using RouteHandler = std::function<net::HttpResponse(ApiCall&)>;
 
 struct Route {
   std::string method;   // "GET", "POST", ...

@@ -71,17 +71,19 @@ int status_for_code(const std::string& code) {
   return 400;
 }
 
-HttpResponse error_response(const Error& e, const std::string& method, const std::string& target) {
+net::HttpResponse error_response(const Error& e, const std::string& method,
+                                 const std::string& target) {
   int status = status_for_code(e.code());
   // "_missing" codes that are the node's own files, not the request's.
   if (e.code() == "vault_key_missing" || e.code() == "key_missing") status = 500;
   if (status >= 500 && status != 503) {
     spdlog::error("event=api_failed method={} target=\"{}\" code={} error=\"{}\"", method, target,
                   e.code(), e.what());
-    return json_error(status, e.code(),
-                      "the node could not do this (" + e.code() + "); the server log has details");
+    return net::json_error(
+        status, e.code(),
+        "the node could not do this (" + e.code() + "); the server log has details");
   }
-  return json_error(status, e.code(), e.what());
+  return net::json_error(status, e.code(), e.what());
 }
 
 }  // namespace hotline::api

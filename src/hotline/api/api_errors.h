@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "hotline/api/http_types.h"
 #include "hotline/common/error.h"
+#include "hotline/net/http_types.h"
 
 namespace hotline::api {
 
@@ -17,6 +17,7 @@ namespace hotline::api {
 int status_for_code(const std::string& code);
 
 // The response for a use case's Error; logs faults (500) with their detail.
-HttpResponse error_response(const Error& e, const std::string& method, const std::string& target);
+net::HttpResponse error_response(const Error& e, const std::string& method,
+                                 const std::string& target);
 
 }  // namespace hotline::api

@@ -1,6 +1,6 @@
 // The route groups of the operators' API (operator_api.h). Each group adds
 // its routes to the table; the handlers keep references into RouteContext,
-// which the OperatorApi owns for its whole life.
+// which the OperatorApi (operator_api.h) owns for its whole life.
 #pragma once
 
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "hotline/api/api_call.h"
-#include "hotline/api/operator_api.h"
+#include "hotline/api/operator_options.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
 
@@ -23,7 +23,7 @@ struct RouteContext {
   service::LoginRateLimiter& sign_in_limiter;
   // The router's credential check (token or session; no CSRF), for streams
   // that must notice when their caller's access ends. Throws auth_* errors.
-  std::function<Principal(const HttpRequest&, TimePoint)> authenticate;
+  std::function<Principal(const net::HttpRequest&, TimePoint)> authenticate;
 };
 
 // /health, /version, /v1/session
@@ -36,13 +36,13 @@ void add_admin_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_event_routes(std::vector<Route>& routes, RouteContext& ctx);
 
 // The value of cookie `name`, "" when absent.
-std::string cookie_value(const HttpRequest& request, std::string_view name);
+std::string cookie_value(const net::HttpRequest& request, std::string_view name);
 
 // Seconds until a rate limiter refilling one attempt per `refill_every` has
 // one again (at least 1): the Retry-After of its 429.
 std::int64_t retry_after_seconds(std::chrono::milliseconds refill_every);
 
 // "203.0.113.5" from "203.0.113.5:53122", "::1" from "[::1]:53122".
-std::string client_address(const HttpRequest& request);
+std::string client_address(const net::HttpRequest& request);
 
 }  // namespace hotline::api

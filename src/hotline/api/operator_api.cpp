@@ -90,7 +90,7 @@ bool matches(const std::vector<std::string_view>& pattern,
   return true;
 }
 
-std::string header(const HttpRequest& r, const std::string& name) {
+std::string header(const net::HttpRequest& r, const std::string& name) {
   auto it = r.headers.find(name);
   return it == r.headers.end() ? "" : it->second;
 }
@@ -99,7 +99,7 @@ bool is_change(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-void finish(HttpResponse& r) {
+void finish(net::HttpResponse& r) {
   r.headers.emplace("Cache-Control", "no-store");
   r.headers.emplace("X-Content-Type-Options", "nosniff");
 }
@@ -110,7 +110,7 @@ std::int64_t retry_after_seconds(std::chrono::milliseconds refill_every) {
   return std::max<std::int64_t>(1, (refill_every.count() + 999) / 1000);
 }
 
-std::string client_address(const HttpRequest& request) {
+std::string client_address(const net::HttpRequest& request) {
   std::string_view a = request.remote_address;
   if (!a.empty() && a.front() == '[') {
     auto close = a.find(']');
@@ -120,7 +120,7 @@ std::string client_address(const HttpRequest& request) {
   return std::string(colon == std::string_view::npos ? a : a.substr(0, colon));
 }
 
-std::string cookie_value(const HttpRequest& r, std::string_view name) {
+std::string cookie_value(const net::HttpRequest& r, std::string_view name) {
   auto it = r.headers.find("cookie");
   if (it == r.headers.end()) return "";
   std::string_view all = it->second;
@@ -152,7 +152,7 @@ struct OperatorApi::Impl {
         sign_in_limiter(options.sign_in),
         request_limiter(options.requests),
         ctx{node, options, sign_in_limiter, {}} {
-    ctx.authenticate = [this](const HttpRequest& r, TimePoint now) {
+    ctx.authenticate = [this](const net::HttpRequest& r, TimePoint now) {
       auto who = authenticate(r, now);
       if (!who) throw Error("auth_failed", "no credentials");
       return *who;
@@ -166,7 +166,7 @@ struct OperatorApi::Impl {
 
   // The caller, from an API token or a session cookie; nullopt: none given.
   // Throws auth_* errors for bad ones.
-  std::optional<Principal> authenticate(const HttpRequest& r, TimePoint now) {
+  std::optional<Principal> authenticate(const net::HttpRequest& r, TimePoint now) {
     std::string auth = header(r, "authorization");
     if (!auth.empty()) {
       constexpr std::string_view kBearer = "bearer ";
@@ -190,13 +190,13 @@ struct OperatorApi::Impl {
     return Principal{std::move(check.user), true, "session:" + check.session.id_hash.substr(0, 16)};
   }
 
-  HttpResponse dispatch(const HttpRequest& request) {
+  net::HttpResponse dispatch(const net::HttpRequest& request) {
     const TimePoint now = now_ms();
     std::string_view target = request.target;
     auto qmark = target.find('?');
     std::string path(target.substr(0, qmark));
     if (path.empty() || path.front() != '/') {
-      return json_error(400, "request_invalid", "the request target must be a path");
+      return net::json_error(400, "request_invalid", "the request target must be a path");
     }
     const auto parts = segments(path);
 
@@ -216,9 +216,9 @@ struct OperatorApi::Impl {
       if (m == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
     }
     if (!route) {
-      if (allow.empty()) return json_error(404, "not_found", "no such resource: " + path);
-      auto r = json_error(405, "method_not_allowed",
-                          request.method + " is not allowed on " + path + "; use " + allow);
+      if (allow.empty()) return net::json_error(404, "not_found", "no such resource: " + path);
+      auto r = net::json_error(405, "method_not_allowed",
+                               request.method + " is not allowed on " + path + "; use " + allow);
       r.headers["Allow"] = allow;
       return r;
     }
@@ -238,9 +238,9 @@ struct OperatorApi::Impl {
         throw;
       }
       if (!call.who) {
-        auto r = json_error(401, "unauthenticated",
-                            "sign in first (POST /v1/session) or send an API token as "
-                            "\"Authorization: Bearer <token>\"");
+        auto r = net::json_error(401, "unauthenticated",
+                                 "sign in first (POST /v1/session) or send an API token as "
+                                 "\"Authorization: Bearer <token>\"");
         r.headers["WWW-Authenticate"] = "Bearer realm=\"hotline\"";
         return r;
       }
@@ -251,7 +251,7 @@ struct OperatorApi::Impl {
       if (route->access == Access::permission) call.require(route->permission);
     }
     if (request.body.size() > options.max_json_bytes && !route->raw_body) {
-      return json_error(
+      return net::json_error(
           413, "payload_too_large",
           "the JSON body exceeds " + std::to_string(options.max_json_bytes) + " bytes");
     }
@@ -259,8 +259,8 @@ struct OperatorApi::Impl {
   }
 
   // Retry-After: when the limiter that refused has one attempt again.
-  static HttpResponse too_many(std::chrono::milliseconds refill_every) {
-    auto r = json_error(429, "rate_limited", "too many requests; wait a moment and try again");
+  static net::HttpResponse too_many(std::chrono::milliseconds refill_every) {
+    auto r = net::json_error(429, "rate_limited", "too many requests; wait a moment and try again");
     r.headers["Retry-After"] = std::to_string(retry_after_seconds(refill_every));
     return r;
   }
@@ -271,14 +271,14 @@ OperatorApi::OperatorApi(service::Node& node, OperatorApiOptions options)
 
 OperatorApi::~OperatorApi() = default;
 
-HttpResponse OperatorApi::handle(const HttpRequest& request) {
-  HttpResponse response;
+net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
+  net::HttpResponse response;
   try {
     response = impl_->dispatch(request);
   } catch (const Error& e) {
     response = error_response(e, request.method, request.target);
   } catch (const nlohmann::json::exception& e) {
-    response = json_error(400, "request_invalid", std::string("bad JSON value: ") + e.what());
+    response = net::json_error(400, "request_invalid", std::string("bad JSON value: ") + e.what());
   }
   // RFC 9110: every 401 names the scheme to use.
   if (response.status == 401) {

@@ -18,6 +18,14 @@
 //
 // Every response carries Cache-Control: no-store and
 // X-Content-Type-Options: nosniff. Errors are {"error":{"code","message"}}.
+//
+// Ownership and threads: the caller (`hotline serve`, tests, benchmarks)
+// owns the OperatorApi; `node` (its store and vault) must outlive it, and
+// it must outlive the server whose handler calls handle() (stop the server
+// first). handle() and body_limit() are thread-safe: the HTTPS server calls
+// them from several threads at once; the rate limiters inside are shared by
+// those threads. Open event streams (GET /v1/events) hold references into
+// the OperatorApi until they end, which the server's stop() ensures.
 #pragma once
 
 #include <chrono>
@@ -26,27 +34,12 @@
 #include <vector>
 
 #include "hotline/api/api_call.h"
-#include "hotline/api/http_types.h"
-#include "hotline/api/operator_routes.h"
+#include "hotline/api/operator_options.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
 
 namespace hotline::api {
-
-struct OperatorApiOptions {
-  OperatorInfo info;
-  service::AccountPolicy policy;
-  std::size_t max_json_bytes = 1024 * 1024;
-  // Per credential (token or session). The default allows a script 200
-  // requests per second after a burst of 400: far above a desk's pace, and
-  // low enough that a runaway loop cannot starve the desk.
-  service::LoginRateLimiter::Limits requests{400, std::chrono::milliseconds(5), 10000};
-  // Per client address: sign-in attempts and requests with bad credentials.
-  service::LoginRateLimiter::Limits sign_in{};
-  bool rate_limits = true;  // false: none (benchmarks)
-  // How often an open event stream looks for new events.
-  std::chrono::milliseconds event_poll{250};
-};
 
 class OperatorApi {
  public:
@@ -55,24 +48,22 @@ class OperatorApi {
   OperatorApi(const OperatorApi&) = delete;
   OperatorApi& operator=(const OperatorApi&) = delete;
 
-  // Thread-safe: the HTTPS server calls it from several threads.
-  HttpResponse handle(const HttpRequest& request);
+  // Thread-safe.
+  net::HttpResponse handle(const net::HttpRequest& request);
 
-  // Every route (tests walk them; the OpenAPI file must list each).
+  // Every route (tests walk them; the OpenAPI file must list each). Fixed
+  // at construction.
   const std::vector<Route>& routes() const;
 
   // The largest body the server should read for this request line: the
   // node's attachment limit for uploads, max_json_bytes for the rest. The
   // server refuses a larger one with 413 before reading it
-  // (ServerLimits::body_limit_for).
+  // (net::ServerLimits::body_limit_for).
   std::size_t body_limit(const std::string& method, const std::string& target) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The cookie that holds a browser's session id.
-inline constexpr const char* kSessionCookie = "hotline_session";
 
 }  // namespace hotline::api

@@ -6,8 +6,8 @@
 namespace hotline::api {
 namespace {
 
-HttpResponse json_ok(const nlohmann::json& body) {
-  HttpResponse response;
+net::HttpResponse json_ok(const nlohmann::json& body) {
+  net::HttpResponse response;
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   response.headers["Cache-Control"] = "no-store";
   return response;
@@ -15,16 +15,16 @@ HttpResponse json_ok(const nlohmann::json& body) {
 
 }  // namespace
 
-HttpResponse handle_operator(const HttpRequest& request, const OperatorInfo& info) {
+net::HttpResponse handle_operator(const net::HttpRequest& request, const OperatorInfo& info) {
   std::string_view path = request.target;
   path = path.substr(0, path.find('?'));
   bool read = request.method == "GET" || request.method == "HEAD";
 
   if (path == "/health" || path == "/version") {
     if (!read) {
-      HttpResponse response =
-          json_error(405, "method_not_allowed",
-                     request.method + " is not allowed on " + std::string(path) + "; use GET");
+      net::HttpResponse response =
+          net::json_error(405, "method_not_allowed",
+                          request.method + " is not allowed on " + std::string(path) + "; use GET");
       response.headers["Allow"] = "GET, HEAD";
       return response;
     }
@@ -36,7 +36,7 @@ HttpResponse handle_operator(const HttpRequest& request, const OperatorInfo& inf
     }
     return json_ok({{"version", info.version}, {"protocol", kProtocolVersion}});
   }
-  return json_error(404, "not_found", "no such resource: " + std::string(path));
+  return net::json_error(404, "not_found", "no such resource: " + std::string(path));
 }
 
 }  // namespace hotline::api

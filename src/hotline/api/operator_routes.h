@@ -1,11 +1,11 @@
 // The operators' listener routes that need no login: liveness and version.
-// The lead's router calls handle_operator for these paths (or as the fallback
-// while the rest of the API is being written).
+// OperatorApi's /health and /version routes (routes_session.cpp) answer
+// with handle_operator; serve() uses it alone when given no operator handler.
 #pragma once
 
 #include <string>
 
-#include "hotline/api/http_types.h"
+#include "hotline/net/http_types.h"
 
 namespace hotline::api {
 
@@ -20,7 +20,7 @@ struct OperatorInfo {
 // GET|HEAD /version -> 200 {"version":..,"protocol":1}
 // known path, other method -> 405 "method_not_allowed" (with Allow)
 // anything else -> 404 "not_found"
-HttpResponse handle_operator(const HttpRequest& request, const OperatorInfo& info);
+net::HttpResponse handle_operator(const net::HttpRequest& request, const OperatorInfo& info);
 
 // The wire protocol version peers speak (envelope "version").
 inline constexpr int kProtocolVersion = 1;

@@ -7,7 +7,6 @@
 
 #include "hotline/api/api_json.h"
 #include "hotline/api/api_routes.h"
-#include "hotline/api/webhook.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/model/agreement.h"
@@ -15,6 +14,7 @@
 #include "hotline/service/ledger_verify.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/user_service.h"
+#include "hotline/service/webhook_config.h"
 
 namespace hotline::api {
 namespace {
@@ -220,7 +220,7 @@ void add_oversight_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"GET", "/v1/webhook", Access::permission, Permission::manage_webhook, [&ctx](ApiCall&) {
          auto c = ctx.node.store->snapshot(
-             [](store::Transaction& tx) { return load_webhook_config(tx); });
+             [](store::Transaction& tx) { return service::load_webhook_config(tx); });
          if (!c) return json_response(200, {{"configured", false}});
          return json_response(
              200, {{"configured", true},
@@ -231,10 +231,11 @@ void add_oversight_routes(std::vector<Route>& routes, RouteContext& ctx) {
       {"PUT", "/v1/webhook", Access::permission, Permission::manage_webhook, [&ctx](ApiCall& call) {
          BodyReader body(call.body());
          body.only({"url", "secret", "pin_sha256"});
-         WebhookConfig c{body.text("url"), body.text("secret"), body.optional_text("pin_sha256")};
-         validate_webhook_config(c);
+         service::WebhookConfig c{body.text("url"), body.text("secret"),
+                                  body.optional_text("pin_sha256")};
+         service::validate_webhook_config(c);
          ctx.node.store->transact([&](store::Transaction& tx) {
-           save_webhook_config(tx, c);
+           service::save_webhook_config(tx, c);
            service::audit(tx, call.audit, "webhook.set", c.url, "", call.now);
          });
          return json_response(200,
@@ -245,7 +246,7 @@ void add_oversight_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back({"DELETE", "/v1/webhook", Access::permission, Permission::manage_webhook,
                     [&ctx](ApiCall& call) {
                       ctx.node.store->transact([&](store::Transaction& tx) {
-                        clear_webhook_config(tx);
+                        service::clear_webhook_config(tx);
                         service::audit(tx, call.audit, "webhook.clear", "", "", call.now);
                       });
                       return json_response(200, {{"configured", false}});

@@ -81,9 +81,9 @@ std::map<std::string, std::string> peer_names(store::Store& store) {
   return out;
 }
 
-class EventStream : public BodyStream {
+class EventStream : public net::BodyStream {
  public:
-  EventStream(RouteContext& ctx, HttpRequest credentials, store::UserRecord user,
+  EventStream(RouteContext& ctx, net::HttpRequest credentials, store::UserRecord user,
               std::int64_t after)
       : ctx_(ctx), credentials_(std::move(credentials)), user_(std::move(user)), after_(after) {
     poll_interval = ctx.options.event_poll;
@@ -118,7 +118,7 @@ class EventStream : public BodyStream {
 
  private:
   RouteContext& ctx_;
-  HttpRequest credentials_;
+  net::HttpRequest credentials_;
   store::UserRecord user_;
   std::int64_t after_;
   std::map<std::string, std::string> peers_;
@@ -159,13 +159,13 @@ void add_event_routes(std::vector<Route>& routes, RouteContext& ctx) {
            }
          }
          if (sse) {
-           HttpRequest credentials;
+           net::HttpRequest credentials;
            for (const char* h : {"authorization", "cookie"}) {
              auto it = call.http.headers.find(h);
              if (it != call.http.headers.end()) credentials.headers[h] = it->second;
            }
            credentials.method = "GET";
-           HttpResponse r;
+           net::HttpResponse r;
            r.content_type = "text/event-stream";
            r.body = "retry: 3000\n\n";
            r.stream =

@@ -17,6 +17,7 @@
 namespace hotline::api {
 namespace {
 
+using net::HttpResponse;
 using nlohmann::json;
 using service::Permission;
 

@@ -32,11 +32,12 @@ json whoami(const Principal& who) {
 
 // Every password typed (sign-in, own password change) spends one attempt of
 // the client address's allowance; none left: 429 with the refill time.
-std::optional<HttpResponse> password_attempt_refused(RouteContext& ctx, const std::string& address,
-                                                     TimePoint now) {
+std::optional<net::HttpResponse> password_attempt_refused(RouteContext& ctx,
+                                                          const std::string& address,
+                                                          TimePoint now) {
   if (!ctx.options.rate_limits || ctx.sign_in_limiter.allow(address, now)) return std::nullopt;
-  auto r = json_error(429, "rate_limited",
-                      "too many password attempts from this address; wait a minute");
+  auto r = net::json_error(429, "rate_limited",
+                           "too many password attempts from this address; wait a minute");
   r.headers["Retry-After"] = std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
   return r;
 }

@@ -70,23 +70,25 @@ int serve(const ServeOptions& options) {
 
   struct Running {
     std::string name;
-    std::unique_ptr<HttpsServer> server;
+    std::unique_ptr<net::HttpsServer> server;
   };
   std::vector<Running> running;
 
   {
-    ServerOptions so;
+    net::ServerOptions so;
     so.name = "operator";
     so.bind_address = options.listen_host;
     so.port = options.listen_port;
     so.threads = options.operator_threads;
-    so.pin_connections = true;  // short handlers; see ServerOptions
+    so.pin_connections = true;  // short handlers; see net::ServerOptions
     so.limits = options.operator_limits;
-    Handler handler = options.operator_handler;
+    net::Handler handler = options.operator_handler;
     if (!handler) {
-      handler = [info = options.info](const HttpRequest& r) { return handle_operator(r, info); };
+      handler = [info = options.info](const net::HttpRequest& r) {
+        return handle_operator(r, info);
+      };
     }
-    auto server = std::make_unique<HttpsServer>(
+    auto server = std::make_unique<net::HttpsServer>(
         tls::operator_server_context(options.tls_cert, options.tls_key), so, handler);
     server->start();
     spdlog::info("event=listening listener=operator url={}",
@@ -95,13 +97,13 @@ int serve(const ServeOptions& options) {
     running.push_back({"operator", std::move(server)});
   }
   for (const Listener& l : options.extra_listeners) {
-    ServerOptions so;
+    net::ServerOptions so;
     so.name = l.name;
     so.bind_address = l.host;
     so.port = l.port;
     so.threads = l.threads;
     so.limits = l.limits;
-    auto server = std::make_unique<HttpsServer>(l.tls, so, l.handler);
+    auto server = std::make_unique<net::HttpsServer>(l.tls, so, l.handler);
     server->start();  // on failure, the ones started are stopped by unique_ptr
     spdlog::info("event=listening listener={} url={}", l.name, url(l.host, server->port()));
     if (l.on_listening) l.on_listening(server->port());

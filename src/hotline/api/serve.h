@@ -1,8 +1,7 @@
-// serve(): runs a node's listeners until SIGTERM or SIGINT.
-//
-// Today that is the operators' listener; the peer listener (and any other) is
-// passed in as an extra Listener built from the same pieces (a tls::Context,
-// a Handler), so adding one needs no change here.
+// serve(): runs the operators' listener (and any extra Listener) until
+// SIGTERM or SIGINT, on the calling thread. `hotline serve` starts the
+// node's link side (node::NodeServer, with its own peer listener) first and
+// stops it from on_stopping.
 #pragma once
 
 #include <cstdint>
@@ -11,23 +10,22 @@
 #include <string>
 #include <vector>
 
-#include "hotline/api/https_server.h"
 #include "hotline/api/operator_routes.h"
+#include "hotline/net/https_server.h"
 #include "hotline/tls/context.h"
 
 namespace hotline::api {
 
-// A further listener, e.g. the peer listener:
-//   Listener{.name = "peer", .port = 8444,
-//            .tls = tls::peer_server_context(seed, party, allowed_keys),
-//            .handler = receive_envelope}
+// A further listener, built from the same pieces as the operators' (a
+// tls::Context, a net::Handler):
+//   Listener{.name = "metrics", .port = 9443, .tls = ..., .handler = ...}
 struct Listener {
   std::string name;
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   tls::Context tls;
-  Handler handler;
-  ServerLimits limits;
+  net::Handler handler;
+  net::ServerLimits limits;
   int threads = 2;
   std::function<void(std::uint16_t port)> on_listening;
 };
@@ -44,8 +42,8 @@ struct ServeOptions {
   std::function<void(std::uint16_t port)> on_listening;
 
   // The operators' request handler; empty: handle_operator(request, info).
-  Handler operator_handler;
-  ServerLimits operator_limits;
+  net::Handler operator_handler;
+  net::ServerLimits operator_limits;
   int operator_threads = 2;
 
   std::vector<Listener> extra_listeners;

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "hotline/common/error.h"
-#include "hotline/service/desk_service.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/desk_rules.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 

@@ -6,7 +6,6 @@
 #include "hotline/common/error.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/sha256.h"
-#include "hotline/service/user_service.h"
 
 namespace hotline::service {
 namespace {
@@ -91,15 +90,6 @@ AuditCheck verify_audit_trail(store::Transaction& tx) {
                               "\": the newest entries were deleted or replaced");
   }
   return check;
-}
-
-std::vector<store::AuditRecord> read_audit(store::Store& store, const store::UserRecord& reader,
-                                           std::int64_t after, std::size_t limit) {
-  if (!may(reader, Permission::manage_users)) {
-    throw Error("forbidden",
-                "only an enabled admin may read the audit trail; " + reader.name + " is not one");
-  }
-  return store.snapshot([&](store::Transaction& tx) { return tx.list_audit(after, limit); });
 }
 
 }  // namespace hotline::service

@@ -15,9 +15,7 @@
 //
 // An entry is appended in the caller's transaction: an action and its entry
 // are committed together or not at all.
-//
-// Errors (hotline::Error codes):
-//   forbidden   read_audit by someone who is not an enabled admin
+// Reading the trail is a use case of users (user_service.h, read_audit).
 #pragma once
 
 #include <cstddef>
@@ -67,11 +65,5 @@ struct AuditCheck {
 // gap in seq, or the newest entries gone: the head setting names a later
 // one), reordered rows (seq or prev out of step). Read-only.
 AuditCheck verify_audit_trail(store::Transaction& tx);
-
-// Entries with seq > after, ascending, at most `limit`, for `reader`, who
-// must be an enabled admin (Permission::manage_users); Error forbidden
-// otherwise.
-std::vector<store::AuditRecord> read_audit(store::Store& store, const store::UserRecord& reader,
-                                           std::int64_t after, std::size_t limit);
 
 }  // namespace hotline::service

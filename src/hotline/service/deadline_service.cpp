@@ -5,7 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/model/deadline.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 namespace {

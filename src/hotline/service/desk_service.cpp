@@ -7,7 +7,7 @@
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
 #include "hotline/service/deadline_service.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 namespace {
@@ -206,16 +206,6 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files) {
   for (const auto& f : files)
     out.push_back({{"sha256", f.sha256}, {"size", f.size}, {"name", f.name}});
   return out;
-}
-
-std::int64_t attachment_limit(store::Transaction& tx) {
-  auto v = tx.get_setting(kAttachmentLimitSetting);
-  if (!v) return kDefaultAttachmentLimit;
-  try {
-    return std::stoll(*v);
-  } catch (const std::exception&) {
-    return kDefaultAttachmentLimit;
-  }
 }
 
 namespace {
@@ -468,24 +458,6 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
     }
     return hits[0];
   });
-}
-
-bool is_item_envelope(const std::string& type) {
-  return type.rfind("alert.", 0) == 0 || type.rfind("request.", 0) == 0 ||
-         type.rfind("case.", 0) == 0;
-}
-
-bool is_tlp_red(store::Transaction& tx, const link::Envelope& e) {
-  if (!is_item_envelope(e.type)) return false;
-  const auto& args = e.body.is_object() ? e.body.value("args", nlohmann::json::object())
-                                        : nlohmann::json::object();
-  if (args.is_object() && args.contains("labels") && args["labels"].is_object() &&
-      args["labels"].value("tlp", "") == "TLP:RED") {
-    return true;
-  }
-  if (!e.ref) return false;
-  auto rec = tx.find_item(*e.ref);
-  return rec && rec->tlp == "TLP:RED";
 }
 
 void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,

@@ -5,7 +5,8 @@
 // the signed envelope that tells the peer (link/outbound.h). Nothing here does
 // network I/O; the running node's delivery worker sends what these queue.
 //
-// The HTTP API (issue 6) and the CLI call these; `by` is the person acting.
+// The HTTP API and the CLI call these; `by` is the person acting. The
+// peer's actions arrive through the node's inbound dispatch (node/inbound.h).
 //
 // Audit trail (audit_trail.h): given an AuditContext (the trailing `audit`
 // parameter), a change is recorded as "item.change" (target the item id,
@@ -19,7 +20,7 @@
 //   item_unknown       no item with that id on this node
 //   item_wrong_kind    the id is an item of another kind
 //   agreement_missing  no agreement in force with the peer (deadlines need one)
-//   peer_unknown       (link_service.h)
+//   peer_unknown       (link_support.h)
 #pragma once
 
 #include <cstdint>
@@ -35,17 +36,12 @@
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
 #include "hotline/service/audit_trail.h"
+#include "hotline/service/desk_rules.h"
 #include "hotline/service/item_replay.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/records.h"
 
 namespace hotline::service {
-
-// The setting that limits the size of one attachment this node accepts (in
-// bytes); default 100 MiB.
-inline constexpr const char* kAttachmentLimitSetting = "attachments.max_bytes";
-inline constexpr std::int64_t kDefaultAttachmentLimit = 100LL * 1024 * 1024;
-std::int64_t attachment_limit(store::Transaction& tx);
 
 struct ItemView {
   store::ItemRecord record;
@@ -143,19 +139,10 @@ inline std::string short_id(const std::string& id) {
 
 // ---- the link ---------------------------------------------------------------
 
-// True for the envelope types of items ("alert.*", "request.*", "case.*").
-bool is_item_envelope(const std::string& type);
-
-// True when the envelope is an action on an item labelled TLP:RED (by the
-// item as stored, or by the labels the action itself carries). Such content
-// is for the two parties' desks only: exports, proofs and webhooks must not
-// carry it (model::may_leave_node).
-bool is_tlp_red(store::Transaction& tx, const link::Envelope& e);
-
-// An item envelope from the peer, inside the transaction that stores it (via
-// link_service's apply_inbound). Content that does not make sense (unknown
-// item, a creating action for an existing id, an action void where it falls)
-// throws or records an event; see apply_inbound.
+// An item envelope from the peer, inside the transaction that stores it
+// (called by the node's inbound dispatch, node/inbound.h). Content that does
+// not make sense (unknown item, a creating action for an existing id, an
+// action void where it falls) throws or records an event.
 void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                          const link::Envelope& e, const std::string& received_at);
 

@@ -10,7 +10,7 @@
 #include "hotline/common/error.h"
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/desk_service.h"
-#include "hotline/service/link_service.h"
+#include "hotline/service/link_support.h"
 
 namespace hotline::service {
 namespace {

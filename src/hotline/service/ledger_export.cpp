@@ -10,8 +10,8 @@
 #include "hotline/ledger/tree_head.h"
 #include "hotline/link/envelope.h"
 #include "hotline/link/receipt.h"
-#include "hotline/service/desk_service.h"
-#include "hotline/service/ledger_service.h"
+#include "hotline/service/desk_rules.h"
+#include "hotline/service/tree_heads.h"
 
 namespace hotline::service {
 namespace {

@@ -20,35 +20,16 @@
 #include "hotline/ledger/tree_storage.h"
 #include "hotline/link/link_context.h"
 #include "hotline/service/node_dir.h"
+#include "hotline/service/tree_heads.h"
 #include "hotline/store/store.h"
 
 namespace hotline::service {
 
 inline constexpr const char* kTreeHead = "ledger.head";
 
-// ledger::TreeStorage over a store transaction: proofs and roots read the
-// stored perfect-subtree hashes. Read-only: leaves are appended by the store.
-class TxTreeStorage final : public ledger::TreeStorage {
- public:
-  explicit TxTreeStorage(store::Transaction& tx) : tx_(tx) {}
-  std::uint64_t size() override;
-  std::optional<ledger::Digest> get(int level, std::uint64_t index) override;
-  void put(int level, std::uint64_t index, const ledger::Digest& hash) override;
-
- private:
-  store::Transaction& tx_;
-};
-
-// Signs a head of the log as it stands in `tx` and stores it.
-ledger::SignedTreeHead make_tree_head(store::Transaction& tx, const crypto::KeyPair& key,
-                                      TimePoint now);
-
 // Makes a head and sends it to every peer as a `ledger.head` envelope, in
 // one transaction. Returns the head.
 ledger::SignedTreeHead publish_tree_head(Node& node, TimePoint now);
-
-// The newest of our own heads, if any.
-std::optional<store::TreeHeadRecord> latest_own_head(store::Transaction& tx);
 
 // Answers a peer's proof request (POST /v1/ledger/proofs):
 //   {"size":N, "first":M|null, "inclusion":[i, …]}  (at most 1000 indexes)
@@ -58,12 +39,13 @@ std::optional<store::TreeHeadRecord> latest_own_head(store::Transaction& tx);
 nlohmann::json answer_proof_request(store::Store& store, const nlohmann::json& request);
 
 // Stores a head received from a peer (status "unchecked") after checking its
-// signature; content problems are recorded as events (see apply_inbound).
+// signature; content problems throw (the node's inbound dispatch, node/inbound.h,
+// records them as events).
 void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx,
                      const nlohmann::json& body, const std::string& received_at);
 
 // What one audit round of a peer's heads needs to ask the peer, and how to
-// judge the answer. The node's runtime does the asking (api/node_server).
+// judge the answer. The node's peer audit job does the asking (node/peer_audit_job.h).
 struct AuditPlan {
   store::TreeHeadRecord head;                     // the newest unchecked head of the peer
   std::optional<store::TreeHeadRecord> previous;  // the newest head already checked

@@ -13,7 +13,7 @@
 #include "hotline/link/chain_check.h"
 #include "hotline/link/receipt.h"
 #include "hotline/service/audit_trail.h"
-#include "hotline/service/ledger_service.h"
+#include "hotline/service/tree_heads.h"
 
 namespace hotline::service {
 namespace {

@@ -14,28 +14,15 @@
 #include "hotline/link/link_context.h"
 #include "hotline/model/agreement.h"
 #include "hotline/service/audit_trail.h"
+#include "hotline/service/link_support.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/records.h"
 
 namespace hotline::service {
 
-// Envelope types of the link protocol (docs/protocol.md §5).
-inline constexpr const char* kDeskMessage = "desk.message";
-inline constexpr const char* kHeartbeat = "link.heartbeat";
-inline constexpr const char* kAgreementPropose = "agreement.propose";
-inline constexpr const char* kAgreementAccept = "agreement.accept";
-
 inline constexpr std::size_t kMaxDeskMessageBytes = 16 * 1024;
 
 // ---- peers ----------------------------------------------------------------
-
-// A peer's link listener, from its URL https://HOST:PORT (a trailing '/' and
-// an IPv6 literal in brackets allowed). Anything else: Error peer_invalid.
-struct PeerAddress {
-  std::string host;
-  std::uint16_t port = 0;
-};
-PeerAddress parse_peer_url(const std::string& url);
 
 // Adds a peer: validates the name, the URL (https://HOST:PORT) and the key
 // (not our own); refuses a name or key already present (peer_exists).
@@ -54,11 +41,6 @@ struct PeerView {
   std::optional<std::string> agreement;  // "accepted (amendment N)", "proposed by us", …
 };
 std::vector<PeerView> list_peers(store::Store& store);
-
-// The peer named `name`, or Error peer_unknown listing the known names.
-store::PeerRecord find_peer(store::Store& store, const std::string& name);
-store::PeerRecord find_peer(store::Transaction& tx, const std::string& name);
-link::LinkContext link_context(const Node& node, const store::PeerRecord& peer);
 
 // ---- desk messages and heartbeats ------------------------------------------
 
@@ -97,28 +79,18 @@ struct AgreementView {
 };
 AgreementView agreement_of(store::Store& store, const std::string& link);
 
-// The agreement in force, parsed; nullopt before one is accepted.
-std::optional<model::Agreement> agreement_in_force(store::Transaction& tx, const std::string& link);
+// ---- inbound (called by the node's dispatch, node/inbound.h) ---------------
 
-// A stored agreement, parsed. Documents never change once signed, so the
-// parsed form is kept (by digest, checked against the text) for the next
-// caller: every request and every deadline reads the agreement.
-model::Agreement parse_agreement(const store::AgreementRecord& record);
-// The agreement parse_agreement() last parsed under `digest`, without
-// reading its document again; null when it has not (or no longer) kept it.
-std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& digest);
-
-// ---- inbound ----------------------------------------------------------------
-
-// Applies an inbound envelope's effect inside the transaction that stores
-// it. Content that is signed and in sequence but does not make sense (an
-// agreement for another link, say) is recorded as an event, never thrown:
-// refusing it would stall the link forever.
-void apply_inbound(store::Transaction& tx, const link::LinkContext& ctx, const link::Envelope& e,
-                   const std::string& received_at);
-
-// Records an event (and returns its id).
-std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
-                          const std::string& link, const std::string& detail);
+// Each applies an inbound envelope of its type inside the transaction that
+// stores it, and throws hotline::Error when the content does not make sense
+// (the dispatch records that as an event).
+void apply_desk_message(store::Transaction& tx, const link::LinkContext& ctx,
+                        const link::Envelope& e, const std::string& received_at);
+void apply_heartbeat(store::Transaction& tx, const link::LinkContext& ctx, const link::Envelope& e,
+                     const std::string& received_at);
+void apply_agreement_propose(store::Transaction& tx, const link::LinkContext& ctx,
+                             const link::Envelope& e, const std::string& received_at);
+void apply_agreement_accept(store::Transaction& tx, const link::LinkContext& ctx,
+                            const link::Envelope& e, const std::string& received_at);
 
 }  // namespace hotline::service

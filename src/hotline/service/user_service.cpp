@@ -715,4 +715,13 @@ std::int64_t purge_expired_sessions(store::Store& store, TimePoint now) {
   return store.transact([&](store::Transaction& tx) { return tx.delete_expired_sessions(t); });
 }
 
+std::vector<store::AuditRecord> read_audit(store::Store& store, const store::UserRecord& reader,
+                                           std::int64_t after, std::size_t limit) {
+  if (!may(reader, Permission::manage_users)) {
+    throw Error("forbidden",
+                "only an enabled admin may read the audit trail; " + reader.name + " is not one");
+  }
+  return store.snapshot([&](store::Transaction& tx) { return tx.list_audit(after, limit); });
+}
+
 }  // namespace hotline::service

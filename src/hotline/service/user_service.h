@@ -330,4 +330,12 @@ void end_session(store::Store& store, const std::string& id);
 // Deletes the sessions past their absolute end; returns how many.
 std::int64_t purge_expired_sessions(store::Store& store, TimePoint now);
 
+// ---- the audit trail --------------------------------------------------------
+
+// Entries with seq > after, ascending, at most `limit`, for `reader`, who
+// must be an enabled admin (Permission::manage_users); Error forbidden
+// otherwise (audit_trail.h writes and verifies it).
+std::vector<store::AuditRecord> read_audit(store::Store& store, const store::UserRecord& reader,
+                                           std::int64_t after, std::size_t limit);
+
 }  // namespace hotline::service

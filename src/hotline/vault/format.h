@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "hotline/crypto/sha256.h"
-#include "hotline/vault/vault.h"
+#include "hotline/vault/sizes.h"
 
 namespace hotline::vault::detail {
 

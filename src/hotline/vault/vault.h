@@ -103,10 +103,9 @@
 #include <string_view>
 #include <vector>
 
-namespace hotline::vault {
+#include "hotline/vault/sizes.h"
 
-inline constexpr std::int64_t kChunkSize = 1 << 20;
-inline constexpr std::int64_t kDefaultMaxSize = 100 * 1024 * 1024;
+namespace hotline::vault {
 
 struct Info {
   std::string sha256;  // 64 lowercase hex digits

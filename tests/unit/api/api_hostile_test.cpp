@@ -56,7 +56,7 @@ class ApiHostile : public ::testing::Test {
 
   // Sends, expects (status, code) as a JSON error with the safety headers,
   // and an unchanged store; returns the reply for more checks.
-  Reply refused(const HttpRequest& r, int status, const std::string& code) {
+  Reply refused(const net::HttpRequest& r, int status, const std::string& code) {
     const auto before = world_.fingerprint();
     Reply reply = world_.send(r);
     EXPECT_EQ(reply.status, status) << r.method << " " << r.target << ": " << reply.raw.body;

@@ -19,10 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../../support/process.h"
-#include "hotline/api/http_types.h"
 #include "hotline/api/operator_api.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/password.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/service/desk_service.h"
@@ -51,7 +51,7 @@ inline const std::vector<std::string> kRoleNames = {"operator", "supervisor", "t
 // A response, with its JSON body parsed (null when it is not JSON) and the
 // error code of an error body ("" otherwise).
 struct Reply {
-  HttpResponse raw;
+  net::HttpResponse raw;
   int status = 0;
   json body;
   std::string code;
@@ -64,7 +64,7 @@ struct Reply {
   bool has_header(const std::string& name) const { return raw.headers.count(name) != 0; }
 };
 
-inline Reply to_reply(HttpResponse r) {
+inline Reply to_reply(net::HttpResponse r) {
   Reply out;
   out.status = r.status;
   out.body = json::parse(r.body, nullptr, false);
@@ -80,10 +80,10 @@ inline Reply to_reply(HttpResponse r) {
 // A request; headers are given with lower-case names (as the server passes
 // them). A non-empty body gets Content-Type: application/json unless a
 // content-type header is given.
-inline HttpRequest make_request(const std::string& method, const std::string& target,
-                                const std::string& body = "",
-                                std::map<std::string, std::string> headers = {}) {
-  HttpRequest r;
+inline net::HttpRequest make_request(const std::string& method, const std::string& target,
+                                     const std::string& body = "",
+                                     std::map<std::string, std::string> headers = {}) {
+  net::HttpRequest r;
   r.method = method;
   r.target = target;
   r.body = body;
@@ -283,7 +283,7 @@ class ApiWorld {
   const Account& disabled() { return accounts_.at("gone"); }
   const Account& revoked() const { return revoked_; }
 
-  Reply send(const HttpRequest& r) { return to_reply(api_->handle(r)); }
+  Reply send(const net::HttpRequest& r) { return to_reply(api_->handle(r)); }
   Reply send(const std::string& method, const std::string& target, const std::string& body = "",
              std::map<std::string, std::string> headers = {}) {
     return send(make_request(method, target, body, std::move(headers)));

@@ -1,4 +1,4 @@
-// HttpsServer and HttpsClient over real TLS on 127.0.0.1: no mocks.
+// net::HttpsServer and net::HttpsClient over real TLS on 127.0.0.1: no mocks.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -27,19 +27,20 @@
 #include <string_view>
 #include <thread>
 
-#include "hotline/api/http_types.h"
-#include "hotline/api/https_client.h"
-#include "hotline/api/https_server.h"
 #include "hotline/api/operator_routes.h"
 #include "hotline/api/serve.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/net/http_types.h"
+#include "hotline/net/https_client.h"
+#include "hotline/net/https_server.h"
 #include "hotline/tls/tls.h"
 
 namespace hotline::api {
 namespace {
 
 using namespace std::chrono_literals;
+using tls::ClientTlsConfig;
 using tls::Ed25519PublicKey;
 using tls::Ed25519Seed;
 
@@ -60,8 +61,8 @@ std::string read_file(const std::filesystem::path& p) {
 // every test needs one).
 class Https : public ::testing::Test {
  public:
-  static HttpRequest get(std::string target) {
-    HttpRequest r;
+  static net::HttpRequest get(std::string target) {
+    net::HttpRequest r;
     r.method = "GET";
     r.target = std::move(target);
     return r;
@@ -85,14 +86,15 @@ class Https : public ::testing::Test {
   }
 
   // Starts a server on a free port with `handler`, counting calls.
-  std::unique_ptr<HttpsServer> start(tls::Context ctx, Handler handler, ServerOptions opts = {}) {
+  std::unique_ptr<net::HttpsServer> start(tls::Context ctx, net::Handler handler,
+                                          net::ServerOptions opts = {}) {
     opts.port = 0;
     opts.stop_timeout = 3s;
-    auto server =
-        std::make_unique<HttpsServer>(std::move(ctx), opts, [this, handler](const HttpRequest& r) {
-          ++calls_;
-          return handler(r);
-        });
+    auto server = std::make_unique<net::HttpsServer>(std::move(ctx), opts,
+                                                     [this, handler](const net::HttpRequest& r) {
+                                                       ++calls_;
+                                                       return handler(r);
+                                                     });
     server->start();
     EXPECT_NE(server->port(), 0);
     return server;
@@ -163,7 +165,7 @@ bool eventually(Pred pred, std::chrono::milliseconds timeout = 2s) {
   return pred();
 }
 
-// A GET whose response is read as its bytes arrive (HttpsClient returns only
+// A GET whose response is read as its bytes arrive (net::HttpsClient returns only
 // whole responses). Blocking OpenSSL with a short receive timeout, so every
 // wait below ends by its deadline.
 class StreamReader {
@@ -268,8 +270,8 @@ class StreamReader {
   std::string text_;
 };
 
-// A BodyStream that calls a function.
-class FnStream : public BodyStream {
+// A net::BodyStream that calls a function.
+class FnStream : public net::BodyStream {
  public:
   FnStream(std::function<std::optional<std::string>()> fn, std::chrono::milliseconds interval)
       : fn_(std::move(fn)) {
@@ -285,8 +287,8 @@ class FnStream : public BodyStream {
   std::function<std::optional<std::string>()> fn_;
 };
 
-HttpResponse event_stream(std::shared_ptr<BodyStream> stream, std::string first = "") {
-  HttpResponse res;
+net::HttpResponse event_stream(std::shared_ptr<net::BodyStream> stream, std::string first = "") {
+  net::HttpResponse res;
   res.content_type = "text/event-stream";
   res.headers["X-Accel-Buffering"] = "no";
   res.body = std::move(first);
@@ -296,42 +298,42 @@ HttpResponse event_stream(std::shared_ptr<BodyStream> stream, std::string first 
 
 TEST_F(Https, HealthAndVersionAreJson) {
   auto server =
-      start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+      start(operator_tls(), [](const net::HttpRequest& r) { return handle_operator(r, info()); });
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
 
-  HttpResponse health = client.request(get("/health"));
+  net::HttpResponse health = client.request(get("/health"));
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.content_type, "application/json");
   auto body = nlohmann::json::parse(health.body);
   EXPECT_EQ(body["status"], "ok");
   EXPECT_EQ(body["party"], "Test Party");
 
-  HttpResponse version = client.request(get("/version?x=1"));
+  net::HttpResponse version = client.request(get("/version?x=1"));
   EXPECT_EQ(version.status, 200);
   body = nlohmann::json::parse(version.body);
   EXPECT_EQ(body["version"], "0.1.0");
   EXPECT_EQ(body["protocol"], 1);
 
-  HttpRequest head = get("/health");
+  net::HttpRequest head = get("/health");
   head.method = "HEAD";
-  HttpResponse h = client.request(head);
+  net::HttpResponse h = client.request(head);
   EXPECT_EQ(h.status, 200);
   EXPECT_TRUE(h.body.empty());
 }
 
 TEST_F(Https, NotFoundAndMethodNotAllowed) {
   auto server =
-      start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+      start(operator_tls(), [](const net::HttpRequest& r) { return handle_operator(r, info()); });
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
 
-  HttpResponse missing = client.request(get("/nope"));
+  net::HttpResponse missing = client.request(get("/nope"));
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["code"], "not_found");
 
-  HttpRequest post = get("/health");
+  net::HttpRequest post = get("/health");
   post.method = "POST";
   post.body = "{}";
-  HttpResponse wrong = client.request(post);
+  net::HttpResponse wrong = client.request(post);
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(nlohmann::json::parse(wrong.body)["error"]["code"], "method_not_allowed");
   EXPECT_EQ(wrong.headers["allow"], "GET, HEAD");
@@ -341,20 +343,20 @@ TEST_F(Https, NotFoundAndMethodNotAllowed) {
 TEST_F(Https, KeepAliveReusesOneConnectionFor100Requests) {
   std::mutex mu;
   std::set<std::string> remotes;
-  auto server = start(operator_tls(), [&](const HttpRequest& r) {
+  auto server = start(operator_tls(), [&](const net::HttpRequest& r) {
     std::lock_guard lock(mu);
     remotes.insert(r.remote_address);
-    HttpResponse res;
+    net::HttpResponse res;
     res.body = r.body;
     return res;
   });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
   for (int i = 0; i < 100; ++i) {
-    HttpRequest r = get("/echo");
+    net::HttpRequest r = get("/echo");
     r.method = "POST";
     r.body = "{\"i\":" + std::to_string(i) + "}";
     r.headers["content-type"] = "application/json";
-    HttpResponse res = client.request(r);
+    net::HttpResponse res = client.request(r);
     ASSERT_EQ(res.status, 200);
     ASSERT_EQ(res.body, r.body);
   }
@@ -365,17 +367,17 @@ TEST_F(Https, KeepAliveReusesOneConnectionFor100Requests) {
 }
 
 TEST_F(Https, HeadersReachTheHandlerLowercased) {
-  HttpRequest seen;
-  auto server = start(operator_tls(), [&](const HttpRequest& r) {
+  net::HttpRequest seen;
+  auto server = start(operator_tls(), [&](const net::HttpRequest& r) {
     seen = r;
-    return HttpResponse{201, "text/plain", {{"X-Reply", "yes"}}, "made", nullptr};
+    return net::HttpResponse{201, "text/plain", {{"X-Reply", "yes"}}, "made", nullptr};
   });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
-  HttpRequest r = get("/things?a=b");
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpRequest r = get("/things?a=b");
   r.method = "PUT";
   r.headers["X-Custom-Thing"] = "Value";
   r.body = "payload";
-  HttpResponse res = client.request(r);
+  net::HttpResponse res = client.request(r);
   EXPECT_EQ(res.status, 201);
   EXPECT_EQ(res.content_type, "text/plain");
   EXPECT_EQ(res.headers["x-reply"], "yes");
@@ -389,16 +391,16 @@ TEST_F(Https, HeadersReachTheHandlerLowercased) {
 }
 
 TEST_F(Https, OversizedBodyGets413AndTheClientRecovers) {
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.limits.max_body_bytes = 1024;
   auto server = start(
-      operator_tls(), [](const HttpRequest&) { return HttpResponse{}; }, opts);
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+      operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; }, opts);
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
 
-  HttpRequest big = get("/upload");
+  net::HttpRequest big = get("/upload");
   big.method = "POST";
   big.body.assign(2048, 'x');
-  HttpResponse res = client.request(big);
+  net::HttpResponse res = client.request(big);
   EXPECT_EQ(res.status, 413);
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"]["code"], "payload_too_large");
   EXPECT_EQ(calls_, 0);
@@ -409,7 +411,7 @@ TEST_F(Https, OversizedBodyGets413AndTheClientRecovers) {
 }
 
 TEST_F(Https, PerRouteBodyLimitRefusesBeforeReadingTheBody) {
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.limits.max_body_bytes = 1 << 20;
   opts.limits.body_limit_for = [](const std::string& method, const std::string& target) {
     return method == "POST" && target == "/upload" ? std::size_t{1 << 20} : std::size_t{100};
@@ -417,24 +419,24 @@ TEST_F(Https, PerRouteBodyLimitRefusesBeforeReadingTheBody) {
   int calls = 0;
   auto server = start(
       operator_tls(),
-      [&calls](const HttpRequest&) {
+      [&calls](const net::HttpRequest&) {
         ++calls;
-        return HttpResponse{};
+        return net::HttpResponse{};
       },
       opts);
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
 
-  HttpRequest json = get("/v1/alerts");
+  net::HttpRequest json = get("/v1/alerts");
   json.method = "POST";
   json.body.assign(101, 'x');
-  HttpResponse res = client.request(json);
+  net::HttpResponse res = client.request(json);
   EXPECT_EQ(res.status, 413);
   EXPECT_NE(res.body.find("exceeds 100 bytes"), std::string::npos) << res.body;
   EXPECT_EQ(calls, 0) << "the handler never sees a refused body";
 
   json.body.assign(100, 'x');
   EXPECT_EQ(client.request(json).status, 200);
-  HttpRequest upload = get("/upload");
+  net::HttpRequest upload = get("/upload");
   upload.method = "POST";
   upload.body.assign(64 * 1024, 'x');
   EXPECT_EQ(client.request(upload).status, 200);
@@ -442,7 +444,7 @@ TEST_F(Https, PerRouteBodyLimitRefusesBeforeReadingTheBody) {
 }
 
 TEST_F(Https, GarbageGets400AndClose) {
-  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  auto server = start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
   RawTls raw(server->port());
   ASSERT_TRUE(raw.handshake());
   raw.write(std::string("\x01\x02 this is not http \xff\r\n\r\n", 25));
@@ -453,13 +455,13 @@ TEST_F(Https, GarbageGets400AndClose) {
 }
 
 TEST_F(Https, Tls12OnlyClientIsRefused) {
-  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  auto server = start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
   ClientTlsConfig config;
   config.insecure_skip_verify = true;
   tls::Context old = tls::client_context(config);
   SSL_CTX_set_min_proto_version(old.native(), TLS1_2_VERSION);
   SSL_CTX_set_max_proto_version(old.native(), TLS1_2_VERSION);
-  HttpsClient client(old, "127.0.0.1", server->port());
+  net::HttpsClient client(old, "127.0.0.1", server->port());
   try {
     client.request(get("/health"));
     FAIL() << "a TLS 1.2 client got through";
@@ -471,10 +473,10 @@ TEST_F(Https, Tls12OnlyClientIsRefused) {
 }
 
 TEST_F(Https, ClientPinnedToAnotherCertificateRefusesOperatorServer) {
-  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+  auto server = start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
   ClientTlsConfig config;
   config.server_cert_sha256 = tls::Sha256{};  // all zero: matches nothing
-  HttpsClient client(config, "127.0.0.1", server->port());
+  net::HttpsClient client(config, "127.0.0.1", server->port());
   try {
     client.request(get("/health"));
     FAIL() << "pin not enforced";
@@ -496,14 +498,14 @@ class PeerLink : public Https {
   Ed25519PublicKey client_pub = tls::ed25519_public_key(client_seed);
   std::shared_ptr<tls::PeerKeySet> allowed = std::make_shared<tls::PeerKeySet>();
 
-  std::unique_ptr<HttpsServer> start_peer_listener(std::optional<Ed25519PublicKey>* seen) {
-    ServerOptions opts;
+  std::unique_ptr<net::HttpsServer> start_peer_listener(std::optional<Ed25519PublicKey>* seen) {
+    net::ServerOptions opts;
     opts.name = "peer";
     return start(
         tls::peer_server_context(server_seed, "server party", allowed),
-        [seen](const HttpRequest& r) {
+        [seen](const net::HttpRequest& r) {
           *seen = r.peer_key;
-          return HttpResponse{};
+          return net::HttpResponse{};
         },
         opts);
   }
@@ -513,9 +515,9 @@ TEST_F(PeerLink, PinnedPeerIsAcceptedAndHandlerSeesItsKey) {
   allowed->allow(client_pub);
   std::optional<Ed25519PublicKey> seen;
   auto server = start_peer_listener(&seen);
-  HttpsClient client(tls::peer_client_context(client_seed, "client party", server_pub), "127.0.0.1",
-                     server->port());
-  HttpRequest r = get("/v1/envelopes");
+  net::HttpsClient client(tls::peer_client_context(client_seed, "client party", server_pub),
+                          "127.0.0.1", server->port());
+  net::HttpRequest r = get("/v1/envelopes");
   r.method = "POST";
   r.body = "{}";
   EXPECT_EQ(client.request(r).status, 200);
@@ -531,8 +533,8 @@ TEST_F(PeerLink, UnknownClientKeyIsRefusedInTheHandshake) {
   std::optional<Ed25519PublicKey> seen;
   auto server = start_peer_listener(&seen);
 
-  HttpsClient client(tls::peer_client_context(stranger_seed, "stranger", server_pub), "127.0.0.1",
-                     server->port());
+  net::HttpsClient client(tls::peer_client_context(stranger_seed, "stranger", server_pub),
+                          "127.0.0.1", server->port());
   try {
     client.request(get("/v1/envelopes"));
     FAIL() << "an unknown key got through";
@@ -559,7 +561,7 @@ TEST_F(PeerLink, ClientWithoutCertificateIsRefused) {
   auto server = start_peer_listener(&seen);
   ClientTlsConfig config;
   config.server_key = server_pub;  // pins the server, presents nothing
-  HttpsClient client(config, "127.0.0.1", server->port());
+  net::HttpsClient client(config, "127.0.0.1", server->port());
   EXPECT_THROW(client.request(get("/")), Error);
   EXPECT_EQ(calls_, 0);
 }
@@ -569,8 +571,8 @@ TEST_F(PeerLink, ClientExpectingAnotherServerKeyRefusesTheServer) {
   std::optional<Ed25519PublicKey> seen;
   auto server = start_peer_listener(&seen);
   Ed25519PublicKey someone_else = tls::ed25519_public_key(seed_of(9));
-  HttpsClient client(tls::peer_client_context(client_seed, "client", someone_else), "127.0.0.1",
-                     server->port());
+  net::HttpsClient client(tls::peer_client_context(client_seed, "client", someone_else),
+                          "127.0.0.1", server->port());
   try {
     client.request(get("/"));
     FAIL() << "server key not pinned";
@@ -587,10 +589,11 @@ TEST_F(PeerLink, OperatorAndPeerListenersRunSideBySide) {
   allowed->allow(client_pub);
   std::optional<Ed25519PublicKey> seen;
   auto peer = start_peer_listener(&seen);
-  auto op = start(operator_tls(), [](const HttpRequest& r) { return handle_operator(r, info()); });
-  HttpsClient to_peer(tls::peer_client_context(client_seed, "c", server_pub), "127.0.0.1",
-                      peer->port());
-  HttpsClient to_op(pinned_operator(), "127.0.0.1", op->port());
+  auto op =
+      start(operator_tls(), [](const net::HttpRequest& r) { return handle_operator(r, info()); });
+  net::HttpsClient to_peer(tls::peer_client_context(client_seed, "c", server_pub), "127.0.0.1",
+                           peer->port());
+  net::HttpsClient to_op(pinned_operator(), "127.0.0.1", op->port());
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(to_peer.request(get("/")).status, 200);
     EXPECT_EQ(to_op.request(get("/health")).status, 200);
@@ -602,8 +605,8 @@ TEST_F(PeerLink, OperatorAndPeerListenersRunSideBySide) {
 // --- lifecycle ---------------------------------------------------------------
 
 TEST_F(Https, StopWithOpenConnectionsReturnsPromptly) {
-  auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  auto server = start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
   EXPECT_EQ(client.request(get("/")).status, 200);  // keep-alive connection stays open
   RawTls silent(server->port());                    // TCP open, no TLS hello
   ASSERT_TRUE(silent.tcp_connected());
@@ -617,21 +620,21 @@ TEST_F(Https, StopWithOpenConnectionsReturnsPromptly) {
   EXPECT_THROW(client.request(get("/")), Error);  // nothing listens any more
 }
 
-// Pinned connections (ServerOptions::pin_connections, the operators'
+// Pinned connections (net::ServerOptions::pin_connections, the operators'
 // listener): more connections than threads are all served, each stays on
 // one thread, and stop() still ends idle and silent ones at once.
 TEST_F(Https, PinnedConnectionsAreAllServedAndStopPromptly) {
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.threads = 2;
   opts.pin_connections = true;
   std::mutex mu;
   std::map<std::string, std::set<std::thread::id>> threads_of;  // by remote address
   auto server = start(
       operator_tls(),
-      [&](const HttpRequest& r) {
+      [&](const net::HttpRequest& r) {
         std::lock_guard lock(mu);
         threads_of[r.remote_address].insert(std::this_thread::get_id());
-        HttpResponse res;
+        net::HttpResponse res;
         res.body = r.body;
         return res;
       },
@@ -639,10 +642,10 @@ TEST_F(Https, PinnedConnectionsAreAllServedAndStopPromptly) {
   std::vector<std::future<int>> clients;
   for (int c = 0; c < 5; ++c) {
     clients.push_back(std::async(std::launch::async, [port = server->port(), c] {
-      HttpsClient client(pinned_operator(), "127.0.0.1", port);
+      net::HttpsClient client(pinned_operator(), "127.0.0.1", port);
       int ok = 0;
       for (int i = 0; i < 20; ++i) {
-        HttpRequest r = get("/echo");
+        net::HttpRequest r = get("/echo");
         r.method = "POST";
         r.body = std::to_string(c) + "/" + std::to_string(i);
         auto res = client.request(r);
@@ -664,7 +667,7 @@ TEST_F(Https, PinnedConnectionsAreAllServedAndStopPromptly) {
   EXPECT_EQ(threads_of.size(), 5u);
   EXPECT_EQ(all.size(), 2u);  // and the connections are spread over both
 
-  HttpsClient idle(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpsClient idle(pinned_operator(), "127.0.0.1", server->port());
   EXPECT_EQ(idle.request(get("/")).status, 200);
   RawTls silent(server->port());
   ASSERT_TRUE(silent.tcp_connected());
@@ -676,20 +679,20 @@ TEST_F(Https, PinnedConnectionsAreAllServedAndStopPromptly) {
 
 TEST_F(Https, StopLetsTheRequestInFlightFinish) {
   std::atomic<bool> entered{false};
-  auto server = start(operator_tls(), [&](const HttpRequest&) {
+  auto server = start(operator_tls(), [&](const net::HttpRequest&) {
     entered = true;
     std::this_thread::sleep_for(300ms);
-    return HttpResponse{200, "text/plain", {}, "finished", nullptr};
+    return net::HttpResponse{200, "text/plain", {}, "finished", nullptr};
   });
   auto port = server->port();
   auto reply = std::async(std::launch::async, [port] {
-    HttpsClient client(pinned_operator(), "127.0.0.1", port);
+    net::HttpsClient client(pinned_operator(), "127.0.0.1", port);
     return client.request(get("/slow"));
   });
   ASSERT_TRUE(eventually([&] { return entered.load(); }));
   server->stop();
   ASSERT_EQ(reply.wait_for(5s), std::future_status::ready);
-  HttpResponse res = reply.get();
+  net::HttpResponse res = reply.get();
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "finished");
   EXPECT_EQ(res.headers["connection"], "close");
@@ -699,10 +702,11 @@ TEST_F(Https, ClientErrorsNameTheProblem) {
   // Nothing listens on a port we just released.
   std::uint16_t port = 0;
   {
-    auto server = start(operator_tls(), [](const HttpRequest&) { return HttpResponse{}; });
+    auto server =
+        start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
     port = server->port();
   }
-  HttpsClient client(pinned_operator(), "127.0.0.1", port);
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", port);
   try {
     client.request(get("/"));
     FAIL();
@@ -719,9 +723,9 @@ TEST_F(Https, ClientErrorsNameTheProblem) {
   ASSERT_EQ(::listen(fd, 4), 0);
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ClientOptions quick;
+  net::ClientOptions quick;
   quick.connect_timeout = 200ms;
-  HttpsClient stuck(pinned_operator(), "127.0.0.1", ntohs(addr.sin_port), quick);
+  net::HttpsClient stuck(pinned_operator(), "127.0.0.1", ntohs(addr.sin_port), quick);
   auto t0 = std::chrono::steady_clock::now();
   try {
     stuck.request(get("/"));
@@ -734,11 +738,11 @@ TEST_F(Https, ClientErrorsNameTheProblem) {
 }
 
 TEST_F(Https, ClientReconnectsAfterServerDroppedIdleConnection) {
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.limits.idle_timeout = 100ms;
   auto server = start(
-      operator_tls(), [](const HttpRequest&) { return HttpResponse{}; }, opts);
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+      operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; }, opts);
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
   EXPECT_EQ(client.request(get("/")).status, 200);
   ASSERT_TRUE(eventually([&] { return server->stats().open_connections == 0; }));
   EXPECT_EQ(client.request(get("/")).status, 200);
@@ -759,7 +763,7 @@ TEST_F(Https, StreamDeliversEventsInOrderThenCloses) {
       },
       20ms);
   std::weak_ptr<FnStream> weak = stream;
-  auto server = start(operator_tls(), [&](const HttpRequest&) {
+  auto server = start(operator_tls(), [&](const net::HttpRequest&) {
     return event_stream(std::move(stream), "retry: 1000\n\n");
   });
 
@@ -790,11 +794,12 @@ TEST_F(Https, StopEndsAnOpenStreamPromptly) {
   // stop_timeout longer than the wait below, stop() must end the stream
   // itself rather than wait it out.
   auto forever = std::make_shared<FnStream>([] { return std::string(); }, 60s);
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.port = 0;
   opts.stop_timeout = 30s;
-  HttpsServer server(operator_tls(), opts,
-                     [&](const HttpRequest&) { return event_stream(forever, ": hello\n\n"); });
+  net::HttpsServer server(operator_tls(), opts, [&](const net::HttpRequest&) {
+    return event_stream(forever, ": hello\n\n");
+  });
   server.start();
 
   StreamReader reader(server.port());
@@ -815,7 +820,7 @@ TEST_F(Https, ClientLeavingMidStreamIsNoticed) {
     auto stream = std::make_shared<FnStream>(
         [chatty] { return std::string(chatty ? "data: tick\n\n" : ""); }, 20ms);
     std::weak_ptr<FnStream> weak = stream;
-    auto server = start(operator_tls(), [&](const HttpRequest&) {
+    auto server = start(operator_tls(), [&](const net::HttpRequest&) {
       return event_stream(std::move(stream), ": open\n\n");
     });
     {
@@ -832,12 +837,12 @@ TEST_F(Https, ClientLeavingMidStreamIsNoticed) {
 }
 
 TEST_F(Https, StreamsBeyondMaxStreamsGet503) {
-  ServerOptions opts;
+  net::ServerOptions opts;
   opts.limits.max_streams = 1;
   auto server = start(
       operator_tls(),
-      [](const HttpRequest& r) {
-        if (r.target != "/events") return HttpResponse{};
+      [](const net::HttpRequest& r) {
+        if (r.target != "/events") return net::HttpResponse{};
         return event_stream(std::make_shared<FnStream>([] { return std::string(); }, 20ms));
       },
       opts);
@@ -847,8 +852,8 @@ TEST_F(Https, StreamsBeyondMaxStreamsGet503) {
   ASSERT_TRUE(first->read_until("\r\n\r\n")) << first->text();
   ASSERT_EQ(server->stats().open_streams, 1u);
 
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
-  HttpResponse refused = client.request(get("/events"));
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpResponse refused = client.request(get("/events"));
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(nlohmann::json::parse(refused.body)["error"]["code"], "too_many_streams");
   EXPECT_EQ(client.request(get("/other")).status, 200) << "other requests are not limited";
@@ -865,12 +870,12 @@ TEST_F(Https, StreamsBeyondMaxStreamsGet503) {
 
 TEST_F(Https, HeadOnAStreamedRouteSendsOnlyTheHeaders) {
   auto stream = std::make_shared<FnStream>([] { return std::string("data: x\n\n"); }, 20ms);
-  auto server =
-      start(operator_tls(), [&](const HttpRequest&) { return event_stream(stream, ": hi\n\n"); });
-  HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
-  HttpRequest head = get("/events");
+  auto server = start(operator_tls(),
+                      [&](const net::HttpRequest&) { return event_stream(stream, ": hi\n\n"); });
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpRequest head = get("/events");
   head.method = "HEAD";
-  HttpResponse res = client.request(head);
+  net::HttpResponse res = client.request(head);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.content_type, "text/event-stream");
   EXPECT_EQ(res.headers["cache-control"], "no-store");
@@ -889,7 +894,8 @@ TEST_F(Https, StreamThatThrowsEndsTheResponse) {
         throw std::runtime_error("source went away");
       },
       20ms);
-  auto server = start(operator_tls(), [&](const HttpRequest&) { return event_stream(stream); });
+  auto server =
+      start(operator_tls(), [&](const net::HttpRequest&) { return event_stream(stream); });
   StreamReader reader(server->port());
   ASSERT_TRUE(reader.send("/events"));
   ASSERT_TRUE(reader.read_to_close()) << reader.text();
@@ -899,7 +905,7 @@ TEST_F(Https, StreamThatThrowsEndsTheResponse) {
 }
 
 TEST(JsonError, HasCodeAndMessage) {
-  HttpResponse r = json_error(409, "seq_gap", "expected seq 7");
+  net::HttpResponse r = net::json_error(409, "seq_gap", "expected seq 7");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_EQ(r.body, R"({"error":{"code":"seq_gap","message":"expected seq 7"}})");
@@ -924,8 +930,8 @@ TEST(Serve, RunsUntilSigtermAndGeneratesTheCertificate) {
 
   ClientTlsConfig config;
   config.server_cert_sha256 = tls::certificate_sha256(read_file(options.tls_cert));
-  HttpsClient client(config, "127.0.0.1", port);
-  HttpResponse health = client.request(Https::get("/health"));
+  net::HttpsClient client(config, "127.0.0.1", port);
+  net::HttpResponse health = client.request(Https::get("/health"));
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(health.body)["party"], "Serve Party");
 

@@ -153,7 +153,7 @@ std::string key_of(const std::string& method, const std::string& pattern) {
   return method + " " + pattern;
 }
 
-HttpRequest request_for(const Expectation& x, const std::map<std::string, std::string>& auth) {
+net::HttpRequest request_for(const Expectation& x, const std::map<std::string, std::string>& auth) {
   std::map<std::string, std::string> headers = auth;
   if (!x.body.empty()) headers["content-type"] = x.content_type;
   return testing::make_request(x.method, x.target, x.body, headers);
@@ -164,7 +164,7 @@ class OperatorApiMatrix : public ::testing::Test {
   ApiWorld world_;
 
   // Sends `r`, expects a refusal (status, code) and an unchanged store.
-  void expect_refused(const HttpRequest& r, int status, const std::string& code) {
+  void expect_refused(const net::HttpRequest& r, int status, const std::string& code) {
     const auto before = world_.fingerprint();
     Reply reply = world_.send(r);
     EXPECT_EQ(reply.status, status) << reply.raw.body;

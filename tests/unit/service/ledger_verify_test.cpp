@@ -23,6 +23,7 @@
 #include "hotline/link/delivery.h"
 #include "hotline/link/receipt.h"
 #include "hotline/link/receiver.h"
+#include "hotline/node/inbound.h"
 #include "hotline/service/ledger_export.h"
 #include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
@@ -42,7 +43,7 @@ class InProcessTransport : public link::Transport {
     auto out = link::receive_batch(
         *to_.store, ctx_, batch, [] { return now_ms(); },
         [this](store::Transaction& tx, const link::Envelope& e, const std::string& received_at) {
-          apply_inbound(tx, ctx_, e, received_at);
+          node::apply_inbound(tx, ctx_, e, received_at);
         });
     return Reply{out.error ? out.error->http_status : 200, out.to_json()};
   }

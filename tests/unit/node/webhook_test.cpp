@@ -1,7 +1,7 @@
-// Escalation webhooks against a real HTTPS receiver on 127.0.0.1 (an
-// api::HttpsServer with a self-signed certificate, pinned by SHA-256) and a
+// Escalation webhooks against a real HTTPS receiver on 127.0.0.1 (a
+// net::HttpsServer with a self-signed certificate, pinned by SHA-256) and a
 // real SQLite store. Retry timing is driven with a fake `now`: no sleeping.
-#include "hotline/api/webhook.h"
+#include "hotline/node/webhook.h"
 
 #include <gtest/gtest.h>
 
@@ -16,18 +16,26 @@
 #include <vector>
 
 #include "../store/store_test_util.h"
-#include "hotline/api/https_server.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/hmac.h"
+#include "hotline/net/https_server.h"
 #include "hotline/store/open.h"
 #include "hotline/tls/tls.h"
 
-namespace hotline::api {
+namespace hotline::node {
 namespace {
 
 using namespace std::chrono_literals;
+using service::clear_webhook_config;
+using service::load_webhook_config;
+using service::normalize_pin_sha256;
+using service::parse_webhook_url;
+using service::save_webhook_config;
+using service::validate_webhook_config;
+using service::webhook_must_withhold;
+using service::WebhookConfig;
 using store::EscalationRecord;
 using store::testing::error_code;
 using store::testing::TempDir;
@@ -45,13 +53,13 @@ std::int64_t unix_seconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-std::string header(const HttpRequest& r, const std::string& name) {
+std::string header(const net::HttpRequest& r, const std::string& name) {
   auto it = r.headers.find(name);
   return it == r.headers.end() ? std::string("<missing>") : it->second;
 }
 
 // What a receiver does: HMAC-SHA-256(secret, timestamp + "." + body).
-std::string expected_signature(const std::string& secret, const HttpRequest& r) {
+std::string expected_signature(const std::string& secret, const net::HttpRequest& r) {
   std::string message = header(r, "x-hotline-timestamp") + "." + r.body;
   return "sha256=" + to_hex(crypto::hmac_sha256(secret, message));
 }
@@ -61,13 +69,14 @@ std::string expected_signature(const std::string& secret, const HttpRequest& r) 
 class Receiver {
  public:
   Receiver(const std::filesystem::path& cert, const std::filesystem::path& key) {
-    ServerOptions opts;
+    net::ServerOptions opts;
     opts.name = "webhook-receiver";
     opts.port = 0;
     opts.threads = 1;
     opts.stop_timeout = 3s;
-    server_ = std::make_unique<HttpsServer>(tls::operator_server_context(cert, key), opts,
-                                            [this](const HttpRequest& r) { return handle(r); });
+    server_ =
+        std::make_unique<net::HttpsServer>(tls::operator_server_context(cert, key), opts,
+                                           [this](const net::HttpRequest& r) { return handle(r); });
     server_->start();
   }
 
@@ -75,19 +84,19 @@ class Receiver {
     std::lock_guard lock(mu_);
     statuses_.assign(statuses.begin(), statuses.end());
   }
-  std::vector<HttpRequest> received() const {
+  std::vector<net::HttpRequest> received() const {
     std::lock_guard lock(mu_);
     return received_;
   }
   std::uint16_t port() const { return server_->port(); }
-  HttpsServer::Stats stats() const { return server_->stats(); }
+  net::HttpsServer::Stats stats() const { return server_->stats(); }
   void stop() { server_->stop(); }
 
  private:
-  HttpResponse handle(const HttpRequest& r) {
+  net::HttpResponse handle(const net::HttpRequest& r) {
     std::lock_guard lock(mu_);
     received_.push_back(r);
-    HttpResponse res;
+    net::HttpResponse res;
     res.status = 200;
     if (!statuses_.empty()) {
       res.status = statuses_.front();
@@ -100,8 +109,8 @@ class Receiver {
 
   mutable std::mutex mu_;
   std::deque<int> statuses_;
-  std::vector<HttpRequest> received_;
-  std::unique_ptr<HttpsServer> server_;
+  std::vector<net::HttpRequest> received_;
+  std::unique_ptr<net::HttpsServer> server_;
 };
 
 class Webhook : public ::testing::Test {
@@ -182,7 +191,7 @@ TEST_F(Webhook, DeliversSignedRequestWithAllHeaders) {
 
   auto got = receiver.received();
   ASSERT_EQ(got.size(), 1u);
-  const HttpRequest& r = got[0];
+  const net::HttpRequest& r = got[0];
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.target, "/hooks/hotline?src=test");
   EXPECT_EQ(r.body, payload);  // exact stored bytes
@@ -197,7 +206,7 @@ TEST_F(Webhook, DeliversSignedRequestWithAllHeaders) {
   EXPECT_TRUE(crypto::constant_time_equal(sig, expected_signature(kSecret, r)));
   // Neither another secret nor another timestamp gives the same signature.
   EXPECT_NE(sig, expected_signature(std::string(kSecret) + "x", r));
-  HttpRequest replay = r;
+  net::HttpRequest replay = r;
   replay.headers["x-hotline-timestamp"] = std::to_string(unix_seconds(now) + 600);
   EXPECT_NE(sig, expected_signature(kSecret, replay));
   EXPECT_EQ(sig, webhook_signature(kSecret, unix_seconds(now), payload));
@@ -559,4 +568,4 @@ TEST_F(Webhook, RequestCarriesHostAndSignatureOverTimestampAndBody) {
 }
 
 }  // namespace
-}  // namespace hotline::api
+}  // namespace hotline::node

@@ -4,7 +4,7 @@
 // asynchronous operations of beast::tcp_stream have timeouts.
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
 
-#include "hotline/api/https_client.h"
+#include "hotline/net/https_client.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -15,7 +15,7 @@
 
 #include "hotline/common/error.h"
 
-namespace hotline::api {
+namespace hotline::net {
 namespace {
 
 namespace net = boost::asio;
@@ -249,4 +249,4 @@ std::uint64_t HttpsClient::connections_opened() const {
   return impl_->opened;
 }
 
-}  // namespace hotline::api
+}  // namespace hotline::net

@@ -1,4 +1,4 @@
-#include "hotline/api/peer_transport.h"
+#include "hotline/node/peer_transport.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -6,11 +6,11 @@
 #include <mutex>
 #include <vector>
 
-#include "hotline/api/https_client.h"
 #include "hotline/common/error.h"
-#include "hotline/service/link_service.h"
+#include "hotline/net/https_client.h"
+#include "hotline/service/link_support.h"
 
-namespace hotline::api {
+namespace hotline::node {
 namespace {
 
 // Two keep-alive connections, so that the delivery worker can have two
@@ -22,31 +22,31 @@ class PeerTransport final : public link::Transport {
 
   PeerTransport(tls::Context ctx, std::string host, std::uint16_t port) {
     for (std::size_t i = 0; i < kConnections; ++i) {
-      clients_.push_back(std::make_unique<HttpsClient>(ctx, host, port, options()));
+      clients_.push_back(std::make_unique<net::HttpsClient>(ctx, host, port, options()));
       free_.push_back(clients_.back().get());
     }
   }
 
   Reply post_envelopes(const std::string& batch) override {
-    HttpsClient* client = take();
+    net::HttpsClient* client = take();
     struct Return {
       PeerTransport& t;
-      HttpsClient* c;
+      net::HttpsClient* c;
       ~Return() { t.give_back(c); }
     } give_back_later{*this, client};
-    HttpRequest req;
+    net::HttpRequest req;
     req.method = "POST";
     req.target = "/v1/envelopes";
     req.headers["content-type"] = "application/x-ndjson";
     req.body = batch;
-    HttpResponse res = client->request(req);
+    net::HttpResponse res = client->request(req);
     return Reply{res.status, std::move(res.body)};
   }
 
   std::size_t max_in_flight() const override { return kConnections; }
 
-  static ClientOptions options() {
-    ClientOptions o;
+  static net::ClientOptions options() {
+    net::ClientOptions o;
     o.connect_timeout = std::chrono::seconds(3);
     o.read_timeout =
         std::chrono::seconds(10);  // a batch takes milliseconds; a stall shows within 10 s
@@ -54,14 +54,14 @@ class PeerTransport final : public link::Transport {
   }
 
  private:
-  HttpsClient* take() {
+  net::HttpsClient* take() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !free_.empty(); });
-    HttpsClient* c = free_.back();
+    net::HttpsClient* c = free_.back();
     free_.pop_back();
     return c;
   }
-  void give_back(HttpsClient* c) {
+  void give_back(net::HttpsClient* c) {
     {
       std::lock_guard lock(mu_);
       free_.push_back(c);
@@ -69,10 +69,10 @@ class PeerTransport final : public link::Transport {
     cv_.notify_one();
   }
 
-  std::vector<std::unique_ptr<HttpsClient>> clients_;
+  std::vector<std::unique_ptr<net::HttpsClient>> clients_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<HttpsClient*> free_;
+  std::vector<net::HttpsClient*> free_;
 };
 
 tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,
@@ -92,13 +92,13 @@ std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self
   return std::make_unique<PeerTransport>(peer_context(self, self_name, peer_key), hp.host, hp.port);
 }
 
-std::unique_ptr<HttpsClient> make_peer_client(const crypto::KeyPair& self,
-                                              const std::string& self_name,
-                                              const crypto::PublicKey& peer_key,
-                                              const std::string& url) {
+std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
+                                                   const std::string& self_name,
+                                                   const crypto::PublicKey& peer_key,
+                                                   const std::string& url) {
   auto hp = service::parse_peer_url(url);
-  return std::make_unique<HttpsClient>(peer_context(self, self_name, peer_key), hp.host, hp.port,
-                                       PeerTransport::options());
+  return std::make_unique<net::HttpsClient>(peer_context(self, self_name, peer_key), hp.host,
+                                            hp.port, PeerTransport::options());
 }
 
-}  // namespace hotline::api
+}  // namespace hotline::node

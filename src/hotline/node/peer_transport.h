@@ -8,16 +8,18 @@
 #include "hotline/crypto/ed25519.h"
 #include "hotline/link/delivery.h"
 
-namespace hotline::api {
-
+namespace hotline::net {
 class HttpsClient;
+}  // namespace hotline::net
+
+namespace hotline::node {
 
 // A mutual-TLS client for the peer at `url`, for requests other than
 // envelope delivery (proof requests of the ledger audit).
-std::unique_ptr<HttpsClient> make_peer_client(const crypto::KeyPair& self,
-                                              const std::string& self_name,
-                                              const crypto::PublicKey& peer_key,
-                                              const std::string& url);
+std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
+                                                   const std::string& self_name,
+                                                   const crypto::PublicKey& peer_key,
+                                                   const std::string& url);
 
 // `url` is the peer's https://HOST:PORT from `hotline peer add`.
 std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self,
@@ -25,4 +27,4 @@ std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self
                                                      const crypto::PublicKey& peer_key,
                                                      const std::string& url);
 
-}  // namespace hotline::api
+}  // namespace hotline::node

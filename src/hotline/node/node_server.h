@@ -1,23 +1,42 @@
-// The running node's link side: the peer listener, one delivery worker per
-// peer, heartbeats and the liveness watch. `hotline serve` runs one next to
-// the operators' listener; benchmarks and tests can run two in one process.
+// NodeServer: the running node's link side, wired together: the peer
+// listener (net::HttpsServer + PeerListener), the link runtime (Links: one
+// delivery worker per peer) and the node's jobs on four threads:
+//
+//   monitor   (every 250 ms) new peers, delivery status, receipts and TLS
+//             refusals (Links), heartbeats and liveness (HeartbeatJob),
+//             signed tree heads (TreeHeadJob), escalations (EscalationJob,
+//             every second), and the event log (EventLog::tail)
+//   auditor   peer audits (PeerAuditJob, every audit_interval)
+//   notifier  escalation webhooks (WebhookJob, every 500 ms)
+//   fetcher   attachments the peers offered (AttachmentFetchJob, 500 ms)
+//
+// plus each delivery worker's thread and the peer listener's threads.
+// `hotline serve` runs one next to the operators' listener (api/serve.h);
+// benchmarks and tests can run two in one process.
 //
 // Other processes (`hotline send`, `hotline peer add`) write to the same
 // store; the node notices within a second: new peers are picked up, their
 // keys pinned, and queued envelopes delivered by the workers' polling.
+//
+// Ownership and threads: the caller owns the NodeServer; `node` (its store,
+// identity and vault) must outlive it. start() and stop() are called from
+// one thread (the owner's), start() once; stop() is idempotent and the
+// destructor calls it. notify() and peer_port() are thread-safe.
+// handle_peer() is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "hotline/api/http_types.h"
 #include "hotline/link/delivery.h"
+#include "hotline/net/http_types.h"
 #include "hotline/service/node_dir.h"
 
-namespace hotline::api {
+namespace hotline::node {
 
 struct NodeServerOptions {
   std::string peer_host = "127.0.0.1";
@@ -41,9 +60,14 @@ class NodeServer {
   NodeServer(const NodeServer&) = delete;
   NodeServer& operator=(const NodeServer&) = delete;
 
+  // Starts the delivery workers of the peers configured so far, the peer
+  // listener (throws Error "listen_failed" ... when it cannot) and the jobs'
+  // threads.
   void start();
+  // Stops the jobs' threads (each finishes its step in progress), then the
+  // delivery workers, then the peer listener.
   void stop();
-  std::uint16_t peer_port() const;
+  std::uint16_t peer_port() const;  // 0 before start()
 
   // Wakes the delivery worker of `link` (after an in-process send).
   void notify(const std::string& link);
@@ -53,11 +77,11 @@ class NodeServer {
   void on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn);
 
   // The peer listener's request handler (public for tests).
-  HttpResponse handle_peer(const HttpRequest& request);
+  net::HttpResponse handle_peer(const net::HttpRequest& request);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace hotline::api
+}  // namespace hotline::node

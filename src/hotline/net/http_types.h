@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace hotline::api {
+namespace hotline::net {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -56,4 +56,4 @@ struct HttpResponse {
 // stable lower_snake_case identifier, `message` is for a human.
 HttpResponse json_error(int status, std::string code, std::string message);
 
-}  // namespace hotline::api
+}  // namespace hotline::net

@@ -1,8 +1,8 @@
-#include "hotline/api/http_types.h"
+#include "hotline/net/http_types.h"
 
 #include <nlohmann/json.hpp>
 
-namespace hotline::api {
+namespace hotline::net {
 
 HttpResponse json_error(int status, std::string code, std::string message) {
   nlohmann::json body = {{"error", {{"code", std::move(code)}, {"message", std::move(message)}}}};
@@ -13,4 +13,4 @@ HttpResponse json_error(int status, std::string code, std::string message) {
   return response;
 }
 
-}  // namespace hotline::api
+}  // namespace hotline::net

@@ -26,10 +26,10 @@
 #include <memory>
 #include <string>
 
-#include "hotline/api/http_types.h"
+#include "hotline/net/http_types.h"
 #include "hotline/tls/context.h"
 
-namespace hotline::api {
+namespace hotline::net {
 
 using tls::ClientTlsConfig;
 
@@ -72,4 +72,4 @@ class HttpsClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace hotline::api
+}  // namespace hotline::net

@@ -18,10 +18,10 @@
 #include <memory>
 #include <string>
 
-#include "hotline/api/http_types.h"
+#include "hotline/net/http_types.h"
 #include "hotline/tls/context.h"
 
-namespace hotline::api {
+namespace hotline::net {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
@@ -101,4 +101,4 @@ class HttpsServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace hotline::api
+}  // namespace hotline::net

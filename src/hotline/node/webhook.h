@@ -41,13 +41,13 @@
 // escalations marks them so already; the dispatcher and post_escalation check
 // again.
 //
-// Configuration lives in the store's settings (webhook.url, webhook.secret,
-// webhook.pin_sha256) and is set with `hotline webhook set`. The receiver's
-// certificate is checked against the system trust store and the URL's host
-// name, or, for a self-signed receiver, pinned by its SHA-256 fingerprint.
-// TLS 1.3 is required (tls/context.h).
+// Configuration (service/webhook_config.h) lives in the store's settings and
+// is set with `hotline webhook set`. The receiver's certificate is checked
+// against the system trust store and the URL's host name, or, for a
+// self-signed receiver, pinned by its SHA-256 fingerprint. TLS 1.3 is
+// required (tls/context.h).
 //
-// No Boost here: the HTTP work is HttpsClient's (https_client.h).
+// No Boost here: the HTTP work is net::HttpsClient's (https_client.h).
 #pragma once
 
 #include <chrono>
@@ -59,72 +59,27 @@
 #include <string>
 #include <string_view>
 
-#include "hotline/api/http_types.h"
 #include "hotline/common/time.h"
+#include "hotline/net/http_types.h"
+#include "hotline/service/webhook_config.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
 
-namespace hotline::api {
-
+namespace hotline::net {
 class HttpsClient;
+}  // namespace hotline::net
 
-inline constexpr std::size_t kWebhookMinSecretBytes = 32;
-
-struct WebhookConfig {
-  std::string url;     // https://HOST[:PORT]/path[?query]
-  std::string secret;  // the HMAC key: at least kWebhookMinSecretBytes bytes
-  // SHA-256 of the receiver's certificate (DER), 64 lowercase hex digits;
-  // nullopt: the system trust store and host name verification.
-  std::optional<std::string> pin_sha256;
-  bool operator==(const WebhookConfig&) const = default;
-};
-
-// Where a webhook URL points.
-struct WebhookTarget {
-  std::string host;  // name or IP address (an IPv6 address without brackets)
-  std::uint16_t port = 443;
-  std::string target;  // path and query, starting with '/'
-  // "hooks.example.org", "hooks.example.org:8443" or "[::1]:8443": for
-  // messages and the Host header.
-  std::string authority;
-};
-
-// Parses https://HOST[:PORT][/path][?query] (no path means "/"). Refuses
-// with hotline::Error "webhook_invalid" and a message saying what is wrong:
-// another scheme, user info, a fragment, spaces or control characters, a bad
-// host or port.
-WebhookTarget parse_webhook_url(std::string_view url);
-
-// "AB:CD:..." (as `openssl x509 -fingerprint -sha256` prints it) or plain hex
-// in any case -> 64 lowercase hex digits; anything else: "webhook_invalid".
-std::string normalize_pin_sha256(std::string_view text);
-
-// Throws "webhook_invalid" when the URL does not parse, the secret is shorter
-// than kWebhookMinSecretBytes, or the pin is not 64 lowercase hex digits.
-void validate_webhook_config(const WebhookConfig& config);
-
-// Settings "webhook.url", "webhook.secret", "webhook.pin_sha256" (empty
-// values mean unset). load: nullopt when no URL is set; a stored config that
-// does not validate throws "webhook_invalid". save validates first and
-// normalizes the pin.
-std::optional<WebhookConfig> load_webhook_config(store::Transaction& tx);
-void save_webhook_config(store::Transaction& tx, const WebhookConfig& config);
-void clear_webhook_config(store::Transaction& tx);
+namespace hotline::node {
 
 // "sha256=" + lowercase hex HMAC-SHA-256(secret, to_string(unix_time) + "." + body).
 std::string webhook_signature(std::string_view secret, std::int64_t unix_time,
                               std::string_view body);
 
 // The full signed request for one attempt. `event` is "escalation" or "test".
-HttpRequest make_webhook_request(const WebhookConfig& config, const WebhookTarget& target,
-                                 std::string_view event, std::string_view delivery_id,
-                                 std::string_view body, std::int64_t unix_now);
-
-// True when the payload must not leave the node: it carries a "tlp" member
-// (at any depth, name case-insensitive) whose value is "TLP:RED" (any case,
-// surrounding spaces ignored), or it is not valid JSON (so it cannot be
-// checked).
-bool webhook_must_withhold(std::string_view payload);
+net::HttpRequest make_webhook_request(const service::WebhookConfig& config,
+                                      const service::WebhookTarget& target, std::string_view event,
+                                      std::string_view delivery_id, std::string_view body,
+                                      std::int64_t unix_now);
 
 struct DeliveryResult {
   bool ok = false;    // the receiver answered 2xx
@@ -138,12 +93,12 @@ struct DeliveryResult {
 // "cannot connect to hooks.example.org:443: Connection refused", "refused the
 // TLS session with ...: ..."). An invalid config or a payload that must be
 // withheld is also ok == false, status 0, and nothing is sent.
-DeliveryResult post_escalation(const WebhookConfig& config,
+DeliveryResult post_escalation(const service::WebhookConfig& config,
                                const store::EscalationRecord& escalation, std::int64_t unix_now);
 
 // A test event (X-Hotline-Event: test, X-Hotline-Delivery: test-<unix_now>)
 // with a small JSON body naming `party`, for `hotline webhook test`.
-DeliveryResult post_test_event(const WebhookConfig& config, std::string_view party,
+DeliveryResult post_test_event(const service::WebhookConfig& config, std::string_view party,
                                std::int64_t unix_now);
 
 struct WebhookOptions {
@@ -155,9 +110,15 @@ struct WebhookOptions {
   std::size_t batch = 500;
 };
 
-// Delivers pending escalations. Call run_once() periodically (every second
-// or so) from one thread; it blocks while it posts. Retry timing is in
-// memory; everything else is in the store.
+// Delivers pending escalations. Retry timing is in memory; everything else
+// is in the store.
+//
+// Ownership and threads: the node's WebhookJob (webhook_job.h) owns one and
+// calls run_once() every 500 ms on its "notifier" thread; it blocks while it
+// posts. Not thread-safe: one thread calls every member (the constructor and
+// destructor may run on another while that thread is not running). `store`
+// must outlive it. It keeps at most one HTTPS connection (to the configured
+// receiver), closed when the configuration changes or it is destroyed.
 class WebhookDispatcher {
  public:
   explicit WebhookDispatcher(store::Store& store, WebhookOptions options = {});
@@ -192,11 +153,11 @@ class WebhookDispatcher {
  private:
   store::Store& store_;
   WebhookOptions options_;
-  std::optional<WebhookConfig> client_config_;
-  std::unique_ptr<HttpsClient> client_;
+  std::optional<service::WebhookConfig> client_config_;
+  std::unique_ptr<net::HttpsClient> client_;
   std::map<std::int64_t, TimePoint> retry_at_;  // escalation id -> not before
   std::string last_error_;
   std::uint64_t rng_state_;
 };
 
-}  // namespace hotline::api
+}  // namespace hotline::node

@@ -3,7 +3,7 @@
 // each costs over a minute and gigabytes to compile.
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
 
-#include "hotline/api/https_server.h"
+#include "hotline/net/https_server.h"
 
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -27,7 +27,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/thread_name.h"
 
-namespace hotline::api {
+namespace hotline::net {
 namespace {
 
 namespace net = boost::asio;
@@ -644,4 +644,4 @@ HttpsServer::Stats HttpsServer::stats() const {
   return out;
 }
 
-}  // namespace hotline::api
+}  // namespace hotline::net

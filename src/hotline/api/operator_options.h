@@ -1,0 +1,31 @@
+// The operators' API's settings (OperatorApi, operator_api.h), apart so that
+// the route groups (api_routes.h) read them without including the API class.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "hotline/api/operator_routes.h"
+#include "hotline/service/user_service.h"
+
+namespace hotline::api {
+
+struct OperatorApiOptions {
+  OperatorInfo info;
+  service::AccountPolicy policy;
+  std::size_t max_json_bytes = 1024 * 1024;
+  // Per credential (token or session). The default allows a script 200
+  // requests per second after a burst of 400: far above a desk's pace, and
+  // low enough that a runaway loop cannot starve the desk.
+  service::LoginRateLimiter::Limits requests{400, std::chrono::milliseconds(5), 10000};
+  // Per client address: sign-in attempts and requests with bad credentials.
+  service::LoginRateLimiter::Limits sign_in{};
+  bool rate_limits = true;  // false: none (benchmarks)
+  // How often an open event stream looks for new events.
+  std::chrono::milliseconds event_poll{250};
+};
+
+// The cookie that holds a browser's session id.
+inline constexpr const char* kSessionCookie = "hotline_session";
+
+}  // namespace hotline::api

@@ -1,0 +1,55 @@
+#include "hotline/node/event_log.h"
+
+#include <spdlog/spdlog.h>
+
+#include "hotline/common/time.h"
+#include "hotline/service/link_support.h"
+
+namespace hotline::node {
+namespace {
+
+bool is_alarm(const std::string& kind) {
+  return kind == "link_down" || kind == "peer_refused" || kind == "receipt_clock_skew" ||
+         kind == "envelope_refused" || kind == "peer_behind" ||
+         kind == "envelope_content_refused" || kind == "escalation" || kind == "item_action_void" ||
+         kind == "attachment_failed" || kind == "attachment_refused" ||
+         kind == "attachment_corrupt";
+}
+
+}  // namespace
+
+EventLog::EventLog(store::Store& store,
+                   std::function<std::string(const std::string& link)> peer_name)
+    : store_(store), peer_name_(std::move(peer_name)) {}
+
+void EventLog::record(const std::string& kind, const std::string& link, const std::string& detail) {
+  try {
+    store_.transact(
+        [&](store::Transaction& tx) { service::record_event(tx, now_ms(), kind, link, detail); });
+  } catch (const std::exception& e) {
+    spdlog::error("event=event_not_recorded kind={} link={} detail=\"{}\" error=\"{}\"", kind, link,
+                  detail, e.what());
+  }
+}
+
+void EventLog::tail() {
+  if (last_logged_ < 0) {
+    last_logged_ = store_.snapshot([](store::Transaction& tx) { return tx.last_event_id(); });
+    return;
+  }
+  auto fresh =
+      store_.snapshot([&](store::Transaction& tx) { return tx.list_events(last_logged_, 500); });
+  for (const auto& e : fresh) {
+    last_logged_ = e.id;
+    std::string peer = peer_name_(e.link);
+    if (e.kind == "ledger_inconsistent") {
+      spdlog::error("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+    } else if (is_alarm(e.kind)) {
+      spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+    } else {
+      spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+    }
+  }
+}
+
+}  // namespace hotline::node

@@ -1,0 +1,171 @@
+#include "hotline/node/links.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "hotline/common/time.h"
+#include "hotline/node/peer_transport.h"
+#include "hotline/service/desk_service.h"
+#include "hotline/service/link_support.h"
+
+namespace hotline::node {
+
+Links::Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events)
+    : node_(node), delivery_(std::move(delivery)), events_(events) {
+  pins_->on_refusal([this](const tls::PeerKeySet::Refusal& r) {
+    std::lock_guard lock(refusals_mu_);
+    if (refusals_.size() < 1000) ++refusals_[r.reason];
+  });
+}
+
+Links::~Links() {
+  stop_workers();
+}
+
+void Links::on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn) {
+  delivered_ = std::move(fn);
+}
+
+void Links::refresh() {
+  auto peers = node_.store->snapshot([](store::Transaction& tx) { return tx.list_peers(); });
+  std::vector<tls::Ed25519PublicKey> keys;
+  for (const auto& p : peers) keys.push_back(crypto::PublicKey::decode(p.public_key).bytes);
+  pins_->replace(keys);
+  std::lock_guard lock(mu_);
+  for (const auto& p : peers) {
+    if (!links_.count(p.link)) start_link(p);
+  }
+}
+
+void Links::start_link(const store::PeerRecord& p) {
+  auto ctx = service::link_context(node_, p);
+  auto transport = make_peer_transport(node_.identity, node_.party, ctx.peer, p.url);
+  auto delivery = delivery_;
+  try {
+    auto a = node_.store->snapshot(
+        [&](store::Transaction& tx) { return service::agreement_in_force(tx, p.link); });
+    if (a) delivery.clock_tolerance_ms = a->clock_tolerance_ms;
+  } catch (const std::exception&) {
+  }
+  std::string link = p.link;
+  auto worker = std::make_unique<link::DeliveryWorker>(
+      *node_.store, ctx, std::move(transport), delivery,
+      [this, link](const std::string& kind, const std::string& detail) {
+        events_.record(kind, link, detail);
+      });
+  worker->on_delivered([this, link](std::int64_t seq) {
+    {
+      std::lock_guard receipts_lock(receipts_mu_);
+      auto& up_to = receipted_up_to_[link];
+      up_to = std::max(up_to, seq);
+    }
+    if (delivered_) delivered_(link, seq);
+  });
+  worker->start();
+  spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
+  links_.emplace(p.link, Entry{p, std::move(worker),
+                               make_peer_client(node_.identity, node_.party, ctx.peer, p.url),
+                               make_peer_client(node_.identity, node_.party, ctx.peer, p.url)});
+}
+
+void Links::persist_status() {
+  std::vector<std::pair<std::string, link::DeliveryStatus>> changed;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [link, e] : links_) changed.emplace_back(link, e.worker->status());
+  }
+  node_.store->transact([&](store::Transaction& tx) {
+    for (auto& [link, s] : changed) {
+      auto st = tx.find_link_state(link);
+      if (!st) {
+        st = store::LinkStateRecord{};
+        st->link = link;
+      }
+      auto updated = *st;
+      updated.connected = s.connected;
+      if (s.last_contact && (!st->last_contact || *s.last_contact > *st->last_contact)) {
+        updated.last_contact = s.last_contact;
+      }
+      updated.last_error = s.last_error;
+      if (!(updated == *st)) {
+        updated.updated_at = format_timestamp(now_ms());
+        tx.put_link_state(updated);
+      }
+    }
+  });
+}
+
+void Links::apply_receipts() {
+  std::map<std::string, std::int64_t> todo;
+  {
+    std::lock_guard lock(receipts_mu_);
+    todo = receipted_up_to_;
+  }
+  for (const auto& [link, up_to] : todo) {
+    auto& noted = receipts_noted_[link];  // 0 at start: the first round looks at all
+    if (up_to <= noted) continue;
+    service::note_item_receipts(*node_.store, link, noted, up_to);
+    noted = up_to;
+  }
+}
+
+void Links::record_refusals() {
+  std::map<std::string, int> noted;
+  {
+    std::lock_guard lock(refusals_mu_);
+    noted.swap(refusals_);
+  }
+  for (const auto& [reason, n] : noted) {
+    events_.record("peer_refused", "",
+                   n == 1 ? reason : reason + " (" + std::to_string(n) + " attempts)");
+  }
+}
+
+void Links::notify(const std::string& link) {
+  std::lock_guard lock(mu_);
+  if (auto it = links_.find(link); it != links_.end()) it->second.worker->notify();
+}
+
+void Links::notify_all() {
+  for (const auto& l : ids()) notify(l);
+}
+
+std::vector<std::string> Links::ids() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [link, e] : links_) out.push_back(link);
+  return out;
+}
+
+std::string Links::peer_name(const std::string& link) const {
+  std::lock_guard lock(mu_);
+  auto it = links_.find(link);
+  return it == links_.end() ? std::string() : it->second.peer.name;
+}
+
+std::optional<link::LinkContext> Links::context(const std::string& link) const {
+  std::lock_guard lock(mu_);
+  auto it = links_.find(link);
+  if (it == links_.end()) return std::nullopt;
+  return it->second.worker->context();
+}
+
+net::HttpsClient* Links::audit_client(const std::string& link) {
+  std::lock_guard lock(mu_);
+  auto it = links_.find(link);
+  return it == links_.end() ? nullptr : it->second.audit_client.get();
+}
+
+net::HttpsClient* Links::fetch_client(const std::string& link) {
+  std::lock_guard lock(mu_);
+  auto it = links_.find(link);
+  return it == links_.end() ? nullptr : it->second.fetch_client.get();
+}
+
+void Links::stop_workers() {
+  std::lock_guard lock(mu_);
+  for (auto& [link, e] : links_) e.worker->stop();
+}
+
+}  // namespace hotline::node

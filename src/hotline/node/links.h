@@ -1,0 +1,105 @@
+// Links: the node's link runtime, one entry per configured peer: its
+// delivery worker (link::DeliveryWorker, a thread of its own), an HTTPS
+// client for the peer audit and one for attachment fetches, and the set of
+// peer keys the peer listener's TLS accepts.
+//
+// Peers added by `hotline peer add` (in this or another process) are picked
+// up by refresh(); entries are never removed while the node runs, so the
+// clients and contexts handed out stay valid until the Links is destroyed.
+//
+// Ownership and threads: NodeServer owns it; `node` (its store and
+// identity) and `events` must outlive it. refresh(), persist_status(),
+// apply_receipts() and record_refusals() run on the monitor thread (refresh()
+// also once from NodeServer::start() before it). notify(), ids(),
+// peer_name() and context() are thread-safe. audit_client() is for the
+// auditor thread only, fetch_client() for the fetcher thread only (each
+// client is used by one thread). stop_workers() is called once, by
+// NodeServer::stop() after the other threads ended.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hotline/link/delivery.h"
+#include "hotline/net/https_client.h"
+#include "hotline/node/event_log.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/tls/context.h"
+
+namespace hotline::node {
+
+class Links {
+ public:
+  Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events);
+  ~Links();  // stop_workers()
+  Links(const Links&) = delete;
+  Links& operator=(const Links&) = delete;
+
+  // Called on a delivery thread whenever receipts up to `seq` on `link` are
+  // stored. Set before the first refresh().
+  void on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn);
+
+  // The peer keys the peer listener accepts (refresh() keeps them current);
+  // TLS handshake refusals are counted for record_refusals().
+  std::shared_ptr<tls::PeerKeySet> pins() const { return pins_; }
+
+  // Monitor thread: picks up new peers (pins their keys, starts a delivery
+  // worker each); mirrors the workers' view (reachable or not) into
+  // link_state for `hotline peer list`; notes receipts on the items they
+  // answer (service::note_item_receipts), off the delivery path; records the
+  // TLS refusals counted since the last call, one event per reason.
+  void refresh();
+  void persist_status();
+  void apply_receipts();
+  void record_refusals();
+
+  // Wakes the delivery worker of `link` (after a send); notify_all: every one.
+  void notify(const std::string& link);
+  void notify_all();
+  std::vector<std::string> ids() const;
+  std::string peer_name(const std::string& link) const;  // "" when unknown
+  std::optional<link::LinkContext> context(const std::string& link) const;
+
+  // Null when `link` has no entry. See the thread rule above.
+  net::HttpsClient* audit_client(const std::string& link);
+  net::HttpsClient* fetch_client(const std::string& link);
+
+  void stop_workers();
+
+ private:
+  struct Entry {
+    store::PeerRecord peer;
+    std::unique_ptr<link::DeliveryWorker> worker;
+    std::unique_ptr<net::HttpsClient> audit_client;
+    std::unique_ptr<net::HttpsClient> fetch_client;
+  };
+  void start_link(const store::PeerRecord& p);  // with mu_ held
+
+  service::Node& node_;
+  const link::DeliveryOptions delivery_;
+  EventLog& events_;
+  std::shared_ptr<tls::PeerKeySet> pins_ = std::make_shared<tls::PeerKeySet>();
+  std::function<void(const std::string&, std::int64_t)> delivered_;
+
+  mutable std::mutex mu_;  // guards links_
+  std::map<std::string, Entry> links_;
+
+  // Receipts stored by the workers, up to which seq per link, and how far
+  // apply_receipts() has noted them (monitor thread only).
+  std::mutex receipts_mu_;
+  std::map<std::string, std::int64_t> receipted_up_to_;
+  std::map<std::string, std::int64_t> receipts_noted_;
+
+  // Handshake refusals, counted by the TLS callback (which must not wait on
+  // the database) and recorded by the monitor.
+  std::mutex refusals_mu_;
+  std::map<std::string, int> refusals_;
+};
+
+}  // namespace hotline::node

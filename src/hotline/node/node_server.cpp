@@ -1,0 +1,115 @@
+#include "hotline/node/node_server.h"
+
+#include <algorithm>
+
+#include "hotline/net/https_server.h"
+#include "hotline/node/attachment_fetch_job.h"
+#include "hotline/node/escalation_job.h"
+#include "hotline/node/event_log.h"
+#include "hotline/node/heartbeat_job.h"
+#include "hotline/node/links.h"
+#include "hotline/node/peer_audit_job.h"
+#include "hotline/node/peer_listener.h"
+#include "hotline/node/periodic.h"
+#include "hotline/node/tree_head_job.h"
+#include "hotline/node/webhook_job.h"
+#include "hotline/tls/context.h"
+
+namespace hotline::node {
+
+// Members are built in this order and destroyed in reverse: the threads
+// first, then the peer listener's server (whose TLS callback counts into
+// links), the jobs, the links, and the event log they all report to.
+struct NodeServer::Impl {
+  service::Node& node;
+  NodeServerOptions opt;
+  EventLog events{*node.store, [this](const std::string& link) { return links.peer_name(link); }};
+  Links links{node, opt.delivery, events};
+  PeerListener listener{node, events};
+  HeartbeatJob heartbeats{node, links, events, opt.heartbeat_interval_s};
+  TreeHeadJob tree_heads{node, links, opt.head_interval, opt.head_burst};
+  EscalationJob escalations{node, links};
+  PeerAuditJob audits{node, links};
+  WebhookJob webhooks{*node.store};
+  AttachmentFetchJob fetches{node, links};
+  std::unique_ptr<net::HttpsServer> server;
+  int tick = 0;
+  Periodic monitor{"monitor", "monitor", std::chrono::milliseconds(250),
+                   [this] { monitor_round(); }};
+  Periodic auditor{"auditor", "audit", opt.audit_interval, [this] { audits.step(); }};
+  Periodic notifier{"notifier", "webhook", std::chrono::milliseconds(500),
+                    [this] { webhooks.step(); }};
+  Periodic fetcher{"fetcher", "attachment_fetch", std::chrono::milliseconds(500),
+                   [this] { fetches.step(); }};
+
+  Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
+
+  // One round of the monitor thread.
+  void monitor_round() {
+    const int t = tick++;
+    if (t % 4 == 0) links.refresh();
+    heartbeats.step();
+    if (t % 4 == 0) links.persist_status();
+    tree_heads.step();
+    links.record_refusals();
+    links.apply_receipts();
+    if (t % 4 == 2) escalations.step();
+    events.tail();
+  }
+
+  void start_listener() {
+    tls::Ed25519Seed seed{};
+    std::copy(node.identity.seed().begin(), node.identity.seed().end(), seed.begin());
+    net::ServerOptions so;
+    so.name = "peer";
+    so.bind_address = opt.peer_host;
+    so.port = opt.peer_port;
+    so.threads = opt.threads;
+    so.limits.max_body_bytes = opt.max_body_bytes;
+    server = std::make_unique<net::HttpsServer>(
+        tls::peer_server_context(seed, node.party, links.pins()), so,
+        [this](const net::HttpRequest& r) { return listener.handle(r); });
+    server->start();
+  }
+};
+
+NodeServer::NodeServer(service::Node& node, NodeServerOptions options)
+    : impl_(std::make_unique<Impl>(node, std::move(options))) {}
+
+NodeServer::~NodeServer() {
+  stop();
+}
+
+void NodeServer::start() {
+  auto& im = *impl_;
+  im.events.tail();  // log only events from now on
+  im.links.refresh();
+  im.start_listener();
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->start();
+}
+
+void NodeServer::stop() {
+  auto& im = *impl_;
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->request_stop();
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->join();
+  im.links.stop_workers();
+  if (im.server) im.server->stop();
+}
+
+void NodeServer::on_delivered(std::function<void(const std::string& link, std::int64_t seq)> fn) {
+  impl_->links.on_delivered(std::move(fn));
+}
+
+std::uint16_t NodeServer::peer_port() const {
+  return impl_->server ? impl_->server->port() : 0;
+}
+
+void NodeServer::notify(const std::string& link) {
+  impl_->links.notify(link);
+}
+
+net::HttpResponse NodeServer::handle_peer(const net::HttpRequest& request) {
+  return impl_->listener.handle(request);
+}
+
+}  // namespace hotline::node

@@ -1,0 +1,107 @@
+#include "hotline/service/link_support.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "hotline/common/encoding.h"
+#include "hotline/common/error.h"
+
+namespace hotline::service {
+namespace {
+
+struct ParsedAgreement {
+  std::string document;
+  model::Agreement agreement;
+};
+std::mutex g_agreements_mu;
+std::map<std::string, std::shared_ptr<const ParsedAgreement>> g_agreements;  // by digest
+constexpr std::size_t kMaxCachedAgreements = 64;
+
+}  // namespace
+
+PeerAddress parse_peer_url(const std::string& url) {
+  auto bad = [&]() -> PeerAddress {
+    throw Error("peer_invalid", "peer URL '" + url + "' is not of the form https://HOST:PORT");
+  };
+  const std::string prefix = "https://";
+  if (url.rfind(prefix, 0) != 0) return bad();
+  auto rest = url.substr(prefix.size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size()) return bad();
+  auto port = rest.substr(colon + 1);
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return bad();
+  }
+  int number = std::stoi(port);
+  if (number < 1 || number > 65535) return bad();
+  auto host = rest.substr(0, colon);
+  if (host.find('/') != std::string::npos || host.find('@') != std::string::npos) return bad();
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return {host, static_cast<std::uint16_t>(number)};
+}
+
+std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
+                          const std::string& link, const std::string& detail) {
+  return tx.append_event(store::EventRecord{0, format_timestamp(now), kind, link, detail});
+}
+
+store::PeerRecord find_peer(store::Transaction& tx, const std::string& name) {
+  if (auto p = tx.find_peer(name)) return *p;
+  std::string known;
+  for (const auto& p : tx.list_peers()) known += (known.empty() ? "" : ", ") + p.name;
+  throw Error("peer_unknown", "no peer named '" + name + "'" +
+                                  (known.empty() ? std::string("; add one with `hotline peer add`")
+                                                 : "; known peers: " + known));
+}
+
+store::PeerRecord find_peer(store::Store& store, const std::string& name) {
+  return store.snapshot([&](store::Transaction& tx) { return find_peer(tx, name); });
+}
+
+link::LinkContext link_context(const Node& node, const store::PeerRecord& peer) {
+  // The key was fully validated by add_peer; decoding it again per message
+  // would repeat a curve-point check for nothing.
+  crypto::PublicKey key;
+  auto bytes = base64url_decode(peer.public_key);
+  if (bytes.size() != key.bytes.size())
+    throw Error("store_inconsistent", "stored key of peer " + peer.name + " is not 32 bytes");
+  std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+  return link::LinkContext(node.identity, key, peer.name);
+}
+
+model::Agreement parse_agreement(const store::AgreementRecord& record) {
+  {
+    std::lock_guard lock(g_agreements_mu);
+    auto it = g_agreements.find(record.digest);
+    if (it != g_agreements.end() && it->second->document == record.document)
+      return it->second->agreement;
+  }
+  auto parsed = std::make_shared<const ParsedAgreement>(ParsedAgreement{
+      record.document, model::agreement_from_json(nlohmann::json::parse(record.document))});
+  std::lock_guard lock(g_agreements_mu);
+  if (g_agreements.size() >= kMaxCachedAgreements) g_agreements.clear();
+  g_agreements[record.digest] = parsed;
+  return parsed->agreement;
+}
+
+std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& digest) {
+  std::lock_guard lock(g_agreements_mu);
+  auto it = g_agreements.find(digest);
+  if (it == g_agreements.end()) return nullptr;
+  return {it->second, &it->second->agreement};
+}
+
+std::optional<model::Agreement> agreement_in_force(store::Transaction& tx,
+                                                   const std::string& link) {
+  for (const auto& a : tx.list_agreements(link)) {
+    if (a.state == "accepted") return parse_agreement(a);
+  }
+  return std::nullopt;
+}
+
+}  // namespace hotline::service

@@ -1,0 +1,55 @@
+// Shared support for the use cases of a link (docs/architecture.md, "Inside
+// service/"): the link protocol's envelope type names, a peer and its link
+// context, the agreement in force, and the node's event log. Use cases
+// include this header; it includes no use case.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "hotline/common/time.h"
+#include "hotline/link/link_context.h"
+#include "hotline/model/agreement.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/store/records.h"
+
+namespace hotline::service {
+
+// Envelope types of the link protocol (docs/protocol.md §5). Items' and tree
+// heads' types are with their use cases (desk_service.h, ledger_service.h).
+inline constexpr const char* kDeskMessage = "desk.message";
+inline constexpr const char* kHeartbeat = "link.heartbeat";
+inline constexpr const char* kAgreementPropose = "agreement.propose";
+inline constexpr const char* kAgreementAccept = "agreement.accept";
+
+// A peer's link listener, from its URL https://HOST:PORT (a trailing '/' and
+// an IPv6 literal in brackets allowed). Anything else: Error peer_invalid.
+struct PeerAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+PeerAddress parse_peer_url(const std::string& url);
+
+// The peer named `name`, or Error peer_unknown listing the known names.
+store::PeerRecord find_peer(store::Store& store, const std::string& name);
+store::PeerRecord find_peer(store::Transaction& tx, const std::string& name);
+link::LinkContext link_context(const Node& node, const store::PeerRecord& peer);
+
+// The agreement in force, parsed; nullopt before one is accepted.
+std::optional<model::Agreement> agreement_in_force(store::Transaction& tx, const std::string& link);
+
+// A stored agreement, parsed. Documents never change once signed, so the
+// parsed form is kept (by digest, checked against the text) for the next
+// caller: every request and every deadline reads the agreement. Thread-safe.
+model::Agreement parse_agreement(const store::AgreementRecord& record);
+// The agreement parse_agreement() last parsed under `digest`, without
+// reading its document again; null when it has not (or no longer) kept it.
+std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& digest);
+
+// Records an event (and returns its id).
+std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
+                          const std::string& link, const std::string& detail);
+
+}  // namespace hotline::service
