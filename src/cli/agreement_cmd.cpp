@@ -1,6 +1,8 @@
 // hotline agreement show|propose|accept: the signed framework of a link.
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -23,22 +25,33 @@ void print_record(const char* title, const store::AgreementRecord& r) {
               model::describe(doc).c_str());
 }
 
-}  // namespace
+// The options of every agreement subcommand (one runs per invocation).
+struct AgreementOpts {
+  std::string dir, peer, file;
+  bool json = false, draft = false;
+  std::int64_t heartbeat = 0, tolerance = -1;
+};
+using Opts = std::shared_ptr<AgreementOpts>;
 
-void add_agreement_command(CLI::App& app) {
-  auto* ag = app.add_subcommand(
-      "agreement",
-      "The agreement of a link: parties, contacts, languages, the deadline matrix and the clock "
-      "tolerance, signed by both sides. One side proposes, the other accepts; amendments the same "
-      "way.");
-  ag->require_subcommand(1);
-  struct Opts {
-    std::string dir, peer, file;
-    bool json = false, draft = false;
-    std::int64_t heartbeat = 0, tolerance = -1;
-  };
-  auto o = std::make_shared<Opts>();
+nlohmann::json record_json(const std::optional<store::AgreementRecord>& r) {
+  if (!r) return nullptr;
+  return {{"digest", r->digest},
+          {"amendment", r->amendment},
+          {"state", r->state},
+          {"proposed_at", r->proposed_at},
+          {"accepted_at", r->accepted_at ? nlohmann::json(*r->accepted_at) : nullptr},
+          {"document", nlohmann::json::parse(r->document)}};
+}
 
+nlohmann::json agreements_json(const std::optional<store::AgreementRecord>& current,
+                               const std::optional<store::AgreementRecord>& pending) {
+  nlohmann::json j;
+  j["current"] = record_json(current);
+  j["pending"] = record_json(pending);
+  return j;
+}
+
+void add_show_command(CLI::App* ag, const Opts& o) {
   auto* show = ag->add_subcommand("show", "Show the agreement in force and any proposal waiting.");
   show->add_option("--dir", o->dir, "The node's data directory")->required();
   show->add_option("--peer", o->peer, "The peer's name")->required();
@@ -57,19 +70,7 @@ void add_agreement_command(CLI::App& app) {
     auto peer = service::find_peer(*node.store, o->peer);
     auto v = service::agreement_of(*node.store, peer.link);
     if (o->json) {
-      nlohmann::json j;
-      auto rec = [](const std::optional<store::AgreementRecord>& r) -> nlohmann::json {
-        if (!r) return nullptr;
-        return {{"digest", r->digest},
-                {"amendment", r->amendment},
-                {"state", r->state},
-                {"proposed_at", r->proposed_at},
-                {"accepted_at", r->accepted_at ? nlohmann::json(*r->accepted_at) : nullptr},
-                {"document", nlohmann::json::parse(r->document)}};
-      };
-      j["current"] = rec(v.current);
-      j["pending"] = rec(v.pending);
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", agreements_json(v.current, v.pending).dump(2).c_str());
       return;
     }
     if (!v.current && !v.pending) {
@@ -90,7 +91,9 @@ void add_agreement_command(CLI::App& app) {
                     o->peer.c_str());
     }
   });
+}
 
+void add_propose_command(CLI::App* ag, const Opts& o) {
   auto* propose = ag->add_subcommand(
       "propose",
       "Propose an agreement (or an amendment of the one in force) to a peer. Without --file, the "
@@ -124,7 +127,9 @@ void add_agreement_command(CLI::App& app) {
         "agreement accept`.\n",
         static_cast<long long>(rec.amendment), o->peer.c_str(), rec.digest.c_str());
   });
+}
 
+void add_accept_command(CLI::App* ag, const Opts& o) {
   auto* accept = ag->add_subcommand(
       "accept", "Accept the peer's waiting proposal: sign it and send the signature.");
   accept->add_option("--dir", o->dir, "The node's data directory")->required();
@@ -135,6 +140,21 @@ void add_agreement_command(CLI::App& app) {
     std::printf("Accepted agreement amendment %lld with %s; it is in force (digest %s).\n",
                 static_cast<long long>(rec.amendment), o->peer.c_str(), rec.digest.c_str());
   });
+}
+
+}  // namespace
+
+void add_agreement_command(CLI::App& app) {
+  auto* ag = app.add_subcommand(
+      "agreement",
+      "The agreement of a link: parties, contacts, languages, the deadline matrix and the clock "
+      "tolerance, signed by both sides. One side proposes, the other accepts; amendments the same "
+      "way.");
+  ag->require_subcommand(1);
+  auto o = std::make_shared<AgreementOpts>();
+  add_show_command(ag, o);
+  add_propose_command(ag, o);
+  add_accept_command(ag, o);
 }
 
 }  // namespace hotline::cli

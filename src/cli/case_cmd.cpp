@@ -37,16 +37,7 @@ CLI::App* action(CLI::App* parent, const char* name, const char* help,
   return cmd;
 }
 
-}  // namespace
-
-void add_case_command(CLI::App& app) {
-  auto* cs = app.add_subcommand(
-      "case",
-      "Cases: a matter shared with a peer, linking alerts, requests, indicators and files, with "
-      "a shared timeline. Private notes stay on this node.");
-  cs->require_subcommand(1);
-
-  // ---- new ----
+void add_new_command(CLI::App* cs) {
   struct NewOpts {
     Target target;
     std::string with, title, as;
@@ -66,15 +57,9 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s opened with %s: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
+}
 
-  add_list_command(
-      cs, {service::kCase, "List cases, most recently changed first: the open ones unless --all.",
-           "Only cases with this peer", "Closed ones too", "No cases.",
-           "No open cases (--all shows the closed ones too).", false});
-  add_show_command(cs, service::kCase, "case",
-                   "Show one case: links, indicators, files, the timeline and our private notes.");
-
-  // ---- link ----
+void add_link_command(CLI::App* cs) {
   auto lk = std::make_shared<ActOpts>();
   auto* link = action(cs, "link", "Link an alert or a request to the case.", lk);
   auto* la = link->add_option("--alert", lk->alert, "The alert's id (or 8+ characters of it)");
@@ -95,8 +80,9 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s: %s %s linked.\n", sid(v).c_str(), what.c_str(),
                 service::short_id(item).c_str());
   });
+}
 
-  // ---- indicator ----
+void add_indicator_command(CLI::App* cs) {
   auto in = std::make_shared<ActOpts>();
   auto* indicator =
       action(cs, "indicator", "Add an indicator (IP address, domain, URL, hash...).", in);
@@ -113,8 +99,9 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s: indicator %s %s added.\n", sid(v).c_str(), in->type.c_str(),
                 in->value.c_str());
   });
+}
 
-  // ---- entry ----
+void add_entry_command(CLI::App* cs) {
   auto en = std::make_shared<ActOpts>();
   auto* entry = action(cs, "entry", "Add an entry to the shared timeline (the peer sees it).", en);
   entry->add_option("--text", en->text, "The entry")->required();
@@ -124,8 +111,9 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s: entry added to the shared timeline (sent to %s).\n", sid(v).c_str(),
                 v.peer.c_str());
   });
+}
 
-  // ---- attach ----
+void add_attach_command(CLI::App* cs) {
   auto at = std::make_shared<ActOpts>();
   auto* attach = action(cs, "attach", "Attach a file to the case (the peer can fetch it).", at);
   attach->add_option("--file", at->file, "The file")->required();
@@ -139,8 +127,9 @@ void add_case_command(CLI::App& app) {
                 files[0].name.c_str(), static_cast<long long>(files[0].size),
                 files[0].sha256.c_str());
   });
+}
 
-  // ---- note (private) ----
+void add_note_command(CLI::App* cs) {
   auto nt = std::make_shared<ActOpts>();
   auto* note =
       action(cs, "note", "Add a private note: it stays on this node, the peer never sees it.", nt);
@@ -150,8 +139,9 @@ void add_case_command(CLI::App& app) {
     auto v = desk->add_note(nt->id, nt->text);
     std::printf("Case %s: private note added (kept on this node only).\n", sid(v).c_str());
   });
+}
 
-  // ---- close / reopen ----
+void add_close_command(CLI::App* cs) {
   auto cl = std::make_shared<ActOpts>();
   auto* close = action(cs, "close", "Close the case (either side may).", cl);
   close->add_option("--note", cl->note, "Why, or how it ended");
@@ -161,7 +151,9 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s with %s closed: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
+}
 
+void add_reopen_command(CLI::App* cs) {
   auto ro = std::make_shared<ActOpts>();
   auto* reopen = action(cs, "reopen", "Reopen a closed case (either side may).", ro);
   reopen->add_option("--reason", ro->reason, "Why it is reopened")->required();
@@ -171,6 +163,31 @@ void add_case_command(CLI::App& app) {
     std::printf("Case %s with %s reopened: \"%s\"\n", sid(v).c_str(), v.peer.c_str(),
                 v.record.title.c_str());
   });
+}
+
+}  // namespace
+
+void add_case_command(CLI::App& app) {
+  auto* cs = app.add_subcommand(
+      "case",
+      "Cases: a matter shared with a peer, linking alerts, requests, indicators and files, with "
+      "a shared timeline. Private notes stay on this node.");
+  cs->require_subcommand(1);
+
+  add_new_command(cs);
+  add_list_command(
+      cs, {service::kCase, "List cases, most recently changed first: the open ones unless --all.",
+           "Only cases with this peer", "Closed ones too", "No cases.",
+           "No open cases (--all shows the closed ones too).", false});
+  add_show_command(cs, service::kCase, "case",
+                   "Show one case: links, indicators, files, the timeline and our private notes.");
+  add_link_command(cs);
+  add_indicator_command(cs);
+  add_entry_command(cs);
+  add_attach_command(cs);
+  add_note_command(cs);
+  add_close_command(cs);
+  add_reopen_command(cs);
 }
 
 }  // namespace hotline::cli

@@ -589,107 +589,94 @@ void print_table(const std::vector<service::ItemView>& items, TimePoint now,
   std::fputs(out.c_str(), stdout);
 }
 
-void print_item(const service::ItemView& v, TimePoint now, const std::string& target,
-                const std::string& actor, const std::string& us) {
-  const auto& d = v.document;
-  const std::string kind = v.record.kind;
-  const std::string peer = v.peer.empty() ? std::string("the peer") : v.peer;
-  const bool ours = str(d, "origin") == "ours";
-  const std::string sub = "               ";
-  std::string out =
-      capital(kind) + " " + service::short_id(v.record.id) + ": " + v.record.title + "\n";
-  line(out, "id", v.record.id);
-  line(out, "state", v.record.state);
-  if (kind == "alert") {
-    line(out, "direction", ours ? "raised by us (" + us + ") to " + peer : "raised by " + peer);
-  } else if (kind == "request") {
-    line(out, "direction", ours ? "we (" + us + ") ask " + peer : peer + " asks us (" + us + ")");
+namespace {
+
+// The item's own dates and facts, by kind.
+void append_alert_facts(std::string& out, const json& d) {
+  line(out, "raised", str(d, "raised_at") + " by " + str(d, "raised_by"));
+  if (d["delivered_at"].is_string()) line(out, "delivered", str(d, "delivered_at"));
+  if (d["acknowledged_at"].is_string())
+    line(out, "acknowledged", str(d, "acknowledged_at") + " by " + str(d, "acknowledged_by"));
+  if (d.value("escalation_level", 0) > 0)
+    line(out, "escalated", "level " + std::to_string(d.value("escalation_level", 0)));
+  if (d["closed_at"].is_string()) {
+    std::string c = str(d, "closed_at") + " by " + str(d, "closed_by");
+    if (!str(d, "close_note").empty()) c += ": " + str(d, "close_note");
+    line(out, "closed", c);
+  }
+}
+
+void append_request_facts(std::string& out, const json& d) {
+  line(out, "written", str(d, "created_at") + " by " + str(d, "author"));
+  if (d["approved_by"].is_string())
+    line(out, "approved by",
+         str(d, "approved_by") + (d.value("four_eyes", false) ? " (four-eyes)" : ""));
+  if (d["sent_at"].is_string()) line(out, "sent", str(d, "sent_at"));
+  if (d["received_at"].is_string()) line(out, "received", str(d, "received_at"));
+  if (d["acknowledged_at"].is_string()) line(out, "acknowledged", str(d, "acknowledged_at"));
+  if (d["responded_final_at"].is_string()) line(out, "final answer", str(d, "responded_final_at"));
+  if (d["closed_at"].is_string()) line(out, "closed", str(d, "closed_at"));
+  if (d["decline_reason"].is_string()) line(out, "declined", str(d, "decline_reason"));
+  for (const auto& p : d.value("pauses", json::array())) {
+    line(out, "paused",
+         str(p, "start") + " to " + (p["end"].is_string() ? str(p, "end") : "now (waiting)"));
+  }
+  for (const auto& r : d.value("ratings", json::array())) {
+    std::string s = "completeness " + std::to_string(r.value("completeness", 0)) +
+                    "/5, usefulness " + std::to_string(r.value("usefulness", 0)) + "/5";
+    if (!str(r, "comment").empty()) s += ": " + str(r, "comment");
+    line(out, "rating", s);
+  }
+  if (d.value("reopen_count", 0) > 0)
+    line(out, "reopened", std::to_string(d.value("reopen_count", 0)) + " time(s)");
+}
+
+void append_case_facts(std::string& out, const json& d) {
+  for (const auto& a : d.value("alert_ids", json::array()))
+    line(out, "alert", a.get<std::string>());
+  for (const auto& r : d.value("request_ids", json::array()))
+    line(out, "request", r.get<std::string>());
+  for (const auto& i : d.value("indicators", json::array()))
+    line(out, "indicator", str(i, "type") + " " + str(i, "value"));
+}
+
+// One deadline: whose, how long, from when, and where it stands.
+std::string deadline_line(const json& x, const std::string& peer, TimePoint now) {
+  std::string s = "    " + str(x, "name") + " (by " + (str(x, "side") == "ours" ? "us" : peer) +
+                  ", " +
+                  (str(x, "calendar") == "office_hours"
+                       ? working_hours(x.value("minutes", std::int64_t{0})) + " in office hours"
+                       : model::format_minutes(x.value("minutes", std::int64_t{0})) + " 24/7") +
+                  ", from " + str(x, "start") + "): ";
+  const std::string status = str(x, "status");
+  const std::string used =
+      " (" + std::to_string(x.value("permille", 0) / 10) + "% of the time used)";
+  if (x["met_at"].is_string()) {
+    s += (status == "met_late" ? "met late, " : "met ") + str(x, "met_at") + used;
+  } else if (status == "stopped") {
+    s += "stopped: the request ended before it was met";
+  } else if (x["due_at"].is_string()) {
+    s += "due " + str(x, "due_at") + ", " + deadline_state(x, now) + used;
   } else {
-    line(out, "direction", ours ? "opened by us (" + us + ") with " + peer : "opened by " + peer);
+    s += deadline_state(x, now) + used;
   }
-  if (kind == "request") line(out, "kind", request_kind(v));
-  if (d.contains("priority")) line(out, "priority", str(d, "priority"));
-  out += "  " + pad("labels", 13) + labels_text(d["labels"], sub);
+  return s;
+}
 
-  if (kind == "alert") {
-    line(out, "raised", str(d, "raised_at") + " by " + str(d, "raised_by"));
-    if (d["delivered_at"].is_string()) line(out, "delivered", str(d, "delivered_at"));
-    if (d["acknowledged_at"].is_string())
-      line(out, "acknowledged", str(d, "acknowledged_at") + " by " + str(d, "acknowledged_by"));
-    if (d.value("escalation_level", 0) > 0)
-      line(out, "escalated", "level " + std::to_string(d.value("escalation_level", 0)));
-    if (d["closed_at"].is_string()) {
-      std::string c = str(d, "closed_at") + " by " + str(d, "closed_by");
-      if (!str(d, "close_note").empty()) c += ": " + str(d, "close_note");
-      line(out, "closed", c);
-    }
-  } else if (kind == "request") {
-    line(out, "written", str(d, "created_at") + " by " + str(d, "author"));
-    if (d["approved_by"].is_string())
-      line(out, "approved by",
-           str(d, "approved_by") + (d.value("four_eyes", false) ? " (four-eyes)" : ""));
-    if (d["sent_at"].is_string()) line(out, "sent", str(d, "sent_at"));
-    if (d["received_at"].is_string()) line(out, "received", str(d, "received_at"));
-    if (d["acknowledged_at"].is_string()) line(out, "acknowledged", str(d, "acknowledged_at"));
-    if (d["responded_final_at"].is_string())
-      line(out, "final answer", str(d, "responded_final_at"));
-    if (d["closed_at"].is_string()) line(out, "closed", str(d, "closed_at"));
-    if (d["decline_reason"].is_string()) line(out, "declined", str(d, "decline_reason"));
-    for (const auto& p : d.value("pauses", json::array())) {
-      line(out, "paused",
-           str(p, "start") + " to " + (p["end"].is_string() ? str(p, "end") : "now (waiting)"));
-    }
-    for (const auto& r : d.value("ratings", json::array())) {
-      std::string s = "completeness " + std::to_string(r.value("completeness", 0)) +
-                      "/5, usefulness " + std::to_string(r.value("usefulness", 0)) + "/5";
-      if (!str(r, "comment").empty()) s += ": " + str(r, "comment");
-      line(out, "rating", s);
-    }
-    if (d.value("reopen_count", 0) > 0)
-      line(out, "reopened", std::to_string(d.value("reopen_count", 0)) + " time(s)");
-  } else {
-    for (const auto& a : d.value("alert_ids", json::array()))
-      line(out, "alert", a.get<std::string>());
-    for (const auto& r : d.value("request_ids", json::array()))
-      line(out, "request", r.get<std::string>());
-    for (const auto& i : d.value("indicators", json::array()))
-      line(out, "indicator", str(i, "type") + " " + str(i, "value"));
-  }
-
-  const std::string details = str(d, "details");
-  if (!details.empty()) {
-    out += "  details\n";
-    block(out, details, "    ");
-  }
-
+void append_deadlines(std::string& out, const json& d, const std::string& peer, TimePoint now) {
   const auto& deadlines = d.value("deadlines", json::array());
   if (!deadlines.empty()) {
     out += "  deadlines\n";
-    for (const auto& x : deadlines) {
-      std::string s = "    " + str(x, "name") + " (by " + (str(x, "side") == "ours" ? "us" : peer) +
-                      ", " +
-                      (str(x, "calendar") == "office_hours"
-                           ? working_hours(x.value("minutes", std::int64_t{0})) + " in office hours"
-                           : model::format_minutes(x.value("minutes", std::int64_t{0})) + " 24/7") +
-                      ", from " + str(x, "start") + "): ";
-      const std::string status = str(x, "status");
-      const std::string used =
-          " (" + std::to_string(x.value("permille", 0) / 10) + "% of the time used)";
-      if (x["met_at"].is_string()) {
-        s += (status == "met_late" ? "met late, " : "met ") + str(x, "met_at") + used;
-      } else if (status == "stopped") {
-        s += "stopped: the request ended before it was met";
-      } else if (x["due_at"].is_string()) {
-        s += "due " + str(x, "due_at") + ", " + deadline_state(x, now) + used;
-      } else {
-        s += deadline_state(x, now) + used;
-      }
-      out += s + "\n";
-    }
+    for (const auto& x : deadlines) out += deadline_line(x, peer, now) + "\n";
   } else if (d.contains("deadline_error")) {
     line(out, "deadlines", "cannot be computed: " + str(d, "deadline_error"));
   }
+}
 
+// The history (a case's timeline and private notes), the attachments and
+// the void actions.
+void append_records(std::string& out, const json& d, const std::string& kind, const std::string& us,
+                    const std::string& peer) {
   const json history =
       kind == "case" ? d.value("timeline", json::array()) : d.value("history", json::array());
   if (!history.empty()) {
@@ -721,6 +708,46 @@ void print_item(const service::ItemView& v, TimePoint now, const std::string& ta
              side_name(str(x, "side"), us, peer) + "): " + str(x, "reason") + "\n";
     }
   }
+}
+
+}  // namespace
+
+void print_item(const service::ItemView& v, TimePoint now, const std::string& target,
+                const std::string& actor, const std::string& us) {
+  const auto& d = v.document;
+  const std::string kind = v.record.kind;
+  const std::string peer = v.peer.empty() ? std::string("the peer") : v.peer;
+  const bool ours = str(d, "origin") == "ours";
+  const std::string sub = "               ";
+  std::string out =
+      capital(kind) + " " + service::short_id(v.record.id) + ": " + v.record.title + "\n";
+  line(out, "id", v.record.id);
+  line(out, "state", v.record.state);
+  if (kind == "alert") {
+    line(out, "direction", ours ? "raised by us (" + us + ") to " + peer : "raised by " + peer);
+  } else if (kind == "request") {
+    line(out, "direction", ours ? "we (" + us + ") ask " + peer : peer + " asks us (" + us + ")");
+  } else {
+    line(out, "direction", ours ? "opened by us (" + us + ") with " + peer : "opened by " + peer);
+  }
+  if (kind == "request") line(out, "kind", request_kind(v));
+  if (d.contains("priority")) line(out, "priority", str(d, "priority"));
+  out += "  " + pad("labels", 13) + labels_text(d["labels"], sub);
+
+  if (kind == "alert") {
+    append_alert_facts(out, d);
+  } else if (kind == "request") {
+    append_request_facts(out, d);
+  } else {
+    append_case_facts(out, d);
+  }
+  const std::string details = str(d, "details");
+  if (!details.empty()) {
+    out += "  details\n";
+    block(out, details, "    ");
+  }
+  append_deadlines(out, d, peer, now);
+  append_records(out, d, kind, us, peer);
   auto next = next_commands(v, target, actor);
   if (next.empty()) {
     out += "  next: nothing for this node to do\n";

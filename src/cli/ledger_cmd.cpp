@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -87,21 +88,62 @@ std::string read_whole(const std::string& file) {
   return ss.str();
 }
 
-}  // namespace
+// The options of every ledger subcommand (one runs per invocation).
+struct LedgerOpts {
+  std::string dir, out, id, file, key;
+  bool json = false, no_new_head = false;
+};
+using Opts = std::shared_ptr<LedgerOpts>;
 
-void add_ledger_command(CLI::App& app) {
-  auto* ledger = app.add_subcommand(
-      "ledger",
-      "The node's tamper-evident log (RFC 9162 Merkle tree) of every envelope and receipt it "
-      "sent or received, and the tree heads it signed or received from its peers.");
-  ledger->require_subcommand(1);
-  struct Opts {
-    std::string dir, out, id, file, key;
-    bool json = false, no_new_head = false;
-  };
-  auto o = std::make_shared<Opts>();
+json status_json(const service::LedgerStatus& s) {
+  json j;
+  j["log_size"] = s.log_size;
+  j["root"] = s.root;
+  j["own_head"] = head_json(s.own_head);
+  j["own_heads"] = s.own_heads;
+  j["peers"] = json::array();
+  for (const auto& p : s.peers) {
+    j["peers"].push_back({{"name", p.peer.name},
+                          {"link", p.peer.link},
+                          {"latest_head", head_json(p.latest)},
+                          {"heads", p.heads},
+                          {"unchecked", p.unchecked},
+                          {"inconsistent", p.inconsistent}});
+  }
+  j["ledger_inconsistent_events"] = events_json(s.inconsistency_events);
+  return j;
+}
 
-  // ---- status ---------------------------------------------------------------
+void print_status(const service::LedgerStatus& s) {
+  std::printf("Log: %s, root %s\n", count(s.log_size, "leaf", "leaves").c_str(), s.root.c_str());
+  if (s.own_head) {
+    long long behind = static_cast<long long>(s.log_size - s.own_head->size);
+    std::printf("Our newest signed head: size %lld, root %s, signed %s (%lld signed in all)%s\n",
+                static_cast<long long>(s.own_head->size), s.own_head->root.c_str(),
+                s.own_head->time.c_str(), static_cast<long long>(s.own_heads),
+                behind > 0 ? (", " + std::to_string(behind) + " leaves since").c_str() : "");
+  } else {
+    std::printf("Our newest signed head: none yet (the running node signs one periodically)\n");
+  }
+  if (s.peers.empty()) std::printf("No peers.\n");
+  for (const auto& p : s.peers) {
+    std::printf("Peer %s (link %s):\n", p.peer.name.c_str(), p.peer.link.c_str());
+    if (!p.latest) {
+      std::printf("  no tree head received yet\n");
+      continue;
+    }
+    std::printf("  newest head: size %lld, root %s, signed %s, received %s, %s\n",
+                static_cast<long long>(p.latest->size), p.latest->root.c_str(),
+                p.latest->time.c_str(), p.latest->received_at.value_or("?").c_str(),
+                p.latest->status.c_str());
+    std::printf("  %lld heads held: %lld unchecked, %lld inconsistent\n",
+                static_cast<long long>(p.heads), static_cast<long long>(p.unchecked),
+                static_cast<long long>(p.inconsistent));
+  }
+  print_events(s.inconsistency_events);
+}
+
+void add_status_command(CLI::App* ledger, const Opts& o) {
   auto* status = ledger->add_subcommand(
       "status",
       "Log size and root, our newest signed head, and per peer the newest head received with "
@@ -112,53 +154,60 @@ void add_ledger_command(CLI::App& app) {
     auto node = open_for_reading(o->dir);
     auto s = service::ledger_status(*node.store);
     if (o->json) {
-      json j;
-      j["log_size"] = s.log_size;
-      j["root"] = s.root;
-      j["own_head"] = head_json(s.own_head);
-      j["own_heads"] = s.own_heads;
-      j["peers"] = json::array();
-      for (const auto& p : s.peers) {
-        j["peers"].push_back({{"name", p.peer.name},
-                              {"link", p.peer.link},
-                              {"latest_head", head_json(p.latest)},
-                              {"heads", p.heads},
-                              {"unchecked", p.unchecked},
-                              {"inconsistent", p.inconsistent}});
-      }
-      j["ledger_inconsistent_events"] = events_json(s.inconsistency_events);
-      std::printf("%s\n", j.dump(2).c_str());
-      return;
-    }
-    std::printf("Log: %s, root %s\n", count(s.log_size, "leaf", "leaves").c_str(), s.root.c_str());
-    if (s.own_head) {
-      long long behind = static_cast<long long>(s.log_size - s.own_head->size);
-      std::printf("Our newest signed head: size %lld, root %s, signed %s (%lld signed in all)%s\n",
-                  static_cast<long long>(s.own_head->size), s.own_head->root.c_str(),
-                  s.own_head->time.c_str(), static_cast<long long>(s.own_heads),
-                  behind > 0 ? (", " + std::to_string(behind) + " leaves since").c_str() : "");
+      std::printf("%s\n", status_json(s).dump(2).c_str());
     } else {
-      std::printf("Our newest signed head: none yet (the running node signs one periodically)\n");
+      print_status(s);
     }
-    if (s.peers.empty()) std::printf("No peers.\n");
-    for (const auto& p : s.peers) {
-      std::printf("Peer %s (link %s):\n", p.peer.name.c_str(), p.peer.link.c_str());
-      if (!p.latest) {
-        std::printf("  no tree head received yet\n");
-        continue;
-      }
-      std::printf("  newest head: size %lld, root %s, signed %s, received %s, %s\n",
-                  static_cast<long long>(p.latest->size), p.latest->root.c_str(),
-                  p.latest->time.c_str(), p.latest->received_at.value_or("?").c_str(),
-                  p.latest->status.c_str());
-      std::printf("  %lld heads held: %lld unchecked, %lld inconsistent\n",
-                  static_cast<long long>(p.heads), static_cast<long long>(p.unchecked),
-                  static_cast<long long>(p.inconsistent));
-    }
-    print_events(s.inconsistency_events);
   });
+}
 
-  // ---- verify ---------------------------------------------------------------
+json report_json(const service::LedgerReport& r) {
+  json j;
+  j["ok"] = r.ok();
+  j["log_size"] = r.log_size;
+  j["root"] = r.root;
+  j["checked"] = {{"envelopes", r.envelopes},
+                  {"receipts", r.receipts},
+                  {"own_heads", r.own_heads},
+                  {"peer_heads", r.peer_heads},
+                  {"links", r.links}};
+  j["audit_trail"] = {{"entries", r.audit_entries}, {"ok", !r.has("audit_trail")}};
+  j["findings"] = json::array();
+  for (const auto& f : r.findings)
+    j["findings"].push_back({{"code", f.code}, {"message", f.message}});
+  j["suppressed"] = r.suppressed;
+  j["ledger_inconsistent_events"] = events_json(r.inconsistency_events);
+  return j;
+}
+
+void print_report(const std::string& party, const service::LedgerReport& r) {
+  std::printf("Ledger of %s: %s, root %s\n", party.c_str(),
+              count(r.log_size, "leaf", "leaves").c_str(), r.root.c_str());
+  std::printf("Checked %s, %s, %s, %s, %s.\n", count(r.envelopes, "envelope", "envelopes").c_str(),
+              count(r.receipts, "receipt", "receipts").c_str(),
+              count(r.own_heads, "signed head of ours", "signed heads of ours").c_str(),
+              count(r.peer_heads, "head from peers", "heads from peers").c_str(),
+              count(r.links, "link", "links").c_str());
+  if (r.has("audit_trail")) {
+    std::printf("audit trail: %s, chain broken (see the audit_trail finding)\n",
+                count(r.audit_entries, "entry", "entries").c_str());
+  } else {
+    std::printf("audit trail: %s, chain intact\n",
+                count(r.audit_entries, "entry", "entries").c_str());
+  }
+  if (r.ok()) {
+    std::printf(
+        "OK: the store matches the ledger, and every tree head is signed and consistent.\n");
+  } else {
+    std::printf("FAILED: %lld findings.\n", static_cast<long long>(r.total_findings()));
+    for (const auto& f : r.findings) std::printf("  %s: %s\n", f.code.c_str(), f.message.c_str());
+    for (const auto& [code, n] : r.suppressed)
+      std::printf("  %s: and %lld more not shown\n", code.c_str(), static_cast<long long>(n));
+  }
+  print_events(r.inconsistency_events);
+}
+
+void add_verify_command(CLI::App* ledger, const Opts& o) {
   auto* verify = ledger->add_subcommand(
       "verify",
       "Check the whole store against the ledger: every envelope and receipt in the log and "
@@ -172,55 +221,32 @@ void add_ledger_command(CLI::App& app) {
     auto node = open_for_reading(o->dir);
     auto r = service::verify_ledger(*node.store, node.key);
     if (o->json) {
-      json j;
-      j["ok"] = r.ok();
-      j["log_size"] = r.log_size;
-      j["root"] = r.root;
-      j["checked"] = {{"envelopes", r.envelopes},
-                      {"receipts", r.receipts},
-                      {"own_heads", r.own_heads},
-                      {"peer_heads", r.peer_heads},
-                      {"links", r.links}};
-      j["audit_trail"] = {{"entries", r.audit_entries}, {"ok", !r.has("audit_trail")}};
-      j["findings"] = json::array();
-      for (const auto& f : r.findings)
-        j["findings"].push_back({{"code", f.code}, {"message", f.message}});
-      j["suppressed"] = r.suppressed;
-      j["ledger_inconsistent_events"] = events_json(r.inconsistency_events);
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", report_json(r).dump(2).c_str());
     } else {
-      std::printf("Ledger of %s: %s, root %s\n", node.party.c_str(),
-                  count(r.log_size, "leaf", "leaves").c_str(), r.root.c_str());
-      std::printf("Checked %s, %s, %s, %s, %s.\n",
-                  count(r.envelopes, "envelope", "envelopes").c_str(),
-                  count(r.receipts, "receipt", "receipts").c_str(),
-                  count(r.own_heads, "signed head of ours", "signed heads of ours").c_str(),
-                  count(r.peer_heads, "head from peers", "heads from peers").c_str(),
-                  count(r.links, "link", "links").c_str());
-      if (r.has("audit_trail")) {
-        std::printf("audit trail: %s, chain broken (see the audit_trail finding)\n",
-                    count(r.audit_entries, "entry", "entries").c_str());
-      } else {
-        std::printf("audit trail: %s, chain intact\n",
-                    count(r.audit_entries, "entry", "entries").c_str());
-      }
-      if (r.ok()) {
-        std::printf(
-            "OK: the store matches the ledger, and every tree head is signed and consistent.\n");
-      } else {
-        std::printf("FAILED: %lld findings.\n", static_cast<long long>(r.total_findings()));
-        for (const auto& f : r.findings)
-          std::printf("  %s: %s\n", f.code.c_str(), f.message.c_str());
-        for (const auto& [code, n] : r.suppressed)
-          std::printf("  %s: and %lld more not shown\n", code.c_str(), static_cast<long long>(n));
-      }
-      print_events(r.inconsistency_events);
+      print_report(node.party, r);
     }
     std::fflush(stdout);
     if (!r.ok()) throw CLI::RuntimeError(kExitFailed);
   });
+}
 
-  // ---- export ---------------------------------------------------------------
+void print_export_summary(const service::ExportSummary& s) {
+  std::string notes;
+  if (s.signed_new_head) notes += " (signed a new head of the whole log)";
+  if (s.redacted > 0) {
+    notes +=
+        ", " + count(s.redacted, "leaf", "leaves") + " of TLP:RED items exported as hashes only";
+  }
+  if (s.missing_items > 0) {
+    notes += ", WARNING: " + count(s.missing_items, "leaf has", "leaves have") +
+             " no stored or readable item; run `hotline ledger verify`";
+  }
+  std::fprintf(stderr, "Exported %lld leaves, %lld of our heads and %lld peer heads%s.\n",
+               static_cast<long long>(s.leaves), static_cast<long long>(s.own_heads),
+               static_cast<long long>(s.peer_heads), notes.c_str());
+}
+
+void add_export_command(CLI::App* ledger, const Opts& o) {
   auto* exp = ledger->add_subcommand(
       "export",
       "Write the whole ledger as JSON Lines: every leaf (the envelope or receipt exactly as "
@@ -244,22 +270,11 @@ void add_ledger_command(CLI::App& app) {
       out.close();
       if (!out) throw Error("file_unwritable", "writing " + o->out + " failed");
     }
-    std::string notes;
-    if (s.signed_new_head) notes += " (signed a new head of the whole log)";
-    if (s.redacted > 0) {
-      notes +=
-          ", " + count(s.redacted, "leaf", "leaves") + " of TLP:RED items exported as hashes only";
-    }
-    if (s.missing_items > 0) {
-      notes += ", WARNING: " + count(s.missing_items, "leaf has", "leaves have") +
-               " no stored or readable item; run `hotline ledger verify`";
-    }
-    std::fprintf(stderr, "Exported %lld leaves, %lld of our heads and %lld peer heads%s.\n",
-                 static_cast<long long>(s.leaves), static_cast<long long>(s.own_heads),
-                 static_cast<long long>(s.peer_heads), notes.c_str());
+    print_export_summary(s);
   });
+}
 
-  // ---- prove ----------------------------------------------------------------
+void add_prove_command(CLI::App* ledger, const Opts& o) {
   auto* prove = ledger->add_subcommand(
       "prove",
       "Print a portable inclusion proof for an envelope: the envelope as signed, its leaf, the "
@@ -281,8 +296,9 @@ void add_ledger_command(CLI::App& app) {
       if (!out) throw Error("file_unwritable", "cannot write " + o->out);
     }
   });
+}
 
-  // ---- check-proof ------------------------------------------------------------
+void add_check_proof_command(CLI::App* ledger, const Opts& o) {
   auto* check = ledger->add_subcommand(
       "check-proof",
       "Check a proof made by `hotline ledger prove`, offline: the envelope's signature, its "
@@ -314,6 +330,22 @@ void add_ledger_command(CLI::App& app) {
         static_cast<long long>(c.tree_size), c.signer.c_str(), c.signer_fingerprint.c_str(),
         key ? "" : "Compare that key with the node's pinned key, or pass --key.\n");
   });
+}
+
+}  // namespace
+
+void add_ledger_command(CLI::App& app) {
+  auto* ledger = app.add_subcommand(
+      "ledger",
+      "The node's tamper-evident log (RFC 9162 Merkle tree) of every envelope and receipt it "
+      "sent or received, and the tree heads it signed or received from its peers.");
+  ledger->require_subcommand(1);
+  auto o = std::make_shared<LedgerOpts>();
+  add_status_command(ledger, o);
+  add_verify_command(ledger, o);
+  add_export_command(ledger, o);
+  add_prove_command(ledger, o);
+  add_check_proof_command(ledger, o);
 }
 
 }  // namespace hotline::cli

@@ -1,4 +1,4 @@
-// hotline remote set|show: the running node a duty officer's terminal talks
+// hotline remote set|pin|show: the running node a duty officer's terminal talks
 // to (its API's URL, an API token, the certificate's pin), saved once in
 // the config file so that `hotline alert list` needs no --dir or --url.
 #include <unistd.h>
@@ -31,16 +31,7 @@ std::string roles_text(const json& session) {
   return out.empty() ? "no role" : out;
 }
 
-}  // namespace
-
-void add_remote_command(CLI::App& app) {
-  auto* remote = app.add_subcommand(
-      "remote",
-      "The running node this terminal works with over its API: `remote set` saves the URL, an "
-      "API token and the certificate's pin (mode 0600), and the item commands (alert, request, "
-      "case, attachment, messages, send) then need no --dir or --url.");
-  remote->require_subcommand(1);
-
+void add_set_command(CLI::App* remote) {
   struct SetOpts {
     std::string url, token, pin, cert;
     bool no_check = false;
@@ -90,8 +81,10 @@ void add_remote_command(CLI::App& app) {
         "The item commands now use it when given neither --dir nor --url, e.g. hotline alert "
         "list\n");
   });
+}
 
-  // The admin's side: what to tell the officers.
+// The admin's side: what to tell the officers.
+void add_pin_command(CLI::App* remote) {
   auto pin_dir = std::make_shared<std::string>();
   auto* pin_cmd = remote->add_subcommand(
       "pin",
@@ -110,7 +103,9 @@ void add_remote_command(CLI::App& app) {
     std::printf("# officers: hotline remote set --url https://HOST:PORT --pin-sha256 %s\n",
                 hex.c_str());
   });
+}
 
+void add_show_command(CLI::App* remote) {
   auto* show = remote->add_subcommand(
       "show",
       "Show the node this terminal talks to (from HOTLINE_URL/HOTLINE_TOKEN or the config "
@@ -135,6 +130,21 @@ void add_remote_command(CLI::App& app) {
     std::printf("user     %s (%s)\n", session.value("name", "?").c_str(),
                 roles_text(session).c_str());
   });
+}
+
+}  // namespace
+
+void add_remote_command(CLI::App& app) {
+  auto* remote = app.add_subcommand(
+      "remote",
+      "The running node this terminal works with over its API: `remote set` saves the URL, an "
+      "API token and the certificate's pin (mode 0600), and the item commands (alert, request, "
+      "case, attachment, messages, send) then need no --dir or --url.");
+  remote->require_subcommand(1);
+
+  add_set_command(remote);
+  add_pin_command(remote);
+  add_show_command(remote);
 }
 
 }  // namespace hotline::cli

@@ -56,17 +56,8 @@ CLI::App* action(CLI::App* parent, const char* name, const char* help,
   return cmd;
 }
 
-}  // namespace
-
-void add_request_command(CLI::App& app) {
-  auto* req = app.add_subcommand(
-      "request",
-      "Requests for information or assistance (information, preservation of data, takedown, "
-      "investigative assistance): draft, approval by a second person (four-eyes), "
-      "acknowledgement, clarification, partial and final responses, rating.");
-  req->require_subcommand(1);
-
-  // ---- new ----
+// new: a request written here, sent at once or left as a draft for approval.
+void add_new_command(CLI::App* req) {
   struct NewOpts {
     Target target;
     std::string to, kind, subject, details, details_file, priority = "normal", as, approved_by;
@@ -127,8 +118,10 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s sent to %s: %s%s\n", sid(v).c_str(), v.peer.c_str(), quoted(v).c_str(),
                 desk->deadline_terms(v.peer, model::agreement_kind(in.kind), in.priority).c_str());
   });
+}
 
-  // ---- approve ----
+// approve: the second person of four-eyes sends a draft.
+void add_approve_command(CLI::App* req) {
   auto ap = std::make_shared<ActOpts>();
   auto* approve = action(
       req, "approve",
@@ -146,17 +139,11 @@ void add_request_command(CLI::App& app) {
                 desk->actor().c_str(), v.peer.c_str(), quoted(v).c_str(),
                 desk->deadline_terms(v.peer, model::agreement_kind(kind), prio).c_str());
   });
+}
 
-  add_list_command(req,
-                   {service::kRequest,
-                    "List requests, most recently changed first: the open ones (not "
-                    "closed, declined or withdrawn) unless --all.",
-                    "Only requests with this peer", "Closed, declined and withdrawn ones too",
-                    "No requests.", "No open requests (--all shows the finished ones too).", true});
-  add_show_command(req, service::kRequest, "request",
-                   "Show one request: labels, deadlines, history, attachments, what to do next.");
+// ---- the responder's actions ----
 
-  // ---- the responder's actions ----
+void add_ack_command(CLI::App* req) {
   auto ak = std::make_shared<ActOpts>();
   auto* ack =
       action(req, "ack", "Acknowledge a request from a peer: it has been seen and will be handled.",
@@ -167,7 +154,9 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s from %s acknowledged by %s: %s\n", sid(v).c_str(), v.peer.c_str(),
                 desk->actor().c_str(), quoted(v).c_str());
   });
+}
 
+void add_clarify_command(CLI::App* req) {
   auto cl = std::make_shared<ActOpts>();
   auto* clarify = action(req, "clarify",
                          "Ask the requester a question. The response deadline is paused until "
@@ -183,7 +172,9 @@ void add_request_command(CLI::App& app) {
         "answer.\n",
         sid(v).c_str(), v.peer.c_str());
   });
+}
 
+void add_answer_command(CLI::App* req) {
   auto an = std::make_shared<ActOpts>();
   auto* answer = action(req, "answer",
                         "Answer the peer's question about a request of ours (the clarification); "
@@ -196,7 +187,9 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s: clarification sent to %s; their response deadline runs again.\n",
                 sid(v).c_str(), v.peer.c_str());
   });
+}
 
+void add_respond_command(CLI::App* req) {
   auto rs = std::make_shared<ActOpts>();
   auto* respond = action(req, "respond",
                          "Respond to a request from a peer: a partial response (more to follow) "
@@ -222,7 +215,9 @@ void add_request_command(CLI::App& app) {
                                  (files.size() == 1 ? "" : "s"))
                                     .c_str());
   });
+}
 
+void add_decline_command(CLI::App* req) {
   auto dc = std::make_shared<ActOpts>();
   auto* decline =
       action(req, "decline", "Decline a request from a peer, with a reason code.", dc, "declining");
@@ -239,8 +234,11 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s from %s declined (%s): %s\n", sid(v).c_str(), v.peer.c_str(),
                 dc->reason.c_str(), quoted(v).c_str());
   });
+}
 
-  // ---- the requester's actions ----
+// ---- the requester's actions ----
+
+void add_withdraw_command(CLI::App* req) {
   auto wd = std::make_shared<ActOpts>();
   auto* withdraw = action(req, "withdraw", "Withdraw a request of ours before its final response.",
                           wd, "withdrawing it");
@@ -251,7 +249,9 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s to %s withdrawn: %s\n", sid(v).c_str(), v.peer.c_str(),
                 quoted(v).c_str());
   });
+}
 
+void add_close_command(CLI::App* req) {
   auto cs = std::make_shared<ActOpts>();
   auto* close = action(req, "close",
                        "Close a request of ours after its final response, rating the response "
@@ -273,7 +273,9 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s to %s closed, rated completeness %d/5, usefulness %d/5.\n",
                 sid(v).c_str(), v.peer.c_str(), cs->completeness, cs->usefulness);
   });
+}
 
+void add_reopen_command(CLI::App* req) {
   auto ro = std::make_shared<ActOpts>();
   auto* reopen = action(req, "reopen",
                         "Reopen a closed request of ours (once), e.g. when the response turns out "
@@ -286,6 +288,37 @@ void add_request_command(CLI::App& app) {
     std::printf("Request %s to %s reopened; it waits for %s's response again.\n", sid(v).c_str(),
                 v.peer.c_str(), v.peer.c_str());
   });
+}
+
+}  // namespace
+
+void add_request_command(CLI::App& app) {
+  auto* req = app.add_subcommand(
+      "request",
+      "Requests for information or assistance (information, preservation of data, takedown, "
+      "investigative assistance): draft, approval by a second person (four-eyes), "
+      "acknowledgement, clarification, partial and final responses, rating.");
+  req->require_subcommand(1);
+
+  add_new_command(req);
+  add_approve_command(req);
+  add_list_command(req,
+                   {service::kRequest,
+                    "List requests, most recently changed first: the open ones (not "
+                    "closed, declined or withdrawn) unless --all.",
+                    "Only requests with this peer", "Closed, declined and withdrawn ones too",
+                    "No requests.", "No open requests (--all shows the finished ones too).", true});
+  add_show_command(req, service::kRequest, "request",
+                   "Show one request: labels, deadlines, history, attachments, what to do next.");
+
+  add_ack_command(req);
+  add_clarify_command(req);
+  add_answer_command(req);
+  add_respond_command(req);
+  add_decline_command(req);
+  add_withdraw_command(req);
+  add_close_command(req);
+  add_reopen_command(req);
 }
 
 }  // namespace hotline::cli

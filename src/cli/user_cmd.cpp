@@ -239,16 +239,7 @@ void add_totp_commands(CLI::App* user) {
   });
 }
 
-}  // namespace
-
-void add_user_command(CLI::App& app) {
-  auto* user = app.add_subcommand(
-      "user",
-      "The people who sign in to this node's web app and API, and their roles (operator, "
-      "supervisor, translator, reviewer, admin).");
-  user->require_subcommand(1);
-
-  // add
+void add_user_add(CLI::App* user) {
   auto a = std::make_shared<UserOpts>();
   auto* add = with_name(
       with_dir(user->add_subcommand(
@@ -280,8 +271,9 @@ void add_user_command(CLI::App& app) {
         service::add_user(*node.store, a->name, a->display, roles, password, now_ms(), {}, &ctx);
     print_user("Added user", u);
   });
+}
 
-  // list
+void add_user_list(CLI::App* user) {
   auto l = std::make_shared<UserOpts>();
   auto* list = with_dir(user->add_subcommand("list", "Show the users."), *l);
   list->add_flag("--json", l->json, "Print JSON");
@@ -320,8 +312,9 @@ void add_user_command(CLI::App& app) {
     }
     print_table(rows);
   });
+}
 
-  // disable / enable
+void add_user_disable_enable(CLI::App* user) {
   for (const bool disable : {true, false}) {
     auto o = std::make_shared<UserOpts>();
     auto* cmd = with_name(
@@ -341,8 +334,9 @@ void add_user_command(CLI::App& app) {
       print_user(disable ? "Disabled user" : "Enabled user", u);
     });
   }
+}
 
-  // passwd
+void add_user_passwd(CLI::App* user) {
   auto p = std::make_shared<UserOpts>();
   auto* passwd =
       with_name(with_dir(user->add_subcommand("passwd",
@@ -361,8 +355,9 @@ void add_user_command(CLI::App& app) {
     auto u = service::set_password(*node.store, p->name, password, now_ms(), {}, &ctx);
     print_user("New password set for", u);
   });
+}
 
-  // roles
+void add_user_roles(CLI::App* user) {
   auto r = std::make_shared<UserOpts>();
   auto* roles =
       with_name(with_dir(user->add_subcommand("roles", "Replace the user's roles."), *r), *r);
@@ -376,20 +371,14 @@ void add_user_command(CLI::App& app) {
     auto u = service::set_roles(*node.store, r->name, parse_roles(r->roles), now_ms(), &ctx);
     print_user("Roles set for", u);
   });
-
-  add_totp_commands(user);
 }
 
-void add_token_command(CLI::App& app) {
-  auto* token = app.add_subcommand(
-      "token", "API tokens: for programs that use the HTTP API as a user (a SIEM export, say).");
-  token->require_subcommand(1);
+struct TokenOpts {
+  std::string dir, user, name, id, as;
+  bool json = false;
+};
 
-  struct TokenOpts {
-    std::string dir, user, name, id, as;
-    bool json = false;
-  };
-
+void add_token_create(CLI::App* token) {
   auto c = std::make_shared<TokenOpts>();
   auto* create = token->add_subcommand(
       "create", "Make a token for a user. It is printed once; the node keeps only its hash.");
@@ -410,7 +399,9 @@ void add_token_command(CLI::App& app) {
                  "Revoke it with: hotline token revoke --dir %s %s\n",
                  t.record.user.c_str(), c->dir.c_str(), t.record.id.c_str());
   });
+}
 
+void add_token_list(CLI::App* token) {
   auto l = std::make_shared<TokenOpts>();
   auto* list = token->add_subcommand("list", "Show the API tokens (never the tokens themselves).");
   list->add_option("--dir", l->dir, "The node's data directory")->required();
@@ -450,7 +441,9 @@ void add_token_command(CLI::App& app) {
     }
     print_table(rows);
   });
+}
 
+void add_token_revoke(CLI::App* token) {
   auto r = std::make_shared<TokenOpts>();
   auto* revoke = token->add_subcommand("revoke", "Revoke a token at once (by its id).");
   revoke->add_option("--dir", r->dir, "The node's data directory")->required();
@@ -463,6 +456,32 @@ void add_token_command(CLI::App& app) {
     std::printf("Revoked API token %s (\"%s\" of %s) at %s\n", t.id.c_str(), t.name.c_str(),
                 t.user.c_str(), t.revoked_at->c_str());
   });
+}
+
+}  // namespace
+
+void add_user_command(CLI::App& app) {
+  auto* user = app.add_subcommand(
+      "user",
+      "The people who sign in to this node's web app and API, and their roles (operator, "
+      "supervisor, translator, reviewer, admin).");
+  user->require_subcommand(1);
+
+  add_user_add(user);
+  add_user_list(user);
+  add_user_disable_enable(user);
+  add_user_passwd(user);
+  add_user_roles(user);
+  add_totp_commands(user);
+}
+
+void add_token_command(CLI::App& app) {
+  auto* token = app.add_subcommand(
+      "token", "API tokens: for programs that use the HTTP API as a user (a SIEM export, say).");
+  token->require_subcommand(1);
+  add_token_create(token);
+  add_token_list(token);
+  add_token_revoke(token);
 }
 
 }  // namespace hotline::cli

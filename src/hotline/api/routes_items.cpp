@@ -166,11 +166,55 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
        }});
 }
 
-}  // namespace
+// POST /v1/attachments: the body is the file, stored in the vault.
+HttpResponse upload_attachment(RouteContext& ctx, ApiCall& call) {
+  if (!service::may(call.user(), Permission::act_alerts) &&
+      !service::may(call.user(), Permission::act_requests) &&
+      !service::may(call.user(), Permission::act_cases)) {
+    call.require(Permission::act_cases);
+  }
+  auto name = call.query_value("name").value_or("");
+  if (!service::is_plain_file_name(name)) {
+    throw Error("request_invalid", "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
+  }
+  const std::int64_t limit = ctx.node.store->snapshot(
+      [](store::Transaction& tx) { return service::attachment_limit(tx); });
+  if (static_cast<std::int64_t>(call.http.body.size()) > limit) {
+    throw Error("attachment_too_large",
+                "the file is larger than this node accepts (" + std::to_string(limit) + " bytes)");
+  }
+  auto info = service::open_vault(ctx.node).import_bytes(call.http.body, limit);
+  return json_response(201, {{"sha256", info.sha256}, {"size", info.size}, {"name", name}});
+}
 
-void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
-  for (const auto& k : kinds()) add_kind_routes(routes, ctx, k);
+// GET /v1/attachments/{sha256}: the whole file, once complete.
+HttpResponse download_attachment(RouteContext& ctx, ApiCall& call) {
+  const auto& sha = call.param("sha256");
+  auto vault = service::open_vault(ctx.node);
+  auto info = vault.info(sha);
+  if (!info) throw Error("attachment_unknown", "no attachment " + sha + " on this node");
+  if (!info->complete) {
+    throw Error("attachment_incomplete",
+                "the attachment is still arriving: " + std::to_string(info->have) + " of " +
+                    std::to_string(info->size) + " bytes so far");
+  }
+  std::string body;
+  body.reserve(static_cast<std::size_t>(info->size));
+  for (std::int64_t off = 0; off < info->size; off += vault::kChunkSize) {
+    body += vault.read_chunk(sha, off);
+  }
+  ctx.node.store->transact([&](store::Transaction& tx) {
+    service::audit(tx, call.audit, "attachment.read", sha, "", call.now);
+  });
+  HttpResponse r;
+  r.content_type = "application/octet-stream";
+  r.headers["Content-Disposition"] = "attachment; filename=\"" + sha + "\"";
+  r.body = std::move(body);
+  return r;
+}
 
+// Creating alerts, requests and cases, approving a request, a case's notes.
+void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"POST", "/v1/alerts", Access::permission, Permission::act_alerts, [&ctx](ApiCall& call) {
          BodyReader body(call.body());
@@ -234,31 +278,13 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
                                                       call.user().name, call.now, &call.audit);
                       return json_response(200, item_json(v));
                     }});
+}
 
-  // ---- attachments ----
+void add_attachment_routes(std::vector<Route>& routes, RouteContext& ctx) {
   // The body is the file; ?name= its file name. Answers the note to put in
   // an alert's, request's or action's "attachments".
-  Route upload{
-      "POST", "/v1/attachments", Access::signed_in, Permission::read_items, [&ctx](ApiCall& call) {
-        if (!service::may(call.user(), Permission::act_alerts) &&
-            !service::may(call.user(), Permission::act_requests) &&
-            !service::may(call.user(), Permission::act_cases)) {
-          call.require(Permission::act_cases);
-        }
-        auto name = call.query_value("name").value_or("");
-        if (!service::is_plain_file_name(name)) {
-          throw Error("request_invalid",
-                      "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
-        }
-        const std::int64_t limit = ctx.node.store->snapshot(
-            [](store::Transaction& tx) { return service::attachment_limit(tx); });
-        if (static_cast<std::int64_t>(call.http.body.size()) > limit) {
-          throw Error("attachment_too_large", "the file is larger than this node accepts (" +
-                                                  std::to_string(limit) + " bytes)");
-        }
-        auto info = service::open_vault(ctx.node).import_bytes(call.http.body, limit);
-        return json_response(201, {{"sha256", info.sha256}, {"size", info.size}, {"name", name}});
-      }};
+  Route upload{"POST", "/v1/attachments", Access::signed_in, Permission::read_items,
+               [&ctx](ApiCall& call) { return upload_attachment(ctx, call); }};
   upload.raw_body = true;
   routes.push_back(std::move(upload));
 
@@ -275,34 +301,10 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
        }});
 
   routes.push_back({"GET", "/v1/attachments/{sha256}", Access::permission, Permission::read_items,
-                    [&ctx](ApiCall& call) {
-                      const auto& sha = call.param("sha256");
-                      auto vault = service::open_vault(ctx.node);
-                      auto info = vault.info(sha);
-                      if (!info)
-                        throw Error("attachment_unknown", "no attachment " + sha + " on this node");
-                      if (!info->complete) {
-                        throw Error(
-                            "attachment_incomplete",
-                            "the attachment is still arriving: " + std::to_string(info->have) +
-                                " of " + std::to_string(info->size) + " bytes so far");
-                      }
-                      std::string body;
-                      body.reserve(static_cast<std::size_t>(info->size));
-                      for (std::int64_t off = 0; off < info->size; off += vault::kChunkSize) {
-                        body += vault.read_chunk(sha, off);
-                      }
-                      ctx.node.store->transact([&](store::Transaction& tx) {
-                        service::audit(tx, call.audit, "attachment.read", sha, "", call.now);
-                      });
-                      HttpResponse r;
-                      r.content_type = "application/octet-stream";
-                      r.headers["Content-Disposition"] = "attachment; filename=\"" + sha + "\"";
-                      r.body = std::move(body);
-                      return r;
-                    }});
+                    [&ctx](ApiCall& call) { return download_attachment(ctx, call); }});
+}
 
-  // ---- desk messages ----
+void add_message_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"GET", "/v1/messages", Access::permission, Permission::read_items, [&ctx](ApiCall& call) {
          auto peer = call.query_value("peer").value_or("");
@@ -332,6 +334,15 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
                                              &call.audit);
          return json_response(201, {{"id", e.id}, {"seq", e.seq}, {"sent_at", e.sent_at}});
        }});
+}
+
+}  // namespace
+
+void add_item_routes(std::vector<Route>& routes, RouteContext& ctx) {
+  for (const auto& k : kinds()) add_kind_routes(routes, ctx, k);
+  add_create_routes(routes, ctx);
+  add_attachment_routes(routes, ctx);
+  add_message_routes(routes, ctx);
 }
 
 }  // namespace hotline::api

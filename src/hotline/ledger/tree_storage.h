@@ -16,6 +16,10 @@
 //
 // The interface is deliberately tiny and batch-shaped so that a database
 // can serve a proof in one query and an append in one transaction.
+//
+// Threads: an implementation need not be thread-safe; one thread uses it at
+// a time (the store's lives inside one transaction, service/ledger_service.h).
+// It must outlive the MerkleTree reading it.
 #pragma once
 
 #include <cstdint>

@@ -372,9 +372,11 @@ std::size_t DeliveryWorker::deliver_pipelined() {
   }
 }
 
-std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply& reply) {
-  const auto& items = b.items;
-  const auto& envelopes = b.envelopes;
+namespace {
+
+// The peer's answer to a batch: {"error": ..., "receipts": [...]}, or the
+// error (peer_bad_reply, peer_refused) that ends the round.
+nlohmann::json parse_reply(const Transport::Reply& reply) {
   nlohmann::json doc;
   try {
     doc = crypto::parse_strict(reply.body);  // strict, and faster than nlohmann's parser
@@ -390,34 +392,53 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
     }
     throw Error("peer_refused", msg);
   }
+  return doc;
+}
+
+// Receipt `i` of an answer: signed by the peer, for envelope `env`.
+Receipt checked_receipt(const nlohmann::json& j, std::size_t i, const store::EnvelopeRecord& env,
+                        const LinkContext& ctx) {
+  Receipt r = receipt_from_json(j);
+  verify_signature(r, ctx.peer);
+  if (r.link != ctx.link || r.seq != env.seq || r.envelope != env.digest ||
+      r.envelope_id != env.id) {
+    throw Error("peer_bad_reply", "receipt " + std::to_string(i) + " does not match envelope seq " +
+                                      std::to_string(env.seq));
+  }
+  return r;
+}
+
+// The receipt cannot be older than the envelope it receipts, nor in our
+// future: either means the two clocks disagree beyond the agreement.
+bool clock_skewed(const Receipt& r, const store::EnvelopeRecord& env, TimePoint now,
+                  std::int64_t tolerance_ms) {
+  auto skew =
+      std::chrono::duration_cast<std::chrono::milliseconds>(parse_timestamp(r.received_at) - now)
+          .count();
+  auto sent = parse_timestamp(env.sent_at);
+  auto before_send =
+      std::chrono::duration_cast<std::chrono::milliseconds>(sent - parse_timestamp(r.received_at))
+          .count();
+  return skew > tolerance_ms || before_send > tolerance_ms;
+}
+
+}  // namespace
+
+std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply& reply) {
+  const auto& envelopes = b.envelopes;
+  nlohmann::json doc = parse_reply(reply);
 
   // Verify every receipt before storing any: a bad one is the peer's bug or
   // an attack, and must not remove anything from the queue.
   const auto& receipts = doc["receipts"];
-  if (receipts.size() > items.size())
+  if (receipts.size() > b.items.size())
     throw Error("peer_bad_reply", "peer sent more receipts than envelopes");
   const TimePoint now = clock_();
   std::vector<store::ReceiptRecord> records;
   std::int64_t skew_flags = 0;
   for (std::size_t i = 0; i < receipts.size(); ++i) {
-    Receipt r = receipt_from_json(receipts[i]);
-    verify_signature(r, ctx_.peer);
-    const auto& env = envelopes[i];
-    if (r.link != ctx_.link || r.seq != env.seq || r.envelope != env.digest ||
-        r.envelope_id != env.id) {
-      throw Error("peer_bad_reply", "receipt " + std::to_string(i) +
-                                        " does not match envelope seq " + std::to_string(env.seq));
-    }
-    auto skew =
-        std::chrono::duration_cast<std::chrono::milliseconds>(parse_timestamp(r.received_at) - now)
-            .count();
-    // The receipt cannot be older than the envelope it receipts, nor in our
-    // future: either means the two clocks disagree beyond the agreement.
-    auto sent = parse_timestamp(env.sent_at);
-    auto before_send =
-        std::chrono::duration_cast<std::chrono::milliseconds>(sent - parse_timestamp(r.received_at))
-            .count();
-    if (skew > opt_.clock_tolerance_ms || before_send > opt_.clock_tolerance_ms) {
+    Receipt r = checked_receipt(receipts[i], i, envelopes[i], ctx_);
+    if (clock_skewed(r, envelopes[i], now, opt_.clock_tolerance_ms)) {
       ++skew_flags;
       if (on_event_) {
         on_event_("receipt_clock_skew", "receipt for seq " + std::to_string(r.seq) +

@@ -5,6 +5,14 @@
 // its verified receipt. A crash at any point therefore leaves the item
 // queued, it is sent again, and the receiver answers a duplicate with its
 // original receipt: at-least-once on the wire, exactly-once in effect.
+//
+// Ownership and threads: the node owns one DeliveryWorker per link
+// (NodeServer). The worker owns its Transport and its threads: a
+// "delivery" thread between start() and stop(), and while it sends, a
+// "link-send" thread per batch on the wire (Transport::post_envelopes()) and
+// a "receipts" thread that checks and stores the answers. The Store must
+// outlive the worker; stop() (or the destructor) joins every thread it
+// started, so nothing runs after it returns.
 #pragma once
 
 #include <atomic>
@@ -36,7 +44,9 @@ class Transport {
   };
   virtual ~Transport() = default;
   // POSTs an NDJSON batch to the peer's /v1/envelopes. Throws hotline::Error
-  // when the peer cannot be reached.
+  // when the peer cannot be reached. Called from the worker's threads, up
+  // to max_in_flight() calls at once: an implementation that allows more
+  // than one must be thread-safe for that many.
   virtual Reply post_envelopes(const std::string& batch) = 0;
   // How many post_envelopes() calls may run at once (on other threads).
   virtual std::size_t max_in_flight() const { return 1; }
@@ -70,7 +80,9 @@ struct DeliveryStatus {
 };
 
 // Something worth an operator's attention (link up/down, clock skew, a peer
-// refusing an envelope). The node records it and logs it.
+// refusing an envelope). The node records it and logs it. Called on the
+// worker's threads ("delivery" or "receipts"), one call at a time, with no
+// lock of the worker held; it must not call the worker's stop().
 using EventFn = std::function<void(const std::string& kind, const std::string& detail)>;
 
 class DeliveryWorker {
@@ -83,16 +95,20 @@ class DeliveryWorker {
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
 
+  // start(), stop(), notify(), on_delivered() and status() are thread-safe.
+  // start() after stop() starts again; both are idempotent.
   void start();
-  void stop();    // returns after the current exchange ends
+  void stop();    // returns after the current exchange ends and its threads are joined
   void notify();  // something was queued: send now
-  // Called (on the worker's thread) after receipts up to `seq` are stored.
+  // Called after receipts up to `seq` are stored, on the thread that stored
+  // them ("receipts", or the caller of deliver_once()).
   void on_delivered(std::function<void(std::int64_t seq)> fn);
   DeliveryStatus status() const;
   const LinkContext& context() const { return ctx_; }
 
   // One round: send up to max_batch queued envelopes and store their
-  // receipts. Returns the number receipted. Public for tests and benches.
+  // receipts, on the calling thread. Returns the number receipted. For tests
+  // and benches, on a worker that is not started.
   std::size_t deliver_once();
 
  private:
@@ -118,6 +134,7 @@ class DeliveryWorker {
   std::function<TimePoint()> clock_;
   std::function<void(std::int64_t)> on_delivered_;
 
+  // mu_ guards on_delivered_ and the members below but thread_.
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -14,6 +14,12 @@
 //   * after `max_wait` in any case.
 // Waiting never decides anything: the store step still checks continuity,
 // so a batch that finds a gap is refused with `seq_gap` as before.
+//
+// Ownership and threads: the node owns one ReceiveOrder for all its links
+// (the peer listener's); it must outlive every Ticket. It is thread-safe:
+// each batch's Ticket lives on the stack of the thread handling that batch
+// (a peer-listener thread), and a Ticket's own functions are called only
+// from that thread.
 #pragma once
 
 #include <chrono>

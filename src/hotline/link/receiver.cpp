@@ -21,40 +21,18 @@ int status_for(const std::string& code) {
   return 400;
 }
 
-}  // namespace
-
-std::string ReceiveOutcome::to_json() const {
-  // Receipts are already canonical JSON: joined as they are, not re-parsed.
-  std::string out = "{\"error\":";
-  if (error) {
-    nlohmann::json e = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
-    if (error->expected_seq) e["expected_seq"] = *error->expected_seq;
-    out += e.dump();
-  } else {
-    out += "null";
-  }
-  out += ",\"receipts\":[";
-  for (std::size_t i = 0; i < receipts.size(); ++i) {
-    if (i) out += ',';
-    out += receipts[i];
-  }
-  out += "]}";
-  return out;
-}
-
-ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,
-                             const std::function<TimePoint()>& clock, const ApplyFn& apply,
-                             ReceiveOrder::Ticket* order) {
-  ReceiveOutcome out;
+// Step 1 of receive_batch(), outside the write transaction: every line
+// parsed, addressed to this link and signed by the peer. The first refused
+// line ends the batch (out.error); the lines before it are returned.
+std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
+                                ReceiveOutcome& out) {
   const std::string self_key = ctx.self->public_key().encoded();
-
-  // 1. Parse and verify every line, outside the write transaction.
   std::vector<Parsed> parsed;
   std::int64_t line_no = 0;
   std::size_t pos = 0;
   if (batch.empty()) {
     out.error = ReceiveError{400, "batch_empty", "the batch holds no envelope", 0, std::nullopt};
-    return out;
+    return parsed;
   }
   while (pos < batch.size() && !out.error) {
     auto nl = batch.find('\n', pos);
@@ -85,73 +63,94 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     }
     ++line_no;
   }
-  if (parsed.empty()) return out;
+  return parsed;
+}
 
-  // 2. One transaction: continuity, storage, receipts, effects.
-  if (order) {
-    if (!order->knows_stored()) {
-      order->stored_through(store.snapshot(
-          [&](store::Transaction& tx) { return tx.last_seq(ctx.link, Direction::inbound); }));
-    }
-    order->wait_turn(parsed.front().envelope.seq);
+// Step 2 of receive_batch(), inside its write transaction: each envelope
+// checked against the chain held so far and stored (or, when repeated,
+// answered with its receipt); then the receipts of the envelopes stored
+// sealed together. Lives for one batch on the caller's stack; `tx` and
+// `out` must outlive it. One thread: the one holding the transaction.
+class BatchWriter {
+ public:
+  BatchWriter(store::Transaction& tx, const LinkContext& ctx,
+              const std::function<TimePoint()>& clock, const ApplyFn& apply, ReceiveOutcome& out)
+      : tx_(tx), ctx_(ctx), clock_(clock), apply_(apply), out_(out) {
+    store::ChainHead head = tx_.chain_head(ctx_.link, Direction::inbound);
+    last_ = head.seq;
+    last_digest_ = last_ > 0 ? std::move(head.digest) : std::string(kGenesisPrev);
   }
-  auto tx = store.write();
-  store::ChainHead head = tx->chain_head(ctx.link, Direction::inbound);
-  std::int64_t last = head.seq;
-  std::string last_digest = last > 0 ? std::move(head.digest) : std::string(kGenesisPrev);
 
-  std::optional<ReceiveError> seq_error;
-  std::vector<Envelope> stored;
-  // Receipts of the envelopes stored now, signed together once all are
-  // stored (one signature for the batch), and where each goes in the reply.
-  std::vector<Receipt> fresh;
-  std::vector<std::size_t> fresh_slot;
-  std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (slot, index in fresh)
-  for (std::size_t i = 0; i < parsed.size(); ++i) {
-    auto& p = parsed[i];
+  // Envelope `p`, line `line` of the batch: stored, or answered as a
+  // repeat; or the sequence error that ends the batch.
+  std::optional<ReceiveError> take(Parsed& p, std::int64_t line) {
     const auto& e = p.envelope;
-    auto line = static_cast<std::int64_t>(i);
-    if (e.seq <= last) {
-      // A duplicate (the sender did not get our receipt): answer with the
-      // original receipt. The same seq with other content is a peer
-      // rewriting its history: refused, loudly.
-      if (!fresh.empty() && e.seq >= fresh.front().seq) {
-        // Stored earlier in this same batch: its receipt is not signed yet.
-        auto k = static_cast<std::size_t>(e.seq - fresh.front().seq);
-        if (fresh[k].envelope == p.digest) {
-          repeats.emplace_back(out.receipts.size(), k);
-          out.receipts.emplace_back();
-          continue;
-        }
-      }
-      auto existing = tx->find_envelope_by_seq(ctx.link, Direction::inbound, e.seq);
-      auto receipt = tx->find_receipt(ctx.link, Direction::inbound, e.seq);
-      if (!existing || !receipt || existing->digest != p.digest) {
-        seq_error = ReceiveError{409, "envelope_conflict",
-                                 "seq " + std::to_string(e.seq) +
-                                     " was already received with different content; the peer's "
-                                     "history does not match ours",
-                                 line, last + 1};
-        break;
-      }
-      out.receipts.push_back(receipt->canonical);
-      continue;
-    }
-    if (e.seq > last + 1) {
-      seq_error = ReceiveError{
+    if (e.seq <= last_) return take_repeat(p, line);
+    if (e.seq > last_ + 1) {
+      return ReceiveError{
           409, "seq_gap",
-          "expected seq " + std::to_string(last + 1) + " but got " + std::to_string(e.seq), line,
-          last + 1};
-      break;
+          "expected seq " + std::to_string(last_ + 1) + " but got " + std::to_string(e.seq), line,
+          last_ + 1};
     }
-    if (e.prev != last_digest) {
-      seq_error = ReceiveError{409, "prev_mismatch",
-                               "envelope seq " + std::to_string(e.seq) +
-                                   " does not chain to the previous envelope we hold",
-                               line, last + 1};
-      break;
+    if (e.prev != last_digest_) {
+      return ReceiveError{409, "prev_mismatch",
+                          "envelope seq " + std::to_string(e.seq) +
+                              " does not chain to the previous envelope we hold",
+                          line, last_ + 1};
     }
-    const std::string received_at = format_timestamp(clock());
+    store_envelope(p);
+    return std::nullopt;
+  }
+
+  // The receipts' log leaves follow the batch's envelopes (each receipt's
+  // "index" names its envelope's leaf, which is always earlier).
+  void seal_receipts() {
+    fresh_ = seal_batch(std::move(fresh_), *ctx_.self);
+    for (std::size_t k = 0; k < fresh_.size(); ++k) {
+      const auto& r = fresh_[k];
+      std::string rtext = canonical(r);
+      tx_.insert_receipt(store::ReceiptRecord{ctx_.link, Direction::inbound, r.seq, r.envelope,
+                                              r.received_at, r.index, rtext});
+      out_.receipts[fresh_slot_[k]] = std::move(rtext);
+    }
+    for (auto [slot, k] : repeats_) out_.receipts[slot] = out_.receipts[fresh_slot_[k]];
+  }
+
+  std::int64_t last() const { return last_; }
+  std::vector<Envelope> release_stored() { return std::move(stored_); }
+
+ private:
+  // A duplicate (the sender did not get our receipt): answer with the
+  // original receipt. The same seq with other content is a peer rewriting
+  // its history: refused, loudly.
+  std::optional<ReceiveError> take_repeat(const Parsed& p, std::int64_t line) {
+    const auto& e = p.envelope;
+    if (!fresh_.empty() && e.seq >= fresh_.front().seq) {
+      // Stored earlier in this same batch: its receipt is not signed yet.
+      auto k = static_cast<std::size_t>(e.seq - fresh_.front().seq);
+      if (fresh_[k].envelope == p.digest) {
+        repeats_.emplace_back(out_.receipts.size(), k);
+        out_.receipts.emplace_back();
+        return std::nullopt;
+      }
+    }
+    auto existing = tx_.find_envelope_by_seq(ctx_.link, Direction::inbound, e.seq);
+    auto receipt = tx_.find_receipt(ctx_.link, Direction::inbound, e.seq);
+    if (!existing || !receipt || existing->digest != p.digest) {
+      return ReceiveError{409, "envelope_conflict",
+                          "seq " + std::to_string(e.seq) +
+                              " was already received with different content; the peer's "
+                              "history does not match ours",
+                          line, last_ + 1};
+    }
+    out_.receipts.push_back(receipt->canonical);
+    return std::nullopt;
+  }
+
+  // The next envelope of the chain: stored, applied, its receipt drafted.
+  void store_envelope(Parsed& p) {
+    const auto& e = p.envelope;
+    const std::string received_at = format_timestamp(clock_());
     store::EnvelopeRecord rec;
     rec.id = e.id;
     rec.link = e.link;
@@ -162,38 +161,86 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
     rec.sent_at = e.sent_at;
     rec.canonical = std::move(p.text);  // not read again: the digest stands for it
     rec.received_at = received_at;
-    std::int64_t index = tx->insert_envelope(rec);
+    std::int64_t index = tx_.insert_envelope(rec);
 
     Receipt r;
-    r.link = ctx.link;
+    r.link = ctx_.link;
     r.to = e.from;
     r.seq = e.seq;
     r.envelope = p.digest;
     r.envelope_id = e.id;
     r.received_at = received_at;
     r.index = index;
-    fresh.push_back(std::move(r));
-    fresh_slot.push_back(out.receipts.size());
-    out.receipts.emplace_back();
-    if (apply) apply(*tx, e, received_at);
-    last = e.seq;
-    last_digest = p.digest;
-    stored.push_back(std::move(p.envelope));
+    fresh_.push_back(std::move(r));
+    fresh_slot_.push_back(out_.receipts.size());
+    out_.receipts.emplace_back();
+    if (apply_) apply_(tx_, e, received_at);
+    last_ = e.seq;
+    last_digest_ = p.digest;
+    stored_.push_back(std::move(p.envelope));
   }
-  // The receipts' log leaves follow the batch's envelopes (each receipt's
-  // "index" names its envelope's leaf, which is always earlier).
-  fresh = seal_batch(std::move(fresh), *ctx.self);
-  for (std::size_t k = 0; k < fresh.size(); ++k) {
-    const auto& r = fresh[k];
-    std::string rtext = canonical(r);
-    tx->insert_receipt(store::ReceiptRecord{ctx.link, Direction::inbound, r.seq, r.envelope,
-                                            r.received_at, r.index, rtext});
-    out.receipts[fresh_slot[k]] = std::move(rtext);
+
+  store::Transaction& tx_;
+  const LinkContext& ctx_;
+  const std::function<TimePoint()>& clock_;
+  const ApplyFn& apply_;
+  ReceiveOutcome& out_;
+  std::int64_t last_ = 0;  // the chain held: its last seq and digest
+  std::string last_digest_;
+  std::vector<Envelope> stored_;
+  // Receipts of the envelopes stored now, signed together once all are
+  // stored (one signature for the batch), and where each goes in the reply.
+  std::vector<Receipt> fresh_;
+  std::vector<std::size_t> fresh_slot_;
+  std::vector<std::pair<std::size_t, std::size_t>> repeats_;  // (slot, index in fresh_)
+};
+
+}  // namespace
+
+std::string ReceiveOutcome::to_json() const {
+  // Receipts are already canonical JSON: joined as they are, not re-parsed.
+  std::string out = "{\"error\":";
+  if (error) {
+    nlohmann::json e = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
+    if (error->expected_seq) e["expected_seq"] = *error->expected_seq;
+    out += e.dump();
+  } else {
+    out += "null";
   }
-  for (auto [slot, k] : repeats) out.receipts[slot] = out.receipts[fresh_slot[k]];
+  out += ",\"receipts\":[";
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    if (i) out += ',';
+    out += receipts[i];
+  }
+  out += "]}";
+  return out;
+}
+
+ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::string_view batch,
+                             const std::function<TimePoint()>& clock, const ApplyFn& apply,
+                             ReceiveOrder::Ticket* order) {
+  ReceiveOutcome out;
+  std::vector<Parsed> parsed = parse_batch(ctx, batch, out);
+  if (parsed.empty()) return out;
+
+  // One transaction: continuity, storage, receipts, effects.
+  if (order) {
+    if (!order->knows_stored()) {
+      order->stored_through(store.snapshot(
+          [&](store::Transaction& tx) { return tx.last_seq(ctx.link, Direction::inbound); }));
+    }
+    order->wait_turn(parsed.front().envelope.seq);
+  }
+  auto tx = store.write();
+  BatchWriter writer(*tx, ctx, clock, apply, out);
+  std::optional<ReceiveError> seq_error;
+  for (std::size_t i = 0; i < parsed.size() && !seq_error; ++i) {
+    seq_error = writer.take(parsed[i], static_cast<std::int64_t>(i));
+  }
+  writer.seal_receipts();
   tx->commit();
-  if (order) order->stored_through(last);
-  out.stored = std::move(stored);
+  if (order) order->stored_through(writer.last());
+  out.stored = writer.release_stored();
   if (seq_error) out.error = seq_error;  // a sequence error comes before any later parse error
   return out;
 }

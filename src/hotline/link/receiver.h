@@ -8,6 +8,12 @@
 // envelopes stored are signed together (one signature, receipt.h) and
 // stored after them. The first refused line ends the batch: what came before
 // it is committed and receipted, nothing after it is stored.
+//
+// Threads: receive_batch() may run on several threads at once, for batches
+// of the same link or of others; the store serializes their write
+// transactions, and `order` (when given) makes a link's batches store in seq
+// order. It keeps nothing after it returns. `apply` runs on the calling
+// thread inside the write transaction, so it must not open another one.
 #pragma once
 
 #include <cstdint>

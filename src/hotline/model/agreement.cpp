@@ -10,106 +10,20 @@
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::model {
 namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void invalid(const std::string& path, const std::string& what) {
-  throw Error("agreement_invalid", "agreement invalid: " + path + " " + what);
-}
-
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string index(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
-
-// Quotes a value for a message, shortened so that hostile input stays readable.
-std::string quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s.substr(0, 60)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  if (s.size() > 60) out += "...";
-  return out + "'";
-}
-
-std::string list_of(const auto& values) {
-  std::string out;
-  for (const auto& v : values) {
-    if (!out.empty()) out += ", ";
-    out += v;
-  }
-  return out;
-}
-
-// An object with exactly the given members.
-const json& object(const json& j, const std::string& path,
-                   std::initializer_list<std::string_view> members) {
-  if (!j.is_object()) invalid(path.empty() ? "document" : path, "must be a JSON object");
-  for (const auto& item : j.items()) {
-    if (std::find(members.begin(), members.end(), item.key()) == members.end())
-      invalid(join(path, item.key()), "is not a known member (expected: " + list_of(members) + ")");
-  }
-  for (std::string_view m : members) {
-    if (!j.contains(m)) invalid(join(path, m), "is missing");
-  }
-  return j;
-}
-
-const json& array(const json& j, const std::string& path) {
-  if (!j.is_array()) invalid(path, "must be an array");
-  return j;
-}
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
-bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' '; });
-}
-
-std::string string(const json& j, const std::string& path) {
-  if (!j.is_string()) invalid(path, "must be a string");
-  return j.get<std::string>();
-}
+const JsonCheck kCheck{"agreement_invalid", "agreement"};
 
 // Free text on one line (names, roles).
 std::string text(const json& j, const std::string& path, bool required) {
-  std::string s = string(j, path);
-  if (has_control(s)) invalid(path, "must not contain line breaks or control characters");
-  if (s.size() > 200) invalid(path, "must be at most 200 bytes long");
-  if (required && blank(s)) invalid(path, "must not be empty");
+  std::string s = kCheck.string(j, path);
+  kCheck.line(s, path, required);
   return s;
-}
-
-std::int64_t integer(const json& j, const std::string& path, std::int64_t lo, std::int64_t hi,
-                     const std::string& what) {
-  if (!j.is_number_integer()) invalid(path, "must be " + what);
-  std::int64_t v;
-  if (j.is_number_unsigned()) {
-    auto u = j.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(hi)) invalid(path, "must be " + what);
-    v = static_cast<std::int64_t>(u);
-  } else {
-    v = j.get<std::int64_t>();
-  }
-  if (v < lo || v > hi) invalid(path, "must be " + what + ", not " + std::to_string(v));
-  return v;
-}
-
-bool boolean(const json& j, const std::string& path) {
-  if (!j.is_boolean()) invalid(path, "must be true or false");
-  return j.get<bool>();
 }
 
 bool is_lower_hex(std::string_view s, std::size_t n) {
@@ -242,69 +156,73 @@ std::string row_name(const DeadlineRule& r) {
 // ---- reading --------------------------------------------------------------
 
 Contact read_contact(const json& j, const std::string& path) {
-  object(j, path, {"name", "role", "email", "phone"});
+  kCheck.object(j, path, {"name", "role", "email", "phone"});
   Contact c;
-  c.name = text(j.at("name"), join(path, "name"), true);
-  c.role = text(j.at("role"), join(path, "role"), false);
-  c.email = string(j.at("email"), join(path, "email"));
-  c.phone = string(j.at("phone"), join(path, "phone"));
+  c.name = text(j.at("name"), member_path(path, "name"), true);
+  c.role = text(j.at("role"), member_path(path, "role"), false);
+  c.email = kCheck.string(j.at("email"), member_path(path, "email"));
+  c.phone = kCheck.string(j.at("phone"), member_path(path, "phone"));
   if (!c.email.empty() && !is_email(c.email))
-    invalid(join(path, "email"), quote(c.email) + " is not an e-mail address");
+    kCheck.fail(member_path(path, "email"), quote_value(c.email) + " is not an e-mail address");
   if (!c.phone.empty() && !is_phone(c.phone))
-    invalid(join(path, "phone"), quote(c.phone) +
-                                     " is not a phone number in international form, like "
-                                     "'+33 1 23 45 67 89'");
+    kCheck.fail(member_path(path, "phone"),
+                quote_value(c.phone) +
+                    " is not a phone number in international form, like "
+                    "'+33 1 23 45 67 89'");
   if (c.email.empty() && c.phone.empty())
-    invalid(path, "must give an e-mail address or a phone number (or both)");
+    kCheck.fail(path, "must give an e-mail address or a phone number (or both)");
   return c;
 }
 
 OfficeHours read_office_hours(const json& j, const std::string& path) {
-  object(j, path, {"weekdays", "start_minute", "end_minute", "holidays"});
+  kCheck.object(j, path, {"weekdays", "start_minute", "end_minute", "holidays"});
   OfficeHours h;
   h.weekdays.clear();
-  std::string wpath = join(path, "weekdays");
-  const json& weekdays = array(j.at("weekdays"), wpath);
-  if (weekdays.empty()) invalid(wpath, "must name at least one working day");
+  std::string wpath = member_path(path, "weekdays");
+  const json& weekdays = kCheck.array(j.at("weekdays"), wpath);
+  if (weekdays.empty()) kCheck.fail(wpath, "must name at least one working day");
   for (std::size_t i = 0; i < weekdays.size(); ++i) {
-    std::string p = index(wpath, i);
-    int d =
-        static_cast<int>(integer(weekdays[i], p, 1, 7, "a weekday from 1 (Monday) to 7 (Sunday)"));
+    std::string p = element_path(wpath, i);
+    int d = static_cast<int>(
+        kCheck.integer(weekdays[i], p, 1, 7, "a weekday from 1 (Monday) to 7 (Sunday)"));
     if (!h.weekdays.empty() && d == h.weekdays.back())
-      invalid(p, "repeats day " + std::to_string(d));
+      kCheck.fail(p, "repeats day " + std::to_string(d));
     if (!h.weekdays.empty() && d < h.weekdays.back())
-      invalid(p, "is out of order: weekdays must be listed in ascending order");
+      kCheck.fail(p, "is out of order: weekdays must be listed in ascending order");
     h.weekdays.push_back(d);
   }
-  h.start_minute = static_cast<int>(integer(j.at("start_minute"), join(path, "start_minute"), 0,
-                                            1439, "minutes after local midnight, from 0 to 1439"));
-  h.end_minute = static_cast<int>(integer(j.at("end_minute"), join(path, "end_minute"), 1, 1440,
-                                          "minutes after local midnight, from 1 to 1440"));
+  h.start_minute =
+      static_cast<int>(kCheck.integer(j.at("start_minute"), member_path(path, "start_minute"), 0,
+                                      1439, "minutes after local midnight, from 0 to 1439"));
+  h.end_minute =
+      static_cast<int>(kCheck.integer(j.at("end_minute"), member_path(path, "end_minute"), 1, 1440,
+                                      "minutes after local midnight, from 1 to 1440"));
   if (h.end_minute <= h.start_minute)
-    invalid(join(path, "end_minute"), "(" + std::to_string(h.end_minute) +
-                                          ") must be later than start_minute (" +
-                                          std::to_string(h.start_minute) + ")");
-  std::string hpath = join(path, "holidays");
-  const json& holidays = array(j.at("holidays"), hpath);
+    kCheck.fail(member_path(path, "end_minute"), "(" + std::to_string(h.end_minute) +
+                                                     ") must be later than start_minute (" +
+                                                     std::to_string(h.start_minute) + ")");
+  std::string hpath = member_path(path, "holidays");
+  const json& holidays = kCheck.array(j.at("holidays"), hpath);
   for (std::size_t i = 0; i < holidays.size(); ++i) {
-    std::string p = index(hpath, i);
-    std::string d = string(holidays[i], p);
-    if (!is_date(d)) invalid(p, quote(d) + " is not a valid date in the form YYYY-MM-DD");
-    if (!h.holidays.empty() && d == h.holidays.back()) invalid(p, "repeats " + d);
+    std::string p = element_path(hpath, i);
+    std::string d = kCheck.string(holidays[i], p);
+    if (!is_date(d)) kCheck.fail(p, quote_value(d) + " is not a valid date in the form YYYY-MM-DD");
+    if (!h.holidays.empty() && d == h.holidays.back()) kCheck.fail(p, "repeats " + d);
     if (!h.holidays.empty() && d < h.holidays.back())
-      invalid(p, "is out of order: holidays must be listed in ascending order");
+      kCheck.fail(p, "is out of order: holidays must be listed in ascending order");
     h.holidays.push_back(std::move(d));
   }
   return h;
 }
 
 Party read_party(const json& j, const std::string& path) {
-  object(j, path, {"name", "public_key", "contacts", "languages", "time_zone", "office_hours"});
+  kCheck.object(j, path,
+                {"name", "public_key", "contacts", "languages", "time_zone", "office_hours"});
   Party party;
-  party.name = text(j.at("name"), join(path, "name"), true);
+  party.name = text(j.at("name"), member_path(path, "name"), true);
 
-  std::string kpath = join(path, "public_key");
-  party.public_key = string(j.at("public_key"), kpath);
+  std::string kpath = member_path(path, "public_key");
+  party.public_key = kCheck.string(j.at("public_key"), kpath);
   bool key_ok = party.public_key.size() == 43;
   if (key_ok) {
     try {
@@ -314,90 +232,95 @@ Party read_party(const json& j, const std::string& path) {
     }
   }
   if (!key_ok)
-    invalid(kpath, "must be an Ed25519 public key: 43 characters of base64url (got " +
-                       quote(party.public_key) + ")");
+    kCheck.fail(kpath, "must be an Ed25519 public key: 43 characters of base64url (got " +
+                           quote_value(party.public_key) + ")");
 
-  std::string cpath = join(path, "contacts");
-  const json& contacts = array(j.at("contacts"), cpath);
+  std::string cpath = member_path(path, "contacts");
+  const json& contacts = kCheck.array(j.at("contacts"), cpath);
   for (std::size_t i = 0; i < contacts.size(); ++i)
-    party.contacts.push_back(read_contact(contacts[i], index(cpath, i)));
+    party.contacts.push_back(read_contact(contacts[i], element_path(cpath, i)));
 
-  std::string lpath = join(path, "languages");
-  const json& languages = array(j.at("languages"), lpath);
-  if (languages.empty()) invalid(lpath, "must name at least one language");
+  std::string lpath = member_path(path, "languages");
+  const json& languages = kCheck.array(j.at("languages"), lpath);
+  if (languages.empty()) kCheck.fail(lpath, "must name at least one language");
   for (std::size_t i = 0; i < languages.size(); ++i) {
-    std::string p = index(lpath, i);
-    std::string lang = string(languages[i], p);
+    std::string p = element_path(lpath, i);
+    std::string lang = kCheck.string(languages[i], p);
     if (!is_language(lang))
-      invalid(p, quote(lang) + " is not a language code such as 'en', 'fr' or 'pt-BR'");
+      kCheck.fail(p, quote_value(lang) + " is not a language code such as 'en', 'fr' or 'pt-BR'");
     if (std::find(party.languages.begin(), party.languages.end(), lang) != party.languages.end())
-      invalid(p, "repeats " + quote(lang));
+      kCheck.fail(p, "repeats " + quote_value(lang));
     party.languages.push_back(std::move(lang));
   }
 
-  std::string zpath = join(path, "time_zone");
-  party.time_zone = string(j.at("time_zone"), zpath);
-  if (party.time_zone.empty()) invalid(zpath, "must not be empty");
+  std::string zpath = member_path(path, "time_zone");
+  party.time_zone = kCheck.string(j.at("time_zone"), zpath);
+  if (party.time_zone.empty()) kCheck.fail(zpath, "must not be empty");
   if (!is_time_zone(party.time_zone))
-    invalid(zpath, quote(party.time_zone) +
-                       " is not an IANA time zone name such as 'Europe/Paris' or 'UTC'");
+    kCheck.fail(zpath, quote_value(party.time_zone) +
+                           " is not an IANA time zone name such as 'Europe/Paris' or 'UTC'");
 
-  party.office_hours = read_office_hours(j.at("office_hours"), join(path, "office_hours"));
+  party.office_hours = read_office_hours(j.at("office_hours"), member_path(path, "office_hours"));
   return party;
 }
 
 std::optional<std::int64_t> read_minutes(const json& j, const std::string& path) {
   if (j.is_null()) return std::nullopt;
-  return integer(j, path, 1, kMaxDeadlineMinutes,
-                 "a positive integer number of minutes, at most 525600 (one year), or null");
+  return kCheck.integer(j, path, 1, kMaxDeadlineMinutes,
+                        "a positive integer number of minutes, at most 525600 (one year), or null");
 }
 
 DeadlineRule read_rule(const json& j, const std::string& path) {
-  object(j, path, {"kind", "priority", "acknowledge_minutes", "respond_minutes", "calendar"});
+  kCheck.object(j, path,
+                {"kind", "priority", "acknowledge_minutes", "respond_minutes", "calendar"});
   DeadlineRule r;
-  r.kind = string(j.at("kind"), join(path, "kind"));
+  r.kind = kCheck.string(j.at("kind"), member_path(path, "kind"));
   if (kind_index(r.kind) < 0)
-    invalid(join(path, "kind"),
-            quote(r.kind) + " is not a message kind (expected one of: " + list_of(kKinds) + ")");
-  r.priority = string(j.at("priority"), join(path, "priority"));
+    kCheck.fail(
+        member_path(path, "kind"),
+        quote_value(r.kind) + " is not a message kind (expected one of: " + list_of(kKinds) + ")");
+  r.priority = kCheck.string(j.at("priority"), member_path(path, "priority"));
   if (priority_index(r.priority) < 0)
-    invalid(join(path, "priority"), quote(r.priority) + " is not a priority (expected one of: " +
-                                        list_of(kPriorities) + ")");
+    kCheck.fail(member_path(path, "priority"),
+                quote_value(r.priority) +
+                    " is not a priority (expected one of: " + list_of(kPriorities) + ")");
   r.acknowledge_minutes =
-      read_minutes(j.at("acknowledge_minutes"), join(path, "acknowledge_minutes"));
-  r.respond_minutes = read_minutes(j.at("respond_minutes"), join(path, "respond_minutes"));
+      read_minutes(j.at("acknowledge_minutes"), member_path(path, "acknowledge_minutes"));
+  r.respond_minutes = read_minutes(j.at("respond_minutes"), member_path(path, "respond_minutes"));
   if (!r.acknowledge_minutes && !r.respond_minutes)
-    invalid(path,
-            "(" + row_name(r) + ") must set acknowledge_minutes or respond_minutes (or both)");
+    kCheck.fail(path,
+                "(" + row_name(r) + ") must set acknowledge_minutes or respond_minutes (or both)");
   if (r.acknowledge_minutes && r.respond_minutes && *r.acknowledge_minutes > *r.respond_minutes)
-    invalid(join(path, "acknowledge_minutes"), "(" + std::to_string(*r.acknowledge_minutes) +
-                                                   ") must not exceed respond_minutes (" +
-                                                   std::to_string(*r.respond_minutes) + ")");
-  std::string calpath = join(path, "calendar");
-  std::string cal = string(j.at("calendar"), calpath);
+    kCheck.fail(member_path(path, "acknowledge_minutes"),
+                "(" + std::to_string(*r.acknowledge_minutes) +
+                    ") must not exceed respond_minutes (" + std::to_string(*r.respond_minutes) +
+                    ")");
+  std::string calpath = member_path(path, "calendar");
+  std::string cal = kCheck.string(j.at("calendar"), calpath);
   if (cal == "always") {
     r.calendar = Calendar::always;
   } else if (cal == "office_hours") {
     r.calendar = Calendar::office_hours;
   } else {
-    invalid(calpath, quote(cal) + " must be 'always' (24/7) or 'office_hours'");
+    kCheck.fail(calpath, quote_value(cal) + " must be 'always' (24/7) or 'office_hours'");
   }
   return r;
 }
 
 std::vector<DeadlineRule> read_deadlines(const json& j, const std::string& path) {
-  const json& rows = array(j, path);
+  const json& rows = kCheck.array(j, path);
   std::vector<DeadlineRule> out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::string p = index(path, i);
+    std::string p = element_path(path, i);
     DeadlineRule r = read_rule(rows[i], p);
     for (std::size_t k = 0; k < out.size(); ++k) {
       if (out[k].kind == r.kind && out[k].priority == r.priority)
-        invalid(p, "repeats the row for " + row_name(r) + " (already at " + index(path, k) + ")");
+        kCheck.fail(p, "repeats the row for " + row_name(r) + " (already at " +
+                           element_path(path, k) + ")");
     }
     if (!out.empty() && matrix_rank(r) < matrix_rank(out.back()))
-      invalid(p, "(" + row_name(r) + ") is out of order: rows go by kind (" + list_of(kKinds) +
-                     "), then priority (" + list_of(kPriorities) + ")");
+      kCheck.fail(p, "(" + row_name(r) + ") is out of order: rows go by kind (" + list_of(kKinds) +
+                         "), then priority (" + list_of(kPriorities) + ")");
     out.push_back(std::move(r));
   }
   for (std::string_view kind : kKinds) {
@@ -406,8 +329,8 @@ std::vector<DeadlineRule> read_deadlines(const json& j, const std::string& path)
         return r.kind == kind && r.priority == priority;
       });
       if (!found)
-        invalid(path, "has no row for " + std::string(kind) + "/" + std::string(priority) +
-                          " (every kind and priority needs one)");
+        kCheck.fail(path, "has no row for " + std::string(kind) + "/" + std::string(priority) +
+                              " (every kind and priority needs one)");
     }
   }
   return out;
@@ -571,56 +494,60 @@ nlohmann::json to_json(const Agreement& ag) {
 }
 
 Agreement agreement_from_json(const nlohmann::json& j) {
-  object(j, "",
-         {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
-          "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
+  kCheck.object(j, "",
+                {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
+                 "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
   Agreement ag;
-  if (!j.at("version").is_number_integer()) invalid("version", "must be an integer");
+  if (!j.at("version").is_number_integer()) kCheck.fail("version", "must be an integer");
   if (j.at("version") != 1)
-    invalid("version",
-            "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
+    kCheck.fail("version",
+                "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
   ag.version = 1;
   ag.amendment =
-      integer(j.at("amendment"), "amendment", 0, std::numeric_limits<std::int64_t>::max(),
-              "an integer of 0 (the original agreement) or more");
+      kCheck.integer(j.at("amendment"), "amendment", 0, std::numeric_limits<std::int64_t>::max(),
+                     "an integer of 0 (the original agreement) or more");
 
-  ag.link = string(j.at("link"), "link");
+  ag.link = kCheck.string(j.at("link"), "link");
   if (!is_lower_hex(ag.link, 32))
-    invalid("link", quote(ag.link) + " is not a link id (32 lowercase hex digits)");
+    kCheck.fail("link", quote_value(ag.link) + " is not a link id (32 lowercase hex digits)");
 
   ag.a = read_party(j.at("a"), "a");
   ag.b = read_party(j.at("b"), "b");
   if (ag.a.name == ag.b.name)
-    invalid("b.name", "must differ from a.name (both are " + quote(ag.a.name) + ")");
+    kCheck.fail("b.name", "must differ from a.name (both are " + quote_value(ag.a.name) + ")");
   if (ag.a.public_key == ag.b.public_key)
-    invalid("b.public_key", "must differ from a.public_key: each party has its own key");
+    kCheck.fail("b.public_key", "must differ from a.public_key: each party has its own key");
 
   ag.deadlines = read_deadlines(j.at("deadlines"), "deadlines");
-  ag.clock_tolerance_ms = integer(j.at("clock_tolerance_ms"), "clock_tolerance_ms", 0, 600000,
-                                  "an integer number of milliseconds from 0 to 600000 (10 min)");
-  ag.heartbeat_interval_s = integer(j.at("heartbeat_interval_s"), "heartbeat_interval_s", 5, 3600,
-                                    "an integer number of seconds from 5 to 3600 (one hour)");
-  ag.four_eyes = boolean(j.at("four_eyes"), "four_eyes");
+  ag.clock_tolerance_ms =
+      kCheck.integer(j.at("clock_tolerance_ms"), "clock_tolerance_ms", 0, 600000,
+                     "an integer number of milliseconds from 0 to 600000 (10 min)");
+  ag.heartbeat_interval_s =
+      kCheck.integer(j.at("heartbeat_interval_s"), "heartbeat_interval_s", 5, 3600,
+                     "an integer number of seconds from 5 to 3600 (one hour)");
+  ag.four_eyes = kCheck.boolean(j.at("four_eyes"), "four_eyes");
 
-  ag.effective_from = string(j.at("effective_from"), "effective_from");
+  ag.effective_from = kCheck.string(j.at("effective_from"), "effective_from");
   try {
     (void)parse_timestamp(ag.effective_from);
   } catch (const Error&) {
-    invalid("effective_from", quote(ag.effective_from) +
-                                  " is not a timestamp in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)");
+    kCheck.fail("effective_from",
+                quote_value(ag.effective_from) +
+                    " is not a timestamp in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)");
   }
 
   const json& sup = j.at("supersedes");
   if (ag.amendment == 0) {
     if (!sup.is_null())
-      invalid("supersedes", "must be null in the original agreement (amendment 0)");
+      kCheck.fail("supersedes", "must be null in the original agreement (amendment 0)");
   } else {
     if (sup.is_null())
-      invalid("supersedes", "must give the digest of the agreement that amendment " +
-                                std::to_string(ag.amendment) + " replaces");
-    std::string digest = string(sup, "supersedes");
+      kCheck.fail("supersedes", "must give the digest of the agreement that amendment " +
+                                    std::to_string(ag.amendment) + " replaces");
+    std::string digest = kCheck.string(sup, "supersedes");
     if (!is_lower_hex(digest, 64))
-      invalid("supersedes", quote(digest) + " is not a SHA-256 digest (64 lowercase hex digits)");
+      kCheck.fail("supersedes",
+                  quote_value(digest) + " is not a SHA-256 digest (64 lowercase hex digits)");
     ag.supersedes = std::move(digest);
   }
   return ag;
@@ -635,8 +562,8 @@ const DeadlineRule& rule_for(const Agreement& agreement, std::string_view kind,
   for (const DeadlineRule& r : agreement.deadlines) {
     if (r.kind == kind && r.priority == priority) return r;
   }
-  throw Error("agreement_no_rule", "the agreement has no deadline rule for " + quote(kind) +
-                                       " at priority " + quote(priority));
+  throw Error("agreement_no_rule", "the agreement has no deadline rule for " + quote_value(kind) +
+                                       " at priority " + quote_value(priority));
 }
 
 void set_rule(Agreement& agreement, DeadlineRule rule) {
@@ -653,7 +580,7 @@ void set_rule(Agreement& agreement, DeadlineRule rule) {
                      [&](const DeadlineRule& r) { return matrix_rank(r) > matrix_rank(rule); }) -
         agreement.deadlines.begin());
   }
-  DeadlineRule checked = read_rule(rule_json(rule), index("deadlines", pos));
+  DeadlineRule checked = read_rule(rule_json(rule), element_path("deadlines", pos));
   if (it != agreement.deadlines.end()) {
     *it = std::move(checked);
   } else {

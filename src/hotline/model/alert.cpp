@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "hotline/common/error.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::model {
 namespace {
@@ -15,7 +16,7 @@ constexpr std::array<std::string_view, 4> kStateNames{"raised", "delivered", "ac
 constexpr std::array<std::string_view, 5> kActionNames{"raise", "mark_delivered", "acknowledge",
                                                        "escalate", "close"};
 
-const detail::Checker kCheck{"alert_invalid", "alert"};
+const JsonCheck kCheck{"alert_invalid", "alert"};
 
 constexpr std::size_t kMaxDetails = 20000;
 constexpr std::size_t kMaxNote = 4000;
@@ -163,12 +164,12 @@ json to_json(const Alert& a) {
   j["state"] = to_string(a.state);
   j["raised_by"] = a.raised_by;
   j["raised_at"] = format_timestamp(a.raised_at);
-  j["delivered_at"] = detail::time_json(a.delivered_at);
+  j["delivered_at"] = time_json(a.delivered_at);
   j["acknowledged_by"] = a.acknowledged_by ? json(*a.acknowledged_by) : json(nullptr);
-  j["acknowledged_at"] = detail::time_json(a.acknowledged_at);
+  j["acknowledged_at"] = time_json(a.acknowledged_at);
   j["escalation_level"] = a.escalation_level;
   j["closed_by"] = a.closed_by ? json(*a.closed_by) : json(nullptr);
-  j["closed_at"] = detail::time_json(a.closed_at);
+  j["closed_at"] = time_json(a.closed_at);
   j["close_note"] = a.close_note;
   j["history"] = std::move(history);
   return j;
@@ -204,17 +205,17 @@ Alert alert_from_json(const json& j) {
   a.close_note = kCheck.string(j["close_note"], "close_note");
   const json& h = kCheck.array(j["history"], "history");
   for (std::size_t i = 0; i < h.size(); ++i) {
-    std::string p = detail::index("history", i);
+    std::string p = element_path("history", i);
     kCheck.object(h[i], p, {"action", "actor", "side", "at", "level", "note"});
     AlertEvent e;
     e.action = static_cast<AlertAction>(
-        kCheck.one_of(h[i]["action"], detail::join(p, "action"), kActionNames));
-    e.actor = kCheck.string(h[i]["actor"], detail::join(p, "actor"));
-    e.side = kCheck.side(h[i]["side"], detail::join(p, "side"));
-    e.at = kCheck.time(h[i]["at"], detail::join(p, "at"));
+        kCheck.one_of(h[i]["action"], member_path(p, "action"), kActionNames));
+    e.actor = kCheck.string(h[i]["actor"], member_path(p, "actor"));
+    e.side = kCheck.side(h[i]["side"], member_path(p, "side"));
+    e.at = kCheck.time(h[i]["at"], member_path(p, "at"));
     e.level = static_cast<int>(
-        kCheck.integer(h[i]["level"], detail::join(p, "level"), 0, kMaxEscalationLevel));
-    e.note = kCheck.string(h[i]["note"], detail::join(p, "note"));
+        kCheck.integer(h[i]["level"], member_path(p, "level"), 0, kMaxEscalationLevel));
+    e.note = kCheck.string(h[i]["note"], member_path(p, "note"));
     a.history.push_back(std::move(e));
   }
 
@@ -247,7 +248,7 @@ Alert alert_from_json(const json& j) {
       }
     } catch (const Error& err) {
       if (err.code() == "alert_invalid") throw;
-      kCheck.fail(detail::index("history", i), std::string("cannot be replayed: ") + err.what());
+      kCheck.fail(element_path("history", i), std::string("cannot be replayed: ") + err.what());
     }
   }
   if (*r != a)

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "hotline/common/error.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::model {
 namespace {
@@ -17,7 +18,7 @@ constexpr std::array<std::string_view, 9> kActionNames{
     "open",      "link_alert", "link_request", "add_indicator", "add_attachment",
     "add_entry", "add_note",   "close",        "reopen"};
 
-const detail::Checker kCheck{"case_invalid", "case"};
+const JsonCheck kCheck{"case_invalid", "case"};
 constexpr std::size_t kMaxText = 20000;
 
 void require(const CaseFile& c, A action) {
@@ -52,10 +53,10 @@ bool is_digest(std::string_view s) {
 
 void check_indicator(const Indicator& i, const std::string& path) {
   if (!is_token(i.type))
-    kCheck.fail(detail::join(path, "type"),
+    kCheck.fail(member_path(path, "type"),
                 "must be a lowercase token of letters, digits and '-' (1 to 40), e.g. ipv4-addr");
-  kCheck.name(i.value, detail::join(path, "value"));
-  if (i.value.size() > 2048) kCheck.fail(detail::join(path, "value"), "must be at most 2048 bytes");
+  kCheck.name(i.value, member_path(path, "value"));
+  if (i.value.size() > 2048) kCheck.fail(member_path(path, "value"), "must be at most 2048 bytes");
 }
 
 }  // namespace
@@ -234,6 +235,104 @@ json to_json(const CaseFile& c) {
   return j;
 }
 
+namespace {
+
+std::vector<std::string> read_strings(const json& j, const char* key) {
+  std::vector<std::string> out;
+  const json& a = kCheck.array(j, key);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    out.push_back(kCheck.string(a[i], element_path(key, i)));
+  return out;
+}
+
+void read_indicators(const json& j, CaseFile& c) {
+  const json& ind = kCheck.array(j, "indicators");
+  for (std::size_t i = 0; i < ind.size(); ++i) {
+    std::string p = element_path("indicators", i);
+    kCheck.object(ind[i], p, {"type", "value"});
+    c.indicators.push_back({kCheck.string(ind[i]["type"], member_path(p, "type")),
+                            kCheck.string(ind[i]["value"], member_path(p, "value"))});
+  }
+}
+
+void read_timeline(const json& j, CaseFile& c) {
+  const json& tl = kCheck.array(j, "timeline");
+  for (std::size_t i = 0; i < tl.size(); ++i) {
+    std::string p = element_path("timeline", i);
+    kCheck.object(tl[i], p, {"at", "actor", "side", "action", "text"});
+    c.timeline.push_back(
+        {kCheck.time(tl[i]["at"], member_path(p, "at")),
+         kCheck.string(tl[i]["actor"], member_path(p, "actor")),
+         kCheck.side(tl[i]["side"], member_path(p, "side")),
+         static_cast<A>(kCheck.one_of(tl[i]["action"], member_path(p, "action"), kActionNames)),
+         kCheck.string(tl[i]["text"], member_path(p, "text"))});
+  }
+}
+
+void read_notes(const json& j, CaseFile& c) {
+  const json& notes = kCheck.array(j, "notes");
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    std::string p = element_path("notes", i);
+    kCheck.object(notes[i], p, {"at", "author", "text"});
+    c.notes.push_back({kCheck.time(notes[i]["at"], member_path(p, "at")),
+                       kCheck.string(notes[i]["author"], member_path(p, "author")),
+                       kCheck.string(notes[i]["text"], member_path(p, "text"))});
+  }
+}
+
+// Timeline entry `i` (after the first) applied to `x` through its action.
+CaseFile apply_entry(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
+  switch (e.action) {
+    case A::open:
+    case A::add_note:
+      kCheck.fail(member_path(element_path("timeline", i), "action"),
+                  "cannot be '" + std::string(to_string(e.action)) + "' here");
+    case A::link_alert:
+      return link_alert(x, e.text, e.actor, e.side, e.at);
+    case A::link_request:
+      return link_request(x, e.text, e.actor, e.side, e.at);
+    case A::add_indicator: {
+      auto colon = e.text.find(':');
+      if (colon == std::string::npos)
+        kCheck.fail(member_path(element_path("timeline", i), "text"), "must be type:value");
+      return add_indicator(x, {e.text.substr(0, colon), e.text.substr(colon + 1)}, e.actor, e.side,
+                           e.at);
+    }
+    case A::add_attachment:
+      return add_attachment(x, e.text, e.actor, e.side, e.at);
+    case A::add_entry:
+      return add_entry(x, e.text, e.actor, e.side, e.at);
+    case A::close:
+      return close(x, e.actor, e.side, e.at, e.text);
+    case A::reopen:
+      return reopen(x, e.actor, e.side, e.at, e.text);
+  }
+  return x;
+}
+
+// Replays the timeline (then the notes); the result must equal c.
+void check_timeline(const CaseFile& c) {
+  const auto& tls = c.timeline;
+  if (tls.empty() || tls[0].action != A::open) kCheck.fail("timeline", "must start with 'open'");
+  if (tls[0].side != c.origin || tls[0].text != c.title)
+    kCheck.fail("timeline[0]", "does not match origin and title");
+  std::optional<CaseFile> x;
+  std::size_t i = 0;
+  try {
+    x = open_case(c.id, c.origin, c.title, c.labels, tls[0].actor, tls[0].at);
+    for (i = 1; i < tls.size(); ++i) x = apply_entry(*x, tls[i], i);
+    for (const PrivateNote& n : c.notes) x = add_note(*x, n.text, n.author, Side::ours, n.at);
+  } catch (const Error& err) {
+    if (err.code() == "case_invalid") throw;
+    kCheck.fail(element_path("timeline", i), std::string("cannot be replayed: ") + err.what());
+  }
+  if (*x != c)
+    kCheck.fail("timeline", "does not match the recorded fields (replayed state '" +
+                                std::string(to_string(x->state)) + "')");
+}
+
+}  // namespace
+
 CaseFile case_from_json(const json& j) {
   kCheck.object(j, "",
                 {"id", "origin", "title", "labels", "state", "alert_ids", "request_ids",
@@ -248,95 +347,13 @@ CaseFile case_from_json(const json& j) {
     kCheck.fail("labels", e.what());
   }
   c.state = static_cast<CaseState>(kCheck.one_of(j["state"], "state", kStateNames));
-  auto strings = [&](const char* key) {
-    std::vector<std::string> out;
-    const json& a = kCheck.array(j[key], key);
-    for (std::size_t i = 0; i < a.size(); ++i)
-      out.push_back(kCheck.string(a[i], detail::index(key, i)));
-    return out;
-  };
-  c.alert_ids = strings("alert_ids");
-  c.request_ids = strings("request_ids");
-  c.attachments = strings("attachments");
-  const json& ind = kCheck.array(j["indicators"], "indicators");
-  for (std::size_t i = 0; i < ind.size(); ++i) {
-    std::string p = detail::index("indicators", i);
-    kCheck.object(ind[i], p, {"type", "value"});
-    c.indicators.push_back({kCheck.string(ind[i]["type"], detail::join(p, "type")),
-                            kCheck.string(ind[i]["value"], detail::join(p, "value"))});
-  }
-  const json& tl = kCheck.array(j["timeline"], "timeline");
-  for (std::size_t i = 0; i < tl.size(); ++i) {
-    std::string p = detail::index("timeline", i);
-    kCheck.object(tl[i], p, {"at", "actor", "side", "action", "text"});
-    c.timeline.push_back(
-        {kCheck.time(tl[i]["at"], detail::join(p, "at")),
-         kCheck.string(tl[i]["actor"], detail::join(p, "actor")),
-         kCheck.side(tl[i]["side"], detail::join(p, "side")),
-         static_cast<A>(kCheck.one_of(tl[i]["action"], detail::join(p, "action"), kActionNames)),
-         kCheck.string(tl[i]["text"], detail::join(p, "text"))});
-  }
-  const json& notes = kCheck.array(j["notes"], "notes");
-  for (std::size_t i = 0; i < notes.size(); ++i) {
-    std::string p = detail::index("notes", i);
-    kCheck.object(notes[i], p, {"at", "author", "text"});
-    c.notes.push_back({kCheck.time(notes[i]["at"], detail::join(p, "at")),
-                       kCheck.string(notes[i]["author"], detail::join(p, "author")),
-                       kCheck.string(notes[i]["text"], detail::join(p, "text"))});
-  }
-
-  // Replay the timeline (then the notes); the result must equal c.
-  const auto& tls = c.timeline;
-  if (tls.empty() || tls[0].action != A::open) kCheck.fail("timeline", "must start with 'open'");
-  if (tls[0].side != c.origin || tls[0].text != c.title)
-    kCheck.fail("timeline[0]", "does not match origin and title");
-  std::optional<CaseFile> x;
-  std::size_t i = 0;
-  try {
-    x = open_case(c.id, c.origin, c.title, c.labels, tls[0].actor, tls[0].at);
-    for (i = 1; i < tls.size(); ++i) {
-      const TimelineEntry& e = tls[i];
-      switch (e.action) {
-        case A::open:
-        case A::add_note:
-          kCheck.fail(detail::join(detail::index("timeline", i), "action"),
-                      "cannot be '" + std::string(to_string(e.action)) + "' here");
-        case A::link_alert:
-          x = link_alert(*x, e.text, e.actor, e.side, e.at);
-          break;
-        case A::link_request:
-          x = link_request(*x, e.text, e.actor, e.side, e.at);
-          break;
-        case A::add_indicator: {
-          auto colon = e.text.find(':');
-          if (colon == std::string::npos)
-            kCheck.fail(detail::join(detail::index("timeline", i), "text"), "must be type:value");
-          x = add_indicator(*x, {e.text.substr(0, colon), e.text.substr(colon + 1)}, e.actor,
-                            e.side, e.at);
-          break;
-        }
-        case A::add_attachment:
-          x = add_attachment(*x, e.text, e.actor, e.side, e.at);
-          break;
-        case A::add_entry:
-          x = add_entry(*x, e.text, e.actor, e.side, e.at);
-          break;
-        case A::close:
-          x = close(*x, e.actor, e.side, e.at, e.text);
-          break;
-        case A::reopen:
-          x = reopen(*x, e.actor, e.side, e.at, e.text);
-          break;
-      }
-    }
-    for (const PrivateNote& n : c.notes) x = add_note(*x, n.text, n.author, Side::ours, n.at);
-  } catch (const Error& err) {
-    if (err.code() == "case_invalid") throw;
-    kCheck.fail(detail::index("timeline", i), std::string("cannot be replayed: ") + err.what());
-  }
-  if (*x != c)
-    kCheck.fail("timeline", "does not match the recorded fields (replayed state '" +
-                                std::string(to_string(x->state)) + "')");
+  c.alert_ids = read_strings(j["alert_ids"], "alert_ids");
+  c.request_ids = read_strings(j["request_ids"], "request_ids");
+  c.attachments = read_strings(j["attachments"], "attachments");
+  read_indicators(j["indicators"], c);
+  read_timeline(j["timeline"], c);
+  read_notes(j["notes"], c);
+  check_timeline(c);
   return c;
 }
 

@@ -170,27 +170,7 @@ std::optional<std::size_t> find_name(const std::array<std::string_view, N>& name
   return std::nullopt;
 }
 
-std::string list_of(std::span<const std::string_view> values) {
-  std::string out;
-  for (auto v : values) {
-    if (!out.empty()) out += ", ";
-    out += v;
-  }
-  return out;
-}
-
-// Quotes a value for a message, shortened so that hostile input stays readable.
-std::string quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s.substr(0, 60)) {
-    auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  if (s.size() > 60) out += "...";
-  return out + "'";
-}
-
-const detail::Checker kLabels{"labels_invalid", "labels"};
+const JsonCheck kLabels{"labels_invalid", "labels"};
 
 void check_codes(const std::vector<std::string>& codes, const std::string& path, bool rsit) {
   for (std::size_t i = 0; i < codes.size(); ++i) {
@@ -198,14 +178,14 @@ void check_codes(const std::vector<std::string>& codes, const std::string& path,
     bool known = rsit ? find_rsit(c) != nullptr : find_offence(c) != nullptr;
     if (!known) {
       kLabels.fail(
-          detail::index(path, i),
-          quote(c) + (rsit ? " is not an RSIT code (\"class:type\", e.g. \"fraud:phishing\")"
-                           : " is not a Budapest Convention offence (budapest:art2 .. "
-                             "budapest:art11)"));
+          element_path(path, i),
+          quote_value(c) + (rsit ? " is not an RSIT code (\"class:type\", e.g. \"fraud:phishing\")"
+                                 : " is not a Budapest Convention offence (budapest:art2 .. "
+                                   "budapest:art11)"));
     }
     if (std::find(codes.begin(), codes.begin() + static_cast<std::ptrdiff_t>(i), c) !=
         codes.begin() + static_cast<std::ptrdiff_t>(i))
-      kLabels.fail(detail::index(path, i), quote(c) + " is listed twice");
+      kLabels.fail(element_path(path, i), quote_value(c) + " is listed twice");
   }
 }
 
@@ -213,7 +193,7 @@ std::vector<std::string> code_list(const json& j, const std::string& path) {
   std::vector<std::string> out;
   const json& a = kLabels.array(j, path);
   for (std::size_t i = 0; i < a.size(); ++i)
-    out.push_back(kLabels.string(a[i], detail::index(path, i)));
+    out.push_back(kLabels.string(a[i], element_path(path, i)));
   return out;
 }
 
@@ -322,7 +302,7 @@ Labels labels_from_json(const json& j) {
   if (!j["reliability"].is_null()) {
     std::string r = kLabels.string(j["reliability"], "reliability");
     if (r.size() != 1 || !is_reliability(r[0]))
-      kLabels.fail("reliability", "must be one of A, B, C, D, E, F or null, not " + quote(r));
+      kLabels.fail("reliability", "must be one of A, B, C, D, E, F or null, not " + quote_value(r));
     l.reliability = r[0];
   }
   if (!j["credibility"].is_null())
@@ -352,126 +332,6 @@ bool may_leave_node(const Labels& labels) {
 
 // ---------------------------------------------------------------------------
 namespace detail {
-
-void Checker::fail(const std::string& path, const std::string& problem) const {
-  throw Error(std::string(code),
-              std::string(what) + " invalid: " + (path.empty() ? std::string("document") : path) +
-                  " " + problem);
-}
-
-const json& Checker::object(const json& j, const std::string& path,
-                            std::initializer_list<std::string_view> members) const {
-  if (!j.is_object()) fail(path, "must be a JSON object");
-  for (const auto& item : j.items()) {
-    if (std::find(members.begin(), members.end(), item.key()) == members.end()) {
-      std::vector<std::string_view> m(members);
-      fail(join(path, item.key()), "is not a known member (expected: " + list_of(m) + ")");
-    }
-  }
-  for (std::string_view m : members) {
-    if (!j.contains(m)) fail(join(path, m), "is missing");
-  }
-  return j;
-}
-
-const json& Checker::array(const json& j, const std::string& path) const {
-  if (!j.is_array()) fail(path, "must be an array");
-  return j;
-}
-
-std::string Checker::string(const json& j, const std::string& path) const {
-  if (!j.is_string()) fail(path, "must be a string");
-  return j.get<std::string>();
-}
-
-std::int64_t Checker::integer(const json& j, const std::string& path, std::int64_t lo,
-                              std::int64_t hi) const {
-  std::string what_range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
-  if (!j.is_number_integer()) fail(path, "must be " + what_range);
-  std::int64_t v;
-  if (j.is_number_unsigned()) {
-    auto u = j.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(hi)) fail(path, "must be " + what_range);
-    v = static_cast<std::int64_t>(u);
-  } else {
-    v = j.get<std::int64_t>();
-  }
-  if (v < lo || v > hi) fail(path, "must be " + what_range + ", not " + std::to_string(v));
-  return v;
-}
-
-TimePoint Checker::time(const json& j, const std::string& path) const {
-  std::string s = string(j, path);
-  try {
-    return parse_timestamp(s);
-  } catch (const Error&) {
-    fail(path, "must be a timestamp YYYY-MM-DDTHH:MM:SS.mmmZ, not " + quote(s));
-  }
-}
-
-std::optional<TimePoint> Checker::optional_time(const json& j, const std::string& path) const {
-  if (j.is_null()) return std::nullopt;
-  return time(j, path);
-}
-
-Side Checker::side(const json& j, const std::string& path) const {
-  return static_cast<Side>(one_of(j, path, kSideNames));
-}
-
-Priority Checker::priority(const json& j, const std::string& path) const {
-  return static_cast<Priority>(one_of(j, path, kPriorityNames));
-}
-
-std::size_t Checker::one_of(const json& j, const std::string& path,
-                            std::span<const std::string_view> names) const {
-  if (!j.is_string()) fail(path, "must be a string, one of: " + list_of(names));
-  const auto& s = j.get_ref<const std::string&>();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == s) return i;
-  }
-  fail(path, "must be one of: " + list_of(names) + "; not " + quote(s));
-}
-
-void Checker::id(std::string_view value, const std::string& path) const {
-  if (!is_uuid_v7(value)) fail(path, "must be a lowercase UUIDv7, not " + quote(value));
-}
-
-void Checker::name(std::string_view value, const std::string& path) const {
-  if (value.size() > 200) fail(path, "must be at most 200 bytes long");
-  if (std::any_of(value.begin(), value.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-      }))
-    fail(path, "must not contain line breaks or control characters");
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c == ' '; }))
-    fail(path, "must not be empty");
-}
-
-void Checker::text(std::string_view value, const std::string& path, std::size_t max_bytes,
-                   bool required) const {
-  if (value.size() > max_bytes)
-    fail(path, "must be at most " + std::to_string(max_bytes) + " bytes long");
-  if (std::any_of(value.begin(), value.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return (u < 0x20 && c != '\n' && c != '\t') || u == 0x7f;
-      }))
-    fail(path, "must not contain control characters other than line breaks and tabs");
-  if (required && std::all_of(value.begin(), value.end(),
-                              [](char c) { return c == ' ' || c == '\n' || c == '\t'; }))
-    fail(path, "must not be empty");
-}
-
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string index(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
-
-json time_json(const std::optional<TimePoint>& t) {
-  return t ? json(format_timestamp(*t)) : json(nullptr);
-}
 
 void illegal_transition(std::string_view item, std::string_view id, std::string_view state,
                         std::string_view action, const std::vector<std::string_view>& possible,

@@ -1,7 +1,8 @@
 // Classification labels every item carries (TLP 2.0, PAP, Admiralty source
 // grading, RSIT incident types, Budapest Convention offences), and the small
-// vocabulary the model's items share (Side, Priority, strict JSON readers,
-// the illegal_transition error). Pure: no I/O, no clock.
+// vocabulary the model's items share (Side, Priority, the illegal_transition
+// error; their strict JSON reading is in json_check.h). Pure: no I/O, no
+// clock.
 //
 // JSON form of Labels (every member always present, integers only):
 //   {"tlp":"TLP:AMBER","pap":"PAP:GREEN","reliability":"B"|null,
@@ -23,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/time.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::model {
 
@@ -119,47 +121,12 @@ void validate(const Labels& labels);
 bool may_leave_node(const Labels& labels);
 
 // ---------------------------------------------------------------------------
-// Helpers shared by the model's items (alert, request, case_file). Not a
-// stable API of the model; use the items' own functions.
+// Errors shared by the model's items (alert, request, case_file). Not for
+// use outside model/; the items' own functions throw them.
 namespace detail {
 
-// Strict JSON reading and value checking; every failure throws
-// hotline::Error(code, what + " invalid: " + path + " " + problem).
-struct Checker {
-  std::string_view code;  // "request_invalid"
-  std::string_view what;  // "request"
-
-  [[noreturn]] void fail(const std::string& path, const std::string& problem) const;
-
-  // An object with exactly these members.
-  const nlohmann::json& object(const nlohmann::json& j, const std::string& path,
-                               std::initializer_list<std::string_view> members) const;
-  const nlohmann::json& array(const nlohmann::json& j, const std::string& path) const;
-  std::string string(const nlohmann::json& j, const std::string& path) const;
-  std::int64_t integer(const nlohmann::json& j, const std::string& path, std::int64_t lo,
-                       std::int64_t hi) const;
-  TimePoint time(const nlohmann::json& j, const std::string& path) const;
-  std::optional<TimePoint> optional_time(const nlohmann::json& j, const std::string& path) const;
-  Side side(const nlohmann::json& j, const std::string& path) const;
-  Priority priority(const nlohmann::json& j, const std::string& path) const;
-  // Index of j in names.
-  std::size_t one_of(const nlohmann::json& j, const std::string& path,
-                     std::span<const std::string_view> names) const;
-
-  // Value checks (used for both JSON input and action arguments).
-  // Lowercase UUIDv7.
-  void id(std::string_view value, const std::string& path) const;
-  // One line, 1..200 bytes, not blank (user names, titles).
-  void name(std::string_view value, const std::string& path) const;
-  // Free text up to max_bytes; line breaks and tabs allowed, other control
-  // characters not; required = not blank.
-  void text(std::string_view value, const std::string& path, std::size_t max_bytes,
-            bool required) const;
-};
-
-std::string join(const std::string& path, std::string_view key);
-std::string index(const std::string& path, std::size_t i);
-nlohmann::json time_json(const std::optional<TimePoint>& t);
+// Until service/desk_service.cpp names model::JsonCheck itself: the old name.
+using Checker = JsonCheck;
 
 // Throws hotline::Error "illegal_transition":
 //   "<item> <id> is '<state>'; '<action>' is not possible there

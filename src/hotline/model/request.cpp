@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "hotline/common/error.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::model {
 namespace {
@@ -42,8 +43,8 @@ constexpr std::array<std::string_view, 6> kReasonNames{"outside_scope",  "insuff
                                                        "legal_obstacle", "not_competent",
                                                        "duplicate",      "other"};
 
-const detail::Checker kCheck{"request_invalid", "request"};
-const detail::Checker kRating{"rating_invalid", "rating"};
+const JsonCheck kCheck{"request_invalid", "request"};
+const JsonCheck kRating{"rating_invalid", "rating"};
 
 constexpr std::size_t kMaxDetails = 100000;
 constexpr std::size_t kMaxNote = 20000;
@@ -396,7 +397,7 @@ Rating rating_from_json(const json& j) {
 json to_json(const Request& r) {
   json pauses = json::array();
   for (const ClarificationPause& p : r.pauses)
-    pauses.push_back({{"start", format_timestamp(p.start)}, {"end", detail::time_json(p.end)}});
+    pauses.push_back({{"start", format_timestamp(p.start)}, {"end", time_json(p.end)}});
   json ratings = json::array();
   for (const Rating& x : r.ratings) ratings.push_back(to_json(x));
   json history = json::array();
@@ -422,11 +423,11 @@ json to_json(const Request& r) {
   j["created_at"] = format_timestamp(r.created_at);
   j["four_eyes"] = r.four_eyes;
   j["approved_by"] = r.approved_by ? json(*r.approved_by) : json(nullptr);
-  j["sent_at"] = detail::time_json(r.sent_at);
-  j["received_at"] = detail::time_json(r.received_at);
-  j["acknowledged_at"] = detail::time_json(r.acknowledged_at);
-  j["responded_final_at"] = detail::time_json(r.responded_final_at);
-  j["closed_at"] = detail::time_json(r.closed_at);
+  j["sent_at"] = time_json(r.sent_at);
+  j["received_at"] = time_json(r.received_at);
+  j["acknowledged_at"] = time_json(r.acknowledged_at);
+  j["responded_final_at"] = time_json(r.responded_final_at);
+  j["closed_at"] = time_json(r.closed_at);
   j["pauses"] = std::move(pauses);
   j["decline_reason"] = r.decline_reason ? json(to_string(*r.decline_reason)) : json(nullptr);
   j["ratings"] = std::move(ratings);
@@ -434,6 +435,158 @@ json to_json(const Request& r) {
   j["history"] = std::move(history);
   return j;
 }
+
+namespace {
+
+// A rating inside a request document: its errors name their place there.
+Rating rating_at(const json& x, const std::string& path) {
+  try {
+    return rating_from_json(x);
+  } catch (const Error& e) {
+    kCheck.fail(path, e.what());
+  }
+}
+
+// The members of a request document up to its first list, in the order
+// they are checked.
+void read_fields(const json& j, Request& r) {
+  r.id = kCheck.string(j["id"], "id");
+  r.origin = kCheck.side(j["origin"], "origin");
+  r.kind = static_cast<RequestKind>(kCheck.one_of(j["kind"], "kind", kKindNames));
+  r.priority = kCheck.priority(j["priority"], "priority");
+  try {
+    r.labels = labels_from_json(j["labels"]);
+  } catch (const Error& e) {
+    kCheck.fail("labels", e.what());
+  }
+  r.subject = kCheck.string(j["subject"], "subject");
+  r.details = kCheck.string(j["details"], "details");
+  r.state = static_cast<S>(kCheck.one_of(j["state"], "state", kStateNames));
+  r.author = kCheck.string(j["author"], "author");
+  r.created_at = kCheck.time(j["created_at"], "created_at");
+  r.four_eyes = kCheck.boolean(j["four_eyes"], "four_eyes");
+  if (!j["approved_by"].is_null()) r.approved_by = kCheck.string(j["approved_by"], "approved_by");
+  r.sent_at = kCheck.optional_time(j["sent_at"], "sent_at");
+  r.received_at = kCheck.optional_time(j["received_at"], "received_at");
+  r.acknowledged_at = kCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
+  r.responded_final_at = kCheck.optional_time(j["responded_final_at"], "responded_final_at");
+  r.closed_at = kCheck.optional_time(j["closed_at"], "closed_at");
+}
+
+void read_pauses(const json& j, Request& r) {
+  const json& pauses = kCheck.array(j, "pauses");
+  for (std::size_t i = 0; i < pauses.size(); ++i) {
+    std::string p = element_path("pauses", i);
+    kCheck.object(pauses[i], p, {"start", "end"});
+    r.pauses.push_back({kCheck.time(pauses[i]["start"], member_path(p, "start")),
+                        kCheck.optional_time(pauses[i]["end"], member_path(p, "end"))});
+  }
+}
+
+void read_ratings(const json& j, Request& r) {
+  const json& ratings = kCheck.array(j, "ratings");
+  for (std::size_t i = 0; i < ratings.size(); ++i)
+    r.ratings.push_back(rating_at(ratings[i], element_path("ratings", i)));
+}
+
+RequestEvent read_event(const json& h, const std::string& p) {
+  kCheck.object(h, p, {"action", "actor", "side", "at", "note", "reason", "rating"});
+  RequestEvent e;
+  e.action = static_cast<A>(kCheck.one_of(h["action"], member_path(p, "action"), kActionNames));
+  e.actor = kCheck.string(h["actor"], member_path(p, "actor"));
+  e.side = kCheck.side(h["side"], member_path(p, "side"));
+  e.at = kCheck.time(h["at"], member_path(p, "at"));
+  e.note = kCheck.string(h["note"], member_path(p, "note"));
+  if (!h["reason"].is_null())
+    e.reason = static_cast<DeclineReason>(
+        kCheck.one_of(h["reason"], member_path(p, "reason"), kReasonNames));
+  if (!h["rating"].is_null()) e.rating = rating_at(h["rating"], member_path(p, "rating"));
+  return e;
+}
+
+void read_history(const json& j, Request& r) {
+  const json& h = kCheck.array(j, "history");
+  for (std::size_t i = 0; i < h.size(); ++i)
+    r.history.push_back(read_event(h[i], element_path("history", i)));
+}
+
+// The request as its first events create it (the draft of ours, or the one
+// received from the peer); `next` is set to the first event not yet applied.
+Request start_replay(const Request& r, std::size_t& next) {
+  const auto& ev = r.history;
+  if (!ev.empty() && ev[0].action == A::create && r.origin == Side::ours) {
+    next = 1;
+    return draft(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at);
+  }
+  if (ev.size() >= 2 && ev[0].action == A::send && ev[1].action == A::mark_received &&
+      r.origin == Side::theirs) {
+    next = 2;
+    return incoming(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at,
+                    ev[1].at);
+  }
+  kCheck.fail("history",
+              "must start with 'create' (origin ours) or 'send', 'mark_received' "
+              "(origin theirs)");
+}
+
+// Event `i` of a history applied to `x` through its action.
+Request apply_event(const Request& x, const RequestEvent& e, std::size_t i, bool four_eyes) {
+  const std::string p = element_path("history", i);
+  if (e.reason && e.action != A::decline)
+    kCheck.fail(member_path(p, "reason"), "is only for 'decline'");
+  if (e.rating && e.action != A::close)
+    kCheck.fail(member_path(p, "rating"), "is only for 'close'");
+  switch (e.action) {
+    case A::create:
+      require(x, A::create);
+      return x;  // not reached: create is never possible after the start
+    case A::approve:
+      return approve(x, e.actor, e.side, e.at, four_eyes);
+    case A::send:
+      return send(x, e.actor, e.side, e.at);
+    case A::mark_received:
+      return mark_received(x, e.at);
+    case A::acknowledge:
+      return acknowledge(x, e.actor, e.side, e.at);
+    case A::request_clarification:
+      return request_clarification(x, e.actor, e.side, e.at, e.note);
+    case A::give_clarification:
+      return give_clarification(x, e.actor, e.side, e.at, e.note);
+    case A::respond_partial:
+      return respond_partial(x, e.actor, e.side, e.at, e.note);
+    case A::respond_final:
+      return respond_final(x, e.actor, e.side, e.at, e.note);
+    case A::decline:
+      if (!e.reason) kCheck.fail(member_path(p, "reason"), "is required for 'decline'");
+      return decline(x, e.actor, e.side, e.at, *e.reason, e.note);
+    case A::withdraw:
+      return withdraw(x, e.actor, e.side, e.at, e.note);
+    case A::close:
+      if (!e.rating) kCheck.fail(member_path(p, "rating"), "is required for 'close'");
+      return close(x, e.actor, e.side, e.at, *e.rating);
+    case A::reopen:
+      return reopen(x, e.actor, e.side, e.at, e.note);
+  }
+  return x;
+}
+
+// Replays the history through the actions; the result must equal r.
+void check_history(const Request& r) {
+  std::optional<Request> x;
+  std::size_t i = 0;
+  try {
+    x = start_replay(r, i);
+    for (; i < r.history.size(); ++i) x = apply_event(*x, r.history[i], i, r.four_eyes);
+  } catch (const Error& err) {
+    if (err.code() == "request_invalid") throw;
+    kCheck.fail(element_path("history", i), std::string("cannot be replayed: ") + err.what());
+  }
+  if (*x != r)
+    kCheck.fail("history", "does not match the recorded fields (replayed state '" +
+                               std::string(to_string(x->state)) + "')");
+}
+
+}  // namespace
 
 Request request_from_json(const json& j) {
   kCheck.object(j, "",
@@ -460,147 +613,16 @@ Request request_from_json(const json& j) {
                  "reopen_count",
                  "history"});
   Request r;
-  r.id = kCheck.string(j["id"], "id");
-  r.origin = kCheck.side(j["origin"], "origin");
-  r.kind = static_cast<RequestKind>(kCheck.one_of(j["kind"], "kind", kKindNames));
-  r.priority = kCheck.priority(j["priority"], "priority");
-  try {
-    r.labels = labels_from_json(j["labels"]);
-  } catch (const Error& e) {
-    kCheck.fail("labels", e.what());
-  }
-  r.subject = kCheck.string(j["subject"], "subject");
-  r.details = kCheck.string(j["details"], "details");
-  r.state = static_cast<S>(kCheck.one_of(j["state"], "state", kStateNames));
-  r.author = kCheck.string(j["author"], "author");
-  r.created_at = kCheck.time(j["created_at"], "created_at");
-  if (!j["four_eyes"].is_boolean()) kCheck.fail("four_eyes", "must be true or false");
-  r.four_eyes = j["four_eyes"].get<bool>();
-  if (!j["approved_by"].is_null()) r.approved_by = kCheck.string(j["approved_by"], "approved_by");
-  r.sent_at = kCheck.optional_time(j["sent_at"], "sent_at");
-  r.received_at = kCheck.optional_time(j["received_at"], "received_at");
-  r.acknowledged_at = kCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
-  r.responded_final_at = kCheck.optional_time(j["responded_final_at"], "responded_final_at");
-  r.closed_at = kCheck.optional_time(j["closed_at"], "closed_at");
-  const json& pauses = kCheck.array(j["pauses"], "pauses");
-  for (std::size_t i = 0; i < pauses.size(); ++i) {
-    std::string p = detail::index("pauses", i);
-    kCheck.object(pauses[i], p, {"start", "end"});
-    r.pauses.push_back({kCheck.time(pauses[i]["start"], detail::join(p, "start")),
-                        kCheck.optional_time(pauses[i]["end"], detail::join(p, "end"))});
-  }
+  read_fields(j, r);
+  read_pauses(j["pauses"], r);
   if (!j["decline_reason"].is_null())
     r.decline_reason = static_cast<DeclineReason>(
         kCheck.one_of(j["decline_reason"], "decline_reason", kReasonNames));
-  auto rating_at = [](const json& x, const std::string& path) {
-    try {
-      return rating_from_json(x);
-    } catch (const Error& e) {
-      kCheck.fail(path, e.what());
-    }
-  };
-  const json& ratings = kCheck.array(j["ratings"], "ratings");
-  for (std::size_t i = 0; i < ratings.size(); ++i)
-    r.ratings.push_back(rating_at(ratings[i], detail::index("ratings", i)));
+  read_ratings(j["ratings"], r);
   r.reopen_count =
       static_cast<int>(kCheck.integer(j["reopen_count"], "reopen_count", 0, kMaxReopens));
-  const json& h = kCheck.array(j["history"], "history");
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    std::string p = detail::index("history", i);
-    kCheck.object(h[i], p, {"action", "actor", "side", "at", "note", "reason", "rating"});
-    RequestEvent e;
-    e.action =
-        static_cast<A>(kCheck.one_of(h[i]["action"], detail::join(p, "action"), kActionNames));
-    e.actor = kCheck.string(h[i]["actor"], detail::join(p, "actor"));
-    e.side = kCheck.side(h[i]["side"], detail::join(p, "side"));
-    e.at = kCheck.time(h[i]["at"], detail::join(p, "at"));
-    e.note = kCheck.string(h[i]["note"], detail::join(p, "note"));
-    if (!h[i]["reason"].is_null())
-      e.reason = static_cast<DeclineReason>(
-          kCheck.one_of(h[i]["reason"], detail::join(p, "reason"), kReasonNames));
-    if (!h[i]["rating"].is_null()) e.rating = rating_at(h[i]["rating"], detail::join(p, "rating"));
-    r.history.push_back(std::move(e));
-  }
-
-  // Replay the history through the actions; the result must equal r.
-  const auto& ev = r.history;
-  std::optional<Request> x;
-  std::size_t i = 0;
-  try {
-    if (!ev.empty() && ev[0].action == A::create && r.origin == Side::ours) {
-      x = draft(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at);
-      i = 1;
-    } else if (ev.size() >= 2 && ev[0].action == A::send && ev[1].action == A::mark_received &&
-               r.origin == Side::theirs) {
-      x = incoming(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at,
-                   ev[1].at);
-      i = 2;
-    } else {
-      kCheck.fail("history",
-                  "must start with 'create' (origin ours) or 'send', 'mark_received' "
-                  "(origin theirs)");
-    }
-    for (; i < ev.size(); ++i) {
-      const RequestEvent& e = ev[i];
-      if (e.reason && e.action != A::decline)
-        kCheck.fail(detail::join(detail::index("history", i), "reason"), "is only for 'decline'");
-      if (e.rating && e.action != A::close)
-        kCheck.fail(detail::join(detail::index("history", i), "rating"), "is only for 'close'");
-      switch (e.action) {
-        case A::create:
-          require(*x, A::create);
-          break;
-        case A::approve:
-          x = approve(*x, e.actor, e.side, e.at, r.four_eyes);
-          break;
-        case A::send:
-          x = send(*x, e.actor, e.side, e.at);
-          break;
-        case A::mark_received:
-          x = mark_received(*x, e.at);
-          break;
-        case A::acknowledge:
-          x = acknowledge(*x, e.actor, e.side, e.at);
-          break;
-        case A::request_clarification:
-          x = request_clarification(*x, e.actor, e.side, e.at, e.note);
-          break;
-        case A::give_clarification:
-          x = give_clarification(*x, e.actor, e.side, e.at, e.note);
-          break;
-        case A::respond_partial:
-          x = respond_partial(*x, e.actor, e.side, e.at, e.note);
-          break;
-        case A::respond_final:
-          x = respond_final(*x, e.actor, e.side, e.at, e.note);
-          break;
-        case A::decline:
-          if (!e.reason)
-            kCheck.fail(detail::join(detail::index("history", i), "reason"),
-                        "is required for 'decline'");
-          x = decline(*x, e.actor, e.side, e.at, *e.reason, e.note);
-          break;
-        case A::withdraw:
-          x = withdraw(*x, e.actor, e.side, e.at, e.note);
-          break;
-        case A::close:
-          if (!e.rating)
-            kCheck.fail(detail::join(detail::index("history", i), "rating"),
-                        "is required for 'close'");
-          x = close(*x, e.actor, e.side, e.at, *e.rating);
-          break;
-        case A::reopen:
-          x = reopen(*x, e.actor, e.side, e.at, e.note);
-          break;
-      }
-    }
-  } catch (const Error& err) {
-    if (err.code() == "request_invalid") throw;
-    kCheck.fail(detail::index("history", i), std::string("cannot be replayed: ") + err.what());
-  }
-  if (*x != r)
-    kCheck.fail("history", "does not match the recorded fields (replayed state '" +
-                               std::string(to_string(x->state)) + "')");
+  read_history(j["history"], r);
+  check_history(r);
   return r;
 }
 

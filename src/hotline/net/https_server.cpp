@@ -158,9 +158,72 @@ struct HttpsServer::Impl {
     return v;
   }
 
+  using Parser = http::request_parser<http::string_body>;
+
+  // What a session does after one request and its answer.
+  enum class Next {
+    read_again,  // keep-alive: read the next request
+    close,       // orderly TLS close (close_notify)
+    drop,        // close the socket: a write failed, or the exchange cannot go on
+  };
+
+  // A connection's place in `connections`, held by its session: taken on
+  // construction, given back (waking stop() after the last one) on
+  // destruction, however the session ends.
+  class Registration {
+   public:
+    Registration(Impl& impl, std::shared_ptr<ConnectionEntry> entry);
+    ~Registration();
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+
+   private:
+    Impl& impl_;
+    std::shared_ptr<ConnectionEntry> entry_;
+    std::uint64_t id_ = 0;
+  };
+
   net::awaitable<void> accept_loop();
+
+  // The coroutine of one connection, on the connection's strand. It owns
+  // the TLS stream and its buffer for the connection's whole life; the
+  // steps below borrow them for one stage each.
   net::awaitable<void> session(tcp::socket socket);
+
+  // The TLS handshake; false (logged) when it failed or stop() cut it.
+  net::awaitable<bool> handshake(Stream& stream, const std::string& remote);
+
+  // One request read, handled and answered.
+  net::awaitable<Next> exchange(Stream& stream, ConnectionEntry& entry, beast::flat_buffer& buffer,
+                                const std::optional<tls::Ed25519PublicKey>& peer_key,
+                                const std::string& remote);
+
+  // Reads one request's header, applies the route's body limit, answers
+  // "Expect: 100-continue", reads the body. `body_limit` is the limit that
+  // applied, for the 413 message.
+  net::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
+                                                 Parser& parser, std::size_t& body_limit);
+
+  // After a failed read: answers what can be answered (413, 431, 400), logs
+  // the rest; the connection is then dropped either way.
+  net::awaitable<void> refuse_request(Stream& stream, beast::error_code ec, std::size_t body_limit,
+                                      const std::string& remote);
+
+  // The handler's view of a request read by Beast (the body is moved out).
+  static HttpRequest to_http_request(http::request<http::string_body>& req,
+                                     const std::optional<tls::Ed25519PublicKey>& peer_key,
+                                     const std::string& remote);
+
+  // The handler's reply, never an exception and never an invalid status
+  // (both become a logged 500).
   HttpResponse call_handler(HttpRequest& request);
+
+  // Writes a whole (not streamed) reply; for HEAD, the headers a GET would
+  // have. `streamed`: the reply was a stream, only possible here for HEAD
+  // (or after a stream was refused, then it is a 503 with a body).
+  net::awaitable<beast::error_code> send_reply(Stream& stream,
+                                               const http::request<http::string_body>& req,
+                                               HttpResponse reply, bool keep_alive, bool streamed);
 
   // A free slot under ServerLimits::max_streams, or an empty one.
   StreamSlot acquire_stream_slot();
@@ -171,6 +234,17 @@ struct HttpsServer::Impl {
   net::awaitable<bool> send_stream(Stream& stream, ConnectionEntry& entry, unsigned version,
                                    HttpResponse reply, StreamSlot slot, const std::string& remote,
                                    const std::string& target);
+
+  // A streamed response's status line and headers, then the handler's
+  // first bytes if any (counted in `bytes`).
+  net::awaitable<beast::error_code> send_stream_head(Stream& stream, unsigned version,
+                                                     const HttpResponse& reply,
+                                                     std::uint64_t& bytes);
+
+  // The stream's next chunk (nullopt: it ended); false, logged, when the
+  // handler's stream threw.
+  bool next_chunk(BodyStream& source, std::optional<std::string>& chunk, const std::string& remote,
+                  const std::string& target);
 
   // Closing a connection after an error reply: half-close, then read and
   // discard what the client is still sending (bounded), so the kernel does
@@ -231,7 +305,13 @@ net::awaitable<void> HttpsServer::Impl::accept_loop() {
 
 HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
   try {
-    return handler(request);
+    HttpResponse reply = handler(request);
+    if (reply.status < 100 || reply.status > 599) {
+      spdlog::error("event=handler_failed listener={} target=\"{}\" error=\"bad status {}\"",
+                    options.name, request.target, reply.status);
+      return json_error(500, "internal_error", "handler returned an invalid status");
+    }
+    return reply;
   } catch (const Error& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" code={} error=\"{}\"",
                   options.name, request.method, request.target, e.code(), e.what());
@@ -251,6 +331,45 @@ StreamSlot HttpsServer::Impl::acquire_stream_slot() {
   return StreamSlot(&open_streams);
 }
 
+net::awaitable<beast::error_code> HttpsServer::Impl::send_stream_head(Stream& stream,
+                                                                      unsigned version,
+                                                                      const HttpResponse& reply,
+                                                                      std::uint64_t& bytes) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  beast::error_code ec;
+  http::response<http::empty_body> head{static_cast<http::status>(reply.status), version};
+  head.set(http::field::server, "hotline");
+  if (!reply.content_type.empty()) head.set(http::field::content_type, reply.content_type);
+  for (const auto& [name, value] : reply.headers) head.set(name, value);
+  set_stream_headers(head);
+  head.set(http::field::connection, "close");
+  http::response_serializer<http::empty_body> serializer{head};
+  tcp_layer.expires_after(options.limits.write_timeout);
+  co_await http::async_write_header(stream, serializer,
+                                    net::redirect_error(net::use_awaitable, ec));
+  if (!ec && !reply.body.empty()) {
+    tcp_layer.expires_after(options.limits.write_timeout);
+    bytes += co_await net::async_write(stream, net::buffer(reply.body),
+                                       net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return ec;
+}
+
+bool HttpsServer::Impl::next_chunk(BodyStream& source, std::optional<std::string>& chunk,
+                                   const std::string& remote, const std::string& target) {
+  try {
+    chunk = source.next();
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"{}\"",
+                  options.name, remote, target, e.what());
+  } catch (...) {
+    spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"unknown\"",
+                  options.name, remote, target);
+  }
+  return false;
+}
+
 net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEntry& entry,
                                                     unsigned version, HttpResponse reply,
                                                     StreamSlot slot, const std::string& remote,
@@ -264,22 +383,7 @@ net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEn
   const char* reason = "done";
   bool client_gone = false;
 
-  // The status line and headers, then the handler's first bytes if any.
-  http::response<http::empty_body> head{static_cast<http::status>(reply.status), version};
-  head.set(http::field::server, "hotline");
-  if (!reply.content_type.empty()) head.set(http::field::content_type, reply.content_type);
-  for (const auto& [name, value] : reply.headers) head.set(name, value);
-  set_stream_headers(head);
-  head.set(http::field::connection, "close");
-  http::response_serializer<http::empty_body> serializer{head};
-  tcp_layer.expires_after(limits.write_timeout);
-  co_await http::async_write_header(stream, serializer,
-                                    net::redirect_error(net::use_awaitable, ec));
-  if (!ec && !reply.body.empty()) {
-    tcp_layer.expires_after(limits.write_timeout);
-    bytes += co_await net::async_write(stream, net::buffer(reply.body),
-                                       net::redirect_error(net::use_awaitable, ec));
-  }
+  ec = co_await send_stream_head(stream, version, reply, bytes);
 
   // From here stop() may end the connection at any time: not busy.
   net::steady_timer timer(stream.get_executor());
@@ -308,16 +412,7 @@ net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEn
       break;
     }
     std::optional<std::string> chunk;
-    try {
-      chunk = reply.stream->next();
-    } catch (const std::exception& e) {
-      spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"{}\"",
-                    options.name, remote, target, e.what());
-      reason = "stream_failed";
-      break;
-    } catch (...) {
-      spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"unknown\"",
-                    options.name, remote, target);
+    if (!next_chunk(*reply.stream, chunk, remote, target)) {
       reason = "stream_failed";
       break;
     }
@@ -361,196 +456,228 @@ net::awaitable<void> HttpsServer::Impl::linger_close(Stream& stream) {
 net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
   auto entry = std::make_shared<ConnectionEntry>();
   entry->executor = socket.get_executor();
-  std::uint64_t id = 0;
-  {
-    std::lock_guard lock(mu);
-    id = next_id++;
-    connections.emplace(id, entry);
-  }
-  // Leaving the session, however it ends: deregister, wake stop().
-  struct Deregister {
-    Impl* impl;
-    std::uint64_t id;
-    std::shared_ptr<ConnectionEntry> entry;
-    ~Deregister() {
-      entry->stream = nullptr;
-      std::lock_guard lock(impl->mu);
-      impl->connections.erase(id);
-      if (impl->connections.empty()) impl->all_closed.notify_all();
-    }
-  } deregister{this, id, entry};
-
+  Registration registration(*this, entry);  // until the session ends, however it ends
   const std::string remote = endpoint_text(socket);
   Stream stream(std::move(socket), asio_tls);
   entry->stream = &stream;
-  auto& tcp_layer = beast::get_lowest_layer(stream);
-  const ServerLimits& limits = options.limits;
-  beast::error_code ec;
 
   try {
     if (stopping) co_return;  // stop() began before we registered
-
-    tcp_layer.expires_after(limits.handshake_timeout);
-    co_await stream.async_handshake(ssl::stream_base::server,
-                                    net::redirect_error(net::use_awaitable, ec));
-    if (ec) {
-      if (ec == net::error::operation_aborted) co_return;  // stop() closed it
-      ++handshake_failures;
-      std::string detail = tls::verify_failure(stream.native_handle());
-      spdlog::warn("event=tls_handshake_failed listener={} remote={} error=\"{}\"{}", options.name,
-                   remote, ec.message(), detail.empty() ? "" : " detail=\"" + detail + "\"");
-      co_return;
-    }
+    if (!co_await handshake(stream, remote)) co_return;
     const auto peer_key = tls::peer_ed25519_key(stream.native_handle());
-
     beast::flat_buffer buffer;
-    for (;;) {
-      if (stopping) break;
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(limits.max_body_bytes);
-      parser.header_limit(limits.max_header_bytes);
-
-      tcp_layer.expires_after(limits.idle_timeout);
-      co_await http::async_read_header(stream, buffer, parser,
-                                       net::redirect_error(net::use_awaitable, ec));
-      // The route's own limit, before any of the body is read. Beast checks
-      // a Content-Length against the limit while parsing the header, and a
-      // chunked body as it arrives; so the first is checked here.
-      std::size_t body_limit = limits.max_body_bytes;
-      if (!ec && limits.body_limit_for) {
-        body_limit =
-            std::min(body_limit, limits.body_limit_for(std::string(parser.get().method_string()),
-                                                       std::string(parser.get().target())));
-        auto length = parser.content_length();
-        if (length && *length > body_limit) {
-          ec = http::error::body_limit;
-        } else {
-          parser.body_limit(body_limit);
-        }
-      }
-      if (!ec && !parser.is_done() &&
-          beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-        http::response<http::empty_body> go_on{http::status::continue_, 11};
-        tcp_layer.expires_after(limits.write_timeout);
-        co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
-      }
-      if (!ec && !parser.is_done()) {
-        tcp_layer.expires_after(limits.idle_timeout);
-        co_await http::async_read(stream, buffer, parser,
-                                  net::redirect_error(net::use_awaitable, ec));
-      }
-      if (ec) {
-        if (is_disconnect(ec)) {
-          spdlog::debug("event=connection_closed listener={} remote={} reason=\"{}\"", options.name,
-                        remote, ec.message());
-          co_return;
-        }
-        // Reply to what can be answered, then close: after a framing error
-        // the byte stream cannot be trusted to find the next request.
-        HttpResponse reply;
-        if (ec == http::error::body_limit) {
-          reply = json_error(413, "payload_too_large",
-                             "request body exceeds " + std::to_string(body_limit) + " bytes");
-        } else if (ec == http::error::header_limit) {
-          reply = json_error(
-              431, "headers_too_large",
-              "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes");
-        } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-          reply = json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
-        } else {
-          spdlog::info("event=connection_failed listener={} remote={} error=\"{}\"", options.name,
-                       remote, ec.message());
-          co_return;
-        }
-        spdlog::info("event=request_refused listener={} remote={} status={} error=\"{}\"",
-                     options.name, remote, reply.status, ec.message());
-        http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
-        res.set(http::field::content_type, reply.content_type);
-        res.body() = std::move(reply.body);
-        res.keep_alive(false);
-        res.prepare_payload();
-        tcp_layer.expires_after(limits.write_timeout);
-        co_await http::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
-        if (!ec) co_await linger_close(stream);
-        co_return;
-      }
-
-      entry->busy = true;
-      ++requests;
-      auto started_at = std::chrono::steady_clock::now();
-      http::request<http::string_body> req = parser.release();
-      HttpRequest request;
-      request.method = std::string(req.method_string());
-      request.target = std::string(req.target());
-      for (const auto& field : req) {
-        auto [it, fresh] =
-            request.headers.emplace(lower(field.name_string()), std::string(field.value()));
-        if (!fresh) it->second.append(", ").append(std::string(field.value()));
-      }
-      request.body = std::move(req.body());
-      request.peer_key = peer_key;
-      request.remote_address = remote;
-
-      HttpResponse reply = call_handler(request);
-      if (reply.status < 100 || reply.status > 599) {
-        spdlog::error("event=handler_failed listener={} target=\"{}\" error=\"bad status {}\"",
-                      options.name, request.target, reply.status);
-        reply = json_error(500, "internal_error", "handler returned an invalid status");
-      }
-
-      const bool is_head = req.method() == http::verb::head;
-      const bool streamed = reply.stream != nullptr;
-      if (streamed && !is_head) {
-        StreamSlot slot = acquire_stream_slot();
-        if (slot) {
-          // The connection ends with the stream (the body is close-delimited).
-          bool orderly = co_await send_stream(stream, *entry, req.version(), std::move(reply),
-                                              std::move(slot), remote, request.target);
-          entry->busy = false;
-          if (!orderly) co_return;
-          break;
-        }
-        spdlog::warn("event=stream_refused listener={} remote={} target=\"{}\" open_streams={}",
-                     options.name, remote, request.target, open_streams.load());
-        reply = json_error(503, "too_many_streams",
-                           "this server already sends " + std::to_string(limits.max_streams) +
-                               " streams; try again later");
-      }
-
-      const bool keep_alive = req.keep_alive() && !stopping;
-      http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
-      res.set(http::field::server, "hotline");
-      if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
-      for (const auto& [name, value] : reply.headers) res.set(name, value);
-      res.keep_alive(keep_alive);
-      if (is_head && streamed) {
-        set_stream_headers(res);  // the headers a GET would have; no stream
-      } else if (is_head) {
-        res.content_length(reply.body.size());  // the length a GET would have, no body
-      } else {
-        res.body() = std::move(reply.body);
-        res.prepare_payload();
-      }
-      tcp_layer.expires_after(limits.write_timeout);
-      co_await http::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
-      entry->busy = false;
-      spdlog::debug("event=request listener={} remote={} method={} target=\"{}\" status={} us={}",
-                    options.name, remote, request.method, request.target, reply.status,
-                    std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started_at)
-                        .count());
-      if (ec) co_return;
-      if (!keep_alive) break;
+    Next next = Next::close;
+    while (!stopping) {
+      next = co_await exchange(stream, *entry, buffer, peer_key, remote);
+      if (next != Next::read_again) break;
     }
+    if (next == Next::drop) co_return;
 
     // Orderly close: send close_notify; wait briefly for the client's (an
     // idle client will not answer, so while stopping hardly at all).
-    tcp_layer.expires_after(stopping ? std::chrono::milliseconds(100) : std::chrono::seconds(1));
+    beast::error_code ec;
+    beast::get_lowest_layer(stream).expires_after(stopping ? std::chrono::milliseconds(100)
+                                                           : std::chrono::seconds(1));
     co_await stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));
   } catch (const std::exception& e) {
     spdlog::error("event=connection_failed listener={} remote={} error=\"{}\"", options.name,
                   remote, e.what());
   }
+}
+
+HttpsServer::Impl::Registration::Registration(Impl& impl, std::shared_ptr<ConnectionEntry> entry)
+    : impl_(impl), entry_(std::move(entry)) {
+  std::lock_guard lock(impl_.mu);
+  id_ = impl_.next_id++;
+  impl_.connections.emplace(id_, entry_);
+}
+
+HttpsServer::Impl::Registration::~Registration() {
+  entry_->stream = nullptr;
+  std::lock_guard lock(impl_.mu);
+  impl_.connections.erase(id_);
+  if (impl_.connections.empty()) impl_.all_closed.notify_all();
+}
+
+net::awaitable<bool> HttpsServer::Impl::handshake(Stream& stream, const std::string& remote) {
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(options.limits.handshake_timeout);
+  co_await stream.async_handshake(ssl::stream_base::server,
+                                  net::redirect_error(net::use_awaitable, ec));
+  if (!ec) co_return true;
+  if (ec == net::error::operation_aborted) co_return false;  // stop() closed it
+  ++handshake_failures;
+  std::string detail = tls::verify_failure(stream.native_handle());
+  spdlog::warn("event=tls_handshake_failed listener={} remote={} error=\"{}\"{}", options.name,
+               remote, ec.message(), detail.empty() ? "" : " detail=\"" + detail + "\"");
+  co_return false;
+}
+
+net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
+    Stream& stream, ConnectionEntry& entry, beast::flat_buffer& buffer,
+    const std::optional<tls::Ed25519PublicKey>& peer_key, const std::string& remote) {
+  Parser parser;
+  std::size_t body_limit = 0;
+  beast::error_code ec = co_await read_request(stream, buffer, parser, body_limit);
+  if (ec) {
+    co_await refuse_request(stream, ec, body_limit, remote);
+    co_return Next::drop;
+  }
+
+  entry.busy = true;
+  ++requests;
+  auto started_at = std::chrono::steady_clock::now();
+  http::request<http::string_body> req = parser.release();
+  HttpRequest request = to_http_request(req, peer_key, remote);
+  HttpResponse reply = call_handler(request);
+
+  const bool is_head = req.method() == http::verb::head;
+  const bool streamed = reply.stream != nullptr;
+  if (streamed && !is_head) {
+    StreamSlot slot = acquire_stream_slot();
+    if (slot) {
+      // The connection ends with the stream (the body is close-delimited).
+      bool orderly = co_await send_stream(stream, entry, req.version(), std::move(reply),
+                                          std::move(slot), remote, request.target);
+      entry.busy = false;
+      co_return orderly ? Next::close : Next::drop;
+    }
+    spdlog::warn("event=stream_refused listener={} remote={} target=\"{}\" open_streams={}",
+                 options.name, remote, request.target, open_streams.load());
+    reply = json_error(503, "too_many_streams",
+                       "this server already sends " + std::to_string(options.limits.max_streams) +
+                           " streams; try again later");
+  }
+
+  const bool keep_alive = req.keep_alive() && !stopping;
+  const int status = reply.status;
+  ec = co_await send_reply(stream, req, std::move(reply), keep_alive, streamed);
+  entry.busy = false;
+  spdlog::debug("event=request listener={} remote={} method={} target=\"{}\" status={} us={}",
+                options.name, remote, request.method, request.target, status,
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started_at)
+                    .count());
+  if (ec) co_return Next::drop;
+  co_return keep_alive ? Next::read_again : Next::close;
+}
+
+net::awaitable<beast::error_code> HttpsServer::Impl::read_request(Stream& stream,
+                                                                  beast::flat_buffer& buffer,
+                                                                  Parser& parser,
+                                                                  std::size_t& body_limit) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const ServerLimits& limits = options.limits;
+  beast::error_code ec;
+  parser.body_limit(limits.max_body_bytes);
+  parser.header_limit(limits.max_header_bytes);
+
+  tcp_layer.expires_after(limits.idle_timeout);
+  co_await http::async_read_header(stream, buffer, parser,
+                                   net::redirect_error(net::use_awaitable, ec));
+  // The route's own limit, before any of the body is read. Beast checks
+  // a Content-Length against the limit while parsing the header, and a
+  // chunked body as it arrives; so the first is checked here.
+  body_limit = limits.max_body_bytes;
+  if (!ec && limits.body_limit_for) {
+    body_limit =
+        std::min(body_limit, limits.body_limit_for(std::string(parser.get().method_string()),
+                                                   std::string(parser.get().target())));
+    auto length = parser.content_length();
+    if (length && *length > body_limit) {
+      ec = http::error::body_limit;
+    } else {
+      parser.body_limit(body_limit);
+    }
+  }
+  if (!ec && !parser.is_done() &&
+      beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> go_on{http::status::continue_, 11};
+    tcp_layer.expires_after(limits.write_timeout);
+    co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
+  }
+  if (!ec && !parser.is_done()) {
+    tcp_layer.expires_after(limits.idle_timeout);
+    co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return ec;
+}
+
+net::awaitable<void> HttpsServer::Impl::refuse_request(Stream& stream, beast::error_code ec,
+                                                       std::size_t body_limit,
+                                                       const std::string& remote) {
+  if (is_disconnect(ec)) {
+    spdlog::debug("event=connection_closed listener={} remote={} reason=\"{}\"", options.name,
+                  remote, ec.message());
+    co_return;
+  }
+  // Reply to what can be answered, then close: after a framing error
+  // the byte stream cannot be trusted to find the next request.
+  HttpResponse reply;
+  if (ec == http::error::body_limit) {
+    reply = json_error(413, "payload_too_large",
+                       "request body exceeds " + std::to_string(body_limit) + " bytes");
+  } else if (ec == http::error::header_limit) {
+    reply = json_error(
+        431, "headers_too_large",
+        "request headers exceed " + std::to_string(options.limits.max_header_bytes) + " bytes");
+  } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    reply = json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+  } else {
+    spdlog::info("event=connection_failed listener={} remote={} error=\"{}\"", options.name, remote,
+                 ec.message());
+    co_return;
+  }
+  spdlog::info("event=request_refused listener={} remote={} status={} error=\"{}\"", options.name,
+               remote, reply.status, ec.message());
+  http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
+  res.set(http::field::content_type, reply.content_type);
+  res.body() = std::move(reply.body);
+  res.keep_alive(false);
+  res.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(options.limits.write_timeout);
+  co_await http::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+  if (!ec) co_await linger_close(stream);
+}
+
+HttpRequest HttpsServer::Impl::to_http_request(http::request<http::string_body>& req,
+                                               const std::optional<tls::Ed25519PublicKey>& peer_key,
+                                               const std::string& remote) {
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  for (const auto& field : req) {
+    auto [it, fresh] =
+        request.headers.emplace(lower(field.name_string()), std::string(field.value()));
+    if (!fresh) it->second.append(", ").append(std::string(field.value()));
+  }
+  request.body = std::move(req.body());
+  request.peer_key = peer_key;
+  request.remote_address = remote;
+  return request;
+}
+
+net::awaitable<beast::error_code> HttpsServer::Impl::send_reply(
+    Stream& stream, const http::request<http::string_body>& req, HttpResponse reply,
+    bool keep_alive, bool streamed) {
+  const bool is_head = req.method() == http::verb::head;
+  http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
+  res.set(http::field::server, "hotline");
+  if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
+  for (const auto& [name, value] : reply.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  if (is_head && streamed) {
+    set_stream_headers(res);  // the headers a GET would have; no stream
+  } else if (is_head) {
+    res.content_length(reply.body.size());  // the length a GET would have, no body
+  } else {
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+  }
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(options.limits.write_timeout);
+  co_await http::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+  co_return ec;
 }
 
 HttpsServer::HttpsServer(tls::Context tls, ServerOptions options, Handler handler)

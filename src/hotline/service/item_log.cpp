@@ -4,11 +4,12 @@
 #include <tuple>
 
 #include "hotline/common/error.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::service {
 namespace {
 
-const model::detail::Checker kCheck{"item_invalid", "item log"};
+const model::JsonCheck kCheck{"item_invalid", "item log"};
 
 nlohmann::json shared_json(const SharedAction& a) {
   return {{"side", model::to_string(a.side)},
@@ -62,7 +63,7 @@ ItemLog item_log_from_json(const nlohmann::json& j) {
   ItemLog log;
   const auto& local = kCheck.array(j["local"], "local");
   for (std::size_t i = 0; i < local.size(); ++i) {
-    const std::string path = model::detail::index("local", i);
+    const std::string path = model::element_path("local", i);
     kCheck.object(local[i], path, {"action", "actor", "at", "args"});
     LocalAction a;
     a.action = kCheck.string(local[i]["action"], path + ".action");
@@ -74,7 +75,7 @@ ItemLog item_log_from_json(const nlohmann::json& j) {
   }
   const auto& shared = kCheck.array(j["shared"], "shared");
   for (std::size_t i = 0; i < shared.size(); ++i) {
-    log.shared.push_back(shared_from_json(shared[i], model::detail::index("shared", i)));
+    log.shared.push_back(shared_from_json(shared[i], model::element_path("shared", i)));
   }
   return log;
 }

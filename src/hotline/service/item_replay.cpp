@@ -5,19 +5,20 @@
 
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
+#include "hotline/model/json_check.h"
 
 namespace hotline::service {
 namespace {
 
+using model::JsonCheck;
 using model::Side;
-using model::detail::Checker;
 
 constexpr std::int64_t kMaxAttachmentBytesInArgs = std::int64_t{1} << 40;
 
-Checker checker_for(const std::string& kind) {
-  if (kind == kAlert) return Checker{"alert_invalid", "alert action"};
-  if (kind == kRequest) return Checker{"request_invalid", "request action"};
-  return Checker{"case_invalid", "case action"};
+JsonCheck checker_for(const std::string& kind) {
+  if (kind == kAlert) return JsonCheck{"alert_invalid", "alert action"};
+  if (kind == kRequest) return JsonCheck{"request_invalid", "request action"};
+  return JsonCheck{"case_invalid", "case action"};
 }
 
 bool is_void_error(const std::string& code) {
@@ -30,7 +31,7 @@ TimePoint at_of(const SharedAction& a) {
   return parse_timestamp(a.sent_at);
 }
 
-std::string text_arg(const Checker& c, const nlohmann::json& args, const char* name) {
+std::string text_arg(const JsonCheck& c, const nlohmann::json& args, const char* name) {
   return c.string(args[name], std::string("args.") + name);
 }
 
@@ -38,7 +39,7 @@ std::string text_arg(const Checker& c, const nlohmann::json& args, const char* n
 
 model::Alert alert_create(const std::string& id, const SharedAction& a,
                           std::vector<AttachmentNote>& files) {
-  const Checker c = checker_for(kAlert);
+  const JsonCheck c = checker_for(kAlert);
   c.object(a.args, "args", {"priority", "labels", "summary", "details", "attachments"});
   auto priority = c.priority(a.args["priority"], "args.priority");
   auto labels = model::labels_from_json(a.args["labels"]);
@@ -56,7 +57,7 @@ model::Alert alert_create(const std::string& id, const SharedAction& a,
 }
 
 model::Alert alert_apply(const model::Alert& alert, const SharedAction& a) {
-  const Checker c = checker_for(kAlert);
+  const JsonCheck c = checker_for(kAlert);
   if (a.action == "acknowledge") {
     c.object(a.args, "args", {});
     return model::acknowledge(alert, a.actor, a.side, at_of(a));
@@ -90,7 +91,7 @@ struct RequestDefinition {
 };
 
 RequestDefinition request_definition(const nlohmann::json& args) {
-  const Checker c = checker_for(kRequest);
+  const JsonCheck c = checker_for(kRequest);
   c.object(args, "args", {"kind", "priority", "labels", "subject", "details", "attachments"});
   static constexpr std::string_view kKindNames[] = {"information", "preservation", "takedown",
                                                     "assistance"};
@@ -116,7 +117,7 @@ void note_files(std::vector<AttachmentNote> files, const std::string& action, Si
 
 model::Request request_apply(const model::Request& r, const SharedAction& a,
                              std::vector<AttachmentNote>& files) {
-  const Checker c = checker_for(kRequest);
+  const JsonCheck c = checker_for(kRequest);
   const TimePoint at = at_of(a);
   const auto& args = a.args;
   if (a.action == "acknowledge") {
@@ -165,7 +166,7 @@ model::Request request_apply(const model::Request& r, const SharedAction& a,
 
 model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
                            std::vector<AttachmentNote>& files) {
-  const Checker c = checker_for(kCase);
+  const JsonCheck c = checker_for(kCase);
   const TimePoint at = at_of(a);
   const auto& args = a.args;
   if (a.action == "link_alert") {
@@ -235,11 +236,11 @@ bool is_plain_file_name(std::string_view name) {
 
 std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
                                                   std::int64_t max_size) {
-  const Checker c{"attachment_invalid", "attachment"};
+  const JsonCheck c{"attachment_invalid", "attachment"};
   std::vector<AttachmentNote> out;
   const auto& list = c.array(args["attachments"], "attachments");
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const std::string path = model::detail::index("attachments", i);
+    const std::string path = model::element_path("attachments", i);
     c.object(list[i], path, {"sha256", "size", "name"});
     AttachmentNote n;
     n.sha256 = c.string(list[i]["sha256"], path + ".sha256");
@@ -317,7 +318,7 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
       throw Error("case_invalid", "a case starts with 'open'");
     }
     const SharedAction& first = log.shared[order[0]];
-    const Checker c = checker_for(kCase);
+    const JsonCheck c = checker_for(kCase);
     c.object(first.args, "args", {"title", "labels"});
     model::CaseFile cf =
         model::open_case(id, first.side, text_arg(c, first.args, "title"),

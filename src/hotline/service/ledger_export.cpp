@@ -324,110 +324,140 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
   throw Error("ledger_head_invalid", "no signed head covers envelope " + envelope_id);
 }
 
+namespace {
+
+// The failure that ends a proof's check, or nothing when a step holds.
+using Failure = std::optional<std::string>;
+
+// The members every proof has, with their types.
+Failure check_shape(const json& doc) {
+  if (!doc.is_object()) return "the proof is not a JSON object";
+  if (doc.contains("format") && doc["format"] != kProofFormat)
+    return "unknown proof format " + doc["format"].dump();
+  for (const char* m : {"leaf_index", "tree_size"}) {
+    if (!doc.contains(m) || !doc[m].is_number_integer() || doc[m].get<std::int64_t>() < 0)
+      return std::string("\"") + m + "\" is missing or not a non-negative integer";
+  }
+  for (const char* m : {"canonical", "leaf_hash", "root"}) {
+    if (!doc.contains(m) || !doc[m].is_string())
+      return std::string("\"") + m + "\" is missing or not a string";
+  }
+  if (!doc.contains("proof") || !doc["proof"].is_array())
+    return "\"proof\" is missing or not an array";
+  if (!doc.contains("head") || !doc["head"].is_object())
+    return "\"head\" is missing or not an object";
+  return std::nullopt;
+}
+
+// 1. The envelope is well-formed and signed by its sender.
+Failure check_envelope(const json& doc, const std::string& canonical, ProofCheck& c) {
+  link::Envelope e;
+  try {
+    e = link::parse_envelope(canonical);
+    link::verify_signature(e, crypto::PublicKey::decode(e.from));
+  } catch (const Error& err) {
+    return std::string("the envelope is not validly signed by its sender: ") + err.what();
+  }
+  c.envelope_id = e.id;
+  if (doc.contains("envelope_id") && doc["envelope_id"] != e.id)
+    return "\"envelope_id\" does not name the envelope in \"canonical\"";
+  c.passed.push_back("envelope " + e.id + " (seq " + std::to_string(e.seq) + " of link " + e.link +
+                     ") is signed by its sender " + e.from);
+  return std::nullopt;
+}
+
+// 3. The head: its signing input and signature, by the expected key if one
+// is given, and the proof's size and root its own.
+Failure check_head(const json& doc, const std::optional<crypto::PublicKey>& expected_key,
+                   ProofCheck& c, ledger::SignedTreeHead& sth) {
+  json head = doc["head"];
+  std::optional<std::string> signed_text;
+  if (head.contains("signed")) {
+    if (!head["signed"].is_string()) return "\"head.signed\" is not a string";
+    signed_text = head["signed"].get<std::string>();
+    head.erase("signed");
+  }
+  try {
+    ledger::from_json(head, sth);
+  } catch (const Error& err) {
+    return std::string("the head is malformed: ") + err.what();
+  }
+  if (signed_text && *signed_text != ledger::signing_input(sth.head))
+    return "\"head.signed\" is not the head's signing input";
+  crypto::PublicKey key;
+  try {
+    key = crypto::PublicKey::decode(sth.key);
+  } catch (const Error& err) {
+    return std::string("the head's key is unusable: ") + err.what();
+  }
+  c.signer = sth.key;
+  c.signer_fingerprint = key.fingerprint();
+  if (!ledger::verify_tree_head(sth, key))
+    return "the head's signature does not verify with the key it names";
+  if (expected_key && key != *expected_key)
+    return "the head is signed by " + sth.key + ", not by the expected key " +
+           expected_key->encoded();
+  c.passed.push_back("tree head of size " + std::to_string(sth.head.size) + " signed at " +
+                     sth.head.time + " by " + sth.key);
+  if (static_cast<std::uint64_t>(c.tree_size) != sth.head.size ||
+      doc["root"].get<std::string>() != to_hex(sth.head.root))
+    return "\"tree_size\" and \"root\" are not those of the signed head";
+  return std::nullopt;
+}
+
+// 4. The inclusion path from the leaf to the head's root.
+Failure check_inclusion(const json& doc, const ledger::Digest& leaf,
+                        const ledger::SignedTreeHead& sth, ProofCheck& c) {
+  std::vector<ledger::Digest> path;
+  for (const auto& h : doc["proof"]) {
+    if (!h.is_string()) return "a proof hash is not a string";
+    try {
+      path.push_back(ledger::digest_from_hex(h.get<std::string>()));
+    } catch (const Error&) {
+      return "a proof hash is not 64 hex digits";
+    }
+  }
+  if (!ledger::verify_inclusion(leaf, static_cast<std::uint64_t>(c.leaf_index), sth.head.size, path,
+                                sth.head.root))
+    return "the inclusion proof does not lead from leaf " + std::to_string(c.leaf_index) +
+           " to the head's root";
+  c.passed.push_back("leaf " + std::to_string(c.leaf_index) + " is included in the tree of " +
+                     std::to_string(sth.head.size) + " leaves with root " + to_hex(sth.head.root));
+  return std::nullopt;
+}
+
+Failure check_proof_steps(const json& doc, const std::optional<crypto::PublicKey>& expected_key,
+                          ProofCheck& c) {
+  if (auto f = check_shape(doc)) return f;
+  c.leaf_index = doc["leaf_index"].get<std::int64_t>();
+  c.tree_size = doc["tree_size"].get<std::int64_t>();
+  const auto canonical = doc["canonical"].get<std::string>();
+  if (auto f = check_envelope(doc, canonical, c)) return f;
+
+  // 2. Its leaf hash.
+  auto leaf = ledger::leaf_hash(canonical);
+  if (to_hex(leaf) != doc["leaf_hash"].get<std::string>())
+    return "\"leaf_hash\" is not SHA-256(0x00 || the envelope's bytes)";
+  c.passed.push_back("leaf hash " + to_hex(leaf) + " = SHA-256(0x00 || envelope)");
+
+  ledger::SignedTreeHead sth;
+  if (auto f = check_head(doc, expected_key, c, sth)) return f;
+  return check_inclusion(doc, leaf, sth, c);
+}
+
+}  // namespace
+
 ProofCheck check_proof(const json& doc, const std::optional<crypto::PublicKey>& expected_key) {
   ProofCheck c;
-  auto fail = [&](std::string what) {
-    c.ok = false;
-    c.failure = std::move(what);
-    return c;
-  };
+  Failure failure;
   try {
-    if (!doc.is_object()) return fail("the proof is not a JSON object");
-    if (doc.contains("format") && doc["format"] != kProofFormat)
-      return fail("unknown proof format " + doc["format"].dump());
-    for (const char* m : {"leaf_index", "tree_size"}) {
-      if (!doc.contains(m) || !doc[m].is_number_integer() || doc[m].get<std::int64_t>() < 0)
-        return fail(std::string("\"") + m + "\" is missing or not a non-negative integer");
-    }
-    for (const char* m : {"canonical", "leaf_hash", "root"}) {
-      if (!doc.contains(m) || !doc[m].is_string())
-        return fail(std::string("\"") + m + "\" is missing or not a string");
-    }
-    if (!doc.contains("proof") || !doc["proof"].is_array())
-      return fail("\"proof\" is missing or not an array");
-    if (!doc.contains("head") || !doc["head"].is_object())
-      return fail("\"head\" is missing or not an object");
-    c.leaf_index = doc["leaf_index"].get<std::int64_t>();
-    c.tree_size = doc["tree_size"].get<std::int64_t>();
-    const auto canonical = doc["canonical"].get<std::string>();
-
-    // 1. The envelope is well-formed and signed by its sender.
-    link::Envelope e;
-    try {
-      e = link::parse_envelope(canonical);
-      link::verify_signature(e, crypto::PublicKey::decode(e.from));
-    } catch (const Error& err) {
-      return fail(std::string("the envelope is not validly signed by its sender: ") + err.what());
-    }
-    c.envelope_id = e.id;
-    if (doc.contains("envelope_id") && doc["envelope_id"] != e.id)
-      return fail("\"envelope_id\" does not name the envelope in \"canonical\"");
-    c.passed.push_back("envelope " + e.id + " (seq " + std::to_string(e.seq) + " of link " +
-                       e.link + ") is signed by its sender " + e.from);
-
-    // 2. Its leaf hash.
-    auto leaf = ledger::leaf_hash(canonical);
-    if (to_hex(leaf) != doc["leaf_hash"].get<std::string>())
-      return fail("\"leaf_hash\" is not SHA-256(0x00 || the envelope's bytes)");
-    c.passed.push_back("leaf hash " + to_hex(leaf) + " = SHA-256(0x00 || envelope)");
-
-    // 3. The head: its signing input and signature.
-    json head = doc["head"];
-    std::optional<std::string> signed_text;
-    if (head.contains("signed")) {
-      if (!head["signed"].is_string()) return fail("\"head.signed\" is not a string");
-      signed_text = head["signed"].get<std::string>();
-      head.erase("signed");
-    }
-    ledger::SignedTreeHead sth;
-    try {
-      ledger::from_json(head, sth);
-    } catch (const Error& err) {
-      return fail(std::string("the head is malformed: ") + err.what());
-    }
-    if (signed_text && *signed_text != ledger::signing_input(sth.head))
-      return fail("\"head.signed\" is not the head's signing input");
-    crypto::PublicKey key;
-    try {
-      key = crypto::PublicKey::decode(sth.key);
-    } catch (const Error& err) {
-      return fail(std::string("the head's key is unusable: ") + err.what());
-    }
-    c.signer = sth.key;
-    c.signer_fingerprint = key.fingerprint();
-    if (!ledger::verify_tree_head(sth, key))
-      return fail("the head's signature does not verify with the key it names");
-    if (expected_key && key != *expected_key)
-      return fail("the head is signed by " + sth.key + ", not by the expected key " +
-                  expected_key->encoded());
-    c.passed.push_back("tree head of size " + std::to_string(sth.head.size) + " signed at " +
-                       sth.head.time + " by " + sth.key);
-    if (static_cast<std::uint64_t>(c.tree_size) != sth.head.size ||
-        doc["root"].get<std::string>() != to_hex(sth.head.root))
-      return fail("\"tree_size\" and \"root\" are not those of the signed head");
-
-    // 4. The inclusion path.
-    std::vector<ledger::Digest> path;
-    for (const auto& h : doc["proof"]) {
-      if (!h.is_string()) return fail("a proof hash is not a string");
-      try {
-        path.push_back(ledger::digest_from_hex(h.get<std::string>()));
-      } catch (const Error&) {
-        return fail("a proof hash is not 64 hex digits");
-      }
-    }
-    if (!ledger::verify_inclusion(leaf, static_cast<std::uint64_t>(c.leaf_index), sth.head.size,
-                                  path, sth.head.root))
-      return fail("the inclusion proof does not lead from leaf " + std::to_string(c.leaf_index) +
-                  " to the head's root");
-    c.passed.push_back("leaf " + std::to_string(c.leaf_index) + " is included in the tree of " +
-                       std::to_string(sth.head.size) + " leaves with root " +
-                       to_hex(sth.head.root));
-    c.ok = true;
-    return c;
+    failure = check_proof_steps(doc, expected_key, c);
   } catch (const std::exception& ex) {
-    return fail(std::string("the proof is malformed: ") + ex.what());
+    failure = std::string("the proof is malformed: ") + ex.what();
   }
+  c.ok = !failure;
+  if (failure) c.failure = std::move(*failure);
+  return c;
 }
 
 }  // namespace hotline::service

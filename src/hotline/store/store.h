@@ -48,6 +48,11 @@
 
 namespace hotline::store {
 
+// One transaction on a Store (write() or read(), or lent to a transact() or
+// snapshot() callback for the length of the call: keep no reference to it
+// after). Not thread-safe: used and destroyed on the thread that obtained
+// it (see the rules above); must not outlive its Store. Records it returns
+// are copies, valid after it ends.
 class Transaction {
  public:
   virtual ~Transaction() = default;  // rolls back unless commit() was called

@@ -93,6 +93,11 @@
 // from several Vault objects or processes on one folder. begin_receive() and
 // append_chunk() lock the .part file, so they are safe too (but a transfer
 // is meant to have one writer).
+//
+// Ownership: a Vault is a handle on its folder, opened per use
+// (service/attachment_service.h); it owns the master key it read, wiped when
+// the Vault is destroyed, and depends on no other object: every call reads
+// the folder afresh.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,13 @@
 // transaction restarts the WAL), which keeps the file bounded.
 //
 // Crash safety is SQLite's: a checkpoint may stop at any point.
+//
+// Ownership and threads: the SqliteStore owns one, declared before its
+// writer connection so that it outlives it (attach() makes the writer's
+// commits call into it). The writer's commit hook runs on the thread that
+// commits; the checkpoint thread is the Checkpointer's own, with its own
+// connection, joined by the destructor. background_checkpoints() is
+// thread-safe.
 #pragma once
 
 #include <sqlite3.h>

@@ -1,6 +1,13 @@
 // Connection: one sqlite3 handle with its cache of prepared statements, and
-// Query, the RAII way to run one of them. Used by one thread at a time (the
-// SqliteStore hands connections out; see sqlite_store.cpp).
+// Query, the RAII way to run one of them.
+//
+// Ownership and threads: the SqliteStore owns its writer connection and a
+// pool of reader connections, and lends one to a transaction at a time (a
+// read transaction holds its reader until it ends, then gives it back); a
+// Checkpointer owns one of its own. A Connection is not thread-safe: one
+// thread at a time, the one holding the transaction. A Query borrows a
+// cached statement of its Connection and must end (be destroyed) before the
+// next Query on the same SQL starts and before the Connection goes.
 #pragma once
 
 #include <sqlite3.h>
