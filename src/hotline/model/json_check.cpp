@@ -6,7 +6,6 @@
 
 #include "hotline/common/error.h"
 #include "hotline/common/uuid.h"
-#include "hotline/model/labels.h"
 
 namespace hotline::model {
 namespace {

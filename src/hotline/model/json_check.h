@@ -21,11 +21,9 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/time.h"
+#include "hotline/model/vocabulary.h"
 
 namespace hotline::model {
-
-enum class Side;      // labels.h
-enum class Priority;  // labels.h
 
 struct JsonCheck {
   std::string_view code;  // "request_invalid"

@@ -15,8 +15,6 @@ constexpr std::array<std::string_view, 5> kTlpNames{"TLP:CLEAR", "TLP:GREEN", "T
                                                     "TLP:AMBER+STRICT", "TLP:RED"};
 constexpr std::array<std::string_view, 4> kPapNames{"PAP:CLEAR", "PAP:GREEN", "PAP:AMBER",
                                                     "PAP:RED"};
-constexpr std::array<std::string_view, 2> kSideNames{"ours", "theirs"};
-constexpr std::array<std::string_view, 2> kPriorityNames{"urgent", "normal"};
 
 constexpr std::array<std::string_view, 6> kReliability{
     "Completely reliable",  "Usually reliable", "Fairly reliable",
@@ -25,7 +23,7 @@ constexpr std::array<std::string_view, 6> kCredibility{
     "Confirmed by other sources", "Probably true", "Possibly true", "Doubtful", "Improbable",
     "Truth cannot be judged"};
 
-// Generated from standards/taxonomies/rsit.csv (class, class_label, type,
+// Generated from tests/vectors/taxonomies/rsit.csv (class, class_label, type,
 // type_label, description); labels_test checks it against the file.
 constexpr RsitType kRsit[] = {
     {"abusive-content", "Abusive Content", "spam", "Spam",
@@ -198,14 +196,6 @@ std::vector<std::string> code_list(const json& j, const std::string& path) {
 }
 
 }  // namespace
-
-std::string_view to_string(Side side) {
-  return kSideNames[static_cast<std::size_t>(side)];
-}
-
-std::string_view to_string(Priority priority) {
-  return kPriorityNames[static_cast<std::size_t>(priority)];
-}
 
 std::string_view to_string(Tlp tlp) {
   return kTlpNames[static_cast<std::size_t>(tlp)];

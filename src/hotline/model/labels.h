@@ -1,8 +1,8 @@
 // Classification labels every item carries (TLP 2.0, PAP, Admiralty source
 // grading, RSIT incident types, Budapest Convention offences), and the small
-// vocabulary the model's items share (Side, Priority, the illegal_transition
-// error; their strict JSON reading is in json_check.h). Pure: no I/O, no
-// clock.
+// vocabulary the model's items share (Side and Priority, from vocabulary.h;
+// the illegal_transition error; their strict JSON reading is in
+// json_check.h). Pure: no I/O, no clock.
 //
 // JSON form of Labels (every member always present, integers only):
 //   {"tlp":"TLP:AMBER","pap":"PAP:GREEN","reliability":"B"|null,
@@ -25,24 +25,9 @@
 
 #include "hotline/common/time.h"
 #include "hotline/model/json_check.h"
+#include "hotline/model/vocabulary.h"
 
 namespace hotline::model {
-
-// ---------------------------------------------------------------------------
-// Shared item vocabulary.
-
-// Which party an item or an action belongs to, seen from this node: "ours"
-// is the office running this node, "theirs" the peer of the link. (A node
-// that sends an item's state to its peer flips the sides with opposite().)
-enum class Side { ours, theirs };
-std::string_view to_string(Side side);  // "ours", "theirs"
-constexpr Side opposite(Side side) {
-  return side == Side::ours ? Side::theirs : Side::ours;
-}
-
-// Priorities as in the agreement's deadline matrix.
-enum class Priority { urgent, normal };
-std::string_view to_string(Priority priority);  // "urgent", "normal"
 
 // ---------------------------------------------------------------------------
 // TLP 2.0 (FIRST), least to most restrictive.
@@ -71,7 +56,7 @@ std::string_view reliability_description(char grade);
 std::string_view credibility_description(int grade);
 
 // RSIT (Reference Security Incident Taxonomy), the table compiled in from
-// standards/taxonomies/rsit.csv: 11 classes, 39 types, in the file's order.
+// tests/vectors/taxonomies/rsit.csv: 11 classes, 39 types, in the file's order.
 struct RsitType {
   std::string_view class_name;   // "fraud"
   std::string_view class_label;  // "Fraud"
@@ -124,9 +109,6 @@ bool may_leave_node(const Labels& labels);
 // Errors shared by the model's items (alert, request, case_file). Not for
 // use outside model/; the items' own functions throw them.
 namespace detail {
-
-// Until service/desk_service.cpp names model::JsonCheck itself: the old name.
-using Checker = JsonCheck;
 
 // Throws hotline::Error "illegal_transition":
 //   "<item> <id> is '<state>'; '<action>' is not possible there

@@ -6,6 +6,7 @@
 #include "hotline/common/error.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
+#include "hotline/model/json_check.h"
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
 
@@ -14,7 +15,7 @@ namespace {
 
 using model::Side;
 
-const model::detail::Checker kBody{"item_invalid", "item envelope"};
+const model::JsonCheck kBody{"item_invalid", "item envelope"};
 
 bool is_creating(const std::string& kind, const std::string& action) {
   return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
