@@ -251,9 +251,13 @@ TEST_F(CliApi, AlertAndCaseThroughTheApi) {
   EXPECT_TRUE(has(ac["timeline"].dump(), "Hosting provider notified")) << ac.dump(2);
   EXPECT_TRUE(has(ac["notes"].dump(), "Informant says")) << ac.dump(2);
   EXPECT_EQ(ac["alert_ids"].size(), 1u) << ac.dump(2);
-  auto bc = poll_json(
-      [&] { return show("carol", "case", cs); },
-      [](const json& d) { return d.value("indicators", json::array()).size() == 1; }, 20s);
+  auto bc = poll_json([&] { return show("carol", "case", cs); },
+                      [](const json& d) {
+                        // The file is attached after the indicator: wait for both to arrive.
+                        return d.value("indicators", json::array()).size() == 1 &&
+                               d.value("files", json::array()).size() == 1;
+                      },
+                      20s);
   EXPECT_EQ(bc["notes"], json::array()) << "a private note never leaves alpha";
   EXPECT_EQ(bc["files"].size(), 1u) << bc.dump(2);
 
