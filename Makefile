@@ -19,13 +19,25 @@ demo: build
 	@scripts/demo
 
 # Unit and integration tests in the release build, then again under
-# ASan + UBSan; ctest prints its summary at the end of each run.
-test: build build-asan
-	@scripts/check-format
-	@scripts/check-layers
-	@scripts/lint-openapi
-	@echo "== tests: release build"
-	@ctest --preset release
+# ASan + UBSan; ctest prints its summary at the end of each run. Phases
+# overlap where one leaves a core idle (docs/development.md, "Where the time
+# of make test goes"): the format check and the API lint run while the
+# release build compiles, and the release tests while the sanitizer build
+# compiles; the output of each background phase is printed when it ends.
+test: bootstrap
+	@cmake --preset release >/dev/null
+	@cmake --preset asan >/dev/null
+	@mkdir -p build
+	@{ scripts/check-format && scripts/check-layers && scripts/lint-openapi; } >build/checks.log 2>&1 & \
+	 cmake --build --preset release -j $(JOBS); built=$$?; \
+	 wait $$!; checked=$$?; cat build/checks.log; \
+	 [ $$built -eq 0 ] && [ $$checked -eq 0 ]
+	@echo "== tests: release build (while the sanitizer build compiles; output follows)"
+	@ctest --preset release >build/release-tests.log 2>&1 & \
+	 cmake --build --preset asan -j $(JOBS); built=$$?; \
+	 wait $$!; tested=$$?; \
+	 echo "== tests: release build"; cat build/release-tests.log; \
+	 [ $$built -eq 0 ] && [ $$tested -eq 0 ]
 	@echo "== tests: sanitizer build (ASan + UBSan)"
 	@ctest --preset asan
 

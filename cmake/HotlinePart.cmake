@@ -19,7 +19,49 @@ function(hotline_part NAME)
     "${CMAKE_SOURCE_DIR}/src" "${CMAKE_BINARY_DIR}/generated")
   target_link_libraries(hotline_${NAME} PUBLIC ${P_DEPS} PRIVATE hotline_warnings)
   if(P_PCH)
-    target_precompile_headers(hotline_${NAME} PRIVATE ${P_PCH})
+    hotline_pch_where_included(hotline_${NAME} "${srcs}" ${P_PCH})
+  endif()
+endfunction()
+
+# hotline_pch_where_included(TARGET SOURCES HEADERS...)
+# Precompiled headers only where they pay. HEADERS go into TARGET's PCH, and
+# only the sources that include one of its library headers use it (a
+# <boost/asio.hpp> in the list stands for every header of boost/asio;
+# standard headers in the list, without '/', do not count). A source that
+# includes none compiles without the PCH: loading a Boost.Beast PCH costs it
+# more than its own headers. With fewer than two such sources there is no
+# PCH at all: building it costs what it would save. (docs/development.md,
+# "Where the time of make test goes".) A source that starts including one
+# after CMake last ran still builds, without the PCH until CMake runs again.
+function(hotline_pch_where_included TARGET SOURCES)
+  set(patterns "")
+  foreach(h ${ARGN})
+    if(h MATCHES "^<(.+/[^.]+)(\\.[a-z]+)?>$")
+      list(APPEND patterns "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  list(JOIN patterns "|" alternatives)
+  set(users "")
+  set(others "")
+  foreach(src ${SOURCES})
+    set(hits "")
+    if(patterns)
+      file(STRINGS "${src}" hits REGEX "^#include <(${alternatives})[./]")
+    endif()
+    if(hits)
+      list(APPEND users "${src}")
+    else()
+      list(APPEND others "${src}")
+    endif()
+  endforeach()
+  list(LENGTH users n)
+  if(n LESS 2)
+    return()
+  endif()
+  target_precompile_headers(${TARGET} PRIVATE ${ARGN})
+  if(others)
+    set_source_files_properties(${others} TARGET_DIRECTORY ${TARGET}
+                                PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
   endif()
 endfunction()
 
@@ -34,7 +76,7 @@ function(hotline_unit_tests PART)
   endif()
   add_executable(unit_${PART} ${srcs})
   target_link_libraries(unit_${PART} PRIVATE ${P_DEPS} GTest::gtest GTest::gtest_main
-                        hotline_warnings hotline_allocator)
+                        hotline_warnings hotline_test_flags hotline_allocator)
   target_compile_definitions(unit_${PART} PRIVATE
     HOTLINE_VECTORS_DIR="${HOTLINE_VECTORS_DIR}"
     HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
