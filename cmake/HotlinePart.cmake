@@ -65,6 +65,20 @@ function(hotline_pch_where_included TARGET SOURCES)
   endif()
 endfunction()
 
+# hotline_test_pch(TARGET SOURCES)
+# Test code includes GoogleTest and nlohmann::json in nearly every file, and
+# parsing them is more than half of a test file's compile time at -O0
+# (docs/development.md, "Where the time of make test goes"): a test binary
+# of three or more files precompiles them once. (With fewer, building the
+# PCH costs what it would save.)
+function(hotline_test_pch TARGET SOURCES)
+  list(LENGTH SOURCES n)
+  if(n GREATER_EQUAL 3)
+    target_precompile_headers(${TARGET} PRIVATE
+      <chrono> <filesystem> <string> <vector> <gtest/gtest.h> <nlohmann/json.hpp>)
+  endif()
+endfunction()
+
 # hotline_unit_tests(PART [DEPS targets...])
 # Builds tests/unit/PART/*_test.cpp into one GoogleTest binary unit_PART and
 # registers each test case with CTest under the label "unit".
@@ -80,5 +94,6 @@ function(hotline_unit_tests PART)
   target_compile_definitions(unit_${PART} PRIVATE
     HOTLINE_VECTORS_DIR="${HOTLINE_VECTORS_DIR}"
     HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  hotline_test_pch(unit_${PART} "${srcs}")
   gtest_discover_tests(unit_${PART} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()
