@@ -112,7 +112,8 @@ void add_propose_command(CLI::App* ag, const Opts& o) {
     model::Agreement doc;
     if (!o->file.empty()) {
       std::ifstream in(o->file);
-      if (!in) throw Error("file_unreadable", "cannot read " + o->file);
+      if (!in)
+        throw Error(ErrorCategory::invalid_input, "file_unreadable", "cannot read " + o->file);
       std::stringstream ss;
       ss << in.rdbuf();
       doc = model::agreement_from_json(crypto::parse_strict(ss.str()));

@@ -52,14 +52,16 @@ void add_audit_command(CLI::App& app) {
       reader = service::get_user(*node.store, o->as);
     } catch (const Error& e) {
       if (e.code() != "user_unknown") throw;
-      throw Error("forbidden", "There is no user \"" + o->as +
-                                   "\" on this node; the audit trail is for admins only "
-                                   "(see `hotline user list`).");
+      throw Error(ErrorCategory::forbidden, "forbidden",
+                  "There is no user \"" + o->as +
+                      "\" on this node; the audit trail is for admins only "
+                      "(see `hotline user list`).");
     }
     if (!service::may(reader, service::Permission::manage_users)) {
-      throw Error("forbidden", "\"" + o->as +
-                                   "\" is not an enabled admin of this node; the audit trail is "
-                                   "for admins only.");
+      throw Error(ErrorCategory::forbidden, "forbidden",
+                  "\"" + o->as +
+                      "\" is not an enabled admin of this node; the audit trail is "
+                      "for admins only.");
     }
     auto entries = service::read_audit(*node.store, reader, o->after, o->limit);
     if (o->json) {

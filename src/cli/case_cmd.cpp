@@ -69,7 +69,8 @@ void add_link_command(CLI::App* cs) {
   link->callback([lk] {
     auto desk = open_desk(lk->target, lk->as, Use::act);
     if (lk->alert.empty() && lk->request.empty()) {
-      throw Error("usage", "give the item to link: --alert ID or --request ID");
+      throw Error(ErrorCategory::usage, "usage",
+                  "give the item to link: --alert ID or --request ID");
     }
     const bool alert = !lk->alert.empty();
     const std::string what = alert ? "alert" : "request";

@@ -23,9 +23,10 @@ void add_token_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
 void add_remote_command(CLI::App& app);
 
-// Exit codes: 0 success, 1 a refused or failed action (message printed),
-// 2 wrong usage (CLI11 prints the help hint).
+// Exit codes: 0 success; a hotline::Error exits with its category's code
+// (hotline/common/error_category.h: 2 wrong usage, 1 any other refused or
+// failed action, message printed). A check that ran and found a failure
+// (`ledger verify`, `ledger check-proof`) exits with kExitFailed.
 inline constexpr int kExitFailed = 1;
-inline constexpr int kExitUsage = 2;
 
 }  // namespace hotline::cli

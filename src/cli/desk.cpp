@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 [[noreturn]] void usage(const std::string& message) {
-  throw Error("usage", message);
+  throw Error(ErrorCategory::usage, "usage", message);
 }
 
 std::string env(const char* name) {
@@ -92,7 +92,7 @@ fs::path config_path() {
   if (auto p = env("HOTLINE_CONFIG"); !p.empty()) return p;
   auto home = env("HOME");
   if (home.empty()) {
-    throw Error("config_unreadable",
+    throw Error(ErrorCategory::invalid_input, "config_unreadable",
                 "HOME is not set: give the config file's path in HOTLINE_CONFIG");
   }
   return fs::path(home) / ".config" / "hotline" / "cli.json";
@@ -102,47 +102,51 @@ std::optional<ConfigFile> read_config(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw Error("config_unreadable", "cannot read " + path.string() + ": " + std::strerror(errno));
+    throw Error(ErrorCategory::invalid_input, "config_unreadable",
+                "cannot read " + path.string() + ": " + std::strerror(errno));
   }
   if (st.st_uid != ::getuid()) {
-    throw Error("config_insecure", path.string() +
-                                       " belongs to another user; it holds an API token, so only "
-                                       "a file of your own is used");
+    throw Error(ErrorCategory::invalid_input, "config_insecure",
+                path.string() +
+                    " belongs to another user; it holds an API token, so only "
+                    "a file of your own is used");
   }
   if ((st.st_mode & 077) != 0) {
-    throw Error("config_insecure",
+    throw Error(ErrorCategory::invalid_input, "config_insecure",
                 path.string() + " can be read or changed by other users (mode " +
                     mode_text(st.st_mode) +
                     ") and it holds an API token; make it yours only: chmod 600 " + path.string());
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("config_unreadable", "cannot read " + path.string());
+  if (!in)
+    throw Error(ErrorCategory::invalid_input, "config_unreadable", "cannot read " + path.string());
   std::stringstream ss;
   ss << in.rdbuf();
   json j;
   try {
     j = json::parse(ss.str());
   } catch (const json::exception&) {
-    throw Error("config_invalid",
+    throw Error(ErrorCategory::invalid_input, "config_invalid",
                 path.string() + " is not JSON; write it again with `hotline remote set`");
   }
   ConfigFile c;
   auto text = [&](const char* key) -> std::string {
     if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "";
     if (!j[key].is_string()) {
-      throw Error("config_invalid", path.string() + ": \"" + key + "\" must be a string");
+      throw Error(ErrorCategory::invalid_input, "config_invalid",
+                  path.string() + ": \"" + key + "\" must be a string");
     }
     return j[key].get<std::string>();
   };
   if (!j.is_object()) {
-    throw Error("config_invalid",
+    throw Error(ErrorCategory::invalid_input, "config_invalid",
                 path.string() + " must hold {\"url\", \"token\", \"pin_sha256\"}");
   }
   c.url = text("url");
   c.token = text("token");
   c.pin_sha256 = text("pin_sha256");
   if (c.url.empty()) {
-    throw Error("config_invalid",
+    throw Error(ErrorCategory::invalid_input, "config_invalid",
                 path.string() + " names no \"url\"; write it again with `hotline remote set`");
   }
   return c;
@@ -154,7 +158,8 @@ void write_private_file(const fs::path& path, const std::string& bytes) {
       folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw Error("io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno));
+    throw Error(ErrorCategory::internal, "io_error",
+                "cannot write " + tmp.string() + ": " + std::strerror(errno));
   }
   bool ok = ::fchmod(fd, 0600) == 0;  // whatever the umask
   std::size_t off = 0;
@@ -170,7 +175,8 @@ void write_private_file(const fs::path& path, const std::string& bytes) {
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = ok ? errno : saved;
     ::unlink(tmp.c_str());
-    throw Error("io_error", "cannot write " + path.string() + ": " + std::strerror(err));
+    throw Error(ErrorCategory::internal, "io_error",
+                "cannot write " + path.string() + ": " + std::strerror(err));
   }
 }
 
@@ -180,7 +186,8 @@ void write_config(const fs::path& path, const ConfigFile& c) {
   if (!fs::exists(folder, ec)) {
     fs::create_directories(folder, ec);
     if (ec) {
-      throw Error("io_error", "cannot create " + folder.string() + ": " + ec.message());
+      throw Error(ErrorCategory::internal, "io_error",
+                  "cannot create " + folder.string() + ": " + ec.message());
     }
     fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
@@ -259,7 +266,8 @@ std::array<std::uint8_t, 32> parse_pin(const std::string& text) {
 
 std::array<std::uint8_t, 32> pin_of_certificate(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("file_unreadable", "--cert: cannot read " + file);
+  if (!in)
+    throw Error(ErrorCategory::invalid_input, "file_unreadable", "--cert: cannot read " + file);
   std::stringstream ss;
   ss << in.rdbuf();
   return tls::certificate_sha256(ss.str());
@@ -335,8 +343,9 @@ service::ItemView Desk::act(const std::string& kind, const std::string& typed_id
       us = party();
     } catch (const Error&) {
     }
-    throw Error(e.code(), std::string(e.what()) + ". That is for " + who +
-                              " to do, not this node (" + us + ").");
+    throw Error(
+        e.category(), e.code(),
+        std::string(e.what()) + ". That is for " + who + " to do, not this node (" + us + ").");
   }
 }
 

@@ -100,9 +100,10 @@ class LocalDesk final : public Desk {
       }
       auto v = service::show_item(*n.store, other, now_ms());
       const std::string k = v.record.kind;
-      throw Error("item_wrong_kind", id + " is " + (k == "alert" ? "an " : "a ") + k + ", not " +
-                                         (kind == "alert" ? "an " : "a ") + kind + " (hotline " +
-                                         k + " show " + service::short_id(other) + ")");
+      throw Error(ErrorCategory::not_found, "item_wrong_kind",
+                  id + " is " + (k == "alert" ? "an " : "a ") + k + ", not " +
+                      (kind == "alert" ? "an " : "a ") + kind + " (hotline " + k + " show " +
+                      service::short_id(other) + ")");
     }
   }
 

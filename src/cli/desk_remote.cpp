@@ -24,6 +24,7 @@
 #include "hotline/api/api_json.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/error_category.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/model/agreement.h"
 #include "hotline/net/https_client.h"
@@ -106,16 +107,18 @@ class Api {
     } catch (const Error& e) {
       const std::string code = e.code();
       if (code == "tls_refused") {
-        throw Error(code, std::string(e.what()) + " — " +
-                              (s_.pin ? "the node's certificate is not the one pinned; check "
-                                        "--pin-sha256 or --cert (the node's is `openssl x509 "
-                                        "-noout -fingerprint -sha256 -in NODE/tls/operator.crt`)"
-                                      : "the node's certificate is not trusted here; pin it with "
-                                        "--pin-sha256 HEX or --cert FILE (NODE/tls/operator.crt)"));
+        throw Error(e.category(), code,
+                    std::string(e.what()) + " — " +
+                        (s_.pin ? "the node's certificate is not the one pinned; check "
+                                  "--pin-sha256 or --cert (the node's is `openssl x509 "
+                                  "-noout -fingerprint -sha256 -in NODE/tls/operator.crt`)"
+                                : "the node's certificate is not trusted here; pin it with "
+                                  "--pin-sha256 HEX or --cert FILE (NODE/tls/operator.crt)"));
       }
       if (code == "link_unreachable" || code == "link_timeout") {
-        throw Error(code, std::string(e.what()) + " — is `hotline serve` running there, and is " +
-                              s_.url + " its operators' listener (--listen)?");
+        throw Error(e.category(), code,
+                    std::string(e.what()) + " — is `hotline serve` running there, and is " +
+                        s_.url + " its operators' listener (--listen)?");
       }
       throw;
     }
@@ -135,7 +138,7 @@ class Api {
           " — the node did not accept the API token (unknown, revoked, or its user "
           "disabled); check --token, HOTLINE_TOKEN or `hotline remote show`";
     }
-    throw Error(code, message);
+    throw Error(category_for_status(resp.status), code, message);
   }
 
   json parse(const net::HttpResponse& resp) {
@@ -143,7 +146,8 @@ class Api {
     try {
       return json::parse(resp.body);
     } catch (const json::exception&) {
-      throw Error("api_error", "the node at " + s_.url + " answered something other than JSON");
+      throw Error(ErrorCategory::invalid_input, "api_error",
+                  "the node at " + s_.url + " answered something other than JSON");
     }
   }
 
@@ -171,16 +175,17 @@ class RemoteDesk final : public Desk {
       if (p.value("name", "") == peer) return;
       known += (known.empty() ? "" : ", ") + p.value("name", "");
     }
-    throw Error("peer_unknown", "no peer named '" + peer + "'" +
-                                    (known.empty() ? std::string("; an admin adds one")
-                                                   : "; known peers: " + known));
+    throw Error(
+        ErrorCategory::not_found, "peer_unknown",
+        "no peer named '" + peer + "'" +
+            (known.empty() ? std::string("; an admin adds one") : "; known peers: " + known));
   }
 
   std::vector<service::AttachmentNote> attach(const std::vector<std::string>& paths) override {
     std::vector<service::AttachmentNote> out;
     for (const auto& p : paths) {
       std::ifstream in(p, std::ios::binary);
-      if (!in) throw Error("file_unreadable", "cannot read " + p);
+      if (!in) throw Error(ErrorCategory::invalid_input, "file_unreadable", "cannot read " + p);
       std::stringstream ss;
       ss << in.rdbuf();
       const std::string name = std::filesystem::path(p).filename().string();
@@ -207,7 +212,7 @@ class RemoteDesk final : public Desk {
   service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                    const std::optional<std::string>& approver) override {
     if (approver) {
-      throw Error("usage",
+      throw Error(ErrorCategory::usage, "usage",
                   "--approved-by: over the API a supervisor approves with their own token: "
                   "`hotline request approve ID`; leave --approved-by out (the request waits as a "
                   "draft when the agreement asks for four-eyes)");
@@ -294,9 +299,9 @@ class RemoteDesk final : public Desk {
     const std::string bytes = api_.get_bytes("/v1/attachments/" + enc(want));
     const std::string got = to_hex(crypto::sha256(bytes));
     if (got != want) {
-      throw Error("attachment_corrupt", "the node sent " + std::to_string(bytes.size()) +
-                                            " bytes whose SHA-256 is " + got + ", not " + want +
-                                            "; nothing written");
+      throw Error(ErrorCategory::internal, "attachment_corrupt",
+                  "the node sent " + std::to_string(bytes.size()) + " bytes whose SHA-256 is " +
+                      got + ", not " + want + "; nothing written");
     }
     write_private_file(out, bytes);
   }
@@ -364,9 +369,9 @@ class RemoteDesk final : public Desk {
           continue;
         }
         const std::string full = j.value("id", "");
-        throw Error("item_wrong_kind", id + " is " + article(other) + other + ", not " +
-                                           article(kind) + kind + " (hotline " + other + " show " +
-                                           service::short_id(full) + ")");
+        throw Error(ErrorCategory::not_found, "item_wrong_kind",
+                    id + " is " + article(other) + other + ", not " + article(kind) + kind +
+                        " (hotline " + other + " show " + service::short_id(full) + ")");
       }
       throw;
     }

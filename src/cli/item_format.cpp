@@ -28,7 +28,7 @@ namespace {
 using nlohmann::json;
 
 [[noreturn]] void usage(const std::string& message) {
-  throw Error("usage", message);
+  throw Error(ErrorCategory::usage, "usage", message);
 }
 
 std::string upper(std::string s) {
@@ -450,7 +450,8 @@ std::string read_details(const std::string& details, const std::string& details_
   }
   if (details_file.empty()) return details;
   std::ifstream in(details_file, std::ios::binary);
-  if (!in) throw Error("file_unreadable", "cannot read " + details_file);
+  if (!in)
+    throw Error(ErrorCategory::invalid_input, "file_unreadable", "cannot read " + details_file);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -31,10 +31,10 @@ struct LabelOptions {
   std::vector<std::string> offences;
 };
 void add_label_options(CLI::App* cmd, LabelOptions& o);
-// Throws Error("usage") naming the valid values when one is wrong.
+// Throws Error(ErrorCategory::usage, "usage") naming the valid values when one is wrong.
 model::Labels parse_labels(const LabelOptions& o);
 
-// "amber", "AMBER", "TLP:AMBER", "amber+strict" ... → Tlp; Error("usage")
+// "amber", "AMBER", "TLP:AMBER", "amber+strict" ... → Tlp; Error(ErrorCategory::usage, "usage")
 // listing the valid ones otherwise. The same for PAP.
 model::Tlp parse_tlp_option(const std::string& text);
 model::Pap parse_pap_option(const std::string& text);
@@ -45,7 +45,7 @@ std::string read_details(const std::string& details, const std::string& details_
 // "urgent" or "normal".
 model::Priority parse_priority_option(const std::string& text);
 
-// The person acting (`--as NAME`); Error("usage") saying so when missing.
+// The person acting (`--as NAME`); Error(ErrorCategory::usage, "usage") saying so when missing.
 const std::string& require_actor(const std::string& as);
 
 // The audit context of a CLI command (service/audit_trail.h): source "cli",

@@ -60,7 +60,8 @@ NodeForReading open_for_reading(const std::string& dir) {
   service::NodePaths paths(dir);
   auto key = service::read_public_key(dir);
   if (!std::filesystem::exists(paths.db)) {
-    throw Error("node_missing", dir + " holds no Hotline database (" + paths.db.string() + ")");
+    throw Error(ErrorCategory::not_found, "node_missing",
+                dir + " holds no Hotline database (" + paths.db.string() + ")");
   }
   store::SqliteOptions opts;
   opts.create = false;
@@ -68,9 +69,9 @@ NodeForReading open_for_reading(const std::string& dir) {
   n.store->snapshot([&](store::Transaction& tx) {
     n.party = tx.get_setting("party").value_or("");
     if (tx.get_setting("public_key").value_or("") != key.encoded()) {
-      throw Error("node_key_mismatch", paths.identity_pub.string() +
-                                           " does not belong to the database " + paths.db.string() +
-                                           " (its public key differs)");
+      throw Error(ErrorCategory::invalid_input, "node_key_mismatch",
+                  paths.identity_pub.string() + " does not belong to the database " +
+                      paths.db.string() + " (its public key differs)");
     }
   });
   return n;
@@ -82,7 +83,7 @@ std::string count(std::int64_t n, const char* one, const char* many) {
 
 std::string read_whole(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("file_unreadable", "cannot read " + file);
+  if (!in) throw Error(ErrorCategory::invalid_input, "file_unreadable", "cannot read " + file);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -265,10 +266,13 @@ void add_export_command(CLI::App* ledger, const Opts& o) {
       s = service::export_ledger(node, std::cout, now_ms(), !o->no_new_head);
     } else {
       std::ofstream out(o->out, std::ios::binary | std::ios::trunc);
-      if (!out) throw Error("file_unwritable", "cannot write " + o->out);
+      if (!out)
+        throw Error(ErrorCategory::invalid_input, "file_unwritable", "cannot write " + o->out);
       s = service::export_ledger(node, out, now_ms(), !o->no_new_head);
       out.close();
-      if (!out) throw Error("file_unwritable", "writing " + o->out + " failed");
+      if (!out)
+        throw Error(ErrorCategory::invalid_input, "file_unwritable",
+                    "writing " + o->out + " failed");
     }
     print_export_summary(s);
   });
@@ -293,7 +297,8 @@ void add_prove_command(CLI::App* ledger, const Opts& o) {
       std::ofstream out(o->out, std::ios::binary | std::ios::trunc);
       out << text;
       out.close();
-      if (!out) throw Error("file_unwritable", "cannot write " + o->out);
+      if (!out)
+        throw Error(ErrorCategory::invalid_input, "file_unwritable", "cannot write " + o->out);
     }
   });
 }

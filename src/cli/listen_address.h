@@ -16,8 +16,9 @@ struct ListenAddress {
 
 inline ListenAddress parse_listen_address(const std::string& text, const char* option) {
   auto bad = [&]() -> ListenAddress {
-    throw Error("usage", std::string(option) + " '" + text +
-                             "' is not HOST:PORT (for example 127.0.0.1:8443, or [::1]:8443)");
+    throw Error(ErrorCategory::usage, "usage",
+                std::string(option) + " '" + text +
+                    "' is not HOST:PORT (for example 127.0.0.1:8443, or [::1]:8443)");
   };
   auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return bad();

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "hotline/api/serve.h"
 #include "hotline/common/error.h"
+#include "hotline/common/error_category.h"
 #include "hotline/version.h"
 
 int main(int argc, char** argv) {
@@ -31,6 +32,10 @@ int main(int argc, char** argv) {
       "  hotline request new --dir ./node --to bravo --kind preservation --subject \"Preserve "
       "logs\" --as NAME\n",
       "hotline"};
+  app.footer(
+      "Exit codes: 0 done; 1 refused or failed (bad input, unknown, not allowed, not possible in "
+      "the item's state, unreachable, or a fault of the node: the message says which); 2 wrong "
+      "usage.");
   app.set_version_flag("--version", std::string("hotline ") + hotline::kVersion);
   app.require_subcommand(1);
   app.fallthrough();
@@ -58,13 +63,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 prints the message (or the help); every usage error exits 2.
     int rc = app.exit(e);
-    return rc == 0 ? 0 : hotline::cli::kExitUsage;
+    return rc == 0 ? 0 : hotline::exit_code(hotline::ErrorCategory::usage);
   } catch (const hotline::Error& e) {
     std::fprintf(stderr, "hotline: %s\n", e.what());
-    return e.code() == "usage" ? hotline::cli::kExitUsage : hotline::cli::kExitFailed;
+    return hotline::exit_code(e.category());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hotline: unexpected error: %s\n", e.what());
-    return hotline::cli::kExitFailed;
+    return hotline::exit_code(hotline::ErrorCategory::internal);
   }
   return 0;
 }

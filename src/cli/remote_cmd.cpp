@@ -62,7 +62,8 @@ void add_set_command(CLI::App* remote) {
       while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
     }
     if (token.empty()) {
-      throw Error("usage", "no API token: give --token hl_... or type it on standard input");
+      throw Error(ErrorCategory::usage, "usage",
+                  "no API token: give --token hl_... or type it on standard input");
     }
     rs.token = token;
     std::string who;
@@ -95,8 +96,9 @@ void add_pin_command(CLI::App* remote) {
     const auto crt = service::NodePaths(*pin_dir).operator_cert;
     std::error_code ec;
     if (!std::filesystem::exists(crt, ec)) {
-      throw Error("node_missing", "no operators' certificate at " + crt.string() + ": is " +
-                                      *pin_dir + " a node's data directory?");
+      throw Error(ErrorCategory::not_found, "node_missing",
+                  "no operators' certificate at " + crt.string() + ": is " + *pin_dir +
+                      " a node's data directory?");
     }
     const auto hex = to_hex(pin_of_certificate(crt.string()));
     std::printf("%s\n", hex.c_str());
@@ -114,9 +116,10 @@ void add_show_command(CLI::App* remote) {
     const auto path = config_path();
     auto rs = resolve_remote(Target{});
     if (!rs) {
-      throw Error("usage", "no node configured (" + path.string() +
-                               " does not exist and HOTLINE_URL is not set): hotline remote set "
-                               "--url https://HOST:PORT --token TOKEN --cert operator.crt");
+      throw Error(ErrorCategory::usage, "usage",
+                  "no node configured (" + path.string() +
+                      " does not exist and HOTLINE_URL is not set): hotline remote set "
+                      "--url https://HOST:PORT --token TOKEN --cert operator.crt");
     }
     const char* env_url = std::getenv("HOTLINE_URL");
     const bool from_env = env_url != nullptr && *env_url != '\0';

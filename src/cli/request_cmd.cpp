@@ -98,7 +98,7 @@ void add_new_command(CLI::App* req) {
     std::optional<std::string> approver;
     if (!n->approved_by.empty()) approver = n->approved_by;
     if (approver && desk->remote()) {
-      throw Error("usage",
+      throw Error(ErrorCategory::usage, "usage",
                   "--approved-by: over the API a supervisor approves the draft with their own "
                   "token (`hotline request approve ID`); leave --approved-by out");
     }

@@ -78,7 +78,8 @@ void add_serve_command(CLI::App& app) {
     auto peer_listen = parse_listen_address(o->peer_listen, "--peer-listen");
     auto node = service::open_node(o->dir, o->sync_full);
     if (o->cert.empty() != o->key.empty()) {
-      throw Error("usage", "--tls-cert and --tls-key go together: give both or neither");
+      throw Error(ErrorCategory::usage, "usage",
+                  "--tls-cert and --tls-key go together: give both or neither");
     }
     api::ServeOptions opts;
     opts.listen_host = listen.host;

@@ -71,27 +71,31 @@ std::optional<std::string> read_line(const char* prompt, bool secret) {
 std::string read_new_password(const std::string& password_file, const std::string& name) {
   if (!password_file.empty()) {
     std::ifstream in(password_file, std::ios::binary);
-    if (!in) throw Error("io_error", "Cannot read the password file " + password_file + ".");
+    if (!in)
+      throw Error(ErrorCategory::internal, "io_error",
+                  "Cannot read the password file " + password_file + ".");
     std::ostringstream ss;
     ss << in.rdbuf();
     std::string pw = ss.str();
     strip_line_end(pw);  // a trailing newline (from echo or an editor) is not part of it
     if (pw.empty())
-      throw Error("password_weak", "The password file " + password_file + " is empty.");
+      throw Error(ErrorCategory::invalid_input, "password_weak",
+                  "The password file " + password_file + " is empty.");
     return pw;
   }
   const bool tty = ::isatty(STDIN_FILENO) != 0;
   const std::string prompt = "New password for " + name + ": ";
   auto first = read_line(prompt.c_str(), true);
   if (!first || first->empty()) {
-    throw Error("password_weak",
+    throw Error(ErrorCategory::invalid_input, "password_weak",
                 "No password given. Type it at a terminal, or use --password-file FILE (or one "
                 "line on standard input) in scripts.");
   }
   if (tty) {
     auto again = read_line("Repeat it: ", true);
     if (!again || *again != *first) {
-      throw Error("password_weak", "The two passwords differ; nothing was changed.");
+      throw Error(ErrorCategory::invalid_input, "password_weak",
+                  "The two passwords differ; nothing was changed.");
     }
   }
   return *first;
@@ -263,7 +267,8 @@ void add_user_add(CLI::App* user) {
     service::validate_user_name(a->name);
     auto roles = parse_roles(a->roles);
     if (node.store->snapshot([&](store::Transaction& tx) { return tx.find_user(a->name); })) {
-      throw Error("user_exists", "There is already a user \"" + a->name + "\".");
+      throw Error(ErrorCategory::conflict, "user_exists",
+                  "There is already a user \"" + a->name + "\".");
     }
     const std::string password = read_new_password(a->password_file, a->name);
     const auto ctx = cli_audit(a->as);

@@ -24,7 +24,7 @@ namespace {
 
 std::string read_secret_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("io_error", "cannot read the secret file " + path);
+  if (!in) throw Error(ErrorCategory::internal, "io_error", "cannot read the secret file " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string secret = ss.str();
@@ -33,7 +33,9 @@ std::string read_secret_file(const std::string& path) {
                              secret.back() == ' ' || secret.back() == '\t')) {
     secret.pop_back();
   }
-  if (secret.empty()) throw Error("webhook_invalid", "the secret file " + path + " is empty");
+  if (secret.empty())
+    throw Error(ErrorCategory::invalid_input, "webhook_invalid",
+                "the secret file " + path + " is empty");
   return secret;
 }
 
@@ -121,7 +123,7 @@ void add_webhook_command(CLI::App& app) {
       auto old = node.store->snapshot(
           [](store::Transaction& tx) { return tx.get_setting("webhook.secret"); });
       if (!old || old->empty()) {
-        throw Error("usage", "--keep-secret: no secret is configured yet");
+        throw Error(ErrorCategory::usage, "usage", "--keep-secret: no secret is configured yet");
       }
       config.secret = *old;
     } else {
@@ -220,14 +222,15 @@ void add_webhook_command(CLI::App& app) {
     auto config = node.store->snapshot(
         [](store::Transaction& tx) { return service::load_webhook_config(tx); });
     if (!config) {
-      throw Error("webhook_missing", "no webhook configured (hotline webhook set --dir " + *tdir +
-                                         " --url https://HOST/path)");
+      throw Error(ErrorCategory::not_found, "webhook_missing",
+                  "no webhook configured (hotline webhook set --dir " + *tdir +
+                      " --url https://HOST/path)");
     }
     const std::int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(now_ms().time_since_epoch()).count();
     auto result = node::post_test_event(*config, node.party, now);
     if (!result.ok) {
-      throw Error("webhook_test_failed",
+      throw Error(ErrorCategory::invalid_input, "webhook_test_failed",
                   "webhook test to " + config->url + " failed: " + result.error);
     }
     std::printf("OK: %s answered HTTP %d to the test event (X-Hotline-Delivery: test-%lld).\n",

@@ -86,6 +86,33 @@ TEST_F(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_NE(bad.exit_code, 0);
 }
 
+// Exit codes come from the error's category (common/error_category.h):
+// 2 for usage, 1 for every other category; `--help` says so.
+TEST_F(CliTest, ExitCodeFollowsTheErrorCategory) {
+  ASSERT_EQ(hl({"init", "--dir", node, "--party", "alpha"}).exit_code, 0);
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"serve", "--dir", node, "--tls-cert", "x.pem"}, 2, "go together"},    // usage
+      {{"serve", "--dir", node, "--listen", "nonsense"}, 2, "nonsense"},      // usage
+      {{"init", "--dir", node, "--party", "again"}, 1, ""},                   // conflict
+      {{"key", "show", "--dir", (tmp / "nothing").string()}, 1, ""},          // not_found
+      {{"init", "--dir", (tmp / "other").string(), "--party", "-x"}, 1, ""},  // invalid_input
+  };
+  for (const auto& c : cases) {
+    auto r = hl(c.args);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.args[0] << " " << c.args[1] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+  }
+  auto help = hl({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Exit codes: 0 done; 1 refused or failed"), std::string::npos)
+      << help.out;
+}
+
 class ServeTest : public CliTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(ServeTest, ServesHealthAndVersionAndStopsCleanly) {

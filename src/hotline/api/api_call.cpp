@@ -9,14 +9,15 @@ namespace hotline::api {
 namespace {
 
 [[noreturn]] void invalid(const std::string& message) {
-  throw Error("request_invalid", message);
+  throw Error(ErrorCategory::invalid_input, "request_invalid", message);
 }
 
 }  // namespace
 
 const std::string& ApiCall::param(const std::string& name) const {
   auto it = params.find(name);
-  if (it == params.end()) throw Error("internal", "route has no parameter " + name);
+  if (it == params.end())
+    throw Error(ErrorCategory::internal, "internal", "route has no parameter " + name);
   return it->second;
 }
 
@@ -53,8 +54,9 @@ std::int64_t ApiCall::query_int(const std::string& name, std::int64_t fallback, 
 
 void ApiCall::require(service::Permission p) const {
   if (!who || !service::may(who->user, p)) {
-    throw Error("forbidden", "your roles do not allow this (it needs the " +
-                                 std::string(service::to_string(p)) + " permission)");
+    throw Error(ErrorCategory::forbidden, "forbidden",
+                "your roles do not allow this (it needs the " + std::string(service::to_string(p)) +
+                    " permission)");
   }
 }
 
@@ -64,7 +66,7 @@ nlohmann::json ApiCall::body() const {
   std::string type = ct == http.headers.end() ? "" : ct->second.substr(0, ct->second.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   if (type != "application/json") {
-    throw Error("unsupported_media_type",
+    throw Error(ErrorCategory::unsupported_media_type, "unsupported_media_type",
                 "send the body as JSON with the header Content-Type: application/json");
   }
   auto j = crypto::parse_strict(http.body);

@@ -33,7 +33,8 @@ std::string decode(std::string_view s, bool query) {
     if (s[i] == '%') {
       int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
       int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0) throw Error("request_invalid", "broken %-escape in the URL");
+      if (hi < 0 || lo < 0)
+        throw Error(ErrorCategory::invalid_input, "request_invalid", "broken %-escape in the URL");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (query && s[i] == '+') {
@@ -154,7 +155,7 @@ struct OperatorApi::Impl {
         ctx{node, options, sign_in_limiter, {}} {
     ctx.authenticate = [this](const net::HttpRequest& r, TimePoint now) {
       auto who = authenticate(r, now);
-      if (!who) throw Error("auth_failed", "no credentials");
+      if (!who) throw Error(ErrorCategory::unauthenticated, "auth_failed", "no credentials");
       return *who;
     };
     add_session_routes(routes, ctx);
@@ -173,7 +174,8 @@ struct OperatorApi::Impl {
       std::string scheme = auth.substr(0, kBearer.size());
       for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (auth.size() <= kBearer.size() || scheme != kBearer) {
-        throw Error("auth_failed", "use \"Authorization: Bearer <API token>\"");
+        throw Error(ErrorCategory::unauthenticated, "auth_failed",
+                    "use \"Authorization: Bearer <API token>\"");
       }
       auto user = service::authenticate_token(*node.store, auth.substr(kBearer.size()), now,
                                               options.policy);
@@ -184,7 +186,7 @@ struct OperatorApi::Impl {
     if (session.empty()) return std::nullopt;
     auto check = service::check_session(*node.store, session, now, options.policy);
     if (is_change(r.method) && !service::csrf_matches(check, header(r, "x-csrf-token"))) {
-      throw Error("csrf_failed",
+      throw Error(ErrorCategory::forbidden, "csrf_failed",
                   "this change needs the session's CSRF token in the X-CSRF-Token header");
     }
     return Principal{std::move(check.user), true, "session:" + check.session.id_hash.substr(0, 16)};

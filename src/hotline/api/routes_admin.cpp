@@ -81,10 +81,11 @@ void add_user_routes(std::vector<Route>& routes, RouteContext& ctx) {
          std::optional<bool> disabled;
          if (body.has("disabled")) disabled = body.flag_or("disabled", false);
          if (name == call.user().name && disabled.value_or(false)) {
-           throw Error("request_invalid", "you cannot disable your own account");
+           throw Error(ErrorCategory::invalid_input, "request_invalid",
+                       "you cannot disable your own account");
          }
          if (roles && roles->empty()) {
-           throw Error("role_invalid", "give at least one role");
+           throw Error(ErrorCategory::invalid_input, "role_invalid", "give at least one role");
          }
          auto u = service::get_user(*ctx.node.store, name);
          if (roles) {
@@ -153,7 +154,8 @@ void add_link_routes(std::vector<Route>& routes, RouteContext& ctx) {
          for (const auto& v : service::list_peers(*ctx.node.store)) {
            if (v.peer.name == p.name) return json_response(201, peer_json(v));
          }
-         throw Error("peer_unknown", "the peer vanished while being added");
+         throw Error(ErrorCategory::not_found, "peer_unknown",
+                     "the peer vanished while being added");
        }});
 
   routes.push_back({"GET", "/v1/peers/{name}/agreement", Access::signed_in, Permission::read_items,

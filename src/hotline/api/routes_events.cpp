@@ -129,7 +129,8 @@ std::int64_t parse_id(const std::string& text, const char* what) {
   std::int64_t n = 0;
   for (char c : text) {
     if (c < '0' || c > '9' || n > (INT64_MAX - 9) / 10) {
-      throw Error("request_invalid", std::string(what) + " must be an event id (a whole number)");
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  std::string(what) + " must be an event id (a whole number)");
     }
     n = n * 10 + (c - '0');
   }

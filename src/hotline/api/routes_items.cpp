@@ -51,12 +51,13 @@ model::Priority priority_of(const BodyReader& body, const char* fallback) {
   auto p = body.text_or("priority", fallback);
   if (p == "urgent") return model::Priority::urgent;
   if (p == "normal") return model::Priority::normal;
-  throw Error("request_invalid", "'priority' must be \"urgent\" or \"normal\"");
+  throw Error(ErrorCategory::invalid_input, "request_invalid",
+              "'priority' must be \"urgent\" or \"normal\"");
 }
 
 model::RequestKind request_kind_of(const std::string& k) {
   if (auto kind = model::parse_request_kind(k)) return *kind;
-  throw Error("request_invalid",
+  throw Error(ErrorCategory::invalid_input, "request_invalid",
               "'kind' must be one of: information, preservation, takedown, assistance");
 }
 
@@ -65,7 +66,8 @@ model::RequestKind request_kind_of(const std::string& k) {
 model::Labels labels_of(const BodyReader& body) {
   const json& raw = body.raw("labels");
   if (raw.is_null()) return model::Labels{};
-  if (!raw.is_object()) throw Error("labels_invalid", "'labels' must be an object");
+  if (!raw.is_object())
+    throw Error(ErrorCategory::invalid_input, "labels_invalid", "'labels' must be an object");
   json full = model::to_json(model::Labels{});
   for (const auto& [key, value] : raw.items()) full[key] = value;
   return model::labels_from_json(full);
@@ -76,12 +78,13 @@ model::Labels labels_of(const BodyReader& body) {
 std::vector<service::AttachmentNote> attachments_of(service::Node& node, const json& list) {
   std::vector<service::AttachmentNote> out;
   if (list.is_null()) return out;
-  if (!list.is_array()) throw Error("request_invalid", "'attachments' must be an array");
+  if (!list.is_array())
+    throw Error(ErrorCategory::invalid_input, "request_invalid", "'attachments' must be an array");
   auto vault = service::open_vault(node);
   for (const auto& f : list) {
     if (!f.is_object() || !f.contains("sha256") || !f["sha256"].is_string() ||
         !f.contains("name") || !f["name"].is_string()) {
-      throw Error("request_invalid",
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
                   "each attachment is {\"sha256\": ..., \"name\": ...} from POST /v1/attachments");
     }
     service::AttachmentNote n;
@@ -89,13 +92,14 @@ std::vector<service::AttachmentNote> attachments_of(service::Node& node, const j
     n.name = f["name"].get<std::string>();
     auto info = vault.info(n.sha256);
     if (!info || !info->complete) {
-      throw Error("attachment_missing",
+      throw Error(ErrorCategory::not_found, "attachment_missing",
                   "attachment " + n.sha256 + " is not on this node; upload it first");
     }
     n.size = info->size;
     if (f.contains("size") &&
         (!f["size"].is_number_integer() || f["size"].get<std::int64_t>() != n.size)) {
-      throw Error("request_invalid", "attachment " + n.sha256 + ": 'size' does not match the file");
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  "attachment " + n.sha256 + ": 'size' does not match the file");
     }
     out.push_back(std::move(n));
   }
@@ -147,14 +151,16 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
          if (std::find(k.actions.begin(), k.actions.end(), action) == k.actions.end()) {
            std::string list;
            for (const auto& a : k.actions) list += (list.empty() ? "" : ", ") + a;
-           throw Error("request_invalid", "'" + action + "' is not an action on " +
-                                              std::string(k.plural) + "; valid: " + list);
+           throw Error(ErrorCategory::invalid_input, "request_invalid",
+                       "'" + action + "' is not an action on " + std::string(k.plural) +
+                           "; valid: " + list);
          }
          // Translators add case entries (translations) but take no other action.
          call.require(action == "add_entry" ? Permission::add_case_entries : k.act);
          json args = body.raw("args");
          if (args.is_null()) args = json::object();
-         if (!args.is_object()) throw Error("request_invalid", "'args' must be an object");
+         if (!args.is_object())
+           throw Error(ErrorCategory::invalid_input, "request_invalid", "'args' must be an object");
          if (args.contains("attachments")) {
            args["attachments"] =
                service::attachments_json(attachments_of(ctx.node, args["attachments"]));
@@ -175,12 +181,13 @@ HttpResponse upload_attachment(RouteContext& ctx, ApiCall& call) {
   }
   auto name = call.query_value("name").value_or("");
   if (!service::is_plain_file_name(name)) {
-    throw Error("request_invalid", "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
+    throw Error(ErrorCategory::invalid_input, "request_invalid",
+                "give the file name as ?name=FILE (1 to 255 bytes, no '/')");
   }
   const std::int64_t limit = ctx.node.store->snapshot(
       [](store::Transaction& tx) { return service::attachment_limit(tx); });
   if (static_cast<std::int64_t>(call.http.body.size()) > limit) {
-    throw Error("attachment_too_large",
+    throw Error(ErrorCategory::too_large, "attachment_too_large",
                 "the file is larger than this node accepts (" + std::to_string(limit) + " bytes)");
   }
   auto info = service::open_vault(ctx.node).import_bytes(call.http.body, limit);
@@ -192,9 +199,11 @@ HttpResponse download_attachment(RouteContext& ctx, ApiCall& call) {
   const auto& sha = call.param("sha256");
   auto vault = service::open_vault(ctx.node);
   auto info = vault.info(sha);
-  if (!info) throw Error("attachment_unknown", "no attachment " + sha + " on this node");
+  if (!info)
+    throw Error(ErrorCategory::not_found, "attachment_unknown",
+                "no attachment " + sha + " on this node");
   if (!info->complete) {
-    throw Error("attachment_incomplete",
+    throw Error(ErrorCategory::conflict, "attachment_incomplete",
                 "the attachment is still arriving: " + std::to_string(info->have) + " of " +
                     std::to_string(info->size) + " bytes so far");
   }

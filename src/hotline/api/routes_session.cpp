@@ -103,7 +103,7 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"DELETE", "/v1/session", Access::signed_in, Permission::read_items, [&ctx](ApiCall& call) {
          if (!call.who->session) {
-           throw Error("request_invalid",
+           throw Error(ErrorCategory::invalid_input, "request_invalid",
                        "an API token has no session to end; revoke the token instead");
          }
          // The router checked the cookie and the CSRF token.

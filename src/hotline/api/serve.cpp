@@ -28,9 +28,9 @@ void ensure_operator_certificate(const ServeOptions& options) {
   bool cert = fs::exists(options.tls_cert), key = fs::exists(options.tls_key);
   if (cert && key) return;
   if (cert != key) {
-    throw Error("tls_certificate_invalid", "found only one of " + options.tls_cert.string() +
-                                               " and " + options.tls_key.string() +
-                                               "; provide both or remove both to generate a pair");
+    throw Error(ErrorCategory::internal, "tls_certificate_invalid",
+                "found only one of " + options.tls_cert.string() + " and " +
+                    options.tls_key.string() + "; provide both or remove both to generate a pair");
   }
   tls::generate_operator_certificate(options.info.party, options.tls_cert, options.tls_key);
   std::ifstream in(options.tls_cert);

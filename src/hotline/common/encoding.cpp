@@ -40,13 +40,16 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) throw Error("encoding_invalid", "hex text has an odd number of digits");
+  if (hex.size() % 2 != 0)
+    throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                "hex text has an odd number of digits");
   std::vector<std::uint8_t> out(hex.size() / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
     int hi = hex_value(hex[2 * i]);
     int lo = hex_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0)
-      throw Error("encoding_invalid", "hex text has a character outside 0-9a-f");
+      throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                  "hex text has a character outside 0-9a-f");
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   return out;
@@ -81,7 +84,8 @@ std::string base64url_encode(std::span<const std::uint8_t> bytes) {
 
 std::vector<std::uint8_t> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1)
-    throw Error("encoding_invalid", "base64url text has an impossible length");
+    throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                "base64url text has an impossible length");
   std::vector<std::uint8_t> out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t acc = 0;
@@ -89,7 +93,8 @@ std::vector<std::uint8_t> base64url_decode(std::string_view text) {
   for (char c : text) {
     int v = kB64Table[static_cast<unsigned char>(c)];
     if (v < 0)
-      throw Error("encoding_invalid", "base64url text has a character outside A-Z a-z 0-9 - _");
+      throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                  "base64url text has a character outside A-Z a-z 0-9 - _");
     acc = acc << 6 | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -99,7 +104,8 @@ std::vector<std::uint8_t> base64url_decode(std::string_view text) {
   }
   // Leftover bits must be zero, so that each byte string has one encoding.
   if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
-    throw Error("encoding_invalid", "base64url text is not in canonical form");
+    throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                "base64url text is not in canonical form");
   return out;
 }
 

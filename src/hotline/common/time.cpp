@@ -23,7 +23,7 @@ std::string format_timestamp(TimePoint t) {
 TimePoint parse_timestamp(std::string_view s) {
   using namespace std::chrono;
   auto fail = [&]() -> TimePoint {
-    throw Error("timestamp_invalid",
+    throw Error(ErrorCategory::invalid_input, "timestamp_invalid",
                 "timestamp '" + std::string(s.substr(0, 40)) +
                     "' is not in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC, milliseconds)");
   };

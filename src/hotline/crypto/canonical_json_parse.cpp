@@ -39,22 +39,26 @@ class Parser {
   }
 
  private:
-  [[noreturn]] void fail(const char* code, const std::string& what) const {
-    throw Error(code, "JSON text rejected at byte " + std::to_string(p_ - begin_) + ": " + what);
+  [[noreturn]] void fail(ErrorCategory category, const char* code, const std::string& what) const {
+    throw Error(category, code,
+                "JSON text rejected at byte " + std::to_string(p_ - begin_) + ": " + what);
   }
 
   // Reports the byte at p_ (or the end of input) as out of place. A byte
   // that does not start well-formed UTF-8 is reported as such: the text is
   // then not even Unicode, which is the more useful thing to say.
   [[noreturn]] void unexpected(const char* where) const {
-    if (p_ == end_) fail("json_malformed", std::string("unexpected end of text ") + where);
+    if (p_ == end_)
+      fail(ErrorCategory::invalid_input, "json_malformed",
+           std::string("unexpected end of text ") + where);
     char32_t cp;
     if (*p_ >= 0x80 && utf8::decode(p_, end_, &cp) == 0) {
-      fail("json_invalid_utf8", "ill-formed UTF-8 byte 0x" + hex_byte(*p_));
+      fail(ErrorCategory::invalid_input, "json_invalid_utf8",
+           "ill-formed UTF-8 byte 0x" + hex_byte(*p_));
     }
     std::string shown = (*p_ >= 0x20 && *p_ < 0x7F) ? std::string("'") + char(*p_) + "'"
                                                     : "byte 0x" + hex_byte(*p_);
-    fail("json_malformed", "unexpected " + shown + " " + where);
+    fail(ErrorCategory::invalid_input, "json_malformed", "unexpected " + shown + " " + where);
   }
 
   static std::string hex_byte(unsigned char b) {
@@ -110,7 +114,7 @@ class Parser {
 
   void enter() {
     if (++depth_ > kMaxDepth) {
-      fail("json_too_deep",
+      fail(ErrorCategory::invalid_input, "json_too_deep",
            "arrays and objects nest more than " + std::to_string(kMaxDepth) + " levels deep");
     }
   }
@@ -135,7 +139,8 @@ class Parser {
       auto [it, inserted] = members.try_emplace(key);
       if (!inserted) {
         p_ = key_at;
-        fail("json_duplicate_key", "object key \"" + printable(key) + "\" appears twice");
+        fail(ErrorCategory::invalid_input, "json_duplicate_key",
+             "object key \"" + printable(key) + "\" appears twice");
       }
       skip_ws();
       if (p_ == end_ || *p_ != ':') unexpected("where ':' after an object key was expected");
@@ -216,8 +221,9 @@ class Parser {
     const std::string written(reinterpret_cast<const char*>(start), p_ - start);
     if (is_float) {
       p_ = start;
-      fail("json_float", "the number " + shorten(written) +
-                             " has a fraction or exponent; signed JSON allows integers only");
+      fail(ErrorCategory::invalid_input, "json_float",
+           "the number " + shorten(written) +
+               " has a fraction or exponent; signed JSON allows integers only");
     }
     std::uint64_t value = 0;
     const auto n = digits_end - digits;
@@ -227,7 +233,7 @@ class Parser {
     }
     if (n > 16 || value > kMaxSafeInteger) {
       p_ = start;
-      fail("json_integer_range",
+      fail(ErrorCategory::invalid_input, "json_integer_range",
            "the integer " + shorten(written) + " is outside ±9007199254740991 (±(2^53-1))");
     }
     if (negative && value != 0) {
@@ -245,7 +251,9 @@ class Parser {
       const auto run = p_;
       while (p_ != end_ && *p_ >= 0x20 && *p_ < 0x80 && *p_ != '"' && *p_ != '\\') ++p_;
       out.append(reinterpret_cast<const char*>(run), p_ - run);
-      if (p_ == end_) fail("json_malformed", "unexpected end of text inside a string");
+      if (p_ == end_)
+        fail(ErrorCategory::invalid_input, "json_malformed",
+             "unexpected end of text inside a string");
       const unsigned char c = *p_;
       if (c == '"') {
         ++p_;
@@ -254,12 +262,15 @@ class Parser {
       if (c == '\\') {
         parse_escape(out);
       } else if (c < 0x20) {
-        fail("json_malformed", "control character 0x" + hex_byte(c) +
-                                   " inside a string must be written as an escape");
+        fail(
+            ErrorCategory::invalid_input, "json_malformed",
+            "control character 0x" + hex_byte(c) + " inside a string must be written as an escape");
       } else {
         char32_t cp;
         const std::size_t len = utf8::decode(p_, end_, &cp);
-        if (len == 0) fail("json_invalid_utf8", "ill-formed UTF-8 byte 0x" + hex_byte(c));
+        if (len == 0)
+          fail(ErrorCategory::invalid_input, "json_invalid_utf8",
+               "ill-formed UTF-8 byte 0x" + hex_byte(c));
         out.append(reinterpret_cast<const char*>(p_), len);
         p_ += len;
       }
@@ -269,7 +280,9 @@ class Parser {
   void parse_escape(std::string& out) {
     const auto at = p_;
     ++p_;  // '\\'
-    if (p_ == end_) fail("json_malformed", "unexpected end of text inside a string");
+    if (p_ == end_)
+      fail(ErrorCategory::invalid_input, "json_malformed",
+           "unexpected end of text inside a string");
     switch (*p_++) {
       case '"':
         out.push_back('"');
@@ -299,23 +312,26 @@ class Parser {
         break;
       default:
         p_ = at;
-        fail("json_malformed", "unknown escape sequence in a string");
+        fail(ErrorCategory::invalid_input, "json_malformed", "unknown escape sequence in a string");
     }
     char32_t cp = read_hex4();
     if (cp >= 0xDC00 && cp <= 0xDFFF) {
       p_ = at;
-      fail("json_invalid_utf8", "escaped low surrogate without a preceding high surrogate");
+      fail(ErrorCategory::invalid_input, "json_invalid_utf8",
+           "escaped low surrogate without a preceding high surrogate");
     }
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') {
         p_ = at;
-        fail("json_invalid_utf8", "escaped high surrogate not followed by a low surrogate");
+        fail(ErrorCategory::invalid_input, "json_invalid_utf8",
+             "escaped high surrogate not followed by a low surrogate");
       }
       p_ += 2;
       const char32_t low = read_hex4();
       if (low < 0xDC00 || low > 0xDFFF) {
         p_ = at;
-        fail("json_invalid_utf8", "escaped high surrogate not followed by a low surrogate");
+        fail(ErrorCategory::invalid_input, "json_invalid_utf8",
+             "escaped high surrogate not followed by a low surrogate");
       }
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }
@@ -325,7 +341,9 @@ class Parser {
   char32_t read_hex4() {
     char32_t v = 0;
     for (int i = 0; i < 4; ++i) {
-      if (p_ == end_) fail("json_malformed", "unexpected end of text inside a \\u escape");
+      if (p_ == end_)
+        fail(ErrorCategory::invalid_input, "json_malformed",
+             "unexpected end of text inside a \\u escape");
       const unsigned char c = *p_;
       int d;
       if (c >= '0' && c <= '9') {
@@ -335,7 +353,8 @@ class Parser {
       } else if (c >= 'A' && c <= 'F') {
         d = c - 'A' + 10;
       } else {
-        fail("json_malformed", "\\u escape needs four hexadecimal digits");
+        fail(ErrorCategory::invalid_input, "json_malformed",
+             "\\u escape needs four hexadecimal digits");
       }
       v = v << 4 | static_cast<char32_t>(d);
       ++p_;

@@ -72,8 +72,9 @@ class Writer {
         return;
       }
       case json::value_t::number_float:
-        throw Error("json_float", "cannot canonicalize the floating-point number " + v.dump() +
-                                      "; signed JSON allows integers only");
+        throw Error(ErrorCategory::invalid_input, "json_float",
+                    "cannot canonicalize the floating-point number " + v.dump() +
+                        "; signed JSON allows integers only");
       case json::value_t::string:
         write_string(v.get_ref<const json::string_t&>());
         return;
@@ -89,7 +90,8 @@ class Writer {
       case json::value_t::discarded:
         break;
     }
-    throw Error("json_malformed", "cannot canonicalize a binary or discarded JSON value");
+    throw Error(ErrorCategory::invalid_input, "json_malformed",
+                "cannot canonicalize a binary or discarded JSON value");
   }
 
   void write_integer(std::int64_t i) {
@@ -157,14 +159,16 @@ class Writer {
  private:
   static void enter(int depth) {
     if (depth >= kMaxDepth) {
-      throw Error("json_too_deep", "cannot canonicalize: arrays and objects nest more than " +
-                                       std::to_string(kMaxDepth) + " levels deep");
+      throw Error(ErrorCategory::invalid_input, "json_too_deep",
+                  "cannot canonicalize: arrays and objects nest more than " +
+                      std::to_string(kMaxDepth) + " levels deep");
     }
   }
 
   [[noreturn]] static void range_error(const std::string& shown) {
-    throw Error("json_integer_range", "cannot canonicalize the integer " + shown +
-                                          ": outside ±9007199254740991 (±(2^53-1))");
+    throw Error(
+        ErrorCategory::invalid_input, "json_integer_range",
+        "cannot canonicalize the integer " + shown + ": outside ±9007199254740991 (±(2^53-1))");
   }
 
   void write_array(const json::array_t& items, int depth) {
@@ -233,8 +237,9 @@ class Writer {
 
   [[noreturn]] static void invalid_utf8(std::string_view s, const unsigned char* at) {
     const auto offset = at - reinterpret_cast<const unsigned char*>(s.data());
-    throw Error("json_invalid_utf8", "cannot canonicalize a string with ill-formed UTF-8 at byte " +
-                                         std::to_string(offset) + " of the string");
+    throw Error(ErrorCategory::invalid_input, "json_invalid_utf8",
+                "cannot canonicalize a string with ill-formed UTF-8 at byte " +
+                    std::to_string(offset) + " of the string");
   }
 
   std::string& out_;

@@ -34,21 +34,24 @@ PublicKey PublicKey::decode(std::string_view text) {
   try {
     raw = base64url_decode(text);
   } catch (const Error&) {
-    throw Error("key_invalid", "public key \"" + std::string(text.substr(0, 60)) +
-                                   "\" is not valid base64url (expected 43 characters "
-                                   "of A-Z a-z 0-9 - _)");
+    throw Error(ErrorCategory::internal, "key_invalid",
+                "public key \"" + std::string(text.substr(0, 60)) +
+                    "\" is not valid base64url (expected 43 characters "
+                    "of A-Z a-z 0-9 - _)");
   }
   if (raw.size() != 32) {
-    throw Error("key_invalid", "public key decodes to " + std::to_string(raw.size()) +
-                                   " bytes; an Ed25519 public key is 32 bytes (43 characters)");
+    throw Error(ErrorCategory::internal, "key_invalid",
+                "public key decodes to " + std::to_string(raw.size()) +
+                    " bytes; an Ed25519 public key is 32 bytes (43 characters)");
   }
   PublicKey key;
   std::copy(raw.begin(), raw.end(), key.bytes.begin());
   ensure_sodium();
   if (crypto_core_ed25519_is_valid_point(key.bytes.data()) != 1) {
-    throw Error("key_invalid", "public key " + std::string(text) +
-                                   " is not a valid Ed25519 public key (not a point of the "
-                                   "prime-order group); check it was copied correctly");
+    throw Error(ErrorCategory::internal, "key_invalid",
+                "public key " + std::string(text) +
+                    " is not a valid Ed25519 public key (not a point of the "
+                    "prime-order group); check it was copied correctly");
   }
   return key;
 }
@@ -83,7 +86,7 @@ KeyPair KeyPair::generate() {
 
 KeyPair KeyPair::from_seed(std::span<const std::uint8_t> seed32) {
   if (seed32.size() != 32) {
-    throw Error("key_invalid",
+    throw Error(ErrorCategory::internal, "key_invalid",
                 "an Ed25519 secret key (seed) is 32 bytes, got " + std::to_string(seed32.size()));
   }
   ensure_sodium();
@@ -91,7 +94,8 @@ KeyPair KeyPair::from_seed(std::span<const std::uint8_t> seed32) {
   std::copy(seed32.begin(), seed32.end(), secret->seed.begin());
   std::array<std::uint8_t, 32> pk;
   if (crypto_sign_seed_keypair(pk.data(), secret->sk.data(), secret->seed.data()) != 0) {
-    throw Error("crypto_internal", "libsodium could not derive an Ed25519 key pair");
+    throw Error(ErrorCategory::internal, "crypto_internal",
+                "libsodium could not derive an Ed25519 key pair");
   }
   return KeyPair(std::move(secret));
 }
@@ -123,12 +127,13 @@ Signature decode_signature(std::string_view text) {
   try {
     raw = base64url_decode(text);
   } catch (const Error&) {
-    throw Error("signature_invalid",
+    throw Error(ErrorCategory::invalid_input, "signature_invalid",
                 "signature is not valid base64url (expected 86 characters of A-Z a-z 0-9 - _)");
   }
   if (raw.size() != 64) {
-    throw Error("signature_invalid", "signature decodes to " + std::to_string(raw.size()) +
-                                         " bytes; an Ed25519 signature is 64 bytes");
+    throw Error(ErrorCategory::invalid_input, "signature_invalid",
+                "signature decodes to " + std::to_string(raw.size()) +
+                    " bytes; an Ed25519 signature is 64 bytes");
   }
   Signature sig;
   std::copy(raw.begin(), raw.end(), sig.begin());

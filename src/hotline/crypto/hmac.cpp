@@ -14,7 +14,8 @@ namespace hotline::crypto {
 namespace {
 
 [[noreturn]] void openssl_failed(const char* what) {
-  throw Error("crypto_internal", std::string("OpenSSL HMAC-SHA-256 failed in ") + what);
+  throw Error(ErrorCategory::internal, "crypto_internal",
+              std::string("OpenSSL HMAC-SHA-256 failed in ") + what);
 }
 
 // Fetched once (see sha256.cpp: fetching per call costs more than the MAC).

@@ -31,7 +31,8 @@ constexpr std::string_view kHeader = "hotline-ed25519-secret-key-v1";
 constexpr std::size_t kMaxFileSize = 4096;
 
 [[noreturn]] void io_error(const std::string& what, const fs::path& path, int err) {
-  throw Error("key_io", what + " " + path.string() + ": " + std::strerror(err));
+  throw Error(ErrorCategory::internal, "key_io",
+              what + " " + path.string() + ": " + std::strerror(err));
 }
 
 // Clears a string that held secret material before it is freed.
@@ -68,9 +69,10 @@ void write_all(int fd, const std::string& data, const fs::path& path) {
 }
 
 [[noreturn]] void exists_error(const fs::path& path) {
-  throw Error("key_exists", "private key file " + path.string() +
-                                " already exists; refusing to overwrite a key. Move it "
-                                "away first if you really mean to replace this identity");
+  throw Error(ErrorCategory::conflict, "key_exists",
+              "private key file " + path.string() +
+                  " already exists; refusing to overwrite a key. Move it "
+                  "away first if you really mean to replace this identity");
 }
 
 // Moves `from` to `to` unless `to` exists. renameat2(RENAME_NOREPLACE) does
@@ -123,8 +125,9 @@ void KeyPair::save(const fs::path& private_key_file) const {
   if (fd.get() < 0) {
     const int err = errno;
     if (err == ENOENT) {
-      throw Error("key_io", "cannot create private key file " + path.string() + ": folder " +
-                                dir.string() + " does not exist");
+      throw Error(ErrorCategory::internal, "key_io",
+                  "cannot create private key file " + path.string() + ": folder " + dir.string() +
+                      " does not exist");
     }
     io_error("cannot create a temporary private key file", tmp, err);
   }
@@ -153,9 +156,10 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
   if (fd.get() < 0) {
     const int err = errno;
     if (err == ENOENT) {
-      throw Error("key_missing", "private key file " + path.string() +
-                                     " does not exist (create one with the key generation "
-                                     "command, or fix the configured path)");
+      throw Error(ErrorCategory::internal, "key_missing",
+                  "private key file " + path.string() +
+                      " does not exist (create one with the key generation "
+                      "command, or fix the configured path)");
     }
     io_error("cannot open private key file", path, err);
   }
@@ -163,19 +167,20 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) io_error("cannot stat private key file", path, errno);
   if (!S_ISREG(st.st_mode)) {
-    throw Error("key_invalid", "private key file " + path.string() + " is not a regular file");
+    throw Error(ErrorCategory::internal, "key_invalid",
+                "private key file " + path.string() + " is not a regular file");
   }
   if ((st.st_mode & 077) != 0) {
-    throw Error("key_permissions",
+    throw Error(ErrorCategory::internal, "key_permissions",
                 "private key file " + path.string() + " has mode " + mode_text(st.st_mode) +
                     ", which lets other users read or change it; refusing to use it. "
                     "Fix with: chmod 600 " +
                     path.string());
   }
   if (st.st_size > static_cast<off_t>(kMaxFileSize)) {
-    throw Error("key_invalid", "private key file " + path.string() + " is " +
-                                   std::to_string(st.st_size) +
-                                   " bytes; a hotline private key file is under 100 bytes");
+    throw Error(ErrorCategory::internal, "key_invalid",
+                "private key file " + path.string() + " is " + std::to_string(st.st_size) +
+                    " bytes; a hotline private key file is under 100 bytes");
   }
 
   std::string content(kMaxFileSize + 1, '\0');
@@ -194,9 +199,10 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
   const std::string_view text(content.data(), got);
 
   auto invalid = [&](const std::string& why) -> Error {
-    return Error("key_invalid", "private key file " + path.string() +
-                                    " is not a hotline key: " + why + " (expected the line \"" +
-                                    std::string(kHeader) + "\" then one line of base64url)");
+    return Error(ErrorCategory::internal, "key_invalid",
+                 "private key file " + path.string() + " is not a hotline key: " + why +
+                     " (expected the line \"" + std::string(kHeader) +
+                     "\" then one line of base64url)");
   };
   if (text.size() < kHeader.size() + 1 || text.substr(0, kHeader.size()) != kHeader ||
       text[kHeader.size()] != '\n') {

@@ -19,7 +19,7 @@ std::string hash_password(std::string_view password, const PasswordCost& cost) {
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.memory,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw Error("crypto_internal",
+    throw Error(ErrorCategory::internal, "crypto_internal",
                 "Could not hash a password (argon2id needs " +
                     std::to_string(cost.memory / (1024 * 1024)) +
                     " MiB of memory, which the system refused). Free memory and retry.");

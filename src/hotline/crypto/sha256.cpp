@@ -8,7 +8,8 @@ namespace hotline::crypto {
 namespace {
 
 [[noreturn]] void openssl_failed(const char* what) {
-  throw Error("crypto_internal", std::string("OpenSSL SHA-256 failed in ") + what);
+  throw Error(ErrorCategory::internal, "crypto_internal",
+              std::string("OpenSSL SHA-256 failed in ") + what);
 }
 
 // Fetched once: OpenSSL 3 otherwise looks the algorithm up in its provider

@@ -12,7 +12,8 @@ void ensure_sodium() {
   // already run, which is fine too.
   static const bool ok = sodium_init() >= 0;
   if (!ok) {
-    throw Error("crypto_init", "libsodium failed to initialise (no usable random source?)");
+    throw Error(ErrorCategory::internal, "crypto_init",
+                "libsodium failed to initialise (no usable random source?)");
   }
 }
 

@@ -36,7 +36,7 @@ const char* digest_name(TotpAlgorithm a) {
 
 void check_digits(int digits) {
   if (digits < 6 || digits > 8) {
-    throw Error("totp_invalid",
+    throw Error(ErrorCategory::invalid_input, "totp_invalid",
                 "A one-time code has 6 to 8 digits, not " + std::to_string(digits) + ".");
   }
 }
@@ -82,7 +82,8 @@ std::vector<std::uint8_t> base32_decode(std::string_view text) {
   // characters cannot come out of an encoder.
   const std::size_t rest = text.size() % 8;
   if (rest == 1 || rest == 3 || rest == 6) {
-    throw Error("encoding_invalid", "base32 text has an impossible length");
+    throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                "base32 text has an impossible length");
   }
   std::vector<std::uint8_t> out;
   out.reserve(text.size() * 5 / 8);
@@ -91,7 +92,7 @@ std::vector<std::uint8_t> base32_decode(std::string_view text) {
   for (char c : text) {
     const int v = base32_value(c);
     if (v < 0) {
-      throw Error("encoding_invalid",
+      throw Error(ErrorCategory::invalid_input, "encoding_invalid",
                   "base32 text has a character outside A-Z and 2-7 (no '=' padding or spaces)");
     }
     buffer = ((buffer << 5) | static_cast<std::uint32_t>(v)) & 0xfff;
@@ -102,7 +103,8 @@ std::vector<std::uint8_t> base32_decode(std::string_view text) {
     }
   }
   if ((buffer & ((1u << bits) - 1)) != 0) {
-    throw Error("encoding_invalid", "base32 text has non-zero trailing bits");
+    throw Error(ErrorCategory::invalid_input, "encoding_invalid",
+                "base32 text has non-zero trailing bits");
   }
   return out;
 }
@@ -126,7 +128,8 @@ std::string hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int d
                 key.empty() ? &kEmpty : key.data(), key.size(), message.data(), message.size(),
                 mac.data(), mac.size(), &mac_len) == nullptr ||
       mac_len < 20) {
-    throw Error("crypto_internal", "OpenSSL HMAC failed while computing a one-time code");
+    throw Error(ErrorCategory::internal, "crypto_internal",
+                "OpenSSL HMAC failed while computing a one-time code");
   }
   // Dynamic truncation (RFC 4226 section 5.3).
   const std::size_t offset = mac[mac_len - 1] & 0x0f;
@@ -141,7 +144,8 @@ std::string hotp(std::span<const std::uint8_t> key, std::uint64_t counter, int d
 }
 
 std::int64_t totp_step(TimePoint t, const TotpParams& params) {
-  if (params.step_seconds <= 0) throw Error("totp_invalid", "The TOTP step must be positive.");
+  if (params.step_seconds <= 0)
+    throw Error(ErrorCategory::invalid_input, "totp_invalid", "The TOTP step must be positive.");
   const std::int64_t seconds =
       std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
   // Floor division, also for times before 1970.

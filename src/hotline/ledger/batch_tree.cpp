@@ -27,7 +27,9 @@ Digest subtree(std::span<const Digest> leaves, std::size_t lo, std::size_t hi,
 }  // namespace
 
 BatchTree build_batch_tree(std::span<const Digest> leaf_hashes) {
-  if (leaf_hashes.empty()) throw Error("ledger_empty_batch", "a batch tree needs one leaf or more");
+  if (leaf_hashes.empty())
+    throw Error(ErrorCategory::invalid_input, "ledger_empty_batch",
+                "a batch tree needs one leaf or more");
   BatchTree t;
   t.paths.resize(leaf_hashes.size());
   t.root = subtree(leaf_hashes, 0, leaf_hashes.size(), t.paths);

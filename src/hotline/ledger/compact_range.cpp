@@ -10,9 +10,10 @@ namespace hotline::ledger {
 CompactRange::CompactRange(std::uint64_t size, std::vector<Digest> hashes)
     : size_(size), hashes_(std::move(hashes)) {
   if (hashes_.size() != static_cast<std::size_t>(std::popcount(size_))) {
-    throw Error("ledger_bad_request", "a compact range of " + std::to_string(size_) +
-                                          " leaves has " + std::to_string(std::popcount(size_)) +
-                                          " subtree hashes, not " + std::to_string(hashes_.size()));
+    throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
+                "a compact range of " + std::to_string(size_) + " leaves has " +
+                    std::to_string(std::popcount(size_)) + " subtree hashes, not " +
+                    std::to_string(hashes_.size()));
   }
 }
 

@@ -35,17 +35,19 @@ std::vector<std::optional<Digest>> MemoryTreeStorage::get_many(std::span<const N
 bool MemoryTreeStorage::check_put(const NodeId& id, const Digest& hash,
                                   std::uint64_t level_size) const {
   if (id.level < 0 || id.level > kMaxLevel) {
-    throw Error("ledger_storage_gap", "tree node " + node_name(id) + " has no valid level");
+    throw Error(ErrorCategory::internal, "ledger_storage_gap",
+                "tree node " + node_name(id) + " has no valid level");
   }
   if (id.index > level_size) {
-    throw Error("ledger_storage_gap", "tree node " + node_name(id) +
-                                          " written before the nodes to its left at its level");
+    throw Error(
+        ErrorCategory::internal, "ledger_storage_gap",
+        "tree node " + node_name(id) + " written before the nodes to its left at its level");
   }
   if (id.index == level_size) return true;
   const auto level = static_cast<std::size_t>(id.level);
   if (level >= levels_.size() || id.index >= levels_[level].size() ||
       levels_[level][id.index] != hash) {
-    throw Error("ledger_storage_conflict",
+    throw Error(ErrorCategory::internal, "ledger_storage_conflict",
                 "tree node " + node_name(id) + " is already stored with a different hash");
   }
   return false;

@@ -51,7 +51,7 @@ Digest digest_from_hex(std::string_view hex) {
   } catch (const Error&) {
   }
   if (bytes.size() != sizeof(Digest)) {
-    throw Error("ledger_bad_hash",
+    throw Error(ErrorCategory::invalid_input, "ledger_bad_hash",
                 "\"" + std::string(hex.substr(0, 80)) + "\" is not a SHA-256 hash");
   }
   Digest d{};

@@ -18,7 +18,7 @@ struct Range {
 };
 
 [[noreturn]] void bad_request(const std::string& message) {
-  throw Error("ledger_bad_request", message);
+  throw Error(ErrorCategory::invalid_input, "ledger_bad_request", message);
 }
 
 std::string leaves(std::uint64_t n) {
@@ -82,10 +82,10 @@ std::vector<Digest> hash_ranges(TreeStorage& storage, const CompactRange& edge,
     std::vector<std::optional<Digest>> got = storage.get_many(to_read);
     for (std::size_t k = 0; k < to_read.size(); ++k) {
       if (k >= got.size() || !got[k]) {
-        throw Error("ledger_storage_corrupt", "the ledger of " + leaves(edge.size()) +
-                                                  " lacks the hash of its subtree (" +
-                                                  std::to_string(to_read[k].level) + ", " +
-                                                  std::to_string(to_read[k].index) + ")");
+        throw Error(ErrorCategory::internal, "ledger_storage_corrupt",
+                    "the ledger of " + leaves(edge.size()) + " lacks the hash of its subtree (" +
+                        std::to_string(to_read[k].level) + ", " + std::to_string(to_read[k].index) +
+                        ")");
       }
       hashes[read_pos[k]] = *got[k];
     }
@@ -119,7 +119,7 @@ void MerkleTree::reload() {
   hashes.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i >= got.size() || !got[i]) {
-      throw Error("ledger_storage_corrupt",
+      throw Error(ErrorCategory::internal, "ledger_storage_corrupt",
                   "the ledger holds " + leaves(size) + " but not the hash of its subtree (" +
                       std::to_string(ids[i].level) + ", " + std::to_string(ids[i].index) + ")");
     }

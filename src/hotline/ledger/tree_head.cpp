@@ -21,7 +21,7 @@ constexpr std::array<std::string_view, 7> kFields = {"key",  "root", "sig", "siz
                                                      "time", "type", "v"};
 
 [[noreturn]] void bad(const std::string& message) {
-  throw Error("tree_head_invalid", message);
+  throw Error(ErrorCategory::invalid_input, "tree_head_invalid", message);
 }
 
 void check_head(const TreeHead& head) {

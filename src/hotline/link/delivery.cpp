@@ -161,7 +161,8 @@ DeliveryWorker::Batch DeliveryWorker::read_batch(std::int64_t after_seq) {
       rec = tx->find_envelope(it.envelope_id);
     }
     if (!rec)
-      throw Error("store_inconsistent", "queued envelope " + it.envelope_id + " is missing");
+      throw Error(ErrorCategory::internal, "store_inconsistent",
+                  "queued envelope " + it.envelope_id + " is missing");
     bytes += rec->canonical.size() + 1;
     if (bytes > opt_.max_batch_bytes && !b.envelopes.empty()) {
       b.full = true;
@@ -381,8 +382,9 @@ nlohmann::json parse_reply(const Transport::Reply& reply) {
   try {
     doc = crypto::parse_strict(reply.body);  // strict, and faster than nlohmann's parser
   } catch (const std::exception&) {
-    throw Error("peer_bad_reply", "peer answered HTTP " + std::to_string(reply.status) +
-                                      " with a body that is not JSON");
+    throw Error(
+        ErrorCategory::invalid_input, "peer_bad_reply",
+        "peer answered HTTP " + std::to_string(reply.status) + " with a body that is not JSON");
   }
   if (!doc.is_object() || !doc.contains("receipts") || !doc["receipts"].is_array()) {
     std::string msg = "peer answered HTTP " + std::to_string(reply.status);
@@ -390,7 +392,7 @@ nlohmann::json parse_reply(const Transport::Reply& reply) {
       msg += ": " + doc["error"].value("code", std::string()) + ": " +
              doc["error"].value("message", std::string());
     }
-    throw Error("peer_refused", msg);
+    throw Error(ErrorCategory::invalid_input, "peer_refused", msg);
   }
   return doc;
 }
@@ -402,8 +404,9 @@ Receipt checked_receipt(const nlohmann::json& j, std::size_t i, const store::Env
   verify_signature(r, ctx.peer);
   if (r.link != ctx.link || r.seq != env.seq || r.envelope != env.digest ||
       r.envelope_id != env.id) {
-    throw Error("peer_bad_reply", "receipt " + std::to_string(i) + " does not match envelope seq " +
-                                      std::to_string(env.seq));
+    throw Error(
+        ErrorCategory::invalid_input, "peer_bad_reply",
+        "receipt " + std::to_string(i) + " does not match envelope seq " + std::to_string(env.seq));
   }
   return r;
 }
@@ -432,7 +435,8 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
   // an attack, and must not remove anything from the queue.
   const auto& receipts = doc["receipts"];
   if (receipts.size() > b.items.size())
-    throw Error("peer_bad_reply", "peer sent more receipts than envelopes");
+    throw Error(ErrorCategory::invalid_input, "peer_bad_reply",
+                "peer sent more receipts than envelopes");
   const TimePoint now = clock_();
   std::vector<store::ReceiptRecord> records;
   std::int64_t skew_flags = 0;
@@ -488,9 +492,9 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
       auto expected = err["expected_seq"].get<std::int64_t>();
       requeue_from(expected);
     }
-    throw Error("peer_refused", "peer refused envelope seq " +
-                                    std::to_string(envelopes[records.size()].seq) + ": " + code +
-                                    ": " + err.value("message", std::string()));
+    throw Error(ErrorCategory::invalid_input, "peer_refused",
+                "peer refused envelope seq " + std::to_string(envelopes[records.size()].seq) +
+                    ": " + code + ": " + err.value("message", std::string()));
   }
   return records.size();
 }

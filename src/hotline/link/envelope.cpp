@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 13> kFields = {
     "attachments", "body", "from", "id", "link", "prev", "ref",
     "sent_at",     "seq",  "sig",  "to", "type", "v"};
 
-[[noreturn]] void fail(const char* code, const std::string& message) {
-  throw Error(code, message);
+[[noreturn]] void fail(ErrorCategory category, const char* code, const std::string& message) {
+  throw Error(category, code, message);
 }
 
 const char* type_name(const json& j) {
@@ -45,8 +45,9 @@ const char* type_name(const json& j) {
 
 void expect(const json& j, std::string_view field, bool ok, const char* wanted) {
   if (!ok) {
-    fail("envelope_wrong_type", "envelope member \"" + std::string(field) + "\" must be " + wanted +
-                                    ", not " + type_name(j));
+    fail(ErrorCategory::invalid_input, "envelope_wrong_type",
+         "envelope member \"" + std::string(field) + "\" must be " + wanted + ", not " +
+             type_name(j));
   }
 }
 
@@ -77,8 +78,9 @@ void check_key(std::string_view field, const std::string& value) {
     }
   }
   if (!ok) {
-    fail("envelope_bad_value", "envelope member \"" + std::string(field) +
-                                   "\" is not an Ed25519 public key (43 base64url characters)");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope member \"" + std::string(field) +
+             "\" is not an Ed25519 public key (43 base64url characters)");
   }
 }
 
@@ -145,7 +147,8 @@ crypto::Digest envelope_digest(const Envelope& e) {
 
 Envelope seal(Envelope e, const crypto::KeyPair& key) {
   if (e.from != key.public_key().encoded()) {
-    fail("envelope_bad_value", "an envelope can only be sealed with the key named in \"from\"");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "an envelope can only be sealed with the key named in \"from\"");
   }
   e.sig = crypto::encode_signature(key.sign(signing_input(e)));
   return e;
@@ -153,38 +156,46 @@ Envelope seal(Envelope e, const crypto::KeyPair& key) {
 
 void verify_signature(const Envelope& e, const crypto::PublicKey& key) {
   if (e.from != key.encoded()) {
-    fail("envelope_bad_value", "envelope \"from\" is not the key of the peer on this link");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"from\" is not the key of the peer on this link");
   }
   crypto::Signature sig{};
   try {
     sig = crypto::decode_signature(e.sig);
   } catch (const Error&) {
-    fail("envelope_bad_signature", "envelope signature is not 64 bytes of base64url");
+    fail(ErrorCategory::forbidden, "envelope_bad_signature",
+         "envelope signature is not 64 bytes of base64url");
   }
   if (!crypto::verify(key, signing_input(e), sig)) {
-    fail("envelope_bad_signature", "envelope " + e.id + " (seq " + std::to_string(e.seq) +
-                                       ") has a signature that does not verify");
+    fail(ErrorCategory::forbidden, "envelope_bad_signature",
+         "envelope " + e.id + " (seq " + std::to_string(e.seq) +
+             ") has a signature that does not verify");
   }
 }
 
 Envelope parse_envelope(std::string_view text) {
   json j = crypto::parse_strict(text);  // json_* errors
-  if (!j.is_object()) fail("envelope_not_object", "an envelope must be a JSON object");
+  if (!j.is_object())
+    fail(ErrorCategory::invalid_input, "envelope_not_object", "an envelope must be a JSON object");
 
   // The version decides which members exist, so it is checked first.
   auto vit = j.find("v");
-  if (vit == j.end()) fail("envelope_unknown_version", "envelope has no version member \"v\"");
+  if (vit == j.end())
+    fail(ErrorCategory::invalid_input, "envelope_unknown_version",
+         "envelope has no version member \"v\"");
   if (!vit->is_number_integer() || vit->get<std::int64_t>() != kEnvelopeVersion) {
-    fail("envelope_unknown_version",
+    fail(ErrorCategory::invalid_input, "envelope_unknown_version",
          "envelope version " + vit->dump() + " is not supported (this node speaks version 1)");
   }
   for (auto f : kFields) {
     if (!j.contains(f))
-      fail("envelope_missing_field", "envelope has no member \"" + std::string(f) + "\"");
+      fail(ErrorCategory::invalid_input, "envelope_missing_field",
+           "envelope has no member \"" + std::string(f) + "\"");
   }
   for (const auto& [k, _] : j.items()) {
     if (std::find(kFields.begin(), kFields.end(), k) == kFields.end()) {
-      fail("envelope_unknown_field", "envelope member \"" + k + "\" is not part of version 1");
+      fail(ErrorCategory::invalid_input, "envelope_unknown_field",
+           "envelope member \"" + k + "\" is not part of version 1");
     }
   }
 
@@ -209,49 +220,62 @@ Envelope parse_envelope(std::string_view text) {
   e.body = std::move(j["body"]);
   e.sig = j["sig"].get<std::string>();
 
-  if (!is_uuid_v7(e.id)) fail("envelope_bad_value", "envelope \"id\" is not a lowercase UUIDv7");
+  if (!is_uuid_v7(e.id))
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"id\" is not a lowercase UUIDv7");
   if (!is_lower_hex(e.link, 32))
-    fail("envelope_bad_value", "envelope \"link\" is not 32 lowercase hex digits");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"link\" is not 32 lowercase hex digits");
   check_key("from", e.from);
   check_key("to", e.to);
-  if (e.from == e.to) fail("envelope_bad_value", "envelope \"from\" and \"to\" are the same key");
-  if (e.seq < 1) fail("envelope_bad_value", "envelope \"seq\" must be 1 or more");
+  if (e.from == e.to)
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"from\" and \"to\" are the same key");
+  if (e.seq < 1)
+    fail(ErrorCategory::invalid_input, "envelope_bad_value", "envelope \"seq\" must be 1 or more");
   if (!is_lower_hex(e.prev, 64))
-    fail("envelope_bad_value", "envelope \"prev\" is not 64 lowercase hex digits");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"prev\" is not 64 lowercase hex digits");
   if (e.seq == 1 && e.prev != kGenesisPrev) {
-    fail("envelope_bad_value", "the first envelope (seq 1) must have \"prev\" of 64 zeros");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "the first envelope (seq 1) must have \"prev\" of 64 zeros");
   }
   try {
     (void)parse_timestamp(e.sent_at);
   } catch (const Error& err) {
-    fail("envelope_bad_value", std::string("envelope \"sent_at\": ") + err.what());
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         std::string("envelope \"sent_at\": ") + err.what());
   }
   if (!is_type_name(e.type)) {
-    fail("envelope_bad_value", "envelope \"type\" must be 1-64 characters of a-z, 0-9, '.', '_'");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"type\" must be 1-64 characters of a-z, 0-9, '.', '_'");
   }
   if (e.ref && e.ref->empty())
-    fail("envelope_bad_value", "envelope \"ref\" is empty; use null for none");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"ref\" is empty; use null for none");
   for (const auto& a : j["attachments"]) {
     expect(a, "attachments[]", a.is_object(), "an object");
     if (a.size() != 2 || !a.contains("sha256") || !a.contains("size")) {
-      fail("envelope_bad_value", "each attachment must have exactly \"sha256\" and \"size\"");
+      fail(ErrorCategory::invalid_input, "envelope_bad_value",
+           "each attachment must have exactly \"sha256\" and \"size\"");
     }
     expect(a["sha256"], "attachments[].sha256", a["sha256"].is_string(), "a string");
     expect(a["size"], "attachments[].size", a["size"].is_number_integer(), "an integer");
     AttachmentRef ref{a["sha256"].get<std::string>(), a["size"].get<std::int64_t>()};
     if (!is_lower_hex(ref.sha256, 64) || ref.size < 0) {
-      fail("envelope_bad_value",
+      fail(ErrorCategory::invalid_input, "envelope_bad_value",
            "attachment digest must be 64 lowercase hex digits and size 0 or more");
     }
     e.attachments.push_back(std::move(ref));
   }
   if (e.sig.size() != 86)
-    fail("envelope_bad_value", "envelope \"sig\" is not a base64url Ed25519 signature");
+    fail(ErrorCategory::invalid_input, "envelope_bad_value",
+         "envelope \"sig\" is not a base64url Ed25519 signature");
 
   // Only the canonical form is accepted, so that the digest of what was
   // received is the digest of what was signed and sent.
   if (canonical(e) != text) {
-    fail("envelope_not_canonical",
+    fail(ErrorCategory::invalid_input, "envelope_not_canonical",
          "envelope is not in RFC 8785 canonical form (member order, "
          "whitespace or escaping differ)");
   }

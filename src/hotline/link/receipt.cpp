@@ -27,7 +27,7 @@ constexpr std::size_t kMaxPathHashes = 20;
 constexpr std::int64_t kMaxBatchSize = std::int64_t{1} << kMaxPathHashes;
 
 [[noreturn]] void bad(const std::string& message) {
-  throw Error("receipt_invalid", message);
+  throw Error(ErrorCategory::invalid_input, "receipt_invalid", message);
 }
 
 // The canonical JSON of a receipt, written member by member in RFC 8785
@@ -202,17 +202,20 @@ Receipt receipt_from_json(const json& j) {
 
 void verify_signature(const Receipt& r, const crypto::PublicKey& key) {
   if (r.from != key.encoded()) {
-    throw Error("receipt_bad_signature", "receipt is not from the peer of this link");
+    throw Error(ErrorCategory::invalid_input, "receipt_bad_signature",
+                "receipt is not from the peer of this link");
   }
   crypto::Signature sig{};
   try {
     sig = crypto::decode_signature(r.sig);
   } catch (const Error&) {
-    throw Error("receipt_bad_signature", "receipt signature is not 64 bytes of base64url");
+    throw Error(ErrorCategory::invalid_input, "receipt_bad_signature",
+                "receipt signature is not 64 bytes of base64url");
   }
   const auto refused = [&] {
-    return Error("receipt_bad_signature", "receipt for seq " + std::to_string(r.seq) +
-                                              " has a signature that does not verify");
+    return Error(
+        ErrorCategory::invalid_input, "receipt_bad_signature",
+        "receipt for seq " + std::to_string(r.seq) + " has a signature that does not verify");
   };
   if (!r.batch) {
     if (r.v != 1 || !crypto::verify(key, receipt_signing_input(r), sig)) throw refused();
@@ -220,10 +223,10 @@ void verify_signature(const Receipt& r, const crypto::PublicKey& key) {
   }
   auto root = batch_root(r);
   if (!root) {
-    throw Error("receipt_bad_signature", "receipt for seq " + std::to_string(r.seq) +
-                                             ": its batch path does not fit position " +
-                                             std::to_string(r.batch->position) + " of " +
-                                             std::to_string(r.batch->size));
+    throw Error(ErrorCategory::invalid_input, "receipt_bad_signature",
+                "receipt for seq " + std::to_string(r.seq) +
+                    ": its batch path does not fit position " + std::to_string(r.batch->position) +
+                    " of " + std::to_string(r.batch->size));
   }
   if (last_verified.root == *root && last_verified.size == r.batch->size &&
       last_verified.sig == r.sig && last_verified.key == r.from)

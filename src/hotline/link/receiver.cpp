@@ -16,11 +16,6 @@ struct Parsed {
   std::string digest;
 };
 
-int status_for(const std::string& code) {
-  if (code == "envelope_bad_signature" || code == "link_mismatch") return 403;
-  return 400;
-}
-
 // Step 1 of receive_batch(), outside the write transaction: every line
 // parsed, addressed to this link and signed by the peer. The first refused
 // line ends the batch (out.error); the lines before it are returned.
@@ -31,7 +26,8 @@ std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
   std::int64_t line_no = 0;
   std::size_t pos = 0;
   if (batch.empty()) {
-    out.error = ReceiveError{400, "batch_empty", "the batch holds no envelope", 0, std::nullopt};
+    out.error = ReceiveError{ErrorCategory::invalid_input, "batch_empty",
+                             "the batch holds no envelope", 0, std::nullopt};
     return parsed;
   }
   while (pos < batch.size() && !out.error) {
@@ -42,7 +38,7 @@ std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
     if (line.empty() && pos >= batch.size()) break;  // trailing newline
     if (parsed.size() == kMaxBatchEnvelopes) {
       out.error =
-          ReceiveError{413, "batch_too_large",
+          ReceiveError{ErrorCategory::too_large, "batch_too_large",
                        "a batch holds at most " + std::to_string(kMaxBatchEnvelopes) + " envelopes",
                        line_no, std::nullopt};
       break;
@@ -50,16 +46,16 @@ std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
     try {
       Envelope e = parse_envelope(line);
       if (e.link != ctx.link || e.to != self_key) {
-        throw Error("link_mismatch", "envelope " + e.id + " is addressed to link " + e.link +
-                                         ", not to this node's link with " + ctx.peer_name);
+        throw Error(ErrorCategory::forbidden, "link_mismatch",
+                    "envelope " + e.id + " is addressed to link " + e.link +
+                        ", not to this node's link with " + ctx.peer_name);
       }
       verify_signature(e, ctx.peer);
       std::string text(line);
       std::string digest = to_hex(crypto::sha256(text));
       parsed.push_back({std::move(e), std::move(text), std::move(digest)});
     } catch (const Error& err) {
-      out.error =
-          ReceiveError{status_for(err.code()), err.code(), err.what(), line_no, std::nullopt};
+      out.error = ReceiveError{err.category(), err.code(), err.what(), line_no, std::nullopt};
     }
     ++line_no;
   }
@@ -88,12 +84,12 @@ class BatchWriter {
     if (e.seq <= last_) return take_repeat(p, line);
     if (e.seq > last_ + 1) {
       return ReceiveError{
-          409, "seq_gap",
+          ErrorCategory::conflict, "seq_gap",
           "expected seq " + std::to_string(last_ + 1) + " but got " + std::to_string(e.seq), line,
           last_ + 1};
     }
     if (e.prev != last_digest_) {
-      return ReceiveError{409, "prev_mismatch",
+      return ReceiveError{ErrorCategory::conflict, "prev_mismatch",
                           "envelope seq " + std::to_string(e.seq) +
                               " does not chain to the previous envelope we hold",
                           line, last_ + 1};
@@ -137,7 +133,7 @@ class BatchWriter {
     auto existing = tx_.find_envelope_by_seq(ctx_.link, Direction::inbound, e.seq);
     auto receipt = tx_.find_receipt(ctx_.link, Direction::inbound, e.seq);
     if (!existing || !receipt || existing->digest != p.digest) {
-      return ReceiveError{409, "envelope_conflict",
+      return ReceiveError{ErrorCategory::conflict, "envelope_conflict",
                           "seq " + std::to_string(e.seq) +
                               " was already received with different content; the peer's "
                               "history does not match ours",

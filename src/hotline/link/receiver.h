@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/link/envelope.h"
 #include "hotline/link/link_context.h"
@@ -35,7 +36,10 @@ namespace hotline::link {
 inline constexpr std::size_t kMaxBatchEnvelopes = 1000;
 
 struct ReceiveError {
-  int http_status = 400;  // 400 malformed, 403 not for this link / forged, 409 sequence
+  // The answer's HTTP status is this category's (common/error_category.h):
+  // invalid_input malformed, forbidden not for this link / forged, conflict
+  // out of sequence, too_large too many envelopes.
+  ErrorCategory category = ErrorCategory::invalid_input;
   std::string code;
   std::string message;
   std::int64_t line = 0;                     // 0-based line of the batch

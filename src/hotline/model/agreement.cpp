@@ -562,8 +562,9 @@ const DeadlineRule& rule_for(const Agreement& agreement, std::string_view kind,
   for (const DeadlineRule& r : agreement.deadlines) {
     if (r.kind == kind && r.priority == priority) return r;
   }
-  throw Error("agreement_no_rule", "the agreement has no deadline rule for " + quote_value(kind) +
-                                       " at priority " + quote_value(priority));
+  throw Error(ErrorCategory::conflict, "agreement_no_rule",
+              "the agreement has no deadline rule for " + quote_value(kind) + " at priority " +
+                  quote_value(priority));
 }
 
 void set_rule(Agreement& agreement, DeadlineRule rule) {

@@ -29,7 +29,7 @@ void require(const CaseFile& c, A action) {
 }
 
 [[noreturn]] void duplicate(const CaseFile& c, const std::string& what) {
-  throw Error("case_duplicate", "case " + c.id + " already has " + what);
+  throw Error(ErrorCategory::conflict, "case_duplicate", "case " + c.id + " already has " + what);
 }
 
 CaseFile with_entry(CaseFile next, A action, const std::string& by, Side side, TimePoint at,

@@ -48,8 +48,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> normalize(TimePoint start,
   for (const auto& p : pauses) {
     const std::int64_t to = p.to ? ms(*p.to) : kInf;
     if (to < ms(p.from))
-      throw Error("deadline_invalid", "a pause ends before it begins: " + format_timestamp(p.from) +
-                                          " .. " + format_timestamp(*p.to));
+      throw Error(ErrorCategory::invalid_input, "deadline_invalid",
+                  "a pause ends before it begins: " + format_timestamp(p.from) + " .. " +
+                      format_timestamp(*p.to));
     const std::int64_t from = std::max(ms(p.from), ms(start));
     if (to > from) v.emplace_back(from, to);
   }
@@ -70,16 +71,22 @@ class WorkingIntervals {
  public:
   WorkingIntervals(const WorkingCalendar& c, TimePoint from) : c_(c), from_(ms(from)) {
     if (c_.always) return;
-    if (c_.weekdays.empty()) throw Error("calendar_invalid", "office hours without a weekday");
+    if (c_.weekdays.empty())
+      throw Error(ErrorCategory::invalid_input, "calendar_invalid",
+                  "office hours without a weekday");
     for (int d : c_.weekdays) {
-      if (d < 1 || d > 7) throw Error("calendar_invalid", "weekday out of 1..7");
+      if (d < 1 || d > 7)
+        throw Error(ErrorCategory::invalid_input, "calendar_invalid", "weekday out of 1..7");
       working_[d] = true;
     }
     if (c_.start_minute < 0 || c_.start_minute >= c_.end_minute || c_.end_minute > 1440)
-      throw Error("calendar_invalid", "office hours must satisfy 0 <= start < end <= 1440");
+      throw Error(ErrorCategory::invalid_input, "calendar_invalid",
+                  "office hours must satisfy 0 <= start < end <= 1440");
     for (const auto& h : c_.holidays) {
       local_days d;
-      if (!parse_date(h, d)) throw Error("calendar_invalid", "bad holiday date \"" + h + "\"");
+      if (!parse_date(h, d))
+        throw Error(ErrorCategory::invalid_input, "calendar_invalid",
+                    "bad holiday date \"" + h + "\"");
       holidays_.push_back(d);
     }
     std::sort(holidays_.begin(), holidays_.end());
@@ -101,7 +108,7 @@ class WorkingIntervals {
       const local_days d = day_;
       day_ += days(1);
       if (bounded && (d - first_day_).count() > kHorizonDays)
-        throw Error("deadline_unreachable",
+        throw Error(ErrorCategory::conflict, "deadline_unreachable",
                     "the deadline is not reached within 100 years of office hours");
       const unsigned wd = std::chrono::weekday(d).iso_encoding();
       if (!working_[wd]) continue;
@@ -162,9 +169,9 @@ WorkingCalendar calendar_for(const DeadlineRule& rule, const Party& receiving_pa
   WorkingCalendar c;
   c.always = rule.calendar == Calendar::always;
   if (!c.always && zone.name() != receiving_party.time_zone)
-    throw Error("calendar_invalid", "time zone \"" + zone.name() + "\" given for party \"" +
-                                        receiving_party.name + "\" whose zone is \"" +
-                                        receiving_party.time_zone + "\"");
+    throw Error(ErrorCategory::invalid_input, "calendar_invalid",
+                "time zone \"" + zone.name() + "\" given for party \"" + receiving_party.name +
+                    "\" whose zone is \"" + receiving_party.time_zone + "\"");
   c.zone = std::move(zone);
   c.weekdays = receiving_party.office_hours.weekdays;
   c.start_minute = receiving_party.office_hours.start_minute;
@@ -177,7 +184,8 @@ std::optional<TimePoint> deadline_at(TimePoint start, std::int64_t minutes,
                                      const WorkingCalendar& calendar,
                                      std::span<const Pause> pauses) {
   if (minutes < 0 || minutes > kMaxDeadlineMinutes * 100)
-    throw Error("deadline_invalid", "deadline minutes out of range: " + std::to_string(minutes));
+    throw Error(ErrorCategory::invalid_input, "deadline_invalid",
+                "deadline minutes out of range: " + std::to_string(minutes));
   std::int64_t remaining = minutes * kMinute;
   if (remaining == 0) {
     normalize(start, pauses);  // still validate
@@ -214,7 +222,9 @@ std::chrono::milliseconds elapsed_counted(TimePoint start, TimePoint t,
 
 std::int64_t permille_used(TimePoint start, TimePoint now, std::int64_t minutes,
                            const WorkingCalendar& calendar, std::span<const Pause> pauses) {
-  if (minutes <= 0) throw Error("deadline_invalid", "permille_used needs minutes > 0");
+  if (minutes <= 0)
+    throw Error(ErrorCategory::invalid_input, "deadline_invalid",
+                "permille_used needs minutes > 0");
   const std::int64_t used = elapsed_counted(start, now, calendar, pauses).count();
   return used * 1000 / (minutes * kMinute);
 }

@@ -23,7 +23,7 @@ bool has_control(std::string_view s, bool allow_breaks) {
 }  // namespace
 
 void JsonCheck::fail(const std::string& path, const std::string& problem) const {
-  throw Error(std::string(code),
+  throw Error(ErrorCategory::invalid_input, std::string(code),
               std::string(what) + " invalid: " + (path.empty() ? std::string("document") : path) +
                   " " + problem);
 }

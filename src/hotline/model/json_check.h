@@ -3,7 +3,7 @@
 // the value checks their actions share.
 //
 // A JsonCheck names the error it throws: every failure is
-//   hotline::Error(code, what + " invalid: " + path + " " + problem)
+//   hotline::Error(invalid_input, code, what + " invalid: " + path + " " + problem)
 // with path "document" for the document itself, "a.b" for a member and
 // "a[3]" for an element (member_path, element_path). Pure: no I/O, no
 // clock; a JsonCheck is a pair of string constants, safe to share between

@@ -330,15 +330,15 @@ void illegal_transition(std::string_view item, std::string_view id, std::string_
                     "'; '" + std::string(action) + "' is not possible there (possible: " +
                     (possible.empty() ? std::string("none") : list_of(possible)) + ")";
   if (!why.empty()) msg += "; " + std::string(why);
-  throw Error("illegal_transition", msg);
+  throw Error(ErrorCategory::conflict, "illegal_transition", msg);
 }
 
 void wrong_side(std::string_view item, std::string_view id, std::string_view action,
                 std::string_view role, Side required, Side given) {
-  throw Error("wrong_side", std::string(item) + " " + std::string(id) + ": '" +
-                                std::string(action) + "' is for " + std::string(role) + " (" +
-                                std::string(to_string(required)) + "), not " +
-                                std::string(to_string(given)));
+  throw Error(ErrorCategory::conflict, "wrong_side",
+              std::string(item) + " " + std::string(id) + ": '" + std::string(action) +
+                  "' is for " + std::string(role) + " (" + std::string(to_string(required)) +
+                  "), not " + std::string(to_string(given)));
 }
 
 }  // namespace detail

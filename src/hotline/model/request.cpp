@@ -232,8 +232,9 @@ Request approve(const Request& r, const std::string& by, Side side, TimePoint at
   require_requester(r, A::approve, side);
   kCheck.name(by, "approved_by");
   if (four_eyes_required && by == r.author)
-    throw Error("four_eyes", "request " + r.id + " was written by " + r.author +
-                                 "; the agreement requires someone else to approve it");
+    throw Error(ErrorCategory::forbidden, "four_eyes",
+                "request " + r.id + " was written by " + r.author +
+                    "; the agreement requires someone else to approve it");
   Request next = r;
   next.state = S::approved;
   next.approved_by = by;

@@ -18,7 +18,7 @@ using std::chrono::sys_days;
 constexpr std::int64_t kDay = 86400;
 
 [[noreturn]] void invalid(const std::string& what) {
-  throw Error("time_zone_invalid", what);
+  throw Error(ErrorCategory::invalid_input, "time_zone_invalid", what);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -453,7 +453,8 @@ TimePoint TimeZone::local_to_utc(std::chrono::local_days date, int minute_of_day
 
 TimeZone load_time_zone(const std::string& iana_name, const std::filesystem::path& zoneinfo_dir) {
   const auto unknown = [&](const std::string& why) -> Error {
-    return Error("time_zone_unknown", "unknown time zone \"" + iana_name + "\": " + why);
+    return Error(ErrorCategory::not_found, "time_zone_unknown",
+                 "unknown time zone \"" + iana_name + "\": " + why);
   };
   if (iana_name.empty() || iana_name.size() > 255) throw unknown("bad name");
   if (iana_name.front() == '/' || iana_name.back() == '/') throw unknown("bad name");

@@ -26,7 +26,8 @@ using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
 
 SSL_CTX* shared_native(const tls::Context& ctx) {
-  if (!ctx) throw Error("tls_config_invalid", "HttpsClient needs a TLS context");
+  if (!ctx)
+    throw Error(ErrorCategory::internal, "tls_config_invalid", "HttpsClient needs a TLS context");
   SSL_CTX_up_ref(ctx.native());
   return ctx.native();
 }
@@ -93,23 +94,29 @@ void HttpsClient::Impl::fail(const beast::error_code& ec, const std::string& doi
   stream.reset();
   buffer.clear();
   if (!refusal.empty()) {
-    throw Error("tls_refused", "refused the TLS session with " + where + ": " + refusal);
+    throw Error(ErrorCategory::internal, "tls_refused",
+                "refused the TLS session with " + where + ": " + refusal);
   }
   if (ec == beast::error::timeout) {
     auto limit = doing == "reading the response" ? options.read_timeout : options.connect_timeout;
-    throw Error("link_timeout", doing + " " + where + " timed out after " + ms(limit));
+    throw Error(ErrorCategory::unavailable, "link_timeout",
+                doing + " " + where + " timed out after " + ms(limit));
   }
   if (ec.category() == net::error::get_ssl_category()) {
-    throw Error("tls_refused", "TLS with " + where + " failed while " + doing + ": " +
-                                   ec.message() + " (check both sides' pinned keys)");
+    throw Error(ErrorCategory::internal, "tls_refused",
+                "TLS with " + where + " failed while " + doing + ": " + ec.message() +
+                    " (check both sides' pinned keys)");
   }
   if (is_dropped(ec)) {
-    throw Error("link_broken", where + " closed the connection while " + doing);
+    throw Error(ErrorCategory::invalid_input, "link_broken",
+                where + " closed the connection while " + doing);
   }
   if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-    throw Error("link_protocol_error", "invalid HTTP response from " + where + ": " + ec.message());
+    throw Error(ErrorCategory::invalid_input, "link_protocol_error",
+                "invalid HTTP response from " + where + ": " + ec.message());
   }
-  throw Error("link_broken", doing + " " + where + " failed: " + ec.message());
+  throw Error(ErrorCategory::invalid_input, "link_broken",
+              doing + " " + where + " failed: " + ec.message());
 }
 
 void HttpsClient::Impl::connect() {
@@ -126,7 +133,9 @@ void HttpsClient::Impl::connect() {
     // resolve could not be abandoned any sooner.
     tcp::resolver resolver(ioc);
     auto results = resolver.resolve(host, std::to_string(port), ec);
-    if (ec) throw Error("link_unreachable", "cannot resolve " + host + ": " + ec.message());
+    if (ec)
+      throw Error(ErrorCategory::unavailable, "link_unreachable",
+                  "cannot resolve " + host + ": " + ec.message());
     for (const auto& r : results) endpoints.push_back(r.endpoint());
   }
 
@@ -138,12 +147,13 @@ void HttpsClient::Impl::connect() {
   ec = run([&](auto handler) { tcp_layer.async_connect(endpoints, std::move(handler)); });
   if (ec == beast::error::timeout) {
     stream.reset();
-    throw Error("link_timeout",
+    throw Error(ErrorCategory::unavailable, "link_timeout",
                 "connecting to " + where + " timed out after " + ms(options.connect_timeout));
   }
   if (ec) {
     stream.reset();
-    throw Error("link_unreachable", "cannot connect to " + where + ": " + ec.message());
+    throw Error(ErrorCategory::unavailable, "link_unreachable",
+                "cannot connect to " + where + ": " + ec.message());
   }
   // No Nagle delay on small requests (see https_server.cpp).
   tcp_layer.socket().set_option(tcp::no_delay(true), ec);
@@ -209,9 +219,9 @@ HttpResponse HttpsClient::request(const HttpRequest& request) {
       }
       if (ec == http::error::body_limit) {
         c.stream.reset();
-        throw Error("link_protocol_error", "response from " + c.where + " exceeds " +
-                                               std::to_string(c.options.max_response_bytes) +
-                                               " bytes");
+        throw Error(ErrorCategory::invalid_input, "link_protocol_error",
+                    "response from " + c.where + " exceeds " +
+                        std::to_string(c.options.max_response_bytes) + " bytes");
       }
       c.fail(ec, "reading the response");
     }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/common/error_category.h"
 #include "hotline/common/thread_name.h"
 
 namespace hotline::net {
@@ -40,7 +41,8 @@ using Stream = beast::ssl_stream<beast::tcp_stream>;
 // Asio's ssl::context takes over one reference to the SSL_CTX; the
 // tls::Context keeps its own, so the policy ex_data stays valid either way.
 SSL_CTX* shared_native(const tls::Context& ctx) {
-  if (!ctx) throw Error("tls_config_invalid", "HttpsServer needs a TLS context");
+  if (!ctx)
+    throw Error(ErrorCategory::internal, "tls_config_invalid", "HttpsServer needs a TLS context");
   SSL_CTX_up_ref(ctx.native());
   return ctx.native();
 }
@@ -315,7 +317,9 @@ HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
   } catch (const Error& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" code={} error=\"{}\"",
                   options.name, request.method, request.target, e.code(), e.what());
-    return json_error(500, e.code(), e.what());
+    // An Error the handler did not answer itself (the operators' API and
+    // the peer routes answer theirs by category) is a fault here: 500.
+    return json_error(http_status(ErrorCategory::internal), e.code(), e.what());
   } catch (const std::exception& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" error=\"{}\"",
                   options.name, request.method, request.target, e.what());
@@ -694,7 +698,7 @@ void HttpsServer::start() {
   beast::error_code ec;
   auto address = net::ip::make_address(s.options.bind_address, ec);
   if (ec) {
-    throw Error("listen_failed",
+    throw Error(ErrorCategory::invalid_input, "listen_failed",
                 "cannot listen on '" + s.options.bind_address + "': not an IP address");
   }
   tcp::endpoint endpoint(address, s.options.port);
@@ -706,7 +710,7 @@ void HttpsServer::start() {
   if (ec) {
     beast::error_code ignored;
     s.acceptor.close(ignored);
-    throw Error("listen_failed",
+    throw Error(ErrorCategory::invalid_input, "listen_failed",
                 "cannot listen on " + where + " for " + s.options.name + ": " + ec.message());
   }
   s.bound_port = s.acceptor.local_endpoint().port();

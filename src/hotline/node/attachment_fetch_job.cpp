@@ -31,8 +31,9 @@ void AttachmentFetchJob::fetch(net::HttpsClient& client, const store::Attachment
     req.body = nlohmann::json{{"sha256", want.sha256}, {"offset", offset}}.dump();
     net::HttpResponse res = client.request(req);
     if (res.status != 200) {
-      throw Error("attachment_fetch_refused", "the peer answered " + std::to_string(res.status) +
-                                                  ": " + res.body.substr(0, 300));
+      throw Error(
+          ErrorCategory::invalid_input, "attachment_fetch_refused",
+          "the peer answered " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
     }
     return res.body;
   });

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
+#include "hotline/common/error_category.h"
 #include "hotline/common/time.h"
 #include "hotline/link/receiver.h"
 #include "hotline/node/inbound.h"
@@ -43,7 +44,7 @@ net::HttpResponse PeerListener::envelopes(const store::PeerRecord& peer,
       },
       &ticket);
   net::HttpResponse res;
-  res.status = outcome.error ? outcome.error->http_status : 200;
+  res.status = outcome.error ? http_status(outcome.error->category) : 200;
   res.body = outcome.to_json();
   if (outcome.error) {
     const auto& err = *outcome.error;
@@ -72,7 +73,7 @@ net::HttpResponse PeerListener::proofs(const net::HttpRequest& req) {
     res.body = service::answer_proof_request(*node_.store, request).dump();
     return res;
   } catch (const Error& e) {
-    return net::json_error(400, e.code(), e.what());
+    return net::json_error(http_status(e.category()), e.code(), e.what());
   }
 }
 
@@ -95,12 +96,8 @@ net::HttpResponse PeerListener::chunk(const store::PeerRecord& peer, const net::
     res.body = service::serve_attachment_chunk(node_, peer.link, sha, offset);
     return res;
   } catch (const Error& e) {
-    int status = e.code() == "attachment_not_offered" ? 403
-                 : e.code() == "attachment_missing"   ? 404
-                 : e.code() == "attachment_corrupt"   ? 500
-                                                      : 400;
-    if (status == 500) events_.record("attachment_corrupt", peer.link, e.what());
-    return net::json_error(status, e.code(), e.what());
+    if (e.code() == "attachment_corrupt") events_.record("attachment_corrupt", peer.link, e.what());
+    return net::json_error(http_status(e.category()), e.code(), e.what());
   }
 }
 

@@ -29,11 +29,14 @@ AttachmentNote import_attachment(Node& node, const std::filesystem::path& file) 
 void export_attachment(Node& node, const std::string& sha256, const std::filesystem::path& dest) {
   vault::Vault v = open_vault(node);
   auto info = v.info(sha256);
-  if (!info) throw Error("attachment_missing", "no attachment " + sha256 + " on this node");
+  if (!info)
+    throw Error(ErrorCategory::not_found, "attachment_missing",
+                "no attachment " + sha256 + " on this node");
   if (!info->complete) {
-    throw Error("attachment_missing", "attachment " + sha256.substr(0, 16) +
-                                          "… is still arriving: " + std::to_string(info->have) +
-                                          " of " + std::to_string(info->size) + " bytes so far");
+    throw Error(ErrorCategory::not_found, "attachment_missing",
+                "attachment " + sha256.substr(0, 16) +
+                    "… is still arriving: " + std::to_string(info->have) + " of " +
+                    std::to_string(info->size) + " bytes so far");
   }
   v.export_to(sha256, dest);
 }
@@ -65,7 +68,7 @@ std::string serve_attachment_chunk(Node& node, const std::string& link, const st
     return tx.find_attachment_link(sha256, link, store::Direction::outbound);
   });
   if (!offered) {
-    throw Error("attachment_not_offered",
+    throw Error(ErrorCategory::forbidden, "attachment_not_offered",
                 "attachment " + sha256 + " was not attached to anything sent on this link");
   }
   return open_vault(node).read_chunk(sha256, offset);

@@ -26,11 +26,12 @@ store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) 
   for (auto& p : tx.list_peers()) {
     if (p.link == link) return p;
   }
-  throw Error("peer_unknown", "the item's link " + link + " has no peer on this node any more");
+  throw Error(ErrorCategory::not_found, "peer_unknown",
+              "the item's link " + link + " has no peer on this node any more");
 }
 
 [[noreturn]] void no_agreement(const store::PeerRecord& peer) {
-  throw Error("agreement_missing",
+  throw Error(ErrorCategory::conflict, "agreement_missing",
               "there is no agreement in force with " + peer.name +
                   "; deadlines come from it. Propose one with `hotline agreement propose "
                   "--peer " +
@@ -183,13 +184,14 @@ store::ItemRecord load_item(store::Transaction& tx, const std::string& kind,
                             const std::string& id) {
   auto rec = tx.find_item(id);
   if (!rec) {
-    throw Error("item_unknown", "no " +
-                                    (kind.empty() ? std::string("alert, request or case") : kind) +
-                                    " with id " + id + " on this node");
+    throw Error(ErrorCategory::not_found, "item_unknown",
+                "no " + (kind.empty() ? std::string("alert, request or case") : kind) +
+                    " with id " + id + " on this node");
   }
   if (!kind.empty() && rec->kind != kind) {
-    throw Error("item_wrong_kind", id + " is " + (rec->kind == kAlert ? "an " : "a ") + rec->kind +
-                                       ", not " + (kind == kAlert ? "an " : "a ") + kind);
+    throw Error(ErrorCategory::not_found, "item_wrong_kind",
+                id + " is " + (rec->kind == kAlert ? "an " : "a ") + rec->kind + ", not " +
+                    (kind == kAlert ? "an " : "a ") + kind);
   }
   return *rec;
 }
@@ -377,13 +379,13 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
   return node.store->transact([&](store::Transaction& tx) {
     auto rec = load_item(tx, kind, id);
     if (is_creating(rec.kind, action)) {
-      throw Error("illegal_transition",
+      throw Error(ErrorCategory::conflict, "illegal_transition",
                   rec.kind + " " + id + " exists; '" + action + "' creates a new one");
     }
     auto peer = peer_of_link(tx, rec.link);
     ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
     if (rec.kind == kRequest && log.shared.empty()) {
-      throw Error("illegal_transition",
+      throw Error(ErrorCategory::conflict, "illegal_transition",
                   "request " + id + " is a draft; approve it first (`hotline request approve`)");
     }
     auto next = send_action(tx, node, peer, rec.kind, id, std::move(log), action, std::move(args),
@@ -401,7 +403,7 @@ std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
     std::string link;
     if (!peer.empty()) {
       auto p = tx.find_peer(peer);
-      if (!p) throw Error("peer_unknown", "no peer named '" + peer + "'");
+      if (!p) throw Error(ErrorCategory::not_found, "peer_unknown", "no peer named '" + peer + "'");
       link = p->link;
     }
     std::vector<ItemView> out;
@@ -433,7 +435,7 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
     if (auto rec = tx.find_item(id_or_prefix)) return load_item(tx, kind, rec->id).id;
     const std::string what = kind.empty() ? std::string("alert, request or case") : kind;
     if (id_or_prefix.size() < 8) {
-      throw Error("item_unknown",
+      throw Error(ErrorCategory::not_found, "item_unknown",
                   "no " + what + " with id " + id_or_prefix +
                       " (give the full id, or at least its first or last 8 characters)");
     }
@@ -450,12 +452,14 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
     }
     if (hits.empty() && other_kind.size() == 1) load_item(tx, kind, other_kind[0]);  // wrong kind
     if (hits.empty())
-      throw Error("item_unknown", "no " + what + " whose id starts or ends with " + id_or_prefix);
+      throw Error(ErrorCategory::not_found, "item_unknown",
+                  "no " + what + " whose id starts or ends with " + id_or_prefix);
     if (hits.size() > 1) {
       std::string list;
       for (std::size_t i = 0; i < hits.size() && i < 5; ++i) list += (i ? ", " : "") + hits[i];
-      throw Error("item_ambiguous", id_or_prefix + " matches " + std::to_string(hits.size()) +
-                                        " items (" + list + "); give more characters");
+      throw Error(ErrorCategory::invalid_input, "item_ambiguous",
+                  id_or_prefix + " matches " + std::to_string(hits.size()) + " items (" + list +
+                      "); give more characters");
     }
     return hits[0];
   });
@@ -488,11 +492,16 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
   ItemLog log;
   std::string created_at = received_at;
   if (creating) {
-    if (existing) throw Error("item_exists", kind + " " + id + " already exists on this node");
+    if (existing)
+      throw Error(ErrorCategory::conflict, "item_exists",
+                  kind + " " + id + " already exists on this node");
   } else {
-    if (!existing) throw Error("item_unknown", "no " + kind + " with id " + id + " on this node");
+    if (!existing)
+      throw Error(ErrorCategory::not_found, "item_unknown",
+                  "no " + kind + " with id " + id + " on this node");
     if (existing->kind != kind || existing->link != ctx.link) {
-      throw Error("item_wrong_kind", id + " is not a " + kind + " of this link");
+      throw Error(ErrorCategory::not_found, "item_wrong_kind",
+                  id + " is not a " + kind + " of this link");
     }
     log = item_log_from_json(nlohmann::json::parse(existing->actions));
     created_at = existing->created_at;

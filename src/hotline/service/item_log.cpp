@@ -91,7 +91,8 @@ std::vector<std::size_t> linearize(const ItemLog& log) {
               [&](std::size_t x, std::size_t y) { return log.shared[x].n < log.shared[y].n; });
     for (std::size_t k = 0; k < seq.size(); ++k) {
       if (log.shared[seq[k]].n != static_cast<std::int64_t>(k)) {
-        throw Error("item_invalid", "item log: actions of one side are not numbered 0, 1, 2, …");
+        throw Error(ErrorCategory::invalid_input, "item_invalid",
+                    "item log: actions of one side are not numbered 0, 1, 2, …");
       }
     }
   }
@@ -113,7 +114,7 @@ std::vector<std::size_t> linearize(const ItemLog& log) {
     } else if (ready[1]) {
       pick = 1;
     } else {
-      throw Error("item_invalid",
+      throw Error(ErrorCategory::invalid_input, "item_invalid",
                   "item log: an action saw more of the other side's actions than exist");
     }
     out.push_back(side_seq[pick][next[pick]++]);

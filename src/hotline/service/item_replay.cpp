@@ -66,7 +66,8 @@ model::Alert alert_apply(const model::Alert& alert, const SharedAction& a) {
     c.object(a.args, "args", {"level"});
     // Escalation is the receiving desk's own alarm: only that side records it.
     if (a.side != alert.receiving_side()) {
-      throw Error("wrong_side", "only the receiving side escalates its own alert");
+      throw Error(ErrorCategory::conflict, "wrong_side",
+                  "only the receiving side escalates its own alert");
     }
     return model::escalate(
         alert,
@@ -77,7 +78,8 @@ model::Alert alert_apply(const model::Alert& alert, const SharedAction& a) {
     c.object(a.args, "args", {"note"});
     return model::close(alert, a.actor, a.side, at_of(a), text_arg(c, a.args, "note"));
   }
-  throw Error("alert_invalid", "alert action '" + a.action + "' is unknown");
+  throw Error(ErrorCategory::invalid_input, "alert_invalid",
+              "alert action '" + a.action + "' is unknown");
 }
 
 // ---- requests ---------------------------------------------------------------
@@ -159,7 +161,8 @@ model::Request request_apply(const model::Request& r, const SharedAction& a,
     c.object(args, "args", {"reason"});
     return model::reopen(r, a.actor, a.side, at, text_arg(c, args, "reason"));
   }
-  throw Error("request_invalid", "request action '" + a.action + "' is unknown");
+  throw Error(ErrorCategory::invalid_input, "request_invalid",
+              "request action '" + a.action + "' is unknown");
 }
 
 // ---- cases ------------------------------------------------------------------
@@ -203,7 +206,8 @@ model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
     c.object(args, "args", {"reason"});
     return model::reopen(cf, a.actor, a.side, at, text_arg(c, args, "reason"));
   }
-  throw Error("case_invalid", "case action '" + a.action + "' is unknown");
+  throw Error(ErrorCategory::invalid_input, "case_invalid",
+              "case action '" + a.action + "' is unknown");
 }
 
 // Applies `step` to every shared action after the first, in the agreed
@@ -270,7 +274,7 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
   const auto order = linearize(log);
   if (kind == kAlert) {
     if (order.empty() || log.shared[order[0]].action != "raise") {
-      throw Error("alert_invalid", "an alert starts with 'raise'");
+      throw Error(ErrorCategory::invalid_input, "alert_invalid", "an alert starts with 'raise'");
     }
     model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments);
     replay_rest(alert, log, order, out,
@@ -288,14 +292,19 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
         bool required = l.args.value("four_eyes_required", false);
         r = model::approve(*r, l.actor, Side::ours, parse_timestamp(l.at), required);
       } else {
-        throw Error("request_invalid", "request log: unexpected local action '" + l.action + "'");
+        throw Error(ErrorCategory::invalid_input, "request_invalid",
+                    "request log: unexpected local action '" + l.action + "'");
       }
     }
     if (!order.empty()) {
       const SharedAction& first = log.shared[order[0]];
-      if (first.action != "send") throw Error("request_invalid", "a request starts with 'send'");
+      if (first.action != "send")
+        throw Error(ErrorCategory::invalid_input, "request_invalid",
+                    "a request starts with 'send'");
       if (first.side == Side::ours) {
-        if (!r) throw Error("request_invalid", "request log: sent without a draft");
+        if (!r)
+          throw Error(ErrorCategory::invalid_input, "request_invalid",
+                      "request log: sent without a draft");
         r = model::send(*r, first.actor, Side::ours, at_of(first));
         if (!first.received_at.empty()) {
           r = model::mark_received(*r, parse_timestamp(first.received_at));
@@ -311,11 +320,13 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
         return request_apply(cur, a, out.attachments);
       });
     }
-    if (!r) throw Error("request_invalid", "request log: no draft and nothing sent");
+    if (!r)
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  "request log: no draft and nothing sent");
     out.item = std::move(*r);
   } else if (kind == kCase) {
     if (order.empty() || log.shared[order[0]].action != "open") {
-      throw Error("case_invalid", "a case starts with 'open'");
+      throw Error(ErrorCategory::invalid_input, "case_invalid", "a case starts with 'open'");
     }
     const SharedAction& first = log.shared[order[0]];
     const JsonCheck c = checker_for(kCase);
@@ -327,13 +338,15 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
       return case_apply(cur, a, out.attachments);
     });
     for (const auto& l : log.local) {
-      if (l.action != "note") throw Error("case_invalid", "case log: unexpected local action");
+      if (l.action != "note")
+        throw Error(ErrorCategory::invalid_input, "case_invalid",
+                    "case log: unexpected local action");
       cf =
           model::add_note(cf, l.args.value("text", ""), l.actor, Side::ours, parse_timestamp(l.at));
     }
     out.item = std::move(cf);
   } else {
-    throw Error("item_invalid", "unknown item kind '" + kind + "'");
+    throw Error(ErrorCategory::invalid_input, "item_invalid", "unknown item kind '" + kind + "'");
   }
   return out;
 }

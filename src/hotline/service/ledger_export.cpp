@@ -154,7 +154,7 @@ bool ensure_head_covers(store::Transaction& tx, const Node& node, std::int64_t l
     TxTreeStorage storage(tx);
     ledger::MerkleTree tree(storage);
     if (to_hex(tree.root_at(static_cast<std::uint64_t>(last->size))) != last->root) {
-      throw Error("ledger_head_invalid",
+      throw Error(ErrorCategory::invalid_input, "ledger_head_invalid",
                   "our newest signed head (size " + std::to_string(last->size) + ", " + last->time +
                       ") does not match the stored log; no new head is signed over it. Run "
                       "`hotline ledger verify` to see what changed");
@@ -241,19 +241,21 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
   auto locate = [&](store::Transaction& tx) -> std::pair<store::EnvelopeRecord, std::int64_t> {
     auto env = tx.find_envelope(envelope_id);
     if (!env)
-      throw Error("ledger_unknown_item", "no envelope with id " + envelope_id + " is stored");
+      throw Error(ErrorCategory::invalid_input, "ledger_unknown_item",
+                  "no envelope with id " + envelope_id + " is stored");
     std::optional<link::Envelope> parsed;
     switch (withheld(tx, *env, parsed)) {
       case Withheld::tlp_red:
-        throw Error("ledger_tlp_red",
+        throw Error(ErrorCategory::conflict, "ledger_tlp_red",
                     "envelope " + envelope_id +
                         " belongs to a TLP:RED item; its content never leaves this node (TLP "
                         "2.0). An auditor can still check it is in the log from the export, "
                         "which carries its leaf hash");
       case Withheld::unreadable:
-        throw Error("ledger_head_invalid", "envelope " + envelope_id +
-                                               " no longer parses as it was logged; run "
-                                               "`hotline ledger verify`");
+        throw Error(ErrorCategory::invalid_input, "ledger_head_invalid",
+                    "envelope " + envelope_id +
+                        " no longer parses as it was logged; run "
+                        "`hotline ledger verify`");
       case Withheld::no:
         break;
     }
@@ -275,9 +277,10 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
       }
       from = batch.back().index + 1;
     }
-    throw Error("ledger_unknown_item", "envelope " + envelope_id +
-                                           " is stored but is not in the log; run `hotline "
-                                           "ledger verify`");
+    throw Error(ErrorCategory::invalid_input, "ledger_unknown_item",
+                "envelope " + envelope_id +
+                    " is stored but is not in the log; run `hotline "
+                    "ledger verify`");
   };
   auto build = [&](store::Transaction& tx) -> std::optional<json> {
     auto [env, index] = locate(tx);
@@ -291,15 +294,15 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
     auto n = static_cast<std::uint64_t>(head->size);
     if (head->size > static_cast<std::int64_t>(tree.size()) ||
         to_hex(tree.root_at(n)) != head->root) {
-      throw Error("ledger_head_invalid", "our signed head of size " + std::to_string(head->size) +
-                                             " (" + head->time +
-                                             ") does not match the stored log; run `hotline "
-                                             "ledger verify`");
+      throw Error(ErrorCategory::invalid_input, "ledger_head_invalid",
+                  "our signed head of size " + std::to_string(head->size) + " (" + head->time +
+                      ") does not match the stored log; run `hotline "
+                      "ledger verify`");
     }
     auto idx = static_cast<std::uint64_t>(index);
     auto leaf = ledger::leaf_hash(env.canonical);
     if (tree.leaf_hash_at(idx) != leaf) {
-      throw Error("ledger_head_invalid",
+      throw Error(ErrorCategory::invalid_input, "ledger_head_invalid",
                   "envelope " + envelope_id + " was changed after it was logged at leaf " +
                       std::to_string(index) + "; run `hotline ledger verify`");
     }
@@ -321,7 +324,8 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
   node.store->transact(
       [&](store::Transaction& tx) { ensure_head_covers(tx, node, tx.ledger_size(), now); });
   if (auto p = node.store->snapshot(build)) return *p;
-  throw Error("ledger_head_invalid", "no signed head covers envelope " + envelope_id);
+  throw Error(ErrorCategory::invalid_input, "ledger_head_invalid",
+              "no signed head covers envelope " + envelope_id);
 }
 
 namespace {

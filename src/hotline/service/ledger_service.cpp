@@ -24,10 +24,14 @@ json hex_list(const std::vector<ledger::Digest>& v) {
 }
 
 std::vector<ledger::Digest> digests_of(const json& arr) {
-  if (!arr.is_array()) throw Error("ledger_bad_answer", "a proof is not an array of hashes");
+  if (!arr.is_array())
+    throw Error(ErrorCategory::invalid_input, "ledger_bad_answer",
+                "a proof is not an array of hashes");
   std::vector<ledger::Digest> out;
   for (const auto& h : arr) {
-    if (!h.is_string()) throw Error("ledger_bad_answer", "a proof hash is not a string");
+    if (!h.is_string())
+      throw Error(ErrorCategory::invalid_input, "ledger_bad_answer",
+                  "a proof hash is not a string");
     out.push_back(ledger::digest_from_hex(h.get<std::string>()));
   }
   return out;
@@ -56,23 +60,27 @@ ledger::SignedTreeHead publish_tree_head(Node& node, TimePoint now) {
 
 json answer_proof_request(store::Store& store, const json& req) {
   if (!req.is_object() || !req.contains("size") || !req["size"].is_number_integer()) {
-    throw Error("ledger_bad_request", "a proof request needs an integer \"size\"");
+    throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
+                "a proof request needs an integer \"size\"");
   }
   auto size = req["size"].get<std::int64_t>();
   std::optional<std::int64_t> first;
   if (req.contains("first") && !req["first"].is_null()) {
     if (!req["first"].is_number_integer())
-      throw Error("ledger_bad_request", "\"first\" must be an integer or null");
+      throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
+                  "\"first\" must be an integer or null");
     first = req["first"].get<std::int64_t>();
   }
   std::vector<std::int64_t> indexes;
   if (req.contains("inclusion")) {
     if (!req["inclusion"].is_array() || req["inclusion"].size() > kMaxInclusionPerRequest) {
-      throw Error("ledger_bad_request",
+      throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
                   "\"inclusion\" must be an array of at most 1000 leaf indexes");
     }
     for (const auto& i : req["inclusion"]) {
-      if (!i.is_number_integer()) throw Error("ledger_bad_request", "leaf indexes are integers");
+      if (!i.is_number_integer())
+        throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
+                    "leaf indexes are integers");
       indexes.push_back(i.get<std::int64_t>());
     }
   }
@@ -80,7 +88,7 @@ json answer_proof_request(store::Store& store, const json& req) {
     bool signed_size = false;
     for (const auto& h : tx.list_tree_heads("")) signed_size = signed_size || h.size == size;
     if (!signed_size) {
-      throw Error("ledger_bad_request",
+      throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
                   "size " + std::to_string(size) + " is not the size of one of our signed heads");
     }
     TxTreeStorage storage(tx);
@@ -95,7 +103,7 @@ json answer_proof_request(store::Store& store, const json& req) {
     out["inclusion"] = json::array();
     for (auto i : indexes) {
       if (i < 0 || i >= size)
-        throw Error("ledger_bad_request",
+        throw Error(ErrorCategory::invalid_input, "ledger_bad_request",
                     "leaf index " + std::to_string(i) + " is outside the tree");
       auto idx = static_cast<std::uint64_t>(i);
       out["inclusion"].push_back({{"index", i},
@@ -108,11 +116,13 @@ json answer_proof_request(store::Store& store, const json& req) {
 
 void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx, const json& body,
                      const std::string& received_at) {
-  if (!body.contains("head")) throw Error("tree_head_invalid", "ledger.head without \"head\"");
+  if (!body.contains("head"))
+    throw Error(ErrorCategory::invalid_input, "tree_head_invalid", "ledger.head without \"head\"");
   ledger::SignedTreeHead sth;
   ledger::from_json(body["head"], sth);
   if (!ledger::verify_tree_head(sth, ctx.peer)) {
-    throw Error("tree_head_invalid", "the tree head's signature is not the peer's");
+    throw Error(ErrorCategory::invalid_input, "tree_head_invalid",
+                "the tree head's signature is not the peer's");
   }
   store::TreeHeadRecord rec{ctx.link,
                             static_cast<std::int64_t>(sth.head.size),

@@ -47,7 +47,7 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
   try {
     validate_party_name(name);
   } catch (const Error&) {
-    throw Error("peer_invalid",
+    throw Error(ErrorCategory::invalid_input, "peer_invalid",
                 "peer name '" + name +
                     "' is not allowed: use 1 to 64 letters, digits, spaces, '-', '_' or '.'");
   }
@@ -56,19 +56,21 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
   try {
     key = crypto::PublicKey::decode(public_key);
   } catch (const Error& e) {
-    throw Error("peer_invalid", std::string("peer key: ") + e.what());
+    throw Error(ErrorCategory::invalid_input, "peer_invalid", std::string("peer key: ") + e.what());
   }
   if (key == node.identity.public_key()) {
-    throw Error("peer_invalid",
+    throw Error(ErrorCategory::invalid_input, "peer_invalid",
                 "that is this node's own key; ask the peer for theirs (`hotline key show`)");
   }
   store::PeerRecord rec{name, key.encoded(), url, link::link_id(node.identity.public_key(), key),
                         format_timestamp(now)};
   node.store->transact([&](store::Transaction& tx) {
     if (tx.find_peer(name))
-      throw Error("peer_exists", "a peer named '" + name + "' already exists");
+      throw Error(ErrorCategory::conflict, "peer_exists",
+                  "a peer named '" + name + "' already exists");
     if (auto other = tx.find_peer_by_key(rec.public_key)) {
-      throw Error("peer_exists", "that key already belongs to peer '" + other->name + "'");
+      throw Error(ErrorCategory::conflict, "peer_exists",
+                  "that key already belongs to peer '" + other->name + "'");
     }
     tx.insert_peer(rec);
     tx.put_link_state(store::LinkStateRecord{rec.link, "unknown", false, {}, {}, {}, rec.added_at});
@@ -113,9 +115,10 @@ std::vector<PeerView> list_peers(store::Store& store) {
 
 link::Envelope send_desk_message(Node& node, const std::string& peer_name, const std::string& text,
                                  TimePoint now, const AuditContext* audit_ctx) {
-  if (text.empty()) throw Error("message_empty", "the message is empty");
+  if (text.empty())
+    throw Error(ErrorCategory::invalid_input, "message_empty", "the message is empty");
   if (text.size() > kMaxDeskMessageBytes) {
-    throw Error("message_too_long",
+    throw Error(ErrorCategory::too_large, "message_too_long",
                 "the message is " + std::to_string(text.size()) +
                     " bytes; desk messages hold at most 16 KiB (attach a file instead)");
   }
@@ -139,7 +142,7 @@ std::vector<DeskMessageView> list_desk_messages(store::Store& store, const std::
     std::string link;
     if (!peer.empty()) {
       auto p = tx.find_peer(peer);
-      if (!p) throw Error("peer_unknown", "no peer named '" + peer + "'");
+      if (!p) throw Error(ErrorCategory::not_found, "peer_unknown", "no peer named '" + peer + "'");
       link = p->link;
     }
     std::vector<DeskMessageView> out;
@@ -215,11 +218,13 @@ store::AgreementRecord propose_agreement(Node& node, const std::string& peer_nam
   auto ctx = link_context(node, peer);
   std::string self = node.identity.public_key().encoded();
   if (doc.link != ctx.link)
-    throw Error("agreement_invalid", "the agreement names another link than this peer's");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "the agreement names another link than this peer's");
   bool parties_ok = (doc.a.public_key == self && doc.b.public_key == peer.public_key) ||
                     (doc.b.public_key == self && doc.a.public_key == peer.public_key);
   if (!parties_ok)
-    throw Error("agreement_invalid", "the agreement's parties must be this node and " + peer.name);
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "the agreement's parties must be this node and " + peer.name);
   std::string canon = crypto::canonicalize(model::to_json(doc));
   std::string sig = crypto::encode_signature(node.identity.sign(canon));
   return node.store->transact([&](store::Transaction& tx) {
@@ -232,7 +237,7 @@ store::AgreementRecord propose_agreement(Node& node, const std::string& peer_nam
       }
     }
     if (doc.amendment != expected || doc.supersedes != current_digest) {
-      throw Error("agreement_invalid",
+      throw Error(ErrorCategory::invalid_input, "agreement_invalid",
                   "this proposal must be amendment " + std::to_string(expected) +
                       (current_digest ? " superseding " + current_digest->substr(0, 16) + "…"
                                       : std::string(" with no supersedes")));
@@ -275,7 +280,7 @@ store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name
       if (a.state == "proposed" && a.proposed_by == peer.public_key) pending = a;
     }
     if (!pending) {
-      throw Error("agreement_none_pending",
+      throw Error(ErrorCategory::conflict, "agreement_none_pending",
                   peer.name + " has not proposed an agreement waiting for acceptance");
     }
     std::string sig = crypto::encode_signature(node.identity.sign(pending->document));
@@ -302,7 +307,7 @@ store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name
 void apply_desk_message(store::Transaction& tx, const link::LinkContext& ctx,
                         const link::Envelope& e, const std::string& received_at) {
   if (!e.body.contains("text") || !e.body["text"].is_string()) {
-    throw Error("message_invalid", "desk message has no text");
+    throw Error(ErrorCategory::invalid_input, "message_invalid", "desk message has no text");
   }
   tx.insert_desk_message(store::DeskMessageRecord{e.id, ctx.link, Direction::inbound, e.seq,
                                                   e.body["text"].get<std::string>(), e.sent_at,
@@ -314,19 +319,23 @@ void apply_agreement_propose(store::Transaction& tx, const link::LinkContext& ct
   const auto& body = e.body;
   if (!body.contains("agreement") || !body.contains("signature") ||
       !body["signature"].is_string()) {
-    throw Error("agreement_invalid", "agreement proposal lacks \"agreement\" or \"signature\"");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "agreement proposal lacks \"agreement\" or \"signature\"");
   }
   model::Agreement doc = model::agreement_from_json(body["agreement"]);
   std::string canon = crypto::canonicalize(model::to_json(doc));
   std::string self = ctx.self->public_key().encoded();
   std::string peer = ctx.peer.encoded();
-  if (doc.link != ctx.link) throw Error("agreement_invalid", "proposal is for another link");
+  if (doc.link != ctx.link)
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid", "proposal is for another link");
   bool parties_ok = (doc.a.public_key == peer && doc.b.public_key == self) ||
                     (doc.a.public_key == self && doc.b.public_key == peer);
   if (!parties_ok)
-    throw Error("agreement_invalid", "proposal names keys other than the two parties of this link");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "proposal names keys other than the two parties of this link");
   if (!verify_doc_signature(peer, canon, body["signature"].get<std::string>())) {
-    throw Error("agreement_invalid", "proposal's signature does not verify");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "proposal's signature does not verify");
   }
   store::AgreementRecord rec;
   rec.digest = doc_digest(canon);
@@ -357,18 +366,22 @@ void apply_agreement_accept(store::Transaction& tx, const link::LinkContext& ctx
   const auto& body = e.body;
   if (!body.contains("digest") || !body["digest"].is_string() || !body.contains("signature") ||
       !body["signature"].is_string()) {
-    throw Error("agreement_invalid", "acceptance lacks \"digest\" or \"signature\"");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "acceptance lacks \"digest\" or \"signature\"");
   }
   auto rec = tx.find_agreement(body["digest"].get<std::string>());
   if (!rec || rec->link != ctx.link || rec->proposed_by != ctx.self->public_key().encoded()) {
-    throw Error("agreement_invalid", "acceptance refers to no proposal of ours on this link");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "acceptance refers to no proposal of ours on this link");
   }
   if (rec->state != "proposed") {
-    throw Error("agreement_invalid", "acceptance refers to a proposal that is " + rec->state);
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "acceptance refers to a proposal that is " + rec->state);
   }
   if (!verify_doc_signature(ctx.peer.encoded(), rec->document,
                             body["signature"].get<std::string>())) {
-    throw Error("agreement_invalid", "acceptance's signature does not verify");
+    throw Error(ErrorCategory::invalid_input, "agreement_invalid",
+                "acceptance's signature does not verify");
   }
   supersede_current(tx, ctx.link, rec->digest);
   rec->acceptor_sig = body["signature"].get<std::string>();

@@ -23,7 +23,8 @@ constexpr std::size_t kMaxCachedAgreements = 64;
 
 PeerAddress parse_peer_url(const std::string& url) {
   auto bad = [&]() -> PeerAddress {
-    throw Error("peer_invalid", "peer URL '" + url + "' is not of the form https://HOST:PORT");
+    throw Error(ErrorCategory::invalid_input, "peer_invalid",
+                "peer URL '" + url + "' is not of the form https://HOST:PORT");
   };
   const std::string prefix = "https://";
   if (url.rfind(prefix, 0) != 0) return bad();
@@ -54,9 +55,10 @@ store::PeerRecord find_peer(store::Transaction& tx, const std::string& name) {
   if (auto p = tx.find_peer(name)) return *p;
   std::string known;
   for (const auto& p : tx.list_peers()) known += (known.empty() ? "" : ", ") + p.name;
-  throw Error("peer_unknown", "no peer named '" + name + "'" +
-                                  (known.empty() ? std::string("; add one with `hotline peer add`")
-                                                 : "; known peers: " + known));
+  throw Error(ErrorCategory::not_found, "peer_unknown",
+              "no peer named '" + name + "'" +
+                  (known.empty() ? std::string("; add one with `hotline peer add`")
+                                 : "; known peers: " + known));
 }
 
 store::PeerRecord find_peer(store::Store& store, const std::string& name) {
@@ -69,7 +71,8 @@ link::LinkContext link_context(const Node& node, const store::PeerRecord& peer) 
   crypto::PublicKey key;
   auto bytes = base64url_decode(peer.public_key);
   if (bytes.size() != key.bytes.size())
-    throw Error("store_inconsistent", "stored key of peer " + peer.name + " is not 32 bytes");
+    throw Error(ErrorCategory::internal, "store_inconsistent",
+                "stored key of peer " + peer.name + " is not 32 bytes");
   std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
   return link::LinkContext(node.identity, key, peer.name);
 }

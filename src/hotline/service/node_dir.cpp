@@ -31,7 +31,7 @@ void validate_party_name(const std::string& p) {
             p[0] != '_' && p[0] != '.' && p.back() != ' ';
   for (char c : p) ok = ok && ok_char(c);
   if (!ok) {
-    throw Error("party_invalid",
+    throw Error(ErrorCategory::invalid_input, "party_invalid",
                 "party name '" + p +
                     "' is not allowed: use 1 to 64 letters, digits, spaces, '-', '_' "
                     "or '.', starting with a letter or digit");
@@ -42,14 +42,16 @@ InitResult init_node(const fs::path& dir, const std::string& party) {
   validate_party_name(party);
   NodePaths paths(dir);
   if (fs::exists(paths.identity_key) || fs::exists(paths.db)) {
-    throw Error("node_exists",
+    throw Error(ErrorCategory::conflict, "node_exists",
                 dir.string() +
                     " already holds a Hotline node; refusing to overwrite its identity. "
                     "Choose another --dir, or move the old one aside first.");
   }
   std::error_code ec;
   fs::create_directories(paths.tls_dir, ec);
-  if (ec) throw Error("node_dir", "cannot create " + paths.tls_dir.string() + ": " + ec.message());
+  if (ec)
+    throw Error(ErrorCategory::invalid_input, "node_dir",
+                "cannot create " + paths.tls_dir.string() + ": " + ec.message());
   fs::create_directories(paths.run_dir, ec);
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
@@ -73,9 +75,9 @@ InitResult init_node(const fs::path& dir, const std::string& party) {
 Node open_node(const fs::path& dir, bool sync_full) {
   NodePaths paths(dir);
   if (!fs::exists(paths.identity_key) || !fs::exists(paths.db)) {
-    throw Error("node_missing", dir.string() +
-                                    " holds no Hotline node. Create one with: hotline init --dir " +
-                                    dir.string() + " --party NAME");
+    throw Error(ErrorCategory::not_found, "node_missing",
+                dir.string() + " holds no Hotline node. Create one with: hotline init --dir " +
+                    dir.string() + " --party NAME");
   }
   auto identity = crypto::KeyPair::load(paths.identity_key);
   store::SqliteOptions opts;
@@ -93,9 +95,9 @@ Node open_node(const fs::path& dir, bool sync_full) {
   // The database and the key file must belong together; a mix-up (say, a
   // restored backup of another node) would sign with the wrong identity.
   if (stored_key != identity.public_key().encoded()) {
-    throw Error("node_key_mismatch", paths.identity_key.string() +
-                                         " does not belong to the database " + paths.db.string() +
-                                         " (its public key differs)");
+    throw Error(ErrorCategory::invalid_input, "node_key_mismatch",
+                paths.identity_key.string() + " does not belong to the database " +
+                    paths.db.string() + " (its public key differs)");
   }
   return Node{paths, party, std::move(identity), std::move(st)};
 }
@@ -105,9 +107,9 @@ crypto::PublicKey read_public_key(const fs::path& dir) {
   std::ifstream in(paths.identity_pub);
   std::string text;
   if (!(in >> text)) {
-    throw Error("node_missing", dir.string() +
-                                    " holds no Hotline node. Create one with: hotline init --dir " +
-                                    dir.string() + " --party NAME");
+    throw Error(ErrorCategory::not_found, "node_missing",
+                dir.string() + " holds no Hotline node. Create one with: hotline init --dir " +
+                    dir.string() + " --party NAME");
   }
   return crypto::PublicKey::decode(text);
 }

@@ -16,7 +16,8 @@ std::optional<ledger::Digest> TxTreeStorage::get(int level, std::uint64_t index)
 }
 
 void TxTreeStorage::put(int, std::uint64_t, const ledger::Digest&) {
-  throw Error("ledger_read_only", "the log is appended by the store, not through TxTreeStorage");
+  throw Error(ErrorCategory::invalid_input, "ledger_read_only",
+              "the log is appended by the store, not through TxTreeStorage");
 }
 
 std::optional<store::TreeHeadRecord> latest_own_head(store::Transaction& tx) {

@@ -57,7 +57,8 @@ bool grants(Role r, Permission p) {
 
 std::vector<std::string> role_names(const std::vector<Role>& roles) {
   if (roles.empty()) {
-    throw Error("role_invalid", "A user needs at least one role (" + role_list() + ").");
+    throw Error(ErrorCategory::invalid_input, "role_invalid",
+                "A user needs at least one role (" + role_list() + ").");
   }
   std::vector<std::string> names;
   for (Role r : roles) names.emplace_back(to_string(r));
@@ -83,7 +84,7 @@ void validate_display_name(const std::string& display) {
   bool ok = !display.empty() && display.size() <= 128;
   for (unsigned char c : display) ok = ok && c >= 0x20 && c != 0x7f;
   if (!ok) {
-    throw Error("user_invalid",
+    throw Error(ErrorCategory::invalid_input, "user_invalid",
                 "The display name must be 1 to 128 bytes of printable text (no line breaks or "
                 "control characters).");
   }
@@ -107,8 +108,9 @@ bool at_or_before(const std::optional<std::string>& when, TimePoint now) {
 store::UserRecord must_find(store::Transaction& tx, const std::string& name) {
   auto u = tx.find_user(name);
   if (!u) {
-    throw Error("user_unknown", "There is no user \"" + name +
-                                    "\". See the users with: hotline user list --dir DIR");
+    throw Error(
+        ErrorCategory::not_found, "user_unknown",
+        "There is no user \"" + name + "\". See the users with: hotline user list --dir DIR");
   }
   return *u;
 }
@@ -153,13 +155,14 @@ std::pair<store::UserRecord, std::int64_t> replace_password(store::Transaction& 
 }
 
 [[noreturn]] void throw_locked(const std::string& until) {
-  throw Error("auth_locked", "Too many failed sign-ins: this account is locked until " + until +
-                                 " (UTC). Try again then, or ask an administrator to unlock it "
-                                 "(hotline user enable).");
+  throw Error(ErrorCategory::forbidden, "auth_locked",
+              "Too many failed sign-ins: this account is locked until " + until +
+                  " (UTC). Try again then, or ask an administrator to unlock it "
+                  "(hotline user enable).");
 }
 
 [[noreturn]] void throw_auth_failed() {
-  throw Error("auth_failed", "Wrong user name or password.");
+  throw Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password.");
 }
 
 }  // namespace
@@ -186,7 +189,7 @@ Role parse_role(std::string_view text) {
   for (Role r : kAllRoles) {
     if (to_string(r) == text) return r;
   }
-  throw Error("role_invalid",
+  throw Error(ErrorCategory::invalid_input, "role_invalid",
               "Unknown role \"" + std::string(text) + "\"; the roles are " + role_list() + ".");
 }
 
@@ -259,26 +262,29 @@ void validate_user_name(const std::string& name) {
   if (!ok) {
     const bool upper =
         std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    throw Error("user_invalid", "User name \"" + name +
-                                    "\" is not allowed: use 1 to 64 lowercase letters a-z, "
-                                    "digits, '.', '_' or '-', starting with a letter or digit" +
-                                    (upper ? " (try \"" + lowercase(name) + "\")" : "") + ".");
+    throw Error(ErrorCategory::invalid_input, "user_invalid",
+                "User name \"" + name +
+                    "\" is not allowed: use 1 to 64 lowercase letters a-z, "
+                    "digits, '.', '_' or '-', starting with a letter or digit" +
+                    (upper ? " (try \"" + lowercase(name) + "\")" : "") + ".");
   }
 }
 
 void check_password_policy(const std::string& name, const std::string& password) {
   if (password.size() > kMaxPasswordBytes) {
-    throw Error("password_weak", "The password is too long: at most " +
-                                     std::to_string(kMaxPasswordBytes) + " bytes.");
+    throw Error(
+        ErrorCategory::invalid_input, "password_weak",
+        "The password is too long: at most " + std::to_string(kMaxPasswordBytes) + " bytes.");
   }
   if (code_points(password) < kMinPasswordChars) {
-    throw Error("password_weak", "The password is too short: use at least " +
-                                     std::to_string(kMinPasswordChars) +
-                                     " characters (a few unrelated words are easy to type and "
-                                     "hard to guess).");
+    throw Error(ErrorCategory::invalid_input, "password_weak",
+                "The password is too short: use at least " + std::to_string(kMinPasswordChars) +
+                    " characters (a few unrelated words are easy to type and "
+                    "hard to guess).");
   }
   if (lowercase(password) == lowercase(name)) {
-    throw Error("password_weak", "The password must not be the user name.");
+    throw Error(ErrorCategory::invalid_input, "password_weak",
+                "The password must not be the user name.");
   }
 }
 
@@ -295,7 +301,8 @@ store::UserRecord add_user(store::Store& store, const std::string& name,
   check_password_policy(name, password);
   // Refuse a taken name before spending the hash time.
   if (store.snapshot([&](store::Transaction& tx) { return tx.find_user(name).has_value(); })) {
-    throw Error("user_exists", "There is already a user \"" + name + "\".");
+    throw Error(ErrorCategory::conflict, "user_exists",
+                "There is already a user \"" + name + "\".");
   }
   store::UserRecord u;
   u.name = name;
@@ -305,7 +312,9 @@ store::UserRecord add_user(store::Store& store, const std::string& name,
   u.created_at = format_timestamp(now);
   u.updated_at = u.created_at;
   store.transact([&](store::Transaction& tx) {
-    if (tx.find_user(name)) throw Error("user_exists", "There is already a user \"" + name + "\".");
+    if (tx.find_user(name))
+      throw Error(ErrorCategory::conflict, "user_exists",
+                  "There is already a user \"" + name + "\".");
     tx.insert_user(u);
     if (audit_ctx) audit(tx, *audit_ctx, "user.add", name, join(u.roles), now);
   });
@@ -356,13 +365,14 @@ store::UserRecord change_own_password(store::Store& store, const std::string& na
                                       const AccountPolicy& policy, const AuditContext* audit_ctx) {
   check_password_policy(name, password);
   if (password == current) {
-    throw Error("password_weak", "The new password is the same as the current one.");
+    throw Error(ErrorCategory::invalid_input, "password_weak",
+                "The new password is the same as the current one.");
   }
   try {
     authenticate(store, name, current, totp_code, remote, now, policy);
   } catch (const Error& e) {
     if (e.code() != "auth_failed") throw;
-    throw Error("password_wrong", "The current password is wrong.");
+    throw Error(ErrorCategory::forbidden, "password_wrong", "The current password is wrong.");
   }
   const std::string hash = crypto::hash_password(password, policy.password_cost);
   const std::string keep = keep_session.empty() ? std::string() : hex_sha256(keep_session);
@@ -402,14 +412,14 @@ store::UserRecord confirm_totp(store::Store& store, const std::string& name,
   return update_user(
       store, name, now, audit_ctx, "user.totp_confirm", "", [&](store::UserRecord& u) {
         if (!u.totp_pending) {
-          throw Error("totp_not_pending",
+          throw Error(ErrorCategory::conflict, "totp_not_pending",
                       "No second factor is being set up for \"" + name +
                           "\". Start with: hotline user totp enable --dir DIR " + name);
         }
         const auto key = crypto::base32_decode(*u.totp_pending);
         auto step = crypto::verify_totp(key, code, now, 0);
         if (!step) {
-          throw Error("auth_totp_invalid",
+          throw Error(ErrorCategory::unauthenticated, "auth_totp_invalid",
                       "That code is not valid for the new secret. Check the authenticator app's "
                       "entry and the clock of the phone, then enter the current code.");
         }
@@ -461,13 +471,14 @@ store::UserRecord authenticate(store::Store& store, const std::string& name_in,
     // Gone, or its password changed while we were hashing: the check above
     // was against a stale hash, so it proves nothing either way.
     if (!current || current->password_hash != found->password_hash) {
-      return {Error("auth_failed", "Wrong user name or password."), {}};
+      return {Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password."),
+              {}};
     }
     store::UserRecord u = *current;
     const store::UserRecord before = u;
 
     if (u.locked_until && !at_or_before(u.locked_until, now)) {
-      return {Error("auth_locked", ""), u};
+      return {Error(ErrorCategory::forbidden, "auth_locked", ""), u};
     }
     if (u.locked_until) u.locked_until.reset();  // the lock has expired
 
@@ -483,30 +494,32 @@ store::UserRecord authenticate(store::Store& store, const std::string& name_in,
             "User " + u.name + " locked until " + *u.locked_until + " after " +
                 std::to_string(policy.max_failed_logins) + " failed sign-ins (the last from " +
                 (remote.empty() ? "?" : remote) + ")"});
-        return {Error("auth_locked", ""), u};
+        return {Error(ErrorCategory::forbidden, "auth_locked", ""), u};
       }
       tx.put_user(u);
       return {std::move(e), u};
     };
 
-    if (!password_ok) return fail(Error("auth_failed", "Wrong user name or password."));
+    if (!password_ok)
+      return fail(
+          Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password."));
     if (u.disabled) {
       if (u != before) tx.put_user(u);
-      return {Error("auth_disabled",
+      return {Error(ErrorCategory::unauthenticated, "auth_disabled",
                     "This account is disabled. Ask an administrator (hotline user enable)."),
               u};
     }
     if (u.totp_secret) {
       if (!totp_code || totp_code->empty()) {
         if (u != before) tx.put_user(u);
-        return {Error("auth_totp_required",
+        return {Error(ErrorCategory::unauthenticated, "auth_totp_required",
                       "This account needs the 6-digit code from its authenticator app."),
                 u};
       }
       auto step = crypto::verify_totp(crypto::base32_decode(*u.totp_secret), *totp_code, now,
                                       u.totp_last_step);
       if (!step) {
-        return fail(Error("auth_totp_invalid",
+        return fail(Error(ErrorCategory::unauthenticated, "auth_totp_invalid",
                           "The authenticator code is wrong or was already used. Wait for the "
                           "next code and try again."));
       }
@@ -573,7 +586,7 @@ NewApiToken create_api_token(store::Store& store, const std::string& user, const
   bool ok = !label.empty() && label.size() <= 64;
   for (unsigned char c : label) ok = ok && c >= 0x20 && c != 0x7f;
   if (!ok) {
-    throw Error("token_invalid",
+    throw Error(ErrorCategory::invalid_input, "token_invalid",
                 "A token's name must be 1 to 64 bytes of printable text, e.g. \"siem-export\".");
   }
   NewApiToken t;
@@ -607,7 +620,8 @@ store::UserRecord authenticate_token(store::Store& store, const std::string& tok
     return r;
   });
   if (!f.token || f.token->revoked_at || !f.user || f.user->disabled) {
-    throw Error("auth_failed", "The API token is unknown, revoked, or its user is disabled.");
+    throw Error(ErrorCategory::unauthenticated, "auth_failed",
+                "The API token is unknown, revoked, or its user is disabled.");
   }
   const bool stale = !f.token->last_used_at ||
                      parse_timestamp(*f.token->last_used_at) + policy.touch_interval <= now;
@@ -635,8 +649,9 @@ store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& i
       }
       return t;
     }
-    throw Error("token_unknown", "There is no API token with id " + id +
-                                     ". See the tokens with: hotline token list --dir DIR");
+    throw Error(ErrorCategory::not_found, "token_unknown",
+                "There is no API token with id " + id +
+                    ". See the tokens with: hotline token list --dir DIR");
   });
 }
 
@@ -680,7 +695,8 @@ SessionCheck check_session(store::Store& store, const std::string& id, TimePoint
     return r;
   });
   const auto expired = [] {
-    return Error("auth_session_expired", "The session has ended or timed out. Sign in again.");
+    return Error(ErrorCategory::unauthenticated, "auth_session_expired",
+                 "The session has ended or timed out. Sign in again.");
   };
   if (!f.session) throw expired();
   const TimePoint last_seen = parse_timestamp(f.session->last_seen_at);
@@ -690,7 +706,7 @@ SessionCheck check_session(store::Store& store, const std::string& id, TimePoint
   if (timed_out || !f.user || f.user->disabled) {
     store.transact([&](store::Transaction& tx) { tx.delete_session(hash); });
     if (timed_out || !f.user) throw expired();
-    throw Error("auth_disabled",
+    throw Error(ErrorCategory::unauthenticated, "auth_disabled",
                 "This account is disabled. Ask an administrator (hotline user enable).");
   }
   if (last_seen + policy.touch_interval <= now) {
@@ -718,7 +734,7 @@ std::int64_t purge_expired_sessions(store::Store& store, TimePoint now) {
 std::vector<store::AuditRecord> read_audit(store::Store& store, const store::UserRecord& reader,
                                            std::int64_t after, std::size_t limit) {
   if (!may(reader, Permission::manage_users)) {
-    throw Error("forbidden",
+    throw Error(ErrorCategory::forbidden, "forbidden",
                 "only an enabled admin may read the audit trail; " + reader.name + " is not one");
   }
   return store.snapshot([&](store::Transaction& tx) { return tx.list_audit(after, limit); });

@@ -15,7 +15,7 @@ constexpr std::size_t kMaxUrlBytes = 2048;
 constexpr int kMaxPayloadDepth = 64;
 
 [[noreturn]] void invalid(const std::string& message) {
-  throw Error("webhook_invalid", message);
+  throw Error(ErrorCategory::invalid_input, "webhook_invalid", message);
 }
 
 std::string lower(std::string_view s) {

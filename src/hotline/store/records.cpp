@@ -11,8 +11,9 @@ std::string_view to_string(Direction d) {
 Direction parse_direction(std::string_view text) {
   if (text == "outbound") return Direction::outbound;
   if (text == "inbound") return Direction::inbound;
-  throw Error("direction_invalid", "direction '" + std::string(text.substr(0, 40)) +
-                                       "' is neither 'outbound' nor 'inbound'");
+  throw Error(
+      ErrorCategory::invalid_input, "direction_invalid",
+      "direction '" + std::string(text.substr(0, 40)) + "' is neither 'outbound' nor 'inbound'");
 }
 
 }  // namespace hotline::store

@@ -48,9 +48,9 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
-[[noreturn]] void fail(const std::string& code, const std::string& what) {
+[[noreturn]] void fail(ErrorCategory category, const std::string& code, const std::string& what) {
   std::string detail = openssl_errors();
-  throw Error(code, detail.empty() ? what : what + " (" + detail + ")");
+  throw Error(category, code, detail.empty() ? what : what + " (" + detail + ")");
 }
 
 std::string b64(const std::array<std::uint8_t, 32>& bytes) {
@@ -74,7 +74,8 @@ void add_extension(X509* cert, int nid, const char* value) {
   X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
   std::unique_ptr<X509_EXTENSION, ExtFree> ext(X509V3_EXT_conf_nid(nullptr, &v3, nid, value));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) {
-    fail("tls_certificate_failed", std::string("cannot add certificate extension ") + value);
+    fail(ErrorCategory::internal, "tls_certificate_failed",
+         std::string("cannot add certificate extension ") + value);
   }
 }
 
@@ -82,18 +83,21 @@ void add_extension(X509* cert, int nid, const char* value) {
 // validity window, subject = issuer = CN.
 X509Ptr new_self_signed(EVP_PKEY* key, std::string_view name, long valid_days) {
   X509Ptr cert(X509_new());
-  if (!cert) fail("tls_certificate_failed", "cannot allocate a certificate");
+  if (!cert)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot allocate a certificate");
   X509_set_version(cert.get(), 2);  // v3
 
   std::unique_ptr<BIGNUM, BnFree> serial(BN_new());
   if (!serial || BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
       !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get()))) {
-    fail("tls_certificate_failed", "cannot make a certificate serial number");
+    fail(ErrorCategory::internal, "tls_certificate_failed",
+         "cannot make a certificate serial number");
   }
   // Start an hour back so a peer whose clock is slightly behind accepts it.
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
   X509_time_adj_ex(X509_getm_notAfter(cert.get()), static_cast<int>(valid_days), 0, nullptr);
-  if (X509_set_pubkey(cert.get(), key) != 1) fail("tls_certificate_failed", "cannot set key");
+  if (X509_set_pubkey(cert.get(), key) != 1)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot set key");
 
   std::string cn = common_name(name);
   X509_NAME* subject = X509_get_subject_name(cert.get());
@@ -101,14 +105,16 @@ X509Ptr new_self_signed(EVP_PKEY* key, std::string_view name, long valid_days) {
                                  reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
                                  0) != 1 ||
       X509_set_issuer_name(cert.get(), subject) != 1) {
-    fail("tls_certificate_failed", "cannot set certificate name '" + cn + "'");
+    fail(ErrorCategory::internal, "tls_certificate_failed",
+         "cannot set certificate name '" + cn + "'");
   }
   return cert;
 }
 
 PkeyPtr ed25519_key_from_seed(const Ed25519Seed& seed) {
   PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
-  if (!key) fail("tls_certificate_failed", "cannot load the Ed25519 identity key");
+  if (!key)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot load the Ed25519 identity key");
   return key;
 }
 
@@ -127,7 +133,7 @@ Identity make_peer_identity(const Ed25519Seed& seed, std::string_view name) {
   add_extension(id.cert.get(), NID_key_usage, "critical,digitalSignature");
   add_extension(id.cert.get(), NID_ext_key_usage, "serverAuth,clientAuth");
   if (X509_sign(id.cert.get(), id.key.get(), nullptr) <= 0) {  // Ed25519: no digest
-    fail("tls_certificate_failed", "cannot sign the peer certificate");
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot sign the peer certificate");
   }
   return id;
 }
@@ -146,7 +152,7 @@ std::optional<Ed25519PublicKey> ed25519_of(EVP_PKEY* key) {
 X509Ptr parse_pem(std::string_view pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!cert) fail("tls_certificate_invalid", "not a PEM certificate");
+  if (!cert) fail(ErrorCategory::internal, "tls_certificate_invalid", "not a PEM certificate");
   return cert;
 }
 
@@ -154,7 +160,7 @@ Sha256 digest_of(X509* cert) {
   Sha256 out{};
   unsigned int len = 0;
   if (X509_digest(cert, EVP_sha256(), out.data(), &len) != 1 || len != out.size()) {
-    fail("tls_certificate_invalid", "cannot hash certificate");
+    fail(ErrorCategory::internal, "tls_certificate_invalid", "cannot hash certificate");
   }
   return out;
 }
@@ -169,7 +175,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
-    throw Error("io_error", "cannot create " + tmp.string() + ": " + std::strerror(errno));
+    throw Error(ErrorCategory::internal, "io_error",
+                "cannot create " + tmp.string() + ": " + std::strerror(errno));
   }
   bool ok = ::fchmod(fd, mode) == 0;  // the umask may have narrowed it; keep it exact
   std::size_t done = 0;
@@ -187,13 +194,15 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     if (ok) saved = errno;
     ::unlink(tmp.c_str());
-    throw Error("io_error", "cannot write " + path.string() + ": " + std::strerror(saved));
+    throw Error(ErrorCategory::internal, "io_error",
+                "cannot write " + path.string() + ": " + std::strerror(saved));
   }
 }
 
 std::string pem_of_cert(X509* cert) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) fail("tls_certificate_failed", "PEM");
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "PEM");
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
@@ -202,7 +211,7 @@ std::string pem_of_cert(X509* cert) {
 std::string pem_of_key(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_secmem()));
   if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
-    fail("tls_certificate_failed", "cannot encode the private key");
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot encode the private key");
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
@@ -299,16 +308,16 @@ void attach_policy(SSL_CTX* ctx, Policy policy) {
   auto* p = new Policy(std::move(policy));
   if (SSL_CTX_set_ex_data(ctx, policy_index(), p) != 1) {
     delete p;
-    fail("tls_config_invalid", "cannot attach the verification policy");
+    fail(ErrorCategory::internal, "tls_config_invalid", "cannot attach the verification policy");
   }
   SSL_CTX_set_cert_verify_callback(ctx, verify_pinned, nullptr);
 }
 
 Context new_context(const SSL_METHOD* method) {
   Context ctx(SSL_CTX_new(method));
-  if (!ctx) fail("tls_config_invalid", "cannot create a TLS context");
+  if (!ctx) fail(ErrorCategory::internal, "tls_config_invalid", "cannot create a TLS context");
   if (SSL_CTX_set_min_proto_version(ctx.native(), TLS1_3_VERSION) != 1) {
-    fail("tls_config_invalid", "cannot require TLS 1.3");
+    fail(ErrorCategory::internal, "tls_config_invalid", "cannot require TLS 1.3");
   }
   return ctx;
 }
@@ -317,7 +326,8 @@ void use_identity(SSL_CTX* ctx, const Ed25519Seed& seed, std::string_view name) 
   Identity id = make_peer_identity(seed, name);
   if (SSL_CTX_use_certificate(ctx, id.cert.get()) != 1 ||
       SSL_CTX_use_PrivateKey(ctx, id.key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
-    fail("tls_config_invalid", "cannot install the Ed25519 peer certificate");
+    fail(ErrorCategory::internal, "tls_config_invalid",
+         "cannot install the Ed25519 peer certificate");
   }
 }
 
@@ -329,7 +339,8 @@ void generate_operator_certificate(std::string_view party_name,
                                    const std::filesystem::path& cert_pem_path,
                                    const std::filesystem::path& key_pem_path) {
   PkeyPtr key(EVP_EC_gen("P-256"));
-  if (!key) fail("tls_certificate_failed", "cannot generate an ECDSA P-256 key");
+  if (!key)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot generate an ECDSA P-256 key");
   X509Ptr cert = new_self_signed(key.get(), party_name, 730);  // two years
   add_extension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");
@@ -337,7 +348,7 @@ void generate_operator_certificate(std::string_view party_name,
   add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
   add_extension(cert.get(), NID_subject_key_identifier, "hash");
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
-    fail("tls_certificate_failed", "cannot sign the operator certificate");
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot sign the operator certificate");
   }
   // Key first: a certificate without its key is useless, the reverse is not
   // harmful, and a failed run leaves nothing that looks complete.
@@ -350,7 +361,8 @@ void generate_operator_certificate(std::string_view party_name,
 Ed25519PublicKey ed25519_public_key(const Ed25519Seed& seed) {
   PkeyPtr key = ed25519_key_from_seed(seed);
   auto pub = ed25519_of(key.get());
-  if (!pub) fail("tls_certificate_failed", "cannot derive the Ed25519 public key");
+  if (!pub)
+    fail(ErrorCategory::internal, "tls_certificate_failed", "cannot derive the Ed25519 public key");
   return *pub;
 }
 
@@ -453,22 +465,26 @@ Context operator_server_context(const std::filesystem::path& cert_pem_path,
                                 const std::filesystem::path& key_pem_path) {
   Context ctx = new_context(TLS_server_method());
   if (SSL_CTX_use_certificate_chain_file(ctx.native(), cert_pem_path.c_str()) != 1) {
-    fail("tls_certificate_invalid", "cannot load the certificate " + cert_pem_path.string());
+    fail(ErrorCategory::internal, "tls_certificate_invalid",
+         "cannot load the certificate " + cert_pem_path.string());
   }
   if (SSL_CTX_use_PrivateKey_file(ctx.native(), key_pem_path.c_str(), SSL_FILETYPE_PEM) != 1) {
-    fail("tls_certificate_invalid", "cannot load the private key " + key_pem_path.string());
+    fail(ErrorCategory::internal, "tls_certificate_invalid",
+         "cannot load the private key " + key_pem_path.string());
   }
   if (SSL_CTX_check_private_key(ctx.native()) != 1) {
-    fail("tls_certificate_invalid", "the key " + key_pem_path.string() +
-                                        " does not belong to the certificate " +
-                                        cert_pem_path.string());
+    fail(ErrorCategory::internal, "tls_certificate_invalid",
+         "the key " + key_pem_path.string() + " does not belong to the certificate " +
+             cert_pem_path.string());
   }
   return ctx;
 }
 
 Context peer_server_context(const Ed25519Seed& our_seed, std::string_view our_name,
                             std::shared_ptr<PeerKeySet> allowed) {
-  if (!allowed) throw Error("tls_config_invalid", "peer listener needs a set of allowed keys");
+  if (!allowed)
+    throw Error(ErrorCategory::internal, "tls_config_invalid",
+                "peer listener needs a set of allowed keys");
   Context ctx = new_context(TLS_server_method());
   use_identity(ctx.native(), our_seed, our_name);
   attach_policy(ctx.native(), Policy{Policy::Kind::kAllowedPeers, std::move(allowed), {}, {}});
@@ -485,7 +501,7 @@ Context client_context(const ClientTlsConfig& config) {
   int modes = int(config.server_key.has_value()) + int(config.server_cert_sha256.has_value()) +
               int(config.insecure_skip_verify);
   if (modes > 1) {
-    throw Error("tls_config_invalid",
+    throw Error(ErrorCategory::internal, "tls_config_invalid",
                 "choose one of: pinned server key, pinned certificate SHA-256, skip verification");
   }
   Context ctx = new_context(TLS_client_method());
@@ -502,7 +518,7 @@ Context client_context(const ClientTlsConfig& config) {
     SSL_CTX_set_verify(ctx.native(), SSL_VERIFY_NONE, nullptr);
   } else {
     if (SSL_CTX_set_default_verify_paths(ctx.native()) != 1) {
-      fail("tls_config_invalid", "cannot load the system trust store");
+      fail(ErrorCategory::internal, "tls_config_invalid", "cannot load the system trust store");
     }
     SSL_CTX_set_verify(ctx.native(), SSL_VERIFY_PEER, nullptr);
     ctx.set_verify_hostname(true);
@@ -527,13 +543,14 @@ void prepare_client_connection(const Context& ctx, SSL* ssl, const std::string& 
   bool is_ip = ::inet_pton(AF_INET, host.c_str(), &addr4) == 1 ||
                ::inet_pton(AF_INET6, host.c_str(), &addr6) == 1;
   if (!is_ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
-    fail("tls_config_invalid", "cannot set server name " + host);
+    fail(ErrorCategory::internal, "tls_config_invalid", "cannot set server name " + host);
   }
   if (ctx.verify_hostname()) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
                    : X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
-    if (ok != 1) fail("tls_config_invalid", "cannot verify server name " + host);
+    if (ok != 1)
+      fail(ErrorCategory::internal, "tls_config_invalid", "cannot verify server name " + host);
   }
 }
 

@@ -43,7 +43,8 @@ void Fd::close_checked(const std::string& code, const fs::path& path) {
 }
 
 void io_error(const std::string& code, const std::string& what, const fs::path& path, int err) {
-  throw Error(code, what + " " + path.string() + ": " + std::strerror(err));
+  throw Error(ErrorCategory::internal, code,
+              what + " " + path.string() + ": " + std::strerror(err));
 }
 
 std::size_t read_full(int fd, void* buf, std::size_t n, std::int64_t offset,
@@ -156,7 +157,8 @@ TempFile::TempFile(const fs::path& dir, unsigned mode) {
     // open() and flock(); then take another name.
     if (!still_named(fd.get(), path_)) {
       if (attempt < 8) continue;
-      throw Error("vault_io", "temporary file " + path_.string() + " keeps disappearing");
+      throw Error(ErrorCategory::internal, "vault_io",
+                  "temporary file " + path_.string() + " keeps disappearing");
     }
     fd_ = std::move(fd);
     return;

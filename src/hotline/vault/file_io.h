@@ -44,6 +44,8 @@ class Fd {
   int fd_ = -1;
 };
 
+// Throws an internal Error (a fault of this node) with `code`, saying what
+// failed on which path and why (strerror of err).
 [[noreturn]] void io_error(const std::string& code, const std::string& what, const fs::path& path,
                            int err);
 

@@ -71,7 +71,7 @@ HeaderBytes seal_header(const crypto::Digest& sha, std::int64_t size, const Secr
                                              file_key.size(), ad.data(), ad.size(), nullptr,
                                              h.data() + kNonceAt, master.data());
   if (clen != kKeyBytes + kTagBytes) {
-    throw Error("crypto_internal", "vault: unexpected wrapped key length");
+    throw Error(ErrorCategory::internal, "crypto_internal", "vault: unexpected wrapped key length");
   }
   return h;
 }

@@ -58,7 +58,7 @@ std::string printable(std::string_view s) {
 
 Digest parse_digest(std::string_view hex) {
   if (!is_digest_hex(hex)) {
-    throw Error("attachment_invalid",
+    throw Error(ErrorCategory::invalid_input, "attachment_invalid",
                 "\"" + printable(hex) +
                     "\" is not an attachment digest (expected the SHA-256 of the content as "
                     "64 lowercase hex characters)");
@@ -78,8 +78,9 @@ std::string mib(std::int64_t bytes) {
 
 [[noreturn]] void too_large(const std::string& what, std::int64_t size, std::int64_t max_size,
                             bool at_least = false) {
-  throw Error("attachment_too_large", what + " is " + (at_least ? "more than " : "") + mib(size) +
-                                          ", above the attachment size limit of " + mib(max_size));
+  throw Error(ErrorCategory::too_large, "attachment_too_large",
+              what + " is " + (at_least ? "more than " : "") + mib(size) +
+                  ", above the attachment size limit of " + mib(max_size));
 }
 
 fs::path att_path(const fs::path& dir, std::string_view hex) {
@@ -90,19 +91,21 @@ fs::path part_path(const fs::path& dir, std::string_view hex) {
 }
 
 [[noreturn]] void corrupt(std::string_view hex, const fs::path& path, const std::string& why) {
-  throw Error("attachment_corrupt", "attachment " + std::string(hex) + " (" + path.string() +
-                                        ") is damaged or was tampered with: " + why);
+  throw Error(ErrorCategory::internal, "attachment_corrupt",
+              "attachment " + std::string(hex) + " (" + path.string() +
+                  ") is damaged or was tampered with: " + why);
 }
 
 [[noreturn]] void missing(const fs::path& dir, std::string_view hex) {
   std::string msg = "attachment " + std::string(hex) + " is not in the vault " + dir.string();
   struct stat st;
   if (::lstat(part_path(dir, hex).c_str(), &st) == 0) msg += " (it is still being received)";
-  throw Error("attachment_missing", msg);
+  throw Error(ErrorCategory::not_found, "attachment_missing", msg);
 }
 
 [[noreturn]] void chunk_invalid(std::string_view hex, const std::string& why) {
-  throw Error("attachment_chunk_invalid", "attachment " + std::string(hex) + ": " + why);
+  throw Error(ErrorCategory::invalid_input, "attachment_chunk_invalid",
+              "attachment " + std::string(hex) + ": " + why);
 }
 
 // ---- opened vault files ----
@@ -212,7 +215,7 @@ Info finalize(int fd, const fs::path& dir, const std::string& hex, const Opened&
   for (std::int64_t i = 0; i < chunk_count(f.size); ++i) {
     if (!read_chunk_into(fd, part, f, i, record, plain.data())) {
       detail::remove_file(part);
-      throw Error("attachment_corrupt",
+      throw Error(ErrorCategory::internal, "attachment_corrupt",
                   "attachment " + hex + ": chunk " + std::to_string(i) + " of the received file " +
                       part.string() +
                       " no longer decrypts (disk damage or tampering); the partial file was "
@@ -224,7 +227,7 @@ Info finalize(int fd, const fs::path& dir, const std::string& hex, const Opened&
   const Digest got = h.finish();
   if (got != f.sha) {
     detail::remove_file(part);
-    throw Error("attachment_digest_mismatch",
+    throw Error(ErrorCategory::invalid_input, "attachment_digest_mismatch",
                 "the received content of attachment " + hex + " has SHA-256 " + to_hex(got) +
                     ", not the announced digest; the partial file " + part.string() +
                     " was removed and the transfer must start again");
@@ -250,7 +253,8 @@ void ensure_folder(const fs::path& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) {
-      throw Error("vault_io", "attachment folder " + dir.string() + " exists but is not a folder");
+      throw Error(ErrorCategory::internal, "vault_io",
+                  "attachment folder " + dir.string() + " exists but is not a folder");
     }
     return;
   }
@@ -289,7 +293,7 @@ void load_master_key(const fs::path& path, SecretKey& key) {
       const int err = errno;
       if (err == ENOENT) {
         if (holds_attachments(path.parent_path())) {
-          throw Error("vault_key_missing",
+          throw Error(ErrorCategory::internal, "vault_key_missing",
                       "vault key file " + path.string() +
                           " is missing but the folder holds encrypted attachments; restore "
                           "vault.key from backup (a new key could not decrypt them), or move "
@@ -299,36 +303,38 @@ void load_master_key(const fs::path& path, SecretKey& key) {
         continue;
       }
       if (err == ELOOP) {
-        throw Error("vault_key_invalid", "vault key file " + path.string() +
-                                             " is a symbolic link; it must be a regular file");
+        throw Error(
+            ErrorCategory::internal, "vault_key_invalid",
+            "vault key file " + path.string() + " is a symbolic link; it must be a regular file");
       }
       detail::io_error("vault_io", "cannot open vault key file", path, err);
     }
     struct stat st;
     if (::fstat(fd.get(), &st) != 0) detail::io_error("vault_io", "cannot stat", path, errno);
     if (!S_ISREG(st.st_mode)) {
-      throw Error("vault_key_invalid",
+      throw Error(ErrorCategory::internal, "vault_key_invalid",
                   "vault key file " + path.string() + " is not a regular file; refusing to use it");
     }
     if ((st.st_mode & 077) != 0) {
-      throw Error("vault_key_insecure",
+      throw Error(ErrorCategory::internal, "vault_key_insecure",
                   "vault key file " + path.string() + " has mode " + mode_text(st.st_mode) +
                       ", which lets other users read or change the key that decrypts every "
                       "attachment; refusing to use it. Fix with: chmod 600 " +
                       path.string());
     }
     if (st.st_size != static_cast<off_t>(key.size())) {
-      throw Error("vault_key_invalid",
+      throw Error(ErrorCategory::internal, "vault_key_invalid",
                   "vault key file " + path.string() + " is " + std::to_string(st.st_size) +
                       " bytes; a vault key is exactly 32 bytes. Restore the right file from "
                       "backup: without it the attachments cannot be decrypted");
     }
     if (detail::read_full(fd.get(), key.data(), key.size(), 0, "vault_io", path) != key.size()) {
-      throw Error("vault_key_invalid", "vault key file " + path.string() + " became shorter");
+      throw Error(ErrorCategory::internal, "vault_key_invalid",
+                  "vault key file " + path.string() + " became shorter");
     }
     return;
   }
-  throw Error("vault_io", "cannot create vault key file " + path.string());
+  throw Error(ErrorCategory::internal, "vault_io", "cannot create vault key file " + path.string());
 }
 
 // ---- importing ----
@@ -357,7 +363,7 @@ class FileSource final : public Source {
       detail::io_error("attachment_unreadable", "cannot read the file to attach,", path, errno);
     }
     if (!S_ISREG(st.st_mode)) {
-      throw Error("attachment_unreadable",
+      throw Error(ErrorCategory::internal, "attachment_unreadable",
                   "cannot attach " + path.string() + ": it is not a regular file");
     }
     size_ = static_cast<std::int64_t>(st.st_size);
@@ -438,7 +444,7 @@ Info import_source(const fs::path& dir, const SecretKey& master, Source& src,
   std::vector<std::uint8_t> record(static_cast<std::size_t>(kFullRecordBytes));
   crypto::Sha256 second;
   auto changed = [&] {
-    return Error("attachment_unreadable",
+    return Error(ErrorCategory::internal, "attachment_unreadable",
                  src.what() + " changed while it was being attached; attach it again");
   };
   for (std::int64_t i = 0; i < chunk_count(size); ++i) {
@@ -505,9 +511,9 @@ Info Vault::begin_receive(std::string_view sha256, std::int64_t size, std::int64
   const Digest d = parse_digest(sha256);
   const std::string hex(sha256);
   if (size < 0 || size > kMaxPlausibleSize) {
-    throw Error("attachment_invalid", "attachment " + hex +
-                                          " announced with an impossible size of " +
-                                          std::to_string(size) + " bytes");
+    throw Error(ErrorCategory::invalid_input, "attachment_invalid",
+                "attachment " + hex + " announced with an impossible size of " +
+                    std::to_string(size) + " bytes");
   }
   if (size > max_size) too_large("attachment " + hex, size, max_size);
   const fs::path part = part_path(dir_, hex);
@@ -555,8 +561,9 @@ Info Vault::begin_receive(std::string_view sha256, std::int64_t size, std::int64
     if (chunks == chunk_count(size)) return finalize(fd.get(), dir_, hex, f);
     return Info{hex, size, false, chunks * kChunkSize};
   }
-  throw Error("vault_io", "cannot start receiving attachment " + hex + " in " + dir_.string() +
-                              ": its partial file keeps changing under us");
+  throw Error(ErrorCategory::internal, "vault_io",
+              "cannot start receiving attachment " + hex + " in " + dir_.string() +
+                  ": its partial file keeps changing under us");
 }
 
 Info Vault::append_chunk(std::string_view sha256, std::int64_t offset, std::string_view plaintext) {
@@ -570,8 +577,9 @@ Info Vault::append_chunk(std::string_view sha256, std::int64_t offset, std::stri
     if (::lstat(att_path(dir_, hex).c_str(), &st) == 0) {
       chunk_invalid(hex, "it is already complete; no more chunks are needed");
     }
-    throw Error("attachment_missing", "no transfer of attachment " + hex + " is under way in " +
-                                          dir_.string() + " (begin_receive first)");
+    throw Error(ErrorCategory::not_found, "attachment_missing",
+                "no transfer of attachment " + hex + " is under way in " + dir_.string() +
+                    " (begin_receive first)");
   }
   Opened f;
   const std::string why = read_header(fd.get(), part, d, *key_, f);

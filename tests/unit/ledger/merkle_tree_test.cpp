@@ -329,7 +329,7 @@ class FaultyStorage final : public TreeStorage {
     inner_.put(level, index, hash);
   }
   void put_many(std::span<const StoredNode> nodes) override {
-    if (fail_writes) throw Error("store_io", "disk full");
+    if (fail_writes) throw Error(ErrorCategory::internal, "store_io", "disk full");
     inner_.put_many(nodes);
   }
   bool fail_writes = false;

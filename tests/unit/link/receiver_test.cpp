@@ -3,6 +3,7 @@
 // changes nothing. The delivery worker is exercised against the receiver
 // through an in-process Transport.
 #include "hotline/link/receiver.h"
+#include "hotline/common/error_category.h"
 
 #include <gtest/gtest.h>
 
@@ -82,7 +83,7 @@ class ReceiverTest : public ::testing::Test {
           applied.push_back(e.seq);
         },
         &ticket);
-    return Transport::Reply{out.error ? out.error->http_status : 200, out.to_json()};
+    return Transport::Reply{out.error ? http_status(out.error->category) : 200, out.to_json()};
   }
 
   // Envelopes still queued at the sender.
@@ -162,7 +163,7 @@ TEST_F(ReceiverTest, GapIsRefusedWithTheExpectedSeq) {
   auto out = receive(envs[2]);
   ASSERT_TRUE(out.error);
   EXPECT_EQ(out.error->code, "seq_gap");
-  EXPECT_EQ(out.error->http_status, 409);
+  EXPECT_EQ(http_status(out.error->category), 409);
   EXPECT_EQ(out.error->expected_seq, 1);
   EXPECT_EQ(stored(), 0);
 }
@@ -206,7 +207,7 @@ TEST_F(ReceiverTest, ForgedAndMisaddressedAreRefusedBeforeStorage) {
   auto out = receive(canonical(forged));
   ASSERT_TRUE(out.error);
   EXPECT_EQ(out.error->code, "envelope_bad_signature");
-  EXPECT_EQ(out.error->http_status, 403);
+  EXPECT_EQ(http_status(out.error->category), 403);
 
   Envelope other_link = e;
   other_link.link = std::string(32, '0');
@@ -251,7 +252,8 @@ class LossyTransport : public Transport {
   LossyTransport(std::function<Reply(const std::string&)> fn) : fn_(std::move(fn)) {}
   Reply post_envelopes(const std::string& batch) override {
     Reply r = fn_(batch);
-    if (++calls_ % 3 == 0) throw Error("link_unreachable", "reply lost (test)");
+    if (++calls_ % 3 == 0)
+      throw Error(ErrorCategory::unavailable, "link_unreachable", "reply lost (test)");
     return r;
   }
 

@@ -62,7 +62,7 @@ Error error_of(F&& f) {
     return e;
   }
   ADD_FAILURE() << "no error";
-  return Error("none", "");
+  return Error(ErrorCategory::internal, "none", "");
 }
 
 TEST(Alert, TransitionTableIsExhaustive) {

@@ -121,7 +121,7 @@ TEST_F(AuditTrailTest, EmptyTrailIsIntact) {
 TEST_F(AuditTrailTest, EntryCommitsOrRollsBackWithTheAction) {
   EXPECT_THROW(store_->transact([](store::Transaction& tx) {
     audit(tx, {"anna", "cli"}, "item.change", "x", "alert raise", kT0);
-    throw Error("boom", "the action failed");
+    throw Error(ErrorCategory::internal, "boom", "the action failed");
   }),
                Error);
   EXPECT_FALSE(store_->read()->last_audit());

@@ -4,6 +4,7 @@
 // the sqlite3 shell would, and each edit must be caught under its own code.
 // Also the export, and inclusion proofs made and checked offline.
 #include "hotline/service/ledger_verify.h"
+#include "hotline/common/error_category.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -45,7 +46,7 @@ class InProcessTransport : public link::Transport {
         [this](store::Transaction& tx, const link::Envelope& e, const std::string& received_at) {
           node::apply_inbound(tx, ctx_, e, received_at);
         });
-    return Reply{out.error ? out.error->http_status : 200, out.to_json()};
+    return Reply{out.error ? http_status(out.error->category) : 200, out.to_json()};
   }
 
  private:

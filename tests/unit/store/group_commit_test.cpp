@@ -80,7 +80,7 @@ TEST_F(GroupCommitTest, QueuedCallersCommitTogetherAndAThrowerUndoesOnlyItsOwnWr
       store_->transact([](Transaction& tx) {
         tx.put_setting("thrower", "x");
         tx.put_setting("second", "overwritten");
-        throw Error("test_refused", "the use case refused");
+        throw Error(ErrorCategory::conflict, "test_refused", "the use case refused");
       });
     } catch (const Error& e) {
       thrown = e.code();
@@ -120,7 +120,7 @@ TEST_F(GroupCommitTest, AFirstCallerThatThrowsLeavesTheQueueToCarryOn) {
         tx.put_setting("first", "1");
         first_inside = true;
         door.wait_open();
-        throw Error("test_refused", "the use case refused");
+        throw Error(ErrorCategory::conflict, "test_refused", "the use case refused");
       });
     } catch (const Error& e) {
       thrown = e.code();

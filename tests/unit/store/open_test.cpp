@@ -328,7 +328,7 @@ TEST(OpenTest, LogNodesMatchTheLeavesAcrossTransactions) {
   EXPECT_THROW(store->transact([&](Transaction& tx) {
     for (int i = 0; i < 5; ++i)
       tx.insert_envelope(make_envelope("L", Direction::outbound, before_failure + 1 + i));
-    throw Error("test_abort", "rolled back on purpose");
+    throw Error(ErrorCategory::internal, "test_abort", "rolled back on purpose");
   }),
                Error);
   append(100);

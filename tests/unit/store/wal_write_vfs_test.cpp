@@ -79,7 +79,7 @@ TEST_F(WalWriteVfsTest, RolledBackFramesDoNotOutliveTheirTransaction) {
   EXPECT_THROW(store_->transact([&](Transaction& tx) {
     for (int i = 0; i < 400; ++i)
       tx.put_setting("lost-" + std::to_string(i), big_value('x', 20'000));  // ~8 MB
-    throw Error("test_abort", "rolled back on purpose");
+    throw Error(ErrorCategory::internal, "test_abort", "rolled back on purpose");
   }),
                Error);
   // The cache spilled: the WAL grew although nothing was committed.

@@ -35,13 +35,15 @@ std::int64_t last_seq(Connection& c) {
 void append_audit(Connection& c, const AuditRecord& r) {
   const std::int64_t last = last_seq(c);
   if (r.seq >= 1 && r.seq <= last) {
-    throw Error("store_duplicate", "Record refused: audit entry " + std::to_string(r.seq) +
-                                       " already exists. Nothing was changed.");
+    throw Error(ErrorCategory::conflict, "store_duplicate",
+                "Record refused: audit entry " + std::to_string(r.seq) +
+                    " already exists. Nothing was changed.");
   }
   if (r.seq != last + 1) {
-    throw Error("store_invalid", "Record refused: audit entry " + std::to_string(r.seq) +
-                                     " does not follow the last one (" + std::to_string(last) +
-                                     "). Nothing was changed.");
+    throw Error(ErrorCategory::internal, "store_invalid",
+                "Record refused: audit entry " + std::to_string(r.seq) +
+                    " does not follow the last one (" + std::to_string(last) +
+                    "). Nothing was changed.");
   }
   Query q(c,
           "INSERT INTO audit_trail (seq, at, actor, source, action, target, detail, prev, hash) "

@@ -15,10 +15,10 @@ void throw_error(int rc, std::string_view detail, const std::filesystem::path& f
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-      throw Error("store_duplicate",
+      throw Error(ErrorCategory::conflict, "store_duplicate",
                   "Already stored: " + what + ". Nothing was changed; look up the stored record.");
     case SQLITE_CONSTRAINT_FOREIGNKEY:
-      throw Error("store_missing_reference",
+      throw Error(ErrorCategory::internal, "store_missing_reference",
                   "Refers to a record that is not stored: " + what + ". Nothing was changed.");
     default:
       break;
@@ -28,33 +28,38 @@ void throw_error(int rc, std::string_view detail, const std::filesystem::path& f
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
     case SQLITE_RANGE:
-      throw Error("store_invalid", "Record refused: " + what + ". Nothing was changed.");
+      throw Error(ErrorCategory::internal, "store_invalid",
+                  "Record refused: " + what + ". Nothing was changed.");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error("store_busy", "Timed out waiting for another process to release " + where +
-                                    " while " + what +
-                                    ". Check that no other hotline process uses the same data "
-                                    "directory, then retry.");
+      throw Error(ErrorCategory::unavailable, "store_busy",
+                  "Timed out waiting for another process to release " + where + " while " + what +
+                      ". Check that no other hotline process uses the same data "
+                      "directory, then retry.");
     case SQLITE_FULL:
-      throw Error("store_full", "The disk holding " + where + " is full while " + what +
-                                    ". Free disk space; the transaction was not saved.");
+      throw Error(ErrorCategory::internal, "store_full",
+                  "The disk holding " + where + " is full while " + what +
+                      ". Free disk space; the transaction was not saved.");
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      throw Error("store_corrupt", where + " is not a Hotline database or is damaged: " + what +
-                                       ". Check the configured path, or restore the file from "
-                                       "a backup.");
+      throw Error(ErrorCategory::internal, "store_corrupt",
+                  where + " is not a Hotline database or is damaged: " + what +
+                      ". Check the configured path, or restore the file from "
+                      "a backup.");
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY:
     case SQLITE_AUTH:
     case SQLITE_NOLFS:
-      throw Error("store_io", "Could not read or write " + where + " while " + what +
-                                  ". Check the disk, free space and the permissions of the file "
-                                  "and its folder.");
+      throw Error(ErrorCategory::internal, "store_io",
+                  "Could not read or write " + where + " while " + what +
+                      ". Check the disk, free space and the permissions of the file "
+                      "and its folder.");
     default:
-      throw Error("store_failed", "The database failed while " + what + " in " + where +
-                                      ". Retry; if it persists, report it with this message.");
+      throw Error(ErrorCategory::internal, "store_failed",
+                  "The database failed while " + what + " in " + where +
+                      ". Retry; if it persists, report it with this message.");
   }
 }
 

@@ -37,7 +37,7 @@ void put_ledger_node(Connection& c, int level, std::int64_t index, std::string_v
 ledger::Digest stored_node(Connection& c, int level, std::int64_t index) {
   auto hex = ledger_node(c, level, index);
   if (!hex)
-    throw Error("store_inconsistent",
+    throw Error(ErrorCategory::internal, "store_inconsistent",
                 "log node " + std::to_string(level) + "/" + std::to_string(index) + " is missing");
   return ledger::digest_from_hex(*hex);
 }

@@ -353,15 +353,16 @@ void migrate(Connection& conn) {
       Query q(conn, "SELECT count(*) FROM sqlite_schema", "checking the database is Hotline's");
       q.step();
       if (q.integer(0) != 0) {
-        throw Error("store_corrupt", "The file " + conn.file().string() +
-                                         " is a SQLite database but not a Hotline one (it has "
-                                         "no schema_migrations table). Check the configured "
-                                         "path.");
+        throw Error(ErrorCategory::internal, "store_corrupt",
+                    "The file " + conn.file().string() +
+                        " is a SQLite database but not a Hotline one (it has "
+                        "no schema_migrations table). Check the configured "
+                        "path.");
       }
     }
     const int latest = latest_schema_version();
     if (current > latest) {
-      throw Error("store_too_new",
+      throw Error(ErrorCategory::internal, "store_too_new",
                   "This database (" + conn.file().string() +
                       ") was written by a newer Hotline (schema version " +
                       std::to_string(current) + "; this build understands up to " +

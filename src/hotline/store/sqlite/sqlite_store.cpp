@@ -67,7 +67,7 @@ std::int64_t clamp_limit(std::size_t limit) {
 
 // SQLite rolled a write transaction back by itself (I/O error, disk full).
 Error aborted_transaction() {
-  return Error("store_transaction_aborted",
+  return Error(ErrorCategory::internal, "store_transaction_aborted",
                "The database rolled back this transaction after an error; nothing of it was "
                "saved. Retry the operation.");
 }
@@ -85,9 +85,10 @@ void configure(Connection& conn, const SqliteOptions& options, bool writer) {
     // journal_mode is stored in the file; the writer sets it once for all.
     Query q(conn, "PRAGMA journal_mode = WAL", "switching to WAL mode");
     if (!q.step() || q.text(0) != "wal") {
-      throw Error("store_io", "Could not switch the database " + conn.file().string() +
-                                  " to WAL mode (it stayed in '" + q.text(0) +
-                                  "' mode). Put the data directory on a local file system.");
+      throw Error(ErrorCategory::internal, "store_io",
+                  "Could not switch the database " + conn.file().string() +
+                      " to WAL mode (it stayed in '" + q.text(0) +
+                      "' mode). Put the data directory on a local file system.");
     }
     // Group commit's savepoints keep the pages they change in a statement
     // journal; in memory it is a memcpy, on disk a temporary file's writes.
@@ -569,7 +570,7 @@ class SqliteTransaction final : public Transaction {
  private:
   void check_open() {
     if (!open_) {
-      throw Error("store_transaction_closed",
+      throw Error(ErrorCategory::internal, "store_transaction_closed",
                   "Internal error: a store transaction was used after commit(). Report this.");
     }
     // SQLite rolls a transaction back by itself after some errors (disk
@@ -581,7 +582,7 @@ class SqliteTransaction final : public Transaction {
   void check_writable() {
     check_open();
     if (!writable_) {
-      throw Error("store_read_only",
+      throw Error(ErrorCategory::internal, "store_read_only",
                   "Internal error: a write was attempted in a read-only store transaction. "
                   "Report this.");
     }
@@ -717,7 +718,7 @@ class SqliteStore final : public Store {
   // again would wait for itself.
   void refuse_nested_write() const {
     if (writer_thread_.load() == std::this_thread::get_id()) {
-      throw Error("store_nested_write",
+      throw Error(ErrorCategory::internal, "store_nested_write",
                   "Internal error: a thread asked for a second write transaction while holding "
                   "one (this would deadlock). Report this.");
     }
@@ -831,10 +832,11 @@ std::exception_ptr SqliteStore::run_member(const WriteFn& fn, bool& aborted) noe
     // Cannot tell what of this member is left: give the whole group up.
     aborted = true;
     if (!error) {
-      error = std::make_exception_ptr(Error(
-          "store_failed", std::string("Could not close a savepoint in ") + writer_.file().string() +
-                              ": " + (why.empty() ? "SQLite ended the transaction" : why) +
-                              "; nothing of this transaction was saved. Retry the operation."));
+      error = std::make_exception_ptr(
+          Error(ErrorCategory::internal, "store_failed",
+                std::string("Could not close a savepoint in ") + writer_.file().string() + ": " +
+                    (why.empty() ? "SQLite ended the transaction" : why) +
+                    "; nothing of this transaction was saved. Retry the operation."));
     }
   }
   return error;
@@ -941,9 +943,10 @@ std::unique_ptr<Store> open_sqlite(const std::filesystem::path& db_file,
                                    const SqliteOptions& options) {
   std::error_code ec;
   if (!options.create && !std::filesystem::exists(db_file, ec)) {
-    throw Error("store_missing", "The database file " + db_file.string() +
-                                     " does not exist. Check the configured data directory, or "
-                                     "restore the file from a backup.");
+    throw Error(ErrorCategory::not_found, "store_missing",
+                "The database file " + db_file.string() +
+                    " does not exist. Check the configured data directory, or "
+                    "restore the file from a backup.");
   }
   return std::make_unique<sqlite::SqliteStore>(db_file, options);
 }

@@ -15,7 +15,7 @@ std::string join_roles(const std::vector<std::string>& roles) {
   std::string out;
   for (const auto& r : roles) {
     if (r.empty() || r.find(',') != std::string::npos) {
-      throw Error("store_invalid",
+      throw Error(ErrorCategory::internal, "store_invalid",
                   "Record refused: a role name is empty or holds a comma. "
                   "Nothing was changed.");
     }
