@@ -61,7 +61,7 @@ TEST_F(LinkProxy, ChaosDuringAStreamLosesNothing) {
 }
 
 TEST_F(LinkProxy, StallLongerThanTheTimeoutsThenHeal) {
-  // The delivery client's timeouts (api/peer_transport.cpp): connect and
+  // The delivery client's timeouts (node/peer_transport.cpp): connect and
   // handshake 3 s, request 10 s (20 s in earlier versions). The stall
   // outlasts them, so alpha's last error must be a timeout.
   const auto stall_for = 24s;

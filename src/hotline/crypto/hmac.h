@@ -1,5 +1,5 @@
 // HMAC-SHA-256 (RFC 2104, FIPS 198-1) through OpenSSL's EVP_MAC interface.
-// Used to sign escalation webhooks (api/webhook.h) with a shared secret.
+// Used to sign escalation webhooks (node/webhook.h) with a shared secret.
 #pragma once
 
 #include <string_view>

@@ -35,7 +35,7 @@
 namespace hotline::link {
 
 // How envelopes reach the peer. The node implements it over mutual TLS
-// (api/peer_transport); tests may implement it in-process.
+// (node/peer_transport); tests may implement it in-process.
 class Transport {
  public:
   struct Reply {
@@ -55,7 +55,7 @@ class Transport {
 struct DeliveryOptions {
   // Envelopes per batch: fewer, larger batches cost less per envelope at
   // both ends (one transaction, one receipt signature, one round trip);
-  // 512 measured ~15 % faster than 256 (docs/BENCHMARKS.md).
+  // 512 measured ~15 % faster than 256 (docs/benchmarks-history.md).
   std::size_t max_batch = 512;
   // And bytes per batch (the request body: each envelope and its newline),
   // within the smallest body limit a peer may set (--max-body-mib 1). A

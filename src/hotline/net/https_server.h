@@ -51,7 +51,7 @@ struct ServerOptions {
   // Each connection stays on one thread (an io_context per thread, the
   // connections dealt in turn) instead of being served by whichever thread
   // is free. It saves the thread hand-offs of a shared pool (~8 % more
-  // requests per second through the operators' API, docs/BENCHMARKS.md),
+  // requests per second through the operators' API, docs/benchmarks-history.md),
   // but a handler that blocks also holds up the other connections of its
   // thread. Not for a listener whose handlers wait for one another (the
   // peer listener's batches wait for their turn, link/receive_order.h).
