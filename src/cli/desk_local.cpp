@@ -20,13 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
 std::string peer_name(const std::vector<service::PeerView>& peers, const std::string& link) {
   for (const auto& p : peers) {
     if (p.peer.link == link) return p.peer.name;

@@ -53,13 +53,6 @@ std::string enc(const std::string& s) {
   return out;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
 const char* plural(const std::string& kind) {
   if (kind == service::kAlert) return "alerts";
   if (kind == service::kRequest) return "requests";

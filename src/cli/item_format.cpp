@@ -36,13 +36,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
 // "amber", "TLP:amber", "Amber+Strict", "amber_strict" → "TLP:AMBER+STRICT".
 std::string normalise_label(const std::string& text, const std::string& prefix) {
   std::string s = upper(trim(text));
@@ -325,6 +318,13 @@ std::string history_line(const json& e, const std::string& us, const std::string
 }
 
 }  // namespace
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
 
 // ---- options ----------------------------------------------------------------
 

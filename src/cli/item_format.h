@@ -39,6 +39,9 @@ model::Labels parse_labels(const LabelOptions& o);
 model::Tlp parse_tlp_option(const std::string& text);
 model::Pap parse_pap_option(const std::string& text);
 
+// Text without leading and trailing spaces and tabs.
+std::string trim(const std::string& s);
+
 // `--details TEXT` or `--details-file F` (at most one); "" when neither.
 std::string read_details(const std::string& details, const std::string& details_file);
 

@@ -15,7 +15,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace api_test {
 
 struct Reply {
   int status = 0;
@@ -392,5 +392,5 @@ TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
   EXPECT_NE(text.find("HTTP/1.1 401"), std::string::npos) << text;
 }
 
-}  // namespace
+}  // namespace api_test
 }  // namespace hotline::it

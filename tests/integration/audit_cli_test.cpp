@@ -19,7 +19,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace audit_cli_test {
 
 using nlohmann::json;
 
@@ -125,5 +125,5 @@ TEST_F(AuditCli, RecordsChangesAndAmberReadsAndVerifyCatchesTampering) {
   EXPECT_TRUE(has(r.out, "audit_trail: audit trail: audit entry 5 was altered")) << r.out;
 }
 
-}  // namespace
+}  // namespace audit_cli_test
 }  // namespace hotline::it

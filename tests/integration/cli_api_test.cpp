@@ -25,7 +25,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace cli_api_test {
 
 using nlohmann::json;
 
@@ -506,5 +506,5 @@ TEST_F(CliApi, ConfigFileEnvironmentAndClearFailures) {
   EXPECT_EQ(list("sam", "alert", {"--all"}).size(), 1u);
 }
 
-}  // namespace
+}  // namespace cli_api_test
 }  // namespace hotline::it

@@ -11,7 +11,7 @@
 #include "support/process.h"
 
 namespace hotline {
-namespace {
+namespace cli_test {
 
 using hotline::testing::eventually;
 using hotline::testing::Process;
@@ -159,5 +159,5 @@ TEST_P(ServeTest, ServesHealthAndVersionAndStopsCleanly) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, ServeTest, ::testing::Values(SIGTERM, SIGINT));
 
-}  // namespace
+}  // namespace cli_test
 }  // namespace hotline

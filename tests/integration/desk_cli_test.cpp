@@ -14,7 +14,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace desk_cli_test {
 
 using nlohmann::json;
 
@@ -417,5 +417,5 @@ TEST_F(DeskCli, BadInputIsRefusedWithAClearMessageAndChangesNothing) {
   EXPECT_EQ(stable(list(kAlpha, "case", {"--all"})), cases_before);
 }
 
-}  // namespace
+}  // namespace desk_cli_test
 }  // namespace hotline::it

@@ -26,7 +26,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace desk_link_test {
 
 model::Labels amber() {
   return model::Labels{};
@@ -541,5 +541,5 @@ TEST_F(DeskLink, BadItemEnvelopesFromThePeerChangeNothing) {
   ASSERT_TRUE(wait_delivered(dir(kBravo), "alpha", 1, 30s));
 }
 
-}  // namespace
+}  // namespace desk_link_test
 }  // namespace hotline::it

@@ -11,7 +11,7 @@
 #include "support/process.h"
 
 namespace hotline {
-namespace {
+namespace ledger_cli_test {
 
 using hotline::testing::read_file;
 using hotline::testing::run;
@@ -147,5 +147,5 @@ TEST_F(LedgerCliTest, StatusExportProveAndCheckProof) {
   EXPECT_NE(unknown.err.find("no envelope with id"), std::string::npos) << unknown.err;
 }
 
-}  // namespace
+}  // namespace ledger_cli_test
 }  // namespace hotline

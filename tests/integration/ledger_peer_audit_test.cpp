@@ -14,7 +14,7 @@
 #include "support/process.h"
 
 namespace hotline {
-namespace {
+namespace ledger_peer_audit_test {
 
 using hotline::testing::eventually;
 using hotline::testing::free_port;
@@ -116,5 +116,5 @@ TEST(LedgerPeerAudit, APeerThatRewritesItsLogIsCaught) {
   EXPECT_TRUE(recorded);
 }
 
-}  // namespace
+}  // namespace ledger_peer_audit_test
 }  // namespace hotline

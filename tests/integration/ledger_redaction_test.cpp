@@ -19,7 +19,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace ledger_redaction_test {
 
 using nlohmann::json;
 
@@ -244,5 +244,5 @@ TEST_F(LedgerRedaction, RedItemsAreExportedAsLeafHashesOnlyAndNeverProved) {
   }
 }
 
-}  // namespace
+}  // namespace ledger_redaction_test
 }  // namespace hotline::it

@@ -17,7 +17,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace link_bad_input_test {
 
 tls::Ed25519Seed seed_of(const crypto::KeyPair& k) {
   tls::Ed25519Seed s{};
@@ -312,5 +312,5 @@ TEST_F(LinkBadInput, UnknownPeerIsRefusedInTheHandshake) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
-}  // namespace
+}  // namespace link_bad_input_test
 }  // namespace hotline::it

@@ -13,7 +13,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace link_checker_test {
 
 // Runs fn with gtest's failure reporting intercepted; returns the messages
 // of the failures it raised (they do not count against this test).
@@ -120,5 +120,5 @@ TEST_F(LinkChecker, TheEndToEndCheckDetectsTampering) {
               "sender stored"));
 }
 
-}  // namespace
+}  // namespace link_checker_test
 }  // namespace hotline::it

@@ -12,7 +12,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace link_crash_test {
 
 class LinkCrash : public TwoNodes {
  protected:
@@ -98,5 +98,5 @@ TEST_F(LinkCrash, ReceiverKilledAtRandomMoments) {
   stream_with_kills(kBravo, 0x5eed02);
 }
 
-}  // namespace
+}  // namespace link_crash_test
 }  // namespace hotline::it

@@ -10,7 +10,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace link_exchange_test {
 
 class LinkExchange : public TwoNodes {};
 
@@ -198,5 +198,5 @@ TEST_F(LinkExchange, HeartbeatsMarkThePeerDownAndUpAgain) {
   }
 }
 
-}  // namespace
+}  // namespace link_exchange_test
 }  // namespace hotline::it

@@ -10,7 +10,7 @@
 #include "link_harness.h"
 
 namespace hotline::it {
-namespace {
+namespace link_proxy_test {
 
 class LinkProxy : public TwoNodes {};
 
@@ -111,5 +111,5 @@ TEST_F(LinkProxy, StallLongerThanTheTimeoutsThenHeal) {
   expect_direction_intact(dir(kBravo), "alpha", dir(kAlpha), {});
 }
 
-}  // namespace
+}  // namespace link_proxy_test
 }  // namespace hotline::it

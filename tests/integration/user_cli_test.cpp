@@ -15,7 +15,7 @@
 #include "support/process.h"
 
 namespace hotline {
-namespace {
+namespace user_cli_test {
 
 using hotline::testing::run;
 using hotline::testing::ScratchDir;
@@ -270,5 +270,5 @@ TEST_F(UserCliTest, TotpEnableWithoutACodeStaysPending) {
   EXPECT_EQ(users()[0]["totp"], "no");
 }
 
-}  // namespace
+}  // namespace user_cli_test
 }  // namespace hotline

@@ -25,6 +25,10 @@
 
 namespace hotline::crypto {
 
+// The largest integer magnitude I-JSON (RFC 7493) and RFC 8785 allow: the
+// parser refuses and the writer never produces anything beyond ±(2^53 - 1).
+inline constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
+
 // Arrays and objects may nest this deep; one more level is json_too_deep.
 inline constexpr int kMaxDepth = 64;
 

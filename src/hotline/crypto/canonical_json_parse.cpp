@@ -20,8 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::uint64_t kMaxSafeInteger = (std::uint64_t{1} << 53) - 1;
-
 class Parser {
  public:
   explicit Parser(std::string_view text)
@@ -231,7 +229,7 @@ class Parser {
       std::from_chars(reinterpret_cast<const char*>(digits),
                       reinterpret_cast<const char*>(digits_end), value);
     }
-    if (n > 16 || value > kMaxSafeInteger) {
+    if (n > 16 || value > static_cast<std::uint64_t>(kMaxSafeInteger)) {
       p_ = start;
       fail(ErrorCategory::invalid_input, "json_integer_range",
            "the integer " + shorten(written) + " is outside ±9007199254740991 (±(2^53-1))");

@@ -19,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
-
 // Weight of a code point such that comparing weights orders code points as
 // their UTF-16 encodings compare. UTF-16 differs from code point (and UTF-8
 // byte) order in one place only: U+E000..U+FFFF are single units above the

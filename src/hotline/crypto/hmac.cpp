@@ -13,7 +13,7 @@
 namespace hotline::crypto {
 namespace {
 
-[[noreturn]] void openssl_failed(const char* what) {
+[[noreturn]] void hmac_failed(const char* what) {
   throw Error(ErrorCategory::internal, "crypto_internal",
               std::string("OpenSSL HMAC-SHA-256 failed in ") + what);
 }
@@ -21,19 +21,19 @@ namespace {
 // Fetched once (see sha256.cpp: fetching per call costs more than the MAC).
 EVP_MAC* hmac_mac() {
   static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (mac == nullptr) openssl_failed("EVP_MAC_fetch");
+  if (mac == nullptr) hmac_failed("EVP_MAC_fetch");
   return mac;
 }
 
-struct CtxDeleter {
+struct MacCtxDeleter {
   void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
 };
 
 }  // namespace
 
 Digest hmac_sha256(std::string_view key, std::string_view data) {
-  std::unique_ptr<EVP_MAC_CTX, CtxDeleter> ctx(EVP_MAC_CTX_new(hmac_mac()));
-  if (!ctx) openssl_failed("EVP_MAC_CTX_new");
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_new(hmac_mac()));
+  if (!ctx) hmac_failed("EVP_MAC_CTX_new");
   char digest_name[] = "SHA256";
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -43,15 +43,15 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
   static const unsigned char kEmpty = 0;
   const auto* key_bytes =
       key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1) openssl_failed("init");
+  if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1) hmac_failed("init");
   if (EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) !=
       1) {
-    openssl_failed("update");
+    hmac_failed("update");
   }
   Digest out;
   std::size_t len = 0;
   if (EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
-    openssl_failed("final");
+    hmac_failed("final");
   }
   return out;
 }

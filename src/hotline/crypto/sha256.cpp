@@ -7,7 +7,7 @@
 namespace hotline::crypto {
 namespace {
 
-[[noreturn]] void openssl_failed(const char* what) {
+[[noreturn]] void sha256_failed(const char* what) {
   throw Error(ErrorCategory::internal, "crypto_internal",
               std::string("OpenSSL SHA-256 failed in ") + what);
 }
@@ -16,19 +16,19 @@ namespace {
 // tables on every EVP_sha256() init, which costs more than hashing 1 KiB.
 const EVP_MD* sha256_md() {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) openssl_failed("EVP_MD_fetch");
+  if (md == nullptr) sha256_failed("EVP_MD_fetch");
   return md;
 }
 
-struct CtxDeleter {
+struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
-using CtxPtr = std::unique_ptr<EVP_MD_CTX, CtxDeleter>;
+using CtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 CtxPtr new_ctx() {
   CtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) openssl_failed("EVP_MD_CTX_new");
-  if (EVP_DigestInit_ex2(ctx.get(), sha256_md(), nullptr) != 1) openssl_failed("init");
+  if (!ctx) sha256_failed("EVP_MD_CTX_new");
+  if (EVP_DigestInit_ex2(ctx.get(), sha256_md(), nullptr) != 1) sha256_failed("init");
   return ctx;
 }
 
@@ -43,7 +43,7 @@ Digest sha256(std::span<const std::uint8_t> data) {
   if (EVP_DigestInit_ex2(ctx.get(), nullptr, nullptr) != 1 ||
       EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != out.size()) {
-    openssl_failed("sha256");
+    sha256_failed("sha256");
   }
   return out;
 }
@@ -63,7 +63,7 @@ Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(std::span<const std::uint8_t> data) {
-  if (EVP_DigestUpdate(ctx_->ctx.get(), data.data(), data.size()) != 1) openssl_failed("update");
+  if (EVP_DigestUpdate(ctx_->ctx.get(), data.data(), data.size()) != 1) sha256_failed("update");
 }
 
 void Sha256::update(std::string_view data) {
@@ -76,7 +76,7 @@ Digest Sha256::finish() {
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx_->ctx.get(), out.data(), &len) != 1 || len != out.size() ||
       EVP_DigestInit_ex2(ctx_->ctx.get(), nullptr, nullptr) != 1) {
-    openssl_failed("finish");
+    sha256_failed("finish");
   }
   return out;
 }

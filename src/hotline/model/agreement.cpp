@@ -17,12 +17,12 @@ namespace {
 
 using nlohmann::json;
 
-const JsonCheck kCheck{"agreement_invalid", "agreement"};
+const JsonCheck kAgreementCheck{"agreement_invalid", "agreement"};
 
 // Free text on one line (names, roles).
 std::string text(const json& j, const std::string& path, bool required) {
-  std::string s = kCheck.string(j, path);
-  kCheck.line(s, path, required);
+  std::string s = kAgreementCheck.string(j, path);
+  kAgreementCheck.line(s, path, required);
   return s;
 }
 
@@ -156,73 +156,76 @@ std::string row_name(const DeadlineRule& r) {
 // ---- reading --------------------------------------------------------------
 
 Contact read_contact(const json& j, const std::string& path) {
-  kCheck.object(j, path, {"name", "role", "email", "phone"});
+  kAgreementCheck.object(j, path, {"name", "role", "email", "phone"});
   Contact c;
   c.name = text(j.at("name"), member_path(path, "name"), true);
   c.role = text(j.at("role"), member_path(path, "role"), false);
-  c.email = kCheck.string(j.at("email"), member_path(path, "email"));
-  c.phone = kCheck.string(j.at("phone"), member_path(path, "phone"));
+  c.email = kAgreementCheck.string(j.at("email"), member_path(path, "email"));
+  c.phone = kAgreementCheck.string(j.at("phone"), member_path(path, "phone"));
   if (!c.email.empty() && !is_email(c.email))
-    kCheck.fail(member_path(path, "email"), quote_value(c.email) + " is not an e-mail address");
+    kAgreementCheck.fail(member_path(path, "email"),
+                         quote_value(c.email) + " is not an e-mail address");
   if (!c.phone.empty() && !is_phone(c.phone))
-    kCheck.fail(member_path(path, "phone"),
-                quote_value(c.phone) +
-                    " is not a phone number in international form, like "
-                    "'+33 1 23 45 67 89'");
+    kAgreementCheck.fail(member_path(path, "phone"),
+                         quote_value(c.phone) +
+                             " is not a phone number in international form, like "
+                             "'+33 1 23 45 67 89'");
   if (c.email.empty() && c.phone.empty())
-    kCheck.fail(path, "must give an e-mail address or a phone number (or both)");
+    kAgreementCheck.fail(path, "must give an e-mail address or a phone number (or both)");
   return c;
 }
 
 OfficeHours read_office_hours(const json& j, const std::string& path) {
-  kCheck.object(j, path, {"weekdays", "start_minute", "end_minute", "holidays"});
+  kAgreementCheck.object(j, path, {"weekdays", "start_minute", "end_minute", "holidays"});
   OfficeHours h;
   h.weekdays.clear();
   std::string wpath = member_path(path, "weekdays");
-  const json& weekdays = kCheck.array(j.at("weekdays"), wpath);
-  if (weekdays.empty()) kCheck.fail(wpath, "must name at least one working day");
+  const json& weekdays = kAgreementCheck.array(j.at("weekdays"), wpath);
+  if (weekdays.empty()) kAgreementCheck.fail(wpath, "must name at least one working day");
   for (std::size_t i = 0; i < weekdays.size(); ++i) {
     std::string p = element_path(wpath, i);
     int d = static_cast<int>(
-        kCheck.integer(weekdays[i], p, 1, 7, "a weekday from 1 (Monday) to 7 (Sunday)"));
+        kAgreementCheck.integer(weekdays[i], p, 1, 7, "a weekday from 1 (Monday) to 7 (Sunday)"));
     if (!h.weekdays.empty() && d == h.weekdays.back())
-      kCheck.fail(p, "repeats day " + std::to_string(d));
+      kAgreementCheck.fail(p, "repeats day " + std::to_string(d));
     if (!h.weekdays.empty() && d < h.weekdays.back())
-      kCheck.fail(p, "is out of order: weekdays must be listed in ascending order");
+      kAgreementCheck.fail(p, "is out of order: weekdays must be listed in ascending order");
     h.weekdays.push_back(d);
   }
-  h.start_minute =
-      static_cast<int>(kCheck.integer(j.at("start_minute"), member_path(path, "start_minute"), 0,
-                                      1439, "minutes after local midnight, from 0 to 1439"));
-  h.end_minute =
-      static_cast<int>(kCheck.integer(j.at("end_minute"), member_path(path, "end_minute"), 1, 1440,
-                                      "minutes after local midnight, from 1 to 1440"));
+  h.start_minute = static_cast<int>(
+      kAgreementCheck.integer(j.at("start_minute"), member_path(path, "start_minute"), 0, 1439,
+                              "minutes after local midnight, from 0 to 1439"));
+  h.end_minute = static_cast<int>(
+      kAgreementCheck.integer(j.at("end_minute"), member_path(path, "end_minute"), 1, 1440,
+                              "minutes after local midnight, from 1 to 1440"));
   if (h.end_minute <= h.start_minute)
-    kCheck.fail(member_path(path, "end_minute"), "(" + std::to_string(h.end_minute) +
-                                                     ") must be later than start_minute (" +
-                                                     std::to_string(h.start_minute) + ")");
+    kAgreementCheck.fail(member_path(path, "end_minute"),
+                         "(" + std::to_string(h.end_minute) +
+                             ") must be later than start_minute (" +
+                             std::to_string(h.start_minute) + ")");
   std::string hpath = member_path(path, "holidays");
-  const json& holidays = kCheck.array(j.at("holidays"), hpath);
+  const json& holidays = kAgreementCheck.array(j.at("holidays"), hpath);
   for (std::size_t i = 0; i < holidays.size(); ++i) {
     std::string p = element_path(hpath, i);
-    std::string d = kCheck.string(holidays[i], p);
-    if (!is_date(d)) kCheck.fail(p, quote_value(d) + " is not a valid date in the form YYYY-MM-DD");
-    if (!h.holidays.empty() && d == h.holidays.back()) kCheck.fail(p, "repeats " + d);
+    std::string d = kAgreementCheck.string(holidays[i], p);
+    if (!is_date(d))
+      kAgreementCheck.fail(p, quote_value(d) + " is not a valid date in the form YYYY-MM-DD");
+    if (!h.holidays.empty() && d == h.holidays.back()) kAgreementCheck.fail(p, "repeats " + d);
     if (!h.holidays.empty() && d < h.holidays.back())
-      kCheck.fail(p, "is out of order: holidays must be listed in ascending order");
+      kAgreementCheck.fail(p, "is out of order: holidays must be listed in ascending order");
     h.holidays.push_back(std::move(d));
   }
   return h;
 }
 
 Party read_party(const json& j, const std::string& path) {
-  kCheck.object(j, path,
-                {"name", "public_key", "contacts", "languages", "time_zone", "office_hours"});
+  kAgreementCheck.object(
+      j, path, {"name", "public_key", "contacts", "languages", "time_zone", "office_hours"});
   Party party;
   party.name = text(j.at("name"), member_path(path, "name"), true);
 
   std::string kpath = member_path(path, "public_key");
-  party.public_key = kCheck.string(j.at("public_key"), kpath);
+  party.public_key = kAgreementCheck.string(j.at("public_key"), kpath);
   bool key_ok = party.public_key.size() == 43;
   if (key_ok) {
     try {
@@ -232,33 +235,35 @@ Party read_party(const json& j, const std::string& path) {
     }
   }
   if (!key_ok)
-    kCheck.fail(kpath, "must be an Ed25519 public key: 43 characters of base64url (got " +
-                           quote_value(party.public_key) + ")");
+    kAgreementCheck.fail(kpath, "must be an Ed25519 public key: 43 characters of base64url (got " +
+                                    quote_value(party.public_key) + ")");
 
   std::string cpath = member_path(path, "contacts");
-  const json& contacts = kCheck.array(j.at("contacts"), cpath);
+  const json& contacts = kAgreementCheck.array(j.at("contacts"), cpath);
   for (std::size_t i = 0; i < contacts.size(); ++i)
     party.contacts.push_back(read_contact(contacts[i], element_path(cpath, i)));
 
   std::string lpath = member_path(path, "languages");
-  const json& languages = kCheck.array(j.at("languages"), lpath);
-  if (languages.empty()) kCheck.fail(lpath, "must name at least one language");
+  const json& languages = kAgreementCheck.array(j.at("languages"), lpath);
+  if (languages.empty()) kAgreementCheck.fail(lpath, "must name at least one language");
   for (std::size_t i = 0; i < languages.size(); ++i) {
     std::string p = element_path(lpath, i);
-    std::string lang = kCheck.string(languages[i], p);
+    std::string lang = kAgreementCheck.string(languages[i], p);
     if (!is_language(lang))
-      kCheck.fail(p, quote_value(lang) + " is not a language code such as 'en', 'fr' or 'pt-BR'");
+      kAgreementCheck.fail(
+          p, quote_value(lang) + " is not a language code such as 'en', 'fr' or 'pt-BR'");
     if (std::find(party.languages.begin(), party.languages.end(), lang) != party.languages.end())
-      kCheck.fail(p, "repeats " + quote_value(lang));
+      kAgreementCheck.fail(p, "repeats " + quote_value(lang));
     party.languages.push_back(std::move(lang));
   }
 
   std::string zpath = member_path(path, "time_zone");
-  party.time_zone = kCheck.string(j.at("time_zone"), zpath);
-  if (party.time_zone.empty()) kCheck.fail(zpath, "must not be empty");
+  party.time_zone = kAgreementCheck.string(j.at("time_zone"), zpath);
+  if (party.time_zone.empty()) kAgreementCheck.fail(zpath, "must not be empty");
   if (!is_time_zone(party.time_zone))
-    kCheck.fail(zpath, quote_value(party.time_zone) +
-                           " is not an IANA time zone name such as 'Europe/Paris' or 'UTC'");
+    kAgreementCheck.fail(zpath,
+                         quote_value(party.time_zone) +
+                             " is not an IANA time zone name such as 'Europe/Paris' or 'UTC'");
 
   party.office_hours = read_office_hours(j.at("office_hours"), member_path(path, "office_hours"));
   return party;
@@ -266,61 +271,63 @@ Party read_party(const json& j, const std::string& path) {
 
 std::optional<std::int64_t> read_minutes(const json& j, const std::string& path) {
   if (j.is_null()) return std::nullopt;
-  return kCheck.integer(j, path, 1, kMaxDeadlineMinutes,
-                        "a positive integer number of minutes, at most 525600 (one year), or null");
+  return kAgreementCheck.integer(
+      j, path, 1, kMaxDeadlineMinutes,
+      "a positive integer number of minutes, at most 525600 (one year), or null");
 }
 
 DeadlineRule read_rule(const json& j, const std::string& path) {
-  kCheck.object(j, path,
-                {"kind", "priority", "acknowledge_minutes", "respond_minutes", "calendar"});
+  kAgreementCheck.object(
+      j, path, {"kind", "priority", "acknowledge_minutes", "respond_minutes", "calendar"});
   DeadlineRule r;
-  r.kind = kCheck.string(j.at("kind"), member_path(path, "kind"));
+  r.kind = kAgreementCheck.string(j.at("kind"), member_path(path, "kind"));
   if (kind_index(r.kind) < 0)
-    kCheck.fail(
+    kAgreementCheck.fail(
         member_path(path, "kind"),
         quote_value(r.kind) + " is not a message kind (expected one of: " + list_of(kKinds) + ")");
-  r.priority = kCheck.string(j.at("priority"), member_path(path, "priority"));
+  r.priority = kAgreementCheck.string(j.at("priority"), member_path(path, "priority"));
   if (priority_index(r.priority) < 0)
-    kCheck.fail(member_path(path, "priority"),
-                quote_value(r.priority) +
-                    " is not a priority (expected one of: " + list_of(kPriorities) + ")");
+    kAgreementCheck.fail(member_path(path, "priority"),
+                         quote_value(r.priority) +
+                             " is not a priority (expected one of: " + list_of(kPriorities) + ")");
   r.acknowledge_minutes =
       read_minutes(j.at("acknowledge_minutes"), member_path(path, "acknowledge_minutes"));
   r.respond_minutes = read_minutes(j.at("respond_minutes"), member_path(path, "respond_minutes"));
   if (!r.acknowledge_minutes && !r.respond_minutes)
-    kCheck.fail(path,
-                "(" + row_name(r) + ") must set acknowledge_minutes or respond_minutes (or both)");
+    kAgreementCheck.fail(
+        path, "(" + row_name(r) + ") must set acknowledge_minutes or respond_minutes (or both)");
   if (r.acknowledge_minutes && r.respond_minutes && *r.acknowledge_minutes > *r.respond_minutes)
-    kCheck.fail(member_path(path, "acknowledge_minutes"),
-                "(" + std::to_string(*r.acknowledge_minutes) +
-                    ") must not exceed respond_minutes (" + std::to_string(*r.respond_minutes) +
-                    ")");
+    kAgreementCheck.fail(member_path(path, "acknowledge_minutes"),
+                         "(" + std::to_string(*r.acknowledge_minutes) +
+                             ") must not exceed respond_minutes (" +
+                             std::to_string(*r.respond_minutes) + ")");
   std::string calpath = member_path(path, "calendar");
-  std::string cal = kCheck.string(j.at("calendar"), calpath);
+  std::string cal = kAgreementCheck.string(j.at("calendar"), calpath);
   if (cal == "always") {
     r.calendar = Calendar::always;
   } else if (cal == "office_hours") {
     r.calendar = Calendar::office_hours;
   } else {
-    kCheck.fail(calpath, quote_value(cal) + " must be 'always' (24/7) or 'office_hours'");
+    kAgreementCheck.fail(calpath, quote_value(cal) + " must be 'always' (24/7) or 'office_hours'");
   }
   return r;
 }
 
 std::vector<DeadlineRule> read_deadlines(const json& j, const std::string& path) {
-  const json& rows = kCheck.array(j, path);
+  const json& rows = kAgreementCheck.array(j, path);
   std::vector<DeadlineRule> out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     std::string p = element_path(path, i);
     DeadlineRule r = read_rule(rows[i], p);
     for (std::size_t k = 0; k < out.size(); ++k) {
       if (out[k].kind == r.kind && out[k].priority == r.priority)
-        kCheck.fail(p, "repeats the row for " + row_name(r) + " (already at " +
-                           element_path(path, k) + ")");
+        kAgreementCheck.fail(p, "repeats the row for " + row_name(r) + " (already at " +
+                                    element_path(path, k) + ")");
     }
     if (!out.empty() && matrix_rank(r) < matrix_rank(out.back()))
-      kCheck.fail(p, "(" + row_name(r) + ") is out of order: rows go by kind (" + list_of(kKinds) +
-                         "), then priority (" + list_of(kPriorities) + ")");
+      kAgreementCheck.fail(p, "(" + row_name(r) + ") is out of order: rows go by kind (" +
+                                  list_of(kKinds) + "), then priority (" + list_of(kPriorities) +
+                                  ")");
     out.push_back(std::move(r));
   }
   for (std::string_view kind : kKinds) {
@@ -329,8 +336,9 @@ std::vector<DeadlineRule> read_deadlines(const json& j, const std::string& path)
         return r.kind == kind && r.priority == priority;
       });
       if (!found)
-        kCheck.fail(path, "has no row for " + std::string(kind) + "/" + std::string(priority) +
-                              " (every kind and priority needs one)");
+        kAgreementCheck.fail(path, "has no row for " + std::string(kind) + "/" +
+                                       std::string(priority) +
+                                       " (every kind and priority needs one)");
     }
   }
   return out;
@@ -494,60 +502,64 @@ nlohmann::json to_json(const Agreement& ag) {
 }
 
 Agreement agreement_from_json(const nlohmann::json& j) {
-  kCheck.object(j, "",
-                {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
-                 "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
+  kAgreementCheck.object(
+      j, "",
+      {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
+       "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
   Agreement ag;
-  if (!j.at("version").is_number_integer()) kCheck.fail("version", "must be an integer");
+  if (!j.at("version").is_number_integer()) kAgreementCheck.fail("version", "must be an integer");
   if (j.at("version") != 1)
-    kCheck.fail("version",
-                "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
+    kAgreementCheck.fail(
+        "version", "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
   ag.version = 1;
-  ag.amendment =
-      kCheck.integer(j.at("amendment"), "amendment", 0, std::numeric_limits<std::int64_t>::max(),
-                     "an integer of 0 (the original agreement) or more");
+  ag.amendment = kAgreementCheck.integer(j.at("amendment"), "amendment", 0,
+                                         std::numeric_limits<std::int64_t>::max(),
+                                         "an integer of 0 (the original agreement) or more");
 
-  ag.link = kCheck.string(j.at("link"), "link");
+  ag.link = kAgreementCheck.string(j.at("link"), "link");
   if (!is_lower_hex(ag.link, 32))
-    kCheck.fail("link", quote_value(ag.link) + " is not a link id (32 lowercase hex digits)");
+    kAgreementCheck.fail("link",
+                         quote_value(ag.link) + " is not a link id (32 lowercase hex digits)");
 
   ag.a = read_party(j.at("a"), "a");
   ag.b = read_party(j.at("b"), "b");
   if (ag.a.name == ag.b.name)
-    kCheck.fail("b.name", "must differ from a.name (both are " + quote_value(ag.a.name) + ")");
+    kAgreementCheck.fail("b.name",
+                         "must differ from a.name (both are " + quote_value(ag.a.name) + ")");
   if (ag.a.public_key == ag.b.public_key)
-    kCheck.fail("b.public_key", "must differ from a.public_key: each party has its own key");
+    kAgreementCheck.fail("b.public_key",
+                         "must differ from a.public_key: each party has its own key");
 
   ag.deadlines = read_deadlines(j.at("deadlines"), "deadlines");
   ag.clock_tolerance_ms =
-      kCheck.integer(j.at("clock_tolerance_ms"), "clock_tolerance_ms", 0, 600000,
-                     "an integer number of milliseconds from 0 to 600000 (10 min)");
+      kAgreementCheck.integer(j.at("clock_tolerance_ms"), "clock_tolerance_ms", 0, 600000,
+                              "an integer number of milliseconds from 0 to 600000 (10 min)");
   ag.heartbeat_interval_s =
-      kCheck.integer(j.at("heartbeat_interval_s"), "heartbeat_interval_s", 5, 3600,
-                     "an integer number of seconds from 5 to 3600 (one hour)");
-  ag.four_eyes = kCheck.boolean(j.at("four_eyes"), "four_eyes");
+      kAgreementCheck.integer(j.at("heartbeat_interval_s"), "heartbeat_interval_s", 5, 3600,
+                              "an integer number of seconds from 5 to 3600 (one hour)");
+  ag.four_eyes = kAgreementCheck.boolean(j.at("four_eyes"), "four_eyes");
 
-  ag.effective_from = kCheck.string(j.at("effective_from"), "effective_from");
+  ag.effective_from = kAgreementCheck.string(j.at("effective_from"), "effective_from");
   try {
     (void)parse_timestamp(ag.effective_from);
   } catch (const Error&) {
-    kCheck.fail("effective_from",
-                quote_value(ag.effective_from) +
-                    " is not a timestamp in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)");
+    kAgreementCheck.fail("effective_from",
+                         quote_value(ag.effective_from) +
+                             " is not a timestamp in the form YYYY-MM-DDTHH:MM:SS.mmmZ (UTC)");
   }
 
   const json& sup = j.at("supersedes");
   if (ag.amendment == 0) {
     if (!sup.is_null())
-      kCheck.fail("supersedes", "must be null in the original agreement (amendment 0)");
+      kAgreementCheck.fail("supersedes", "must be null in the original agreement (amendment 0)");
   } else {
     if (sup.is_null())
-      kCheck.fail("supersedes", "must give the digest of the agreement that amendment " +
-                                    std::to_string(ag.amendment) + " replaces");
-    std::string digest = kCheck.string(sup, "supersedes");
+      kAgreementCheck.fail("supersedes", "must give the digest of the agreement that amendment " +
+                                             std::to_string(ag.amendment) + " replaces");
+    std::string digest = kAgreementCheck.string(sup, "supersedes");
     if (!is_lower_hex(digest, 64))
-      kCheck.fail("supersedes",
-                  quote_value(digest) + " is not a SHA-256 digest (64 lowercase hex digits)");
+      kAgreementCheck.fail(
+          "supersedes", quote_value(digest) + " is not a SHA-256 digest (64 lowercase hex digits)");
     ag.supersedes = std::move(digest);
   }
   return ag;

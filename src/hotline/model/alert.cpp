@@ -11,15 +11,15 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 4> kStateNames{"raised", "delivered", "acknowledged",
-                                                      "closed"};
-constexpr std::array<std::string_view, 5> kActionNames{"raise", "mark_delivered", "acknowledge",
-                                                       "escalate", "close"};
+constexpr std::array<std::string_view, 4> kAlertStateNames{"raised", "delivered", "acknowledged",
+                                                           "closed"};
+constexpr std::array<std::string_view, 5> kAlertActionNames{"raise", "mark_delivered",
+                                                            "acknowledge", "escalate", "close"};
 
-const JsonCheck kCheck{"alert_invalid", "alert"};
+const JsonCheck kAlertCheck{"alert_invalid", "alert"};
 
-constexpr std::size_t kMaxDetails = 20000;
-constexpr std::size_t kMaxNote = 4000;
+constexpr std::size_t kMaxAlertDetails = 20000;
+constexpr std::size_t kMaxAlertNote = 4000;
 
 void require(const Alert& alert, AlertAction action) {
   if (is_possible(alert, action)) return;
@@ -41,11 +41,11 @@ Alert with_event(Alert next, AlertAction action, std::string actor, Side side, T
 }  // namespace
 
 std::string_view to_string(AlertState state) {
-  return kStateNames[static_cast<std::size_t>(state)];
+  return kAlertStateNames[static_cast<std::size_t>(state)];
 }
 
 std::string_view to_string(AlertAction action) {
-  return kActionNames[static_cast<std::size_t>(action)];
+  return kAlertActionNames[static_cast<std::size_t>(action)];
 }
 
 bool is_possible(const Alert& alert, AlertAction action) {
@@ -74,15 +74,15 @@ std::vector<AlertAction> possible_actions(const Alert& alert) {
 
 Alert raise(std::string id, Side origin, Priority priority, Labels labels, std::string summary,
             std::string details, std::string by, TimePoint at) {
-  kCheck.id(id, "id");
+  kAlertCheck.id(id, "id");
   try {
     validate(labels);
   } catch (const Error& e) {
-    kCheck.fail("labels", e.what());
+    kAlertCheck.fail("labels", e.what());
   }
-  kCheck.name(summary, "summary");
-  kCheck.text(details, "details", kMaxDetails, false);
-  kCheck.name(by, "raised_by");
+  kAlertCheck.name(summary, "summary");
+  kAlertCheck.text(details, "details", kMaxAlertDetails, false);
+  kAlertCheck.name(by, "raised_by");
   Alert a;
   a.id = std::move(id);
   a.origin = origin;
@@ -110,7 +110,7 @@ Alert acknowledge(const Alert& alert, const std::string& by, Side side, TimePoin
   if (side != alert.receiving_side())
     detail::wrong_side("alert", alert.id, "acknowledge", "the receiving side",
                        alert.receiving_side(), side);
-  kCheck.name(by, "acknowledged_by");
+  kAlertCheck.name(by, "acknowledged_by");
   Alert next = alert;
   next.state = AlertState::acknowledged;
   next.acknowledged_by = by;
@@ -121,9 +121,9 @@ Alert acknowledge(const Alert& alert, const std::string& by, Side side, TimePoin
 Alert escalate(const Alert& alert, int level, TimePoint at) {
   require(alert, AlertAction::escalate);
   if (level <= alert.escalation_level || level > kMaxEscalationLevel)
-    kCheck.fail("escalation_level", "must rise: from " + std::to_string(alert.escalation_level) +
-                                        " to at most " + std::to_string(kMaxEscalationLevel) +
-                                        ", not " + std::to_string(level));
+    kAlertCheck.fail("escalation_level",
+                     "must rise: from " + std::to_string(alert.escalation_level) + " to at most " +
+                         std::to_string(kMaxEscalationLevel) + ", not " + std::to_string(level));
   Alert next = alert;
   next.escalation_level = level;
   return with_event(std::move(next), AlertAction::escalate, "", alert.receiving_side(), at, level);
@@ -134,8 +134,8 @@ Alert close(const Alert& alert, const std::string& by, Side side, TimePoint at,
   require(alert, AlertAction::close);
   if (side != alert.origin)
     detail::wrong_side("alert", alert.id, "close", "the raising side", alert.origin, side);
-  kCheck.name(by, "closed_by");
-  kCheck.text(note, "close_note", kMaxNote, false);
+  kAlertCheck.name(by, "closed_by");
+  kAlertCheck.text(note, "close_note", kMaxAlertNote, false);
   Alert next = alert;
   next.state = AlertState::closed;
   next.closed_by = by;
@@ -176,52 +176,53 @@ json to_json(const Alert& a) {
 }
 
 Alert alert_from_json(const json& j) {
-  kCheck.object(j, "",
-                {"id", "origin", "priority", "labels", "summary", "details", "state", "raised_by",
-                 "raised_at", "delivered_at", "acknowledged_by", "acknowledged_at",
-                 "escalation_level", "closed_by", "closed_at", "close_note", "history"});
+  kAlertCheck.object(
+      j, "",
+      {"id", "origin", "priority", "labels", "summary", "details", "state", "raised_by",
+       "raised_at", "delivered_at", "acknowledged_by", "acknowledged_at", "escalation_level",
+       "closed_by", "closed_at", "close_note", "history"});
   Alert a;
-  a.id = kCheck.string(j["id"], "id");
-  a.origin = kCheck.side(j["origin"], "origin");
-  a.priority = kCheck.priority(j["priority"], "priority");
+  a.id = kAlertCheck.string(j["id"], "id");
+  a.origin = kAlertCheck.side(j["origin"], "origin");
+  a.priority = kAlertCheck.priority(j["priority"], "priority");
   try {
     a.labels = labels_from_json(j["labels"]);
   } catch (const Error& e) {
-    kCheck.fail("labels", e.what());
+    kAlertCheck.fail("labels", e.what());
   }
-  a.summary = kCheck.string(j["summary"], "summary");
-  a.details = kCheck.string(j["details"], "details");
-  a.state = static_cast<AlertState>(kCheck.one_of(j["state"], "state", kStateNames));
-  a.raised_by = kCheck.string(j["raised_by"], "raised_by");
-  a.raised_at = kCheck.time(j["raised_at"], "raised_at");
-  a.delivered_at = kCheck.optional_time(j["delivered_at"], "delivered_at");
+  a.summary = kAlertCheck.string(j["summary"], "summary");
+  a.details = kAlertCheck.string(j["details"], "details");
+  a.state = static_cast<AlertState>(kAlertCheck.one_of(j["state"], "state", kAlertStateNames));
+  a.raised_by = kAlertCheck.string(j["raised_by"], "raised_by");
+  a.raised_at = kAlertCheck.time(j["raised_at"], "raised_at");
+  a.delivered_at = kAlertCheck.optional_time(j["delivered_at"], "delivered_at");
   if (!j["acknowledged_by"].is_null())
-    a.acknowledged_by = kCheck.string(j["acknowledged_by"], "acknowledged_by");
-  a.acknowledged_at = kCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
+    a.acknowledged_by = kAlertCheck.string(j["acknowledged_by"], "acknowledged_by");
+  a.acknowledged_at = kAlertCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
   a.escalation_level = static_cast<int>(
-      kCheck.integer(j["escalation_level"], "escalation_level", 0, kMaxEscalationLevel));
-  if (!j["closed_by"].is_null()) a.closed_by = kCheck.string(j["closed_by"], "closed_by");
-  a.closed_at = kCheck.optional_time(j["closed_at"], "closed_at");
-  a.close_note = kCheck.string(j["close_note"], "close_note");
-  const json& h = kCheck.array(j["history"], "history");
+      kAlertCheck.integer(j["escalation_level"], "escalation_level", 0, kMaxEscalationLevel));
+  if (!j["closed_by"].is_null()) a.closed_by = kAlertCheck.string(j["closed_by"], "closed_by");
+  a.closed_at = kAlertCheck.optional_time(j["closed_at"], "closed_at");
+  a.close_note = kAlertCheck.string(j["close_note"], "close_note");
+  const json& h = kAlertCheck.array(j["history"], "history");
   for (std::size_t i = 0; i < h.size(); ++i) {
     std::string p = element_path("history", i);
-    kCheck.object(h[i], p, {"action", "actor", "side", "at", "level", "note"});
+    kAlertCheck.object(h[i], p, {"action", "actor", "side", "at", "level", "note"});
     AlertEvent e;
     e.action = static_cast<AlertAction>(
-        kCheck.one_of(h[i]["action"], member_path(p, "action"), kActionNames));
-    e.actor = kCheck.string(h[i]["actor"], member_path(p, "actor"));
-    e.side = kCheck.side(h[i]["side"], member_path(p, "side"));
-    e.at = kCheck.time(h[i]["at"], member_path(p, "at"));
+        kAlertCheck.one_of(h[i]["action"], member_path(p, "action"), kAlertActionNames));
+    e.actor = kAlertCheck.string(h[i]["actor"], member_path(p, "actor"));
+    e.side = kAlertCheck.side(h[i]["side"], member_path(p, "side"));
+    e.at = kAlertCheck.time(h[i]["at"], member_path(p, "at"));
     e.level = static_cast<int>(
-        kCheck.integer(h[i]["level"], member_path(p, "level"), 0, kMaxEscalationLevel));
-    e.note = kCheck.string(h[i]["note"], member_path(p, "note"));
+        kAlertCheck.integer(h[i]["level"], member_path(p, "level"), 0, kMaxEscalationLevel));
+    e.note = kAlertCheck.string(h[i]["note"], member_path(p, "note"));
     a.history.push_back(std::move(e));
   }
 
   // Replay.
   if (a.history.empty() || a.history[0].action != AlertAction::raise)
-    kCheck.fail("history", "must start with 'raise'");
+    kAlertCheck.fail("history", "must start with 'raise'");
   std::optional<Alert> r;
   for (std::size_t i = 0; i < a.history.size(); ++i) {
     const AlertEvent& e = a.history[i];
@@ -230,7 +231,7 @@ Alert alert_from_json(const json& j) {
         case AlertAction::raise:
           if (r) require(*r, AlertAction::raise);
           if (e.side != a.origin || e.actor != a.raised_by || e.at != a.raised_at)
-            kCheck.fail("history[0]", "does not match origin, raised_by and raised_at");
+            kAlertCheck.fail("history[0]", "does not match origin, raised_by and raised_at");
           r = raise(a.id, a.origin, a.priority, a.labels, a.summary, a.details, e.actor, e.at);
           break;
         case AlertAction::mark_delivered:
@@ -248,12 +249,13 @@ Alert alert_from_json(const json& j) {
       }
     } catch (const Error& err) {
       if (err.code() == "alert_invalid") throw;
-      kCheck.fail(element_path("history", i), std::string("cannot be replayed: ") + err.what());
+      kAlertCheck.fail(element_path("history", i),
+                       std::string("cannot be replayed: ") + err.what());
     }
   }
   if (*r != a)
-    kCheck.fail("history", "does not match the recorded fields (replayed state '" +
-                               std::string(to_string(r->state)) + "')");
+    kAlertCheck.fail("history", "does not match the recorded fields (replayed state '" +
+                                    std::string(to_string(r->state)) + "')");
   return a;
 }
 

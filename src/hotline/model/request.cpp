@@ -10,76 +10,76 @@ namespace hotline::model {
 namespace {
 
 using nlohmann::json;
-using S = RequestState;
-using A = RequestAction;
 
 constexpr std::array<std::string_view, 4> kKindNames{"information", "preservation", "takedown",
                                                      "assistance"};
-constexpr std::array<std::string_view, 11> kStateNames{"draft",
-                                                       "approved",
-                                                       "sent",
-                                                       "received",
-                                                       "acknowledged",
-                                                       "clarification_requested",
-                                                       "responded_partial",
-                                                       "responded_final",
-                                                       "closed",
-                                                       "declined",
-                                                       "withdrawn"};
-constexpr std::array<std::string_view, 13> kActionNames{"create",
-                                                        "approve",
-                                                        "send",
-                                                        "mark_received",
-                                                        "acknowledge",
-                                                        "request_clarification",
-                                                        "give_clarification",
-                                                        "respond_partial",
-                                                        "respond_final",
-                                                        "decline",
-                                                        "withdraw",
-                                                        "close",
-                                                        "reopen"};
+constexpr std::array<std::string_view, 11> kRequestStateNames{"draft",
+                                                              "approved",
+                                                              "sent",
+                                                              "received",
+                                                              "acknowledged",
+                                                              "clarification_requested",
+                                                              "responded_partial",
+                                                              "responded_final",
+                                                              "closed",
+                                                              "declined",
+                                                              "withdrawn"};
+constexpr std::array<std::string_view, 13> kRequestActionNames{"create",
+                                                               "approve",
+                                                               "send",
+                                                               "mark_received",
+                                                               "acknowledge",
+                                                               "request_clarification",
+                                                               "give_clarification",
+                                                               "respond_partial",
+                                                               "respond_final",
+                                                               "decline",
+                                                               "withdraw",
+                                                               "close",
+                                                               "reopen"};
 constexpr std::array<std::string_view, 6> kReasonNames{"outside_scope",  "insufficient_information",
                                                        "legal_obstacle", "not_competent",
                                                        "duplicate",      "other"};
 
-const JsonCheck kCheck{"request_invalid", "request"};
+const JsonCheck kRequestCheck{"request_invalid", "request"};
 const JsonCheck kRating{"rating_invalid", "rating"};
 
-constexpr std::size_t kMaxDetails = 100000;
-constexpr std::size_t kMaxNote = 20000;
+constexpr std::size_t kMaxRequestDetails = 100000;
+constexpr std::size_t kMaxRequestNote = 20000;
 
-bool in(S s, std::initializer_list<S> states) {
-  for (S x : states) {
+bool in(RequestState s, std::initializer_list<RequestState> states) {
+  for (RequestState x : states) {
     if (x == s) return true;
   }
   return false;
 }
 
-void require(const Request& r, A action) {
+void require(const Request& r, RequestAction action) {
   if (is_possible(r, action)) return;
   std::vector<std::string_view> possible;
-  for (A a : possible_actions(r)) possible.push_back(to_string(a));
+  for (RequestAction a : possible_actions(r)) possible.push_back(to_string(a));
   std::string_view why;
-  if (action == A::mark_received && r.received_at) why = "the receipt is already recorded";
-  if (action == A::reopen && r.state == S::closed) why = "a request can be reopened only once";
+  if (action == RequestAction::mark_received && r.received_at)
+    why = "the receipt is already recorded";
+  if (action == RequestAction::reopen && r.state == RequestState::closed)
+    why = "a request can be reopened only once";
   detail::illegal_transition("request", r.id, to_string(r.state), to_string(action), possible, why);
 }
 
-void require_requester(const Request& r, A action, Side side) {
+void require_requester(const Request& r, RequestAction action, Side side) {
   if (side != r.origin)
     detail::wrong_side("request", r.id, to_string(action), "the requesting side", r.origin, side);
 }
 
-void require_responder(const Request& r, A action, Side side) {
+void require_responder(const Request& r, RequestAction action, Side side) {
   if (side != r.responding_side())
     detail::wrong_side("request", r.id, to_string(action), "the responding side",
                        r.responding_side(), side);
 }
 
-Request with_event(Request next, A action, const std::string& actor, Side side, TimePoint at,
-                   const std::string& note = {}, std::optional<DeclineReason> reason = {},
-                   std::optional<Rating> rating = {}) {
+Request with_event(Request next, RequestAction action, const std::string& actor, Side side,
+                   TimePoint at, const std::string& note = {},
+                   std::optional<DeclineReason> reason = {}, std::optional<Rating> rating = {}) {
   next.history.push_back({action, actor, side, at, note, reason, std::move(rating)});
   return next;
 }
@@ -87,23 +87,25 @@ Request with_event(Request next, A action, const std::string& actor, Side side, 
 void end_pause(Request& r, TimePoint at) {
   if (r.pauses.empty() || r.pauses.back().end) return;
   if (at < r.pauses.back().start)
-    kCheck.fail("pauses", "a pause cannot end (" + format_timestamp(at) + ") before it started (" +
-                              format_timestamp(r.pauses.back().start) + ")");
+    kRequestCheck.fail("pauses", "a pause cannot end (" + format_timestamp(at) +
+                                     ") before it started (" +
+                                     format_timestamp(r.pauses.back().start) + ")");
   r.pauses.back().end = at;
 }
 
 Request create(std::string id, Side origin, RequestKind kind, Priority priority, Labels labels,
                std::string subject, std::string details, std::string author, TimePoint at) {
-  kCheck.id(id, "id");
+  kRequestCheck.id(id, "id");
   try {
     validate(labels);
   } catch (const Error& e) {
-    kCheck.fail("labels", e.what());
+    kRequestCheck.fail("labels", e.what());
   }
-  if (static_cast<std::size_t>(kind) >= kKindNames.size()) kCheck.fail("kind", "is out of range");
-  kCheck.name(subject, "subject");
-  kCheck.text(details, "details", kMaxDetails, false);
-  kCheck.name(author, "author");
+  if (static_cast<std::size_t>(kind) >= kKindNames.size())
+    kRequestCheck.fail("kind", "is out of range");
+  kRequestCheck.name(subject, "subject");
+  kRequestCheck.text(details, "details", kMaxRequestDetails, false);
+  kRequestCheck.name(author, "author");
   Request r;
   r.id = std::move(id);
   r.origin = origin;
@@ -135,11 +137,11 @@ std::string agreement_kind(RequestKind kind) {
 }
 
 std::string_view to_string(RequestState state) {
-  return kStateNames[static_cast<std::size_t>(state)];
+  return kRequestStateNames[static_cast<std::size_t>(state)];
 }
 
 std::string_view to_string(RequestAction action) {
-  return kActionNames[static_cast<std::size_t>(action)];
+  return kRequestActionNames[static_cast<std::size_t>(action)];
 }
 
 std::string_view to_string(DeclineReason reason) {
@@ -164,41 +166,42 @@ void validate(const Rating& rating) {
 }
 
 bool is_possible(const Request& r, RequestAction action) {
-  S s = r.state;
+  RequestState s = r.state;
   switch (action) {
-    case A::create:
+    case RequestAction::create:
       return false;
-    case A::approve:
-      return s == S::draft;
-    case A::send:
-      return s == S::approved;
-    case A::mark_received:
+    case RequestAction::approve:
+      return s == RequestState::draft;
+    case RequestAction::send:
+      return s == RequestState::approved;
+    case RequestAction::mark_received:
       return r.sent_at.has_value() && !r.received_at.has_value();
-    case A::acknowledge:
-      return in(s, {S::sent, S::received});
-    case A::request_clarification:
-    case A::respond_partial:
-    case A::respond_final:
-      return in(s, {S::acknowledged, S::responded_partial});
-    case A::give_clarification:
-      return s == S::clarification_requested;
-    case A::decline:
-      return in(s, {S::sent, S::received, S::acknowledged, S::clarification_requested,
-                    S::responded_partial});
-    case A::withdraw:
-      return in(s, {S::draft, S::approved, S::sent, S::received, S::acknowledged,
-                    S::clarification_requested, S::responded_partial});
-    case A::close:
-      return s == S::responded_final;
-    case A::reopen:
-      return s == S::closed && r.reopen_count < kMaxReopens;
+    case RequestAction::acknowledge:
+      return in(s, {RequestState::sent, RequestState::received});
+    case RequestAction::request_clarification:
+    case RequestAction::respond_partial:
+    case RequestAction::respond_final:
+      return in(s, {RequestState::acknowledged, RequestState::responded_partial});
+    case RequestAction::give_clarification:
+      return s == RequestState::clarification_requested;
+    case RequestAction::decline:
+      return in(s, {RequestState::sent, RequestState::received, RequestState::acknowledged,
+                    RequestState::clarification_requested, RequestState::responded_partial});
+    case RequestAction::withdraw:
+      return in(s, {RequestState::draft, RequestState::approved, RequestState::sent,
+                    RequestState::received, RequestState::acknowledged,
+                    RequestState::clarification_requested, RequestState::responded_partial});
+    case RequestAction::close:
+      return s == RequestState::responded_final;
+    case RequestAction::reopen:
+      return s == RequestState::closed && r.reopen_count < kMaxReopens;
   }
   return false;
 }
 
 std::vector<RequestAction> possible_actions(const Request& r) {
   std::vector<RequestAction> out;
-  for (A a : kRequestActions) {
+  for (RequestAction a : kRequestActions) {
     if (is_possible(r, a)) out.push_back(a);
   }
   return out;
@@ -208,9 +211,9 @@ Request draft(std::string id, RequestKind kind, Priority priority, Labels labels
               std::string subject, std::string details, std::string author, TimePoint at) {
   Request r = create(std::move(id), Side::ours, kind, priority, std::move(labels),
                      std::move(subject), std::move(details), std::move(author), at);
-  r.state = S::draft;
+  r.state = RequestState::draft;
   std::string author_name = r.author;
-  return with_event(std::move(r), A::create, author_name, Side::ours, at);
+  return with_event(std::move(r), RequestAction::create, author_name, Side::ours, at);
 }
 
 Request incoming(std::string id, RequestKind kind, Priority priority, Labels labels,
@@ -218,162 +221,164 @@ Request incoming(std::string id, RequestKind kind, Priority priority, Labels lab
                  TimePoint received_at) {
   Request r = create(std::move(id), Side::theirs, kind, priority, std::move(labels),
                      std::move(subject), std::move(details), std::move(sent_by), sent_at);
-  r.state = S::received;
+  r.state = RequestState::received;
   r.sent_at = sent_at;
   r.received_at = received_at;
-  r.history.push_back({A::send, r.author, Side::theirs, sent_at, "", {}, {}});
-  r.history.push_back({A::mark_received, "", Side::ours, received_at, "", {}, {}});
+  r.history.push_back({RequestAction::send, r.author, Side::theirs, sent_at, "", {}, {}});
+  r.history.push_back({RequestAction::mark_received, "", Side::ours, received_at, "", {}, {}});
   return r;
 }
 
 Request approve(const Request& r, const std::string& by, Side side, TimePoint at,
                 bool four_eyes_required) {
-  require(r, A::approve);
-  require_requester(r, A::approve, side);
-  kCheck.name(by, "approved_by");
+  require(r, RequestAction::approve);
+  require_requester(r, RequestAction::approve, side);
+  kRequestCheck.name(by, "approved_by");
   if (four_eyes_required && by == r.author)
     throw Error(ErrorCategory::forbidden, "four_eyes",
                 "request " + r.id + " was written by " + r.author +
                     "; the agreement requires someone else to approve it");
   Request next = r;
-  next.state = S::approved;
+  next.state = RequestState::approved;
   next.approved_by = by;
   next.four_eyes = four_eyes_required;
-  return with_event(std::move(next), A::approve, by, side, at);
+  return with_event(std::move(next), RequestAction::approve, by, side, at);
 }
 
 Request send(const Request& r, const std::string& by, Side side, TimePoint at) {
-  require(r, A::send);
-  require_requester(r, A::send, side);
-  kCheck.name(by, "actor");
+  require(r, RequestAction::send);
+  require_requester(r, RequestAction::send, side);
+  kRequestCheck.name(by, "actor");
   Request next = r;
-  next.state = S::sent;
+  next.state = RequestState::sent;
   next.sent_at = at;
-  return with_event(std::move(next), A::send, by, side, at);
+  return with_event(std::move(next), RequestAction::send, by, side, at);
 }
 
 Request mark_received(const Request& r, TimePoint received_at) {
-  require(r, A::mark_received);
+  require(r, RequestAction::mark_received);
   Request next = r;
   next.received_at = received_at;
-  if (next.state == S::sent) next.state = S::received;
-  return with_event(std::move(next), A::mark_received, "", r.responding_side(), received_at);
+  if (next.state == RequestState::sent) next.state = RequestState::received;
+  return with_event(std::move(next), RequestAction::mark_received, "", r.responding_side(),
+                    received_at);
 }
 
 Request acknowledge(const Request& r, const std::string& by, Side side, TimePoint at) {
-  require(r, A::acknowledge);
-  require_responder(r, A::acknowledge, side);
-  kCheck.name(by, "actor");
+  require(r, RequestAction::acknowledge);
+  require_responder(r, RequestAction::acknowledge, side);
+  kRequestCheck.name(by, "actor");
   Request next = r;
-  next.state = S::acknowledged;
+  next.state = RequestState::acknowledged;
   if (!next.acknowledged_at) next.acknowledged_at = at;
-  return with_event(std::move(next), A::acknowledge, by, side, at);
+  return with_event(std::move(next), RequestAction::acknowledge, by, side, at);
 }
 
 Request request_clarification(const Request& r, const std::string& by, Side side, TimePoint at,
                               const std::string& question) {
-  require(r, A::request_clarification);
-  require_responder(r, A::request_clarification, side);
-  kCheck.name(by, "actor");
-  kCheck.text(question, "note", kMaxNote, true);
+  require(r, RequestAction::request_clarification);
+  require_responder(r, RequestAction::request_clarification, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(question, "note", kMaxRequestNote, true);
   Request next = r;
-  next.state = S::clarification_requested;
+  next.state = RequestState::clarification_requested;
   next.pauses.push_back({at, std::nullopt});
-  return with_event(std::move(next), A::request_clarification, by, side, at, question);
+  return with_event(std::move(next), RequestAction::request_clarification, by, side, at, question);
 }
 
 Request give_clarification(const Request& r, const std::string& by, Side side, TimePoint at,
                            const std::string& answer) {
-  require(r, A::give_clarification);
-  require_requester(r, A::give_clarification, side);
-  kCheck.name(by, "actor");
-  kCheck.text(answer, "note", kMaxNote, true);
+  require(r, RequestAction::give_clarification);
+  require_requester(r, RequestAction::give_clarification, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(answer, "note", kMaxRequestNote, true);
   Request next = r;
   end_pause(next, at);
-  next.state = S::acknowledged;
+  next.state = RequestState::acknowledged;
   for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
-    if (it->action == A::respond_partial) {
-      next.state = S::responded_partial;
+    if (it->action == RequestAction::respond_partial) {
+      next.state = RequestState::responded_partial;
       break;
     }
-    if (it->action == A::acknowledge || it->action == A::reopen) break;
+    if (it->action == RequestAction::acknowledge || it->action == RequestAction::reopen) break;
   }
-  return with_event(std::move(next), A::give_clarification, by, side, at, answer);
+  return with_event(std::move(next), RequestAction::give_clarification, by, side, at, answer);
 }
 
 Request respond_partial(const Request& r, const std::string& by, Side side, TimePoint at,
                         const std::string& note) {
-  require(r, A::respond_partial);
-  require_responder(r, A::respond_partial, side);
-  kCheck.name(by, "actor");
-  kCheck.text(note, "note", kMaxNote, false);
+  require(r, RequestAction::respond_partial);
+  require_responder(r, RequestAction::respond_partial, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(note, "note", kMaxRequestNote, false);
   Request next = r;
-  next.state = S::responded_partial;
-  return with_event(std::move(next), A::respond_partial, by, side, at, note);
+  next.state = RequestState::responded_partial;
+  return with_event(std::move(next), RequestAction::respond_partial, by, side, at, note);
 }
 
 Request respond_final(const Request& r, const std::string& by, Side side, TimePoint at,
                       const std::string& note) {
-  require(r, A::respond_final);
-  require_responder(r, A::respond_final, side);
-  kCheck.name(by, "actor");
-  kCheck.text(note, "note", kMaxNote, false);
+  require(r, RequestAction::respond_final);
+  require_responder(r, RequestAction::respond_final, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(note, "note", kMaxRequestNote, false);
   Request next = r;
-  next.state = S::responded_final;
+  next.state = RequestState::responded_final;
   next.responded_final_at = at;
-  return with_event(std::move(next), A::respond_final, by, side, at, note);
+  return with_event(std::move(next), RequestAction::respond_final, by, side, at, note);
 }
 
 Request decline(const Request& r, const std::string& by, Side side, TimePoint at,
                 DeclineReason reason, const std::string& note) {
-  require(r, A::decline);
-  require_responder(r, A::decline, side);
-  kCheck.name(by, "actor");
+  require(r, RequestAction::decline);
+  require_responder(r, RequestAction::decline, side);
+  kRequestCheck.name(by, "actor");
   if (static_cast<std::size_t>(reason) >= kReasonNames.size())
-    kCheck.fail("decline_reason", "is out of range");
-  kCheck.text(note, "note", kMaxNote, reason == DeclineReason::other);
+    kRequestCheck.fail("decline_reason", "is out of range");
+  kRequestCheck.text(note, "note", kMaxRequestNote, reason == DeclineReason::other);
   Request next = r;
   end_pause(next, at);
-  next.state = S::declined;
+  next.state = RequestState::declined;
   next.decline_reason = reason;
-  return with_event(std::move(next), A::decline, by, side, at, note, reason);
+  return with_event(std::move(next), RequestAction::decline, by, side, at, note, reason);
 }
 
 Request withdraw(const Request& r, const std::string& by, Side side, TimePoint at,
                  const std::string& reason) {
-  require(r, A::withdraw);
-  require_requester(r, A::withdraw, side);
-  kCheck.name(by, "actor");
-  kCheck.text(reason, "note", kMaxNote, false);
+  require(r, RequestAction::withdraw);
+  require_requester(r, RequestAction::withdraw, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(reason, "note", kMaxRequestNote, false);
   Request next = r;
   end_pause(next, at);
-  next.state = S::withdrawn;
-  return with_event(std::move(next), A::withdraw, by, side, at, reason);
+  next.state = RequestState::withdrawn;
+  return with_event(std::move(next), RequestAction::withdraw, by, side, at, reason);
 }
 
 Request close(const Request& r, const std::string& by, Side side, TimePoint at, Rating rating) {
-  require(r, A::close);
-  require_requester(r, A::close, side);
-  kCheck.name(by, "actor");
+  require(r, RequestAction::close);
+  require_requester(r, RequestAction::close, side);
+  kRequestCheck.name(by, "actor");
   validate(rating);
   Request next = r;
-  next.state = S::closed;
+  next.state = RequestState::closed;
   next.closed_at = at;
   next.ratings.push_back(rating);
-  return with_event(std::move(next), A::close, by, side, at, "", std::nullopt, std::move(rating));
+  return with_event(std::move(next), RequestAction::close, by, side, at, "", std::nullopt,
+                    std::move(rating));
 }
 
 Request reopen(const Request& r, const std::string& by, Side side, TimePoint at,
                const std::string& reason) {
-  require(r, A::reopen);
-  require_requester(r, A::reopen, side);
-  kCheck.name(by, "actor");
-  kCheck.text(reason, "note", kMaxNote, true);
+  require(r, RequestAction::reopen);
+  require_requester(r, RequestAction::reopen, side);
+  kRequestCheck.name(by, "actor");
+  kRequestCheck.text(reason, "note", kMaxRequestNote, true);
   Request next = r;
-  next.state = S::acknowledged;
+  next.state = RequestState::acknowledged;
   next.closed_at.reset();
   next.reopen_count += 1;
-  return with_event(std::move(next), A::reopen, by, side, at, reason);
+  return with_event(std::move(next), RequestAction::reopen, by, side, at, reason);
 }
 
 // ---------------------------------------------------------------------------
@@ -444,69 +449,72 @@ Rating rating_at(const json& x, const std::string& path) {
   try {
     return rating_from_json(x);
   } catch (const Error& e) {
-    kCheck.fail(path, e.what());
+    kRequestCheck.fail(path, e.what());
   }
 }
 
 // The members of a request document up to its first list, in the order
 // they are checked.
 void read_fields(const json& j, Request& r) {
-  r.id = kCheck.string(j["id"], "id");
-  r.origin = kCheck.side(j["origin"], "origin");
-  r.kind = static_cast<RequestKind>(kCheck.one_of(j["kind"], "kind", kKindNames));
-  r.priority = kCheck.priority(j["priority"], "priority");
+  r.id = kRequestCheck.string(j["id"], "id");
+  r.origin = kRequestCheck.side(j["origin"], "origin");
+  r.kind = static_cast<RequestKind>(kRequestCheck.one_of(j["kind"], "kind", kKindNames));
+  r.priority = kRequestCheck.priority(j["priority"], "priority");
   try {
     r.labels = labels_from_json(j["labels"]);
   } catch (const Error& e) {
-    kCheck.fail("labels", e.what());
+    kRequestCheck.fail("labels", e.what());
   }
-  r.subject = kCheck.string(j["subject"], "subject");
-  r.details = kCheck.string(j["details"], "details");
-  r.state = static_cast<S>(kCheck.one_of(j["state"], "state", kStateNames));
-  r.author = kCheck.string(j["author"], "author");
-  r.created_at = kCheck.time(j["created_at"], "created_at");
-  r.four_eyes = kCheck.boolean(j["four_eyes"], "four_eyes");
-  if (!j["approved_by"].is_null()) r.approved_by = kCheck.string(j["approved_by"], "approved_by");
-  r.sent_at = kCheck.optional_time(j["sent_at"], "sent_at");
-  r.received_at = kCheck.optional_time(j["received_at"], "received_at");
-  r.acknowledged_at = kCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
-  r.responded_final_at = kCheck.optional_time(j["responded_final_at"], "responded_final_at");
-  r.closed_at = kCheck.optional_time(j["closed_at"], "closed_at");
+  r.subject = kRequestCheck.string(j["subject"], "subject");
+  r.details = kRequestCheck.string(j["details"], "details");
+  r.state =
+      static_cast<RequestState>(kRequestCheck.one_of(j["state"], "state", kRequestStateNames));
+  r.author = kRequestCheck.string(j["author"], "author");
+  r.created_at = kRequestCheck.time(j["created_at"], "created_at");
+  r.four_eyes = kRequestCheck.boolean(j["four_eyes"], "four_eyes");
+  if (!j["approved_by"].is_null())
+    r.approved_by = kRequestCheck.string(j["approved_by"], "approved_by");
+  r.sent_at = kRequestCheck.optional_time(j["sent_at"], "sent_at");
+  r.received_at = kRequestCheck.optional_time(j["received_at"], "received_at");
+  r.acknowledged_at = kRequestCheck.optional_time(j["acknowledged_at"], "acknowledged_at");
+  r.responded_final_at = kRequestCheck.optional_time(j["responded_final_at"], "responded_final_at");
+  r.closed_at = kRequestCheck.optional_time(j["closed_at"], "closed_at");
 }
 
 void read_pauses(const json& j, Request& r) {
-  const json& pauses = kCheck.array(j, "pauses");
+  const json& pauses = kRequestCheck.array(j, "pauses");
   for (std::size_t i = 0; i < pauses.size(); ++i) {
     std::string p = element_path("pauses", i);
-    kCheck.object(pauses[i], p, {"start", "end"});
-    r.pauses.push_back({kCheck.time(pauses[i]["start"], member_path(p, "start")),
-                        kCheck.optional_time(pauses[i]["end"], member_path(p, "end"))});
+    kRequestCheck.object(pauses[i], p, {"start", "end"});
+    r.pauses.push_back({kRequestCheck.time(pauses[i]["start"], member_path(p, "start")),
+                        kRequestCheck.optional_time(pauses[i]["end"], member_path(p, "end"))});
   }
 }
 
 void read_ratings(const json& j, Request& r) {
-  const json& ratings = kCheck.array(j, "ratings");
+  const json& ratings = kRequestCheck.array(j, "ratings");
   for (std::size_t i = 0; i < ratings.size(); ++i)
     r.ratings.push_back(rating_at(ratings[i], element_path("ratings", i)));
 }
 
 RequestEvent read_event(const json& h, const std::string& p) {
-  kCheck.object(h, p, {"action", "actor", "side", "at", "note", "reason", "rating"});
+  kRequestCheck.object(h, p, {"action", "actor", "side", "at", "note", "reason", "rating"});
   RequestEvent e;
-  e.action = static_cast<A>(kCheck.one_of(h["action"], member_path(p, "action"), kActionNames));
-  e.actor = kCheck.string(h["actor"], member_path(p, "actor"));
-  e.side = kCheck.side(h["side"], member_path(p, "side"));
-  e.at = kCheck.time(h["at"], member_path(p, "at"));
-  e.note = kCheck.string(h["note"], member_path(p, "note"));
+  e.action = static_cast<RequestAction>(
+      kRequestCheck.one_of(h["action"], member_path(p, "action"), kRequestActionNames));
+  e.actor = kRequestCheck.string(h["actor"], member_path(p, "actor"));
+  e.side = kRequestCheck.side(h["side"], member_path(p, "side"));
+  e.at = kRequestCheck.time(h["at"], member_path(p, "at"));
+  e.note = kRequestCheck.string(h["note"], member_path(p, "note"));
   if (!h["reason"].is_null())
     e.reason = static_cast<DeclineReason>(
-        kCheck.one_of(h["reason"], member_path(p, "reason"), kReasonNames));
+        kRequestCheck.one_of(h["reason"], member_path(p, "reason"), kReasonNames));
   if (!h["rating"].is_null()) e.rating = rating_at(h["rating"], member_path(p, "rating"));
   return e;
 }
 
 void read_history(const json& j, Request& r) {
-  const json& h = kCheck.array(j, "history");
+  const json& h = kRequestCheck.array(j, "history");
   for (std::size_t i = 0; i < h.size(); ++i)
     r.history.push_back(read_event(h[i], element_path("history", i)));
 }
@@ -515,57 +523,57 @@ void read_history(const json& j, Request& r) {
 // received from the peer); `next` is set to the first event not yet applied.
 Request start_replay(const Request& r, std::size_t& next) {
   const auto& ev = r.history;
-  if (!ev.empty() && ev[0].action == A::create && r.origin == Side::ours) {
+  if (!ev.empty() && ev[0].action == RequestAction::create && r.origin == Side::ours) {
     next = 1;
     return draft(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at);
   }
-  if (ev.size() >= 2 && ev[0].action == A::send && ev[1].action == A::mark_received &&
-      r.origin == Side::theirs) {
+  if (ev.size() >= 2 && ev[0].action == RequestAction::send &&
+      ev[1].action == RequestAction::mark_received && r.origin == Side::theirs) {
     next = 2;
     return incoming(r.id, r.kind, r.priority, r.labels, r.subject, r.details, ev[0].actor, ev[0].at,
                     ev[1].at);
   }
-  kCheck.fail("history",
-              "must start with 'create' (origin ours) or 'send', 'mark_received' "
-              "(origin theirs)");
+  kRequestCheck.fail("history",
+                     "must start with 'create' (origin ours) or 'send', 'mark_received' "
+                     "(origin theirs)");
 }
 
 // Event `i` of a history applied to `x` through its action.
 Request apply_event(const Request& x, const RequestEvent& e, std::size_t i, bool four_eyes) {
   const std::string p = element_path("history", i);
-  if (e.reason && e.action != A::decline)
-    kCheck.fail(member_path(p, "reason"), "is only for 'decline'");
-  if (e.rating && e.action != A::close)
-    kCheck.fail(member_path(p, "rating"), "is only for 'close'");
+  if (e.reason && e.action != RequestAction::decline)
+    kRequestCheck.fail(member_path(p, "reason"), "is only for 'decline'");
+  if (e.rating && e.action != RequestAction::close)
+    kRequestCheck.fail(member_path(p, "rating"), "is only for 'close'");
   switch (e.action) {
-    case A::create:
-      require(x, A::create);
+    case RequestAction::create:
+      require(x, RequestAction::create);
       return x;  // not reached: create is never possible after the start
-    case A::approve:
+    case RequestAction::approve:
       return approve(x, e.actor, e.side, e.at, four_eyes);
-    case A::send:
+    case RequestAction::send:
       return send(x, e.actor, e.side, e.at);
-    case A::mark_received:
+    case RequestAction::mark_received:
       return mark_received(x, e.at);
-    case A::acknowledge:
+    case RequestAction::acknowledge:
       return acknowledge(x, e.actor, e.side, e.at);
-    case A::request_clarification:
+    case RequestAction::request_clarification:
       return request_clarification(x, e.actor, e.side, e.at, e.note);
-    case A::give_clarification:
+    case RequestAction::give_clarification:
       return give_clarification(x, e.actor, e.side, e.at, e.note);
-    case A::respond_partial:
+    case RequestAction::respond_partial:
       return respond_partial(x, e.actor, e.side, e.at, e.note);
-    case A::respond_final:
+    case RequestAction::respond_final:
       return respond_final(x, e.actor, e.side, e.at, e.note);
-    case A::decline:
-      if (!e.reason) kCheck.fail(member_path(p, "reason"), "is required for 'decline'");
+    case RequestAction::decline:
+      if (!e.reason) kRequestCheck.fail(member_path(p, "reason"), "is required for 'decline'");
       return decline(x, e.actor, e.side, e.at, *e.reason, e.note);
-    case A::withdraw:
+    case RequestAction::withdraw:
       return withdraw(x, e.actor, e.side, e.at, e.note);
-    case A::close:
-      if (!e.rating) kCheck.fail(member_path(p, "rating"), "is required for 'close'");
+    case RequestAction::close:
+      if (!e.rating) kRequestCheck.fail(member_path(p, "rating"), "is required for 'close'");
       return close(x, e.actor, e.side, e.at, *e.rating);
-    case A::reopen:
+    case RequestAction::reopen:
       return reopen(x, e.actor, e.side, e.at, e.note);
   }
   return x;
@@ -580,48 +588,49 @@ void check_history(const Request& r) {
     for (; i < r.history.size(); ++i) x = apply_event(*x, r.history[i], i, r.four_eyes);
   } catch (const Error& err) {
     if (err.code() == "request_invalid") throw;
-    kCheck.fail(element_path("history", i), std::string("cannot be replayed: ") + err.what());
+    kRequestCheck.fail(element_path("history", i),
+                       std::string("cannot be replayed: ") + err.what());
   }
   if (*x != r)
-    kCheck.fail("history", "does not match the recorded fields (replayed state '" +
-                               std::string(to_string(x->state)) + "')");
+    kRequestCheck.fail("history", "does not match the recorded fields (replayed state '" +
+                                      std::string(to_string(x->state)) + "')");
 }
 
 }  // namespace
 
 Request request_from_json(const json& j) {
-  kCheck.object(j, "",
-                {"id",
-                 "origin",
-                 "kind",
-                 "priority",
-                 "labels",
-                 "subject",
-                 "details",
-                 "state",
-                 "author",
-                 "created_at",
-                 "four_eyes",
-                 "approved_by",
-                 "sent_at",
-                 "received_at",
-                 "acknowledged_at",
-                 "responded_final_at",
-                 "closed_at",
-                 "pauses",
-                 "decline_reason",
-                 "ratings",
-                 "reopen_count",
-                 "history"});
+  kRequestCheck.object(j, "",
+                       {"id",
+                        "origin",
+                        "kind",
+                        "priority",
+                        "labels",
+                        "subject",
+                        "details",
+                        "state",
+                        "author",
+                        "created_at",
+                        "four_eyes",
+                        "approved_by",
+                        "sent_at",
+                        "received_at",
+                        "acknowledged_at",
+                        "responded_final_at",
+                        "closed_at",
+                        "pauses",
+                        "decline_reason",
+                        "ratings",
+                        "reopen_count",
+                        "history"});
   Request r;
   read_fields(j, r);
   read_pauses(j["pauses"], r);
   if (!j["decline_reason"].is_null())
     r.decline_reason = static_cast<DeclineReason>(
-        kCheck.one_of(j["decline_reason"], "decline_reason", kReasonNames));
+        kRequestCheck.one_of(j["decline_reason"], "decline_reason", kReasonNames));
   read_ratings(j["ratings"], r);
   r.reopen_count =
-      static_cast<int>(kCheck.integer(j["reopen_count"], "reopen_count", 0, kMaxReopens));
+      static_cast<int>(kRequestCheck.integer(j["reopen_count"], "reopen_count", 0, kMaxReopens));
   read_history(j["history"], r);
   check_history(r);
   return r;

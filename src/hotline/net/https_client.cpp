@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "hotline/common/error.h"
+#include "hotline/net/tls_stream_support.h"
 
 namespace hotline::net {
 namespace {
@@ -24,19 +25,6 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
-
-SSL_CTX* shared_native(const tls::Context& ctx) {
-  if (!ctx)
-    throw Error(ErrorCategory::internal, "tls_config_invalid", "HttpsClient needs a TLS context");
-  SSL_CTX_up_ref(ctx.native());
-  return ctx.native();
-}
-
-std::string lower(beast::string_view s) {
-  std::string out(s.data(), s.size());
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string ms(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + " ms";
@@ -55,7 +43,7 @@ bool is_dropped(const beast::error_code& ec) {
 struct HttpsClient::Impl {
   Impl(tls::Context context, std::string h, std::uint16_t p, ClientOptions o)
       : tls(std::move(context)),
-        asio_tls(shared_native(tls)),
+        asio_tls(shared_native(tls, "HttpsClient")),
         host(std::move(h)),
         port(p),
         options(o),

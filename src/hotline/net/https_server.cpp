@@ -27,6 +27,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/error_category.h"
 #include "hotline/common/thread_name.h"
+#include "hotline/net/tls_stream_support.h"
 
 namespace hotline::net {
 namespace {
@@ -38,15 +39,6 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
 
-// Asio's ssl::context takes over one reference to the SSL_CTX; the
-// tls::Context keeps its own, so the policy ex_data stays valid either way.
-SSL_CTX* shared_native(const tls::Context& ctx) {
-  if (!ctx)
-    throw Error(ErrorCategory::internal, "tls_config_invalid", "HttpsServer needs a TLS context");
-  SSL_CTX_up_ref(ctx.native());
-  return ctx.native();
-}
-
 std::string endpoint_text(const tcp::socket& socket) {
   beast::error_code ec;
   tcp::endpoint ep = socket.remote_endpoint(ec);
@@ -54,12 +46,6 @@ std::string endpoint_text(const tcp::socket& socket) {
   std::string addr = ep.address().to_string();
   if (ep.address().is_v6()) addr = "[" + addr + "]";
   return addr + ":" + std::to_string(ep.port());
-}
-
-std::string lower(beast::string_view s) {
-  std::string out(s.data(), s.size());
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // The peer closed, the link dropped, we timed out or cancelled: not worth
@@ -141,7 +127,7 @@ struct ConnectionEntry {
 struct HttpsServer::Impl {
   Impl(tls::Context context, ServerOptions opts, Handler h)
       : tls(std::move(context)),
-        asio_tls(shared_native(tls)),
+        asio_tls(shared_native(tls, "HttpsServer")),
         options(std::move(opts)),
         handler(std::move(h)),
         iocs(make_iocs(options)),

@@ -10,7 +10,7 @@
 namespace hotline::service {
 namespace {
 
-constexpr std::size_t kPage = 1000;
+constexpr std::size_t kAuditPage = 1000;
 
 std::string head_of(const store::AuditRecord& r) {
   return std::to_string(r.seq) + " " + r.hash;
@@ -59,7 +59,7 @@ AuditCheck verify_audit_trail(store::Transaction& tx) {
   std::int64_t expected = 1;
   std::optional<store::AuditRecord> newest;
   for (;;) {
-    auto page = tx.list_audit(expected - 1, kPage);
+    auto page = tx.list_audit(expected - 1, kAuditPage);
     for (auto& r : page) {
       ++check.entries;
       const std::string n = std::to_string(expected);
@@ -80,7 +80,7 @@ AuditCheck verify_audit_trail(store::Transaction& tx) {
       ++expected;
       newest = std::move(r);
     }
-    if (page.size() < kPage) break;
+    if (page.size() < kAuditPage) break;
   }
   const auto head = tx.get_setting(kAuditHeadSetting);
   const std::string have = newest ? head_of(*newest) : "";

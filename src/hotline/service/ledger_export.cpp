@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 using store::Direction;
 
-constexpr std::size_t kPage = 10000;
+constexpr std::size_t kExportPage = 10000;
 
 std::string dump(const json& j) {
   // A tampered store may hold bytes that are not UTF-8; replacing them keeps
@@ -200,7 +200,7 @@ ExportSummary export_ledger(Node& node, std::ostream& out, TimePoint now, bool s
       ++summary.missing_items;
     };
     while (next < size) {
-      auto batch = tx.list_ledger_leaves(next, kPage);
+      auto batch = tx.list_ledger_leaves(next, kExportPage);
       if (batch.empty()) break;
       for (const auto& leaf : batch) {
         for (; next < leaf.index; ++next) missing_line(next);
@@ -270,7 +270,7 @@ json prove_envelope(Node& node, const std::string& envelope_id, TimePoint now) {
     }
     const std::int64_t size = tx.ledger_size();
     for (std::int64_t from = 0; from < size;) {
-      auto batch = tx.list_ledger_leaves(from, kPage);
+      auto batch = tx.list_ledger_leaves(from, kExportPage);
       if (batch.empty()) break;
       for (const auto& l : batch) {
         if (is_it(l)) return {*env, l.index};

@@ -20,7 +20,7 @@ namespace {
 
 using store::Direction;
 
-constexpr std::size_t kPage = 10000;
+constexpr std::size_t kVerifyPage = 10000;
 constexpr std::size_t kAllDeskMessages = 100'000'000;
 
 std::string num(std::int64_t n) {
@@ -136,7 +136,7 @@ class LedgerVerifier {
     matched_.assign(static_cast<std::size_t>(size_), false);
     next_leaf_ = 0;
     while (next_leaf_ < size_) {
-      auto batch = tx_.list_ledger_leaves(next_leaf_, kPage);
+      auto batch = tx_.list_ledger_leaves(next_leaf_, kVerifyPage);
       if (batch.empty()) break;
       for (const auto& leaf : batch) read_leaf(leaf);
     }

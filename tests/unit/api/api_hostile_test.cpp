@@ -14,7 +14,7 @@
 #include "hotline/api/operator_api.h"
 
 namespace hotline::api {
-namespace {
+namespace api_hostile_test {
 
 using nlohmann::json;
 using testing::ApiWorld;
@@ -453,5 +453,5 @@ TEST_F(ApiHostile, HostileLookingTextRoundTrips) {
   EXPECT_EQ(messages.body["messages"][0]["text"], display);
 }
 
-}  // namespace
+}  // namespace api_hostile_test
 }  // namespace hotline::api

@@ -13,7 +13,7 @@
 #include "hotline/common/error_category.h"
 
 namespace hotline::api {
-namespace {
+namespace error_status_test {
 
 using nlohmann::json;
 using testing::ApiWorld;
@@ -112,5 +112,5 @@ TEST(ErrorResponse, StatusIsTheCategorysAndOnlyInternalHidesTheMessage) {
             503);
 }
 
-}  // namespace
+}  // namespace error_status_test
 }  // namespace hotline::api

@@ -37,7 +37,7 @@
 #include "hotline/tls/tls.h"
 
 namespace hotline::api {
-namespace {
+namespace https_test {
 
 using namespace std::chrono_literals;
 using tls::ClientTlsConfig;
@@ -941,5 +941,5 @@ TEST(Serve, RunsUntilSigtermAndGeneratesTheCertificate) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace https_test
 }  // namespace hotline::api

@@ -23,7 +23,7 @@
 #include "hotline/service/user_service.h"
 
 namespace hotline::api {
-namespace {
+namespace operator_api_test {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -656,5 +656,5 @@ TEST(OperatorApiTokens, AdminRevokesThroughTheApi) {
   EXPECT_EQ(r.code, "auth_failed");
 }
 
-}  // namespace
+}  // namespace operator_api_test
 }  // namespace hotline::api

@@ -7,7 +7,7 @@
 #include "hotline/common/uuid.h"
 
 namespace hotline {
-namespace {
+namespace encoding_test {
 
 std::vector<std::uint8_t> bytes(std::string_view s) {
   return {s.begin(), s.end()};
@@ -71,5 +71,5 @@ TEST(Uuid, V7Layout) {
   EXPECT_FALSE(is_uuid_v7("00000000-0000-4000-8000-000000000000"));
 }
 
-}  // namespace
+}  // namespace encoding_test
 }  // namespace hotline

@@ -8,7 +8,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline {
-namespace {
+namespace error_category_test {
 
 using C = ErrorCategory;
 
@@ -63,5 +63,5 @@ TEST(ErrorCategory, ErrorCarriesCategoryCodeAndMessage) {
   EXPECT_STREQ(e.what(), "no alert 1234");
 }
 
-}  // namespace
+}  // namespace error_category_test
 }  // namespace hotline

@@ -9,7 +9,7 @@
 #include <thread>
 
 namespace hotline {
-namespace {
+namespace thread_name_test {
 
 std::string name_of_this_thread() {
   char buf[32] = {};
@@ -38,5 +38,5 @@ TEST(ThreadName, LongNamesAreCutToFifteenCharacters) {
   EXPECT_EQ(inside, "operator-io-and");
 }
 
-}  // namespace
+}  // namespace thread_name_test
 }  // namespace hotline

@@ -9,7 +9,7 @@
 #include "test_util.h"
 
 namespace hotline::crypto {
-namespace {
+namespace canonical_json_test {
 
 using testing::error_code_of;
 using testing::read_file;
@@ -279,5 +279,5 @@ TEST(CanonicalJson, RoundTripsThroughNlohmann) {
   EXPECT_TRUE(is_canonical(c));
 }
 
-}  // namespace
+}  // namespace canonical_json_test
 }  // namespace hotline::crypto

@@ -10,7 +10,7 @@
 #include "test_util.h"
 
 namespace hotline::crypto {
-namespace {
+namespace ed25519_test {
 
 using testing::error_code_of;
 using testing::read_file;
@@ -175,5 +175,5 @@ TEST(Ed25519, SignatureText) {
   EXPECT_EQ(error_code_of([] { decode_signature(""); }), "signature_invalid");
 }
 
-}  // namespace
+}  // namespace ed25519_test
 }  // namespace hotline::crypto

@@ -8,7 +8,7 @@
 #include "hotline/common/encoding.h"
 
 namespace hotline::crypto {
-namespace {
+namespace hmac_test {
 
 std::string bytes(std::size_t n, unsigned char value) {
   return std::string(n, static_cast<char>(value));
@@ -88,5 +88,5 @@ TEST(ConstantTimeEqual, ComparesBytesAndLengths) {
   EXPECT_FALSE(constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
-}  // namespace
+}  // namespace hmac_test
 }  // namespace hotline::crypto

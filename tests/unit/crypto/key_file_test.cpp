@@ -12,7 +12,7 @@
 #include "test_util.h"
 
 namespace hotline::crypto {
-namespace {
+namespace key_file_test {
 
 namespace fs = std::filesystem;
 using testing::error_code_of;
@@ -144,5 +144,5 @@ TEST_F(KeyFileTest, InvalidContent) {
   EXPECT_EQ(KeyPair::load(dir_ / "nonl").public_key(), kp.public_key());
 }
 
-}  // namespace
+}  // namespace key_file_test
 }  // namespace hotline::crypto

@@ -8,7 +8,7 @@
 #include <string>
 
 namespace hotline::crypto {
-namespace {
+namespace password_test {
 
 TEST(Password, DefaultCostGivesAnArgon2idStringThatVerifies) {
   const auto start = std::chrono::steady_clock::now();
@@ -67,5 +67,5 @@ TEST(Password, NeedsRehashWhenTheCostChanges) {
   EXPECT_TRUE(password_needs_rehash(cheap, kDefaultPasswordCost));
 }
 
-}  // namespace
+}  // namespace password_test
 }  // namespace hotline::crypto

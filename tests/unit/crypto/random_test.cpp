@@ -8,7 +8,7 @@
 #include "hotline/common/uuid.h"
 
 namespace hotline::crypto {
-namespace {
+namespace random_test {
 
 TEST(Random, BytesDiffer) {
   std::array<std::uint8_t, 32> a{}, b{};
@@ -32,5 +32,5 @@ TEST(Random, NewIdIsUuidV7WithTheTime) {
   EXPECT_TRUE(is_uuid_v7(new_id()));
 }
 
-}  // namespace
+}  // namespace random_test
 }  // namespace hotline::crypto

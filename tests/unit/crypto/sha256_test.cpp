@@ -7,7 +7,7 @@
 #include "hotline/common/encoding.h"
 
 namespace hotline::crypto {
-namespace {
+namespace sha256_test {
 
 std::string hex(const Digest& d) {
   return to_hex(d);
@@ -58,5 +58,5 @@ TEST(Sha256, Movable) {
   static_assert(std::is_nothrow_move_constructible_v<Sha256>);
 }
 
-}  // namespace
+}  // namespace sha256_test
 }  // namespace hotline::crypto

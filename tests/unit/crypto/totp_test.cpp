@@ -11,7 +11,7 @@
 #include "test_util.h"
 
 namespace hotline::crypto {
-namespace {
+namespace totp_test {
 
 using testing::error_code_of;
 
@@ -178,5 +178,5 @@ TEST(Totp, OtpauthUriForAuthenticatorApps) {
             "&period=60");
 }
 
-}  // namespace
+}  // namespace totp_test
 }  // namespace hotline::crypto

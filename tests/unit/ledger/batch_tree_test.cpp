@@ -11,7 +11,7 @@
 #include "ledger_test_util.h"
 
 namespace hotline::ledger {
-namespace {
+namespace batch_tree_test {
 
 std::vector<Digest> leaves_of(std::size_t n) {
   std::vector<Digest> out;
@@ -52,5 +52,5 @@ TEST(BatchTreeTest, NoLeavesIsRefused) {
   }
 }
 
-}  // namespace
+}  // namespace batch_tree_test
 }  // namespace hotline::ledger

@@ -17,7 +17,7 @@
 #include "ledger_test_util.h"
 
 namespace hotline::ledger {
-namespace {
+namespace merkle_tree_test {
 
 using namespace testing;
 
@@ -421,5 +421,5 @@ TEST(MerkleTree, ProofsAtAMillionLeavesReadLogarithmicallyManyNodes) {
   EXPECT_EQ(tree.root(), naive_mth(all, 0, kN));
 }
 
-}  // namespace
+}  // namespace merkle_tree_test
 }  // namespace hotline::ledger

@@ -11,7 +11,7 @@
 #include "ledger_test_util.h"
 
 namespace hotline::ledger {
-namespace {
+namespace tree_head_test {
 
 using nlohmann::json;
 using namespace testing;
@@ -168,5 +168,5 @@ TEST(TreeHead, StrictJsonReader) {
             "json_duplicate_key");
 }
 
-}  // namespace
+}  // namespace tree_head_test
 }  // namespace hotline::ledger

@@ -15,7 +15,7 @@
 #include "ledger_test_util.h"
 
 namespace hotline::ledger {
-namespace {
+namespace vectors_test {
 
 using nlohmann::json;
 using namespace testing;
@@ -300,5 +300,5 @@ TEST(Probes, HappyPathsMatchGeneratedProofs) {
   EXPECT_GE(checked, 10);
 }
 
-}  // namespace
+}  // namespace vectors_test
 }  // namespace hotline::ledger

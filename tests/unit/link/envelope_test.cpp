@@ -12,7 +12,7 @@
 #include "hotline/crypto/random.h"
 
 namespace hotline::link {
-namespace {
+namespace envelope_test {
 
 using nlohmann::json;
 
@@ -265,5 +265,5 @@ TEST_F(EnvelopeTest, SealRefusesAForeignFrom) {
   EXPECT_THROW(seal(e, alice), Error);
 }
 
-}  // namespace
+}  // namespace envelope_test
 }  // namespace hotline::link

@@ -14,7 +14,7 @@
 #include "hotline/crypto/random.h"
 
 namespace hotline::link {
-namespace {
+namespace receipt_test {
 
 using nlohmann::json;
 
@@ -220,5 +220,5 @@ TEST_F(ReceiptTest, ShapeErrorsAreReceiptInvalid) {
   }
 }
 
-}  // namespace
+}  // namespace receipt_test
 }  // namespace hotline::link

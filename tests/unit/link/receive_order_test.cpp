@@ -12,7 +12,7 @@
 #include <vector>
 
 namespace hotline::link {
-namespace {
+namespace receive_order_test {
 
 using namespace std::chrono_literals;
 
@@ -163,5 +163,5 @@ TEST(ReceiveOrderTest, AGapAloneGoesAfterTheGrace) {
   EXPECT_LT(waited, 3s);
 }
 
-}  // namespace
+}  // namespace receive_order_test
 }  // namespace hotline::link

@@ -27,7 +27,7 @@
 #include "hotline/store/open.h"
 
 namespace hotline::link {
-namespace {
+namespace receiver_test {
 
 using store::Direction;
 namespace fs = std::filesystem;
@@ -599,5 +599,5 @@ TEST_F(ReceiverTest, TheWorkersThreadKeepsItsName) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "link-send"), 0);
 }
 
-}  // namespace
+}  // namespace receiver_test
 }  // namespace hotline::link

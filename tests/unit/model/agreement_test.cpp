@@ -8,7 +8,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace agreement_test {
 
 using nlohmann::json;
 
@@ -617,5 +617,5 @@ TEST(AgreementDescribe, SummaryHasKeyLines) {
   EXPECT_NE(line_with(text, "  Office hours:  Mon, Wed, Sat, Sun 09:00-17:00"), "") << text;
 }
 
-}  // namespace
+}  // namespace agreement_test
 }  // namespace hotline::model

@@ -9,7 +9,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace alert_test {
 
 using nlohmann::json;
 using std::chrono::minutes;
@@ -199,5 +199,5 @@ TEST(Alert, RaiseValidates) {
       "alert_invalid");
 }
 
-}  // namespace
+}  // namespace alert_test
 }  // namespace hotline::model

@@ -9,7 +9,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace case_test {
 
 using nlohmann::json;
 using std::chrono::minutes;
@@ -191,5 +191,5 @@ TEST(Case, JsonRoundTripAndStrictness) {
   EXPECT_EQ(bad([](json& x) { x["labels"]["tlp"] = "RED"; }), "case_invalid");
 }
 
-}  // namespace
+}  // namespace case_test
 }  // namespace hotline::model

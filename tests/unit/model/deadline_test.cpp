@@ -8,7 +8,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace deadline_test {
 
 using namespace std::chrono;
 using std::chrono::minutes;
@@ -425,5 +425,5 @@ TEST(DeadlineCalendar, AbsurdCalendarIsReportedNotLooped) {
                [&] { deadline_at(ts("2026-03-02T10:00:00.000Z"), kMaxDeadlineMinutes, c, {}); });
 }
 
-}  // namespace
+}  // namespace deadline_test
 }  // namespace hotline::model

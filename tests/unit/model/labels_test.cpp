@@ -8,7 +8,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace labels_test {
 
 using nlohmann::json;
 
@@ -249,5 +249,5 @@ TEST(Labels, SideAndPriority) {
   EXPECT_EQ(to_string(Priority::urgent), "urgent");
 }
 
-}  // namespace
+}  // namespace labels_test
 }  // namespace hotline::model

@@ -9,7 +9,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace request_test {
 
 using nlohmann::json;
 using std::chrono::minutes;
@@ -427,5 +427,5 @@ TEST(Request, ArgumentsAreValidated) {
             "request_invalid");
 }
 
-}  // namespace
+}  // namespace request_test
 }  // namespace hotline::model

@@ -13,7 +13,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::model {
-namespace {
+namespace time_zone_test {
 
 using namespace std::chrono;
 
@@ -480,5 +480,5 @@ TEST(TimeZoneLoad, LeapSecondZonesAreRejected) {
   expect_error("time_zone_invalid", [] { load_time_zone("right/Europe/Paris"); });
 }
 
-}  // namespace
+}  // namespace time_zone_test
 }  // namespace hotline::model

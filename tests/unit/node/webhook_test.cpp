@@ -25,7 +25,7 @@
 #include "hotline/tls/tls.h"
 
 namespace hotline::node {
-namespace {
+namespace webhook_test {
 
 using namespace std::chrono_literals;
 using service::clear_webhook_config;
@@ -567,5 +567,5 @@ TEST_F(Webhook, RequestCarriesHostAndSignatureOverTimestampAndBody) {
             "sha256=" + to_hex(crypto::hmac_sha256(kSecret, R"(1795772689.{"a":1})")));
 }
 
-}  // namespace
+}  // namespace webhook_test
 }  // namespace hotline::node

@@ -26,7 +26,7 @@
 #include "hotline/store/open.h"
 
 namespace hotline::service {
-namespace {
+namespace audit_trail_test {
 
 namespace fs = std::filesystem;
 
@@ -260,5 +260,5 @@ TEST(AuditReads, OnlyAmberAndRed) {
   EXPECT_FALSE(audits_reads("TLP:CLEAR"));
 }
 
-}  // namespace
+}  // namespace audit_trail_test
 }  // namespace hotline::service

@@ -11,7 +11,7 @@
 #include "hotline/service/item_replay.h"
 
 namespace hotline::service {
-namespace {
+namespace item_log_test {
 
 using model::Side;
 
@@ -259,5 +259,5 @@ TEST(ItemReplay, ReceiptTimeMakesTheAlertDeliveredOnBothSides) {
   EXPECT_EQ(r.voided.size(), 1u);
 }
 
-}  // namespace
+}  // namespace item_log_test
 }  // namespace hotline::service

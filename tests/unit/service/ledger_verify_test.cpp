@@ -31,7 +31,7 @@
 #include "hotline/store/open.h"
 
 namespace hotline::service {
-namespace {
+namespace ledger_verify_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -500,5 +500,5 @@ TEST_F(LedgerVerifyTest, ProofOfAnEnvelopeChecksOffline) {
   }
 }
 
-}  // namespace
+}  // namespace ledger_verify_test
 }  // namespace hotline::service

@@ -24,7 +24,7 @@
 #include "hotline/store/open.h"
 
 namespace hotline::service {
-namespace {
+namespace user_service_test {
 
 using namespace std::chrono_literals;
 
@@ -746,5 +746,5 @@ TEST_F(UserAuditTest, FailedChangesLeaveNoEntry) {
   EXPECT_EQ(c.entries, 0);
 }
 
-}  // namespace
+}  // namespace user_service_test
 }  // namespace hotline::service

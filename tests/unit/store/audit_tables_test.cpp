@@ -4,7 +4,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace audit_tables_test {
 
 AuditRecord entry(std::int64_t seq) {
   AuditRecord r;
@@ -72,5 +72,5 @@ TEST_F(StoreTest, AuditAppendRollsBackWithItsTransaction) {
   EXPECT_FALSE(store_->read()->last_audit());
 }
 
-}  // namespace
+}  // namespace audit_tables_test
 }  // namespace hotline::store::testing

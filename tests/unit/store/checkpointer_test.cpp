@@ -13,7 +13,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace checkpointer_test {
 
 using namespace std::chrono_literals;
 
@@ -70,5 +70,5 @@ TEST(Checkpointer, RunsOnItsOwnThreadOncePerThousandNewFrames) {
   EXPECT_GE(std::filesystem::file_size(dir.db()), 1'000'000u) << "the WAL was not copied";
 }
 
-}  // namespace
+}  // namespace checkpointer_test
 }  // namespace hotline::store::testing

@@ -7,7 +7,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace concurrency_test {
 
 using ConcurrencyTest = StoreTest;
 
@@ -87,5 +87,5 @@ TEST_F(ConcurrencyTest, SecondWriterWaitsForTheFirst) {
   EXPECT_EQ(store_->read()->get_setting("owner"), "second");
 }
 
-}  // namespace
+}  // namespace concurrency_test
 }  // namespace hotline::store::testing

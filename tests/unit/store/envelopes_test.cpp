@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace envelopes_test {
 
 using EnvelopesTest = StoreTest;
 
@@ -155,5 +155,5 @@ TEST_F(EnvelopesTest, DirectionText) {
   EXPECT_EQ(error_code([] { parse_direction("Inbound"); }), "direction_invalid");
 }
 
-}  // namespace
+}  // namespace envelopes_test
 }  // namespace hotline::store::testing

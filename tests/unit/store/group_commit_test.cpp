@@ -17,7 +17,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace group_commit_test {
 
 using namespace std::chrono_literals;
 using GroupCommitTest = StoreTest;
@@ -186,5 +186,5 @@ TEST_F(GroupCommitTest, ANestedWriteInsideTransactIsRefusedNotDeadlocked) {
   EXPECT_EQ(setting(*store_, "inner"), "(none)");
 }
 
-}  // namespace
+}  // namespace group_commit_test
 }  // namespace hotline::store::testing

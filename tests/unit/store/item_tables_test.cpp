@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace item_tables_test {
 
 ItemRecord item(const std::string& id, const std::string& kind, const std::string& link,
                 const std::string& updated) {
@@ -136,5 +136,5 @@ TEST_F(StoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
                Error);
 }
 
-}  // namespace
+}  // namespace item_tables_test
 }  // namespace hotline::store::testing

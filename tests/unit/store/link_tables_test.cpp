@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace link_tables_test {
 
 PeerRecord peer(const std::string& name, const std::string& key, const std::string& link) {
   return PeerRecord{name, key, "https://127.0.0.1:8444", link, "2026-11-27T09:00:00.000Z"};
@@ -191,5 +191,5 @@ TEST_F(StoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
             std::nullopt);
 }
 
-}  // namespace
+}  // namespace link_tables_test
 }  // namespace hotline::store::testing

@@ -14,7 +14,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace open_test {
 
 TEST(OpenTest, NewDatabaseRecordsMigrations) {
   TempDir dir;
@@ -362,5 +362,5 @@ TEST(OpenTest, AgreementInForceIsFoundThroughItsIndexAlone) {
       << raw.plan(sqlite::kAgreementInForceSql);
 }
 
-}  // namespace
+}  // namespace open_test
 }  // namespace hotline::store::testing

@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace outbox_test {
 
 using OutboxTest = StoreTest;
 
@@ -88,5 +88,5 @@ TEST_F(OutboxTest, NeedsStoredEnvelopeAndRefusesDuplicates) {
   EXPECT_EQ(store_->read()->outbox_length("a-b"), 1);
 }
 
-}  // namespace
+}  // namespace outbox_test
 }  // namespace hotline::store::testing

@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace receipts_test {
 
 using ReceiptsTest = StoreTest;
 
@@ -50,5 +50,5 @@ TEST_F(ReceiptsTest, NeedsStoredEnvelope) {
   EXPECT_EQ(store_->read()->find_receipt("a-b", Direction::outbound, 1), std::nullopt);
 }
 
-}  // namespace
+}  // namespace receipts_test
 }  // namespace hotline::store::testing

@@ -3,7 +3,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace settings_test {
 
 using SettingsTest = StoreTest;
 
@@ -37,5 +37,5 @@ TEST_F(SettingsTest, WriteSeesItsOwnWrites) {
   tx->commit();
 }
 
-}  // namespace
+}  // namespace settings_test
 }  // namespace hotline::store::testing

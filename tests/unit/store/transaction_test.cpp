@@ -5,7 +5,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace transaction_test {
 
 using TransactionTest = StoreTest;
 
@@ -91,5 +91,5 @@ TEST_F(TransactionTest, NestedWriteOnOneThreadRefused) {
   EXPECT_EQ(store_->read()->get_setting("a"), "1");
 }
 
-}  // namespace
+}  // namespace transaction_test
 }  // namespace hotline::store::testing

@@ -4,7 +4,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace user_tables_test {
 
 UserRecord user(const std::string& name) {
   UserRecord u;
@@ -231,5 +231,5 @@ TEST_F(StoreTest, SessionsNeedAUserAndAUniqueId) {
   EXPECT_EQ(store_->read()->find_session("s1")->expires_at, "2026-11-27T12:00:00.000Z");
 }
 
-}  // namespace
+}  // namespace user_tables_test
 }  // namespace hotline::store::testing

@@ -12,7 +12,7 @@
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
-namespace {
+namespace wal_write_vfs_test {
 
 std::string big_value(char c, std::size_t n) {
   return std::string(n, c);
@@ -127,5 +127,5 @@ TEST_F(WalWriteVfsTest, AFailedWriteFailsTheCommit) {
   EXPECT_EQ(raw.value("PRAGMA integrity_check"), "ok");
 }
 
-}  // namespace
+}  // namespace wal_write_vfs_test
 }  // namespace hotline::store::testing

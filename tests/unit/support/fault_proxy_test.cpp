@@ -22,7 +22,7 @@
 #include <vector>
 
 namespace hotline::testing {
-namespace {
+namespace fault_proxy_test {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -412,5 +412,5 @@ TEST(FaultProxy, DestructorWithLiveConnectionsReturnsPromptly) {
   for (auto& fd : clients) EXPECT_TRUE(sees_close(fd.get(), 1000ms));
 }
 
-}  // namespace
+}  // namespace fault_proxy_test
 }  // namespace hotline::testing

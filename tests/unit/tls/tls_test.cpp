@@ -16,7 +16,7 @@
 #include "hotline/common/error.h"
 
 namespace hotline::tls {
-namespace {
+namespace tls_test {
 
 // RFC 8032 section 7.1, TEST 1.
 constexpr const char* kSeedHex = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -170,5 +170,5 @@ TEST(Contexts, ClientConfigRejectsConflictingModes) {
   EXPECT_EQ(copy.native(), peer.native());
 }
 
-}  // namespace
+}  // namespace tls_test
 }  // namespace hotline::tls

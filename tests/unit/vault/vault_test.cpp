@@ -28,7 +28,7 @@
 #include "hotline/crypto/sha256.h"
 
 namespace hotline::vault {
-namespace {
+namespace vault_test {
 
 namespace fs = std::filesystem;
 
@@ -805,5 +805,5 @@ TEST_F(VaultTest, StaleTemporariesAreRemovedUnlessInUse) {
   EXPECT_EQ(entries(), (std::set<std::string>{"vault.key", ".tmp-8899aabbccddeeff"}));
 }
 
-}  // namespace
+}  // namespace vault_test
 }  // namespace hotline::vault
