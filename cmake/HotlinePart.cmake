@@ -23,6 +23,24 @@ function(hotline_part NAME)
   endif()
 endfunction()
 
+# hotline_pch_pays(OUT SOURCES)
+# Sets OUT to whether a precompiled header pays for a target of SOURCES: it
+# costs about what parsing its headers costs two translation units, so it
+# pays from three on. A translation unit is a source, or in a unity build
+# (CMAKE_UNITY_BUILD, the release and asan presets) a batch of
+# CMAKE_UNITY_BUILD_BATCH_SIZE sources.
+function(hotline_pch_pays OUT SOURCES)
+  list(LENGTH SOURCES n)
+  if(CMAKE_UNITY_BUILD AND CMAKE_UNITY_BUILD_BATCH_SIZE GREATER 0)
+    math(EXPR n "(${n} + ${CMAKE_UNITY_BUILD_BATCH_SIZE} - 1) / ${CMAKE_UNITY_BUILD_BATCH_SIZE}")
+  endif()
+  if(n GREATER_EQUAL 3)
+    set(${OUT} TRUE PARENT_SCOPE)
+  else()
+    set(${OUT} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
 # hotline_pch_where_included(TARGET SOURCES HEADERS...)
 # Precompiled headers only where they pay. HEADERS go into TARGET's PCH, and
 # only the sources that include one of its library headers use it (a
@@ -34,6 +52,15 @@ endfunction()
 # "Where the time of make test goes".) A source that starts including one
 # after CMake last ran still builds, without the PCH until CMake runs again.
 function(hotline_pch_where_included TARGET SOURCES)
+  if(CMAKE_UNITY_BUILD)
+    # In a unity build a batch holds sources that include the libraries and
+    # sources that do not; the rule is then the one of hotline_pch_pays.
+    hotline_pch_pays(pays "${SOURCES}")
+    if(pays)
+      target_precompile_headers(${TARGET} PRIVATE ${ARGN})
+    endif()
+    return()
+  endif()
   set(patterns "")
   foreach(h ${ARGN})
     if(h MATCHES "^<(.+/[^.]+)(\\.[a-z]+)?>$")
@@ -69,11 +96,11 @@ endfunction()
 # Test code includes GoogleTest and nlohmann::json in nearly every file, and
 # parsing them is more than half of a test file's compile time at -O0
 # (docs/development.md, "Where the time of make test goes"): a test binary
-# of three or more files precompiles them once. (With fewer, building the
-# PCH costs what it would save.)
+# of three or more translation units precompiles them once (hotline_pch_pays:
+# with fewer, building the PCH costs what it would save).
 function(hotline_test_pch TARGET SOURCES)
-  list(LENGTH SOURCES n)
-  if(n GREATER_EQUAL 3)
+  hotline_pch_pays(pays "${SOURCES}")
+  if(pays)
     target_precompile_headers(${TARGET} PRIVATE
       <chrono> <filesystem> <string> <vector> <gtest/gtest.h> <nlohmann/json.hpp>)
   endif()

@@ -210,6 +210,35 @@ model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimeP
   return model::default_agreement(us, them, peer.link, format_timestamp(now));
 }
 
+namespace {
+
+// Stores a signed proposal (ours or the peer's) as the link's pending one: a
+// newer proposal replaces older pending ones, from either side.
+store::AgreementRecord store_proposal(store::Transaction& tx, const std::string& link,
+                                      const model::Agreement& doc, const std::string& canon,
+                                      const std::string& proposer, const std::string& signature,
+                                      const std::string& at) {
+  store::AgreementRecord rec;
+  rec.digest = doc_digest(canon);
+  rec.link = link;
+  rec.amendment = doc.amendment;
+  rec.document = canon;
+  rec.proposed_by = proposer;
+  rec.proposer_sig = signature;
+  rec.state = "proposed";
+  rec.proposed_at = at;
+  for (auto& a : tx.list_agreements(link)) {
+    if (a.state == "proposed" && a.digest != rec.digest) {
+      a.state = "superseded";
+      tx.put_agreement(a);
+    }
+  }
+  tx.put_agreement(rec);
+  return rec;
+}
+
+}  // namespace
+
 store::AgreementRecord propose_agreement(Node& node, const std::string& peer_name,
                                          const model::Agreement& doc, TimePoint now,
                                          const AuditContext* audit_ctx) {
@@ -242,22 +271,8 @@ store::AgreementRecord propose_agreement(Node& node, const std::string& peer_nam
                       (current_digest ? " superseding " + current_digest->substr(0, 16) + "…"
                                       : std::string(" with no supersedes")));
     }
-    store::AgreementRecord rec;
-    rec.digest = doc_digest(canon);
-    rec.link = ctx.link;
-    rec.amendment = doc.amendment;
-    rec.document = canon;
-    rec.proposed_by = self;
-    rec.proposer_sig = sig;
-    rec.state = "proposed";
-    rec.proposed_at = format_timestamp(now);
-    for (auto& a : tx.list_agreements(ctx.link)) {
-      if (a.state == "proposed" && a.digest != rec.digest) {
-        a.state = "superseded";
-        tx.put_agreement(a);
-      }
-    }
-    tx.put_agreement(rec);
+    store::AgreementRecord rec =
+        store_proposal(tx, ctx.link, doc, canon, self, sig, format_timestamp(now));
     link::OutboundDraft d;
     d.type = kAgreementPropose;
     d.body = {{"agreement", model::to_json(doc)}, {"signature", sig}};
@@ -337,23 +352,8 @@ void apply_agreement_propose(store::Transaction& tx, const link::LinkContext& ct
     throw Error(ErrorCategory::invalid_input, "agreement_invalid",
                 "proposal's signature does not verify");
   }
-  store::AgreementRecord rec;
-  rec.digest = doc_digest(canon);
-  rec.link = ctx.link;
-  rec.amendment = doc.amendment;
-  rec.document = canon;
-  rec.proposed_by = peer;
-  rec.proposer_sig = body["signature"].get<std::string>();
-  rec.state = "proposed";
-  rec.proposed_at = received_at;
-  // A newer proposal replaces older pending ones, from either side.
-  for (auto& a : tx.list_agreements(ctx.link)) {
-    if (a.state == "proposed" && a.digest != rec.digest) {
-      a.state = "superseded";
-      tx.put_agreement(a);
-    }
-  }
-  tx.put_agreement(rec);
+  store::AgreementRecord rec = store_proposal(tx, ctx.link, doc, canon, peer,
+                                              body["signature"].get<std::string>(), received_at);
   record_event(tx, parse_timestamp(received_at), "agreement_proposed", ctx.link,
                ctx.peer_name + " proposed agreement amendment " + std::to_string(doc.amendment) +
                    " (" + rec.digest.substr(0, 16) +
