@@ -591,9 +591,9 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
     record_event(tx, at, "item_changed", ctx.link,
                  kind + " " + id + " " + action + " by " + ctx.peer_name + ": " + r.state());
   }
+  // TLP:RED and AMBER+STRICT: the events name the item, never its content.
+  const std::string tlp(model::to_string(r.labels().tlp));
   if (creating) {
-    const std::string tlp(model::to_string(r.labels().tlp));
-    // TLP:RED and AMBER+STRICT: the event names the item, never its title.
     record_event(tx, at, kind + "_received", ctx.link,
                  ctx.peer_name + " " +
                      (kind == kAlert     ? "raised alert"
@@ -610,9 +610,12 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
   for (const auto& v : r.voided) {
     if (void_before.count(v.envelope)) continue;
     const std::string whose = v.side == Side::ours ? "our" : ctx.peer_name + "'s";
-    record_event(tx, at, "item_action_void", ctx.link,
-                 whose + " '" + v.action + "' on " + kind + " " + id +
-                     " is void in the agreed order (" + v.reason + ")");
+    // The model's reason may quote the action's content (a case's duplicate
+    // indicator): the item shows it, the event only for unrestricted labels.
+    record_event(
+        tx, at, "item_action_void", ctx.link,
+        whose + " '" + v.action + "' on " + kind + " " + id + " is void in the agreed order (" +
+            (withholds_content(tlp) ? tlp + "; the reason is on the item" : v.reason) + ")");
   }
   // Files the peer offers: fetched by the node's attachment worker.
   const std::int64_t limit = attachment_limit(tx);
