@@ -98,6 +98,7 @@ void add_alert_command(CLI::App& app) {
                            "No open alerts (--all shows the closed ones too).", false});
   add_show_command(alert, service::kAlert, "alert",
                    "Show one alert: labels, deadline, history, attachments, what to do next.");
+  add_share_commands(alert, service::kAlert, "alert");
 }
 
 }  // namespace hotline::cli

@@ -182,6 +182,7 @@ void add_case_command(CLI::App& app) {
            "No open cases (--all shows the closed ones too).", false});
   add_show_command(cs, service::kCase, "case",
                    "Show one case: links, indicators, files, the timeline and our private notes.");
+  add_share_commands(cs, service::kCase, "case");
   add_link_command(cs);
   add_indicator_command(cs);
   add_entry_command(cs);

@@ -182,6 +182,13 @@ class Desk {
   virtual std::string deadline_terms(const std::string& peer, const std::string& agreement_kind,
                                      model::Priority priority) = 0;
 
+  // Who needs to know of a TLP:RED item (service/need_to_know.h), and
+  // replacing that list.
+  virtual service::NeedToKnow need_to_know(const std::string& kind,
+                                           const std::string& typed_id) = 0;
+  virtual service::NeedToKnow set_need_to_know(const std::string& kind, const std::string& typed_id,
+                                               const std::vector<std::string>& people) = 0;
+
   virtual Listing<AttachmentRow> attachments() = 0;
   // Writes the attachment to `out` (mode 0600), its SHA-256 checked.
   virtual void get_attachment(const std::string& sha256, const std::string& out) = 0;

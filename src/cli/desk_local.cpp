@@ -137,6 +137,16 @@ class LocalDesk final : public Desk {
     }
   }
 
+  service::NeedToKnow need_to_know(const std::string& kind, const std::string& typed_id) override {
+    return service::get_need_to_know(*node().store, resolve(kind, typed_id));
+  }
+  service::NeedToKnow set_need_to_know(const std::string& kind, const std::string& typed_id,
+                                       const std::vector<std::string>& people) override {
+    const std::string id = resolve(kind, typed_id);
+    const auto ctx = cli_audit(as_);
+    return service::set_need_to_know(*node().store, id, people, nullptr, now_ms(), &ctx);
+  }
+
   Listing<AttachmentRow> attachments() override {
     auto& n = node();
     auto all = service::list_attachments(n);

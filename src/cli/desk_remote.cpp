@@ -72,6 +72,9 @@ class Api {
   json post(const std::string& target, const json& body) {
     return parse(send("POST", target, body.dump(), "application/json"));
   }
+  json put(const std::string& target, const json& body) {
+    return parse(send("PUT", target, body.dump(), "application/json"));
+  }
   json post_bytes(const std::string& target, std::string body) {
     return parse(send("POST", target, std::move(body), "application/octet-stream"));
   }
@@ -147,6 +150,18 @@ class Api {
   RemoteSettings s_;
   std::unique_ptr<net::HttpsClient> client_;
 };
+
+service::NeedToKnow need_to_know_from(const json& j) {
+  service::NeedToKnow n;
+  n.item = j.value("item", "");
+  n.kind = j.value("kind", "");
+  n.tlp = j.value("tlp", "");
+  if (j.contains("author") && j["author"].is_string()) n.author = j["author"].get<std::string>();
+  for (const auto& p : j.value("people", json::array())) {
+    if (p.is_string()) n.people.push_back(p.get<std::string>());
+  }
+  return n;
+}
 
 class RemoteDesk final : public Desk {
  public:
@@ -272,6 +287,17 @@ class RemoteDesk final : public Desk {
     } catch (const std::exception&) {
       return "";
     }
+  }
+
+  service::NeedToKnow need_to_know(const std::string& kind, const std::string& typed_id) override {
+    return need_to_know_from(api_.get(std::string("/v1/") + plural(kind) + "/" +
+                                      enc(resolve(kind, typed_id)) + "/need-to-know"));
+  }
+  service::NeedToKnow set_need_to_know(const std::string& kind, const std::string& typed_id,
+                                       const std::vector<std::string>& people) override {
+    return need_to_know_from(api_.put(
+        std::string("/v1/") + plural(kind) + "/" + enc(resolve(kind, typed_id)) + "/need-to-know",
+        {{"people", people}}));
   }
 
   Listing<AttachmentRow> attachments() override {

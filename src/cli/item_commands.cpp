@@ -1,5 +1,7 @@
 #include "item_commands.h"
 
+#include <algorithm>
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -7,6 +9,7 @@
 
 #include "desk.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/need_to_know.h"
 #include "item_format.h"
 
 namespace hotline::cli {
@@ -15,6 +18,12 @@ namespace {
 constexpr const char* kAsReadHelp =
     "Your name, for the audit trail (TLP:AMBER and TLP:RED reads are recorded); default: your "
     "OS account. With --dir only (over the API you are the token's user)";
+
+void print_readers(const service::NeedToKnow& n) {
+  std::cout << n.kind << " " << n.item << " (" << n.tlp << ")\n"
+            << "  author:       " << (n.author.empty() ? "(the peer's)" : n.author) << "\n"
+            << "  need to know: " << service::join_names(n.people) << "\n";
+}
 
 }  // namespace
 
@@ -82,6 +91,48 @@ void add_show_command(CLI::App* parent, const std::string& kind, const std::stri
       return;
     }
     print_item(v, now_ms(), desk->target_hint(), desk->actor_hint(), desk->party());
+  });
+}
+
+void add_share_commands(CLI::App* parent, const std::string& kind, const std::string& noun) {
+  struct Opts {
+    Target target;
+    std::string id, as;
+    std::vector<std::string> people;
+  };
+  const std::string id_help = "The " + noun + "'s id (or its first or last 8 characters)";
+  for (const bool share : {true, false}) {
+    auto o = std::make_shared<Opts>();
+    auto* cmd = parent->add_subcommand(
+        share ? "share" : "unshare",
+        share ? "Add people to the need-to-know list of a TLP:RED " + noun +
+                    " (only they, and its author, may read it; its author or a supervisor "
+                    "changes the list)"
+              : "Take people off the need-to-know list of a TLP:RED " + noun);
+    add_target_options(cmd, o->target);
+    cmd->add_option("id", o->id, id_help)->required();
+    cmd->add_option("people", o->people, "User names")->required();
+    cmd->add_option("--as", o->as, as_help("changing the list"));
+    cmd->callback([o, kind, share] {
+      auto desk = open_desk(o->target, o->as, Use::act);
+      auto list = desk->need_to_know(kind, o->id).people;
+      for (const auto& p : o->people) {
+        auto it = std::find(list.begin(), list.end(), p);
+        if (share && it == list.end()) list.push_back(p);
+        if (!share && it != list.end()) list.erase(it);
+      }
+      print_readers(desk->set_need_to_know(kind, o->id, list));
+    });
+  }
+  auto o = std::make_shared<Opts>();
+  auto* readers = parent->add_subcommand(
+      "readers", "Who may read a TLP:RED " + noun + ": its author and its need-to-know list");
+  add_target_options(readers, o->target);
+  readers->add_option("id", o->id, id_help)->required();
+  readers->add_option("--as", o->as, kAsReadHelp);
+  readers->callback([o, kind] {
+    auto desk = open_desk(o->target, o->as, Use::read);
+    print_readers(desk->need_to_know(kind, o->id));
   });
 }
 

@@ -23,4 +23,8 @@ void add_list_command(CLI::App* parent, const ListSpec& spec);
 void add_show_command(CLI::App* parent, const std::string& kind, const std::string& noun,
                       const std::string& help);
 
+// `share ID NAME...`, `unshare ID NAME...` and `readers ID`: who needs to
+// know of a TLP:RED item (service/need_to_know.h).
+void add_share_commands(CLI::App* parent, const std::string& kind, const std::string& noun);
+
 }  // namespace hotline::cli

@@ -169,6 +169,41 @@ class ApiLink : public TwoNodes {
     return last;
   }
 
+  // POST /v1/attachments?name=NAME with `bytes` as the body: the sha256.
+  std::string upload(Side s, const std::string& name, const std::string& bytes,
+                     const std::string& tok) {
+    tls::ClientTlsConfig cfg;
+    cfg.insecure_skip_verify = true;
+    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
+    net::HttpRequest r;
+    r.method = "POST";
+    r.target = "/v1/attachments?name=" + name;
+    r.headers["Authorization"] = "Bearer " + tok;
+    r.headers["Content-Type"] = "application/octet-stream";
+    r.body = bytes;
+    auto res = client.request(r);
+    EXPECT_EQ(res.status, 201) << res.body;
+    return nlohmann::json::parse(res.body).value("sha256", "");
+  }
+
+  // The audit entries of `action` by `actor` on side `s` (read as `admin`).
+  std::vector<nlohmann::json> audit_entries(Side s, const std::string& admin,
+                                            const std::string& action, const std::string& actor) {
+    auto trail = call(s, "GET", "/v1/audit?limit=1000", nullptr, admin);
+    EXPECT_EQ(trail.status, 200) << trail.body.dump();
+    std::vector<nlohmann::json> out;
+    for (const auto& e : trail.body["entries"]) {
+      if (e["action"] == action && e["actor"] == actor) out.push_back(e);
+    }
+    return out;
+  }
+
+  static bool lists(const Reply& r, const std::string& id) {
+    for (const auto& i : r.body["items"])
+      if (i["id"] == id) return true;
+    return false;
+  }
+
   static constexpr const char* kPassword = "correct horse battery staple";
 };
 
@@ -390,6 +425,115 @@ TEST_F(ApiLink, EventStreamDeliversThePeersActionsAndResumesFromLastEventId) {
   auto& text = refused.read_until(
       [](const std::string& t) { return t.find("\r\n\r\n") != std::string::npos; }, 10s);
   EXPECT_NE(text.find("HTTP/1.1 401"), std::string::npos) << text;
+}
+
+// TLP:RED (docs/threat-model.md, "TLP:RED"): the item's title is in no event,
+// no log line and no event page; only its author, the people on its
+// need-to-know list (at arrival: the supervisors) read it, its attachment and
+// its answers, and everyone else is told it does not exist. Reading the event
+// stream is in the audit trail.
+TEST_F(ApiLink, TlpRedItemsAreReadOnlyByThoseWhoNeedToKnow) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto olga = token(kAlpha, "olga", {service::Role::operator_});
+  const auto tom = token(kAlpha, "tom", {service::Role::translator});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto sue = token(kBravo, "sue", {service::Role::supervisor});
+  const auto root_b = token(kBravo, "root", {service::Role::admin});
+  const std::string title = "Informant K. inside the ring, do not act before Friday";
+
+  const std::string sha = upload(kAlpha, "informant.txt", "the informant's statement", ana);
+  auto raised =
+      call(kAlpha, "POST", "/v1/alerts",
+           {{"to", "bravo"},
+            {"summary", title},
+            {"labels", {{"tlp", "TLP:RED"}}},
+            {"attachments", nlohmann::json::array({{{"sha256", sha}, {"name", "informant.txt"}}})}},
+           ana);
+  ASSERT_EQ(raised.status, 201) << raised.body.dump();
+  const std::string alert = raised.body["id"];
+
+  // Alpha: the author reads it; another operator and a translator do not.
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana).status, 200);
+  for (const auto& who : {olga, tom}) {
+    auto shown = call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, who);
+    EXPECT_EQ(shown.status, 404) << shown.body.dump();
+    EXPECT_EQ(code_of(shown), "item_unknown");
+    EXPECT_FALSE(lists(call(kAlpha, "GET", "/v1/alerts?status=all", nullptr, who), alert));
+    EXPECT_EQ(call(kAlpha, "GET", "/v1/attachments/" + sha, nullptr, who).status, 404);
+    EXPECT_EQ(call(kAlpha, "GET", "/v1/attachments", nullptr, who).body.dump().find(sha),
+              std::string::npos);
+    EXPECT_EQ(call(kAlpha, "GET", "/v1/alerts/" + alert + "/need-to-know", nullptr, who).status,
+              404);
+  }
+  auto act = call(kAlpha, "POST", "/v1/alerts/" + alert + "/actions",
+                  {{"action", "close"}, {"args", {{"note", "x"}}}}, olga);
+  EXPECT_EQ(act.status, 404) << act.body.dump();
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/attachments/" + sha, nullptr, ana).status, 200);
+
+  // The author shares it with olga, who then reads it all but may not change the list.
+  auto shared = call(kAlpha, "PUT", "/v1/alerts/" + alert + "/need-to-know",
+                     {{"people", nlohmann::json::array({"olga"})}}, ana);
+  ASSERT_EQ(shared.status, 200) << shared.body.dump();
+  EXPECT_EQ(shared.body["author"], "ana");
+  EXPECT_EQ(shared.body["people"], nlohmann::json::array({"olga"}));
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, olga).status, 200);
+  EXPECT_TRUE(lists(call(kAlpha, "GET", "/v1/alerts?status=all", nullptr, olga), alert));
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/attachments/" + sha, nullptr, olga).status, 200);
+  auto by_olga = call(kAlpha, "PUT", "/v1/alerts/" + alert + "/need-to-know",
+                      {{"people", nlohmann::json::array({"olga", "tom"})}}, olga);
+  EXPECT_EQ(by_olga.status, 403) << by_olga.body.dump();
+  EXPECT_EQ(code_of(by_olga), "need_to_know_forbidden");
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, tom).status, 404);
+
+  // Bravo: on arrival the supervisors need to know; an operator does not see it.
+  auto arrived = wait_for(kBravo, "/v1/alerts/" + alert, sue,
+                          [](const nlohmann::json& b) { return b.contains("state"); });
+  EXPECT_EQ(arrived.body["title"], title) << arrived.body.dump();
+  EXPECT_EQ(call(kBravo, "GET", "/v1/alerts/" + alert, nullptr, bo).status, 404);
+  EXPECT_FALSE(lists(call(kBravo, "GET", "/v1/alerts?status=all", nullptr, bo), alert));
+  auto readers = call(kBravo, "GET", "/v1/alerts/" + alert + "/need-to-know", nullptr, sue);
+  EXPECT_EQ(readers.body["people"], nlohmann::json::array({"sue"})) << readers.body.dump();
+  EXPECT_TRUE(readers.body["author"].is_null());
+
+  // The events name the alert but never its title, in the table, the API and the log.
+  {
+    auto n = service::open_node(dir(kBravo));
+    bool received = false;
+    for (const auto& e :
+         n.store->snapshot([](store::Transaction& tx) { return tx.list_events(0, 100000); })) {
+      EXPECT_EQ(e.detail.find("Informant"), std::string::npos) << e.kind << ": " << e.detail;
+      received =
+          received || (e.kind == "alert_received" && e.detail.find(alert) != std::string::npos);
+    }
+    EXPECT_TRUE(received);
+  }
+  auto sue_page = call(kBravo, "GET", "/v1/events?after=0&limit=1000", nullptr, sue);
+  ASSERT_EQ(sue_page.status, 200);
+  EXPECT_EQ(sue_page.body.dump().find("Informant"), std::string::npos) << sue_page.body.dump();
+  EXPECT_NE(sue_page.body.dump().find(alert), std::string::npos) << sue_page.body.dump();
+  auto bo_page = call(kBravo, "GET", "/v1/events?after=0&limit=1000", nullptr, bo);
+  ASSERT_EQ(bo_page.status, 200);
+  EXPECT_EQ(bo_page.body.dump().find(alert), std::string::npos) << bo_page.body.dump();
+  ASSERT_TRUE(testing::eventually(
+      [&] { return log(kBravo).find("event=alert_received") != std::string::npos; }, 30s));
+  EXPECT_EQ(log(kBravo).find("Informant"), std::string::npos) << "TLP:RED title in the log";
+  EXPECT_EQ(log(kAlpha).find("Informant"), std::string::npos) << "TLP:RED title in the log";
+
+  // Reading events, as a page or a stream, is in the audit trail.
+  EXPECT_EQ(audit_entries(kBravo, root_b, "events.read", "sue").size(), 1u);
+  {
+    StreamReader stream(node(kBravo).op_port, "/v1/events", {{"Authorization", "Bearer " + bo}});
+    stream.read_until(
+        [](const std::string& t) { return t.find("retry: 3000") != std::string::npos; }, 10s);
+  }
+  auto bo_reads = audit_entries(kBravo, root_b, "events.read", "bo");
+  ASSERT_EQ(bo_reads.size(), 2u);
+  EXPECT_EQ(bo_reads[1]["detail"].get<std::string>().rfind("stream", 0), 0u) << bo_reads[1].dump();
+  // The arrival list and alpha's share are in the trails too.
+  auto arrival = audit_entries(kBravo, root_b, "item.need_to_know", "node");
+  ASSERT_EQ(arrival.size(), 1u);
+  EXPECT_EQ(arrival[0]["target"], alert);
 }
 
 }  // namespace api_test

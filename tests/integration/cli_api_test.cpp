@@ -297,6 +297,31 @@ TEST_F(CliApi, AlertAndCaseThroughTheApi) {
 
 // ---------------------------------------------------------------------------
 
+// TLP:RED over the API: only the author and the people she shares it with
+// read it (`share`, `unshare`, `readers`).
+TEST_F(CliApi, TlpRedAlertIsSharedAndUnsharedByItsAuthor) {
+  ASSERT_NO_FATAL_FAILURE(start_with_users());
+  auto out = aok("alice", {"alert", "raise", "--to", "bravo", "--summary",
+                           "Informant's address in the leak", "--tlp", "red"});
+  const std::string alert = id_in(out);
+  ASSERT_EQ(alert.size(), 8u) << out;
+
+  auto r = api("sam", {"alert", "show", alert});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, "no alert")) << r.err;
+  EXPECT_EQ(list("sam", "alert", {"--all"}).size(), 0u);
+
+  out = aok("alice", {"alert", "share", alert, "sam"});
+  EXPECT_TRUE(has(out, "need to know: sam")) << out;
+  EXPECT_EQ(show("sam", "alert", alert).value("title", ""), "Informant's address in the leak");
+  out = aok("sam", {"alert", "readers", alert});
+  EXPECT_TRUE(has(out, "author:       alice")) << out;
+
+  out = aok("alice", {"alert", "unshare", alert, "sam"});
+  EXPECT_TRUE(has(out, "need to know: -")) << out;
+  EXPECT_EQ(api("sam", {"alert", "show", alert}).exit_code, 1);
+}
+
 TEST_F(CliApi, RequestLifecycleWithASupervisorsToken) {
   ASSERT_NO_FATAL_FAILURE(start_with_users());
   const auto order = write("order.txt", "Preservation order no. 17\n");

@@ -273,6 +273,26 @@ TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared
     delivered_bodies.insert(h.body);
   }
   EXPECT_EQ(delivered_bodies.size(), expected_posts);
+  // TLP:RED content is in no event, no stored escalation and no log line
+  // (the events name the request by kind, id and label only).
+  {
+    auto bravo = service::open_node(dir(kBravo));
+    bravo.store->snapshot([&](store::Transaction& tx) {
+      bool named = false;
+      for (const auto& e : tx.list_events(0, 100000)) {
+        EXPECT_EQ(e.detail.find("Informant"), std::string::npos) << e.kind << ": " << e.detail;
+        if (e.detail.find(secret_one) != std::string::npos && e.kind == "escalation") named = true;
+      }
+      EXPECT_TRUE(named) << "the escalation of the TLP:RED request is an event";
+      for (const auto& e : tx.list_escalations(0, 1000)) {
+        EXPECT_EQ(e.payload.find("Informant"), std::string::npos) << e.payload;
+      }
+    });
+  }
+  ASSERT_TRUE(testing::eventually(
+      [&] { return log(kBravo).find("event=escalation") != std::string::npos; }, 30s));
+  EXPECT_NE(log(kBravo).find(secret_one), std::string::npos);
+  EXPECT_EQ(log(kBravo).find("Informant"), std::string::npos) << "TLP:RED title in the log";
   {
     auto bravo = service::open_node(dir(kBravo));
     auto all =

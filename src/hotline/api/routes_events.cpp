@@ -11,12 +11,19 @@
 // checked again every 30 s: the stream ends once the session ends, the
 // token is revoked or the user is disabled. Otherwise a JSON page:
 // {"events": [...], "last_id": N}.
+//
+// Events about a TLP:RED item the caller may not read (service/need_to_know.h)
+// are left out, and no event carries the content of a TLP:RED or
+// AMBER+STRICT item (their details name kind, id and label only). Each read
+// is in the audit trail as "events.read": a page (detail "page after=N
+// last=M shown=K") and a stream when it opens (detail "stream after=N").
 #include <string>
 
 #include "hotline/api/api_json.h"
 #include "hotline/api/api_routes.h"
 #include "hotline/common/error.h"
 #include "hotline/common/uuid.h"
+#include "hotline/service/need_to_know.h"
 #include "hotline/service/user_service.h"
 
 namespace hotline::api {
@@ -65,6 +72,34 @@ json item_of(const std::string& detail) {
   return nullptr;
 }
 
+// The events after `after` (at most `limit` looked at) that `user` may see,
+// and the id of the last one looked at (`after` when none).
+std::vector<store::EventRecord> visible_events(store::Store& store, const store::UserRecord& user,
+                                               std::int64_t after, std::size_t limit,
+                                               std::int64_t& last_id) {
+  last_id = after;
+  return store.snapshot([&](store::Transaction& tx) {
+    std::vector<store::EventRecord> out;
+    for (auto& e : tx.list_events(after, limit)) {
+      last_id = e.id;
+      if (!may_see(user, e.kind)) continue;
+      json item = item_of(e.detail);
+      if (!item.is_null()) {
+        auto rec = tx.find_item(item["id"].get<std::string>());
+        if (rec && !service::may_read(tx, *rec, user.name)) continue;
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+void audit_read(store::Store& store, const service::AuditContext& audit, const std::string& detail,
+                TimePoint now) {
+  store.transact(
+      [&](store::Transaction& tx) { service::audit(tx, audit, "events.read", "", detail, now); });
+}
+
 json event_payload(const store::EventRecord& e, const std::map<std::string, std::string>& peers) {
   json j = event_json(e);
   auto it = peers.find(e.link);
@@ -100,13 +135,10 @@ class EventStream : public net::BodyStream {
         return std::nullopt;  // signed out, revoked, disabled or expired
       }
     }
-    auto events = ctx_.node.store->snapshot(
-        [&](store::Transaction& tx) { return tx.list_events(after_, kPage); });
+    auto events = visible_events(*ctx_.node.store, user_, after_, kPage, after_);
     std::string out;
     if (!events.empty() && peers_.empty()) peers_ = peer_names(*ctx_.node.store);
     for (const auto& e : events) {
-      after_ = e.id;
-      if (!may_see(user_, e.kind)) continue;
       if (!peers_.count(e.link) && !e.link.empty()) peers_ = peer_names(*ctx_.node.store);
       out += "id: " + std::to_string(e.id) + "\nevent: " + e.kind + "\ndata: " +
              event_payload(e, peers_).dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
@@ -171,18 +203,20 @@ void add_event_routes(std::vector<Route>& routes, RouteContext& ctx) {
            r.body = "retry: 3000\n\n";
            r.stream =
                std::make_shared<EventStream>(ctx, std::move(credentials), call.user(), after);
+           audit_read(*ctx.node.store, call.audit, "stream after=" + std::to_string(after),
+                      call.now);
            return r;
          }
          auto limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
-         auto events = ctx.node.store->snapshot(
-             [&](store::Transaction& tx) { return tx.list_events(after, limit); });
+         std::int64_t last_id = after;
+         auto events = visible_events(*ctx.node.store, call.user(), after, limit, last_id);
          auto peers = peer_names(*ctx.node.store);
          json out = json::array();
-         std::int64_t last_id = after;
-         for (const auto& e : events) {
-           last_id = e.id;
-           if (may_see(call.user(), e.kind)) out.push_back(event_payload(e, peers));
-         }
+         for (const auto& e : events) out.push_back(event_payload(e, peers));
+         audit_read(*ctx.node.store, call.audit,
+                    "page after=" + std::to_string(after) + " last=" + std::to_string(last_id) +
+                        " shown=" + std::to_string(out.size()),
+                    call.now);
          return json_response(200, {{"events", out}, {"last_id", last_id}});
        }});
 }

@@ -13,6 +13,7 @@
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
+#include "hotline/service/need_to_know.h"
 
 namespace hotline::api {
 namespace {
@@ -106,8 +107,24 @@ std::vector<service::AttachmentNote> attachments_of(service::Node& node, const j
   return out;
 }
 
-std::string resolve(RouteContext& ctx, const Kind& k, const std::string& typed) {
-  return service::resolve_item_id(*ctx.node.store, k.kind, typed);
+json need_to_know_json(const service::NeedToKnow& n) {
+  return {{"item", n.item},
+          {"kind", n.kind},
+          {"tlp", n.tlp},
+          {"author", n.author.empty() ? json(nullptr) : json(n.author)},
+          {"people", n.people}};
+}
+
+// False for a file attached to a TLP:RED item the caller may not read.
+bool may_read_attachment(RouteContext& ctx, ApiCall& call, const std::string& sha256) {
+  return ctx.node.store->snapshot([&](store::Transaction& tx) {
+    return service::may_read_attachment(tx, sha256, call.user().name);
+  });
+}
+
+// The full id of an item the caller may read (item_unknown otherwise).
+std::string resolve(RouteContext& ctx, ApiCall& call, const char* kind, const std::string& typed) {
+  return service::resolve_item_id(*ctx.node.store, kind, typed, &call.user().name);
 }
 
 void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
@@ -120,7 +137,8 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
          auto direction = call.query_choice("direction", "any", {"any", "incoming", "outgoing"});
          auto limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
          std::vector<service::ItemView> shown;
-         for (auto& v : service::list_items(*ctx.node.store, k.kind, peer, 100000, call.now)) {
+         for (auto& v : service::list_items(*ctx.node.store, k.kind, peer, 100000, call.now,
+                                            nullptr, &call.user().name)) {
            if (shown.size() >= limit) break;
            const bool ours = v.document.value("origin", "") == "ours";
            if ((direction == "incoming" && ours) || (direction == "outgoing" && !ours)) continue;
@@ -137,9 +155,35 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
 
   routes.push_back({"GET", base + "/{id}", Access::permission, Permission::read_items,
                     [&ctx, &k](ApiCall& call) {
-                      auto id = resolve(ctx, k, call.param("id"));
-                      return json_response(200, item_json(service::show_item(
-                                                    *ctx.node.store, id, call.now, &call.audit)));
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      return json_response(
+                          200, item_json(service::show_item(*ctx.node.store, id, call.now,
+                                                            &call.audit, &call.user().name)));
+                    }});
+
+  // Who needs to know (TLP:RED, service/need_to_know.h): read, and replace.
+  routes.push_back({"GET", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      return json_response(200, need_to_know_json(service::get_need_to_know(
+                                                    *ctx.node.store, id, &call.user().name)));
+                    }});
+  routes.push_back({"PUT", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      BodyReader body(call.body());
+                      body.only({"people"});
+                      const json& people = body.raw("people");
+                      if (!people.is_array() ||
+                          !std::all_of(people.begin(), people.end(),
+                                       [](const json& p) { return p.is_string(); })) {
+                        throw Error(ErrorCategory::invalid_input, "request_invalid",
+                                    "'people' must be an array of user names");
+                      }
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      auto out = service::set_need_to_know(*ctx.node.store, id,
+                                                           people.get<std::vector<std::string>>(),
+                                                           &call.user(), call.now, &call.audit);
+                      return json_response(200, need_to_know_json(out));
                     }});
 
   routes.push_back(
@@ -165,7 +209,7 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
            args["attachments"] =
                service::attachments_json(attachments_of(ctx.node, args["attachments"]));
          }
-         auto id = resolve(ctx, k, call.param("id"));
+         auto id = resolve(ctx, call, k.kind, call.param("id"));
          auto v = service::act(ctx.node, k.kind, id, action, std::move(args), call.user().name,
                                call.now, &call.audit);
          return json_response(200, item_json(v));
@@ -198,7 +242,8 @@ HttpResponse upload_attachment(RouteContext& ctx, ApiCall& call) {
 HttpResponse download_attachment(RouteContext& ctx, ApiCall& call) {
   const auto& sha = call.param("sha256");
   auto vault = service::open_vault(ctx.node);
-  auto info = vault.info(sha);
+  // Attached to a TLP:RED item the caller may not read: as if not here.
+  auto info = may_read_attachment(ctx, call, sha) ? vault.info(sha) : std::nullopt;
   if (!info)
     throw Error(ErrorCategory::not_found, "attachment_unknown",
                 "no attachment " + sha + " on this node");
@@ -258,14 +303,14 @@ void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
          return json_response(201, item_json(v));
        }});
 
-  routes.push_back(
-      {"POST", "/v1/requests/{id}/approve", Access::permission, Permission::approve_requests,
-       [&ctx](ApiCall& call) {
-         BodyReader(call.body()).only({});
-         auto id = service::resolve_item_id(*ctx.node.store, service::kRequest, call.param("id"));
-         auto v = service::approve_request(ctx.node, id, call.user().name, call.now, &call.audit);
-         return json_response(200, item_json(v));
-       }});
+  routes.push_back({"POST", "/v1/requests/{id}/approve", Access::permission,
+                    Permission::approve_requests, [&ctx](ApiCall& call) {
+                      BodyReader(call.body()).only({});
+                      auto id = resolve(ctx, call, service::kRequest, call.param("id"));
+                      auto v = service::approve_request(ctx.node, id, call.user().name, call.now,
+                                                        &call.audit);
+                      return json_response(200, item_json(v));
+                    }});
 
   routes.push_back(
       {"POST", "/v1/cases", Access::permission, Permission::act_cases, [&ctx](ApiCall& call) {
@@ -281,8 +326,7 @@ void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
                     [&ctx](ApiCall& call) {
                       BodyReader body(call.body());
                       body.only({"text"});
-                      auto id = service::resolve_item_id(*ctx.node.store, service::kCase,
-                                                         call.param("id"));
+                      auto id = resolve(ctx, call, service::kCase, call.param("id"));
                       auto v = service::add_case_note(ctx.node, id, body.text("text"),
                                                       call.user().name, call.now, &call.audit);
                       return json_response(200, item_json(v));
@@ -298,9 +342,10 @@ void add_attachment_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(std::move(upload));
 
   routes.push_back(
-      {"GET", "/v1/attachments", Access::permission, Permission::read_items, [&ctx](ApiCall&) {
+      {"GET", "/v1/attachments", Access::permission, Permission::read_items, [&ctx](ApiCall& call) {
          json out = json::array();
          for (const auto& a : service::list_attachments(ctx.node)) {
+           if (!may_read_attachment(ctx, call, a.sha256)) continue;
            out.push_back({{"sha256", a.sha256},
                           {"size", a.size},
                           {"complete", a.complete},

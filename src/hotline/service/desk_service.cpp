@@ -1,5 +1,6 @@
 #include "hotline/service/desk_service.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "hotline/model/json_check.h"
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
+#include "hotline/service/need_to_know.h"
 
 namespace hotline::service {
 namespace {
@@ -183,17 +185,22 @@ ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoi
 store::ItemRecord load_item(store::Transaction& tx, const std::string& kind,
                             const std::string& id) {
   auto rec = tx.find_item(id);
-  if (!rec) {
-    throw Error(ErrorCategory::not_found, "item_unknown",
-                "no " + (kind.empty() ? std::string("alert, request or case") : kind) +
-                    " with id " + id + " on this node");
-  }
+  if (!rec) throw_item_unknown(kind, id);
   if (!kind.empty() && rec->kind != kind) {
     throw Error(ErrorCategory::not_found, "item_wrong_kind",
                 id + " is " + (rec->kind == kAlert ? "an " : "a ") + rec->kind + ", not " +
                     (kind == kAlert ? "an " : "a ") + kind);
   }
   return *rec;
+}
+
+// load_item, for a reader (nullptr: anyone): an item they may not read is
+// unknown to them.
+store::ItemRecord load_readable(store::Transaction& tx, const std::string& id,
+                                const std::string* reader) {
+  auto rec = load_item(tx, "", id);
+  if (reader && !may_read(tx, rec, *reader)) throw_item_unknown("", id);
+  return rec;
 }
 
 std::set<std::string> void_envelopes(const Replayed& r) {
@@ -398,7 +405,7 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
 
 std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
                                  const std::string& peer, std::size_t limit, TimePoint now,
-                                 const AuditContext* audit_ctx) {
+                                 const AuditContext* audit_ctx, const std::string* reader) {
   auto views = store.snapshot([&](store::Transaction& tx) {
     std::string link;
     if (!peer.empty()) {
@@ -407,7 +414,10 @@ std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
       link = p->link;
     }
     std::vector<ItemView> out;
-    for (const auto& rec : tx.list_items(kind, link, limit)) out.push_back(make_view(tx, rec, now));
+    for (const auto& rec : tx.list_items(kind, link, limit)) {
+      if (reader && !may_read(tx, rec, *reader)) continue;
+      out.push_back(make_view(tx, rec, now));
+    }
     return out;
   });
   record_item_reads(store, audit_ctx, views, "list", now);
@@ -422,17 +432,61 @@ void record_item_reads(store::Store& store, const AuditContext* audit_ctx,
 }
 
 ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
-                   const AuditContext* audit_ctx) {
+                   const AuditContext* audit_ctx, const std::string* reader) {
   auto view = store.snapshot(
-      [&](store::Transaction& tx) { return make_view(tx, load_item(tx, "", id), now); });
+      [&](store::Transaction& tx) { return make_view(tx, load_readable(tx, id, reader), now); });
   audit_reads(store, audit_ctx, {&view}, "show", now);
   return view;
 }
 
-std::string resolve_item_id(store::Store& store, const std::string& kind,
-                            const std::string& id_or_prefix) {
+NeedToKnow get_need_to_know(store::Store& store, const std::string& id, const std::string* reader) {
   return store.snapshot([&](store::Transaction& tx) {
-    if (auto rec = tx.find_item(id_or_prefix)) return load_item(tx, kind, rec->id).id;
+    auto rec = load_readable(tx, id, reader);
+    return NeedToKnow{rec.id, rec.kind, rec.tlp, author_of(rec), need_to_know_list(tx, rec.id)};
+  });
+}
+
+NeedToKnow set_need_to_know(store::Store& store, const std::string& id,
+                            const std::vector<std::string>& people, const store::UserRecord* by,
+                            TimePoint now, const AuditContext* audit_ctx) {
+  return store.transact([&](store::Transaction& tx) {
+    auto rec = load_readable(tx, id, by ? &by->name : nullptr);
+    if (!needs_to_know(rec.tlp)) {
+      throw Error(ErrorCategory::conflict, "item_not_red",
+                  rec.kind + " " + rec.id + " is " + rec.tlp +
+                      "; only TLP:RED items have a need-to-know list");
+    }
+    const std::string author = author_of(rec);
+    const bool supervisor =
+        by && std::find(by->roles.begin(), by->roles.end(), "supervisor") != by->roles.end();
+    if (by && by->name != author && !supervisor) {
+      throw Error(ErrorCategory::forbidden, "need_to_know_forbidden",
+                  "only the item's author or a supervisor may change who needs to know");
+    }
+    for (const auto& name : people) {
+      if (!tx.find_user(name))
+        throw Error(ErrorCategory::not_found, "user_unknown", "no user named '" + name + "'");
+    }
+    put_need_to_know_list(tx, rec.id, people);
+    NeedToKnow out{rec.id, rec.kind, rec.tlp, author, need_to_know_list(tx, rec.id)};
+    if (audit_ctx) audit(tx, *audit_ctx, "item.need_to_know", rec.id, join_names(out.people), now);
+    return out;
+  });
+}
+
+std::string resolve_item_id(store::Store& store, const std::string& kind,
+                            const std::string& id_or_prefix, const std::string* reader) {
+  return store.snapshot([&](store::Transaction& tx) {
+    // A TLP:RED item the reader may not read is not there for them.
+    auto hidden = [&](const store::ItemRecord& head) {
+      if (!reader || !needs_to_know(head.tlp)) return false;
+      auto rec = tx.find_item(head.id);
+      return !rec || !may_read(tx, *rec, *reader);
+    };
+    if (auto rec = tx.find_item(id_or_prefix)) {
+      if (hidden(*rec)) throw_item_unknown(kind, id_or_prefix);
+      return load_item(tx, kind, rec->id).id;
+    }
     const std::string what = kind.empty() ? std::string("alert, request or case") : kind;
     if (id_or_prefix.size() < 8) {
       throw Error(ErrorCategory::not_found, "item_unknown",
@@ -447,7 +501,7 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
       const bool suffix = rec.id.size() >= id_or_prefix.size() &&
                           rec.id.compare(rec.id.size() - id_or_prefix.size(), id_or_prefix.size(),
                                          id_or_prefix) == 0;
-      if (rec.id.rfind(id_or_prefix, 0) != 0 && !suffix) continue;
+      if ((rec.id.rfind(id_or_prefix, 0) != 0 && !suffix) || hidden(rec)) continue;
       (kind.empty() || rec.kind == kind ? hits : other_kind).push_back(rec.id);
     }
     if (hits.empty() && other_kind.size() == 1) load_item(tx, kind, other_kind[0]);  // wrong kind
@@ -537,20 +591,31 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
     record_event(tx, at, "item_changed", ctx.link,
                  kind + " " + id + " " + action + " by " + ctx.peer_name + ": " + r.state());
   }
+  // TLP:RED and AMBER+STRICT: the events name the item, never its content.
+  const std::string tlp(model::to_string(r.labels().tlp));
   if (creating) {
     record_event(tx, at, kind + "_received", ctx.link,
                  ctx.peer_name + " " +
                      (kind == kAlert     ? "raised alert"
                       : kind == kRequest ? "sent request"
                                          : "opened case") +
-                     " " + id + ": " + r.title());
+                     " " + id + (withholds_content(tlp) ? " (" + tlp + ")" : ": " + r.title()));
+    if (needs_to_know(tlp)) {
+      auto people = arrival_list(tx);
+      put_need_to_know_list(tx, id, people);
+      audit(tx, AuditContext{"node", "node"}, "item.need_to_know", id,
+            "on arrival: " + join_names(people), at);
+    }
   }
   for (const auto& v : r.voided) {
     if (void_before.count(v.envelope)) continue;
     const std::string whose = v.side == Side::ours ? "our" : ctx.peer_name + "'s";
-    record_event(tx, at, "item_action_void", ctx.link,
-                 whose + " '" + v.action + "' on " + kind + " " + id +
-                     " is void in the agreed order (" + v.reason + ")");
+    // The model's reason may quote the action's content (a case's duplicate
+    // indicator): the item shows it, the event only for unrestricted labels.
+    record_event(
+        tx, at, "item_action_void", ctx.link,
+        whose + " '" + v.action + "' on " + kind + " " + id + " is void in the agreed order (" +
+            (withholds_content(tlp) ? tlp + "; the reason is on the item" : v.reason) + ")");
   }
   // Files the peer offers: fetched by the node's attachment worker.
   const std::int64_t limit = attachment_limit(tx);

@@ -114,11 +114,35 @@ inline bool is_open(const ItemView& item) {
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
+// `reader`: the API's user; the TLP:RED items they may not read
+// (need_to_know.h) are left out of a list, and show_item says item_unknown.
+// nullptr: nobody is left out (the CLI at the data directory, the node).
 std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
                                  const std::string& peer, std::size_t limit, TimePoint now,
-                                 const AuditContext* audit = nullptr);
+                                 const AuditContext* audit = nullptr,
+                                 const std::string* reader = nullptr);
 ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
-                   const AuditContext* audit = nullptr);
+                   const AuditContext* audit = nullptr, const std::string* reader = nullptr);
+
+// ---- need to know (TLP:RED, need_to_know.h) ---------------------------------
+
+struct NeedToKnow {
+  std::string item, kind, tlp;
+  std::string author;               // "" for an item from the peer
+  std::vector<std::string> people;  // the list, sorted
+};
+// The item's readers; `reader` as for show_item.
+NeedToKnow get_need_to_know(store::Store& store, const std::string& id,
+                            const std::string* reader = nullptr);
+// Replaces the item's need-to-know list. Only TLP:RED items have one
+// (item_not_red, 409); `by` (nullptr: the CLI at the data directory) must be
+// able to read the item (item_unknown) and be its author or a supervisor
+// (need_to_know_forbidden, 403); every name must be a user (user_unknown,
+// 404). Recorded as "item.need_to_know" (target the item id, detail the new
+// list) in the same transaction.
+NeedToKnow set_need_to_know(store::Store& store, const std::string& id,
+                            const std::vector<std::string>& people, const store::UserRecord* by,
+                            TimePoint now, const AuditContext* audit = nullptr);
 // Records "item.read" entries (detail "<kind> <how> <tlp>") for the views
 // labelled TLP:AMBER, TLP:AMBER+STRICT or TLP:RED, in one short write
 // transaction; nothing without a context. For callers that show only part of
@@ -130,9 +154,11 @@ void record_item_reads(store::Store& store, const AuditContext* audit,
 // officer types a few. Screens show the last 8 (short_id()): the first ones
 // of a UUIDv7 are its time and repeat across items made the same minute. Throws item_unknown,
 // item_wrong_kind (the id, full or short, is an item of another kind), or item_ambiguous
-// naming the candidates.
+// naming the candidates. With a `reader` (the API's user), the TLP:RED items
+// they may not read are not there (need_to_know.h): item_unknown, never
+// named as a candidate.
 std::string resolve_item_id(store::Store& store, const std::string& kind,
-                            const std::string& id_or_prefix);
+                            const std::string& id_or_prefix, const std::string* reader = nullptr);
 inline std::string short_id(const std::string& id) {
   return id.size() > 8 ? id.substr(id.size() - 8) : id;
 }

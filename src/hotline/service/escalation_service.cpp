@@ -11,6 +11,7 @@
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_support.h"
+#include "hotline/service/need_to_know.h"
 
 namespace hotline::service {
 namespace {
@@ -71,7 +72,12 @@ nlohmann::json payload_of(const store::ItemRecord& rec, const std::string& peer,
       {"trigger", due.trigger},
       {"at", at},
       {"summary", what},
-      {"item", {{"kind", rec.kind}, {"id", rec.id}, {"title", rec.title}, {"state", rec.state}}},
+      // TLP:RED and AMBER+STRICT: no title (need_to_know.h).
+      {"item",
+       {{"kind", rec.kind},
+        {"id", rec.id},
+        {"title", withholds_content(rec.tlp) ? nlohmann::json(nullptr) : nlohmann::json(rec.title)},
+        {"state", rec.state}}},
       {"tlp", rec.tlp},
       {"peer", peer},
       {"deadline",
@@ -148,7 +154,7 @@ std::vector<store::EscalationRecord> record_found(Node& node, const std::vector<
         throw;
       }
       record_event(tx, now, "escalation", f.rec.link,
-                   f.rec.kind + " " + f.rec.id + " (" + f.rec.title + "): " + f.due.trigger +
+                   content_free_note(f.rec, true) + ": " + f.due.trigger +
                        (e.webhook_state == "withheld" ? "; TLP:RED, not sent to the webhook" : ""));
       if (f.rec.kind == kAlert) alert_levels.emplace_back(f.rec.id, f.due.percent / 100);
       recorded.push_back(e);
