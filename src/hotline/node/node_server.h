@@ -11,7 +11,8 @@
 //   notifier  escalation webhooks (WebhookJob, every 500 ms)
 //   fetcher   attachments the peers offered (AttachmentFetchJob, 500 ms)
 //
-// plus each delivery worker's thread and the peer listener's threads.
+// plus each delivery worker's thread and the peer listener's threads (two
+// for TLS and HTTP, a pool of handler_threads for its requests).
 // `hotline serve` runs one next to the operators' listener (api/serve.h);
 // benchmarks and tests can run two in one process.
 //
