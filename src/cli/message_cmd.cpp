@@ -7,8 +7,24 @@
 
 #include "commands.h"
 #include "desk.h"
+#include "hotline/common/escape.h"
 
 namespace hotline::cli {
+namespace {
+
+// A message's text for the terminal: control characters made visible
+// (escape_lines) and every line indented, so that a message cannot draw
+// what looks like another message's header.
+std::string printable(const std::string& text) {
+  std::string out = "  ";
+  for (char c : escape_lines(text)) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out;
+}
+
+}  // namespace
 
 void add_message_commands(CLI::App& app) {
   auto* send = app.add_subcommand(
@@ -51,7 +67,8 @@ void add_message_commands(CLI::App& app) {
     auto desk = open_desk(l->target, "", Use::read);
     auto list = desk->messages(l->peer, l->limit);
     if (l->json) {
-      std::printf("%s\n", list.json.dump(2).c_str());
+      // ensure_ascii: whatever a peer put in a text reaches the terminal escaped.
+      std::printf("%s\n", list.json.dump(2, ' ', true).c_str());
       return;
     }
     if (list.rows.empty()) {
@@ -62,12 +79,13 @@ void add_message_commands(CLI::App& app) {
       const std::string seq = m.seq ? "  #" + std::to_string(*m.seq) : "";
       if (m.outbound) {
         std::printf(
-            "%s  to %s%s  %s\n  %s\n", m.sent_at.c_str(), m.peer.c_str(), seq.c_str(),
+            "%s  to %s%s  %s\n%s\n", escape_text(m.sent_at).c_str(), m.peer.c_str(), seq.c_str(),
             m.received_at ? ("receipted " + *m.received_at).c_str() : "queued, not yet receipted",
-            m.text.c_str());
+            printable(m.text).c_str());
       } else {
-        std::printf("%s  from %s%s  received %s\n  %s\n", m.sent_at.c_str(), m.peer.c_str(),
-                    seq.c_str(), m.received_at.value_or("?").c_str(), m.text.c_str());
+        std::printf("%s  from %s%s  received %s\n%s\n", escape_text(m.sent_at).c_str(),
+                    m.peer.c_str(), seq.c_str(), escape_text(m.received_at.value_or("?")).c_str(),
+                    printable(m.text).c_str());
       }
     }
   });

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
+#include "hotline/common/escape.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/link/receipt.h"
@@ -375,6 +376,19 @@ std::size_t DeliveryWorker::deliver_pipelined() {
 
 namespace {
 
+// "code: message" of the error object a peer sent, escaped and cut: the
+// peer's words, for our status, events and log. Any shape is accepted.
+std::string peer_error_text(const nlohmann::json& err) {
+  auto member = [&](const char* key) {
+    return err.is_object() && err.contains(key) && err[key].is_string()
+               ? err[key].get<std::string>()
+               : std::string();
+  };
+  std::string code = member("code");
+  return escape_text(code.empty() ? "unknown" : code, 64) + ": " +
+         escape_text(member("message"), 512);
+}
+
 // The peer's answer to a batch: {"error": ..., "receipts": [...]}, or the
 // error (peer_bad_reply, peer_refused) that ends the round.
 nlohmann::json parse_reply(const Transport::Reply& reply) {
@@ -389,8 +403,7 @@ nlohmann::json parse_reply(const Transport::Reply& reply) {
   if (!doc.is_object() || !doc.contains("receipts") || !doc["receipts"].is_array()) {
     std::string msg = "peer answered HTTP " + std::to_string(reply.status);
     if (doc.is_object() && doc.contains("error") && doc["error"].is_object()) {
-      msg += ": " + doc["error"].value("code", std::string()) + ": " +
-             doc["error"].value("message", std::string());
+      msg += ": " + peer_error_text(doc["error"]);
     }
     throw Error(ErrorCategory::invalid_input, "peer_refused", msg);
   }
@@ -475,7 +488,7 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
     status_.skew_flags += skew_flags;
     backoff_ = std::chrono::milliseconds(0);
     if (!doc["error"].is_null())
-      status_.last_error = doc["error"].dump();
+      status_.last_error = peer_error_text(doc["error"]);
     else
       status_.last_error.reset();
   }
@@ -484,17 +497,23 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
 
   if (!doc["error"].is_null()) {
     const auto& err = doc["error"];
-    std::string code = err.value("code", std::string("unknown"));
+    // Receipts for every envelope and an error too: the error names no
+    // envelope of ours. The receipts are sound (each was verified) and kept.
+    if (records.size() >= envelopes.size()) {
+      throw Error(ErrorCategory::invalid_input, "peer_bad_reply",
+                  "peer receipted every envelope of the batch and still sent an error: " +
+                      peer_error_text(err));
+    }
     // The peer is behind us (say, restored from a backup): send again from
     // where it stands. Our envelopes are kept, so nothing is lost.
-    if (code == "seq_gap" && err.contains("expected_seq") &&
-        err["expected_seq"].is_number_integer()) {
+    if (err.is_object() && err.value("code", nlohmann::json()) == "seq_gap" &&
+        err.contains("expected_seq") && err["expected_seq"].is_number_integer()) {
       auto expected = err["expected_seq"].get<std::int64_t>();
       requeue_from(expected);
     }
     throw Error(ErrorCategory::invalid_input, "peer_refused",
                 "peer refused envelope seq " + std::to_string(envelopes[records.size()].seq) +
-                    ": " + code + ": " + err.value("message", std::string()));
+                    ": " + peer_error_text(err));
   }
   return records.size();
 }

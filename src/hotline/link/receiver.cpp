@@ -199,7 +199,9 @@ std::string ReceiveOutcome::to_json() const {
   if (error) {
     nlohmann::json e = {{"code", error->code}, {"message", error->message}, {"line", error->line}};
     if (error->expected_seq) e["expected_seq"] = *error->expected_seq;
-    out += e.dump();
+    // Replace rather than throw on invalid UTF-8: the message may quote
+    // what the peer sent.
+    out += e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     out += "null";
   }

@@ -26,7 +26,9 @@
 
 #include "hotline/common/error.h"
 #include "hotline/common/error_category.h"
+#include "hotline/common/escape.h"
 #include "hotline/common/thread_name.h"
+#include "hotline/net/source_limiter.h"
 #include "hotline/net/tls_stream_support.h"
 
 namespace hotline::net {
@@ -38,6 +40,13 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+// The address alone (no port): what SourceLimiter counts by.
+std::string address_text(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ep.address().to_string();
+}
 
 std::string endpoint_text(const tcp::socket& socket) {
   beast::error_code ec;
@@ -206,6 +215,17 @@ struct HttpsServer::Impl {
   // (both become a logged 500).
   HttpResponse call_handler(HttpRequest& request);
 
+  // call_handler() on the handler pool when there is one (bounded per
+  // client), else right here on the I/O thread.
+  net::awaitable<HttpResponse> run_handler(HttpRequest& request);
+
+  // Whether a new connection from `address` may try a TLS handshake (its
+  // failed handshakes and the connection caps allow it); when it may, it is
+  // counted as open until release(address). A refusal is counted and
+  // (paced) logged.
+  bool admit(const std::string& address, const std::string& remote);
+  void release(const std::string& address);
+
   // Writes a whole (not streamed) reply; for HEAD, the headers a GET would
   // have. `streamed`: the reply was a stream, only possible here for HEAD
   // (or after a stream was refused, then it is a 503 with a body).
@@ -256,6 +276,16 @@ struct HttpsServer::Impl {
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<std::uint64_t> accepted{0}, handshake_failures{0}, requests{0};
   std::atomic<std::size_t> open_streams{0};
+  std::atomic<std::uint64_t> handshakes_refused{0};
+  SourceLimiter handshake_limiter{options.limits.failed_handshakes_per_second,
+                                  options.limits.failed_handshake_burst};
+  LogPacer handshake_failed_log{std::chrono::seconds(10)};
+  LogPacer handshake_refused_log{std::chrono::seconds(10)};
+  std::mutex sources_mu;
+  std::map<std::string, std::size_t> open_per_source;  // admitted connections, per address
+  std::size_t open_admitted = 0;
+  std::mutex handlers_mu;
+  std::map<std::string, std::size_t> handlers_per_client;  // requests in the pool, per client
 
   // Declared last: destroyed first, so coroutine frames still queued in the
   // io_context are destroyed while the members above exist.
@@ -264,6 +294,9 @@ struct HttpsServer::Impl {
   std::size_t next_ioc = 0;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
+  // Declared after the io_contexts: destroyed before them (stop() has
+  // joined it by then).
+  std::unique_ptr<net::thread_pool> handler_pool;
 };
 
 net::awaitable<void> HttpsServer::Impl::accept_loop() {
@@ -296,21 +329,91 @@ HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
     HttpResponse reply = handler(request);
     if (reply.status < 100 || reply.status > 599) {
       spdlog::error("event=handler_failed listener={} target=\"{}\" error=\"bad status {}\"",
-                    options.name, request.target, reply.status);
+                    options.name, escape_text(request.target), reply.status);
       return json_error(500, "internal_error", "handler returned an invalid status");
     }
     return reply;
   } catch (const Error& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" code={} error=\"{}\"",
-                  options.name, request.method, request.target, e.code(), e.what());
+                  options.name, escape_text(request.method), escape_text(request.target),
+                  escape_text(e.code()), escape_text(e.what()));
     // An Error the handler did not answer itself (the operators' API and
-    // the peer routes answer theirs by category) is a fault here: 500.
-    return json_error(http_status(ErrorCategory::internal), e.code(), e.what());
+    // the peer routes answer theirs by category) is a fault here: 500, its
+    // stable code, and no internal detail (paths, SQL) for the client.
+    return json_error(http_status(ErrorCategory::internal), e.code(),
+                      "internal error; the server log has details");
   } catch (const std::exception& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" error=\"{}\"",
-                  options.name, request.method, request.target, e.what());
+                  options.name, escape_text(request.method), escape_text(request.target),
+                  escape_text(e.what()));
     return json_error(500, "internal_error", "internal error; the server log has details");
   }
+}
+
+net::awaitable<HttpResponse> HttpsServer::Impl::run_handler(HttpRequest& request) {
+  if (!handler_pool) co_return call_handler(request);
+  const std::string client =
+      request.peer_key ? std::string(request.peer_key->begin(), request.peer_key->end())
+                       : request.remote_address.substr(0, request.remote_address.rfind(':'));
+  {
+    std::lock_guard lock(handlers_mu);
+    auto& n = handlers_per_client[client];
+    if (options.max_handlers_per_client > 0 && n >= options.max_handlers_per_client) {
+      if (n == 0) handlers_per_client.erase(client);
+      co_return json_error(503, "busy",
+                           "too many requests of this client in progress; try again shortly");
+    }
+    ++n;
+  }
+  struct Release {
+    Impl& s;
+    const std::string& client;
+    ~Release() {
+      std::lock_guard lock(s.handlers_mu);
+      if (--s.handlers_per_client[client] == 0) s.handlers_per_client.erase(client);
+    }
+  } release{*this, client};
+  co_return co_await net::co_spawn(
+      handler_pool->get_executor(),
+      [this, &request]() -> net::awaitable<HttpResponse> { co_return call_handler(request); },
+      net::use_awaitable);
+}
+
+bool HttpsServer::Impl::admit(const std::string& address, const std::string& remote) {
+  const char* why = nullptr;
+  if (!handshake_limiter.allowed(address, SourceLimiter::Clock::now())) {
+    why = "too many failed handshakes from this address";
+  } else {
+    std::lock_guard lock(sources_mu);
+    const auto& l = options.limits;
+    auto it = open_per_source.find(address);
+    const std::size_t mine = it == open_per_source.end() ? 0 : it->second;
+    if (l.max_connections > 0 && open_admitted >= l.max_connections) {
+      why = "too many connections";
+    } else if (l.max_connections_per_source > 0 && mine >= l.max_connections_per_source) {
+      why = "too many connections from this address";
+    } else {
+      ++open_per_source[address];
+      ++open_admitted;
+      return true;
+    }
+  }
+  ++handshakes_refused;
+  std::uint64_t more = 0;
+  if (handshake_refused_log.due(std::chrono::steady_clock::now(), more)) {
+    spdlog::warn(
+        "event=tls_handshake_refused listener={} remote={} reason=\"{}\" "
+        "refused_since_last_line={}",
+        options.name, remote, why, more);
+  }
+  return false;
+}
+
+void HttpsServer::Impl::release(const std::string& address) {
+  std::lock_guard lock(sources_mu);
+  auto it = open_per_source.find(address);
+  if (it != open_per_source.end() && --it->second == 0) open_per_source.erase(it);
+  --open_admitted;
 }
 
 StreamSlot HttpsServer::Impl::acquire_stream_slot() {
@@ -448,12 +551,22 @@ net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
   entry->executor = socket.get_executor();
   Registration registration(*this, entry);  // until the session ends, however it ends
   const std::string remote = endpoint_text(socket);
+  const std::string address = address_text(socket);
+  if (!admit(address, remote)) co_return;  // the socket closes unread
+  struct Admitted {
+    Impl& s;
+    const std::string& address;
+    ~Admitted() { s.release(address); }
+  } admitted{*this, address};
   Stream stream(std::move(socket), asio_tls);
   entry->stream = &stream;
 
   try {
     if (stopping) co_return;  // stop() began before we registered
-    if (!co_await handshake(stream, remote)) co_return;
+    if (!co_await handshake(stream, remote)) {
+      handshake_limiter.spend(address, SourceLimiter::Clock::now());
+      co_return;
+    }
     const auto peer_key = tls::peer_ed25519_key(stream.native_handle());
     beast::flat_buffer buffer;
     Next next = Next::close;
@@ -497,9 +610,15 @@ net::awaitable<bool> HttpsServer::Impl::handshake(Stream& stream, const std::str
   if (!ec) co_return true;
   if (ec == net::error::operation_aborted) co_return false;  // stop() closed it
   ++handshake_failures;
-  std::string detail = tls::verify_failure(stream.native_handle());
-  spdlog::warn("event=tls_handshake_failed listener={} remote={} error=\"{}\"{}", options.name,
-               remote, ec.message(), detail.empty() ? "" : " detail=\"" + detail + "\"");
+  std::uint64_t more = 0;
+  if (handshake_failed_log.due(std::chrono::steady_clock::now(), more)) {
+    std::string detail = tls::verify_failure(stream.native_handle());
+    spdlog::warn(
+        "event=tls_handshake_failed listener={} remote={} error=\"{}\"{} "
+        "failed_since_last_line={}",
+        options.name, remote, escape_text(ec.message()),
+        detail.empty() ? "" : " detail=\"" + escape_text(detail) + "\"", more);
+  }
   co_return false;
 }
 
@@ -519,7 +638,7 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
   auto started_at = std::chrono::steady_clock::now();
   http::request<http::string_body> req = parser.release();
   HttpRequest request = to_http_request(req, peer_key, remote);
-  HttpResponse reply = call_handler(request);
+  HttpResponse reply = co_await run_handler(request);
 
   const bool is_head = req.method() == http::verb::head;
   const bool streamed = reply.stream != nullptr;
@@ -701,6 +820,10 @@ void HttpsServer::start() {
   }
   s.bound_port = s.acceptor.local_endpoint().port();
   net::co_spawn(s.acceptor.get_executor(), s.accept_loop(), net::detached);
+  if (s.options.handler_threads > 0) {
+    s.handler_pool =
+        std::make_unique<net::thread_pool>(static_cast<std::size_t>(s.options.handler_threads));
+  }
   int n = std::max(1, s.options.threads);
   for (auto& ioc : s.iocs) s.guards.push_back(net::make_work_guard(*ioc));
   for (int i = 0; i < n; ++i) {
@@ -740,6 +863,9 @@ void HttpsServer::stop() {
   if (!drained) {
     spdlog::warn("event=stop_timeout listener={} open_connections={}", s.options.name, left);
   }
+  // Handlers still running finish first; their answers are then written
+  // (or dropped) by the I/O threads.
+  if (s.handler_pool) s.handler_pool->join();
   s.guards.clear();
   for (auto& ioc : s.iocs) ioc->stop();
   for (auto& t : s.threads) t.join();
@@ -754,6 +880,7 @@ HttpsServer::Stats HttpsServer::stats() const {
   Stats out;
   out.connections_accepted = impl_->accepted;
   out.handshakes_failed = impl_->handshake_failures;
+  out.handshakes_refused = impl_->handshakes_refused;
   out.requests = impl_->requests;
   out.open_streams = impl_->open_streams;
   std::lock_guard lock(impl_->mu);

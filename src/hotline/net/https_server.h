@@ -38,6 +38,21 @@ struct ServerLimits {
   // Per write, including each write of a streamed response: a client that
   // stops reading for this long is dropped.
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
+  // Failed TLS handshakes a source address may cost (a stranger trying one
+  // throwaway key after another): a token bucket per address, `burst`
+  // failures at once and `per_second` more after that. A source without a
+  // token is disconnected before any TLS work until it earns one back; a
+  // client that completes its handshakes (a configured peer) never runs
+  // short. per_second <= 0: no limit. The log shows failed and refused
+  // handshakes at most once per 10 s per listener, with counts.
+  double failed_handshakes_per_second = 0;
+  double failed_handshake_burst = 20;
+  // Connections open at once, in all and per source address (0: no cap).
+  // One more is closed as soon as it is accepted, before any TLS work, so
+  // that idle connections cost a bounded amount of memory (about 80 KiB
+  // each once TLS is set up).
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_source = 0;
   // Streamed responses (HttpResponse::stream) open at once; one more gets
   // 503 too_many_streams instead. Each open stream holds a connection.
   std::size_t max_streams = 64;
@@ -56,6 +71,15 @@ struct ServerOptions {
   // thread. Not for a listener whose handlers wait for one another (the
   // peer listener's batches wait for their turn, link/receive_order.h).
   bool pin_connections = false;
+  // > 0: handlers run on a pool of this many threads of their own, not on
+  // the I/O threads, so that a handler that blocks (a batch waiting for its
+  // turn) holds up neither the handshakes nor the other clients' requests.
+  int handler_threads = 0;
+  // With handler_threads: how many requests of one client (its TLS key, or
+  // its address without one) may be handled at once; one more is answered
+  // 503 "busy" at once. 0: no cap. Keep it below handler_threads so that
+  // one slow client leaves threads for the others.
+  std::size_t max_handlers_per_client = 0;
   ServerLimits limits;
   // stop() waits this long for in-flight requests to finish.
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(5)};
@@ -90,6 +114,7 @@ class HttpsServer {
   struct Stats {
     std::uint64_t connections_accepted = 0;
     std::uint64_t handshakes_failed = 0;
+    std::uint64_t handshakes_refused = 0;  // closed unread: the source was over its limit
     std::uint64_t requests = 0;
     std::size_t open_connections = 0;
     std::size_t open_streams = 0;  // streamed responses being sent now

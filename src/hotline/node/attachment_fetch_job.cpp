@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
+#include "hotline/common/escape.h"
 #include "hotline/service/attachment_service.h"
 
 namespace hotline::node {
@@ -17,7 +18,7 @@ void AttachmentFetchJob::step() {
     } catch (const std::exception& e) {
       // Cut link, peer restarting: the .part stays, the next round resumes.
       spdlog::debug("event=attachment_fetch_paused link={} sha256={} error=\"{}\"", want.link,
-                    want.sha256, e.what());
+                    escape_text(want.sha256), escape_text(e.what()));
     }
   }
 }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hotline/common/escape.h"
 #include "hotline/common/time.h"
 #include "hotline/service/link_support.h"
 
@@ -28,7 +29,22 @@ void EventLog::record(const std::string& kind, const std::string& link, const st
         [&](store::Transaction& tx) { service::record_event(tx, now_ms(), kind, link, detail); });
   } catch (const std::exception& e) {
     spdlog::error("event=event_not_recorded kind={} link={} detail=\"{}\" error=\"{}\"", kind, link,
-                  detail, e.what());
+                  escape_text(detail), escape_text(e.what()));
+  }
+}
+
+void EventLog::prune() {
+  try {
+    std::int64_t gone = 0;
+    for (int round = 0; round < 10; ++round) {
+      auto n = store_.transact(
+          [](store::Transaction& tx) { return service::prune_old_events(tx, now_ms(), 1000); });
+      gone += n;
+      if (n < 1000) break;
+    }
+    if (gone > 0) spdlog::info("event=events_pruned count={}", gone);
+  } catch (const std::exception& e) {
+    spdlog::error("event=events_not_pruned error=\"{}\"", escape_text(e.what()));
   }
 }
 
@@ -42,12 +58,15 @@ void EventLog::tail() {
   for (const auto& e : fresh) {
     last_logged_ = e.id;
     std::string peer = peer_name_(e.link);
+    // Details quote what peers sent (a refused envelope's error, a type
+    // name): one escaped line each.
+    const std::string detail = escape_text(e.detail);
     if (e.kind == "ledger_inconsistent") {
-      spdlog::error("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      spdlog::error("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, detail);
     } else if (is_alarm(e.kind)) {
-      spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      spdlog::warn("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, detail);
     } else {
-      spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, e.detail);
+      spdlog::info("event={} link={} peer=\"{}\" detail=\"{}\"", e.kind, e.link, peer, detail);
     }
   }
 }

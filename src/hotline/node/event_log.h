@@ -7,7 +7,8 @@
 // Ownership and threads: NodeServer owns it; `store` and the `peer_name`
 // function's target (node::Links) must outlive it. record() is thread-safe
 // (any thread: delivery workers, the peer listener, the monitor). tail() runs
-// on the monitor thread only (and once from start() before that thread).
+// on the monitor thread only (and once from start() before that thread), as
+// does prune().
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,14 @@ class EventLog {
   void record(const std::string& kind, const std::string& link, const std::string& detail);
 
   // The first call only notes where the events end (the log shows what
-  // happens from then on); later calls log what was recorded since.
+  // happens from then on); later calls log what was recorded since, each
+  // detail escaped (hotline::escape_text: details quote what peers sent).
   void tail();
+
+  // Deletes the events older than the office's retention
+  // (service::events_max_age_days), at most 10,000 per call; a store
+  // failure is logged, not thrown.
+  void prune();
 
  private:
   store::Store& store_;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hotline/common/escape.h"
 #include "hotline/service/link_service.h"
 
 namespace hotline::node {
@@ -44,7 +45,7 @@ void HeartbeatJob::send_due(TimePoint now) {
       service::send_heartbeat(*node_.store, *ctx, now);
       links_.notify(link);
     } catch (const std::exception& e) {
-      spdlog::error("event=heartbeat_failed link={} error=\"{}\"", link, e.what());
+      spdlog::error("event=heartbeat_failed link={} error=\"{}\"", link, escape_text(e.what()));
     }
   }
 }

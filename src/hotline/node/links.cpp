@@ -11,11 +11,11 @@
 
 namespace hotline::node {
 
-Links::Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events)
-    : node_(node), delivery_(std::move(delivery)), events_(events) {
+Links::Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events,
+             std::chrono::milliseconds refusal_interval)
+    : node_(node), delivery_(std::move(delivery)), events_(events), refusals_(refusal_interval) {
   pins_->on_refusal([this](const tls::PeerKeySet::Refusal& r) {
-    std::lock_guard lock(refusals_mu_);
-    if (refusals_.size() < 1000) ++refusals_[r.reason];
+    refusals_.count(r.key ? crypto::PublicKey{*r.key}.encoded() : std::string());
   });
 }
 
@@ -111,14 +111,8 @@ void Links::apply_receipts() {
 }
 
 void Links::record_refusals() {
-  std::map<std::string, int> noted;
-  {
-    std::lock_guard lock(refusals_mu_);
-    noted.swap(refusals_);
-  }
-  for (const auto& [reason, n] : noted) {
-    events_.record("peer_refused", "",
-                   n == 1 ? reason : reason + " (" + std::to_string(n) + " attempts)");
+  if (auto detail = refusals_.due(RefusalTally::Clock::now())) {
+    events_.record("peer_refused", "", *detail);
   }
 }
 

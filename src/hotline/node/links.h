@@ -17,6 +17,7 @@
 // NodeServer::stop() after the other threads ended.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,6 +30,7 @@
 #include "hotline/link/delivery.h"
 #include "hotline/net/https_client.h"
 #include "hotline/node/event_log.h"
+#include "hotline/node/refusal_tally.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/tls/context.h"
 
@@ -36,7 +38,10 @@ namespace hotline::node {
 
 class Links {
  public:
-  Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events);
+  // `refusal_interval`: at most one peer_refused event per interval
+  // (RefusalTally).
+  Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events,
+        std::chrono::milliseconds refusal_interval);
   ~Links();  // stop_workers()
   Links(const Links&) = delete;
   Links& operator=(const Links&) = delete;
@@ -53,7 +58,7 @@ class Links {
   // worker each); mirrors the workers' view (reachable or not) into
   // link_state for `hotline peer list`; notes receipts on the items they
   // answer (service::note_item_receipts), off the delivery path; records the
-  // TLS refusals counted since the last call, one event per reason.
+  // TLS refusals counted since the last one, one event per interval.
   void refresh();
   void persist_status();
   void apply_receipts();
@@ -98,8 +103,7 @@ class Links {
 
   // Handshake refusals, counted by the TLS callback (which must not wait on
   // the database) and recorded by the monitor.
-  std::mutex refusals_mu_;
-  std::map<std::string, int> refusals_;
+  RefusalTally refusals_;
 };
 
 }  // namespace hotline::node

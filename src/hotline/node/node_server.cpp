@@ -24,7 +24,7 @@ struct NodeServer::Impl {
   service::Node& node;
   NodeServerOptions opt;
   EventLog events{*node.store, [this](const std::string& link) { return links.peer_name(link); }};
-  Links links{node, opt.delivery, events};
+  Links links{node, opt.delivery, events, opt.refusal_interval};
   PeerListener listener{node, events};
   HeartbeatJob heartbeats{node, links, events, opt.heartbeat_interval_s};
   TreeHeadJob tree_heads{node, links, opt.head_interval, opt.head_burst};
@@ -55,6 +55,7 @@ struct NodeServer::Impl {
     links.apply_receipts();
     if (t % 4 == 2) escalations.step();
     events.tail();
+    if (t % 240 == 1) events.prune();
   }
 
   void start_listener() {
@@ -66,6 +67,12 @@ struct NodeServer::Impl {
     so.port = opt.peer_port;
     so.threads = opt.threads;
     so.limits.max_body_bytes = opt.max_body_bytes;
+    so.limits.failed_handshakes_per_second = opt.failed_handshakes_per_second;
+    so.limits.failed_handshake_burst = opt.failed_handshake_burst;
+    so.limits.max_connections = opt.max_connections;
+    so.limits.max_connections_per_source = opt.max_connections_per_source;
+    so.handler_threads = opt.handler_threads;
+    so.max_handlers_per_client = opt.handlers_per_peer;
     server = std::make_unique<net::HttpsServer>(
         tls::peer_server_context(seed, node.party, links.pins()), so,
         [this](const net::HttpRequest& r) { return listener.handle(r); });

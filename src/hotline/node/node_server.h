@@ -5,12 +5,14 @@
 //   monitor   (every 250 ms) new peers, delivery status, receipts and TLS
 //             refusals (Links), heartbeats and liveness (HeartbeatJob),
 //             signed tree heads (TreeHeadJob), escalations (EscalationJob,
-//             every second), and the event log (EventLog::tail)
+//             every second), the event log (EventLog::tail) and, every
+//             minute, the events' retention (EventLog::prune)
 //   auditor   peer audits (PeerAuditJob, every audit_interval)
 //   notifier  escalation webhooks (WebhookJob, every 500 ms)
 //   fetcher   attachments the peers offered (AttachmentFetchJob, 500 ms)
 //
-// plus each delivery worker's thread and the peer listener's threads.
+// plus each delivery worker's thread and the peer listener's threads (two
+// for TLS and HTTP, a pool of handler_threads for its requests).
 // `hotline serve` runs one next to the operators' listener (api/serve.h);
 // benchmarks and tests can run two in one process.
 //
@@ -51,6 +53,18 @@ struct NodeServerOptions {
   std::chrono::seconds head_interval{60};
   std::int64_t head_burst = 1000;
   std::chrono::milliseconds audit_interval{2000};
+  // What strangers and peers may cost the peer listener (docs/threat-model.md):
+  // at most one peer_refused event per refusal_interval; failed TLS
+  // handshakes per source address (a burst, then a rate); connections open
+  // at once, in all and per source address; handlers on a pool
+  // of their own, at most handlers_per_peer at once for one peer.
+  std::chrono::milliseconds refusal_interval{std::chrono::seconds(60)};
+  double failed_handshakes_per_second = 1;
+  double failed_handshake_burst = 20;
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_source = 32;
+  int handler_threads = 8;
+  std::size_t handlers_per_peer = 4;
 };
 
 class NodeServer {

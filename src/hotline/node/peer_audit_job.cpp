@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "hotline/common/escape.h"
 #include "hotline/common/time.h"
 #include "hotline/service/ledger_service.h"
 
@@ -27,12 +28,12 @@ void PeerAuditJob::audit(const std::string& l) {
   try {
     res = client->request(req);
   } catch (const std::exception& e) {
-    spdlog::debug("event=audit_unreachable link={} error=\"{}\"", l, e.what());
+    spdlog::debug("event=audit_unreachable link={} error=\"{}\"", l, escape_text(e.what()));
     return;  // try again next round
   }
   if (res.status != 200) {
     spdlog::warn("event=audit_refused link={} status={} body=\"{}\"", l, res.status,
-                 res.body.substr(0, 200));
+                 escape_text(res.body, 200));
     return;
   }
   nlohmann::json answer;

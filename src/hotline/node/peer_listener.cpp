@@ -1,10 +1,14 @@
 #include "hotline/node/peer_listener.h"
 
+#include <tuple>
+#include <utility>
+
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
 #include "hotline/common/error_category.h"
+#include "hotline/common/escape.h"
 #include "hotline/common/time.h"
 #include "hotline/link/receiver.h"
 #include "hotline/node/inbound.h"
@@ -13,6 +17,35 @@
 #include "hotline/service/link_support.h"
 
 namespace hotline::node {
+namespace {
+
+// What the peer is told of an error, as {code, message}. About the peer's
+// request itself (malformed, not allowed, out of order, too large): the
+// error as it is, naming only what the peer sent. Anything else (not found
+// in our vault, busy, a fault of ours): a stable code (internal_error for a
+// fault) and a generic message; the details (local paths, SQL) go to our
+// log only, escaped.
+std::pair<std::string, std::string> told_to_peer(const std::string& route, const std::string& link,
+                                                 ErrorCategory c, const std::string& code,
+                                                 const std::string& message) {
+  if (c == ErrorCategory::invalid_input || c == ErrorCategory::forbidden ||
+      c == ErrorCategory::conflict || c == ErrorCategory::too_large) {
+    return {code, message};
+  }
+  const bool fault = c == ErrorCategory::internal;
+  spdlog::log(fault ? spdlog::level::err : spdlog::level::warn,
+              "event=peer_request_failed route={} link={} code={} error=\"{}\"", route, link,
+              escape_text(code), escape_text(message));
+  if (fault) return {"internal_error", "internal error; the node's log has details"};
+  return {code, "the request could not be served now"};
+}
+
+net::HttpResponse peer_error(const std::string& route, const std::string& link, const Error& e) {
+  auto [code, message] = told_to_peer(route, link, e.category(), e.code(), e.what());
+  return net::json_error(http_status(e.category()), code, message);
+}
+
+}  // namespace
 
 net::HttpResponse PeerListener::handle(const net::HttpRequest& req) {
   if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs" &&
@@ -43,6 +76,11 @@ net::HttpResponse PeerListener::envelopes(const store::PeerRecord& peer,
         apply_inbound(tx, ctx, e, at);
       },
       &ticket);
+  if (outcome.error) {
+    auto& err = *outcome.error;
+    std::tie(err.code, err.message) =
+        told_to_peer("envelopes", ctx.link, err.category, err.code, err.message);
+  }
   net::HttpResponse res;
   res.status = outcome.error ? http_status(outcome.error->category) : 200;
   res.body = outcome.to_json();
@@ -55,7 +93,7 @@ net::HttpResponse PeerListener::envelopes(const store::PeerRecord& peer,
                      peer.name + " sent an envelope we refused: " + err.code + ": " + err.message);
     } else {
       spdlog::warn("event=envelope_refused link={} peer=\"{}\" code={} detail=\"{}\"", ctx.link,
-                   peer.name, err.code, err.message);
+                   peer.name, escape_text(err.code), escape_text(err.message));
     }
   }
   return res;
@@ -73,7 +111,7 @@ net::HttpResponse PeerListener::proofs(const net::HttpRequest& req) {
     res.body = service::answer_proof_request(*node_.store, request).dump();
     return res;
   } catch (const Error& e) {
-    return net::json_error(http_status(e.category()), e.code(), e.what());
+    return peer_error("proofs", "", e);
   }
 }
 
@@ -97,7 +135,7 @@ net::HttpResponse PeerListener::chunk(const store::PeerRecord& peer, const net::
     return res;
   } catch (const Error& e) {
     if (e.code() == "attachment_corrupt") events_.record("attachment_corrupt", peer.link, e.what());
-    return net::json_error(http_status(e.category()), e.code(), e.what());
+    return peer_error("chunk", peer.link, e);
   }
 }
 

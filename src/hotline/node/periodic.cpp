@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hotline/common/escape.h"
 #include "hotline/common/thread_name.h"
 
 namespace hotline::node {
@@ -50,7 +51,7 @@ void Periodic::run() {
     try {
       step_();
     } catch (const std::exception& e) {
-      spdlog::error("event={}_failed error=\"{}\"", what_, e.what());
+      spdlog::error("event={}_failed error=\"{}\"", what_, escape_text(e.what()));
     }
   }
 }

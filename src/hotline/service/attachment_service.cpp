@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/crypto/sha256.h"
 #include "hotline/service/desk_rules.h"
 #include "hotline/service/link_support.h"
 
@@ -79,13 +81,46 @@ std::vector<store::AttachmentLinkRecord> wanted_attachments(Node& node) {
       [](store::Transaction& tx) { return tx.list_attachment_links("wanted", 1000); });
 }
 
+namespace {
+
+// Fetches the whole attachment from the peer and checks it against its
+// digest without storing it: for a file the vault already holds (from
+// another link or item), so that what we ask of this peer does not tell it
+// whether we hold the file.
+void fetch_and_check(const store::AttachmentLinkRecord& want,
+                     const std::function<std::string(std::int64_t offset)>& fetch) {
+  crypto::Sha256 h;
+  for (std::int64_t offset = 0; offset < want.size;) {
+    const std::string chunk = fetch(offset);
+    const auto expected = std::min(vault::kChunkSize, want.size - offset);
+    if (static_cast<std::int64_t>(chunk.size()) != expected) {
+      throw Error(ErrorCategory::invalid_input, "attachment_digest_mismatch",
+                  "attachment " + want.sha256 + ": the chunk at byte " + std::to_string(offset) +
+                      " is " + std::to_string(chunk.size()) + " bytes, not " +
+                      std::to_string(expected));
+    }
+    h.update(chunk);
+    offset += expected;
+  }
+  if (to_hex(h.finish()) != want.sha256) {
+    throw Error(ErrorCategory::invalid_input, "attachment_digest_mismatch",
+                "attachment " + want.sha256 + ": the peer's content has another SHA-256");
+  }
+}
+
+}  // namespace
+
 void fetch_attachment(Node& node, const store::AttachmentLinkRecord& want,
                       const std::function<std::string(std::int64_t offset)>& fetch) {
   vault::Vault v = open_vault(node);
   try {
-    vault::Info info =
-        v.begin_receive(want.sha256, want.size, std::max<std::int64_t>(want.size, 0));
-    while (!info.complete) info = v.append_chunk(want.sha256, info.have, fetch(info.have));
+    if (auto held = v.info(want.sha256); held && held->complete) {
+      fetch_and_check(want, fetch);
+    } else {
+      vault::Info info =
+          v.begin_receive(want.sha256, want.size, std::max<std::int64_t>(want.size, 0));
+      while (!info.complete) info = v.append_chunk(want.sha256, info.have, fetch(info.have));
+    }
   } catch (const Error& e) {
     if (e.code() != "attachment_digest_mismatch") throw;
     mark_attachment(node, want, "failed", e.what(), now_ms());

@@ -58,7 +58,9 @@ std::vector<store::AttachmentLinkRecord> wanted_attachments(Node& node);
 // durably before asking for the next. Marks it complete (event
 // attachment_received) or failed (a digest mismatch, event
 // attachment_failed). Transport errors from `fetch` propagate and leave it
-// wanted, to resume later.
+// wanted, to resume later. A file the vault already holds complete is
+// fetched and checked all the same (not stored again): a peer offering a
+// digest cannot learn from our requests whether we hold that file.
 void fetch_attachment(Node& node, const store::AttachmentLinkRecord& want,
                       const std::function<std::string(std::int64_t offset)>& fetch);
 

@@ -5,6 +5,7 @@
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/escape.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/link/outbound.h"
@@ -113,8 +114,7 @@ std::vector<PeerView> list_peers(store::Store& store) {
   });
 }
 
-link::Envelope send_desk_message(Node& node, const std::string& peer_name, const std::string& text,
-                                 TimePoint now, const AuditContext* audit_ctx) {
+void check_desk_message_text(std::string_view text) {
   if (text.empty())
     throw Error(ErrorCategory::invalid_input, "message_empty", "the message is empty");
   if (text.size() > kMaxDeskMessageBytes) {
@@ -122,6 +122,15 @@ link::Envelope send_desk_message(Node& node, const std::string& peer_name, const
                 "the message is " + std::to_string(text.size()) +
                     " bytes; desk messages hold at most 16 KiB (attach a file instead)");
   }
+  if (has_unsafe_text(text)) {
+    throw Error(ErrorCategory::invalid_input, "message_invalid",
+                "the message contains control characters (only line breaks and tabs are allowed)");
+  }
+}
+
+link::Envelope send_desk_message(Node& node, const std::string& peer_name, const std::string& text,
+                                 TimePoint now, const AuditContext* audit_ctx) {
+  check_desk_message_text(text);
   auto peer = find_peer(*node.store, peer_name);
   auto ctx = link_context(node, peer);
   return node.store->transact([&](store::Transaction& tx) {
@@ -324,6 +333,7 @@ void apply_desk_message(store::Transaction& tx, const link::LinkContext& ctx,
   if (!e.body.contains("text") || !e.body["text"].is_string()) {
     throw Error(ErrorCategory::invalid_input, "message_invalid", "desk message has no text");
   }
+  check_desk_message_text(e.body["text"].get_ref<const std::string&>());
   tx.insert_desk_message(store::DeskMessageRecord{e.id, ctx.link, Direction::inbound, e.seq,
                                                   e.body["text"].get<std::string>(), e.sent_at,
                                                   received_at});

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hotline/common/time.h"
@@ -21,6 +22,13 @@
 namespace hotline::service {
 
 inline constexpr std::size_t kMaxDeskMessageBytes = 16 * 1024;
+
+// The one rule for a desk message's text, applied when we send one and
+// again when a peer's arrives: not empty, at most kMaxDeskMessageBytes, and
+// no control characters other than line breaks and tabs (nor direction
+// overrides or bytes that are not UTF-8; hotline::has_unsafe_text). Throws
+// message_empty, message_too_long or message_invalid.
+void check_desk_message_text(std::string_view text);
 
 // ---- peers ----------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 #include "hotline/service/link_support.h"
 
 #include <algorithm>
+#include <chrono>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +51,21 @@ PeerAddress parse_peer_url(const std::string& url) {
 std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
                           const std::string& link, const std::string& detail) {
   return tx.append_event(store::EventRecord{0, format_timestamp(now), kind, link, detail});
+}
+
+std::int64_t events_max_age_days(store::Transaction& tx) {
+  auto v = tx.get_setting(kEventsMaxAgeSetting);
+  if (!v) return kDefaultEventsMaxAgeDays;
+  try {
+    return std::clamp<std::int64_t>(std::stoll(*v), 1, 36500);
+  } catch (const std::exception&) {
+    return kDefaultEventsMaxAgeDays;
+  }
+}
+
+std::int64_t prune_old_events(store::Transaction& tx, TimePoint now, std::size_t limit) {
+  const auto age = std::chrono::hours(24) * events_max_age_days(tx);
+  return tx.prune_events(format_timestamp(now - age), limit);
 }
 
 store::PeerRecord find_peer(store::Transaction& tx, const std::string& name) {

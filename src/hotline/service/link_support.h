@@ -52,4 +52,14 @@ std::shared_ptr<const model::Agreement> parsed_agreement(const std::string& dige
 std::int64_t record_event(store::Transaction& tx, TimePoint now, const std::string& kind,
                           const std::string& link, const std::string& detail);
 
+// How long events are kept, in days: the setting events.max_age_days (set by
+// the office; 90 when unset or not a number; from 1 to 36500).
+inline constexpr const char* kEventsMaxAgeSetting = "events.max_age_days";
+inline constexpr std::int64_t kDefaultEventsMaxAgeDays = 90;
+std::int64_t events_max_age_days(store::Transaction& tx);
+
+// Deletes up to `limit` events older than events_max_age_days() before
+// `now` (the oldest first); returns how many went.
+std::int64_t prune_old_events(store::Transaction& tx, TimePoint now, std::size_t limit);
+
 }  // namespace hotline::service

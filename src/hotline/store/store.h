@@ -125,6 +125,11 @@ class Transaction {
   virtual std::vector<EventRecord> list_events(std::int64_t after_id, std::size_t limit) = 0;
   // The newest event's id; 0 when there is none.
   virtual std::int64_t last_event_id() = 0;
+  // Deletes up to `limit` of the oldest events recorded before `before` (a
+  // timestamp as in EventRecord::at), never the newest event (so ids keep
+  // rising); returns how many went. The one exception to append-only: the
+  // office's retention (node::EventLog::prune).
+  virtual std::int64_t prune_events(std::string_view before, std::size_t limit) = 0;
 
   // Desk messages.
   virtual void insert_desk_message(const DeskMessageRecord& message) = 0;

@@ -536,6 +536,52 @@ TEST_F(ReceiverTest, AReplyInAnotherLayoutIsReadAlike) {
   }
 }
 
+// Bad replies a peer can send (issue #17 item 7): receipts for every
+// envelope of the batch and an error as well, whose message is hostile.
+// The error names no envelope of ours: the worker must not look past the
+// batch for one; it keeps the (verified) receipts and reports a bad reply,
+// with the peer's words escaped.
+TEST_F(ReceiverTest, AnErrorAfterEveryReceiptIsABadReply) {
+  make_envelopes(3);
+  auto transport = std::make_unique<CountingTransport>([&](const std::string& batch) {
+    auto reply = answer(batch);
+    auto doc = nlohmann::json::parse(reply.body);
+    doc["error"] = {{"code", "x\x1b[2J"}, {"message", "forged\n[info] event=all_fine"}};
+    reply.body = doc.dump();
+    return reply;
+  });
+  DeliveryWorker worker(*sender_store_, alpha_ctx, std::move(transport), DeliveryOptions{},
+                        nullptr);
+  try {
+    worker.deliver_once();
+    ADD_FAILURE() << "a reply with an error after every receipt was taken as fine";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "peer_bad_reply") << e.what();
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_EQ(what.find('\x1b'), std::string::npos) << what;
+  }
+  EXPECT_EQ(outbox(), 0);  // the three receipts were sound and are kept
+  ASSERT_TRUE(worker.status().last_error);
+  EXPECT_EQ(worker.status().last_error->find('\n'), std::string::npos);
+
+  // An error that is not an object at all, and one with a code that is not
+  // a string: a bad reply, not a crash.
+  make_envelopes(1);
+  for (const char* error : {R"("just a string")", R"({"code":7,"message":["x"]})"}) {
+    auto weird = std::make_unique<CountingTransport>([&](const std::string&) {
+      return Transport::Reply{400, std::string(R"({"receipts":[],"error":)") + error + "}"};
+    });
+    DeliveryWorker w(*sender_store_, alpha_ctx, std::move(weird), DeliveryOptions{}, nullptr);
+    try {
+      w.deliver_once();
+      ADD_FAILURE() << error;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "peer_refused") << e.what();
+    }
+  }
+}
+
 // A batch holds exactly the queued envelopes, in seq order, whether the
 // queue is a run of consecutive seqs with a few holes (read as one range)
 // or a few seqs far apart (read one by one).

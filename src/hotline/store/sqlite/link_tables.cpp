@@ -118,6 +118,18 @@ std::int64_t last_event_id(Connection& c) {
   return q.step() ? q.integer(0) : 0;
 }
 
+// Only the oldest `limit` rows are looked at (by rowid, which rises with
+// time), so a round costs the same however large the table is.
+std::int64_t prune_events(Connection& c, std::string_view before, std::int64_t limit) {
+  Query q(c,
+          "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) "
+          "AND at < ?1 AND id < (SELECT MAX(id) FROM events)",
+          "pruning old events");
+  q.bind(1, before).bind(2, limit);
+  q.run();
+  return sqlite3_changes(c.handle());
+}
+
 void insert_desk_message(Connection& c, const DeskMessageRecord& m) {
   Query q(
       c,

@@ -21,6 +21,7 @@ std::optional<LinkStateRecord> find_link_state(Connection& c, std::string_view l
 std::int64_t append_event(Connection& c, const EventRecord& e);
 std::vector<EventRecord> list_events(Connection& c, std::int64_t after_id, std::int64_t limit);
 std::int64_t last_event_id(Connection& c);
+std::int64_t prune_events(Connection& c, std::string_view before, std::int64_t limit);
 void insert_desk_message(Connection& c, const DeskMessageRecord& m);
 std::vector<DeskMessageRecord> list_desk_messages(Connection& c, std::string_view link,
                                                   std::int64_t limit);

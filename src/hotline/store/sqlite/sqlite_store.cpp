@@ -373,6 +373,10 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::last_event_id(conn_);
   }
+  std::int64_t prune_events(std::string_view before, std::size_t limit) override {
+    check_writable();
+    return sqlite::prune_events(conn_, before, clamp_limit(limit));
+  }
   void insert_desk_message(const DeskMessageRecord& m) override {
     check_writable();
     sqlite::insert_desk_message(conn_, m);
