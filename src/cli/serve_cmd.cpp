@@ -44,6 +44,8 @@ void add_serve_command(CLI::App& app) {
     std::int64_t heartbeat = 0;
     std::int64_t head_interval = 60;
     std::size_t max_body_mib = 16;
+    std::size_t max_connections = 1024;
+    std::size_t max_connections_per_source = 128;
     bool sync_full = false;
   };
   auto o = std::make_shared<Opts>();
@@ -65,6 +67,15 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-body-mib", o->max_body_mib,
                   "Largest request body accepted from a peer, in MiB")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Connections the operators' listener keeps open at once; more are closed at "
+                  "once")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-source", o->max_connections_per_source,
+                  "Of those, at most this many from one client address (IPv6: one /64)")
+      ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   cmd->add_flag(
       "--sync-full", o->sync_full,
@@ -104,6 +115,17 @@ void add_serve_command(CLI::App& app) {
                                                           const std::string& target) {
       return operator_api.body_limit(method, target);
     };
+    // Who asks is known before any body is read: an upload of a stranger is
+    // refused on its header, never read (docs/threat-model.md).
+    opts.operator_limits.check_head = [&operator_api](const net::HttpRequest& head) {
+      return operator_api.check_head(head);
+    };
+    // Password hashing runs off the I/O threads, a few at a time.
+    opts.operator_limits.offload = &api::OperatorApi::hashes_passwords;
+    opts.operator_limits.offload_threads = 2;
+    opts.operator_limits.offload_queue = 16;
+    opts.operator_limits.max_connections = o->max_connections;
+    opts.operator_limits.max_connections_per_source = o->max_connections_per_source;
     opts.operator_threads = 4;
     node::NodeServerOptions nso;
     nso.peer_host = peer_listen.host;

@@ -327,8 +327,7 @@ void add_user_disable_enable(CLI::App* user) {
                      disable ? "disable" : "enable",
                      disable ? "Refuse the user's sign-in, API tokens and sessions (the user "
                                "stays in the records)."
-                             : "Allow a disabled user again; also lifts a lockout after failed "
-                               "sign-ins."),
+                             : "Allow a disabled user again."),
                  *o),
         *o);
     add_as_option(cmd, o->as);
@@ -345,8 +344,8 @@ void add_user_passwd(CLI::App* user) {
   auto p = std::make_shared<UserOpts>();
   auto* passwd =
       with_name(with_dir(user->add_subcommand("passwd",
-                                              "Set a new password for the user (also lifts a "
-                                              "lockout)."),
+                                              "Set a new password for the user (also ends "
+                                              "the user's sessions)."),
                          *p),
                 *p);
   add_as_option(passwd, p->as);
@@ -381,6 +380,8 @@ void add_user_roles(CLI::App* user) {
 struct TokenOpts {
   std::string dir, user, name, id, as;
   bool json = false;
+  bool read_only = false;
+  std::optional<std::int64_t> days;
 };
 
 void add_token_create(CLI::App* token) {
@@ -391,13 +392,21 @@ void add_token_create(CLI::App* token) {
   create->add_option("--user", c->user, "The user the token acts as")->required();
   create->add_option("--name", c->name, "A label saying what uses it (e.g. siem-export)")
       ->required();
+  create->add_option("--days", c->days,
+                     "Days until it expires (default: the setting tokens.default_days, 90; at "
+                     "most tokens.max_days, 365; see hotline user settings)");
+  create->add_flag("--read-only", c->read_only, "The token may only read (GET requests)");
   add_as_option(create, c->as);
   create->callback([c] {
     auto node = service::open_node(c->dir);
     const auto ctx = cli_audit(c->as);
-    auto t = service::create_api_token(*node.store, c->user, c->name, now_ms(), &ctx);
-    std::printf("API token \"%s\" for %s (id %s):\n\n  %s\n\n", t.record.name.c_str(),
-                t.record.user.c_str(), t.record.id.c_str(), t.token.c_str());
+    service::TokenOptions options;
+    options.days = c->days;
+    options.read_only = c->read_only;
+    auto t = service::create_api_token(*node.store, c->user, c->name, now_ms(), &ctx, options);
+    std::printf("API token \"%s\" for %s (id %s, expires %s%s):\n\n  %s\n\n", t.record.name.c_str(),
+                t.record.user.c_str(), t.record.id.c_str(), t.record.expires_at->c_str(),
+                t.record.read_only ? ", read-only" : "", t.token.c_str());
     std::fprintf(stderr,
                  "Copy the token now: it is shown only this once (the node keeps only its "
                  "SHA-256). Anyone holding it acts as %s; store it like a password.\n"
@@ -427,7 +436,9 @@ void add_token_list(CLI::App* token) {
                        {"name", t.name},
                        {"created_at", t.created_at},
                        {"last_used_at", j(t.last_used_at)},
-                       {"revoked_at", j(t.revoked_at)}});
+                       {"revoked_at", j(t.revoked_at)},
+                       {"expires_at", j(t.expires_at)},
+                       {"read_only", t.read_only}});
       }
       std::printf("%s\n", arr.dump(2).c_str());
       return;
@@ -463,13 +474,58 @@ void add_token_revoke(CLI::App* token) {
   });
 }
 
+struct SettingsOpts {
+  std::string dir, as, totp_required;
+  std::optional<std::int64_t> default_days, max_days;
+};
+
+void add_user_settings(CLI::App* user) {
+  auto o = std::make_shared<SettingsOpts>();
+  auto* cmd = user->add_subcommand(
+      "settings", "Show or change the office's account settings (token lifetimes, TOTP).");
+  cmd->add_option("--dir", o->dir, "The node's data directory")->required();
+  cmd->add_option("--token-default-days", o->default_days,
+                  "Lifetime of a new API token when none is asked (tokens.default_days)");
+  cmd->add_option("--token-max-days", o->max_days,
+                  "Longest lifetime an API token may be given (tokens.max_days)");
+  cmd->add_option("--totp-required", o->totp_required,
+                  "\"privileged\": supervisors and admins cannot sign in without TOTP; \"none\" "
+                  "(accounts.totp_required)")
+      ->check(CLI::IsMember({"privileged", "none"}));
+  add_as_option(cmd, o->as);
+  cmd->callback([o] {
+    auto node = service::open_node(o->dir);
+    const auto ctx = cli_audit(o->as);
+    const TimePoint now = now_ms();
+    // The maximum first, so that raising both in one call works.
+    if (o->max_days) {
+      service::set_account_setting(*node.store, service::kTokenMaxDaysSetting,
+                                   std::to_string(*o->max_days), now, &ctx);
+    }
+    if (o->default_days) {
+      service::set_account_setting(*node.store, service::kTokenDefaultDaysSetting,
+                                   std::to_string(*o->default_days), now, &ctx);
+    }
+    if (!o->totp_required.empty()) {
+      service::set_account_setting(*node.store, service::kTotpRequiredSetting, o->totp_required,
+                                   now, &ctx);
+    }
+    const auto s = service::account_settings(*node.store);
+    std::printf(
+        "tokens.default_days    %lld\ntokens.max_days        %lld\n"
+        "accounts.totp_required %s\n",
+        static_cast<long long>(s.token_default_days), static_cast<long long>(s.token_max_days),
+        s.totp_required ? "privileged" : "none");
+  });
+}
+
 }  // namespace
 
 void add_user_command(CLI::App& app) {
   auto* user = app.add_subcommand(
       "user",
       "The people who sign in to this node's web app and API, and their roles (operator, "
-      "supervisor, translator, reviewer, admin).");
+      "supervisor, translator, reviewer, admin; service for a machine account).");
   user->require_subcommand(1);
 
   add_user_add(user);
@@ -478,6 +534,7 @@ void add_user_command(CLI::App& app) {
   add_user_passwd(user);
   add_user_roles(user);
   add_totp_commands(user);
+  add_user_settings(user);
 }
 
 void add_token_command(CLI::App& app) {

@@ -98,6 +98,7 @@ void add_webhook_command(CLI::App& app) {
   struct SetOpts {
     std::string dir, url, secret_file, pin;
     bool keep_secret = false;
+    bool allow_internal = false;
   };
   auto s = std::make_shared<SetOpts>();
   set->add_option("--dir", s->dir, "The node's data directory")->required();
@@ -111,10 +112,14 @@ void add_webhook_command(CLI::App& app) {
   set->add_option("--pin-sha256", s->pin,
                   "Pin the receiver's certificate by its SHA-256 fingerprint (hex, colons "
                   "allowed), for a self-signed receiver; default: the system trust store");
+  set->add_flag("--allow-internal", s->allow_internal,
+                "Allow this URL's host although it is or resolves to a loopback, private or "
+                "link-local address (refused otherwise; the API never allows it)");
   set->callback([s] {
     auto node = service::open_node(s->dir);
     service::WebhookConfig config;
     config.url = s->url;
+    config.allow_internal = s->allow_internal;
     if (!s->pin.empty()) config.pin_sha256 = service::normalize_pin_sha256(s->pin);
     bool generated = false;
     if (!s->secret_file.empty()) {
@@ -131,6 +136,7 @@ void add_webhook_command(CLI::App& app) {
       generated = true;
     }
     service::validate_webhook_config(config);
+    service::check_webhook_destination(config);
     node.store->transact(
         [&config](store::Transaction& tx) { service::save_webhook_config(tx, config); });
     std::printf("Webhook set: %s\n  TLS     %s\n", config.url.c_str(), trust_text(config).c_str());

@@ -193,7 +193,8 @@ TEST_F(DeskLink, MissedDeadlinesEscalateToASignedWebhookAndTheAlertLevelIsShared
   {
     auto bravo = service::open_node(dir(kBravo));
     bravo.store->transact([&](store::Transaction& tx) {
-      service::save_webhook_config(tx, service::WebhookConfig{hook.url(), secret, hook.pin()});
+      service::save_webhook_config(tx,
+                                   service::WebhookConfig{hook.url(), secret, hook.pin(), true});
     });
   }
   // An urgent alert (acknowledge within 15 min), an urgent takedown

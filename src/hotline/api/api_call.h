@@ -27,6 +27,7 @@ struct Principal {
   store::UserRecord user;
   bool session = false;    // signed in with a browser session (cookie + CSRF)
   std::string credential;  // "token:<id>" or "session:<first 12 of its hash>"
+  bool read_only = false;  // a read-only API token: GET and HEAD only
 };
 
 struct ApiCall {

@@ -62,7 +62,9 @@ json token_json(const store::ApiTokenRecord& t) {
           {"label", t.name},
           {"created_at", t.created_at},
           {"last_used_at", t.last_used_at ? json(*t.last_used_at) : json(nullptr)},
-          {"revoked_at", t.revoked_at ? json(*t.revoked_at) : json(nullptr)}};
+          {"revoked_at", t.revoked_at ? json(*t.revoked_at) : json(nullptr)},
+          {"expires_at", t.expires_at ? json(*t.expires_at) : json(nullptr)},
+          {"read_only", t.read_only}};
 }
 
 json peer_json(const service::PeerView& p) {

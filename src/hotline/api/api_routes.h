@@ -21,8 +21,11 @@ struct RouteContext {
   service::Node& node;
   const OperatorApiOptions& options;
   service::LoginRateLimiter& sign_in_limiter;
+  // Failed sign-ins per (account, source): the delays (sign_in_guard.h).
+  service::SignInGuard& sign_in_guard;
   // The router's credential check (token or session; no CSRF), for streams
-  // that must notice when their caller's access ends. Throws auth_* errors.
+  // that must notice when their caller's access ends; it does not count as
+  // a use of the session (service::SessionUse::recheck). Throws auth_* errors.
   std::function<Principal(const net::HttpRequest&, TimePoint)> authenticate;
 };
 

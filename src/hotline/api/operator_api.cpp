@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include "hotline/api/api_routes.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/ip_address.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/service/desk_service.h"
 
@@ -103,6 +105,7 @@ bool is_change(const std::string& method) {
 void finish(net::HttpResponse& r) {
   r.headers.emplace("Cache-Control", "no-store");
   r.headers.emplace("X-Content-Type-Options", "nosniff");
+  r.headers.emplace("Strict-Transport-Security", "max-age=31536000");
 }
 
 }  // namespace
@@ -143,6 +146,7 @@ struct OperatorApi::Impl {
   OperatorApiOptions options;
   service::LoginRateLimiter sign_in_limiter;
   service::LoginRateLimiter request_limiter;
+  service::SignInGuard sign_in_guard;
   RouteContext ctx;
   std::vector<Route> routes;
   std::vector<std::vector<std::string_view>> patterns;  // views into routes' patterns
@@ -152,9 +156,12 @@ struct OperatorApi::Impl {
         options(std::move(o)),
         sign_in_limiter(options.sign_in),
         request_limiter(options.requests),
-        ctx{node, options, sign_in_limiter, {}} {
+        sign_in_guard(options.policy.sign_in),
+        ctx{node, options, sign_in_limiter, sign_in_guard, {}} {
+    // The streams' re-check: not a use of the session (it must time out
+    // when nobody uses it, stream or not).
     ctx.authenticate = [this](const net::HttpRequest& r, TimePoint now) {
-      auto who = authenticate(r, now);
+      auto who = authenticate(r, now, service::SessionUse::recheck);
       if (!who) throw Error(ErrorCategory::unauthenticated, "auth_failed", "no credentials");
       return *who;
     };
@@ -167,7 +174,8 @@ struct OperatorApi::Impl {
 
   // The caller, from an API token or a session cookie; nullopt: none given.
   // Throws auth_* errors for bad ones.
-  std::optional<Principal> authenticate(const net::HttpRequest& r, TimePoint now) {
+  std::optional<Principal> authenticate(const net::HttpRequest& r, TimePoint now,
+                                        service::SessionUse use = service::SessionUse::request) {
     std::string auth = header(r, "authorization");
     if (!auth.empty()) {
       constexpr std::string_view kBearer = "bearer ";
@@ -177,14 +185,16 @@ struct OperatorApi::Impl {
         throw Error(ErrorCategory::unauthenticated, "auth_failed",
                     "use \"Authorization: Bearer <API token>\"");
       }
+      store::ApiTokenRecord token;
       auto user = service::authenticate_token(*node.store, auth.substr(kBearer.size()), now,
-                                              options.policy);
+                                              options.policy, &token);
       auto digest = crypto::sha256(std::string_view(auth).substr(kBearer.size()));
-      return Principal{std::move(user), false, "token:" + to_hex(digest).substr(0, 16)};
+      return Principal{std::move(user), false, "token:" + to_hex(digest).substr(0, 16),
+                       token.read_only};
     }
     std::string session = cookie_value(r, kSessionCookie);
     if (session.empty()) return std::nullopt;
-    auto check = service::check_session(*node.store, session, now, options.policy);
+    auto check = service::check_session(*node.store, session, now, options.policy, use);
     if (is_change(r.method) && !service::csrf_matches(check, header(r, "x-csrf-token"))) {
       throw Error(ErrorCategory::forbidden, "csrf_failed",
                   "this change needs the session's CSRF token in the X-CSRF-Token header");
@@ -192,65 +202,89 @@ struct OperatorApi::Impl {
     return Principal{std::move(check.user), true, "session:" + check.session.id_hash.substr(0, 16)};
   }
 
-  net::HttpResponse dispatch(const net::HttpRequest& request) {
-    const TimePoint now = now_ms();
-    std::string_view target = request.target;
-    auto qmark = target.find('?');
-    std::string path(target.substr(0, qmark));
-    if (path.empty() || path.front() != '/') {
-      return net::json_error(400, "request_invalid", "the request target must be a path");
-    }
+  // The route for `request` (params filled), or the 404/405 answer.
+  std::variant<const Route*, net::HttpResponse> find_route(
+      const net::HttpRequest& request, const std::string& path,
+      std::map<std::string, std::string>& params) {
     const auto parts = segments(path);
-
-    const Route* route = nullptr;
-    std::map<std::string, std::string> params;
     std::string allow;
     for (std::size_t i = 0; i < routes.size(); ++i) {
       std::map<std::string, std::string> p;
       if (!matches(patterns[i], parts, p)) continue;
       const std::string& m = routes[i].method;
       if (m == request.method || (m == "GET" && request.method == "HEAD")) {
-        route = &routes[i];
         params = std::move(p);
-        break;
+        return &routes[i];
       }
       if (allow.find(m) == std::string::npos) allow += allow.empty() ? m : ", " + m;
       if (m == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
     }
-    if (!route) {
-      if (allow.empty()) return net::json_error(404, "not_found", "no such resource: " + path);
-      auto r = net::json_error(405, "method_not_allowed",
-                               request.method + " is not allowed on " + path + "; use " + allow);
-      r.headers["Allow"] = allow;
+    if (allow.empty()) return net::json_error(404, "not_found", "no such resource: " + path);
+    auto r = net::json_error(405, "method_not_allowed",
+                             request.method + " is not allowed on " + path + "; use " + allow);
+    r.headers["Allow"] = allow;
+    return r;
+  }
+
+  // Credentials, their rate and the permission, for a route that needs a
+  // caller: nullopt and call.who set when the call may go on. The request
+  // allowance of the credential is spent only when `spend` (check_head
+  // looks without spending; the full request spends once).
+  std::optional<net::HttpResponse> admit(const Route& route, ApiCall& call,
+                                         const std::string& address, bool spend) {
+    try {
+      call.who = authenticate(call.http, call.now);
+    } catch (const Error& e) {
+      if (options.rate_limits && !sign_in_limiter.allow(service::source_key(address), call.now)) {
+        return too_many(options.sign_in.refill_every);
+      }
+      throw;
+    }
+    if (!call.who) {
+      auto r = net::json_error(401, "unauthenticated",
+                               "sign in first (POST /v1/session) or send an API token as "
+                               "\"Authorization: Bearer <token>\"");
+      r.headers["WWW-Authenticate"] = "Bearer realm=\"hotline\"";
       return r;
     }
+    if (spend && options.rate_limits && !request_limiter.allow(call.who->credential, call.now)) {
+      return too_many(options.requests.refill_every);
+    }
+    call.audit.actor = call.who->user.name;
+    if (call.who->read_only && is_change(call.http.method)) {
+      throw Error(ErrorCategory::forbidden, "token_read_only",
+                  "this API token is read-only: it may only read (GET)");
+    }
+    if (route.access == Access::permission) call.require(route.permission);
+    return std::nullopt;
+  }
 
-    ApiCall call{request, path, std::move(params), {}, std::nullopt, {}, now};
+  // The target without its query; nullopt when it is not a path.
+  static std::optional<std::string> path_of(std::string_view target) {
+    std::string path(target.substr(0, target.find('?')));
+    if (path.empty() || path.front() != '/') return std::nullopt;
+    return path;
+  }
+
+  net::HttpResponse dispatch(const net::HttpRequest& request) {
+    const TimePoint now = now_ms();
+    std::string_view target = request.target;
+    auto qmark = target.find('?');
+    auto path = path_of(target);
+    if (!path) return net::json_error(400, "request_invalid", "the request target must be a path");
+
+    std::map<std::string, std::string> params;
+    auto found = find_route(request, *path, params);
+    if (auto* answer = std::get_if<net::HttpResponse>(&found)) return std::move(*answer);
+    const Route* route = std::get<const Route*>(found);
+
+    ApiCall call{request, *path, std::move(params), {}, std::nullopt, {}, now};
     call.query = parse_query(qmark == std::string_view::npos ? "" : target.substr(qmark + 1));
     const std::string address = client_address(request);
     call.audit = {"", "api " + address};
 
     if (route->access != Access::anyone) {
-      try {
-        call.who = authenticate(request, now);
-      } catch (const Error& e) {
-        if (options.rate_limits && !sign_in_limiter.allow(address, now)) {
-          return too_many(options.sign_in.refill_every);
-        }
-        throw;
-      }
-      if (!call.who) {
-        auto r = net::json_error(401, "unauthenticated",
-                                 "sign in first (POST /v1/session) or send an API token as "
-                                 "\"Authorization: Bearer <token>\"");
-        r.headers["WWW-Authenticate"] = "Bearer realm=\"hotline\"";
-        return r;
-      }
-      if (options.rate_limits && !request_limiter.allow(call.who->credential, now)) {
-        return too_many(options.requests.refill_every);
-      }
-      call.audit.actor = call.who->user.name;
-      if (route->access == Access::permission) call.require(route->permission);
+      if (auto refused = admit(*route, call, address, true)) return *refused;
     }
     if (request.body.size() > options.max_json_bytes && !route->raw_body) {
       return net::json_error(
@@ -258,6 +292,22 @@ struct OperatorApi::Impl {
           "the JSON body exceeds " + std::to_string(options.max_json_bytes) + " bytes");
     }
     return route->handler(call);
+  }
+
+  // dispatch() up to the handler, on the header alone: the answer when the
+  // request is refused before its body (unknown route, no or bad
+  // credentials, no permission), nullopt when its body may be read.
+  std::optional<net::HttpResponse> check_head(const net::HttpRequest& request) {
+    auto path = path_of(request.target);
+    if (!path) return std::nullopt;  // the full request answers it
+    std::map<std::string, std::string> params;
+    auto found = find_route(request, *path, params);
+    if (auto* answer = std::get_if<net::HttpResponse>(&found)) return std::move(*answer);
+    const Route* route = std::get<const Route*>(found);
+    if (route->access == Access::anyone) return std::nullopt;
+    ApiCall call{request, *path, std::move(params), {}, std::nullopt, {}, now_ms()};
+    call.audit = {"", "api " + client_address(request)};
+    return admit(*route, call, client_address(request), false);
   }
 
   // Retry-After: when the limiter that refused has one attempt again.
@@ -273,10 +323,15 @@ OperatorApi::OperatorApi(service::Node& node, OperatorApiOptions options)
 
 OperatorApi::~OperatorApi() = default;
 
-net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
+namespace {
+
+// Every answer of the API: an Error or a JSON exception becomes its JSON
+// error; the headers every response carries are added.
+template <class F>
+net::HttpResponse answered(const net::HttpRequest& request, F&& f) {
   net::HttpResponse response;
   try {
-    response = impl_->dispatch(request);
+    response = f();
   } catch (const Error& e) {
     response = error_response(e, request.method, request.target);
   } catch (const nlohmann::json::exception& e) {
@@ -288,6 +343,28 @@ net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
   }
   finish(response);
   return response;
+}
+
+}  // namespace
+
+net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
+  return answered(request, [&] { return impl_->dispatch(request); });
+}
+
+std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest& request) {
+  std::optional<net::HttpResponse> refusal;
+  net::HttpResponse r = answered(request, [&] {
+    refusal = impl_->check_head(request);
+    return refusal ? *refusal : net::HttpResponse{};
+  });
+  if (!refusal && r.status < 400) return std::nullopt;
+  return r;
+}
+
+bool OperatorApi::hashes_passwords(const std::string& method, const std::string& target) {
+  const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+  return (method == "POST" && path == "/v1/session") ||
+         (method == "PUT" && path == "/v1/session/password");
 }
 
 const std::vector<Route>& OperatorApi::routes() const {

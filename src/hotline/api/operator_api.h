@@ -4,7 +4,7 @@
 //
 //   1. the path is known (404 not_found) and the method allowed (405, Allow);
 //   2. credentials: "Authorization: Bearer hl_…" (an API token) or the
-//      session cookie "hotline_session" (a browser); none or a bad one: 401;
+//      session cookie "__Host-hotline_session" (a browser); none or a bad one: 401;
 //   3. with a session, a change (POST, PUT, PATCH, DELETE) must carry the
 //      session's CSRF token in "X-CSRF-Token" (403 csrf_failed): a page of
 //      another site can make the browser send the cookie, but cannot read
@@ -16,8 +16,10 @@
 //   5. permission (403 forbidden), see service/user_service.h's table;
 //   6. a JSON body at most max_json_bytes (413 payload_too_large).
 //
-// Every response carries Cache-Control: no-store and
-// X-Content-Type-Options: nosniff. Errors are {"error":{"code","message"}}.
+// Every response carries Cache-Control: no-store,
+// X-Content-Type-Options: nosniff and Strict-Transport-Security (the
+// listener speaks only HTTPS; browsers then never try plain HTTP). Errors are
+// {"error":{"code","message"}}.
 //
 // Ownership and threads: the caller (`hotline serve`, tests, benchmarks)
 // owns the OperatorApi; `node` (its store and vault) must outlive it, and
@@ -31,6 +33,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "hotline/api/api_call.h"
@@ -50,6 +54,18 @@ class OperatorApi {
 
   // Thread-safe.
   net::HttpResponse handle(const net::HttpRequest& request);
+
+  // For net::ServerLimits::check_head: the answer to a request refused on
+  // its header alone (unknown route, no or bad credentials, no permission,
+  // too many bad credentials), before any of its body is read and before
+  // the route's body limit applies; nullopt: read the body, then handle().
+  // Spends nothing of the caller's request allowance. Thread-safe.
+  std::optional<net::HttpResponse> check_head(const net::HttpRequest& head);
+
+  // For net::ServerLimits::offload: true for the routes that hash a
+  // password (sign-in, own password change), which the server runs off its
+  // I/O threads.
+  static bool hashes_passwords(const std::string& method, const std::string& target);
 
   // Every route (tests walk them; the OpenAPI file must list each). Fixed
   // at construction.

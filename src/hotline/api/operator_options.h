@@ -25,7 +25,9 @@ struct OperatorApiOptions {
   std::chrono::milliseconds event_poll{250};
 };
 
-// The cookie that holds a browser's session id.
-inline constexpr const char* kSessionCookie = "hotline_session";
+// The cookie that holds a browser's session id. The "__Host-" prefix makes
+// browsers accept it only with Secure, Path=/ and no Domain, so no other
+// host (a sibling subdomain) can set or shadow it (issue #17, item 9).
+inline constexpr const char* kSessionCookie = "__Host-hotline_session";
 
 }  // namespace hotline::api

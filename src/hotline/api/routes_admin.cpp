@@ -84,6 +84,12 @@ void add_user_routes(std::vector<Route>& routes, RouteContext& ctx) {
            throw Error(ErrorCategory::invalid_input, "request_invalid",
                        "you cannot disable your own account");
          }
+         // Separation of duties: nobody gives themselves a role; another
+         // admin must (issue #17, item 4).
+         if (name == call.user().name && roles) {
+           throw Error(ErrorCategory::forbidden, "forbidden",
+                       "you cannot change your own roles; another admin must");
+         }
          if (roles && roles->empty()) {
            throw Error(ErrorCategory::invalid_input, "role_invalid", "give at least one role");
          }
@@ -119,9 +125,12 @@ void add_user_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"POST", "/v1/tokens", Access::permission, Permission::manage_tokens, [&ctx](ApiCall& call) {
          BodyReader body(call.body());
-         body.only({"user", "label"});
+         body.only({"user", "label", "expires_in_days", "read_only"});
+         service::TokenOptions options;
+         options.days = body.optional_integer("expires_in_days");
+         options.read_only = body.flag_or("read_only", false);
          auto t = service::create_api_token(*ctx.node.store, body.text("user"), body.text("label"),
-                                            call.now, &call.audit);
+                                            call.now, &call.audit, options, &call.user());
          json out = token_json(t.record);
          out["token"] = t.token;  // shown once
          return json_response(201, out);
@@ -236,6 +245,8 @@ void add_oversight_routes(std::vector<Route>& routes, RouteContext& ctx) {
          service::WebhookConfig c{body.text("url"), body.text("secret"),
                                   body.optional_text("pin_sha256")};
          service::validate_webhook_config(c);
+         // Never an internal address from the API (resolved and checked).
+         service::check_webhook_destination(c);
          ctx.node.store->transact([&](store::Transaction& tx) {
            service::save_webhook_config(tx, c);
            service::audit(tx, call.audit, "webhook.set", c.url, "", call.now);

@@ -35,7 +35,9 @@ json whoami(const Principal& who) {
 std::optional<net::HttpResponse> password_attempt_refused(RouteContext& ctx,
                                                           const std::string& address,
                                                           TimePoint now) {
-  if (!ctx.options.rate_limits || ctx.sign_in_limiter.allow(address, now)) return std::nullopt;
+  if (!ctx.options.rate_limits || ctx.sign_in_limiter.allow(service::source_key(address), now)) {
+    return std::nullopt;
+  }
   auto r = net::json_error(429, "rate_limited",
                            "too many password attempts from this address; wait a minute");
   r.headers["Retry-After"] = std::to_string(retry_after_seconds(ctx.options.sign_in.refill_every));
@@ -58,9 +60,10 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
          if (auto busy = password_attempt_refused(ctx, address, call.now)) return *busy;
          BodyReader body(call.body());
          body.only({"name", "password", "totp"});
-         auto user = service::authenticate(*ctx.node.store, body.text("name"),
+         // Every attempt, failed or not, is in the audit trail.
+         auto user = service::authenticate(*ctx.node.store, ctx.sign_in_guard, body.text("name"),
                                            body.text("password"), body.optional_text("totp"),
-                                           address, call.now, ctx.options.policy);
+                                           address, call.now, ctx.options.policy, &call.audit);
          auto session =
              service::create_session(*ctx.node.store, user.name, address, call.now,
                                      ctx.options.policy.session_absolute, ctx.options.policy);
@@ -93,7 +96,7 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
                       auto u = service::change_own_password(
                           *ctx.node.store, call.who->user.name, body.text("current_password"),
                           body.optional_text("totp"), body.text("password"), address, keep,
-                          call.now, ctx.options.policy, &call.audit);
+                          ctx.sign_in_guard, call.now, ctx.options.policy, &call.audit);
                       return json_response(200, {{"changed", true}, {"user", u.name}});
                     }});
 

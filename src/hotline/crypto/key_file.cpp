@@ -20,6 +20,7 @@
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/crypto/ed25519.h"
+#include "hotline/crypto/key_io.h"
 #include "hotline/crypto/random.h"
 
 namespace hotline::crypto {
@@ -29,11 +30,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kHeader = "hotline-ed25519-secret-key-v1";
 constexpr std::size_t kMaxFileSize = 4096;
-
-[[noreturn]] void io_error(const std::string& what, const fs::path& path, int err) {
-  throw Error(ErrorCategory::internal, "key_io",
-              what + " " + path.string() + ": " + std::strerror(err));
-}
 
 // Clears a string that held secret material before it is freed.
 struct Wipe {
@@ -62,7 +58,7 @@ void write_all(int fd, const std::string& data, const fs::path& path) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      io_error("cannot write private key file", path, errno);
+      key_io_error("cannot write private key file", path, errno);
     }
     done += static_cast<std::size_t>(n);
   }
@@ -83,12 +79,12 @@ void move_no_replace(const fs::path& from, const fs::path& to) {
   int err = errno;
   if (err == EEXIST) exists_error(to);
   if (err != EINVAL && err != ENOSYS && err != EOPNOTSUPP) {
-    io_error("cannot move the new private key into place at", to, err);
+    key_io_error("cannot move the new private key into place at", to, err);
   }
   if (::link(from.c_str(), to.c_str()) != 0) {
     err = errno;
     if (err == EEXIST) exists_error(to);
-    io_error("cannot move the new private key into place at", to, err);
+    key_io_error("cannot move the new private key into place at", to, err);
   }
   ::unlink(from.c_str());
 }
@@ -129,14 +125,14 @@ void KeyPair::save(const fs::path& private_key_file) const {
                   "cannot create private key file " + path.string() + ": folder " + dir.string() +
                       " does not exist");
     }
-    io_error("cannot create a temporary private key file", tmp, err);
+    key_io_error("cannot create a temporary private key file", tmp, err);
   }
   try {
     // The umask may have removed bits; 0600 exactly is what load() expects.
-    if (::fchmod(fd.get(), 0600) != 0) io_error("cannot set mode 0600 on", tmp, errno);
+    if (::fchmod(fd.get(), 0600) != 0) key_io_error("cannot set mode 0600 on", tmp, errno);
     write_all(fd.get(), content, tmp);
-    if (::fsync(fd.get()) != 0) io_error("cannot fsync", tmp, errno);
-    if (::close(fd.release()) != 0) io_error("cannot close", tmp, errno);
+    if (::fsync(fd.get()) != 0) key_io_error("cannot fsync", tmp, errno);
+    if (::close(fd.release()) != 0) key_io_error("cannot close", tmp, errno);
     move_no_replace(tmp, path);
   } catch (...) {
     ::unlink(tmp.c_str());
@@ -146,7 +142,7 @@ void KeyPair::save(const fs::path& private_key_file) const {
   // Make the new directory entry durable.
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) {
-    io_error("cannot fsync the folder", dir, errno);
+    key_io_error("cannot fsync the folder", dir, errno);
   }
 }
 
@@ -161,11 +157,11 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
                       " does not exist (create one with the key generation "
                       "command, or fix the configured path)");
     }
-    io_error("cannot open private key file", path, err);
+    key_io_error("cannot open private key file", path, err);
   }
   // fstat on the open file: the mode checked is the mode of what we read.
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) io_error("cannot stat private key file", path, errno);
+  if (::fstat(fd.get(), &st) != 0) key_io_error("cannot stat private key file", path, errno);
   if (!S_ISREG(st.st_mode)) {
     throw Error(ErrorCategory::internal, "key_invalid",
                 "private key file " + path.string() + " is not a regular file");
@@ -190,7 +186,7 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
     const ssize_t n = ::read(fd.get(), content.data() + got, content.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      io_error("cannot read private key file", path, errno);
+      key_io_error("cannot read private key file", path, errno);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -226,6 +222,11 @@ KeyPair KeyPair::load(const fs::path& private_key_file) {
   KeyPair kp = from_seed(seed);
   sodium_memzero(seed.data(), seed.size());
   return kp;
+}
+
+void key_io_error(const std::string& what, const std::filesystem::path& path, int err) {
+  throw Error(ErrorCategory::internal, "key_io",
+              what + " " + path.string() + ": " + std::strerror(err));
 }
 
 }  // namespace hotline::crypto

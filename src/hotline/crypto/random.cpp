@@ -20,4 +20,8 @@ std::string new_id(TimePoint t) {
   return make_uuid_v7(t, r);
 }
 
+void wipe(std::span<std::uint8_t> bytes) {
+  sodium_memzero(bytes.data(), bytes.size());
+}
+
 }  // namespace hotline::crypto

@@ -27,6 +27,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/error_category.h"
 #include "hotline/common/escape.h"
+#include "hotline/common/ip_address.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/net/source_limiter.h"
 #include "hotline/net/tls_stream_support.h"
@@ -41,13 +42,6 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
 
-// The address alone (no port): what SourceLimiter counts by.
-std::string address_text(const tcp::socket& socket) {
-  beast::error_code ec;
-  tcp::endpoint ep = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown") : ep.address().to_string();
-}
-
 std::string endpoint_text(const tcp::socket& socket) {
   beast::error_code ec;
   tcp::endpoint ep = socket.remote_endpoint(ec);
@@ -55,6 +49,13 @@ std::string endpoint_text(const tcp::socket& socket) {
   std::string addr = ep.address().to_string();
   if (ep.address().is_v6()) addr = "[" + addr + "]";
   return addr + ":" + std::to_string(ep.port());
+}
+
+// The client's address without the port ("" when unknown).
+std::string endpoint_address(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint ep = socket.remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
 }
 
 // The peer closed, the link dropped, we timed out or cancelled: not worth
@@ -195,11 +196,28 @@ struct HttpsServer::Impl {
                                 const std::optional<tls::Ed25519PublicKey>& peer_key,
                                 const std::string& remote);
 
-  // Reads one request's header, applies the route's body limit, answers
-  // "Expect: 100-continue", reads the body. `body_limit` is the limit that
-  // applied, for the 413 message.
+  // Reads one request's header, asks ServerLimits::check_head (an answer
+  // there goes to `early`, and nothing more is read), applies the route's
+  // body limit, answers "Expect: 100-continue", reads the body.
+  // `body_limit` is the limit that applied, for the 413 message.
   net::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
-                                                 Parser& parser, std::size_t& body_limit);
+                                                 Parser& parser, std::size_t& body_limit,
+                                                 std::optional<HttpResponse>& early,
+                                                 const std::string& remote);
+
+  // ServerLimits::check_head's answer for a request whose body is still to
+  // come (nullopt: go on); an exception there is a logged 500.
+  std::optional<HttpResponse> check_head(const http::request<http::string_body>& req,
+                                         const std::string& remote);
+
+  // One of ServerLimits::max_connections and of its source's share; false
+  // when none is free. release_connection() gives it back.
+  bool claim_connection(const std::string& source);
+  void release_connection(const std::string& source);
+
+  // The handler's reply, on the offload pool when ServerLimits::offload
+  // says so (503 server_busy when that is full), else run_handler().
+  net::awaitable<HttpResponse> respond(HttpRequest& request);
 
   // After a failed read: answers what can be answered (413, 431, 400), logs
   // the rest; the connection is then dropped either way.
@@ -210,6 +228,9 @@ struct HttpsServer::Impl {
   static HttpRequest to_http_request(http::request<http::string_body>& req,
                                      const std::optional<tls::Ed25519PublicKey>& peer_key,
                                      const std::string& remote);
+  // The same without the body (for check_head).
+  static HttpRequest head_of(const http::request<http::string_body>& req,
+                             const std::string& remote);
 
   // The handler's reply, never an exception and never an invalid status
   // (both become a logged 500).
@@ -219,12 +240,10 @@ struct HttpsServer::Impl {
   // client), else right here on the I/O thread.
   net::awaitable<HttpResponse> run_handler(HttpRequest& request);
 
-  // Whether a new connection from `address` may try a TLS handshake (its
-  // failed handshakes and the connection caps allow it); when it may, it is
-  // counted as open until release(address). A refusal is counted and
-  // (paced) logged.
-  bool admit(const std::string& address, const std::string& remote);
-  void release(const std::string& address);
+  // Whether a new connection from `source` may try a TLS handshake: its
+  // failed handshakes leave it a token. A refusal is counted and (paced)
+  // logged.
+  bool handshake_allowed(const std::string& source, const std::string& remote);
 
   // Writes a whole (not streamed) reply; for HEAD, the headers a GET would
   // have. `streamed`: the reply was a stream, only possible here for HEAD
@@ -258,7 +277,7 @@ struct HttpsServer::Impl {
   // discard what the client is still sending (bounded), so the kernel does
   // not answer unread data with a reset that could destroy our reply before
   // the client reads it.
-  net::awaitable<void> linger_close(Stream& stream);
+  net::awaitable<void> linger_close(Stream& stream, std::size_t max_drain = 4 * 1024 * 1024);
 
   tls::Context tls;
   ssl::context asio_tls;
@@ -281,11 +300,17 @@ struct HttpsServer::Impl {
                                   options.limits.failed_handshake_burst};
   LogPacer handshake_failed_log{std::chrono::seconds(10)};
   LogPacer handshake_refused_log{std::chrono::seconds(10)};
-  std::mutex sources_mu;
-  std::map<std::string, std::size_t> open_per_source;  // admitted connections, per address
-  std::size_t open_admitted = 0;
   std::mutex handlers_mu;
   std::map<std::string, std::size_t> handlers_per_client;  // requests in the pool, per client
+  std::atomic<std::uint64_t> connections_refused{0}, offload_refused{0};
+  std::atomic<std::size_t> offload_pending{0};  // running or queued on offload_pool
+
+  std::mutex sources_mu;  // guards the two below
+  std::size_t open_total = 0;
+  std::map<std::string, std::size_t> open_per_source;  // only sources with open connections
+
+  // Declared before `iocs`: destroyed after them. Joined by stop().
+  std::unique_ptr<net::thread_pool> offload_pool;
 
   // Declared last: destroyed first, so coroutine frames still queued in the
   // io_context are destroyed while the members above exist.
@@ -379,41 +404,17 @@ net::awaitable<HttpResponse> HttpsServer::Impl::run_handler(HttpRequest& request
       net::use_awaitable);
 }
 
-bool HttpsServer::Impl::admit(const std::string& address, const std::string& remote) {
-  const char* why = nullptr;
-  if (!handshake_limiter.allowed(address, SourceLimiter::Clock::now())) {
-    why = "too many failed handshakes from this address";
-  } else {
-    std::lock_guard lock(sources_mu);
-    const auto& l = options.limits;
-    auto it = open_per_source.find(address);
-    const std::size_t mine = it == open_per_source.end() ? 0 : it->second;
-    if (l.max_connections > 0 && open_admitted >= l.max_connections) {
-      why = "too many connections";
-    } else if (l.max_connections_per_source > 0 && mine >= l.max_connections_per_source) {
-      why = "too many connections from this address";
-    } else {
-      ++open_per_source[address];
-      ++open_admitted;
-      return true;
-    }
-  }
+bool HttpsServer::Impl::handshake_allowed(const std::string& source, const std::string& remote) {
+  if (handshake_limiter.allowed(source, SourceLimiter::Clock::now())) return true;
   ++handshakes_refused;
   std::uint64_t more = 0;
   if (handshake_refused_log.due(std::chrono::steady_clock::now(), more)) {
     spdlog::warn(
-        "event=tls_handshake_refused listener={} remote={} reason=\"{}\" "
-        "refused_since_last_line={}",
-        options.name, remote, why, more);
+        "event=tls_handshake_refused listener={} remote={} "
+        "reason=\"too many failed handshakes from this source\" refused_since_last_line={}",
+        options.name, remote, more);
   }
   return false;
-}
-
-void HttpsServer::Impl::release(const std::string& address) {
-  std::lock_guard lock(sources_mu);
-  auto it = open_per_source.find(address);
-  if (it != open_per_source.end() && --it->second == 0) open_per_source.erase(it);
-  --open_admitted;
 }
 
 StreamSlot HttpsServer::Impl::acquire_stream_slot() {
@@ -532,39 +533,66 @@ net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEn
   co_return !ec && !client_gone;
 }
 
-net::awaitable<void> HttpsServer::Impl::linger_close(Stream& stream) {
+net::awaitable<void> HttpsServer::Impl::linger_close(Stream& stream, std::size_t max_drain) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::error_code ec;
   tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ec);
   tcp_layer.expires_after(std::chrono::seconds(1));
   std::size_t drained = 0;
   std::array<char, 16 * 1024> sink;  // contents never looked at
-  while (!ec && drained < 4 * 1024 * 1024) {
+  while (!ec && drained < max_drain) {
     drained += co_await tcp_layer.async_read_some(net::buffer(sink),
                                                   net::redirect_error(net::use_awaitable, ec));
   }
   tcp_layer.close();
 }
 
+bool HttpsServer::Impl::claim_connection(const std::string& source) {
+  const ServerLimits& l = options.limits;
+  std::lock_guard lock(sources_mu);
+  auto it = open_per_source.find(source);
+  const std::size_t mine = it == open_per_source.end() ? 0 : it->second;
+  if ((l.max_connections && open_total >= l.max_connections) ||
+      (l.max_connections_per_source && mine >= l.max_connections_per_source)) {
+    return false;
+  }
+  ++open_per_source[source];
+  ++open_total;
+  return true;
+}
+
+void HttpsServer::Impl::release_connection(const std::string& source) {
+  std::lock_guard lock(sources_mu);
+  auto it = open_per_source.find(source);
+  if (it != open_per_source.end() && --it->second == 0) open_per_source.erase(it);
+  --open_total;
+}
+
 net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
+  // Over the caps: closed before any TLS work (the socket goes with us).
+  const std::string source = source_key(endpoint_address(socket));
+  if (!claim_connection(source)) {
+    ++connections_refused;
+    spdlog::debug("event=connection_refused listener={} source={}", options.name, source);
+    co_return;
+  }
+  struct Release {
+    Impl& impl;
+    const std::string& source;
+    ~Release() { impl.release_connection(source); }
+  } release{*this, source};
   auto entry = std::make_shared<ConnectionEntry>();
   entry->executor = socket.get_executor();
   Registration registration(*this, entry);  // until the session ends, however it ends
   const std::string remote = endpoint_text(socket);
-  const std::string address = address_text(socket);
-  if (!admit(address, remote)) co_return;  // the socket closes unread
-  struct Admitted {
-    Impl& s;
-    const std::string& address;
-    ~Admitted() { s.release(address); }
-  } admitted{*this, address};
+  if (!handshake_allowed(source, remote)) co_return;  // the socket closes unread
   Stream stream(std::move(socket), asio_tls);
   entry->stream = &stream;
 
   try {
     if (stopping) co_return;  // stop() began before we registered
     if (!co_await handshake(stream, remote)) {
-      handshake_limiter.spend(address, SourceLimiter::Clock::now());
+      handshake_limiter.spend(source, SourceLimiter::Clock::now());
       co_return;
     }
     const auto peer_key = tls::peer_ed25519_key(stream.native_handle());
@@ -627,9 +655,17 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
     const std::optional<tls::Ed25519PublicKey>& peer_key, const std::string& remote) {
   Parser parser;
   std::size_t body_limit = 0;
-  beast::error_code ec = co_await read_request(stream, buffer, parser, body_limit);
+  std::optional<HttpResponse> early;
+  beast::error_code ec = co_await read_request(stream, buffer, parser, body_limit, early, remote);
   if (ec) {
     co_await refuse_request(stream, ec, body_limit, remote);
+    co_return Next::drop;
+  }
+  if (early) {
+    // Refused on its header: answered and closed with the body unread (a
+    // little is drained so that the close does not reset the answer away).
+    ec = co_await send_reply(stream, parser.get(), std::move(*early), false, false);
+    if (!ec) co_await linger_close(stream, 64 * 1024);
     co_return Next::drop;
   }
 
@@ -638,7 +674,7 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
   auto started_at = std::chrono::steady_clock::now();
   http::request<http::string_body> req = parser.release();
   HttpRequest request = to_http_request(req, peer_key, remote);
-  HttpResponse reply = co_await run_handler(request);
+  HttpResponse reply = co_await respond(request);
 
   const bool is_head = req.method() == http::verb::head;
   const bool streamed = reply.stream != nullptr;
@@ -671,10 +707,9 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
   co_return keep_alive ? Next::read_again : Next::close;
 }
 
-net::awaitable<beast::error_code> HttpsServer::Impl::read_request(Stream& stream,
-                                                                  beast::flat_buffer& buffer,
-                                                                  Parser& parser,
-                                                                  std::size_t& body_limit) {
+net::awaitable<beast::error_code> HttpsServer::Impl::read_request(
+    Stream& stream, beast::flat_buffer& buffer, Parser& parser, std::size_t& body_limit,
+    std::optional<HttpResponse>& early, const std::string& remote) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const ServerLimits& limits = options.limits;
   beast::error_code ec;
@@ -684,6 +719,11 @@ net::awaitable<beast::error_code> HttpsServer::Impl::read_request(Stream& stream
   tcp_layer.expires_after(limits.idle_timeout);
   co_await http::async_read_header(stream, buffer, parser,
                                    net::redirect_error(net::use_awaitable, ec));
+  // Who asks, before anything of the body: a refusal ends the request here.
+  if (!ec && !parser.is_done() && limits.check_head) {
+    early = check_head(parser.get(), remote);
+    if (early) co_return ec;
+  }
   // The route's own limit, before any of the body is read. Beast checks
   // a Content-Length against the limit while parsing the header, and a
   // chunked body as it arrives; so the first is checked here.
@@ -749,9 +789,8 @@ net::awaitable<void> HttpsServer::Impl::refuse_request(Stream& stream, beast::er
   if (!ec) co_await linger_close(stream);
 }
 
-HttpRequest HttpsServer::Impl::to_http_request(http::request<http::string_body>& req,
-                                               const std::optional<tls::Ed25519PublicKey>& peer_key,
-                                               const std::string& remote) {
+HttpRequest HttpsServer::Impl::head_of(const http::request<http::string_body>& req,
+                                       const std::string& remote) {
   HttpRequest request;
   request.method = std::string(req.method_string());
   request.target = std::string(req.target());
@@ -760,10 +799,51 @@ HttpRequest HttpsServer::Impl::to_http_request(http::request<http::string_body>&
         request.headers.emplace(lower(field.name_string()), std::string(field.value()));
     if (!fresh) it->second.append(", ").append(std::string(field.value()));
   }
-  request.body = std::move(req.body());
-  request.peer_key = peer_key;
   request.remote_address = remote;
   return request;
+}
+
+HttpRequest HttpsServer::Impl::to_http_request(http::request<http::string_body>& req,
+                                               const std::optional<tls::Ed25519PublicKey>& peer_key,
+                                               const std::string& remote) {
+  HttpRequest request = head_of(req, remote);
+  request.body = std::move(req.body());
+  request.peer_key = peer_key;
+  return request;
+}
+
+std::optional<HttpResponse> HttpsServer::Impl::check_head(
+    const http::request<http::string_body>& req, const std::string& remote) {
+  try {
+    return options.limits.check_head(head_of(req, remote));
+  } catch (const std::exception& e) {
+    spdlog::error("event=check_head_failed listener={} error=\"{}\"", options.name, e.what());
+    return json_error(500, "internal_error", "internal error; the server log has details");
+  }
+}
+
+net::awaitable<HttpResponse> HttpsServer::Impl::respond(HttpRequest& request) {
+  const ServerLimits& l = options.limits;
+  if (!offload_pool || !l.offload(request.method, request.target))
+    co_return co_await run_handler(request);
+  const std::size_t capacity =
+      static_cast<std::size_t>(std::max(1, l.offload_threads)) + l.offload_queue;
+  if (offload_pending.fetch_add(1) >= capacity) {
+    offload_pending.fetch_sub(1);
+    ++offload_refused;
+    HttpResponse busy =
+        json_error(503, "server_busy", "too many requests of this kind at once; try again");
+    busy.headers["Retry-After"] = "1";
+    co_return busy;
+  }
+  struct Done {
+    std::atomic<std::size_t>& pending;
+    ~Done() { pending.fetch_sub(1); }
+  } done{offload_pending};
+  co_return co_await net::co_spawn(
+      offload_pool->get_executor(),
+      [this, &request]() -> net::awaitable<HttpResponse> { co_return call_handler(request); },
+      net::use_awaitable);
 }
 
 net::awaitable<beast::error_code> HttpsServer::Impl::send_reply(
@@ -819,6 +899,10 @@ void HttpsServer::start() {
                 "cannot listen on " + where + " for " + s.options.name + ": " + ec.message());
   }
   s.bound_port = s.acceptor.local_endpoint().port();
+  if (s.options.limits.offload) {
+    s.offload_pool = std::make_unique<net::thread_pool>(
+        static_cast<std::size_t>(std::max(1, s.options.limits.offload_threads)));
+  }
   net::co_spawn(s.acceptor.get_executor(), s.accept_loop(), net::detached);
   if (s.options.handler_threads > 0) {
     s.handler_pool =
@@ -863,8 +947,10 @@ void HttpsServer::stop() {
   if (!drained) {
     spdlog::warn("event=stop_timeout listener={} open_connections={}", s.options.name, left);
   }
-  // Handlers still running finish first; their answers are then written
-  // (or dropped) by the I/O threads.
+  // Offloaded handlers and those on the handler pool finish before the
+  // sessions waiting for them go; their answers are then written (or
+  // dropped) by the I/O threads.
+  if (s.offload_pool) s.offload_pool->join();
   if (s.handler_pool) s.handler_pool->join();
   s.guards.clear();
   for (auto& ioc : s.iocs) ioc->stop();
@@ -883,6 +969,9 @@ HttpsServer::Stats HttpsServer::stats() const {
   out.handshakes_refused = impl_->handshakes_refused;
   out.requests = impl_->requests;
   out.open_streams = impl_->open_streams;
+  out.connections_refused = impl_->connections_refused;
+  out.offload_refused = impl_->offload_refused;
+  out.offload_pending = impl_->offload_pending;
   std::lock_guard lock(impl_->mu);
   out.open_connections = impl_->connections.size();
   return out;

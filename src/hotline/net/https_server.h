@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hotline/net/http_types.h"
@@ -38,8 +39,9 @@ struct ServerLimits {
   // Per write, including each write of a streamed response: a client that
   // stops reading for this long is dropped.
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
-  // Failed TLS handshakes a source address may cost (a stranger trying one
-  // throwaway key after another): a token bucket per address, `burst`
+  // Failed TLS handshakes a source may cost (a stranger trying one
+  // throwaway key after another): a token bucket per source (IPv4 address
+  // or IPv6 /64, common/ip_address.h), `burst`
   // failures at once and `per_second` more after that. A source without a
   // token is disconnected before any TLS work until it earns one back; a
   // client that completes its handshakes (a configured peer) never runs
@@ -47,15 +49,29 @@ struct ServerLimits {
   // handshakes at most once per 10 s per listener, with counts.
   double failed_handshakes_per_second = 0;
   double failed_handshake_burst = 20;
-  // Connections open at once, in all and per source address (0: no cap).
-  // One more is closed as soon as it is accepted, before any TLS work, so
-  // that idle connections cost a bounded amount of memory (about 80 KiB
-  // each once TLS is set up).
-  std::size_t max_connections = 0;
-  std::size_t max_connections_per_source = 0;
   // Streamed responses (HttpResponse::stream) open at once; one more gets
   // 503 too_many_streams instead. Each open stream holds a connection.
   std::size_t max_streams = 64;
+  // Optional: called with a request that has a body to come, as soon as
+  // its header is read (HttpRequest::body empty): before "100 Continue",
+  // before body_limit_for, before any byte of the body is read. A response
+  // it returns is sent at once and the connection closed, the body never
+  // read (the operators' API refuses a missing or bad credential here). It
+  // runs on an I/O thread: it must be quick.
+  std::function<std::optional<HttpResponse>(const HttpRequest& head)> check_head;
+  // Connections open at once, in all and per source (IPv4 address or IPv6
+  // /64, common/ip_address.h); 0: no limit. One more is closed right after
+  // it is accepted, before the TLS handshake, so that idle connections cost
+  // a bounded amount of memory (about 80 KiB each once TLS is set up).
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_source = 0;
+  // Optional: requests whose handler is slow on purpose (password hashing)
+  // run on a pool of `offload_threads` threads of their own, so that the
+  // I/O threads go on serving the others; at most `offload_queue` more
+  // wait. Beyond that: 503 server_busy with Retry-After, at once.
+  std::function<bool(const std::string& method, const std::string& target)> offload;
+  int offload_threads = 1;
+  std::size_t offload_queue = 8;
 };
 
 struct ServerOptions {
@@ -117,7 +133,10 @@ class HttpsServer {
     std::uint64_t handshakes_refused = 0;  // closed unread: the source was over its limit
     std::uint64_t requests = 0;
     std::size_t open_connections = 0;
-    std::size_t open_streams = 0;  // streamed responses being sent now
+    std::size_t open_streams = 0;           // streamed responses being sent now
+    std::uint64_t connections_refused = 0;  // over max_connections(_per_source)
+    std::uint64_t offload_refused = 0;      // 503 server_busy
+    std::size_t offload_pending = 0;        // offloaded handlers running or queued
   };
   Stats stats() const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hotline/crypto/random.h"
 #include "hotline/net/https_server.h"
 #include "hotline/node/attachment_fetch_job.h"
 #include "hotline/node/escalation_job.h"
@@ -60,6 +61,7 @@ struct NodeServer::Impl {
 
   void start_listener() {
     tls::Ed25519Seed seed{};
+    crypto::WipeOnExit wipe_seed(seed);  // a private key copy: gone with the scope
     std::copy(node.identity.seed().begin(), node.identity.seed().end(), seed.begin());
     net::ServerOptions so;
     so.name = "peer";

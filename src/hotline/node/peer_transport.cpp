@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/crypto/random.h"
 #include "hotline/net/https_client.h"
 #include "hotline/service/link_support.h"
 
@@ -78,6 +79,7 @@ class PeerTransport final : public link::Transport {
 tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,
                           const crypto::PublicKey& peer_key) {
   tls::Ed25519Seed seed{};
+  crypto::WipeOnExit wipe_seed(seed);  // a private key copy: gone with the scope
   std::copy(self.seed().begin(), self.seed().end(), seed.begin());
   return tls::peer_client_context(seed, self_name, peer_key.bytes);
 }

@@ -91,6 +91,7 @@ DeliveryResult post_once(const WebhookConfig& config, std::string_view event,
   std::unique_ptr<net::HttpsClient> client;
   try {
     service::validate_webhook_config(config);
+    service::check_webhook_destination(config);
     target = service::parse_webhook_url(config.url);
     client = make_client(config, target, WebhookOptions{});
   } catch (const Error& e) {
@@ -210,6 +211,15 @@ int WebhookDispatcher::run_once(TimePoint now) {
     return 0;
   }
   const WebhookTarget target = service::parse_webhook_url(config->url);  // validated by load
+  try {
+    // Each round: a name that resolves inward now is not sent to.
+    service::check_webhook_destination(*config);
+  } catch (const Error& e) {
+    last_error_ = e.what();
+    client_.reset();
+    client_config_.reset();
+    return 0;
+  }
   if (!client_ || client_config_ != config) {
     // A new or changed configuration: a new connection, and every pending
     // escalation is due at once (the old failures were against the old one).

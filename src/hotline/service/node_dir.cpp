@@ -4,7 +4,9 @@
 #include <system_error>
 
 #include "hotline/common/error.h"
+#include "hotline/common/file_mode.h"
 #include "hotline/common/time.h"
+#include "hotline/crypto/secretbox.h"
 #include "hotline/store/open.h"
 #include "hotline/tls/certificate.h"
 
@@ -20,7 +22,8 @@ NodePaths::NodePaths(fs::path d)
       operator_cert(tls_dir / "operator.crt"),
       operator_key(tls_dir / "operator.key"),
       run_dir(dir / "run"),
-      serve_status(run_dir / "serve.json") {}
+      serve_status(run_dir / "serve.json"),
+      secrets_key(dir / "secrets.key") {}
 
 void validate_party_name(const std::string& p) {
   auto ok_char = [](char c) {
@@ -63,7 +66,13 @@ InitResult init_node(const fs::path& dir, const std::string& party) {
   }
   tls::generate_operator_certificate(party, paths.operator_cert, paths.operator_key);
 
-  auto store = store::open_sqlite(paths.db);
+  store::SqliteOptions db_options;
+  db_options.secret_key = crypto::load_or_create_secret_key(paths.secrets_key);
+  auto store = store::open_sqlite(paths.db, db_options);
+  // Only the node's account may open its database (SQLite gives its -wal
+  // and -shm files the same mode).
+  fs::permissions(paths.db, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
   store->transact([&](store::Transaction& tx) {
     tx.put_setting("party", party);
     tx.put_setting("public_key", identity.public_key().encoded());
@@ -79,10 +88,17 @@ Node open_node(const fs::path& dir, bool sync_full) {
                 dir.string() + " holds no Hotline node. Create one with: hotline init --dir " +
                     dir.string() + " --party NAME");
   }
+  // The folder and the database hold the node's secrets: refuse to run when
+  // other local users may read or change them.
+  require_owner_only(paths.dir);
+  require_owner_only(paths.db);
   auto identity = crypto::KeyPair::load(paths.identity_key);
   store::SqliteOptions opts;
   opts.create = false;
   if (sync_full) opts.sync = store::SqliteOptions::Sync::full;
+  // Secrets in the database are sealed under this key (those an older
+  // version left in clear are sealed now).
+  opts.secret_key = crypto::load_or_create_secret_key(paths.secrets_key);
   auto st = store::open_sqlite(paths.db, opts);
   std::string party;
   std::string stored_key;

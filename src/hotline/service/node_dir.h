@@ -6,6 +6,8 @@
 //   D/tls/operator.crt    the operators' listener certificate (ECDSA P-256)
 //   D/tls/operator.key    its private key (mode 0600)
 //   D/run/serve.json      written by a running `hotline serve`: pid and URLs
+//   D/secrets.key         32 bytes (mode 0600) sealing the TOTP seeds and the
+//                         webhook secret stored in hotline.db
 //
 // The directory itself is mode 0700: everything in it is the office's.
 #pragma once
@@ -23,6 +25,9 @@ struct NodePaths {
   explicit NodePaths(std::filesystem::path d);
   std::filesystem::path dir, identity_key, identity_pub, db, tls_dir, operator_cert, operator_key,
       run_dir, serve_status;
+  // The key that seals the secrets in the database (crypto/secretbox.h):
+  // made by init, or at the first open of a node made before it existed.
+  std::filesystem::path secrets_key;
 };
 
 // Party names appear in agreements, logs and screens: 1 to 64 characters of

@@ -10,12 +10,13 @@
 #include "hotline/crypto/random.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/crypto/totp.h"
+#include "hotline/service/sign_in_guard.h"
 
 namespace hotline::service {
 namespace {
 
-constexpr Role kAllRoles[] = {Role::operator_, Role::supervisor, Role::translator, Role::reviewer,
-                              Role::admin};
+constexpr Role kAllRoles[] = {Role::operator_, Role::supervisor, Role::translator,
+                              Role::reviewer,  Role::admin,      Role::service};
 
 std::string role_list() {
   std::string out;
@@ -40,8 +41,9 @@ bool grants(Role r, Permission p) {
     case Permission::add_case_entries:
       return desk || r == Role::translator;
     case Permission::approve_requests:
-    case Permission::manage_webhook:
       return r == Role::supervisor;
+    case Permission::manage_webhook:  // where the node sends data: admins only
+      return r == Role::admin;
     case Permission::read_review:
       return r == Role::supervisor || r == Role::reviewer;
     case Permission::read_ledger:
@@ -55,6 +57,11 @@ bool grants(Role r, Permission p) {
   return false;
 }
 
+bool privileged(const std::vector<std::string>& names) {
+  return std::find(names.begin(), names.end(), "supervisor") != names.end() ||
+         std::find(names.begin(), names.end(), "admin") != names.end();
+}
+
 std::vector<std::string> role_names(const std::vector<Role>& roles) {
   if (roles.empty()) {
     throw Error(ErrorCategory::invalid_input, "role_invalid",
@@ -64,6 +71,11 @@ std::vector<std::string> role_names(const std::vector<Role>& roles) {
   for (Role r : roles) names.emplace_back(to_string(r));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
+  if (std::find(names.begin(), names.end(), "service") != names.end() && privileged(names)) {
+    throw Error(ErrorCategory::invalid_input, "role_invalid",
+                "A service account cannot also be supervisor or admin: it must not approve "
+                "or manage anything.");
+  }
   return names;
 }
 
@@ -90,6 +102,23 @@ void validate_display_name(const std::string& display) {
   }
 }
 
+std::int64_t setting_days(store::Transaction& tx, const char* key, std::int64_t fallback) {
+  auto v = tx.get_setting(key);
+  try {
+    return v ? std::max<std::int64_t>(1, std::stoll(*v)) : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+AccountSettings read_account_settings(store::Transaction& tx) {
+  AccountSettings s;
+  s.token_default_days = setting_days(tx, kTokenDefaultDaysSetting, kDefaultTokenDays);
+  s.token_max_days = setting_days(tx, kTokenMaxDaysSetting, kMaxTokenDays);
+  s.totp_required = tx.get_setting(kTotpRequiredSetting).value_or("") == "privileged";
+  return s;
+}
+
 std::string hex_sha256(std::string_view text) {
   return to_hex(crypto::sha256(text));
 }
@@ -99,10 +128,6 @@ std::string random_token(std::size_t bytes) {
   std::span<std::uint8_t> s(buf.data(), bytes);
   crypto::random_bytes(s);
   return base64url_encode(s);
-}
-
-bool at_or_before(const std::optional<std::string>& when, TimePoint now) {
-  return when && parse_timestamp(*when) <= now;
 }
 
 store::UserRecord must_find(store::Transaction& tx, const std::string& name) {
@@ -154,15 +179,10 @@ std::pair<store::UserRecord, std::int64_t> replace_password(store::Transaction& 
   return {u, tx.delete_user_sessions(name, keep_session_hash)};
 }
 
-[[noreturn]] void throw_locked(const std::string& until) {
-  throw Error(ErrorCategory::forbidden, "auth_locked",
-              "Too many failed sign-ins: this account is locked until " + until +
-                  " (UTC). Try again then, or ask an administrator to unlock it "
-                  "(hotline user enable).");
-}
-
+// The one answer of every failed sign-in, whatever the reason (the reason
+// goes to the audit trail).
 [[noreturn]] void throw_auth_failed() {
-  throw Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password.");
+  throw Error(ErrorCategory::unauthenticated, "auth_failed", std::string(kSignInFailed));
 }
 
 }  // namespace
@@ -181,6 +201,8 @@ std::string_view to_string(Role r) {
       return "reviewer";
     case Role::admin:
       return "admin";
+    case Role::service:
+      return "service";
   }
   return "unknown";
 }
@@ -361,18 +383,21 @@ store::UserRecord change_own_password(store::Store& store, const std::string& na
                                       const std::string& current,
                                       const std::optional<std::string>& totp_code,
                                       const std::string& password, const std::string& remote,
-                                      const std::string& keep_session, TimePoint now,
-                                      const AccountPolicy& policy, const AuditContext* audit_ctx) {
+                                      const std::string& keep_session, SignInGuard& guard,
+                                      TimePoint now, const AccountPolicy& policy,
+                                      const AuditContext* audit_ctx) {
   check_password_policy(name, password);
   if (password == current) {
     throw Error(ErrorCategory::invalid_input, "password_weak",
                 "The new password is the same as the current one.");
   }
   try {
-    authenticate(store, name, current, totp_code, remote, now, policy);
+    authenticate(store, guard, name, current, totp_code, remote, now, policy, audit_ctx);
   } catch (const Error& e) {
     if (e.code() != "auth_failed") throw;
-    throw Error(ErrorCategory::forbidden, "password_wrong", "The current password is wrong.");
+    throw Error(ErrorCategory::forbidden, "password_wrong",
+                "The current password or authenticator code is wrong (after several failures, "
+                "wait a few minutes before trying again).");
   }
   const std::string hash = crypto::hash_password(password, policy.password_cost);
   const std::string keep = keep_session.empty() ? std::string() : hex_sha256(keep_session);
@@ -441,17 +466,115 @@ store::UserRecord disable_totp(store::Store& store, const std::string& name, Tim
 
 // ---- sign-in ----------------------------------------------------------------
 
-store::UserRecord authenticate(store::Store& store, const std::string& name_in,
+namespace {
+
+// What a sign-in attempt came to, for the audit trail (never for the caller).
+enum class SignIn {
+  ok,
+  throttled,
+  unknown_account,
+  wrong_password,
+  disabled,
+  no_totp_code,
+  wrong_totp_code,
+  password_changed,
+  totp_enrolment_required,
+};
+
+std::string_view reason_text(SignIn s) {
+  switch (s) {
+    case SignIn::ok:
+      return "";
+    case SignIn::throttled:
+      return "throttled: too many failures from this source (not checked)";
+    case SignIn::unknown_account:
+      return "no such account";
+    case SignIn::wrong_password:
+      return "wrong password";
+    case SignIn::disabled:
+      return "account disabled";
+    case SignIn::no_totp_code:
+      return "no authenticator code";
+    case SignIn::wrong_totp_code:
+      return "wrong or reused authenticator code";
+    case SignIn::password_changed:
+      return "password changed during the check";
+    case SignIn::totp_enrolment_required:
+      return "TOTP required for this role but not set up";
+  }
+  return "";
+}
+
+// The name typed, for the trail's target: only when it could be a user
+// name at all (text from outside is not recorded raw).
+std::string audit_target(const std::string& name) {
+  try {
+    validate_user_name(name);
+    return name;
+  } catch (const Error&) {
+    return "(not a user name)";
+  }
+}
+
+// The checks after the password, on the user as it is now: which outcome,
+// and the TOTP step to record on success.
+SignIn check_account(store::UserRecord& u, bool password_ok,
+                     const std::optional<std::string>& totp_code, bool totp_required,
+                     TimePoint now) {
+  if (!password_ok) return SignIn::wrong_password;
+  if (u.disabled) return SignIn::disabled;
+  if (!u.totp_secret) {
+    return totp_required && privileged(u.roles) ? SignIn::totp_enrolment_required : SignIn::ok;
+  }
+  if (!totp_code || totp_code->empty()) return SignIn::no_totp_code;
+  auto step =
+      crypto::verify_totp(crypto::base32_decode(*u.totp_secret), *totp_code, now, u.totp_last_step);
+  if (!step) return SignIn::wrong_totp_code;
+  u.totp_last_step = *step;
+  return SignIn::ok;
+}
+
+// The audit entry of a sign-in attempt.
+void audit_sign_in(store::Transaction& tx, const AuditContext* ctx, const std::string& name,
+                   SignIn outcome, TimePoint now) {
+  if (!ctx) return;
+  if (outcome == SignIn::ok) {
+    audit(tx, *ctx, "user.sign_in", name, "", now);
+  } else {
+    audit(tx, *ctx, "user.sign_in_failed", audit_target(name), std::string(reason_text(outcome)),
+          now);
+  }
+}
+
+// A failed attempt that changed no account: only its audit entry.
+void record_failure(store::Store& store, const std::string& name, SignIn outcome, TimePoint now,
+                    const AuditContext* ctx) {
+  if (!ctx) return;
+  store.transact([&](store::Transaction& tx) { audit_sign_in(tx, ctx, name, outcome, now); });
+}
+
+}  // namespace
+
+store::UserRecord authenticate(store::Store& store, SignInGuard& guard, const std::string& name_in,
                                const std::string& password,
                                const std::optional<std::string>& totp_code,
                                const std::string& remote, TimePoint now,
-                               const AccountPolicy& policy) {
+                               const AccountPolicy& policy, const AuditContext* audit_ctx) {
   const std::string name = lowercase(name_in);
+  const std::string source = source_key(remote);
+  // Refused without a look at the account or the password: the answer
+  // depends only on this source's own failures.
+  if (guard.wait(name, source, now).count() > 0) {
+    record_failure(store, name, SignIn::throttled, now, audit_ctx);
+    throw_auth_failed();
+  }
   auto found = store.snapshot([&](store::Transaction& tx) { return tx.find_user(name); });
   if (!found) {
     // Spend the same argon2id time as a real check, so that the answer's
     // timing does not tell which names exist.
     (void)crypto::hash_password(password, policy.password_cost);
+    guard.failed(name, source, now);
+    record_failure(store, name, SignIn::unknown_account, now, audit_ctx);
     throw_auth_failed();
   }
   // The slow part runs outside any write transaction; the outcome is then
@@ -463,7 +586,7 @@ store::UserRecord authenticate(store::Store& store, const std::string& name_in,
       rehash ? crypto::hash_password(password, policy.password_cost) : std::string();
 
   struct Outcome {
-    std::optional<Error> error;
+    SignIn result = SignIn::ok;
     store::UserRecord user;
   };
   Outcome out = store.transact([&](store::Transaction& tx) -> Outcome {
@@ -471,69 +594,37 @@ store::UserRecord authenticate(store::Store& store, const std::string& name_in,
     // Gone, or its password changed while we were hashing: the check above
     // was against a stale hash, so it proves nothing either way.
     if (!current || current->password_hash != found->password_hash) {
-      return {Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password."),
-              {}};
+      return {SignIn::password_changed, {}};
     }
     store::UserRecord u = *current;
     const store::UserRecord before = u;
-
-    if (u.locked_until && !at_or_before(u.locked_until, now)) {
-      return {Error(ErrorCategory::forbidden, "auth_locked", ""), u};
-    }
-    if (u.locked_until) u.locked_until.reset();  // the lock has expired
-
-    auto fail = [&](Error e) -> Outcome {
-      u.failed_logins += 1;
-      if (u.failed_logins >= policy.max_failed_logins) {
-        u.failed_logins = 0;
-        u.locked_until = format_timestamp(now + policy.lockout);
-        tx.put_user(u);
-        // For the node's log (an administrator may want to know).
-        tx.append_event(store::EventRecord{
-            0, format_timestamp(now), "account_locked", "",
-            "User " + u.name + " locked until " + *u.locked_until + " after " +
-                std::to_string(policy.max_failed_logins) + " failed sign-ins (the last from " +
-                (remote.empty() ? "?" : remote) + ")"});
-        return {Error(ErrorCategory::forbidden, "auth_locked", ""), u};
-      }
-      tx.put_user(u);
-      return {std::move(e), u};
-    };
-
-    if (!password_ok)
-      return fail(
-          Error(ErrorCategory::unauthenticated, "auth_failed", "Wrong user name or password."));
-    if (u.disabled) {
-      if (u != before) tx.put_user(u);
-      return {Error(ErrorCategory::unauthenticated, "auth_disabled",
-                    "This account is disabled. Ask an administrator (hotline user enable)."),
-              u};
-    }
-    if (u.totp_secret) {
-      if (!totp_code || totp_code->empty()) {
-        if (u != before) tx.put_user(u);
-        return {Error(ErrorCategory::unauthenticated, "auth_totp_required",
-                      "This account needs the 6-digit code from its authenticator app."),
-                u};
-      }
-      auto step = crypto::verify_totp(crypto::base32_decode(*u.totp_secret), *totp_code, now,
-                                      u.totp_last_step);
-      if (!step) {
-        return fail(Error(ErrorCategory::unauthenticated, "auth_totp_invalid",
-                          "The authenticator code is wrong or was already used. Wait for the "
-                          "next code and try again."));
-      }
-      u.totp_last_step = *step;
-    }
-    u.failed_logins = 0;
-    if (rehash) u.password_hash = new_hash;
+    const SignIn result =
+        check_account(u, password_ok, totp_code, read_account_settings(tx).totp_required, now);
+    // failed_logins: consecutive failures, for the administrators' view;
+    // it locks nothing (the guard delays by source).
+    u.failed_logins = result == SignIn::ok ? 0 : u.failed_logins + 1;
+    if (result == SignIn::ok && rehash) u.password_hash = new_hash;
     if (u != before) tx.put_user(u);
-    return {std::nullopt, u};
+    audit_sign_in(tx, audit_ctx, name, result, now);
+    return {result, u};
   });
-  if (out.error) {
-    if (out.error->code() == "auth_locked") throw_locked(*out.user.locked_until);
-    throw *out.error;
+  if (out.result == SignIn::password_changed) {
+    record_failure(store, name, out.result, now, audit_ctx);
+    throw_auth_failed();
   }
+  if (out.result == SignIn::totp_enrolment_required) {
+    // Only after the right password: the one answer that says more, so
+    // that the officer knows what to do.
+    throw Error(ErrorCategory::forbidden, "auth_totp_enrolment_required",
+                "This office requires an authenticator app (TOTP) for supervisors and "
+                "administrators, and this account has none yet. Ask an administrator to set one "
+                "up (hotline user totp enable), then sign in with its code.");
+  }
+  if (out.result != SignIn::ok) {
+    guard.failed(name, source, now);
+    throw_auth_failed();
+  }
+  guard.succeeded(name, source);
   return out.user;
 }
 
@@ -581,8 +672,72 @@ std::size_t LoginRateLimiter::size() const {
 
 // ---- API tokens ---------------------------------------------------------------
 
+namespace {
+
+// The separation of duties: an admin acting through the API may make
+// tokens only for themselves or for a service account.
+void check_token_owner(const store::UserRecord& requester, const store::UserRecord& owner) {
+  if (requester.name == owner.name || has_role(owner, Role::service)) return;
+  throw Error(ErrorCategory::forbidden, "forbidden",
+              "an admin may make API tokens only for their own account or for a service "
+              "account (role \"service\"); \"" +
+                  owner.name + "\" is neither");
+}
+
+}  // namespace
+
+namespace {
+
+[[noreturn]] void bad_setting(const std::string& what) {
+  throw Error(ErrorCategory::invalid_input, "request_invalid", what);
+}
+
+std::int64_t parse_days(const std::string& value) {
+  std::int64_t n = 0;
+  try {
+    std::size_t used = 0;
+    n = std::stoll(value, &used);
+    if (used != value.size()) n = 0;
+  } catch (const std::exception&) {
+    n = 0;
+  }
+  if (n < 1 || n > 3650) bad_setting("a number of days from 1 to 3650, please");
+  return n;
+}
+
+}  // namespace
+
+AccountSettings account_settings(store::Store& store) {
+  return store.snapshot([](store::Transaction& tx) { return read_account_settings(tx); });
+}
+
+AccountSettings set_account_setting(store::Store& store, const std::string& key,
+                                    const std::string& value, TimePoint now,
+                                    const AuditContext* audit_ctx) {
+  return store.transact([&](store::Transaction& tx) {
+    AccountSettings s = read_account_settings(tx);
+    if (key == kTokenDefaultDaysSetting) {
+      s.token_default_days = parse_days(value);
+    } else if (key == kTokenMaxDaysSetting) {
+      s.token_max_days = parse_days(value);
+    } else if (key == kTotpRequiredSetting) {
+      if (value != "privileged" && value != "none") bad_setting("use \"privileged\" or \"none\"");
+      s.totp_required = value == "privileged";
+    } else {
+      bad_setting("unknown account setting \"" + key + "\"");
+    }
+    if (s.token_default_days > s.token_max_days) {
+      bad_setting("the default token lifetime cannot be longer than the maximum");
+    }
+    tx.put_setting(key, value);
+    if (audit_ctx) audit(tx, *audit_ctx, "settings.set", key, value, now);
+    return s;
+  });
+}
+
 NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
-                             TimePoint now, const AuditContext* audit_ctx) {
+                             TimePoint now, const AuditContext* audit_ctx,
+                             const TokenOptions& options, const store::UserRecord* requester) {
   bool ok = !label.empty() && label.size() <= 64;
   for (unsigned char c : label) ok = ok && c >= 0x20 && c != 0x7f;
   if (!ok) {
@@ -596,18 +751,33 @@ NewApiToken create_api_token(store::Store& store, const std::string& user, const
   t.record.name = label;
   t.record.token_hash = hex_sha256(t.token);
   t.record.created_at = format_timestamp(now);
+  t.record.read_only = options.read_only;
   store.transact([&](store::Transaction& tx) {
-    must_find(tx, user);
+    const store::UserRecord owner = must_find(tx, user);
+    if (requester) check_token_owner(*requester, owner);
+    const AccountSettings settings = read_account_settings(tx);
+    const std::int64_t max_days = settings.token_max_days;
+    const std::int64_t days = options.days.value_or(settings.token_default_days);
+    if (days < 1 || days > max_days) {
+      throw Error(ErrorCategory::invalid_input, "token_invalid",
+                  "A token lives 1 to " + std::to_string(max_days) +
+                      " days here (the office's setting " + kTokenMaxDaysSetting + ").");
+    }
+    t.record.expires_at = format_timestamp(now + std::chrono::hours(24 * days));
     tx.insert_api_token(t.record);
     if (audit_ctx) {
-      audit(tx, *audit_ctx, "token.create", user, "id=" + t.record.id + " label=" + label, now);
+      audit(tx, *audit_ctx, "token.create", user,
+            "id=" + t.record.id + " label=" + label + " expires=" + *t.record.expires_at +
+                (options.read_only ? " read-only" : ""),
+            now);
     }
   });
   return t;
 }
 
 store::UserRecord authenticate_token(store::Store& store, const std::string& token, TimePoint now,
-                                     const AccountPolicy& policy) {
+                                     const AccountPolicy& policy,
+                                     store::ApiTokenRecord* token_out) {
   const std::string hash = hex_sha256(token);
   struct Found {
     std::optional<store::ApiTokenRecord> token;
@@ -619,10 +789,13 @@ store::UserRecord authenticate_token(store::Store& store, const std::string& tok
     if (r.token) r.user = tx.find_user(r.token->user);
     return r;
   });
-  if (!f.token || f.token->revoked_at || !f.user || f.user->disabled) {
+  const bool expired =
+      f.token && f.token->expires_at && parse_timestamp(*f.token->expires_at) <= now;
+  if (!f.token || f.token->revoked_at || expired || !f.user || f.user->disabled) {
     throw Error(ErrorCategory::unauthenticated, "auth_failed",
-                "The API token is unknown, revoked, or its user is disabled.");
+                "The API token is unknown, revoked, expired, or its user is disabled.");
   }
+  if (token_out) *token_out = *f.token;
   const bool stale = !f.token->last_used_at ||
                      parse_timestamp(*f.token->last_used_at) + policy.touch_interval <= now;
   if (stale) {
@@ -682,7 +855,7 @@ NewSession create_session(store::Store& store, const std::string& user, const st
 }
 
 SessionCheck check_session(store::Store& store, const std::string& id, TimePoint now,
-                           const AccountPolicy& policy) {
+                           const AccountPolicy& policy, SessionUse use) {
   const std::string hash = hex_sha256(id);
   struct Found {
     std::optional<store::SessionRecord> session;
@@ -709,7 +882,7 @@ SessionCheck check_session(store::Store& store, const std::string& id, TimePoint
     throw Error(ErrorCategory::unauthenticated, "auth_disabled",
                 "This account is disabled. Ask an administrator (hotline user enable).");
   }
-  if (last_seen + policy.touch_interval <= now) {
+  if (use == SessionUse::request && last_seen + policy.touch_interval <= now) {
     f.session->last_seen_at = format_timestamp(now);
     store.transact(
         [&](store::Transaction& tx) { tx.touch_session(hash, f.session->last_seen_at); });

@@ -6,13 +6,22 @@
 // Roles (a user has one or more):
 //   operator    the 24/7 duty desk: alerts, requests, cases, desk messages
 //   supervisor  everything an operator does, plus four-eyes approval of
-//               outgoing requests, the escalation webhook, and the review
-//               and ledger views
+//               outgoing requests, and the review and ledger views
 //   translator  reads items and adds case entries (translations)
 //   reviewer    read-only: items, the ledger and the review data
-//   admin       users, API tokens, peers, the agreement; the ledger view.
+//   admin       users, API tokens, peers, the agreement, the escalation
+//               webhook; the ledger view.
 //               Not the desk's actions: an admin who works the desk also
 //               holds the operator role.
+//   service     grants nothing itself: marks a machine account (a script, a
+//               SIEM) whose API tokens an admin may make. It never goes with
+//               supervisor or admin, so a service account cannot approve or
+//               manage anything.
+//
+// Separation of duties (issue #17, item 4): through the API an admin makes
+// API tokens only for their own account or for service accounts, and
+// cannot change their own roles (another admin must); the office can
+// require TOTP of supervisors and admins (kTotpRequiredSetting).
 //
 // Permission table (may(user, permission); a disabled user may nothing):
 //
@@ -24,7 +33,7 @@
 //   send_messages        x         x          .         .       .
 //   add_case_entries     x         x          x         .       .
 //   approve_requests     .         x          .         .       .
-//   manage_webhook       .         x          .         .       .
+//   manage_webhook       .         .          .         .       x
 //   read_review          .         x          .         x       .
 //   read_ledger          .         x          .         x       x
 //   manage_users         .         .          .         .       x
@@ -37,13 +46,19 @@
 // (crypto/password.h); a hash made with an older cost is replaced at the
 // next successful sign-in.
 //
-// Sign-in (authenticate): unknown name and wrong password give the same
-// error and take the same time (an unknown name still spends one argon2id
-// hash). 5 consecutive failures (wrong password or wrong TOTP code) lock the
-// account for 15 minutes; the counter restarts when the lock is set, and a
-// successful sign-in resets it. A lock does not stop API tokens or sessions
-// already open. The per-address LoginRateLimiter is for the API to call
-// before authenticate().
+// Sign-in (authenticate): every failure gives one answer, auth_failed with
+// one message (kSignInFailed), whatever the reason: unknown name, wrong
+// password, disabled account, missing or wrong TOTP code, or too many
+// failures from this source. An unknown name still spends one argon2id hash,
+// so the timing does not tell either. The client may always send a TOTP
+// code; an account without TOTP ignores it, and one with TOTP treats a
+// missing code like a wrong one. Failures are counted per account and
+// source (SignInGuard, sign_in_guard.h): exponential delays for the pair,
+// and an account-wide ceiling that only slows sources which have failed;
+// there is no account lock, so nobody can keep a stranger's account shut.
+// The reason of each failure, and each success, goes to the audit trail.
+// The per-address LoginRateLimiter is for the API to call before
+// authenticate(), keyed on source_key() (IPv4 address or IPv6 /64).
 //
 // TOTP: enable_totp() hands out a secret and its otpauth:// URI but only
 // confirm_totp() with a valid code from the app activates it; until then
@@ -67,10 +82,16 @@
 //   user.totp_enable   enable_totp         - (set-up started; never the secret)
 //   user.totp_confirm  confirm_totp        -
 //   user.totp_disable  disable_totp        -
-//   token.create       create_api_token    "id=<token id> label=<label>" (never the token)
+//   token.create       create_api_token    "id=<id> label=<label> expires=<time>[ read-only]"
+//                                          (never the token)
 //   token.revoke       revoke_api_token    "id=<token id>" (only the first revocation)
-// Sign-ins (and their failures and lockouts), token use and sessions are
-// not in the trail.
+//   user.sign_in      authenticate        - (a successful sign-in or password re-check)
+//   user.sign_in_failed authenticate      why (for the trail only): "wrong password",
+//                                         "no such account" (target: the name typed, when
+//                                         it is a possible user name), "account disabled",
+//                                         "no authenticator code", "wrong or reused
+//                                         authenticator code", "throttled: ..."
+// Token use and sessions are not in the trail.
 //
 // Sessions: the session id and CSRF token are random (32 bytes, base64url),
 // returned once by create_session() and stored hashed. A session ends after
@@ -85,11 +106,12 @@
 //   token_invalid         an API token label breaks the rules
 //   token_unknown         revoke_api_token with an unknown id
 //   totp_not_pending      confirm_totp without a preceding enable_totp
-//   auth_failed           unknown user, wrong password, or a bad/revoked token
-//   auth_totp_required    password right, the account needs a TOTP code
-//   auth_totp_invalid     the TOTP code is wrong or was already used
-//   auth_locked           too many failures; the message says until when
-//   auth_disabled         the account is disabled
+//   auth_failed           every failed sign-in (above), a bad/revoked/expired token
+//   auth_totp_enrolment_required  right password, but the office requires TOTP
+//                         of this supervisor or admin and none is set up
+//   forbidden             a token for someone else than the admin or a service account
+//   auth_totp_invalid     confirm_totp: the code is wrong for the new secret
+//   auth_disabled         a session whose account was disabled since
 //   auth_session_expired  no such session, or it timed out
 #pragma once
 
@@ -107,6 +129,7 @@
 #include "hotline/common/time.h"
 #include "hotline/crypto/password.h"
 #include "hotline/service/audit_trail.h"
+#include "hotline/service/sign_in_guard.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
 
@@ -116,7 +139,7 @@ namespace hotline::service {
 
 // `operator` is a C++ keyword, hence the trailing underscore; its text is
 // "operator".
-enum class Role { operator_, supervisor, translator, reviewer, admin };
+enum class Role { operator_, supervisor, translator, reviewer, admin, service };
 
 std::string_view to_string(Role r);
 // "operator", "supervisor", ...; anything else: Error role_invalid.
@@ -152,8 +175,8 @@ bool may(const store::UserRecord& user, Permission p);
 // The numbers above, in one place; tests shorten them or make hashing cheap.
 struct AccountPolicy {
   crypto::PasswordCost password_cost = crypto::kDefaultPasswordCost;
-  std::int64_t max_failed_logins = 5;
-  std::chrono::minutes lockout{15};
+  // Delays after failed sign-ins (the API's SignInGuard is made with them).
+  SignInLimits sign_in;
   std::chrono::minutes session_idle{30};
   std::chrono::hours session_absolute{12};
   // last_used_at / last_seen_at are written at most this often.
@@ -182,28 +205,28 @@ store::UserRecord get_user(store::Store& store, const std::string& name);  // us
 std::vector<store::UserRecord> list_users(store::Store& store);            // by name
 
 // Disabling keeps the user (names in logs stay valid) but refuses sign-in,
-// its API tokens and its sessions. Enabling also lifts a lockout.
+// its API tokens and its sessions.
 store::UserRecord set_user_disabled(store::Store& store, const std::string& name, bool disabled,
                                     TimePoint now, const AuditContext* audit = nullptr);
-// New password (policy checked), set by an admin; also lifts a lockout and
-// ends the user's sessions.
+// New password (policy checked), set by an admin; also resets the failure
+// count and ends the user's sessions.
 store::UserRecord set_password(store::Store& store, const std::string& name,
                                const std::string& password, TimePoint now,
                                const AccountPolicy& policy = {},
                                const AuditContext* audit = nullptr);
 // A signed-in user changes their own password: the current one (and the
 // TOTP code, when the account has one) is checked as at sign-in, failures
-// counting towards the lockout; then the new one (policy checked, not the
+// counting like sign-in failures; then the new one (policy checked, not the
 // same) replaces it and every other session of the user ends, in one
 // transaction. `keep_session` is the caller's own session id ("" for an API
-// token: all sessions end). Throws password_weak, password_wrong, and
-// authenticate()'s auth_* codes.
+// token: all sessions end). Throws password_weak, password_wrong (any failed
+// check of the current password and code).
 store::UserRecord change_own_password(store::Store& store, const std::string& name,
                                       const std::string& current,
                                       const std::optional<std::string>& totp_code,
                                       const std::string& password, const std::string& remote,
-                                      const std::string& keep_session, TimePoint now,
-                                      const AccountPolicy& policy = {},
+                                      const std::string& keep_session, SignInGuard& guard,
+                                      TimePoint now, const AccountPolicy& policy = {},
                                       const AuditContext* audit = nullptr);
 store::UserRecord set_roles(store::Store& store, const std::string& name,
                             const std::vector<Role>& roles, TimePoint now,
@@ -230,22 +253,33 @@ store::UserRecord disable_totp(store::Store& store, const std::string& name, Tim
 
 // ---- sign-in ----------------------------------------------------------------
 
+// The message of every failed sign-in.
+inline constexpr std::string_view kSignInFailed =
+    "Sign-in failed: the user name, password or authenticator code is wrong, or this account "
+    "cannot sign in now. After several failures from one place, wait a few minutes before "
+    "trying again.";
+
 // Checks name (case-insensitive: it is lowercased), password and, when the
-// account has TOTP, the code; records failures and lockouts. Returns the
-// user on success. Throws auth_failed, auth_totp_required, auth_totp_invalid,
-// auth_locked, auth_disabled. `remote` is the client's address: a lockout
-// is recorded as an "account_locked" event naming the user and it.
-store::UserRecord authenticate(store::Store& store, const std::string& name,
+// account has TOTP, the code; counts failures in `guard` for (name,
+// source_key(remote)) and records the attempt in the audit trail when
+// `audit` is given. Returns the user on success; throws auth_failed
+// (kSignInFailed) on every failure, with one exception: a supervisor or
+// admin who has given the right password but has no TOTP while the office
+// requires it (kTotpRequiredSetting) gets auth_totp_enrolment_required,
+// telling them to have an authenticator set up.
+store::UserRecord authenticate(store::Store& store, SignInGuard& guard, const std::string& name,
                                const std::string& password,
                                const std::optional<std::string>& totp_code,
                                const std::string& remote, TimePoint now,
-                               const AccountPolicy& policy = {});
+                               const AccountPolicy& policy = {},
+                               const AuditContext* audit = nullptr);
 
 // A token bucket per client address: `burst` attempts at once, refilled at
 // one per `refill_every` (defaults: 10 per minute). A bucket that has
 // refilled completely is forgotten; beyond `max_addresses` buckets the least
 // recently used is forgotten, so memory stays bounded whatever the number of
-// addresses. Thread-safe. (For IPv6 the caller may pass the /64 prefix.)
+// addresses. Thread-safe. The API passes source_key(address): an IPv6
+// client is limited by its /64, not by each of its 2^64 addresses.
 class LoginRateLimiter {
  public:
   struct Limits {
@@ -279,19 +313,57 @@ class LoginRateLimiter {
 
 // ---- API tokens ---------------------------------------------------------------
 
+// Office settings (the settings table; `hotline settings set`):
+//   tokens.default_days   a new token's lifetime when none is asked (90)
+//   tokens.max_days       the longest lifetime that may be asked (365)
+//   accounts.totp_required  "privileged": supervisors and admins must have
+//                         TOTP to sign in; "none" (the default): optional
+inline constexpr const char* kTokenDefaultDaysSetting = "tokens.default_days";
+inline constexpr const char* kTokenMaxDaysSetting = "tokens.max_days";
+inline constexpr const char* kTotpRequiredSetting = "accounts.totp_required";
+inline constexpr std::int64_t kDefaultTokenDays = 90;
+inline constexpr std::int64_t kMaxTokenDays = 365;
+
+// The account settings above with their values now (defaults filled in).
+struct AccountSettings {
+  std::int64_t token_default_days = kDefaultTokenDays;
+  std::int64_t token_max_days = kMaxTokenDays;
+  bool totp_required = false;  // for supervisors and admins
+};
+AccountSettings account_settings(store::Store& store);
+// Changes one of them: `key` one of the three settings above; days 1 to
+// 3650 (the default at most the maximum), totp_required "privileged" or
+// "none". Recorded as "settings.set" (target the key, detail the value).
+// Throws request_invalid.
+AccountSettings set_account_setting(store::Store& store, const std::string& key,
+                                    const std::string& value, TimePoint now,
+                                    const AuditContext* audit = nullptr);
+
+struct TokenOptions {
+  std::optional<std::int64_t> days;  // none: tokens.default_days
+  bool read_only = false;            // GET and HEAD only
+};
+
 struct NewApiToken {
   store::ApiTokenRecord record;
   std::string token;  // shown once; only its hash is stored
 };
-// A token for `user` labelled `label` (1-64 printable characters). Throws
-// user_unknown, token_invalid.
+// A token for `user` labelled `label` (1-64 printable characters), expiring
+// after options.days (1 to tokens.max_days; default tokens.default_days).
+// `requester` is the admin asking through the API (nullptr: the node's own
+// operator at its command line): they may make tokens only for themselves
+// or for a service account (Error forbidden otherwise). Throws
+// user_unknown, token_invalid, forbidden.
 NewApiToken create_api_token(store::Store& store, const std::string& user, const std::string& label,
-                             TimePoint now, const AuditContext* audit = nullptr);
-// The token's user, when the token is known, not revoked and its user not
-// disabled; otherwise auth_failed. Records last_used_at (at most once per
-// policy.touch_interval).
+                             TimePoint now, const AuditContext* audit = nullptr,
+                             const TokenOptions& options = {},
+                             const store::UserRecord* requester = nullptr);
+// The token's user, when the token is known, not revoked, not expired and
+// its user not disabled; otherwise auth_failed. Records last_used_at (at
+// most once per policy.touch_interval). `token_out`: the token's record.
 store::UserRecord authenticate_token(store::Store& store, const std::string& token, TimePoint now,
-                                     const AccountPolicy& policy = {});
+                                     const AccountPolicy& policy = {},
+                                     store::ApiTokenRecord* token_out = nullptr);
 // Revokes (idempotent: a revoked token stays revoked at its first time, and
 // revoking it again records no audit entry). Throws token_unknown.
 store::ApiTokenRecord revoke_api_token(store::Store& store, const std::string& id, TimePoint now,
@@ -317,12 +389,17 @@ struct SessionCheck {
   std::string csrf_token_hash;  // hex SHA-256; compare with csrf_matches()
   store::SessionRecord session;
 };
+// Whether a check of a session is a use of it: a request is; the periodic
+// re-check of an open event stream is not (else a stream left open would
+// keep its session alive forever; issue #17, item 9).
+enum class SessionUse { request, recheck };
 // The session's user when the session exists and has not timed out (idle or
-// absolute); records last_seen_at at most once per policy.touch_interval.
-// A timed-out session is deleted. Throws auth_session_expired, and
-// auth_disabled (session deleted) when its user was disabled.
+// absolute); for a request, records last_seen_at at most once per
+// policy.touch_interval. A timed-out session is deleted. Throws
+// auth_session_expired, and auth_disabled (session deleted) when its user
+// was disabled.
 SessionCheck check_session(store::Store& store, const std::string& id, TimePoint now,
-                           const AccountPolicy& policy = {});
+                           const AccountPolicy& policy = {}, SessionUse use = SessionUse::request);
 // Constant-time check of a CSRF token against the session's hash.
 bool csrf_matches(const SessionCheck& session, const std::string& csrf_token);
 // Signs out: deletes the session (no error when it is already gone).

@@ -1,11 +1,18 @@
 #include "hotline/service/webhook_config.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "hotline/common/error.h"
+#include "hotline/common/ip_address.h"
 
 namespace hotline::service {
 namespace {
@@ -207,6 +214,36 @@ void validate_webhook_config(const WebhookConfig& config) {
   }
 }
 
+void check_webhook_destination(const WebhookConfig& config) {
+  const WebhookTarget target = parse_webhook_url(config.url);
+  if (config.allow_internal) return;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int rc = ::getaddrinfo(target.host.c_str(), nullptr, &hints, &found);
+  if (rc != 0 || !found) {
+    invalid("the webhook host " + printable_snippet(target.host, 80) + " does not resolve (" +
+            ::gai_strerror(rc) + ")");
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> all(found, &::freeaddrinfo);
+  for (const addrinfo* a = found; a; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(
+                  &reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    ::inet_ntop(a->ai_family, raw, text, sizeof text);
+    if (is_internal_address(text)) {
+      invalid("the webhook host " + printable_snippet(target.host, 80) + " is or resolves to " +
+              text +
+              ", an internal address (loopback, private or link-local); only the node's "
+              "operator may allow that, with: hotline webhook set --allow-internal");
+    }
+  }
+}
+
 std::optional<WebhookConfig> load_webhook_config(store::Transaction& tx) {
   auto url = tx.get_setting("webhook.url");
   if (!url || url->empty()) return std::nullopt;
@@ -218,6 +255,8 @@ std::optional<WebhookConfig> load_webhook_config(store::Transaction& tx) {
   }
   try {
     validate_webhook_config(config);
+    const std::string allowed = tx.get_setting("webhook.allow_internal").value_or("");
+    config.allow_internal = !allowed.empty() && allowed == parse_webhook_url(config.url).host;
   } catch (const Error& e) {
     invalid(std::string("the stored webhook configuration is invalid (fix it with `hotline "
                         "webhook set`): ") +
@@ -233,12 +272,15 @@ void save_webhook_config(store::Transaction& tx, const WebhookConfig& config) {
   tx.put_setting("webhook.url", normal.url);
   tx.put_setting("webhook.secret", normal.secret);
   tx.put_setting("webhook.pin_sha256", normal.pin_sha256.value_or(""));
+  tx.put_setting("webhook.allow_internal",
+                 normal.allow_internal ? parse_webhook_url(normal.url).host : "");
 }
 
 void clear_webhook_config(store::Transaction& tx) {
   tx.put_setting("webhook.url", "");
   tx.put_setting("webhook.secret", "");
   tx.put_setting("webhook.pin_sha256", "");
+  tx.put_setting("webhook.allow_internal", "");
 }
 
 bool webhook_must_withhold(std::string_view payload) {

@@ -23,6 +23,11 @@ struct WebhookConfig {
   // SHA-256 of the receiver's certificate (DER), 64 lowercase hex digits;
   // nullopt: the system trust store and host name verification.
   std::optional<std::string> pin_sha256;
+  // The URL's host may be (or resolve to) an internal address (loopback,
+  // private, link-local: ip_address.h). Only the node's operator at its
+  // command line allows it (`hotline webhook set --allow-internal`), for
+  // this host name; through the API it is always false.
+  bool allow_internal = false;
   bool operator==(const WebhookConfig&) const = default;
 };
 
@@ -50,10 +55,17 @@ std::string normalize_pin_sha256(std::string_view text);
 // than kWebhookMinSecretBytes, or the pin is not 64 lowercase hex digits.
 void validate_webhook_config(const WebhookConfig& config);
 
-// Settings "webhook.url", "webhook.secret", "webhook.pin_sha256" (empty
-// values mean unset). load: nullopt when no URL is set; a stored config that
-// does not validate throws "webhook_invalid". save validates first and
-// normalizes the pin.
+// Refuses (webhook_invalid) a URL whose host is, or resolves to, any
+// internal address (every address the name resolves to is checked), unless
+// config.allow_internal; a name that does not resolve is refused too. Checked
+// when the webhook is set and again before each round of sending, so a name
+// that later resolves inward is caught (issue #17, item 9).
+void check_webhook_destination(const WebhookConfig& config);
+
+// Settings "webhook.url", "webhook.secret", "webhook.pin_sha256",
+// "webhook.allow_internal" (the host name allowed; empty values mean unset). load: nullopt when no
+// URL is set; a stored config that does not validate throws "webhook_invalid". save validates first
+// and normalizes the pin.
 std::optional<WebhookConfig> load_webhook_config(store::Transaction& tx);
 void save_webhook_config(store::Transaction& tx, const WebhookConfig& config);
 void clear_webhook_config(store::Transaction& tx);

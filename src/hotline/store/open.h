@@ -5,7 +5,9 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
+#include "hotline/crypto/secretbox.h"
 #include "hotline/store/store.h"
 
 namespace hotline::store {
@@ -20,6 +22,11 @@ struct SqliteOptions {
   // How long write() waits for another process's writer before throwing
   // "store_busy".
   std::chrono::milliseconds busy_timeout{10000};
+  // Given: the secrets in the database (users' TOTP seeds, the setting
+  // "webhook.secret") are stored sealed under this key (crypto/secretbox.h)
+  // and unsealed when read; plaintext ones left by an older version are
+  // sealed when the store opens. Not given (tests, tools): stored as given.
+  std::optional<crypto::SecretKey> secret_key = std::nullopt;
 };
 
 // Opens (and migrates to the newest schema) the SQLite database db_file.

@@ -246,6 +246,11 @@ struct ApiTokenRecord {
   std::string created_at;
   std::optional<std::string> last_used_at;
   std::optional<std::string> revoked_at;
+  // Refused from this time on (kept in the table api_token_limits). Tokens
+  // made before expiries existed got their creation + 365 days when the
+  // store was upgraded.
+  std::optional<std::string> expires_at;
+  bool read_only = false;  // only GET and HEAD requests
   bool operator==(const ApiTokenRecord&) const = default;
 };
 

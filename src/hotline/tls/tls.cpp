@@ -23,6 +23,8 @@
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/file_mode.h"
+#include "hotline/crypto/random.h"
 
 namespace hotline::tls {
 namespace {
@@ -463,6 +465,7 @@ Context::~Context() {
 
 Context operator_server_context(const std::filesystem::path& cert_pem_path,
                                 const std::filesystem::path& key_pem_path) {
+  require_owner_only(key_pem_path);  // a key others may read is no longer secret
   Context ctx = new_context(TLS_server_method());
   if (SSL_CTX_use_certificate_chain_file(ctx.native(), cert_pem_path.c_str()) != 1) {
     fail(ErrorCategory::internal, "tls_certificate_invalid",
@@ -531,6 +534,7 @@ Context peer_client_context(const Ed25519Seed& our_seed, std::string_view our_na
   ClientTlsConfig config;
   config.server_key = expected_server_key;
   config.client_seed = our_seed;
+  crypto::WipeOnExit wipe_seed(*config.client_seed);  // the key is in the context now
   config.client_name = std::string(our_name);
   return client_context(config);
 }

@@ -291,11 +291,19 @@ TEST_F(ApiHostile, SqlAsSignInName) {
   for (const auto& name : {kSqlDrop, kSqlOr, std::string("desk' --"),
                            std::string("desk\" OR \"\"=\""), std::string("' OR 1=1 --")}) {
     SCOPED_TRACE(name);
-    Reply r = refused(
-        testing::make_request("POST", "/v1/session",
-                              json({{"name", name}, {"password", testing::kPassword}}).dump()),
-        401, "auth_failed");
+    // A failed sign-in changes nothing but the audit trail, which records
+    // it (issue #17, item 8), never with the name as typed.
+    auto before = world_.fingerprint();
+    Reply r = world_.send(testing::make_request(
+        "POST", "/v1/session", json({{"name", name}, {"password", testing::kPassword}}).dump()));
+    EXPECT_EQ(r.status, 401) << r.raw.body;
+    EXPECT_EQ(r.code, "auth_failed");
+    expect_safe_json(r);
     EXPECT_FALSE(r.has_header("Set-Cookie"));
+    auto after = world_.fingerprint();
+    EXPECT_NE(after["audit"].find("(not a user name)"), std::string::npos);
+    EXPECT_EQ(after["audit"].find(name), std::string::npos);
+    EXPECT_EQ(testing::changed_besides_audit(before, after), "");
   }
   // As a password too (a wrong password counts as a failed sign-in: that
   // the store records, and only that).

@@ -210,6 +210,19 @@ inline std::string changed_sections(const std::map<std::string, std::string>& be
   return out;
 }
 
+// The sections that changed but for the audit trail (its entries and its
+// head setting): a failed sign-in is recorded there and nowhere else.
+inline std::string changed_besides_audit(std::map<std::string, std::string> before,
+                                         std::map<std::string, std::string> after) {
+  for (auto* m : {&before, &after}) {
+    m->erase("audit");
+    auto settings = json::parse((*m)["settings"]);
+    settings.erase("audit.head");
+    (*m)["settings"] = settings.dump();
+  }
+  return changed_sections(before, after);
+}
+
 // ---- a node with one user per role ------------------------------------------
 
 struct Account {

@@ -443,6 +443,108 @@ TEST_F(Https, PerRouteBodyLimitRefusesBeforeReadingTheBody) {
   EXPECT_EQ(calls, 2);
 }
 
+// Issue #17, item 5: a request is refused on its header before "100
+// Continue" and before any byte of its body is read.
+TEST_F(Https, CheckHeadRefusesBeforeContinueAndBody) {
+  net::ServerOptions opts;
+  opts.limits.max_body_bytes = 100 * 1024 * 1024;
+  opts.limits.check_head = [](const net::HttpRequest& head) -> std::optional<net::HttpResponse> {
+    if (head.headers.count("authorization")) return std::nullopt;
+    return net::json_error(401, "unauthenticated", "sign in first");
+  };
+  auto server = start(
+      operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; }, opts);
+  for (const std::string expect : {"Expect: 100-continue\r\n", ""}) {
+    SCOPED_TRACE(expect);
+    RawTls raw(server->port());
+    ASSERT_TRUE(raw.handshake());
+    raw.write("POST /v1/attachments HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n" + expect +
+              "\r\n");
+    const std::string answer = raw.read_all();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0u) << answer;
+    EXPECT_EQ(answer.find("100 Continue"), std::string::npos) << answer;
+  }
+  EXPECT_EQ(calls_, 0);
+  // With credentials the body is read as usual.
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpRequest upload = get("/v1/attachments");
+  upload.method = "POST";
+  upload.headers["authorization"] = "Bearer x";
+  upload.body.assign(4096, 'x');
+  EXPECT_EQ(client.request(upload).status, 200);
+  EXPECT_EQ(calls_, 1);
+}
+
+// Issue #17, item 5: connections are capped per source (and in all); one
+// more is closed before its handshake, and a freed place can be used again.
+TEST_F(Https, ConnectionsPerSourceAreCapped) {
+  ::signal(SIGPIPE, SIG_IGN);  // the refused client's hello meets a closed socket
+  net::ServerOptions opts;
+  opts.limits.max_connections_per_source = 2;
+  auto server = start(
+      operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; }, opts);
+  auto first = std::make_unique<RawTls>(server->port());
+  RawTls second(server->port());
+  ASSERT_TRUE(first->handshake());
+  ASSERT_TRUE(second.handshake());
+  {
+    RawTls third(server->port());
+    EXPECT_FALSE(third.handshake());
+  }
+  EXPECT_EQ(server->stats().connections_refused, 1u);
+  first.reset();
+  EXPECT_TRUE(eventually([&] { return server->stats().open_connections == 1; }));
+  RawTls again(server->port());
+  EXPECT_TRUE(again.handshake());
+}
+
+// Issue #17, item 5: slow handlers (password hashing) run on a pool of
+// their own with a bounded queue, so the one I/O thread keeps answering;
+// a full queue answers 503 at once.
+TEST_F(Https, OffloadedHandlersLeaveTheIoThreadFree) {
+  net::ServerOptions opts;
+  opts.threads = 1;
+  opts.limits.offload = [](const std::string&, const std::string& target) {
+    return target == "/slow";
+  };
+  opts.limits.offload_threads = 1;
+  opts.limits.offload_queue = 1;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> slow_started{0};
+  auto server = start(
+      operator_tls(),
+      [&](const net::HttpRequest& r) {
+        if (r.target == "/slow") {
+          ++slow_started;
+          released.wait_for(10s);
+        }
+        return net::HttpResponse{};
+      },
+      opts);
+  auto slow = [&] {
+    net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+    return client.request(get("/slow")).status;
+  };
+  auto a = std::async(std::launch::async, slow);
+  ASSERT_TRUE(eventually([&] { return slow_started == 1; }));
+  auto b = std::async(std::launch::async, slow);
+  ASSERT_TRUE(eventually([&] { return server->stats().offload_pending == 2; }));
+  // The pool and its queue are full: the next slow one is refused at once.
+  net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+  net::HttpResponse busy = client.request(get("/slow"));
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(busy.body)["error"]["code"], "server_busy");
+  // Others are answered meanwhile, by the one I/O thread.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.request(get("/fast")).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  release.set_value();
+  EXPECT_EQ(a.get(), 200);
+  EXPECT_EQ(b.get(), 200);
+  EXPECT_EQ(server->stats().offload_refused, 1u);
+}
+
 TEST_F(Https, GarbageGets400AndClose) {
   auto server = start(operator_tls(), [](const net::HttpRequest&) { return net::HttpResponse{}; });
   RawTls raw(server->port());

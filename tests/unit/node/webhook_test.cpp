@@ -133,6 +133,7 @@ class Webhook : public ::testing::Test {
     c.url = "https://127.0.0.1:" + std::to_string(port) + path;
     c.secret = kSecret;
     c.pin_sha256 = pin_;
+    c.allow_internal = true;  // the receiver is on 127.0.0.1
     return c;
   }
 
@@ -178,6 +179,48 @@ class Webhook : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
 };
+
+// Issue #17, item 9: a webhook never points inward unless the node's
+// operator allowed that host: checked when set, and again when sending.
+TEST(WebhookDestination, InternalAddressesAreRefusedUnlessAllowed) {
+  auto code_of = [](const std::string& url, bool allow = false) {
+    WebhookConfig c;
+    c.url = url;
+    c.secret = std::string(40, 's');
+    c.allow_internal = allow;
+    try {
+      service::check_webhook_destination(c);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return std::string("none");
+  };
+  for (const char* url :
+       {"https://127.0.0.1:8443/x", "https://localhost/x", "https://10.1.2.3/x",
+        "https://192.168.0.9/x", "https://172.20.0.1/x", "https://169.254.169.254/latest",
+        "https://[::1]/x", "https://[fe80::1]/x", "https://[fd00::5]/x", "https://0.0.0.0/x",
+        "https://[::ffff:127.0.0.1]/x", "https://100.64.0.1/x"}) {
+    EXPECT_EQ(code_of(url), "webhook_invalid") << url;
+    EXPECT_EQ(code_of(url, true), "none") << url;
+  }
+  EXPECT_EQ(code_of("https://93.184.216.34/hook"), "none");
+  EXPECT_EQ(code_of("https://[2001:4860:4860::8888]/hook"), "none");
+}
+
+TEST_F(Webhook, NothingIsSentInwardWithoutTheOperatorsLeave) {
+  Receiver receiver(cert(), key());
+  WebhookConfig c = config_for(receiver.port());
+  configure(c);
+  // The allowance was for another host name (as if the URL were changed
+  // behind it, or the name now resolved inward): refused at send time.
+  store_->transact([](store::Transaction& tx) { tx.put_setting("webhook.allow_internal", "x"); });
+  add_escalation("item-1", amber_payload("item-1"));
+  WebhookDispatcher dispatcher(*store_, fast_options());
+  EXPECT_EQ(dispatcher.run_once(now_ms()), 0);
+  EXPECT_TRUE(receiver.received().empty());
+  EXPECT_NE(dispatcher.last_error().find("internal address"), std::string::npos)
+      << dispatcher.last_error();
+}
 
 TEST_F(Webhook, DeliversSignedRequestWithAllHeaders) {
   Receiver receiver(cert(), key());

@@ -233,3 +233,61 @@ TEST_F(StoreTest, SessionsNeedAUserAndAUniqueId) {
 
 }  // namespace user_tables_test
 }  // namespace hotline::store::testing
+
+namespace hotline::store::testing {
+namespace user_tables_test {
+
+// Issue #17, item 9: with a key, the TOTP seeds and the webhook secret are
+// stored sealed, read back in clear, and those stored in clear before are
+// sealed when the store opens.
+TEST(SealedSecrets, StoredSealedReadInClearAndOldOnesSealedAtOpening) {
+  TempDir dir;
+  crypto::SecretKey key{};
+  key.fill(7);
+  auto with_totp = [](const std::string& name) {
+    UserRecord u = user(name);
+    u.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    u.totp_pending = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
+    return u;
+  };
+  {  // an older version: no key, everything in clear
+    auto plain = open_sqlite(dir.db());
+    plain->transact([&](Transaction& tx) {
+      tx.insert_user(with_totp("old"));
+      tx.put_setting("webhook.secret", "an old webhook secret of 32 bytes or more");
+    });
+  }
+  SqliteOptions sealed_options;
+  sealed_options.secret_key = key;
+  {
+    auto sealed = open_sqlite(dir.db(), sealed_options);
+    sealed->transact([&](Transaction& tx) { tx.insert_user(with_totp("new")); });
+    EXPECT_EQ(*sealed->read()->find_user("old"), with_totp("old"));
+    EXPECT_EQ(*sealed->read()->find_user("new"), with_totp("new"));
+    EXPECT_EQ(sealed->read()->get_setting("webhook.secret"),
+              "an old webhook secret of 32 bytes or more");
+  }
+  // What is on disk: sealed, every one of them.
+  auto raw = open_sqlite(dir.db());
+  for (const char* name : {"old", "new"}) {
+    auto u = raw->read()->find_user(name);
+    ASSERT_TRUE(u);
+    EXPECT_TRUE(crypto::is_sealed(*u->totp_secret)) << name << ": " << *u->totp_secret;
+    EXPECT_TRUE(crypto::is_sealed(*u->totp_pending)) << name;
+    EXPECT_EQ(u->totp_secret->find("JBSWY3DP"), std::string::npos);
+  }
+  EXPECT_TRUE(crypto::is_sealed(*raw->read()->get_setting("webhook.secret")));
+  // Another key does not open them.
+  SqliteOptions other;
+  other.secret_key = crypto::SecretKey{};
+  auto wrong = open_sqlite(dir.db(), other);
+  try {
+    wrong->read()->find_user("old");
+    ADD_FAILURE() << "a wrong key opened a sealed secret";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "secret_corrupt");
+  }
+}
+
+}  // namespace user_tables_test
+}  // namespace hotline::store::testing

@@ -311,6 +311,19 @@ DROP TABLE ledger_leaves;
 ALTER TABLE ledger_leaves_new RENAME TO ledger_leaves;
 DROP INDEX IF EXISTS outbox_envelope;
 )sql"},
+    // Issue #17, item 4: tokens expire (those made before get a year from
+    // their creation) and may be read-only. A table of its own, so that the
+    // migration can run again on a store that has it (as every one can).
+    {11, "API tokens with an expiry and a read-only flag",
+     R"sql(
+CREATE TABLE IF NOT EXISTS api_token_limits (
+  token_id   TEXT PRIMARY KEY REFERENCES api_tokens (id),
+  expires_at TEXT NOT NULL,
+  read_only  INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1))
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO api_token_limits (token_id, expires_at, read_only)
+  SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+365 days'), 0 FROM api_tokens;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

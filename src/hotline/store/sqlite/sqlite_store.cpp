@@ -29,6 +29,7 @@
 //    WAL lets these readers run while the writer writes.
 //  - Each connection is used by one thread at a time (the owner of the
 //    transaction), so connections are opened with SQLITE_OPEN_NOMUTEX.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/crypto/secretbox.h"
 #include "hotline/store/open.h"
 #include "hotline/store/sqlite/audit_tables.h"
 #include "hotline/store/sqlite/checkpointer.h"
@@ -140,6 +142,75 @@ const std::string& envelope_sql(int which) {
 }
 
 class SqliteStore;
+// The key that seals secrets (SqliteOptions::secret_key), or nullptr.
+const crypto::SecretKey* secret_key_of(const SqliteStore& store);
+
+// The settings whose values are secrets (sealed when a key is given).
+bool is_secret_setting(std::string_view key) {
+  return key == "webhook.secret";
+}
+
+std::optional<std::string> sealed(const crypto::SecretKey* key,
+                                  const std::optional<std::string>& text) {
+  if (!key || !text || text->empty() || crypto::is_sealed(*text)) return text;
+  return crypto::seal(*key, *text);
+}
+
+std::optional<std::string> unsealed(const crypto::SecretKey* key,
+                                    const std::optional<std::string>& text) {
+  if (!key || !text || !crypto::is_sealed(*text)) return text;
+  return crypto::unseal(*key, *text);
+}
+
+UserRecord with_secrets_sealed(const crypto::SecretKey* key, UserRecord u) {
+  u.totp_secret = sealed(key, u.totp_secret);
+  u.totp_pending = sealed(key, u.totp_pending);
+  return u;
+}
+
+UserRecord with_secrets_unsealed(const crypto::SecretKey* key, UserRecord u) {
+  u.totp_secret = unsealed(key, u.totp_secret);
+  u.totp_pending = unsealed(key, u.totp_pending);
+  return u;
+}
+
+// Seals what an older version stored in clear (in one transaction).
+void seal_plaintext_secrets(Connection& c, const crypto::SecretKey& key) {
+  c.run("BEGIN IMMEDIATE", "starting to seal stored secrets");
+  try {
+    std::vector<std::pair<std::string, std::array<std::optional<std::string>, 2>>> users;
+    {
+      Query q(c,
+              "SELECT name, totp_secret, totp_pending FROM users WHERE "
+              "(totp_secret IS NOT NULL AND totp_secret NOT LIKE 'sb1:%') OR "
+              "(totp_pending IS NOT NULL AND totp_pending NOT LIKE 'sb1:%')",
+              "finding secrets stored in clear");
+      while (q.step()) users.push_back({q.text(0), {q.optional_text(1), q.optional_text(2)}});
+    }
+    for (const auto& [name, secrets] : users) {
+      Query q(c, "UPDATE users SET totp_secret = ?2, totp_pending = ?3 WHERE name = ?1",
+              "sealing a stored secret");
+      q.bind(1, name).bind_optional(2, sealed(&key, secrets[0]));
+      q.bind_optional(3, sealed(&key, secrets[1]));
+      q.run();
+    }
+    Query s(c,
+            "SELECT value FROM settings WHERE key = 'webhook.secret' AND value != '' AND "
+            "value NOT LIKE 'sb1:%'",
+            "finding secrets stored in clear");
+    if (s.step()) {
+      const std::string value = crypto::seal(key, s.text(0));
+      Query u(c, "UPDATE settings SET value = ?1 WHERE key = 'webhook.secret'",
+              "sealing a stored secret");
+      u.bind(1, value);
+      u.run();
+    }
+    c.run("COMMIT", "sealing stored secrets");
+  } catch (...) {
+    sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
 
 class SqliteTransaction final : public Transaction {
  public:
@@ -147,10 +218,18 @@ class SqliteTransaction final : public Transaction {
   // a member's view of a group transaction: it neither commits nor ends it
   // (the group does; see SqliteStore::write_in_group).
   SqliteTransaction(SqliteStore& store, Connection& writer, bool grouped = false)
-      : store_(store), conn_(writer), writable_(true), grouped_(grouped) {}
+      : store_(store),
+        conn_(writer),
+        writable_(true),
+        grouped_(grouped),
+        secret_key_(secret_key_of(store)) {}
   // A read transaction owning a pooled read connection until it ends.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
-      : store_(store), conn_(*reader), reader_(std::move(reader)), writable_(false) {}
+      : store_(store),
+        conn_(*reader),
+        reader_(std::move(reader)),
+        writable_(false),
+        secret_key_(secret_key_of(store)) {}
   ~SqliteTransaction() override;
 
   std::optional<std::string> get_setting(std::string_view key) override {
@@ -158,16 +237,20 @@ class SqliteTransaction final : public Transaction {
     Query q(conn_, "SELECT value FROM settings WHERE key = ?1", "reading a setting");
     q.bind(1, key);
     if (!q.step()) return std::nullopt;
+    if (is_secret_setting(key)) return unsealed(secret_key_, q.text(0));
     return q.text(0);
   }
 
   void put_setting(std::string_view key, std::string_view value) override {
     check_writable();
+    const std::string stored = is_secret_setting(key)
+                                   ? sealed(secret_key_, std::string(value)).value_or("")
+                                   : std::string(value);
     Query q(conn_,
             "INSERT INTO settings (key, value) VALUES (?1, ?2) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             "saving a setting");
-    q.bind(1, key).bind(2, value);
+    q.bind(1, key).bind(2, stored);
     q.run();
   }
 
@@ -458,19 +541,23 @@ class SqliteTransaction final : public Transaction {
   // Users, API tokens and sessions: SQL in user_tables.cpp.
   void insert_user(const UserRecord& u) override {
     check_writable();
-    sqlite::insert_user(conn_, u);
+    sqlite::insert_user(conn_, with_secrets_sealed(secret_key_, u));
   }
   bool put_user(const UserRecord& u) override {
     check_writable();
-    return sqlite::put_user(conn_, u);
+    return sqlite::put_user(conn_, with_secrets_sealed(secret_key_, u));
   }
   std::optional<UserRecord> find_user(std::string_view name) override {
     check_open();
-    return sqlite::find_user(conn_, name);
+    auto u = sqlite::find_user(conn_, name);
+    if (u) *u = with_secrets_unsealed(secret_key_, std::move(*u));
+    return u;
   }
   std::vector<UserRecord> list_users() override {
     check_open();
-    return sqlite::list_users(conn_);
+    auto users = sqlite::list_users(conn_);
+    for (auto& u : users) u = with_secrets_unsealed(secret_key_, std::move(u));
+    return users;
   }
   void insert_api_token(const ApiTokenRecord& t) override {
     check_writable();
@@ -607,7 +694,8 @@ class SqliteTransaction final : public Transaction {
   bool writable_;
   bool grouped_ = false;
   bool open_ = true;
-  LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  const crypto::SecretKey* secret_key_;  // SqliteOptions::secret_key, or nullptr
+  LogFrontier frontier_;                 // this transaction's appends to the Merkle log
   // chain_head() answers already given in this transaction, kept up to date
   // by its own insert_envelope(): a producer queueing a hundred envelopes in
   // one transaction asks for the head before each. Only this transaction
@@ -636,7 +724,12 @@ class SqliteStore final : public Store {
         writer_(file_, options.create) {
     configure(writer_, options_, /*writer=*/true);
     migrate(writer_);
+    if (options_.secret_key) seal_plaintext_secrets(writer_, *options_.secret_key);
     checkpointer_.attach(writer_);
+  }
+
+  const crypto::SecretKey* secret_key() const {
+    return options_.secret_key ? &*options_.secret_key : nullptr;
   }
 
   std::unique_ptr<Transaction> write() override {
@@ -785,6 +878,10 @@ class SqliteStore final : public Store {
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };
+
+const crypto::SecretKey* secret_key_of(const SqliteStore& store) {
+  return store.secret_key();
+}
 
 void SqliteTransaction::finish() noexcept {
   open_ = false;

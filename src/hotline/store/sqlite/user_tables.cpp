@@ -59,8 +59,9 @@ UserRecord read_user(const Query& q) {
 }
 
 constexpr const char* kTokenColumns =
-    "SELECT id, user_name, name, token_hash, created_at, last_used_at, revoked_at "
-    "FROM api_tokens ";
+    "SELECT id, user_name, name, token_hash, created_at, last_used_at, revoked_at, "
+    "api_token_limits.expires_at, coalesce(api_token_limits.read_only, 0) FROM api_tokens "
+    "LEFT JOIN api_token_limits ON api_token_limits.token_id = api_tokens.id ";
 
 ApiTokenRecord read_token(const Query& q) {
   ApiTokenRecord t;
@@ -71,6 +72,8 @@ ApiTokenRecord read_token(const Query& q) {
   t.created_at = q.text(4);
   t.last_used_at = q.optional_text(5);
   t.revoked_at = q.optional_text(6);
+  t.expires_at = q.optional_text(7);
+  t.read_only = q.integer(8) != 0;
   return t;
 }
 
@@ -144,6 +147,13 @@ void insert_api_token(Connection& c, const ApiTokenRecord& t) {
   q.bind(1, t.id).bind(2, t.user).bind(3, t.name).bind(4, t.token_hash).bind(5, t.created_at);
   q.bind_optional(6, t.last_used_at).bind_optional(7, t.revoked_at);
   q.run();
+  if (!t.expires_at && !t.read_only) return;
+  Query limits(c,
+               "INSERT INTO api_token_limits (token_id, expires_at, read_only) VALUES (?1, ?2, ?3)",
+               "adding an API token's limits");
+  limits.bind(1, t.id).bind(2, t.expires_at.value_or("9999-12-31T23:59:59.999Z"));
+  limits.bind(3, static_cast<std::int64_t>(t.read_only ? 1 : 0));
+  limits.run();
 }
 
 std::optional<ApiTokenRecord> find_api_token_by_hash(Connection& c, std::string_view token_hash) {
