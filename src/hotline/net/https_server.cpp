@@ -42,6 +42,15 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Stream = beast::ssl_stream<beast::tcp_stream>;
 
+// A request target as the log shows it: the path, escaped, without the
+// query string, which may carry what a person wrote (an attachment's file
+// name, a search) and so has no place in a log (docs/threat-model.md).
+std::string log_target(std::string_view target) {
+  const auto query = target.find('?');
+  if (query == std::string_view::npos) return escape_text(target);
+  return escape_text(target.substr(0, query)) + "?…";
+}
+
 std::string endpoint_text(const tcp::socket& socket) {
   beast::error_code ec;
   tcp::endpoint ep = socket.remote_endpoint(ec);
@@ -354,13 +363,13 @@ HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
     HttpResponse reply = handler(request);
     if (reply.status < 100 || reply.status > 599) {
       spdlog::error("event=handler_failed listener={} target=\"{}\" error=\"bad status {}\"",
-                    options.name, escape_text(request.target), reply.status);
+                    options.name, log_target(request.target), reply.status);
       return json_error(500, "internal_error", "handler returned an invalid status");
     }
     return reply;
   } catch (const Error& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" code={} error=\"{}\"",
-                  options.name, escape_text(request.method), escape_text(request.target),
+                  options.name, escape_text(request.method), log_target(request.target),
                   escape_text(e.code()), escape_text(e.what()));
     // An Error the handler did not answer itself (the operators' API and
     // the peer routes answer theirs by category) is a fault here: 500, its
@@ -369,7 +378,7 @@ HttpResponse HttpsServer::Impl::call_handler(HttpRequest& request) {
                       "internal error; the server log has details");
   } catch (const std::exception& e) {
     spdlog::error("event=handler_failed listener={} method={} target=\"{}\" error=\"{}\"",
-                  options.name, escape_text(request.method), escape_text(request.target),
+                  options.name, escape_text(request.method), log_target(request.target),
                   escape_text(e.what()));
     return json_error(500, "internal_error", "internal error; the server log has details");
   }
@@ -456,10 +465,10 @@ bool HttpsServer::Impl::next_chunk(BodyStream& source, std::optional<std::string
     return true;
   } catch (const std::exception& e) {
     spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"{}\"",
-                  options.name, remote, target, e.what());
+                  options.name, remote, log_target(target), escape_text(e.what()));
   } catch (...) {
     spdlog::error("event=stream_failed listener={} remote={} target=\"{}\" error=\"unknown\"",
-                  options.name, remote, target);
+                  options.name, remote, log_target(target));
   }
   return false;
 }
@@ -688,7 +697,7 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
       co_return orderly ? Next::close : Next::drop;
     }
     spdlog::warn("event=stream_refused listener={} remote={} target=\"{}\" open_streams={}",
-                 options.name, remote, request.target, open_streams.load());
+                 options.name, remote, log_target(request.target), open_streams.load());
     reply = json_error(503, "too_many_streams",
                        "this server already sends " + std::to_string(options.limits.max_streams) +
                            " streams; try again later");
@@ -699,7 +708,8 @@ net::awaitable<HttpsServer::Impl::Next> HttpsServer::Impl::exchange(
   ec = co_await send_reply(stream, req, std::move(reply), keep_alive, streamed);
   entry.busy = false;
   spdlog::debug("event=request listener={} remote={} method={} target=\"{}\" status={} us={}",
-                options.name, remote, request.method, request.target, status,
+                options.name, remote, escape_text(request.method), log_target(request.target),
+                status,
                 std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started_at)
                     .count());

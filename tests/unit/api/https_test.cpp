@@ -9,6 +9,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -319,6 +321,37 @@ TEST_F(Https, HealthAndVersionAreJson) {
   net::HttpResponse h = client.request(head);
   EXPECT_EQ(h.status, 200);
   EXPECT_TRUE(h.body.empty());
+}
+
+// A request target's query string can hold what a person wrote (an
+// attachment's file name, a search), so the log shows the path only, even at
+// debug level and when the handler fails (docs/threat-model.md).
+TEST_F(Https, TheLogShowsNoQueryString) {
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("capture", sink);
+  logger->set_level(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+  {
+    auto server = start(operator_tls(), [](const net::HttpRequest& r) -> net::HttpResponse {
+      if (r.target.rfind("/fail", 0) == 0) throw std::runtime_error("handler failed");
+      net::HttpResponse ok;
+      ok.status = 200;
+      ok.content_type = "application/json";
+      ok.body = R"({"ok":true})";
+      return ok;
+    });
+    net::HttpsClient client(pinned_operator(), "127.0.0.1", server->port());
+    EXPECT_EQ(client.request(get("/v1/attachments?name=Informant%20K.txt")).status, 200);
+    EXPECT_EQ(client.request(get("/fail?name=Informant%20K.txt")).status, 500);
+    server->stop();
+  }
+  spdlog::set_default_logger(previous);
+  const std::string log = captured.str();
+  EXPECT_NE(log.find("/v1/attachments?"), std::string::npos) << log;  // the path is there
+  EXPECT_NE(log.find("/fail?"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Informant"), std::string::npos) << log;
 }
 
 TEST_F(Https, NotFoundAndMethodNotAllowed) {
