@@ -19,6 +19,7 @@
 #include "hotline/net/https_server.h"
 #include "hotline/net/source_limiter.h"
 #include "hotline/tls/tls.h"
+#include "test_seeds.h"
 
 namespace hotline::net {
 namespace https_limits_test {
@@ -27,11 +28,7 @@ using namespace std::chrono_literals;
 using tls::Ed25519PublicKey;
 using tls::Ed25519Seed;
 
-Ed25519Seed seed_of(std::uint8_t fill) {
-  Ed25519Seed s{};
-  for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<std::uint8_t>(fill + i);
-  return s;
-}
+using test::seed_of;
 
 // A TCP connection from `source` (any 127.x.y.z is loopback on Linux) that
 // sends bytes which are no TLS handshake. Returns what the server answered

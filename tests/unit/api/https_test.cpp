@@ -37,6 +37,7 @@
 #include "hotline/net/https_client.h"
 #include "hotline/net/https_server.h"
 #include "hotline/tls/tls.h"
+#include "test_seeds.h"
 
 namespace hotline::api {
 namespace https_test {
@@ -46,11 +47,7 @@ using tls::ClientTlsConfig;
 using tls::Ed25519PublicKey;
 using tls::Ed25519Seed;
 
-Ed25519Seed seed_of(std::uint8_t fill) {
-  Ed25519Seed s{};
-  for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<std::uint8_t>(fill + i);
-  return s;
-}
+using test::seed_of;
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p);
