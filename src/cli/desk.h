@@ -156,6 +156,8 @@ class Desk {
   virtual std::vector<service::AttachmentNote> attach(const std::vector<std::string>& paths) = 0;
 
   virtual service::ItemView raise_alert(const std::string& to, const service::AlertInput& in) = 0;
+  // A communication check to the peer (service::send_check).
+  virtual service::ItemView send_check(const std::string& to) = 0;
   // `approver`: local only (Error usage over the API).
   virtual service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                            const std::optional<std::string>& approver) = 0;

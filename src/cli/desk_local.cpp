@@ -52,6 +52,11 @@ class LocalDesk final : public Desk {
     return service::raise_alert(node(), to, in, as_, now_ms(), &ctx);
   }
 
+  service::ItemView send_check(const std::string& to) override {
+    const auto ctx = cli_audit(as_);
+    return service::send_check(node(), to, as_, now_ms(), &ctx);
+  }
+
   service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                    const std::optional<std::string>& approver) override {
     const auto ctx = cli_audit(as_);

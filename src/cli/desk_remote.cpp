@@ -217,6 +217,10 @@ class RemoteDesk final : public Desk {
     return api::item_from_json(api_.post("/v1/alerts", body));
   }
 
+  service::ItemView send_check(const std::string& to) override {
+    return api::item_from_json(api_.post("/v1/checks", json{{"to", to}}));
+  }
+
   service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                    const std::optional<std::string>& approver) override {
     if (approver) {

@@ -284,6 +284,15 @@ void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
          return json_response(201, item_json(v));
        }});
 
+  routes.push_back(
+      {"POST", "/v1/checks", Access::permission, Permission::act_alerts, [&ctx](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"to"});
+         auto v = service::send_check(ctx.node, body.text("to"), call.user().name, call.now,
+                                      &call.audit);
+         return json_response(201, item_json(v));
+       }});
+
   // A request waits as a draft when the agreement asks for four-eyes; a
   // supervisor then approves it (below).
   routes.push_back(

@@ -439,6 +439,32 @@ void describe_party(std::ostringstream& out, const char* label, const Party& p) 
   }
 }
 
+// The format version: 1 or 2 (the member is read before the others, which
+// depend on it).
+int read_version(const json& j) {
+  if (!j.is_object()) kAgreementCheck.fail("", "must be a JSON object");
+  if (!j.contains("version")) kAgreementCheck.fail("version", "is missing");
+  const json& v = j.at("version");
+  if (!v.is_number_integer() || (v != 1 && v != 2))
+    kAgreementCheck.fail("version", "is " + v.dump() +
+                                        "; this node reads agreement versions 1 and 2 "
+                                        "(install a newer hotline for a newer agreement)");
+  return v.get<int>();
+}
+
+CheckSchedule read_checks(const json& j) {
+  kAgreementCheck.object(j, "checks", {"every_days", "hours"});
+  CheckSchedule c;
+  c.every_days = kAgreementCheck.integer(j.at("every_days"), "checks.every_days", 0, 366,
+                                         "an integer number of days from 0 (no checks) to 366");
+  const std::string hours = kAgreementCheck.string(j.at("hours"), "checks.hours");
+  if (hours != "office_hours" && hours != "any")
+    kAgreementCheck.fail("checks.hours",
+                         quote_value(hours) + " is neither \"office_hours\" nor \"any\"");
+  c.office_hours = hours == "office_hours";
+  return c;
+}
+
 }  // namespace
 
 std::string_view to_string(Calendar c) {
@@ -477,6 +503,7 @@ Agreement default_agreement(Party a, Party b, std::string link, std::string effe
       row(kind, "normal", 2 * kWorkingDay, 22 * kWorkingDay, Calendar::office_hours);
     }
   }
+  ag.checks = CheckSchedule{30, true};
   validate(ag);
   return ag;
 }
@@ -488,30 +515,39 @@ nlohmann::json to_json(const Agreement& ag) {
   });
   json deadlines = json::array();
   for (const DeadlineRule& r : rows) deadlines.push_back(rule_json(r));
-  return json{{"version", ag.version},
-              {"amendment", ag.amendment},
-              {"link", ag.link},
-              {"a", party_json(ag.a)},
-              {"b", party_json(ag.b)},
-              {"deadlines", std::move(deadlines)},
-              {"clock_tolerance_ms", ag.clock_tolerance_ms},
-              {"heartbeat_interval_s", ag.heartbeat_interval_s},
-              {"four_eyes", ag.four_eyes},
-              {"effective_from", ag.effective_from},
-              {"supersedes", ag.supersedes ? json(*ag.supersedes) : json(nullptr)}};
+  json j{{"version", ag.version},
+         {"amendment", ag.amendment},
+         {"link", ag.link},
+         {"a", party_json(ag.a)},
+         {"b", party_json(ag.b)},
+         {"deadlines", std::move(deadlines)},
+         {"clock_tolerance_ms", ag.clock_tolerance_ms},
+         {"heartbeat_interval_s", ag.heartbeat_interval_s},
+         {"four_eyes", ag.four_eyes},
+         {"effective_from", ag.effective_from},
+         {"supersedes", ag.supersedes ? json(*ag.supersedes) : json(nullptr)}};
+  if (ag.version >= 2) {
+    j["checks"] = {{"every_days", ag.checks.every_days},
+                   {"hours", ag.checks.office_hours ? "office_hours" : "any"}};
+  }
+  return j;
 }
 
 Agreement agreement_from_json(const nlohmann::json& j) {
-  kAgreementCheck.object(
-      j, "",
-      {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
-       "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
   Agreement ag;
-  if (!j.at("version").is_number_integer()) kAgreementCheck.fail("version", "must be an integer");
-  if (j.at("version") != 1)
-    kAgreementCheck.fail(
-        "version", "is " + j.at("version").dump() + "; this node reads agreement version 1 only");
-  ag.version = 1;
+  ag.version = read_version(j);
+  if (ag.version == 1) {
+    kAgreementCheck.object(
+        j, "",
+        {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
+         "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes"});
+  } else {
+    kAgreementCheck.object(
+        j, "",
+        {"version", "amendment", "link", "a", "b", "deadlines", "clock_tolerance_ms",
+         "heartbeat_interval_s", "four_eyes", "effective_from", "supersedes", "checks"});
+    ag.checks = read_checks(j.at("checks"));
+  }
   ag.amendment = kAgreementCheck.integer(j.at("amendment"), "amendment", 0,
                                          std::numeric_limits<std::int64_t>::max(),
                                          "an integer of 0 (the original agreement) or more");
@@ -566,6 +602,8 @@ Agreement agreement_from_json(const nlohmann::json& j) {
 }
 
 void validate(const Agreement& agreement) {
+  if (agreement.version < 2 && agreement.checks.every_days != 0)
+    kAgreementCheck.fail("checks", "needs agreement version 2 (version 1 has no checks)");
   (void)agreement_from_json(to_json(agreement));
 }
 
@@ -675,6 +713,14 @@ std::string describe(const Agreement& ag) {
       << (ag.four_eyes ? "on (outgoing requests need a supervisor's approval)"
                        : "off (operators send requests without approval)")
       << "\n";
+  out << "Checks:          ";
+  if (ag.checks.every_days == 0) {
+    out << "none";
+  } else {
+    out << "every " << ag.checks.every_days << " days, "
+        << (ag.checks.office_hours ? "within the receiving party's office hours" : "at any hour");
+  }
+  out << "\n";
   return out.str();
 }
 

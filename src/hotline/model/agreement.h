@@ -7,7 +7,10 @@
 // JSON form (every member always present, integers only, no floats):
 //   {"version":1,"amendment":0,"link":HEX32,"a":PARTY,"b":PARTY,
 //    "deadlines":[RULE x10],"clock_tolerance_ms":5000,"heartbeat_interval_s":60,
-//    "four_eyes":true,"effective_from":TS,"supersedes":HEX64|null}
+//    "four_eyes":true,"effective_from":TS,"supersedes":HEX64|null,
+//    "checks":{"every_days":INT,"hours":"office_hours"|"any"}}
+//   "checks" is in version 2 documents only; a version 1 document (signed
+//   before checks existed) has none and schedules no checks.
 //   PARTY = {"name","public_key","contacts":[{"name","role","email","phone"}],
 //            "languages":[...],"time_zone",
 //            "office_hours":{"weekdays":[1..7],"start_minute","end_minute",
@@ -82,10 +85,22 @@ struct DeadlineRule {
   bool operator==(const DeadlineRule&) const = default;
 };
 
+// Communication checks (docs/review.md): each party's node sends the other a
+// check alert once every `every_days` days, at a random moment within the
+// receiving party's office hours ("office_hours") or at any hour ("any"); a
+// person at the other desk acknowledges it within the alert deadline.
+struct CheckSchedule {
+  std::int64_t every_days = 0;  // 0 = no checks; else 1 .. 366
+  bool office_hours = true;     // false: at any hour
+  bool operator==(const CheckSchedule&) const = default;
+};
+
+inline constexpr int kLatestAgreementVersion = 2;
+
 struct Agreement {
-  int version = 1;             // format version
-  std::int64_t amendment = 0;  // 0 = original, then 1, 2, ...
-  std::string link;            // link id: 32 lowercase hex digits
+  int version = kLatestAgreementVersion;  // format version: 1 (no checks) or 2
+  std::int64_t amendment = 0;             // 0 = original, then 1, 2, ...
+  std::string link;                       // link id: 32 lowercase hex digits
   Party a, b;
   std::vector<DeadlineRule> deadlines;     // every kind x priority exactly once
   std::int64_t clock_tolerance_ms = 5000;  // 0 .. 600000
@@ -94,6 +109,7 @@ struct Agreement {
   std::string effective_from;              // timestamp, "YYYY-MM-DDTHH:MM:SS.mmmZ"
   std::optional<std::string> supersedes;   // hex SHA-256 of the previous agreement,
                                            // present iff amendment > 0
+  CheckSchedule checks;                    // version 2 only (version 1: every_days 0)
   bool operator==(const Agreement&) const = default;
 };
 
@@ -106,6 +122,7 @@ struct Agreement {
 //   request.information normal      ack 2, respond 22 working days, office hours
 //   request.assistance  normal      ack 2, respond 22 working days, office hours
 // Office hours keep the parties' own values (default Mon-Fri 09:00-17:00).
+// Communication checks: one every 30 days, within office hours (version 2).
 // Office-hours rows count working minutes (model/deadline.h), so their
 // amounts are whole working days of kWorkingDay minutes: 22 working days is
 // about a calendar month. (Before 2026-11-27 the default said 2880 and 43200

@@ -5,6 +5,7 @@
 #include "hotline/crypto/random.h"
 #include "hotline/net/https_server.h"
 #include "hotline/node/attachment_fetch_job.h"
+#include "hotline/node/check_job.h"
 #include "hotline/node/escalation_job.h"
 #include "hotline/node/event_log.h"
 #include "hotline/node/heartbeat_job.h"
@@ -30,6 +31,7 @@ struct NodeServer::Impl {
   HeartbeatJob heartbeats{node, links, events, opt.heartbeat_interval_s};
   TreeHeadJob tree_heads{node, links, opt.head_interval, opt.head_burst};
   EscalationJob escalations{node, links};
+  CheckJob checks{node, links};
   PeerAuditJob audits{node, links};
   WebhookJob webhooks{*node.store};
   AttachmentFetchJob fetches{node, links};
@@ -55,6 +57,7 @@ struct NodeServer::Impl {
     links.record_refusals();
     links.apply_receipts();
     if (t % 4 == 2) escalations.step();
+    if (t % 4 == 3) checks.step();
     events.tail();
     if (t % 240 == 1) events.prune();
   }

@@ -5,7 +5,8 @@
 //   monitor   (every 250 ms) new peers, delivery status, receipts and TLS
 //             refusals (Links), heartbeats and liveness (HeartbeatJob),
 //             signed tree heads (TreeHeadJob), escalations (EscalationJob,
-//             every second), the event log (EventLog::tail) and, every
+//             every second), communication checks (CheckJob, every
+//             second), the event log (EventLog::tail) and, every
 //             minute, the events' retention (EventLog::prune)
 //   auditor   peer audits (PeerAuditJob, every audit_interval)
 //   notifier  escalation webhooks (WebhookJob, every 500 ms)

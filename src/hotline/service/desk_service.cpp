@@ -8,6 +8,7 @@
 #include "hotline/crypto/random.h"
 #include "hotline/link/outbound.h"
 #include "hotline/model/json_check.h"
+#include "hotline/service/check_plan.h"
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
@@ -261,12 +262,29 @@ ItemView raise_alert(Node& node, const std::string& peer_name, const AlertInput&
                            {"summary", in.summary},
                            {"details", in.details},
                            {"attachments", attachments_json(in.files)}};
+    if (in.check) {
+      args["check"] = true;
+      record_check_sent(tx, peer.link, now);
+    }
     auto rec = send_action(tx, node, peer, kAlert, id, ItemLog{}, "raise", std::move(args), by,
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
     audit_change(tx, audit_ctx, view.record, "raise", now);
     return view;
   });
+}
+
+ItemView send_check(Node& node, const std::string& peer, const std::string& by, TimePoint now,
+                    const AuditContext* audit) {
+  AlertInput in;
+  in.priority = model::Priority::urgent;
+  in.labels.tlp = model::Tlp::clear;
+  in.summary = "Communication check: please acknowledge";
+  in.details =
+      "This is a check of the hotline, as the agreement schedules. Please acknowledge it "
+      "within the alert deadline; nothing else is needed. The result counts in the review.";
+  in.check = true;
+  return raise_alert(node, peer, in, by, now, audit);
 }
 
 ItemView create_request(Node& node, const std::string& peer_name, const RequestInput& in,

@@ -57,9 +57,18 @@ struct AlertInput {
   std::string summary;
   std::string details;
   std::vector<AttachmentNote> files;  // already in the vault
+  // A communication check (docs/review.md): recorded with check_plan.h's
+  // record_check_sent in the same transaction.
+  bool check = false;
 };
 ItemView raise_alert(Node& node, const std::string& peer, const AlertInput& input,
                      const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
+// A communication check to the peer: an urgent TLP:CLEAR alert that a person
+// at their desk must acknowledge within the alert deadline. `by` is the
+// person who sent it, or "" for the node's check job.
+ItemView send_check(Node& node, const std::string& peer, const std::string& by, TimePoint now,
+                    const AuditContext* audit = nullptr);
 
 // ---- requests ---------------------------------------------------------------
 

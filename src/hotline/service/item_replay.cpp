@@ -37,10 +37,21 @@ std::string text_arg(const JsonCheck& c, const nlohmann::json& args, const char*
 
 // ---- alerts -----------------------------------------------------------------
 
+// A communication check (docs/review.md) carries "check": true.
+bool is_check_alert(const JsonCheck& c, const nlohmann::json& args) {
+  if (!args.is_object() || !args.contains("check")) {
+    c.object(args, "args", {"priority", "labels", "summary", "details", "attachments"});
+    return false;
+  }
+  c.object(args, "args", {"priority", "labels", "summary", "details", "attachments", "check"});
+  if (!c.boolean(args["check"], "args.check")) c.fail("args.check", "is true or absent");
+  return true;
+}
+
 model::Alert alert_create(const std::string& id, const SharedAction& a,
-                          std::vector<AttachmentNote>& files) {
+                          std::vector<AttachmentNote>& files, bool& check) {
   const JsonCheck c = checker_for(kAlert);
-  c.object(a.args, "args", {"priority", "labels", "summary", "details", "attachments"});
+  check = is_check_alert(c, a.args);
   auto priority = c.priority(a.args["priority"], "args.priority");
   auto labels = model::labels_from_json(a.args["labels"]);
   for (auto& f : attachments_from_args(a.args, kMaxAttachmentBytesInArgs)) {
@@ -276,7 +287,7 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
     if (order.empty() || log.shared[order[0]].action != "raise") {
       throw Error(ErrorCategory::invalid_input, "alert_invalid", "an alert starts with 'raise'");
     }
-    model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments);
+    model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments, out.check);
     replay_rest(alert, log, order, out,
                 [](const model::Alert& al, const SharedAction& a) { return alert_apply(al, a); });
     out.item = std::move(alert);
@@ -368,6 +379,7 @@ const model::Labels& Replayed::labels() const {
 nlohmann::json Replayed::document() const {
   nlohmann::json j = std::visit([](const auto& x) { return model::to_json(x); }, item);
   j["item_kind"] = kind;
+  if (kind == kAlert) j["check"] = check;
   nlohmann::json files = nlohmann::json::array();
   for (const auto& f : attachments) files.push_back(to_json(f));
   j["files"] = files;

@@ -51,6 +51,7 @@ struct Replayed {
   std::variant<model::Alert, model::Request, model::CaseFile> item;
   std::vector<AttachmentNote> attachments;
   std::vector<VoidAction> voided;
+  bool check = false;  // an alert sent as a communication check
   // The model's refusal of the last shared action in arrival order (the one
   // just added), when it is void. The service refuses a local action that
   // would be void by rethrowing it.
@@ -60,8 +61,8 @@ struct Replayed {
   std::string title() const;
   const model::Labels& labels() const;
   // The model's JSON of the item plus "item_kind" ("alert", "request",
-  // "case"), "files" (every AttachmentNote, with names and who attached it)
-  // and "void" (the void actions).
+  // "case"), for alerts "check" (a communication check or not), "files" (every AttachmentNote, with
+  // names and who attached it) and "void" (the void actions).
   nlohmann::json document() const;
 };
 

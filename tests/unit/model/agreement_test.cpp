@@ -88,7 +88,8 @@ bool has_float(const json& j) {
 TEST(Agreement, DefaultValidatesWithDefaults) {
   Agreement ag = sample();
   EXPECT_NO_THROW(validate(ag));
-  EXPECT_EQ(ag.version, 1);
+  EXPECT_EQ(ag.version, 2);
+  EXPECT_EQ(ag.checks, (CheckSchedule{30, true}));
   EXPECT_EQ(ag.amendment, 0);
   EXPECT_EQ(ag.link, kLink);
   EXPECT_EQ(ag.effective_from, kFrom);
@@ -175,7 +176,8 @@ TEST(AgreementJson, ShapeAndNoFloats) {
   k["b"]["office_hours"]["holidays"].push_back(json(1.5));
   EXPECT_TRUE(has_float(k));
 
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
+  EXPECT_EQ(j["checks"], (json{{"every_days", 30}, {"hours", "office_hours"}}));
   EXPECT_EQ(j["a"]["public_key"], kKeyA);
   EXPECT_TRUE(j["supersedes"].is_null());
   const json& row = j["deadlines"][0];
@@ -186,6 +188,25 @@ TEST(AgreementJson, ShapeAndNoFloats) {
   EXPECT_EQ(row["calendar"], "always");
   EXPECT_EQ(j["deadlines"][3]["calendar"], "office_hours");
   EXPECT_EQ(j["b"]["office_hours"]["start_minute"], 510);
+}
+
+// Agreements signed before checks existed (format version 1) still read,
+// exactly as signed: no "checks" member, and no checks scheduled.
+TEST(AgreementJson, VersionOneReadsWithoutChecks) {
+  json j = to_json(sample());
+  j["version"] = 1;
+  j.erase("checks");
+  Agreement ag = agreement_from_json(j);
+  EXPECT_EQ(ag.version, 1);
+  EXPECT_EQ(ag.checks.every_days, 0);
+  EXPECT_EQ(to_json(ag), j);
+  ag.checks.every_days = 7;
+  try {
+    validate(ag);
+    FAIL() << "a version 1 agreement with checks validated";
+  } catch (const hotline::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("version 2"), std::string::npos) << e.what();
+  }
 }
 
 TEST(AgreementJson, OutputOrderIsDeterministic) {
@@ -242,7 +263,13 @@ TEST(AgreementValidation, StructureMembersAndTypes) {
   expect_invalid([](json& j) { j["four_eyes"] = 1; }, "four_eyes");
   expect_invalid([](json& j) { j["a"]["name"] = 7; }, "a.name");
   expect_invalid([](json& j) { j["a"]["languages"] = "en"; }, "a.languages");
-  expect_invalid([](json& j) { j["version"] = 2; }, "version");
+  expect_invalid([](json& j) { j["version"] = 3; }, "version");
+  expect_invalid([](json& j) { j["version"] = 1; }, "checks");  // version 1 has no checks
+  expect_invalid([](json& j) { j.erase("checks"); }, "checks");
+  expect_invalid([](json& j) { j["checks"]["every_days"] = 367; }, "checks.every_days");
+  expect_invalid([](json& j) { j["checks"]["every_days"] = -1; }, "checks.every_days");
+  expect_invalid([](json& j) { j["checks"]["hours"] = "nights"; }, "checks.hours");
+  expect_invalid([](json& j) { j["checks"].erase("hours"); }, "checks.hours");
   expect_invalid([](json& j) { j["version"] = "1"; }, "version");
   expect_invalid([](json& j) { j["link"] = "0123456789ABCDEF0123456789ABCDEF"; }, "link");
   expect_invalid([](json& j) { j["link"] = ""; }, "link");
