@@ -105,6 +105,7 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
        R"({"people":["desk"]})", kReaders},
       {"POST", "/v1/alerts", "/v1/alerts",
        R"({"to":"bravo","priority":"urgent","summary":"Matrix alert","details":"d"})", kDesk},
+      {"POST", "/v1/checks", "/v1/checks", R"({"to":"bravo"})", kDesk},
       {"POST", "/v1/requests", "/v1/requests",
        R"({"to":"bravo","kind":"information","subject":"Matrix request"})", kDesk},
       {"POST", "/v1/requests/{id}/approve", "/v1/requests/" + item + "/approve", "{}", kSupervisor},
