@@ -105,14 +105,6 @@ ChartLayout layout_chart(const Chart& chart, double width) {
     }
     y += 8;
   }
-  Shape axis;
-  axis.kind = Shape::Kind::line;
-  axis.x = bar_x;
-  axis.y = 3 * 18 + 8;
-  axis.w = 0;
-  axis.h = y - axis.y - 8;
-  axis.ink = Ink::rule;
-  out.shapes.push_back(axis);
   out.height = y;
   return out;
 }

@@ -89,7 +89,7 @@ std::string trend_text(const Words& w, Trend t, const Val& cur, const Val& prev)
 
 Table figure_table(const Words& w) {
   Table t;
-  t.widths = {0.49, 0.17, 0.17, 0.17};
+  t.widths = {0.46, 0.18, 0.18, 0.18};
   t.head = {w("figure"), w("current"), w("previous"), w("trend")};
   return t;
 }

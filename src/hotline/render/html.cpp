@@ -41,7 +41,7 @@ tr.sub td { background: #f4f6f8; font-weight: 600; border-top: 1px solid #c8d3df
 td.better { color: #1b5e20; }
 td.worse { color: #a81c1c; font-weight: 600; }
 figure { margin: 6px 0 14px; break-inside: avoid; page-break-inside: avoid; }
-svg { max-width: 100%; height: auto; display: block; }
+svg { width: 100%; height: auto; display: block; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   h1 { font-size: 18pt; }
@@ -100,7 +100,7 @@ std::string number(double v) {
 }
 
 std::string chart_svg(const Chart& chart) {
-  ChartLayout layout = layout_chart(chart, 720);
+  ChartLayout layout = layout_chart(chart, 960);
   std::string out = "<figure><svg viewBox=\"0 0 " + number(layout.width) + " " +
                     number(layout.height) + "\" width=\"" + number(layout.width) + "\" height=\"" +
                     number(layout.height) + "\" role=\"img\" aria-label=\"" + esc(chart.title) +

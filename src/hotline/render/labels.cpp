@@ -24,7 +24,7 @@ const std::vector<LabelEntry> kCatalog = {
      "仅经{party}签署：尚未经另一方确认。"},
     {"state_none", "Not signed.", "未签署。"},
     {"parties", "Parties", "双方"},
-    {"party", "Party", "一方"},
+    {"party", "Party", "当事方"},
     {"party_a", "Party A", "甲方"},
     {"party_b", "Party B", "乙方"},
     {"name", "Name", "名称"},

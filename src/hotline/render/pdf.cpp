@@ -269,7 +269,7 @@ void Writer::block(const Table& t) {
 }
 
 void Writer::block(const Chart& c) {
-  ChartLayout l = layout_chart(c, 720);
+  ChartLayout l = layout_chart(c, kWidth / 0.75);  // 1 unit = 0.75 pt
   double scale = kWidth / l.width;
   ensure(l.height * scale + 6);
   cairo_save(cr_);

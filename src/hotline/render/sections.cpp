@@ -63,7 +63,7 @@ Val distribution_of(const Node& n) {
   if (n.size() != 5) n.fail("does not hold five counts");
   std::string text;
   for (std::size_t i = 0; i < 5; ++i) {
-    if (i) text += " · ";
+    if (i) text += "·";
     text += format_count(n[i].integer());
   }
   return {std::nullopt, text};
