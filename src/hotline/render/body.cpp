@@ -21,7 +21,51 @@ std::string pointer_token(std::string_view key) {
   return out;
 }
 
+// The length of the UTF-8 sequence at s[i] and its code point, or 0 when
+// it is not one (overlong, surrogate, beyond U+10FFFF, cut short).
+std::size_t utf8_at(std::string_view s, std::size_t i, char32_t& cp) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b = byte(i);
+  std::size_t n = b < 0x80           ? 1
+                  : (b >> 5) == 0x6  ? 2
+                  : (b >> 4) == 0xe  ? 3
+                  : (b >> 3) == 0x1e ? 4
+                                     : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  cp = n == 1 ? b : b & (0x7f >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+bool unsafe(char32_t cp) {
+  if (cp == '\t' || cp == '\n') return false;
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
 }  // namespace
+
+std::string shown_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    std::size_t n = utf8_at(s, i, cp);
+    if (n == 0 || unsafe(cp)) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
 
 void Node::fail(const std::string& what) const {
   throw Error(ErrorCategory::invalid_input, "review_invalid",
@@ -62,9 +106,9 @@ std::optional<std::int64_t> Node::integer_or_null() const {
   return integer();
 }
 
-const std::string& Node::string() const {
+std::string Node::string() const {
   if (!value_->is_string()) fail("is not a string");
-  return value_->get_ref<const std::string&>();
+  return shown_text(value_->get_ref<const std::string&>());
 }
 
 Node checked_body(const nlohmann::json& report) {

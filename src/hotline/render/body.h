@@ -30,7 +30,10 @@ class Node {
   std::size_t size() const;  // of an array (review_invalid when not one)
   std::int64_t integer() const;
   std::optional<std::int64_t> integer_or_null() const;
-  const std::string& string() const;
+  // A string, made safe to show: bytes that are not UTF-8, control
+  // characters (but tab and line feed) and direction overrides become
+  // U+FFFD, so that a text from a peer cannot garble or reorder the page.
+  std::string string() const;
   const std::string& path() const { return path_; }
   bool is_null() const { return value_->is_null(); }
   bool is_string() const { return value_->is_string(); }
@@ -42,6 +45,9 @@ class Node {
   const nlohmann::json* value_;
   std::string path_;
 };
+
+// `s` made safe to show (see Node::string()).
+std::string shown_text(std::string_view s);
 
 // The report's body, checked for its format name ("hotline.review/1") and
 // two directions.

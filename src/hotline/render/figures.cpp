@@ -105,6 +105,14 @@ void figure_row(const Words& w, Table& t, std::string label, const Val& cur, con
   t.rows.push_back(std::move(row));
 }
 
+void count_rows(const Words& w, Table& t, std::string_view prefix,
+                std::initializer_list<CountFigure> figures, const Node& cur, const Node& prev) {
+  for (const auto& f : figures) {
+    figure_row(w, t, w(std::string(prefix) + f.name), w.count(cur[f.name]), w.count(prev[f.name]),
+               f.polarity);
+  }
+}
+
 void subhead_row(Table& t, std::string text) {
   Row row;
   row.subhead = true;

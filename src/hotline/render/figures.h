@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,13 @@ Table figure_table(const Words& w);
 void figure_row(const Words& w, Table& t, std::string label, const Val& cur, const Val& prev,
                 int polarity);
 void subhead_row(Table& t, std::string text);
+// One row per count: the label `prefix` + name, cur[name] and prev[name].
+struct CountFigure {
+  const char* name;
+  int polarity;
+};
+void count_rows(const Words& w, Table& t, std::string_view prefix,
+                std::initializer_list<CountFigure> figures, const Node& cur, const Node& prev);
 // Two columns, a name and its value.
 Table key_value_table();
 void key_value_row(Table& t, std::string key, Line value, bool code);

@@ -30,6 +30,13 @@ std::string party_label(const Words& w, const Node& p) {
   return w.party(name);
 }
 
+// When `list` is empty, says so (the label `none`) and returns true.
+bool said_empty(const Words& w, Section& s, const Node& list, const char* none) {
+  if (list.size() != 0) return false;
+  s.blocks.push_back(Paragraph{{{w(none), ""}}, true});
+  return true;
+}
+
 Node signatures_of(const nlohmann::json& report) {
   static const nlohmann::json kNone = nlohmann::json::array();
   Node root(&report, "");
@@ -74,12 +81,8 @@ Section disputes_section(const Words& w, const Node& body) {
   s.new_page = true;
   Node cur = body["disputes"]["current"], prev = body["disputes"]["previous"];
   Table t = figure_table(w);
-  static constexpr std::pair<const char*, int> kRows[] = {
-      {"opened", 0}, {"settled", 0}, {"withdrawn", 0}, {"open_at_end", -1}};
-  for (const auto& [name, polarity] : kRows) {
-    figure_row(w, t, w("disputes." + std::string(name)), w.count(cur[name]), w.count(prev[name]),
-               polarity);
-  }
+  count_rows(w, t, "disputes.",
+             {{"opened", 0}, {"settled", 0}, {"withdrawn", 0}, {"open_at_end", -1}}, cur, prev);
   for (const char* g : {"timeliness", "quality", "attribution", "jurisdiction", "other"}) {
     std::string label = fill(w("disputes.ground"), {{"ground", w("ground." + std::string(g))}});
     figure_row(w, t, std::move(label), w.count(cur["by_ground"][g]), w.count(prev["by_ground"][g]),
@@ -102,10 +105,7 @@ Section cases_section(const Words& w, const Node& body) {
   }
   s.blocks.push_back(std::move(counts));
   Node list = cases["list"];
-  if (list.size() == 0) {
-    s.blocks.push_back(Paragraph{{{w("cases.none"), ""}}, true});
-    return s;
-  }
+  if (said_empty(w, s, list, "cases.none")) return s;
   Table t;
   t.widths = {0.34, 0.2, 0.12, 0.17, 0.17};
   t.head = {w("case"), w("opened_by"), w("state"), w("requests_answered"),
@@ -129,10 +129,7 @@ Section adjustments_section(const Words& w, const Node& body) {
   Section s;
   s.heading = w("adjustments");
   Node list = body["adjustments"];
-  if (list.size() == 0) {
-    s.blocks.push_back(Paragraph{{{w("adjustments_none"), ""}}, true});
-    return s;
-  }
+  if (said_empty(w, s, list, "adjustments_none")) return s;
   Table t;
   t.widths = {0.24, 0.16, 0.24, 0.36};
   t.head = {w("item"), w("deadline"), w("dispute"), w("agreed_text")};
@@ -171,10 +168,7 @@ Section provenance_section(const Words& w, const Node& body, const nlohmann::jso
   s.blocks.push_back(std::move(t));
   s.blocks.push_back(Heading{w("signatures"), 3});
   Node sigs = signatures_of(report);
-  if (sigs.size() == 0) {
-    s.blocks.push_back(Paragraph{{{w("signatures_none"), ""}}, true});
-    return s;
-  }
+  if (said_empty(w, s, sigs, "signatures_none")) return s;
   Table st = key_value_table();
   for (std::size_t i = 0; i < sigs.size(); ++i) signature_rows(w, st, sigs[i]);
   s.blocks.push_back(std::move(st));

@@ -127,12 +127,9 @@ Table alert_table(const Words& w, const Node& cur, const Node& prev) {
 
 Table takedown_table(const Words& w, const Node& cur, const Node& prev) {
   Table t = figure_table(w);
-  static constexpr std::array<std::pair<const char*, int>, 4> kRows{
-      {{"requests", 0}, {"removed_on_time", +1}, {"removed_late", -1}, {"not_removed", -1}}};
-  for (const auto& [name, polarity] : kRows) {
-    figure_row(w, t, w("takedown." + std::string(name)), w.count(cur[name]), w.count(prev[name]),
-               polarity);
-  }
+  count_rows(w, t, "takedown.",
+             {{"requests", 0}, {"removed_on_time", +1}, {"removed_late", -1}, {"not_removed", -1}},
+             cur, prev);
   figure_row(w, t, w("takedown.share"), w.share(cur["on_time_permille"]),
              w.share(prev["on_time_permille"]), +1);
   return t;
@@ -140,12 +137,9 @@ Table takedown_table(const Words& w, const Node& cur, const Node& prev) {
 
 Table check_table(const Words& w, const Node& cur, const Node& prev) {
   Table t = figure_table(w);
-  static constexpr std::array<std::pair<const char*, int>, 4> kRows{
-      {{"held", 0}, {"answered_in_time", +1}, {"answered_late", -1}, {"unanswered", -1}}};
-  for (const auto& [name, polarity] : kRows) {
-    figure_row(w, t, w("checks." + std::string(name)), w.count(cur[name]), w.count(prev[name]),
-               polarity);
-  }
+  count_rows(w, t, "checks.",
+             {{"held", 0}, {"answered_in_time", +1}, {"answered_late", -1}, {"unanswered", -1}},
+             cur, prev);
   stats_rows(w, t, "time_to_answer", cur["time_to_answer"], prev["time_to_answer"]);
   return t;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/render/body.h"
 #include "hotline/render/format.h"
 #include "hotline/render/labels.h"
 #include "sample_report.h"
@@ -229,6 +230,23 @@ TEST(RenderHtml, EscapesEveryTextOfTheReport) {
     EXPECT_NE(html.find("&amp; &#39;q&#39;"), std::string::npos);
     EXPECT_NE(visible_text(html, false).find(hostile), std::string::npos);
   }
+}
+
+TEST(RenderHtml, TextThatIsNotUtf8OrHoldsControlsOrDirectionOverridesIsShownReplaced) {
+  json report = sample_report::report();
+  // nlohmann::json keeps bytes as they are; a report read from a file
+  // refuses invalid UTF-8, but a caller may build one in memory.
+  report["body"]["parties"]["b"]["name"] = "Bravo\xff\x01\xe2\x80\xae evil\n";
+  for (Lang lang : {Lang::en, Lang::zh_cn}) {
+    std::string html = report_html(report, lang);
+    EXPECT_EQ(html.find("\xff"), std::string::npos);
+    EXPECT_EQ(html.find("\x01"), std::string::npos);
+    EXPECT_EQ(html.find("\xe2\x80\xae"), std::string::npos);
+    EXPECT_NE(html.find("Bravo\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd evil"), std::string::npos);
+    EXPECT_EQ(report_pdf(report, lang).rfind("%PDF-", 0), 0u);
+  }
+  EXPECT_EQ(shown_text("a\tb\nc \xe4\xb8\xad \xc0\x80 \xed\xa0\x80"),
+            "a\tb\nc \xe4\xb8\xad \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
 
 TEST(RenderHtml, BothLanguagesShowTheSameNumbers) {
