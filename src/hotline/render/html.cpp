@@ -100,7 +100,7 @@ std::string number(double v) {
 }
 
 std::string chart_svg(const Chart& chart) {
-  ChartLayout layout = layout_chart(chart, 960);
+  ChartLayout layout = layout_chart(chart, 840);
   std::string out = "<figure><svg viewBox=\"0 0 " + number(layout.width) + " " +
                     number(layout.height) + "\" width=\"" + number(layout.width) + "\" height=\"" +
                     number(layout.height) + "\" role=\"img\" aria-label=\"" + esc(chart.title) +
