@@ -122,7 +122,7 @@ void subhead_row(Table& t, std::string text) {
 
 Table key_value_table() {
   Table t;
-  t.widths = {0.34, 0.66};
+  t.widths = {0.3, 0.7};
   return t;
 }
 
