@@ -36,14 +36,10 @@ std::string format_duration(Lang lang, std::int64_t seconds) {
   if (seconds < 60) return unit("unit.s", seconds);
   std::int64_t minutes = seconds / 60;
   if (minutes < 60) return unit("unit.min", minutes);
-  std::int64_t hours = minutes / 60;
-  if (hours < 24) {
-    std::string out = unit("unit.h", hours);
-    if (minutes % 60) out += sep + unit("unit.min", minutes % 60);
-    return out;
-  }
-  std::string out = unit("unit.d", hours / 24);
-  if (hours % 24) out += sep + unit("unit.h", hours % 24);
+  // Hours, not days: the seconds are counted time, working time where the
+  // agreement counts office hours, and "1 d" would read as a calendar day.
+  std::string out = unit("unit.h", minutes / 60);
+  if (minutes % 60) out += sep + unit("unit.min", minutes % 60);
   return out;
 }
 

@@ -20,8 +20,9 @@ std::string format_count(std::int64_t n);  // "1234"
 std::string format_permille(Lang lang, std::int64_t permille);
 // A centi value (mean_centi) with two decimals: 325 -> "3.25".
 std::string format_centi(std::int64_t centi);
-// Counted seconds: "45 s", "3 h 20 min", "2 d 4 h" (two units at most,
-// rounded down). In Chinese "3小时20分钟".
+// Counted seconds: "45 s", "12 min", "3 h 20 min", "52 h 30 min" (rounded
+// down to the minute; never days: counted time may be working time). In
+// Chinese "3小时20分钟".
 std::string format_duration(Lang lang, std::int64_t seconds);
 // Milliseconds since the epoch, in UTC: "1 March 2026" / "2026年3月1日".
 std::string format_date(Lang lang, std::int64_t ms);

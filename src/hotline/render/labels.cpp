@@ -180,7 +180,6 @@ const std::vector<LabelEntry> kCatalog = {
     {"chart.this", "this period", "本期"},
     {"chart.previous", "previous", "上期"},
     // Numbers, durations and dates.
-    {"unit.d", "{n} d", "{n}天"},
     {"unit.h", "{n} h", "{n}小时"},
     {"unit.min", "{n} min", "{n}分钟"},
     {"unit.s", "{n} s", "{n}秒"},

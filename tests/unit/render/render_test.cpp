@@ -144,9 +144,9 @@ TEST(RenderFormat, DurationsSharesAndDates) {
   EXPECT_EQ(format_duration(Lang::en, 12 * 60 + 59), "12 min");
   EXPECT_EQ(format_duration(Lang::en, 3 * 3600 + 20 * 60 + 5), "3 h 20 min");
   EXPECT_EQ(format_duration(Lang::en, 3 * 3600), "3 h");
-  EXPECT_EQ(format_duration(Lang::en, 52 * 3600 + 30 * 60), "2 d 4 h");
+  EXPECT_EQ(format_duration(Lang::en, 52 * 3600 + 30 * 60 + 59), "52 h 30 min");
   EXPECT_EQ(format_duration(Lang::zh_cn, 3 * 3600 + 20 * 60), "3小时20分钟");
-  EXPECT_EQ(format_duration(Lang::zh_cn, 52 * 3600), "2天4小时");
+  EXPECT_EQ(format_duration(Lang::zh_cn, 52 * 3600), "52小时");
   EXPECT_EQ(format_permille(Lang::en, 875), "87.5 %");
   EXPECT_EQ(format_permille(Lang::zh_cn, 1000), "100.0%");
   EXPECT_EQ(format_permille(Lang::en, 5), "0.5 %");
