@@ -1,0 +1,174 @@
+// Which judgements lie behind a figure of the body, and one line for people
+// per judgement (report.h: explains, describe).
+#include <charconv>
+#include <vector>
+
+#include "hotline/review/judge.h"
+#include "hotline/review/report.h"
+#include "hotline/review/words.h"
+
+namespace hotline::review {
+
+namespace {
+
+using Tokens = std::vector<std::string>;
+
+Tokens split_pointer(std::string_view path) {
+  Tokens out;
+  if (path.empty() || path[0] != '/') return out;
+  std::string cur;
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (path[i] == '~' && i + 1 < path.size()) {
+      cur += path[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      cur += path[i];
+    }
+  }
+  return out;
+}
+
+// The array element `token` names, or nullptr.
+const nlohmann::json* element(const nlohmann::json& array, const std::string& token) {
+  std::size_t i = 0;
+  const auto r = std::from_chars(token.data(), token.data() + token.size(), i);
+  if (r.ec != std::errc() || r.ptr != token.data() + token.size()) return nullptr;
+  if (!array.is_array() || i >= array.size()) return nullptr;
+  return &array[i];
+}
+
+std::string field(const nlohmann::json& d, const std::string& deadline, const char* member) {
+  if (!d.contains(deadline)) return {};
+  const auto& v = d[deadline][member];
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+bool has(const nlohmann::json& d, const char* member) {
+  return d.contains(member) && !d[member].is_null() && d[member] != false && d[member] != 0;
+}
+
+bool answered_in_time(const nlohmann::json& d) {
+  const auto s = field(d, "acknowledge", "status");
+  return s == "on_time" || (s == "no_deadline" && !d["acknowledge"]["at"].is_null());
+}
+
+// Whether an item's detail `d` counts in the figure `f` (the path after the period).
+bool item_counts_in(const nlohmann::json& d, const std::string& section, const Tokens& f) {
+  if (f.empty()) return true;
+  const std::string& m = f[0];
+  if (section == "takedown") {
+    const auto s = field(d, "final_response", "status");
+    if (m == "removed_on_time") return s == "on_time";
+    if (m == "removed_late") return s == "late";
+    if (m == "not_removed") return s != "on_time" && s != "late";
+    return true;
+  }
+  if (section == "checks") {
+    const auto s = field(d, "acknowledge", "status");
+    if (m == "answered_in_time") return answered_in_time(d);
+    if (m == "answered_late") return s == "late";
+    if (m == "unanswered") return !answered_in_time(d) && s != "late";
+    if (m == "time_to_answer") return !d["acknowledge"]["counted_s"].is_null();
+    return true;
+  }
+  for (const auto& dl : detail::kDeadlines) {
+    if (m == dl && f.size() > 1) {
+      const auto s = field(d, m, "status");
+      if (f[1] == "on_time_permille") return s == "on_time" || s == "late" || s == "overdue";
+      return s == f[1];
+    }
+    if (m == "time_to_" + std::string(dl)) return !d[std::string(dl)]["counted_s"].is_null();
+  }
+  if (m == "open_at_end" || m == "overdue_at_end" || m == "escalated") return has(d, m.c_str());
+  if (m == "withdrawn") return has(d, "withdrawn_at");
+  if (m == "clarifications") return has(d, "clarifications");
+  if (m == "declined") return f.size() > 2 ? d["declined"] == f[2] : !d["declined"].is_null();
+  if (m == "ratings") {
+    if (d["rating"].is_null()) return false;
+    if (f.size() > 3 && f[2] == "distribution") return d["rating"][f[1]] == std::stoi(f[3]) + 1;
+    return true;
+  }
+  return true;
+}
+
+bool dispute_counts_in(const nlohmann::json& d, const Tokens& f) {
+  if (f.empty()) return true;
+  if (f[0] == "settled" || f[0] == "withdrawn") return d["state"] == f[0];
+  if (f[0] == "open_at_end") return d["state"] == "open";
+  if (f[0] == "by_ground" && f.size() > 1) return d["ground"] == f[1];
+  return true;
+}
+
+struct Target {
+  std::string group;  // exact group, or a prefix when `prefix`
+  bool prefix = false;
+  std::string section;        // "requests", "takedown", "checks", ...
+  std::size_t period_at = 0;  // index of the period token
+};
+
+bool direction_target(const nlohmann::json& body, const Tokens& t, Target& out) {
+  if (t.size() < 4) return false;
+  const auto* dir = element(body["directions"], t[1]);
+  if (!dir) return false;
+  const std::string name = (*dir)["asker"] == "a" ? "a_to_b" : "b_to_a";
+  out.section = t[2];
+  out.period_at = 3;
+  if (t[2] == "requests" || t[2] == "alerts") {
+    const auto* row = element((*dir)[t[2]], t[3]);
+    if (!row) return false;
+    out.group = name + "/" + t[2] + "/" +
+                (t[2] == "requests" ? (*row)["kind"].get<std::string>() + "/" : "") +
+                (*row)["priority"].get<std::string>();
+    out.period_at = 4;
+  } else if (t[2] == "requests_total" || t[2] == "alerts_total") {
+    out.group = name + "/" + t[2].substr(0, t[2].find('_')) + "/";
+    out.prefix = true;
+  } else if (t[2] == "takedown") {
+    out.group = name + "/requests/request.takedown/";
+    out.prefix = true;
+  } else if (t[2] == "checks") {
+    out.group = name + "/checks";
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool explains(const nlohmann::json& body, const Judgement& j, std::string_view path) {
+  const Tokens t = split_pointer(path);
+  if (t.empty()) return false;
+  if (t[0] == "cases") {
+    if (j.group != "cases") return false;
+    if (t.size() > 2 && t[1] == "list") {
+      const auto* row = element(body["cases"]["list"], t[2]);
+      return row && (*row)["id"] == j.item;
+    }
+    return true;
+  }
+  if (t[0] == "adjustments") {
+    const auto* row = t.size() > 1 ? element(body["adjustments"], t[1]) : nullptr;
+    return row && (*row)["item"] == j.item;
+  }
+  Target target;
+  if (t[0] == "disputes") {
+    target = {"disputes", false, "disputes", 1};
+  } else if (t[0] != "directions" || !direction_target(body, t, target)) {
+    return false;
+  }
+  if (t.size() <= target.period_at || t[target.period_at] != j.period) return false;
+  if (target.prefix ? j.group.rfind(target.group, 0) != 0 : j.group != target.group) return false;
+  const Tokens f(t.begin() + static_cast<std::ptrdiff_t>(target.period_at) + 1, t.end());
+  if (target.section == "disputes") return dispute_counts_in(j.detail, f);
+  return item_counts_in(j.detail, target.section, f);
+}
+
+std::string describe(const Judgement& j, const nlohmann::json& body) {
+  return detail::describe_judgement(j, body);
+}
+
+}  // namespace hotline::review
