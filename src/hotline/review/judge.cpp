@@ -73,6 +73,10 @@ DeadlineVerdict judge_deadline(Millis start, std::optional<std::int64_t> minutes
 
 }  // namespace
 
+std::string direction_name(Party asker) {
+  return asker == Party::a ? "a_to_b" : "b_to_a";
+}
+
 bool counts(const Act& act, Party by, const Cut& cut, Millis horizon) {
   return act.seq <= cut_of(cut, by) && act.at < horizon;
 }

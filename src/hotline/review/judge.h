@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -47,6 +48,9 @@ struct Verdict {
   bool escalated = false;
   std::vector<model::Pause> pauses;  // the clarification pauses that count
 };
+
+// "a_to_b" / "b_to_a" for the direction in which `asker` asks.
+std::string direction_name(Party asker);
 
 // Whether an act by `by` counts: inside the cut of its direction, before `horizon`.
 bool counts(const std::optional<Act>& act, Party by, const Cut& cut, Millis horizon);

@@ -1,7 +1,6 @@
 #include "hotline/review/judgement.h"
 
 #include "hotline/common/time.h"
-#include "hotline/review/state.h"
 
 namespace hotline::review::detail {
 

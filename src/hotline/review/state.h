@@ -68,7 +68,4 @@ struct ReportBuilder::State {
   nlohmann::json cases_json();
 };
 
-// "a_to_b" / "b_to_a" for the direction in which `asker` asks.
-std::string direction_name(Party asker);
-
 }  // namespace hotline::review

@@ -1,8 +1,6 @@
-// ReportBuilder: the context's checks, the calendars, and judging items as
+// ReportBuilder (report.h): the context's checks, the calendars, and judging items as
 // they are added. The body's assembly is in body.cpp, the judgements' detail
 // in judgement.cpp.
-#include "hotline/review/report.h"
-
 #include <algorithm>
 #include <functional>
 
@@ -38,10 +36,6 @@ void check_context(const ReviewContext& c) {
 }
 
 }  // namespace
-
-std::string direction_name(Party asker) {
-  return asker == Party::a ? "a_to_b" : "b_to_a";
-}
 
 std::size_t ReportBuilder::State::agreement_at(Millis t) const {
   const auto& v = context.agreements;
