@@ -12,6 +12,7 @@
 // minutes. Amendment 1 (in force from 2026-03-16): respond 300.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "hotline/crypto/canonical_json.h"
@@ -215,10 +216,12 @@ std::vector<DisputeFacts> disputes() {
   return {d1, d2, d3};
 }
 
-json make_body(bool reversed, std::vector<Judgement>* judgements = nullptr) {
+json make_body(bool reversed, std::vector<Judgement>* judgements = nullptr,
+               const std::function<void(std::vector<ItemFacts>&)>& change = {}) {
   ReportBuilder builder(scenario_context(), judgements != nullptr);
   auto items = a_asks_b();
   for (auto& i : b_asks_a()) items.push_back(i);
+  if (change) change(items);
   if (reversed) std::reverse(items.begin(), items.end());
   for (const auto& i : items) builder.add(i);
   auto cs = cases();
@@ -468,6 +471,58 @@ TEST(ReviewScenario, EveryFigureIsExplainedByItsItems) {
   const auto r8 = std::find_if(js.begin(), js.end(), [](auto& j) { return j.item == "R8"; });
   EXPECT_EQ(r8->detail["acknowledge"]["due"], "2026-04-01T02:00:00.000Z");
   EXPECT_EQ(r8->detail["acknowledge"]["status"], "pending");
+}
+
+TEST(ReviewScenario, CompareBodiesFindsTheOneChangedFigure) {
+  const auto mine = make_body(false);
+  auto theirs = mine;
+  theirs["directions"][1]["alerts"][0]["current"]["escalated"] = 2;
+  const auto diffs = compare_bodies(mine, theirs);
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_EQ(diffs[0].path, "/directions/1/alerts/0/current/escalated");
+  EXPECT_EQ(diffs[0].mine, 1);
+  EXPECT_EQ(diffs[0].theirs, 2);
+  EXPECT_TRUE(compare_bodies(mine, make_body(true)).empty());
+  // A member present on one side only is named too.
+  theirs = mine;
+  theirs["cases"].erase("opened");
+  const auto missing = compare_bodies(mine, theirs);
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].path, "/cases/opened");
+  EXPECT_TRUE(missing[0].theirs.is_null());
+}
+
+TEST(ReviewScenario, CompareJudgementsNamesADroppedItemAndAChangedTime) {
+  std::vector<Judgement> mine, theirs;
+  const auto body = make_body(false, &mine);
+  // Their side lacks R1 and holds R2's response 40 min earlier.
+  make_body(false, &theirs, [](std::vector<ItemFacts>& items) {
+    items.erase(items.begin());  // R1
+    items[0].first_response = items[0].final_response = at("2026-03-09T08:50:00.000Z");
+  });
+  const auto diffs = compare_judgements(mine, theirs, body, "alpha", "bravo");
+  std::map<std::string, const ItemDifference*> by_field;
+  for (const auto& d : diffs) by_field[d.item + " " + d.field] = &d;
+  ASSERT_TRUE(by_field.contains("R1 item")) << diffs.size();
+  EXPECT_EQ(by_field["R1 item"]->group, "a_to_b/requests/request.information/normal");
+  EXPECT_NE(by_field["R1 item"]->text.find("request R1: alpha counts it in "
+                                           "a_to_b/requests/request.information/normal "
+                                           "(current period); bravo does not"),
+            std::string::npos)
+      << by_field["R1 item"]->text;
+  ASSERT_TRUE(by_field.contains("R2 final_response"));
+  const auto& d = *by_field["R2 final_response"];
+  EXPECT_EQ(d.mine["status"], "late");
+  EXPECT_EQ(d.theirs["status"], "on_time");
+  EXPECT_EQ(d.text,
+            "request R2: alpha counts the final response late (sent 2026-03-09T09:30:00.000Z, "
+            "due 2026-03-09T09:00:00.000Z); bravo counts it on time (sent "
+            "2026-03-09T08:50:00.000Z, due 2026-03-09T09:00:00.000Z)");
+  EXPECT_TRUE(by_field.contains("R2 first_response"));
+  // Nothing else differs: the two items' fields and the cases' count of
+  // answered requests (K1 lists R1).
+  for (const auto& x : diffs)
+    EXPECT_TRUE(x.item == "R1" || x.item == "R2" || x.item == "K1") << x.text;
 }
 
 }  // namespace scenario_test
