@@ -22,7 +22,7 @@ struct CaseSummary {
 }  // namespace
 
 nlohmann::json ReportBuilder::State::cases_json() {
-  std::sort(item_flags.begin(), item_flags.end());
+  if (!cases.empty()) std::sort(item_flags.begin(), item_flags.end());
   auto has = [&](const std::string& id, std::uint8_t flag) {
     const auto h = std::hash<std::string_view>{}(id);
     auto it =

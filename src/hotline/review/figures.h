@@ -19,7 +19,7 @@ struct Durations {
   std::vector<std::int64_t> seconds;
   void add(const DeadlineVerdict& d);
   void merge(const Durations& other);
-  nlohmann::json to_json();  // sorts `seconds`
+  nlohmann::json to_json();  // reorders `seconds`
 };
 
 struct DeadlineCounts {
