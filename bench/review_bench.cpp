@@ -20,6 +20,7 @@
 #include "hotline/model/agreement.h"
 #include "hotline/model/time_zone.h"
 #include "hotline/review/report.h"
+#include "unit/review/review_fixture.h"
 
 namespace {
 
@@ -38,12 +39,7 @@ std::uint64_t splitmix(std::uint64_t& x) {
 }
 
 model::Party party(const char* name, const char* key, const char* tz) {
-  model::Party p;
-  p.name = name;
-  p.public_key = key;
-  p.contacts = {{"Duty officer", "duty officer", "duty@example.org", ""}};
-  p.languages = {"en"};
-  p.time_zone = tz;
+  auto p = hotline::review::review_fixture::party(name, key, tz);
   p.office_hours.holidays = {"2026-05-01", "2026-10-01", "2026-12-25"};
   return p;
 }
@@ -55,13 +51,13 @@ review::ReviewContext make_context() {
   c.to = parse_timestamp("2027-01-01T00:00:00.000Z").time_since_epoch().count();
   c.cut = {990000, 990000};
   c.tzdb = model::tzdb_version();
-  auto ag = model::default_agreement(
-      party("alpha", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", "Europe/Paris"),
-      party("bravo", "PUAXw-hDiVqStwqnTRt-vJyYLM8uxJaMwM1V8Sr0Zgw", "Asia/Shanghai"), c.link,
-      "2025-01-01T00:00:00.000Z");
+  using hotline::review::review_fixture::kKeyA, hotline::review::review_fixture::kKeyB;
+  auto ag = model::default_agreement(party("alpha", kKeyA, "Europe/Paris"),
+                                     party("bravo", kKeyB, "Asia/Shanghai"), c.link,
+                                     "2025-01-01T00:00:00.000Z");
   c.agreements.push_back({std::string(64, 'a'), 0, ag});
   for (const char* tz : {"Europe/Paris", "Asia/Shanghai"})
-    c.zones.emplace(tz, model::load_time_zone(tz));
+    c.zones.emplace(tz, hotline::review::review_fixture::zone(tz));
   return c;
 }
 
