@@ -146,7 +146,8 @@ nlohmann::json ReportBuilder::body() {
            std::tie(y.item, y.deadline, y.dispute, y.text);
   });
   nlohmann::json applied = nlohmann::json::array();
-  for (const auto& a : adjustments) applied.push_back(adjustment_json(a));
+  for (const auto& a : adjustments)
+    if (s.used_adjustments.contains({a.item, a.deadline})) applied.push_back(adjustment_json(a));
   return {{"format", kBodyFormat},
           {"link", c.link},
           {"parties", {{"a", party_json(newest.a)}, {"b", party_json(newest.b)}}},

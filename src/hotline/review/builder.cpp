@@ -106,6 +106,8 @@ void ReportBuilder::add(const ItemFacts& item) {
   if (!s.adjusted.empty())
     if (auto it = s.adjusted.find(item.id); it != s.adjusted.end()) adjusted = it->second;
   const auto v = detail::judge(item, rule, counter, s.context.cut, s.context.to, adjusted);
+  for (std::size_t i = 0; i < v.deadlines.size(); ++i)
+    if (v.deadlines[i].adjusted) s.used_adjustments.emplace(item.id, detail::kDeadlines[i]);
   const std::size_t dir = item.asker == Party::a ? 0 : 1;
   if (k != 0)
     s.requests[dir][k][p][per].add(v);
@@ -131,7 +133,8 @@ void ReportBuilder::add(const DisputeFacts& d) {
 }
 
 std::vector<Judgement> ReportBuilder::judgements() {
-  auto& j = state_->judgements;
+  auto j = std::move(state_->judgements);  // a million of them may be large: not copied
+  state_->judgements.clear();
   std::stable_sort(j.begin(), j.end(), [](const Judgement& x, const Judgement& y) {
     return std::tie(x.group, x.period, x.item) < std::tie(y.group, y.period, y.item);
   });

@@ -114,7 +114,8 @@ class ReportBuilder {
   // The body (see docs/review.md for its members). Call once.
   nlohmann::json body();
   // The judgements of every counted item, sorted by (group, period, item);
-  // empty unless keep_judgements. Call after body().
+  // empty unless keep_judgements. Call once, after body() (they are moved
+  // out, not copied).
   std::vector<Judgement> judgements();
 
  private:

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,7 +39,9 @@ struct ReportBuilder::State {
 
   // Applied adjustments: item id -> the deadlines counted on time.
   std::map<std::string, std::vector<std::string_view>, std::less<>> adjusted;
-  std::vector<Adjustment> applied;
+  std::vector<Adjustment> applied;  // settled inside the cut, before `to`
+  // (item, deadline) of the adjustments that changed a counted deadline.
+  std::set<std::pair<std::string, std::string_view>> used_adjustments;
 
   // [direction: asker a, b][kind index (model::kKinds; 0 = alert unused)][priority][period]
   std::array<std::array<std::array<std::array<RequestFigures, 2>, 2>, 5>, 2> requests;

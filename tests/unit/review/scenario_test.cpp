@@ -62,6 +62,9 @@ ReviewContext scenario_context() {
                            at("2026-03-25T09:00:00.000Z"), Party::b});
   c.adjustments.push_back({"R2", "final_response", "D9", "not yet agreed",
                            at("2026-03-26T09:00:00.000Z", kBeyond), Party::b});
+  // F1 is in flight, so its adjustment changes no figure and is not listed.
+  c.adjustments.push_back(
+      {"F1", "acknowledge", "D8", "in flight", at("2026-03-26T09:00:00.000Z"), Party::a});
   return c;
 }
 
@@ -276,7 +279,7 @@ TEST(ReviewScenario, TheHeaderNamesThePeriodTheCutAndTheAgreementsUsed) {
                                {"b_to_a", 100},
                                {"agreements", {std::string(64, 'a'), std::string(64, 'b')}},
                                {"tzdb", "test"}}));
-  // Only T2's adjustment was settled inside the cut.
+  // Only T2's adjustment was settled inside the cut and changed a figure.
   EXPECT_EQ(body["adjustments"], json::parse(R"([{"item":"T2","deadline":"final_response",
       "dispute":"D1","text":"extended by phone to 11:30Z"}])"));
 }
