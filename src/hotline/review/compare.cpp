@@ -1,6 +1,7 @@
 // What differs between two bodies, and between two sides' judgements of the
 // same items (report.h: compare_bodies, compare_judgements).
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "hotline/review/judge.h"
@@ -10,6 +11,8 @@
 namespace hotline::review {
 
 namespace {
+
+using detail::member;
 
 std::string escape_token(const std::string& s) {
   std::string out;
@@ -69,28 +72,37 @@ std::string deadline_sentence(const Judgement& j, const std::string& field,
                               const nlohmann::json& mine, const nlohmann::json& theirs,
                               const std::string& my_name, const std::string& their_name) {
   return detail::item_name(j) + ": " + my_name + " counts " + detail::deadline_words(field) + " " +
-         detail::status_words(mine["status"].get<std::string>()) + " " + detail::times_words(mine) +
-         "; " + their_name + " counts it " +
-         detail::status_words(theirs["status"].get<std::string>()) + " " +
+         detail::status_words(detail::text_of(member(mine, "status"))) + " " +
+         detail::times_words(mine) + "; " + their_name + " counts it " +
+         detail::status_words(detail::text_of(member(theirs, "status"))) + " " +
          detail::times_words(theirs);
 }
 
+void compare_field(const Judgement& m, const std::string& key, const nlohmann::json& mine,
+                   const nlohmann::json& theirs, const std::string& my_name,
+                   const std::string& their_name, std::vector<ItemDifference>& out) {
+  if (mine == theirs) return;
+  std::string text;
+  const bool deadline = mine.is_object() && mine.contains("status") && theirs.is_object() &&
+                        theirs.contains("status");
+  if (deadline)
+    text = deadline_sentence(m, key, mine, theirs, my_name, their_name);
+  else
+    text = detail::item_name(m) + ": " + key + " is " + mine.dump() + " for " + my_name + ", " +
+           theirs.dump() + " for " + their_name;
+  out.push_back({m.item, m.group, key, mine, theirs, std::move(text)});
+}
+
+// Every member of either detail that differs (one side's alone included).
 void compare_details(const Judgement& m, const Judgement& t, const std::string& my_name,
                      const std::string& their_name, std::vector<ItemDifference>& out) {
-  for (const auto& [key, value] : m.detail.items()) {
-    const auto it = t.detail.find(key);
-    const nlohmann::json theirs = it == t.detail.end() ? nlohmann::json(nullptr) : *it;
-    if (value == theirs) continue;
-    std::string text;
-    const bool deadline = value.is_object() && value.contains("status") && theirs.is_object() &&
-                          theirs.contains("status");
-    if (deadline)
-      text = deadline_sentence(m, key, value, theirs, my_name, their_name);
-    else
-      text = detail::item_name(m) + ": " + key + " is " + value.dump() + " for " + my_name + ", " +
-             theirs.dump() + " for " + their_name;
-    out.push_back({m.item, m.group, key, value, theirs, std::move(text)});
-  }
+  if (!m.detail.is_object() || !t.detail.is_object())
+    return compare_field(m, "detail", m.detail, t.detail, my_name, their_name, out);
+  std::set<std::string> keys;
+  for (const auto* d : {&m.detail, &t.detail})
+    for (const auto& [key, value] : d->items()) keys.insert(key);
+  for (const auto& key : keys)
+    compare_field(m, key, member(m.detail, key), member(t.detail, key), my_name, their_name, out);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ namespace hotline::review {
 
 namespace {
 
+using detail::member;
 using Tokens = std::vector<std::string>;
 
 Tokens split_pointer(std::string_view path) {
@@ -40,19 +41,20 @@ const nlohmann::json* element(const nlohmann::json& array, const std::string& to
   return &array[i];
 }
 
-std::string field(const nlohmann::json& d, const std::string& deadline, const char* member) {
-  if (!d.contains(deadline)) return {};
-  const auto& v = d[deadline][member];
+std::string field(const nlohmann::json& d, const std::string& deadline, const char* name) {
+  const auto& v = member(member(d, deadline), name);
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
-bool has(const nlohmann::json& d, const char* member) {
-  return d.contains(member) && !d[member].is_null() && d[member] != false && d[member] != 0;
+bool has(const nlohmann::json& d, const char* name) {
+  const auto& v = member(d, name);
+  return !v.is_null() && v != false && v != 0;
 }
 
 bool answered_in_time(const nlohmann::json& d) {
   const auto s = field(d, "acknowledge", "status");
-  return s == "on_time" || (s == "no_deadline" && !d["acknowledge"]["at"].is_null());
+  return s == "on_time" ||
+         (s == "no_deadline" && !member(member(d, "acknowledge"), "at").is_null());
 }
 
 // Whether an item's detail `d` counts in the figure `f` (the path after the period).
@@ -71,7 +73,7 @@ bool item_counts_in(const nlohmann::json& d, const std::string& section, const T
     if (m == "answered_in_time") return answered_in_time(d);
     if (m == "answered_late") return s == "late";
     if (m == "unanswered") return !answered_in_time(d) && s != "late";
-    if (m == "time_to_answer") return !d["acknowledge"]["counted_s"].is_null();
+    if (m == "time_to_answer") return !member(member(d, "acknowledge"), "counted_s").is_null();
     return true;
   }
   for (const auto& dl : detail::kDeadlines) {
@@ -80,15 +82,21 @@ bool item_counts_in(const nlohmann::json& d, const std::string& section, const T
       if (f[1] == "on_time_permille") return s == "on_time" || s == "late" || s == "overdue";
       return s == f[1];
     }
-    if (m == "time_to_" + std::string(dl)) return !d[std::string(dl)]["counted_s"].is_null();
+    if (m == "time_to_" + std::string(dl))
+      return !member(member(d, std::string(dl)), "counted_s").is_null();
   }
   if (m == "open_at_end" || m == "overdue_at_end" || m == "escalated") return has(d, m.c_str());
   if (m == "withdrawn") return has(d, "withdrawn_at");
   if (m == "clarifications") return has(d, "clarifications");
-  if (m == "declined") return f.size() > 2 ? d["declined"] == f[2] : !d["declined"].is_null();
+  if (m == "declined")
+    return f.size() > 2 ? member(d, "declined") == f[2] : !member(d, "declined").is_null();
   if (m == "ratings") {
-    if (d["rating"].is_null()) return false;
-    if (f.size() > 3 && f[2] == "distribution") return d["rating"][f[1]] == std::stoi(f[3]) + 1;
+    if (member(d, "rating").is_null()) return false;
+    if (f.size() > 3 && f[2] == "distribution") {
+      int k = 0;
+      std::from_chars(f[3].data(), f[3].data() + f[3].size(), k);
+      return member(member(d, "rating"), f[1]) == k + 1;
+    }
     return true;
   }
   return true;
@@ -96,9 +104,9 @@ bool item_counts_in(const nlohmann::json& d, const std::string& section, const T
 
 bool dispute_counts_in(const nlohmann::json& d, const Tokens& f) {
   if (f.empty()) return true;
-  if (f[0] == "settled" || f[0] == "withdrawn") return d["state"] == f[0];
-  if (f[0] == "open_at_end") return d["state"] == "open";
-  if (f[0] == "by_ground" && f.size() > 1) return d["ground"] == f[1];
+  if (f[0] == "settled" || f[0] == "withdrawn") return member(d, "state") == f[0];
+  if (f[0] == "open_at_end") return member(d, "state") == "open";
+  if (f[0] == "by_ground" && f.size() > 1) return member(d, "ground") == f[1];
   return true;
 }
 
@@ -111,17 +119,17 @@ struct Target {
 
 bool direction_target(const nlohmann::json& body, const Tokens& t, Target& out) {
   if (t.size() < 4) return false;
-  const auto* dir = element(body["directions"], t[1]);
+  const auto* dir = element(member(body, "directions"), t[1]);
   if (!dir) return false;
-  const std::string name = (*dir)["asker"] == "a" ? "a_to_b" : "b_to_a";
+  const std::string name = member((*dir), "asker") == "a" ? "a_to_b" : "b_to_a";
   out.section = t[2];
   out.period_at = 3;
   if (t[2] == "requests" || t[2] == "alerts") {
     const auto* row = element((*dir)[t[2]], t[3]);
     if (!row) return false;
     out.group = name + "/" + t[2] + "/" +
-                (t[2] == "requests" ? (*row)["kind"].get<std::string>() + "/" : "") +
-                (*row)["priority"].get<std::string>();
+                (t[2] == "requests" ? detail::text_of(member((*row), "kind")) + "/" : "") +
+                detail::text_of(member((*row), "priority"));
     out.period_at = 4;
   } else if (t[2] == "requests_total" || t[2] == "alerts_total") {
     out.group = name + "/" + t[2].substr(0, t[2].find('_')) + "/";
@@ -145,14 +153,14 @@ bool explains(const nlohmann::json& body, const Judgement& j, std::string_view p
   if (t[0] == "cases") {
     if (j.group != "cases") return false;
     if (t.size() > 2 && t[1] == "list") {
-      const auto* row = element(body["cases"]["list"], t[2]);
-      return row && (*row)["id"] == j.item;
+      const auto* row = element(member(member(body, "cases"), "list"), t[2]);
+      return row && member((*row), "id") == j.item;
     }
     return true;
   }
   if (t[0] == "adjustments") {
-    const auto* row = t.size() > 1 ? element(body["adjustments"], t[1]) : nullptr;
-    return row && (*row)["item"] == j.item;
+    const auto* row = t.size() > 1 ? element(member(body, "adjustments"), t[1]) : nullptr;
+    return row && member((*row), "item") == j.item;
   }
   Target target;
   if (t[0] == "disputes") {

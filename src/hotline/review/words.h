@@ -11,6 +11,12 @@
 
 namespace hotline::review::detail {
 
+// j[key] without undefined behaviour: null when `j` is not an object or
+// lacks `key` (a body or judgement may come from the other node's file).
+const nlohmann::json& member(const nlohmann::json& j, std::string_view key);
+// A string as it is, null as "none", anything else as JSON text.
+std::string text_of(const nlohmann::json& v);
+
 // "request 0193…a1b2", "alert …", "check …", "dispute …", "case …".
 std::string item_name(const Judgement& j);
 // "on time", "late", "pending (not due yet)", ...

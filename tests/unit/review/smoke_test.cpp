@@ -39,5 +39,20 @@ TEST(ReviewSmoke, RejectsAnEmptyPeriod) {
   }
 }
 
+TEST(ReviewSmoke, ABrokenBodyOrJudgementFromElsewhereIsHandledNotTrusted) {
+  const Judgement j{"x", "a_to_b/requests/request.information/normal", "current",
+                    nlohmann::json::object()};
+  for (const char* path :
+       {"/directions/0/requests/0/current/received", "/cases/list/0", "/directions/x", "",
+        "/directions/0/requests/0/current/ratings/"
+        "completeness/distribution/zz"})
+    EXPECT_FALSE(explains(nlohmann::json::object(), j, path)) << path;
+  EXPECT_NE(describe(j, nlohmann::json::array()).find("request x"), std::string::npos);
+  const Judgement odd{"x", j.group, "current", {{"final_response", {{"status", 3}}}}};
+  const auto diffs = compare_judgements({j}, {odd}, nullptr, "alpha", "bravo");
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_EQ(diffs[0].field, "final_response");
+}
+
 }  // namespace smoke_test
 }  // namespace hotline::review
