@@ -143,6 +143,42 @@ BENCHMARK(BM_ReviewReport)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
+// The same with the judgements kept (for `explain` and the report file's
+// judgements), over fewer items: what keeping them costs per item. Runs
+// after BM_ReviewReport so that its memory does not enter that peak.
+void BM_ReviewJudgements(benchmark::State& state) {
+  const auto n = static_cast<std::uint64_t>(state.range(0));
+  const auto context = make_context();
+  const long rss_before = rss_kb();
+  long rss_after = rss_before;
+  std::size_t kept = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    review::ReportBuilder builder(context, true);
+    std::uint64_t rng = 42;
+    ItemFacts f;
+    const Millis span = context.to - context.from;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      make_item(f, i, context.from - span, 2 * span, rng);
+      builder.add(f);
+    }
+    benchmark::DoNotOptimize(builder.body());
+    const auto judgements = builder.judgements();
+    kept = judgements.size();
+    const auto t1 = std::chrono::steady_clock::now();
+    rss_after = rss_kb();
+    state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+  }
+  state.counters["judgements"] = static_cast<double>(kept);
+  state.counters["bytes_per_judgement"] =
+      kept ? static_cast<double>(rss_after - rss_before) * 1024.0 / static_cast<double>(kept) : 0;
+}
+BENCHMARK(BM_ReviewJudgements)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
