@@ -103,7 +103,7 @@ nlohmann::json ReportBuilder::State::disputes_json() {
     n.settled += settled;
     n.withdrawn += withdrawn;
     n.open += !settled && !withdrawn;
-    if (keep_judgements)
+    if (keeps("disputes", period))
       judgements.push_back(
           {d.id,
            "disputes",

@@ -119,9 +119,14 @@ void ReportBuilder::add(const ItemFacts& item) {
   if (v.deadlines[2].at) flags |= State::kAnswered;
   if (v.deadlines[0].at) flags |= State::kAcknowledged;
   s.item_flags.emplace_back(std::hash<std::string_view>{}(item.id), flags);
-  if (s.keep_judgements)
+  if (s.keep_judgements && s.keeps(detail::item_group(item), period))
     s.judgements.push_back(detail::item_judgement(item, v, period, counter,
                                                   s.context.agreements[agreement].digest, rule));
+}
+
+void ReportBuilder::keep_only(
+    std::function<bool(std::string_view group, std::string_view period)> wanted) {
+  state_->wanted = std::move(wanted);
 }
 
 void ReportBuilder::add(const CaseFacts& c) {

@@ -65,7 +65,7 @@ nlohmann::json ReportBuilder::State::cases_json() {
                        {"requests_answered", s.answered},
                        {"alerts", s.alerts},
                        {"alerts_acknowledged", s.acknowledged}};
-    if (keep_judgements) {
+    if (keeps("cases", "current")) {
       nlohmann::json d = row;
       d["opened_at"] = detail::timestamp_json(c.opened.at);
       judgements.push_back({c.id, "cases", "current", std::move(d)});

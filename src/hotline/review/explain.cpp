@@ -125,7 +125,7 @@ bool direction_target(const nlohmann::json& body, const Tokens& t, Target& out) 
   out.section = t[2];
   out.period_at = 3;
   if (t[2] == "requests" || t[2] == "alerts") {
-    const auto* row = element((*dir)[t[2]], t[3]);
+    const auto* row = element(member(*dir, t[2]), t[3]);
     if (!row) return false;
     out.group = name + "/" + t[2] + "/" +
                 (t[2] == "requests" ? detail::text_of(member((*row), "kind")) + "/" : "") +
@@ -145,31 +145,66 @@ bool direction_target(const nlohmann::json& body, const Tokens& t, Target& out) 
   return true;
 }
 
+// The figure's scope: which group(s) and period its items come from.
+// `kind` tells how the path was read; false when it names no figure.
+enum class Scope { none, cases, adjustments, figure };
+
+Scope scope_of(const nlohmann::json& body, const Tokens& t, Target& target) {
+  if (t.empty()) return Scope::none;
+  if (t[0] == "cases") return Scope::cases;
+  if (t[0] == "adjustments") return Scope::adjustments;
+  if (t[0] == "disputes")
+    target = {"disputes", false, "disputes", 1};
+  else if (t[0] != "directions" || !direction_target(body, t, target))
+    return Scope::none;
+  return t.size() > target.period_at ? Scope::figure : Scope::none;
+}
+
+bool in_target(const Target& target, const Tokens& t, std::string_view group,
+               std::string_view period) {
+  if (t[target.period_at] != period) return false;
+  return target.prefix ? group.starts_with(target.group) : group == target.group;
+}
+
 }  // namespace
+
+bool may_explain(const nlohmann::json& body, std::string_view group, std::string_view period,
+                 std::string_view path) {
+  const Tokens t = split_pointer(path);
+  Target target;
+  switch (scope_of(body, t, target)) {
+    case Scope::cases:
+      return group == "cases";
+    case Scope::adjustments:
+      return true;
+    case Scope::figure:
+      return in_target(target, t, group, period);
+    case Scope::none:
+      break;
+  }
+  return false;
+}
 
 bool explains(const nlohmann::json& body, const Judgement& j, std::string_view path) {
   const Tokens t = split_pointer(path);
-  if (t.empty()) return false;
-  if (t[0] == "cases") {
-    if (j.group != "cases") return false;
-    if (t.size() > 2 && t[1] == "list") {
-      const auto* row = element(member(member(body, "cases"), "list"), t[2]);
-      return row && member((*row), "id") == j.item;
-    }
-    return true;
-  }
-  if (t[0] == "adjustments") {
-    const auto* row = t.size() > 1 ? element(member(body, "adjustments"), t[1]) : nullptr;
-    return row && member((*row), "item") == j.item;
-  }
   Target target;
-  if (t[0] == "disputes") {
-    target = {"disputes", false, "disputes", 1};
-  } else if (t[0] != "directions" || !direction_target(body, t, target)) {
-    return false;
+  switch (scope_of(body, t, target)) {
+    case Scope::cases: {
+      if (j.group != "cases") return false;
+      if (t.size() < 3 || t[1] != "list") return true;
+      const auto* row = element(member(member(body, "cases"), "list"), t[2]);
+      return row && member(*row, "id") == j.item;
+    }
+    case Scope::adjustments: {
+      const auto* row = t.size() > 1 ? element(member(body, "adjustments"), t[1]) : nullptr;
+      return row && member(*row, "item") == j.item;
+    }
+    case Scope::figure:
+      break;
+    case Scope::none:
+      return false;
   }
-  if (t.size() <= target.period_at || t[target.period_at] != j.period) return false;
-  if (target.prefix ? j.group.rfind(target.group, 0) != 0 : j.group != target.group) return false;
+  if (!in_target(target, t, j.group, j.period)) return false;
   const Tokens f(t.begin() + static_cast<std::ptrdiff_t>(target.period_at) + 1, t.end());
   if (target.section == "disputes") return dispute_counts_in(j.detail, f);
   return item_counts_in(j.detail, target.section, f);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -25,6 +26,11 @@ using detail::RequestFigures;
 struct ReportBuilder::State {
   ReviewContext context;
   bool keep_judgements = false;
+  std::function<bool(std::string_view group, std::string_view period)> wanted;  // none = all
+  // Whether a judgement of `group` in `period` is kept.
+  bool keeps(std::string_view group, std::string_view period) const {
+    return keep_judgements && (!wanted || wanted(group, period));
+  }
   bool body_made = false;
   Millis previous_from = 0;
 

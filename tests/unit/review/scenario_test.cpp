@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <set>
+#include <string_view>
 
 #include "hotline/crypto/canonical_json.h"
 #include "review_fixture.h"
@@ -219,9 +220,13 @@ std::vector<DisputeFacts> disputes() {
   return {d1, d2, d3};
 }
 
+using Wanted = std::function<bool(std::string_view, std::string_view)>;
+
 json make_body(bool reversed, std::vector<Judgement>* judgements = nullptr,
-               const std::function<void(std::vector<ItemFacts>&)>& change = {}) {
+               const std::function<void(std::vector<ItemFacts>&)>& change = {},
+               Wanted wanted = {}) {
   ReportBuilder builder(scenario_context(), judgements != nullptr);
+  if (wanted) builder.keep_only(std::move(wanted));
   auto items = a_asks_b();
   for (auto& i : b_asks_a()) items.push_back(i);
   if (change) change(items);
@@ -474,6 +479,30 @@ TEST(ReviewScenario, EveryFigureIsExplainedByItsItems) {
   const auto r8 = std::find_if(js.begin(), js.end(), [](auto& j) { return j.item == "R8"; });
   EXPECT_EQ(r8->detail["acknowledge"]["due"], "2026-04-01T02:00:00.000Z");
   EXPECT_EQ(r8->detail["acknowledge"]["status"], "pending");
+}
+
+TEST(ReviewScenario, ExplainingOneFigureKeepsOnlyItsGroupsJudgements) {
+  std::vector<Judgement> all;
+  const auto body = make_body(false, &all);
+  for (const std::string path :
+       {"/directions/0/requests/0/current/acknowledge/late", "/directions/1/takedown/current",
+        "/directions/1/alerts_total/current/escalated", "/disputes/previous/withdrawn",
+        "/cases/list/1", "/directions/0/checks/current/held"}) {
+    std::vector<Judgement> kept;
+    make_body(false, &kept, {}, [&](std::string_view group, std::string_view period) {
+      return may_explain(body, group, period, path);
+    });
+    std::set<std::string> from_all, from_kept;
+    for (const auto& j : all)
+      if (explains(body, j, path)) from_all.insert(j.item);
+    for (const auto& j : kept) {
+      EXPECT_TRUE(may_explain(body, j.group, j.period, path)) << path << " " << j.item;
+      if (explains(body, j, path)) from_kept.insert(j.item);
+    }
+    EXPECT_FALSE(from_all.empty()) << path;
+    EXPECT_EQ(from_kept, from_all) << path;
+    EXPECT_LT(kept.size(), all.size()) << path;
+  }
 }
 
 TEST(ReviewScenario, CompareBodiesFindsTheOneChangedFigure) {
