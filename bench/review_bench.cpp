@@ -102,6 +102,18 @@ void make_item(ItemFacts& f, std::uint64_t i, Millis from, Millis span, std::uin
   if (alert && fate % 7 == 0) f.escalations.push_back(Act{received + 10 * kMin, seq});
 }
 
+// Adds n generated items, made one at a time and not kept.
+void add_items(review::ReportBuilder& builder, const review::ReviewContext& context,
+               std::uint64_t n) {
+  std::uint64_t rng = 42;
+  ItemFacts f;
+  const Millis span = context.to - context.from;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    make_item(f, i, context.from - span, 2 * span, rng);
+    builder.add(f);
+  }
+}
+
 long rss_kb() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -118,13 +130,7 @@ void BM_ReviewReport(benchmark::State& state) {
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
     review::ReportBuilder builder(context);
-    std::uint64_t rng = 42;
-    ItemFacts f;
-    const Millis span = context.to - context.from;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      make_item(f, i, context.from - span, 2 * span, rng);
-      builder.add(f);
-    }
+    add_items(builder, context, n);
     const auto body = builder.body();
     body_bytes = body.dump().size();
     const auto t1 = std::chrono::steady_clock::now();
@@ -155,13 +161,7 @@ void BM_ReviewJudgements(benchmark::State& state) {
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
     review::ReportBuilder builder(context, true);
-    std::uint64_t rng = 42;
-    ItemFacts f;
-    const Millis span = context.to - context.from;
-    for (std::uint64_t i = 0; i < n; ++i) {
-      make_item(f, i, context.from - span, 2 * span, rng);
-      builder.add(f);
-    }
+    add_items(builder, context, n);
     benchmark::DoNotOptimize(builder.body());
     const auto judgements = builder.judgements();
     kept = judgements.size();
