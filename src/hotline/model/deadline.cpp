@@ -229,6 +229,16 @@ std::int64_t permille_used(TimePoint start, TimePoint now, std::int64_t minutes,
   return used * 1000 / (minutes * kMinute);
 }
 
+std::vector<std::pair<TimePoint, TimePoint>> working_intervals(const WorkingCalendar& calendar,
+                                                               TimePoint from, TimePoint to) {
+  std::vector<std::pair<TimePoint, TimePoint>> out;
+  WorkingIntervals wi(calendar, from);
+  std::int64_t a = 0, b = 0;
+  while (wi.next(a, b, false) && a < ms(to))
+    out.emplace_back(TimePoint(milliseconds(a)), TimePoint(milliseconds(std::min(b, ms(to)))));
+  return out;
+}
+
 std::int64_t working_minutes_per_day(const WorkingCalendar& calendar) {
   return calendar.always ? 1440 : calendar.end_minute - calendar.start_minute;
 }

@@ -55,6 +55,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hotline/common/time.h"
@@ -104,6 +105,14 @@ std::chrono::milliseconds elapsed_counted(TimePoint start, TimePoint t,
 // (> 0), rounded down; 1000 = due now, above 1000 = overdue. Integers only.
 std::int64_t permille_used(TimePoint start, TimePoint now, std::int64_t minutes,
                            const WorkingCalendar& calendar, std::span<const Pause> pauses);
+
+// The counted (working) time of `calendar` inside [from, to), as ascending,
+// disjoint [begin, end) intervals in UTC (no pauses): one interval [from, to)
+// for an always calendar. For callers that count many items over one span
+// (the review report): elapsed_counted and deadline_at without pauses are
+// sums over these intervals. Throws calendar_invalid as deadline_at does.
+std::vector<std::pair<TimePoint, TimePoint>> working_intervals(const WorkingCalendar& calendar,
+                                                               TimePoint from, TimePoint to);
 
 // Nominal working minutes of one working day: end_minute - start_minute
 // (1440 for an always calendar). For display: "2880 min = 6 working days".

@@ -111,6 +111,9 @@ struct DisputeFacts {
   Act opened;
   std::optional<Act> settled;  // the settlement signed by both (the second signature)
   std::optional<Act> withdrawn;
+  // Whose envelopes carry `settled` and `withdrawn` (for the cut).
+  Party settled_by = Party::a;
+  Party withdrawn_by = Party::a;
   bool operator==(const DisputeFacts&) const = default;
 };
 
@@ -118,10 +121,11 @@ struct DisputeFacts {
 // of the item counts as met ("the deadline was extended by phone on ...").
 struct Adjustment {
   std::string item;
-  std::string deadline;  // "acknowledge", "first_response" or "final_response"
-  std::string dispute;   // the dispute that settled it
-  std::string text;      // the settlement's words
-  Act settled;           // applies only when this act is inside the cut
+  std::string deadline;         // "acknowledge", "first_response" or "final_response"
+  std::string dispute;          // the dispute that settled it
+  std::string text;             // the settlement's words
+  Act settled;                  // applies only when this act is inside the cut
+  Party settled_by = Party::a;  // whose envelope carries `settled`
   bool operator==(const Adjustment&) const = default;
 };
 

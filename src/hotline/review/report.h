@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -107,6 +108,12 @@ class ReportBuilder {
   ReportBuilder(const ReportBuilder&) = delete;
   ReportBuilder& operator=(const ReportBuilder&) = delete;
 
+  // With keep_judgements: keep only the judgements of the groups and periods
+  // `wanted` accepts (for example those may_explain() admits for one figure),
+  // so that explaining a figure keeps only its own items' judgements (a kept
+  // judgement costs about 4 KB). Call before the first add().
+  void keep_only(std::function<bool(std::string_view group, std::string_view period)> wanted);
+
   void add(const ItemFacts& item);
   void add(const CaseFacts& c);
   void add(const DisputeFacts& d);
@@ -114,7 +121,8 @@ class ReportBuilder {
   // The body (see docs/review.md for its members). Call once.
   nlohmann::json body();
   // The judgements of every counted item, sorted by (group, period, item);
-  // empty unless keep_judgements. Call after body().
+  // empty unless keep_judgements. Call once, after body() (they are moved
+  // out, not copied).
   std::vector<Judgement> judgements();
 
  private:
@@ -125,6 +133,11 @@ class ReportBuilder {
 // Whether a judgement lies behind the figure at `path` (a JSON pointer into
 // the body, e.g. "/directions/0/requests/2/current/acknowledge/late").
 bool explains(const nlohmann::json& body, const Judgement& j, std::string_view path);
+
+// Whether judgements of `group` and `period` may lie behind the figure at
+// `path` (explains() then decides by their detail): the filter for keep_only().
+bool may_explain(const nlohmann::json& body, std::string_view group, std::string_view period,
+                 std::string_view path);
 
 // One line for people: "request 0193…a1b2: received 2026-03-02T09:00:00Z,
 // acknowledge due 2026-03-02T10:00:00Z, done 2026-03-02T09:41:12Z: on time".

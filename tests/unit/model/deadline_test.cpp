@@ -425,5 +425,34 @@ TEST(DeadlineCalendar, AbsurdCalendarIsReportedNotLooped) {
                [&] { deadline_at(ts("2026-03-02T10:00:00.000Z"), kMaxDeadlineMinutes, c, {}); });
 }
 
+TEST(DeadlineIntervals, WorkingIntervalsOfAWeekWithAHolidayAndTheClockChange) {
+  // Paris, Mon 2026-03-23 .. Mon 2026-03-30 12:00Z, holiday Wednesday 25th;
+  // the clocks go forward on Sunday 29th (CET 08:00-16:00Z, then CEST
+  // 07:00-15:00Z). Starts inside Monday's hours, ends inside the last Monday's.
+  const auto v = working_intervals(office("Europe/Paris", {"2026-03-25"}),
+                                   ts("2026-03-23T10:00:00.000Z"), ts("2026-03-30T12:00:00.000Z"));
+  std::vector<std::string> got;
+  for (const auto& [a, b] : v) got.push_back(format_timestamp(a) + " " + format_timestamp(b));
+  EXPECT_EQ(got, (std::vector<std::string>{"2026-03-23T10:00:00.000Z 2026-03-23T16:00:00.000Z",
+                                           "2026-03-24T08:00:00.000Z 2026-03-24T16:00:00.000Z",
+                                           "2026-03-26T08:00:00.000Z 2026-03-26T16:00:00.000Z",
+                                           "2026-03-27T08:00:00.000Z 2026-03-27T16:00:00.000Z",
+                                           "2026-03-30T07:00:00.000Z 2026-03-30T12:00:00.000Z"}));
+  // Their total is what elapsed_counted counts over the same span.
+  std::int64_t total = 0;
+  for (const auto& [a, b] : v) total += (b - a).count();
+  EXPECT_EQ(total, elapsed_counted(ts("2026-03-23T10:00:00.000Z"), ts("2026-03-30T12:00:00.000Z"),
+                                   office("Europe/Paris", {"2026-03-25"}), {})
+                       .count());
+  // Always: the whole span; an empty span: nothing.
+  const auto all =
+      working_intervals(always(), ts("2026-03-23T10:00:00.000Z"), ts("2026-03-24T10:00:00.000Z"));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].second - all[0].first, std::chrono::hours(24));
+  EXPECT_TRUE(
+      working_intervals(always(), ts("2026-03-24T10:00:00.000Z"), ts("2026-03-24T10:00:00.000Z"))
+          .empty());
+}
+
 }  // namespace deadline_test
 }  // namespace hotline::model
