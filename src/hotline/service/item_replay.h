@@ -27,6 +27,8 @@ namespace hotline::service {
 inline constexpr const char* kAlert = "alert";
 inline constexpr const char* kRequest = "request";
 inline constexpr const char* kCase = "case";
+inline constexpr const char* kDispute = "dispute";  // model/dispute.h
+inline constexpr const char* kRound = "round";      // model/review_round.h
 
 // A file attached to an item by one of its actions.
 struct AttachmentNote {

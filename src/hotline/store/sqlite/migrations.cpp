@@ -324,6 +324,31 @@ CREATE TABLE IF NOT EXISTS api_token_limits (
 INSERT OR IGNORE INTO api_token_limits (token_id, expires_at, read_only)
   SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+365 days'), 0 FROM api_tokens;
 )sql"},
+    // Issue #18: disputes and review rounds are shared items like alerts,
+    // requests and cases (their action logs travel on the link and replay
+    // alike on both nodes). The kind's CHECK cannot be altered in place, so
+    // the table is rebuilt with the two new kinds (one copy of its rows).
+    {12, "shared items may be disputes and review rounds",
+     R"sql(
+CREATE TABLE items_new (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('alert', 'request', 'case', 'dispute', 'round')),
+  link       TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  tlp        TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  document   TEXT NOT NULL,
+  actions    TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO items_new (id, kind, link, state, tlp, title, document, actions, created_at,
+                       updated_at)
+  SELECT id, kind, link, state, tlp, title, document, actions, created_at, updated_at FROM items;
+DROP TABLE items;
+ALTER TABLE items_new RENAME TO items;
+CREATE INDEX items_listing ON items (kind, updated_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
