@@ -45,7 +45,14 @@ bool grants(Role r, Permission p) {
     case Permission::manage_webhook:  // where the node sends data: admins only
       return r == Role::admin;
     case Permission::read_review:
+    case Permission::make_reviews:
+    case Permission::prepare_rounds:
       return r == Role::supervisor || r == Role::reviewer;
+    case Permission::sign_reviews:     // the office's word on the figures
+    case Permission::settle_disputes:  // likewise on a settlement
+      return r == Role::supervisor;
+    case Permission::act_disputes:
+      return desk;
     case Permission::read_ledger:
       return r == Role::supervisor || r == Role::reviewer || r == Role::admin;
     case Permission::manage_users:
@@ -250,6 +257,16 @@ std::string_view to_string(Permission p) {
       return "manage_webhook";
     case Permission::read_review:
       return "read_review";
+    case Permission::make_reviews:
+      return "make_reviews";
+    case Permission::sign_reviews:
+      return "sign_reviews";
+    case Permission::act_disputes:
+      return "act_disputes";
+    case Permission::settle_disputes:
+      return "settle_disputes";
+    case Permission::prepare_rounds:
+      return "prepare_rounds";
     case Permission::read_ledger:
       return "read_ledger";
     case Permission::manage_users:

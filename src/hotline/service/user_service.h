@@ -8,7 +8,8 @@
 //   supervisor  everything an operator does, plus four-eyes approval of
 //               outgoing requests, and the review and ledger views
 //   translator  reads items and adds case entries (translations)
-//   reviewer    read-only: items, the ledger and the review data
+//   reviewer    reads items, the ledger and the review data; makes and
+//               verifies review reports and prepares review rounds
 //   admin       users, API tokens, peers, the agreement, the escalation
 //               webhook; the ledger view.
 //               Not the desk's actions: an admin who works the desk also
@@ -35,6 +36,11 @@
 //   approve_requests     .         x          .         .       .
 //   manage_webhook       .         .          .         .       x
 //   read_review          .         x          .         x       .
+//   make_reviews         .         x          .         x       .
+//   sign_reviews         .         x          .         .       .
+//   act_disputes         x         x          .         .       .
+//   settle_disputes      .         x          .         .       .
+//   prepare_rounds       .         x          .         x       .
 //   read_ledger          .         x          .         x       x
 //   manage_users         .         .          .         .       x
 //   manage_tokens        .         .          .         .       x
@@ -158,6 +164,11 @@ enum class Permission {
   approve_requests,
   manage_webhook,
   read_review,
+  make_reviews,     // make and verify review reports (docs/review.md)
+  sign_reviews,     // sign the peer's report: the office agrees to its figures
+  act_disputes,     // open a dispute, state a position, answer, withdraw
+  settle_disputes,  // propose and accept a dispute's settlement
+  prepare_rounds,   // propose a review round, edit and accept its agenda and minutes
   read_ledger,
   manage_users,
   manage_tokens,

@@ -223,7 +223,23 @@ TEST_F(UserServiceTest, PermissionTable) {
   EXPECT_TRUE(may(rev, P::read_items));
   EXPECT_TRUE(may(rev, P::read_ledger));
   EXPECT_TRUE(may(rev, P::read_review));
+  EXPECT_TRUE(may(rev, P::make_reviews));
+  EXPECT_TRUE(may(rev, P::prepare_rounds));
+  EXPECT_FALSE(may(rev, P::sign_reviews));
+  EXPECT_FALSE(may(rev, P::act_disputes));
+  EXPECT_FALSE(may(rev, P::settle_disputes));
   EXPECT_FALSE(may(rev, P::add_case_entries));
+  // Review: supervisors sign reports and settle disputes; operators argue
+  // disputes but neither settle them nor prepare rounds.
+  EXPECT_TRUE(may(sup, P::sign_reviews));
+  EXPECT_TRUE(may(sup, P::settle_disputes));
+  EXPECT_TRUE(may(sup, P::act_disputes));
+  EXPECT_TRUE(may(op, P::act_disputes));
+  EXPECT_FALSE(may(op, P::settle_disputes));
+  EXPECT_FALSE(may(op, P::prepare_rounds));
+  EXPECT_FALSE(may(op, P::make_reviews));
+  EXPECT_FALSE(may(tr, P::act_disputes));
+  EXPECT_FALSE(may(adm, P::sign_reviews));
   EXPECT_FALSE(may(rev, P::act_requests));
 
   for (P p : {P::manage_users, P::manage_tokens, P::manage_peers, P::manage_agreement,
