@@ -22,7 +22,7 @@ const model::JsonCheck kBody{"item_invalid", "item envelope"};
 
 bool is_creating(const std::string& kind, const std::string& action) {
   return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
-         (kind == kCase && action == "open");
+         ((kind == kCase || kind == kDispute) && action == "open");
 }
 
 store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) {
@@ -383,6 +383,35 @@ ItemView open_case(Node& node, const std::string& peer_name, const std::string& 
   });
 }
 
+ItemView open_dispute(Node& node, const std::string& peer_name, const DisputeInput& in,
+                      const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    if (!in.subject.item.empty()) {
+      // The item disputed must be one of this link's (any kind but a dispute).
+      auto item = tx.find_item(in.subject.item);
+      if (!item || item->link != peer.link || item->kind == kDispute || item->kind == kRound)
+        throw Error(ErrorCategory::not_found, "item_unknown",
+                    "no alert, request or case " + in.subject.item + " shared with " + peer.name);
+    }
+    const std::string id = crypto::new_id(now);
+    model::DisputeOpening o;
+    o.title = in.title;
+    o.labels = in.labels;
+    o.ground = in.ground;
+    o.subject = in.subject;
+    o.text = in.text;
+    o.lang = in.lang;
+    nlohmann::json args = model::opening_args(o);
+    args["attachments"] = attachments_json(in.files);
+    auto rec = send_action(tx, node, peer, kDispute, id, ItemLog{}, "open", std::move(args), by,
+                           format_timestamp(now), now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view.record, "open", now);
+    return view;
+  });
+}
+
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
   return node.store->transact([&](store::Transaction& tx) {
@@ -616,6 +645,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                  ctx.peer_name + " " +
                      (kind == kAlert     ? "raised alert"
                       : kind == kRequest ? "sent request"
+                      : kind == kDispute ? "opened dispute"
                                          : "opened case") +
                      " " + id + (withholds_content(tlp) ? " (" + tlp + ")" : ": " + r.title()));
     if (needs_to_know(tlp)) {

@@ -33,6 +33,7 @@
 #include "hotline/common/time.h"
 #include "hotline/link/envelope.h"
 #include "hotline/link/link_context.h"
+#include "hotline/model/dispute.h"
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
 #include "hotline/service/audit_trail.h"
@@ -101,6 +102,24 @@ ItemView open_case(Node& node, const std::string& peer, const std::string& title
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
+// ---- disputes ---------------------------------------------------------------
+
+struct DisputeInput {
+  std::string title;
+  model::Labels labels;
+  model::DisputeGround ground = model::DisputeGround::other;
+  model::DisputeSubject subject;  // an item of this link, or a report figure
+  std::string text;               // the opening position
+  std::string lang = "en";
+  std::vector<AttachmentNote> files;  // already in the vault
+};
+// Opens a dispute with the peer (model/dispute.h). A disputed item must be
+// an alert, request or case shared with that peer (item_unknown otherwise).
+// Later actions go through act() (kind "dispute": answer, add_position,
+// propose, accept, reject, withdraw).
+ItemView open_dispute(Node& node, const std::string& peer, const DisputeInput& input,
+                      const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
 // ---- any shared action ------------------------------------------------------
 
 // Performs `action` (an action name of the item's model, e.g. "acknowledge",
@@ -116,10 +135,10 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
 
 // ---- reading ----------------------------------------------------------------
 
-// Still open: not closed, declined or withdrawn (the lists' default filter).
+// Still open: not closed, declined, withdrawn or settled (the lists' default filter).
 inline bool is_open(const ItemView& item) {
   const std::string& s = item.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn";
+  return s != "closed" && s != "declined" && s != "withdrawn" && s != "settled";
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
