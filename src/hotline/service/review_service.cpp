@@ -13,6 +13,7 @@
 #include "hotline/crypto/sha256.h"
 #include "hotline/ledger/tree_head.h"
 #include "hotline/link/outbound.h"
+#include "hotline/service/dispute_facts.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/review_facts.h"
 #include "hotline/service/tree_heads.h"
@@ -64,8 +65,12 @@ Computed compute(store::Transaction& tx, const std::string& link, Party ours, Mi
     throw Error(ErrorCategory::invalid_input, "review_period_invalid",
                 "the period must end after it starts (from < to)");
   }
-  review::ReportBuilder builder(review_context(tx, link, from, to, cut), judgements);
+  DisputeReview disputes = dispute_facts(tx, link, ours);
+  review::ReviewContext context = review_context(tx, link, from, to, cut);
+  context.adjustments = std::move(disputes.adjustments);
+  review::ReportBuilder builder(std::move(context), judgements);
   if (filter) builder.keep_only(filter);
+  for (const auto& d : disputes.disputes) builder.add(d);
   for_each_review_fact(
       tx, link, ours, [&](const review::ItemFacts& f) { builder.add(f); },
       [&](const review::CaseFacts& c) { builder.add(c); });

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "hotline/common/error_category.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/delivery.h"
