@@ -144,8 +144,7 @@ struct Seeder {
                         "?5, ?6, ?7, ?8)")) {}
 
   // One envelope and its receipt; returns its id.
-  std::string envelope(bool outbound, std::int64_t sent, std::int64_t received,
-                       const char* type) {
+  std::string envelope(bool outbound, std::int64_t sent, std::int64_t received, const char* type) {
     const int d = outbound ? 0 : 1;
     const std::int64_t s = ++seq[d];
     std::string id = crypto::new_id(TimePoint(std::chrono::milliseconds(sent)));
@@ -203,9 +202,14 @@ struct Seeder {
                           ts(received), "send", "alice", definition});
     log.shared.push_back({responder, 0, 1, envelope(!ours, ack, ack + 300, "request.acknowledge"),
                           ts(ack), "", "acknowledge", "bob", json::object()});
-    log.shared.push_back({responder, 1, 1,
+    log.shared.push_back({responder,
+                          1,
+                          1,
                           envelope(!ours, answered, answered + 300, "request.respond_final"),
-                          ts(answered), "", "respond_final", "bob",
+                          ts(answered),
+                          "",
+                          "respond_final",
+                          "bob",
                           {{"note", "The subscriber's name and address are attached."},
                            {"attachments", json::array()}}});
     if (document.empty()) document = service::replay("request", id, log).document().dump();
@@ -248,10 +252,10 @@ std::string add_peer_and_agreement(const fs::path& dir) {
   service::Node node = service::open_node(dir);
   const auto bravo = crypto::KeyPair::generate();
   const std::string link = link::link_id(node.identity.public_key(), bravo.public_key());
-  const auto doc = model::default_agreement(
-      party("Alpha", node.identity.public_key().encoded(), "Europe/Paris"),
-      party("Bravo", bravo.public_key().encoded(), "Asia/Shanghai"), link,
-      "2025-01-01T00:00:00.000Z");
+  const auto doc =
+      model::default_agreement(party("Alpha", node.identity.public_key().encoded(), "Europe/Paris"),
+                               party("Bravo", bravo.public_key().encoded(), "Asia/Shanghai"), link,
+                               "2025-01-01T00:00:00.000Z");
   node.store->transact([&](store::Transaction& tx) {
     tx.insert_peer({"bravo", bravo.public_key().encoded(), "https://127.0.0.1:1", link,
                     "2025-01-01T00:00:00.000Z"});
@@ -275,8 +279,9 @@ Seeded& seeded(std::int64_t n) {
   static Seeded s;
   if (!s.dir.empty()) return s;
   const char* keep = std::getenv("HOTLINE_REVIEW_BENCH_DIR");
-  s.dir = keep != nullptr ? fs::path(keep) / ("node-" + std::to_string(n))
-                          : fs::temp_directory_path() / ("hotline-review-store-" + crypto::new_id());
+  s.dir = keep != nullptr
+              ? fs::path(keep) / ("node-" + std::to_string(n))
+              : fs::temp_directory_path() / ("hotline-review-store-" + crypto::new_id());
   s.temporary = keep == nullptr;
   if (fs::exists(s.dir / "seeded")) return s;
   fs::remove_all(s.dir);

@@ -141,7 +141,7 @@ std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const LinkI
                            ItemLog& log) {
   log = item_log_from_json(nlohmann::json::parse(rec.actions));
   std::set<std::pair<std::string, std::string>> voided;
-  if (rec.document.find("\"void\":[]") == std::string::npos) {
+  if (rec.document.rfind("\"void\":[]") == std::string::npos) {  // the last member
     const auto doc = nlohmann::json::parse(rec.document);
     for (const auto& v : doc.value("void", nlohmann::json::array())) {
       voided.emplace(v.value("envelope", ""), v.value("action", ""));
