@@ -348,6 +348,7 @@ VerifyResult verify_report(Node& node, const nlohmann::json& report) {
   const auto theirs_judged = judgements_from(report);
   VerifyResult out;
   out.id = body_id(report["body"]);
+  out.judged = !theirs_judged.empty();
   node.store->snapshot([&](store::Transaction& tx) {
     const auto peer = peer_of_link(tx, shape.link);
     out.peer = peer.name;
@@ -394,6 +395,11 @@ std::vector<std::string> VerifyResult::lines() const {
                     f.theirs.dump());
     }
     for (const auto& i : items) out.push_back("item " + escape_text(i.text));
+    if (!judged && !figures.empty()) {
+      out.push_back(
+          "the report carries no judgements (made with --brief), so the items are not "
+          "named: `hotline review explain --figure PATH` on both nodes lists them");
+    }
   }
   return out;
 }

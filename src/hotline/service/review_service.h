@@ -74,6 +74,7 @@ struct VerifyResult {
   std::optional<std::string> in_flight;
   std::vector<review::FigureDifference> figures;
   std::vector<review::ItemDifference> items;  // when the report holds judgements
+  bool judged = false;                        // the report holds judgements
   // Lines for people: "matches" or each problem and difference.
   std::vector<std::string> lines() const;
 };
