@@ -1,5 +1,5 @@
-// The duty desk as the item commands (`hotline alert|request|case|attachment|
-// messages|send`) see it: one interface, two ways to reach a node.
+// The duty desk as the item commands (`hotline alert|request|case|dispute|
+// attachment|messages|send`) see it: one interface, two ways to reach a node.
 //
 //   --dir DIR                  local: the node's data directory on this
 //                              machine (desk_local.cpp); the person acting is
@@ -92,7 +92,7 @@ std::optional<RemoteSettings> resolve_remote(const Target& t);
 // ---- the desk ---------------------------------------------------------------
 
 struct ListQuery {
-  std::string kind;  // service::kAlert, kRequest, kCase
+  std::string kind;  // service::kAlert, kRequest, kCase, kDispute
   std::string peer;  // "" = all
   bool all = false;  // closed ones too
   bool incoming = false, outgoing = false;
@@ -165,6 +165,11 @@ class Desk {
   virtual service::ItemView open_case(const std::string& peer, const std::string& title,
                                       const model::Labels& labels) = 0;
   virtual service::ItemView add_note(const std::string& typed_id, const std::string& text) = 0;
+  // A dispute with `peer`. in.subject.item may be a typed id (the full id
+  // or 8+ characters of it): the node resolves it among the items it shares
+  // with `peer`.
+  virtual service::ItemView open_dispute(const std::string& peer,
+                                         const service::DisputeInput& in) = 0;
 
   // The shared `action` with `args` on the item of `kind` the operator typed.
   // A refusal because the action is the other side's says, in plain words,
