@@ -168,7 +168,8 @@ void print_next(std::string& out, const service::ItemView& v, const std::string&
     const std::string version = std::to_string(d->proposal_version);
     for (auto a : model::possible_actions(*d, model::Side::ours)) {
       const std::string head = "hotline dispute ";
-      std::string rest;
+      const std::string supervisor = "   (a supervisor)";
+      std::string rest, note;
       switch (a) {
         case model::DisputeAction::answer:
           rest = "answer" + target + " " + id + " --text TEXT [--lang en] [--attach FILE]";
@@ -179,14 +180,16 @@ void print_next(std::string& out, const service::ItemView& v, const std::string&
         case model::DisputeAction::propose:
           rest = "propose" + target + " " + id +
                  " --text TEXT [--adjust-item ID --adjust-deadline acknowledge|first_response|"
-                 "final_response]   (a supervisor)";
+                 "final_response]";
+          note = supervisor;
           break;
         case model::DisputeAction::accept:
-          rest = "accept" + target + " " + id + " --version " + version + "   (a supervisor)";
+          rest = "accept" + target + " " + id + " --version " + version;
+          note = supervisor;
           break;
         case model::DisputeAction::reject:
-          rest = "reject" + target + " " + id + " --version " + version +
-                 " [--reason TEXT]   (a supervisor)";
+          rest = "reject" + target + " " + id + " --version " + version + " [--reason TEXT]";
+          note = supervisor;
           break;
         case model::DisputeAction::withdraw:
           rest = "withdraw" + target + " " + id + " --reason TEXT";
@@ -194,7 +197,7 @@ void print_next(std::string& out, const service::ItemView& v, const std::string&
         case model::DisputeAction::open:
           break;
       }
-      if (!rest.empty()) next.push_back(head + rest + actor);
+      if (!rest.empty()) next.push_back(head + rest + actor + note);
     }
   }
   if (next.empty()) {
