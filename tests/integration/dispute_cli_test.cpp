@@ -111,6 +111,15 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
                   "--as", "alice"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(has(r.err, "--item ID, or --figure")) << r.err;
+  // A request still a draft here (four-eyes, no approver yet): bravo has
+  // never seen it, so there is nothing to dispute.
+  out = ok(kAlpha, {"request", "new", "--to", "bravo", "--kind", "information", "--subject",
+                    "Not sent yet", "--as", "alice"});
+  const std::string draft = id_in(out);
+  r = on(kAlpha, {"dispute", "open", "--with", "bravo", "--item", draft, "--ground", "timeliness",
+                  "--text", "x", "--as", "alice"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(has(r.err, "is a draft that bravo has not received")) << r.err;
   EXPECT_TRUE(has(ok(kAlpha, {"dispute", "list", "--all"}), "No disputes.")) << "refused: none";
 
   out =
