@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "api_test_util.h"
 
@@ -84,6 +85,20 @@ TEST(DisputeApi, OpenListShowAndAct) {
   EXPECT_EQ(gone.body["state"], "withdrawn");
   EXPECT_EQ(world.as(op, "GET", "/v1/disputes").body["items"].size(), 0U);
   EXPECT_EQ(world.as(op, "GET", "/v1/disputes?status=all").body["items"].size(), 1U);
+
+  // Every change is on the event stream, naming the dispute as its item.
+  Reply events = world.as(op, "GET", "/v1/events?limit=1000");
+  ASSERT_EQ(events.status, 200) << events.raw.body;
+  std::vector<std::string> seen;
+  for (const auto& e : events.body["events"]) {
+    if (e["item"].is_object() && e["item"]["id"] == id) {
+      EXPECT_EQ(e["item"]["kind"], "dispute");
+      seen.push_back(e.value("detail", ""));
+    }
+  }
+  ASSERT_EQ(seen.size(), 3U);  // open, add_position, withdraw (refusals change nothing)
+  EXPECT_NE(seen[0].find("open by us: open"), std::string::npos) << seen[0];
+  EXPECT_NE(seen[2].find("withdraw by us: withdrawn"), std::string::npos) << seen[2];
 }
 
 TEST(DisputeApi, BadInputIsRefusedAndNothingStored) {
