@@ -92,7 +92,7 @@ std::optional<RemoteSettings> resolve_remote(const Target& t);
 // ---- the desk ---------------------------------------------------------------
 
 struct ListQuery {
-  std::string kind;  // service::kAlert, kRequest, kCase, kDispute
+  std::string kind;  // service::kAlert, kRequest, kCase, ... (an item kind)
   std::string peer;  // "" = all
   bool all = false;  // closed ones too
   bool incoming = false, outgoing = false;
@@ -158,6 +158,11 @@ class Desk {
   virtual service::ItemView raise_alert(const std::string& to, const service::AlertInput& in) = 0;
   // A communication check to the peer (service::send_check).
   virtual service::ItemView send_check(const std::string& to) = 0;
+  // A dispute with `peer`. in.subject.item may be a typed id (the full id
+  // or 8+ characters of it): the node resolves it among the items it shares
+  // with `peer`.
+  virtual service::ItemView open_dispute(const std::string& peer,
+                                         const service::DisputeInput& in) = 0;
   // `approver`: local only (Error usage over the API).
   virtual service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                            const std::optional<std::string>& approver) = 0;
@@ -165,11 +170,6 @@ class Desk {
   virtual service::ItemView open_case(const std::string& peer, const std::string& title,
                                       const model::Labels& labels) = 0;
   virtual service::ItemView add_note(const std::string& typed_id, const std::string& text) = 0;
-  // A dispute with `peer`. in.subject.item may be a typed id (the full id
-  // or 8+ characters of it): the node resolves it among the items it shares
-  // with `peer`.
-  virtual service::ItemView open_dispute(const std::string& peer,
-                                         const service::DisputeInput& in) = 0;
 
   // The shared `action` with `args` on the item of `kind` the operator typed.
   // A refusal because the action is the other side's says, in plain words,

@@ -54,9 +54,9 @@ std::string enc(const std::string& s) {
 }
 
 const char* plural(const std::string& kind) {
+  if (kind == service::kDispute) return "disputes";
   if (kind == service::kAlert) return "alerts";
   if (kind == service::kRequest) return "requests";
-  if (kind == service::kDispute) return "disputes";
   return "cases";
 }
 
