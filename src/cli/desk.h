@@ -92,7 +92,7 @@ std::optional<RemoteSettings> resolve_remote(const Target& t);
 // ---- the desk ---------------------------------------------------------------
 
 struct ListQuery {
-  std::string kind;  // service::kAlert, kRequest, kCase, ... (an item kind)
+  std::string kind;  // service::kAlert, kRequest, kCase
   std::string peer;  // "" = all
   bool all = false;  // closed ones too
   bool incoming = false, outgoing = false;
