@@ -4,8 +4,8 @@
 // supervisor proposes a settlement that adjusts the request's final-response
 // deadline; bravo's operator may not accept it (settle_disputes), bravo's
 // supervisor does. Both nodes then show the same settled dispute (sides
-// swapped), and service::dispute_facts gives both the same facts and the
-// same adjustment.
+// swapped), service::dispute_facts gives both the same facts and the same
+// adjustment, and both nodes' review reports apply it alike.
 #include <map>
 #include <string>
 #include <vector>
@@ -197,6 +197,27 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   EXPECT_EQ(fa.adjustments[0].deadline, "final_response");
   EXPECT_TRUE(fa.disputes[0].settled.has_value());
   EXPECT_NE(fa.disputes[0].settled_by, fa.disputes[0].opened_by);
+
+  // The review report of each node applies the adjustment and counts the
+  // dispute settled, alike.
+  const std::string from = format_timestamp(now_ms() - std::chrono::hours(24));
+  const std::string to = format_timestamp(now_ms() + std::chrono::hours(24));
+  const auto a_file = scratch() / "alpha-report.json";
+  const auto b_file = scratch() / "bravo-report.json";
+  ok(kAlpha,
+     {"review", "report", "--peer", "bravo", "--from", from, "--to", to, "-o", a_file.string()});
+  ok(kBravo,
+     {"review", "report", "--peer", "alpha", "--from", from, "--to", to, "-o", b_file.string()});
+  const json ra = json::parse(testing::read_file(a_file))["body"];
+  const json rb = json::parse(testing::read_file(b_file))["body"];
+  EXPECT_EQ(ra["adjustments"], rb["adjustments"]);
+  EXPECT_EQ(ra["disputes"], rb["disputes"]);
+  ASSERT_EQ(ra["adjustments"].size(), 1u) << ra.dump(2);
+  EXPECT_EQ(ra["adjustments"][0]["item"], a["proposal"]["adjustment"]["item"]);
+  EXPECT_EQ(ra["adjustments"][0]["deadline"], "final_response");
+  EXPECT_EQ(ra["adjustments"][0]["dispute"], a["id"]);
+  EXPECT_EQ(ra["disputes"]["current"]["settled"], 1);
+  EXPECT_EQ(ra["disputes"]["current"]["by_ground"]["timeliness"], 1);
 
   // The change reached bravo's event stream.
   auto n = service::open_node(dir(kBravo));
