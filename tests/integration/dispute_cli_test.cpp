@@ -150,6 +150,13 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   // On bravo an operator may not accept it; a supervisor does.
   auto proposed = wait_state([&] { return show_bravo(id); }, "settlement_proposed");
   EXPECT_EQ(proposed["proposal"]["side"], "theirs");
+  // Bravo's page (over the API) shows the proposal and what bravo may do.
+  r = api("carol", {"dispute", "show", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "settlement proposed, version 1, by sam (alpha)")) << r.out;
+  EXPECT_TRUE(has(r.out, "hotline dispute accept --url")) << r.out;
+  EXPECT_TRUE(has(r.out, "--version 1   (a supervisor)")) << r.out;
+  EXPECT_FALSE(has(r.out, "hotline dispute withdraw")) << "only alpha withdraws:\n" << r.out;
   r = api("carol", {"dispute", "accept", id, "--version", "1"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(has(r.err, "settle_disputes")) << r.err;
