@@ -6,6 +6,7 @@
 // supervisor does. Both nodes then show the same settled dispute (sides
 // swapped), service::dispute_facts gives both the same facts and the same
 // adjustment, and both nodes' review reports apply it alike.
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -122,15 +123,33 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   EXPECT_TRUE(has(r.err, "is a draft that bravo has not received")) << r.err;
   EXPECT_TRUE(has(ok(kAlpha, {"dispute", "list", "--all"}), "No disputes.")) << "refused: none";
 
-  out =
-      ok(kAlpha, {"dispute", "open", "--with", "bravo", "--item", request, "--ground", "timeliness",
-                  "--text", "The final response came two days late.", "--as", "alice"});
+  const auto log_file = scratch() / "phone-log.txt";
+  const std::string log_text = "2026-03-02 10:14 call with bravo desk: no extension agreed\n";
+  {
+    std::ofstream f(log_file);
+    f << log_text;
+  }
+  out = ok(kAlpha, {"dispute", "open", "--with", "bravo", "--item", request, "--ground",
+                    "timeliness", "--text", "The final response came two days late.", "--attach",
+                    log_file.string(), "--as", "alice"});
   EXPECT_TRUE(has(out, "opened with bravo")) << out;
   const std::string id = id_in(out);
   ASSERT_EQ(id.size(), 8u) << out;
 
   // Bravo's operator answers (over bravo's API); the opener may not.
-  wait_state([&] { return show_bravo(id); }, "open");
+  const json opened = wait_state([&] { return show_bravo(id); }, "open");
+  ASSERT_EQ(opened["positions"][0]["attachments"].size(), 1u) << opened.dump(2);
+  EXPECT_EQ(opened["positions"][0]["attachments"][0]["name"], "phone-log.txt");
+  // Bravo's node fetches the file over the link; carol downloads it.
+  const std::string sha = opened["positions"][0]["attachments"][0].value("sha256", "");
+  const auto got = scratch() / "got.txt";
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        return api("carol", {"attachment", "get", sha, "--out", got.string()}).exit_code == 0;
+      },
+      std::chrono::seconds(20)))
+      << "the dispute's attachment never reached bravo";
+  EXPECT_EQ(testing::read_file(got), log_text);
   r = on(kAlpha, {"dispute", "answer", id, "--text", "mine", "--as", "alice"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(has(r.err, "That is for bravo to do")) << r.err;
