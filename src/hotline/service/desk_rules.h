@@ -18,7 +18,8 @@ inline constexpr const char* kAttachmentLimitSetting = "attachments.max_bytes";
 inline constexpr std::int64_t kDefaultAttachmentLimit = 100LL * 1024 * 1024;
 std::int64_t attachment_limit(store::Transaction& tx);
 
-// True for the envelope types of items ("alert.*", "request.*", "case.*").
+// True for the envelope types of items ("alert.*", "request.*", "case.*",
+// "round.*").
 bool is_item_envelope(const std::string& type);
 
 // True when the envelope is an action on an item labelled TLP:RED (by the

@@ -12,6 +12,7 @@
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
+#include "hotline/service/round_support.h"
 
 namespace hotline::service {
 namespace {
@@ -22,7 +23,7 @@ const model::JsonCheck kBody{"item_invalid", "item envelope"};
 
 bool is_creating(const std::string& kind, const std::string& action) {
   return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
-         (kind == kCase && action == "open");
+         (kind == kCase && action == "open") || (kind == kRound && action == "propose");
 }
 
 store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) {
@@ -180,6 +181,7 @@ ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoi
     v.document["deadline_error"] = e.what();
   }
   v.document["deadlines"] = deadlines;
+  mark_overdue_action_items(v.document, now);
   return v;
 }
 
@@ -379,6 +381,33 @@ ItemView open_case(Node& node, const std::string& peer_name, const std::string& 
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
     audit_change(tx, audit_ctx, view.record, "open", now);
+    return view;
+  });
+}
+
+ItemView propose_round(Node& node, const std::string& peer_name, const RoundInput& in,
+                       const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    const auto agreement = require_agreement(tx, peer);
+    model::RoundPlan plan = in.plan;
+    // Without a report body, the agenda still names the open disputes and
+    // action items (propose_agenda reads only the parties of such a body).
+    const nlohmann::json body = in.body.is_null()
+                                    ? nlohmann::json{{"directions", nlohmann::json::array()},
+                                                     {"parties",
+                                                      {{"a", {{"name", agreement.a.name}}},
+                                                       {"b", {{"name", agreement.b.name}}}}}}
+                                    : in.body;
+    auto agenda = review::propose_agenda(body, in.judgements, in.disputes,
+                                         open_action_items(tx, peer.link, node.party, peer.name));
+    agenda.insert(agenda.end(), plan.agenda.begin(), plan.agenda.end());
+    plan.agenda = std::move(agenda);
+    const std::string id = crypto::new_id(now);
+    auto rec = send_action(tx, node, peer, kRound, id, ItemLog{}, "propose",
+                           model::plan_args(plan, Side::ours), by, format_timestamp(now), now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view.record, "propose", now);
     return view;
   });
 }
@@ -616,6 +645,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                  ctx.peer_name + " " +
                      (kind == kAlert     ? "raised alert"
                       : kind == kRequest ? "sent request"
+                      : kind == kRound   ? "proposed review round"
                                          : "opened case") +
                      " " + id + (withholds_content(tlp) ? " (" + tlp + ")" : ": " + r.title()));
     if (needs_to_know(tlp)) {

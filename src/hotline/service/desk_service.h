@@ -35,6 +35,9 @@
 #include "hotline/link/link_context.h"
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
+#include "hotline/model/review_round.h"
+#include "hotline/review/facts.h"
+#include "hotline/review/report.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/service/desk_rules.h"
 #include "hotline/service/item_replay.h"
@@ -99,6 +102,28 @@ ItemView open_case(Node& node, const std::string& peer, const std::string& title
                    const AuditContext* audit = nullptr);
 // A private note: stays on this node.
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
+                       const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
+// ---- review rounds (model/review_round.h, docs/review.md) -------------------
+
+// What a round's proposal is made from. The agenda sent is the points
+// review::propose_agenda finds in the records (from `body` and
+// `judgements`, the open `disputes` and the open action items of the link's
+// earlier rounds), then `plan.agenda` (points written by a person).
+struct RoundInput {
+  model::RoundPlan plan;
+  // The canonical report body of the link for [plan.period_from,
+  // plan.period_to) (service::review_body) and its judgements; a null body
+  // gives no points from figures, requests or alerts.
+  nlohmann::json body;
+  std::vector<review::Judgement> judgements;
+  std::vector<review::DisputeFacts> disputes;
+};
+// Proposes a round to `peer` (origin ours); its later actions go through
+// act() with kind kRound: edit_agenda, accept_agenda, propose_minutes,
+// accept_minutes, complete_action_item, cancel (args as
+// model::apply_round_action reads them). Needs an agreement in force.
+ItemView propose_round(Node& node, const std::string& peer, const RoundInput& input,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
 // ---- any shared action ------------------------------------------------------

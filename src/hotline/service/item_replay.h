@@ -1,7 +1,8 @@
 // Replaying an item's action log (item_log.h) through the model's state
 // machines: the one way an item's state is computed, on both nodes alike.
 //
-// The creating action (alert "raise", request "create"/"send", case "open")
+// The creating action (alert "raise", request "create"/"send", case "open",
+// round "propose")
 // must be valid, or replay throws the model's error: there is no item
 // without it. Any later action that the model refuses where it falls in the
 // agreed order (illegal transition, wrong side, bad arguments) is void: it
@@ -20,6 +21,7 @@
 #include "hotline/model/alert.h"
 #include "hotline/model/case_file.h"
 #include "hotline/model/request.h"
+#include "hotline/model/review_round.h"
 #include "hotline/service/item_log.h"
 
 namespace hotline::service {
@@ -50,7 +52,7 @@ struct VoidAction {
 
 struct Replayed {
   std::string kind;
-  std::variant<model::Alert, model::Request, model::CaseFile> item;
+  std::variant<model::Alert, model::Request, model::CaseFile, model::ReviewRound> item;
   std::vector<AttachmentNote> attachments;
   std::vector<VoidAction> voided;
   bool check = false;  // an alert sent as a communication check
@@ -61,6 +63,8 @@ struct Replayed {
 
   std::string state() const;
   std::string title() const;
+  // A review round has no labels of its own: TLP:AMBER, the default
+  // (shared within the two parties' offices).
   const model::Labels& labels() const;
   // The model's JSON of the item plus "item_kind" ("alert", "request",
   // "case"), for alerts "check" (a communication check or not), "files" (every AttachmentNote, with

@@ -1,0 +1,55 @@
+#include "hotline/service/round_support.h"
+
+#include <algorithm>
+
+#include "hotline/service/item_replay.h"
+
+namespace hotline::service {
+
+bool action_item_overdue(const nlohmann::json& item, TimePoint now) {
+  if (!item.is_object() || item.value("done", false)) return false;
+  const std::string due = item.value("due", "");
+  if (due.size() != 10) return false;
+  return format_timestamp(now).substr(0, 10) > due;
+}
+
+void mark_overdue_action_items(nlohmann::json& document, TimePoint now) {
+  if (document.value("item_kind", "") != kRound || !document.contains("action_items") ||
+      !document["action_items"].is_array()) {
+    return;
+  }
+  int overdue = 0;
+  // A cancelled round's action items were never agreed.
+  const bool cancelled = document.value("state", "") == "cancelled";
+  for (auto& item : document["action_items"]) {
+    const bool late = !cancelled && action_item_overdue(item, now);
+    item["overdue"] = late;
+    overdue += late ? 1 : 0;
+  }
+  document["action_items_overdue"] = overdue;
+}
+
+std::vector<review::OpenActionItem> open_action_items(store::Transaction& tx,
+                                                      const std::string& link,
+                                                      const std::string& ours,
+                                                      const std::string& theirs) {
+  auto rounds = tx.list_items(kRound, link, 100000);
+  // Oldest first: the ids are UUIDv7, their order is their creation's.
+  std::sort(rounds.begin(), rounds.end(),
+            [](const store::ItemRecord& x, const store::ItemRecord& y) { return x.id < y.id; });
+  std::vector<review::OpenActionItem> out;
+  for (const auto& rec : rounds) {
+    if (rec.state != "closed") continue;
+    const auto doc = nlohmann::json::parse(rec.document);
+    const auto& items = doc.at("action_items");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].value("done", false)) continue;
+      out.push_back({rec.id, i, items[i].value("text", ""),
+                     items[i].value("owner", "") == "ours" ? ours : theirs,
+                     items[i].value("due", "")});
+    }
+  }
+  return out;
+}
+
+}  // namespace hotline::service
