@@ -18,6 +18,7 @@ void add_alert_command(CLI::App& app);
 void add_request_command(CLI::App& app);
 void add_case_command(CLI::App& app);
 void add_check_command(CLI::App& app);
+void add_round_command(CLI::App& app);
 void add_attachment_command(CLI::App& app);
 void add_user_command(CLI::App& app);
 void add_token_command(CLI::App& app);

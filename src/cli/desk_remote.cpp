@@ -56,6 +56,7 @@ std::string enc(const std::string& s) {
 const char* plural(const std::string& kind) {
   if (kind == service::kAlert) return "alerts";
   if (kind == service::kRequest) return "requests";
+  if (kind == service::kRound) return "rounds";
   return "cases";
 }
 
@@ -257,6 +258,26 @@ class RemoteDesk final : public Desk {
     });
   }
 
+  service::ItemView propose_round(const std::string& peer, const service::RoundInput& in) override {
+    json participants = json::array();
+    for (const auto& p : in.plan.participants) {
+      participants.push_back({{"name", p.name},
+                              {"role", p.role},
+                              {"party", p.side == model::Side::ours ? "ours" : "theirs"}});
+    }
+    json points = json::array();
+    for (const auto& a : in.plan.agenda) points.push_back(a.text);
+    json body = {{"peer", peer},
+                 {"title", in.plan.title},
+                 {"period_from", format_timestamp(in.plan.period_from)},
+                 {"period_to", format_timestamp(in.plan.period_to)},
+                 {"meeting_at", format_timestamp(in.plan.meeting_at)},
+                 {"place", in.plan.place},
+                 {"participants", participants},
+                 {"agenda", points}};
+    return api::item_from_json(api_.post("/v1/rounds", body));
+  }
+
   std::string resolve(const std::string& kind, const std::string& typed_id) override {
     return show(kind, typed_id).record.id;
   }
@@ -383,7 +404,8 @@ class RemoteDesk final : public Desk {
       return fn(id);
     } catch (const Error& e) {
       if (e.code() != "item_unknown") throw;
-      for (const char* other : {service::kAlert, service::kRequest, service::kCase}) {
+      for (const char* other :
+           {service::kAlert, service::kRequest, service::kCase, service::kRound}) {
         if (kind == other) continue;
         json j;
         try {

@@ -141,10 +141,11 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
 
 // ---- reading ----------------------------------------------------------------
 
-// Still open: not closed, declined or withdrawn (the lists' default filter).
+// Still open: not closed, declined, withdrawn or (a round) cancelled (the
+// lists' default filter).
 inline bool is_open(const ItemView& item) {
   const std::string& s = item.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn";
+  return s != "closed" && s != "declined" && s != "withdrawn" && s != "cancelled";
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
