@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_token_command(app);
   hotline::cli::add_audit_command(app);
   hotline::cli::add_remote_command(app);
+  hotline::cli::add_review_command(app);
 
   try {
     app.parse(argc, argv);

@@ -99,28 +99,45 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   ASSERT_NO_FATAL_FAILURE(start_linked());
   ASSERT_NO_FATAL_FAILURE(add_bravo_users());
 
-  // The meeting in three days: the week-ahead reminder is due at once.
+  // A request bravo declined: the records put it on the agenda.
+  auto out = ok(kAlpha, {"request", "new", "--to", "bravo", "--kind", "preservation", "--subject",
+                         "Preserve logs of 203.0.113.7", "--as", "alice"});
+  const std::string request = id_in(out);
+  ok(kAlpha, {"request", "approve", request, "--as", "bob"});
+  auto state_of = [&](Side s) {
+    auto r = on(s, {"request", "show", request, "--json"});
+    return r.exit_code == 0 ? json::parse(r.out).value("state", "") : std::string();
+  };
+  ASSERT_TRUE(testing::eventually([&] { return state_of(kBravo) == "received"; }, 30s));
+  ok(kBravo, {"request", "decline", request, "--reason", "not_competent", "--as", "carol"});
+  ASSERT_TRUE(testing::eventually([&] { return state_of(kAlpha) == "declined"; }, 30s));
+
+  // The period around today; the meeting in three days: the week-ahead
+  // reminder is due at once.
+  const std::string from = format_timestamp(now_ms() - std::chrono::hours(24)).substr(0, 10);
+  const std::string to = format_timestamp(now_ms() + std::chrono::hours(48)).substr(0, 10);
   const std::string meeting = format_timestamp(now_ms() + std::chrono::hours(72)).substr(0, 16);
-  auto out = ok(kAlpha, {"round",
-                         "propose",
-                         "--peer",
-                         "bravo",
-                         "--from",
-                         "2026-07-01",
-                         "--to",
-                         "2026-10-01",
-                         "--date",
-                         meeting + "Z",
-                         "--place",
-                         "Videoconference",
-                         "--participant",
-                         "Anna K.:head of desk",
-                         "--their-participant",
-                         "Bo L.:liaison officer",
-                         "--point",
-                         "Staffing of the night shift",
-                         "--as",
-                         "anna"});
+  const std::vector<std::string> propose = {"round",
+                                            "propose",
+                                            "--peer",
+                                            "bravo",
+                                            "--from",
+                                            from,
+                                            "--to",
+                                            to,
+                                            "--date",
+                                            meeting + "Z",
+                                            "--place",
+                                            "Videoconference",
+                                            "--participant",
+                                            "Anna K.:head of desk",
+                                            "--their-participant",
+                                            "Bo L.:liaison officer",
+                                            "--point",
+                                            "Staffing of the night shift",
+                                            "--as",
+                                            "anna"};
+  out = ok(kAlpha, propose);
   EXPECT_TRUE(has(out, "proposed to bravo")) << out;
   const std::string id = id_in(out);
   ASSERT_EQ(id.size(), 8u) << out;
@@ -196,7 +213,13 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   // Both nodes hold the same round (sides seen from each).
   a = show(kAlpha, id);
   EXPECT_EQ(a["plan"]["agenda"], b["plan"]["agenda"]);
-  EXPECT_EQ(a["plan"]["agenda"].size(), 2u) << a["plan"]["agenda"].dump(2);
+  // The records' point first, then the parties' points.
+  ASSERT_EQ(a["plan"]["agenda"].size(), 3u) << a["plan"]["agenda"].dump(2);
+  EXPECT_EQ(a["plan"]["agenda"][0].value("source", ""), "records");
+  EXPECT_TRUE(has(a["plan"]["agenda"][0].value("text", ""), "Declined: preservation request"))
+      << a["plan"]["agenda"].dump(2);
+  EXPECT_TRUE(has(a["plan"]["agenda"][0].value("ref", ""), request));
+  EXPECT_EQ(a["plan"]["agenda"][1].value("text", ""), "Staffing of the night shift");
   EXPECT_EQ(a["minutes"], b["minutes"]);
   EXPECT_EQ(a["history"].size(), b["history"].size());
   EXPECT_EQ(a["state"], "closed");

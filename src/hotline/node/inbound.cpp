@@ -7,6 +7,7 @@
 #include "hotline/service/desk_service.h"
 #include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
+#include "hotline/service/review_service.h"
 
 namespace hotline::node {
 namespace {
@@ -28,6 +29,7 @@ const std::map<std::string_view, Apply>& table() {
       {service::kTreeHead, &apply_tree_head},
       {service::kAgreementPropose, &service::apply_agreement_propose},
       {service::kAgreementAccept, &service::apply_agreement_accept},
+      {service::kReviewAgreed, &service::apply_review_agreed},
   };
   return t;
 }

@@ -8,7 +8,7 @@
 //   agreement.propose    service::apply_agreement_propose   (link_service.h)
 //   agreement.accept     service::apply_agreement_accept    (link_service.h)
 //   ledger.head          service::apply_tree_head           (ledger_service.h)
-//   alert.* request.* case.*
+//   alert.* request.* case.* dispute.*
 //                        service::apply_item_envelope       (desk_service.h)
 //
 // A new envelope type gets its apply function in its use case and one row

@@ -23,7 +23,8 @@ const model::JsonCheck kBody{"item_invalid", "item envelope"};
 
 bool is_creating(const std::string& kind, const std::string& action) {
   return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
-         (kind == kCase && action == "open") || (kind == kRound && action == "propose");
+         ((kind == kCase || kind == kDispute) && action == "open") ||
+         (kind == kRound && action == "propose");
 }
 
 store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) {
@@ -389,18 +390,10 @@ ItemView propose_round(Node& node, const std::string& peer_name, const RoundInpu
                        const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
   auto peer = find_peer(*node.store, peer_name);
   return node.store->transact([&](store::Transaction& tx) {
-    const auto agreement = require_agreement(tx, peer);
+    require_agreement(tx, peer);
     model::RoundPlan plan = in.plan;
-    // Without a report body, the agenda still names the open disputes and
-    // action items (propose_agenda reads only the parties of such a body).
-    const nlohmann::json body = in.body.is_null()
-                                    ? nlohmann::json{{"directions", nlohmann::json::array()},
-                                                     {"parties",
-                                                      {{"a", {{"name", agreement.a.name}}},
-                                                       {"b", {{"name", agreement.b.name}}}}}}
-                                    : in.body;
-    auto agenda = review::propose_agenda(body, in.judgements, in.disputes,
-                                         open_action_items(tx, peer.link, node.party, peer.name));
+    auto agenda = records_agenda(tx, peer.link, node.identity.public_key().encoded(),
+                                 plan.period_from, plan.period_to, node.party, peer.name);
     agenda.insert(agenda.end(), plan.agenda.begin(), plan.agenda.end());
     plan.agenda = std::move(agenda);
     const std::string id = crypto::new_id(now);
@@ -408,6 +401,35 @@ ItemView propose_round(Node& node, const std::string& peer_name, const RoundInpu
                            model::plan_args(plan, Side::ours), by, format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
     audit_change(tx, audit_ctx, view.record, "propose", now);
+    return view;
+  });
+}
+
+ItemView open_dispute(Node& node, const std::string& peer_name, const DisputeInput& in,
+                      const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    if (!in.subject.item.empty()) {
+      // The item disputed must be one of this link's (any kind but a dispute).
+      auto item = tx.find_item(in.subject.item);
+      if (!item || item->link != peer.link || item->kind == kDispute || item->kind == kRound)
+        throw Error(ErrorCategory::not_found, "item_unknown",
+                    "no alert, request or case " + in.subject.item + " shared with " + peer.name);
+    }
+    const std::string id = crypto::new_id(now);
+    model::DisputeOpening o;
+    o.title = in.title;
+    o.labels = in.labels;
+    o.ground = in.ground;
+    o.subject = in.subject;
+    o.text = in.text;
+    o.lang = in.lang;
+    nlohmann::json args = model::opening_args(o);
+    args["attachments"] = attachments_json(in.files);
+    auto rec = send_action(tx, node, peer, kDispute, id, ItemLog{}, "open", std::move(args), by,
+                           format_timestamp(now), now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view.record, "open", now);
     return view;
   });
 }
@@ -645,6 +667,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                  ctx.peer_name + " " +
                      (kind == kAlert     ? "raised alert"
                       : kind == kRequest ? "sent request"
+                      : kind == kDispute ? "opened dispute"
                       : kind == kRound   ? "proposed review round"
                                          : "opened case") +
                      " " + id + (withholds_content(tlp) ? " (" + tlp + ")" : ": " + r.title()));

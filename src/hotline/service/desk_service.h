@@ -33,11 +33,10 @@
 #include "hotline/common/time.h"
 #include "hotline/link/envelope.h"
 #include "hotline/link/link_context.h"
+#include "hotline/model/dispute.h"
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
 #include "hotline/model/review_round.h"
-#include "hotline/review/facts.h"
-#include "hotline/review/report.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/service/desk_rules.h"
 #include "hotline/service/item_replay.h"
@@ -106,18 +105,13 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
 
 // ---- review rounds (model/review_round.h, docs/review.md) -------------------
 
-// What a round's proposal is made from. The agenda sent is the points
-// review::propose_agenda finds in the records (from `body` and
-// `judgements`, the open `disputes` and the open action items of the link's
-// earlier rounds), then `plan.agenda` (points written by a person).
+// A round's proposal: `plan.agenda` holds the points written by a person;
+// the node puts before them the points it finds in its records of the
+// period (round_support.h records_agenda: worse figures, overdue and
+// declined requests, alerts and checks not acknowledged in time, open
+// disputes, open action items of earlier rounds).
 struct RoundInput {
   model::RoundPlan plan;
-  // The canonical report body of the link for [plan.period_from,
-  // plan.period_to) (service::review_body) and its judgements; a null body
-  // gives no points from figures, requests or alerts.
-  nlohmann::json body;
-  std::vector<review::Judgement> judgements;
-  std::vector<review::DisputeFacts> disputes;
 };
 // Proposes a round to `peer` (origin ours); its later actions go through
 // act() with kind kRound: edit_agenda, accept_agenda, propose_minutes,
@@ -125,6 +119,24 @@ struct RoundInput {
 // model::apply_round_action reads them). Needs an agreement in force.
 ItemView propose_round(Node& node, const std::string& peer, const RoundInput& input,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
+// ---- disputes ---------------------------------------------------------------
+
+struct DisputeInput {
+  std::string title;
+  model::Labels labels;
+  model::DisputeGround ground = model::DisputeGround::other;
+  model::DisputeSubject subject;  // an item of this link, or a report figure
+  std::string text;               // the opening position
+  std::string lang = "en";
+  std::vector<AttachmentNote> files;  // already in the vault
+};
+// Opens a dispute with the peer (model/dispute.h). A disputed item must be
+// an alert, request or case shared with that peer (item_unknown otherwise).
+// Later actions go through act() (kind "dispute": answer, add_position,
+// propose, accept, reject, withdraw).
+ItemView open_dispute(Node& node, const std::string& peer, const DisputeInput& input,
+                      const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
 // ---- any shared action ------------------------------------------------------
 
@@ -141,11 +153,11 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
 
 // ---- reading ----------------------------------------------------------------
 
-// Still open: not closed, declined, withdrawn or (a round) cancelled (the
-// lists' default filter).
+// Still open: not closed, declined, withdrawn, settled or (a round) cancelled
+// (the lists' default filter).
 inline bool is_open(const ItemView& item) {
   const std::string& s = item.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn" && s != "cancelled";
+  return s != "closed" && s != "declined" && s != "withdrawn" && s != "settled" && s != "cancelled";
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.

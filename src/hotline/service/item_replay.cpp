@@ -20,6 +20,7 @@ JsonCheck checker_for(const std::string& kind) {
   if (kind == kAlert) return JsonCheck{"alert_invalid", "alert action"};
   if (kind == kRequest) return JsonCheck{"request_invalid", "request action"};
   if (kind == kRound) return JsonCheck{"round_invalid", "round action"};
+  if (kind == kDispute) return JsonCheck{"dispute_invalid", "dispute action"};
   return JsonCheck{"case_invalid", "case action"};
 }
 
@@ -27,7 +28,8 @@ bool is_void_error(const std::string& code) {
   return code == "illegal_transition" || code == "wrong_side" || code == "four_eyes" ||
          code == "rating_invalid" || code == "case_duplicate" || code == "alert_invalid" ||
          code == "request_invalid" || code == "case_invalid" || code == "labels_invalid" ||
-         code == "round_invalid" || code == "round_version";
+         code == "round_invalid" || code == "round_version" || code == "dispute_invalid" ||
+         code == "dispute_version";
 }
 
 TimePoint at_of(const SharedAction& a) {
@@ -240,6 +242,22 @@ model::ReviewRound round_apply(const std::optional<model::ReviewRound>& r, const
   return model::apply_round_action(r, id, *action, a.actor, a.side, at_of(a), a.args);
 }
 
+// ---- disputes ---------------------------------------------------------------
+
+model::Dispute dispute_apply(const std::optional<model::Dispute>& d, const std::string& id,
+                             const SharedAction& a, std::vector<AttachmentNote>& files) {
+  auto action = model::parse_dispute_action(a.action);
+  if (!action)
+    throw Error(ErrorCategory::invalid_input, "dispute_invalid",
+                "dispute action '" + a.action + "' is unknown");
+  std::vector<AttachmentNote> found;
+  if (a.args.is_object() && a.args.contains("attachments"))
+    found = attachments_from_args(a.args, kMaxAttachmentBytesInArgs);
+  auto next = model::apply_dispute_action(d, id, *action, a.actor, a.side, at_of(a), a.args);
+  note_files(std::move(found), a.action, a.side, a.actor, files);
+  return next;
+}
+
 // Applies `step` to every shared action after the first, in the agreed
 // order, voiding the ones the model refuses.
 template <class Item, class Step>
@@ -384,6 +402,16 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
       return round_apply(cur, id, a);
     });
     out.item = std::move(round);
+  } else if (kind == kDispute) {
+    if (order.empty() || log.shared[order[0]].action != "open" || !log.local.empty()) {
+      throw Error(ErrorCategory::invalid_input, "dispute_invalid",
+                  "a dispute starts with 'open' and has no local actions");
+    }
+    model::Dispute d = dispute_apply(std::nullopt, id, log.shared[order[0]], out.attachments);
+    replay_rest(d, log, order, out, [&](const model::Dispute& cur, const SharedAction& a) {
+      return dispute_apply(cur, id, a, out.attachments);
+    });
+    out.item = std::move(d);
   } else {
     throw Error(ErrorCategory::invalid_input, "item_invalid", "unknown item kind '" + kind + "'");
   }
@@ -397,6 +425,7 @@ std::string Replayed::state() const {
 std::string Replayed::title() const {
   if (const auto* a = std::get_if<model::Alert>(&item)) return a->summary;
   if (const auto* r = std::get_if<model::Request>(&item)) return r->subject;
+  if (const auto* d = std::get_if<model::Dispute>(&item)) return d->title;
   if (const auto* c = std::get_if<model::CaseFile>(&item)) return c->title;
   return std::get<model::ReviewRound>(item).plan.title;
 }

@@ -1,8 +1,8 @@
 // Replaying an item's action log (item_log.h) through the model's state
 // machines: the one way an item's state is computed, on both nodes alike.
 //
-// The creating action (alert "raise", request "create"/"send", case "open",
-// round "propose")
+// The creating action (alert "raise", request "create"/"send", case or
+// dispute "open", round "propose")
 // must be valid, or replay throws the model's error: there is no item
 // without it. Any later action that the model refuses where it falls in the
 // agreed order (illegal transition, wrong side, bad arguments) is void: it
@@ -20,6 +20,7 @@
 #include "hotline/common/error.h"
 #include "hotline/model/alert.h"
 #include "hotline/model/case_file.h"
+#include "hotline/model/dispute.h"
 #include "hotline/model/request.h"
 #include "hotline/model/review_round.h"
 #include "hotline/service/item_log.h"
@@ -52,7 +53,8 @@ struct VoidAction {
 
 struct Replayed {
   std::string kind;
-  std::variant<model::Alert, model::Request, model::CaseFile, model::ReviewRound> item;
+  std::variant<model::Alert, model::Request, model::CaseFile, model::Dispute, model::ReviewRound>
+      item;
   std::vector<AttachmentNote> attachments;
   std::vector<VoidAction> voided;
   bool check = false;  // an alert sent as a communication check
@@ -67,8 +69,8 @@ struct Replayed {
   // (shared within the two parties' offices).
   const model::Labels& labels() const;
   // The model's JSON of the item plus "item_kind" ("alert", "request",
-  // "case"), for alerts "check" (a communication check or not), "files" (every AttachmentNote, with
-  // names and who attached it) and "void" (the void actions).
+  // "case", "dispute"), for alerts "check" (a communication check or not), "files" (every
+  // AttachmentNote, with names and who attached it) and "void" (the void actions).
   nlohmann::json document() const;
 };
 

@@ -312,11 +312,11 @@ store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name
     pending->acceptor_sig = sig;
     pending->state = "accepted";
     pending->accepted_at = format_timestamp(now);
-    tx.put_agreement(*pending);
     link::OutboundDraft d;
     d.type = kAgreementAccept;
     d.body = {{"digest", pending->digest}, {"signature", sig}};
-    link::append_outbound(tx, ctx, std::move(d), now);
+    pending->in_force_from = link::append_outbound(tx, ctx, std::move(d), now).sent_at;
+    tx.put_agreement(*pending);
     record_event(tx, now, "agreement_accepted", ctx.link,
                  "we accepted " + peer.name + "'s agreement amendment " +
                      std::to_string(pending->amendment));
@@ -397,6 +397,7 @@ void apply_agreement_accept(store::Transaction& tx, const link::LinkContext& ctx
   rec->acceptor_sig = body["signature"].get<std::string>();
   rec->state = "accepted";
   rec->accepted_at = received_at;
+  rec->in_force_from = e.sent_at;
   tx.put_agreement(*rec);
   record_event(tx, parse_timestamp(received_at), "agreement_accepted", ctx.link,
                ctx.peer_name + " accepted agreement amendment " + std::to_string(rec->amendment) +

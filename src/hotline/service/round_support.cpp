@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "hotline/common/error.h"
+#include "hotline/service/dispute_facts.h"
 #include "hotline/service/item_replay.h"
+#include "hotline/service/review_facts.h"
 
 namespace hotline::service {
 
@@ -50,6 +53,34 @@ std::vector<review::OpenActionItem> open_action_items(store::Transaction& tx,
     }
   }
   return out;
+}
+
+std::vector<model::AgendaPoint> records_agenda(store::Transaction& tx, const std::string& link,
+                                               const std::string& our_key, TimePoint from,
+                                               TimePoint to, const std::string& ours,
+                                               const std::string& theirs) {
+  const review::Millis from_ms = from.time_since_epoch().count();
+  const review::Millis to_ms = to.time_since_epoch().count();
+  if (from_ms >= to_ms) {
+    throw Error(ErrorCategory::invalid_input, "review_period_invalid",
+                "the period under review must end after it starts (from < to)");
+  }
+  const auto agreements = agreements_in_force(tx, link);
+  const review::Party party = our_party(agreements.back().document, our_key);
+  DisputeReview disputes = dispute_facts(tx, link, party);
+  review::ReviewContext context =
+      review_context(tx, link, from_ms, to_ms, held_cut(tx, link, party));
+  context.adjustments = disputes.adjustments;
+  review::ReportBuilder builder(std::move(context), true);
+  // The agenda reads the current period's judgements only.
+  builder.keep_only([](std::string_view, std::string_view period) { return period == "current"; });
+  for (const auto& d : disputes.disputes) builder.add(d);
+  for_each_review_fact(
+      tx, link, party, [&](const review::ItemFacts& f) { builder.add(f); },
+      [&](const review::CaseFacts& c) { builder.add(c); });
+  const nlohmann::json body = builder.body();
+  return review::propose_agenda(body, builder.judgements(), disputes.disputes,
+                                open_action_items(tx, link, ours, theirs));
 }
 
 }  // namespace hotline::service

@@ -8,6 +8,10 @@
 // - The open action items of a link's earlier rounds (closed: minutes signed
 //   by both, not done) come back on the next round's agenda
 //   (review::propose_agenda).
+// - The agenda a node proposes (records_agenda): the report body of the
+//   round's period at the cut this node holds (review_facts.h, with the
+//   link's disputes and their adjustments, dispute_facts.h), the judgements
+//   of its current period, the open disputes and open action items.
 #pragma once
 
 #include <string>
@@ -34,5 +38,17 @@ std::vector<review::OpenActionItem> open_action_items(store::Transaction& tx,
                                                       const std::string& link,
                                                       const std::string& ours,
                                                       const std::string& theirs);
+
+// The points review::propose_agenda finds in this node's records of `link`
+// for [from, to): worse figures, overdue and declined requests, alerts and
+// checks not acknowledged in time, open disputes, open action items of
+// earlier rounds (owners named `ours` and `theirs`). `our_key`: this node's
+// public key (which party of the agreement we are). Memory: the body's
+// counters plus one judgement (about 4 KB) per item counted in the period.
+// Throws agreement_missing (no agreement) and review_period_invalid.
+std::vector<model::AgendaPoint> records_agenda(store::Transaction& tx, const std::string& link,
+                                               const std::string& our_key, TimePoint from,
+                                               TimePoint to, const std::string& ours,
+                                               const std::string& theirs);
 
 }  // namespace hotline::service

@@ -130,7 +130,10 @@ struct AgreementRecord {
   std::optional<std::string> acceptor_sig;
   std::string state = "proposed";
   std::string proposed_at;
-  std::optional<std::string> accepted_at;
+  std::optional<std::string> accepted_at;  // this node's clock (the acceptor's or the receipt's)
+  // The acceptance envelope's signed sent_at: when the agreement entered
+  // into force, alike on both nodes (the review counts by it).
+  std::optional<std::string> in_force_from;
   bool operator==(const AgreementRecord&) const = default;
 };
 
@@ -281,6 +284,20 @@ struct AuditRecord {
   std::string prev;  // hex; 64 zeros for the first entry
   std::string hash;  // hex SHA-256
   bool operator==(const AuditRecord&) const = default;
+};
+
+// A review report (service/review_service.h) this node made or received:
+// the report file's JSON (body, signatures). Keyed by id, the hex SHA-256 of
+// the canonical body, so both nodes name the same report alike.
+struct ReviewRecord {
+  std::string id;
+  std::string link;
+  std::string period_from, period_to;  // RFC 3339
+  std::string made_by;                 // "ours" or "theirs": whose node made the body
+  std::string state;                   // "made" (one signature) or "agreed" (both)
+  std::string report;                  // the report file's canonical JSON
+  std::string created_at, updated_at;
+  bool operator==(const ReviewRecord&) const = default;
 };
 
 }  // namespace hotline::store

@@ -227,6 +227,26 @@ class Transaction {
   virtual std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) = 0;
   virtual std::optional<AuditRecord> last_audit() = 0;
 
+  // Review reports (service/review_service.h): put_review is an upsert on
+  // id; list_reviews gives the newest first (link "" = all links).
+  virtual void put_review(const ReviewRecord& review) = 0;
+  virtual std::optional<ReviewRecord> find_review(std::string_view id) = 0;
+  virtual std::vector<ReviewRecord> list_reviews(std::string_view link, std::size_t limit) = 0;
+
+  // Streaming reads for the review of a whole link (service/review_facts.h):
+  // each row is handed to fn in turn and not kept. scan_items gives the
+  // items of one kind on one link in no particular order;
+  // scan_envelope_seqs the (id, seq) of one direction's envelopes and
+  // scan_receipt_times the (seq, received_at) of its receipts, ascending seq.
+  virtual void scan_items(std::string_view kind, std::string_view link,
+                          const std::function<void(const ItemRecord&)>& fn) = 0;
+  virtual void scan_envelope_seqs(
+      std::string_view link, Direction direction,
+      const std::function<void(std::string_view id, std::int64_t seq)>& fn) = 0;
+  virtual void scan_receipt_times(
+      std::string_view link, Direction direction,
+      const std::function<void(std::int64_t seq, std::string_view received_at)>& fn) = 0;
+
   virtual void commit() = 0;
 };
 

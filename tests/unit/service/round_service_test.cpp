@@ -55,6 +55,7 @@ class RoundService : public ::testing::Test {
       rec.state = "accepted";
       rec.proposed_at = origin;
       rec.accepted_at = origin;
+      rec.in_force_from = origin;
       tx.put_agreement(rec);
     });
   }

@@ -13,7 +13,8 @@ PeerRecord read_peer(const Query& q) {
 
 constexpr const char* kAgreementColumns =
     "SELECT digest, link, amendment, document, proposed_by, proposer_sig, acceptor_sig, state, "
-    "proposed_at, accepted_at FROM agreements ";
+    "proposed_at, accepted_at, in_force_from FROM agreements "
+    "LEFT JOIN agreement_entries USING (digest) ";
 
 AgreementRecord read_agreement(const Query& q) {
   AgreementRecord a;
@@ -27,6 +28,7 @@ AgreementRecord read_agreement(const Query& q) {
   a.state = q.text(7);
   a.proposed_at = q.text(8);
   a.accepted_at = q.optional_text(9);
+  a.in_force_from = q.optional_text(10);
   return a;
 }
 
@@ -177,6 +179,14 @@ void put_agreement(Connection& c, const AgreementRecord& a) {
   q.bind(5, a.proposed_by).bind(6, a.proposer_sig).bind_optional(7, a.acceptor_sig);
   q.bind(8, a.state).bind(9, a.proposed_at).bind_optional(10, a.accepted_at);
   q.run();
+  if (a.in_force_from) {
+    Query e(c,
+            "INSERT INTO agreement_entries (digest, in_force_from) VALUES (?1, ?2) "
+            "ON CONFLICT (digest) DO UPDATE SET in_force_from = excluded.in_force_from",
+            "saving an agreement's entry into force");
+    e.bind(1, a.digest).bind(2, *a.in_force_from);
+    e.run();
+  }
 }
 
 std::optional<AgreementRecord> find_agreement(Connection& c, std::string_view digest) {

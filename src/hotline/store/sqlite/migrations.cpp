@@ -349,6 +349,38 @@ DROP TABLE items;
 ALTER TABLE items_new RENAME TO items;
 CREATE INDEX items_listing ON items (kind, updated_at);
 )sql"},
+    // Issue #18: the review counts each item by the agreement in force when
+    // it was received, from the acceptance envelope's signed sent_at (alike
+    // on both nodes; accepted_at is each node's own clock), kept beside the
+    // agreement (a table of its own, as in migration 11, so that the
+    // migration can run again over a store that has it). Existing
+    // acceptances are read back from their envelopes. Review reports are
+    // kept, made here or received, with both signatures once agreed.
+    {13, "agreements' entry into force; review reports",
+     R"sql(
+CREATE TABLE IF NOT EXISTS agreement_entries (
+  digest        TEXT PRIMARY KEY REFERENCES agreements (digest),
+  in_force_from TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO agreement_entries (digest, in_force_from)
+  SELECT a.digest, (SELECT e.sent_at FROM envelopes e
+                    WHERE e.link = a.link AND e.type = 'agreement.accept'
+                      AND json_extract(e.canonical, '$.body.digest') = a.digest
+                    ORDER BY e.sent_at LIMIT 1) AS sent_at
+  FROM agreements a WHERE a.acceptor_sig IS NOT NULL AND sent_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS reviews (
+  id          TEXT PRIMARY KEY,
+  link        TEXT NOT NULL,
+  period_from TEXT NOT NULL,
+  period_to   TEXT NOT NULL,
+  made_by     TEXT NOT NULL CHECK (made_by IN ('ours', 'theirs')),
+  state       TEXT NOT NULL CHECK (state IN ('made', 'agreed')),
+  report      TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reviews_listing ON reviews (created_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

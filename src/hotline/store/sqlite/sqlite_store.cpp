@@ -52,6 +52,7 @@
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
 #include "hotline/store/sqlite/migrations.h"
+#include "hotline/store/sqlite/review_tables.h"
 #include "hotline/store/sqlite/user_tables.h"
 
 namespace hotline::store {
@@ -484,6 +485,37 @@ class SqliteTransaction final : public Transaction {
   std::optional<std::string> accepted_agreement_digest(std::string_view link) override {
     check_open();
     return sqlite::accepted_agreement_digest(conn_, link);
+  }
+
+  // The review: SQL in review_tables.cpp.
+  void put_review(const ReviewRecord& r) override {
+    check_writable();
+    sqlite::put_review(conn_, r);
+  }
+  std::optional<ReviewRecord> find_review(std::string_view id) override {
+    check_open();
+    return sqlite::find_review(conn_, id);
+  }
+  std::vector<ReviewRecord> list_reviews(std::string_view link, std::size_t limit) override {
+    check_open();
+    return sqlite::list_reviews(conn_, link, clamp_limit(limit));
+  }
+  void scan_items(std::string_view kind, std::string_view link,
+                  const std::function<void(const ItemRecord&)>& fn) override {
+    check_open();
+    sqlite::scan_items(conn_, kind, link, fn);
+  }
+  void scan_envelope_seqs(
+      std::string_view link, Direction direction,
+      const std::function<void(std::string_view id, std::int64_t seq)>& fn) override {
+    check_open();
+    sqlite::scan_envelope_seqs(conn_, link, direction, fn);
+  }
+  void scan_receipt_times(
+      std::string_view link, Direction direction,
+      const std::function<void(std::int64_t seq, std::string_view received_at)>& fn) override {
+    check_open();
+    sqlite::scan_receipt_times(conn_, link, direction, fn);
   }
 
   // Desk tables: SQL in item_tables.cpp.

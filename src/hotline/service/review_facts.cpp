@@ -1,0 +1,316 @@
+#include "hotline/service/review_facts.h"
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "hotline/common/error.h"
+#include "hotline/common/time.h"
+#include "hotline/model/time_zone.h"
+#include "hotline/service/deadline_service.h"
+#include "hotline/service/item_log.h"
+#include "hotline/service/item_replay.h"
+#include "hotline/service/link_support.h"
+
+namespace hotline::service {
+namespace {
+namespace review_facts_detail {
+
+using review::Act;
+using review::Millis;
+using review::Party;
+using store::Direction;
+
+Millis millis_of(std::string_view text) {
+  return parse_timestamp(text).time_since_epoch().count();
+}
+
+const std::string& tzdb() {
+  static std::once_flag once;
+  static std::string version;
+  std::call_once(once, [] { version = model::tzdb_version(); });
+  return version;
+}
+
+// What the link's envelopes and receipts say, read once per report: the seq
+// of each envelope (by id) and the receipt time of each seq, per direction.
+class LinkIndex {
+ public:
+  LinkIndex(store::Transaction& tx, const std::string& link) {
+    for (int d = 0; d < 2; ++d) {
+      const Direction dir = d == 0 ? Direction::outbound : Direction::inbound;
+      tx.scan_envelope_seqs(link, dir, [&](std::string_view id, std::int64_t seq) {
+        seqs_[d].emplace(std::string(id), seq);
+      });
+      tx.scan_receipt_times(link, dir, [&](std::int64_t seq, std::string_view at) {
+        auto& v = receipts_[d];
+        if (seq < 1) return;
+        if (static_cast<std::size_t>(seq) >= v.size()) v.resize(seq + 1, kNone);
+        v[seq] = millis_of(at);
+      });
+    }
+  }
+
+  // The seq of envelope `id` in direction `dir`; throws item_invalid when
+  // the item's log names an envelope this node does not hold.
+  std::int64_t seq(Direction dir, const std::string& id) const {
+    const auto& m = seqs_[index(dir)];
+    auto it = m.find(id);
+    if (it == m.end()) {
+      throw Error(ErrorCategory::internal, "item_invalid",
+                  "an item's log names envelope " + id + ", which this node does not hold");
+    }
+    return it->second;
+  }
+
+  std::optional<Millis> receipt(Direction dir, std::int64_t seq) const {
+    const auto& v = receipts_[index(dir)];
+    if (seq < 1 || static_cast<std::size_t>(seq) >= v.size() || v[seq] == kNone) {
+      return std::nullopt;
+    }
+    return v[seq];
+  }
+
+ private:
+  static constexpr Millis kNone = std::numeric_limits<Millis>::min();
+  static int index(Direction d) { return d == Direction::outbound ? 0 : 1; }
+  std::unordered_map<std::string, std::int64_t> seqs_[2];
+  std::vector<Millis> receipts_[2];
+};
+
+// One shared action as the review sees it: who acted (by party) and the act.
+struct Step {
+  const SharedAction* action = nullptr;
+  Party by = Party::a;
+  Act act;
+};
+
+// The item's shared actions in the agreed order, void ones left out (the
+// stored document lists them: replay's verdict, item_replay.h).
+std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const LinkIndex& index,
+                           ItemLog& log) {
+  log = item_log_from_json(nlohmann::json::parse(rec.actions));
+  std::set<std::pair<std::string, std::string>> voided;
+  if (rec.document.find("\"void\":[]") == std::string::npos) {
+    const auto doc = nlohmann::json::parse(rec.document);
+    for (const auto& v : doc.value("void", nlohmann::json::array())) {
+      voided.emplace(v.value("envelope", ""), v.value("action", ""));
+    }
+  }
+  std::vector<Step> out;
+  for (std::size_t i : linearize(log)) {
+    const SharedAction& a = log.shared[i];
+    if (!voided.empty() && voided.count({a.envelope, a.action}) != 0) continue;
+    const bool mine = a.side == model::Side::ours;
+    const Direction dir = mine ? Direction::outbound : Direction::inbound;
+    out.push_back(Step{&a, mine ? ours : review::other(ours),
+                       Act{millis_of(a.sent_at), index.seq(dir, a.envelope)}});
+  }
+  return out;
+}
+
+Direction direction_of(Party by, Party ours) {
+  return by == ours ? Direction::outbound : Direction::inbound;
+}
+
+void set_first(std::optional<Act>& slot, const Act& act) {
+  if (!slot) slot = act;
+}
+
+void apply_request_step(review::ItemFacts& f, const Step& s) {
+  const std::string& name = s.action->action;
+  const auto& args = s.action->args;
+  if (name == "acknowledge") {
+    set_first(f.acknowledged, s.act);
+  } else if (name == "respond_partial") {
+    set_first(f.first_response, s.act);
+  } else if (name == "respond_final") {
+    set_first(f.first_response, s.act);
+    set_first(f.final_response, s.act);
+  } else if (name == "request_clarification") {
+    f.clarifications.push_back(review::Clarification{s.act, std::nullopt});
+  } else if (name == "give_clarification") {
+    for (auto& c : f.clarifications) {
+      if (!c.answered) {
+        c.answered = s.act;
+        break;
+      }
+    }
+  } else if (name == "decline") {
+    set_first(f.declined, s.act);
+    if (f.decline_reason.empty()) f.decline_reason = args.value("reason", "other");
+  } else if (name == "withdraw") {
+    set_first(f.withdrawn, s.act);
+  } else if (name == "close") {
+    // The last close not undone by a reopen, with its rating.
+    f.closed = s.act;
+    f.rating.reset();
+    if (args.contains("rating") && args["rating"].is_object()) {
+      const auto& r = args["rating"];
+      f.rating = review::RatingFact{r.value("completeness", 0), r.value("usefulness", 0), s.act};
+    }
+  } else if (name == "reopen") {
+    f.closed.reset();
+    f.rating.reset();
+  }
+}
+
+void apply_alert_step(review::ItemFacts& f, const Step& s) {
+  const std::string& name = s.action->action;
+  if (name == "acknowledge") {
+    set_first(f.acknowledged, s.act);
+  } else if (name == "escalate") {
+    f.escalations.push_back(s.act);
+  } else if (name == "close") {
+    set_first(f.closed, s.act);
+  }
+}
+
+std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party ours,
+                                            const LinkIndex& index) {
+  ItemLog log;
+  const auto steps = steps_of(rec, ours, index, log);
+  if (steps.empty()) return std::nullopt;  // a request still a draft here
+  const Step& first = steps.front();
+  const auto& args = first.action->args;
+  review::ItemFacts f;
+  f.id = rec.id;
+  f.asker = first.by;
+  f.sent = first.act;
+  f.priority = args.value("priority", "normal");
+  if (rec.kind == kAlert) {
+    f.kind = "alert";
+    f.check = args.is_object() && args.contains("check") && args["check"] == true;
+  } else {
+    f.kind = "request." + args.value("kind", std::string("information"));
+  }
+  f.received_at = index.receipt(direction_of(f.asker, ours), f.sent.seq);
+  for (std::size_t k = 1; k < steps.size(); ++k) {
+    if (rec.kind == kAlert) {
+      apply_alert_step(f, steps[k]);
+    } else {
+      apply_request_step(f, steps[k]);
+    }
+  }
+  return f;
+}
+
+std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party ours,
+                                            const LinkIndex& index) {
+  ItemLog log;
+  const auto steps = steps_of(rec, ours, index, log);
+  if (steps.empty()) return std::nullopt;
+  review::CaseFacts c;
+  c.id = rec.id;
+  c.opened_by = steps.front().by;
+  c.opened = steps.front().act;
+  for (std::size_t k = 1; k < steps.size(); ++k) {
+    const Step& s = steps[k];
+    const std::string& name = s.action->action;
+    const auto& args = s.action->args;
+    if (name == "close" || name == "reopen") {
+      c.changes.push_back(review::CaseFacts::Change{s.by, s.act, name == "close"});
+    } else if (name == "link_request") {
+      c.requests.push_back(review::CaseFacts::Link{s.by, s.act, args.value("request_id", "")});
+    } else if (name == "link_alert") {
+      c.alerts.push_back(review::CaseFacts::Link{s.by, s.act, args.value("alert_id", "")});
+    }
+  }
+  return c;
+}
+
+}  // namespace review_facts_detail
+}  // namespace
+
+std::vector<review::AgreementInForce> agreements_in_force(store::Transaction& tx,
+                                                          const std::string& link) {
+  using namespace review_facts_detail;
+  std::vector<review::AgreementInForce> out;
+  for (const auto& rec : tx.list_agreements(link)) {
+    if (rec.state == "proposed" || !rec.in_force_from) continue;
+    out.push_back(
+        review::AgreementInForce{rec.digest, millis_of(*rec.in_force_from), parse_agreement(rec)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    return x.document.amendment < y.document.amendment;
+  });
+  if (out.empty()) {
+    throw Error(ErrorCategory::conflict, "agreement_missing",
+                "the link " + link +
+                    " has no accepted agreement: the review judges every item by the "
+                    "agreement in force when it was received");
+  }
+  return out;
+}
+
+review::Party our_party(const model::Agreement& agreement, const std::string& our_key) {
+  using namespace review_facts_detail;
+  if (agreement.a.public_key == our_key) return Party::a;
+  if (agreement.b.public_key == our_key) return Party::b;
+  throw Error(ErrorCategory::internal, "agreement_invalid",
+              "the agreement of link " + agreement.link +
+                  " names neither party with this node's key " + our_key);
+}
+
+review::Cut held_cut(store::Transaction& tx, const std::string& link, review::Party ours) {
+  using namespace review_facts_detail;
+  std::int64_t out = tx.last_seq(link, Direction::outbound);
+  const auto pending = tx.pending_outbox(link, 1);
+  if (!pending.empty()) out = std::min(out, pending.front().seq - 1);
+  const std::int64_t in = tx.last_seq(link, Direction::inbound);
+  return ours == Party::a ? review::Cut{out, in} : review::Cut{in, out};
+}
+
+review::ReviewContext review_context(store::Transaction& tx, const std::string& link,
+                                     review::Millis from, review::Millis to,
+                                     const review::Cut& cut) {
+  using namespace review_facts_detail;
+  review::ReviewContext ctx;
+  ctx.link = link;
+  ctx.from = from;
+  ctx.to = to;
+  ctx.cut = cut;
+  ctx.tzdb = tzdb();
+  ctx.agreements = agreements_in_force(tx, link);
+  for (const auto& a : ctx.agreements) {
+    for (const auto* p : {&a.document.a, &a.document.b}) {
+      if (!ctx.zones.count(p->time_zone)) ctx.zones.emplace(p->time_zone, zone_named(p->time_zone));
+    }
+  }
+  return ctx;
+}
+
+void for_each_review_fact(store::Transaction& tx, const std::string& link, review::Party ours,
+                          const std::function<void(const review::ItemFacts&)>& item,
+                          const std::function<void(const review::CaseFacts&)>& kase) {
+  using namespace review_facts_detail;
+  const LinkIndex index(tx, link);
+  for (const char* kind : {kAlert, kRequest}) {
+    tx.scan_items(kind, link, [&](const store::ItemRecord& rec) {
+      if (auto f = item_facts(rec, ours, index)) item(*f);
+    });
+  }
+  tx.scan_items(kCase, link, [&](const store::ItemRecord& rec) {
+    if (auto c = case_facts(rec, ours, index)) kase(*c);
+  });
+}
+
+ReviewFacts review_facts(store::Transaction& tx, const std::string& link, review::Party ours) {
+  using namespace review_facts_detail;
+  ReviewFacts out;
+  for_each_review_fact(
+      tx, link, ours, [&](const review::ItemFacts& f) { out.items.push_back(f); },
+      [&](const review::CaseFacts& c) { out.cases.push_back(c); });
+  std::sort(out.items.begin(), out.items.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  std::sort(out.cases.begin(), out.cases.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  return out;
+}
+
+}  // namespace hotline::service

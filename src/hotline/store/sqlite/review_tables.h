@@ -1,0 +1,30 @@
+// SQL for the review's reads and its reports table (migration 13), as free
+// functions over a connection; SqliteTransaction checks the transaction and
+// calls these. The scans stream rows to a callback, one at a time, so that a
+// link of a million items is read without holding it all.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "hotline/store/records.h"
+#include "hotline/store/sqlite/connection.h"
+
+namespace hotline::store::sqlite {
+
+void put_review(Connection& c, const ReviewRecord& r);
+std::optional<ReviewRecord> find_review(Connection& c, std::string_view id);
+std::vector<ReviewRecord> list_reviews(Connection& c, std::string_view link, std::int64_t limit);
+
+void scan_items(Connection& c, std::string_view kind, std::string_view link,
+                const std::function<void(const ItemRecord&)>& fn);
+void scan_envelope_seqs(Connection& c, std::string_view link, Direction direction,
+                        const std::function<void(std::string_view id, std::int64_t seq)>& fn);
+void scan_receipt_times(
+    Connection& c, std::string_view link, Direction direction,
+    const std::function<void(std::int64_t seq, std::string_view received_at)>& fn);
+
+}  // namespace hotline::store::sqlite
