@@ -16,14 +16,68 @@
 
 #include "cli_output.h"
 #include "hotline/common/encoding.h"
+#include "hotline/net/https_server.h"
 #include "hotline/service/user_service.h"
+#include "hotline/service/webhook_config.h"
 #include "hotline/tls/certificate.h"
+#include "hotline/tls/context.h"
 #include "link_harness.h"
 
 namespace hotline::it {
 namespace round_cli_test {
 
 using nlohmann::json;
+
+// A real HTTPS receiver for alpha's webhook: records every POST.
+class HookReceiver {
+ public:
+  struct Hit {
+    std::map<std::string, std::string> headers;
+    std::string body;
+  };
+  explicit HookReceiver(const fs::path& dir) {
+    const auto cert = dir / "hook.crt";
+    const auto key = dir / "hook.key";
+    tls::generate_operator_certificate("webhook receiver", cert, key);
+    pin_ = to_hex(tls::certificate_sha256(testing::read_file(cert)));
+    net::ServerOptions so;
+    so.name = "webhook";
+    so.port = 0;
+    server_ = std::make_unique<net::HttpsServer>(tls::operator_server_context(cert, key), so,
+                                                 [this](const net::HttpRequest& r) {
+                                                   std::lock_guard lock(mu_);
+                                                   hits_.push_back({r.headers, r.body});
+                                                   net::HttpResponse res;
+                                                   res.body = "{}";
+                                                   return res;
+                                                 });
+    server_->start();
+  }
+  std::string url() const {
+    return "https://127.0.0.1:" + std::to_string(server_->port()) + "/hook";
+  }
+  const std::string& pin() const { return pin_; }
+  // The triggers of the round reminders posted so far, with their count.
+  std::map<std::string, int> round_triggers() {
+    std::lock_guard lock(mu_);
+    std::map<std::string, int> out;
+    for (const auto& h : hits_) {
+      const auto j = json::parse(h.body, nullptr, false);
+      if (!j.is_object() || j.value("trigger", "").rfind("round.", 0) != 0) continue;
+      EXPECT_EQ(h.headers.count("x-hotline-event") ? h.headers.at("x-hotline-event") : "",
+                "escalation");
+      EXPECT_EQ(j["item"].value("kind", ""), "round");
+      out[j.value("trigger", "")] += 1;
+    }
+    return out;
+  }
+
+ private:
+  std::string pin_;
+  std::mutex mu_;
+  std::vector<Hit> hits_;
+  std::unique_ptr<net::HttpsServer> server_;
+};
 
 class RoundCli : public TwoNodes {
  protected:
@@ -98,6 +152,14 @@ class RoundCli : public TwoNodes {
 TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   ASSERT_NO_FATAL_FAILURE(start_linked());
   ASSERT_NO_FATAL_FAILURE(add_bravo_users());
+  HookReceiver hook(scratch());
+  {
+    auto alpha = service::open_node(dir(kAlpha));
+    alpha.store->transact([&](store::Transaction& tx) {
+      service::save_webhook_config(
+          tx, service::WebhookConfig{hook.url(), std::string(40, 's'), hook.pin(), true});
+    });
+  }
 
   // A request bravo declined: the records put it on the agenda.
   auto out = ok(kAlpha, {"request", "new", "--to", "bravo", "--kind", "preservation", "--subject",
@@ -242,6 +304,11 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
     EXPECT_EQ(reminders(s, full), want) << nodes_[s].name;
     EXPECT_EQ(reminder_events(s, full), 2) << nodes_[s].name;
   }
+  // alpha's webhook got each reminder once.
+  const std::map<std::string, int> posted = {{"round.meeting.7d", 1},
+                                             {"round.action.1.overdue", 1}};
+  EXPECT_TRUE(testing::eventually([&] { return hook.round_triggers() == posted; }, 30s))
+      << hook.round_triggers().size();
 }
 
 }  // namespace round_cli_test
