@@ -152,7 +152,52 @@ void append_minutes(std::string& out, const json& d, const std::string& us,
   }
 }
 
-void print_round(const service::ItemView& v, const std::string& us) {
+// What this node can do next, as commands (the node spelled as `target`,
+// the person as `actor`).
+std::vector<std::string> next_steps(const service::ItemView& v, const std::string& peer,
+                                    const std::string& target, const std::string& actor) {
+  const json& d = v.document;
+  const std::string id = sid(v);
+  const std::string tail = target + actor;
+  const std::string state = v.record.state;
+  std::vector<std::string> out;
+  if (state == "proposed") {
+    const std::string version = std::to_string(d.value("agenda_version", 0));
+    if (d.value("agenda_accepted_ours", false)) {
+      out.push_back("waiting for " + peer + " to accept agenda version " + version);
+    } else {
+      out.push_back("hotline round accept " + id + " --version " + version + tail);
+    }
+    out.push_back("hotline round agenda " + id + " --add TEXT | --remove N" + tail +
+                  "   (a new version)");
+  } else if (state == "agenda_agreed") {
+    out.push_back("hotline round minutes " + id +
+                  " --text TEXT --action OWNER:YYYY-MM-DD:TEXT ..." + tail);
+  } else if (state == "minutes_proposed") {
+    const std::string version = std::to_string(d.value("minutes_version", 0));
+    if (d.value("minutes_by", "") == "theirs") {
+      out.push_back("hotline round sign " + id + " --version " + version + tail);
+    } else {
+      out.push_back("waiting for " + peer + " to sign minutes version " + version);
+    }
+  } else if (state == "closed") {
+    int n = 0;
+    for (const auto& a : d["action_items"]) {
+      ++n;
+      if (a.value("owner", "") == "ours" && !a.value("done", false)) {
+        out.push_back("hotline round done " + id + " --item " + std::to_string(n) + " --note TEXT" +
+                      tail);
+      }
+    }
+  }
+  if (state != "closed" && state != "cancelled") {
+    out.push_back("hotline round cancel " + id + " --reason TEXT" + tail);
+  }
+  return out;
+}
+
+void print_round(const service::ItemView& v, const std::string& us, const std::string& target,
+                 const std::string& actor) {
   const json& d = v.document;
   const std::string peer = escape_text(v.peer.empty() ? "the peer" : v.peer);
   std::string out = "Round " + sid(v) + ": " + escape_text(v.record.title) + "\n";
@@ -173,6 +218,9 @@ void print_round(const service::ItemView& v, const std::string& us) {
     out += "  void: " + safe(x, "action") + " by " + safe(x, "actor") + ": " + safe(x, "reason") +
            "\n";
   }
+  const auto next = next_steps(v, peer, target, actor);
+  out += next.empty() ? "  next: nothing for this node to do\n" : "  next\n";
+  for (const auto& n : next) out += "    " + n + "\n";
   std::fputs(out.c_str(), stdout);
 }
 
@@ -462,7 +510,7 @@ void add_read_commands(CLI::App* rs) {
       print_json(item_json(v));
       return;
     }
-    print_round(v, desk->party());
+    print_round(v, desk->party(), desk->target_hint(), desk->actor_hint());
   });
 }
 

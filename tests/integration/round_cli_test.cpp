@@ -209,6 +209,8 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
       kBravo, id, [](const json& j) { return j.value("state", "") == "proposed"; }, "arrived");
   const std::string full = b.value("id", "");
   EXPECT_EQ(b.value("origin", ""), "theirs");
+  auto bravo_page = ok(kBravo, {"round", "show", id});
+  EXPECT_TRUE(has(bravo_page, "hotline round accept " + id + " --version 1 --dir")) << bravo_page;
   // The week-ahead reminder, on each node (both hold the round).
   for (Side s : {kAlpha, kBravo}) {
     EXPECT_TRUE(
@@ -253,6 +255,8 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   auto page = ok(kAlpha, {"round", "show", id});
   EXPECT_TRUE(has(page, "1. [OVERDUE] alpha, due 2026-01-15")) << page;
   EXPECT_TRUE(has(page, "2. [open] bravo, due 2099-12-31")) << page;
+  EXPECT_TRUE(has(page, "hotline round done " + id + " --item 1 --note TEXT --dir")) << page;
+  EXPECT_FALSE(has(page, "--item 2")) << "bravo's item is not alpha's to complete:\n" << page;
   // The overdue reminder, on each node, before it is done.
   for (Side s : {kAlpha, kBravo}) {
     EXPECT_TRUE(testing::eventually(
