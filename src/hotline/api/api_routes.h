@@ -37,6 +37,8 @@ void add_item_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_round_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/users, /v1/tokens, /v1/peers, /v1/agreements, /v1/ledger, /v1/webhook, /v1/audit
 void add_admin_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/reviews (the review reports: make, list, show, verify, sign, explain)
+void add_review_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/events (Server-Sent Events and a JSON page)
 void add_event_routes(std::vector<Route>& routes, RouteContext& ctx);
 

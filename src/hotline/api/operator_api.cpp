@@ -170,6 +170,7 @@ struct OperatorApi::Impl {
     add_round_routes(routes, ctx);
     add_admin_routes(routes, ctx);
     add_event_routes(routes, ctx);
+    add_review_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
 

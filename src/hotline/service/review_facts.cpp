@@ -37,21 +37,37 @@ const std::string& tzdb() {
   return version;
 }
 
+// 64-bit FNV-1a of an envelope id: the index keeps 16 bytes per envelope
+// (a million requests carry several million envelopes), not the id itself.
+std::uint64_t id_hash(std::string_view id) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
 // What the link's envelopes and receipts say, read once per report: the seq
 // of each envelope (by id) and the receipt time of each seq, per direction.
+// Ids whose hashes collide (rare) are kept whole, so every answer is exact.
 class LinkIndex {
  public:
   LinkIndex(store::Transaction& tx, const std::string& link) {
     for (int d = 0; d < 2; ++d) {
       const Direction dir = d == 0 ? Direction::outbound : Direction::inbound;
+      auto& v = seqs_[d];
       tx.scan_envelope_seqs(link, dir, [&](std::string_view id, std::int64_t seq) {
-        seqs_[d].emplace(std::string(id), seq);
+        v.push_back(Entry{id_hash(id), seq});
       });
+      std::sort(v.begin(), v.end(), [](const Entry& x, const Entry& y) { return x.h < y.h; });
+      std::vector<std::uint64_t> clashing;
+      for (std::size_t i = 1; i < v.size(); ++i) {
+        if (v[i].h == v[i - 1].h) clashing.push_back(v[i].h);
+      }
+      if (!clashing.empty()) keep_whole(tx, link, dir, d, clashing);
       tx.scan_receipt_times(link, dir, [&](std::int64_t seq, std::string_view at) {
-        auto& v = receipts_[d];
+        auto& r = receipts_[d];
         if (seq < 1) return;
-        if (static_cast<std::size_t>(seq) >= v.size()) v.resize(seq + 1, kNone);
-        v[seq] = millis_of(at);
+        if (static_cast<std::size_t>(seq) >= r.size()) r.resize(seq + 1, kNone);
+        r[seq] = millis_of(at);
       });
     }
   }
@@ -59,13 +75,18 @@ class LinkIndex {
   // The seq of envelope `id` in direction `dir`; throws item_invalid when
   // the item's log names an envelope this node does not hold.
   std::int64_t seq(Direction dir, const std::string& id) const {
-    const auto& m = seqs_[index(dir)];
-    auto it = m.find(id);
-    if (it == m.end()) {
-      throw Error(ErrorCategory::internal, "item_invalid",
-                  "an item's log names envelope " + id + ", which this node does not hold");
+    const int d = index(dir);
+    const auto& v = seqs_[d];
+    const std::uint64_t h = id_hash(id);
+    auto it = std::lower_bound(v.begin(), v.end(), h,
+                               [](const Entry& e, std::uint64_t x) { return e.h < x; });
+    if (it != v.end() && it->h == h) {
+      if (it->seq != kClash) return it->seq;
+      auto w = whole_[d].find(id);
+      if (w != whole_[d].end()) return w->second;
     }
-    return it->second;
+    throw Error(ErrorCategory::internal, "item_invalid",
+                "an item's log names envelope " + id + ", which this node does not hold");
   }
 
   std::optional<Millis> receipt(Direction dir, std::int64_t seq) const {
@@ -77,9 +98,33 @@ class LinkIndex {
   }
 
  private:
+  struct Entry {
+    std::uint64_t h;
+    std::int64_t seq;
+  };
   static constexpr Millis kNone = std::numeric_limits<Millis>::min();
+  static constexpr std::int64_t kClash = -1;
   static int index(Direction d) { return d == Direction::outbound ? 0 : 1; }
-  std::unordered_map<std::string, std::int64_t> seqs_[2];
+
+  void keep_whole(store::Transaction& tx, const std::string& link, Direction dir, int d,
+                  std::vector<std::uint64_t>& clashing) {
+    std::sort(clashing.begin(), clashing.end());
+    tx.scan_envelope_seqs(link, dir, [&](std::string_view id, std::int64_t seq) {
+      if (std::binary_search(clashing.begin(), clashing.end(), id_hash(id))) {
+        whole_[d].emplace(std::string(id), seq);
+      }
+    });
+    auto& v = seqs_[d];
+    for (auto& e : v) {
+      if (std::binary_search(clashing.begin(), clashing.end(), e.h)) e.seq = kClash;
+    }
+    v.erase(
+        std::unique(v.begin(), v.end(), [](const Entry& x, const Entry& y) { return x.h == y.h; }),
+        v.end());
+  }
+
+  std::vector<Entry> seqs_[2];
+  std::unordered_map<std::string, std::int64_t> whole_[2];
   std::vector<Millis> receipts_[2];
 };
 
@@ -96,7 +141,7 @@ std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const LinkI
                            ItemLog& log) {
   log = item_log_from_json(nlohmann::json::parse(rec.actions));
   std::set<std::pair<std::string, std::string>> voided;
-  if (rec.document.find("\"void\":[]") == std::string::npos) {
+  if (rec.document.rfind("\"void\":[]") == std::string::npos) {  // the last member
     const auto doc = nlohmann::json::parse(rec.document);
     for (const auto& v : doc.value("void", nlohmann::json::array())) {
       voided.emplace(v.value("envelope", ""), v.value("action", ""));

@@ -416,6 +416,14 @@ ReviewView sign_report(Node& node, const nlohmann::json& report_in, TimePoint no
     const Sides sides = sides_of(tx, node, link);
     auto& sigs = report["signatures"];
     const auto ours = std::string(review::to_string(sides.ours));
+    const auto theirs = std::string(review::to_string(review::other(sides.ours)));
+    if (std::none_of(sigs.begin(), sigs.end(),
+                     [&](const json& s) { return s.value("party", "") == theirs; })) {
+      throw Error(ErrorCategory::conflict, "review_not_signed_by_peer",
+                  "the report carries no signature of " + escape_text(peer.name) +
+                      ": each node signs the report the other made (this node's own report is "
+                      "signed when it is made)");
+    }
     sigs.erase(std::remove_if(sigs.begin(), sigs.end(),
                               [&](const json& s) { return s.value("party", "") == ours; }),
                sigs.end());

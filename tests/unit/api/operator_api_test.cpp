@@ -46,6 +46,7 @@ const Roles kSupervisor = {"supervisor"};
 const Roles kLedger = {"supervisor", "reviewer", "admin"};
 const Roles kRounds = {"supervisor", "reviewer"};  // prepare_rounds
 const Roles kAdmin = {"admin"};
+const Roles kReviewers = {"supervisor", "reviewer"};  // read_review, make_reviews
 
 // What this test expects of one route.
 struct Expectation {
@@ -162,6 +163,17 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"POST", "/v1/peers/{name}/agreement/accept", "/v1/peers/" + kNoName + "/agreement/accept",
        "{}", kAdmin},
       {"GET", "/v1/ledger/status", "/v1/ledger/status", "", kLedger},
+      // ---- review reports (404 peer_unknown / review_unknown, 400 review_invalid) ----
+      {"GET", "/v1/reviews", "/v1/reviews", "", kReviewers},
+      {"POST", "/v1/reviews", "/v1/reviews",
+       json({{"peer", kNoName}, {"from", "2026-01-01"}, {"to", "2026-04-01"}}).dump(), kReviewers},
+      {"GET", "/v1/reviews/explain",
+       "/v1/reviews/explain?peer=" + kNoName +
+           "&from=2026-01-01&to=2026-04-01&figure=/directions/0/requests_total/current/received",
+       "", kReviewers},
+      {"POST", "/v1/reviews/verify", "/v1/reviews/verify", R"({"report":{}})", kReviewers},
+      {"GET", "/v1/reviews/{id}", "/v1/reviews/0123456789abcdef", "", kReviewers},
+      {"POST", "/v1/reviews/{id}/sign", "/v1/reviews/0123456789abcdef/sign", "{}", kSupervisor},
       // ---- oversight ----
       // Issue #17, item 9: where the node sends data is for admins only.
       {"GET", "/v1/webhook", "/v1/webhook", "", kAdmin},

@@ -362,5 +362,48 @@ TEST(OpenTest, AgreementInForceIsFoundThroughItsIndexAlone) {
       << raw.plan(sqlite::kAgreementInForceSql);
 }
 
+// A store written before migration 13 knew each acceptance only by its
+// envelope: opening it reads the acceptance envelope's signed sent_at back
+// as the agreement's entry into force (and leaves a proposal without one).
+TEST(OpenTest, Migration13ReadsEachAcceptanceBackFromItsEnvelope) {
+  TempDir dir;
+  {
+    auto store = open_sqlite(dir.db());
+    store->transact([](Transaction& tx) {
+      for (const char* digest : {"d1", "d2"}) {
+        AgreementRecord a;
+        a.digest = digest;
+        a.link = "L";
+        a.document = "{}";
+        a.proposed_by = "k";
+        a.proposer_sig = "s";
+        a.state = "proposed";
+        a.proposed_at = "2026-01-01T00:00:00.000Z";
+        if (std::string(digest) == "d1") {
+          a.acceptor_sig = "t";
+          a.state = "accepted";
+          a.accepted_at = "2026-01-02T10:00:00.500Z";  // the proposer's clock
+        }
+        tx.put_agreement(a);
+      }
+      auto e = make_envelope("L", Direction::inbound, 1);
+      e.type = "agreement.accept";
+      e.sent_at = "2026-01-02T10:00:00.000Z";
+      e.canonical = R"({"body":{"digest":"d1","signature":"t"},"seq":1})";
+      tx.insert_envelope(e);
+    });
+  }
+  {
+    RawDb raw(dir.db());
+    raw.exec("DROP TABLE agreement_entries");
+    raw.exec("DELETE FROM schema_migrations WHERE version >= 13");
+  }
+  auto store = open_sqlite(dir.db(), {.create = false});
+  EXPECT_GE(store->schema_version(), 13);
+  auto tx = store->read();
+  EXPECT_EQ(tx->find_agreement("d1")->in_force_from, "2026-01-02T10:00:00.000Z");
+  EXPECT_FALSE(tx->find_agreement("d2")->in_force_from.has_value());
+}
+
 }  // namespace open_test
 }  // namespace hotline::store::testing
