@@ -1,5 +1,5 @@
-// The duty desk as the item commands (`hotline alert|request|case|attachment|
-// messages|send`) see it: one interface, two ways to reach a node.
+// The duty desk as the item commands (`hotline alert|request|case|dispute|
+// attachment|messages|send`) see it: one interface, two ways to reach a node.
 //
 //   --dir DIR                  local: the node's data directory on this
 //                              machine (desk_local.cpp); the person acting is
@@ -158,6 +158,11 @@ class Desk {
   virtual service::ItemView raise_alert(const std::string& to, const service::AlertInput& in) = 0;
   // A communication check to the peer (service::send_check).
   virtual service::ItemView send_check(const std::string& to) = 0;
+  // A dispute with `peer`. in.subject.item may be a typed id (the full id
+  // or 8+ characters of it): the node resolves it among the items it shares
+  // with `peer`.
+  virtual service::ItemView open_dispute(const std::string& peer,
+                                         const service::DisputeInput& in) = 0;
   // `approver`: local only (Error usage over the API).
   virtual service::ItemView create_request(const std::string& to, const service::RequestInput& in,
                                            const std::optional<std::string>& approver) = 0;

@@ -75,6 +75,14 @@ class LocalDesk final : public Desk {
     return service::open_case(node(), peer, title, labels, as_, now_ms(), &ctx);
   }
 
+  service::ItemView open_dispute(const std::string& peer,
+                                 const service::DisputeInput& in) override {
+    service::DisputeInput resolved = in;
+    if (!in.subject.item.empty()) resolved.subject.item = resolve("", in.subject.item);
+    const auto ctx = cli_audit(as_);
+    return service::open_dispute(node(), peer, resolved, as_, now_ms(), &ctx);
+  }
+
   service::ItemView add_note(const std::string& typed_id, const std::string& text) override {
     const std::string id = resolve(service::kCase, typed_id);
     const auto ctx = cli_audit(as_);

@@ -54,6 +54,7 @@ std::string enc(const std::string& s) {
 }
 
 const char* plural(const std::string& kind) {
+  if (kind == service::kDispute) return "disputes";
   if (kind == service::kAlert) return "alerts";
   if (kind == service::kRequest) return "requests";
   if (kind == service::kRound) return "rounds";
@@ -252,6 +253,19 @@ class RemoteDesk final : public Desk {
     return api::item_from_json(api_.post("/v1/cases", body));
   }
 
+  service::ItemView open_dispute(const std::string& peer,
+                                 const service::DisputeInput& in) override {
+    json body = {{"peer", peer},
+                 {"title", in.title},
+                 {"labels", model::to_json(in.labels)},
+                 {"ground", std::string(model::to_string(in.ground))},
+                 {"subject", model::to_json(in.subject)},
+                 {"text", in.text},
+                 {"lang", in.lang},
+                 {"attachments", service::attachments_json(in.files)}};
+    return api::item_from_json(api_.post("/v1/disputes", body));
+  }
+
   service::ItemView add_note(const std::string& typed_id, const std::string& text) override {
     return checked(service::kCase, typed_id, [&](const std::string& id) {
       return api::item_from_json(api_.post("/v1/cases/" + enc(id) + "/notes", {{"text", text}}));
@@ -279,7 +293,19 @@ class RemoteDesk final : public Desk {
   }
 
   std::string resolve(const std::string& kind, const std::string& typed_id) override {
-    return show(kind, typed_id).record.id;
+    if (!kind.empty()) return show(kind, typed_id).record.id;
+    // Any kind: the first that knows it.
+    for (const char* k : {service::kAlert, service::kRequest, service::kCase}) {
+      try {
+        return api::item_from_json(
+                   api_.get(std::string("/v1/") + plural(k) + "/" + enc(trim(typed_id))))
+            .record.id;
+      } catch (const Error& e) {
+        if (e.code() != "item_unknown" && e.code() != "item_wrong_kind") throw;
+      }
+    }
+    throw Error(ErrorCategory::not_found, "item_unknown",
+                "no alert, request or case whose id is or starts or ends with " + trim(typed_id));
   }
 
   std::vector<service::ItemView> list(const ListQuery& q) override {
@@ -404,8 +430,8 @@ class RemoteDesk final : public Desk {
       return fn(id);
     } catch (const Error& e) {
       if (e.code() != "item_unknown") throw;
-      for (const char* other :
-           {service::kAlert, service::kRequest, service::kCase, service::kRound}) {
+      for (const char* other : {service::kAlert, service::kRequest, service::kCase,
+                                service::kDispute, service::kRound}) {
         if (kind == other) continue;
         json j;
         try {

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_case_command(app);
   hotline::cli::add_round_command(app);
   hotline::cli::add_check_command(app);
+  hotline::cli::add_dispute_command(app);
   hotline::cli::add_attachment_command(app);
   hotline::cli::add_user_command(app);
   hotline::cli::add_token_command(app);

@@ -35,7 +35,7 @@ SPEC_METHODS = tuple(m.lower() for m in METHODS)
 # The item kinds whose routes are built from `base` in routes_items.cpp
 # (kinds(): alerts, requests, cases). Listed here on purpose: if the table in
 # the C++ changes, this check says so instead of quietly following it.
-PLURALS = ("alerts", "requests", "cases")
+PLURALS = ("alerts", "requests", "cases", "disputes")
 
 
 class ReadError(Exception):

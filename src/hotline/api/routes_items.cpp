@@ -1,5 +1,5 @@
-// The duty desk's routes: alerts, requests and cases (list, show, create,
-// act), attachments (upload, list, download) and desk messages. Each is one
+// The duty desk's routes: alerts, requests, cases and disputes (list, show,
+// create, act), attachments (upload, list, download) and desk messages. Each is one
 // use case of service/desk_service.h; the route only reads the body, checks
 // the permission and shapes the answer.
 #include <algorithm>
@@ -9,6 +9,8 @@
 #include "hotline/api/api_json.h"
 #include "hotline/api/api_routes.h"
 #include "hotline/common/error.h"
+#include "hotline/common/time.h"
+#include "hotline/model/dispute.h"
 #include "hotline/model/labels.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
@@ -44,8 +46,23 @@ const std::vector<Kind>& kinds() {
        Permission::act_cases,
        {"link_alert", "link_request", "add_indicator", "add_entry", "add_attachment", "close",
         "reopen"}},
+      {service::kDispute,
+       "disputes",
+       Permission::act_disputes,
+       {"answer", "add_position", "propose", "accept", "reject", "withdraw"}},
   };
   return k;
+}
+
+// The permission an action through the API needs: a dispute's settlement is
+// proposed, accepted or rejected by a supervisor (settle_disputes);
+// translators add case entries (translations) but take no other action.
+Permission permission_for(const Kind& k, const std::string& action) {
+  if (k.kind == std::string(service::kDispute) &&
+      (action == "propose" || action == "accept" || action == "reject"))
+    return Permission::settle_disputes;
+  if (action == "add_entry") return Permission::add_case_entries;
+  return k.act;
 }
 
 model::Priority priority_of(const BodyReader& body, const char* fallback) {
@@ -199,8 +216,7 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
                        "'" + action + "' is not an action on " + std::string(k.plural) +
                            "; valid: " + list);
          }
-         // Translators add case entries (translations) but take no other action.
-         call.require(action == "add_entry" ? Permission::add_case_entries : k.act);
+         call.require(permission_for(k, action));
          json args = body.raw("args");
          if (args.is_null()) args = json::object();
          if (!args.is_object())
@@ -220,7 +236,8 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
 HttpResponse upload_attachment(RouteContext& ctx, ApiCall& call) {
   if (!service::may(call.user(), Permission::act_alerts) &&
       !service::may(call.user(), Permission::act_requests) &&
-      !service::may(call.user(), Permission::act_cases)) {
+      !service::may(call.user(), Permission::act_cases) &&
+      !service::may(call.user(), Permission::act_disputes)) {
     call.require(Permission::act_cases);
   }
   auto name = call.query_value("name").value_or("");
@@ -267,7 +284,50 @@ HttpResponse download_attachment(RouteContext& ctx, ApiCall& call) {
   return r;
 }
 
-// Creating alerts, requests and cases, approving a request, a case's notes.
+// The subject of a new dispute: {"item": ID} (the full id or 8+ characters
+// of an item the caller may read) or {"figure": POINTER, "period_from",
+// "period_to"}.
+model::DisputeSubject dispute_subject_of(RouteContext& ctx, ApiCall& call, const json& j) {
+  model::DisputeSubject s;
+  if (j.is_object() && j.size() == 1 && j.contains("item") && j["item"].is_string()) {
+    s.item = resolve(ctx, call, "", j["item"].get<std::string>());
+    return s;
+  }
+  if (!j.is_object() || j.size() != 3 || !j.contains("figure") || !j["figure"].is_string() ||
+      !j.contains("period_from") || !j["period_from"].is_string() || !j.contains("period_to") ||
+      !j["period_to"].is_string()) {
+    throw Error(ErrorCategory::invalid_input, "request_invalid",
+                "'subject' must be {\"item\": ID} or {\"figure\": \"/...\", \"period_from\": "
+                "TIME, \"period_to\": TIME}");
+  }
+  s.figure = j["figure"].get<std::string>();
+  s.period_from = parse_timestamp(j["period_from"].get<std::string>());
+  s.period_to = parse_timestamp(j["period_to"].get<std::string>());
+  return s;
+}
+
+// POST /v1/disputes.
+HttpResponse create_dispute(RouteContext& ctx, ApiCall& call) {
+  BodyReader body(call.body());
+  body.only({"peer", "title", "labels", "ground", "subject", "text", "lang", "attachments"});
+  service::DisputeInput in;
+  in.title = body.text("title");
+  in.labels = labels_of(body);
+  const auto ground = model::parse_dispute_ground(body.text("ground"));
+  if (!ground)
+    throw Error(ErrorCategory::invalid_input, "request_invalid",
+                "'ground' must be one of: timeliness, quality, attribution, jurisdiction, other");
+  in.ground = *ground;
+  in.subject = dispute_subject_of(ctx, call, body.raw("subject"));
+  in.text = body.text("text");
+  in.lang = body.text_or("lang", "en");
+  in.files = attachments_of(ctx.node, body.raw("attachments"));
+  auto v = service::open_dispute(ctx.node, body.text("peer"), in, call.user().name, call.now,
+                                 &call.audit);
+  return json_response(201, item_json(v));
+}
+
+// Creating alerts, requests, cases and disputes, approving a request, a case's notes.
 void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"POST", "/v1/alerts", Access::permission, Permission::act_alerts, [&ctx](ApiCall& call) {
@@ -329,6 +389,9 @@ void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
                                      labels_of(body), call.user().name, call.now, &call.audit);
          return json_response(201, item_json(v));
        }});
+
+  routes.push_back({"POST", "/v1/disputes", Access::permission, Permission::act_disputes,
+                    [&ctx](ApiCall& call) { return create_dispute(ctx, call); }});
 
   // A private note: stays on this node.
   routes.push_back({"POST", "/v1/cases/{id}/notes", Access::permission, Permission::act_cases,

@@ -415,6 +415,10 @@ ItemView open_dispute(Node& node, const std::string& peer_name, const DisputeInp
       if (!item || item->link != peer.link || item->kind == kDispute || item->kind == kRound)
         throw Error(ErrorCategory::not_found, "item_unknown",
                     "no alert, request or case " + in.subject.item + " shared with " + peer.name);
+      if (item_log_from_json(nlohmann::json::parse(item->actions)).shared.empty())
+        throw Error(ErrorCategory::conflict, "item_not_shared",
+                    item->kind + " " + in.subject.item + " is a draft that " + peer.name +
+                        " has not received; a dispute is about what both sides hold");
     }
     const std::string id = crypto::new_id(now);
     model::DisputeOpening o;

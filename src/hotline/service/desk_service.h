@@ -132,7 +132,8 @@ struct DisputeInput {
   std::vector<AttachmentNote> files;  // already in the vault
 };
 // Opens a dispute with the peer (model/dispute.h). A disputed item must be
-// an alert, request or case shared with that peer (item_unknown otherwise).
+// an alert, request or case shared with that peer (item_unknown otherwise;
+// item_not_shared for a request still a draft here).
 // Later actions go through act() (kind "dispute": answer, add_position,
 // propose, accept, reject, withdraw).
 ItemView open_dispute(Node& node, const std::string& peer, const DisputeInput& input,

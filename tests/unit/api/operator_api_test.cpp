@@ -48,6 +48,12 @@ const Roles kRounds = {"supervisor", "reviewer"};  // prepare_rounds
 const Roles kAdmin = {"admin"};
 const Roles kReviewers = {"supervisor", "reviewer"};  // read_review, make_reviews
 
+// A dispute about a figure of the last quarter's report (no item needed).
+const char* const kMatrixDispute =
+    R"({"peer":"bravo","title":"Matrix dispute","ground":"quality",)"
+    R"("subject":{"figure":"/figures/0","period_from":"2026-01-01T00:00:00.000Z",)"
+    R"("period_to":"2026-04-01T00:00:00.000Z"},"text":"We count it otherwise."})";
+
 // What this test expects of one route.
 struct Expectation {
   std::string method;
@@ -94,6 +100,17 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/cases/{id}", "/v1/cases/" + item, "", kReaders},
       {"POST", "/v1/cases/{id}/actions", "/v1/cases/" + item + "/actions",
        R"({"action":"add_entry","args":{"text":"Übersetzung: the server is back"}})", kCaseEntries},
+      // Disputes: operators argue (act_disputes); a settlement is proposed,
+      // accepted or rejected by a supervisor (settle_disputes).
+      {"GET", "/v1/disputes", "/v1/disputes", "", kReaders},
+      {"GET", "/v1/disputes/{id}", "/v1/disputes/" + item, "", kReaders},
+      {"POST", "/v1/disputes/{id}/actions", "/v1/disputes/" + item + "/actions",
+       R"({"action":"accept","args":{"version":1}})", kSupervisor},
+      {"GET", "/v1/disputes/{id}/need-to-know", "/v1/disputes/" + item + "/need-to-know", "",
+       kReaders},
+      {"PUT", "/v1/disputes/{id}/need-to-know", "/v1/disputes/" + item + "/need-to-know",
+       R"({"people":["desk"]})", kReaders},
+      {"POST", "/v1/disputes", "/v1/disputes", kMatrixDispute, kDesk},
       // Who needs to know (TLP:RED): any reader asks; the item decides (404 here).
       {"GET", "/v1/alerts/{id}/need-to-know", "/v1/alerts/" + item + "/need-to-know", "", kReaders},
       {"PUT", "/v1/alerts/{id}/need-to-know", "/v1/alerts/" + item + "/need-to-know",
@@ -291,6 +308,28 @@ TEST_F(OperatorApiMatrix, EveryRouteWithEveryRole) {
       }
     }
   }
+}
+
+// A dispute's actions: an operator answers, adds positions and withdraws
+// (act_disputes) but does not propose, accept or reject a settlement
+// (settle_disputes); a reviewer reads but does not argue.
+TEST_F(OperatorApiMatrix, DisputeActionsByRole) {
+  const std::string target = "/v1/disputes/" + kNoItem + "/actions";
+  const auto& op = world_.role("operator").token;
+  for (const char* action : {"propose", "accept", "reject"}) {
+    Reply r = world_.as(op, "POST", target, json({{"action", action}}).dump());
+    EXPECT_EQ(r.status, 403) << action << ": " << r.raw.body;
+    EXPECT_NE(r.raw.body.find("settle_disputes"), std::string::npos) << r.raw.body;
+  }
+  for (const char* action : {"answer", "add_position", "withdraw"}) {
+    Reply r = world_.as(op, "POST", target, json({{"action", action}}).dump());
+    EXPECT_EQ(r.status, 404) << action << ": " << r.raw.body;  // allowed; no such dispute
+    Reply rv =
+        world_.as(world_.role("reviewer").token, "POST", target, json({{"action", action}}).dump());
+    EXPECT_EQ(rv.status, 403) << action << ": " << rv.raw.body;
+  }
+  Reply bad = world_.as(op, "POST", target, R"({"action":"settle"})");
+  EXPECT_EQ(bad.status, 400) << bad.raw.body;
 }
 
 // A forbidden answer names the permission that was missing, so that a

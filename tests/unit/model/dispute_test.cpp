@@ -1,6 +1,7 @@
 #include "hotline/model/dispute.h"
 
 #include <functional>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -362,6 +363,65 @@ TEST(Dispute, FromJsonRefusesATamperedDocument) {
   bad = j;
   bad["history"] = json::array();
   EXPECT_EQ(code_of([&] { dispute_from_json(bad); }), "dispute_invalid");
+}
+
+TEST(Dispute, PositionsBeforeTheAnswerAndTheLimits) {
+  // Either side may add positions while the dispute is open, before the
+  // answer: the state stays open.
+  Dispute d = add_position(opened(), "liwei", Side::theirs, ts("2026-04-01T10:00:00.000Z"),
+                           "We are looking into it.", "en", std::nullopt, {});
+  EXPECT_EQ(d.state, DisputeState::open);
+  d = add_position(d, "anne", Side::ours, ts("2026-04-01T11:00:00.000Z"), "请尽快答复。", "zh-CN",
+                   0, {});
+  EXPECT_EQ(d.positions.size(), 3U);
+  expect_round_trip(d);
+
+  std::vector<PositionFile> many(kMaxPositionFiles + 1, PositionFile{kDigest, 1, "f.txt"});
+  EXPECT_EQ(code_of([&] {
+              add_position(d, "anne", Side::ours, ts("2026-04-01T12:00:00.000Z"), "t", "en",
+                           std::nullopt, many);
+            }),
+            "dispute_invalid");
+  EXPECT_EQ(code_of([&] {
+              add_position(d, "anne", Side::ours, ts("2026-04-01T12:00:00.000Z"), "t", "en",
+                           std::nullopt, {{kDigest, 1, "two\nlines"}});
+            }),
+            "dispute_invalid");
+  EXPECT_EQ(code_of([&] {
+              add_position(d, "anne", Side::ours, ts("2026-04-01T12:00:00.000Z"),
+                           std::string(kMaxPositionBytes + 1, 'x'), "en", std::nullopt, {});
+            }),
+            "dispute_invalid");
+  Dispute full = d;
+  while (full.positions.size() < kMaxPositions)
+    full = add_position(full, "anne", Side::ours, ts("2026-04-01T12:00:00.000Z"), "more", "en",
+                        std::nullopt, {});
+  EXPECT_EQ(code_of([&] {
+              add_position(full, "anne", Side::ours, ts("2026-04-01T13:00:00.000Z"), "one more",
+                           "en", std::nullopt, {});
+            }),
+            "dispute_invalid");
+  // A refusal leaves the input as it was.
+  EXPECT_EQ(full.positions.size(), kMaxPositions);
+}
+
+TEST(Dispute, ReasonsAreChecked) {
+  Dispute p = proposed();
+  EXPECT_EQ(code_of([&] {
+              reject_settlement(p, "boss", Side::theirs, ts("2026-04-04T00:00:00.000Z"), 1,
+                                std::string(5000, 'x'));
+            }),
+            "dispute_invalid");
+  EXPECT_EQ(code_of([&] {
+              withdraw_dispute(p, "anne", Side::ours, ts("2026-04-04T00:00:00.000Z"),
+                               "bad\x1b[2Jescape");
+            }),
+            "dispute_invalid");
+  // An actor is required.
+  EXPECT_EQ(code_of([&] {
+              withdraw_dispute(p, "", Side::ours, ts("2026-04-04T00:00:00.000Z"), "Resolved.");
+            }),
+            "dispute_invalid");
 }
 
 }  // namespace dispute_test
