@@ -192,5 +192,24 @@ TEST_F(RoundService, RemindersAreRecordedOnceEach) {
   EXPECT_EQ(reminders, 3);
 }
 
+TEST_F(RoundService, RemindersWaitForTheWebhookWhenOneIsSetAndSkipCancelledRounds) {
+  node_->store->transact(
+      [](store::Transaction& tx) { tx.put_setting("webhook.url", "https://hooks.example.org/h"); });
+  auto kept = propose_round(*node_, "Bravo", input("Third quarter"), "ana", kT0);
+  auto dropped = propose_round(*node_, "Bravo", input("Extra round"), "ana", kT0);
+  act(*node_, kRound, dropped.record.id, "cancel", {{"reason", "merged with the other"}}, "ana",
+      kT0 + 1h);
+  auto found = check_round_reminders(*node_, kT0 + 24h * 4);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].item_id, kept.record.id);
+  EXPECT_EQ(found[0].webhook_state, "pending");
+  const json payload = json::parse(found[0].payload);
+  EXPECT_EQ(payload["trigger"], "round.meeting.7d");
+  EXPECT_EQ(payload["days_before"], 7);
+  EXPECT_EQ(payload["place"], "Videoconference");
+  EXPECT_NE(payload["summary"].get<std::string>().find("in 6 days"), std::string::npos)
+      << payload.dump();
+}
+
 }  // namespace round_service_test
 }  // namespace hotline::service
