@@ -172,7 +172,15 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   };
   ASSERT_TRUE(testing::eventually([&] { return state_of(kBravo) == "received"; }, 30s));
   ok(kBravo, {"request", "decline", request, "--reason", "not_competent", "--as", "carol"});
-  ASSERT_TRUE(testing::eventually([&] { return state_of(kAlpha) == "declined"; }, 30s));
+  // Declined, and bravo's receipt of it back on alpha (inside alpha's cut).
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        auto r = on(kAlpha, {"request", "show", request, "--json"});
+        if (r.exit_code != 0) return false;
+        const auto d = json::parse(r.out);
+        return d.value("state", "") == "declined" && d["received_at"].is_string();
+      },
+      30s));
 
   // The period around today; the meeting in three days: the week-ahead
   // reminder is due at once.
