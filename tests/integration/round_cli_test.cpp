@@ -17,6 +17,7 @@
 #include "cli_output.h"
 #include "hotline/common/encoding.h"
 #include "hotline/net/https_server.h"
+#include "hotline/service/round_support.h"
 #include "hotline/service/user_service.h"
 #include "hotline/service/webhook_config.h"
 #include "hotline/tls/certificate.h"
@@ -211,6 +212,22 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
   EXPECT_TRUE(has(out, "proposed to bravo")) << out;
   const std::string id = id_in(out);
   ASSERT_EQ(id.size(), 8u) << out;
+
+  // A period with more items than the agenda lists one by one gets one
+  // line with the counts instead (here: more than none).
+  {
+    auto alpha = service::open_node(dir(kAlpha));
+    auto points = alpha.store->snapshot([&](store::Transaction& tx) {
+      return service::records_agenda(tx, link_of(*alpha.store, "bravo"),
+                                     alpha.identity.public_key().encoded(),
+                                     parse_timestamp(from + "T00:00:00.000Z"),
+                                     parse_timestamp(to + "T00:00:00.000Z"), "alpha", "bravo", 0);
+    });
+    ASSERT_EQ(points.size(), 1u);
+    EXPECT_EQ(points[0].text,
+              "1 requests, alerts and checks in the period (0 requests overdue, 1 declined): too "
+              "many to list one by one; see the report");
+  }
 
   // bravo's reviewer sees it over the API, adds a point: version 2.
   auto b = wait_round(

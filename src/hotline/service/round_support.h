@@ -14,6 +14,7 @@
 //   of its current period, the open disputes and open action items.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,16 +40,24 @@ std::vector<review::OpenActionItem> open_action_items(store::Transaction& tx,
                                                       const std::string& ours,
                                                       const std::string& theirs);
 
+// Above this many requests, alerts and checks in the period, the agenda
+// names the overdue and declined ones by count only (one point), not one by
+// one: listing them keeps a judgement (about 4 KB) per item.
+inline constexpr std::int64_t kMaxAgendaJudgedItems = 20000;
+
 // The points review::propose_agenda finds in this node's records of `link`
 // for [from, to): worse figures, overdue and declined requests, alerts and
 // checks not acknowledged in time, open disputes, open action items of
 // earlier rounds (owners named `ours` and `theirs`). `our_key`: this node's
-// public key (which party of the agreement we are). Memory: the body's
-// counters plus one judgement (about 4 KB) per item counted in the period.
+// public key (which party of the agreement we are). Reads the link's facts
+// twice when the period is small enough to list its items (the body, then
+// the body with its judgements); memory: the body's counters plus at most
+// `max_judged` (default kMaxAgendaJudgedItems) judgements.
 // Throws agreement_missing (no agreement) and review_period_invalid.
 std::vector<model::AgendaPoint> records_agenda(store::Transaction& tx, const std::string& link,
                                                const std::string& our_key, TimePoint from,
                                                TimePoint to, const std::string& ours,
-                                               const std::string& theirs);
+                                               const std::string& theirs,
+                                               std::int64_t max_judged = kMaxAgendaJudgedItems);
 
 }  // namespace hotline::service
