@@ -115,6 +115,16 @@ TEST_F(RoundApi, AReviewerProposesListsShowsAndCancelsARound) {
   EXPECT_EQ(cancelled.body["state"], "cancelled");
   EXPECT_TRUE(as_reviewer("GET", "/v1/rounds").body["items"].empty());
   EXPECT_EQ(as_reviewer("GET", "/v1/rounds?status=closed").body["items"].size(), 1u);
+  // Both changes are on the event stream, naming the round as their item.
+  Reply events = as_reviewer("GET", "/v1/events?after=0");
+  ASSERT_EQ(events.status, 200) << events.raw.body;
+  int changes = 0;
+  for (const auto& e : events.body["events"]) {
+    if (e.value("kind", "") != "item_changed") continue;
+    EXPECT_EQ(e["item"], json({{"kind", "round"}, {"id", id}})) << e.dump();
+    ++changes;
+  }
+  EXPECT_EQ(changes, 2) << events.body.dump(2);
   Reply items = as_reviewer("GET", "/v1/action-items?status=all");
   ASSERT_EQ(items.status, 200);
   EXPECT_TRUE(items.body["action_items"].empty());
