@@ -149,8 +149,10 @@ std::optional<model::Dispute> model_of(const service::ItemView& v) {
                                service::item_log_from_json(json::parse(v.record.actions)));
       return std::get<model::Dispute>(r.item);
     }
+    // From the API: only the model's members of the document.
+    const json shape = model::to_json(model::Dispute{});
     json doc = json::object();
-    for (const auto& [key, value] : model::to_json(model::Dispute{}).items()) {
+    for (const auto& [key, value] : shape.items()) {
       if (v.document.contains(key)) doc[key] = v.document[key];
     }
     return model::dispute_from_json(doc);

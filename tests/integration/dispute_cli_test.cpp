@@ -4,8 +4,9 @@
 // supervisor proposes a settlement that adjusts the request's final-response
 // deadline; bravo's operator may not accept it (settle_disputes), bravo's
 // supervisor does. Both nodes then show the same settled dispute (sides
-// swapped), and service::dispute_facts gives both the same facts and the
-// same adjustment.
+// swapped), service::dispute_facts gives both the same facts and the same
+// adjustment, and both nodes' review reports apply it alike.
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -122,15 +123,33 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   EXPECT_TRUE(has(r.err, "is a draft that bravo has not received")) << r.err;
   EXPECT_TRUE(has(ok(kAlpha, {"dispute", "list", "--all"}), "No disputes.")) << "refused: none";
 
-  out =
-      ok(kAlpha, {"dispute", "open", "--with", "bravo", "--item", request, "--ground", "timeliness",
-                  "--text", "The final response came two days late.", "--as", "alice"});
+  const auto log_file = scratch() / "phone-log.txt";
+  const std::string log_text = "2026-03-02 10:14 call with bravo desk: no extension agreed\n";
+  {
+    std::ofstream f(log_file);
+    f << log_text;
+  }
+  out = ok(kAlpha, {"dispute", "open", "--with", "bravo", "--item", request, "--ground",
+                    "timeliness", "--text", "The final response came two days late.", "--attach",
+                    log_file.string(), "--as", "alice"});
   EXPECT_TRUE(has(out, "opened with bravo")) << out;
   const std::string id = id_in(out);
   ASSERT_EQ(id.size(), 8u) << out;
 
   // Bravo's operator answers (over bravo's API); the opener may not.
-  wait_state([&] { return show_bravo(id); }, "open");
+  const json opened = wait_state([&] { return show_bravo(id); }, "open");
+  ASSERT_EQ(opened["positions"][0]["attachments"].size(), 1u) << opened.dump(2);
+  EXPECT_EQ(opened["positions"][0]["attachments"][0]["name"], "phone-log.txt");
+  // Bravo's node fetches the file over the link; carol downloads it.
+  const std::string sha = opened["positions"][0]["attachments"][0].value("sha256", "");
+  const auto got = scratch() / "got.txt";
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        return api("carol", {"attachment", "get", sha, "--out", got.string()}).exit_code == 0;
+      },
+      std::chrono::seconds(20)))
+      << "the dispute's attachment never reached bravo";
+  EXPECT_EQ(testing::read_file(got), log_text);
   r = on(kAlpha, {"dispute", "answer", id, "--text", "mine", "--as", "alice"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(has(r.err, "That is for bravo to do")) << r.err;
@@ -150,6 +169,13 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   // On bravo an operator may not accept it; a supervisor does.
   auto proposed = wait_state([&] { return show_bravo(id); }, "settlement_proposed");
   EXPECT_EQ(proposed["proposal"]["side"], "theirs");
+  // Bravo's page (over the API) shows the proposal and what bravo may do.
+  r = api("carol", {"dispute", "show", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "settlement proposed, version 1, by sam (alpha)")) << r.out;
+  EXPECT_TRUE(has(r.out, "hotline dispute accept --url")) << r.out;
+  EXPECT_TRUE(has(r.out, "--version 1   (a supervisor)")) << r.out;
+  EXPECT_FALSE(has(r.out, "hotline dispute withdraw")) << "only alpha withdraws:\n" << r.out;
   r = api("carol", {"dispute", "accept", id, "--version", "1"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_TRUE(has(r.err, "settle_disputes")) << r.err;
@@ -197,6 +223,27 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   EXPECT_EQ(fa.adjustments[0].deadline, "final_response");
   EXPECT_TRUE(fa.disputes[0].settled.has_value());
   EXPECT_NE(fa.disputes[0].settled_by, fa.disputes[0].opened_by);
+
+  // The review report of each node applies the adjustment and counts the
+  // dispute settled, alike.
+  const std::string from = format_timestamp(now_ms() - std::chrono::hours(24));
+  const std::string to = format_timestamp(now_ms() + std::chrono::hours(24));
+  const auto a_file = scratch() / "alpha-report.json";
+  const auto b_file = scratch() / "bravo-report.json";
+  ok(kAlpha,
+     {"review", "report", "--peer", "bravo", "--from", from, "--to", to, "-o", a_file.string()});
+  ok(kBravo,
+     {"review", "report", "--peer", "alpha", "--from", from, "--to", to, "-o", b_file.string()});
+  const json ra = json::parse(testing::read_file(a_file))["body"];
+  const json rb = json::parse(testing::read_file(b_file))["body"];
+  EXPECT_EQ(ra["adjustments"], rb["adjustments"]);
+  EXPECT_EQ(ra["disputes"], rb["disputes"]);
+  ASSERT_EQ(ra["adjustments"].size(), 1u) << ra.dump(2);
+  EXPECT_EQ(ra["adjustments"][0]["item"], a["proposal"]["adjustment"]["item"]);
+  EXPECT_EQ(ra["adjustments"][0]["deadline"], "final_response");
+  EXPECT_EQ(ra["adjustments"][0]["dispute"], a["id"]);
+  EXPECT_EQ(ra["disputes"]["current"]["settled"], 1);
+  EXPECT_EQ(ra["disputes"]["current"]["by_ground"]["timeliness"], 1);
 
   // The change reached bravo's event stream.
   auto n = service::open_node(dir(kBravo));
