@@ -19,6 +19,7 @@ void add_request_command(CLI::App& app);
 void add_case_command(CLI::App& app);
 void add_dispute_command(CLI::App& app);
 void add_check_command(CLI::App& app);
+void add_round_command(CLI::App& app);
 void add_attachment_command(CLI::App& app);
 void add_user_command(CLI::App& app);
 void add_token_command(CLI::App& app);

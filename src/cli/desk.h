@@ -92,7 +92,7 @@ std::optional<RemoteSettings> resolve_remote(const Target& t);
 // ---- the desk ---------------------------------------------------------------
 
 struct ListQuery {
-  std::string kind;  // service::kAlert, kRequest, kCase
+  std::string kind;  // service::kAlert, kRequest, kCase, kRound
   std::string peer;  // "" = all
   bool all = false;  // closed ones too
   bool incoming = false, outgoing = false;
@@ -170,6 +170,10 @@ class Desk {
   virtual service::ItemView open_case(const std::string& peer, const std::string& title,
                                       const model::Labels& labels) = 0;
   virtual service::ItemView add_note(const std::string& typed_id, const std::string& text) = 0;
+  // A review round (service::propose_round): its agenda gets the points the
+  // node finds in the records before the ones in `in.plan.agenda`.
+  virtual service::ItemView propose_round(const std::string& peer,
+                                          const service::RoundInput& in) = 0;
 
   // The shared `action` with `args` on the item of `kind` the operator typed.
   // A refusal because the action is the other side's says, in plain words,

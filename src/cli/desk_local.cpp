@@ -89,6 +89,11 @@ class LocalDesk final : public Desk {
     return service::add_case_note(node(), id, text, as_, now_ms(), &ctx);
   }
 
+  service::ItemView propose_round(const std::string& peer, const service::RoundInput& in) override {
+    const auto ctx = cli_audit(as_);
+    return service::propose_round(node(), peer, in, as_, now_ms(), &ctx);
+  }
+
   std::string resolve(const std::string& kind, const std::string& typed) override {
     auto& n = node();
     const std::string id = trim(typed);

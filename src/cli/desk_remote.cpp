@@ -57,6 +57,7 @@ const char* plural(const std::string& kind) {
   if (kind == service::kDispute) return "disputes";
   if (kind == service::kAlert) return "alerts";
   if (kind == service::kRequest) return "requests";
+  if (kind == service::kRound) return "rounds";
   return "cases";
 }
 
@@ -271,6 +272,26 @@ class RemoteDesk final : public Desk {
     });
   }
 
+  service::ItemView propose_round(const std::string& peer, const service::RoundInput& in) override {
+    json participants = json::array();
+    for (const auto& p : in.plan.participants) {
+      participants.push_back({{"name", p.name},
+                              {"role", p.role},
+                              {"party", p.side == model::Side::ours ? "ours" : "theirs"}});
+    }
+    json points = json::array();
+    for (const auto& a : in.plan.agenda) points.push_back(a.text);
+    json body = {{"peer", peer},
+                 {"title", in.plan.title},
+                 {"period_from", format_timestamp(in.plan.period_from)},
+                 {"period_to", format_timestamp(in.plan.period_to)},
+                 {"meeting_at", format_timestamp(in.plan.meeting_at)},
+                 {"place", in.plan.place},
+                 {"participants", participants},
+                 {"agenda", points}};
+    return api::item_from_json(api_.post("/v1/rounds", body));
+  }
+
   std::string resolve(const std::string& kind, const std::string& typed_id) override {
     if (!kind.empty()) return show(kind, typed_id).record.id;
     // Any kind: the first that knows it.
@@ -409,8 +430,8 @@ class RemoteDesk final : public Desk {
       return fn(id);
     } catch (const Error& e) {
       if (e.code() != "item_unknown") throw;
-      for (const char* other :
-           {service::kAlert, service::kRequest, service::kCase, service::kDispute}) {
+      for (const char* other : {service::kAlert, service::kRequest, service::kCase,
+                                service::kDispute, service::kRound}) {
         if (kind == other) continue;
         json j;
         try {

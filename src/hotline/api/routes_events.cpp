@@ -62,7 +62,8 @@ json item_of(const std::string& detail) {
     auto space = d.find(' ');
     auto word = d.substr(0, space);
     while (!word.empty() && (word.back() == ':' || word.back() == ',')) word.remove_suffix(1);
-    if ((prev == "alert" || prev == "request" || prev == "case" || prev == "dispute") &&
+    if ((prev == "alert" || prev == "request" || prev == "case" || prev == "round" ||
+         prev == "dispute") &&
         is_uuid_v7(word)) {
       return {{"kind", std::string(prev)}, {"id", std::string(word)}};
     }

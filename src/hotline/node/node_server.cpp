@@ -13,6 +13,7 @@
 #include "hotline/node/peer_audit_job.h"
 #include "hotline/node/peer_listener.h"
 #include "hotline/node/periodic.h"
+#include "hotline/node/round_reminder_job.h"
 #include "hotline/node/tree_head_job.h"
 #include "hotline/node/webhook_job.h"
 #include "hotline/tls/context.h"
@@ -32,6 +33,7 @@ struct NodeServer::Impl {
   TreeHeadJob tree_heads{node, links, opt.head_interval, opt.head_burst};
   EscalationJob escalations{node, links};
   CheckJob checks{node, links};
+  RoundReminderJob round_reminders{node};
   PeerAuditJob audits{node, links};
   WebhookJob webhooks{*node.store};
   AttachmentFetchJob fetches{node, links};
@@ -58,6 +60,7 @@ struct NodeServer::Impl {
     links.apply_receipts();
     if (t % 4 == 2) escalations.step();
     if (t % 4 == 3) checks.step();
+    if (t % 16 == 5) round_reminders.step();
     events.tail();
     if (t % 240 == 1) events.prune();
   }

@@ -6,7 +6,8 @@
 //             refusals (Links), heartbeats and liveness (HeartbeatJob),
 //             signed tree heads (TreeHeadJob), escalations (EscalationJob,
 //             every second), communication checks (CheckJob, every
-//             second), the event log (EventLog::tail) and, every
+//             second), review rounds' reminders (RoundReminderJob, every
+//             4 s), the event log (EventLog::tail) and, every
 //             minute, the events' retention (EventLog::prune)
 //   auditor   peer audits (PeerAuditJob, every audit_interval)
 //   notifier  escalation webhooks (WebhookJob, every 500 ms)

@@ -18,7 +18,8 @@ std::int64_t attachment_limit(store::Transaction& tx) {
 
 bool is_item_envelope(const std::string& type) {
   return type.rfind("alert.", 0) == 0 || type.rfind("request.", 0) == 0 ||
-         type.rfind("case.", 0) == 0 || type.rfind("dispute.", 0) == 0;
+         type.rfind("case.", 0) == 0 || type.rfind("dispute.", 0) == 0 ||
+         type.rfind("round.", 0) == 0;
 }
 
 bool is_tlp_red(store::Transaction& tx, const link::Envelope& e) {

@@ -19,7 +19,7 @@ inline constexpr std::int64_t kDefaultAttachmentLimit = 100LL * 1024 * 1024;
 std::int64_t attachment_limit(store::Transaction& tx);
 
 // True for the envelope types of items ("alert.*", "request.*", "case.*",
-// "dispute.*").
+// "dispute.*", "round.*").
 bool is_item_envelope(const std::string& type);
 
 // True when the envelope is an action on an item labelled TLP:RED (by the

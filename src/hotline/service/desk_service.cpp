@@ -12,6 +12,7 @@
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
+#include "hotline/service/round_support.h"
 
 namespace hotline::service {
 namespace {
@@ -22,7 +23,8 @@ const model::JsonCheck kBody{"item_invalid", "item envelope"};
 
 bool is_creating(const std::string& kind, const std::string& action) {
   return (kind == kAlert && action == "raise") || (kind == kRequest && action == "send") ||
-         ((kind == kCase || kind == kDispute) && action == "open");
+         ((kind == kCase || kind == kDispute) && action == "open") ||
+         (kind == kRound && action == "propose");
 }
 
 store::PeerRecord peer_of_link(store::Transaction& tx, const std::string& link) {
@@ -180,6 +182,7 @@ ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoi
     v.document["deadline_error"] = e.what();
   }
   v.document["deadlines"] = deadlines;
+  mark_overdue_action_items(v.document, now);
   return v;
 }
 
@@ -379,6 +382,25 @@ ItemView open_case(Node& node, const std::string& peer_name, const std::string& 
                            format_timestamp(now), now);
     auto view = make_view(tx, rec, now);
     audit_change(tx, audit_ctx, view.record, "open", now);
+    return view;
+  });
+}
+
+ItemView propose_round(Node& node, const std::string& peer_name, const RoundInput& in,
+                       const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
+  auto peer = find_peer(*node.store, peer_name);
+  return node.store->transact([&](store::Transaction& tx) {
+    require_agreement(tx, peer);
+    model::RoundPlan plan = in.plan;
+    auto agenda = records_agenda(tx, peer.link, node.identity.public_key().encoded(),
+                                 plan.period_from, plan.period_to, node.party, peer.name);
+    agenda.insert(agenda.end(), plan.agenda.begin(), plan.agenda.end());
+    plan.agenda = std::move(agenda);
+    const std::string id = crypto::new_id(now);
+    auto rec = send_action(tx, node, peer, kRound, id, ItemLog{}, "propose",
+                           model::plan_args(plan, Side::ours), by, format_timestamp(now), now);
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view.record, "propose", now);
     return view;
   });
 }
@@ -650,6 +672,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                      (kind == kAlert     ? "raised alert"
                       : kind == kRequest ? "sent request"
                       : kind == kDispute ? "opened dispute"
+                      : kind == kRound   ? "proposed review round"
                                          : "opened case") +
                      " " + id + (withholds_content(tlp) ? " (" + tlp + ")" : ": " + r.title()));
     if (needs_to_know(tlp)) {

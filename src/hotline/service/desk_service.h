@@ -36,6 +36,7 @@
 #include "hotline/model/dispute.h"
 #include "hotline/model/labels.h"
 #include "hotline/model/request.h"
+#include "hotline/model/review_round.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/service/desk_rules.h"
 #include "hotline/service/item_replay.h"
@@ -102,6 +103,23 @@ ItemView open_case(Node& node, const std::string& peer, const std::string& title
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
 
+// ---- review rounds (model/review_round.h, docs/review.md) -------------------
+
+// A round's proposal: `plan.agenda` holds the points written by a person;
+// the node puts before them the points it finds in its records of the
+// period (round_support.h records_agenda: worse figures, overdue and
+// declined requests, alerts and checks not acknowledged in time, open
+// disputes, open action items of earlier rounds).
+struct RoundInput {
+  model::RoundPlan plan;
+};
+// Proposes a round to `peer` (origin ours); its later actions go through
+// act() with kind kRound: edit_agenda, accept_agenda, propose_minutes,
+// accept_minutes, complete_action_item, cancel (args as
+// model::apply_round_action reads them). Needs an agreement in force.
+ItemView propose_round(Node& node, const std::string& peer, const RoundInput& input,
+                       const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
 // ---- disputes ---------------------------------------------------------------
 
 struct DisputeInput {
@@ -136,10 +154,11 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
 
 // ---- reading ----------------------------------------------------------------
 
-// Still open: not closed, declined, withdrawn or settled (the lists' default filter).
+// Still open: not closed, declined, withdrawn, settled or (a round) cancelled
+// (the lists' default filter).
 inline bool is_open(const ItemView& item) {
   const std::string& s = item.record.state;
-  return s != "closed" && s != "declined" && s != "withdrawn" && s != "settled";
+  return s != "closed" && s != "declined" && s != "withdrawn" && s != "settled" && s != "cancelled";
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.

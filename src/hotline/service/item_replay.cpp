@@ -1,6 +1,7 @@
 #include "hotline/service/item_replay.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "hotline/common/error.h"
@@ -18,6 +19,7 @@ constexpr std::int64_t kMaxAttachmentBytesInArgs = std::int64_t{1} << 40;
 JsonCheck checker_for(const std::string& kind) {
   if (kind == kAlert) return JsonCheck{"alert_invalid", "alert action"};
   if (kind == kRequest) return JsonCheck{"request_invalid", "request action"};
+  if (kind == kRound) return JsonCheck{"round_invalid", "round action"};
   if (kind == kDispute) return JsonCheck{"dispute_invalid", "dispute action"};
   return JsonCheck{"case_invalid", "case action"};
 }
@@ -26,7 +28,8 @@ bool is_void_error(const std::string& code) {
   return code == "illegal_transition" || code == "wrong_side" || code == "four_eyes" ||
          code == "rating_invalid" || code == "case_duplicate" || code == "alert_invalid" ||
          code == "request_invalid" || code == "case_invalid" || code == "labels_invalid" ||
-         code == "dispute_invalid" || code == "dispute_version";
+         code == "round_invalid" || code == "round_version" || code == "dispute_invalid" ||
+         code == "dispute_version";
 }
 
 TimePoint at_of(const SharedAction& a) {
@@ -223,6 +226,22 @@ model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
               "case action '" + a.action + "' is unknown");
 }
 
+// ---- review rounds ------------------------------------------------------------
+
+model::ReviewRound round_apply(const std::optional<model::ReviewRound>& r, const std::string& id,
+                               const SharedAction& a) {
+  auto action = model::parse_round_action(a.action);
+  if (!action) {
+    throw Error(ErrorCategory::invalid_input, "round_invalid",
+                "round action '" + a.action + "' is unknown");
+  }
+  if (r && *action == model::RoundAction::propose) {
+    throw Error(ErrorCategory::conflict, "illegal_transition",
+                "round " + id + " is proposed already");
+  }
+  return model::apply_round_action(r, id, *action, a.actor, a.side, at_of(a), a.args);
+}
+
 // ---- disputes ---------------------------------------------------------------
 
 model::Dispute dispute_apply(const std::optional<model::Dispute>& d, const std::string& id,
@@ -374,6 +393,15 @@ Replayed replay(const std::string& kind, const std::string& id, const ItemLog& l
           model::add_note(cf, l.args.value("text", ""), l.actor, Side::ours, parse_timestamp(l.at));
     }
     out.item = std::move(cf);
+  } else if (kind == kRound) {
+    if (order.empty() || log.shared[order[0]].action != "propose") {
+      throw Error(ErrorCategory::invalid_input, "round_invalid", "a round starts with 'propose'");
+    }
+    model::ReviewRound round = round_apply(std::nullopt, id, log.shared[order[0]]);
+    replay_rest(round, log, order, out, [&](const model::ReviewRound& cur, const SharedAction& a) {
+      return round_apply(cur, id, a);
+    });
+    out.item = std::move(round);
   } else if (kind == kDispute) {
     if (order.empty() || log.shared[order[0]].action != "open" || !log.local.empty()) {
       throw Error(ErrorCategory::invalid_input, "dispute_invalid",
@@ -398,11 +426,21 @@ std::string Replayed::title() const {
   if (const auto* a = std::get_if<model::Alert>(&item)) return a->summary;
   if (const auto* r = std::get_if<model::Request>(&item)) return r->subject;
   if (const auto* d = std::get_if<model::Dispute>(&item)) return d->title;
-  return std::get<model::CaseFile>(item).title;
+  if (const auto* c = std::get_if<model::CaseFile>(&item)) return c->title;
+  return std::get<model::ReviewRound>(item).plan.title;
 }
 
 const model::Labels& Replayed::labels() const {
-  return std::visit([](const auto& x) -> const model::Labels& { return x.labels; }, item);
+  static const model::Labels round_labels{};
+  return std::visit(
+      [](const auto& x) -> const model::Labels& {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, model::ReviewRound>) {
+          return round_labels;
+        } else {
+          return x.labels;
+        }
+      },
+      item);
 }
 
 nlohmann::json Replayed::document() const {

@@ -2,7 +2,7 @@
 // machines: the one way an item's state is computed, on both nodes alike.
 //
 // The creating action (alert "raise", request "create"/"send", case or
-// dispute "open")
+// dispute "open", round "propose")
 // must be valid, or replay throws the model's error: there is no item
 // without it. Any later action that the model refuses where it falls in the
 // agreed order (illegal transition, wrong side, bad arguments) is void: it
@@ -22,6 +22,7 @@
 #include "hotline/model/case_file.h"
 #include "hotline/model/dispute.h"
 #include "hotline/model/request.h"
+#include "hotline/model/review_round.h"
 #include "hotline/service/item_log.h"
 
 namespace hotline::service {
@@ -52,7 +53,8 @@ struct VoidAction {
 
 struct Replayed {
   std::string kind;
-  std::variant<model::Alert, model::Request, model::CaseFile, model::Dispute> item;
+  std::variant<model::Alert, model::Request, model::CaseFile, model::Dispute, model::ReviewRound>
+      item;
   std::vector<AttachmentNote> attachments;
   std::vector<VoidAction> voided;
   bool check = false;  // an alert sent as a communication check
@@ -63,6 +65,8 @@ struct Replayed {
 
   std::string state() const;
   std::string title() const;
+  // A review round has no labels of its own: TLP:AMBER, the default
+  // (shared within the two parties' offices).
   const model::Labels& labels() const;
   // The model's JSON of the item plus "item_kind" ("alert", "request",
   // "case", "dispute"), for alerts "check" (a communication check or not), "files" (every

@@ -44,6 +44,7 @@ const Roles kDesk = {"operator", "supervisor"};  // act_*, send_messages
 const Roles kCaseEntries = {"operator", "supervisor", "translator"};
 const Roles kSupervisor = {"supervisor"};
 const Roles kLedger = {"supervisor", "reviewer", "admin"};
+const Roles kRounds = {"supervisor", "reviewer"};  // prepare_rounds
 const Roles kAdmin = {"admin"};
 const Roles kReviewers = {"supervisor", "reviewer"};  // read_review, make_reviews
 
@@ -137,6 +138,18 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/messages", "/v1/messages", "", kReaders},
       {"POST", "/v1/messages", "/v1/messages", R"({"to":"bravo","text":"hello from the matrix"})",
        kDesk},
+      // ---- review rounds ----
+      {"GET", "/v1/rounds", "/v1/rounds", "", kReaders},
+      {"GET", "/v1/rounds/{id}", "/v1/rounds/" + item, "", kReaders},
+      {"GET", "/v1/action-items", "/v1/action-items", "", kReaders},
+      {"POST", "/v1/rounds", "/v1/rounds",
+       R"({"peer":"bravo","title":"Matrix round","period_from":"2026-07-01T00:00:00.000Z",)"
+       R"("period_to":"2026-10-01T00:00:00.000Z","meeting_at":"2026-11-20T09:00:00.000Z",)"
+       R"("place":"Videoconference","participants":[{"name":"Ana","role":"chair","party":"ours"}],)"
+       R"("agenda":["Staffing"]})",
+       kRounds},
+      {"POST", "/v1/rounds/{id}/actions", "/v1/rounds/" + item + "/actions",
+       R"({"action":"accept_agenda","args":{"version":1}})", kRounds},
       // ---- users and tokens ----
       {"GET", "/v1/users", "/v1/users", "", kAdmin},
       {"POST", "/v1/users", "/v1/users",
