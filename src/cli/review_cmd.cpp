@@ -35,8 +35,13 @@ using Opts = std::shared_ptr<ReviewOpts>;
   throw Error(ErrorCategory::usage, "usage", text);
 }
 
-// "2026-03-01" (midnight UTC) or a full RFC 3339 timestamp.
+// "2026-03-01" (midnight UTC), a full RFC 3339 timestamp, or "now" (this
+// second, for a period that ends as the report is made).
 TimePoint parse_day(const std::string& text, const char* option) {
+  if (text == "now") {
+    const auto ms = now_ms().time_since_epoch().count();
+    return TimePoint(std::chrono::milliseconds(ms - ms % 1000));
+  }
   try {
     if (text.size() == 10) return parse_timestamp(text + "T00:00:00.000Z");
     return parse_timestamp(text);
@@ -80,7 +85,9 @@ void add_period_options(CLI::App* cmd, const Opts& o) {
   cmd->add_option("--dir", o->dir, "The node's data directory")->required();
   cmd->add_option("--peer", o->peer, "The peer's name (see `hotline peer list`)")->required();
   cmd->add_option("--from", o->from, "First day of the period (2026-01-01, UTC)")->required();
-  cmd->add_option("--to", o->to, "Day after the period's last (2026-04-01, UTC)")->required();
+  cmd->add_option("--to", o->to,
+                  "Day after the period's last (2026-04-01, UTC), a timestamp, or now")
+      ->required();
 }
 
 void add_report(CLI::App* review, const Opts& o) {

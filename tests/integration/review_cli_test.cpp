@@ -38,10 +38,15 @@ class ReviewCli : public TwoNodes {
     return json::parse(in);
   }
   fs::path file(const std::string& name) { return scratch() / name; }
-  std::vector<std::string> period() { return {"--from", from_, "--to", to_}; }
+  // The period ends when it is first asked for (after the traffic): a
+  // report's period must have ended, and both nodes must be given one end.
+  std::vector<std::string> period() {
+    if (to_.empty()) to_ = format_timestamp(now_ms());
+    return {"--from", from_, "--to", to_};
+  }
 
   std::string from_ = format_timestamp(now_ms() - std::chrono::hours(24));
-  std::string to_ = format_timestamp(now_ms() + std::chrono::hours(24));
+  std::string to_;
 };
 
 TEST_F(ReviewCli, AlphaMakesTheReportBravoVerifiesAndSignsItBothKeepTheAgreedReport) {
@@ -70,6 +75,14 @@ TEST_F(ReviewCli, AlphaMakesTheReportBravoVerifiesAndSignsItBothKeepTheAgreedRep
   wait_state(kBravo, "request", asked, "closed");
   wait_state(kBravo, "request", theirs, "declined");
   wait_state(kAlpha, "alert", alert, "acknowledged");
+
+  // A period that has not ended yet is refused, and nothing is kept.
+  auto early = on(kAlpha, {"review", "report", "--peer", "bravo", "--from", from_, "--to",
+                           format_timestamp(now_ms() + std::chrono::hours(24))});
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_TRUE(has(early.err, "after now")) << early.out << early.err;
+  EXPECT_TRUE(has(ok(kAlpha, {"review", "list"}), "No review reports"))
+      << "a refused report was kept";
 
   // Alpha's report: once every receipt is home, bravo's body is the same,
   // byte for byte, and bravo's verify confirms alpha's report.

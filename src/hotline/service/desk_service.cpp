@@ -392,8 +392,15 @@ ItemView propose_round(Node& node, const std::string& peer_name, const RoundInpu
   return node.store->transact([&](store::Transaction& tx) {
     require_agreement(tx, peer);
     model::RoundPlan plan = in.plan;
-    auto agenda = records_agenda(tx, peer.link, node.identity.public_key().encoded(),
-                                 plan.period_from, plan.period_to, node.party, peer.name);
+    // The records as they stand now: deadlines of a period not yet ended
+    // are not judged at its end (they may still be met), and a period not
+    // yet begun has no records.
+    const TimePoint as_of = std::min(plan.period_to, now);
+    std::vector<model::AgendaPoint> agenda;
+    if (as_of > plan.period_from) {
+      agenda = records_agenda(tx, peer.link, node.identity.public_key().encoded(), plan.period_from,
+                              as_of, node.party, peer.name);
+    }
     agenda.insert(agenda.end(), plan.agenda.begin(), plan.agenda.end());
     plan.agenda = std::move(agenda);
     const std::string id = crypto::new_id(now);

@@ -315,6 +315,14 @@ nlohmann::json review_body(Node& node, const std::string& peer_name, TimePoint f
 ReviewView make_report(Node& node, const std::string& peer_name, TimePoint from, TimePoint to,
                        TimePoint now, bool with_judgements, const AuditContext* audit_ctx) {
   using namespace review_service_detail;
+  if (to > now) {
+    throw Error(ErrorCategory::invalid_input, "review_period_not_ended",
+                "the period ends " + format_timestamp(to) + ", after now (" +
+                    format_timestamp(now) +
+                    "): a report counts what was done by the end of its period, so its end "
+                    "must have passed; give an end at or before now (a day, or a time such as " +
+                    format_timestamp(now).substr(0, 16) + ":00.000Z)");
+  }
   const auto peer = find_peer(*node.store, peer_name);
   Sides sides;
   Computed made = node.store->snapshot([&](store::Transaction& tx) {

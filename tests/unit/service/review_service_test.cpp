@@ -76,6 +76,8 @@ class ReviewServiceTest : public ::testing::Test {
     add_peer(*b_, "alpha", "https://127.0.0.1:2", a_->identity.public_key().encoded(), now_ms());
     link_ = link_context(*a_, find_peer(*a_->store, "bravo")).link;
     from_ = now_ms() - std::chrono::hours(24);
+    // Reports are made "at" to_ (make_report's clock): a period must have
+    // ended when its report is made.
     to_ = now_ms() + std::chrono::hours(24);
   }
   void TearDown() override {
@@ -164,7 +166,7 @@ TEST_F(ReviewServiceTest, BothNodesReadEqualFactsAndTheSameBody) {
 
 TEST_F(ReviewServiceTest, AReportVerifiesOnTheOtherNodeAndOnceSignedIsAgreedInBoth) {
   traffic();
-  auto made = make_report(*a_, "bravo", from_, to_, now_ms(), true);
+  auto made = make_report(*a_, "bravo", from_, to_, to_, true);
   ASSERT_EQ(made.report["signatures"].size(), 1u);
   auto checked = verify_report(*b_, made.report);
   EXPECT_TRUE(checked.matches) << joined(checked.lines());
@@ -182,7 +184,7 @@ TEST_F(ReviewServiceTest, AReportVerifiesOnTheOtherNodeAndOnceSignedIsAgreedInBo
 
 TEST_F(ReviewServiceTest, VerifyNamesAChangedFigure) {
   traffic();
-  auto report = make_report(*a_, "bravo", from_, to_, now_ms()).report;
+  auto report = make_report(*a_, "bravo", from_, to_, to_).report;
   report["body"]["directions"][0]["requests_total"]["current"]["received"] = 7;
   auto checked = verify_report(*b_, report);
   EXPECT_FALSE(checked.matches);
@@ -196,7 +198,7 @@ TEST_F(ReviewServiceTest, VerifyNamesAChangedFigure) {
 
 TEST_F(ReviewServiceTest, VerifyNamesAChangedSignature) {
   traffic();
-  auto report = make_report(*a_, "bravo", from_, to_, now_ms()).report;
+  auto report = make_report(*a_, "bravo", from_, to_, to_).report;
   std::string sig = report["signatures"][0]["signature"];
   sig[5] = sig[5] == 'A' ? 'B' : 'A';
   report["signatures"][0]["signature"] = sig;
@@ -212,7 +214,7 @@ TEST_F(ReviewServiceTest, VerifyNamesADroppedItem) {
   // Alpha's store loses the request it sent: its report counts one request
   // fewer, and bravo names the figures and the item.
   exec_sql(dir_ / "a" / "hotline.db", "DELETE FROM items WHERE id = '" + request_ + "'");
-  auto report = make_report(*a_, "bravo", from_, to_, now_ms(), true).report;
+  auto report = make_report(*a_, "bravo", from_, to_, to_, true).report;
   auto checked = verify_report(*b_, report);
   EXPECT_FALSE(checked.matches);
   EXPECT_FALSE(checked.figures.empty());
@@ -234,7 +236,7 @@ TEST_F(ReviewServiceTest, AReportBeyondWhatThisNodeHoldsSaysItIsInFlight) {
   alert.details = "details";
   raise_alert(*a_, "bravo", alert, "alice", now_ms());
   settle();
-  auto report = make_report(*a_, "bravo", from_, to_, now_ms()).report;
+  auto report = make_report(*a_, "bravo", from_, to_, to_).report;
   EXPECT_TRUE(verify_report(*b_, report).matches);
   Node before = open_node(dir_ / "b-before");
   auto checked = verify_report(before, report);
@@ -244,6 +246,18 @@ TEST_F(ReviewServiceTest, AReportBeyondWhatThisNodeHoldsSaysItIsInFlight) {
   const std::string text = joined(checked.lines());
   EXPECT_NE(text.find("in flight"), std::string::npos) << text;
   EXPECT_NE(text.find("from alpha are not here yet"), std::string::npos) << text;
+}
+
+TEST_F(ReviewServiceTest, APeriodThatHasNotEndedIsRefusedAndNothingIsKept) {
+  traffic();
+  try {
+    make_report(*a_, "bravo", from_, to_, to_ - std::chrono::minutes(1));
+    FAIL() << "a report of a period that ends after now was made";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "review_period_not_ended");
+    EXPECT_NE(std::string(e.what()).find("after now"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(list_reports(*a_->store, "", 10).empty());
 }
 
 TEST_F(ReviewServiceTest, ExplainListsTheItemsBehindAFigure) {
