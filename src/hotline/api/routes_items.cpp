@@ -144,6 +144,34 @@ std::string resolve(RouteContext& ctx, ApiCall& call, const char* kind, const st
   return service::resolve_item_id(*ctx.node.store, kind, typed, &call.user().name);
 }
 
+// Who needs to know (TLP:RED, service/need_to_know.h): read, and replace.
+void add_need_to_know_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
+  const std::string base = std::string("/v1/") + k.plural;
+  routes.push_back({"GET", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      return json_response(200, need_to_know_json(service::get_need_to_know(
+                                                    *ctx.node.store, id, &call.user().name)));
+                    }});
+  routes.push_back({"PUT", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      BodyReader body(call.body());
+                      body.only({"people"});
+                      const json& people = body.raw("people");
+                      if (!people.is_array() ||
+                          !std::all_of(people.begin(), people.end(),
+                                       [](const json& p) { return p.is_string(); })) {
+                        throw Error(ErrorCategory::invalid_input, "request_invalid",
+                                    "'people' must be an array of user names");
+                      }
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      auto out = service::set_need_to_know(*ctx.node.store, id,
+                                                           people.get<std::vector<std::string>>(),
+                                                           &call.user(), call.now, &call.audit);
+                      return json_response(200, need_to_know_json(out));
+                    }});
+}
+
 void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
   const std::string base = std::string("/v1/") + k.plural;
 
@@ -178,30 +206,7 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
                                                             &call.audit, &call.user().name)));
                     }});
 
-  // Who needs to know (TLP:RED, service/need_to_know.h): read, and replace.
-  routes.push_back({"GET", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
-                    [&ctx, &k](ApiCall& call) {
-                      auto id = resolve(ctx, call, k.kind, call.param("id"));
-                      return json_response(200, need_to_know_json(service::get_need_to_know(
-                                                    *ctx.node.store, id, &call.user().name)));
-                    }});
-  routes.push_back({"PUT", base + "/{id}/need-to-know", Access::permission, Permission::read_items,
-                    [&ctx, &k](ApiCall& call) {
-                      BodyReader body(call.body());
-                      body.only({"people"});
-                      const json& people = body.raw("people");
-                      if (!people.is_array() ||
-                          !std::all_of(people.begin(), people.end(),
-                                       [](const json& p) { return p.is_string(); })) {
-                        throw Error(ErrorCategory::invalid_input, "request_invalid",
-                                    "'people' must be an array of user names");
-                      }
-                      auto id = resolve(ctx, call, k.kind, call.param("id"));
-                      auto out = service::set_need_to_know(*ctx.node.store, id,
-                                                           people.get<std::vector<std::string>>(),
-                                                           &call.user(), call.now, &call.audit);
-                      return json_response(200, need_to_know_json(out));
-                    }});
+  add_need_to_know_routes(routes, ctx, k);
 
   routes.push_back(
       {"POST", base + "/{id}/actions", Access::signed_in, Permission::read_items,

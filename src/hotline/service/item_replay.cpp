@@ -316,102 +316,131 @@ nlohmann::json to_json(const AttachmentNote& a) {
           {"side", to_string(a.side)}, {"actor", a.actor}};
 }
 
+namespace {
+
+using Order = std::vector<std::size_t>;
+
+void replay_alert(const std::string& id, const ItemLog& log, const Order& order, Replayed& out) {
+  if (order.empty() || log.shared[order[0]].action != "raise") {
+    throw Error(ErrorCategory::invalid_input, "alert_invalid", "an alert starts with 'raise'");
+  }
+  model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments, out.check);
+  replay_rest(alert, log, order, out,
+              [](const model::Alert& al, const SharedAction& a) { return alert_apply(al, a); });
+  out.item = std::move(alert);
+}
+
+[[noreturn]] void bad_request_log(const std::string& what) {
+  throw Error(ErrorCategory::invalid_input, "request_invalid", what);
+}
+
+// The draft and its approval (local actions), before anything is sent.
+std::optional<model::Request> request_draft(const std::string& id, const ItemLog& log,
+                                            Replayed& out) {
+  std::optional<model::Request> r;
+  for (const auto& l : log.local) {
+    if (l.action == "create") {
+      auto d = request_definition(l.args);
+      note_files(std::move(d.files), "create", Side::ours, l.actor, out.attachments);
+      r = model::draft(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
+                       std::move(d.details), l.actor, parse_timestamp(l.at));
+    } else if (l.action == "approve" && r) {
+      bool required = l.args.value("four_eyes_required", false);
+      r = model::approve(*r, l.actor, Side::ours, parse_timestamp(l.at), required);
+    } else {
+      bad_request_log("request log: unexpected local action '" + l.action + "'");
+    }
+  }
+  return r;
+}
+
+void replay_request(const std::string& id, const ItemLog& log, const Order& order, Replayed& out) {
+  std::optional<model::Request> r = request_draft(id, log, out);
+  if (!order.empty()) {
+    const SharedAction& first = log.shared[order[0]];
+    if (first.action != "send") bad_request_log("a request starts with 'send'");
+    if (first.side == Side::ours) {
+      if (!r) bad_request_log("request log: sent without a draft");
+      r = model::send(*r, first.actor, Side::ours, at_of(first));
+      if (!first.received_at.empty()) {
+        r = model::mark_received(*r, parse_timestamp(first.received_at));
+      }
+    } else {
+      auto d = request_definition(first.args);
+      note_files(std::move(d.files), "send", Side::theirs, first.actor, out.attachments);
+      r = model::incoming(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
+                          std::move(d.details), first.actor, at_of(first),
+                          parse_timestamp(first.received_at));
+    }
+    replay_rest(*r, log, order, out, [&](const model::Request& cur, const SharedAction& a) {
+      return request_apply(cur, a, out.attachments);
+    });
+  }
+  if (!r) bad_request_log("request log: no draft and nothing sent");
+  out.item = std::move(*r);
+}
+
+void replay_case(const std::string& id, const ItemLog& log, const Order& order, Replayed& out) {
+  if (order.empty() || log.shared[order[0]].action != "open") {
+    throw Error(ErrorCategory::invalid_input, "case_invalid", "a case starts with 'open'");
+  }
+  const SharedAction& first = log.shared[order[0]];
+  const JsonCheck c = checker_for(kCase);
+  c.object(first.args, "args", {"title", "labels"});
+  model::CaseFile cf =
+      model::open_case(id, first.side, text_arg(c, first.args, "title"),
+                       model::labels_from_json(first.args["labels"]), first.actor, at_of(first));
+  replay_rest(cf, log, order, out, [&](const model::CaseFile& cur, const SharedAction& a) {
+    return case_apply(cur, a, out.attachments);
+  });
+  for (const auto& l : log.local) {
+    if (l.action != "note")
+      throw Error(ErrorCategory::invalid_input, "case_invalid",
+                  "case log: unexpected local action");
+    cf = model::add_note(cf, l.args.value("text", ""), l.actor, Side::ours, parse_timestamp(l.at));
+  }
+  out.item = std::move(cf);
+}
+
+void replay_round(const std::string& id, const ItemLog& log, const Order& order, Replayed& out) {
+  if (order.empty() || log.shared[order[0]].action != "propose") {
+    throw Error(ErrorCategory::invalid_input, "round_invalid", "a round starts with 'propose'");
+  }
+  model::ReviewRound round = round_apply(std::nullopt, id, log.shared[order[0]]);
+  replay_rest(round, log, order, out, [&](const model::ReviewRound& cur, const SharedAction& a) {
+    return round_apply(cur, id, a);
+  });
+  out.item = std::move(round);
+}
+
+void replay_dispute(const std::string& id, const ItemLog& log, const Order& order, Replayed& out) {
+  if (order.empty() || log.shared[order[0]].action != "open" || !log.local.empty()) {
+    throw Error(ErrorCategory::invalid_input, "dispute_invalid",
+                "a dispute starts with 'open' and has no local actions");
+  }
+  model::Dispute d = dispute_apply(std::nullopt, id, log.shared[order[0]], out.attachments);
+  replay_rest(d, log, order, out, [&](const model::Dispute& cur, const SharedAction& a) {
+    return dispute_apply(cur, id, a, out.attachments);
+  });
+  out.item = std::move(d);
+}
+
+}  // namespace
+
 Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log) {
   Replayed out;
   out.kind = kind;
   const auto order = linearize(log);
   if (kind == kAlert) {
-    if (order.empty() || log.shared[order[0]].action != "raise") {
-      throw Error(ErrorCategory::invalid_input, "alert_invalid", "an alert starts with 'raise'");
-    }
-    model::Alert alert = alert_create(id, log.shared[order[0]], out.attachments, out.check);
-    replay_rest(alert, log, order, out,
-                [](const model::Alert& al, const SharedAction& a) { return alert_apply(al, a); });
-    out.item = std::move(alert);
+    replay_alert(id, log, order, out);
   } else if (kind == kRequest) {
-    std::optional<model::Request> r;
-    for (const auto& l : log.local) {
-      if (l.action == "create") {
-        auto d = request_definition(l.args);
-        note_files(std::move(d.files), "create", Side::ours, l.actor, out.attachments);
-        r = model::draft(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
-                         std::move(d.details), l.actor, parse_timestamp(l.at));
-      } else if (l.action == "approve" && r) {
-        bool required = l.args.value("four_eyes_required", false);
-        r = model::approve(*r, l.actor, Side::ours, parse_timestamp(l.at), required);
-      } else {
-        throw Error(ErrorCategory::invalid_input, "request_invalid",
-                    "request log: unexpected local action '" + l.action + "'");
-      }
-    }
-    if (!order.empty()) {
-      const SharedAction& first = log.shared[order[0]];
-      if (first.action != "send")
-        throw Error(ErrorCategory::invalid_input, "request_invalid",
-                    "a request starts with 'send'");
-      if (first.side == Side::ours) {
-        if (!r)
-          throw Error(ErrorCategory::invalid_input, "request_invalid",
-                      "request log: sent without a draft");
-        r = model::send(*r, first.actor, Side::ours, at_of(first));
-        if (!first.received_at.empty()) {
-          r = model::mark_received(*r, parse_timestamp(first.received_at));
-        }
-      } else {
-        auto d = request_definition(first.args);
-        note_files(std::move(d.files), "send", Side::theirs, first.actor, out.attachments);
-        r = model::incoming(id, d.kind, d.priority, std::move(d.labels), std::move(d.subject),
-                            std::move(d.details), first.actor, at_of(first),
-                            parse_timestamp(first.received_at));
-      }
-      replay_rest(*r, log, order, out, [&](const model::Request& cur, const SharedAction& a) {
-        return request_apply(cur, a, out.attachments);
-      });
-    }
-    if (!r)
-      throw Error(ErrorCategory::invalid_input, "request_invalid",
-                  "request log: no draft and nothing sent");
-    out.item = std::move(*r);
+    replay_request(id, log, order, out);
   } else if (kind == kCase) {
-    if (order.empty() || log.shared[order[0]].action != "open") {
-      throw Error(ErrorCategory::invalid_input, "case_invalid", "a case starts with 'open'");
-    }
-    const SharedAction& first = log.shared[order[0]];
-    const JsonCheck c = checker_for(kCase);
-    c.object(first.args, "args", {"title", "labels"});
-    model::CaseFile cf =
-        model::open_case(id, first.side, text_arg(c, first.args, "title"),
-                         model::labels_from_json(first.args["labels"]), first.actor, at_of(first));
-    replay_rest(cf, log, order, out, [&](const model::CaseFile& cur, const SharedAction& a) {
-      return case_apply(cur, a, out.attachments);
-    });
-    for (const auto& l : log.local) {
-      if (l.action != "note")
-        throw Error(ErrorCategory::invalid_input, "case_invalid",
-                    "case log: unexpected local action");
-      cf =
-          model::add_note(cf, l.args.value("text", ""), l.actor, Side::ours, parse_timestamp(l.at));
-    }
-    out.item = std::move(cf);
+    replay_case(id, log, order, out);
   } else if (kind == kRound) {
-    if (order.empty() || log.shared[order[0]].action != "propose") {
-      throw Error(ErrorCategory::invalid_input, "round_invalid", "a round starts with 'propose'");
-    }
-    model::ReviewRound round = round_apply(std::nullopt, id, log.shared[order[0]]);
-    replay_rest(round, log, order, out, [&](const model::ReviewRound& cur, const SharedAction& a) {
-      return round_apply(cur, id, a);
-    });
-    out.item = std::move(round);
+    replay_round(id, log, order, out);
   } else if (kind == kDispute) {
-    if (order.empty() || log.shared[order[0]].action != "open" || !log.local.empty()) {
-      throw Error(ErrorCategory::invalid_input, "dispute_invalid",
-                  "a dispute starts with 'open' and has no local actions");
-    }
-    model::Dispute d = dispute_apply(std::nullopt, id, log.shared[order[0]], out.attachments);
-    replay_rest(d, log, order, out, [&](const model::Dispute& cur, const SharedAction& a) {
-      return dispute_apply(cur, id, a, out.attachments);
-    });
-    out.item = std::move(d);
+    replay_dispute(id, log, order, out);
   } else {
     throw Error(ErrorCategory::invalid_input, "item_invalid", "unknown item kind '" + kind + "'");
   }
