@@ -18,29 +18,13 @@
 #include "hotline/node/inbound.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
+#include "support/two_nodes_in_process.h"
 
 namespace hotline::service {
 namespace dispute_facts_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-class InProcessTransport : public link::Transport {
- public:
-  InProcessTransport(Node& to, link::LinkContext ctx) : to_(to), ctx_(std::move(ctx)) {}
-  Reply post_envelopes(const std::string& batch) override {
-    auto out = link::receive_batch(
-        *to_.store, ctx_, batch, [] { return now_ms(); },
-        [this](store::Transaction& tx, const link::Envelope& e, const std::string& received_at) {
-          node::apply_inbound(tx, ctx_, e, received_at);
-        });
-    return Reply{out.error ? http_status(out.error->category) : 200, out.to_json()};
-  }
-
- private:
-  Node& to_;
-  link::LinkContext ctx_;
-};
 
 std::string code_of(const std::function<void()>& fn) {
   try {
@@ -51,36 +35,8 @@ std::string code_of(const std::function<void()>& fn) {
   return "";
 }
 
-class DisputeFacts : public ::testing::Test {
+class DisputeFacts : public testing::TwoNodesInProcess {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hotline-dispute-facts-" + crypto::new_id());
-    fs::create_directories(dir_);
-    init_node(dir_ / "a", "Alpha");
-    init_node(dir_ / "b", "Bravo");
-    a_ = std::make_unique<Node>(open_node(dir_ / "a"));
-    b_ = std::make_unique<Node>(open_node(dir_ / "b"));
-    add_peer(*a_, "bravo", "https://127.0.0.1:1", b_->identity.public_key().encoded(), now_ms());
-    add_peer(*b_, "alpha", "https://127.0.0.1:2", a_->identity.public_key().encoded(), now_ms());
-    link_ = link_context(*a_, find_peer(*a_->store, "bravo")).link;
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void deliver(Node& from, const std::string& to_name, Node& to, const std::string& from_name) {
-    auto ctx_from = link_context(from, find_peer(*from.store, to_name));
-    auto ctx_to = link_context(to, find_peer(*to.store, from_name));
-    link::DeliveryWorker worker(*from.store, ctx_from,
-                                std::make_unique<InProcessTransport>(to, ctx_to), {}, nullptr);
-    for (int i = 0; i < 20 && worker.deliver_once() > 0; ++i) {
-    }
-  }
-  void a_to_b() { deliver(*a_, "bravo", *b_, "alpha"); }
-  void b_to_a() { deliver(*b_, "alpha", *a_, "bravo"); }
-
   DisputeReview facts(Node& n, review::Party ours) {
     return n.store->snapshot(
         [&](store::Transaction& tx) { return dispute_facts(tx, link_, ours); });
@@ -110,10 +66,6 @@ class DisputeFacts : public ::testing::Test {
     in.text = "Your final response came two days after the deadline.";
     return in;
   }
-
-  fs::path dir_;
-  std::unique_ptr<Node> a_, b_;
-  std::string link_;
 };
 
 TEST_F(DisputeFacts, SettledWithAnAdjustmentGivesBothNodesTheSameFacts) {

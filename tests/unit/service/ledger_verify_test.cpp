@@ -29,30 +29,13 @@
 #include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/store/open.h"
+#include "support/two_nodes_in_process.h"
 
 namespace hotline::service {
 namespace ledger_verify_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Delivers straight into the receiving node's store.
-class InProcessTransport : public link::Transport {
- public:
-  InProcessTransport(Node& to, link::LinkContext ctx) : to_(to), ctx_(std::move(ctx)) {}
-  Reply post_envelopes(const std::string& batch) override {
-    auto out = link::receive_batch(
-        *to_.store, ctx_, batch, [] { return now_ms(); },
-        [this](store::Transaction& tx, const link::Envelope& e, const std::string& received_at) {
-          node::apply_inbound(tx, ctx_, e, received_at);
-        });
-    return Reply{out.error ? http_status(out.error->category) : 200, out.to_json()};
-  }
-
- private:
-  Node& to_;
-  link::LinkContext ctx_;
-};
 
 void exec_sql(const fs::path& db, const std::string& sql) {
   sqlite3* h = nullptr;
@@ -85,35 +68,8 @@ std::string codes(const LedgerReport& r) {
   return s.empty() ? " (none)" : s;
 }
 
-class LedgerVerifyTest : public ::testing::Test {
+class LedgerVerifyTest : public testing::TwoNodesInProcess {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hotline-ledger-verify-" + crypto::new_id());
-    fs::create_directories(dir_);
-    init_node(dir_ / "a", "Alpha");
-    init_node(dir_ / "b", "Bravo");
-    a_ = std::make_unique<Node>(open_node(dir_ / "a"));
-    b_ = std::make_unique<Node>(open_node(dir_ / "b"));
-    add_peer(*a_, "bravo", "https://127.0.0.1:1", b_->identity.public_key().encoded(), now_ms());
-    add_peer(*b_, "alpha", "https://127.0.0.1:2", a_->identity.public_key().encoded(), now_ms());
-    link_ = link_context(*a_, find_peer(*a_->store, "bravo")).link;
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    fs::remove_all(dir_);
-  }
-
-  // Sends everything queued at `from` to `to`.
-  void deliver(Node& from, const std::string& to_name, Node& to, const std::string& from_name) {
-    auto ctx_from = link_context(from, find_peer(*from.store, to_name));
-    auto ctx_to = link_context(to, find_peer(*to.store, from_name));
-    link::DeliveryWorker worker(*from.store, ctx_from,
-                                std::make_unique<InProcessTransport>(to, ctx_to), {}, nullptr);
-    for (int i = 0; i < 20 && worker.deliver_once() > 0; ++i) {
-    }
-  }
-
   // Real traffic both ways, heads published and exchanged, bravo audits
   // alpha once, then a little more traffic after the heads.
   void traffic() {
@@ -158,10 +114,6 @@ class LedgerVerifyTest : public ::testing::Test {
                       "AND seq=" +
                           std::to_string(seq));
   }
-
-  fs::path dir_;
-  std::unique_ptr<Node> a_, b_;
-  std::string link_;
 };
 
 TEST_F(LedgerVerifyTest, CleanNodesVerify) {
