@@ -225,8 +225,8 @@ TEST_F(RoundCli, ARoundRunsFromProposalToSignedMinutesOnBothNodes) {
     });
     ASSERT_EQ(points.size(), 1u);
     EXPECT_EQ(points[0].text,
-              "1 requests, alerts and checks in the period (0 requests overdue, 1 declined): too "
-              "many to list one by one; see the report");
+              "Requests, alerts and checks in the period: 1 (requests overdue: 0, declined: 1), "
+              "too many to list one by one; see the report");
   }
 
   // bravo's reviewer sees it over the API, adds a point: version 2.

@@ -51,8 +51,8 @@ class Points {
   }
   void finish(const std::string& noun) {
     if (count_ > kMaxPointsPerKind) {
-      out_.push_back({"and " + std::to_string(count_ - kMaxPointsPerKind) + " more " + noun +
-                          ": see the report",
+      out_.push_back({"Further " + noun + ": " + std::to_string(count_ - kMaxPointsPerKind) +
+                          ", see the report",
                       "records", ""});
     }
     count_ = 0;

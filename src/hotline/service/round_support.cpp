@@ -82,9 +82,9 @@ model::AgendaPoint too_many_point(const nlohmann::json& body, std::int64_t count
     overdue += number_at(body, std::string(d) + "/requests_total/current/overdue_at_end");
     declined += number_at(body, std::string(d) + "/requests_total/current/declined/total");
   }
-  return {std::to_string(counted) + " requests, alerts and checks in the period (" +
-              std::to_string(overdue) + " requests overdue, " + std::to_string(declined) +
-              " declined): too many to list one by one; see the report",
+  return {"Requests, alerts and checks in the period: " + std::to_string(counted) +
+              " (requests overdue: " + std::to_string(overdue) + ", declined: " +
+              std::to_string(declined) + "), too many to list one by one; see the report",
           "records", ""};
 }
 

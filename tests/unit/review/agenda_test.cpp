@@ -120,7 +120,7 @@ TEST(Agenda, LongListsAreSummedUp) {
   std::size_t overdue = 0;
   for (const auto& p : points) overdue += p.text.rfind("Overdue:", 0) == 0;
   EXPECT_EQ(overdue, kMaxPointsPerKind);
-  EXPECT_TRUE(has_point(points, "and 5 more overdue requests: see the report"));
+  EXPECT_TRUE(has_point(points, "Further overdue requests: 5, see the report"));
 }
 
 }  // namespace agenda_test
