@@ -12,6 +12,7 @@
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
+#include "hotline/service/review_facts.h"
 
 namespace hotline::service {
 namespace {
@@ -148,7 +149,7 @@ void commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& 
     link::append_outbound(tx, link_context(node, peer), std::move(*p.envelope), now);
     p.envelope.reset();
   }
-  tx.put_item(p.rec);
+  put_item_and_review_facts(tx, p.rec);
 }
 
 // Sends one shared action of ours: the envelope and the item's new state in
@@ -424,7 +425,7 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
     log.local.push_back(LocalAction{"note", by, format_timestamp(now), {{"text", text}}});
     Replayed r = replay(kCase, id, log);
     auto next = record_of(id, rec.link, r, log, rec.created_at, now);
-    tx.put_item(next);
+    put_item_and_review_facts(tx, next);
     auto view = make_view(tx, next, now);
     audit_change(tx, audit_ctx, view.record, "note", now);
     return view;
@@ -636,7 +637,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
   log.shared.push_back(a);
   Replayed r = replay(kind, id, log);  // a bad creating action throws: nothing stored
   const TimePoint at = parse_timestamp(received_at);
-  tx.put_item(record_of(id, ctx.link, r, log, created_at, at));
+  put_item_and_review_facts(tx, record_of(id, ctx.link, r, log, created_at, at));
 
   if (!creating) {
     record_event(tx, at, "item_changed", ctx.link,
@@ -717,8 +718,8 @@ void note_item_receipts(store::Store& store, const std::string& link, std::int64
         }
         if (!changed) continue;
         Replayed r = replay(rec->kind, rec->id, log);
-        tx.put_item(record_of(rec->id, link, r, log, rec->created_at,
-                              parse_timestamp(receipt->received_at)));
+        put_item_and_review_facts(tx, record_of(rec->id, link, r, log, rec->created_at,
+                                                parse_timestamp(receipt->received_at)));
       }
     }
   });

@@ -12,6 +12,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/model/time_zone.h"
+#include "hotline/review/facts_codec.h"
 #include "hotline/service/deadline_service.h"
 #include "hotline/service/item_log.h"
 #include "hotline/service/item_replay.h"
@@ -45,10 +46,52 @@ std::uint64_t id_hash(std::string_view id) {
   return h;
 }
 
-// What the link's envelopes and receipts say, read once per report: the seq
-// of each envelope (by id) and the receipt time of each seq, per direction.
-// Ids whose hashes collide (rare) are kept whole, so every answer is exact.
-class LinkIndex {
+// Where an item's acts sit on the link: the seq of an envelope (by id) and
+// the receipt time of a seq, per direction.
+class EnvelopeLookup {
+ public:
+  virtual ~EnvelopeLookup() = default;
+  // Throws item_invalid when the item's log names an envelope this node
+  // does not hold.
+  virtual std::int64_t seq(Direction dir, const std::string& id) const = 0;
+  virtual std::optional<Millis> receipt(Direction dir, std::int64_t seq) const = 0;
+};
+
+[[noreturn]] void envelope_missing(const std::string& id) {
+  throw Error(ErrorCategory::internal, "item_invalid",
+              "an item's log names envelope " + id + ", which this node does not hold");
+}
+
+// One item's lookups, row by row: for writing the facts of the item changed.
+class PointLookup final : public EnvelopeLookup {
+ public:
+  PointLookup(store::Transaction& tx, const std::string& link) : tx_(tx), link_(link) {}
+  std::int64_t seq(Direction dir, const std::string& id) const override {
+    auto env = tx_.find_envelope(id);
+    if (!env || env->link != link_ || env->direction != dir) envelope_missing(id);
+    return env->seq;
+  }
+  std::optional<Millis> receipt(Direction dir, std::int64_t seq) const override {
+    if (auto r = tx_.find_receipt(link_, dir, seq)) return millis_of(r->received_at);
+    // An envelope received in this transaction: its receipt (with the same
+    // received_at) is signed and stored when the batch ends, before commit.
+    if (dir == Direction::inbound) {
+      auto e = tx_.find_envelope_by_seq(link_, dir, seq);
+      if (e && e->received_at) return millis_of(*e->received_at);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  store::Transaction& tx_;
+  const std::string& link_;
+};
+
+// What the link's envelopes and receipts say, read once for a whole link:
+// the seq of each envelope (by id) and the receipt time of each seq, per
+// direction. Ids whose hashes collide (rare) are kept whole, so every
+// answer is exact.
+class LinkIndex final : public EnvelopeLookup {
  public:
   LinkIndex(store::Transaction& tx, const std::string& link) {
     for (int d = 0; d < 2; ++d) {
@@ -74,7 +117,7 @@ class LinkIndex {
 
   // The seq of envelope `id` in direction `dir`; throws item_invalid when
   // the item's log names an envelope this node does not hold.
-  std::int64_t seq(Direction dir, const std::string& id) const {
+  std::int64_t seq(Direction dir, const std::string& id) const override {
     const int d = index(dir);
     const auto& v = seqs_[d];
     const std::uint64_t h = id_hash(id);
@@ -85,11 +128,10 @@ class LinkIndex {
       auto w = whole_[d].find(id);
       if (w != whole_[d].end()) return w->second;
     }
-    throw Error(ErrorCategory::internal, "item_invalid",
-                "an item's log names envelope " + id + ", which this node does not hold");
+    envelope_missing(id);
   }
 
-  std::optional<Millis> receipt(Direction dir, std::int64_t seq) const {
+  std::optional<Millis> receipt(Direction dir, std::int64_t seq) const override {
     const auto& v = receipts_[index(dir)];
     if (seq < 1 || static_cast<std::size_t>(seq) >= v.size() || v[seq] == kNone) {
       return std::nullopt;
@@ -137,7 +179,7 @@ struct Step {
 
 // The item's shared actions in the agreed order, void ones left out (the
 // stored document lists them: replay's verdict, item_replay.h).
-std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const LinkIndex& index,
+std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const EnvelopeLookup& index,
                            ItemLog& log) {
   log = item_log_from_json(nlohmann::json::parse(rec.actions));
   std::set<std::pair<std::string, std::string>> voided;
@@ -217,7 +259,7 @@ void apply_alert_step(review::ItemFacts& f, const Step& s) {
 }
 
 std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party ours,
-                                            const LinkIndex& index) {
+                                            const EnvelopeLookup& index) {
   ItemLog log;
   const auto steps = steps_of(rec, ours, index, log);
   if (steps.empty()) return std::nullopt;  // a request still a draft here
@@ -246,7 +288,7 @@ std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party 
 }
 
 std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party ours,
-                                            const LinkIndex& index) {
+                                            const EnvelopeLookup& index) {
   ItemLog log;
   const auto steps = steps_of(rec, ours, index, log);
   if (steps.empty()) return std::nullopt;
@@ -267,6 +309,61 @@ std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party 
     }
   }
   return c;
+}
+
+bool reviewed(const std::string& kind) {
+  return kind == kAlert || kind == kRequest || kind == kCase;
+}
+
+// The stored form of an item's facts, computed as party "a" were ours (the
+// reader swaps the parties when it is "b"): "" for a request still a draft
+// here; the form tagged 'x' when the facts cannot be computed (the reader
+// then computes them from the item, and fails as that does).
+std::string stored_facts(const store::ItemRecord& rec, const EnvelopeLookup& index) {
+  try {
+    if (rec.kind == kCase) {
+      auto c = case_facts(rec, Party::a, index);
+      return c ? review::encode(*c) : std::string();
+    }
+    auto f = item_facts(rec, Party::a, index);
+    return f ? review::encode(*f) : std::string();
+  } catch (const Error&) {
+    return std::string{'\x01', 'x'};
+  }
+}
+
+void put_stored_facts(store::Transaction& tx, const store::ItemRecord& rec,
+                      const EnvelopeLookup& index) {
+  const std::string facts = stored_facts(rec, index);
+  if (!facts.empty()) tx.put_review_facts(rec.id, rec.link, rec.kind, facts);
+}
+
+// One stored row handed to the callbacks (cases kept for after the items,
+// as the item scan hands them).
+void hand_over(store::Transaction& tx, const std::string& link, Party ours, std::string_view id,
+               std::string_view bytes, const std::function<void(const review::ItemFacts&)>& item,
+               std::vector<review::CaseFacts>& cases) {
+  const char tag = review::facts_tag(bytes);
+  if (tag == 'i') {
+    review::ItemFacts f = review::decode_item(bytes);
+    if (ours == Party::b) review::swap_parties(f);
+    if (!f.received_at) {  // not held when the item last changed: maybe now
+      f.received_at = PointLookup(tx, link).receipt(direction_of(f.asker, ours), f.sent.seq);
+    }
+    item(f);
+  } else if (tag == 'c') {
+    cases.push_back(review::decode_case(bytes));
+    if (ours == Party::b) review::swap_parties(cases.back());
+  } else {
+    auto rec = tx.find_item(id);
+    if (!rec) return;
+    const PointLookup index(tx, link);
+    if (rec->kind == kCase) {
+      if (auto c = case_facts(*rec, ours, index)) cases.push_back(std::move(*c));
+    } else if (auto f = item_facts(*rec, ours, index)) {
+      item(*f);
+    }
+  }
 }
 
 }  // namespace review_facts_detail
@@ -334,6 +431,18 @@ void for_each_review_fact(store::Transaction& tx, const std::string& link, revie
                           const std::function<void(const review::ItemFacts&)>& item,
                           const std::function<void(const review::CaseFacts&)>& kase) {
   using namespace review_facts_detail;
+  std::vector<review::CaseFacts> cases;
+  tx.scan_review_facts(link, [&](std::string_view id, std::string_view, std::string_view bytes) {
+    hand_over(tx, link, ours, id, bytes, item, cases);
+  });
+  for (const auto& c : cases) kase(c);
+}
+
+void for_each_review_fact_from_logs(store::Transaction& tx, const std::string& link,
+                                    review::Party ours,
+                                    const std::function<void(const review::ItemFacts&)>& item,
+                                    const std::function<void(const review::CaseFacts&)>& kase) {
+  using namespace review_facts_detail;
   const LinkIndex index(tx, link);
   for (const char* kind : {kAlert, kRequest}) {
     tx.scan_items(kind, link, [&](const store::ItemRecord& rec) {
@@ -345,17 +454,69 @@ void for_each_review_fact(store::Transaction& tx, const std::string& link, revie
   });
 }
 
-ReviewFacts review_facts(store::Transaction& tx, const std::string& link, review::Party ours) {
-  using namespace review_facts_detail;
+namespace {
+
+ReviewFacts collected(
+    const std::function<void(const std::function<void(const review::ItemFacts&)>&,
+                             const std::function<void(const review::CaseFacts&)>&)>& each) {
   ReviewFacts out;
-  for_each_review_fact(
-      tx, link, ours, [&](const review::ItemFacts& f) { out.items.push_back(f); },
-      [&](const review::CaseFacts& c) { out.cases.push_back(c); });
+  each([&](const review::ItemFacts& f) { out.items.push_back(f); },
+       [&](const review::CaseFacts& c) { out.cases.push_back(c); });
   std::sort(out.items.begin(), out.items.end(),
             [](const auto& x, const auto& y) { return x.id < y.id; });
   std::sort(out.cases.begin(), out.cases.end(),
             [](const auto& x, const auto& y) { return x.id < y.id; });
   return out;
+}
+
+}  // namespace
+
+ReviewFacts review_facts(store::Transaction& tx, const std::string& link, review::Party ours) {
+  return collected([&](const auto& item, const auto& kase) {
+    for_each_review_fact(tx, link, ours, item, kase);
+  });
+}
+
+ReviewFacts review_facts_from_logs(store::Transaction& tx, const std::string& link,
+                                   review::Party ours) {
+  return collected([&](const auto& item, const auto& kase) {
+    for_each_review_fact_from_logs(tx, link, ours, item, kase);
+  });
+}
+
+void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& rec) {
+  using namespace review_facts_detail;
+  tx.put_item(rec);
+  if (reviewed(rec.kind)) put_stored_facts(tx, rec, PointLookup(tx, rec.link));
+}
+
+void fill_review_facts(store::Store& store) {
+  using namespace review_facts_detail;
+  constexpr const char* kFilled = "review_facts.filled";
+  const bool filled =
+      store.snapshot([&](store::Transaction& tx) { return tx.get_setting(kFilled).has_value(); });
+  if (filled) return;
+  store.transact([&](store::Transaction& tx) {
+    if (tx.get_setting(kFilled)) return;
+    for (const auto& peer : tx.list_peers()) {
+      std::set<std::string> have;
+      tx.scan_review_facts(peer.link, [&](std::string_view id, std::string_view, std::string_view) {
+        have.emplace(id);
+      });
+      std::optional<LinkIndex> index;
+      for (const char* kind : {kAlert, kRequest, kCase}) {
+        std::vector<std::pair<std::string, std::string>> rows;  // id, facts
+        tx.scan_items(kind, peer.link, [&](const store::ItemRecord& rec) {
+          if (have.count(rec.id) != 0) return;
+          if (!index) index.emplace(tx, peer.link);
+          std::string facts = stored_facts(rec, *index);
+          if (!facts.empty()) rows.emplace_back(rec.id, std::move(facts));
+        });
+        for (const auto& [id, facts] : rows) tx.put_review_facts(id, peer.link, kind, facts);
+      }
+    }
+    tx.put_setting(kFilled, "1");
+  });
 }
 
 }  // namespace hotline::service
