@@ -10,9 +10,9 @@
 #include "hotline/model/json_check.h"
 #include "hotline/service/check_plan.h"
 #include "hotline/service/deadline_service.h"
+#include "hotline/service/item_facts.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
-#include "hotline/service/review_facts.h"
 
 namespace hotline::service {
 namespace {

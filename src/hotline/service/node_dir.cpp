@@ -7,7 +7,7 @@
 #include "hotline/common/file_mode.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/secretbox.h"
-#include "hotline/service/review_facts.h"
+#include "hotline/service/item_facts.h"
 #include "hotline/store/open.h"
 #include "hotline/tls/certificate.h"
 
