@@ -166,18 +166,23 @@ struct Step {
   Act act;
 };
 
-// The item's shared actions in the agreed order, void ones left out (the
-// stored document lists them: replay's verdict, item_replay.h).
-std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const EnvelopeLookup& index,
-                           ItemLog& log) {
+using VoidSet = std::set<std::pair<std::string, std::string>>;  // (envelope, action)
+
+// The item's log and its void actions as stored (the document lists them:
+// replay's verdict, item_replay.h).
+void parse_stored(const store::ItemRecord& rec, ItemLog& log, VoidSet& voided) {
   log = item_log_from_json(nlohmann::json::parse(rec.actions));
-  std::set<std::pair<std::string, std::string>> voided;
   if (rec.document.rfind("\"void\":[]") == std::string::npos) {  // the last member
     const auto doc = nlohmann::json::parse(rec.document);
     for (const auto& v : doc.value("void", nlohmann::json::array())) {
       voided.emplace(v.value("envelope", ""), v.value("action", ""));
     }
   }
+}
+
+// The item's shared actions in the agreed order, void ones left out.
+std::vector<Step> steps_of(const ItemLog& log, const VoidSet& voided, Party ours,
+                           const EnvelopeLookup& index) {
   std::vector<Step> out;
   for (std::size_t i : linearize(log)) {
     const SharedAction& a = log.shared[i];
@@ -189,6 +194,13 @@ std::vector<Step> steps_of(const store::ItemRecord& rec, Party ours, const Envel
   }
   return out;
 }
+
+// An item as the review reads it: its record and its parsed log.
+struct Source {
+  const store::ItemRecord& rec;
+  const ItemLog& log;
+  const VoidSet& voided;
+};
 
 Direction direction_of(Party by, Party ours) {
   return by == ours ? Direction::outbound : Direction::inbound;
@@ -247,10 +259,10 @@ void apply_alert_step(review::ItemFacts& f, const Step& s) {
   }
 }
 
-std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party ours,
+std::optional<review::ItemFacts> item_facts(const Source& src, Party ours,
                                             const EnvelopeLookup& index) {
-  ItemLog log;
-  const auto steps = steps_of(rec, ours, index, log);
+  const store::ItemRecord& rec = src.rec;
+  const auto steps = steps_of(src.log, src.voided, ours, index);
   if (steps.empty()) return std::nullopt;  // a request still a draft here
   const Step& first = steps.front();
   const auto& args = first.action->args;
@@ -276,10 +288,10 @@ std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party 
   return f;
 }
 
-std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party ours,
+std::optional<review::CaseFacts> case_facts(const Source& src, Party ours,
                                             const EnvelopeLookup& index) {
-  ItemLog log;
-  const auto steps = steps_of(rec, ours, index, log);
+  const store::ItemRecord& rec = src.rec;
+  const auto steps = steps_of(src.log, src.voided, ours, index);
   if (steps.empty()) return std::nullopt;
   review::CaseFacts c;
   c.id = rec.id;
@@ -300,6 +312,23 @@ std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party 
   return c;
 }
 
+// The same from the stored record alone (its log parsed here).
+std::optional<review::ItemFacts> item_facts(const store::ItemRecord& rec, Party ours,
+                                            const EnvelopeLookup& index) {
+  ItemLog log;
+  VoidSet voided;
+  parse_stored(rec, log, voided);
+  return item_facts(Source{rec, log, voided}, ours, index);
+}
+
+std::optional<review::CaseFacts> case_facts(const store::ItemRecord& rec, Party ours,
+                                            const EnvelopeLookup& index) {
+  ItemLog log;
+  VoidSet voided;
+  parse_stored(rec, log, voided);
+  return case_facts(Source{rec, log, voided}, ours, index);
+}
+
 bool reviewed(const std::string& kind) {
   return kind == kAlert || kind == kRequest || kind == kCase;
 }
@@ -308,23 +337,18 @@ bool reviewed(const std::string& kind) {
 // reader swaps the parties when it is "b"): "" for a request still a draft
 // here; the form tagged 'x' when the facts cannot be computed (the reader
 // then computes them from the item, and fails as that does).
-std::string stored_facts(const store::ItemRecord& rec, const EnvelopeLookup& index) {
+template <class From>
+std::string stored_facts(const From& src, const std::string& kind, const EnvelopeLookup& index) {
   try {
-    if (rec.kind == kCase) {
-      auto c = case_facts(rec, Party::a, index);
+    if (kind == kCase) {
+      auto c = case_facts(src, Party::a, index);
       return c ? review::encode(*c) : std::string();
     }
-    auto f = item_facts(rec, Party::a, index);
+    auto f = item_facts(src, Party::a, index);
     return f ? review::encode(*f) : std::string();
   } catch (const Error&) {
     return std::string{'\x01', 'x'};
   }
-}
-
-void put_stored_facts(store::Transaction& tx, const store::ItemRecord& rec,
-                      const EnvelopeLookup& index) {
-  const std::string facts = stored_facts(rec, index);
-  if (!facts.empty()) tx.put_review_facts(rec.id, rec.link, rec.kind, facts);
 }
 
 // One stored row handed to the callbacks (cases kept for after the items,
@@ -415,10 +439,16 @@ ReviewFacts review_facts_from_logs(store::Transaction& tx, const std::string& li
   });
 }
 
-void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& rec) {
+void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& rec,
+                               const ItemLog& log, const std::vector<VoidAction>& voided) {
   using namespace item_facts_detail;
   tx.put_item(rec);
-  if (reviewed(rec.kind)) put_stored_facts(tx, rec, PointLookup(tx, rec.link));
+  if (!reviewed(rec.kind)) return;
+  VoidSet void_set;
+  for (const auto& v : voided) void_set.emplace(v.envelope, v.action);
+  const std::string facts =
+      stored_facts(Source{rec, log, void_set}, rec.kind, PointLookup(tx, rec.link));
+  if (!facts.empty()) tx.put_review_facts(rec.id, rec.link, rec.kind, facts);
 }
 
 void fill_review_facts(store::Store& store) {
@@ -440,7 +470,7 @@ void fill_review_facts(store::Store& store) {
         tx.scan_items(kind, peer.link, [&](const store::ItemRecord& rec) {
           if (have.count(rec.id) != 0) return;
           if (!index) index.emplace(tx, peer.link);
-          std::string facts = stored_facts(rec, *index);
+          std::string facts = stored_facts(rec, rec.kind, *index);
           if (!facts.empty()) rows.emplace_back(rec.id, std::move(facts));
         });
         for (const auto& [id, facts] : rows) tx.put_review_facts(id, peer.link, kind, facts);

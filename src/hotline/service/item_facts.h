@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "hotline/review/facts.h"
+#include "hotline/service/item_log.h"
+#include "hotline/service/item_replay.h"
 #include "hotline/store/store.h"
 
 namespace hotline::service {
@@ -51,9 +53,12 @@ ReviewFacts review_facts_from_logs(store::Transaction& tx, const std::string& li
 
 // Every change of an alert, request or case goes through here: the item's
 // record and its review facts row in the caller's transaction, so they
-// never disagree (any other kind: the record only). The envelopes the
-// item's log names must be stored first.
-void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& rec);
+// never disagree (any other kind: the record only). `log` and `voided` are
+// the record's own (the log it was made from and its replay's void
+// actions), so nothing is parsed again. The envelopes the item's log names
+// must be stored first.
+void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& rec,
+                               const ItemLog& log, const std::vector<VoidAction>& voided);
 
 // Gives every alert, request and case that has no facts row yet (a store
 // from before migration 14) its row, once: the node runs it when it opens
