@@ -466,14 +466,14 @@ void fill_review_facts(store::Store& store) {
       });
       std::optional<LinkIndex> index;
       for (const char* kind : {kAlert, kRequest, kCase}) {
-        std::vector<std::pair<std::string, std::string>> rows;  // id, facts
+        // Written as the scan goes (another table than the one scanned), so
+        // a store of a million items is filled without holding its rows.
         tx.scan_items(kind, peer.link, [&](const store::ItemRecord& rec) {
           if (have.count(rec.id) != 0) return;
           if (!index) index.emplace(tx, peer.link);
-          std::string facts = stored_facts(rec, rec.kind, *index);
-          if (!facts.empty()) rows.emplace_back(rec.id, std::move(facts));
+          const std::string facts = stored_facts(rec, rec.kind, *index);
+          if (!facts.empty()) tx.put_review_facts(rec.id, peer.link, kind, facts);
         });
-        for (const auto& [id, facts] : rows) tx.put_review_facts(id, peer.link, kind, facts);
       }
     }
     tx.put_setting(kFilled, "1");
