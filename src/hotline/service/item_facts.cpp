@@ -354,7 +354,7 @@ std::string stored_facts(const From& src, const std::string& kind, const Envelop
 // One stored row handed to the callbacks (cases kept for after the items,
 // as the item scan hands them).
 void hand_over(store::Transaction& tx, const std::string& link, Party ours, std::string_view id,
-               std::string_view bytes, const std::function<void(const review::ItemFacts&)>& item,
+               std::string_view bytes, const std::function<void(review::ItemFacts&&)>& item,
                std::vector<review::CaseFacts>& cases) {
   const char tag = review::facts_tag(bytes);
   if (tag == 'i') {
@@ -363,7 +363,7 @@ void hand_over(store::Transaction& tx, const std::string& link, Party ours, std:
     if (!f.received_at) {  // not held when the item last changed: maybe now
       f.received_at = PointLookup(tx, link).receipt(direction_of(f.asker, ours), f.sent.seq);
     }
-    item(f);
+    item(std::move(f));
   } else if (tag == 'c') {
     cases.push_back(review::decode_case(bytes));
     if (ours == Party::b) review::swap_parties(cases.back());
@@ -374,7 +374,7 @@ void hand_over(store::Transaction& tx, const std::string& link, Party ours, std:
     if (rec->kind == kCase) {
       if (auto c = case_facts(*rec, ours, index)) cases.push_back(std::move(*c));
     } else if (auto f = item_facts(*rec, ours, index)) {
-      item(*f);
+      item(std::move(*f));
     }
   }
 }
@@ -383,7 +383,7 @@ void hand_over(store::Transaction& tx, const std::string& link, Party ours, std:
 }  // namespace
 
 void for_each_review_fact(store::Transaction& tx, const std::string& link, review::Party ours,
-                          const std::function<void(const review::ItemFacts&)>& item,
+                          const std::function<void(review::ItemFacts&&)>& item,
                           const std::function<void(const review::CaseFacts&)>& kase) {
   using namespace item_facts_detail;
   std::vector<review::CaseFacts> cases;

@@ -27,10 +27,11 @@ namespace hotline::service {
 
 // Hands every alert and request (to `item`) and then every case (to
 // `kase`) of the link to the callbacks, one at a time, facts named by party.
-// Reads the compact rows kept beside the items (store's review_facts,
+// Each item's facts are the callback's to keep (moved). Reads the compact
+// rows kept beside the items (store's review_facts,
 // review/facts_codec.h): one short row per item, no log replayed.
 void for_each_review_fact(store::Transaction& tx, const std::string& link, review::Party ours,
-                          const std::function<void(const review::ItemFacts&)>& item,
+                          const std::function<void(review::ItemFacts&&)>& item,
                           const std::function<void(const review::CaseFacts&)>& kase);
 
 // The same facts computed from the items' logs, envelopes and receipts (the

@@ -87,8 +87,8 @@ class JudgingThread {
   JudgingThread(const JudgingThread&) = delete;
   JudgingThread& operator=(const JudgingThread&) = delete;
 
-  void add(const review::ItemFacts& f) {
-    batch_.push_back(f);
+  void add(review::ItemFacts&& f) {
+    batch_.push_back(std::move(f));
     if (batch_.size() == kBatch) hand_over();
   }
 
@@ -168,7 +168,7 @@ Computed compute(store::Transaction& tx, const std::string& link, Party ours, Mi
   {
     JudgingThread judging(builder);
     for_each_review_fact(
-        tx, link, ours, [&](const review::ItemFacts& f) { judging.add(f); },
+        tx, link, ours, [&](review::ItemFacts&& f) { judging.add(std::move(f)); },
         [&](const review::CaseFacts& c) { cases.push_back(c); });
     judging.finish();
   }
