@@ -9,8 +9,8 @@
 // Target (issue 18): 1,000,000 requests, <= 1 s and <= 200 MB each.
 //
 // N is 1,000,000 unless HOTLINE_REVIEW_BENCH_N says otherwise (quick runs:
-// HOTLINE_REVIEW_BENCH_N=20000). Seeding a million takes minutes and about
-// 10 GB; HOTLINE_REVIEW_BENCH_DIR keeps the seeded node there for the next
+// HOTLINE_REVIEW_BENCH_N=20000). Seeding a million takes about 5 minutes and
+// 18 GB; HOTLINE_REVIEW_BENCH_DIR keeps the seeded node there for the next
 // run (otherwise a temporary directory, removed at the end).
 //
 // The envelope and receipt rows carry stand-in canonical text of the real
