@@ -454,30 +454,46 @@ void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& 
 void fill_review_facts(store::Store& store) {
   using namespace item_facts_detail;
   constexpr const char* kFilled = "review_facts.filled";
+  constexpr std::size_t kBatch = 10000;
   const bool filled =
       store.snapshot([&](store::Transaction& tx) { return tx.get_setting(kFilled).has_value(); });
   if (filled) return;
-  store.transact([&](store::Transaction& tx) {
-    if (tx.get_setting(kFilled)) return;
-    for (const auto& peer : tx.list_peers()) {
-      std::set<std::string> have;
-      tx.scan_review_facts(peer.link, [&](std::string_view id, std::string_view, std::string_view) {
-        have.emplace(id);
-      });
-      std::optional<LinkIndex> index;
-      for (const char* kind : {kAlert, kRequest, kCase}) {
-        // Written as the scan goes (another table than the one scanned), so
-        // a store of a million items is filled without holding its rows.
-        tx.scan_items(kind, peer.link, [&](const store::ItemRecord& rec) {
-          if (have.count(rec.id) != 0) return;
-          if (!index) index.emplace(tx, peer.link);
-          const std::string facts = stored_facts(rec, rec.kind, *index);
-          if (!facts.empty()) tx.put_review_facts(rec.id, peer.link, kind, facts);
-        });
+  // Computed over one snapshot, written in transactions of kBatch rows (one
+  // transaction for a million rows would hold them all in memory). An item
+  // changed meanwhile is left alone: its change wrote its own row.
+  struct Row {
+    std::string id, link, kind, actions, facts;
+  };
+  std::vector<Row> batch;
+  const auto write = [&] {
+    store.transact([&](store::Transaction& tx) {
+      for (const auto& r : batch) {
+        const auto now = tx.find_item(r.id);
+        if (now && now->actions == r.actions) tx.put_review_facts(r.id, r.link, r.kind, r.facts);
       }
+    });
+    batch.clear();
+  };
+  auto snap = store.read();
+  for (const auto& peer : snap->list_peers()) {
+    std::set<std::string> have;
+    snap->scan_review_facts(peer.link, [&](std::string_view id, std::string_view,
+                                           std::string_view) { have.emplace(id); });
+    std::optional<LinkIndex> index;
+    for (const char* kind : {kAlert, kRequest, kCase}) {
+      snap->scan_items(kind, peer.link, [&](const store::ItemRecord& rec) {
+        if (have.count(rec.id) != 0) return;
+        if (!index) index.emplace(*snap, peer.link);
+        std::string facts = stored_facts(rec, rec.kind, *index);
+        if (facts.empty()) return;
+        batch.push_back(Row{rec.id, peer.link, kind, rec.actions, std::move(facts)});
+        if (batch.size() == kBatch) write();
+      });
     }
-    tx.put_setting(kFilled, "1");
-  });
+  }
+  snap->commit();
+  if (!batch.empty()) write();
+  store.transact([&](store::Transaction& tx) { tx.put_setting(kFilled, "1"); });
 }
 
 }  // namespace hotline::service
