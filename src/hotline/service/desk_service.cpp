@@ -10,6 +10,7 @@
 #include "hotline/model/json_check.h"
 #include "hotline/service/check_plan.h"
 #include "hotline/service/deadline_service.h"
+#include "hotline/service/item_facts.h"
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
 #include "hotline/service/round_support.h"
@@ -102,6 +103,8 @@ struct PreparedAction {
   store::ItemRecord rec;
   nlohmann::json document;                      // rec.document, parsed
   std::optional<link::OutboundDraft> envelope;  // none: a local change only
+  ItemLog log;                                  // what rec.actions holds
+  std::vector<VoidAction> voided;               // its replay's void actions
 };
 
 // Throws the model's error if the action is not possible.
@@ -134,6 +137,8 @@ PreparedAction prepare_action(const store::PeerRecord& peer, const std::string& 
   log.shared.back().envelope = *d.id;  // sent_at is a.sent_at: append_outbound formats `now` too
   p.document = r.document();
   p.rec = record_of(id, peer.link, r, log, created_at, now, &p.document);
+  p.log = std::move(log);
+  p.voided = std::move(r.voided);
   return p;
 }
 
@@ -150,7 +155,7 @@ void commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& 
     link::append_outbound(tx, link_context(node, peer), std::move(*p.envelope), now);
     p.envelope.reset();
   }
-  tx.put_item(p.rec);
+  put_item_and_review_facts(tx, p.rec, p.log, p.voided);
 }
 
 // Sends one shared action of ours: the envelope and the item's new state in
@@ -320,6 +325,8 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
       PreparedAction draft;
       draft.document = r.document();
       draft.rec = record_of(id, peer.link, r, log, created_at, now, &draft.document);
+      draft.log = std::move(log);
+      draft.voided = std::move(r.voided);
       return draft;
     }
     log.local.push_back(
@@ -453,7 +460,7 @@ ItemView add_case_note(Node& node, const std::string& id, const std::string& tex
     log.local.push_back(LocalAction{"note", by, format_timestamp(now), {{"text", text}}});
     Replayed r = replay(kCase, id, log);
     auto next = record_of(id, rec.link, r, log, rec.created_at, now);
-    tx.put_item(next);
+    put_item_and_review_facts(tx, next, log, r.voided);
     auto view = make_view(tx, next, now);
     audit_change(tx, audit_ctx, view.record, "note", now);
     return view;
@@ -665,7 +672,7 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
   log.shared.push_back(a);
   Replayed r = replay(kind, id, log);  // a bad creating action throws: nothing stored
   const TimePoint at = parse_timestamp(received_at);
-  tx.put_item(record_of(id, ctx.link, r, log, created_at, at));
+  put_item_and_review_facts(tx, record_of(id, ctx.link, r, log, created_at, at), log, r.voided);
 
   if (!creating) {
     record_event(tx, at, "item_changed", ctx.link,
@@ -747,8 +754,10 @@ void note_item_receipts(store::Store& store, const std::string& link, std::int64
         }
         if (!changed) continue;
         Replayed r = replay(rec->kind, rec->id, log);
-        tx.put_item(record_of(rec->id, link, r, log, rec->created_at,
-                              parse_timestamp(receipt->received_at)));
+        put_item_and_review_facts(tx,
+                                  record_of(rec->id, link, r, log, rec->created_at,
+                                            parse_timestamp(receipt->received_at)),
+                                  log, r.voided);
       }
     }
   });

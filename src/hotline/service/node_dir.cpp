@@ -7,6 +7,7 @@
 #include "hotline/common/file_mode.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/secretbox.h"
+#include "hotline/service/item_facts.h"
 #include "hotline/store/open.h"
 #include "hotline/tls/certificate.h"
 
@@ -115,6 +116,8 @@ Node open_node(const fs::path& dir, bool sync_full) {
                 paths.identity_key.string() + " does not belong to the database " +
                     paths.db.string() + " (its public key differs)");
   }
+  // A store from before the review's facts rows gets them, once.
+  fill_review_facts(*st);
   return Node{paths, party, std::move(identity), std::move(st)};
 }
 

@@ -16,13 +16,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "hotline/model/agreement.h"
 #include "hotline/review/facts.h"
 #include "hotline/review/report.h"
+#include "hotline/service/item_facts.h"
 #include "hotline/store/store.h"
 
 namespace hotline::service {
@@ -48,18 +48,7 @@ review::ReviewContext review_context(store::Transaction& tx, const std::string& 
                                      review::Millis from, review::Millis to,
                                      const review::Cut& cut);
 
-// Hands every alert and request (to `item`) and every case (to `kase`) of
-// the link to the callbacks, one at a time, facts named by party.
-void for_each_review_fact(store::Transaction& tx, const std::string& link, review::Party ours,
-                          const std::function<void(const review::ItemFacts&)>& item,
-                          const std::function<void(const review::CaseFacts&)>& kase);
-
-// The same, collected and sorted by id (for tests and small links).
-struct ReviewFacts {
-  std::vector<review::ItemFacts> items;
-  std::vector<review::CaseFacts> cases;
-  bool operator==(const ReviewFacts&) const = default;
-};
-ReviewFacts review_facts(store::Transaction& tx, const std::string& link, review::Party ours);
+// The facts of every alert, request and case (for_each_review_fact,
+// review_facts) and the rows they are kept in: service/item_facts.h.
 
 }  // namespace hotline::service

@@ -247,6 +247,18 @@ class Transaction {
       std::string_view link, Direction direction,
       const std::function<void(std::int64_t seq, std::string_view received_at)>& fn) = 0;
 
+  // The review's facts of each alert, request and case in a compact form
+  // (review/facts_codec.h), one row per item, written by the service in the
+  // same transaction as every change of the item. put_review_facts upserts
+  // on (link, item_id); scan_review_facts streams a link's rows in no
+  // particular order (the views are valid only during the call).
+  virtual void put_review_facts(std::string_view item_id, std::string_view link,
+                                std::string_view kind, std::string_view facts) = 0;
+  virtual void scan_review_facts(
+      std::string_view link,
+      const std::function<void(std::string_view item_id, std::string_view kind,
+                               std::string_view facts)>& fn) = 0;
+
   virtual void commit() = 0;
 };
 

@@ -22,29 +22,13 @@
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/review_facts.h"
+#include "support/two_nodes_in_process.h"
 
 namespace hotline::service {
 namespace review_service_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-class InProcessTransport : public link::Transport {
- public:
-  InProcessTransport(Node& to, link::LinkContext ctx) : to_(to), ctx_(std::move(ctx)) {}
-  Reply post_envelopes(const std::string& batch) override {
-    auto out = link::receive_batch(
-        *to_.store, ctx_, batch, [] { return now_ms(); },
-        [this](store::Transaction& tx, const link::Envelope& e, const std::string& received_at) {
-          node::apply_inbound(tx, ctx_, e, received_at);
-        });
-    return Reply{out.error ? http_status(out.error->category) : 200, out.to_json()};
-  }
-
- private:
-  Node& to_;
-  link::LinkContext ctx_;
-};
 
 void exec_sql(const fs::path& db, const std::string& sql) {
   sqlite3* h = nullptr;
@@ -63,37 +47,16 @@ std::string joined(const std::vector<std::string>& lines) {
   return s;
 }
 
-class ReviewServiceTest : public ::testing::Test {
+class ReviewServiceTest : public testing::TwoNodesInProcess {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hotline-review-service-" + crypto::new_id());
-    fs::create_directories(dir_);
-    init_node(dir_ / "a", "Alpha");
-    init_node(dir_ / "b", "Bravo");
-    a_ = std::make_unique<Node>(open_node(dir_ / "a"));
-    b_ = std::make_unique<Node>(open_node(dir_ / "b"));
-    add_peer(*a_, "bravo", "https://127.0.0.1:1", b_->identity.public_key().encoded(), now_ms());
-    add_peer(*b_, "alpha", "https://127.0.0.1:2", a_->identity.public_key().encoded(), now_ms());
-    link_ = link_context(*a_, find_peer(*a_->store, "bravo")).link;
+    TwoNodesInProcess::SetUp();
     from_ = now_ms() - std::chrono::hours(24);
     // Reports are made "at" to_ (make_report's clock): a period must have
     // ended when its report is made.
     to_ = now_ms() + std::chrono::hours(24);
   }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    fs::remove_all(dir_);
-  }
 
-  void deliver(Node& from, const std::string& to_name, Node& to, const std::string& from_name) {
-    auto ctx_from = link_context(from, find_peer(*from.store, to_name));
-    auto ctx_to = link_context(to, find_peer(*to.store, from_name));
-    link::DeliveryWorker worker(*from.store, ctx_from,
-                                std::make_unique<InProcessTransport>(to, ctx_to), {}, nullptr);
-    for (int i = 0; i < 20 && worker.deliver_once() > 0; ++i) {
-    }
-  }
   void settle() {
     for (int i = 0; i < 2; ++i) {
       deliver(*a_, "bravo", *b_, "alpha");
@@ -142,9 +105,7 @@ class ReviewServiceTest : public ::testing::Test {
     });
   }
 
-  fs::path dir_;
-  std::unique_ptr<Node> a_, b_;
-  std::string link_, request_;
+  std::string request_;
   TimePoint from_, to_;
 };
 
@@ -213,7 +174,10 @@ TEST_F(ReviewServiceTest, VerifyNamesADroppedItem) {
   traffic();
   // Alpha's store loses the request it sent: its report counts one request
   // fewer, and bravo names the figures and the item.
-  exec_sql(dir_ / "a" / "hotline.db", "DELETE FROM items WHERE id = '" + request_ + "'");
+  // (With its review facts row: the two are written together.)
+  exec_sql(dir_ / "a" / "hotline.db", "DELETE FROM items WHERE id = '" + request_ +
+                                          "'; DELETE FROM review_facts WHERE item_id = '" +
+                                          request_ + "'");
   auto report = make_report(*a_, "bravo", from_, to_, to_, true).report;
   auto checked = verify_report(*b_, report);
   EXPECT_FALSE(checked.matches);
@@ -268,6 +232,103 @@ TEST_F(ReviewServiceTest, ExplainListsTheItemsBehindAFigure) {
   ASSERT_EQ(e.items.size(), 1u);
   EXPECT_EQ(e.items[0].item, request_);
   EXPECT_THROW(explain_figure(*a_, "bravo", from_, to_, "/no/such"), Error);
+}
+
+// The compact facts rows kept beside the items (written with every change,
+// here and from the peer's envelopes) hold exactly the facts the items' logs
+// give, on both nodes: clarifications, a withdrawal raced by an answer (one
+// of the two void in the agreed order), a rating, a reopening, a check, a
+// case with a linked request and its closing, and acts not yet delivered
+// (beyond the cut, receipts not held).
+TEST_F(ReviewServiceTest, TheFactsRowsEqualTheFactsOfTheLogs) {
+  traffic();
+  RequestInput req;
+  req.subject = "logs of 203.0.113.9";
+  req.details = "details";
+  const auto r2 =
+      create_request(*a_, "bravo", req, "alice", std::string("sam"), now_ms()).record.id;
+  settle();
+  act(*b_, kRequest, r2, "acknowledge", json::object(), "bob", now_ms());
+  act(*b_, kRequest, r2, "request_clarification", {{"question", "which zone?"}}, "bob", now_ms());
+  settle();
+  act(*a_, kRequest, r2, "give_clarification", {{"answer", "UTC"}}, "alice", now_ms());
+  settle();
+  act(*a_, kRequest, r2, "withdraw", {{"reason", "moot"}}, "alice", now_ms());
+  act(*b_, kRequest, r2, "respond_final", {{"note", "x"}, {"attachments", json::array()}}, "bob",
+      now_ms());
+  act(*a_, kRequest, request_, "reopen", {{"reason", "one more thing"}}, "alice", now_ms());
+  send_check(*b_, "alpha", "bob", now_ms());
+  const auto kase = open_case(*a_, "bravo", "the wave", model::Labels{}, "alice", now_ms());
+  act(*a_, kCase, kase.record.id, "link_request", {{"request_id", request_}}, "alice", now_ms());
+  settle();
+  act(*b_, kRequest, request_, "respond_final", {{"note", "more"}, {"attachments", json::array()}},
+      "bob", now_ms());
+  act(*b_, kCase, kase.record.id, "close", {{"note", "done"}}, "bob", now_ms());
+  settle();
+  // Beyond the cut: made here, not delivered.
+  AlertInput late;
+  late.summary = "late";
+  late.details = "details";
+  raise_alert(*b_, "alpha", late, "bob", now_ms());
+  act(*a_, kRequest, request_, "close",
+      {{"rating", {{"completeness", 2}, {"usefulness", 3}, {"comment", ""}}}}, "alice", now_ms());
+
+  bool voided = false, clarified = false, rated = false, checked = false;
+  const auto check_both = [&] {
+    for (Node* n : {a_.get(), b_.get()}) {
+      const auto party = n->store->snapshot([&](store::Transaction& tx) {
+        return our_party(agreements_in_force(tx, link_).back().document,
+                         n->identity.public_key().encoded());
+      });
+      const auto [fast, slow] = n->store->snapshot([&](store::Transaction& tx) {
+        return std::pair(review_facts(tx, link_, party), review_facts_from_logs(tx, link_, party));
+      });
+      EXPECT_TRUE(fast == slow) << "node " << review::to_string(party);
+      EXPECT_GE(fast.items.size(), 5u);
+      ASSERT_EQ(fast.cases.size(), 1u);
+      EXPECT_EQ(fast.cases[0].requests.size(), 1u);
+      EXPECT_EQ(fast.cases[0].changes.size(), 1u);
+      for (const auto& f : fast.items) {
+        if (f.id == r2) voided = !(f.withdrawn && f.final_response);
+        if (!f.clarifications.empty() && f.clarifications[0].answered) clarified = true;
+        if (f.rating) rated = true;
+        if (f.check) checked = true;
+      }
+    }
+  };
+  check_both();
+  EXPECT_TRUE(voided && clarified && rated && checked);
+  // The receipt times noted on the items (as the node does after delivery)
+  // rewrite their rows; still equal.
+  for (Node* n : {a_.get(), b_.get()}) {
+    const std::int64_t last = n->store->snapshot(
+        [&](store::Transaction& tx) { return tx.last_seq(link_, store::Direction::outbound); });
+    note_item_receipts(*n->store, link_, 0, last);
+  }
+  check_both();
+}
+
+// A store from before the facts rows (migration 14) gets them when the node
+// opens, once, equal to the facts of the logs.
+TEST_F(ReviewServiceTest, AStoreWithoutFactsRowsGetsThemWhenTheNodeOpens) {
+  traffic();
+  const ReviewFacts before = facts(*a_);
+  a_.reset();
+  exec_sql(dir_ / "a" / "hotline.db",
+           "DELETE FROM review_facts; DELETE FROM settings WHERE key = 'review_facts.filled';");
+  a_ = std::make_unique<Node>(open_node(dir_ / "a"));
+  EXPECT_TRUE(facts(*a_) == before);
+  const auto rows = a_->store->snapshot([&](store::Transaction& tx) {
+    int n = 0;
+    tx.scan_review_facts(link_, [&](std::string_view, std::string_view, std::string_view) { ++n; });
+    return n;
+  });
+  EXPECT_EQ(rows, 3);
+  // Once: rows removed again stay removed (the setting says it was done).
+  a_.reset();
+  exec_sql(dir_ / "a" / "hotline.db", "DELETE FROM review_facts;");
+  a_ = std::make_unique<Node>(open_node(dir_ / "a"));
+  EXPECT_TRUE(facts(*a_).items.empty());
 }
 
 }  // namespace review_service_test

@@ -1,5 +1,8 @@
 // The desk's tables: items (upsert, listing order and filters), escalations
 // (once per item and trigger, delivery updates) and attachments on links.
+#include <map>
+#include <string_view>
+
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
@@ -134,6 +137,31 @@ TEST_F(StoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
     tx.put_attachment_link({sha, "l1", Direction::inbound, 10, "lost", "t4", ""});
   }),
                Error);
+}
+
+// The review's facts rows: upserted on (link, item), streamed per link,
+// bytes kept exactly (NUL bytes included); a read snapshot cannot write.
+TEST_F(StoreTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
+  const std::string bytes("\x01i\x00\xff\x00", 5);
+  store_->transact([&](Transaction& tx) {
+    tx.put_review_facts("r1", "l1", "request", bytes);
+    tx.put_review_facts("a1", "l1", "alert", "old");
+    tx.put_review_facts("a1", "l1", "alert", "new");
+    tx.put_review_facts("c1", "l2", "case", "c");
+  });
+  std::map<std::string, std::pair<std::string, std::string>> l1;
+  store_->snapshot([&](Transaction& tx) {
+    tx.scan_review_facts("l1",
+                         [&](std::string_view id, std::string_view kind, std::string_view facts) {
+                           l1[std::string(id)] = {std::string(kind), std::string(facts)};
+                         });
+  });
+  ASSERT_EQ(l1.size(), 2u);
+  EXPECT_EQ(l1["r1"].first, "request");
+  EXPECT_EQ(l1["r1"].second, bytes);
+  EXPECT_EQ(l1["a1"].second, "new");
+  auto tx = store_->read();
+  EXPECT_THROW(tx->put_review_facts("x", "l1", "alert", "x"), Error);
 }
 
 }  // namespace item_tables_test

@@ -153,6 +153,13 @@ Query& Query::bind(int index, std::string_view text) {
   return *this;
 }
 
+Query& Query::bind_blob(int index, std::string_view bytes) {
+  // A zero-length blob, not NULL, when empty.
+  check_bind(sqlite3_bind_blob64(stmt_, index, bytes.data() ? bytes.data() : "", bytes.size(),
+                                 SQLITE_TRANSIENT));
+  return *this;
+}
+
 Query& Query::bind(int index, std::int64_t value) {
   check_bind(sqlite3_bind_int64(stmt_, index, value));
   return *this;
@@ -189,6 +196,12 @@ std::optional<std::string> Query::optional_text(int column) const {
 
 std::int64_t Query::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+std::string_view Query::view(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
 }  // namespace hotline::store::sqlite

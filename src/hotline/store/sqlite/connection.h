@@ -86,6 +86,7 @@ class Query {
   Query& bind(int index, std::string_view text);
   Query& bind(int index, std::int64_t value);
   Query& bind_optional(int index, const std::optional<std::string>& text);  // NULL when empty
+  Query& bind_blob(int index, std::string_view bytes);
 
   // Advances to the next row; false when there are no more.
   bool step();
@@ -95,6 +96,8 @@ class Query {
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
   std::int64_t integer(int column) const;
+  // A text or blob column without a copy: valid until the next step().
+  std::string_view view(int column) const;
 
  private:
   void check_bind(int rc);

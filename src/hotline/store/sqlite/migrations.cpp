@@ -381,6 +381,21 @@ CREATE TABLE IF NOT EXISTS reviews (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS reviews_listing ON reviews (created_at);
 )sql"},
+    // The review's facts of each alert, request and case in a compact binary
+    // form (review/facts_codec.h), written with every change of the item so
+    // that a report reads one short row per item, contiguous per link,
+    // instead of replaying its log. Existing items get theirs when the node
+    // next opens (service/review_facts.h, fill_review_facts).
+    {14, "review facts beside each item",
+     R"sql(
+CREATE TABLE IF NOT EXISTS review_facts (
+  link    TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  facts   BLOB NOT NULL,
+  PRIMARY KEY (link, item_id)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

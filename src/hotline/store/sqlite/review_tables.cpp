@@ -98,4 +98,23 @@ void scan_receipt_times(
   while (q.step()) fn(q.integer(0), q.text(1));
 }
 
+void put_review_facts(Connection& c, std::string_view item_id, std::string_view link,
+                      std::string_view kind, std::string_view facts) {
+  Query q(c,
+          "INSERT INTO review_facts (link, item_id, kind, facts) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (link, item_id) DO UPDATE SET kind = excluded.kind, facts = excluded.facts",
+          "saving an item's review facts");
+  q.bind(1, link).bind(2, item_id).bind(3, kind).bind_blob(4, facts);
+  q.run();
+}
+
+void scan_review_facts(Connection& c, std::string_view link,
+                       const std::function<void(std::string_view item_id, std::string_view kind,
+                                                std::string_view facts)>& fn) {
+  Query q(c, "SELECT item_id, kind, facts FROM review_facts WHERE link = ?1",
+          "reading the link's review facts");
+  q.bind(1, link);
+  while (q.step()) fn(q.view(0), q.view(1), q.view(2));
+}
+
 }  // namespace hotline::store::sqlite

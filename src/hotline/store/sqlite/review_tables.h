@@ -1,4 +1,4 @@
-// SQL for the review's reads and its reports table (migration 13), as free
+// SQL for the review's reads and its reports table (migration 13) and facts table (14), as free
 // functions over a connection; SqliteTransaction checks the transaction and
 // calls these. The scans stream rows to a callback, one at a time, so that a
 // link of a million items is read without holding it all.
@@ -26,5 +26,11 @@ void scan_envelope_seqs(Connection& c, std::string_view link, Direction directio
 void scan_receipt_times(
     Connection& c, std::string_view link, Direction direction,
     const std::function<void(std::int64_t seq, std::string_view received_at)>& fn);
+
+void put_review_facts(Connection& c, std::string_view item_id, std::string_view link,
+                      std::string_view kind, std::string_view facts);
+void scan_review_facts(Connection& c, std::string_view link,
+                       const std::function<void(std::string_view item_id, std::string_view kind,
+                                                std::string_view facts)>& fn);
 
 }  // namespace hotline::store::sqlite

@@ -518,6 +518,18 @@ class SqliteTransaction final : public Transaction {
     sqlite::scan_receipt_times(conn_, link, direction, fn);
   }
 
+  void put_review_facts(std::string_view item_id, std::string_view link, std::string_view kind,
+                        std::string_view facts) override {
+    check_writable();
+    sqlite::put_review_facts(conn_, item_id, link, kind, facts);
+  }
+  void scan_review_facts(std::string_view link,
+                         const std::function<void(std::string_view item_id, std::string_view kind,
+                                                  std::string_view facts)>& fn) override {
+    check_open();
+    sqlite::scan_review_facts(conn_, link, fn);
+  }
+
   // Desk tables: SQL in item_tables.cpp.
   void put_item(const ItemRecord& i) override {
     check_writable();
