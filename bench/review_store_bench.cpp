@@ -377,7 +377,8 @@ void BM_ReviewStoreReport(benchmark::State& state) {
     reset_peak();
     const double disk0 = disk_read_mb();
     const auto t0 = std::chrono::steady_clock::now();
-    auto made = service::make_report(node, "bravo", from, to, now_ms(), false);
+    // Made "at" the period's end: a report's period must have ended.
+    auto made = service::make_report(node, "bravo", from, to, to, false);
     state.SetIterationTime(seconds_since(t0));
     disk_mb = disk_read_mb() - disk0;
     peak = status_kb("VmHWM:");
@@ -418,9 +419,9 @@ void BM_ReviewStoreVerify(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   Seeded& s = seeded(n);
   service::Node node = service::open_node(s.dir);
-  const auto report =
-      service::make_report(node, "bravo", parse_timestamp(kFrom), parse_timestamp(kTo), now_ms())
-          .report;
+  const auto report = service::make_report(node, "bravo", parse_timestamp(kFrom),
+                                           parse_timestamp(kTo), parse_timestamp(kTo))
+                          .report;
   long peak = 0;
   bool matches = false;
   for (auto _ : state) {
