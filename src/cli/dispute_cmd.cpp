@@ -99,6 +99,24 @@ std::string subject_text(const json& d) {
   return "item " + escape_text(s(sub, "item"), 60);
 }
 
+// The disputed item as this node shows it ("request 8573bee5 (closed): Subscriber
+// data ..."), or nothing when the dispute is about a figure or the item is
+// not one this person may read here.
+std::string item_line(Desk& desk, const json& d) {
+  const std::string id = s(d.value("subject", json::object()), "item");
+  if (id.empty()) return "";
+  for (const char* kind : {service::kRequest, service::kAlert, service::kCase}) {
+    try {
+      auto item = desk.show(kind, id);
+      return std::string(kind) + " " + sid(item) + " (" + escape_text(item.record.state, 40) +
+             "): " + escape_text(item.record.title, 160);
+    } catch (const Error&) {
+      // not of this kind, or not readable here: try the next kind
+    }
+  }
+  return "";
+}
+
 void print_positions(std::string& out, const json& d, const std::string& us,
                      const std::string& peer) {
   const json& ps = d.value("positions", json::array());
@@ -211,7 +229,7 @@ void print_next(std::string& out, const service::ItemView& v, const std::string&
 }
 
 void print_dispute(const service::ItemView& v, const std::string& target, const std::string& actor,
-                   const std::string& us_name) {
+                   const std::string& us_name, const std::string& item_line) {
   const json& d = v.document;
   const std::string us = escape_text(us_name, 80);
   const std::string peer = escape_text(v.peer.empty() ? "the peer" : v.peer, 80);
@@ -224,6 +242,7 @@ void print_dispute(const service::ItemView& v, const std::string& target, const 
       "\n";
   out += "  ground       " + escape_text(s(d, "ground"), 40) + "\n";
   out += "  about        " + subject_text(d) + "\n";
+  if (!item_line.empty()) out += "               " + item_line + "\n";
   out += "  labels       " + escape_text(s(d.value("labels", json::object()), "tlp"), 40) + "\n";
   print_positions(out, d, us, peer);
   print_settlement(out, d, us, peer);
@@ -515,7 +534,8 @@ void add_read_commands(CLI::App* ds) {
       print_json(item_json(v));
       return;
     }
-    print_dispute(v, desk->target_hint(), desk->actor_hint(), desk->party());
+    print_dispute(v, desk->target_hint(), desk->actor_hint(), desk->party(),
+                  item_line(*desk, v.document));
   });
 }
 

@@ -172,6 +172,9 @@ TEST_F(DisputeCli, TimelinessDisputeSettledWithAnAdjustmentAlikeOnBothNodes) {
   // Bravo's page (over the API) shows the proposal and what bravo may do.
   r = api("carol", {"dispute", "show", id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The disputed item is named with its kind, state and title, as bravo shows it.
+  EXPECT_TRUE(has(r.out, "request " + request + " (")) << r.out;
+  EXPECT_TRUE(has(r.out, "): Logs of 203.0.113.7")) << r.out;
   EXPECT_TRUE(has(r.out, "settlement proposed, version 1, by sam (alpha)")) << r.out;
   EXPECT_TRUE(has(r.out, "hotline dispute accept --url")) << r.out;
   EXPECT_TRUE(has(r.out, "--version 1   (a supervisor)")) << r.out;
