@@ -63,7 +63,7 @@ model::DisputeGround ground_of(const std::string& text) {
 TimePoint date_of(const std::string& text, const char* option) {
   const std::string t = trim(text);
   try {
-    return parse_timestamp(t.size() == 10 ? t + "T00:00:00.000Z" : t);
+    return parse_day_or_timestamp(t);
   } catch (const Error&) {
     usage_error(std::string(option) + ": '" + text +
                 "' is not a date (YYYY-MM-DD) or a timestamp (2026-01-01T00:00:00.000Z)");

@@ -43,8 +43,7 @@ TimePoint parse_day(const std::string& text, const char* option) {
     return TimePoint(std::chrono::milliseconds(ms - ms % 1000));
   }
   try {
-    if (text.size() == 10) return parse_timestamp(text + "T00:00:00.000Z");
-    return parse_timestamp(text);
+    return parse_day_or_timestamp(text);
   } catch (const Error&) {
     usage_error(std::string(option) + " must be a date (2026-03-01, midnight UTC) or a timestamp " +
                 "(2026-03-01T00:00:00.000Z), not '" + escape_text(text, 64) + "'");

@@ -22,8 +22,7 @@ using service::Permission;
 
 TimePoint day_or_time(const std::string& text, const char* name) {
   try {
-    if (text.size() == 10) return parse_timestamp(text + "T00:00:00.000Z");
-    return parse_timestamp(text);
+    return parse_day_or_timestamp(text);
   } catch (const Error&) {
     throw Error(ErrorCategory::invalid_input, "request_invalid",
                 std::string("'") + name +

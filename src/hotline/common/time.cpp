@@ -51,4 +51,9 @@ TimePoint parse_timestamp(std::string_view s) {
                    milliseconds{ms}};
 }
 
+TimePoint parse_day_or_timestamp(std::string_view text) {
+  if (text.size() == 10) return parse_timestamp(std::string(text) + "T00:00:00.000Z");
+  return parse_timestamp(text);
+}
+
 }  // namespace hotline

@@ -19,6 +19,10 @@ std::string format_timestamp(TimePoint t);
 // code "timestamp_invalid".
 TimePoint parse_timestamp(std::string_view text);
 
+// A day, "2026-03-01" (midnight UTC), or the full form above; anything else
+// throws hotline::Error "timestamp_invalid".
+TimePoint parse_day_or_timestamp(std::string_view text);
+
 inline TimePoint now_ms() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
 }

@@ -1,13 +1,8 @@
 #include "hotline/service/review_service.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,6 +16,7 @@
 #include "hotline/link/outbound.h"
 #include "hotline/service/dispute_facts.h"
 #include "hotline/service/link_support.h"
+#include "hotline/service/review_body.h"
 #include "hotline/service/review_facts.h"
 #include "hotline/service/tree_heads.h"
 
@@ -55,128 +51,6 @@ Sides sides_of(store::Transaction& tx, const Node& node, const std::string& link
   s.agreements = agreements_in_force(tx, link);
   s.ours = our_party(s.agreements.back().document, node.identity.public_key().encoded());
   return s;
-}
-
-struct Computed {
-  json body;
-  std::vector<review::Judgement> judgements;
-};
-
-using Filter = std::function<bool(std::string_view group, std::string_view period)>;
-
-// Judges the items on a second thread while the caller's thread reads and
-// decodes their facts (the snapshot's transaction stays on its thread): the
-// builder sees the items in the same order, so the body is the same. Items
-// travel in batches, at most kWaiting batches queued, so memory stays
-// bounded. Destroyed without finish(): the rest is dropped, the thread ends.
-class JudgingThread {
- public:
-  explicit JudgingThread(review::ReportBuilder& builder)
-      : builder_(builder), thread_([this] { run(); }) {
-    batch_.reserve(kBatch);
-  }
-  ~JudgingThread() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-      queue_.clear();
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-  JudgingThread(const JudgingThread&) = delete;
-  JudgingThread& operator=(const JudgingThread&) = delete;
-
-  void add(review::ItemFacts&& f) {
-    batch_.push_back(std::move(f));
-    if (batch_.size() == kBatch) hand_over();
-  }
-
-  // Waits until every item is judged; rethrows what the builder threw.
-  void finish() {
-    if (!batch_.empty()) hand_over();
-    std::unique_lock lock(mutex_);
-    done_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return (queue_.empty() && idle_) || error_; });
-    if (error_) std::rethrow_exception(error_);
-  }
-
- private:
-  static constexpr std::size_t kBatch = 4096;
-  static constexpr std::size_t kWaiting = 4;
-
-  void hand_over() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return queue_.size() < kWaiting || error_; });
-    if (error_) std::rethrow_exception(error_);
-    queue_.push_back(std::move(batch_));
-    batch_ = {};
-    batch_.reserve(kBatch);
-    changed_.notify_all();
-  }
-
-  void run() {
-    for (;;) {
-      std::vector<review::ItemFacts> batch;
-      {
-        std::unique_lock lock(mutex_);
-        idle_ = true;
-        changed_.notify_all();
-        changed_.wait(lock, [&] { return !queue_.empty() || done_ || stop_; });
-        if (stop_ || queue_.empty()) return;
-        batch = std::move(queue_.front());
-        queue_.pop_front();
-        idle_ = false;
-        changed_.notify_all();
-      }
-      try {
-        for (const auto& f : batch) builder_.add(f);
-      } catch (...) {
-        std::lock_guard lock(mutex_);
-        error_ = std::current_exception();
-        changed_.notify_all();
-        return;
-      }
-    }
-  }
-
-  review::ReportBuilder& builder_;
-  std::vector<review::ItemFacts> batch_;  // the reading thread's
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::vector<review::ItemFacts>> queue_;
-  bool idle_ = false, done_ = false, stop_ = false;
-  std::exception_ptr error_;
-  std::thread thread_;  // last: starts once the members above exist
-};
-
-// The body (and the judgements when asked) of `link` for [from, to) at `cut`.
-Computed compute(store::Transaction& tx, const std::string& link, Party ours, Millis from,
-                 Millis to, const review::Cut& cut, bool judgements, const Filter& filter = {}) {
-  if (from >= to) {
-    throw Error(ErrorCategory::invalid_input, "review_period_invalid",
-                "the period must end after it starts (from < to)");
-  }
-  DisputeReview disputes = dispute_facts(tx, link, ours);
-  review::ReviewContext context = review_context(tx, link, from, to, cut);
-  context.adjustments = std::move(disputes.adjustments);
-  review::ReportBuilder builder(std::move(context), judgements);
-  if (filter) builder.keep_only(filter);
-  for (const auto& d : disputes.disputes) builder.add(d);
-  std::vector<review::CaseFacts> cases;  // after every item, as for_each_review_fact hands them
-  {
-    JudgingThread judging(builder);
-    for_each_review_fact(
-        tx, link, ours, [&](review::ItemFacts&& f) { judging.add(std::move(f)); },
-        [&](const review::CaseFacts& c) { cases.push_back(c); });
-    judging.finish();
-  }
-  for (const auto& c : cases) builder.add(c);
-  Computed out;
-  out.body = builder.body();
-  if (judgements) out.judgements = builder.judgements();
-  return out;
 }
 
 std::string body_id(const json& body) {
@@ -405,8 +279,8 @@ nlohmann::json review_body(Node& node, const std::string& peer_name, TimePoint f
   const auto peer = find_peer(*node.store, peer_name);
   return node.store->snapshot([&](store::Transaction& tx) {
     const Sides sides = sides_of(tx, node, peer.link);
-    return compute(tx, peer.link, sides.ours, millis(from), millis(to),
-                   held_cut(tx, peer.link, sides.ours), false)
+    return compute_review_body(tx, peer.link, sides.ours, millis(from), millis(to),
+                               held_cut(tx, peer.link, sides.ours), false)
         .body;
   });
 }
@@ -424,10 +298,10 @@ ReviewView make_report(Node& node, const std::string& peer_name, TimePoint from,
   }
   const auto peer = find_peer(*node.store, peer_name);
   Sides sides;
-  Computed made = node.store->snapshot([&](store::Transaction& tx) {
+  ReviewBody made = node.store->snapshot([&](store::Transaction& tx) {
     sides = sides_of(tx, node, peer.link);
-    return compute(tx, peer.link, sides.ours, millis(from), millis(to),
-                   held_cut(tx, peer.link, sides.ours), with_judgements);
+    return compute_review_body(tx, peer.link, sides.ours, millis(from), millis(to),
+                               held_cut(tx, peer.link, sides.ours), with_judgements);
   });
   json report = {
       {"format", kReportFormat}, {"body", std::move(made.body)}, {"signatures", json::array()}};
@@ -462,8 +336,8 @@ VerifyResult verify_report(Node& node, const nlohmann::json& report) {
     const Sides sides = sides_of(tx, node, shape.link);
     out.signature_problems = signature_problems(report, sides, {});
     if (report["signatures"].empty()) out.signature_problems.push_back("the report is not signed");
-    Computed mine = compute(tx, shape.link, sides.ours, shape.from, shape.to, shape.cut,
-                            !theirs_judged.empty());
+    ReviewBody mine = compute_review_body(tx, shape.link, sides.ours, shape.from, shape.to,
+                                          shape.cut, !theirs_judged.empty());
     out.body_matches = crypto::canonicalize(mine.body) == crypto::canonicalize(report["body"]);
     if (out.body_matches) return;
     out.figures = review::compare_bodies(mine.body, report["body"]);
@@ -611,7 +485,8 @@ Explanation explain_figure(Node& node, const std::string& peer_name, TimePoint f
   return node.store->snapshot([&](store::Transaction& tx) {
     const Sides sides = sides_of(tx, node, peer.link);
     const review::Cut cut = held_cut(tx, peer.link, sides.ours);
-    const json body = compute(tx, peer.link, sides.ours, millis(from), millis(to), cut, false).body;
+    const json body =
+        compute_review_body(tx, peer.link, sides.ours, millis(from), millis(to), cut, false).body;
     Explanation out;
     out.figure = figure;
     try {
@@ -621,11 +496,12 @@ Explanation explain_figure(Node& node, const std::string& peer_name, TimePoint f
                   "the report's body has no figure at " + escape_text(figure) +
                       " (a JSON pointer such as /directions/0/requests_total/current/received)");
     }
-    auto judged = compute(tx, peer.link, sides.ours, millis(from), millis(to), cut, true,
-                          [&](std::string_view g, std::string_view p) {
-                            return review::may_explain(body, g, p, figure);
-                          })
-                      .judgements;
+    auto judged =
+        compute_review_body(tx, peer.link, sides.ours, millis(from), millis(to), cut, true,
+                            [&](std::string_view g, std::string_view p) {
+                              return review::may_explain(body, g, p, figure);
+                            })
+            .judgements;
     for (auto& j : judged) {
       if (!review::explains(body, j, figure)) continue;
       out.lines.push_back(review::describe(j, body));

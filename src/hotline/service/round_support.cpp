@@ -5,6 +5,7 @@
 #include "hotline/common/error.h"
 #include "hotline/service/dispute_facts.h"
 #include "hotline/service/item_replay.h"
+#include "hotline/service/review_body.h"
 #include "hotline/service/review_facts.h"
 
 namespace hotline::service {
@@ -96,37 +97,21 @@ std::vector<model::AgendaPoint> records_agenda(store::Transaction& tx, const std
                                                const std::string& theirs, std::int64_t max_judged) {
   const review::Millis from_ms = from.time_since_epoch().count();
   const review::Millis to_ms = to.time_since_epoch().count();
-  if (from_ms >= to_ms) {
-    throw Error(ErrorCategory::invalid_input, "review_period_invalid",
-                "the period under review must end after it starts (from < to)");
-  }
   const auto agreements = agreements_in_force(tx, link);
   const review::Party party = our_party(agreements.back().document, our_key);
-  const DisputeReview disputes = dispute_facts(tx, link, party);
   const review::Cut cut = held_cut(tx, link, party);
-  // The body, with the judgements of the current period when `judged`.
-  auto compute = [&](bool judged, std::vector<review::Judgement>* judgements) {
-    review::ReviewContext context = review_context(tx, link, from_ms, to_ms, cut);
-    context.adjustments = disputes.adjustments;
-    review::ReportBuilder builder(std::move(context), judged);
-    if (judged) {
-      builder.keep_only(
-          [](std::string_view, std::string_view period) { return period == "current"; });
-    }
-    for (const auto& d : disputes.disputes) builder.add(d);
-    for_each_review_fact(
-        tx, link, party, [&](const review::ItemFacts& f) { builder.add(f); },
-        [&](const review::CaseFacts& c) { builder.add(c); });
-    nlohmann::json body = builder.body();
-    if (judgements) *judgements = builder.judgements();
-    return body;
-  };
   // A judgement costs about 4 KB: a period with more items than
   // `max_judged` gets its figures and one line for the rest.
-  const nlohmann::json body = compute(false, nullptr);
+  const nlohmann::json body = compute_review_body(tx, link, party, from_ms, to_ms, cut, false).body;
   const std::int64_t counted = items_counted(body);
   std::vector<review::Judgement> judgements;
-  if (counted <= max_judged) compute(true, &judgements);
+  if (counted <= max_judged) {
+    judgements = compute_review_body(
+                     tx, link, party, from_ms, to_ms, cut, true,
+                     [](std::string_view, std::string_view period) { return period == "current"; })
+                     .judgements;
+  }
+  const DisputeReview disputes = dispute_facts(tx, link, party);
   auto points = review::propose_agenda(body, judgements, disputes.disputes,
                                        open_action_items(tx, link, ours, theirs));
   if (counted > max_judged) points.insert(points.begin(), too_many_point(body, counted));
