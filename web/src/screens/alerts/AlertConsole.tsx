@@ -1,8 +1,176 @@
-// Placeholder until this screen is built (issue 19).
+// The alert console (/alerts): incoming or outgoing alerts, newest first,
+// paged from the API and virtualized. An alert from the peer shows within a
+// second of its arrival (the alert_received event refreshes the list) and
+// stays highlighted until someone acknowledges it. The choice of direction
+// and status is in the URL (?direction=outgoing&status=all).
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Page } from '../../ui/Page';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useEventListener } from '../../api/events';
+import { useSession } from '../../api/session';
+import { usePeers } from '../../app/TopBar';
+import { DeadlineBadge } from '../../ui/Deadline';
+import { ErrorNote, Page } from '../../ui/Page';
+import { PagedTable, type Column } from '../../ui/PagedTable';
+import { TlpBadge } from '../../ui/Tlp';
+import { useAlarm } from './AlarmProvider';
+import { ackDeadline, allowedActions, fetchAlerts, waitsForAcknowledgement, zoneOf, type Alert, type Direction, type Status } from './alerts';
+import { CloseDialog } from './CloseDialog';
+import { CodeName } from './CodeName';
+import './alerts.css';
+
+const directions: Direction[] = ['incoming', 'outgoing'];
+const statuses: Status[] = ['open', 'closed', 'all'];
+
+function useConsoleParams() {
+  const [params, setParams] = useSearchParams();
+  const direction: Direction = params.get('direction') === 'outgoing' ? 'outgoing' : 'incoming';
+  const s = params.get('status');
+  const status: Status = s === 'closed' || s === 'all' ? s : 'open';
+  const set = (d: Direction, st: Status) => {
+    const next = new URLSearchParams();
+    if (d !== 'incoming') next.set('direction', d);
+    if (st !== 'open') next.set('status', st);
+    setParams(next, { replace: true });
+  };
+  return { direction, status, set };
+}
+
+function RowActions({ alert, onClose, onError, onDone }: { alert: Alert; onClose: (a: Alert) => void; onError: (e: unknown) => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const { acknowledge } = useAlarm();
+  const [busy, setBusy] = useState(false);
+  const actions = allowedActions(alert, can);
+  if (actions.length === 0) return null;
+  const ack = () => {
+    setBusy(true);
+    onError(null);
+    acknowledge(alert.id)
+      .then(onDone, onError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <span className="alert-row-actions" onClick={(e) => e.stopPropagation()}>
+      {actions.includes('acknowledge') && (
+        <button type="button" className="row-ack" onClick={ack} disabled={busy}>
+          {t('alerts.acknowledge')}
+        </button>
+      )}
+      {actions.includes('close') && (
+        <button type="button" className="row-close" onClick={() => onClose(alert)}>
+          {t('alerts.close')}
+        </button>
+      )}
+    </span>
+  );
+}
+
+function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, onDone: () => void): Column<Alert>[] {
+  const { t } = useTranslation();
+  const peers = usePeers();
+  return useMemo(
+    () => [
+      { key: 'priority', header: t('alerts.col_priority'), width: '6.5rem', cell: (a) => <span className={`priority-${a.priority}`}><CodeName group="priority" code={a.priority} /></span> },
+      { key: 'peer', header: t('alerts.col_peer'), width: '7rem', cell: (a) => a.peer },
+      { key: 'tlp', header: t('alerts.col_tlp'), width: '9.5rem', cell: (a) => <TlpBadge tlp={a.tlp} /> },
+      {
+        key: 'title',
+        header: t('alerts.col_title'),
+        width: 'minmax(12rem, 1fr)',
+        cell: (a) => (
+          <Link to={`/alerts/${a.id}`} data-alert-id={a.id} onClick={(e) => e.stopPropagation()}>
+            {a.title}
+          </Link>
+        ),
+      },
+      { key: 'state', header: t('alerts.col_state'), width: '8rem', cell: (a) => <span className="state-word"><CodeName group="state" code={a.state} /></span> },
+      {
+        key: 'deadline',
+        header: t('alerts.col_ack_deadline'),
+        width: 'minmax(16rem, 1.3fr)',
+        cell: (a) => {
+          const d = ackDeadline(a);
+          if (!d?.due_at) return <span className="muted">{d ? <CodeName group="deadline_status" code={d.status} /> : t('alerts.no_deadline')}</span>;
+          return <DeadlineBadge start={d.start} due={d.due_at} met={d.met_at} peerZone={zoneOf(peers, a.peer)} countdown />;
+        },
+      },
+      { key: 'actions', header: t('alerts.col_actions'), width: '11rem', cell: (a) => <RowActions alert={a} onClose={onClose} onError={onError} onDone={onDone} /> },
+    ],
+    [t, peers, onClose, onError, onDone],
+  );
+}
 
 export default function AlertConsole() {
   const { t } = useTranslation();
-  return <Page title={t('nav.alerts')}>{null}</Page>;
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const { direction, status, set } = useConsoleParams();
+  const [generation, setGeneration] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const [closing, setClosing] = useState<Alert | null>(null);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  useEventListener((e) => {
+    if (e.kind === 'alert_received' || (e.item?.kind === 'alert' && (e.kind === 'item_changed' || e.kind === 'escalation'))) reload();
+  });
+
+  const fetchPage = useCallback(
+    (offset: number, limit: number) => fetchAlerts(direction, status, offset, limit),
+    [direction, status],
+  );
+  const columns = useColumns(setClosing, setError, reload);
+
+  return (
+    <Page
+      title={t('alerts.title')}
+      actions={
+        can('act_alerts') && (
+          <Link className="alert-raise" to="/alerts/new">
+            {t('alerts.raise')}
+          </Link>
+        )
+      }
+    >
+      <div className="alert-tools">
+        <div className="alert-switch" role="group" aria-label={t('alerts.direction')}>
+          {directions.map((d) => (
+            <button key={d} type="button" aria-pressed={direction === d} onClick={() => set(d, status)}>
+              {t(`alerts.direction_${d}`)}
+            </button>
+          ))}
+        </div>
+        <label>
+          {t('alerts.status')}
+          <select value={status} onChange={(e) => set(direction, e.target.value as Status)}>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {t(`alerts.status_${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorNote error={error} />
+      <PagedTable<Alert>
+        label={t(`alerts.table_${direction}`)}
+        columns={columns}
+        fetchPage={fetchPage}
+        reloadKey={`${direction}/${status}/${generation}`}
+        rowKey={(a) => a.id}
+        rowClass={(a) => (waitsForAcknowledgement(a) ? 'alert-waiting' : a.state === 'closed' ? 'alert-closed' : '')}
+        onOpen={(a) => navigate(`/alerts/${a.id}`)}
+      />
+      {closing && (
+        <CloseDialog
+          alert={closing}
+          onCancel={() => setClosing(null)}
+          onDone={() => {
+            setClosing(null);
+            reload();
+          }}
+        />
+      )}
+    </Page>
+  );
 }
