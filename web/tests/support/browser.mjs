@@ -7,8 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { passwordOf } from './nodes.mjs';
 
+// Chromium's own headless mode (playwright's default); the old `--headless`
+// flag with ignoreDefaultArgs left Debian's chromium without one (it then
+// looked for an X server and exited).
 export const chromiumFlags = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   // The nodes' operators' certificates are self-signed (made by init).
   '--ignore-certificate-errors',
@@ -23,7 +26,6 @@ export async function launch({ lang = 'en', timezone = 'Europe/Berlin' } = {}) {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: chromiumFlags,
-    ignoreDefaultArgs: ['--headless=new', '--headless'],
     locale: lang,
     timezoneId: timezone,
     viewport: { width: 1400, height: 900 },
