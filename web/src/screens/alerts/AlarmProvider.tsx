@@ -70,9 +70,24 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
   useEffect(() => {
     if (rings) armOnFirstGesture();
   }, [rings]);
+  // A new alert: only it is read (the banner shows sooner than after
+  // reading the whole list); any other change of an alert reads the list.
+  const arrived = useCallback(
+    (id: string) => {
+      get<Item>(alertPath(id))
+        .then((a) => {
+          if (waitsForAcknowledgement(a)) setWaiting((w) => [a, ...w.filter((x) => x.id !== a.id)].sort(newestFirst));
+        })
+        .catch(refresh);
+    },
+    [refresh],
+  );
   useEventListener((e) => {
-    if (e.kind === 'alert_received' && e.item?.id) markArrival(e.item.id);
-    if (e.kind === 'alert_received' || (e.kind === 'item_changed' && e.item?.kind === 'alert') || e.kind === 'escalation') refresh();
+    if (!reads) return;
+    if (e.kind === 'alert_received' && e.item?.id) {
+      markArrival(e.item.id);
+      arrived(e.item.id);
+    } else if ((e.kind === 'item_changed' && e.item?.kind === 'alert') || e.kind === 'escalation') refresh();
   });
 
   useEffect(() => {

@@ -3,24 +3,25 @@
 // second of its arrival (the alert_received event refreshes the list) and
 // stays highlighted until someone acknowledges it. The choice of direction
 // and status is in the URL (?direction=outgoing&status=all).
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeerZones } from './peers';
 import { DeadlineBadge } from '../../ui/Deadline';
 import { ErrorNote, Page } from '../../ui/Page';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { TlpBadge } from '../../ui/Tlp';
 import { useAlarm } from './AlarmProvider';
-import { ackDeadline, allowedActions, fetchAlerts, waitsForAcknowledgement, zoneOf, type Alert, type Direction, type Status } from './alerts';
+import { ackDeadline, allowedActions, fetchAlert, fetchAlerts, waitsForAcknowledgement, zoneOf, type Alert, type AlertPage, type Direction, type Status } from './alerts';
 import { CloseDialog } from './CloseDialog';
 import { CodeName } from './CodeName';
 import './alerts.css';
 
 const directions: Direction[] = ['incoming', 'outgoing'];
 const statuses: Status[] = ['open', 'closed', 'all'];
+const pageSize = 100; // as ui/PagedTable asks
 
 function useConsoleParams() {
   const [params, setParams] = useSearchParams();
@@ -68,7 +69,7 @@ function RowActions({ alert, onClose, onError, onDone }: { alert: Alert; onClose
 
 function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, onDone: () => void): Column<Alert>[] {
   const { t } = useTranslation();
-  const peers = usePeers();
+  const peers = usePeerZones();
   return useMemo(
     () => [
       { key: 'priority', header: t('alerts.col_priority'), width: '6.5rem', cell: (a) => <span className={`priority-${a.priority}`}><CodeName group="priority" code={a.priority} /></span> },
@@ -101,24 +102,82 @@ function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, 
   );
 }
 
+// The list's first page, kept here so that live changes show without the
+// table emptying: a new alert is read alone and put on top at once, any other
+// change reads the first page in the background; the table then takes the
+// first page from here, at once, and only later pages from the API.
+function useLiveHead(direction: Direction, status: Status) {
+  const [generation, setGeneration] = useState(0);
+  const head = useRef<{ key: string; page: AlertPage } | null>(null);
+  const key = `${direction}/${status}`;
+  const show = useCallback(() => setGeneration((g) => g + 1), []);
+
+  const fetchPage = useCallback(
+    async (offset: number, limit: number): Promise<AlertPage> => {
+      if (offset === 0 && head.current?.key === key) return head.current.page;
+      const page = await fetchAlerts(direction, status, offset, limit);
+      if (offset === 0) head.current = { key, page };
+      return page;
+    },
+    [direction, status, key],
+  );
+
+  const asked = useRef(0);
+  const refresh = useCallback(() => {
+    const mine = ++asked.current;
+    fetchAlerts(direction, status, 0, pageSize)
+      .then((page) => {
+        if (mine !== asked.current) return;
+        head.current = { key, page };
+        show();
+      })
+      .catch(() => undefined);
+  }, [direction, status, key, show]);
+
+  const arrived = useCallback(
+    (id: string) => {
+      fetchAlert(id)
+        .then((a) => {
+          const h = head.current;
+          if (h?.key === key && belongs(a, direction, status) && !h.page.rows.some((r) => r.id === a.id)) {
+            head.current = { key, page: { rows: [a, ...h.page.rows].slice(0, pageSize), total: h.page.total + 1 } };
+            show();
+          }
+          refresh();
+        })
+        .catch(refresh);
+    },
+    [direction, status, key, show, refresh],
+  );
+
+  // A change of filter reads the first page from the API.
+  useEffect(() => {
+    head.current = null;
+  }, [key]);
+  return { fetchPage, generation, refresh, arrived };
+}
+
+function belongs(a: Alert, direction: Direction, status: Status) {
+  if ((direction === 'incoming') !== (a.origin === 'theirs')) return false;
+  if (status === 'open') return a.state !== 'closed';
+  if (status === 'closed') return a.state === 'closed';
+  return true;
+}
+
 export default function AlertConsole() {
   const { t } = useTranslation();
   const { can } = useSession();
   const navigate = useNavigate();
   const { direction, status, set } = useConsoleParams();
-  const [generation, setGeneration] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [closing, setClosing] = useState<Alert | null>(null);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const { fetchPage, generation, refresh: reload, arrived } = useLiveHead(direction, status);
 
   useEventListener((e) => {
-    if (e.kind === 'alert_received' || (e.item?.kind === 'alert' && (e.kind === 'item_changed' || e.kind === 'escalation'))) reload();
+    if (e.kind === 'alert_received' && e.item?.id) arrived(e.item.id);
+    else if (e.item?.kind === 'alert' && (e.kind === 'item_changed' || e.kind === 'escalation' || e.kind === 'item_action_void')) reload();
   });
 
-  const fetchPage = useCallback(
-    (offset: number, limit: number) => fetchAlerts(direction, status, offset, limit),
-    [direction, status],
-  );
   const columns = useColumns(setClosing, setError, reload);
 
   return (

@@ -9,7 +9,7 @@ import { useParams } from 'react-router';
 import { ApiError, get } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeerZones } from './peers';
 import { ErrorNote, Page } from '../../ui/Page';
 import { useAlarm } from './AlarmProvider';
 import { AlertDetails } from './AlertDetails';
@@ -90,7 +90,7 @@ export default function AlertPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { alert, setAlert, timeline, error, load } = useAlert(id);
-  const peers = usePeers();
+  const peers = usePeerZones();
 
   useEventListener((e) => {
     if (!alert || e.item?.id !== alert.id) return;

@@ -48,7 +48,9 @@ export function armOnFirstGesture() {
     if (alarmArmed()) return;
     armAlarm();
   };
-  document.addEventListener('pointerdown', arm, true);
+  // On the click, not the press: the warning going away must not move what
+  // the person is clicking.
+  document.addEventListener('click', arm, true);
   document.addEventListener('keydown', arm, true);
 }
 
