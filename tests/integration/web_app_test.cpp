@@ -84,14 +84,16 @@ class WebApp : public ::testing::Test {
     fs::create_directory_symlink(scratch_.path(), root_ / "up");
   }
 
-  // Starts `hotline serve --web-root DIR` on free ports; false when it did
-  // not come up.
-  bool start(const fs::path& web_root) {
-    serve_ = std::make_unique<Process>(
-        std::vector<std::string>{HOTLINE_BIN, "serve", "--dir", node_.string(), "--listen",
-                                 "127.0.0.1:0", "--peer-listen", "127.0.0.1:0", "--web-root",
-                                 web_root.string()},
-        scratch_ / "serve");
+  // Starts `BIN serve --web-root DIR` (no --web-root when DIR is empty) on
+  // free ports; false when it did not come up.
+  bool start(const fs::path& web_root, const std::string& bin = HOTLINE_BIN) {
+    std::vector<std::string> args = {bin,        "serve",       "--dir",         node_.string(),
+                                     "--listen", "127.0.0.1:0", "--peer-listen", "127.0.0.1:0"};
+    if (!web_root.empty()) {
+      args.push_back("--web-root");
+      args.push_back(web_root.string());
+    }
+    serve_ = std::make_unique<Process>(args, scratch_ / "serve");
     auto status = node_ / "run" / "serve.json";
     if (!testing::eventually([&] { return fs::exists(status) || !serve_->running(); },
                              std::chrono::seconds(30)) ||
@@ -225,6 +227,28 @@ TEST_F(WebApp, TheApiStillAnswersAndCarriesTheHeaders) {
   EXPECT_EQ(post.status, 405);
   EXPECT_EQ(header(post, "allow"), "GET, HEAD");
   expect_security_headers(post, "POST /requests/x");
+
+  // The listener's own refusals too (here: headers over 16 KiB).
+  auto too_large = get("/", {{"X-Filler", std::string(20 * 1024, 'x')}});
+  EXPECT_EQ(too_large.status, 431);
+  expect_security_headers(too_large, "a request with headers too large");
+}
+
+// An installed node: BIN/../share/hotline/web is found without --web-root.
+TEST_F(WebApp, TheInstalledShareFolderIsFoundWithoutTheFlag) {
+  make_app();
+  fs::create_directories(scratch_ / "inst" / "bin");
+  fs::create_directories(scratch_ / "inst" / "share" / "hotline");
+  const fs::path bin = scratch_ / "inst" / "bin" / "hotline";
+  std::error_code ec;
+  fs::create_hard_link(HOTLINE_BIN, bin, ec);
+  if (ec) fs::copy_file(HOTLINE_BIN, bin);
+  fs::rename(root_, scratch_ / "inst" / "share" / "hotline" / "web");
+  ASSERT_TRUE(start("", bin.string())) << log();
+  EXPECT_NE(log().find("share/hotline/web"), std::string::npos) << log();
+  auto r = get("/requests/x");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, kIndex);
 }
 
 TEST_F(WebApp, AFolderWithoutTheAppAnswersWebAppMissing) {
