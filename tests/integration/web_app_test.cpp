@@ -170,6 +170,21 @@ TEST_F(WebApp, HashedAssetsAreImmutableAndSentGzippedWhenAsked) {
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(header(head, "content-length"), std::to_string(kScript.size()));
 
+  // Validators: the .gz has its own; a copy the browser has gets 304.
+  const std::string etag = header(plain, "etag");
+  EXPECT_EQ(etag.size(), 34u) << etag;
+  EXPECT_NE(header(gz, "etag"), etag);
+  auto unchanged = get("/assets/app-abc123.js", {{"If-None-Match", "\"other\", " + etag}});
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_EQ(unchanged.body, "");
+  EXPECT_EQ(header(unchanged, "etag"), etag);
+  expect_security_headers(unchanged, "a 304");
+  auto unchanged_gz = get("/assets/app-abc123.js",
+                          {{"If-None-Match", header(gz, "etag")}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(unchanged_gz.status, 304);
+  EXPECT_EQ(get("/assets/app-abc123.js", {{"If-None-Match", header(gz, "etag")}}).body, kScript)
+      << "the plain file is another representation than the .gz";
+
   auto gone = get("/assets/app-old999.js");  // an earlier build's asset: no HTML in its place
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(error_code(gone), "not_found");

@@ -7,7 +7,9 @@
 #include <system_error>
 #include <utility>
 
+#include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/crypto/sha256.h"
 
 namespace hotline::api {
 namespace {
@@ -132,6 +134,20 @@ std::string read_limited(const fs::path& path, std::size_t limit) {
   return body;
 }
 
+// Whether an If-None-Match value names `etag` (or is "*"); weak
+// validators (W/"…") compare by their tag (RFC 9110, section 13.1.2).
+bool etag_matches(std::string_view if_none_match, const std::string& etag) {
+  while (!if_none_match.empty()) {
+    auto comma = if_none_match.find(',');
+    std::string_view tag = trim(if_none_match.substr(0, comma));
+    if_none_match =
+        comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
+    if (starts_with(tag, "W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_api_target(std::string_view target) {
@@ -234,7 +250,8 @@ WebApp WebApp::load(const fs::path& root, const Limits& limits) {
                     "the web app's folder " + app.root_.string() + " holds more than " +
                         std::to_string(limits.max_total_bytes) + " bytes");
       }
-      app.files_[key] = File{std::move(body), content_type_for(key)};
+      std::string etag = "\"" + to_hex(crypto::sha256(body)).substr(0, 32) + "\"";
+      app.files_[key] = File{std::move(body), content_type_for(key), std::move(etag)};
     }
   } catch (const fs::filesystem_error& e) {
     throw Error(ErrorCategory::internal, "web_root_invalid",
@@ -269,19 +286,23 @@ net::HttpResponse WebApp::file_response(const std::string& path, const File& fil
   r.content_type = file.content_type;
   r.headers["Cache-Control"] =
       starts_with(path, kAssets) ? "public, max-age=31536000, immutable" : "no-cache";
+  const File* sent = &file;
   auto gz = ends_with(path, ".gz") ? files_.end() : files_.find(path + ".gz");
-  if (gz == files_.end()) {
-    r.body = file.body;
+  if (gz != files_.end()) {
+    r.headers["Vary"] = "Accept-Encoding";
+    auto accept = request.headers.find("accept-encoding");
+    if (accept != request.headers.end() && accepts_gzip(accept->second)) {
+      r.headers["Content-Encoding"] = "gzip";
+      sent = &gz->second;
+    }
+  }
+  r.headers["ETag"] = sent->etag;
+  auto known = request.headers.find("if-none-match");
+  if (known != request.headers.end() && etag_matches(known->second, sent->etag)) {
+    r.status = 304;  // the browser's copy is this one: no body
     return r;
   }
-  r.headers["Vary"] = "Accept-Encoding";
-  auto accept = request.headers.find("accept-encoding");
-  if (accept != request.headers.end() && accepts_gzip(accept->second)) {
-    r.headers["Content-Encoding"] = "gzip";
-    r.body = gz->second.body;
-  } else {
-    r.body = file.body;
-  }
+  r.body = sent->body;
   return r;
 }
 

@@ -25,6 +25,9 @@
 //   - "Accept-Encoding: gzip" and a "<file>.gz" beside the file: the .gz
 //     with "Content-Encoding: gzip"; every file that has a .gz carries
 //     "Vary: Accept-Encoding";
+//   - every file answer carries an ETag (of the bytes sent: the .gz has
+//     its own); "If-None-Match" naming it gets 304 and no body, so a
+//     "no-cache" page costs one short round trip when it did not change;
 //   - no app (the folder has no index.html, or there is no folder): 404
 //     web_app_missing with a sentence saying how to build it.
 // The listener adds the security headers (api/serve.h,
@@ -84,6 +87,7 @@ class WebApp {
   struct File {
     std::string body;
     std::string content_type;
+    std::string etag;  // "\"<first 128 bits of its SHA-256, hex>\""
   };
   net::HttpResponse file_response(const std::string& path, const File& file,
                                   const net::HttpRequest& request) const;
