@@ -7,11 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { passwordOf } from './nodes.mjs';
 
-// Chromium's own headless mode (playwright's default); the old `--headless`
-// flag with ignoreDefaultArgs left Debian's chromium without one (it then
-// looked for an X server and exited).
 export const chromiumFlags = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   // The nodes' operators' certificates are self-signed (made by init).
   '--ignore-certificate-errors',
