@@ -6,8 +6,20 @@
 // event's arrival in the page to its row on screen (BENCH line).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { startTwoNodes, waitFor } from './support/nodes.mjs';
 import { launch, signIn } from './support/browser.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// No serious or critical axe-core violation on the page as it is now.
+async function assertAccessible(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe-core on ${what}`);
+}
 
 let nodes;
 let bravoBrowser; // duty at bravo
@@ -102,6 +114,7 @@ test('an alert raised at alpha shows at bravo within a second, with the banner a
   await bravoPage.locator('.alarm-banner[data-alarm="sounding"]').waitFor({ timeout: 3000 });
   assert.equal(await bravoPage.evaluate(() => document.querySelector('.alarm-unarmed') === null), true, 'the alarm is armed by the sign-in click');
   await waitFor(async () => /alert/.test(await bravoPage.title()) && /⚠/.test(await bravoPage.title()), 'the tab title to flash', 3000);
+  await assertAccessible(bravoPage, 'the console with the alarm banner');
 
   await banner.getByRole('button', { name: 'Acknowledge' }).click();
   await banner.waitFor({ state: 'detached' });
@@ -161,6 +174,8 @@ test('a reviewer sees the alert but no acknowledge button, in the console, the b
 test('raising an alert from the form, with labels and a file; the peer sees both, and alpha closes it from the page', async () => {
   await alphaPage.goto(`${nodes.alpha.url}/alerts`);
   await alphaPage.locator('a.alert-raise').click();
+  await alphaPage.getByLabel('Summary').waitFor();
+  await assertAccessible(alphaPage, 'the form to raise an alert');
   await alphaPage.getByLabel('Summary').fill('Phishing site imitating the ministry of finance');
   await alphaPage.getByLabel('Details').fill('Hosted at 198.51.100.23 since 02:10 UTC.\nScreenshots attached.');
   await alphaPage.locator('input[name=tlp][value="TLP:GREEN"]').check();
@@ -185,6 +200,7 @@ test('raising an alert from the form, with labels and a file; the peer sees both
   const zone = (await nodes.bravo.api('GET', '/v1/peers')).peers.find((p) => p.name === 'alpha')?.time_zone;
   // (A node that does not say the peers' zones yet shows no peer time.)
   if (zone) await bravoPage.locator('tr[data-deadline="acknowledge"] .peer-time', { hasText: zone }).waitFor({ timeout: 10000 });
+  await assertAccessible(bravoPage, 'the alert page');
   await bravoPage.locator('.page-ack').click();
   await bravoPage.locator('.alert-state[data-state="acknowledged"]').waitFor();
 

@@ -19,7 +19,10 @@ interface AlarmState {
 const AlarmContext = createContext<AlarmState>({ waiting: [], acknowledge: async () => undefined, refresh: () => undefined });
 export const useAlarm = () => useContext(AlarmContext);
 
+// Urgent before normal, then the newest first: the banner shows the first.
 function newestFirst(a: Item, b: Item) {
+  const urgency = Number(b.priority === 'urgent') - Number(a.priority === 'urgent');
+  if (urgency !== 0) return urgency;
   return a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0;
 }
 

@@ -89,7 +89,7 @@ function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, 
       {
         key: 'deadline',
         header: t('alerts.col_ack_deadline'),
-        width: 'minmax(16rem, 1.3fr)',
+        width: 'minmax(22rem, 1.6fr)',
         cell: (a) => {
           const d = ackDeadline(a);
           if (!d?.due_at) return <span className="muted">{d ? <CodeName group="deadline_status" code={d.status} /> : t('alerts.no_deadline')}</span>;

@@ -43,7 +43,7 @@ function Summary({ alert }: { alert: Alert }) {
         </dd>
         <dt>{t('alerts.col_peer')}</dt>
         <dd>
-          {alert.peer} ({t(alert.origin === 'ours' ? 'alerts.direction_outgoing' : 'alerts.direction_incoming')})
+          {alert.peer} · {t(alert.origin === 'ours' ? 'alerts.origin_ours' : 'alerts.origin_theirs')}
           {alert.check ? ` · ${t('alerts.check')}` : ''}
         </dd>
         <dt>{t('alerts.raised')}</dt>
