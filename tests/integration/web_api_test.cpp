@@ -130,5 +130,48 @@ TEST_F(WebApi, ListsArePagedAndFiltered) {
   EXPECT_EQ(call(kBravo, "GET", "/v1/requests?kind=gossip", nullptr, bo).status, 400);
 }
 
+TEST_F(WebApi, TimelineShowsBothSidesWithEnvelopesAndReceipts) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto alert = raise(ana, "Scanning of the mail gateway from 203.0.113.7", "urgent");
+  wait_for(kBravo, "/v1/alerts/" + alert, bo,
+           [](const nlohmann::json& b) { return b.contains("state"); });
+  auto ack =
+      call(kBravo, "POST", "/v1/alerts/" + alert + "/actions", {{"action", "acknowledge"}}, bo);
+  ASSERT_EQ(ack.status, 200) << ack.body.dump();
+  // Alpha: its raise receipted by bravo, bravo's acknowledgement received.
+  auto t = wait_for(kAlpha, "/v1/alerts/" + alert + "/timeline", ana, [](const nlohmann::json& b) {
+    return b["entries"].size() == 2 && b["entries"][0]["receipt"]["state"] == "receipted";
+  });
+  ASSERT_EQ(t.body["entries"].size(), 2u) << t.body.dump();
+  const auto& raised = t.body["entries"][0];
+  EXPECT_EQ(raised["index"], 0);
+  EXPECT_EQ(raised["side"], "ours");
+  EXPECT_EQ(raised["action"], "raise");
+  EXPECT_EQ(raised["actor"], "ana");
+  EXPECT_EQ(raised["local"], false);
+  EXPECT_TRUE(raised["envelope"].is_string());
+  EXPECT_TRUE(raised["received_at"].is_null());
+  EXPECT_TRUE(raised["receipt"]["at"].is_string());
+  EXPECT_EQ(raised["args"]["summary"], "Scanning of the mail gateway from 203.0.113.7");
+  const auto& acked = t.body["entries"][1];
+  EXPECT_EQ(acked["side"], "theirs");
+  EXPECT_EQ(acked["action"], "acknowledge");
+  EXPECT_TRUE(acked["received_at"].is_string());
+  EXPECT_EQ(acked["receipt"]["state"], "none");
+  EXPECT_EQ(acked["void"], false);
+  // Bravo sees the same envelopes in the same order.
+  auto tb = call(kBravo, "GET", "/v1/alerts/" + alert + "/timeline", nullptr, bo);
+  ASSERT_EQ(tb.status, 200);
+  EXPECT_EQ(tb.body["entries"][0]["envelope"], raised["envelope"]);
+  EXPECT_EQ(tb.body["entries"][0]["side"], "theirs");
+  // The wrong kind, an unknown id: 404.
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/cases/" + alert + "/timeline", nullptr, ana).status, 404);
+  EXPECT_EQ(code_of(call(kAlpha, "GET", "/v1/alerts/01934b7e-5f2a-7c3d-9e8f-0a1b2c3d4e5f/timeline",
+                         nullptr, ana)),
+            "item_unknown");
+}
+
 }  // namespace web_api_test
 }  // namespace hotline::it

@@ -14,6 +14,7 @@
 #include "hotline/model/labels.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/item_timeline.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/need_to_know.h"
 
@@ -258,6 +259,18 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
                     }});
 
   add_need_to_know_routes(routes, ctx, k);
+
+  // Every action of the item in the agreed order, with its envelope, its
+  // receipt and whether it is void (service/item_timeline.h).
+  routes.push_back({"GET", base + "/{id}/timeline", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      auto t = service::item_timeline(*ctx.node.store, id, &call.audit,
+                                                      &call.user().name, call.now);
+                      json entries = json::array();
+                      for (const auto& e : t.entries) entries.push_back(service::to_json(e));
+                      return json_response(200, {{"entries", entries}});
+                    }});
 
   routes.push_back(
       {"POST", base + "/{id}/actions", Access::signed_in, Permission::read_items,

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "hotline/common/error_category.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/random.h"
 #include "hotline/service/desk_service.h"
@@ -226,10 +227,12 @@ TEST_F(ItemList, TenThousandRequestsPageQuickly) {
       "list of %d requests: page 1 %.1f ms, page 50 %.1f ms, q= %.1f ms, overdue %.1f ms "
       "(first) then %.1f ms\n",
       kItems + 1, first, fiftieth, search, late, late_again);
+  // Bounds for a loaded machine (ctest runs in parallel): reading every
+  // item's document, as the lists did before paging, takes several seconds.
 #ifndef HOTLINE_SANITIZED_BUILD
-  EXPECT_LT(first, 250.0);
-  EXPECT_LT(fiftieth, 250.0);
-  EXPECT_LT(late_again, 250.0);
+  EXPECT_LT(first, 1500.0);
+  EXPECT_LT(fiftieth, 1500.0);
+  EXPECT_LT(late_again, 1500.0);
 #endif
 }
 
