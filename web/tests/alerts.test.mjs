@@ -130,7 +130,7 @@ test('an alert raised at alpha shows at bravo within a second, with the banner a
 
 test('the keyboard alone acknowledges an alert: Alt+A reaches the button, Enter presses it', async () => {
   // Someone is typing elsewhere on the page: the focus stays there.
-  await bravoPage.locator('.alert-tools select').focus();
+  await bravoPage.getByLabel('Show').focus();
   const alert = await raise('Keyboard check');
   const banner = bravoPage.locator(`.alarm-banner[data-alert-id="${alert.id}"]`);
   await banner.waitFor({ timeout: 10000 });
@@ -248,5 +248,27 @@ test('from an event reaching the page to its row on screen, for 20 alerts (BENCH
   assert.equal(times.length, 20);
   for (const id of ids) await arrivedAtBravo(id).then(() => nodes.bravo.api('POST', `/v1/alerts/${id}/actions`, { action: 'acknowledge' }, 'duty'));
   await bravoPage.locator('.alarm-banner').waitFor({ state: 'detached', timeout: 10000 });
+  bravoBrowser.assertClean();
+});
+
+test('the console filters by status, priority and words, and keeps the filters in the URL', async () => {
+  const calm = await raise('Quiet scan of port 25', { priority: 'normal' });
+  await arrivedAtBravo(calm.id);
+  await bravoPage.goto(`${nodes.bravo.url}/alerts?status=all`);
+  await row(bravoPage, calm.id).waitFor();
+  await bravoPage.getByLabel('Priority').selectOption('normal');
+  await bravoPage.waitForURL(/priority=normal/);
+  await row(bravoPage, calm.id).waitFor();
+  await waitFor(async () => (await bravoPage.locator('.paged-table .priority-urgent').count()) === 0, 'no urgent alert under priority=normal', 5000);
+  await bravoPage.getByLabel('Search the summaries').fill('Bench alert');
+  await bravoPage.waitForURL(/q=Bench/);
+  await row(bravoPage, calm.id).waitFor({ state: 'detached' });
+  assert.equal(await bravoPage.locator('.paged-table .pt-empty').count(), 1, 'no normal alert is called "Bench alert"');
+  await bravoPage.getByLabel('Priority').selectOption('');
+  await bravoPage.locator('.paged-table [data-alert-id]').first().waitFor();
+  const titles = await bravoPage.locator('.paged-table [data-alert-id]').allInnerTexts();
+  assert.ok(titles.length > 0 && titles.every((t) => t.startsWith('Bench alert')), titles.join(' | '));
+  assert.ok(titles.length <= 20, 'newest first, each once');
+  await nodes.bravo.api('POST', `/v1/alerts/${calm.id}/actions`, { action: 'acknowledge' }, 'duty');
   bravoBrowser.assertClean();
 });

@@ -38,11 +38,20 @@ export interface AlertPage {
   total: number;
 }
 
-// One page of the console's list, newest first. A node without paging
-// (no `total` in its answer) gives its first page only.
-export async function fetchAlerts(direction: Direction, status: Status, offset: number, limit: number): Promise<AlertPage> {
+export interface Filters {
+  direction: Direction;
+  status: Status;
+  priority: '' | 'urgent' | 'normal';
+  q: string;
+  overdue: boolean;
+}
+
+// One page of the console's list, newest created first (`offset` is always
+// sent: with it the order does not move while alerts change). A node
+// without paging (no `total` in its answer) gives its first page only.
+export async function fetchAlerts(f: Filters, offset: number, limit: number): Promise<AlertPage> {
   const a = await get<{ items: Alert[]; total?: number }>(
-    `/v1/alerts${query({ direction, status, limit, offset: offset > 0 ? offset : undefined })}`,
+    `/v1/alerts${query({ direction: f.direction, status: f.status, priority: f.priority, q: f.q.trim(), overdue: f.overdue ? 'true' : undefined, limit, offset })}`,
   );
   if (typeof a.total === 'number') return { rows: a.items, total: a.total };
   return offset === 0 ? { rows: a.items, total: a.items.length } : { rows: [], total: a.items.length };
