@@ -206,6 +206,9 @@ test('raising an alert from the form, with labels and a file; the peer sees both
 
   // Alpha's page follows live, then alpha closes it with a note.
   await alphaPage.locator('.alert-state[data-state="acknowledged"]').waitFor({ timeout: 10000 });
+  // The envelopes: alpha's raise receipted by bravo, bravo's acknowledgement received.
+  await alphaPage.locator('.timeline tr[data-action="raise"] .receipt-receipted').waitFor({ timeout: 10000 });
+  await alphaPage.locator('.timeline tr[data-action="acknowledge"]').waitFor({ timeout: 10000 });
   await alphaPage.locator('.page-close').click();
   await alphaPage.getByLabel('Closing note').fill('Taken down at 03:40.');
   await alphaPage.locator('.alert-dialog button[type=submit]').click();

@@ -2,8 +2,17 @@
 // and received and whether the other side's receipt came back
 // (GET /v1/alerts/{id}/timeline).
 import { useTranslation } from 'react-i18next';
-import { Time } from '../../ui/Time';
 import { CodeName } from './CodeName';
+
+// To the second: envelopes cross within seconds.
+function Time({ at }: { at: string | null | undefined }) {
+  const { t, i18n } = useTranslation();
+  if (!at) return <span className="muted">{t('common.none')}</span>;
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return <span>{at}</span>;
+  const text = new Intl.DateTimeFormat(i18n.language === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+  return <time dateTime={at}>{text}</time>;
+}
 
 export interface TimelineEntry {
   index: number;
