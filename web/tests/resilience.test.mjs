@@ -70,12 +70,16 @@ test('an expired session while an alert is half written: the sign-in dialog open
 test('bravo stops while its page is open: the page says the node is unreachable, then catches up without a reload', async () => {
   await page.goto(`${nodes.bravo.url}/alerts`);
   await page.locator('.stream-live').waitFor();
+  // The page has heard an event (its id is where the stream resumes).
+  const first = await nodes.alpha.api('POST', '/v1/alerts', { to: 'bravo', summary: 'Before the stop', priority: 'urgent' }, 'duty');
+  await page.locator(`.alarm-banner[data-alert-id="${first.id}"] .ack`).click();
+  await page.locator('.alarm-banner').waitFor({ state: 'detached' });
   await page.evaluate(() => {
     window.__sameDocument = true;
   });
   const streams = [];
   page.on('request', (r) => {
-    if (r.url().includes('/v1/events')) streams.push({ url: r.url(), lastEventId: r.headers()['last-event-id'] });
+    if (r.url().includes('/v1/events')) streams.push(r.allHeaders().then((h) => ({ url: r.url(), lastEventId: h['last-event-id'] })));
   });
 
   await nodes.bravo.stop();
@@ -91,8 +95,9 @@ test('bravo stops while its page is open: the page says the node is unreachable,
   await waitFor(() => page.evaluate((id) => performance.getEntriesByName(`hotline:alert_received:${id}`).length > 0, alert.id), 'the alert_received event in the page', 10000);
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
   // The stream came back where it had stopped: Last-Event-ID, or ?after=N.
-  const resumed = streams.filter((s) => s.lastEventId || /[?&]after=\d+/.test(s.url));
-  assert.ok(resumed.length > 0, `the stream resumed after the last event seen: ${JSON.stringify(streams)}`);
+  const opened = await Promise.all(streams);
+  const resumed = opened.filter((s) => s.lastEventId || /[?&]after=\d+/.test(s.url));
+  assert.ok(resumed.length > 0, `the stream resumed after the last event seen: ${JSON.stringify(opened)}`);
   await nodes.bravo.api('POST', `/v1/alerts/${alert.id}/actions`, { action: 'acknowledge' }, 'duty');
   await page.locator('.alarm-banner').waitFor({ state: 'detached', timeout: 10000 });
   // Only what the stopped node caused: failed loads while it was down.

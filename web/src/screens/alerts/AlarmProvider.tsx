@@ -9,6 +9,7 @@ import { useSession } from '../../api/session';
 import type { Item } from '../../api/types';
 import { armOnFirstGesture, startAlarm, stopAlarm } from './alarm';
 import { alertPath, markArrival, waitsForAcknowledgement } from './alerts';
+import { useRefreshOnReconnect } from './reconnect';
 
 interface AlarmState {
   waiting: Item[]; // incoming alerts not yet acknowledged, newest first
@@ -70,6 +71,7 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
   }, [reads]);
 
   useEffect(refresh, [refresh]);
+  useRefreshOnReconnect(refresh);
   useEffect(() => {
     if (rings) armOnFirstGesture();
   }, [rings]);

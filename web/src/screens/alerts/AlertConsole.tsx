@@ -18,6 +18,7 @@ import { ackDeadline, allowedActions, fetchAlert, fetchAlerts, waitsForAcknowled
 import { CloseDialog } from './CloseDialog';
 import { CodeName } from './CodeName';
 import { codeName } from '../../i18n';
+import { useRefreshOnReconnect } from './reconnect';
 import './alerts.css';
 
 const directions: Direction[] = ['incoming', 'outgoing'];
@@ -254,6 +255,7 @@ export default function AlertConsole() {
   });
 
   const columns = useColumns(setClosing, setError, reload);
+  useRefreshOnReconnect(reload);
 
   return (
     <Page

@@ -16,6 +16,7 @@ import { AlertDetails } from './AlertDetails';
 import { AlertTimeline, type TimelineEntry } from './AlertTimeline';
 import { alertPath, allowedActions, fetchAlert, zoneOf, type Alert } from './alerts';
 import { CloseDialog } from './CloseDialog';
+import { useRefreshOnReconnect } from './reconnect';
 import './alerts.css';
 
 function useAlert(id: string) {
@@ -91,6 +92,7 @@ export default function AlertPage() {
   const { id = '' } = useParams();
   const { alert, setAlert, timeline, error, load } = useAlert(id);
   const peers = usePeerZones();
+  useRefreshOnReconnect(load);
 
   useEventListener((e) => {
     if (!alert || e.item?.id !== alert.id) return;
