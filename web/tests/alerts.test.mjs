@@ -146,6 +146,20 @@ test('the keyboard alone acknowledges an alert: Alt+A reaches the button, Enter 
   alphaBrowser.assertClean();
 });
 
+test('after a reload the alarm is not armed: the page says so until its button (or any click) arms it', async () => {
+  await bravoPage.reload();
+  const warning = bravoPage.locator('.alarm-unarmed');
+  await warning.waitFor();
+  await warning.getByRole('button', { name: 'Arm the alarm' }).press('Enter');
+  await warning.waitFor({ state: 'detached' });
+  const alert = await raise('After the reload');
+  await bravoPage.locator(`.alarm-banner[data-alert-id="${alert.id}"][data-alarm="sounding"]`).waitFor({ timeout: 10000 });
+  await bravoPage.locator(`.alarm-banner[data-alert-id="${alert.id}"] .ack`).click();
+  await bravoPage.locator('.alarm-banner').waitFor({ state: 'detached' });
+  await watchRows(bravoPage);
+  bravoBrowser.assertClean();
+});
+
 test('a reviewer sees the alert but no acknowledge button, in the console, the banner or the alert page', async () => {
   const reviewer = await launch();
   try {
