@@ -223,7 +223,13 @@ test('raising an alert from the form, with labels and a file; the peer sees both
   // The envelopes: alpha's raise receipted by bravo, bravo's acknowledgement received.
   await alphaPage.locator('.timeline tr[data-action="raise"] .receipt-receipted').waitFor({ timeout: 10000 });
   await alphaPage.locator('.timeline tr[data-action="acknowledge"]').waitFor({ timeout: 10000 });
+  // Escape leaves it open and gives the focus back; Enter opens the dialog again.
   await alphaPage.locator('.page-close').click();
+  await alphaPage.getByLabel('Closing note').waitFor();
+  await alphaPage.keyboard.press('Escape');
+  await alphaPage.locator('.alert-dialog').waitFor({ state: 'detached' });
+  assert.equal(await alphaPage.evaluate(() => document.activeElement?.classList.contains('page-close')), true);
+  await alphaPage.keyboard.press('Enter');
   await alphaPage.getByLabel('Closing note').fill('Taken down at 03:40.');
   await alphaPage.locator('.alert-dialog button[type=submit]').click();
   await alphaPage.locator('.alert-state[data-state="closed"]').waitFor();
