@@ -8,7 +8,7 @@ import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import type { Item } from '../../api/types';
 import { armOnFirstGesture, startAlarm, stopAlarm } from './alarm';
-import { alertPath, markArrival, waitsForAcknowledgement } from './alerts';
+import { alertPath, fetchArrived, markArrival, waitsForAcknowledgement } from './alerts';
 import { useRefreshOnReconnect } from './reconnect';
 
 interface AlarmState {
@@ -79,7 +79,7 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
   // reading the whole list); any other change of an alert reads the list.
   const arrived = useCallback(
     (id: string) => {
-      get<Item>(alertPath(id))
+      fetchArrived(id)
         .then((a) => {
           if (waitsForAcknowledgement(a)) setWaiting((w) => [a, ...w.filter((x) => x.id !== a.id)].sort(newestFirst));
         })

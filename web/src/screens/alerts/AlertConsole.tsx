@@ -14,7 +14,7 @@ import { ErrorNote, Page } from '../../ui/Page';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { TlpBadge } from '../../ui/Tlp';
 import { useAlarm } from './AlarmProvider';
-import { ackDeadline, allowedActions, fetchAlert, fetchAlerts, waitsForAcknowledgement, zoneOf, type Alert, type AlertPage, type Direction, type Filters, type Status } from './alerts';
+import { ackDeadline, allowedActions, fetchAlerts, fetchArrived, waitsForAcknowledgement, zoneOf, type Alert, type AlertPage, type Direction, type Filters, type Status } from './alerts';
 import { CloseDialog } from './CloseDialog';
 import { CodeName } from './CodeName';
 import { codeName } from '../../i18n';
@@ -148,20 +148,28 @@ function useLiveHead(filters: Filters, q: string) {
       .catch(() => undefined);
   }, [current, key, show]);
 
+  // After a burst of new alerts, the first page is read once.
+  const later = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const refreshSoon = useCallback(() => {
+    clearTimeout(later.current);
+    later.current = setTimeout(refresh, 400);
+  }, [refresh]);
+  useEffect(() => () => clearTimeout(later.current), []);
+
   const arrived = useCallback(
     (id: string) => {
-      fetchAlert(id)
+      fetchArrived(id)
         .then((a) => {
           const h = head.current;
           if (h?.key === key && belongs(a, current) && !h.page.rows.some((r) => r.id === a.id)) {
             head.current = { key, page: { rows: [a, ...h.page.rows].slice(0, pageSize), total: h.page.total + 1 } };
             show();
           }
-          refresh();
+          refreshSoon();
         })
-        .catch(refresh);
+        .catch(refreshSoon);
     },
-    [current, key, show, refresh],
+    [current, key, show, refreshSoon],
   );
   return { fetchPage, generation, refresh, arrived };
 }

@@ -63,6 +63,20 @@ export function fetchAlert(id: string): Promise<Alert> {
   return get<Alert>(alertPath(id));
 }
 
+// A new alert, read once for the banner and the console together (both
+// hear the same event at the same moment).
+const arriving = new Map<string, Promise<Alert>>();
+export function fetchArrived(id: string): Promise<Alert> {
+  let p = arriving.get(id);
+  if (!p) {
+    p = fetchAlert(id);
+    arriving.set(id, p);
+    const forget = () => setTimeout(() => arriving.delete(id), 2000);
+    p.then(forget, forget);
+  }
+  return p;
+}
+
 export function closeAlert(id: string, note: string): Promise<Alert> {
   return post<Alert>(`${alertPath(id)}/actions`, { action: 'close', args: { note } });
 }
