@@ -92,12 +92,27 @@ function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, 
         header: t('alerts.col_title'),
         width: 'minmax(12rem, 1fr)',
         cell: (a) => (
-          <Link to={`/alerts/${a.id}`} data-alert-id={a.id} onClick={(e) => e.stopPropagation()}>
-            {a.title}
-          </Link>
+          <>
+            {a.check && <span className="badge">{t('alerts.check')}</span>}{' '}
+            <Link to={`/alerts/${a.id}`} data-alert-id={a.id} onClick={(e) => e.stopPropagation()}>
+              {a.title}
+            </Link>
+          </>
         ),
       },
-      { key: 'state', header: t('alerts.col_state'), width: '8rem', cell: (a) => <span className="state-word"><CodeName group="state" code={a.state} /></span> },
+      {
+        key: 'state',
+        header: t('alerts.col_state'),
+        width: '9rem',
+        cell: (a) => (
+          <>
+            <span className="state-word">
+              <CodeName group="state" code={a.state} />
+            </span>
+            {a.escalation_level > 0 && a.state !== 'closed' && <span className="escalated"> {t('alerts.escalated', { level: a.escalation_level })}</span>}
+          </>
+        ),
+      },
       {
         key: 'deadline',
         header: t('alerts.col_ack_deadline'),
