@@ -211,9 +211,8 @@ test('raising an alert from the form, with labels and a file; the peer sees both
   await bravoPage.locator('.alert-details', { hasText: '198.51.100.23' }).waitFor();
   const href = await bravoPage.locator('.alert-files a', { hasText: 'sources.csv' }).getAttribute('href');
   assert.equal(href, `/v1/attachments/${sent.files[0].sha256}`);
-  const zone = (await nodes.bravo.api('GET', '/v1/peers')).peers.find((p) => p.name === 'alpha')?.time_zone;
-  // (A node that does not say the peers' zones yet shows no peer time.)
-  if (zone) await bravoPage.locator('tr[data-deadline="acknowledge"] .peer-time', { hasText: zone }).waitFor({ timeout: 10000 });
+  // Alpha's office zone in the agreement is Europe/Berlin (support/nodes.mjs).
+  await bravoPage.locator('tr[data-deadline="acknowledge"] .peer-time', { hasText: 'Europe/Berlin' }).waitFor({ timeout: 10000 });
   await assertAccessible(bravoPage, 'the alert page');
   await bravoPage.locator('.page-ack').click();
   await bravoPage.locator('.alert-state[data-state="acknowledged"]').waitFor();
