@@ -63,7 +63,7 @@ function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, 
       {
         key: 'title',
         header: t('alerts.col_title'),
-        width: 'minmax(12rem, 1fr)',
+        width: 'minmax(14rem, 2fr)',
         cell: (a) => (
           <>
             {a.check && <span className="badge">{t('alerts.check')}</span>}{' '}
@@ -89,11 +89,15 @@ function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, 
       {
         key: 'deadline',
         header: t('alerts.col_ack_deadline'),
-        width: 'minmax(22rem, 1.6fr)',
+        width: 'minmax(20rem, 1.3fr)',
         cell: (a) => {
           const d = ackDeadline(a);
           if (!d?.due_at) return <span className="muted">{d ? <CodeName group="deadline_status" code={d.status} /> : t('alerts.no_deadline')}</span>;
-          return <DeadlineBadge start={d.start} due={d.due_at} met={d.met_at} peerZone={zoneOf(peers, a.peer)} countdown />;
+          return (
+            <div className="alert-deadline-cell">
+              <DeadlineBadge start={d.start} due={d.due_at} met={d.met_at} peerZone={zoneOf(peers, a.peer)} countdown />
+            </div>
+          );
         },
       },
       { key: 'actions', header: t('alerts.col_actions'), width: '11rem', cell: (a) => <RowActions alert={a} onClose={onClose} onError={onError} onDone={onDone} /> },
