@@ -300,3 +300,20 @@ test('the console filters by status, priority and words, and keeps the filters i
   for (const a of [calm, loud]) await nodes.bravo.api('POST', `/v1/alerts/${a.id}/actions`, { action: 'acknowledge' }, 'duty');
   bravoBrowser.assertClean();
 });
+
+test('a communication check sent from the console: alpha sees it outgoing, bravo acknowledges it', async () => {
+  await alphaPage.goto(`${nodes.alpha.url}/alerts`);
+  await alphaPage.getByRole('button', { name: 'Send bravo a communication check' }).click();
+  await alphaPage.waitForURL(/direction=outgoing/);
+  const checkRow = alphaPage.locator('.pt-row', { has: alphaPage.locator('.badge', { hasText: 'communication check' }) }).first();
+  await checkRow.waitFor({ timeout: 10000 });
+  const id = await checkRow.locator('[data-alert-id]').getAttribute('data-alert-id');
+  await bravoPage.goto(`${nodes.bravo.url}/alerts`);
+  const banner = bravoPage.locator(`.alarm-banner[data-alert-id="${id}"]`);
+  await banner.waitFor({ timeout: 10000 });
+  await banner.locator('.ack').click();
+  await banner.waitFor({ state: 'detached' });
+  await row(alphaPage, id).locator('[data-code="acknowledged"]').waitFor({ timeout: 10000 });
+  alphaBrowser.assertClean();
+  bravoBrowser.assertClean();
+});

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeerZones } from './peers';
+import { usePeerZones, type PeerZone } from './peers';
 import { DeadlineBadge } from '../../ui/Deadline';
 import { ErrorNote, Page } from '../../ui/Page';
 import { PagedTable, type Column } from '../../ui/PagedTable';
@@ -17,6 +17,7 @@ import { useAlarm } from './AlarmProvider';
 import { ackDeadline, allowedActions, waitsForAcknowledgement, zoneOf, type Alert } from './alerts';
 import { ConsoleTools, useFilters } from './ConsoleTools';
 import { useLiveHead } from './liveHead';
+import { CheckButton } from './CheckButton';
 import { CloseDialog } from './CloseDialog';
 import { CodeName } from './CodeName';
 import { useRefreshOnReconnect } from './reconnect';
@@ -52,9 +53,8 @@ function RowActions({ alert, onClose, onError, onDone }: { alert: Alert; onClose
   );
 }
 
-function useColumns(onClose: (a: Alert) => void, onError: (e: unknown) => void, onDone: () => void): Column<Alert>[] {
+function useColumns(peers: PeerZone[], onClose: (a: Alert) => void, onError: (e: unknown) => void, onDone: () => void): Column<Alert>[] {
   const { t } = useTranslation();
-  const peers = usePeerZones();
   return useMemo(
     () => [
       { key: 'priority', header: t('alerts.col_priority'), width: '6.5rem', cell: (a) => <span className={`priority-${a.priority}`}><CodeName group="priority" code={a.priority} /></span> },
@@ -121,7 +121,8 @@ export default function AlertConsole() {
     else if (e.item?.kind === 'alert' && (e.kind === 'item_changed' || e.kind === 'escalation' || e.kind === 'item_action_void')) reload();
   });
 
-  const columns = useColumns(setClosing, setError, reload);
+  const peers = usePeerZones();
+  const columns = useColumns(peers, setClosing, setError, reload);
   useRefreshOnReconnect(reload);
 
   return (
@@ -129,9 +130,18 @@ export default function AlertConsole() {
       title={t('alerts.title')}
       actions={
         can('act_alerts') && (
-          <Link className="alert-raise" to="/alerts/new">
-            {t('alerts.raise')}
-          </Link>
+          <>
+            <CheckButton
+              peers={peers.map((p) => p.name)}
+              onSent={() => {
+                if (filters.direction === 'outgoing') reload();
+                else set({ ...filters, direction: 'outgoing' });
+              }}
+            />
+            <Link className="alert-raise" to="/alerts/new">
+              {t('alerts.raise')}
+            </Link>
+          </>
         )
       }
     >

@@ -7,7 +7,8 @@ import { useEffect, useState } from 'react';
 import { get } from '../../api/client';
 import type { Peer } from '../../api/types';
 
-type Zone = Pick<Peer, 'name' | 'time_zone'>;
+export type PeerZone = Pick<Peer, 'name' | 'time_zone'>;
+type Zone = PeerZone;
 
 interface Party {
   name?: string;
