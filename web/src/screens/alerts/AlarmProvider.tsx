@@ -56,6 +56,8 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
   const reads = enabled && can('read_items');
   const rings = reads && can('act_alerts');
   const asked = useRef(0);
+  // For each alert put in by its arrival: the last list read asked for then.
+  const since = useRef(new Map<string, number>());
 
   const refresh = useCallback(() => {
     if (!reads) {
@@ -65,7 +67,10 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
     const mine = ++asked.current;
     get<{ items: Item[] }>('/v1/alerts?direction=incoming&status=open&limit=200')
       .then((a) => {
-        if (mine === asked.current) setWaiting(a.items.filter(waitsForAcknowledgement).sort(newestFirst));
+        if (mine !== asked.current) return;
+        const listed = a.items.filter(waitsForAcknowledgement);
+        // An alert that arrived while this list was being read stays.
+        setWaiting((w) => [...listed, ...w.filter((x) => (since.current.get(x.id) ?? 0) >= mine && !listed.some((l) => l.id === x.id))].sort(newestFirst));
       })
       .catch(() => undefined);
   }, [reads]);
@@ -81,7 +86,9 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
     (id: string) => {
       fetchArrived(id)
         .then((a) => {
-          if (waitsForAcknowledgement(a)) setWaiting((w) => [a, ...w.filter((x) => x.id !== a.id)].sort(newestFirst));
+          if (!waitsForAcknowledgement(a)) return;
+          since.current.set(a.id, asked.current);
+          setWaiting((w) => [a, ...w.filter((x) => x.id !== a.id)].sort(newestFirst));
         })
         .catch(refresh);
     },
