@@ -28,12 +28,18 @@ export function useLiveHead(filters: Filters) {
   );
 
   const asked = useRef(0);
+  // For each alert put on top by its arrival: the last first-page read asked for then.
+  const since = useRef(new Map<string, number>());
   const refresh = useCallback(() => {
     const mine = ++asked.current;
     fetchAlerts(current, 0, pageSize)
       .then((page) => {
         if (mine !== asked.current) return;
-        head.current = { key, page };
+        // An alert put on top while this page was being read stays there.
+        const kept = (head.current?.key === key ? head.current.page.rows : []).filter(
+          (r) => (since.current.get(r.id) ?? 0) >= mine && !page.rows.some((p) => p.id === r.id),
+        );
+        head.current = { key, page: kept.length ? { rows: [...kept, ...page.rows].slice(0, pageSize), total: page.total + kept.length } : page };
         show();
       })
       .catch(() => undefined);
@@ -53,6 +59,7 @@ export function useLiveHead(filters: Filters) {
         .then((a) => {
           const h = head.current;
           if (h?.key === key && belongs(a, current) && !h.page.rows.some((r) => r.id === a.id)) {
+            since.current.set(a.id, asked.current);
             head.current = { key, page: { rows: [a, ...h.page.rows].slice(0, pageSize), total: h.page.total + 1 } };
             show();
           }
