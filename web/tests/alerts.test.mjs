@@ -172,6 +172,7 @@ test('a reviewer sees the alert but no acknowledge button, in the console, the b
     assert.equal(await page.locator('.row-ack, .alarm-banner .ack').count(), 0);
     assert.equal(await page.locator('.alarm-banner[data-alarm="sounding"], .alarm-unarmed').count(), 0, 'no tone and no arming for a reviewer');
     assert.equal(await page.locator('a.alert-raise').count(), 0, 'no "Raise an alert" for a reviewer');
+    assert.doesNotMatch(await page.title(), /⚠/, 'no flashing title for a reviewer');
     await page.locator(`.paged-table [data-alert-id="${alert.id}"]`).click();
     await page.locator('.alert-state[data-state="delivered"], .alert-state[data-state="raised"]').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Acknowledge' }).count(), 0);

@@ -107,7 +107,7 @@ export function AlarmProvider({ enabled, children }: { enabled: boolean; childre
     else startAlarm();
   }, [waiting.length, rings]);
   useEffect(() => () => stopAlarm(), []);
-  useFlashingTitle(waiting.length);
+  useFlashingTitle(rings ? waiting.length : 0);
 
   const acknowledge = useCallback(
     async (id: string) => {
