@@ -318,3 +318,19 @@ test('a communication check sent from the console: alpha sees it outgoing, bravo
   alphaBrowser.assertClean();
   bravoBrowser.assertClean();
 });
+
+test('a TLP:RED alert names who may read it; its author changes the list', async () => {
+  const red = { tlp: 'TLP:RED', pap: 'PAP:AMBER', reliability: null, credibility: null, rsit: [], offences: [] };
+  const alert = await raise('Insider selling access to the tax registry', { labels: red });
+  await alphaPage.goto(`${nodes.alpha.url}/alerts/${alert.id}`);
+  const panel = alphaPage.locator('section[aria-labelledby="alert-ntk-title"]');
+  await panel.locator('dd', { hasText: 'duty' }).first().waitFor();
+  await panel.getByLabel('Names, separated by commas').fill('chief');
+  await panel.getByRole('button', { name: 'Save the list' }).click();
+  await panel.locator('.ntk-people', { hasText: 'chief' }).waitFor();
+  assert.deepEqual((await nodes.alpha.api('GET', `/v1/alerts/${alert.id}/need-to-know`)).people, ['chief']);
+  // At bravo the list starts with the supervisors: chief acknowledges it.
+  await waitFor(() => nodes.bravo.api('GET', `/v1/alerts/${alert.id}`, undefined, 'chief').catch(() => null), 'the alert at bravo');
+  await nodes.bravo.api('POST', `/v1/alerts/${alert.id}/actions`, { action: 'acknowledge' }, 'chief');
+  alphaBrowser.assertClean();
+});

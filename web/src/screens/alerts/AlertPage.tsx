@@ -16,6 +16,7 @@ import { AlertDetails } from './AlertDetails';
 import { AlertTimeline, type TimelineEntry } from './AlertTimeline';
 import { alertPath, allowedActions, fetchAlert, zoneOf, type Alert } from './alerts';
 import { CloseDialog } from './CloseDialog';
+import { NeedToKnow } from './NeedToKnow';
 import { useRefreshOnReconnect } from './reconnect';
 import './alerts.css';
 
@@ -115,6 +116,7 @@ export default function AlertPage() {
       <ErrorNote error={error} />
       <Actions alert={alert} onChanged={changed} />
       <AlertDetails alert={alert} peerZone={zoneOf(peers, alert.peer)} />
+      <NeedToKnow alert={alert} />
       {timeline && <AlertTimeline entries={timeline} />}
     </Page>
   );
