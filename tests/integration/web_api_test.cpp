@@ -173,5 +173,52 @@ TEST_F(WebApi, TimelineShowsBothSidesWithEnvelopesAndReceipts) {
             "item_unknown");
 }
 
+TEST_F(WebApi, TranslationsStayOnThisNode) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto tom = token(kAlpha, "tom", {service::Role::translator});
+  const auto rev = token(kAlpha, "rev", {service::Role::reviewer});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto alert = raise(ana, "Überlastung des Mail-Gateways", "urgent");
+
+  auto added =
+      call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+           {{"field", "summary"}, {"lang", "en"}, {"text", "Mail gateway overloaded"}}, tom);
+  ASSERT_EQ(added.status, 201) << added.body.dump();
+  EXPECT_EQ(added.body["by"], "tom");
+  EXPECT_EQ(added.body["current"], true);
+  EXPECT_EQ(added.body["source_sha256"].get<std::string>().size(), 64u);
+  auto shown = call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana);
+  ASSERT_EQ(shown.body["translations"].size(), 1u) << shown.body.dump();
+  EXPECT_EQ(shown.body["translations"][0]["text"], "Mail gateway overloaded");
+  auto listed = call(kAlpha, "GET", "/v1/alerts?offset=0", nullptr, ana);
+  EXPECT_EQ(listed.body["items"][0]["translations"].size(), 1u);
+
+  // Reviewers read but do not translate; a field that is no text is refused.
+  EXPECT_EQ(call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+                 {{"field", "summary"}, {"lang", "en"}, {"text", "x"}}, rev)
+                .status,
+            403);
+  auto bad = call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+                  {{"field", "escalation_level"}, {"lang", "en"}, {"text", "x"}}, tom);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(code_of(bad), "translation_invalid");
+
+  // The peer never sees it.
+  auto theirs = wait_for(kBravo, "/v1/alerts/" + alert, bo,
+                         [](const nlohmann::json& b) { return b.contains("state"); });
+  EXPECT_TRUE(theirs.body["translations"].empty()) << theirs.body.dump();
+
+  // Another operator may not delete it; its author may.
+  const std::string tid = added.body["id"];
+  auto other = call(kAlpha, "DELETE", "/v1/alerts/" + alert + "/translations/" + tid, nullptr, ana);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(code_of(other), "translation_forbidden");
+  auto gone = call(kAlpha, "DELETE", "/v1/alerts/" + alert + "/translations/" + tid, nullptr, tom);
+  EXPECT_EQ(gone.status, 200) << gone.body.dump();
+  EXPECT_TRUE(
+      call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana).body["translations"].empty());
+}
+
 }  // namespace web_api_test
 }  // namespace hotline::it
