@@ -220,5 +220,41 @@ TEST_F(WebApi, TranslationsStayOnThisNode) {
       call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana).body["translations"].empty());
 }
 
+TEST_F(WebApi, LedgerVerifiedFromTheApiAndHeadsListed) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto sam = token(kAlpha, "sam", {service::Role::supervisor});
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  raise(ana, "Scanning of the mail gateway from 203.0.113.7", "urgent");
+
+  auto before = call(kAlpha, "GET", "/v1/ledger/status", nullptr, sam);
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  EXPECT_TRUE(before.body["last_verify"].is_null());
+  EXPECT_EQ(call(kAlpha, "POST", "/v1/ledger/verify", nlohmann::json::object(), ana).status, 403);
+
+  auto v = call(kAlpha, "POST", "/v1/ledger/verify", nlohmann::json::object(), sam);
+  ASSERT_EQ(v.status, 200) << v.body.dump();
+  EXPECT_EQ(v.body["ok"], true) << v.body.dump();
+  EXPECT_EQ(v.body["by"], "sam");
+  EXPECT_GT(v.body["tree_size"].get<std::int64_t>(), 0);
+  EXPECT_EQ(v.body["root_hash"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(v.body["problems"].empty());
+  EXPECT_NE(v.body["sentence"].get<std::string>().find("checks out"), std::string::npos);
+
+  auto after = call(kAlpha, "GET", "/v1/ledger/status", nullptr, sam);
+  EXPECT_EQ(after.body["last_verify"]["at"], v.body["at"]);
+  EXPECT_EQ(after.body["last_verify"]["ok"], true);
+
+  auto heads = call(kAlpha, "GET", "/v1/ledger/heads?limit=10", nullptr, sam);
+  ASSERT_EQ(heads.status, 200) << heads.body.dump();
+  ASSERT_FALSE(heads.body["heads"].empty()) << "a started node signs its first head";
+  for (const auto& h : heads.body["heads"]) {
+    EXPECT_EQ(h["signature"], "valid") << h.dump();
+    if (h["peer"].is_null()) {
+      EXPECT_TRUE(h["status"].is_null());
+    }
+  }
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/ledger/heads?limit=0", nullptr, sam).status, 400);
+}
+
 }  // namespace web_api_test
 }  // namespace hotline::it

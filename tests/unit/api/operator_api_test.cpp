@@ -200,6 +200,8 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"POST", "/v1/peers/{name}/agreement/accept", "/v1/peers/" + kNoName + "/agreement/accept",
        "{}", kAdmin},
       {"GET", "/v1/ledger/status", "/v1/ledger/status", "", kLedger},
+      {"POST", "/v1/ledger/verify", "/v1/ledger/verify", "{}", kLedger},
+      {"GET", "/v1/ledger/heads", "/v1/ledger/heads?limit=5", "", kLedger},
       // ---- review reports (404 peer_unknown / review_unknown, 400 review_invalid) ----
       {"GET", "/v1/reviews", "/v1/reviews", "", kReviewers},
       {"POST", "/v1/reviews", "/v1/reviews",
