@@ -1,8 +1,397 @@
-// Placeholder until this screen is built (issue 19).
+// One review round (model/review_round.h): the plan and the agenda with
+// its version and who accepted it; edit the agenda, accept the version
+// read; the minutes with their action items (owner, text, due date),
+// proposed, then signed by the other side; action items completed by
+// their owner; cancel before the minutes are signed. Each action only when
+// the round's state, our side and the person's role allow it.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Page } from '../../ui/Page';
+import { useParams } from 'react-router';
+import { get, post } from '../../api/client';
+import { useEventListener } from '../../api/events';
+import { useSession } from '../../api/session';
+import { codeName } from '../../i18n';
+import { ErrorNote, Page } from '../../ui/Page';
+import { Time } from '../../ui/Time';
+import { formatDay, periodEndDay, shortId, touches, type ActionItem, type AgendaPoint, type Participant, type Round } from './review';
+import { isoToLocal, localToIso, ParticipantsEditor } from './RoundList';
+import './review.css';
+
+type Act = (action: string, args: Record<string, unknown>) => Promise<boolean>;
+const toArgs = (party: string) => (party === 'theirs' || party === 'yours' ? 'yours' : 'mine');
+
+// A point from the records names an item by its id, or a figure by its path.
+function refLink(p: AgendaPoint) {
+  if (!p.ref) return null;
+  return <code>{p.ref.startsWith('/') ? p.ref : shortId(p.ref)}</code>;
+}
+
+function Agenda({ r }: { r: Round }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="agenda">
+      <h2 id="agenda">{t('review.agenda_version', { v: r.agenda_version })}</h2>
+      <p className="agenda-accepted">
+        {r.agenda_accepted_ours ? t('review.accepted_by_us') : t('review.not_accepted_by_us')} ·{' '}
+        {r.agenda_accepted_theirs ? t('review.accepted_by_peer', { peer: r.peer }) : t('review.not_accepted_by_peer', { peer: r.peer })}
+      </p>
+      <ol className="agenda">
+        {r.plan.agenda.map((p, i) => (
+          <li key={i} data-source={p.source}>
+            <span className="node-text">{p.text}</span>{' '}
+            <span className="source muted">
+              ({p.source === 'records' ? t('review.from_records') : t('review.from_party')}
+              {p.ref && <> · {refLink(p)}</>})
+            </span>
+          </li>
+        ))}
+      </ol>
+      <h3>{t('review.participants')}</h3>
+      <ul>
+        {r.plan.participants.map((p, i) => (
+          <li key={i}>
+            {p.name}
+            {p.role && ` (${p.role})`} · {p.party === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act: Act; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(r.plan.title);
+  const [meeting, setMeeting] = useState(isoToLocal(r.plan.meeting_at));
+  const [place, setPlace] = useState(r.plan.place);
+  const [participants, setParticipants] = useState<Participant[]>(r.plan.participants.map((p) => ({ ...p, party: toArgs(p.party) })));
+  const [points, setPoints] = useState<AgendaPoint[]>(r.plan.agenda);
+  const [added, setAdded] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const agenda = [...points, ...added.split('\n').map((s) => s.trim()).filter(Boolean).map((text) => ({ text, source: 'party', ref: '' }))];
+    const ok = await act('edit_agenda', {
+      title,
+      period_from: r.plan.period_from,
+      period_to: r.plan.period_to,
+      meeting_at: localToIso(meeting),
+      place,
+      participants: participants.map((p) => ({ name: p.name, role: p.role, party: toArgs(p.party) })),
+      agenda,
+    });
+    if (ok) onClose();
+  };
+  return (
+    <form className="review-form" onSubmit={submit}>
+      <fieldset>
+        <legend>{t('review.edit_agenda')}</legend>
+        <label>
+          {t('review.round_title')}
+          <input value={title} onChange={(e) => setTitle(e.target.value)} required />
+        </label>
+        <div className="row-editor">
+          <label>
+            {t('review.meeting_at')}
+            <input type="datetime-local" value={meeting} onChange={(e) => setMeeting(e.target.value)} required />
+          </label>
+          <label>
+            {t('review.place')}
+            <input value={place} onChange={(e) => setPlace(e.target.value)} />
+          </label>
+        </div>
+        <ParticipantsEditor value={participants} onChange={setParticipants} sides={['mine', 'yours']} />
+        <ol className="agenda">
+          {points.map((p, i) => (
+            <li key={i}>
+              <span className="node-text">{p.text}</span>{' '}
+              <button type="button" className="link-button" onClick={() => setPoints(points.filter((_, j) => j !== i))} aria-label={t('review.remove_point', { n: i + 1 })}>
+                {t('review.remove')}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <label>
+          {t('review.agenda_add')}
+          <textarea value={added} onChange={(e) => setAdded(e.target.value)} />
+        </label>
+        <div className="row-editor">
+          <button type="submit" className="primary" disabled={busy}>
+            {t('review.edit_agenda_send')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('review.cancel_form')}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+function MinutesForm({ r, busy, act }: { r: Round; busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  const [minutes, setMinutes] = useState(r.minutes);
+  const [items, setItems] = useState<{ owner: string; text: string; due: string }[]>(
+    r.action_items.map((a) => ({ owner: toArgs(a.owner), text: a.text, due: a.due })),
+  );
+  const set = (i: number, v: Partial<{ owner: string; text: string; due: string }>) => setItems(items.map((x, j) => (j === i ? { ...x, ...v } : x)));
+  return (
+    <form
+      className="review-form minutes-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        await act('propose_minutes', { minutes, action_items: items });
+      }}
+    >
+      <fieldset>
+        <legend>{r.state === 'minutes_proposed' ? t('review.minutes_new') : t('review.minutes_propose')}</legend>
+        <label>
+          {t('review.minutes')}
+          <textarea value={minutes} onChange={(e) => setMinutes(e.target.value)} required />
+        </label>
+        <h3>{t('review.action_items')}</h3>
+        {items.map((it, i) => (
+          <div className="row-editor" key={i}>
+            <label>
+              {t('review.owner')}
+              <select value={it.owner} onChange={(e) => set(i, { owner: e.target.value })}>
+                <option value="mine">{t('review.side_ours')}</option>
+                <option value="yours">{t('review.side_theirs', { peer: r.peer })}</option>
+              </select>
+            </label>
+            <label>
+              {t('review.item_text')}
+              <input value={it.text} onChange={(e) => set(i, { text: e.target.value })} required />
+            </label>
+            <label>
+              {t('review.due_date')}
+              <input type="date" value={it.due} onChange={(e) => set(i, { due: e.target.value })} required />
+            </label>
+            <button type="button" onClick={() => setItems(items.filter((_, j) => j !== i))} aria-label={t('review.remove_item', { n: i + 1 })}>
+              {t('review.remove')}
+            </button>
+          </div>
+        ))}
+        <div className="row-editor">
+          <button type="button" onClick={() => setItems([...items, { owner: 'mine', text: '', due: '' }])}>
+            {t('review.add_item')}
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('review.minutes_send')}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+function ActionItemRow({ a, index, r, mayComplete, busy, act }: { a: ActionItem; index: number; r: Round; mayComplete: boolean; busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  const [note, setNote] = useState('');
+  return (
+    <tr className={a.overdue ? 'overdue' : ''} data-item-index={index}>
+      <td>{index + 1}</td>
+      <td>{a.owner === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })}</td>
+      <td className="node-text">{a.text}</td>
+      <td>
+        {a.due}
+        {a.overdue && <span className="overdue-word"> {t('review.overdue')}</span>}
+      </td>
+      <td>
+        {a.done ? (
+          <>
+            {t('review.done_by', { who: a.done_by })} <Time at={a.done_at} />
+            {a.done_note && <span className="node-text"> · {a.done_note}</span>}
+          </>
+        ) : mayComplete && a.owner === 'ours' ? (
+          <form
+            className="row-editor"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              await act('complete_action_item', { index, note });
+            }}
+          >
+            <label>
+              {t('review.done_note')}
+              <input value={note} onChange={(e) => setNote(e.target.value)} required />
+            </label>
+            <button type="submit" disabled={busy}>
+              {t('review.complete')}
+            </button>
+          </form>
+        ) : (
+          t('review.not_done')
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Minutes({ r, mayComplete, busy, act }: { r: Round; mayComplete: boolean; busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  if (r.minutes_version === 0) return null;
+  return (
+    <section aria-labelledby="minutes">
+      <h2 id="minutes">
+        {r.state === 'closed' ? t('review.minutes_signed', { v: r.minutes_version }) : t('review.minutes_version', { v: r.minutes_version })}
+      </h2>
+      <p className="muted">{r.minutes_by === 'ours' ? t('review.minutes_by_us') : t('review.minutes_by_peer', { peer: r.peer })}</p>
+      <p className="node-text">{r.minutes}</p>
+      {r.action_items.length > 0 && (
+        <table className="action-items">
+          <caption>{t('review.action_items')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('review.number')}</th>
+              <th scope="col">{t('review.owner')}</th>
+              <th scope="col">{t('review.item_text')}</th>
+              <th scope="col">{t('review.due_date')}</th>
+              <th scope="col">{t('review.done')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.action_items.map((a, i) => (
+              <ActionItemRow key={i} a={a} index={i} r={r} mayComplete={mayComplete && r.state === 'closed'} busy={busy} act={act} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
 
 export default function RoundPage() {
-  const { t } = useTranslation();
-  return <Page title={t('nav.rounds')}>{null}</Page>;
+  const { t, i18n } = useTranslation();
+  const { id = '' } = useParams();
+  const { can } = useSession();
+  const [r, setR] = useState<Round | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [reason, setReason] = useState('');
+
+  const load = useCallback(() => {
+    get<Round>(`/v1/rounds/${id}`)
+      .then((x) => {
+        setR(x);
+        setError(null);
+      })
+      .catch(setError);
+  }, [id]);
+  useEffect(load, [load]);
+  useEventListener((e) => {
+    if (touches('round', e) && (!e.item || e.item.id === id)) load();
+  });
+
+  const act: Act = async (action, args) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      setR(await post<Round>(`/v1/rounds/${id}/actions`, { action, args }));
+      return true;
+    } catch (e) {
+      setActionError(e);
+      load();
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!r)
+    return (
+      <Page title={t('nav.rounds')}>
+        <ErrorNote error={error} />
+        {!error && <p className="muted">{t('common.loading')}</p>}
+      </Page>
+    );
+
+  const prepare = can('prepare_rounds');
+  const mayEdit = prepare && (r.state === 'proposed' || r.state === 'agenda_agreed');
+  const mayAccept = prepare && r.state === 'proposed' && !r.agenda_accepted_ours;
+  const mayMinutes = prepare && (r.state === 'agenda_agreed' || r.state === 'minutes_proposed');
+  const maySign = prepare && r.state === 'minutes_proposed' && r.minutes_by === 'theirs';
+  const mayCancel = prepare && r.state !== 'closed' && r.state !== 'cancelled';
+  const lang = i18n.language;
+
+  return (
+    <Page title={r.title}>
+      <div className="round" data-state={r.state}>
+        <p>
+          <span className="round-state">{codeName(t, 'state', r.state)}</span> · {t('review.with_peer', { peer: r.peer })} ·{' '}
+          {r.origin === 'ours' ? t('review.proposed_by_us') : t('review.proposed_by_peer', { peer: r.peer })}
+        </p>
+        <dl className="review-facts">
+          <dt>{t('review.period')}</dt>
+          <dd>{t('review.period_words', { from: formatDay(r.plan.period_from, lang), to: formatDay(periodEndDay(r.plan.period_to), lang) })}</dd>
+          <dt>{t('review.meeting_at')}</dt>
+          <dd>
+            <Time at={r.plan.meeting_at} />
+          </dd>
+          <dt>{t('review.place')}</dt>
+          <dd>{r.plan.place || t('common.none')}</dd>
+        </dl>
+        {r.state === 'cancelled' && <p className="notice">{t('review.cancelled_because', { reason: r.cancel_reason })}</p>}
+        <Agenda r={r} />
+        <ErrorNote error={actionError} />
+        <div className="action-forms">
+          {(mayAccept || (mayEdit && !editing)) && (
+            <div className="row-editor">
+              {mayAccept && (
+                <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_agenda', { version: r.agenda_version })}>
+                  {t('review.accept_agenda', { v: r.agenda_version })}
+                </button>
+              )}
+              {mayEdit && !editing && (
+                <button type="button" onClick={() => setEditing(true)}>
+                  {t('review.edit_agenda')}
+                </button>
+              )}
+            </div>
+          )}
+          {mayEdit && editing && <AgendaEditor r={r} busy={busy} act={act} onClose={() => setEditing(false)} />}
+        </div>
+        <Minutes r={r} mayComplete={prepare} busy={busy} act={act} />
+        <div className="action-forms">
+          {maySign && (
+            <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_minutes', { version: r.minutes_version })}>
+              {t('review.sign_minutes', { v: r.minutes_version })}
+            </button>
+          )}
+          {mayMinutes && <MinutesForm r={r} busy={busy} act={act} />}
+          {mayCancel && (
+            <form
+              className="review-form"
+              onSubmit={async (e) => {
+                e.preventDefault();
+                if (await act('cancel', { reason })) setReason('');
+              }}
+            >
+              <fieldset>
+                <legend>{t('review.cancel_round')}</legend>
+                <label>
+                  {t('review.reason')}
+                  <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+                </label>
+                <button type="submit" className="danger" disabled={busy}>
+                  {t('review.cancel_round_send')}
+                </button>
+              </fieldset>
+            </form>
+          )}
+        </div>
+        <details className="history">
+          <summary>{t('review.history')}</summary>
+          <ol>
+            {r.history.map((h, i) => (
+              <li key={i}>
+                <Time at={h.at} /> · {h.side === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })} · {h.actor} ·{' '}
+                {codeName(t, 'action', h.action)}
+              </li>
+            ))}
+          </ol>
+        </details>
+      </div>
+    </Page>
+  );
 }
