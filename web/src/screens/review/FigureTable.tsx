@@ -9,7 +9,7 @@ import { codeName } from '../../i18n';
 import { ErrorNote } from '../../ui/Page';
 import { Time } from '../../ui/Time';
 import type { FigureDef } from './figures';
-import { at, formatFigure, formatSeconds, itemPath, num, requestKindCode, shortId, trendOf, type Explanation, type Judgement, type Pair } from './review';
+import { at, formatFigure, formatSeconds, itemPath, num, requestKindCode, reviewStatus, shortId, trendOf, type Explanation, type Judgement, type Pair } from './review';
 
 export interface ExplainContext {
   peer: string;
@@ -51,7 +51,7 @@ function JudgementRow({ j }: { j: Judgement }) {
           const counted = num(dl.counted_s);
           return (
             <li key={name}>
-              {codeName(t, 'deadline', name)}: <strong>{codeName(t, 'deadline_status', String(dl.status))}</strong>
+              {codeName(t, 'deadline', name)}: <strong>{reviewStatus(t, String(dl.status))}</strong>
               {typeof dl.due === 'string' && (
                 <>
                   {' · '}

@@ -14,7 +14,7 @@ import { ErrorNote, Page } from '../../ui/Page';
 import { Time } from '../../ui/Time';
 import { alertFigures, checkFigures, disputeFigures, requestFigures, requestRowFigures, takedownFigures } from './figures';
 import { FigureTable, type ExplainContext } from './FigureTable';
-import { at, formatDay, num, periodEndDay, requestKindCode, type Body, type Direction, type ReviewView, type Verification } from './review';
+import { at, formatDay, num, periodEndDay, requestKindCode, reviewStatus, type Body, type Direction, type ReviewView, type Verification } from './review';
 import { ReviewChart, type ChartSeries } from './ReviewChart';
 import { VerifyResult } from './VerifyResult';
 import './review.css';
@@ -40,7 +40,7 @@ function DirectionChart({ dir, title }: { dir: Direction; title: string }) {
       num(at(dir.alerts_total.previous, `acknowledge/${status}`)) ?? 0,
     ];
     return (['on_time', 'late', 'overdue'] as const).map((s) => ({
-      name: codeName(t, 'deadline_status', s),
+      name: reviewStatus(t, s),
       values: pick(s),
       colour: colours[s],
     }));

@@ -14,6 +14,7 @@ import { codeName } from '../../i18n';
 import { ErrorNote, Page } from '../../ui/Page';
 import { Time } from '../../ui/Time';
 import { formatDay, periodEndDay, shortId, touches, type ActionItem, type AgendaPoint, type Participant, type Round } from './review';
+import { agendaText } from './agendaWords';
 import { isoToLocal, localToIso, ParticipantsEditor } from './RoundList';
 import './review.css';
 
@@ -27,7 +28,7 @@ function refLink(p: AgendaPoint) {
 }
 
 function Agenda({ r }: { r: Round }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <section aria-labelledby="agenda">
       <h2 id="agenda">{t('review.agenda_version', { v: r.agenda_version })}</h2>
@@ -38,7 +39,7 @@ function Agenda({ r }: { r: Round }) {
       <ol className="agenda">
         {r.plan.agenda.map((p, i) => (
           <li key={i} data-source={p.source}>
-            <span className="node-text">{p.text}</span>{' '}
+            <span className="node-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
             <span className="source muted">
               ({p.source === 'records' ? t('review.from_records') : t('review.from_party')}
               {p.ref && <> · {refLink(p)}</>})
@@ -60,7 +61,7 @@ function Agenda({ r }: { r: Round }) {
 }
 
 function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act: Act; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [title, setTitle] = useState(r.plan.title);
   const [meeting, setMeeting] = useState(isoToLocal(r.plan.meeting_at));
   const [place, setPlace] = useState(r.plan.place);
@@ -103,7 +104,7 @@ function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act:
         <ol className="agenda">
           {points.map((p, i) => (
             <li key={i}>
-              <span className="node-text">{p.text}</span>{' '}
+              <span className="node-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
               <button type="button" className="link-button" onClick={() => setPoints(points.filter((_, j) => j !== i))} aria-label={t('review.remove_point', { n: i + 1 })}>
                 {t('review.remove')}
               </button>

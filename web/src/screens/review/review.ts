@@ -243,6 +243,14 @@ export function trendOf(t: TFunction, cur: number | null, prev: number | null, b
   };
 }
 
+// A deadline's status in a report (docs/review.md "Deadlines"): on_time,
+// late, pending, overdue, ended, no_deadline.
+export function reviewStatus(t: TFunction, status: string): string {
+  const key = `review.status_${status}`;
+  const name = t(key);
+  return name === key ? status : name;
+}
+
 // ---- dates
 
 // A period for people: [from, to) ends on the day before `to` when `to` is
