@@ -12,6 +12,7 @@ let nodes;
 let atAlpha; // one browser per node: the nodes share a host, so their cookies would collide
 let atBravo;
 let alertId;
+let reportId; // made at alpha by the first test
 
 // Signs in as `user` on a fresh page of that node's browser, closing the
 // earlier ones (each holds an event stream, and a browser keeps at most six
@@ -58,6 +59,7 @@ test('a report made from the page for the last 30 days shows its figures and a c
   assert.equal(from, new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10));
   await page.locator('form.review-make button[type=submit]:not([disabled])').click();
   await page.waitForURL(/\/review\/reports\/[0-9a-f]{64}$/);
+  reportId = page.url().split('/').pop();
 
   const raised = page.locator('tr[data-figure="/directions/0/alerts_total/current/raised"]');
   await raised.waitFor();
@@ -83,6 +85,29 @@ test('a report made from the page for the last 30 days shows its figures and a c
   await page.goto(`${nodes.alpha.url}/review/reports`);
   await page.locator('table.review-list tbody tr').first().waitFor();
   atAlpha.assertClean();
+});
+
+test("bravo's supervisor checks the report file alpha made and signs it; alpha's page shows it agreed", async () => {
+  assert.ok(reportId, 'the first test made a report');
+  const alphaPage = await as(atAlpha, nodes.alpha, 'chief', `/review/reports/${reportId}`);
+  await alphaPage.locator('.review-state-made').waitFor();
+  // A reviewer at bravo checks it but may not sign it.
+  const file = { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify((await nodes.alpha.api('GET', `/v1/reviews/${reportId}`, undefined, 'chief')).report)) };
+  const reviewer = await as(atBravo, nodes.bravo, 'review', '/review/reports');
+  await reviewer.getByLabel('Report file (JSON)').setInputFiles(file);
+  await reviewer.locator('.verify-ok').waitFor();
+  assert.equal(await reviewer.getByRole('button', { name: 'Sign for the office' }).count(), 0);
+
+  const chief = await as(atBravo, nodes.bravo, 'chief', '/review/reports');
+  await chief.getByLabel('Report file (JSON)').setInputFiles(file);
+  await chief.locator('.verify-ok').waitFor();
+  await chief.getByRole('button', { name: 'Sign for the office' }).click();
+  await chief.waitForURL(new RegExp(`/review/reports/${reportId}$`));
+  await chief.locator('.review-state-agreed').waitFor();
+  // Alpha's open page learns of the second signature without a reload.
+  await alphaPage.locator('.review-state-agreed').waitFor({ timeout: 10000 });
+  atAlpha.assertClean();
+  atBravo.assertClean();
 });
 
 test('a dispute opened at alpha is answered at bravo and settled by the two supervisors, both pages live', async () => {

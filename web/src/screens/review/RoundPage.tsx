@@ -10,6 +10,7 @@ import { useParams } from 'react-router';
 import { get, post } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
+import { usePeers } from '../../app/TopBar';
 import { codeName } from '../../i18n';
 import { ErrorNote, Page } from '../../ui/Page';
 import { Time } from '../../ui/Time';
@@ -270,6 +271,7 @@ export default function RoundPage() {
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
   const [reason, setReason] = useState('');
+  const peers = usePeers();
 
   const load = useCallback(() => {
     get<Round>(`/v1/rounds/${id}`)
@@ -327,7 +329,7 @@ export default function RoundPage() {
           <dd>{t('review.period_words', { from: formatDay(r.plan.period_from, lang), to: formatDay(periodEndDay(r.plan.period_to), lang) })}</dd>
           <dt>{t('review.meeting_at')}</dt>
           <dd>
-            <Time at={r.plan.meeting_at} />
+            <Time at={r.plan.meeting_at} peerZone={peers.find((p) => p.name === r.peer)?.time_zone} />
           </dd>
           <dt>{t('review.place')}</dt>
           <dd>{r.plan.place || t('common.none')}</dd>
