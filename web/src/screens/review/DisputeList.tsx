@@ -68,10 +68,10 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
       </label>
       <fieldset>
         <legend>{t('review.subject')}</legend>
-        <label>
+        <label className="check">
           <input type="radio" name="about" checked={about === 'item'} onChange={() => setAbout('item')} /> {t('review.subject_item')}
         </label>
-        <label>
+        <label className="check">
           <input type="radio" name="about" checked={about === 'figure'} onChange={() => setAbout('figure')} /> {t('review.subject_figure')}
         </label>
         {about === 'item' ? (

@@ -378,7 +378,7 @@ function ProposeForm({ d, busy, act }: { d: Dispute; busy: boolean; act: Act }) 
         </label>
         {timeliness && (
           <>
-            <label>
+            <label className="check">
               <input type="checkbox" checked={adjust} onChange={(e) => setAdjust(e.target.checked)} /> {t('review.with_adjustment')}
             </label>
             {adjust && (
@@ -437,18 +437,83 @@ function DecideForm({ version, busy, act }: { version: number; busy: boolean; ac
   );
 }
 
+interface TimelineEntry {
+  index: number;
+  side: string;
+  actor: string;
+  action: string;
+  sent_at: string;
+  received_at: string | null;
+  receipt: { state: 'receipted' | 'pending' | 'none'; at: string | null };
+  void: boolean;
+}
+
+// Every action in the agreed order, with when it was sent, received and
+// receipted (GET /v1/disputes/{id}/timeline); the dispute's own history
+// when the node has no timeline.
 function History({ d }: { d: Dispute }) {
   const { t } = useTranslation();
+  const [entries, setEntries] = useState<TimelineEntry[] | null>(null);
+  useEffect(() => {
+    get<{ entries: TimelineEntry[] }>(`/v1/disputes/${d.id}/timeline`)
+      .then((a) => setEntries(a.entries))
+      .catch(() => setEntries(null));
+  }, [d.id, d.updated_at]);
+  if (!entries)
+    return (
+      <details className="history">
+        <summary>{t('review.history')}</summary>
+        <ol>
+          {d.history.map((h, i) => (
+            <li key={i}>
+              <Time at={h.at} /> · {sideName(t, h.side, d.peer)} · {h.actor} · {codeName(t, 'action', h.action)}
+            </li>
+          ))}
+        </ol>
+      </details>
+    );
   return (
-    <details className="history">
+    <details className="history" open>
       <summary>{t('review.history')}</summary>
-      <ol>
-        {d.history.map((h, i) => (
-          <li key={i}>
-            <Time at={h.at} /> · {sideName(t, h.side, d.peer)} · {h.actor} · {codeName(t, 'action', h.action)}
-          </li>
-        ))}
-      </ol>
+      <table className="timeline">
+        <thead>
+          <tr>
+            <th scope="col">{t('review.action')}</th>
+            <th scope="col">{t('review.side')}</th>
+            <th scope="col">{t('review.sent')}</th>
+            <th scope="col">{t('review.received_here')}</th>
+            <th scope="col">{t('review.receipt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.index} className={e.void ? 'void' : ''}>
+              <td>
+                {codeName(t, 'action', e.action)}
+                {e.void && <strong> {t('review.void')}</strong>}
+              </td>
+              <td>
+                {sideName(t, e.side, d.peer)} · {e.actor}
+              </td>
+              <td>
+                <Time at={e.sent_at} />
+              </td>
+              <td>{e.received_at ? <Time at={e.received_at} /> : t('common.none')}</td>
+              <td>
+                {e.receipt.state === 'receipted' ? (
+                  <>
+                    {t('review.receipted')} <Time at={e.receipt.at} />
+                  </>
+                ) : e.receipt.state === 'pending' ? (
+                  t('review.receipt_pending')
+                ) : (
+                  t('common.none')
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </details>
   );
 }
