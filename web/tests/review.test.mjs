@@ -5,6 +5,7 @@
 // at bravo with its agenda; a reviewer is offered no settlement action.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startTwoNodes, waitFor } from './support/nodes.mjs';
 import { launch, signIn } from './support/browser.mjs';
 
@@ -77,6 +78,11 @@ test('a report made from the page for the last 30 days shows its figures and a c
   await item.waitFor();
   assert.equal(await item.locator('a').first().getAttribute('href'), `/alerts/${alertId}`);
   await page.locator('.explain', { hasText: '1 item counts in this figure' }).waitFor();
+
+  // The rendering for people is saved as a file (its inline style would be refused in a tab).
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'web page in English' }).click()]);
+  assert.match(saved.suggestedFilename(), /\.html$/);
+  assert.match(readFileSync(await saved.path(), 'utf8'), /<html[\s\S]*alpha/i);
 
   // Verify against our own records: it matches.
   await page.getByRole('button', { name: 'Verify against our records' }).click();

@@ -144,21 +144,25 @@ function Renderings({ view }: { view: ReviewView }) {
   );
   useEffect(() => () => URL.revokeObjectURL(fileUrl), [fileUrl]);
   const base = `/v1/reviews/${view.id}`;
+  const stem = `review-${view.id.slice(0, 12)}`;
+  // Downloads: the HTML rendering carries its own inline style, which this
+  // app's CSP would refuse in a tab; saved, it opens anywhere.
   return (
-    <nav className="review-renderings no-print" aria-label={t('review.renderings')}>
-      <a href={`${base}?format=html&lang=en`} target="_blank" rel="noopener">
+    <nav className="review-renderings no-print" aria-labelledby="renderings">
+      <span id="renderings">{t('review.renderings')}</span>
+      <a href={`${base}?format=html&lang=en`} download={`${stem}-en.html`}>
         {t('review.html_en')}
       </a>
-      <a href={`${base}?format=html&lang=zh-CN`} target="_blank" rel="noopener">
+      <a href={`${base}?format=html&lang=zh-CN`} download={`${stem}-zh-CN.html`}>
         {t('review.html_zh')}
       </a>
-      <a href={`${base}?format=pdf&lang=en`} download={`review-${view.id.slice(0, 12)}-en.pdf`}>
+      <a href={`${base}?format=pdf&lang=en`} download={`${stem}-en.pdf`}>
         {t('review.pdf_en')}
       </a>
-      <a href={`${base}?format=pdf&lang=zh-CN`} download={`review-${view.id.slice(0, 12)}-zh-CN.pdf`}>
+      <a href={`${base}?format=pdf&lang=zh-CN`} download={`${stem}-zh-CN.pdf`}>
         {t('review.pdf_zh')}
       </a>
-      <a href={fileUrl} download={`review-${view.id.slice(0, 12)}.json`}>
+      <a href={fileUrl} download={`${stem}.json`}>
         {t('review.download_file')}
       </a>
     </nav>
