@@ -186,6 +186,49 @@ test('a round proposed at alpha is shown at bravo with its agenda', async () => 
   atBravo.assertClean();
 });
 
+test("the round's minutes with action items are signed at bravo; each side completes only its own items", async () => {
+  const a = await as(atAlpha, nodes.alpha, 'chief', '/review/rounds');
+  await a.getByRole('link', { name: 'Review of the month' }).click();
+  await a.locator('.round[data-state="agenda_agreed"]').waitFor();
+  const minutes = a.locator('.minutes-form');
+  await minutes.getByLabel('Minutes', { exact: true }).fill('Both desks went through the month.');
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  const later = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+  for (const [owner, text, due] of [['mine', 'Publish the new contact list', later], ['yours', 'Test the night number', yesterday]]) {
+    await minutes.getByRole('button', { name: 'Add an action item' }).click();
+    const row = minutes.locator('.row-editor', { has: a.locator('input[type=date]') }).last();
+    await row.locator('select').selectOption(owner);
+    await row.getByLabel('What is to be done').fill(text);
+    await row.getByLabel('Due date').fill(due);
+  }
+  await minutes.getByRole('button', { name: 'Send the minutes' }).click();
+  await a.locator('.round[data-state="minutes_proposed"]').waitFor();
+  // The side that proposed them does not sign them.
+  assert.equal(await a.getByRole('button', { name: /Sign minutes/ }).count(), 0);
+
+  const b = await as(atBravo, nodes.bravo, 'chief', '/review/rounds');
+  await b.getByRole('link', { name: 'Review of the month' }).click();
+  await b.locator('.round[data-state="minutes_proposed"]').waitFor();
+  await b.getByRole('button', { name: 'Sign minutes version 1' }).click();
+  await b.locator('.round[data-state="closed"]').waitFor();
+  await a.locator('.round[data-state="closed"]').waitFor({ timeout: 10000 });
+
+  await b.goto(`${nodes.bravo.url}/review/action-items`);
+  const theirs = b.locator('tr', { hasText: 'Test the night number' });
+  await theirs.waitFor();
+  assert.match(await theirs.getAttribute('class'), /overdue/);
+  assert.equal(await b.locator('tr', { hasText: 'Publish the new contact list' }).getByRole('button', { name: 'Mark as done' }).count(), 0);
+  await theirs.getByLabel('Note on what was done').fill('Called at 03:00, answered at once.');
+  await theirs.getByRole('button', { name: 'Mark as done' }).click();
+  await theirs.waitFor({ state: 'detached' });
+
+  await a.goto(`${nodes.alpha.url}/review/action-items`);
+  await a.locator('tr', { hasText: 'Publish the new contact list' }).getByRole('button', { name: 'Mark as done' }).waitFor();
+  await a.locator('tr', { hasText: 'Test the night number' }).waitFor({ state: 'detached', timeout: 10000 });
+  atAlpha.assertClean();
+  atBravo.assertClean();
+});
+
 test('a reviewer is offered no settlement action; a supervisor is', async () => {
   const d = await nodes.alpha.api('POST', '/v1/disputes', {
     peer: 'bravo', title: 'Quality of a response', ground: 'quality', subject: { item: alertId }, text: 'Too short.', lang: 'en',
