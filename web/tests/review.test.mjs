@@ -58,7 +58,16 @@ test('a report made from the page for the last 30 days shows its figures and a c
   // The form's defaults: 30 days ago, to now.
   const from = await page.locator('form.review-make input[type=date]').inputValue();
   assert.equal(from, new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10));
-  await page.locator('form.review-make button[type=submit]:not([disabled])').click();
+  // A period that has not ended is refused with a clear sentence, nothing made.
+  const make = page.locator('form.review-make');
+  await make.getByLabel('To now').uncheck();
+  await make.getByLabel('To (excluded)').fill(new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10));
+  await make.locator('button[type=submit]:not([disabled])').click();
+  await make.locator('.error', { hasText: 'The period has not ended yet' }).waitFor();
+  assert.match(page.url(), /\/review\/reports$/);
+  assert.equal(await page.locator('table.review-list').count(), 0);
+  await make.getByLabel('To now').check();
+  await make.locator('button[type=submit]:not([disabled])').click();
   await page.waitForURL(/\/review\/reports\/[0-9a-f]{64}$/);
   reportId = page.url().split('/').pop();
 

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get, query } from '../../api/client';
 import { codeName } from '../../i18n';
-import { ErrorNote } from '../../ui/Page';
+import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
 import type { FigureDef } from './figures';
 import { at, formatFigure, formatSeconds, itemPath, num, requestKindCode, reviewStatus, shortId, trendOf, type Explanation, type Judgement, type Pair } from './review';

@@ -4,11 +4,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { get, post, query } from '../../api/client';
+import { ApiError, get, post, query } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import { usePeers } from '../../app/TopBar';
-import { ErrorNote, Page } from '../../ui/Page';
+import { Page } from '../../ui/Page';
+import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
 import { dayStart, formatDay, isoDay, periodEndDay, type ReportFile, type ReviewSummary, type ReviewView, type Verification } from './review';
 import { VerifyResult } from './VerifyResult';
@@ -30,9 +31,17 @@ function MakeReport({ onMade }: { onMade: (id: string) => void }) {
     setBusy(true);
     setError(null);
     try {
-      // "To now": the current second (a period must have ended).
-      const end = toNow ? new Date(Date.now() - 1000).toISOString() : dayStart(to);
-      const made = await post<ReviewView>('/v1/reviews', { peer: chosen, from: dayStart(from), to: end });
+      // "To now": the current second (a period must have ended); once
+      // more two minutes earlier should this browser's clock run ahead of
+      // the node's.
+      const make = (end: string) => post<ReviewView>('/v1/reviews', { peer: chosen, from: dayStart(from), to: end });
+      let made: ReviewView;
+      try {
+        made = await make(toNow ? new Date(Date.now() - 1000).toISOString() : dayStart(to));
+      } catch (err) {
+        if (!(toNow && err instanceof ApiError && err.code === 'review_period_not_ended')) throw err;
+        made = await make(new Date(Date.now() - 120000).toISOString());
+      }
       onMade(made.id);
     } catch (err) {
       setError(err);
