@@ -75,7 +75,7 @@ test('a report made from the page for the last 30 days shows its figures and a c
   await raised.waitFor();
   assert.equal((await raised.locator('td').first().textContent()).trim(), '1');
   assert.equal((await raised.locator('td').nth(1).textContent()).trim(), '0');
-  assert.match(await raised.locator('td.trend').textContent(), /up/);
+  assert.match(await raised.locator('td.review-trend').textContent(), /up/);
   const share = page.locator('tr[data-figure="/directions/0/alerts_total/current/acknowledge/on_time_permille"] td').first();
   assert.equal((await share.textContent()).trim(), '100.0 %');
   // A chart per direction, drawn inside its container.
@@ -83,10 +83,10 @@ test('a report made from the page for the last 30 days shows its figures and a c
   assert.ok((await page.locator('.review-chart').count()) >= 2);
 
   await raised.getByRole('button', { name: /Explain/ }).click();
-  const item = page.locator(`.explain .judgement[data-item="${alertId}"]`);
+  const item = page.locator(`.review-explain .review-judgement[data-item="${alertId}"]`);
   await item.waitFor();
   assert.equal(await item.locator('a').first().getAttribute('href'), `/alerts/${alertId}`);
-  await page.locator('.explain', { hasText: '1 item counts in this figure' }).waitFor();
+  await page.locator('.review-explain', { hasText: '1 item counts in this figure' }).waitFor();
 
   // The rendering for people is saved as a file (its inline style would be refused in a tab).
   const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'web page in English' }).click()]);
@@ -95,7 +95,7 @@ test('a report made from the page for the last 30 days shows its figures and a c
 
   // Verify against our own records: it matches.
   await page.getByRole('button', { name: 'Verify against our records' }).click();
-  await page.locator('.verify-ok').waitFor();
+  await page.locator('.review-verify-ok').waitFor();
   // The kept list has it.
   await page.goto(`${nodes.alpha.url}/review/reports`);
   await page.locator('table.review-list tbody tr').first().waitFor();
@@ -110,12 +110,12 @@ test("bravo's supervisor checks the report file alpha made and signs it; alpha's
   const file = { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify((await nodes.alpha.api('GET', `/v1/reviews/${reportId}`, undefined, 'chief')).report)) };
   const reviewer = await as(atBravo, nodes.bravo, 'review', '/review/reports');
   await reviewer.getByLabel('Report file (JSON)').setInputFiles(file);
-  await reviewer.locator('.verify-ok').waitFor();
+  await reviewer.locator('.review-verify-ok').waitFor();
   assert.equal(await reviewer.getByRole('button', { name: 'Sign for the office' }).count(), 0);
 
   const chief = await as(atBravo, nodes.bravo, 'chief', '/review/reports');
   await chief.getByLabel('Report file (JSON)').setInputFiles(file);
-  await chief.locator('.verify-ok').waitFor();
+  await chief.locator('.review-verify-ok').waitFor();
   await chief.getByRole('button', { name: 'Sign for the office' }).click();
   await chief.waitForURL(new RegExp(`/review/reports/${reportId}$`));
   await chief.locator('.review-state-agreed').waitFor();
@@ -140,7 +140,7 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
   const b = await as(atBravo, nodes.bravo, 'duty', '/review/disputes');
   await b.getByRole('link', { name: 'Alert acknowledged late by our count' }).click();
   await b.waitForURL(new RegExp(`/review/disputes/${id}$`));
-  await b.locator('.position-text', { hasText: 'after the deadline' }).waitFor();
+  await b.locator('.dispute-position-text', { hasText: 'after the deadline' }).waitFor();
   const answer = b.locator('form', { hasText: 'Answer the dispute' });
   await answer.getByLabel('Text', { exact: true }).fill('It was acknowledged within fifteen minutes.');
   await answer.getByRole('button', { name: 'Send the answer' }).click();
@@ -160,12 +160,12 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
 
   const chiefB = await as(atBravo, nodes.bravo, 'chief', `/review/disputes/${id}`);
   await state(chiefB, 'settlement_proposed');
-  await chiefB.locator('.settlement', { hasText: 'Count the acknowledgement as on time.' }).waitFor();
+  await chiefB.locator('.dispute-settlement', { hasText: 'Count the acknowledgement as on time.' }).waitFor();
   await chiefB.getByRole('button', { name: 'Accept this settlement' }).click();
   await state(chiefB, 'settled');
-  await chiefB.locator('.settlement h2', { hasText: 'Settlement agreed by both sides' }).waitFor();
+  await chiefB.locator('.dispute-settlement h2', { hasText: 'Settlement agreed by both sides' }).waitFor();
   await state(chiefA, 'settled');
-  await chiefA.locator('.settlement h2', { hasText: 'Settlement agreed by both sides' }).waitFor();
+  await chiefA.locator('.dispute-settlement h2', { hasText: 'Settlement agreed by both sides' }).waitFor();
   atAlpha.assertClean();
   atBravo.assertClean();
 });
@@ -185,8 +185,8 @@ test('a round proposed at alpha is shown at bravo with its agenda', async () => 
   const b = await as(atBravo, nodes.bravo, 'chief', '/review/rounds');
   await b.getByRole('link', { name: 'Review of the month' }).click();
   await b.waitForURL(new RegExp(`/review/rounds/${id}$`));
-  await b.locator('.agenda li[data-source="party"]', { hasText: 'Staffing of the night shift' }).waitFor();
-  await b.locator('.agenda-accepted', { hasText: 'not yet accepted by us' }).waitFor();
+  await b.locator('.round-agenda li[data-source="party"]', { hasText: 'Staffing of the night shift' }).waitFor();
+  await b.locator('.round-agenda-accepted', { hasText: 'not yet accepted by us' }).waitFor();
   await b.getByRole('button', { name: 'Accept agenda version 1' }).click();
   await b.locator('.round[data-state="agenda_agreed"]').waitFor();
   // Alpha's page follows live.
@@ -205,7 +205,7 @@ test("the round's minutes with action items are signed at bravo; each side compl
   const later = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
   for (const [owner, text, due] of [['mine', 'Publish the new contact list', later], ['yours', 'Test the night number', yesterday]]) {
     await minutes.getByRole('button', { name: 'Add an action item' }).click();
-    const row = minutes.locator('.row-editor', { has: a.locator('input[type=date]') }).last();
+    const row = minutes.locator('.review-row', { has: a.locator('input[type=date]') }).last();
     await row.locator('select').selectOption(owner);
     await row.getByLabel('What is to be done').fill(text);
     await row.getByLabel('Due date').fill(due);
@@ -255,10 +255,10 @@ test('a reviewer is offered no settlement action; a supervisor is', async () => 
 
   const reviewer = await as(atAlpha, nodes.alpha, 'review', `/review/disputes/${d.id}`);
   await state(reviewer, 'answered');
-  await reviewer.locator('.position-text', { hasText: 'It was complete.' }).waitFor();
+  await reviewer.locator('.dispute-position-text', { hasText: 'It was complete.' }).waitFor();
   assert.equal(await reviewer.locator('.propose-form').count(), 0);
   assert.equal(await reviewer.getByRole('button', { name: /Propose|Accept|Reject|Withdraw/ }).count(), 0);
-  assert.equal(await reviewer.locator('.action-forms form').count(), 0);
+  assert.equal(await reviewer.locator('.review-actions form').count(), 0);
 
   const chief = await as(atAlpha, nodes.alpha, 'chief', `/review/disputes/${d.id}`);
   await state(chief, 'answered');

@@ -19,7 +19,7 @@ function Complete({ item, onDone }: { item: ListedActionItem; onDone: () => void
   const [error, setError] = useState<unknown>(null);
   return (
     <form
-      className="row-editor"
+      className="review-row"
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
@@ -80,7 +80,7 @@ export default function ActionItems() {
       <ErrorNote error={error} />
       {items && items.length === 0 && <p className="muted">{t('common.list_empty')}</p>}
       {items && items.length > 0 && (
-        <table className="action-items">
+        <table className="review-action-items">
           <thead>
             <tr>
               <th scope="col">{t('review.round')}</th>
@@ -93,16 +93,16 @@ export default function ActionItems() {
           </thead>
           <tbody>
             {items.map((a) => (
-              <tr key={`${a.round}-${a.number}`} className={a.overdue ? 'overdue' : ''}>
+              <tr key={`${a.round}-${a.number}`} className={a.overdue ? 'review-overdue' : ''}>
                 <td>
                   <Link to={`/review/rounds/${a.round}`}>{a.round_title}</Link> <span className="muted">({a.peer})</span>
                 </td>
                 <td>{a.number}</td>
                 <td>{a.owner === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: a.peer })}</td>
-                <td className="node-text">{a.text}</td>
+                <td className="review-text">{a.text}</td>
                 <td>
                   {a.due}
-                  {a.overdue && <span className="overdue-word"> {t('review.overdue')}</span>}
+                  {a.overdue && <span className="review-overdue-word"> {t('review.overdue')}</span>}
                 </td>
                 <td>
                   {a.done ? (

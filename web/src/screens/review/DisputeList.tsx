@@ -69,10 +69,10 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
       </label>
       <fieldset>
         <legend>{t('review.subject')}</legend>
-        <label className="check">
+        <label className="review-check">
           <input type="radio" name="about" checked={about === 'item'} onChange={() => setAbout('item')} /> {t('review.subject_item')}
         </label>
-        <label className="check">
+        <label className="review-check">
           <input type="radio" name="about" checked={about === 'figure'} onChange={() => setAbout('figure')} /> {t('review.subject_figure')}
         </label>
         {about === 'item' ? (
@@ -127,7 +127,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
       </label>
       <LangSelect value={lang} onChange={setLang} />
       <ErrorNote error={error} />
-      <div className="row-editor">
+      <div className="review-row">
         <button type="submit" className="primary" disabled={busy || !chosenPeer}>
           {t('review.open_dispute_send')}
         </button>

@@ -88,13 +88,13 @@ function sideName(t: (k: string, o?: Record<string, unknown>) => string, side: s
 function PositionView({ p, index, peer, onTranslate, children }: { p: Position; index: number; peer: string; onTranslate?: (i: number) => void; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
-    <li className={`position position-${p.side}`} data-position={index} lang={p.lang}>
-      <div className="position-head">
+    <li className={`dispute-position dispute-position-${p.side}`} data-position={index} lang={p.lang}>
+      <div className="dispute-position-head">
         <strong>{t('review.position_n', { n: index + 1 })}</strong> · {sideName(t, p.side, peer)} · {p.actor} ·{' '}
         {codeName(t, 'action', p.action)} · <Time at={p.at} /> · <span className="muted">{p.lang}</span>
         {p.translation_of !== null && <> · {t('review.translation_of', { n: p.translation_of + 1 })}</>}
       </div>
-      <p className="position-text">{p.text}</p>
+      <p className="dispute-position-text">{p.text}</p>
       {p.attachments.length > 0 && (
         <ul>
           {p.attachments.map((f) => (
@@ -121,12 +121,12 @@ function Positions({ d, onTranslate }: { d: Dispute; onTranslate?: (i: number) =
   return (
     <section aria-labelledby="positions">
       <h2 id="positions">{t('review.positions')}</h2>
-      <ol className="positions">
+      <ol className="dispute-positions">
         {d.positions.map((p, i) =>
           p.translation_of !== null && d.positions[p.translation_of] ? null : (
             <PositionView key={i} p={p} index={i} peer={d.peer} onTranslate={onTranslate}>
               {d.positions.some((x) => x.translation_of === i) && (
-                <ul className="translations" aria-label={t('review.translations')}>
+                <ul className="dispute-translations" aria-label={t('review.translations')}>
                   {d.positions.map((x, j) => (x.translation_of === i ? <PositionView key={j} p={x} index={j} peer={d.peer} /> : null))}
                 </ul>
               )}
@@ -143,14 +143,14 @@ function SettlementView({ d }: { d: Dispute }) {
   const s = d.proposal;
   if (!s && d.state !== 'withdrawn') return null;
   return (
-    <section className="settlement" aria-labelledby="settlement">
+    <section className="dispute-settlement" aria-labelledby="settlement">
       <h2 id="settlement">{d.state === 'settled' ? t('review.settlement_agreed') : d.state === 'withdrawn' ? t('review.withdrawn') : t('review.settlement_proposed', { v: s?.version ?? 0 })}</h2>
       {s && (
         <>
           <p className="muted">
             {sideName(t, s.side, d.peer)} · {s.actor} · <Time at={s.at} />
           </p>
-          <p className="position-text">{s.text}</p>
+          <p className="dispute-position-text">{s.text}</p>
           {s.adjustment && (
             <p>
               {t('review.adjustment_words', { deadline: codeName(t, 'deadline', s.adjustment.deadline) })}{' '}
@@ -164,7 +164,7 @@ function SettlementView({ d }: { d: Dispute }) {
           {t('review.settled_by', { who: d.settled_by })} <Time at={d.settled_at} />
         </p>
       )}
-      {d.state === 'withdrawn' && <p className="position-text">{t('review.withdraw_reason_was', { reason: d.withdraw_reason })}</p>}
+      {d.state === 'withdrawn' && <p className="dispute-position-text">{t('review.withdraw_reason_was', { reason: d.withdraw_reason })}</p>}
     </section>
   );
 }
@@ -246,7 +246,7 @@ export default function DisputePage() {
         />
         <SettlementView d={d} />
         <ErrorNote error={actionError} />
-        <div className="action-forms">
+        <div className="review-actions">
           {mayAnswer && (
             <PositionForm legend={t('review.answer')} submit={t('review.answer_send')} defaultLang={defaultLang} busy={busy}
               onSubmit={(text, lang) => act('answer', { text, lang, attachments: [] })} />
@@ -379,11 +379,11 @@ function ProposeForm({ d, busy, act }: { d: Dispute; busy: boolean; act: Act }) 
         </label>
         {timeliness && (
           <>
-            <label className="check">
+            <label className="review-check">
               <input type="checkbox" checked={adjust} onChange={(e) => setAdjust(e.target.checked)} /> {t('review.with_adjustment')}
             </label>
             {adjust && (
-              <div className="row-editor">
+              <div className="review-row">
                 <label>
                   {t('review.item_id')}
                   <input value={item} onChange={(e) => setItem(e.target.value)} required />
@@ -420,7 +420,7 @@ function DecideForm({ version, busy, act }: { version: number; busy: boolean; ac
         {t('review.accept_settlement')}
       </button>
       <form
-        className="row-editor"
+        className="review-row"
         onSubmit={async (e) => {
           e.preventDefault();
           if (await act('reject', { version, reason })) setReason('');
@@ -462,7 +462,7 @@ function History({ d }: { d: Dispute }) {
   }, [d.id, d.updated_at]);
   if (!entries)
     return (
-      <details className="history">
+      <details className="review-history">
         <summary>{t('review.history')}</summary>
         <ol>
           {d.history.map((h, i) => (
@@ -474,9 +474,9 @@ function History({ d }: { d: Dispute }) {
       </details>
     );
   return (
-    <details className="history" open>
+    <details className="review-history" open>
       <summary>{t('review.history')}</summary>
-      <table className="timeline">
+      <table className="review-timeline">
         <thead>
           <tr>
             <th scope="col">{t('review.action')}</th>
@@ -488,7 +488,7 @@ function History({ d }: { d: Dispute }) {
         </thead>
         <tbody>
           {entries.map((e) => (
-            <tr key={e.index} className={e.void ? 'void' : ''}>
+            <tr key={e.index} className={e.void ? 'review-void' : ''}>
               <td>
                 {codeName(t, 'action', e.action)}
                 {e.void && <strong> {t('review.void')}</strong>}

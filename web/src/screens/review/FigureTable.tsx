@@ -31,7 +31,7 @@ function JudgementRow({ j }: { j: Judgement }) {
   const path = itemPath(kind, j.item);
   const received = typeof d.received_at === 'string' ? d.received_at : null;
   return (
-    <li className="judgement" data-item={j.item}>
+    <li className="review-judgement" data-item={j.item}>
       {path ? <Link to={path}>{shortId(j.item)}</Link> : <code>{shortId(j.item)}</code>}{' '}
       <span className="muted">
         {kind.startsWith('request') ? codeName(t, 'request_kind', requestKindCode(kind)) : codeName(t, 'item_kind', kind)}
@@ -44,7 +44,7 @@ function JudgementRow({ j }: { j: Judgement }) {
           {t('review.received')} <Time at={received} />
         </>
       )}
-      <ul className="judgement-deadlines">
+      <ul className="review-judgement-deadlines">
         {deadlines.map((name) => {
           const dl = d[name] as Record<string, unknown> | undefined;
           if (!dl || dl.status === 'no_deadline') return null;
@@ -87,7 +87,7 @@ function ExplainPanel({ figure, context, label }: { figure: string; context: Exp
   useEffect(() => heading.current?.focus(), []);
   const disputeLink = `/review/disputes${query({ new: 1, peer: context.peer, figure, from: context.from, to: context.to })}`;
   return (
-    <div className="explain" aria-live="polite">
+    <div className="review-explain" aria-live="polite">
       <h4 ref={heading} tabIndex={-1}>
         {t('review.explain_title', { figure: label })}
       </h4>
@@ -99,7 +99,7 @@ function ExplainPanel({ figure, context, label }: { figure: string; context: Exp
       {answer && (
         <>
           <p>{t('review.explain_count', { count: answer.items.length })}</p>
-          <ul className="explain-items">
+          <ul className="review-explain-items">
             {answer.items.map((j, i) => (
               <JudgementRow key={`${j.item}-${j.period}-${i}`} j={j} />
             ))}
@@ -129,7 +129,7 @@ export function FigureTable({
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <table className="figures">
+    <table className="review-figures">
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -137,7 +137,7 @@ export function FigureTable({
           <th scope="col">{t('review.this_period')}</th>
           <th scope="col">{t('review.previous_period')}</th>
           <th scope="col">{t('review.trend')}</th>
-          <th scope="col" className="no-print">
+          <th scope="col" className="review-no-print">
             <span className="visually-hidden">{t('review.explain')}</span>
           </th>
         </tr>
@@ -154,10 +154,10 @@ export function FigureTable({
             <Fragment key={def.key}>
               <tr data-figure={figure}>
                 <th scope="row">{label}</th>
-                <td className="num">{formatFigure(t, def.kind, cur)}</td>
-                <td className="num">{formatFigure(t, def.kind, prev)}</td>
-                <td className={`trend trend-${trend.tone}`}>{trend.text}</td>
-                <td className="no-print">
+                <td className="review-num">{formatFigure(t, def.kind, cur)}</td>
+                <td className="review-num">{formatFigure(t, def.kind, prev)}</td>
+                <td className={`review-trend review-trend-${trend.tone}`}>{trend.text}</td>
+                <td className="review-no-print">
                   <button
                     type="button"
                     className="link-button"
@@ -170,7 +170,7 @@ export function FigureTable({
                 </td>
               </tr>
               {isOpen && (
-                <tr className="explain-row">
+                <tr className="review-explain-row">
                   <td colSpan={5}>
                     <ExplainPanel figure={figure} context={context} label={label} />
                   </td>

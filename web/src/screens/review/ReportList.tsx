@@ -68,7 +68,7 @@ function MakeReport({ onMade }: { onMade: (id: string) => void }) {
           {t('review.from')}
           <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
         </label>
-        <label className="check">
+        <label className="review-check">
           <input type="checkbox" checked={toNow} onChange={(e) => setToNow(e.target.checked)} /> {t('review.to_now')}
         </label>
         {!toNow && (

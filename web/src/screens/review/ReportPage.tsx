@@ -149,7 +149,7 @@ function Renderings({ view }: { view: ReviewView }) {
   // Downloads: the HTML rendering carries its own inline style, which this
   // app's CSP would refuse in a tab; saved, it opens anywhere.
   return (
-    <nav className="review-renderings no-print" aria-labelledby="renderings">
+    <nav className="review-renderings review-no-print" aria-labelledby="renderings">
       <span id="renderings">{t('review.renderings')}</span>
       <a href={`${base}?format=html&lang=en`} download={`${stem}-en.html`}>
         {t('review.html_en')}
@@ -218,7 +218,7 @@ function OtherSections({ body, context }: { body: Body; context: ExplainContext 
               <li key={`${a.item}-${a.deadline}`}>
                 <code>{a.item.slice(0, 8)}</code> · {codeName(t, 'deadline', a.deadline)} ·{' '}
                 <Link to={`/review/disputes/${a.dispute}`}>{t('review.adjustment_dispute')}</Link>
-                {typeof a.text === 'string' && <span className="node-text"> · {a.text}</span>}
+                {typeof a.text === 'string' && <span className="review-text"> · {a.text}</span>}
               </li>
             ))}
           </ul>

@@ -18,7 +18,7 @@ export function ErrorNote({ error }: { error: unknown }) {
   return (
     <p className="error" role="alert">
       {hint}
-      {detailed.has(error.code) && <span className="node-text"> ({error.message})</span>}
+      {detailed.has(error.code) && <span className="review-text"> ({error.message})</span>}
     </p>
   );
 }

@@ -24,7 +24,7 @@ export function ParticipantsEditor({ value, onChange, sides }: { value: Particip
     <fieldset>
       <legend>{t('review.participants')}</legend>
       {value.map((p, i) => (
-        <div className="row-editor" key={i}>
+        <div className="review-row" key={i}>
           <label>
             {t('review.participant_name')}
             <input value={p.name} onChange={(e) => set(i, { name: e.target.value })} required />
@@ -119,7 +119,7 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
         {t('review.round_title')}
         <input value={title} onChange={(e) => setTitle(e.target.value)} required />
       </label>
-      <div className="row-editor">
+      <div className="review-row">
         <label>
           {t('review.from')}
           <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
@@ -129,7 +129,7 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
         </label>
       </div>
-      <div className="row-editor">
+      <div className="review-row">
         <label>
           {t('review.meeting_at')}
           <input type="datetime-local" value={meeting} onChange={(e) => setMeeting(e.target.value)} required />
@@ -146,7 +146,7 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
       </label>
       <p className="hint">{t('review.agenda_hint')}</p>
       <ErrorNote error={error} />
-      <div className="row-editor">
+      <div className="review-row">
         <button type="submit" className="primary" disabled={busy || !chosen}>
           {t('review.propose_round_send')}
         </button>
@@ -234,7 +234,7 @@ export default function RoundList() {
                   {r.action_items.length > 0 &&
                     t('review.items_open', { open: r.action_items.filter((a) => !a.done).length, total: r.action_items.length })}
                   {(r.action_items_overdue ?? 0) > 0 && (
-                    <span className="overdue-word"> {t('review.items_overdue', { count: r.action_items_overdue ?? 0 })}</span>
+                    <span className="review-overdue-word"> {t('review.items_overdue', { count: r.action_items_overdue ?? 0 })}</span>
                   )}
                 </td>
               </tr>

@@ -34,15 +34,15 @@ function Agenda({ r }: { r: Round }) {
   return (
     <section aria-labelledby="agenda">
       <h2 id="agenda">{t('review.agenda_version', { v: r.agenda_version })}</h2>
-      <p className="agenda-accepted">
+      <p className="round-agenda-accepted">
         {r.agenda_accepted_ours ? t('review.accepted_by_us') : t('review.not_accepted_by_us')} ·{' '}
         {r.agenda_accepted_theirs ? t('review.accepted_by_peer', { peer: r.peer }) : t('review.not_accepted_by_peer', { peer: r.peer })}
       </p>
-      <ol className="agenda">
+      <ol className="round-agenda">
         {r.plan.agenda.map((p, i) => (
           <li key={i} data-source={p.source}>
-            <span className="node-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
-            <span className="source muted">
+            <span className="review-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
+            <span className="review-source muted">
               ({p.source === 'records' ? t('review.from_records') : t('review.from_party')}
               {p.ref && <> · {refLink(p)}</>})
             </span>
@@ -92,7 +92,7 @@ function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act:
           {t('review.round_title')}
           <input value={title} onChange={(e) => setTitle(e.target.value)} required />
         </label>
-        <div className="row-editor">
+        <div className="review-row">
           <label>
             {t('review.meeting_at')}
             <input type="datetime-local" value={meeting} onChange={(e) => setMeeting(e.target.value)} required />
@@ -103,10 +103,10 @@ function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act:
           </label>
         </div>
         <ParticipantsEditor value={participants} onChange={setParticipants} sides={['mine', 'yours']} />
-        <ol className="agenda">
+        <ol className="round-agenda">
           {points.map((p, i) => (
             <li key={i}>
-              <span className="node-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
+              <span className="review-text">{agendaText(t, i18n.language, p.source, p.text)}</span>{' '}
               <button type="button" className="link-button" onClick={() => setPoints(points.filter((_, j) => j !== i))} aria-label={t('review.remove_point', { n: i + 1 })}>
                 {t('review.remove')}
               </button>
@@ -117,7 +117,7 @@ function AgendaEditor({ r, busy, act, onClose }: { r: Round; busy: boolean; act:
           {t('review.agenda_add')}
           <textarea value={added} onChange={(e) => setAdded(e.target.value)} />
         </label>
-        <div className="row-editor">
+        <div className="review-row">
           <button type="submit" className="primary" disabled={busy}>
             {t('review.edit_agenda_send')}
           </button>
@@ -153,7 +153,7 @@ function MinutesForm({ r, busy, act }: { r: Round; busy: boolean; act: Act }) {
         </label>
         <h3>{t('review.action_items')}</h3>
         {items.map((it, i) => (
-          <div className="row-editor" key={i}>
+          <div className="review-row" key={i}>
             <label>
               {t('review.owner')}
               <select value={it.owner} onChange={(e) => set(i, { owner: e.target.value })}>
@@ -174,7 +174,7 @@ function MinutesForm({ r, busy, act }: { r: Round; busy: boolean; act: Act }) {
             </button>
           </div>
         ))}
-        <div className="row-editor">
+        <div className="review-row">
           <button type="button" onClick={() => setItems([...items, { owner: 'mine', text: '', due: '' }])}>
             {t('review.add_item')}
           </button>
@@ -191,23 +191,23 @@ function ActionItemRow({ a, index, r, mayComplete, busy, act }: { a: ActionItem;
   const { t } = useTranslation();
   const [note, setNote] = useState('');
   return (
-    <tr className={a.overdue ? 'overdue' : ''} data-item-index={index}>
+    <tr className={a.overdue ? 'review-overdue' : ''} data-item-index={index}>
       <td>{index + 1}</td>
       <td>{a.owner === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })}</td>
-      <td className="node-text">{a.text}</td>
+      <td className="review-text">{a.text}</td>
       <td>
         {a.due}
-        {a.overdue && <span className="overdue-word"> {t('review.overdue')}</span>}
+        {a.overdue && <span className="review-overdue-word"> {t('review.overdue')}</span>}
       </td>
       <td>
         {a.done ? (
           <>
             {t('review.done_by', { who: a.done_by })} <Time at={a.done_at} />
-            {a.done_note && <span className="node-text"> · {a.done_note}</span>}
+            {a.done_note && <span className="review-text"> · {a.done_note}</span>}
           </>
         ) : mayComplete && a.owner === 'ours' ? (
           <form
-            className="row-editor"
+            className="review-row"
             onSubmit={async (e) => {
               e.preventDefault();
               await act('complete_action_item', { index, note });
@@ -238,9 +238,9 @@ function Minutes({ r, mayComplete, busy, act }: { r: Round; mayComplete: boolean
         {r.state === 'closed' ? t('review.minutes_signed', { v: r.minutes_version }) : t('review.minutes_version', { v: r.minutes_version })}
       </h2>
       <p className="muted">{r.minutes_by === 'ours' ? t('review.minutes_by_us') : t('review.minutes_by_peer', { peer: r.peer })}</p>
-      <p className="node-text">{r.minutes}</p>
+      <p className="review-text">{r.minutes}</p>
       {r.action_items.length > 0 && (
-        <table className="action-items">
+        <table className="review-action-items">
           <caption>{t('review.action_items')}</caption>
           <thead>
             <tr>
@@ -338,9 +338,9 @@ export default function RoundPage() {
         {r.state === 'cancelled' && <p className="notice">{t('review.cancelled_because', { reason: r.cancel_reason })}</p>}
         <Agenda r={r} />
         <ErrorNote error={actionError} />
-        <div className="action-forms">
+        <div className="review-actions">
           {(mayAccept || (mayEdit && !editing)) && (
-            <div className="row-editor">
+            <div className="review-row">
               {mayAccept && (
                 <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_agenda', { version: r.agenda_version })}>
                   {t('review.accept_agenda', { v: r.agenda_version })}
@@ -356,7 +356,7 @@ export default function RoundPage() {
           {mayEdit && editing && <AgendaEditor r={r} busy={busy} act={act} onClose={() => setEditing(false)} />}
         </div>
         <Minutes r={r} mayComplete={prepare} busy={busy} act={act} />
-        <div className="action-forms">
+        <div className="review-actions">
           {maySign && (
             <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_minutes', { version: r.minutes_version })}>
               {t('review.sign_minutes', { v: r.minutes_version })}
@@ -384,7 +384,7 @@ export default function RoundPage() {
             </form>
           )}
         </div>
-        <details className="history">
+        <details className="review-history">
           <summary>{t('review.history')}</summary>
           <ol>
             {r.history.map((h, i) => (

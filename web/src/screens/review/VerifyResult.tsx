@@ -11,13 +11,13 @@ function show(v: unknown): string {
 export function VerifyResult({ result }: { result: Verification }) {
   const { t } = useTranslation();
   return (
-    <div className={`verify-result ${result.matches ? 'verify-ok' : 'verify-bad'}`} role="status">
-      <p className="verify-verdict">
+    <div className={`review-verify ${result.matches ? 'review-verify-ok' : 'review-verify-bad'}`} role="status">
+      <p className="review-verify-verdict">
         <strong>{result.matches ? t('review.verify_matches') : t('review.verify_differs')}</strong>
       </p>
       {result.in_flight && (
         <p>
-          {t('review.verify_in_flight')} <span className="node-text">{result.in_flight}</span>
+          {t('review.verify_in_flight')} <span className="review-text">{result.in_flight}</span>
         </p>
       )}
       {result.signature_problems.length > 0 && (
@@ -25,7 +25,7 @@ export function VerifyResult({ result }: { result: Verification }) {
           <h3>{t('review.verify_signatures')}</h3>
           <ul>
             {result.signature_problems.map((s) => (
-              <li key={s} className="node-text">
+              <li key={s} className="review-text">
                 {s}
               </li>
             ))}
@@ -58,9 +58,9 @@ export function VerifyResult({ result }: { result: Verification }) {
       {result.lines.length > 0 && (
         <>
           <h3>{t('review.verify_lines')}</h3>
-          <ul className="verify-lines">
+          <ul className="review-verify-lines">
             {result.lines.map((l, i) => (
-              <li key={i} className="node-text">
+              <li key={i} className="review-text">
                 {l}
               </li>
             ))}
