@@ -143,6 +143,7 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
   await b.locator('.dispute-position-text', { hasText: 'after the deadline' }).waitFor();
   const answer = b.locator('form', { hasText: 'Answer the dispute' });
   await answer.getByLabel('Text', { exact: true }).fill('It was acknowledged within fifteen minutes.');
+  await answer.getByLabel('Files').setInputFiles({ name: 'phone-log.txt', mimeType: 'text/plain', buffer: Buffer.from('02:14 call from alpha, acknowledged\n') });
   await answer.getByRole('button', { name: 'Send the answer' }).click();
   await state(b, 'answered');
   // Alpha's page follows without a reload.
@@ -150,6 +151,8 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
 
   const chiefA = await as(atAlpha, nodes.alpha, 'chief', `/review/disputes/${id}`);
   await state(chiefA, 'answered');
+  // Bravo's answer came with its file.
+  await chiefA.locator('.dispute-position', { hasText: 'within fifteen minutes' }).getByRole('link', { name: 'phone-log.txt' }).waitFor();
   const propose = chiefA.locator('.propose-form');
   await propose.getByLabel("The settlement's words").fill('Count the acknowledgement as on time.');
   await propose.getByLabel(/With an agreed adjustment/).check();

@@ -2,7 +2,7 @@
 // opening a dispute about an item or a report's figure (the report page's
 // explain links here with ?new=1&peer=&figure=&from=&to=; an item's page
 // with ?new=1&item=).
-import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, post, query } from '../../api/client';
@@ -15,6 +15,7 @@ import { ErrorNote } from './ReviewError';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
+import { FilesField, useFiles } from './FilesField';
 import { disputeStates, grounds, touches, type Dispute } from './review';
 import './review.css';
 
@@ -37,6 +38,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
   const [lang, setLang] = useState(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const files = useFiles();
   const chosenPeer = peer || peers[0]?.name || '';
 
   const submit = async (e: FormEvent) => {
@@ -45,7 +47,8 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
     setError(null);
     try {
       const subject = about === 'item' ? { item: item.trim() } : { figure: figure.trim(), period_from: from, period_to: to };
-      const d = await post<Dispute>('/v1/disputes', { peer: chosenPeer, title, ground, subject, text, lang, labels: { tlp } });
+      const attachments = await files.uploadAll();
+      const d = await post<Dispute>('/v1/disputes', { peer: chosenPeer, title, ground, subject, text, lang, labels: { tlp }, attachments });
       onOpened(d.id);
     } catch (err) {
       setError(err);
@@ -126,6 +129,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
         <textarea value={text} onChange={(e) => setText(e.target.value)} required />
       </label>
       <LangSelect value={lang} onChange={setLang} />
+      <FilesField state={files} />
       <ErrorNote error={error} />
       <div className="review-row">
         <button type="submit" className="primary" disabled={busy || !chosenPeer}>
@@ -162,7 +166,13 @@ export default function DisputeList() {
   const [state, setState] = useState('');
   const [direction, setDirection] = useState('');
   const [peer, setPeer] = useState('');
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
   const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const id = setTimeout(() => setQ(text.trim()), 300);
+    return () => clearTimeout(id);
+  }, [text]);
   const opening = params.get('new') === '1';
 
   useEventListener((e) => {
@@ -172,14 +182,14 @@ export default function DisputeList() {
   const fetchPage = useCallback(
     async (offset: number, limit: number) => {
       const a = await get<{ items: Dispute[]; total?: number }>(
-        `/v1/disputes${query({ offset, limit, status: state ? 'all' : status, state, direction, peer })}`,
+        `/v1/disputes${query({ offset, limit, status: state ? 'all' : status, state, direction, peer, q })}`,
       );
       if (a.total !== undefined) return { rows: a.items, total: a.total };
       // A node without paged lists answers them all, unfiltered by state.
-      const all = state ? a.items.filter((d) => d.state === state) : a.items;
+      const all = a.items.filter((d) => (!state || d.state === state) && (!q || d.title.toLowerCase().includes(q.toLowerCase())));
       return { rows: all.slice(offset, offset + limit), total: all.length };
     },
-    [status, state, direction, peer],
+    [status, state, direction, peer, q],
   );
 
   const columns: Column<Dispute>[] = useMemo(
@@ -207,6 +217,10 @@ export default function DisputeList() {
         <OpenDispute onOpened={(id) => navigate(`/review/disputes/${id}`)} onCancel={() => setParams({})} />
       )}
       <div className="filters" role="search" aria-label={t('review.filters')}>
+        <label>
+          {t('review.search_title')}
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
         <label>
           {t('review.status')}
           <select value={status} onChange={(e) => setStatus(e.target.value)} disabled={!!state}>
@@ -250,7 +264,7 @@ export default function DisputeList() {
         label={t('nav.disputes')}
         columns={columns}
         fetchPage={fetchPage}
-        reloadKey={`${status}|${state}|${direction}|${peer}|${tick}`}
+        reloadKey={`${status}|${state}|${direction}|${peer}|${q}|${tick}`}
         rowKey={(d) => d.id}
         onOpen={(d) => navigate(`/review/disputes/${d.id}`)}
         height="60vh"

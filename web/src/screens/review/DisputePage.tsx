@@ -16,6 +16,7 @@ import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import { LangSelect } from './DisputeList';
+import { FilesField, useFiles, type FileRef } from './FilesField';
 import { adjustableDeadlines, formatDay, periodEndDay, shortId, touches, type Dispute, type Position, type ReviewSummary } from './review';
 import './review.css';
 
@@ -249,7 +250,7 @@ export default function DisputePage() {
         <div className="review-actions">
           {mayAnswer && (
             <PositionForm legend={t('review.answer')} submit={t('review.answer_send')} defaultLang={defaultLang} busy={busy}
-              onSubmit={(text, lang) => act('answer', { text, lang, attachments: [] })} />
+              onSubmit={(text, lang, attachments) => act('answer', { text, lang, attachments })} />
           )}
           {argue && (
             <PositionForm
@@ -261,8 +262,8 @@ export default function DisputePage() {
               translationOf={translating}
               positions={d.positions.length}
               onTranslationOf={setTranslating}
-              onSubmit={async (text, lang) => {
-                const ok = await act('add_position', { text, lang, translation_of: translating, attachments: [] });
+              onSubmit={async (text, lang, attachments) => {
+                const ok = await act('add_position', { text, lang, translation_of: translating, attachments });
                 if (ok) setTranslating(null);
                 return ok;
               }}
@@ -287,7 +288,7 @@ function PositionForm({
   submit: string;
   defaultLang: string;
   busy: boolean;
-  onSubmit: (text: string, lang: string) => Promise<boolean>;
+  onSubmit: (text: string, lang: string, attachments: FileRef[]) => Promise<boolean>;
   textRef?: RefObject<HTMLTextAreaElement | null>;
   translationOf?: number | null;
   positions?: number;
@@ -296,9 +297,23 @@ function PositionForm({
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [lang, setLang] = useState(defaultLang);
+  const files = useFiles();
+  const [error, setError] = useState<unknown>(null);
   const send = async (e: FormEvent) => {
     e.preventDefault();
-    if (await onSubmit(text, lang)) setText('');
+    setError(null);
+    let attachments: FileRef[];
+    try {
+      attachments = await files.uploadAll();
+    } catch (err) {
+      setError(err);
+      return;
+    }
+    if (await onSubmit(text, lang, attachments)) {
+      setText('');
+      files.clear();
+      (e.target as HTMLFormElement).reset();
+    }
   };
   return (
     <form className="review-form" onSubmit={send}>
@@ -322,7 +337,9 @@ function PositionForm({
           <textarea ref={textRef} value={text} onChange={(e) => setText(e.target.value)} required />
         </label>
         <LangSelect value={lang} onChange={setLang} />
-        <button type="submit" className="primary" disabled={busy}>
+        <FilesField state={files} />
+        <ErrorNote error={error} />
+        <button type="submit" className="primary" disabled={busy || !!files.progress}>
           {submit}
         </button>
       </fieldset>

@@ -1,0 +1,46 @@
+// Files for a dispute's position: chosen here, uploaded to the vault when
+// the position is sent (POST /v1/attachments, with progress), then named in
+// the action's `attachments` as {sha256, name}.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { upload } from '../../api/client';
+
+export interface FileRef {
+  sha256: string;
+  name: string;
+}
+
+export function useFiles() {
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<{ name: string; percent: number } | null>(null);
+  const uploadAll = async (): Promise<FileRef[]> => {
+    const out: FileRef[] = [];
+    try {
+      for (const f of files) {
+        const done = await upload(f, (fraction) => setProgress({ name: f.name, percent: Math.floor(fraction * 100) }));
+        out.push({ sha256: done.sha256, name: done.name || f.name });
+      }
+    } finally {
+      setProgress(null);
+    }
+    return out;
+  };
+  return { files, setFiles, progress, uploadAll, clear: () => setFiles([]) };
+}
+
+export function FilesField({ state }: { state: ReturnType<typeof useFiles> }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {t('review.attach')}
+        <input type="file" multiple onChange={(e) => state.setFiles(Array.from(e.target.files ?? []))} />
+      </label>
+      {state.progress && (
+        <p role="status">
+          <progress max={100} value={state.progress.percent} /> {t('review.uploading', state.progress)}
+        </p>
+      )}
+    </>
+  );
+}
