@@ -143,7 +143,7 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
   await b.locator('.dispute-position-text', { hasText: 'after the deadline' }).waitFor();
   const answer = b.locator('form', { hasText: 'Answer the dispute' });
   await answer.getByLabel('Text', { exact: true }).fill('It was acknowledged within fifteen minutes.');
-  await answer.getByLabel('Files').setInputFiles({ name: 'phone-log.txt', mimeType: 'text/plain', buffer: Buffer.from('02:14 call from alpha, acknowledged\n') });
+  await answer.getByLabel('Attach files').setInputFiles({ name: 'phone-log.txt', mimeType: 'text/plain', buffer: Buffer.from('02:14 call from alpha, acknowledged\n') });
   await answer.getByRole('button', { name: 'Send the answer' }).click();
   await state(b, 'answered');
   // Alpha's page follows without a reload.

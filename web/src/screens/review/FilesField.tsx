@@ -30,17 +30,21 @@ export function useFiles() {
 
 export function FilesField({ state }: { state: ReturnType<typeof useFiles> }) {
   const { t } = useTranslation();
+  // The browser's own file button speaks the browser's language; this one
+  // speaks the app's.
   return (
-    <>
-      <label>
-        {t('review.attach')}
-        <input type="file" multiple onChange={(e) => state.setFiles(Array.from(e.target.files ?? []))} />
+    <div className="review-files">
+      <span>{t('review.attach')}</span>
+      <label className="review-file-button">
+        {t('review.choose_files')}
+        <input type="file" multiple className="visually-hidden" onChange={(e) => state.setFiles(Array.from(e.target.files ?? []))} />
       </label>
+      <span className="muted">{state.files.length ? state.files.map((f) => f.name).join(', ') : t('review.no_files')}</span>
       {state.progress && (
         <p role="status">
           <progress max={100} value={state.progress.percent} /> {t('review.uploading', state.progress)}
         </p>
       )}
-    </>
+    </div>
   );
 }

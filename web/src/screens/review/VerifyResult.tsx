@@ -55,7 +55,7 @@ export function VerifyResult({ result }: { result: Verification }) {
           </tbody>
         </table>
       )}
-      {result.lines.length > 0 && (
+      {!result.matches && result.lines.length > 0 && (
         <>
           <h3>{t('review.verify_lines')}</h3>
           <ul className="review-verify-lines">
