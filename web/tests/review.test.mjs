@@ -138,7 +138,14 @@ test('a dispute opened at alpha is answered at bravo and settled by the two supe
   assert.equal(await a.locator('.propose-form').count(), 0);
 
   const b = await as(atBravo, nodes.bravo, 'duty', '/review/disputes');
-  await b.getByRole('link', { name: 'Alert acknowledged late by our count' }).click();
+  const listed = b.getByRole('link', { name: 'Alert acknowledged late by our count' });
+  await listed.waitFor();
+  // The list's filters: a title that matches nothing, then the state it is in.
+  await b.getByLabel('Title contains').fill('no such title');
+  await listed.waitFor({ state: 'detached' });
+  await b.getByLabel('Title contains').fill('');
+  await b.getByLabel('State').selectOption('open');
+  await listed.click();
   await b.waitForURL(new RegExp(`/review/disputes/${id}$`));
   await b.locator('.dispute-position-text', { hasText: 'after the deadline' }).waitFor();
   const answer = b.locator('form', { hasText: 'Answer the dispute' });

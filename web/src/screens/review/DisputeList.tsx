@@ -21,16 +21,65 @@ import './review.css';
 
 const tlps = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 
+interface SubjectInput {
+  about: 'item' | 'figure';
+  item: string;
+  figure: string;
+  from: string;
+  to: string;
+}
+
+// What a dispute is about: an item by its id, or a report's figure by its
+// pointer and the report's period.
+function SubjectFields({ value, onChange }: { value: SubjectInput; onChange: (v: SubjectInput) => void }) {
+  const { t } = useTranslation();
+  const set = (v: Partial<SubjectInput>) => onChange({ ...value, ...v });
+  return (
+    <fieldset>
+      <legend>{t('review.subject')}</legend>
+      <label className="review-check">
+        <input type="radio" name="about" checked={value.about === 'item'} onChange={() => set({ about: 'item' })} /> {t('review.subject_item')}
+      </label>
+      <label className="review-check">
+        <input type="radio" name="about" checked={value.about === 'figure'} onChange={() => set({ about: 'figure' })} /> {t('review.subject_figure')}
+      </label>
+      {value.about === 'item' ? (
+        <label>
+          {t('review.item_id')}
+          <input value={value.item} onChange={(e) => set({ item: e.target.value })} required minLength={8} />
+        </label>
+      ) : (
+        <>
+          <label>
+            {t('review.figure_pointer')}
+            <input value={value.figure} onChange={(e) => set({ figure: e.target.value })} required pattern="/.*" />
+          </label>
+          <label>
+            {t('review.period_from')}
+            <input value={value.from} onChange={(e) => set({ from: e.target.value })} required />
+          </label>
+          <label>
+            {t('review.period_to')}
+            <input value={value.to} onChange={(e) => set({ to: e.target.value })} required />
+          </label>
+        </>
+      )}
+    </fieldset>
+  );
+}
+
 function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; onCancel: () => void }) {
   const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   const peers = usePeers();
   const [peer, setPeer] = useState(params.get('peer') ?? '');
-  const [about, setAbout] = useState<'item' | 'figure'>(params.get('figure') ? 'figure' : 'item');
-  const [item, setItem] = useState(params.get('item') ?? '');
-  const [figure, setFigure] = useState(params.get('figure') ?? '');
-  const [from, setFrom] = useState(params.get('from') ?? '');
-  const [to, setTo] = useState(params.get('to') ?? '');
+  const [subject, setSubject] = useState<SubjectInput>(() => ({
+    about: params.get('figure') ? 'figure' : 'item',
+    item: params.get('item') ?? '',
+    figure: params.get('figure') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+  }));
   const [title, setTitle] = useState('');
   const [ground, setGround] = useState<string>('timeliness');
   const [tlp, setTlp] = useState('TLP:AMBER');
@@ -46,9 +95,12 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
     setBusy(true);
     setError(null);
     try {
-      const subject = about === 'item' ? { item: item.trim() } : { figure: figure.trim(), period_from: from, period_to: to };
+      const about =
+        subject.about === 'item'
+          ? { item: subject.item.trim() }
+          : { figure: subject.figure.trim(), period_from: subject.from.trim(), period_to: subject.to.trim() };
       const attachments = await files.uploadAll();
-      const d = await post<Dispute>('/v1/disputes', { peer: chosenPeer, title, ground, subject, text, lang, labels: { tlp }, attachments });
+      const d = await post<Dispute>('/v1/disputes', { peer: chosenPeer, title, ground, subject: about, text, lang, labels: { tlp }, attachments });
       onOpened(d.id);
     } catch (err) {
       setError(err);
@@ -70,36 +122,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
           ))}
         </select>
       </label>
-      <fieldset>
-        <legend>{t('review.subject')}</legend>
-        <label className="review-check">
-          <input type="radio" name="about" checked={about === 'item'} onChange={() => setAbout('item')} /> {t('review.subject_item')}
-        </label>
-        <label className="review-check">
-          <input type="radio" name="about" checked={about === 'figure'} onChange={() => setAbout('figure')} /> {t('review.subject_figure')}
-        </label>
-        {about === 'item' ? (
-          <label>
-            {t('review.item_id')}
-            <input value={item} onChange={(e) => setItem(e.target.value)} required minLength={8} />
-          </label>
-        ) : (
-          <>
-            <label>
-              {t('review.figure_pointer')}
-              <input value={figure} onChange={(e) => setFigure(e.target.value)} required pattern="/.*" />
-            </label>
-            <label>
-              {t('review.period_from')}
-              <input value={from} onChange={(e) => setFrom(e.target.value)} required />
-            </label>
-            <label>
-              {t('review.period_to')}
-              <input value={to} onChange={(e) => setTo(e.target.value)} required />
-            </label>
-          </>
-        )}
-      </fieldset>
+      <SubjectFields value={subject} onChange={setSubject} />
       <label>
         {t('review.dispute_title')}
         <input value={title} onChange={(e) => setTitle(e.target.value)} required />
@@ -156,23 +179,83 @@ export function LangSelect({ value, onChange }: { value: string; onChange: (v: s
   );
 }
 
+interface Filters {
+  status: string;
+  state: string;
+  direction: string;
+  peer: string;
+  q: string;
+}
+
+function DisputeFilters({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
+  const { t } = useTranslation();
+  const peers = usePeers();
+  const { status, state, direction, peer } = value;
+  const set = (f: Partial<Filters>) => onChange({ ...value, ...f });
+  // The title search waits for a pause in typing.
+  const [text, setText] = useState(value.q);
+  useEffect(() => {
+    const id = setTimeout(() => {
+      if (text.trim() !== value.q) onChange({ ...value, q: text.trim() });
+    }, 300);
+    return () => clearTimeout(id);
+  }, [text, value, onChange]);
+  return (
+    <div className="filters" role="search" aria-label={t('review.filters')}>
+      <label>
+        {t('review.search_title')}
+        <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <label>
+        {t('review.status')}
+        <select value={status} onChange={(e) => set({ status: e.target.value })} disabled={!!state}>
+          <option value="open">{t('review.status_open')}</option>
+          <option value="closed">{t('review.status_closed')}</option>
+          <option value="all">{t('review.status_all')}</option>
+        </select>
+      </label>
+      <label>
+        {t('review.state')}
+        <select value={state} onChange={(e) => set({ state: e.target.value })}>
+          <option value="">{t('review.any')}</option>
+          {disputeStates.map((s) => (
+            <option key={s} value={s}>
+              {codeName(t, 'state', s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('review.direction_filter')}
+        <select value={direction} onChange={(e) => set({ direction: e.target.value })}>
+          <option value="">{t('review.any')}</option>
+          <option value="incoming">{t('review.incoming')}</option>
+          <option value="outgoing">{t('review.outgoing')}</option>
+        </select>
+      </label>
+      <label>
+        {t('review.peer')}
+        <select value={peer} onChange={(e) => set({ peer: e.target.value })}>
+          <option value="">{t('review.any')}</option>
+          {peers.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
 export default function DisputeList() {
   const { t } = useTranslation();
   const { can } = useSession();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const peers = usePeers();
-  const [status, setStatus] = useState('open');
-  const [state, setState] = useState('');
-  const [direction, setDirection] = useState('');
-  const [peer, setPeer] = useState('');
-  const [text, setText] = useState('');
-  const [q, setQ] = useState('');
+  const [filters, setFilters] = useState<Filters>({ status: 'open', state: '', direction: '', peer: '', q: '' });
+  const { status, state, direction, peer, q } = filters;
   const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const id = setTimeout(() => setQ(text.trim()), 300);
-    return () => clearTimeout(id);
-  }, [text]);
   const opening = params.get('new') === '1';
 
   useEventListener((e) => {
@@ -216,50 +299,7 @@ export default function DisputeList() {
       {opening && can('act_disputes') && (
         <OpenDispute onOpened={(id) => navigate(`/review/disputes/${id}`)} onCancel={() => setParams({})} />
       )}
-      <div className="filters" role="search" aria-label={t('review.filters')}>
-        <label>
-          {t('review.search_title')}
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <label>
-          {t('review.status')}
-          <select value={status} onChange={(e) => setStatus(e.target.value)} disabled={!!state}>
-            <option value="open">{t('review.status_open')}</option>
-            <option value="closed">{t('review.status_closed')}</option>
-            <option value="all">{t('review.status_all')}</option>
-          </select>
-        </label>
-        <label>
-          {t('review.state')}
-          <select value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="">{t('review.any')}</option>
-            {disputeStates.map((s) => (
-              <option key={s} value={s}>
-                {codeName(t, 'state', s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('review.direction_filter')}
-          <select value={direction} onChange={(e) => setDirection(e.target.value)}>
-            <option value="">{t('review.any')}</option>
-            <option value="incoming">{t('review.incoming')}</option>
-            <option value="outgoing">{t('review.outgoing')}</option>
-          </select>
-        </label>
-        <label>
-          {t('review.peer')}
-          <select value={peer} onChange={(e) => setPeer(e.target.value)}>
-            <option value="">{t('review.any')}</option>
-            {peers.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <DisputeFilters value={filters} onChange={setFilters} />
       <PagedTable
         label={t('nav.disputes')}
         columns={columns}

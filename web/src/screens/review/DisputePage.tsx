@@ -4,11 +4,10 @@
 // side may take in its state (model/dispute.h): answer, add a position or a
 // translation, propose a settlement (with an adjustment for timeliness),
 // accept, reject, withdraw.
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { ApiError, get, post, query } from '../../api/client';
-import { useEventListener } from '../../api/events';
+import { ApiError, get, query } from '../../api/client';
 import { useSession } from '../../api/session';
 import { codeName } from '../../i18n';
 import { Page } from '../../ui/Page';
@@ -17,7 +16,8 @@ import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import { LangSelect } from './DisputeList';
 import { FilesField, useFiles, type FileRef } from './FilesField';
-import { adjustableDeadlines, formatDay, periodEndDay, shortId, touches, type Dispute, type Position, type ReviewSummary } from './review';
+import { adjustableDeadlines, formatDay, periodEndDay, shortId, type Dispute, type Position, type ReviewSummary } from './review';
+import { useSharedItem, type Act } from './useSharedItem';
 import './review.css';
 
 const live = ['open', 'answered', 'settlement_proposed'];
@@ -28,6 +28,9 @@ function useSubjectLink(d: Dispute | null): { to: string; label: string } | null
   const [link, setLink] = useState<{ to: string; label: string } | null>(null);
   const item = d?.subject.item;
   const figure = d?.subject.figure;
+  const peer = d?.peer;
+  const from = d?.subject.period_from;
+  const to = d?.subject.period_to;
   useEffect(() => {
     let stop = false;
     setLink(null);
@@ -44,10 +47,10 @@ function useSubjectLink(d: Dispute | null): { to: string; label: string } | null
           }
         }
       })();
-    } else if (figure && d) {
-      get<{ reviews: ReviewSummary[] }>(`/v1/reviews${query({ peer: d.peer })}`)
+    } else if (figure && peer) {
+      get<{ reviews: ReviewSummary[] }>(`/v1/reviews${query({ peer })}`)
         .then((a) => {
-          const r = a.reviews.find((x) => x.period_from === d.subject.period_from && x.period_to === d.subject.period_to);
+          const r = a.reviews.find((x) => x.period_from === from && x.period_to === to);
           if (!stop && r) setLink({ to: `/review/reports/${r.id}`, label: t('review.subject_report') });
         })
         .catch(() => undefined);
@@ -55,7 +58,7 @@ function useSubjectLink(d: Dispute | null): { to: string; label: string } | null
     return () => {
       stop = true;
     };
-  }, [item, figure, d, t, i18n.language]);
+  }, [item, figure, peer, from, to, t, i18n.language]);
   return link;
 }
 
@@ -170,55 +173,29 @@ function SettlementView({ d }: { d: Dispute }) {
   );
 }
 
-type Act = (action: string, args: Record<string, unknown>) => Promise<boolean>;
+function DisputeHead({ d }: { d: Dispute }) {
+  const { t } = useTranslation();
+  return (
+    <p>
+      <span className="dispute-state">{codeName(t, 'state', d.state)}</span> · {codeName(t, 'ground', d.ground)} · <TlpBadge tlp={d.tlp} /> ·{' '}
+      {t('review.with_peer', { peer: d.peer })} ·{' '}
+      {d.origin === 'ours' ? t('review.opened_by_us') : t('review.opened_by_peer', { peer: d.peer })} · <Time at={d.created_at} />
+    </p>
+  );
+}
 
-export default function DisputePage() {
+// Exactly the actions model/dispute.h allows this side in this state, for
+// this person's permissions.
+function DisputeActions({ d, busy, act, translating, setTranslating, textRef }: {
+  d: Dispute;
+  busy: boolean;
+  act: Act;
+  translating: number | null;
+  setTranslating: (i: number | null) => void;
+  textRef: RefObject<HTMLTextAreaElement | null>;
+}) {
   const { t, i18n } = useTranslation();
-  const { id = '' } = useParams();
   const { can } = useSession();
-  const [d, setD] = useState<Dispute | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [translating, setTranslating] = useState<number | null>(null);
-  const positionForm = useRef<HTMLTextAreaElement>(null);
-
-  const load = useCallback(() => {
-    get<Dispute>(`/v1/disputes/${id}`)
-      .then((x) => {
-        setD(x);
-        setError(null);
-      })
-      .catch(setError);
-  }, [id]);
-  useEffect(load, [load]);
-  useEventListener((e) => {
-    if (touches('dispute', e) && (!e.item || e.item.id === id)) load();
-  });
-
-  const act: Act = async (action, args) => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      setD(await post<Dispute>(`/v1/disputes/${id}/actions`, { action, args }));
-      return true;
-    } catch (e) {
-      setActionError(e);
-      load();
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (!d)
-    return (
-      <Page title={t('nav.disputes')}>
-        <ErrorNote error={error} />
-        {!error && <p className="muted">{t('common.loading')}</p>}
-      </Page>
-    );
-
   const argue = can('act_disputes') && live.includes(d.state);
   const settle = can('settle_disputes');
   const mayAnswer = argue && d.state === 'open' && d.origin === 'theirs';
@@ -226,55 +203,68 @@ export default function DisputePage() {
   const mayPropose = settle && (d.state === 'answered' || d.state === 'settlement_proposed');
   const mayDecide = settle && d.state === 'settlement_proposed' && d.proposal?.side === 'theirs';
   const defaultLang = i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
+  return (
+    <div className="review-actions">
+      {mayAnswer && (
+        <PositionForm legend={t('review.answer')} submit={t('review.answer_send')} defaultLang={defaultLang} busy={busy}
+          onSubmit={(text, lang, attachments) => act('answer', { text, lang, attachments })} />
+      )}
+      {argue && (
+        <PositionForm
+          legend={translating === null ? t('review.add_position') : t('review.add_translation', { n: translating + 1 })}
+          submit={t('review.add_position_send')}
+          defaultLang={defaultLang}
+          busy={busy}
+          textRef={textRef}
+          translationOf={translating}
+          positions={d.positions.length}
+          onTranslationOf={setTranslating}
+          onSubmit={async (text, lang, attachments) => {
+            const ok = await act('add_position', { text, lang, translation_of: translating, attachments });
+            if (ok) setTranslating(null);
+            return ok;
+          }}
+        />
+      )}
+      {mayPropose && <ProposeForm d={d} busy={busy} act={act} />}
+      {mayDecide && d.proposal && <DecideForm version={d.proposal.version} busy={busy} act={act} />}
+      {mayWithdraw && (
+        <ReasonForm legend={t('review.withdraw')} submit={t('review.withdraw_send')} busy={busy} danger onSubmit={(reason) => act('withdraw', { reason })} />
+      )}
+    </div>
+  );
+}
 
+export default function DisputePage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const { can } = useSession();
+  const { item: d, error, actionError, busy, act } = useSharedItem<Dispute>('dispute', id);
+  const [translating, setTranslating] = useState<number | null>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  if (!d)
+    return (
+      <Page title={t('nav.disputes')}>
+        <ErrorNote error={error} />
+        {!error && <p className="muted">{t('common.loading')}</p>}
+      </Page>
+    );
+  const translate =
+    can('act_disputes') && live.includes(d.state)
+      ? (i: number) => {
+          setTranslating(i);
+          textRef.current?.focus();
+        }
+      : undefined;
   return (
     <Page title={d.title}>
       <div className="dispute" data-state={d.state}>
-        <p>
-          <span className="dispute-state" data-testid="dispute-state">
-            {codeName(t, 'state', d.state)}
-          </span>{' '}
-          · {codeName(t, 'ground', d.ground)} · <TlpBadge tlp={d.tlp} /> · {t('review.with_peer', { peer: d.peer })} ·{' '}
-          {d.origin === 'ours' ? t('review.opened_by_us') : t('review.opened_by_peer', { peer: d.peer })} · <Time at={d.created_at} />
-        </p>
+        <DisputeHead d={d} />
         <Subject d={d} />
-        <Positions
-          d={d}
-          onTranslate={argue ? (i) => {
-            setTranslating(i);
-            positionForm.current?.focus();
-          } : undefined}
-        />
+        <Positions d={d} onTranslate={translate} />
         <SettlementView d={d} />
         <ErrorNote error={actionError} />
-        <div className="review-actions">
-          {mayAnswer && (
-            <PositionForm legend={t('review.answer')} submit={t('review.answer_send')} defaultLang={defaultLang} busy={busy}
-              onSubmit={(text, lang, attachments) => act('answer', { text, lang, attachments })} />
-          )}
-          {argue && (
-            <PositionForm
-              legend={translating === null ? t('review.add_position') : t('review.add_translation', { n: translating + 1 })}
-              submit={t('review.add_position_send')}
-              defaultLang={defaultLang}
-              busy={busy}
-              textRef={positionForm}
-              translationOf={translating}
-              positions={d.positions.length}
-              onTranslationOf={setTranslating}
-              onSubmit={async (text, lang, attachments) => {
-                const ok = await act('add_position', { text, lang, translation_of: translating, attachments });
-                if (ok) setTranslating(null);
-                return ok;
-              }}
-            />
-          )}
-          {mayPropose && <ProposeForm d={d} busy={busy} act={act} />}
-          {mayDecide && d.proposal && <DecideForm version={d.proposal.version} busy={busy} act={act} />}
-          {mayWithdraw && (
-            <ReasonForm legend={t('review.withdraw')} submit={t('review.withdraw_send')} busy={busy} danger onSubmit={(reason) => act('withdraw', { reason })} />
-          )}
-        </div>
+        <DisputeActions d={d} busy={busy} act={act} translating={translating} setTranslating={setTranslating} textRef={textRef} />
         <History d={d} />
       </div>
     </Page>

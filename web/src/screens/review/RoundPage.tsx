@@ -4,23 +4,21 @@
 // proposed, then signed by the other side; action items completed by
 // their owner; cancel before the minutes are signed. Each action only when
 // the round's state, our side and the person's role allow it.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { get, post } from '../../api/client';
-import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import { usePeers } from '../../app/TopBar';
 import { codeName } from '../../i18n';
 import { Page } from '../../ui/Page';
 import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
-import { formatDay, periodEndDay, shortId, touches, type ActionItem, type AgendaPoint, type Participant, type Round } from './review';
+import { formatDay, periodEndDay, shortId, type ActionItem, type AgendaPoint, type Participant, type Round } from './review';
 import { agendaText } from './agendaWords';
 import { isoToLocal, localToIso, ParticipantsEditor } from './RoundList';
+import { useSharedItem, type Act } from './useSharedItem';
 import './review.css';
 
-type Act = (action: string, args: Record<string, unknown>) => Promise<boolean>;
 const toArgs = (party: string) => (party === 'theirs' || party === 'yours' ? 'yours' : 'mine');
 
 // A point from the records names an item by its id, or a figure by its path.
@@ -262,46 +260,124 @@ function Minutes({ r, mayComplete, busy, act }: { r: Round; mayComplete: boolean
   );
 }
 
-export default function RoundPage() {
+function CancelForm({ busy, act }: { busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      className="review-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (await act('cancel', { reason })) setReason('');
+      }}
+    >
+      <fieldset>
+        <legend>{t('review.cancel_round')}</legend>
+        <label>
+          {t('review.reason')}
+          <input value={reason} onChange={(e) => setReason(e.target.value)} required />
+        </label>
+        <button type="submit" className="danger" disabled={busy}>
+          {t('review.cancel_round_send')}
+        </button>
+      </fieldset>
+    </form>
+  );
+}
+
+// Accept the agenda version shown; edit it (a new version).
+function AgendaActions({ r, prepare, busy, act }: { r: Round; prepare: boolean; busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState(false);
+  const mayEdit = prepare && (r.state === 'proposed' || r.state === 'agenda_agreed');
+  const mayAccept = prepare && r.state === 'proposed' && !r.agenda_accepted_ours;
+  return (
+    <div className="review-actions">
+      {(mayAccept || (mayEdit && !editing)) && (
+        <div className="review-row">
+          {mayAccept && (
+            <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_agenda', { version: r.agenda_version })}>
+              {t('review.accept_agenda', { v: r.agenda_version })}
+            </button>
+          )}
+          {mayEdit && !editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              {t('review.edit_agenda')}
+            </button>
+          )}
+        </div>
+      )}
+      {mayEdit && editing && <AgendaEditor r={r} busy={busy} act={act} onClose={() => setEditing(false)} />}
+    </div>
+  );
+}
+
+// Sign the other side's minutes; propose (new) minutes; cancel the round.
+function MinutesActions({ r, prepare, busy, act }: { r: Round; prepare: boolean; busy: boolean; act: Act }) {
+  const { t } = useTranslation();
+  const mayMinutes = prepare && (r.state === 'agenda_agreed' || r.state === 'minutes_proposed');
+  const maySign = prepare && r.state === 'minutes_proposed' && r.minutes_by === 'theirs';
+  const mayCancel = prepare && r.state !== 'closed' && r.state !== 'cancelled';
+  return (
+    <div className="review-actions">
+      {maySign && (
+        <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_minutes', { version: r.minutes_version })}>
+          {t('review.sign_minutes', { v: r.minutes_version })}
+        </button>
+      )}
+      {mayMinutes && <MinutesForm r={r} busy={busy} act={act} />}
+      {mayCancel && <CancelForm busy={busy} act={act} />}
+    </div>
+  );
+}
+
+function RoundFacts({ r }: { r: Round }) {
   const { t, i18n } = useTranslation();
+  const peers = usePeers();
+  const lang = i18n.language;
+  return (
+    <>
+      <p>
+        <span className="round-state">{codeName(t, 'state', r.state)}</span> · {t('review.with_peer', { peer: r.peer })} ·{' '}
+        {r.origin === 'ours' ? t('review.proposed_by_us') : t('review.proposed_by_peer', { peer: r.peer })}
+      </p>
+      <dl className="review-facts">
+        <dt>{t('review.period')}</dt>
+        <dd>{t('review.period_words', { from: formatDay(r.plan.period_from, lang), to: formatDay(periodEndDay(r.plan.period_to), lang) })}</dd>
+        <dt>{t('review.meeting_at')}</dt>
+        <dd>
+          <Time at={r.plan.meeting_at} peerZone={peers.find((p) => p.name === r.peer)?.time_zone} />
+        </dd>
+        <dt>{t('review.place')}</dt>
+        <dd>{r.plan.place || t('common.none')}</dd>
+      </dl>
+      {r.state === 'cancelled' && <p className="notice">{t('review.cancelled_because', { reason: r.cancel_reason })}</p>}
+    </>
+  );
+}
+
+function RoundHistory({ r }: { r: Round }) {
+  const { t } = useTranslation();
+  return (
+    <details className="review-history">
+      <summary>{t('review.history')}</summary>
+      <ol>
+        {r.history.map((h, i) => (
+          <li key={i}>
+            <Time at={h.at} /> · {h.side === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })} · {h.actor} ·{' '}
+            {codeName(t, 'action', h.action)}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+export default function RoundPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const { can } = useSession();
-  const [r, setR] = useState<Round | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [editing, setEditing] = useState(false);
-  const [reason, setReason] = useState('');
-  const peers = usePeers();
-
-  const load = useCallback(() => {
-    get<Round>(`/v1/rounds/${id}`)
-      .then((x) => {
-        setR(x);
-        setError(null);
-      })
-      .catch(setError);
-  }, [id]);
-  useEffect(load, [load]);
-  useEventListener((e) => {
-    if (touches('round', e) && (!e.item || e.item.id === id)) load();
-  });
-
-  const act: Act = async (action, args) => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      setR(await post<Round>(`/v1/rounds/${id}/actions`, { action, args }));
-      return true;
-    } catch (e) {
-      setActionError(e);
-      load();
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const { item: r, error, actionError, busy, act } = useSharedItem<Round>('round', id);
   if (!r)
     return (
       <Page title={t('nav.rounds')}>
@@ -309,92 +385,17 @@ export default function RoundPage() {
         {!error && <p className="muted">{t('common.loading')}</p>}
       </Page>
     );
-
   const prepare = can('prepare_rounds');
-  const mayEdit = prepare && (r.state === 'proposed' || r.state === 'agenda_agreed');
-  const mayAccept = prepare && r.state === 'proposed' && !r.agenda_accepted_ours;
-  const mayMinutes = prepare && (r.state === 'agenda_agreed' || r.state === 'minutes_proposed');
-  const maySign = prepare && r.state === 'minutes_proposed' && r.minutes_by === 'theirs';
-  const mayCancel = prepare && r.state !== 'closed' && r.state !== 'cancelled';
-  const lang = i18n.language;
-
   return (
     <Page title={r.title}>
       <div className="round" data-state={r.state}>
-        <p>
-          <span className="round-state">{codeName(t, 'state', r.state)}</span> · {t('review.with_peer', { peer: r.peer })} ·{' '}
-          {r.origin === 'ours' ? t('review.proposed_by_us') : t('review.proposed_by_peer', { peer: r.peer })}
-        </p>
-        <dl className="review-facts">
-          <dt>{t('review.period')}</dt>
-          <dd>{t('review.period_words', { from: formatDay(r.plan.period_from, lang), to: formatDay(periodEndDay(r.plan.period_to), lang) })}</dd>
-          <dt>{t('review.meeting_at')}</dt>
-          <dd>
-            <Time at={r.plan.meeting_at} peerZone={peers.find((p) => p.name === r.peer)?.time_zone} />
-          </dd>
-          <dt>{t('review.place')}</dt>
-          <dd>{r.plan.place || t('common.none')}</dd>
-        </dl>
-        {r.state === 'cancelled' && <p className="notice">{t('review.cancelled_because', { reason: r.cancel_reason })}</p>}
+        <RoundFacts r={r} />
         <Agenda r={r} />
         <ErrorNote error={actionError} />
-        <div className="review-actions">
-          {(mayAccept || (mayEdit && !editing)) && (
-            <div className="review-row">
-              {mayAccept && (
-                <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_agenda', { version: r.agenda_version })}>
-                  {t('review.accept_agenda', { v: r.agenda_version })}
-                </button>
-              )}
-              {mayEdit && !editing && (
-                <button type="button" onClick={() => setEditing(true)}>
-                  {t('review.edit_agenda')}
-                </button>
-              )}
-            </div>
-          )}
-          {mayEdit && editing && <AgendaEditor r={r} busy={busy} act={act} onClose={() => setEditing(false)} />}
-        </div>
+        <AgendaActions r={r} prepare={prepare} busy={busy} act={act} />
         <Minutes r={r} mayComplete={prepare} busy={busy} act={act} />
-        <div className="review-actions">
-          {maySign && (
-            <button type="button" className="primary" disabled={busy} onClick={() => void act('accept_minutes', { version: r.minutes_version })}>
-              {t('review.sign_minutes', { v: r.minutes_version })}
-            </button>
-          )}
-          {mayMinutes && <MinutesForm r={r} busy={busy} act={act} />}
-          {mayCancel && (
-            <form
-              className="review-form"
-              onSubmit={async (e) => {
-                e.preventDefault();
-                if (await act('cancel', { reason })) setReason('');
-              }}
-            >
-              <fieldset>
-                <legend>{t('review.cancel_round')}</legend>
-                <label>
-                  {t('review.reason')}
-                  <input value={reason} onChange={(e) => setReason(e.target.value)} required />
-                </label>
-                <button type="submit" className="danger" disabled={busy}>
-                  {t('review.cancel_round_send')}
-                </button>
-              </fieldset>
-            </form>
-          )}
-        </div>
-        <details className="review-history">
-          <summary>{t('review.history')}</summary>
-          <ol>
-            {r.history.map((h, i) => (
-              <li key={i}>
-                <Time at={h.at} /> · {h.side === 'ours' ? t('review.side_ours') : t('review.side_theirs', { peer: r.peer })} · {h.actor} ·{' '}
-                {codeName(t, 'action', h.action)}
-              </li>
-            ))}
-          </ol>
-        </details>
+        <MinutesActions r={r} prepare={prepare} busy={busy} act={act} />
+        <RoundHistory r={r} />
       </div>
     </Page>
   );
