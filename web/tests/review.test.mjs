@@ -106,8 +106,14 @@ test("bravo's supervisor checks the report file alpha made and signs it; alpha's
   assert.ok(reportId, 'the first test made a report');
   const alphaPage = await as(atAlpha, nodes.alpha, 'chief', `/review/reports/${reportId}`);
   await alphaPage.locator('.review-state-made').waitFor();
+  // Alpha's supervisor saves the report file from the page to give it to bravo.
+  const [saved] = await Promise.all([
+    alphaPage.waitForEvent('download'),
+    alphaPage.getByRole('button', { name: 'the signed report file (to give the peer)' }).click(),
+  ]);
+  const file = await saved.path();
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 'hotline.review-report/1');
   // A reviewer at bravo checks it but may not sign it.
-  const file = { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify((await nodes.alpha.api('GET', `/v1/reviews/${reportId}`, undefined, 'chief')).report)) };
   const reviewer = await as(atBravo, nodes.bravo, 'review', '/review/reports');
   await reviewer.getByLabel('Report file (JSON)').setInputFiles(file);
   await reviewer.locator('.review-verify-ok').waitFor();

@@ -139,11 +139,15 @@ function TitleBlock({ view }: { view: ReviewView }) {
 
 function Renderings({ view }: { view: ReviewView }) {
   const { t } = useTranslation();
-  const fileUrl = useMemo(
-    () => URL.createObjectURL(new Blob([JSON.stringify(view.report)], { type: 'application/json' })),
-    [view.report],
-  );
-  useEffect(() => () => URL.revokeObjectURL(fileUrl), [fileUrl]);
+  // The report file is made when asked for (with its judgements it can be large).
+  const saveFile = () => {
+    const url = URL.createObjectURL(new Blob([JSON.stringify(view.report)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `review-${view.id.slice(0, 12)}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  };
   const base = `/v1/reviews/${view.id}`;
   const stem = `review-${view.id.slice(0, 12)}`;
   // Downloads: the HTML rendering carries its own inline style, which this
@@ -163,9 +167,9 @@ function Renderings({ view }: { view: ReviewView }) {
       <a href={`${base}?format=pdf&lang=zh-CN`} download={`${stem}-zh-CN.pdf`}>
         {t('review.pdf_zh')}
       </a>
-      <a href={fileUrl} download={`${stem}.json`}>
+      <button type="button" className="link-button" onClick={saveFile}>
         {t('review.download_file')}
-      </a>
+      </button>
     </nav>
   );
 }
