@@ -6,7 +6,7 @@
 // the round's state, our side and the person's role allow it.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useSession } from '../../api/session';
 import { usePeers } from '../../app/TopBar';
 import { codeName } from '../../i18n';
@@ -14,16 +14,18 @@ import { Page } from '../../ui/Page';
 import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
 import { formatDay, periodEndDay, shortId, type ActionItem, type AgendaPoint, type Participant, type Round } from './review';
-import { agendaText } from './agendaWords';
+import { agendaLink, agendaText } from './agendaWords';
 import { isoToLocal, localToIso, ParticipantsEditor } from './RoundList';
 import { useSharedItem, type Act } from './useSharedItem';
 import './review.css';
 
 const toArgs = (party: string) => (party === 'theirs' || party === 'yours' ? 'yours' : 'mine');
 
-// A point from the records names an item by its id, or a figure by its path.
+// A point from the records names an item by its id (linked), or a figure by its path.
 function refLink(p: AgendaPoint) {
   if (!p.ref) return null;
+  const to = agendaLink(p.text, p.ref);
+  if (to) return <Link to={to}>{shortId(p.ref)}</Link>;
   return <code>{p.ref.startsWith('/') ? p.ref : shortId(p.ref)}</code>;
 }
 

@@ -75,3 +75,14 @@ export function agendaText(t: TFunction, lang: string, source: string, text: str
   }
   return text;
 }
+
+// Where the item a point from the records names lives in the app, read from
+// the point's fixed form; null for a figure or an unknown form.
+export function agendaLink(text: string, ref: string): string | null {
+  if (!ref || ref.startsWith('/')) return null;
+  if (/^(Overdue|Declined): /.test(text)) return `/requests/${ref}`;
+  if (/^Not acknowledged in time: /.test(text)) return `/alerts/${ref}`;
+  if (/^Open dispute /.test(text)) return `/review/disputes/${ref}`;
+  if (/^Open action item /.test(text)) return `/review/rounds/${ref}`;
+  return null;
+}
