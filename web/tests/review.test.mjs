@@ -269,9 +269,13 @@ test('a reviewer is offered no settlement action; a supervisor is', async () => 
   await nodes.bravo.api('POST', `/v1/disputes/${d.id}/actions`, { action: 'answer', args: { text: 'It was complete.', lang: 'en', attachments: [] } }, 'duty');
   await waitFor(async () => (await nodes.alpha.api('GET', `/v1/disputes/${d.id}`, undefined, 'duty')).state === 'answered', 'the answer at alpha');
 
+  // A translation kept at alpha only shows beside the position it translates.
+  await nodes.alpha.api('POST', `/v1/disputes/${d.id}/translations`, { field: 'positions/0/text', lang: 'zh-CN', text: '太短了。' }, 'transl');
+
   const reviewer = await as(atAlpha, nodes.alpha, 'review', `/review/disputes/${d.id}`);
   await state(reviewer, 'answered');
   await reviewer.locator('.dispute-position-text', { hasText: 'It was complete.' }).waitFor();
+  await reviewer.locator('[data-position="0"] .dispute-position-text', { hasText: '太短了。' }).waitFor();
   assert.equal(await reviewer.locator('.propose-form').count(), 0);
   assert.equal(await reviewer.getByRole('button', { name: /Propose|Accept|Reject|Withdraw/ }).count(), 0);
   assert.equal(await reviewer.locator('.review-actions form').count(), 0);

@@ -120,6 +120,27 @@ function PositionView({ p, index, peer, onTranslate, children }: { p: Position; 
   );
 }
 
+// Translations of a position kept on this node only (POST
+// /v1/disputes/{id}/translations), beside the ones both sides hold.
+function LocalTranslations({ d, index }: { d: Dispute; index: number }) {
+  const { t } = useTranslation();
+  const mine = (d.translations ?? []).filter((x) => x.field === `positions/${index}/text`);
+  if (mine.length === 0) return null;
+  return (
+    <ul className="dispute-translations" aria-label={t('review.local_translations')}>
+      {mine.map((x) => (
+        <li key={x.id} className="dispute-position" lang={x.lang}>
+          <div className="dispute-position-head">
+            {t('review.local_translation', { lang: x.lang, by: x.by })} · <Time at={x.at} />
+            {!x.current && <strong className="review-overdue-word"> {t('review.translation_stale')}</strong>}
+          </div>
+          <p className="dispute-position-text">{x.text}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Positions({ d, onTranslate }: { d: Dispute; onTranslate?: (i: number) => void }) {
   const { t } = useTranslation();
   return (
@@ -129,6 +150,7 @@ function Positions({ d, onTranslate }: { d: Dispute; onTranslate?: (i: number) =
         {d.positions.map((p, i) =>
           p.translation_of !== null && d.positions[p.translation_of] ? null : (
             <PositionView key={i} p={p} index={i} peer={d.peer} onTranslate={onTranslate}>
+              <LocalTranslations d={d} index={i} />
               {d.positions.some((x) => x.translation_of === i) && (
                 <ul className="dispute-translations" aria-label={t('review.translations')}>
                   {d.positions.map((x, j) => (x.translation_of === i ? <PositionView key={j} p={x} index={j} peer={d.peer} /> : null))}
