@@ -1,0 +1,154 @@
+// The case screens in two real browsers against two real nodes: a case
+// opened at alpha appears at bravo; an entry, an indicator and a linked
+// request added at one side show at the other without a reload; the TLP
+// badge has the official colour; a translator adds entries and nothing
+// else; private notes are marked and stay on their node.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTwoNodes, waitFor } from './support/nodes.mjs';
+import { launch, signIn } from './support/browser.mjs';
+
+let nodes;
+let browserA;
+let browserB;
+let caseId;
+const title = `Mail server breach ${Date.now()}`;
+
+before(async () => {
+  nodes = await startTwoNodes();
+  // Two browsers: both nodes are on 127.0.0.1, where one browser would keep
+  // one session cookie for both.
+  browserA = await launch();
+  browserB = await launch();
+});
+after(async () => {
+  await browserA?.close();
+  await browserB?.close();
+  await nodes?.stopAll();
+});
+
+test('a case opened at alpha appears at bravo; entries, indicators and a linked request travel both ways live', async () => {
+  const pageB = await browserB.page();
+  await signIn(pageB, nodes.bravo, 'duty', '/cases');
+  await pageB.locator('.paged-table').waitFor();
+
+  const pageA = await browserA.page();
+  await signIn(pageA, nodes.alpha, 'duty', '/cases/new');
+  await pageA.getByLabel('Title').fill(title);
+  await pageA.getByLabel('Traffic Light Protocol').selectOption('TLP:GREEN');
+  await pageA.getByLabel('Incident classification (RSIT)').selectOption(['fraud:phishing']);
+  await pageA.getByLabel('Offences (Budapest Convention)').selectOption(['budapest:art8']);
+  await pageA.getByRole('button', { name: 'Open the case' }).click();
+  await pageA.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+  caseId = pageA.url().split('/').pop();
+  const doc = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
+  assert.equal(doc.labels.tlp, 'TLP:GREEN');
+  assert.deepEqual(doc.labels.rsit, ['fraud:phishing']);
+  assert.deepEqual(doc.labels.offences, ['budapest:art8']);
+
+  // Bravo's list shows it without a reload; open it from there.
+  const row = pageB.locator('.pt-row', { hasText: title });
+  await row.waitFor({ timeout: 10000 });
+  await row.getByRole('link', { name: title }).click();
+  await pageB.waitForURL(new RegExp(`/cases/${caseId}$`));
+  await pageB.locator('h1', { hasText: title }).waitFor();
+
+  // The TLP badge in its official colour: #33FF00 on black (FIRST TLP 2.0).
+  const badge = pageB.locator('.case-head .tlp').first();
+  assert.equal(await badge.textContent(), 'TLP:GREEN');
+  const colours = await badge.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return [s.color, s.backgroundColor];
+  });
+  assert.deepEqual(colours, ['rgb(51, 255, 0)', 'rgb(0, 0, 0)']);
+
+  // An entry at alpha shows at bravo.
+  await pageA.getByLabel('New entry (both sides see it)').fill('Their SOC confirms the phishing kit.');
+  await pageA.getByRole('button', { name: 'Add entry' }).click();
+  await pageB.locator('.case-entry-text', { hasText: 'Their SOC confirms the phishing kit.' }).waitFor({ timeout: 10000 });
+
+  // An indicator at bravo shows at alpha.
+  await pageB.getByLabel('Type').fill('ipv4-addr');
+  await pageB.getByLabel('Value').fill('198.51.100.23');
+  await pageB.getByRole('button', { name: 'Add indicator' }).click();
+  await pageA.locator('.case-indicator-table', { hasText: '198.51.100.23' }).waitFor({ timeout: 10000 });
+
+  // A request from alpha (approved under four-eyes), linked at bravo, shows
+  // at alpha with a link to its page.
+  const req = await nodes.alpha.api('POST', '/v1/requests', { to: 'bravo', kind: 'information', subject: 'Logs of the phishing host' }, 'duty');
+  await nodes.alpha.api('POST', `/v1/requests/${req.id}/approve`, {}, 'chief');
+  await waitFor(async () => {
+    try {
+      return await nodes.bravo.api('GET', `/v1/requests/${req.id}`);
+    } catch {
+      return null;
+    }
+  }, 'the request at bravo');
+  await pageB.getByLabel('Its full id').fill(req.id);
+  await pageB.getByRole('button', { name: 'Link', exact: true }).click();
+  const linked = pageA.locator('.case-linked-requests a', { hasText: 'Logs of the phishing host' });
+  await linked.waitFor({ timeout: 10000 });
+  assert.equal(await linked.getAttribute('href'), `/requests/${req.id}`);
+
+  browserA.assertClean();
+  browserB.assertClean();
+});
+
+test('a refused action shows the reason and changes nothing', async () => {
+  const pageA = await browserA.page();
+  await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
+  await pageA.locator('h1', { hasText: title }).waitFor();
+  const before = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
+  // The same indicator twice: 409 case_duplicate.
+  await pageA.getByLabel('Type').fill('ipv4-addr');
+  await pageA.getByLabel('Value').fill('198.51.100.23');
+  await pageA.getByRole('button', { name: 'Add indicator' }).click();
+  await pageA.locator('.case-action-form .error').waitFor();
+  const after = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
+  assert.equal(after.indicators.length, before.indicators.length);
+  assert.equal(after.timeline.length, before.timeline.length);
+  browserA.assertClean();
+});
+
+test('private notes are marked as this node\'s and never reach the peer; close and reopen travel', async () => {
+  const pageA = await browserA.page();
+  await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
+  await pageA.locator('h1', { hasText: title }).waitFor();
+  await pageA.getByLabel('New private note').fill('Call them Monday.');
+  await pageA.getByRole('button', { name: 'Add private note' }).click();
+  const note = pageA.locator('.case-note', { hasText: 'Call them Monday.' });
+  await note.waitFor();
+  assert.match(await note.textContent(), /Private/);
+  await pageA.locator('.case-private', { hasText: 'never sent to bravo' }).waitFor();
+
+  await pageA.getByLabel('Closing note (optional)').fill('Kit taken down.');
+  await pageA.getByRole('button', { name: 'Close the case' }).click();
+  await pageA.locator('.case-head .case-state', { hasText: 'closed' }).waitFor();
+  // Closed: no more entry, indicator or link forms; reopen offered.
+  assert.equal(await pageA.getByRole('button', { name: 'Add indicator' }).count(), 0);
+  await pageA.getByRole('button', { name: 'Reopen the case' }).waitFor();
+
+  await waitFor(async () => (await nodes.bravo.api('GET', `/v1/cases/${caseId}`)).state === 'closed', 'the case closed at bravo');
+  const atBravo = await nodes.bravo.api('GET', `/v1/cases/${caseId}`);
+  assert.ok(!JSON.stringify(atBravo).includes('Call them Monday.'));
+  browserA.assertClean();
+});
+
+test('a translator adds an entry and is offered nothing else', async () => {
+  await nodes.alpha.api('POST', `/v1/cases/${caseId}/actions`, { action: 'reopen', args: { reason: 'New victims reported' } }, 'duty');
+  const browser = await launch();
+  try {
+    const page = await browser.page();
+    await signIn(page, nodes.bravo, 'transl', `/cases/${caseId}`);
+    await page.locator('h1', { hasText: title }).waitFor();
+    await page.locator('.case-head .case-state', { hasText: 'reopened' }).waitFor({ timeout: 10000 });
+    await page.getByLabel('New entry (both sides see it)').fill('Translation: the notice asks for the logs.');
+    await page.getByRole('button', { name: 'Add entry' }).click();
+    await page.locator('.case-entry-text', { hasText: 'Translation: the notice asks for the logs.' }).waitFor();
+    for (const name of ['Add indicator', 'Link', 'Add private note', 'Close the case', 'Upload and add'])
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
+    browser.assertClean();
+  } finally {
+    await browser.close();
+  }
+});
