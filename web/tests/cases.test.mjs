@@ -11,6 +11,10 @@ import { launch, signIn } from './support/browser.mjs';
 let nodes;
 let browserA;
 let browserB;
+// One page per browser for the whole file: each open page keeps an event
+// stream, and a browser opens only six connections to one origin.
+let pageA;
+let pageB;
 let caseId;
 const title = `Mail server breach ${Date.now()}`;
 
@@ -20,6 +24,8 @@ before(async () => {
   // one session cookie for both.
   browserA = await launch();
   browserB = await launch();
+  pageA = await browserA.page();
+  pageB = await browserB.page();
 });
 after(async () => {
   await browserA?.close();
@@ -28,11 +34,9 @@ after(async () => {
 });
 
 test('a case opened at alpha appears at bravo; entries, indicators and a linked request travel both ways live', async () => {
-  const pageB = await browserB.page();
   await signIn(pageB, nodes.bravo, 'duty', '/cases');
   await pageB.locator('.paged-table').waitFor();
 
-  const pageA = await browserA.page();
   await signIn(pageA, nodes.alpha, 'duty', '/cases/new');
   await pageA.getByLabel('Title').fill(title);
   await pageA.getByLabel('Traffic Light Protocol').selectOption('TLP:GREEN');
@@ -95,7 +99,6 @@ test('a case opened at alpha appears at bravo; entries, indicators and a linked 
 });
 
 test('a refused action shows the reason and changes nothing', async () => {
-  const pageA = await browserA.page();
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();
   const before = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
@@ -111,7 +114,6 @@ test('a refused action shows the reason and changes nothing', async () => {
 });
 
 test('private notes are marked as this node\'s and never reach the peer; close and reopen travel', async () => {
-  const pageA = await browserA.page();
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();
   await pageA.getByLabel('New private note').fill('Call them Monday.');
