@@ -98,6 +98,20 @@ test('a case opened at alpha appears at bravo; entries, indicators and a linked 
   browserB.assertClean();
 });
 
+test('a file added at bravo with its upload progress shows at alpha', async () => {
+  await pageB.goto(`${nodes.bravo.url}/cases/${caseId}`);
+  await pageB.locator('h1', { hasText: title }).waitFor();
+  const content = Buffer.alloc(3 * 1024 * 1024, 'x');
+  await pageB.getByLabel('File', { exact: true }).setInputFiles({ name: 'phishing-kit.txt', mimeType: 'text/plain', buffer: content });
+  await pageB.getByRole('button', { name: 'Upload and add' }).click();
+  await pageB.locator('.case-progress-text', { hasText: '100 %' }).waitFor({ timeout: 20000 });
+  assert.equal(await pageB.locator('.case-progress progress').getAttribute('value'), '100');
+  await pageB.locator('.case-file-list a', { hasText: 'phishing-kit.txt' }).waitFor();
+  await pageA.locator('.case-file-list a', { hasText: 'phishing-kit.txt' }).waitFor({ timeout: 10000 });
+  browserA.assertClean();
+  browserB.assertClean();
+});
+
 test('a refused action shows the reason and changes nothing', async () => {
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();
