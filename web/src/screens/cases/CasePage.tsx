@@ -15,7 +15,7 @@ import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import { LabelsView } from './LabelsFields';
 import { LinkedItem, TextActionForm, UploadForm } from './parts';
-import { TranslationSlot } from './TranslationSlot';
+import { TranslatedText } from './TranslationSlot';
 import { isOpen, type CaseDoc } from './types';
 import { indicatorTypes } from './vocab';
 import './cases.css';
@@ -39,8 +39,11 @@ function Timeline({ c, act, canEntry, reload }: { c: CaseDoc; act: Act; canEntry
                 <Time at={e.at} />
               </span>
             </div>
-            {e.text && <p className="case-entry-text">{e.text}</p>}
-            {e.action === 'add_entry' && <TranslationSlot item={c} field={`timeline/${i}/text`} original={e.text} onChanged={reload} />}
+            {e.action === 'add_entry' ? (
+              <TranslatedText item={c} field={`timeline/${i}/text`} original={e.text} onChanged={reload} />
+            ) : (
+              e.text && <p className="case-entry-text">{e.text}</p>
+            )}
           </li>
         ))}
       </ol>
