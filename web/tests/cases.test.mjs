@@ -70,6 +70,11 @@ test('a case opened at alpha appears at bravo; entries, indicators and a linked 
   await pageA.getByLabel('New entry (both sides see it)').fill('Their SOC confirms the phishing kit.');
   await pageA.getByRole('button', { name: 'Add entry' }).click();
   await pageB.locator('.case-entry-text', { hasText: 'Their SOC confirms the phishing kit.' }).waitFor({ timeout: 10000 });
+  // Alpha's page then says when bravo received it (its signed receipt).
+  await pageA
+    .locator('.case-entry', { hasText: 'Their SOC confirms the phishing kit.' })
+    .locator('.case-receipt-ok', { hasText: 'received by bravo on' })
+    .waitFor({ timeout: 15000 });
 
   // An indicator at bravo shows at alpha.
   await pageB.getByLabel('Type').fill('ipv4-addr');

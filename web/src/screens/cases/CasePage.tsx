@@ -22,8 +22,67 @@ import './cases.css';
 
 type Act = (action: string, args: Record<string, unknown>) => Promise<void>;
 
-function Timeline({ c, act, canEntry, reload }: { c: CaseDoc; act: Act; canEntry: boolean; reload: () => void }) {
+// GET /v1/cases/{id}/timeline: each action with its envelope and receipt.
+interface Envelope {
+  action: string;
+  local: boolean;
+  void: boolean;
+  side: 'ours' | 'theirs';
+  received_at: string | null;
+  receipt: { state: 'receipted' | 'pending' | 'none'; at: string | null };
+}
+
+// The shared actions after the creation, without the void ones, are the
+// case's timeline in the same order; a receipt is shown only where the
+// action matches.
+function receiptsOf(c: CaseDoc, envelopes: Envelope[] | null): (Envelope | null)[] {
+  if (!envelopes) return [];
+  const shared = envelopes.filter((e) => !e.local && !e.void && e.action !== 'create');
+  return c.timeline.map((entry, i) => (shared[i]?.action === entry.action ? shared[i] : null));
+}
+
+function Receipt({ e, peer }: { e: Envelope | null; peer: string }) {
   const { t } = useTranslation();
+  if (!e) return null;
+  if (e.side === 'theirs')
+    return e.received_at ? (
+      <span className="case-receipt muted">
+        {' · '}
+        {t('cases.received_here')} <Time at={e.received_at} />
+      </span>
+    ) : null;
+  if (e.receipt.state === 'receipted')
+    return (
+      <span className="case-receipt case-receipt-ok">
+        {' · '}
+        {t('cases.receipted', { peer })} <Time at={e.receipt.at} />
+      </span>
+    );
+  if (e.receipt.state === 'pending')
+    return (
+      <span className="case-receipt case-receipt-pending">
+        {' · '}
+        {t('cases.not_yet_receipted', { peer })}
+      </span>
+    );
+  return null;
+}
+
+function Timeline({
+  c,
+  envelopes,
+  act,
+  canEntry,
+  reload,
+}: {
+  c: CaseDoc;
+  envelopes: Envelope[] | null;
+  act: Act;
+  canEntry: boolean;
+  reload: () => void;
+}) {
+  const { t } = useTranslation();
+  const receipts = receiptsOf(c, envelopes);
   return (
     <section className="panel" aria-labelledby="case-timeline">
       <h2 id="case-timeline">{t('cases.timeline')}</h2>
@@ -38,6 +97,7 @@ function Timeline({ c, act, canEntry, reload }: { c: CaseDoc; act: Act; canEntry
                 {' · '}
                 <Time at={e.at} />
               </span>
+              <Receipt e={receipts[i] ?? null} peer={c.peer} />
             </div>
             {e.action === 'add_entry' ? (
               <TranslatedText item={c} field={`timeline/${i}/text`} original={e.text} onChanged={reload} />
@@ -260,6 +320,7 @@ export default function CasePage() {
   const { id = '' } = useParams();
   const { can } = useSession();
   const [c, setCase] = useState<CaseDoc | null>(null);
+  const [envelopes, setEnvelopes] = useState<Envelope[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const reload = useCallback(() => {
@@ -269,8 +330,24 @@ export default function CasePage() {
         setError(null);
       })
       .catch(setError);
+    // An older node has no timeline route: the page goes on without receipts.
+    get<{ entries: Envelope[] }>(`/v1/cases/${encodeURIComponent(id)}/timeline`)
+      .then((a) => setEnvelopes(a.entries))
+      .catch(() => setEnvelopes(null));
   }, [id]);
   useEffect(reload, [reload]);
+  // A receipt from the peer raises no event: while one of ours is pending,
+  // ask again now and then.
+  const waiting = envelopes?.some((e) => e.receipt.state === 'pending') ?? false;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => {
+      get<{ entries: Envelope[] }>(`/v1/cases/${encodeURIComponent(id)}/timeline`)
+        .then((a) => setEnvelopes(a.entries))
+        .catch(() => undefined);
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [waiting, id]);
   useEventListener((e) => {
     if (c && e.item?.id === c.id) reload();
   });
@@ -278,6 +355,7 @@ export default function CasePage() {
   const act: Act = async (action, args) => {
     const d = await post<CaseDoc>(`/v1/cases/${encodeURIComponent(id)}/actions`, { action, args });
     setCase(d);
+    reload();
   };
   const addNote = async (text: string) => {
     const d = await post<CaseDoc>(`/v1/cases/${encodeURIComponent(id)}/notes`, { text });
@@ -305,7 +383,7 @@ export default function CasePage() {
       </div>
       <div className="case-grid">
         <div>
-          <Timeline c={c} act={act} canEntry={can('add_case_entries')} reload={reload} />
+          <Timeline c={c} envelopes={envelopes} act={act} canEntry={can('add_case_entries')} reload={reload} />
           <Notes c={c} canNote={canAct} onNote={addNote} />
         </div>
         <div>
