@@ -117,6 +117,28 @@ test('a file added at bravo with its upload progress shows at alpha', async () =
   browserB.assertClean();
 });
 
+test('the list\'s filters narrow it and stay in the URL', async () => {
+  const stamp = Date.now();
+  for (let i = 0; i < 3; i++) await nodes.alpha.api('POST', '/v1/cases', { peer: 'bravo', title: `Scan wave ${stamp} #${i}` }, 'duty');
+  const closed = await nodes.alpha.api('POST', '/v1/cases', { peer: 'bravo', title: `Scan wave ${stamp} closed` }, 'duty');
+  await nodes.alpha.api('POST', `/v1/cases/${closed.id}/actions`, { action: 'close', args: { note: '' } }, 'duty');
+
+  await pageA.goto(`${nodes.alpha.url}/cases`);
+  await pageA.getByLabel('Search in titles').fill(`Scan wave ${stamp}`);
+  await pageA.waitForURL(/q=Scan/);
+  const rows = pageA.locator('.pt-row:not(.pt-head)', { hasText: `Scan wave ${stamp}` });
+  await waitFor(async () => (await rows.count()) === 4, 'four matching cases');
+  await pageA.getByLabel('Show').selectOption('closed');
+  await pageA.waitForURL(/status=closed/);
+  await waitFor(async () => (await rows.count()) === 1, 'one closed case');
+  await rows.first().locator('.case-state', { hasText: 'closed' }).waitFor();
+  // The URL alone gives the same list.
+  await pageA.reload();
+  await waitFor(async () => (await rows.count()) === 1, 'one closed case after a reload');
+  assert.equal(await pageA.getByLabel('Search in titles').inputValue(), `Scan wave ${stamp}`);
+  browserA.assertClean();
+});
+
 test('a refused action shows the reason and changes nothing', async () => {
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();
