@@ -6,9 +6,13 @@ import { codeName } from '../../i18n';
 import { TlpBadge } from '../../ui/Tlp';
 import { credibilityCodes, offenceCodes, papCodes, reliabilityCodes, rsitCodes, tlpCodes, type Labels } from './vocab';
 
-function selected(e: React.ChangeEvent<HTMLSelectElement>): string[] {
-  return Array.from(e.target.selectedOptions).map((o) => o.value);
+// Adds or removes `code`, keeping the list in the vocabulary's order.
+function toggle(list: string[], code: string, order: readonly string[]): string[] {
+  const next = list.includes(code) ? list.filter((c) => c !== code) : [...list, code];
+  return order.filter((c) => next.includes(c));
 }
+
+const rsitClasses = [...new Set(rsitCodes.map((c) => c.split(':')[0]))];
 
 export function LabelsFields({ labels, onChange }: { labels: Labels; onChange: (l: Labels) => void }) {
   const { t } = useTranslation();
@@ -67,32 +71,31 @@ export function LabelsFields({ labels, onChange }: { labels: Labels; onChange: (
         </label>
       </div>
       <div className="case-labels-row">
-        <label>
-          {t('cases.rsit')}
-          <select multiple size={8} value={labels.rsit} onChange={(e) => set({ rsit: selected(e) })} aria-describedby="rsit-hint">
-            {rsitCodes.map((c) => (
-              <option key={c} value={c}>
-                {codeName(t, 'rsit', c)} ({c})
-              </option>
-            ))}
-          </select>
-          <span className="hint" id="rsit-hint">
-            {t('cases.multi_hint')}
-          </span>
-        </label>
-        <label>
-          {t('cases.offences')}
-          <select multiple size={8} value={labels.offences} onChange={(e) => set({ offences: selected(e) })} aria-describedby="offence-hint">
-            {offenceCodes.map((c) => (
-              <option key={c} value={c}>
-                {codeName(t, 'offence', c)} ({c})
-              </option>
-            ))}
-          </select>
-          <span className="hint" id="offence-hint">
-            {t('cases.multi_hint')}
-          </span>
-        </label>
+        <fieldset className="case-codes-pick case-rsit">
+          <legend>{t('cases.rsit')}</legend>
+          {rsitClasses.map((cls) => (
+            <fieldset key={cls} className="case-rsit-class">
+              <legend>{codeName(t, 'rsit', cls)}</legend>
+              {rsitCodes
+                .filter((c) => c.startsWith(`${cls}:`))
+                .map((c) => (
+                  <label key={c} className="case-check">
+                    <input type="checkbox" value={c} checked={labels.rsit.includes(c)} onChange={() => set({ rsit: toggle(labels.rsit, c, rsitCodes) })} />{' '}
+                    {codeName(t, 'rsit', c)} <span className="muted">({c})</span>
+                  </label>
+                ))}
+            </fieldset>
+          ))}
+        </fieldset>
+        <fieldset className="case-codes-pick case-offences">
+          <legend>{t('cases.offences')}</legend>
+          {offenceCodes.map((c) => (
+            <label key={c} className="case-check">
+              <input type="checkbox" value={c} checked={labels.offences.includes(c)} onChange={() => set({ offences: toggle(labels.offences, c, offenceCodes) })} />{' '}
+              {codeName(t, 'offence', c)} <span className="muted">({c})</span>
+            </label>
+          ))}
+        </fieldset>
       </div>
     </fieldset>
   );
