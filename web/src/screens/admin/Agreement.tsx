@@ -26,7 +26,7 @@ function weekdayNames(days: number[], lang: string): string {
   // 2024-01-01 was a Monday (ISO weekday 1).
   const locale = lang === 'zh-CN' ? 'zh-CN' : 'en-GB';
   const f = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' });
-  return new Intl.ListFormat(locale, { style: 'narrow', type: 'unit' }).format(days.map((d) => f.format(new Date(Date.UTC(2024, 0, d)))));
+  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(days.map((d) => f.format(new Date(Date.UTC(2024, 0, d)))));
 }
 
 function officeHours(t: T, p: Party, lang: string): string {

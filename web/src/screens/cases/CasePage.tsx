@@ -369,11 +369,8 @@ export default function CasePage() {
       <div className="case-head panel">
         <TlpBadge tlp={c.tlp} /> <span className={`case-state case-state-${c.state}`}>{codeName(t, 'state', c.state)}</span>{' '}
         <span className="muted">
-          {c.origin === 'theirs' ? t('cases.opened_by_peer', { peer: c.peer }) : t('cases.opened_by_us')}
-          {' · '}
-          {t('cases.shared_with', { peer: c.peer })}
-          {' · '}
-          {t('cases.opened_at')} <Time at={c.created_at} />
+          {c.origin === 'theirs' ? t('cases.head_opened_by_peer', { peer: c.peer }) : t('cases.head_opened_by_us', { peer: c.peer })}{' '}
+          <Time at={c.created_at} />
           {' · '}
           {t('cases.updated_at')} <Time at={c.updated_at} />
         </span>

@@ -70,7 +70,7 @@ export function LabelsFields({ labels, onChange }: { labels: Labels; onChange: (
           </select>
         </label>
       </div>
-      <div className="case-labels-row">
+      <div className="case-labels-row case-codes-row">
         <fieldset className="case-codes-pick case-rsit">
           <legend>{t('cases.rsit')}</legend>
           {rsitClasses.map((cls) => (
