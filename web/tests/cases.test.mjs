@@ -139,6 +139,25 @@ test('the list\'s filters narrow it and stay in the URL', async () => {
   browserA.assertClean();
 });
 
+test('a TLP:RED case shows who needs to know, and its author extends the list', async () => {
+  const labels = { tlp: 'TLP:RED', pap: 'PAP:RED', reliability: null, credibility: null, rsit: [], offences: [] };
+  const red = await nodes.alpha.api('POST', '/v1/cases', { peer: 'bravo', title: `Informant ${Date.now()}`, labels }, 'duty');
+  await assert.rejects(nodes.alpha.api('GET', `/v1/cases/${red.id}`, undefined, 'duty2'), /404/);
+  await pageA.goto(`${nodes.alpha.url}/cases/${red.id}`);
+  const panel = pageA.locator('.case-ntk');
+  await panel.locator('p', { hasText: 'opened here by duty' }).waitFor();
+  await panel.getByLabel('User names, separated by commas').fill('duty2');
+  await panel.getByRole('button', { name: 'Save the list' }).click();
+  await panel.locator('p', { hasText: 'list: duty2' }).waitFor();
+  assert.equal((await nodes.alpha.api('GET', `/v1/cases/${red.id}`, undefined, 'duty2')).id, red.id);
+  // A name that is no user: refused, the list unchanged.
+  await panel.getByLabel('User names, separated by commas').fill('duty2, nobody-here');
+  await panel.getByRole('button', { name: 'Save the list' }).click();
+  await panel.locator('.error').waitFor();
+  assert.deepEqual((await nodes.alpha.api('GET', `/v1/cases/${red.id}/need-to-know`, undefined, 'duty')).people, ['duty2']);
+  browserA.assertClean();
+});
+
 test('a refused action shows the reason and changes nothing', async () => {
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();

@@ -14,6 +14,7 @@ import { ErrorNote, Page } from '../../ui/Page';
 import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import { LabelsView } from './LabelsFields';
+import { NeedToKnow } from './NeedToKnow';
 import { LinkedItem, TextActionForm, UploadForm } from './parts';
 import { TranslatedText } from './TranslationSlot';
 import { isOpen, type CaseDoc } from './types';
@@ -384,6 +385,7 @@ export default function CasePage() {
           <Notes c={c} canNote={canAct} onNote={addNote} />
         </div>
         <div>
+          {c.tlp === 'TLP:RED' && <NeedToKnow caseId={c.id} />}
           <Links c={c} act={act} canAct={canAct} />
           <Indicators c={c} act={act} canAct={canAct} />
           <Files c={c} act={act} canAct={canAct} />
