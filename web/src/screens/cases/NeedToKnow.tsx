@@ -30,7 +30,7 @@ export function NeedToKnow({ caseId }: { caseId: string }) {
   }, [path]);
   useEffect(load, [load]);
   if (!answer) return <ErrorNote error={error} />;
-  const mayChange = !!me && (me.name === answer.author || me.roles.includes('supervisor'));
+  const mayChange = !!me && (me.name === answer.author || (me.roles.includes('supervisor') && answer.people.includes(me.name)));
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
