@@ -27,16 +27,14 @@ interface PeerLedger {
 }
 
 interface Verify {
-  at?: string;
-  time?: string;
-  by?: string;
+  at: string;
+  by: string;
   ok: boolean;
-  message?: string;
-  sentence?: string;
-  detail?: string;
-  tree_size?: number;
-  root_hash?: string;
-  root?: string;
+  sentence: string;
+  tree_size: number;
+  root_hash: string;
+  findings?: number;
+  problems?: { code: string; message: string }[];
 }
 
 interface LedgerStatus {
@@ -49,13 +47,12 @@ interface LedgerStatus {
   last_verify?: Verify | null;
 }
 
+// GET /v1/ledger/heads: ours (peer null) and the peers', newest first.
 interface HeadRow extends TreeHead {
-  peer?: string | null;
-  side?: string;
-  party?: string;
-  check?: string;
-  state?: string;
-  signature_ok?: boolean;
+  peer: string | null;
+  received_at: string | null;
+  signature: string; // valid | invalid
+  status: string | null; // a peer's: ok | unchecked | inconsistent
 }
 
 type AuditState = 'inconsistent' | 'unchecked' | 'checked' | 'none';
@@ -77,16 +74,26 @@ function Hash({ value }: { value: string | undefined | null }) {
 function VerifyResult({ v }: { v: Verify | null | undefined }) {
   const { t } = useTranslation();
   if (!v) return <p className="muted">{t('ledger.never_verified')}</p>;
-  const sentence = v.message ?? v.sentence ?? v.detail;
   return (
     <div className={`ledger-verify ${v.ok ? 'ledger-verify-ok' : 'ledger-verify-failed'}`} role="status">
       <strong className="ledger-verify-word">{v.ok ? t('ledger.verify_passed') : t('ledger.verify_failed')}</strong>{' '}
       <span>
-        <Time at={v.at ?? v.time} />
+        <Time at={v.at} />
         {v.by && ` · ${t('ledger.verified_by', { by: v.by })}`}
-        {v.tree_size !== undefined && ` · ${t('ledger.size_n', { n: v.tree_size })}`}
+        {` · ${t('ledger.size_n', { n: v.tree_size })}`}
+        {!v.ok && v.findings !== undefined && ` · ${t('ledger.findings', { count: v.findings })}`}
       </span>
-      {sentence && <p className="ledger-verify-sentence">{sentence}</p>}
+      {/* The node's own sentence and problems, for the one who must act on a failure. */}
+      {!v.ok && <p className="ledger-verify-sentence">{v.sentence}</p>}
+      {!v.ok && v.problems && v.problems.length > 0 && (
+        <ul className="ledger-problems">
+          {v.problems.map((p, i) => (
+            <li key={i}>
+              <code>{p.code}</code> {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
@@ -187,26 +194,24 @@ function Heads({ heads }: { heads: HeadRow[] | null }) {
               <th scope="col">{t('ledger.root')}</th>
               <th scope="col">{t('ledger.signed_at')}</th>
               <th scope="col">{t('ledger.check')}</th>
+              <th scope="col">{t('ledger.audit_state')}</th>
             </tr>
           </thead>
           <tbody>
-            {heads.map((h, i) => {
-              const theirs = h.peer || (h.side === 'theirs' ? h.party : null);
-              const check = h.check ?? h.state ?? (h.signature_ok === undefined ? '' : h.signature_ok ? 'valid' : 'invalid');
-              return (
-                <tr key={i}>
-                  <td>{theirs ? theirs : t('ledger.ours')}</td>
-                  <td>{h.tree_size}</td>
-                  <td>
-                    <Hash value={h.root_hash} />
-                  </td>
-                  <td>
-                    <Time at={h.time} />
-                  </td>
-                  <td>{check ? t(`ledger.check_${check}`, { defaultValue: check }) : ''}</td>
-                </tr>
-              );
-            })}
+            {heads.map((h, i) => (
+              <tr key={i} data-peer={h.peer ?? ''}>
+                <td>{h.peer ?? t('ledger.ours')}</td>
+                <td>{h.tree_size}</td>
+                <td>
+                  <Hash value={h.root_hash} />
+                </td>
+                <td>
+                  <Time at={h.time} />
+                </td>
+                <td className={`ledger-signature-${h.signature}`}>{t(`ledger.check_${h.signature}`, { defaultValue: h.signature })}</td>
+                <td>{h.status ? <span className={`ledger-audit ledger-audit-${h.status === 'ok' ? 'checked' : h.status}`}>{t(`ledger.head_${h.status}`, { defaultValue: h.status })}</span> : ''}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
@@ -248,8 +253,7 @@ export default function LedgerPage() {
     setVerifying(true);
     setVerifyError(null);
     try {
-      const v = await post<Verify | { last_verify: Verify }>('/v1/ledger/verify', {});
-      setJustVerified(v && 'last_verify' in v ? v.last_verify : (v as Verify));
+      setJustVerified(await post<Verify>('/v1/ledger/verify', {}));
       reload();
     } catch (e) {
       setVerifyError(e instanceof ApiError && (e.status === 404 || e.status === 405) ? new ApiError(e.status, 'ledger_verify_missing', t('ledger.verify_missing')) : e);
@@ -258,7 +262,8 @@ export default function LedgerPage() {
     }
   };
 
-  const last = status?.last_verify ?? justVerified;
+  // The answer of our own click has the problems; the status only the summary.
+  const last = justVerified && (!status?.last_verify || status.last_verify.at <= justVerified.at) ? justVerified : status?.last_verify;
   return (
     <Page title={t('ledger.title')}>
       <ErrorNote error={error} />
