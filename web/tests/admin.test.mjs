@@ -22,6 +22,7 @@ before(async () => {
   browserA = await launch();
   browserB = await launch();
   pageA = await browserA.page();
+  await signIn(pageA, nodes.alpha, 'admin', '/admin/users');
 });
 after(async () => {
   await browserA?.close();
@@ -31,7 +32,7 @@ after(async () => {
 
 test('an admin adds a user and changes its roles, but is not offered their own', async () => {
   const page = pageA;
-  await signIn(page, nodes.alpha, 'admin', '/admin/users');
+  await page.goto(`${nodes.alpha.url}/admin/users`);
   await page.locator('table.admin-users').waitFor();
   const form = page.locator('form[aria-labelledby="add-user"]');
   await form.getByRole('textbox', { name: /^User name/ }).fill('nightshift');

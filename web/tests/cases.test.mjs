@@ -26,6 +26,8 @@ before(async () => {
   browserB = await launch();
   pageA = await browserA.page();
   pageB = await browserB.page();
+  await signIn(pageA, nodes.alpha, 'duty', '/cases');
+  await signIn(pageB, nodes.bravo, 'duty', '/cases');
 });
 after(async () => {
   await browserA?.close();
@@ -34,10 +36,10 @@ after(async () => {
 });
 
 test('a case opened at alpha appears at bravo; entries, indicators and a linked request travel both ways live', async () => {
-  await signIn(pageB, nodes.bravo, 'duty', '/cases');
+  await pageB.goto(`${nodes.bravo.url}/cases`);
   await pageB.locator('.paged-table').waitFor();
 
-  await signIn(pageA, nodes.alpha, 'duty', '/cases/new');
+  await pageA.goto(`${nodes.alpha.url}/cases/new`);
   await pageA.getByLabel('Title').fill(title);
   await pageA.getByLabel('Traffic Light Protocol').selectOption('TLP:GREEN');
   await pageA.locator('.case-rsit input[value="fraud:phishing"]').check();
