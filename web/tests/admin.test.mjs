@@ -121,7 +121,7 @@ test('the peers page shows the link state and the fingerprint', async () => {
   browserA.assertClean();
 });
 
-test('the ledger page shows the size and root of GET /v1/ledger/status', async () => {
+test('the ledger page shows the size and root of GET /v1/ledger/status and the recent signed heads', async () => {
   const page = pageA;
   await page.goto(`${nodes.alpha.url}/ledger`);
   await page.locator('.ledger-size').waitFor();
@@ -132,7 +132,12 @@ test('the ledger page shows the size and root of GET /v1/ledger/status', async (
     const root = (await page.locator('.ledger-root').textContent()).trim();
     return size === String(s.log_size) && root === s.root_hash;
   }, 'the ledger page to show the API status', 20000);
-  await page.locator('tr[data-peer="bravo"] .ledger-audit').waitFor();
+  await page.locator('[aria-labelledby="ledger-peers"] tr[data-peer="bravo"] .ledger-audit').waitFor();
+  // The recent signed heads: ours and bravo's, each signature checked.
+  const heads = page.locator('table.ledger-head-table');
+  await heads.locator('tr[data-peer=""] .ledger-signature-valid').first().waitFor();
+  await heads.locator('tr[data-peer="bravo"] .ledger-signature-valid').first().waitFor({ timeout: 20000 });
+  assert.equal(await heads.locator('.ledger-signature-invalid').count(), 0);
   browserA.assertClean();
 });
 
@@ -144,6 +149,9 @@ test('"verify now" on the ledger page shows a passed result', async () => {
   const refused = page.locator('main .error');
   assert.equal(await refused.count(), 0, `verify refused: ${(await refused.allTextContents()).join(' ')}`);
   await page.locator('.ledger-verify-ok', { hasText: 'Passed' }).waitFor();
+  // The node keeps the result: after a reload it is still there, by whom.
+  await page.reload();
+  await page.locator('.ledger-verify-ok', { hasText: 'by admin' }).waitFor();
   browserA.assertClean();
 });
 
