@@ -1,5 +1,6 @@
 // The shape of a case document (docs/api/openapi.yaml, Case) as the case
 // screens read it.
+import type { Translation } from '../../api/types';
 import type { Labels } from './vocab';
 
 export interface CaseTimelineEntry {
@@ -44,6 +45,7 @@ export interface CaseDoc {
   timeline: CaseTimelineEntry[];
   notes: CaseNote[];
   files: CaseFile[];
+  translations?: Translation[];
 }
 
 export const isOpen = (state: string) => state === 'open' || state === 'reopened';
