@@ -30,6 +30,15 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+// Opens `path` as `user`, signing in when the browser has no session there.
+async function openAs(br, node, user, path) {
+  const page = await br.page();
+  await page.goto(`${node.url}${path}`);
+  await page.locator('form.signin, .topbar').first().waitFor();
+  if (await page.locator('form.signin').count()) await signIn(page, node, user, path);
+  return page;
+}
+
 // Opens the action's form and submits it after `fill`.
 async function act(page, action, fill = async () => {}) {
   const panel = page.locator('.rq-actions');
@@ -130,7 +139,8 @@ test('a whole request in two browsers, with both timelines', async () => {
   // Both timelines show every step; each envelope has its times, and every
   // envelope a side sent gets its receipt time (the page looks again while
   // a receipt is pending).
-  const steps = ['acknowledge', 'request_clarification', 'give_clarification', 'respond_final', 'close'];
+  const steps = ['send', 'acknowledge', 'request_clarification', 'give_clarification', 'respond_final', 'close'];
+  await a.locator('table.rq-timeline tr[data-action="approve"]').waitFor();
   for (const page of [a, b]) {
     const timeline = page.locator('table.rq-timeline');
     for (const step of steps) await timeline.locator(`tr[data-action="${step}"]`).first().waitFor();
@@ -152,6 +162,8 @@ test('a whole request in two browsers, with both timelines', async () => {
       assert.equal(r.receipt, 'receipted', JSON.stringify(r));
       assert.ok(r.times >= 2, `sent and receipt times: ${JSON.stringify(r)}`);
     }
+    // The peer's envelopes: when this node received them.
+    for (const r of rows.filter((x) => x.side === 'theirs')) assert.ok(r.times >= 2, `sent and received times: ${JSON.stringify(r)}`);
     assert.ok(rows.some((r) => r.side === 'ours' && r.receipt === 'receipted'), JSON.stringify(rows));
   }
   // The texts are shown where they were written and received.
@@ -164,28 +176,26 @@ test('each person sees only the actions their role may take', async () => {
   // A draft written by the supervisor: four-eyes, so not approvable by its author.
   const own = await nodes.alpha.api('POST', '/v1/requests', { to: 'bravo', kind: 'information', subject: 'Chief writes this one' }, 'chief');
   assert.equal(own.state, 'draft');
-  const c = await alphaChief.page();
-  await c.goto(`${nodes.alpha.url}/requests/${own.id}`);
+  const c = await openAs(alphaChief, nodes.alpha, 'chief', `/requests/${own.id}`);
   await stateIs(c, 'draft');
   assert.deepEqual(await actionsOffered(c), []);
 
   // A reviewer reads requests but takes no action at all.
   const r = await alphaChief.context.newPage();
   await c.getByRole('button', { name: 'Sign out' }).click();
-  await signIn(r, nodes.alpha, 'review', `/requests/${requestId}`);
-  await stateIs(r, 'closed');
-  assert.equal(await r.locator('.rq-actions').count(), 0);
-  assert.equal(await r.getByRole('link', { name: 'New request' }).count(), 0);
-  await r.goto(`${nodes.alpha.url}/requests/${own.id}`);
+  await signIn(r, nodes.alpha, 'review', `/requests/${own.id}`);
   await stateIs(r, 'draft');
   assert.equal(await r.locator('.rq-actions').count(), 0);
+  await r.goto(`${nodes.alpha.url}/requests?box=out`);
+  await r.getByRole('link', { name: 'Chief writes this one' }).waitFor();
+  assert.equal(await r.getByRole('link', { name: 'New request' }).count(), 0);
   await r.close();
   alphaChief.assertClean();
 });
 
 test('a translation added at bravo shows beside the text', async () => {
-  const b = await bravoDuty.page();
-  await b.goto(`${nodes.bravo.url}/requests/${requestId}`);
+  assert.ok(requestId, 'the whole-request test made the request');
+  const b = await openAs(bravoDuty, nodes.bravo, 'duty', `/requests/${requestId}`);
   const details = b.locator('.translatable[data-field="details"]');
   await details.waitFor();
   await details.getByRole('button', { name: 'Add a translation' }).click();
@@ -218,8 +228,7 @@ test('300 requests: the right total, further pages on scrolling, filters narrow'
       ),
     );
   }
-  const a = await alphaDuty.page();
-  await a.goto(`${nodes.alpha.url}/requests?box=out&q=bulk`);
+  const a = await openAs(alphaDuty, nodes.alpha, 'duty', '/requests?box=out&q=bulk');
   await a.locator('.rq-total[data-total="300"]').waitFor();
   const table = a.locator('.paged-table');
   await table.getByRole('link', { name: 'bulk 0299' }).waitFor();
