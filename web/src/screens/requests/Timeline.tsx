@@ -5,7 +5,7 @@
 // own history, without receipts.
 import { useTranslation } from 'react-i18next';
 import { codeName } from '../../i18n';
-import { Time } from '../../ui/Time';
+import { formatDuration } from '../../ui/time';
 import type { RequestDoc } from './model';
 
 export interface TimelineEntry {
@@ -41,6 +41,28 @@ export function waitsForReceipt(entries: TimelineEntry[]): boolean {
   return entries.some((e) => e.receipt?.state === 'pending');
 }
 
+// A step's moment to the second (several steps often fall in one minute).
+function Moment({ at }: { at: string | null | undefined }) {
+  const { t, i18n } = useTranslation();
+  if (!at) return <span className="muted">{t('common.none')}</span>;
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return <span>{at}</span>;
+  const text = new Intl.DateTimeFormat(i18n.language === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  }).format(d);
+  return <time dateTime={at}>{text}</time>;
+}
+
+// How long after it was sent a step reached the other side.
+function Delay({ from, to }: { from: string | null; to: string | null | undefined }) {
+  const { t } = useTranslation();
+  if (!from || !to) return null;
+  const ms = Date.parse(to) - Date.parse(from);
+  if (!Number.isFinite(ms) || ms < 1000) return null;
+  return <span className="muted rq-delay"> {t('requests.after', { d: formatDuration(ms) })}</span>;
+}
+
 function Receipt({ e }: { e: TimelineEntry }) {
   const { t } = useTranslation();
   if (e.local) return <span className="muted">{t('requests.local_step')}</span>;
@@ -48,7 +70,8 @@ function Receipt({ e }: { e: TimelineEntry }) {
   if (state === 'receipted')
     return (
       <span className="rq-receipted">
-        {t('requests.receipted_at')} <Time at={e.receipt.at} />
+        {t('requests.receipted_at')} <Moment at={e.receipt.at} />
+        <Delay from={e.sent_at} to={e.receipt.at} />
       </span>
     );
   if (state === 'pending') return <span className="rq-pending">{t('requests.receipt_pending')}</span>;
@@ -90,10 +113,11 @@ export function Timeline({ entries, fallback }: { entries: TimelineEntry[]; fall
               <td>{codeName(t, 'side', e.side)}</td>
               <td>{e.actor || t('common.none')}</td>
               <td>
-                <Time at={e.sent_at} />
+                <Moment at={e.sent_at} />
               </td>
               <td>
-                <Time at={e.received_at} />
+                <Moment at={e.received_at} />
+                <Delay from={e.sent_at} to={e.received_at} />
               </td>
               <td>
                 <Receipt e={e} />
