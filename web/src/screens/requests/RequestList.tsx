@@ -108,7 +108,7 @@ function useColumns(peerZone: (peer: string) => string | null | undefined): Colu
     {
       key: 'title',
       header: t('requests.col_subject'),
-      width: 'minmax(12rem, 2fr)',
+      width: 'minmax(14rem, 3fr)',
       cell: (r) => (
         <Link to={`/requests/${encodeURIComponent(r.id)}`} onClick={(e) => e.stopPropagation()}>
           {r.title}
@@ -131,7 +131,13 @@ function useColumns(peerZone: (peer: string) => string | null | undefined): Colu
       width: 'minmax(14rem, 1.5fr)',
       cell: (r) => {
         const d = currentDeadline(r);
-        if (!d || !d.due_at) return <span className="muted">{t('common.none')}</span>;
+        if (!d) return <span className="muted">{t('common.none')}</span>;
+        if (!d.due_at)
+          return (
+            <span className="muted">
+              {codeName(t, 'deadline', d.name)} · {codeName(t, 'deadline_status', d.status)}
+            </span>
+          );
         return (
           <span title={codeName(t, 'deadline', d.name)}>
             <DeadlineBadge start={d.start} due={d.due_at} met={d.met_at} peerZone={peerZone(r.peer)} />
@@ -139,7 +145,7 @@ function useColumns(peerZone: (peer: string) => string | null | undefined): Colu
         );
       },
     },
-    { key: 'updated', header: t('requests.col_updated'), width: '10rem', cell: (r) => <Time at={r.updated_at} /> },
+    { key: 'updated', header: t('requests.col_updated'), width: '11rem', cell: (r) => <Time at={r.updated_at} /> },
   ];
 }
 

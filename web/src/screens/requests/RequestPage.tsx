@@ -72,7 +72,7 @@ function Facts({ r, peerZone }: { r: RequestDoc; peerZone?: string | null }) {
       {fact(t('requests.kind'), codeName(t, 'request_kind', kindOf(r)))}
       {fact(t('requests.priority'), codeName(t, 'priority', r.priority))}
       {fact(t('requests.tlp'), <TlpBadge tlp={tlp} />)}
-      {pap && fact(t('requests.pap'), `${pap} · ${codeName(t, 'pap', pap)}`)}
+      {pap && fact(t('requests.pap'), <span title={codeName(t, 'pap', pap)}>{pap}</span>)}
       {fact(t('requests.author'), r.author)}
       {r.approved_by && fact(t('requests.approved_by'), r.approved_by)}
       {fact(t('requests.created_at'), <Time at={r.created_at} />)}
