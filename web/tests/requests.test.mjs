@@ -193,6 +193,32 @@ test('each person sees only the actions their role may take', async () => {
   alphaChief.assertClean();
 });
 
+test('bravo declines with a reason from the list; alpha sees why', async () => {
+  const r = await nodes.alpha.api('POST', '/v1/requests', { to: 'bravo', kind: 'takedown', subject: 'Take down the copy at example.org' });
+  await nodes.alpha.api('POST', `/v1/requests/${r.id}/approve`, {}, 'chief');
+  const b = await openAs(bravoDuty, nodes.bravo, 'duty', `/requests/${r.id}`);
+  await stateIs(b, 'received');
+  const panel = b.locator('.rq-actions');
+  await panel.locator('button.rq-action[data-action="decline"]').click();
+  const form = panel.locator('form[data-action="decline"]');
+  const submit = form.locator('button[type=submit]');
+  // "other" needs a note (model/request.h): not sendable without one.
+  await form.getByLabel('Reason for declining').selectOption('other');
+  assert.equal(await submit.isDisabled(), true);
+  await form.getByLabel('Reason for declining').selectOption('duplicate');
+  await form.getByLabel(/^Note/).fill('Already handled as our case 2026-114.');
+  await submit.click();
+  await stateIs(b, 'declined');
+  assert.deepEqual(await actionsOffered(b), []);
+  const a = await openAs(alphaDuty, nodes.alpha, 'duty', `/requests/${r.id}`);
+  await stateIs(a, 'declined');
+  await a.getByText('Already handled as our case 2026-114.').waitFor();
+  await a.locator('.rq-msg[data-action="decline"]').waitFor();
+  assert.deepEqual(await actionsOffered(a), []);
+  bravoDuty.assertClean();
+  alphaDuty.assertClean();
+});
+
 test('a translation added at bravo shows beside the text', async () => {
   assert.ok(requestId, 'the whole-request test made the request');
   const b = await openAs(bravoDuty, nodes.bravo, 'duty', `/requests/${requestId}`);
