@@ -16,6 +16,24 @@ import { AttachmentPicker, useAttachments } from './Attachments';
 import { papLevels, priorities, requestKinds, tlpLevels } from './model';
 import './requests.css';
 
+// What the chosen labels mean (TLP 2.0, PAP), in the reader's language.
+function LabelMeaning({ codes }: { codes: string[] }) {
+  const { t } = useTranslation();
+  const named = codes
+    .map((c) => ({ c, name: codeName(t, c.startsWith('TLP:') ? 'tlp' : 'pap', c) }))
+    .filter((x) => x.name !== x.c);
+  if (named.length === 0) return null;
+  return (
+    <ul className="hint rq-label-meaning" aria-live="polite">
+      {named.map((x) => (
+        <li key={x.c}>
+          <strong>{x.c}</strong> {x.name}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function NewRequest() {
   const { t } = useTranslation();
   const { can } = useSession();
@@ -102,7 +120,7 @@ export default function NewRequest() {
             <select id={`${id}-tlp`} value={tlp} onChange={(e) => setTlp(e.target.value)}>
               {tlpLevels.map((l) => (
                 <option key={l} value={l}>
-                  {l} · {codeName(t, 'tlp', l)}
+                  {l}
                 </option>
               ))}
             </select>
@@ -115,12 +133,13 @@ export default function NewRequest() {
             <select id={`${id}-pap`} value={pap} onChange={(e) => setPap(e.target.value)}>
               {papLevels.map((l) => (
                 <option key={l} value={l}>
-                  {l} · {codeName(t, 'pap', l)}
+                  {l}
                 </option>
               ))}
             </select>
           </label>
         </div>
+        <LabelMeaning codes={[tlp, pap]} />
         <label htmlFor={`${id}-subject`}>
           {t('requests.subject')}
           <input id={`${id}-subject`} value={subject} required maxLength={1000} onChange={(e) => setSubject(e.target.value)} />
