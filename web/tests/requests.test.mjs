@@ -50,8 +50,10 @@ async function act(page, action, fill = async () => {}) {
   await form.waitFor({ state: 'detached', timeout: 10000 });
 }
 
-async function stateIs(page, state) {
-  await page.locator(`.rq-state-${state}`).waitFor({ timeout: 15000 });
+// Waits until the page shows one of the states (`a|b`).
+async function stateIs(page, states) {
+  const css = states.split('|').map((s) => `.rq-state-${s}`).join(', ');
+  await page.locator(css).first().waitFor({ timeout: 15000 });
 }
 
 async function actionsOffered(page) {
@@ -77,19 +79,23 @@ test('a whole request in two browsers, with both timelines', async () => {
   await stateIs(a, 'draft');
   assert.deepEqual(await actionsOffered(a), []);
 
+  // bravo's inbox is open before the request is sent.
+  const b = await bravoDuty.page();
+  await signIn(b, nodes.bravo, 'duty', '/requests?box=in');
+  await b.locator('.rq-total[data-total="0"]').waitFor();
+
   // alpha's supervisor approves it; then it is sent.
   const c = await alphaChief.page();
   await signIn(c, nodes.alpha, 'chief', `/requests/${requestId}`);
   await stateIs(c, 'draft');
   assert.deepEqual(await actionsOffered(c), ['approve']);
   await act(c, 'approve');
-  await stateIs(c, 'sent');
+  // Sent, and received as soon as bravo's receipt is back (model/request.h).
+  await stateIs(c, 'sent|received');
   // The author's open page follows without a reload.
-  await stateIs(a, 'sent');
+  await stateIs(a, 'sent|received');
 
-  // bravo sees it arrive in its inbox, opens it and acknowledges.
-  const b = await bravoDuty.page();
-  await signIn(b, nodes.bravo, 'duty', '/requests?box=in');
+  // bravo sees it arrive in its inbox without a reload, opens it and acknowledges.
   const row = b.getByRole('link', { name: 'Preserve the logs of 203.0.113.7' });
   await row.waitFor({ timeout: 15000 });
   await row.click();
@@ -217,6 +223,33 @@ test('bravo declines with a reason from the list; alpha sees why', async () => {
   assert.deepEqual(await actionsOffered(a), []);
   bravoDuty.assertClean();
   alphaDuty.assertClean();
+});
+
+test('alpha reopens the closed request with the keyboard alone, once', async () => {
+  assert.ok(requestId, 'the whole-request test made the request');
+  const a = await openAs(alphaDuty, nodes.alpha, 'duty', `/requests/${requestId}`);
+  await stateIs(a, 'closed');
+  // From the page's heading, Tab reaches the action; Enter opens its form.
+  await a.locator('#page-title').focus();
+  let focused = '';
+  for (let i = 0; i < 10 && focused !== 'reopen'; i++) {
+    await a.keyboard.press('Tab');
+    focused = await a.evaluate(() => document.activeElement?.dataset?.action ?? '');
+  }
+  assert.equal(focused, 'reopen');
+  await a.keyboard.press('Enter');
+  await a.keyboard.press('Tab');
+  await a.keyboard.type('The logs of 2 December are missing.');
+  await a.keyboard.press('Tab');
+  await a.keyboard.press('Enter');
+  await stateIs(a, 'acknowledged');
+  // Once only (model/request.h kMaxReopens); the requester may still withdraw.
+  assert.deepEqual(await actionsOffered(a), ['withdraw']);
+  const b = await openAs(bravoDuty, nodes.bravo, 'duty', `/requests/${requestId}`);
+  await stateIs(b, 'acknowledged');
+  await b.getByText('The logs of 2 December are missing.').waitFor();
+  alphaDuty.assertClean();
+  bravoDuty.assertClean();
 });
 
 test('a translation added at bravo shows beside the text', async () => {
