@@ -11,7 +11,7 @@ import { useSession } from '../../api/session';
 import type { Item, ItemPage } from '../../api/types';
 import { usePeers } from '../../app/TopBar';
 import { codeName } from '../../i18n';
-import { deadlineTone, DeadlineBadge } from '../../ui/Deadline';
+import { deadlineTone, DeadlineBadge, useNow } from '../../ui/Deadline';
 import { Page } from '../../ui/Page';
 import { PagedTable, type Column } from '../../ui/PagedTable';
 import { Time } from '../../ui/Time';
@@ -201,6 +201,8 @@ export default function RequestList() {
   });
   useEffect(() => () => clearTimeout(pending.current), []);
 
+  // Rows change colour as their deadlines come near and pass.
+  useNow(30000);
   const zoneOf = (peer: string) => peers.find((p) => p.name === peer)?.time_zone;
   const columns = useColumns(zoneOf);
 
