@@ -98,6 +98,10 @@ test('a whole request in two browsers, with both timelines', async () => {
   // bravo sees it arrive in its inbox without a reload, opens it and acknowledges.
   const row = b.getByRole('link', { name: 'Preserve the logs of 203.0.113.7' });
   await row.waitFor({ timeout: 15000 });
+  // Its acknowledgement deadline runs: by colour and by word.
+  const listed = b.locator('.pt-row', { has: row });
+  await listed.locator('.deadline-on_time .deadline-word', { hasText: 'on time' }).waitFor();
+  assert.match(await listed.getAttribute('class'), /rq-row-on_time/);
   await row.click();
   await b.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
   await stateIs(b, 'received');
