@@ -80,6 +80,7 @@ TEST_F(ItemList, FiltersCountAndPageNewestCreatedFirst) {
                     model::Priority::urgent);
   auto r3 = request("Take down phishing page", model::RequestKind::takedown);
   settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // changed after the others arrived
   act(*b_, kRequest, r1.record.id, "acknowledge", json::object(), "bob", now_ms());
   act(*b_, kAlert, a1.record.id, "acknowledge", json::object(), "bob", now_ms());
   settle();

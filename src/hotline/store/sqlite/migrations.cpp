@@ -415,7 +415,9 @@ INSERT OR REPLACE INTO item_facets (id, origin, request_kind, priority)
          CASE WHEN kind = 'request' THEN coalesce(json_extract(document, '$.kind'), '') ELSE '' END,
          coalesce(json_extract(document, '$.priority'), '')
   FROM items;
-CREATE INDEX IF NOT EXISTS items_by_creation ON items (kind, created_at, id);
+-- Covering: a page of a list reads no item row (the documents come first in them).
+CREATE INDEX IF NOT EXISTS items_by_creation
+  ON items (kind, created_at, id, link, state, tlp, title, updated_at);
 )sql"},
     // Issue 19: translations of an item's texts, kept on this node only
     // (never sent to the peer), each with the SHA-256 of the text it
