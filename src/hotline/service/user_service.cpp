@@ -854,12 +854,16 @@ std::vector<store::ApiTokenRecord> list_api_tokens(store::Store& store, const st
 
 // ---- sessions -----------------------------------------------------------------
 
+std::string csrf_token_of(const std::string& session_id) {
+  return hex_sha256("hotline csrf v1\n" + session_id);
+}
+
 NewSession create_session(store::Store& store, const std::string& user, const std::string& remote,
                           TimePoint now, std::chrono::seconds ttl, const AccountPolicy& policy) {
   const auto lifetime = std::min<std::chrono::seconds>(ttl, policy.session_absolute);
   NewSession s;
   s.id = random_token(32);
-  s.csrf_token = random_token(32);
+  s.csrf_token = csrf_token_of(s.id);
   s.record.id_hash = hex_sha256(s.id);
   s.record.user = user;
   s.record.csrf_token_hash = hex_sha256(s.csrf_token);

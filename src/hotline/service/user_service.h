@@ -386,9 +386,15 @@ std::vector<store::ApiTokenRecord> list_api_tokens(store::Store& store, const st
 
 // ---- sessions -----------------------------------------------------------------
 
+// The CSRF token of a session: derived from the session's id (the cookie),
+// so that the page can be given it again after a reload (GET /v1/session,
+// which only a page of the node's own origin can read) while the node keeps
+// only its hash. Knowing it reveals nothing of the cookie (SHA-256).
+std::string csrf_token_of(const std::string& session_id);
+
 struct NewSession {
   std::string id;          // for the cookie; shown once
-  std::string csrf_token;  // for the page; shown once
+  std::string csrf_token;  // for the page: csrf_token_of(id)
   store::SessionRecord record;
 };
 // A session for `user` (which must exist: user_unknown) lasting at most `ttl`

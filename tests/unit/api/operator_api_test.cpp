@@ -399,6 +399,9 @@ TEST_F(OperatorApiSession, CookieReadsWithoutCsrfAndChangesNeedIt) {
   ASSERT_EQ(me.status, 200) << me.raw.body;
   EXPECT_EQ(me.body["name"], "op");
   EXPECT_EQ(me.body["via"], "session");
+  // A reloaded page gets the session's CSRF token again, and it works.
+  ASSERT_TRUE(me.body["csrf_token"].is_string());
+  EXPECT_EQ(me.body["csrf_token"], s.csrf_token);
   EXPECT_EQ(world_.send("GET", "/v1/alerts", "", cookie(s.id)).status, 200);
 
   const std::string body = R"({"peer":"bravo","title":"CSRF case"})";

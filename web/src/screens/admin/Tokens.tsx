@@ -1,0 +1,8 @@
+// Placeholder until this screen is built (issue 19).
+import { useTranslation } from 'react-i18next';
+import { Page } from '../../ui/Page';
+
+export default function Tokens() {
+  const { t } = useTranslation();
+  return <Page title={t('nav.tokens')}>{null}</Page>;
+}

@@ -1,0 +1,74 @@
+// The alarm tone: a repeating two-note tone made with the Web Audio API (no
+// sound file), played while an incoming alert waits for acknowledgement.
+//
+// Browsers let a page play sound only after a person interacted with it, so
+// the AudioContext is created (armed) on the sign-in click or the "arm the
+// alarm" button; until then the console shows that the alarm is not armed.
+let context: AudioContext | null = null;
+let timer: ReturnType<typeof setInterval> | null = null;
+const listeners = new Set<() => void>();
+
+function notify() {
+  for (const l of listeners) l();
+}
+
+export function onAlarmChange(l: () => void): () => void {
+  listeners.add(l);
+  return () => {
+    listeners.delete(l);
+  };
+}
+
+// Call from a user gesture (a click or a key press).
+export function armAlarm() {
+  try {
+    if (!context) context = new AudioContext();
+    void context.resume().then(notify);
+  } catch {
+    context = null;
+  }
+  notify();
+}
+
+export function alarmArmed(): boolean {
+  return context?.state === 'running';
+}
+
+export function alarmSounding(): boolean {
+  return timer !== null;
+}
+
+function beep(at: number, frequency: number) {
+  if (!context) return;
+  const osc = context.createOscillator();
+  const gain = context.createGain();
+  osc.type = 'square';
+  osc.frequency.value = frequency;
+  gain.gain.setValueAtTime(0.0001, at);
+  gain.gain.exponentialRampToValueAtTime(0.2, at + 0.02);
+  gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.35);
+  osc.connect(gain).connect(context.destination);
+  osc.start(at);
+  osc.stop(at + 0.4);
+}
+
+function ring() {
+  if (!context || context.state !== 'running') return;
+  const now = context.currentTime;
+  beep(now, 880);
+  beep(now + 0.45, 660);
+}
+
+export function startAlarm() {
+  if (timer) return;
+  ring();
+  timer = setInterval(ring, 2000);
+  notify();
+}
+
+export function stopAlarm() {
+  if (!timer) return;
+  clearInterval(timer);
+  timer = null;
+  notify();
+}
