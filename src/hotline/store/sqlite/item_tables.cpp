@@ -120,7 +120,7 @@ std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind
 }
 
 // Only the filters given are in the SQL, so that the planner can walk the
-// covering index items_by_creation (migration 15) for one kind: the items'
+// covering index items_by_creation_covering (migration 17) for one kind: the items'
 // rows, whose large documents come before their times, are never read.
 std::vector<ItemRecord> find_item_summaries(Connection& c, const ItemQuery& query) {
   std::string sql =

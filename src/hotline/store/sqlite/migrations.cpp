@@ -415,9 +415,7 @@ INSERT OR REPLACE INTO item_facets (id, origin, request_kind, priority)
          CASE WHEN kind = 'request' THEN coalesce(json_extract(document, '$.kind'), '') ELSE '' END,
          coalesce(json_extract(document, '$.priority'), '')
   FROM items;
--- Covering: a page of a list reads no item row (the documents come first in them).
-CREATE INDEX IF NOT EXISTS items_by_creation
-  ON items (kind, created_at, id, link, state, tlp, title, updated_at);
+CREATE INDEX IF NOT EXISTS items_by_creation ON items (kind, created_at, id);
 )sql"},
     // Issue 19: translations of an item's texts, kept on this node only
     // (never sent to the peer), each with the SHA-256 of the text it
@@ -435,6 +433,15 @@ CREATE TABLE IF NOT EXISTS translations (
   source_sha256 TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS translations_by_item ON translations (item_id, at);
+)sql"},
+    // Issue 19: the lists' index of migration 15 made covering, so that a
+    // page of a list reads no item row (the documents come before the times
+    // in them); the narrower one goes.
+    {17, "covering index of the paged lists",
+     R"sql(
+DROP INDEX IF EXISTS items_by_creation;
+CREATE INDEX IF NOT EXISTS items_by_creation_covering
+  ON items (kind, created_at, id, link, state, tlp, title, updated_at);
 )sql"},
 };
 
