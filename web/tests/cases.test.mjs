@@ -198,7 +198,7 @@ test('private notes are marked as this node\'s and never reach the peer; close a
   browserA.assertClean();
 });
 
-test('a translator adds an entry and is offered nothing else', async () => {
+test('a translator adds an entry and a translation beside one, and is offered nothing else', async () => {
   await nodes.alpha.api('POST', `/v1/cases/${caseId}/actions`, { action: 'reopen', args: { reason: 'New victims reported' } }, 'duty');
   const browser = await launch();
   try {
@@ -209,6 +209,16 @@ test('a translator adds an entry and is offered nothing else', async () => {
     await page.getByLabel('New entry (both sides see it)').fill('Translation: the notice asks for the logs.');
     await page.getByRole('button', { name: 'Add entry' }).click();
     await page.locator('.case-entry-text', { hasText: 'Translation: the notice asks for the logs.' }).waitFor();
+    // Beside an entry from alpha, a translation kept on this node.
+    const entry = page.locator('.case-entry', { hasText: 'Their SOC confirms the phishing kit.' });
+    await entry.getByRole('button', { name: 'Add a translation' }).click();
+    await entry.getByLabel('Language of the translation').selectOption('zh-CN');
+    await entry.getByLabel('Translation', { exact: true }).fill('对方安全运营中心确认了钓鱼工具包。');
+    await entry.getByRole('button', { name: 'Save the translation' }).click();
+    await entry.locator('.tr-one[data-lang="zh-CN"] .tr-text', { hasText: '对方安全运营中心确认了钓鱼工具包。' }).waitFor();
+    const atBravo = await nodes.bravo.api('GET', `/v1/cases/${caseId}`);
+    const field = `timeline/${atBravo.timeline.findIndex((e) => e.text === 'Their SOC confirms the phishing kit.')}/text`;
+    assert.deepEqual(atBravo.translations.map((x) => [x.field, x.lang, x.current]), [[field, 'zh-CN', true]]);
     for (const name of ['Add indicator', 'Link', 'Add private note', 'Close the case', 'Upload and add'])
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
     browser.assertClean();

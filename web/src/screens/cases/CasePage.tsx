@@ -16,7 +16,7 @@ import { TlpBadge } from '../../ui/Tlp';
 import { LabelsView } from './LabelsFields';
 import { NeedToKnow } from './NeedToKnow';
 import { LinkedItem, TextActionForm, UploadForm } from './parts';
-import { TranslatedText } from './TranslationSlot';
+import { TranslatedText } from './TranslatedText';
 import { isOpen, type CaseDoc } from './types';
 import { indicatorTypes } from './vocab';
 import './cases.css';
