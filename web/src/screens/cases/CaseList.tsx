@@ -87,7 +87,7 @@ export default function CaseList() {
       title={t('cases.title')}
       actions={
         can('act_cases') && (
-          <Link className="button-link primary" to="/cases/new">
+          <Link className="case-button-link primary" to="/cases/new">
             {t('cases.new')}
           </Link>
         )
