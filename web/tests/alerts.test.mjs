@@ -209,7 +209,7 @@ test('raising an alert from the form, with labels and a file; the peer sees both
 
   // Bravo opens it from the banner: the details, the file to download and the deadline with alpha's local time.
   await bravoPage.locator(`.alarm-banner[data-alert-id="${id}"] a`).click();
-  await bravoPage.locator('.alert-details', { hasText: '198.51.100.23' }).waitFor();
+  await bravoPage.locator('[data-field="details"] .tr-original', { hasText: '198.51.100.23' }).waitFor();
   const href = await bravoPage.locator('.alert-files a', { hasText: 'sources.csv' }).getAttribute('href');
   assert.equal(href, `/v1/attachments/${sent.files[0].sha256}`);
   // Alpha's office zone in the agreement is Europe/Berlin (support/nodes.mjs).

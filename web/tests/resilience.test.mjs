@@ -63,7 +63,7 @@ test('an expired session while an alert is half written: the sign-in dialog open
   assert.equal(sent.summary, 'Defacement of the customs portal');
   assert.equal(sent.details, 'Seen at 04:12; the page shows a political message.');
   assert.equal(sent.tlp, 'TLP:GREEN');
-  await page.locator('.alert-details', { hasText: 'political message' }).waitFor();
+  await page.locator('[data-field="details"] .tr-original', { hasText: 'political message' }).waitFor();
   browser.assertClean();
 });
 

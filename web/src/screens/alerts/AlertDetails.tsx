@@ -5,6 +5,7 @@ import type { Deadline } from '../../api/types';
 import { DeadlineBadge } from '../../ui/Deadline';
 import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
+import { Translations } from '../../ui/Translations';
 import type { Alert } from './alerts';
 import { CodeName } from './CodeName';
 
@@ -27,7 +28,7 @@ function Who({ name, at }: { name: string | null | undefined; at: string | null 
   );
 }
 
-function Summary({ alert }: { alert: Alert }) {
+function Summary({ alert, onChanged }: { alert: Alert; onChanged?: () => void }) {
   const { t } = useTranslation();
   return (
     <section className="panel alert-section" aria-labelledby="alert-summary-title">
@@ -67,8 +68,13 @@ function Summary({ alert }: { alert: Alert }) {
           </>
         )}
       </dl>
+      <Translations item={alert} field="summary" original={alert.summary} onChanged={onChanged} />
       <h2 className="alert-subhead">{t('alerts.details')}</h2>
-      {alert.details ? <p className="alert-details">{alert.details}</p> : <p className="muted">{t('alerts.no_details')}</p>}
+      {alert.details ? (
+        <Translations item={alert} field="details" original={alert.details} onChanged={onChanged} />
+      ) : (
+        <p className="muted">{t('alerts.no_details')}</p>
+      )}
     </section>
   );
 }
@@ -224,10 +230,10 @@ function History({ alert }: { alert: Alert }) {
   );
 }
 
-export function AlertDetails({ alert, peerZone }: { alert: Alert; peerZone: string | null }) {
+export function AlertDetails({ alert, peerZone, onChanged }: { alert: Alert; peerZone: string | null; onChanged?: () => void }) {
   return (
     <>
-      <Summary alert={alert} />
+      <Summary alert={alert} onChanged={onChanged} />
       <Deadlines alert={alert} peerZone={peerZone} />
       <Labels alert={alert} />
       <Files alert={alert} />

@@ -115,7 +115,7 @@ export default function AlertPage() {
     <Page title={alert.title || t('alerts.alert')}>
       <ErrorNote error={error} />
       <Actions alert={alert} onChanged={changed} />
-      <AlertDetails alert={alert} peerZone={zoneOf(peers, alert.peer)} />
+      <AlertDetails alert={alert} peerZone={zoneOf(peers, alert.peer)} onChanged={load} />
       <NeedToKnow alert={alert} />
       {timeline && <AlertTimeline entries={timeline} />}
     </Page>
