@@ -214,6 +214,13 @@ test('raising an alert from the form, with labels and a file; the peer sees both
   assert.equal(href, `/v1/attachments/${sent.files[0].sha256}`);
   // Alpha's office zone in the agreement is Europe/Berlin (support/nodes.mjs).
   await bravoPage.locator('tr[data-deadline="acknowledge"] .peer-time', { hasText: 'Europe/Berlin' }).waitFor({ timeout: 10000 });
+  // Bravo's duty officer puts a translation of the details beside them.
+  const details = bravoPage.locator('[data-field="details"]');
+  await details.getByRole('button', { name: 'Add a translation' }).click();
+  await details.getByLabel('Language of the translation').selectOption('zh-CN');
+  await details.getByLabel('Translation', { exact: true }).fill('自 UTC 02:10 起托管在 198.51.100.23。');
+  await details.getByRole('button', { name: 'Save the translation' }).click();
+  await details.locator('.tr-list', { hasText: '198.51.100.23。' }).waitFor();
   await assertAccessible(bravoPage, 'the alert page');
   await bravoPage.locator('.page-ack').click();
   await bravoPage.locator('.alert-state[data-state="acknowledged"]').waitFor();
