@@ -21,8 +21,11 @@ struct OperatorApiOptions {
   // Per client address: sign-in attempts and requests with bad credentials.
   service::LoginRateLimiter::Limits sign_in{};
   bool rate_limits = true;  // false: none (benchmarks)
-  // How often an open event stream looks for new events.
-  std::chrono::milliseconds event_poll{250};
+  // How often an open event stream looks for new events: an indexed read
+  // that finds nothing most of the time. 25 ms keeps an event's way from the
+  // node to a page's row under 100 ms (docs/BENCHMARKS.md); the tabs of a
+  // browser share one stream (docs/web.md), so a desk holds few.
+  std::chrono::milliseconds event_poll{25};
 };
 
 // The cookie that holds a browser's session id. The "__Host-" prefix makes
