@@ -1,33 +1,14 @@
 // The bar at the top of every screen: each peer's link, live (up or down,
 // last contact, envelopes queued), whether this page still hears the node,
 // who is signed in with which role, the language, and signing out.
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get } from '../api/client';
-import { useEvents, useEventListener } from '../api/events';
+import { useEvents } from '../api/events';
+import { usePeers } from '../api/peers';
 import { useSession } from '../api/session';
 import type { Peer } from '../api/types';
 import { languages, setLanguage, type Language } from '../i18n';
 import { codeName } from '../i18n';
 import { Time } from '../ui/Time';
-
-export function usePeers(): Peer[] {
-  const [peers, setPeers] = useState<Peer[]>([]);
-  const refresh = useCallback(() => {
-    get<{ peers: Peer[] }>('/v1/peers')
-      .then((a) => setPeers(a.peers))
-      .catch(() => undefined);
-  }, []);
-  useEffect(() => {
-    refresh();
-    const id = setInterval(refresh, 5000);
-    return () => clearInterval(id);
-  }, [refresh]);
-  useEventListener((e) => {
-    if (e.kind === 'link_up' || e.kind === 'link_down' || e.kind.endsWith('_received')) refresh();
-  });
-  return peers;
-}
 
 function PeerState({ peer }: { peer: Peer }) {
   const { t } = useTranslation();

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { post, upload, type Uploaded } from '../../api/client';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { ErrorNote, Page } from '../../ui/Page';
 import type { Alert } from './alerts';
 import { formatSize } from './AlertDetails';

@@ -7,7 +7,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, query } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { codeName } from '../../i18n';
 import { Page } from '../../ui/Page';
 import { PagedTable, type Column } from '../../ui/PagedTable';

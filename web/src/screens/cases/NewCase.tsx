@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { post } from '../../api/client';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { ErrorNote, Page } from '../../ui/Page';
 import { LabelsFields } from './LabelsFields';
 import type { CaseDoc } from './types';

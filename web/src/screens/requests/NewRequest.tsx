@@ -8,7 +8,7 @@ import { useNavigate } from 'react-router';
 import { post } from '../../api/client';
 import { useSession } from '../../api/session';
 import type { Item } from '../../api/types';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { codeName } from '../../i18n';
 import { ErrorNote, Page } from '../../ui/Page';
 import { TlpBadge } from '../../ui/Tlp';

@@ -9,7 +9,7 @@ import { get, query } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import type { Item, ItemPage } from '../../api/types';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { codeName } from '../../i18n';
 import { deadlineTone, DeadlineBadge, useNow } from '../../ui/Deadline';
 import { Page } from '../../ui/Page';

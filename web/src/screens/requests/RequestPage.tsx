@@ -10,7 +10,7 @@ import { ApiError, get } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import type { Deadline } from '../../api/types';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { codeName } from '../../i18n';
 import { DeadlineBadge } from '../../ui/Deadline';
 import { ErrorNote, Page } from '../../ui/Page';

@@ -7,7 +7,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError, get, post, query } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { Page } from '../../ui/Page';
 import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';

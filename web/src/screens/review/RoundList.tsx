@@ -8,7 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { get, post, query } from '../../api/client';
 import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
-import { usePeers } from '../../app/TopBar';
+import { usePeers } from '../../api/peers';
 import { codeName } from '../../i18n';
 import { Page } from '../../ui/Page';
 import { ErrorNote } from './ReviewError';
