@@ -15,6 +15,7 @@ import { Time } from '../../ui/Time';
 import type { Agreement as Doc, AgreementStatus, Party } from './adminTypes';
 import { Matrix } from './Matrix';
 import './admin.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
@@ -242,11 +243,7 @@ export default function Agreement() {
       <label className="agr-peer">
         {t('admin.peer')}
         <select value={peer} onChange={(e) => setParams({ peer: e.target.value }, { replace: true })}>
-          {peers.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
+          <PeerOptions peers={peers} />
         </select>
       </label>
       <ErrorNote error={error} />

@@ -15,6 +15,7 @@ import { formatSize } from './AlertDetails';
 import { defaultLabels, LabelsFields, type Labels } from './LabelsFields';
 import { codeName } from '../../i18n';
 import './alerts.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 interface Attachment {
   key: number;
@@ -120,11 +121,7 @@ export default function NewAlert() {
           <label>
             {t('alerts.to')}
             <select value={to} onChange={(e) => setTo(e.target.value)} required>
-              {peers.map((p) => (
-                <option key={p.name} value={p.name}>
-                  {p.name}
-                </option>
-              ))}
+              <PeerOptions peers={peers} />
             </select>
           </label>
           <label>

@@ -15,6 +15,7 @@ import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import type { CaseDoc } from './types';
 import './cases.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 interface CasePage {
   items: CaseDoc[];
@@ -125,11 +126,7 @@ export default function CaseList() {
           {t('cases.filter_peer')}
           <select value={filters.peer} onChange={(e) => setFilter('peer', e.target.value)}>
             <option value="">{t('cases.any')}</option>
-            {peers.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
+            <PeerOptions peers={peers} />
           </select>
         </label>
         <label>

@@ -11,6 +11,7 @@ import { LabelsFields } from './LabelsFields';
 import type { CaseDoc } from './types';
 import { defaultLabels, type Labels } from './vocab';
 import './cases.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 export default function NewCase() {
   const { t } = useTranslation();
@@ -50,11 +51,7 @@ export default function NewCase() {
         <label>
           {t('cases.peer')}
           <select value={chosenPeer} onChange={(e) => setPeer(e.target.value)} required>
-            {peers.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
+            <PeerOptions peers={peers} />
           </select>
         </label>
         <label>

@@ -15,6 +15,7 @@ import { TlpBadge } from '../../ui/Tlp';
 import { AttachmentPicker, useAttachments } from './Attachments';
 import { papLevels, priorities, requestKinds, tlpLevels } from './model';
 import './requests.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 // What the chosen labels mean (TLP 2.0, PAP), in the reader's language.
 function LabelMeaning({ codes }: { codes: string[] }) {
@@ -88,11 +89,7 @@ export default function NewRequest() {
           <label htmlFor={`${id}-to`}>
             {t('requests.to')}
             <select id={`${id}-to`} value={peer} required onChange={(e) => setTo(e.target.value)}>
-              {peers.map((p) => (
-                <option key={p.name} value={p.name}>
-                  {p.name}
-                </option>
-              ))}
+              <PeerOptions peers={peers} />
             </select>
           </label>
           <label htmlFor={`${id}-kind`}>

@@ -18,6 +18,7 @@ import { TlpBadge } from '../../ui/Tlp';
 import { FilesField, useFiles } from './FilesField';
 import { disputeStates, grounds, touches, type Dispute } from './review';
 import './review.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 const tlps = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 
@@ -115,11 +116,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
       <label>
         {t('review.peer')}
         <select value={chosenPeer} onChange={(e) => setPeer(e.target.value)} required>
-          {peers.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
+          <PeerOptions peers={peers} />
         </select>
       </label>
       <SubjectFields value={subject} onChange={setSubject} />
@@ -237,11 +234,7 @@ function DisputeFilters({ value, onChange }: { value: Filters; onChange: (f: Fil
         {t('review.peer')}
         <select value={peer} onChange={(e) => set({ peer: e.target.value })}>
           <option value="">{t('review.any')}</option>
-          {peers.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
+          <PeerOptions peers={peers} />
         </select>
       </label>
     </div>

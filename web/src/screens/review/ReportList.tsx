@@ -14,6 +14,7 @@ import { Time } from '../../ui/Time';
 import { dayStart, formatDay, isoDay, periodEndDay, type ReportFile, type ReviewSummary, type ReviewView, type Verification } from './review';
 import { VerifyResult } from './VerifyResult';
 import './review.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 function MakeReport({ onMade }: { onMade: (id: string) => void }) {
   const { t } = useTranslation();
@@ -57,11 +58,7 @@ function MakeReport({ onMade }: { onMade: (id: string) => void }) {
         <label>
           {t('review.peer')}
           <select value={chosen} onChange={(e) => setPeer(e.target.value)} required>
-            {peers.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
+            <PeerOptions peers={peers} />
           </select>
         </label>
         <label>

@@ -15,6 +15,7 @@ import { ErrorNote } from './ReviewError';
 import { Time } from '../../ui/Time';
 import { dayStart, formatDay, isoDay, periodEndDay, touches, type Participant, type Round } from './review';
 import './review.css';
+import { PeerOptions } from '../../ui/PeerOptions';
 
 // A list of participants, each with a name, a role and a side.
 export function ParticipantsEditor({ value, onChange, sides }: { value: Participant[]; onChange: (v: Participant[]) => void; sides: [string, string] }) {
@@ -108,11 +109,7 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
       <label>
         {t('review.peer')}
         <select value={chosen} onChange={(e) => setPeer(e.target.value)} required>
-          {peers.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
+          <PeerOptions peers={peers} />
         </select>
       </label>
       <label>
