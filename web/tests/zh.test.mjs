@@ -1,0 +1,92 @@
+// In Chinese, every main screen (with the demo's data in it) shows no
+// English word: what is visible (document.body.innerText) may hold codes,
+// identifiers and names, but no English text of the app. Prints each
+// offending word with its screen and where it stands.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { accounts, startTwoNodes } from './support/nodes.mjs';
+import { launch } from './support/browser.mjs';
+import { fillDemo, mainScreens, openScreen } from './support/demo.mjs';
+
+let nodes;
+let browser;
+let demo;
+before(async () => {
+  nodes = await startTwoNodes();
+  demo = await fillDemo(nodes);
+  browser = await launch({ lang: 'zh-CN', timezone: 'Asia/Shanghai' });
+});
+after(async () => {
+  await browser?.close();
+  await nodes?.stopAll();
+});
+
+// What may stand in Chinese text as it is: the people's own words (the
+// demo's texts), then codes, identifiers, names and units.
+const allowedPatterns = [
+  /https?:\/\/\S+/g, // URLs
+  /[\w.+-]+@[\w-]+(\.[\w-]+)+/g, // e-mail addresses
+  /\b(TLP|PAP):[A-Z+]+/g, // TLP 2.0 and PAP labels
+  /\bbudapest:art\d+\b/g, // Budapest Convention offences
+  /\b[a-z0-9]+(-[a-z0-9]+)*:[a-z0-9]+(-[a-z0-9]+)*\b/g, // RSIT "class:type"
+  /\b[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\b/gi, // UUIDs (item ids)
+  /\b[0-9a-f]{8,}\b/gi, // hashes, short item ids, links
+  /\b[\w-]+\.(pdf|json|html|htm|png|jpg|txt|csv|eml|zip|xml|log)\b/gi, // file names
+  /\b[A-Z][a-z]+(\/[A-Za-z_-]+)+\b/g, // time zones (Europe/Berlin)
+  /\b\w*_\w*\b/g, // identifiers with an underscore (codes as the node writes them)
+  /\b\w*\d\w*\b/g, // words with a digit (Ed25519, SHA-256, ipv4-addr, 2026-12-07)
+  /\b[A-Z]{2,}s?\b/g, // abbreviations (API, TOTP, UTC, PDF, JSON)
+];
+const allowedWords = new Set([
+  ...Object.keys(accounts),
+  'alpha', 'bravo', 'Hotline', 'English', // peers, the brand, the language's own name
+  'ms', 's', 'min', 'h', 'KiB', 'MiB', 'GiB', 'KB', 'MB', 'GB', // units
+  'en', 'zh', 'CN', 'test', // language codes; the nodes' users' "--as test"
+]);
+
+// The English words in `text` that are none of the above.
+export function englishWords(text, peopleTexts) {
+  let rest = text;
+  for (const t of [...peopleTexts].sort((a, b) => b.length - a.length)) rest = rest.split(t).join(' ');
+  for (const re of allowedPatterns) rest = rest.replace(re, ' ');
+  const found = [];
+  for (const m of rest.matchAll(/[A-Za-z][A-Za-z'’-]*/g)) {
+    const word = m[0].replace(/[-'’]+$/, '');
+    if (allowedWords.has(word)) continue;
+    const at = Math.max(0, m.index - 25);
+    found.push({ word, context: rest.slice(at, m.index + word.length + 25).replace(/\s+/g, ' ').trim() });
+  }
+  return found;
+}
+
+async function visibleText(page) {
+  // Titles and labels for assistive technology are text too.
+  return page.evaluate(() => {
+    const extra = [...document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')]
+      .filter((e) => e.closest('body') && !(e instanceof HTMLElement && e.hidden))
+      .flatMap((e) => ['aria-label', 'title', 'placeholder', 'alt'].map((a) => e.getAttribute(a)).filter(Boolean));
+    return `${document.body.innerText}\n${extra.join('\n')}\n${document.title}`;
+  });
+}
+
+test('no English word on the main screens in Chinese', async () => {
+  const page = await browser.page();
+  const found = [];
+  for (const screen of mainScreens(demo)) {
+    await openScreen(page, nodes, screen, 'zh-CN');
+    const text = await visibleText(page);
+    assert.match(text, /\p{Script=Han}/u, `${screen.name}: no Chinese text at all`);
+    for (const { word, context } of englishWords(text, demo.texts))
+      found.push(`${screen.name} (${screen.path}): "${word}" in "…${context}…"`);
+  }
+  assert.deepEqual(found, [], `English words on Chinese screens:\n${found.join('\n')}`);
+  browser.assertClean();
+});
+
+test('the check finds an English word, and lets codes, names and ids pass', () => {
+  const ok = 'TLP:AMBER+STRICT PAP:GREEN fraud:phishing budapest:art8 01a25172-76d1-73cd-92da-1297d8e61def ' +
+    'alpha bravo duty 请求 report.pdf Europe/Berlin SHA-256 Ed25519 API 15 min item_unknown https://a.example/x';
+  assert.deepEqual(englishWords(ok, []), []);
+  assert.deepEqual(englishWords('警报 Acknowledge 已确认', []).map((f) => f.word), ['Acknowledge']);
+  assert.deepEqual(englishWords('案件 Data breach at a company', ['Data breach at a company']), []);
+});
