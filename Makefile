@@ -7,9 +7,14 @@ JOBS ?= 2
 bootstrap:
 	@scripts/bootstrap
 
+# The web app (web/, once it exists): `npm run build` writes web/dist, which
+# `hotline serve` serves (docs/development.md, "The web app").
+WEB_BUILD = if [ -f web/package.json ]; then npm --prefix web run build; fi
+
 build: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
+	@$(WEB_BUILD)
 
 build-asan: bootstrap
 	@cmake --preset asan >/dev/null
@@ -21,14 +26,15 @@ demo: build
 # Unit and integration tests in the release build, then again under
 # ASan + UBSan; ctest prints its summary at the end of each run. Phases
 # overlap where one leaves a core idle (docs/development.md, "Where the time
-# of make test goes"): the format check and the API lint run while the
-# release build compiles, and the release tests while the sanitizer build
-# compiles; the output of each background phase is printed when it ends.
+# of make test goes"): the format check, the API lint and the web app's
+# build (for its browser tests, release only) run while the release build
+# compiles, and the release tests while the sanitizer build compiles; the
+# output of each background phase is printed when it ends.
 test: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --preset asan >/dev/null
 	@mkdir -p build
-	@{ scripts/check-format && scripts/check-layers && scripts/lint-openapi; } >build/checks.log 2>&1 & \
+	@{ scripts/check-format && scripts/check-layers && scripts/lint-openapi && $(WEB_BUILD); } >build/checks.log 2>&1 & \
 	 cmake --build --preset release -j $(JOBS); built=$$?; \
 	 wait $$!; checked=$$?; cat build/checks.log; \
 	 [ $$built -eq 0 ] && [ $$checked -eq 0 ]

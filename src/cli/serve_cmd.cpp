@@ -3,18 +3,24 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <system_error>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "hotline/api/operator_api.h"
 #include "hotline/api/serve.h"
+#include "hotline/api/static_files.h"
+#include "hotline/common/escape.h"
 #include "hotline/node/node_server.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/version.h"
 #include "listen_address.h"
+#include "web_dist.h"
 
 namespace hotline::cli {
 namespace {
@@ -32,6 +38,49 @@ void write_status(const service::NodePaths& paths, const nlohmann::json& status)
   std::filesystem::rename(tmp, paths.serve_status);
 }
 
+// The web app's folder: --web-root; else <dir of this executable>/../
+// share/hotline/web (an installed node); else the checkout's web/dist of
+// this build (kBuildWebDist). nullopt: none of them exists.
+std::optional<std::filesystem::path> find_web_root(const std::string& flag) {
+  namespace fs = std::filesystem;
+  if (!flag.empty()) return fs::path(flag);
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed =
+        (exe.parent_path() / ".." / "share" / "hotline" / "web").lexically_normal();
+    if (fs::is_directory(installed, ec)) return installed;
+  }
+  fs::path built = kBuildWebDist;
+  if (!built.empty() && fs::is_directory(built, ec)) return built;
+  return std::nullopt;
+}
+
+// Loads the web app (api/static_files.h) and logs where it is served from,
+// or that it is missing. A --web-root that is not a folder is an error.
+api::WebApp open_web_app(const std::string& flag) {
+  auto root = find_web_root(flag);
+  if (!root) {
+    spdlog::warn(
+        "event=web_app_missing looked_in=\"<hotline dir>/../share/hotline/web, {}\" "
+        "hint=\"build it with: npm --prefix web run build; or pass --web-root DIR\"",
+        escape_text(kBuildWebDist));
+    return api::WebApp();
+  }
+  api::WebApp app = api::WebApp::load(*root);
+  if (!app.has_app()) {
+    spdlog::warn(
+        "event=web_app_missing root=\"{}\" reason=\"no index.html\" "
+        "hint=\"build it with: npm --prefix web run build\"",
+        escape_text(app.root().string()));
+  } else {
+    spdlog::info("event=web_app root=\"{}\" files={} bytes={} skipped={}",
+                 escape_text(app.root().string()), app.file_count(), app.total_bytes(),
+                 app.skipped());
+  }
+  return app;
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
@@ -47,6 +96,7 @@ void add_serve_command(CLI::App& app) {
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_source = 128;
     bool sync_full = false;
+    std::string web_root;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--dir", o->dir, "The node's data directory")->required();
@@ -84,6 +134,9 @@ void add_serve_command(CLI::App& app) {
                   "PEM certificate for the operators' listener (default: the self-signed one "
                   "made by init, DIR/tls/operator.crt)");
   cmd->add_option("--tls-key", o->key, "PEM private key matching --tls-cert");
+  cmd->add_option("--web-root", o->web_root,
+                  "Folder of the built web app, served at / (default: "
+                  "<hotline dir>/../share/hotline/web, else the checkout's web/dist)");
   cmd->callback([o] {
     auto listen = parse_listen_address(o->listen, "--listen");
     auto peer_listen = parse_listen_address(o->peer_listen, "--peer-listen");
@@ -104,8 +157,11 @@ void add_serve_command(CLI::App& app) {
     api::OperatorApiOptions api_options;
     api_options.info = opts.info;
     api::OperatorApi operator_api(node, api_options);
-    opts.operator_handler = [&operator_api](const net::HttpRequest& r) {
-      return operator_api.handle(r);
+    api::use_stderr_logging();
+    const api::WebApp web_app = open_web_app(o->web_root);
+    // The API's paths to the API, every other one to the web app.
+    opts.operator_handler = [&operator_api, &web_app](const net::HttpRequest& r) {
+      return api::is_api_target(r.target) ? operator_api.handle(r) : web_app.handle(r);
     };
     // File uploads (POST /v1/attachments) up to the node's attachment limit;
     // JSON bodies are held to OperatorApiOptions::max_json_bytes.
@@ -117,8 +173,9 @@ void add_serve_command(CLI::App& app) {
     };
     // Who asks is known before any body is read: an upload of a stranger is
     // refused on its header, never read (docs/threat-model.md).
-    opts.operator_limits.check_head = [&operator_api](const net::HttpRequest& head) {
-      return operator_api.check_head(head);
+    opts.operator_limits.check_head = [&operator_api, &web_app](const net::HttpRequest& head) {
+      return api::is_api_target(head.target) ? operator_api.check_head(head)
+                                             : web_app.check_head(head);
     };
     // Password hashing runs off the I/O threads, a few at a time.
     opts.operator_limits.offload = &api::OperatorApi::hashes_passwords;

@@ -143,7 +143,7 @@ TEST_P(ServeTest, ServesHealthAndVersionAndStopsCleanly) {
   auto version = nlohmann::json::parse(client.request(get).body);
   EXPECT_EQ(version["protocol"], 1);
   EXPECT_TRUE(version["version"].is_string());
-  get.target = "/nope";
+  get.target = "/v1/nope";  // the API's 404; other paths are the web app's
   auto missing = client.request(get);
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(nlohmann::json::parse(missing.body)["error"]["code"], "not_found");

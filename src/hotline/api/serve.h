@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hotline/api/operator_routes.h"
@@ -51,6 +52,20 @@ struct ServeOptions {
   // the delivery workers first).
   std::function<void()> on_stopping;
 };
+
+// The headers on every answer of the operators' listener, the API's and
+// the web app's alike (net::ServerOptions::response_headers;
+// docs/threat-model.md, "The web app in the browser"):
+//   Content-Security-Policy   scripts, styles, fonts and connections from
+//                             this origin only, no inline script, no
+//                             plugins, no <base>, and no framing;
+//   X-Frame-Options: DENY     framing refused for browsers without CSP 2;
+//   X-Content-Type-Options    nosniff: a file is only what its type says;
+//   Referrer-Policy           no-referrer: no item URL leaves in a Referer;
+//   Cross-Origin-Opener-Policy  same-origin: an opened page cannot reach
+//                             the app's window;
+//   Strict-Transport-Security the listener speaks only HTTPS.
+const std::vector<std::pair<std::string, std::string>>& operator_security_headers();
 
 // Starts the listeners (throws Error "listen_failed", "tls_certificate_invalid"
 // ... if one cannot start), logs event=listening for each, blocks until

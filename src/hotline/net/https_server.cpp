@@ -92,6 +92,15 @@ bool peer_hung_up(tcp::socket& socket) {
   return ::poll(&p, 1, 0) > 0 && (p.revents & (kHangup | POLLNVAL)) != 0;
 }
 
+// ServerOptions::response_headers, where the response has not set them.
+template <class Fields>
+void add_listener_headers(Fields& fields,
+                          const std::vector<std::pair<std::string, std::string>>& headers) {
+  for (const auto& [name, value] : headers) {
+    if (fields.find(name) == fields.end()) fields.set(name, value);
+  }
+}
+
 // Headers of a streamed response (and of its HEAD): the body's end is the
 // connection's end, so no length and no chunking, and never cached.
 template <class Fields>
@@ -444,6 +453,7 @@ net::awaitable<beast::error_code> HttpsServer::Impl::send_stream_head(Stream& st
   head.set(http::field::server, "hotline");
   if (!reply.content_type.empty()) head.set(http::field::content_type, reply.content_type);
   for (const auto& [name, value] : reply.headers) head.set(name, value);
+  add_listener_headers(head, options.response_headers);
   set_stream_headers(head);
   head.set(http::field::connection, "close");
   http::response_serializer<http::empty_body> serializer{head};
@@ -791,6 +801,7 @@ net::awaitable<void> HttpsServer::Impl::refuse_request(Stream& stream, beast::er
                remote, reply.status, ec.message());
   http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
   res.set(http::field::content_type, reply.content_type);
+  add_listener_headers(res, options.response_headers);
   res.body() = std::move(reply.body);
   res.keep_alive(false);
   res.prepare_payload();
@@ -864,6 +875,7 @@ net::awaitable<beast::error_code> HttpsServer::Impl::send_reply(
   res.set(http::field::server, "hotline");
   if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
   for (const auto& [name, value] : reply.headers) res.set(name, value);
+  add_listener_headers(res, options.response_headers);
   res.keep_alive(keep_alive);
   if (is_head && streamed) {
     set_stream_headers(res);  // the headers a GET would have; no stream

@@ -18,6 +18,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hotline/net/http_types.h"
 #include "hotline/tls/context.h"
@@ -97,6 +99,11 @@ struct ServerOptions {
   // one slow client leaves threads for the others.
   std::size_t max_handlers_per_client = 0;
   ServerLimits limits;
+  // Headers added to every response this listener sends, the handler's and
+  // its own refusals (413, 431, 503 ...) alike, unless the response names
+  // the header itself: the operators' listener's security headers
+  // (api/static_files.h).
+  std::vector<std::pair<std::string, std::string>> response_headers;
   // stop() waits this long for in-flight requests to finish.
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(5)};
 };

@@ -23,7 +23,6 @@ export async function launch({ lang = 'en', timezone = 'Europe/Berlin' } = {}) {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: chromiumFlags,
-    ignoreDefaultArgs: ['--headless=new', '--headless'],
     locale: lang,
     timezoneId: timezone,
     viewport: { width: 1400, height: 900 },
