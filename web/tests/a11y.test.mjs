@@ -37,11 +37,12 @@ async function violations(page) {
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => n.target.join(' ')),
+      why: (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ').trim(),
     }));
   });
   return result
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.slice(0, 8).join(' | ')}${v.nodes.length > 8 ? ` and ${v.nodes.length - 8} more` : ''}`);
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.slice(0, 8).join(' | ')}${v.nodes.length > 8 ? ` and ${v.nodes.length - 8} more` : ''} (${v.why})`);
 }
 
 for (const lang of ['en', 'zh-CN']) {
