@@ -90,4 +90,32 @@ json event_json(const store::EventRecord& e) {
   return {{"id", e.id}, {"at", e.at}, {"kind", e.kind}, {"link", e.link}, {"detail", e.detail}};
 }
 
+namespace {
+
+template <class State, std::size_t N>
+std::vector<std::string> names_of(const State (&states)[N]) {
+  std::vector<std::string> out;
+  for (auto st : states) out.emplace_back(model::to_string(st));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> item_states(const std::string& kind) {
+  using model::DisputeState;
+  using model::RoundState;
+  static constexpr DisputeState kDisputeStates[] = {DisputeState::open, DisputeState::answered,
+                                                    DisputeState::settlement_proposed,
+                                                    DisputeState::settled, DisputeState::withdrawn};
+  static constexpr RoundState kRoundStates[] = {RoundState::proposed, RoundState::agenda_agreed,
+                                                RoundState::minutes_proposed, RoundState::closed,
+                                                RoundState::cancelled};
+  if (kind == service::kAlert) return names_of(model::kAlertStates);
+  if (kind == service::kRequest) return names_of(model::kRequestStates);
+  if (kind == service::kCase) return names_of(model::kCaseStates);
+  if (kind == service::kDispute) return names_of(kDisputeStates);
+  if (kind == service::kRound) return names_of(kRoundStates);
+  return {};
+}
+
 }  // namespace hotline::api

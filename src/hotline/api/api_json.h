@@ -1,6 +1,9 @@
 // JSON shapes the API answers with (docs/api/openapi.yaml names them).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "hotline/service/desk_service.h"
@@ -23,5 +26,9 @@ nlohmann::json user_json(const store::UserRecord& user);
 nlohmann::json token_json(const store::ApiTokenRecord& token);
 nlohmann::json peer_json(const service::PeerView& peer);
 nlohmann::json event_json(const store::EventRecord& event);
+
+// The model's state names of an item kind (service::kAlert, ...), in the
+// model's order; empty for an unknown kind.
+std::vector<std::string> item_states(const std::string& kind);
 
 }  // namespace hotline::api

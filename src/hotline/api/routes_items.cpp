@@ -14,6 +14,7 @@
 #include "hotline/model/labels.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/item_timeline.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/need_to_know.h"
 
@@ -172,30 +173,81 @@ void add_need_to_know_routes(std::vector<Route>& routes, RouteContext& ctx, cons
                     }});
 }
 
+constexpr std::int64_t kMaxOffset = 100000000;
+
+// ?state=a,b: each a state of the kind (request_invalid naming the valid ones).
+std::vector<std::string> states_of(const std::string& list, const Kind& k) {
+  const auto valid = item_states(k.kind);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    auto st = list.substr(start, end - start);
+    if (std::find(valid.begin(), valid.end(), st) == valid.end()) {
+      std::string names;
+      for (const auto& v : valid) names += (names.empty() ? "" : ", ") + v;
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  "'state' is a comma-separated list of " + std::string(k.kind) + " states (" +
+                      names + "); found '" + st + "'");
+    }
+    out.push_back(std::move(st));
+    start = end + 1;
+  }
+  return out;
+}
+
+// The list's query: peer, status, direction, limit (as before paging), and
+// offset, state, kind, priority, overdue, q. Any of the latter lists in
+// creation order (newest first), stable while paging; without them, the
+// most recently changed first, as the lists always did.
+service::ItemListQuery list_query(ApiCall& call, const Kind& k) {
+  service::ItemListQuery q;
+  q.kind = k.kind;
+  q.peer = call.query_value("peer").value_or("");
+  q.status = call.query_choice("status", "open", {"open", "closed", "all"});
+  q.direction = call.query_choice("direction", "any", {"any", "incoming", "outgoing"});
+  q.limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
+  q.offset = static_cast<std::size_t>(call.query_int("offset", 0, 0, kMaxOffset));
+  if (auto st = call.query_value("state")) q.states = states_of(*st, k);
+  if (auto kind = call.query_value("kind")) {
+    if (k.kind != std::string(service::kRequest))
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  "'kind' (a request's kind) filters requests only");
+    q.request_kind = std::string(model::to_string(request_kind_of(*kind)));
+  }
+  if (call.query_value("priority")) {
+    if (k.kind != std::string(service::kAlert) && k.kind != std::string(service::kRequest))
+      throw Error(ErrorCategory::invalid_input, "request_invalid",
+                  "'priority' filters alerts and requests only");
+    q.priority = call.query_choice("priority", "", {"urgent", "normal"});
+  }
+  q.overdue = call.query_choice("overdue", "false", {"true", "false"}) == "true";
+  q.title_contains = call.query_value("q").value_or("");
+  if (q.title_contains.size() > 200)
+    throw Error(ErrorCategory::invalid_input, "request_invalid",
+                "'q' is at most 200 bytes; found " + std::to_string(q.title_contains.size()));
+  q.by_creation = false;
+  for (const char* name : {"offset", "state", "kind", "priority", "overdue", "q"}) {
+    if (call.query_value(name)) q.by_creation = true;
+  }
+  return q;
+}
+
 void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
   const std::string base = std::string("/v1/") + k.plural;
 
   routes.push_back(
       {"GET", base, Access::permission, Permission::read_items, [&ctx, &k](ApiCall& call) {
-         auto peer = call.query_value("peer").value_or("");
-         auto status = call.query_choice("status", "open", {"open", "closed", "all"});
-         auto direction = call.query_choice("direction", "any", {"any", "incoming", "outgoing"});
-         auto limit = static_cast<std::size_t>(call.query_int("limit", 100, 1, 1000));
-         std::vector<service::ItemView> shown;
-         for (auto& v : service::list_items(*ctx.node.store, k.kind, peer, 100000, call.now,
-                                            nullptr, &call.user().name)) {
-           if (shown.size() >= limit) break;
-           const bool ours = v.document.value("origin", "") == "ours";
-           if ((direction == "incoming" && ours) || (direction == "outgoing" && !ours)) continue;
-           if (status == "open" && !service::is_open(v)) continue;
-           if (status == "closed" && service::is_open(v)) continue;
-           shown.push_back(std::move(v));
-         }
+         auto page = service::list_item_page(*ctx.node.store, list_query(call, k), call.now,
+                                             &call.user().name);
          // Only what is returned counts as read.
-         service::record_item_reads(*ctx.node.store, &call.audit, shown, "list", call.now);
+         service::record_item_reads(*ctx.node.store, &call.audit, page.items, "list", call.now);
          json items = json::array();
-         for (const auto& v : shown) items.push_back(item_json(v));
-         return json_response(200, {{"items", items}});
+         for (const auto& v : page.items) items.push_back(item_json(v));
+         return json_response(200, {{"items", items},
+                                    {"total", page.total},
+                                    {"offset", call.query_int("offset", 0, 0, kMaxOffset)}});
        }});
 
   routes.push_back({"GET", base + "/{id}", Access::permission, Permission::read_items,
@@ -207,6 +259,18 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
                     }});
 
   add_need_to_know_routes(routes, ctx, k);
+
+  // Every action of the item in the agreed order, with its envelope, its
+  // receipt and whether it is void (service/item_timeline.h).
+  routes.push_back({"GET", base + "/{id}/timeline", Access::permission, Permission::read_items,
+                    [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      auto t = service::item_timeline(*ctx.node.store, id, &call.audit,
+                                                      &call.user().name, call.now);
+                      json entries = json::array();
+                      for (const auto& e : t.entries) entries.push_back(service::to_json(e));
+                      return json_response(200, {{"entries", entries}});
+                    }});
 
   routes.push_back(
       {"POST", base + "/{id}/actions", Access::signed_in, Permission::read_items,

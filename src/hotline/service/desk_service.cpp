@@ -1,7 +1,10 @@
 #include "hotline/service/desk_service.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "hotline/common/error.h"
@@ -524,6 +527,112 @@ ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
       [&](store::Transaction& tx) { return make_view(tx, load_readable(tx, id, reader), now); });
   audit_reads(store, audit_ctx, {&view}, "show", now);
   return view;
+}
+
+namespace {
+
+// The due times of an item's deadlines still running (not met, stopped or
+// paused), kept by item id for the overdue filter: computed again when the
+// item changed (updated_at, state) or the link's agreement in force did.
+// A deadline is overdue at `now` when its due time has passed.
+struct RunningDeadlines {
+  std::string updated_at, state, agreement;
+  std::vector<TimePoint> due;
+};
+std::mutex g_running_mu;
+std::unordered_map<std::string, RunningDeadlines> g_running;
+constexpr std::size_t kMaxRunningCached = 200000;
+
+std::vector<TimePoint> running_due_times(store::Transaction& tx, const store::ItemRecord& rec,
+                                         TimePoint now) {
+  std::vector<TimePoint> out;
+  try {
+    Replayed r = replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
+    for (const auto& d : deadlines_of(tx, rec.link, r, now)) {
+      if ((d.status == "running" || d.status == "overdue") && d.due_at)
+        out.push_back(parse_timestamp(*d.due_at));
+    }
+  } catch (const Error&) {
+    // As make_view: an item whose deadlines cannot be computed is not overdue.
+  }
+  return out;
+}
+
+// True when one of the item's deadlines is overdue at `now`. Only an open
+// alert or request (received: it has deadlines) can have one.
+// `agreement`: the digest of the link's agreement in force ("" for none).
+bool has_overdue_deadline(store::Transaction& tx, const store::ItemRecord& head,
+                          const std::string& agreement, TimePoint now) {
+  if (head.kind != kAlert && head.kind != kRequest) return false;
+  std::vector<TimePoint> due;
+  bool known = false;
+  {
+    std::lock_guard lock(g_running_mu);
+    auto it = g_running.find(head.id);
+    if (it != g_running.end() && it->second.updated_at == head.updated_at &&
+        it->second.state == head.state && it->second.agreement == agreement) {
+      due = it->second.due;
+      known = true;
+    }
+  }
+  if (!known) {
+    auto rec = tx.find_item(head.id);
+    if (!rec) return false;
+    due = running_due_times(tx, *rec, now);
+    std::lock_guard lock(g_running_mu);
+    if (g_running.size() >= kMaxRunningCached) g_running.clear();
+    g_running[head.id] = RunningDeadlines{head.updated_at, head.state, agreement, due};
+  }
+  return std::any_of(due.begin(), due.end(), [&](TimePoint t) { return t <= now; });
+}
+
+store::ItemQuery store_query(store::Transaction& tx, const ItemListQuery& q) {
+  store::ItemQuery out;
+  out.kind = q.kind;
+  if (!q.peer.empty()) {
+    auto p = tx.find_peer(q.peer);
+    if (!p) throw Error(ErrorCategory::not_found, "peer_unknown", "no peer named '" + q.peer + "'");
+    out.link = p->link;
+  }
+  out.states = q.states;
+  if (q.direction == "incoming") out.origin = "theirs";
+  if (q.direction == "outgoing") out.origin = "ours";
+  out.request_kind = q.request_kind;
+  out.priority = q.priority;
+  out.title_contains = q.title_contains;
+  out.by_creation = q.by_creation;
+  return out;
+}
+
+}  // namespace
+
+ItemPage list_item_page(store::Store& store, const ItemListQuery& q, TimePoint now,
+                        const std::string* reader) {
+  return store.snapshot([&](store::Transaction& tx) {
+    ItemPage page;
+    std::vector<store::ItemRecord> on_page;
+    std::map<std::string, std::string> agreements;  // link -> digest in force
+    for (auto& head : tx.find_item_summaries(store_query(tx, q))) {
+      if (q.status != "all" && is_open_state(head.state) != (q.status == "open")) continue;
+      std::optional<store::ItemRecord> full;
+      if (reader && needs_to_know(head.tlp)) {
+        full = tx.find_item(head.id);
+        if (!full || !may_read(tx, *full, *reader)) continue;
+      }
+      if (q.overdue) {
+        if (!is_open_state(head.state)) continue;
+        auto [it, fresh] = agreements.try_emplace(head.link);
+        if (fresh) it->second = tx.accepted_agreement_digest(head.link).value_or("");
+        if (!has_overdue_deadline(tx, head, it->second, now)) continue;
+      }
+      if (page.total >= q.offset && on_page.size() < q.limit) {
+        on_page.push_back(full ? std::move(*full) : *tx.find_item(head.id));
+      }
+      ++page.total;
+    }
+    for (const auto& rec : on_page) page.items.push_back(make_view(tx, rec, now));
+    return page;
+  });
 }
 
 NeedToKnow get_need_to_know(store::Store& store, const std::string& id, const std::string* reader) {

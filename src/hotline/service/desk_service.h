@@ -156,9 +156,11 @@ nlohmann::json attachments_json(const std::vector<AttachmentNote>& files);
 
 // Still open: not closed, declined, withdrawn, settled or (a round) cancelled
 // (the lists' default filter).
-inline bool is_open(const ItemView& item) {
-  const std::string& s = item.record.state;
+inline bool is_open_state(const std::string& s) {
   return s != "closed" && s != "declined" && s != "withdrawn" && s != "settled" && s != "cancelled";
+}
+inline bool is_open(const ItemView& item) {
+  return is_open_state(item.record.state);
 }
 
 // kind "" = all kinds; peer "" = all peers. Most recently changed first.
@@ -169,6 +171,35 @@ std::vector<ItemView> list_items(store::Store& store, const std::string& kind,
                                  const std::string& peer, std::size_t limit, TimePoint now,
                                  const AuditContext* audit = nullptr,
                                  const std::string* reader = nullptr);
+// A page of a filtered list (the web app's lists, GET /v1/alerts?...):
+// every member left at its default matches any item.
+struct ItemListQuery {
+  std::string kind;                 // kAlert, ...
+  std::string peer;                 // "" = all peers
+  std::string status = "all";       // "open", "closed" (is_open) or "all"
+  std::string direction = "any";    // "incoming" (theirs), "outgoing" (ours) or "any"
+  std::vector<std::string> states;  // the model's state names, any of them
+  std::string request_kind;         // requests: "information", ...
+  std::string priority;             // "urgent" or "normal"
+  std::string title_contains;       // ASCII letters compared without case
+  bool overdue = false;             // only items with a deadline "overdue" now
+  // Newest created first (stable while paging); false: most recently
+  // changed first (the lists before paging existed).
+  bool by_creation = true;
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+};
+struct ItemPage {
+  std::vector<ItemView> items;  // at most query.limit, from query.offset
+  std::size_t total = 0;        // how many match, this reader's view
+};
+// The filters are applied to the item records (no document is read) but for
+// `overdue`, which computes the deadlines of the open alerts and requests
+// that pass the others; only the page's items are then read in full.
+// `reader` as for list_items. Records no read: the caller records what it
+// shows (record_item_reads).
+ItemPage list_item_page(store::Store& store, const ItemListQuery& query, TimePoint now,
+                        const std::string* reader = nullptr);
 ItemView show_item(store::Store& store, const std::string& id, TimePoint now,
                    const AuditContext* audit = nullptr, const std::string* reader = nullptr);
 

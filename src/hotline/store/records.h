@@ -182,6 +182,22 @@ struct ItemRecord {
   bool operator==(const ItemRecord&) const = default;
 };
 
+// What a paged list of items asks the store (Transaction::find_item_summaries):
+// every member left empty matches any item.
+struct ItemQuery {
+  std::string kind;  // "alert", "request", ...
+  std::string link;
+  std::vector<std::string> states;  // the model's state names, any of them
+  std::string origin;               // "ours" (we made it) or "theirs"
+  std::string request_kind;         // a request's own kind: "information", ...
+  std::string priority;             // "urgent" or "normal" (alerts, requests)
+  // A part of the title, compared without regard to case (ASCII letters).
+  std::string title_contains;
+  // Newest created first (created_at, then id, both descending); false:
+  // most recently updated first (updated_at, then id).
+  bool by_creation = true;
+};
+
 // An escalation: a deadline passed (or a share of it used) on an item. It is
 // recorded once per (item, trigger) and then offered to the configured
 // webhook until delivered.

@@ -171,6 +171,11 @@ class Transaction {
   virtual std::vector<ItemRecord> list_item_summaries(std::string_view kind, std::string_view link,
                                                       std::size_t limit) = 0;
 
+  // The summaries (as list_item_summaries: no document, no actions) of every
+  // item that matches `query`, in its order. The origin, the request's kind
+  // and the priority are read from the item's document when it is saved.
+  virtual std::vector<ItemRecord> find_item_summaries(const ItemQuery& query) = 0;
+
   // Escalations. A second one for the same (item_id, trigger) throws
   // "store_duplicate". Returns the new id (ascending).
   virtual std::int64_t insert_escalation(const EscalationRecord& escalation) = 0;

@@ -75,6 +75,15 @@ void put_item(Connection& c, const ItemRecord& i) {
   q.bind(6, i.title).bind(7, i.document).bind(8, i.actions).bind(9, i.created_at);
   q.bind(10, i.updated_at);
   q.run();
+  // The list facets (migration 15), read from the document.
+  Query f(c,
+          "INSERT OR REPLACE INTO item_facets (id, origin, request_kind, priority) VALUES (?1, "
+          "coalesce(json_extract(?3, '$.origin'), ''), "
+          "CASE WHEN ?2 = 'request' THEN coalesce(json_extract(?3, '$.kind'), '') ELSE '' END, "
+          "coalesce(json_extract(?3, '$.priority'), ''))",
+          "saving an item's list facets");
+  f.bind(1, i.id).bind(2, i.kind).bind(3, i.document);
+  f.run();
 }
 
 std::optional<ItemRecord> find_item(Connection& c, std::string_view id) {
@@ -105,6 +114,34 @@ std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind
           "ORDER BY updated_at DESC, id DESC LIMIT ?3",
           "listing items");
   q.bind(1, kind).bind(2, link).bind(3, limit);
+  std::vector<ItemRecord> out;
+  while (q.step()) out.push_back(read_item(q));
+  return out;
+}
+
+std::vector<ItemRecord> find_item_summaries(Connection& c, const ItemQuery& query) {
+  std::string sql =
+      "SELECT id, kind, link, state, tlp, title, '', '', created_at, updated_at "
+      "FROM items LEFT JOIN item_facets f USING (id) "
+      "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR link = ?2) "
+      "AND (?3 = '' OR f.origin = ?3) AND (?4 = '' OR f.request_kind = ?4) "
+      "AND (?5 = '' OR f.priority = ?5) "
+      "AND (?6 = '' OR instr(lower(title), lower(?6)) > 0)";
+  if (!query.states.empty()) {
+    sql += " AND state IN (";
+    for (std::size_t i = 0; i < query.states.size(); ++i) {
+      sql += (i ? ", ?" : "?") + std::to_string(7 + i);
+    }
+    sql += ")";
+  }
+  sql += query.by_creation ? " ORDER BY created_at DESC, id DESC"
+                           : " ORDER BY updated_at DESC, id DESC";
+  Query q(c, sql.c_str(), "listing items");
+  q.bind(1, query.kind).bind(2, query.link).bind(3, query.origin).bind(4, query.request_kind);
+  q.bind(5, query.priority).bind(6, query.title_contains);
+  for (std::size_t i = 0; i < query.states.size(); ++i) {
+    q.bind(static_cast<int>(7 + i), query.states[i]);
+  }
   std::vector<ItemRecord> out;
   while (q.step()) out.push_back(read_item(q));
   return out;

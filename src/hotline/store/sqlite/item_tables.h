@@ -18,6 +18,7 @@ std::vector<ItemRecord> list_items(Connection& c, std::string_view kind, std::st
                                    std::int64_t limit);
 std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind,
                                             std::string_view link, std::int64_t limit);
+std::vector<ItemRecord> find_item_summaries(Connection& c, const ItemQuery& query);
 
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,

@@ -396,6 +396,27 @@ CREATE TABLE IF NOT EXISTS review_facts (
   PRIMARY KEY (link, item_id)
 ) WITHOUT ROWID;
 )sql"},
+    // Issue 19: the web app's lists are paged and filtered by direction,
+    // request kind and priority, which live in the item's document. They
+    // are kept beside it (written with the document by put_item; a table of
+    // its own so that the migration can run again) so that a list of
+    // thousands of items reads no document; existing items get theirs from
+    // their documents here.
+    {15, "list facets of items",
+     R"sql(
+CREATE TABLE IF NOT EXISTS item_facets (
+  id           TEXT PRIMARY KEY,
+  origin       TEXT NOT NULL,
+  request_kind TEXT NOT NULL,
+  priority     TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO item_facets (id, origin, request_kind, priority)
+  SELECT id, coalesce(json_extract(document, '$.origin'), ''),
+         CASE WHEN kind = 'request' THEN coalesce(json_extract(document, '$.kind'), '') ELSE '' END,
+         coalesce(json_extract(document, '$.priority'), '')
+  FROM items;
+CREATE INDEX IF NOT EXISTS items_by_creation ON items (kind, created_at, id);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

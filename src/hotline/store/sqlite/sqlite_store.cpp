@@ -549,6 +549,10 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::list_item_summaries(conn_, kind, link, clamp_limit(limit));
   }
+  std::vector<ItemRecord> find_item_summaries(const ItemQuery& query) override {
+    check_open();
+    return sqlite::find_item_summaries(conn_, query);
+  }
   std::int64_t insert_escalation(const EscalationRecord& e) override {
     check_writable();
     return sqlite::insert_escalation(conn_, e);

