@@ -45,33 +45,36 @@ const languages = [
   { lang: 'zh-CN', timezone: 'Asia/Shanghai' },
 ];
 
+async function photograph(demo, { lang, timezone }) {
+  const browser = await launch({ lang, timezone });
+  try {
+    const page = await browser.page();
+    for (const screen of mainScreens(demo)) {
+      await openScreen(page, nodes, screen, lang);
+      // The same picture every run: the pointer away, no caret, no
+      // animation, the top of the page.
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => {
+        window.scrollTo(0, 0);
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      });
+      const file = join(out, `${screen.name}.${lang}.png`);
+      await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+      console.log(`screenshots: ${file}`);
+    }
+    if (browser.problems.length) console.error(`screenshots: the browser reported (${lang}):\n${browser.problems.join('\n')}`);
+  } finally {
+    await browser.close();
+  }
+}
+
 mkdirSync(out, { recursive: true });
 const nodes = await startTwoNodes();
 let failed = false;
 try {
   const demo = await fillDemo(nodes);
-  for (const { lang, timezone } of languages) {
-    const browser = await launch({ lang, timezone });
-    try {
-      const page = await browser.page();
-      for (const screen of mainScreens(demo)) {
-        await openScreen(page, nodes, screen, lang);
-        // The same picture every run: the pointer away, no caret, no
-        // animation, the top of the page.
-        await page.mouse.move(0, 0);
-        await page.evaluate(() => {
-          window.scrollTo(0, 0);
-          if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
-        });
-        const file = join(out, `${screen.name}.${lang}.png`);
-        await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
-        console.log(`screenshots: ${file}`);
-      }
-      if (browser.problems.length) console.error(`screenshots: the browser reported (${lang}):\n${browser.problems.join('\n')}`);
-    } finally {
-      await browser.close();
-    }
-  }
+  // The two languages side by side, each in its own browser.
+  await Promise.all(languages.map((l) => photograph(demo, l)));
 } catch (e) {
   failed = true;
   console.error(`screenshots: ${e.stack ?? e}`);
