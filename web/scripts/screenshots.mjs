@@ -49,6 +49,8 @@ async function photograph(demo, { lang, timezone }) {
   const browser = await launch({ lang, timezone });
   try {
     const page = await browser.page();
+    // Charts and transitions drawn at once, not caught half way.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const screen of mainScreens(demo)) {
       await openScreen(page, nodes, screen, lang);
       // The same picture every run: the pointer away, no caret, no
