@@ -46,7 +46,6 @@ const allowedPatterns = [
   /\b[0-9a-f]{8,}\b/gi, // hashes, short item ids, links
   /\b[\w-]+\.(pdf|json|html|htm|png|jpg|txt|csv|eml|zip|xml|log)\b/gi, // file names
   /\b[A-Z][a-z]+(\/[A-Za-z_-]+)+\b/g, // time zones (Europe/Berlin)
-  /\b\w*_\w*\b/g, // identifiers with an underscore (codes as the node writes them)
   /\b[\w-]*\d[\w-]*\b/g, // words with a digit (Ed25519, SHA-256, ipv4-addr, 2026-12-07)
   /\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g, // identifiers with a hyphen (codes, token names)
   /\b[A-Z]{2,}s?\b/g, // abbreviations (API, TOTP, UTC, PDF, JSON)
@@ -67,6 +66,9 @@ export function englishWords(text, peopleTexts, { attributes = false } = {}) {
   let rest = text;
   for (const t of [...peopleTexts].sort((a, b) => b.length - a.length)) rest = rest.split(t).join(' ');
   for (const re of allowedPatterns) rest = rest.replace(re, ' ');
+  // A code as the node writes it (snake_case) only as a tooltip or label:
+  // shown as text it is a code the screen did not name.
+  if (attributes) rest = rest.replace(/\b\w*_\w*\b/g, ' ');
   const found = [];
   for (const m of rest.matchAll(/[A-Za-z][A-Za-z'’-]*/g)) {
     const word = m[0].replace(/[-'’]+$/, '');
@@ -106,12 +108,14 @@ test('no English word on the main screens in Chinese', async () => {
 
 test('the check finds an English word, and lets codes, names and ids pass', () => {
   const ok = 'TLP:AMBER+STRICT PAP:GREEN fraud:phishing budapest:art8 01a25172-76d1-73cd-92da-1297d8e61def ' +
-    'alpha bravo duty 请求 report.pdf Europe/Berlin SHA-256 Ed25519 API 15 min item_unknown https://a.example/x';
+    'alpha bravo duty 请求 report.pdf Europe/Berlin SHA-256 Ed25519 API 15 min https://a.example/x';
   assert.deepEqual(englishWords(ok, []), []);
   assert.deepEqual(englishWords('警报 Acknowledge 已确认', []).map((f) => f.word), ['Acknowledge']);
   assert.deepEqual(englishWords('有害内容 (abusive-content) 欺诈 (fraud) 按住 Ctrl 键 A · 完全可靠', []), []);
   assert.deepEqual(englishWords('紧急 urgent', []).map((f) => f.word), ['urgent']);
   assert.deepEqual(englishWords('紧急 urgent', [], { attributes: true }), []);
+  assert.deepEqual(englishWords('状态 responded_partial', []).map((f) => f.word), ['responded', 'partial']);
+  assert.deepEqual(englishWords('状态 responded_partial', [], { attributes: true }), []);
   assert.deepEqual(englishWords('案件 Data breach at a company', ['Data breach at a company']), []);
 });
 
