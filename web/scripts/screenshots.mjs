@@ -11,8 +11,8 @@
 //
 // Options: --out DIR (default: docs/screens of the checkout).
 // Environment: HOTLINE_BIN (default: build/release/src/cli/hotline of the
-// checkout), HOTLINE_WEB_ROOT (default: web/dist), CHROMIUM (default
-// /usr/bin/chromium).
+// checkout), HOTLINE_WEB_ROOT (default: web/dist), CHROMIUM (the browser,
+// as for the browser tests: tests/support/browser.mjs).
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
