@@ -102,15 +102,14 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
 
   // A page that was reloaded gets its session's CSRF token again (only the
   // node's own pages can read this answer: no CORS).
-  routes.push_back({"GET", "/v1/session", Access::signed_in, Permission::read_items,
-                    [](ApiCall& call) {
-                      json j = whoami(*call.who);
-                      if (call.who->session) {
-                        j["csrf_token"] =
-                            service::csrf_token_of(cookie_value(call.http, kSessionCookie));
-                      }
-                      return json_response(200, j);
-                    }});
+  routes.push_back(
+      {"GET", "/v1/session", Access::signed_in, Permission::read_items, [](ApiCall& call) {
+         json j = whoami(*call.who);
+         if (call.who->session) {
+           j["csrf_token"] = service::csrf_token_of(cookie_value(call.http, kSessionCookie));
+         }
+         return json_response(200, j);
+       }});
 
   routes.push_back(
       {"DELETE", "/v1/session", Access::signed_in, Permission::read_items, [&ctx](ApiCall& call) {

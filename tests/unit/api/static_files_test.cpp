@@ -81,7 +81,7 @@ TEST(StaticFiles, AcceptEncodingGzip) {
 }
 
 TEST(StaticFiles, LoadRefusesWhatIsNoFolderOrTooLarge) {
-  testing::ScratchDir dir;
+  hotline::testing::ScratchDir dir;
   write(dir / "file", "x");
   EXPECT_EQ(code_of((dir / "nothing").string(), {}), "web_root_invalid");
   EXPECT_EQ(code_of((dir / "file").string(), {}), "web_root_invalid");
@@ -95,7 +95,7 @@ TEST(StaticFiles, LoadRefusesWhatIsNoFolderOrTooLarge) {
 }
 
 TEST(StaticFiles, HiddenAndOutsideEntriesAreNotLoadedAndAnswer404) {
-  testing::ScratchDir dir;
+  hotline::testing::ScratchDir dir;
   write(dir / "secret", "SECRET");
   write(dir / "web" / "index.html", "<html>");
   write(dir / "web" / ".git" / "config", "SECRET");
