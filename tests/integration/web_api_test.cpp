@@ -173,5 +173,88 @@ TEST_F(WebApi, TimelineShowsBothSidesWithEnvelopesAndReceipts) {
             "item_unknown");
 }
 
+TEST_F(WebApi, TranslationsStayOnThisNode) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  const auto tom = token(kAlpha, "tom", {service::Role::translator});
+  const auto rev = token(kAlpha, "rev", {service::Role::reviewer});
+  const auto bo = token(kBravo, "bo", {service::Role::operator_});
+  const auto alert = raise(ana, "Überlastung des Mail-Gateways", "urgent");
+
+  auto added =
+      call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+           {{"field", "summary"}, {"lang", "en"}, {"text", "Mail gateway overloaded"}}, tom);
+  ASSERT_EQ(added.status, 201) << added.body.dump();
+  EXPECT_EQ(added.body["by"], "tom");
+  EXPECT_EQ(added.body["current"], true);
+  EXPECT_EQ(added.body["source_sha256"].get<std::string>().size(), 64u);
+  auto shown = call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana);
+  ASSERT_EQ(shown.body["translations"].size(), 1u) << shown.body.dump();
+  EXPECT_EQ(shown.body["translations"][0]["text"], "Mail gateway overloaded");
+  auto listed = call(kAlpha, "GET", "/v1/alerts?offset=0", nullptr, ana);
+  EXPECT_EQ(listed.body["items"][0]["translations"].size(), 1u);
+
+  // Reviewers read but do not translate; a field that is no text is refused.
+  EXPECT_EQ(call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+                 {{"field", "summary"}, {"lang", "en"}, {"text", "x"}}, rev)
+                .status,
+            403);
+  auto bad = call(kAlpha, "POST", "/v1/alerts/" + alert + "/translations",
+                  {{"field", "escalation_level"}, {"lang", "en"}, {"text", "x"}}, tom);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(code_of(bad), "translation_invalid");
+
+  // The peer never sees it.
+  auto theirs = wait_for(kBravo, "/v1/alerts/" + alert, bo,
+                         [](const nlohmann::json& b) { return b.contains("state"); });
+  EXPECT_TRUE(theirs.body["translations"].empty()) << theirs.body.dump();
+
+  // Another operator may not delete it; its author may.
+  const std::string tid = added.body["id"];
+  auto other = call(kAlpha, "DELETE", "/v1/alerts/" + alert + "/translations/" + tid, nullptr, ana);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(code_of(other), "translation_forbidden");
+  auto gone = call(kAlpha, "DELETE", "/v1/alerts/" + alert + "/translations/" + tid, nullptr, tom);
+  EXPECT_EQ(gone.status, 200) << gone.body.dump();
+  EXPECT_TRUE(
+      call(kAlpha, "GET", "/v1/alerts/" + alert, nullptr, ana).body["translations"].empty());
+}
+
+TEST_F(WebApi, LedgerVerifiedFromTheApiAndHeadsListed) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto sam = token(kAlpha, "sam", {service::Role::supervisor});
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+  raise(ana, "Scanning of the mail gateway from 203.0.113.7", "urgent");
+
+  auto before = call(kAlpha, "GET", "/v1/ledger/status", nullptr, sam);
+  ASSERT_EQ(before.status, 200) << before.body.dump();
+  EXPECT_TRUE(before.body["last_verify"].is_null());
+  EXPECT_EQ(call(kAlpha, "POST", "/v1/ledger/verify", nlohmann::json::object(), ana).status, 403);
+
+  auto v = call(kAlpha, "POST", "/v1/ledger/verify", nlohmann::json::object(), sam);
+  ASSERT_EQ(v.status, 200) << v.body.dump();
+  EXPECT_EQ(v.body["ok"], true) << v.body.dump();
+  EXPECT_EQ(v.body["by"], "sam");
+  EXPECT_GT(v.body["tree_size"].get<std::int64_t>(), 0);
+  EXPECT_EQ(v.body["root_hash"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(v.body["problems"].empty());
+  EXPECT_NE(v.body["sentence"].get<std::string>().find("checks out"), std::string::npos);
+
+  auto after = call(kAlpha, "GET", "/v1/ledger/status", nullptr, sam);
+  EXPECT_EQ(after.body["last_verify"]["at"], v.body["at"]);
+  EXPECT_EQ(after.body["last_verify"]["ok"], true);
+
+  auto heads = call(kAlpha, "GET", "/v1/ledger/heads?limit=10", nullptr, sam);
+  ASSERT_EQ(heads.status, 200) << heads.body.dump();
+  ASSERT_FALSE(heads.body["heads"].empty()) << "a started node signs its first head";
+  for (const auto& h : heads.body["heads"]) {
+    EXPECT_EQ(h["signature"], "valid") << h.dump();
+    if (h["peer"].is_null()) {
+      EXPECT_TRUE(h["status"].is_null());
+    }
+  }
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/ledger/heads?limit=0", nullptr, sam).status, 400);
+}
+
 }  // namespace web_api_test
 }  // namespace hotline::it

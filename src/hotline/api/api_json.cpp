@@ -40,7 +40,7 @@ service::ItemView item_from_json(const json& j) {
 
 json user_json(const store::UserRecord& user) {
   json permissions = json::array();
-  for (int p = 0; p <= static_cast<int>(service::Permission::manage_agreement); ++p) {
+  for (int p = 0; p <= static_cast<int>(service::Permission::translate); ++p) {
     auto perm = static_cast<service::Permission>(p);
     if (service::may(user, perm)) permissions.push_back(std::string(service::to_string(perm)));
   }

@@ -47,6 +47,22 @@ json head_json(const std::optional<store::TreeHeadRecord>& h) {
           {"signature", h->signature}};
 }
 
+json verify_json(const service::LedgerVerifyRecord& v) {
+  return {{"at", v.at},
+          {"by", v.by},
+          {"ok", v.ok},
+          {"sentence", v.sentence},
+          {"tree_size", v.tree_size},
+          {"root_hash", v.root},
+          {"findings", v.findings}};
+}
+
+json last_verify_json(RouteContext& ctx) {
+  auto v = ctx.node.store->snapshot(
+      [](store::Transaction& tx) { return service::last_ledger_verify(tx); });
+  return v ? verify_json(*v) : json(nullptr);
+}
+
 void add_user_routes(std::vector<Route>& routes, RouteContext& ctx) {
   routes.push_back(
       {"GET", "/v1/users", Access::permission, Permission::manage_users, [&ctx](ApiCall&) {
@@ -222,7 +238,42 @@ void add_link_routes(std::vector<Route>& routes, RouteContext& ctx) {
                                     {"own_head", head_json(s.own_head)},
                                     {"own_heads", s.own_heads},
                                     {"peers", peers},
-                                    {"inconsistencies", problems}});
+                                    {"inconsistencies", problems},
+                                    {"last_verify", last_verify_json(ctx)}});
+       }});
+
+  // The check `hotline ledger verify` runs, from the web app's ledger screen.
+  routes.push_back({"POST", "/v1/ledger/verify", Access::permission, Permission::read_ledger,
+                    [&ctx](ApiCall& call) {
+                      BodyReader(call.body()).only({});
+                      auto [report, kept] = service::record_ledger_verify(
+                          *ctx.node.store, ctx.node.identity.public_key(), call.user().name,
+                          call.now, &call.audit);
+                      json findings = json::array();
+                      for (const auto& f : report.findings)
+                        findings.push_back({{"code", f.code}, {"message", f.message}});
+                      json out = verify_json(kept);
+                      out["problems"] = findings;
+                      return json_response(200, out);
+                    }});
+
+  routes.push_back(
+      {"GET", "/v1/ledger/heads", Access::permission, Permission::read_ledger,
+       [&ctx](ApiCall& call) {
+         auto limit = static_cast<std::size_t>(call.query_int("limit", 50, 1, 1000));
+         json heads = json::array();
+         for (const auto& h :
+              service::recent_tree_heads(*ctx.node.store, ctx.node.identity.public_key(), limit)) {
+           heads.push_back(
+               {{"peer", h.peer.empty() ? json(nullptr) : json(h.peer)},
+                {"tree_size", h.head.size},
+                {"root_hash", h.head.root},
+                {"time", h.head.time},
+                {"received_at", h.head.received_at ? json(*h.head.received_at) : json(nullptr)},
+                {"signature", h.signature_valid ? "valid" : "invalid"},
+                {"status", h.peer.empty() ? json(nullptr) : json(h.head.status)}});
+         }
+         return json_response(200, {{"heads", heads}});
        }});
 }
 

@@ -17,6 +17,8 @@
 #include "hotline/service/item_timeline.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/need_to_know.h"
+#include "hotline/service/translation_service.h"
+#include "hotline/service/translations.h"
 
 namespace hotline::api {
 namespace {
@@ -234,6 +236,31 @@ service::ItemListQuery list_query(ApiCall& call, const Kind& k) {
   return q;
 }
 
+// Translations of the item's texts, kept on this node (translation_service.h).
+void add_translation_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
+  const std::string base = std::string("/v1/") + k.plural;
+  routes.push_back(
+      {"POST", base + "/{id}/translations", Access::permission, Permission::translate,
+       [&ctx, &k](ApiCall& call) {
+         BodyReader body(call.body());
+         body.only({"field", "lang", "text"});
+         service::TranslationInput in{body.text("field"), body.text("lang"), body.text("text")};
+         auto id = resolve(ctx, call, k.kind, call.param("id"));
+         auto t =
+             service::add_translation(*ctx.node.store, id, in, call.user(), call.now, &call.audit);
+         json out = service::to_json(t, json::object());
+         out["current"] = true;
+         return json_response(201, out);
+       }});
+  routes.push_back({"DELETE", base + "/{id}/translations/{tid}", Access::permission,
+                    Permission::translate, [&ctx, &k](ApiCall& call) {
+                      auto id = resolve(ctx, call, k.kind, call.param("id"));
+                      service::delete_translation(*ctx.node.store, id, call.param("tid"),
+                                                  call.user(), call.now, &call.audit);
+                      return json_response(200, {{"id", call.param("tid")}, {"deleted", true}});
+                    }});
+}
+
 void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& k) {
   const std::string base = std::string("/v1/") + k.plural;
 
@@ -259,6 +286,8 @@ void add_kind_routes(std::vector<Route>& routes, RouteContext& ctx, const Kind& 
                     }});
 
   add_need_to_know_routes(routes, ctx, k);
+
+  add_translation_routes(routes, ctx, k);
 
   // Every action of the item in the agreed order, with its envelope, its
   // receipt and whether it is void (service/item_timeline.h).

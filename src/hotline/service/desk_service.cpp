@@ -17,6 +17,7 @@
 #include "hotline/service/link_support.h"
 #include "hotline/service/need_to_know.h"
 #include "hotline/service/round_support.h"
+#include "hotline/service/translations.h"
 
 namespace hotline::service {
 namespace {
@@ -180,6 +181,7 @@ ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoi
     if (p.link == rec.link) v.peer = p.name;
   }
   v.document = nlohmann::json::parse(rec.document);
+  v.document["translations"] = translations_of(tx, rec.id, v.document);
   nlohmann::json deadlines = nlohmann::json::array();
   try {
     Replayed r = replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));

@@ -47,8 +47,10 @@ namespace hotline::service {
 
 struct ItemView {
   store::ItemRecord record;
-  std::string peer;         // the peer's name
-  nlohmann::json document;  // Replayed::document() plus "deadlines" (deadline_service.h)
+  std::string peer;  // the peer's name
+  // Replayed::document() plus "deadlines" (deadline_service.h) and
+  // "translations" (translations.h, kept on this node only).
+  nlohmann::json document;
 };
 
 // ---- alerts -----------------------------------------------------------------

@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/ledger/memory_tree_storage.h"
@@ -557,6 +559,103 @@ LedgerStatus ledger_status(store::Store& store) {
     }
     s.inconsistency_events = ledger_inconsistency_events(tx);
     return s;
+  });
+}
+
+namespace {
+
+std::string verify_sentence(const LedgerReport& r) {
+  if (r.ok()) {
+    return "The ledger checks out: " + std::to_string(r.log_size) + " entries in the log (" +
+           std::to_string(r.envelopes) + " envelopes, " + std::to_string(r.receipts) +
+           " receipts), " + std::to_string(r.own_heads) + " of our signed heads and " +
+           std::to_string(r.peer_heads) + " of the peers' agree with it.";
+  }
+  const auto n = r.total_findings();
+  return std::to_string(n) + (n == 1 ? " problem" : " problems") +
+         " found; the first: " + r.findings.front().message;
+}
+
+nlohmann::json verify_record_json(const LedgerVerifyRecord& v) {
+  return {{"at", v.at},
+          {"by", v.by},
+          {"ok", v.ok},
+          {"sentence", v.sentence},
+          {"tree_size", v.tree_size},
+          {"root", v.root},
+          {"findings", v.findings}};
+}
+
+}  // namespace
+
+std::pair<LedgerReport, LedgerVerifyRecord> record_ledger_verify(store::Store& store,
+                                                                 const crypto::PublicKey& self,
+                                                                 const std::string& by,
+                                                                 TimePoint now,
+                                                                 const AuditContext* audit_ctx) {
+  LedgerReport report = verify_ledger(store, self);
+  LedgerVerifyRecord v;
+  v.at = format_timestamp(now);
+  v.by = by;
+  v.ok = report.ok();
+  v.sentence = verify_sentence(report);
+  v.tree_size = report.log_size;
+  v.root = report.root;
+  v.findings = report.total_findings();
+  store.transact([&](store::Transaction& tx) {
+    tx.put_setting(kLastVerifySetting, verify_record_json(v).dump());
+    if (audit_ctx) {
+      audit(tx, *audit_ctx, "ledger.verify", "",
+            v.ok ? "ok" : std::to_string(v.findings) + " findings", now);
+    }
+  });
+  return {std::move(report), std::move(v)};
+}
+
+std::optional<LedgerVerifyRecord> last_ledger_verify(store::Transaction& tx) {
+  auto text = tx.get_setting(kLastVerifySetting);
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  try {
+    LedgerVerifyRecord v;
+    v.at = j.at("at").get<std::string>();
+    v.by = j.at("by").get<std::string>();
+    v.ok = j.at("ok").get<bool>();
+    v.sentence = j.at("sentence").get<std::string>();
+    v.tree_size = j.at("tree_size").get<std::int64_t>();
+    v.root = j.at("root").get<std::string>();
+    v.findings = j.at("findings").get<std::int64_t>();
+    return v;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<TreeHeadView> recent_tree_heads(store::Store& store, const crypto::PublicKey& self,
+                                            std::size_t limit) {
+  return store.snapshot([&](store::Transaction& tx) {
+    std::vector<TreeHeadView> out;
+    for (auto& h : tx.list_tree_heads("")) {
+      const bool valid = h.key == self.encoded() && head_signature_valid(h, self);
+      out.push_back(TreeHeadView{"", std::move(h), valid});
+    }
+    for (const auto& p : tx.list_peers()) {
+      std::optional<crypto::PublicKey> key;
+      try {
+        key = crypto::PublicKey::decode(p.public_key);
+      } catch (const Error&) {
+      }
+      for (auto& h : tx.list_tree_heads(p.link)) {
+        const bool valid = key && h.key == p.public_key && head_signature_valid(h, *key);
+        out.push_back(TreeHeadView{p.name, std::move(h), valid});
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const TreeHeadView& a, const TreeHeadView& b) {
+      return std::tie(a.head.time, a.head.size) > std::tie(b.head.time, b.head.size);
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
   });
 }
 

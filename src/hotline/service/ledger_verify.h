@@ -50,9 +50,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "hotline/common/time.h"
 #include "hotline/crypto/ed25519.h"
+#include "hotline/service/audit_trail.h"
 #include "hotline/store/store.h"
 
 namespace hotline::service {
@@ -100,6 +103,45 @@ struct LedgerStatus {
   std::vector<store::EventRecord> inconsistency_events;
 };
 LedgerStatus ledger_status(store::Store& store);
+
+// ---- the check from the API (the web app's ledger screen) -------------------
+
+// The result of the last check run through record_ledger_verify(), kept in
+// the setting kLastVerifySetting (JSON) until the next one replaces it.
+struct LedgerVerifyRecord {
+  std::string at;  // when it ran (our clock)
+  std::string by;  // the user who asked
+  bool ok = false;
+  std::string sentence;  // one sentence: all fine, or how many problems and the first
+  std::int64_t tree_size = 0;
+  std::string root;  // hex
+  std::int64_t findings = 0;
+};
+inline constexpr const char* kLastVerifySetting = "ledger.last_verify";
+
+// Runs verify_ledger() over a snapshot, keeps its result as the last check
+// and, given an audit context, records "ledger.verify" (detail "ok" or
+// "<N> findings") in the same write transaction. Returns the full report
+// and the record kept.
+std::pair<LedgerReport, LedgerVerifyRecord> record_ledger_verify(
+    store::Store& store, const crypto::PublicKey& self, const std::string& by, TimePoint now,
+    const AuditContext* audit = nullptr);
+// The last check kept; nullopt when none has run (or the setting is unreadable).
+std::optional<LedgerVerifyRecord> last_ledger_verify(store::Transaction& tx);
+
+// A signed tree head as the ledger screen lists it: ours ("peer" empty) or
+// a peer's, with whether its signature verifies with the signer's key
+// (ours: this node's; a peer's: its pinned key) and, for a peer's, the
+// consistency status our audit gave it ("ok", "unchecked", "inconsistent").
+struct TreeHeadView {
+  std::string peer;  // "" for ours
+  store::TreeHeadRecord head;
+  bool signature_valid = false;
+};
+// The `limit` most recent heads (by signing time, newest first), ours and
+// every peer's together.
+std::vector<TreeHeadView> recent_tree_heads(store::Store& store, const crypto::PublicKey& self,
+                                            std::size_t limit);
 
 // All events of kind "ledger_inconsistent", oldest first.
 std::vector<store::EventRecord> ledger_inconsistency_events(store::Transaction& tx);

@@ -39,6 +39,7 @@ bool grants(Role r, Permission p) {
     case Permission::send_messages:
       return desk;
     case Permission::add_case_entries:
+    case Permission::translate:
       return desk || r == Role::translator;
     case Permission::approve_requests:
       return r == Role::supervisor;
@@ -277,6 +278,8 @@ std::string_view to_string(Permission p) {
       return "manage_peers";
     case Permission::manage_agreement:
       return "manage_agreement";
+    case Permission::translate:
+      return "translate";
   }
   return "unknown";
 }

@@ -46,6 +46,7 @@
 //   manage_tokens        .         .          .         .       x
 //   manage_peers         .         .          .         .       x
 //   manage_agreement     .         .          .         .       x
+//   translate            x         x          x         .       .
 //
 // Passwords: at least 12 characters (Unicode code points), at most 1024
 // bytes, not the user name (in any case). Stored as argon2id hashes
@@ -174,6 +175,7 @@ enum class Permission {
   manage_tokens,
   manage_peers,
   manage_agreement,
+  translate,  // translations of an item's texts, kept on this node (translation_service.h)
 };
 std::string_view to_string(Permission p);
 

@@ -198,6 +198,20 @@ struct ItemQuery {
   bool by_creation = true;
 };
 
+// A translation of one text of an item, kept on this node only
+// (service/translation_service.h).
+struct TranslationRecord {
+  std::string id;       // UUIDv7
+  std::string item_id;  // the item it belongs to
+  std::string field;    // a JSON pointer into the item's document, without the leading '/'
+  std::string lang;     // BCP 47 tag
+  std::string text;
+  std::string by;             // the user who wrote it
+  std::string at;             // when
+  std::string source_sha256;  // hex SHA-256 of the text it translates
+  bool operator==(const TranslationRecord&) const = default;
+};
+
 // An escalation: a deadline passed (or a share of it used) on an item. It is
 // recorded once per (item, trigger) and then offered to the configured
 // webhook until delivered.

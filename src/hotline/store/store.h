@@ -176,6 +176,13 @@ class Transaction {
   // and the priority are read from the item's document when it is saved.
   virtual std::vector<ItemRecord> find_item_summaries(const ItemQuery& query) = 0;
 
+  // Translations of items' texts (a duplicate id throws "store_duplicate";
+  // the item must exist, "store_missing_reference"). Listed oldest first.
+  virtual void insert_translation(const TranslationRecord& translation) = 0;
+  virtual std::vector<TranslationRecord> list_translations(std::string_view item_id) = 0;
+  virtual std::optional<TranslationRecord> find_translation(std::string_view id) = 0;
+  virtual bool delete_translation(std::string_view id) = 0;  // false: none
+
   // Escalations. A second one for the same (item_id, trigger) throws
   // "store_duplicate". Returns the new id (ascending).
   virtual std::int64_t insert_escalation(const EscalationRecord& escalation) = 0;

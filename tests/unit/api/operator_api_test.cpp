@@ -40,8 +40,8 @@ using Roles = std::set<std::string>;
 
 const Roles kAll = {"operator", "supervisor", "translator", "reviewer", "admin"};
 const Roles kReaders = {"operator", "supervisor", "translator", "reviewer"};  // read_items
-const Roles kDesk = {"operator", "supervisor"};  // act_*, send_messages
-const Roles kCaseEntries = {"operator", "supervisor", "translator"};
+const Roles kDesk = {"operator", "supervisor"};                       // act_*, send_messages
+const Roles kCaseEntries = {"operator", "supervisor", "translator"};  // also translate
 const Roles kSupervisor = {"supervisor"};
 const Roles kLedger = {"supervisor", "reviewer", "admin"};
 const Roles kRounds = {"supervisor", "reviewer"};  // prepare_rounds
@@ -91,16 +91,28 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/alerts", "/v1/alerts", "", kReaders},
       {"GET", "/v1/alerts/{id}", "/v1/alerts/" + item, "", kReaders},
       {"GET", "/v1/alerts/{id}/timeline", "/v1/alerts/" + item + "/timeline", "", kReaders},
+      {"POST", "/v1/alerts/{id}/translations", "/v1/alerts/" + item + "/translations",
+       R"({"field":"title","lang":"en","text":"A title"})", kCaseEntries},
+      {"DELETE", "/v1/alerts/{id}/translations/{tid}",
+       "/v1/alerts/" + item + "/translations/" + kNoToken, "", kCaseEntries},
       {"POST", "/v1/alerts/{id}/actions", "/v1/alerts/" + item + "/actions",
        R"({"action":"acknowledge"})", kDesk},
       {"GET", "/v1/requests", "/v1/requests", "", kReaders},
       {"GET", "/v1/requests/{id}", "/v1/requests/" + item, "", kReaders},
       {"GET", "/v1/requests/{id}/timeline", "/v1/requests/" + item + "/timeline", "", kReaders},
+      {"POST", "/v1/requests/{id}/translations", "/v1/requests/" + item + "/translations",
+       R"({"field":"title","lang":"en","text":"A title"})", kCaseEntries},
+      {"DELETE", "/v1/requests/{id}/translations/{tid}",
+       "/v1/requests/" + item + "/translations/" + kNoToken, "", kCaseEntries},
       {"POST", "/v1/requests/{id}/actions", "/v1/requests/" + item + "/actions",
        R"({"action":"acknowledge"})", kDesk},
       {"GET", "/v1/cases", "/v1/cases", "", kReaders},
       {"GET", "/v1/cases/{id}", "/v1/cases/" + item, "", kReaders},
       {"GET", "/v1/cases/{id}/timeline", "/v1/cases/" + item + "/timeline", "", kReaders},
+      {"POST", "/v1/cases/{id}/translations", "/v1/cases/" + item + "/translations",
+       R"({"field":"title","lang":"en","text":"A title"})", kCaseEntries},
+      {"DELETE", "/v1/cases/{id}/translations/{tid}",
+       "/v1/cases/" + item + "/translations/" + kNoToken, "", kCaseEntries},
       {"POST", "/v1/cases/{id}/actions", "/v1/cases/" + item + "/actions",
        R"({"action":"add_entry","args":{"text":"Übersetzung: the server is back"}})", kCaseEntries},
       // Disputes: operators argue (act_disputes); a settlement is proposed,
@@ -108,6 +120,10 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/disputes", "/v1/disputes", "", kReaders},
       {"GET", "/v1/disputes/{id}", "/v1/disputes/" + item, "", kReaders},
       {"GET", "/v1/disputes/{id}/timeline", "/v1/disputes/" + item + "/timeline", "", kReaders},
+      {"POST", "/v1/disputes/{id}/translations", "/v1/disputes/" + item + "/translations",
+       R"({"field":"title","lang":"en","text":"A title"})", kCaseEntries},
+      {"DELETE", "/v1/disputes/{id}/translations/{tid}",
+       "/v1/disputes/" + item + "/translations/" + kNoToken, "", kCaseEntries},
       {"POST", "/v1/disputes/{id}/actions", "/v1/disputes/" + item + "/actions",
        R"({"action":"accept","args":{"version":1}})", kSupervisor},
       {"GET", "/v1/disputes/{id}/need-to-know", "/v1/disputes/" + item + "/need-to-know", "",
@@ -184,6 +200,8 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"POST", "/v1/peers/{name}/agreement/accept", "/v1/peers/" + kNoName + "/agreement/accept",
        "{}", kAdmin},
       {"GET", "/v1/ledger/status", "/v1/ledger/status", "", kLedger},
+      {"POST", "/v1/ledger/verify", "/v1/ledger/verify", "{}", kLedger},
+      {"GET", "/v1/ledger/heads", "/v1/ledger/heads?limit=5", "", kLedger},
       // ---- review reports (404 peer_unknown / review_unknown, 400 review_invalid) ----
       {"GET", "/v1/reviews", "/v1/reviews", "", kReviewers},
       {"POST", "/v1/reviews", "/v1/reviews",

@@ -147,6 +147,59 @@ std::vector<ItemRecord> find_item_summaries(Connection& c, const ItemQuery& quer
   return out;
 }
 
+namespace {
+
+constexpr const char* kTranslationColumns =
+    "SELECT id, item_id, field, lang, text, by_user, at, source_sha256 FROM translations ";
+
+TranslationRecord read_translation(const Query& q) {
+  TranslationRecord t;
+  t.id = q.text(0);
+  t.item_id = q.text(1);
+  t.field = q.text(2);
+  t.lang = q.text(3);
+  t.text = q.text(4);
+  t.by = q.text(5);
+  t.at = q.text(6);
+  t.source_sha256 = q.text(7);
+  return t;
+}
+
+}  // namespace
+
+void insert_translation(Connection& c, const TranslationRecord& t) {
+  Query q(c,
+          "INSERT INTO translations (id, item_id, field, lang, text, by_user, at, source_sha256) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+          "saving a translation");
+  q.bind(1, t.id).bind(2, t.item_id).bind(3, t.field).bind(4, t.lang).bind(5, t.text);
+  q.bind(6, t.by).bind(7, t.at).bind(8, t.source_sha256);
+  q.run();
+}
+
+std::vector<TranslationRecord> list_translations(Connection& c, std::string_view item_id) {
+  Query q(c, (std::string(kTranslationColumns) + "WHERE item_id = ?1 ORDER BY at, id").c_str(),
+          "listing an item's translations");
+  q.bind(1, item_id);
+  std::vector<TranslationRecord> out;
+  while (q.step()) out.push_back(read_translation(q));
+  return out;
+}
+
+std::optional<TranslationRecord> find_translation(Connection& c, std::string_view id) {
+  Query q(c, (std::string(kTranslationColumns) + "WHERE id = ?1").c_str(), "reading a translation");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_translation(q);
+}
+
+bool delete_translation(Connection& c, std::string_view id) {
+  Query q(c, "DELETE FROM translations WHERE id = ?1", "deleting a translation");
+  q.bind(1, id);
+  q.run();
+  return sqlite3_changes(c.handle()) > 0;
+}
+
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e) {
   Query q(c,
           "INSERT INTO escalations (item_id, item_kind, link, trigger_name, at, payload, "

@@ -20,6 +20,11 @@ std::vector<ItemRecord> list_item_summaries(Connection& c, std::string_view kind
                                             std::string_view link, std::int64_t limit);
 std::vector<ItemRecord> find_item_summaries(Connection& c, const ItemQuery& query);
 
+void insert_translation(Connection& c, const TranslationRecord& t);
+std::vector<TranslationRecord> list_translations(Connection& c, std::string_view item_id);
+std::optional<TranslationRecord> find_translation(Connection& c, std::string_view id);
+bool delete_translation(Connection& c, std::string_view id);
+
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,
                                                std::int64_t limit);

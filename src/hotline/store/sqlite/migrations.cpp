@@ -417,6 +417,23 @@ INSERT OR REPLACE INTO item_facets (id, origin, request_kind, priority)
   FROM items;
 CREATE INDEX IF NOT EXISTS items_by_creation ON items (kind, created_at, id);
 )sql"},
+    // Issue 19: translations of an item's texts, kept on this node only
+    // (never sent to the peer), each with the SHA-256 of the text it
+    // translates so that a changed original shows the translation out of date.
+    {16, "translations of items' texts",
+     R"sql(
+CREATE TABLE IF NOT EXISTS translations (
+  id            TEXT PRIMARY KEY,
+  item_id       TEXT NOT NULL REFERENCES items (id),
+  field         TEXT NOT NULL,
+  lang          TEXT NOT NULL,
+  text          TEXT NOT NULL,
+  by_user       TEXT NOT NULL,
+  at            TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS translations_by_item ON translations (item_id, at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -553,6 +553,22 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::find_item_summaries(conn_, query);
   }
+  void insert_translation(const TranslationRecord& t) override {
+    check_writable();
+    sqlite::insert_translation(conn_, t);
+  }
+  std::vector<TranslationRecord> list_translations(std::string_view item_id) override {
+    check_open();
+    return sqlite::list_translations(conn_, item_id);
+  }
+  std::optional<TranslationRecord> find_translation(std::string_view id) override {
+    check_open();
+    return sqlite::find_translation(conn_, id);
+  }
+  bool delete_translation(std::string_view id) override {
+    check_writable();
+    return sqlite::delete_translation(conn_, id);
+  }
   std::int64_t insert_escalation(const EscalationRecord& e) override {
     check_writable();
     return sqlite::insert_escalation(conn_, e);
