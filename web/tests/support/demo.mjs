@@ -17,10 +17,11 @@ const texts = {
   requestDetails: 'Who held this address between 09:00 and 11:00 UTC? Case number 2026/118.',
   preservation: 'Preserve the logs of mail.example.net',
   preservationDetails: 'Keep the SMTP logs of 1 to 3 December for 90 days.',
-  decline: 'The server is not hosted in our country.',
+  // bravo's duty desk writes in Chinese, alpha's in English.
+  decline: '该服务器不在我国境内托管。',
   takedown: 'Take down the phishing page at bank-login.example',
   takedownDetails: 'The page imitates the login of a bank.',
-  partial: 'The address belonged to a hosting company; we have asked it for the customer.',
+  partial: '该地址属于一家托管服务商，我们已要求其提供客户信息。',
   caseTitle: 'Data breach at a logistics company',
   caseEntry: 'The stolen data was offered for sale on a forum.',
   dispute: 'Preservation declined for lack of competence',
