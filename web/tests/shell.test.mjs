@@ -66,3 +66,31 @@ test('switching the language keeps the page', async () => {
   await page.locator('.nav', { hasText: 'Cases' }).waitFor();
   browser.assertClean();
 });
+
+test('eight tabs on one node share one event stream, and it survives closing the tab that held it', async () => {
+  const first = await browser.page();
+  await first.goto(`${nodes.bravo.url}/cases`);
+  await first.locator('.topbar').waitFor();
+  const tabs = [first];
+  for (let i = 1; i < 8; i++) {
+    const p = await browser.context.newPage();
+    await p.goto(`${nodes.bravo.url}/cases`);
+    tabs.push(p);
+  }
+  // A browser keeps at most six connections to one host: with a stream per
+  // tab the seventh and eighth would never load.
+  for (const p of tabs) await p.locator('.stream-live').waitFor({ timeout: 15000 });
+  const raise = async (summary) => {
+    await nodes.alpha.api('POST', '/v1/alerts', { to: 'bravo', summary, priority: 'urgent' });
+    return summary;
+  };
+  const one = await raise('shared stream one');
+  for (const p of tabs) await p.locator('.alarm-banner', { hasText: one }).waitFor({ timeout: 10000 });
+  // Close every tab but the last; the survivor takes the stream over.
+  for (const p of tabs.slice(0, 7)) await p.close();
+  const last = tabs[7];
+  const two = await raise('shared stream two');
+  await last.getByText(two).first().waitFor({ timeout: 15000 });
+  await last.locator('.stream-live').waitFor({ timeout: 15000 });
+  browser.assertClean();
+});

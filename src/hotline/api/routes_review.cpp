@@ -94,6 +94,13 @@ net::HttpResponse report_response(const ApiCall& call, const service::ReviewView
   if (format == "html") {
     r.content_type = "text/html; charset=utf-8";
     r.body = render::report_html(v.report, lang);
+    // The rendering is one self-contained file: its style inline, its charts
+    // inline SVG, no script. Its own policy lets a browser tab show it (the
+    // listener's policy forbids inline styles) and allows nothing else; the
+    // sandbox keeps it from running anything or acting as the node's origin.
+    r.headers["Content-Security-Policy"] =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "frame-ancestors 'none'; sandbox";
   } else {
     r.content_type = "application/pdf";
     r.body = render::report_pdf(v.report, lang);

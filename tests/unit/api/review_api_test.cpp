@@ -84,6 +84,12 @@ TEST_F(ReviewApi, MakeListShowVerifyAndRefuseToSignOurOwn) {
   ASSERT_EQ(html.status, 200);
   EXPECT_EQ(html.raw.content_type, "text/html; charset=utf-8");
   EXPECT_NE(html.raw.body.find("<html"), std::string::npos);
+  // Viewable in a tab (inline style allowed), and nothing else: no script.
+  const std::string policy = html.header("Content-Security-Policy");
+  EXPECT_NE(policy.find("style-src 'unsafe-inline'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("default-src 'none'"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("sandbox"), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("script-src"), std::string::npos) << policy;
 
   Reply ok = call("reviewer", "POST", "/v1/reviews/verify", json({{"report", report}}).dump());
   ASSERT_EQ(ok.status, 200) << ok.raw.body;

@@ -1,5 +1,9 @@
 // The node's live events (GET /v1/events, Server-Sent Events), one stream
-// for the whole app while someone is signed in.
+// for the whole app while someone is signed in, and one for all the tabs of
+// a browser open on the node: a browser keeps at most six HTTP/1.1
+// connections to one host, so a stream per tab would stall the seventh tab.
+// The tab holding the stream passes every event to the others
+// (BroadcastChannel); when it closes, another tab takes over (Web Locks).
 //
 // The browser's EventSource resends Last-Event-ID by itself when it
 // reconnects; the last id seen is also kept in sessionStorage (it is not a
@@ -32,6 +36,14 @@ interface EventsState {
 
 const EventsContext = createContext<EventsState | null>(null);
 const lastIdKey = 'hotline.lastEventId';
+const lockName = 'hotline-event-stream';
+const channelName = 'hotline-events';
+
+// What the tabs of one browser tell each other about the shared stream.
+type TabMessage =
+  | { type: 'event'; event: NodeEvent }
+  | { type: 'status'; status: StreamStatus }
+  | { type: 'hello' };
 
 export function useEvents(): EventsState {
   const s = useContext(EventsContext);
@@ -70,17 +82,29 @@ export function EventsProvider({ enabled, children }: { enabled: boolean; childr
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
     let stopped = false;
+    let leading = false;
+    let currentStatus: StreamStatus = 'connecting';
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName) : null;
 
-    const deliver = (m: MessageEvent) => {
+    const showStatus = (s: StreamStatus) => {
+      currentStatus = s;
+      setStatus(s);
+      if (leading) channel?.postMessage({ type: 'status', status: s } satisfies TabMessage);
+    };
+    const deliver = (e: NodeEvent) => {
+      if (typeof e.id === 'number') sessionStorage.setItem(lastIdKey, String(e.id));
+      setLastEventAt(Date.now());
+      for (const l of listeners.current) l(e);
+    };
+    const fromStream = (m: MessageEvent) => {
       let e: NodeEvent;
       try {
         e = JSON.parse(m.data) as NodeEvent;
       } catch {
         return;
       }
-      if (typeof e.id === 'number') sessionStorage.setItem(lastIdKey, String(e.id));
-      setLastEventAt(Date.now());
-      for (const l of listeners.current) l(e);
+      deliver(e);
+      channel?.postMessage({ type: 'event', event: e } satisfies TabMessage);
     };
 
     const open = () => {
@@ -88,10 +112,10 @@ export function EventsProvider({ enabled, children }: { enabled: boolean; childr
       source = new EventSource(after ? `/v1/events?after=${after}` : '/v1/events', { withCredentials: true });
       source.onopen = () => {
         failures = 0;
-        setStatus('live');
+        showStatus('live');
       };
       source.onerror = () => {
-        setStatus('unreachable');
+        showStatus('unreachable');
         // EventSource retries by itself while CONNECTING; once CLOSED (an
         // HTTP error, e.g. the node restarting), open a new one.
         if (source?.readyState === EventSource.CLOSED && !stopped) {
@@ -100,14 +124,48 @@ export function EventsProvider({ enabled, children }: { enabled: boolean; childr
           retry = setTimeout(open, Math.min(5000, 500 * failures));
         }
       };
-      for (const kind of eventKinds) source.addEventListener(kind, deliver as EventListener);
-      source.onmessage = deliver;
+      for (const kind of eventKinds) source.addEventListener(kind, fromStream as EventListener);
+      source.onmessage = fromStream;
     };
-    open();
+
+    // The other tabs' stream: events, its state, and a new tab's question.
+    if (channel) {
+      channel.onmessage = (m: MessageEvent<TabMessage>) => {
+        const msg = m.data;
+        if (msg.type === 'event' && !leading) deliver(msg.event);
+        else if (msg.type === 'status' && !leading) setStatus(msg.status);
+        else if (msg.type === 'hello' && leading) channel.postMessage({ type: 'status', status: currentStatus } satisfies TabMessage);
+      };
+    }
+
+    // One tab of this browser holds the stream (a Web Lock) and shares it
+    // with the others; when that tab closes, another takes the lock and
+    // resumes after the last event it was given.
+    const abort = new AbortController();
+    let release: (() => void) | null = null;
+    if (channel && navigator.locks) {
+      navigator.locks
+        .request(lockName, { signal: abort.signal }, () => {
+          if (stopped) return undefined;
+          leading = true;
+          open();
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        })
+        .catch(() => undefined);
+      channel.postMessage({ type: 'hello' } satisfies TabMessage);
+    } else {
+      leading = true;
+      open();
+    }
     return () => {
       stopped = true;
+      abort.abort();
       clearTimeout(retry);
       source?.close();
+      release?.();
+      channel?.close();
     };
   }, [enabled]);
 
