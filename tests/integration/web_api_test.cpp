@@ -256,5 +256,63 @@ TEST_F(WebApi, LedgerVerifiedFromTheApiAndHeadsListed) {
   EXPECT_EQ(call(kAlpha, "GET", "/v1/ledger/heads?limit=0", nullptr, sam).status, 400);
 }
 
+TEST_F(WebApi, SessionExpiryPeerTimeZoneAndVocabulary) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const auto ana = token(kAlpha, "ana", {service::Role::operator_});
+
+  // A token: its expiry, no idle end.
+  auto me = call(kAlpha, "GET", "/v1/session", nullptr, ana);
+  ASSERT_EQ(me.status, 200) << me.body.dump();
+  EXPECT_TRUE(me.body["expires_at"].is_string()) << me.body.dump();
+  EXPECT_TRUE(me.body["idle_expires_at"].is_null());
+  // A session: both, the idle end first.
+  tls::ClientTlsConfig cfg;
+  cfg.insecure_skip_verify = true;
+  net::HttpsClient client(cfg, "127.0.0.1", node(kAlpha).op_port);
+  net::HttpRequest in;
+  in.method = "POST";
+  in.target = "/v1/session";
+  in.headers["Content-Type"] = "application/json";
+  in.body = nlohmann::json({{"name", "ana"}, {"password", kPassword}}).dump();
+  auto signed_in = client.request(in);
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  const std::string cookie =
+      signed_in.headers["set-cookie"].substr(0, signed_in.headers["set-cookie"].find(';'));
+  net::HttpRequest who;
+  who.method = "GET";
+  who.target = "/v1/session";
+  who.headers["Cookie"] = cookie;
+  auto session = nlohmann::json::parse(client.request(who).body);
+  ASSERT_TRUE(session["idle_expires_at"].is_string()) << session.dump();
+  EXPECT_EQ(session["via"], "session");
+  EXPECT_LT(session["idle_expires_at"].get<std::string>(),
+            session["expires_at"].get<std::string>());
+  EXPECT_GT(session["idle_expires_at"].get<std::string>(), format_timestamp(now_ms()));
+
+  // The peer's time zone, from the agreement in force.
+  auto peers = call(kAlpha, "GET", "/v1/peers", nullptr, ana);
+  ASSERT_EQ(peers.status, 200);
+  ASSERT_EQ(peers.body["peers"].size(), 1u);
+  EXPECT_TRUE(peers.body["peers"][0]["time_zone"].is_string()) << peers.body.dump();
+  EXPECT_FALSE(peers.body["peers"][0]["time_zone"].get<std::string>().empty());
+
+  auto v = call(kAlpha, "GET", "/v1/vocabulary", nullptr, ana);
+  ASSERT_EQ(v.status, 200) << v.body.dump();
+  EXPECT_EQ(v.body["request_kinds"],
+            nlohmann::json({"information", "preservation", "takedown", "assistance"}));
+  EXPECT_EQ(v.body["tlp"].size(), 5u);
+  EXPECT_EQ(v.body["pap"].size(), 4u);
+  EXPECT_EQ(v.body["rsit_types"].size(), 39u);
+  EXPECT_EQ(v.body["rsit_classes"].size(), 11u);
+  EXPECT_EQ(v.body["offences"].size(), 10u);
+  EXPECT_EQ(v.body["states"]["alert"],
+            nlohmann::json({"raised", "delivered", "acknowledged", "closed"}));
+  EXPECT_NE(std::find(v.body["actions"]["request"].begin(), v.body["actions"]["request"].end(),
+                      "respond_final"),
+            v.body["actions"]["request"].end());
+  EXPECT_EQ(v.body["translation_languages"], nlohmann::json({"en", "zh-CN"}));
+  EXPECT_EQ(call(kAlpha, "GET", "/v1/vocabulary").status, 401);
+}
+
 }  // namespace web_api_test
 }  // namespace hotline::it

@@ -28,6 +28,11 @@ struct Principal {
   bool session = false;    // signed in with a browser session (cookie + CSRF)
   std::string credential;  // "token:<id>" or "session:<first 12 of its hash>"
   bool read_only = false;  // a read-only API token: GET and HEAD only
+  // When the credential ends: a session's absolute end, a token's expiry
+  // (none for a token without one); a session's end if unused from now on
+  // (its last recorded use plus the idle timeout; none for a token).
+  std::optional<std::string> expires_at;
+  std::optional<std::string> idle_expires_at;
 };
 
 struct ApiCall {

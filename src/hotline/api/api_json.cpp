@@ -83,7 +83,8 @@ json peer_json(const service::PeerView& p) {
           {"last_seq_out", p.last_seq_out},
           {"last_seq_in", p.last_seq_in},
           {"last_receipted_out", p.last_receipted_out},
-          {"agreement", opt(p.agreement)}};
+          {"agreement", opt(p.agreement)},
+          {"time_zone", opt(p.time_zone)}};
 }
 
 json event_json(const store::EventRecord& e) {

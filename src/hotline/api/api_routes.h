@@ -41,6 +41,8 @@ void add_admin_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_review_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/events (Server-Sent Events and a JSON page)
 void add_event_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/vocabulary (the codes the web app's screens name; routes_vocabulary.cpp)
+void add_vocabulary_routes(std::vector<Route>& routes, RouteContext& ctx);
 
 // The value of cookie `name`, "" when absent.
 std::string cookie_value(const net::HttpRequest& request, std::string_view name);

@@ -171,6 +171,7 @@ struct OperatorApi::Impl {
     add_admin_routes(routes, ctx);
     add_event_routes(routes, ctx);
     add_review_routes(routes, ctx);
+    add_vocabulary_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
 
@@ -191,8 +192,9 @@ struct OperatorApi::Impl {
       auto user = service::authenticate_token(*node.store, auth.substr(kBearer.size()), now,
                                               options.policy, &token);
       auto digest = crypto::sha256(std::string_view(auth).substr(kBearer.size()));
-      return Principal{std::move(user), false, "token:" + to_hex(digest).substr(0, 16),
-                       token.read_only};
+      return Principal{
+          std::move(user),  false,       "token:" + to_hex(digest).substr(0, 16), token.read_only,
+          token.expires_at, std::nullopt};
     }
     std::string session = cookie_value(r, kSessionCookie);
     if (session.empty()) return std::nullopt;
@@ -201,7 +203,15 @@ struct OperatorApi::Impl {
       throw Error(ErrorCategory::forbidden, "csrf_failed",
                   "this change needs the session's CSRF token in the X-CSRF-Token header");
     }
-    return Principal{std::move(check.user), true, "session:" + check.session.id_hash.substr(0, 16)};
+    // The idle end from the last use recorded (recorded at most once per
+    // touch interval, so it may be a little early), never after the absolute end.
+    std::string idle = format_timestamp(
+        parse_timestamp(check.session.last_seen_at) +
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.policy.session_idle));
+    if (idle > check.session.expires_at) idle = check.session.expires_at;
+    return Principal{
+        std::move(check.user),    true, "session:" + check.session.id_hash.substr(0, 16), false,
+        check.session.expires_at, idle};
   }
 
   // The route for `request` (params filled), or the 404/405 answer.

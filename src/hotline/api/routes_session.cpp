@@ -27,6 +27,8 @@ std::string session_cookie(const std::string& value, std::int64_t max_age_s) {
 json whoami(const Principal& who) {
   json j = user_json(who.user);
   j["via"] = who.session ? "session" : "token";
+  j["expires_at"] = who.expires_at ? json(*who.expires_at) : json(nullptr);
+  j["idle_expires_at"] = who.idle_expires_at ? json(*who.idle_expires_at) : json(nullptr);
   return j;
 }
 
@@ -67,7 +69,14 @@ void add_session_routes(std::vector<Route>& routes, RouteContext& ctx) {
          auto session =
              service::create_session(*ctx.node.store, user.name, address, call.now,
                                      ctx.options.policy.session_absolute, ctx.options.policy);
-         Principal who{user, true, ""};
+         Principal who{
+             user,
+             true,
+             "",
+             false,
+             session.record.expires_at,
+             format_timestamp(call.now + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             ctx.options.policy.session_idle))};
          json out = {{"user", whoami(who)},
                      {"csrf_token", session.csrf_token},
                      {"expires_at", session.record.expires_at},

@@ -107,6 +107,11 @@ std::vector<PeerView> list_peers(store::Store& store) {
                                                        : "our proposal waiting");
         }
       }
+      if (auto in_force = agreement_in_force(tx, p.link)) {
+        for (const auto* party : {&in_force->a, &in_force->b}) {
+          if (party->public_key == p.public_key) v.time_zone = party->time_zone;
+        }
+      }
       v.peer = std::move(p);
       out.push_back(std::move(v));
     }

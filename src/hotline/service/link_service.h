@@ -47,6 +47,9 @@ struct PeerView {
   std::int64_t last_seq_in = 0;
   std::int64_t last_receipted_out = 0;   // highest outbound seq with a receipt
   std::optional<std::string> agreement;  // "accepted (amendment N)", "proposed by us", …
+  // The peer party's office time zone in the agreement in force (IANA
+  // name); none without an agreement.
+  std::optional<std::string> time_zone;
 };
 std::vector<PeerView> list_peers(store::Store& store);
 

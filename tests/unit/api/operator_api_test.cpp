@@ -222,6 +222,7 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"DELETE", "/v1/webhook", "/v1/webhook", "", kAdmin},
       {"GET", "/v1/audit", "/v1/audit", "", kAdmin},
       {"GET", "/v1/events", "/v1/events", "", kAll},
+      {"GET", "/v1/vocabulary", "/v1/vocabulary", "", kAll},
   };
   return e;
 }

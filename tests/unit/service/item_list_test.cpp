@@ -80,6 +80,7 @@ TEST_F(ItemList, FiltersCountAndPageNewestCreatedFirst) {
                     model::Priority::urgent);
   auto r3 = request("Take down phishing page", model::RequestKind::takedown);
   settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // changed after the others arrived
   act(*b_, kRequest, r1.record.id, "acknowledge", json::object(), "bob", now_ms());
   act(*b_, kAlert, a1.record.id, "acknowledge", json::object(), "bob", now_ms());
   settle();
@@ -184,13 +185,17 @@ TEST_F(ItemList, TlpRedIsCountedOnlyForItsReaders) {
 // 10,000 requests received by bravo (copies of one real request's record
 // under new ids and creation times): page 1 and page 50 of 100, a text
 // search, and the overdue filter (which computes every open request's
-// deadlines). The figures go to stdout for docs/http-api.md.
-TEST_F(ItemList, TenThousandRequestsPageQuickly) {
+// deadlines), each with the right total. The times go to stdout.
+TEST_F(ItemList, TenThousandRequestsPageWithTheRightTotals) {
   agree();
   auto model_request = request("Subscriber of 198.51.100.7", model::RequestKind::information);
   settle();
   auto rec = show_item(*b_->store, model_request.record.id, now_ms()).record;
+#ifdef HOTLINE_SANITIZED_BUILD
+  constexpr int kItems = 2000;  // the sanitizers are slow; the speed is not checked there
+#else
   constexpr int kItems = 10000;
+#endif
   b_->store->transact([&](store::Transaction& tx) {
     for (int i = 0; i < kItems; ++i) {
       store::ItemRecord copy = rec;
@@ -217,7 +222,7 @@ TEST_F(ItemList, TenThousandRequestsPageQuickly) {
   ItemListQuery text;
   text.kind = kRequest;
   text.title_contains = "number 99";
-  const double search = timed(text, now_ms(), 111);
+  const double search = timed(text, now_ms(), kItems == 10000 ? 111 : 11);
   ItemListQuery overdue;
   overdue.kind = kRequest;
   overdue.overdue = true;
@@ -227,13 +232,8 @@ TEST_F(ItemList, TenThousandRequestsPageQuickly) {
       "list of %d requests: page 1 %.1f ms, page 50 %.1f ms, q= %.1f ms, overdue %.1f ms "
       "(first) then %.1f ms\n",
       kItems + 1, first, fiftieth, search, late, late_again);
-  // Bounds for a loaded machine (ctest runs in parallel): reading every
-  // item's document, as the lists did before paging, takes several seconds.
-#ifndef HOTLINE_SANITIZED_BUILD
-  EXPECT_LT(first, 1500.0);
-  EXPECT_LT(fiftieth, 1500.0);
-  EXPECT_LT(late_again, 1500.0);
-#endif
+  // No bound on the times here (a test never asserts on time): the figures
+  // are printed for a person; the totals above are what is checked.
 }
 
 }  // namespace item_list_test

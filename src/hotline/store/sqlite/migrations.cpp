@@ -434,6 +434,15 @@ CREATE TABLE IF NOT EXISTS translations (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS translations_by_item ON translations (item_id, at);
 )sql"},
+    // Issue 19: the lists' index of migration 15 made covering, so that a
+    // page of a list reads no item row (the documents come before the times
+    // in them); the narrower one goes.
+    {17, "covering index of the paged lists",
+     R"sql(
+DROP INDEX IF EXISTS items_by_creation;
+CREATE INDEX IF NOT EXISTS items_by_creation_covering
+  ON items (kind, created_at, id, link, state, tlp, title, updated_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
