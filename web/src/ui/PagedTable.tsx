@@ -112,8 +112,8 @@ export function PagedTable<T>({
         </p>
       )}
       {total === 0 && <p className="muted pt-empty">{t('common.list_empty')}</p>}
-      <div ref={parent} className="pt-body" style={{ maxHeight: height }} tabIndex={-1}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="rowgroup">
+      <div ref={parent} className="pt-body" style={{ maxHeight: height }} tabIndex={-1} role="rowgroup">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="presentation">
           {items.map((it) => {
             const row = rows.get(it.index);
             return (

@@ -22,20 +22,45 @@ export function onAlarmChange(l: () => void): () => void {
 // Call from a user gesture (a click or a key press).
 export function armAlarm() {
   try {
-    if (!context) context = new AudioContext();
-    void context.resume().then(notify);
+    if (!context) {
+      context = new AudioContext();
+      context.onstatechange = () => {
+        // Ring at once when the alarm gets armed while an alert waits.
+        if (timer && context?.state === 'running') ring();
+        notify();
+      };
+    }
+    void context.resume().then(notify, notify);
   } catch {
     context = null;
   }
   notify();
 }
 
+// Arms the alarm on the person's first click or key press anywhere in the
+// page (a reload keeps the session but not the browser's permission to play
+// sound).
+let gestureWatch = false;
+export function armOnFirstGesture() {
+  if (gestureWatch) return;
+  gestureWatch = true;
+  const arm = () => {
+    if (alarmArmed()) return;
+    armAlarm();
+  };
+  // On the click, not the press: the warning going away must not move what
+  // the person is clicking.
+  document.addEventListener('click', arm, true);
+  document.addEventListener('keydown', arm, true);
+}
+
 export function alarmArmed(): boolean {
   return context?.state === 'running';
 }
 
+// True while the tone rings: an alert waits and the AudioContext runs.
 export function alarmSounding(): boolean {
-  return timer !== null;
+  return timer !== null && alarmArmed();
 }
 
 function beep(at: number, frequency: number) {
