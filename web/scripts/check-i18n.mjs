@@ -5,7 +5,10 @@
 //    both languages use the same {placeholders};
 // 2. no component writes visible text directly: JSX text with a letter in it,
 //    or a literal in a visible attribute (title, placeholder, alt, aria-label…);
-// 3. every literal key passed to t('…') exists (plural keys by their _one/_other forms).
+// 3. every literal key passed to t('…') exists (plural keys by their _one/_other forms);
+// 4. every code the node uses (states, actions, kinds, labels, roles,
+//    permissions, deadlines, events…), read from the C++ sources and the
+//    RSIT table, has its name "code.<group>.<code>" in code.json.
 // Prints each finding as FILE:LINE: what; exits 1 when there is any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
@@ -98,9 +101,107 @@ for (const path of files(src)) {
   visit(sf);
 }
 
+// ---- 4. codes
+const repo = join(root, '..');
+const cpp = (p) => readFileSync(join(repo, p), 'utf8');
+// The members of `enum class NAME { … }` (comments dropped, a trailing "_"
+// of a C++ keyword dropped).
+function enumMembers(text, name, where) {
+  const m = text.match(new RegExp(`enum class ${name}\\s*\\{([^}]*)\\}`));
+  if (!m) {
+    problem(where, `check-i18n: no "enum class ${name}" found (the check must follow the C++ code)`);
+    return [];
+  }
+  return m[1]
+    .replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '')
+    .split(',')
+    .map((s) => s.trim().replace(/_$/, ''))
+    .filter(Boolean);
+}
+// The string literals of the first match of `re` (its group 1).
+function literals(text, re, where, what) {
+  const m = text.match(re);
+  if (!m) {
+    problem(where, `check-i18n: ${what} not found (the check must follow the C++ code)`);
+    return [];
+  }
+  return [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+}
+const codes = new Map(); // group -> Set of codes
+const need = (group, list, from) => {
+  if (!codes.has(group)) codes.set(group, new Map());
+  for (const c of list) if (!codes.get(group).has(c)) codes.get(group).set(c, from);
+};
+const model = 'src/hotline/model';
+for (const [file, states, actions] of [
+  ['alert.h', 'AlertState', 'AlertAction'],
+  ['request.h', 'RequestState', 'RequestAction'],
+  ['case_file.h', 'CaseState', 'CaseAction'],
+  ['dispute.h', 'DisputeState', 'DisputeAction'],
+  ['review_round.h', 'RoundState', 'RoundAction'],
+]) {
+  const text = cpp(`${model}/${file}`);
+  need('state', enumMembers(text, states, `${model}/${file}`), `${model}/${file}`);
+  need('action', enumMembers(text, actions, `${model}/${file}`), `${model}/${file}`);
+}
+need('request_kind', enumMembers(cpp(`${model}/request.h`), 'RequestKind', `${model}/request.h`), `${model}/request.h`);
+need('decline_reason', enumMembers(cpp(`${model}/request.h`), 'DeclineReason', `${model}/request.h`), `${model}/request.h`);
+need('ground', enumMembers(cpp(`${model}/dispute.h`), 'DisputeGround', `${model}/dispute.h`), `${model}/dispute.h`);
+need('priority', enumMembers(cpp(`${model}/vocabulary.h`), 'Priority', `${model}/vocabulary.h`), `${model}/vocabulary.h`);
+need('side', enumMembers(cpp(`${model}/vocabulary.h`), 'Side', `${model}/vocabulary.h`), `${model}/vocabulary.h`);
+need('calendar', enumMembers(cpp(`${model}/agreement.h`), 'Calendar', `${model}/agreement.h`), `${model}/agreement.h`);
+{
+  const text = cpp(`${model}/request.h`);
+  const rating = text.match(/struct Rating \{([^}]*)\}/);
+  need('rating', rating ? [...rating[1].matchAll(/int (\w+) = /g)].map((x) => x[1]) : [], `${model}/request.h`);
+  if (!rating) problem(`${model}/request.h`, 'check-i18n: no "struct Rating" found');
+}
+{
+  const p = `${model}/labels.cpp`;
+  const text = cpp(p);
+  need('tlp', literals(text, /kTlpNames\{([^}]*)\}/, p, 'kTlpNames'), p);
+  need('pap', literals(text, /kPapNames\{([^}]*)\}/, p, 'kPapNames'), p);
+  need('offence', [...text.matchAll(/\{"(budapest:art\d+)"/g)].map((x) => x[1]), p);
+}
+{
+  const p = 'tests/vectors/taxonomies/rsit.csv';
+  for (const line of cpp(p).trim().split('\n').slice(1)) {
+    const [cls, , type] = line.split(',');
+    need('rsit', [cls, `${cls}:${type}`], p);
+  }
+}
+{
+  const p = 'src/hotline/service/deadline_service.cpp';
+  const text = cpp(p);
+  need('deadline', [...text.matchAll(/compute\("(\w+)"/g)].map((x) => x[1]), p);
+  need('deadline_status', [...text.matchAll(/status = ([^;]*);/g)].flatMap((x) => [...x[1].matchAll(/"(\w+)"/g)].map((y) => y[1])), p);
+  const d = `${model}/dispute.cpp`;
+  need('deadline', literals(cpp(d), /kAdjustableDeadlines\{([^}]*)\}/, d, 'kAdjustableDeadlines'), d);
+}
+{
+  const p = 'src/hotline/service/item_replay.h';
+  need('item_kind', [...cpp(p).matchAll(/inline constexpr const char\* k\w+ = "(\w+)";/g)].map((x) => x[1]), p);
+  const u = 'src/hotline/service/user_service.h';
+  need('role', enumMembers(cpp(u), 'Role', u), u);
+  need('permission', enumMembers(cpp(u), 'Permission', u), u);
+  const e = 'web/src/api/events.tsx';
+  const kinds = cpp(e).match(/eventKinds = \[([^\]]*)\]/);
+  if (!kinds) problem(e, 'check-i18n: eventKinds not found (the check must follow the code)');
+  need('event', kinds ? [...kinds[1].matchAll(/'(\w+)'/g)].map((x) => x[1]) : [], e);
+}
+let codeCount = 0;
+for (const [group, list] of codes) {
+  if (list.size === 0) problem('scripts/check-i18n.mjs', `no ${group} codes found in the sources (the check must follow them)`);
+  for (const [code, from] of list) {
+    codeCount++;
+    if (!keys.en.has(`code.${group}.${code}`))
+      problem('src/i18n/en/code.json', `no name for the ${group} "${code}" (${from}): add "code.${group}.${code}" in both languages`);
+  }
+}
+
 if (problems.length) {
   for (const p of problems) console.error(p);
   console.error(`check-i18n: ${problems.length} problem(s)`);
   process.exit(1);
 }
-console.log(`check-i18n: ${keys.en.size} keys in en and zh-CN, components clean`);
+console.log(`check-i18n: ${keys.en.size} keys in en and zh-CN, components clean, ${codeCount} codes named`);
