@@ -97,7 +97,7 @@ export default function AlertPage() {
 
   useEventListener((e) => {
     if (!alert || e.item?.id !== alert.id) return;
-    if (e.kind === 'item_changed' || e.kind === 'escalation' || e.kind === 'item_action_void') load();
+    if (e.kind === 'item_changed' || e.kind === 'escalation' || e.kind === 'item_action_void' || e.kind === 'translation_added') load();
   });
 
   if (!alert) {

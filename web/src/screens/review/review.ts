@@ -301,6 +301,6 @@ export function shortId(id: string): string {
 // The events that change what the review screens show.
 export function touches(kind: string, e: { kind: string; item?: { kind: string; id: string } }): boolean {
   if (e.kind === `${kind}_received`) return true;
-  if ((e.kind === 'item_changed' || e.kind === 'item_action_void') && e.item?.kind === kind) return true;
+  if ((e.kind === 'item_changed' || e.kind === 'item_action_void' || e.kind === 'translation_added') && e.item?.kind === kind) return true;
   return false;
 }
