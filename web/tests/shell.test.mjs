@@ -3,7 +3,7 @@
 // language switch keeping the page, and a reload keeping the session usable.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTwoNodes } from './support/nodes.mjs';
+import { startTwoNodes, waitFor } from './support/nodes.mjs';
 import { launch, signIn } from './support/browser.mjs';
 
 let nodes;
@@ -67,7 +67,7 @@ test('switching the language keeps the page', async () => {
   browser.assertClean();
 });
 
-test('eight tabs on one node share one event stream, and it survives closing the tab that held it', async () => {
+test('eight tabs on one node share one event stream and one alarm tone, and both survive closing the tab that held them', async () => {
   const first = await browser.page();
   await first.goto(`${nodes.bravo.url}/cases`);
   await first.locator('.topbar').waitFor();
@@ -84,13 +84,28 @@ test('eight tabs on one node share one event stream, and it survives closing the
     await nodes.alpha.api('POST', '/v1/alerts', { to: 'bravo', summary, priority: 'urgent' });
     return summary;
   };
+  // Arm the alarm in every tab (a click each, as a person would).
+  for (const p of tabs) {
+    const arm = p.locator('.alarm-unarmed button');
+    if (await arm.count()) await arm.click();
+  }
   const one = await raise('shared stream one');
   for (const p of tabs) await p.locator('.alarm-banner', { hasText: one }).waitFor({ timeout: 10000 });
-  // Close every tab but the last; the survivor takes the stream over.
+  // Every tab shows the banner; exactly one plays the tone.
+  const playing = async () => {
+    let n = 0;
+    for (const p of tabs) if (!p.isClosed() && (await p.locator('.alarm-banner[data-tone="here"]').count())) n += 1;
+    return n;
+  };
+  await waitFor(async () => (await playing()) === 1, 'one tab playing the tone', 10000);
+  await new Promise((r) => setTimeout(r, 2500)); // a further ring: still one
+  assert.equal(await playing(), 1);
+  // Close every tab but the last; the survivor takes the stream and the tone over.
   for (const p of tabs.slice(0, 7)) await p.close();
   const last = tabs[7];
   const two = await raise('shared stream two');
   await last.getByText(two).first().waitFor({ timeout: 15000 });
   await last.locator('.stream-live').waitFor({ timeout: 15000 });
+  await last.locator('.alarm-banner[data-tone="here"]').waitFor({ timeout: 10000 });
   browser.assertClean();
 });

@@ -5,22 +5,23 @@
 // field someone is typing in.
 //
 // `data-alarm="sounding"` is on the banner while the tone rings (the
-// AudioContext runs), `data-alarm="silent"` otherwise: tests read it.
+// AudioContext runs), `data-alarm="silent"` otherwise, and `data-tone="here"`
+// in the one tab of the browser that plays the tone: tests read them.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../../api/session';
 import { ErrorNote } from '../../ui/Page';
 import { DeadlineBadge } from '../../ui/Deadline';
-import { alarmArmed, alarmSounding, armAlarm, onAlarmChange } from './alarm';
+import { alarmArmed, alarmPlaysHere, alarmSounding, armAlarm, onAlarmChange } from './alarm';
 import { useAlarm } from './AlarmProvider';
 import { ackDeadline } from './alerts';
 import { CodeName } from './CodeName';
 import './alerts.css';
 
 function useAlarmState() {
-  const [state, setState] = useState({ armed: alarmArmed(), sounding: alarmSounding() });
-  useEffect(() => onAlarmChange(() => setState({ armed: alarmArmed(), sounding: alarmSounding() })), []);
+  const [state, setState] = useState({ armed: alarmArmed(), sounding: alarmSounding(), here: alarmPlaysHere() });
+  useEffect(() => onAlarmChange(() => setState({ armed: alarmArmed(), sounding: alarmSounding(), here: alarmPlaysHere() })), []);
   return state;
 }
 
@@ -48,7 +49,7 @@ export function AlarmBanner() {
   const { t } = useTranslation();
   const { can } = useSession();
   const { waiting, acknowledge } = useAlarm();
-  const { armed, sounding } = useAlarmState();
+  const { armed, sounding, here } = useAlarmState();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -83,7 +84,7 @@ export function AlarmBanner() {
         </div>
       )}
       {first && (
-        <div className="alarm-banner" role="alert" data-alarm={sounding ? 'sounding' : 'silent'} data-alert-id={first.id}>
+        <div className="alarm-banner" role="alert" data-alarm={sounding ? 'sounding' : 'silent'} data-tone={here ? 'here' : 'elsewhere'} data-alert-id={first.id}>
           <strong>{t('alarm.incoming', { count: waiting.length, peer: first.peer })}</strong>{' '}
           <span className="alarm-priority">
             <CodeName group="priority" code={first.priority ?? 'urgent'} />

@@ -77,8 +77,48 @@ function beep(at: number, frequency: number) {
   osc.stop(at + 0.4);
 }
 
+// One tab of the browser plays the tone (a Web Lock), so that a desk with
+// several tabs open hears one alarm, not several out of step; every tab
+// shows the banner. Only an armed tab takes the lock, and the others try
+// again at each ring, so the tone goes on when the ringing tab is closed.
+let holdingTone = false;
+let askingTone = false;
+let releaseTone: (() => void) | null = null;
+
+function holdTone() {
+  if (holdingTone || askingTone) return;
+  if (!('locks' in navigator)) {
+    holdingTone = true;
+    return;
+  }
+  askingTone = true;
+  navigator.locks
+    .request('hotline-alarm-tone', { ifAvailable: true }, (lock) => {
+      askingTone = false;
+      if (!lock || !timer) return undefined;
+      holdingTone = true;
+      ring();
+      notify();
+      return new Promise<void>((resolve) => {
+        releaseTone = () => {
+          holdingTone = false;
+          releaseTone = null;
+          resolve();
+          notify();
+        };
+      });
+    })
+    .catch(() => {
+      askingTone = false;
+    });
+}
+
 function ring() {
   if (!context || context.state !== 'running') return;
+  if (!holdingTone) {
+    holdTone();
+    if (!holdingTone) return;
+  }
   const now = context.currentTime;
   beep(now, 880);
   beep(now + 0.45, 660);
@@ -95,5 +135,11 @@ export function stopAlarm() {
   if (!timer) return;
   clearInterval(timer);
   timer = null;
+  releaseTone?.();
   notify();
+}
+
+// Whether this tab is the one playing the tone (the others show the banner).
+export function alarmPlaysHere(): boolean {
+  return holdingTone && alarmSounding();
 }
