@@ -9,23 +9,12 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "hotline/crypto/password.h"
-#include "hotline/net/https_client.h"
-#include "hotline/service/user_service.h"
-#include "link_harness.h"
+#include "api_harness.h"
 
 namespace hotline::it {
 namespace api_test {
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;
-  std::map<std::string, std::string> headers;
-};
-
-std::string code_of(const Reply& r) {
-  return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
-}
+using Reply = ApiReply;
 
 // A GET that keeps reading the response as it arrives (HttpsClient reads
 // only whole responses): for the event stream.
@@ -122,53 +111,8 @@ std::vector<SseEvent> parse_sse(const std::string& text) {
   return out;
 }
 
-class ApiLink : public TwoNodes {
+class ApiLink : public ApiNodes {
  protected:
-  Reply call(Side s, const std::string& method, const std::string& target,
-             const nlohmann::json& body = nullptr, const std::string& token = "",
-             std::map<std::string, std::string> headers = {}) {
-    tls::ClientTlsConfig cfg;
-    cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
-    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
-    net::HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.headers = std::move(headers);
-    if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
-    if (!body.is_null()) {
-      r.headers["Content-Type"] = "application/json";
-      r.body = body.dump();
-    }
-    auto res = client.request(r);
-    Reply out{res.status, nullptr, res.headers};
-    if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
-      out.body = nlohmann::json::parse(res.body);
-    }
-    return out;
-  }
-
-  // A user with `roles` on side `s` and an API token for it.
-  std::string token(Side s, const std::string& name, std::vector<service::Role> roles) {
-    auto n = service::open_node(dir(s));
-    service::AccountPolicy cheap;
-    cheap.password_cost = crypto::kTestPasswordCost;
-    service::add_user(*n.store, name, "", roles, kPassword, now_ms(), cheap);
-    return service::create_api_token(*n.store, name, "test", now_ms()).token;
-  }
-
-  // Polls GET `target` on side `s` until pred(body) or 30 s.
-  template <class Pred>
-  Reply wait_for(Side s, const std::string& target, const std::string& tok, Pred pred) {
-    Reply last;
-    testing::eventually(
-        [&] {
-          last = call(s, "GET", target, nullptr, tok);
-          return last.status == 200 && pred(last.body);
-        },
-        30s);
-    return last;
-  }
-
   // POST /v1/attachments?name=NAME with `bytes` as the body: the sha256.
   std::string upload(Side s, const std::string& name, const std::string& bytes,
                      const std::string& tok) {
@@ -203,8 +147,6 @@ class ApiLink : public TwoNodes {
       if (i["id"] == id) return true;
     return false;
   }
-
-  static constexpr const char* kPassword = "correct horse battery staple";
 };
 
 TEST_F(ApiLink, DutyOfficersWorkAnAlertAndAFourEyesRequestThroughTheApi) {

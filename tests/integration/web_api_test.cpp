@@ -6,68 +6,15 @@
 //
 // Users and tokens are made in this process on the nodes' data directories
 // (as `hotline user add` and `hotline token create` do).
-#include "hotline/crypto/password.h"
-#include "hotline/net/https_client.h"
-#include "hotline/service/user_service.h"
-#include "link_harness.h"
+#include "api_harness.h"
 
 namespace hotline::it {
 namespace web_api_test {
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;
-};
+using Reply = ApiReply;
 
-std::string code_of(const Reply& r) {
-  return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
-}
-
-class WebApi : public TwoNodes {
+class WebApi : public ApiNodes {
  protected:
-  Reply call(Side s, const std::string& method, const std::string& target,
-             const nlohmann::json& body = nullptr, const std::string& token = "") {
-    tls::ClientTlsConfig cfg;
-    cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
-    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
-    net::HttpRequest r;
-    r.method = method;
-    r.target = target;
-    if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
-    if (!body.is_null()) {
-      r.headers["Content-Type"] = "application/json";
-      r.body = body.dump();
-    }
-    auto res = client.request(r);
-    Reply out{res.status, nullptr};
-    if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
-      out.body = nlohmann::json::parse(res.body);
-    }
-    return out;
-  }
-
-  // A user with `roles` on side `s` and an API token for it.
-  std::string token(Side s, const std::string& name, std::vector<service::Role> roles) {
-    auto n = service::open_node(dir(s));
-    service::AccountPolicy cheap;
-    cheap.password_cost = crypto::kTestPasswordCost;
-    service::add_user(*n.store, name, "", roles, kPassword, now_ms(), cheap);
-    return service::create_api_token(*n.store, name, "test", now_ms()).token;
-  }
-
-  // Polls GET `target` on side `s` until pred(body) or 30 s.
-  template <class Pred>
-  Reply wait_for(Side s, const std::string& target, const std::string& tok, Pred pred) {
-    Reply last;
-    testing::eventually(
-        [&] {
-          last = call(s, "GET", target, nullptr, tok);
-          return last.status == 200 && pred(last.body);
-        },
-        30s);
-    return last;
-  }
-
   std::string raise(const std::string& tok, const std::string& summary, const char* priority) {
     auto r = call(kAlpha, "POST", "/v1/alerts",
                   {{"to", "bravo"}, {"summary", summary}, {"priority", priority}}, tok);
@@ -81,8 +28,6 @@ class WebApi : public TwoNodes {
     for (const auto& i : r.body["items"]) out.push_back(i["id"]);
     return out;
   }
-
-  static constexpr const char* kPassword = "correct horse battery staple";
 };
 
 TEST_F(WebApi, ListsArePagedAndFiltered) {
