@@ -6,25 +6,17 @@ import { useTranslation } from 'react-i18next';
 import { post } from '../../api/client';
 import { codeName } from '../../i18n';
 import { ErrorNote } from '../../ui/Page';
+import { useAction } from '../../ui/useAction';
 import { AttachmentPicker, useAttachments } from './Attachments';
 import { declineReasons, type RequestActionName, type RequestDoc } from './model';
 
 type Send = (action: RequestActionName, args: Record<string, unknown>) => Promise<void>;
 
 function useSubmit(send: Send, action: RequestActionName) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (e: FormEvent, args: () => Record<string, unknown>) => {
+  const { busy, error, run: runAction } = useAction();
+  const run = (e: FormEvent, args: () => Record<string, unknown>) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await send(action, args());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    return runAction(() => send(action, args()));
   };
   return { busy, error, run };
 }

@@ -19,6 +19,7 @@ import { FilesField, useFiles } from './FilesField';
 import { disputeStates, grounds, touches, type Dispute } from './review';
 import './review.css';
 import { PeerOptions } from '../../ui/PeerOptions';
+import { useAction } from '../../ui/useAction';
 
 const tlps = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 
@@ -86,16 +87,13 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
   const [tlp, setTlp] = useState('TLP:AMBER');
   const [text, setText] = useState('');
   const [lang, setLang] = useState(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const files = useFiles();
   const chosenPeer = peer || peers[0]?.name || '';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const about =
         subject.about === 'item'
           ? { item: subject.item.trim() }
@@ -103,11 +101,7 @@ function OpenDispute({ onOpened, onCancel }: { onOpened: (id: string) => void; o
       const attachments = await files.uploadAll();
       const d = await post<Dispute>('/v1/disputes', { peer: chosenPeer, title, ground, subject: about, text, lang, labels: { tlp }, attachments });
       onOpened(d.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -15,6 +15,7 @@ import { dayStart, formatDay, isoDay, periodEndDay, type ReportFile, type Review
 import { VerifyResult } from './VerifyResult';
 import './review.css';
 import { PeerOptions } from '../../ui/PeerOptions';
+import { useAction } from '../../ui/useAction';
 
 function MakeReport({ onMade }: { onMade: (id: string) => void }) {
   const { t } = useTranslation();
@@ -23,15 +24,12 @@ function MakeReport({ onMade }: { onMade: (id: string) => void }) {
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 30 * 86400000)));
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [toNow, setToNow] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const chosen = peer || peers[0]?.name || '';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       // "To now": the current second (a period must have ended); once
       // more two minutes earlier should this browser's clock run ahead of
       // the node's.
@@ -44,11 +42,7 @@ function MakeReport({ onMade }: { onMade: (id: string) => void }) {
         made = await make(new Date(Date.now() - 120000).toISOString());
       }
       onMade(made.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

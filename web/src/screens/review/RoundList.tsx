@@ -16,6 +16,7 @@ import { Time } from '../../ui/Time';
 import { dayStart, formatDay, isoDay, periodEndDay, touches, type Participant, type Round } from './review';
 import './review.css';
 import { PeerOptions } from '../../ui/PeerOptions';
+import { useAction } from '../../ui/useAction';
 
 // A list of participants, each with a name, a role and a side.
 export function ParticipantsEditor({ value, onChange, sides }: { value: Participant[]; onChange: (v: Participant[]) => void; sides: [string, string] }) {
@@ -76,15 +77,12 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
   const [place, setPlace] = useState('');
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [agenda, setAgenda] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const chosen = peer || peers[0]?.name || '';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const r = await post<Round>('/v1/rounds', {
         peer: chosen,
         title,
@@ -96,11 +94,7 @@ function ProposeRound({ onDone, onCancel }: { onDone: (id: string) => void; onCa
         agenda: agenda.split('\n').map((s) => s.trim()).filter(Boolean),
       });
       onDone(r.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
