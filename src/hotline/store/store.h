@@ -33,6 +33,7 @@
 // transaction is still usable: the failed call changed nothing.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -274,6 +275,20 @@ class Transaction {
   virtual void commit() = 0;
 };
 
+// A named lease: while it is held, no other holder of any process that
+// shares the store holds the same name (Store::try_lease). Released when
+// destroyed. held() tells whether it is still held: a lease can be lost
+// (PostgreSQL: the connection that holds its advisory lock broke), and the
+// work it guards must then stop. Thread-safe; must not outlive its Store.
+class Lease {
+ public:
+  virtual ~Lease() = default;
+  Lease() = default;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  virtual bool held() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -281,6 +296,20 @@ class Store {
   Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
+
+  // Work that must run once per node, not once per process (a link's
+  // delivery worker, the jobs that sign tree heads or fire escalations),
+  // is done by whoever holds its lease. Returns nullptr when another holder
+  // has it. The default serves one process (SQLite: one serve process per
+  // node); PostgreSQL overrides it with advisory locks that every process
+  // on the database sees. Thread-safe.
+  virtual std::unique_ptr<Lease> try_lease(std::string_view name);
+
+  // Returns when an event with an id above after_id may have been committed
+  // (by this process or, on PostgreSQL, any other: LISTEN/NOTIFY), or after
+  // `timeout`; the caller then reads the events. The default sleeps a short
+  // poll interval (at most `timeout`). Thread-safe.
+  virtual void wait_for_events(std::int64_t after_id, std::chrono::milliseconds timeout);
 
   // A write transaction: the only open writer until it ends (see above).
   virtual std::unique_ptr<Transaction> write() = 0;
