@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "hotline/crypto/secretbox.h"
 #include "hotline/store/store.h"
@@ -28,6 +29,29 @@ struct SqliteOptions {
   // sealed when the store opens. Not given (tests, tools): stored as given.
   std::optional<crypto::SecretKey> secret_key = std::nullopt;
 };
+
+struct PostgresOptions {
+  // A libpq connection string ("host=/run/postgresql dbname=hotline" or
+  // "postgresql://user@host/db"); a password comes from libpq's own places
+  // (PGPASSWORD, a passfile=, ~/.pgpass), never from a log. Kept only to
+  // connect; messages name just the host and the database.
+  std::string conninfo;
+  // Create the schema in an empty database; when false an empty database
+  // throws "store_missing".
+  bool create = true;
+  // As SqliteOptions::secret_key.
+  std::optional<crypto::SecretKey> secret_key = std::nullopt;
+  // Idle read connections kept open for reuse.
+  std::size_t idle_readers = 4;
+};
+
+// Opens (and migrates to the newest schema) the PostgreSQL database the
+// connection string names. Several processes may open one database: their
+// writers take turns (an advisory lock per write transaction), leases and
+// the event wake-ups span them all (store.h). Throws "store_unavailable"
+// (cannot connect), "store_missing", "store_corrupt" (tables that are not
+// Hotline's), "store_too_new", "store_failed".
+std::unique_ptr<Store> open_postgres(const PostgresOptions& options);
 
 // Opens (and migrates to the newest schema) the SQLite database db_file.
 // Throws "store_missing", "store_corrupt" (not a Hotline/SQLite database),

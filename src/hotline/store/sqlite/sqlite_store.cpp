@@ -45,6 +45,7 @@
 #include "hotline/common/error.h"
 #include "hotline/crypto/secretbox.h"
 #include "hotline/store/open.h"
+#include "hotline/store/sealed_secrets.h"
 #include "hotline/store/sqlite/audit_tables.h"
 #include "hotline/store/sqlite/checkpointer.h"
 #include "hotline/store/sqlite/connection.h"
@@ -145,35 +146,6 @@ const std::string& envelope_sql(int which) {
 class SqliteStore;
 // The key that seals secrets (SqliteOptions::secret_key), or nullptr.
 const crypto::SecretKey* secret_key_of(const SqliteStore& store);
-
-// The settings whose values are secrets (sealed when a key is given).
-bool is_secret_setting(std::string_view key) {
-  return key == "webhook.secret";
-}
-
-std::optional<std::string> sealed(const crypto::SecretKey* key,
-                                  const std::optional<std::string>& text) {
-  if (!key || !text || text->empty() || crypto::is_sealed(*text)) return text;
-  return crypto::seal(*key, *text);
-}
-
-std::optional<std::string> unsealed(const crypto::SecretKey* key,
-                                    const std::optional<std::string>& text) {
-  if (!key || !text || !crypto::is_sealed(*text)) return text;
-  return crypto::unseal(*key, *text);
-}
-
-UserRecord with_secrets_sealed(const crypto::SecretKey* key, UserRecord u) {
-  u.totp_secret = sealed(key, u.totp_secret);
-  u.totp_pending = sealed(key, u.totp_pending);
-  return u;
-}
-
-UserRecord with_secrets_unsealed(const crypto::SecretKey* key, UserRecord u) {
-  u.totp_secret = unsealed(key, u.totp_secret);
-  u.totp_pending = unsealed(key, u.totp_pending);
-  return u;
-}
 
 // Seals what an older version stored in clear (in one transaction).
 void seal_plaintext_secrets(Connection& c, const crypto::SecretKey& key) {

@@ -1,0 +1,206 @@
+#include "hotline/store/postgres/conn.h"
+
+#include <libpq-fe.h>
+
+#include <string>
+#include <utility>
+
+#include "hotline/common/error.h"
+
+namespace hotline::store::postgres {
+namespace {
+
+// The server's first line ("ERROR:  duplicate key value violates unique
+// constraint ..."): its DETAIL lines may quote stored values, which do not
+// belong in an error message.
+std::string first_line(const char* what) {
+  std::string s(what);
+  const auto nl = s.find('\n');
+  if (nl != std::string::npos) s.resize(nl);
+  if (s.size() > 300) s.resize(300);
+  return s;
+}
+
+Error unavailable(const std::string& doing, const std::string& why) {
+  return Error(ErrorCategory::unavailable, "store_unavailable",
+               "The PostgreSQL server could not be reached while " + doing + " (" + why +
+                   "); nothing of this transaction was saved. Retry in a moment.");
+}
+
+std::vector<const char*> pointers(const std::vector<Param>& params) {
+  std::vector<const char*> out;
+  out.reserve(params.size());
+  for (const auto& p : params) out.push_back(p ? p->c_str() : nullptr);
+  return out;
+}
+
+}  // namespace
+
+Conn::Conn(std::string conninfo) : conninfo_(std::move(conninfo)) {
+  try {
+    conn_ = std::make_unique<pqxx::connection>(conninfo_);
+    // A broken connection must not be reopened behind our back in the middle
+    // of a transaction (its statements would then run outside it).
+    // Deprecated in libpqxx 6 but still honoured, and needed (see above).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+    work_ = std::make_unique<pqxx::nontransaction>(*conn_, "hotline");
+    work_->exec("SET application_name TO 'hotline'");
+  } catch (const pqxx::broken_connection& e) {
+    throw unavailable("connecting to " + describe_conninfo(conninfo_), first_line(e.what()));
+  } catch (const std::exception& e) {
+    throw Error(ErrorCategory::internal, "store_failed",
+                "Could not open a connection to PostgreSQL at " + describe_conninfo(conninfo_) +
+                    ": " + first_line(e.what()));
+  }
+}
+
+Conn::~Conn() {
+  try {
+    work_.reset();
+    conn_.reset();
+  } catch (...) {
+  }
+}
+
+bool Conn::usable() const {
+  return !broken_ && conn_ && conn_->is_open();
+}
+
+void Conn::fail(const char* doing, const std::exception& e) {
+  failed_ = true;
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    broken_ = true;
+    throw unavailable(doing, first_line(e.what()));
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    broken_ = true;
+    throw Error(ErrorCategory::unavailable, "store_in_doubt",
+                std::string("The connection to PostgreSQL broke while ") + doing +
+                    ": the server may or may not have saved the transaction. Check before "
+                    "retrying.");
+  }
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  const std::string state = sql ? sql->sqlstate() : "";
+  const std::string line = first_line(e.what());
+  const std::string msg = std::string("PostgreSQL refused ") + doing + ": " + line;
+  if (state == "23505") throw Error(ErrorCategory::conflict, "store_duplicate", msg);
+  if (state == "23503") throw Error(ErrorCategory::internal, "store_missing_reference", msg);
+  if (state == "23514" || state == "23502" || state.rfind("22", 0) == 0) {
+    throw Error(ErrorCategory::internal, "store_invalid", msg);
+  }
+  if (state == "53100") throw Error(ErrorCategory::internal, "store_full", msg);
+  if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
+    throw Error(ErrorCategory::unavailable, "store_busy", msg);
+  }
+  if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
+    broken_ = true;
+    throw unavailable(doing, line);
+  }
+  throw Error(ErrorCategory::internal, "store_failed", msg);
+}
+
+const std::string& Conn::prepared_name(std::string_view sql) {
+  auto it = prepared_.find(std::string(sql));
+  if (it != prepared_.end()) return it->second;
+  std::string name = "h" + std::to_string(prepared_.size() + 1);
+  conn_->prepare(name, std::string(sql));
+  return prepared_.emplace(std::string(sql), std::move(name)).first->second;
+}
+
+pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
+                               const std::vector<Param>& params) {
+  try {
+    const std::string& name = prepared_name(sql);
+    const auto ptrs = pointers(params);
+    return work_->exec_prepared(name, pqxx::prepare::make_dynamic_params(ptrs));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(doing, e);
+  }
+}
+
+pqxx::result Conn::exec_guarded_params(const char* doing, std::string_view sql,
+                                       const std::vector<Param>& params) {
+  exec_simple(doing, "SAVEPOINT hotline_statement");
+  try {
+    auto result = exec_params(doing, sql, params);
+    exec_simple(doing, "RELEASE hotline_statement");
+    return result;
+  } catch (const Error& e) {
+    const std::string& code = e.code();
+    const bool recoverable =
+        code == "store_duplicate" || code == "store_missing_reference" || code == "store_invalid";
+    if (recoverable && !broken_) rollback_to("hotline_statement");  // the transaction goes on
+    throw;
+  }
+}
+
+pqxx::result Conn::exec_simple(const char* doing, const std::string& sql) {
+  try {
+    return work_->exec(sql);
+  } catch (const std::exception& e) {
+    fail(doing, e);
+  }
+}
+
+void Conn::rollback_quietly() noexcept {
+  failed_ = false;
+  if (broken_ || !conn_) return;
+  try {
+    work_->exec("ROLLBACK");
+  } catch (...) {
+    broken_ = true;  // cannot tell the state: drop the connection
+  }
+}
+
+void Conn::rollback_to(const std::string& name) {
+  failed_ = false;
+  exec_simple("undoing a part of a transaction", "ROLLBACK TO " + name + "; RELEASE " + name);
+}
+
+std::string text(const pqxx::row& row, int column) {
+  const auto& f = row[column];
+  return f.is_null() ? std::string() : std::string(f.c_str(), f.size());
+}
+
+std::optional<std::string> optional_text(const pqxx::row& row, int column) {
+  const auto& f = row[column];
+  if (f.is_null()) return std::nullopt;
+  return std::string(f.c_str(), f.size());
+}
+
+std::int64_t integer(const pqxx::row& row, int column) {
+  const auto& f = row[column];
+  return f.is_null() ? 0 : f.as<std::int64_t>();
+}
+
+std::optional<std::int64_t> optional_integer(const pqxx::row& row, int column) {
+  const auto& f = row[column];
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::int64_t>();
+}
+
+std::string describe_conninfo(const std::string& conninfo) {
+  // Parsed by libpq itself (key=value or URI), keeping host, port, dbname.
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr);
+  if (options == nullptr) return "(an unreadable connection string)";
+  std::string host, port, db;
+  for (auto* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const std::string key = o->keyword;
+    if (key == "host") host = o->val;
+    if (key == "port") port = o->val;
+    if (key == "dbname") db = o->val;
+  }
+  PQconninfoFree(options);
+  std::string out = "database '" + (db.empty() ? std::string("(default)") : db) + "'";
+  if (!host.empty()) out += " on " + host;
+  if (!port.empty()) out += " port " + port;
+  return out;
+}
+
+}  // namespace hotline::store::postgres

@@ -1,0 +1,346 @@
+// PostgresStore: the Store over one PostgreSQL database, which several
+// processes of one node may share.
+//
+// Concurrency design (the rules callers see are in store.h):
+//  - One writer connection per process, behind a gate, as in the SQLite
+//    store. Each write transaction begins with pg_advisory_xact_lock on the
+//    node's writer key, so writers of every process take turns: event ids,
+//    ledger indexes and the hash chains are assigned in commit order, never
+//    two at once.
+//  - Group commit (store.h transact()): the caller first in line leads a
+//    group, runs its fn, then the fns of the callers queued meanwhile, each
+//    in a savepoint, and commits once for all (one WAL flush, one lock
+//    round). The engine is the SQLite store's; the statements differ.
+//  - Readers take a pooled connection and BEGIN ISOLATION LEVEL REPEATABLE
+//    READ, READ ONLY, fixing the snapshot with their first statement.
+//  - A connection that broke (the server restarted) is dropped; the next
+//    transaction opens a new one. A transaction in flight gets
+//    "store_unavailable" and nothing of it is saved.
+//  - Leases and event wake-ups: coordination.h.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "hotline/common/error.h"
+#include "hotline/store/open.h"
+#include "hotline/store/postgres/conn.h"
+#include "hotline/store/postgres/coordination.h"
+#include "hotline/store/postgres/migrations.h"
+#include "hotline/store/postgres/postgres_transaction.h"
+
+namespace hotline::store {
+namespace postgres {
+namespace {
+
+// The node's writer key: one per database (a database holds one node).
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7261700002)";
+constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
+constexpr std::size_t kMaxGroup = 32;
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(const PostgresOptions& options)
+      : options_(options), where_(describe_conninfo(options.conninfo)) {
+    writer_ = std::make_unique<Conn>(options_.conninfo);
+    migrate(*writer_, options_.create, where_);
+    coordination_ = std::make_unique<Coordination>(options_.conninfo);
+  }
+
+  std::unique_ptr<Transaction> write() override;
+  std::unique_ptr<Transaction> read() override;
+  int schema_version() override {
+    auto c = take_reader();
+    const int version = recorded_schema_version(*c);
+    return_reader(std::move(c));
+    return version;
+  }
+
+  std::unique_ptr<Lease> try_lease(std::string_view name) override {
+    return coordination_->try_lease(name);
+  }
+  void wait_for_events(std::int64_t after_id, std::chrono::milliseconds timeout) override {
+    coordination_->wait_for_events(after_id, timeout);
+  }
+
+ protected:
+  void write_in_group(const WriteFn& fn) override;
+
+ private:
+  struct Turn {
+    std::condition_variable cv;
+    const WriteFn* fn = nullptr;
+    bool done = false;
+    std::exception_ptr error;
+  };
+
+  const crypto::SecretKey* secret_key() const {
+    return options_.secret_key ? &*options_.secret_key : nullptr;
+  }
+
+  void refuse_nested_write() const {
+    if (writer_thread_.load() == std::this_thread::get_id()) {
+      throw Error(ErrorCategory::internal, "store_nested_write",
+                  "Internal error: a thread asked for a second write transaction while holding "
+                  "one (this would deadlock). Report this.");
+    }
+  }
+
+  // The writer connection, reopened when the last one broke (writer held).
+  Conn& writer() {
+    if (!writer_ || !writer_->usable()) {
+      writer_.reset();
+      writer_ = std::make_unique<Conn>(options_.conninfo);
+    }
+    return *writer_;
+  }
+
+  void take_writer() {
+    std::unique_lock lock(gate_mu_);
+    gate_cv_.wait(lock, [&] { return !writer_open_; });
+    writer_open_ = true;
+    writer_thread_.store(std::this_thread::get_id());
+  }
+
+  void release_writer() noexcept {
+    writer_thread_.store(std::thread::id());
+    std::lock_guard lock(gate_mu_);
+    writer_open_ = false;
+    wake_next();
+  }
+
+  void wake_next() noexcept {
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    if (!writer_open_) gate_cv_.notify_all();
+  }
+
+  void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
+  void end_write(Conn& c, bool commit);
+  std::exception_ptr run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
+  std::exception_ptr run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
+
+  std::unique_ptr<Conn> take_reader() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        return c;
+      }
+    }
+    return std::make_unique<Conn>(options_.conninfo);
+  }
+
+  void return_reader(std::unique_ptr<Conn> c) noexcept {
+    if (!c || !c->usable() || c->failed()) return;
+    std::lock_guard lock(pool_mu_);
+    if (idle_.size() < options_.idle_readers) idle_.push_back(std::move(c));
+  }
+
+  PostgresOptions options_;
+  std::string where_;  // for messages: host and database only
+
+  std::unique_ptr<Conn> writer_;  // used only by the thread that holds the writer
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  bool writer_open_ = false;
+  std::deque<Turn*> queue_;
+  std::atomic<std::thread::id> writer_thread_{};
+
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Conn>> idle_;
+
+  std::unique_ptr<Coordination> coordination_;
+};
+
+void PostgresStore::end_write(Conn& c, bool commit) {
+  if (!commit || c.failed()) {
+    c.rollback_quietly();
+    return;
+  }
+  try {
+    c.exec_simple("saving a transaction", "COMMIT");
+  } catch (...) {
+    c.rollback_quietly();
+    throw;
+  }
+}
+
+std::unique_ptr<Transaction> PostgresStore::write() {
+  refuse_nested_write();
+  take_writer();
+  try {
+    Conn& c = writer();
+    begin_write(c);
+    return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::write, secret_key(),
+                                                 [this, &c](bool commit) {
+                                                   struct Release {
+                                                     PostgresStore* s;
+                                                     ~Release() { s->release_writer(); }
+                                                   } release{this};
+                                                   end_write(c, commit);
+                                                 });
+  } catch (...) {
+    if (writer_) writer_->rollback_quietly();
+    release_writer();
+    throw;
+  }
+}
+
+std::unique_ptr<Transaction> PostgresStore::read() {
+  auto conn = take_reader();
+  try {
+    conn->exec_simple("starting a read", kBeginRead);
+  } catch (...) {
+    return_reader(std::move(conn));
+    throw;
+  }
+  Conn& c = *conn;
+  auto holder = std::make_shared<std::unique_ptr<Conn>>(std::move(conn));
+  return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::read, secret_key(),
+                                               [this, holder](bool commit) {
+                                                 Conn& rc = **holder;
+                                                 if (commit && !rc.failed()) {
+                                                   try {
+                                                     rc.exec_simple("ending a read", "COMMIT");
+                                                   } catch (...) {
+                                                     return_reader(std::move(*holder));
+                                                     throw;
+                                                   }
+                                                 } else {
+                                                   rc.rollback_quietly();
+                                                 }
+                                                 return_reader(std::move(*holder));
+                                               });
+}
+
+std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+  try {
+    begin_write(c);
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    fn(tx);
+  } catch (...) {
+    aborted = true;  // nothing else is in the transaction: roll it all back
+    return std::current_exception();
+  }
+  if (c.failed()) {  // fn swallowed a statement's error: the transaction is spoiled
+    aborted = true;
+    return std::make_exception_ptr(
+        Error(ErrorCategory::internal, "store_transaction_aborted",
+              "The database rolled back this transaction after an error; nothing of it was "
+              "saved. Retry the operation."));
+  }
+  return nullptr;
+}
+
+std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+  std::exception_ptr error;
+  try {
+    c.exec_simple("starting a write transaction", "SAVEPOINT hotline_member");
+  } catch (...) {
+    aborted = true;
+    return std::current_exception();
+  }
+  try {
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    fn(tx);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  try {
+    if (error || c.failed()) {
+      c.rollback_to("hotline_member");
+      if (!error) {
+        error = std::make_exception_ptr(Error(ErrorCategory::internal, "store_transaction_aborted",
+                                              "A statement failed; nothing of this operation "
+                                              "was saved. Retry the operation."));
+      }
+    } else {
+      c.exec_simple("closing a savepoint", "RELEASE hotline_member");
+    }
+  } catch (...) {
+    aborted = true;  // cannot tell what of this member is left: give the group up
+    if (!error) error = std::current_exception();
+  }
+  return error;
+}
+
+void PostgresStore::write_in_group(const WriteFn& fn) {
+  refuse_nested_write();
+  Turn turn;
+  turn.fn = &fn;
+  std::unique_lock lock(gate_mu_);
+  queue_.push_back(&turn);
+  turn.cv.wait(lock, [&] { return turn.done || (queue_.front() == &turn && !writer_open_); });
+  if (turn.done) {
+    if (turn.error) std::rethrow_exception(turn.error);
+    return;
+  }
+  queue_.pop_front();
+  writer_open_ = true;
+  lock.unlock();
+  writer_thread_.store(std::this_thread::get_id());
+
+  bool aborted = false;
+  std::exception_ptr lost;
+  std::vector<Turn*> members;
+  Conn* c = nullptr;
+  try {
+    c = &writer();
+  } catch (...) {
+    aborted = true;
+    lost = std::current_exception();
+  }
+  if (!aborted) lost = run_first(*c, fn, aborted);
+  while (!aborted && members.size() + 1 < kMaxGroup) {
+    lock.lock();
+    if (queue_.empty()) {
+      lock.unlock();
+      break;
+    }
+    Turn* m = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    bool m_aborted = false;
+    m->error = run_member(*c, *m->fn, m_aborted);
+    members.push_back(m);
+    if (m_aborted) {
+      aborted = true;
+      lost = m->error;
+    }
+  }
+  if (c != nullptr) {
+    try {
+      end_write(*c, !aborted);
+    } catch (...) {
+      lost = std::current_exception();
+    }
+  }
+  writer_thread_.store(std::thread::id());
+
+  lock.lock();
+  for (Turn* m : members) {
+    if (!m->error) m->error = lost;
+    m->done = true;
+    m->cv.notify_one();
+  }
+  writer_open_ = false;
+  wake_next();
+  lock.unlock();
+  if (lost) std::rethrow_exception(lost);
+}
+
+}  // namespace
+}  // namespace postgres
+
+std::unique_ptr<Store> open_postgres(const PostgresOptions& options) {
+  return std::make_unique<postgres::PostgresStore>(options);
+}
+
+}  // namespace hotline::store

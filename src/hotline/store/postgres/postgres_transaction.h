@@ -1,0 +1,164 @@
+// PostgresTransaction: one Transaction (store.h) on a PostgreSQL
+// connection. It checks that it is open (and writable), then calls the
+// table groups' SQL (<group>_tables.h); it seals and unseals secrets
+// (sealed_secrets.h). It neither begins nor ends the database transaction:
+// PostgresStore does (a write, a read, or a member of a group commit).
+//
+// Ownership and threads: as store.h's Transaction. The Conn is lent by the
+// store and must outlive this object; `on_end` is called once, when the
+// transaction commits or is destroyed unfinished (not for a group member).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hotline/crypto/secretbox.h"
+#include "hotline/store/postgres/conn.h"
+#include "hotline/store/postgres/ledger_tables.h"
+#include "hotline/store/store.h"
+
+namespace hotline::store::postgres {
+
+class PostgresTransaction final : public Transaction {
+ public:
+  enum class Kind { write, read, member };
+  // on_end(committed): for write and read; the store commits or rolls back
+  // the connection's transaction there.
+  PostgresTransaction(Conn& conn, Kind kind, const crypto::SecretKey* secret_key,
+                      std::function<void(bool commit)> on_end);
+  ~PostgresTransaction() override;
+
+  std::optional<std::string> get_setting(std::string_view key) override;
+  void put_setting(std::string_view key, std::string_view value) override;
+
+  std::int64_t insert_envelope(const EnvelopeRecord& envelope) override;
+  std::optional<EnvelopeRecord> find_envelope(std::string_view id) override;
+  std::optional<EnvelopeRecord> find_envelope_by_seq(std::string_view link, Direction direction,
+                                                     std::int64_t seq) override;
+  std::int64_t last_seq(std::string_view link, Direction direction) override;
+  ChainHead chain_head(std::string_view link, Direction direction) override;
+  std::vector<EnvelopeRecord> list_envelopes(std::string_view link, Direction direction,
+                                             std::int64_t after_seq, std::size_t limit) override;
+  std::int64_t count_envelopes() override;
+
+  void enqueue_outbox(const OutboxItem& item) override;
+  std::vector<OutboxItem> pending_outbox(std::string_view link, std::size_t limit,
+                                         std::int64_t after_seq) override;
+  bool remove_outbox(std::string_view link, std::int64_t seq) override;
+  bool note_outbox_attempt(std::string_view link, std::int64_t seq,
+                           std::string_view next_attempt_at) override;
+  std::int64_t outbox_length(std::string_view link) override;
+
+  std::int64_t insert_receipt(const ReceiptRecord& receipt) override;
+  std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
+                                            std::int64_t seq) override;
+
+  void insert_peer(const PeerRecord& peer) override;
+  std::vector<PeerRecord> list_peers() override;
+  std::optional<PeerRecord> find_peer(std::string_view name) override;
+  std::optional<PeerRecord> find_peer_by_key(std::string_view public_key) override;
+  void put_link_state(const LinkStateRecord& state) override;
+  std::optional<LinkStateRecord> find_link_state(std::string_view link) override;
+
+  std::int64_t append_event(const EventRecord& event) override;
+  std::vector<EventRecord> list_events(std::int64_t after_id, std::size_t limit) override;
+  std::int64_t last_event_id() override;
+  std::int64_t prune_events(std::string_view before, std::size_t limit) override;
+
+  void insert_desk_message(const DeskMessageRecord& message) override;
+  std::vector<DeskMessageRecord> list_desk_messages(std::string_view link,
+                                                    std::size_t limit) override;
+
+  void put_agreement(const AgreementRecord& agreement) override;
+  std::optional<AgreementRecord> find_agreement(std::string_view digest) override;
+  std::vector<AgreementRecord> list_agreements(std::string_view link) override;
+  std::optional<std::string> accepted_agreement_digest(std::string_view link) override;
+
+  std::int64_t ledger_size() override;
+  std::vector<LedgerLeafRecord> list_ledger_leaves(std::int64_t from, std::size_t limit) override;
+  std::optional<std::string> ledger_node(int level, std::int64_t index) override;
+  void insert_tree_head(const TreeHeadRecord& head) override;
+  void set_tree_head_status(std::string_view link, std::int64_t size,
+                            std::string_view status) override;
+  std::vector<TreeHeadRecord> list_tree_heads(std::string_view link) override;
+
+  void put_item(const ItemRecord& item) override;
+  std::optional<ItemRecord> find_item(std::string_view id) override;
+  std::vector<ItemRecord> list_items(std::string_view kind, std::string_view link,
+                                     std::size_t limit) override;
+  std::vector<ItemRecord> list_item_summaries(std::string_view kind, std::string_view link,
+                                              std::size_t limit) override;
+  std::vector<ItemRecord> find_item_summaries(const ItemQuery& query) override;
+
+  void insert_translation(const TranslationRecord& translation) override;
+  std::vector<TranslationRecord> list_translations(std::string_view item_id) override;
+  std::optional<TranslationRecord> find_translation(std::string_view id) override;
+  bool delete_translation(std::string_view id) override;
+
+  std::int64_t insert_escalation(const EscalationRecord& escalation) override;
+  std::vector<EscalationRecord> list_escalations(std::int64_t after_id, std::size_t limit) override;
+  std::vector<EscalationRecord> pending_escalations(std::size_t limit) override;
+  void update_escalation_delivery(const EscalationRecord& escalation) override;
+
+  void put_attachment_link(const AttachmentLinkRecord& record) override;
+  std::optional<AttachmentLinkRecord> find_attachment_link(std::string_view sha256,
+                                                           std::string_view link,
+                                                           Direction direction) override;
+  std::vector<AttachmentLinkRecord> list_attachment_links(std::string_view state,
+                                                          std::size_t limit) override;
+
+  void insert_user(const UserRecord& user) override;
+  bool put_user(const UserRecord& user) override;
+  std::optional<UserRecord> find_user(std::string_view name) override;
+  std::vector<UserRecord> list_users() override;
+  void insert_api_token(const ApiTokenRecord& token) override;
+  std::optional<ApiTokenRecord> find_api_token_by_hash(std::string_view token_hash) override;
+  std::vector<ApiTokenRecord> list_api_tokens(std::string_view user) override;
+  bool put_api_token(const ApiTokenRecord& token) override;
+  void insert_session(const SessionRecord& session) override;
+  std::optional<SessionRecord> find_session(std::string_view id_hash) override;
+  bool touch_session(std::string_view id_hash, std::string_view last_seen_at) override;
+  bool delete_session(std::string_view id_hash) override;
+  std::int64_t delete_user_sessions(std::string_view user,
+                                    std::string_view except_id_hash) override;
+  std::int64_t delete_expired_sessions(std::string_view now) override;
+
+  void append_audit(const AuditRecord& record) override;
+  std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) override;
+  std::optional<AuditRecord> last_audit() override;
+
+  void put_review(const ReviewRecord& review) override;
+  std::optional<ReviewRecord> find_review(std::string_view id) override;
+  std::vector<ReviewRecord> list_reviews(std::string_view link, std::size_t limit) override;
+  void scan_items(std::string_view kind, std::string_view link,
+                  const std::function<void(const ItemRecord&)>& fn) override;
+  void scan_envelope_seqs(
+      std::string_view link, Direction direction,
+      const std::function<void(std::string_view id, std::int64_t seq)>& fn) override;
+  void scan_receipt_times(
+      std::string_view link, Direction direction,
+      const std::function<void(std::int64_t seq, std::string_view received_at)>& fn) override;
+  void put_review_facts(std::string_view item_id, std::string_view link, std::string_view kind,
+                        std::string_view facts) override;
+  void scan_review_facts(std::string_view link,
+                         const std::function<void(std::string_view item_id, std::string_view kind,
+                                                  std::string_view facts)>& fn) override;
+
+  void commit() override;
+
+ private:
+  // Both return the connection, checked.
+  Conn& open_conn();
+  Conn& writable_conn();
+
+  Conn& conn_;
+  const Kind kind_;
+  const crypto::SecretKey* secret_key_;
+  std::function<void(bool)> on_end_;
+  bool open_ = true;
+  LogFrontier frontier_;  // this transaction's appends to the Merkle log
+};
+
+}  // namespace hotline::store::postgres
