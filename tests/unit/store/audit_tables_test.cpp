@@ -20,7 +20,7 @@ AuditRecord entry(std::int64_t seq) {
   return r;
 }
 
-TEST_F(StoreTest, AuditEntriesAreAppendedListedAndTheLastFound) {
+TEST_F(SqliteStoreTest, AuditEntriesAreAppendedListedAndTheLastFound) {
   EXPECT_FALSE(store_->read()->last_audit());
   EXPECT_TRUE(store_->read()->list_audit(0, 10).empty());
   store_->transact([](Transaction& tx) {
@@ -40,7 +40,7 @@ TEST_F(StoreTest, AuditEntriesAreAppendedListedAndTheLastFound) {
   EXPECT_EQ(page[1].seq, 4);
 }
 
-TEST_F(StoreTest, AuditSeqMustFollowTheLastOne) {
+TEST_F(SqliteStoreTest, AuditSeqMustFollowTheLastOne) {
   store_->transact([](Transaction& tx) { tx.append_audit(entry(1)); });
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(1)); }), "store_duplicate");
@@ -52,19 +52,19 @@ TEST_F(StoreTest, AuditSeqMustFollowTheLastOne) {
   EXPECT_EQ(store_->read()->last_audit()->seq, 2);
 }
 
-TEST_F(StoreTest, AuditFirstEntryMustBeOne) {
+TEST_F(SqliteStoreTest, AuditFirstEntryMustBeOne) {
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(2)); }), "store_invalid");
   tx->append_audit(entry(1));
   tx->commit();
 }
 
-TEST_F(StoreTest, AuditCannotBeAppendedInAReadSnapshot) {
+TEST_F(SqliteStoreTest, AuditCannotBeAppendedInAReadSnapshot) {
   auto tx = store_->read();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(1)); }), "store_read_only");
 }
 
-TEST_F(StoreTest, AuditAppendRollsBackWithItsTransaction) {
+TEST_F(SqliteStoreTest, AuditAppendRollsBackWithItsTransaction) {
   {
     auto tx = store_->write();
     tx->append_audit(entry(1));

@@ -9,7 +9,7 @@
 namespace hotline::store::testing {
 namespace concurrency_test {
 
-using ConcurrencyTest = StoreTest;
+using ConcurrencyTest = SqliteStoreTest;
 
 TEST_F(ConcurrencyTest, TwoWritersAndAReaderAllRowsPresent) {
   constexpr int kPerThread = 150;

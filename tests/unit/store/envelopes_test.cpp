@@ -5,7 +5,7 @@
 namespace hotline::store::testing {
 namespace envelopes_test {
 
-using EnvelopesTest = StoreTest;
+using EnvelopesTest = SqliteStoreTest;
 
 TEST_F(EnvelopesTest, InsertAndFind) {
   const EnvelopeRecord out = make_envelope("a-b", Direction::outbound, 1);

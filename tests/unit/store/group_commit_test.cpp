@@ -20,7 +20,7 @@ namespace hotline::store::testing {
 namespace group_commit_test {
 
 using namespace std::chrono_literals;
-using GroupCommitTest = StoreTest;
+using GroupCommitTest = SqliteStoreTest;
 
 // A door the first caller waits at, inside its transaction.
 class Door {

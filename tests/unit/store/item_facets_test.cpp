@@ -48,7 +48,7 @@ std::vector<std::string> find(Store& s, ItemQuery q) {
   return ids(s.read()->find_item_summaries(q));
 }
 
-TEST_F(StoreTest, SummariesAreFilteredByTheFacetsOfTheDocument) {
+TEST_F(SqliteStoreTest, SummariesAreFilteredByTheFacetsOfTheDocument) {
   put_three(*store_);
   EXPECT_EQ(find(*store_, {}), (std::vector<std::string>{"a1", "r2", "r1"}));
   ItemQuery q;
@@ -107,7 +107,7 @@ TEST(ItemFacetsMigration, FillsTheFacetsOfItemsSavedBeforeIt) {
   EXPECT_EQ(find(*store, q), std::vector<std::string>{"r1"});
 }
 
-TEST_F(StoreTest, TranslationsAreKeptPerItem) {
+TEST_F(SqliteStoreTest, TranslationsAreKeptPerItem) {
   put_three(*store_);
   TranslationRecord t{"t1",
                       "r1",

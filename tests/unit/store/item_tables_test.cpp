@@ -24,7 +24,7 @@ ItemRecord item(const std::string& id, const std::string& kind, const std::strin
   return i;
 }
 
-TEST_F(StoreTest, ItemsAreUpsertedAndListedNewestFirst) {
+TEST_F(SqliteStoreTest, ItemsAreUpsertedAndListedNewestFirst) {
   store_->transact([](Transaction& tx) {
     tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
     tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
@@ -57,7 +57,7 @@ TEST_F(StoreTest, ItemsAreUpsertedAndListedNewestFirst) {
   EXPECT_FALSE(store_->read()->find_item("x1"));
 }
 
-TEST_F(StoreTest, ItemSummariesAreTheListingWithoutDocumentAndActions) {
+TEST_F(SqliteStoreTest, ItemSummariesAreTheListingWithoutDocumentAndActions) {
   store_->transact([](Transaction& tx) {
     tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
     tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
@@ -89,7 +89,7 @@ EscalationRecord escalation(const std::string& item_id, const std::string& trigg
   return e;
 }
 
-TEST_F(StoreTest, EscalationsAreRecordedOncePerTrigger) {
+TEST_F(SqliteStoreTest, EscalationsAreRecordedOncePerTrigger) {
   std::int64_t first = 0;
   store_->transact([&](Transaction& tx) {
     first = tx.insert_escalation(escalation("r1", "request.respond.50"));
@@ -117,7 +117,7 @@ TEST_F(StoreTest, EscalationsAreRecordedOncePerTrigger) {
   EXPECT_EQ(store_->read()->list_escalations(first, 10).size(), 2u);
 }
 
-TEST_F(StoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
+TEST_F(SqliteStoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
   const std::string sha(64, 'a');
   store_->transact([&](Transaction& tx) {
     tx.put_attachment_link({sha, "l1", Direction::outbound, 10, "offered", "t1", ""});
@@ -141,7 +141,7 @@ TEST_F(StoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
 
 // The review's facts rows: upserted on (link, item), streamed per link,
 // bytes kept exactly (NUL bytes included); a read snapshot cannot write.
-TEST_F(StoreTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
+TEST_F(SqliteStoreTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
   const std::string bytes("\x01i\x00\xff\x00", 5);
   store_->transact([&](Transaction& tx) {
     tx.put_review_facts("r1", "l1", "request", bytes);

@@ -9,7 +9,7 @@ PeerRecord peer(const std::string& name, const std::string& key, const std::stri
   return PeerRecord{name, key, "https://127.0.0.1:8444", link, "2026-11-27T09:00:00.000Z"};
 }
 
-TEST_F(StoreTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
+TEST_F(SqliteStoreTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
   store_->transact([](Transaction& tx) {
     EXPECT_EQ(tx.insert_envelope(make_envelope("l1", Direction::outbound, 1)), 0);
     EXPECT_EQ(tx.insert_envelope(make_envelope("l1", Direction::inbound, 1)), 1);
@@ -24,7 +24,7 @@ TEST_F(StoreTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
   });
 }
 
-TEST_F(StoreTest, PeersAreUniqueByNameAndKey) {
+TEST_F(SqliteStoreTest, PeersAreUniqueByNameAndKey) {
   store_->transact([](Transaction& tx) { tx.insert_peer(peer("bravo", "KEYB", "linkb")); });
   EXPECT_EQ(
       error_code([&] {
@@ -47,7 +47,7 @@ TEST_F(StoreTest, PeersAreUniqueByNameAndKey) {
   });
 }
 
-TEST_F(StoreTest, LinkStateUpserts) {
+TEST_F(SqliteStoreTest, LinkStateUpserts) {
   store_->transact([](Transaction& tx) {
     tx.insert_peer(peer("bravo", "KEYB", "linkb"));
     LinkStateRecord s;
@@ -79,7 +79,7 @@ TEST_F(StoreTest, LinkStateUpserts) {
             "none");
 }
 
-TEST_F(StoreTest, EventsAreAppendedInOrder) {
+TEST_F(SqliteStoreTest, EventsAreAppendedInOrder) {
   store_->transact([](Transaction& tx) {
     EXPECT_EQ(tx.append_event({0, "2026-11-27T09:00:00.000Z", "link_down", "l", "first"}), 1);
     EXPECT_EQ(tx.append_event({0, "2026-11-27T09:00:01.000Z", "link_up", "l", "second"}), 2);
@@ -90,7 +90,7 @@ TEST_F(StoreTest, EventsAreAppendedInOrder) {
   EXPECT_EQ(after_first[0].detail, "second");
 }
 
-TEST_F(StoreTest, LastEventIdIsTheNewest) {
+TEST_F(SqliteStoreTest, LastEventIdIsTheNewest) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 0);
   store_->transact([](Transaction& tx) {
     for (int i = 0; i < 3; ++i)
@@ -99,7 +99,7 @@ TEST_F(StoreTest, LastEventIdIsTheNewest) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 3);
 }
 
-TEST_F(StoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
+TEST_F(SqliteStoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
   EXPECT_EQ(error_code([&] {
               store_->transact([](Transaction& tx) {
                 tx.insert_desk_message(
@@ -128,7 +128,7 @@ TEST_F(StoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
       store_->snapshot([](Transaction& tx) { return tx.list_desk_messages("other", 10); }).empty());
 }
 
-TEST_F(StoreTest, AgreementsUpsertOnDigest) {
+TEST_F(SqliteStoreTest, AgreementsUpsertOnDigest) {
   AgreementRecord a;
   a.digest = std::string(64, 'a');
   a.link = "l";
@@ -146,7 +146,7 @@ TEST_F(StoreTest, AgreementsUpsertOnDigest) {
   EXPECT_EQ(list[0], a);
 }
 
-TEST_F(StoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
+TEST_F(SqliteStoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
   auto digest = [&] {
     return store_->snapshot([](Transaction& tx) { return tx.accepted_agreement_digest("l"); });
   };

@@ -5,7 +5,7 @@
 namespace hotline::store::testing {
 namespace outbox_test {
 
-using OutboxTest = StoreTest;
+using OutboxTest = SqliteStoreTest;
 
 OutboxItem item_for(const EnvelopeRecord& e) {
   return OutboxItem{e.link, e.seq, e.id, 0, std::nullopt};

@@ -5,7 +5,7 @@
 namespace hotline::store::testing {
 namespace receipts_test {
 
-using ReceiptsTest = StoreTest;
+using ReceiptsTest = SqliteStoreTest;
 
 TEST_F(ReceiptsTest, InsertAndFindByDirection) {
   auto out = make_envelope("a-b", Direction::outbound, 1);

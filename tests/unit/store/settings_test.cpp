@@ -7,11 +7,11 @@ namespace settings_test {
 
 using SettingsTest = StoreTest;
 
-TEST_F(SettingsTest, MissingKeyIsEmpty) {
+TEST_P(SettingsTest, MissingKeyIsEmpty) {
   EXPECT_EQ(store_->read()->get_setting("party.name"), std::nullopt);
 }
 
-TEST_F(SettingsTest, RoundTripAndOverwrite) {
+TEST_P(SettingsTest, RoundTripAndOverwrite) {
   store_->transact([](Transaction& tx) {
     tx.put_setting("party.name", "CERT-A");
     tx.put_setting("node.id", "");
@@ -24,18 +24,20 @@ TEST_F(SettingsTest, RoundTripAndOverwrite) {
   EXPECT_EQ(store_->read()->get_setting("party.name"), "CERT-B");
 }
 
-TEST_F(SettingsTest, ExactBytesKept) {
+TEST_P(SettingsTest, ExactBytesKept) {
   const std::string value = "line 1\nline 2\t\"quoted\" Ünïcode \xe2\x9c\x93";
   store_->transact([&](Transaction& tx) { tx.put_setting("k", value); });
   EXPECT_EQ(store_->read()->get_setting("k"), value);
 }
 
-TEST_F(SettingsTest, WriteSeesItsOwnWrites) {
+TEST_P(SettingsTest, WriteSeesItsOwnWrites) {
   auto tx = store_->write();
   tx->put_setting("a", "1");
   EXPECT_EQ(tx->get_setting("a"), "1");
   tx->commit();
 }
+
+HOTLINE_BOTH_STORES(SettingsTest);
 
 }  // namespace settings_test
 }  // namespace hotline::store::testing

@@ -13,6 +13,7 @@
 #include "hotline/store/open.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
+#include "support/pg_test_db.h"
 
 namespace hotline::store::testing {
 
@@ -88,14 +89,73 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-// A test fixture with a freshly created store in its own folder.
-class StoreTest : public ::testing::Test {
+// A test fixture with a freshly created SQLite store in its own folder, for
+// what only the SQLite store has (its file, its WAL, its VFS).
+class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { store_ = open_sqlite(dir_.db()); }
 
   TempDir dir_;
   std::unique_ptr<Store> store_;
 };
+
+// The two implementations of Store.
+enum class Backend { sqlite, postgres };
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::sqlite ? "sqlite" : "postgres";
+}
+
+// A freshly created store: a SQLite file in its own folder, or a fresh
+// PostgreSQL database on the tests' cluster (PgTestDatabase).
+struct FreshStore {
+  explicit FreshStore(Backend backend) {
+    if (backend == Backend::sqlite) {
+      store = open_sqlite(dir.db());
+    } else {
+      pg = std::make_unique<hotline::testing::PgTestDatabase>();
+      PostgresOptions options;
+      options.conninfo = pg->conninfo();
+      store = open_postgres(options);
+    }
+  }
+  // Opens the same database again (a second process would).
+  std::unique_ptr<Store> reopen() const {
+    if (!pg) return open_sqlite(dir.db());
+    PostgresOptions options;
+    options.conninfo = pg->conninfo();
+    options.create = false;
+    return open_postgres(options);
+  }
+  TempDir dir;
+  std::unique_ptr<hotline::testing::PgTestDatabase> pg;  // destroyed after store
+  std::unique_ptr<Store> store;
+};
+
+// A test fixture with a freshly created store of each backend: write tests
+// with TEST_P(StoreTest, ...) (or a subclass) and instantiate the suite with
+// HOTLINE_BOTH_STORES(Suite).
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    fresh_ = std::make_unique<FreshStore>(GetParam());
+    store_ = std::move(fresh_->store);
+  }
+  void TearDown() override {
+    store_.reset();
+    fresh_.reset();
+  }
+  bool postgres() const { return GetParam() == Backend::postgres; }
+
+  std::unique_ptr<FreshStore> fresh_;
+  std::unique_ptr<Store> store_;
+};
+
+#define HOTLINE_BOTH_STORES(Suite)                                                          \
+  INSTANTIATE_TEST_SUITE_P(Stores, Suite,                                                   \
+                           ::testing::Values(::hotline::store::testing::Backend::sqlite,    \
+                                             ::hotline::store::testing::Backend::postgres), \
+                           ::hotline::store::testing::backend_name)
 
 inline EnvelopeRecord make_envelope(const std::string& link, Direction direction,
                                     std::int64_t seq) {

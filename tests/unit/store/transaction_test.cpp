@@ -7,7 +7,7 @@
 namespace hotline::store::testing {
 namespace transaction_test {
 
-using TransactionTest = StoreTest;
+using TransactionTest = SqliteStoreTest;
 
 TEST_F(TransactionTest, NoCommitRollsBack) {
   {

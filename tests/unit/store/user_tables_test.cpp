@@ -40,7 +40,7 @@ SessionRecord session(const std::string& id_hash, const std::string& owner,
   return s;
 }
 
-TEST_F(StoreTest, UsersAreInsertedFoundListedAndUpdated) {
+TEST_F(SqliteStoreTest, UsersAreInsertedFoundListedAndUpdated) {
   store_->transact([](Transaction& tx) {
     tx.insert_user(user("zoe"));
     tx.insert_user(user("anna.k"));
@@ -85,7 +85,7 @@ TEST_F(StoreTest, UsersAreInsertedFoundListedAndUpdated) {
   EXPECT_FALSE(store_->read()->find_user("ghost"));
 }
 
-TEST_F(StoreTest, DuplicateUserNameIsRefusedAndChangesNothing) {
+TEST_F(SqliteStoreTest, DuplicateUserNameIsRefusedAndChangesNothing) {
   store_->transact([](Transaction& tx) { tx.insert_user(user("anna")); });
   UserRecord other = user("anna");
   other.display_name = "Someone else";
@@ -100,7 +100,7 @@ TEST_F(StoreTest, DuplicateUserNameIsRefusedAndChangesNothing) {
   EXPECT_TRUE(store_->read()->find_user("bert"));
 }
 
-TEST_F(StoreTest, UserSchemaRefusesBadRecords) {
+TEST_F(SqliteStoreTest, UserSchemaRefusesBadRecords) {
   EXPECT_EQ(
       error_code([&] { store_->transact([](Transaction& tx) { tx.insert_user(user("")); }); }),
       "store_invalid");
@@ -122,7 +122,7 @@ TEST_F(StoreTest, UserSchemaRefusesBadRecords) {
   EXPECT_EQ(error_code([&] { store_->read()->insert_user(user("x")); }), "store_read_only");
 }
 
-TEST_F(StoreTest, ApiTokensAreStoredByHashListedAndUpdated) {
+TEST_F(SqliteStoreTest, ApiTokensAreStoredByHashListedAndUpdated) {
   store_->transact([](Transaction& tx) {
     tx.insert_user(user("anna"));
     tx.insert_user(user("bert"));
@@ -154,7 +154,7 @@ TEST_F(StoreTest, ApiTokensAreStoredByHashListedAndUpdated) {
   EXPECT_FALSE(store_->transact([&](Transaction& tx) { return tx.put_api_token(ghost); }));
 }
 
-TEST_F(StoreTest, ApiTokensNeedAUserAndUniqueIdsAndHashes) {
+TEST_F(SqliteStoreTest, ApiTokensNeedAUserAndUniqueIdsAndHashes) {
   store_->transact([](Transaction& tx) { tx.insert_user(user("anna")); });
   EXPECT_EQ(error_code([&] {
               store_->transact([](Transaction& tx) {
@@ -179,7 +179,7 @@ TEST_F(StoreTest, ApiTokensNeedAUserAndUniqueIdsAndHashes) {
   EXPECT_EQ(store_->read()->list_api_tokens("").size(), 1u);
 }
 
-TEST_F(StoreTest, SessionsAreFoundTouchedDeletedAndSweptWhenExpired) {
+TEST_F(SqliteStoreTest, SessionsAreFoundTouchedDeletedAndSweptWhenExpired) {
   store_->transact([](Transaction& tx) {
     tx.insert_user(user("anna"));
     tx.insert_session(session("s1", "anna", "2026-11-27T12:00:00.000Z"));
@@ -211,7 +211,7 @@ TEST_F(StoreTest, SessionsAreFoundTouchedDeletedAndSweptWhenExpired) {
   EXPECT_FALSE(store_->read()->find_session("s3"));
 }
 
-TEST_F(StoreTest, SessionsNeedAUserAndAUniqueId) {
+TEST_F(SqliteStoreTest, SessionsNeedAUserAndAUniqueId) {
   EXPECT_EQ(error_code([&] {
               store_->transact([](Transaction& tx) {
                 tx.insert_session(session("s1", "ghost", "2026-11-27T12:00:00.000Z"));

@@ -36,7 +36,7 @@ std::uintmax_t wal_size(const TempDir& dir) {
   return ec ? 0 : n;
 }
 
-class WalWriteVfsTest : public StoreTest {};
+class WalWriteVfsTest : public SqliteStoreTest {};
 
 // A commit is on file when transact() returns: another connection, through
 // the default VFS, reads all of it at once.
