@@ -5,6 +5,7 @@
 // memory than a batch, which must not grow the process by their size.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string_view>
@@ -99,7 +100,7 @@ std::string padded(int n, int width) {
   return std::string(width - std::min<int>(width, static_cast<int>(s.size())), '0') + s;
 }
 
-// More rows than a batch of the PostgreSQL store's scans (256 items, 4096
+// More rows than a batch of the PostgreSQL store's scans (256 items, 2048
 // facts rows): each row of the link and kind comes once, and only those.
 TEST_P(ReviewTablesTest, ScansOfALinkLargerThanABatchReadEveryRowOnce) {
   constexpr int kItems = 700;
@@ -146,6 +147,45 @@ TEST_P(ReviewTablesTest, ScansOfALinkLargerThanABatchReadEveryRowOnce) {
   ASSERT_EQ(facts.size(), static_cast<std::size_t>(kFacts));
   EXPECT_EQ(facts["f04500"], std::string("\x00\x01", 2) + "0");
   EXPECT_EQ(facts["f00001"], std::string("\x00\x01", 2) + "4499");
+}
+
+// The envelopes' numbers and the receipts' times of one link and direction,
+// in seq order, past a batch (2048 rows), none of the other direction's.
+TEST_P(ReviewTablesTest, EnvelopeAndReceiptScansReadTheLinkInSeqOrder) {
+  constexpr std::int64_t kEnvelopes = 2100;
+  store_->transact([&](Transaction& tx) {
+    for (std::int64_t seq = 1; seq <= kEnvelopes; ++seq) {
+      auto e = make_envelope("l1", Direction::inbound, seq);
+      tx.insert_envelope(e);
+      if (seq % 3 != 0) tx.insert_receipt(make_receipt(e, 0));
+    }
+    tx.insert_envelope(make_envelope("l1", Direction::outbound, 1));
+    tx.insert_envelope(make_envelope("l2", Direction::inbound, 1));
+  });
+  std::vector<std::int64_t> seqs;
+  std::vector<std::int64_t> receipted;
+  store_->snapshot([&](Transaction& tx) {
+    tx.scan_envelope_seqs("l1", Direction::inbound, [&](std::string_view id, std::int64_t seq) {
+      EXPECT_EQ(id, "l1-inbound-" + std::to_string(seq));
+      seqs.push_back(seq);
+    });
+    tx.scan_receipt_times("l1", Direction::inbound, [&](std::int64_t seq, std::string_view at) {
+      EXPECT_EQ(at, "2026-11-27T09:44:51.000Z");
+      receipted.push_back(seq);
+    });
+  });
+  ASSERT_EQ(seqs.size(), static_cast<std::size_t>(kEnvelopes));
+  for (std::size_t i = 0; i < seqs.size(); ++i)
+    EXPECT_EQ(seqs[i], static_cast<std::int64_t>(i + 1));
+  ASSERT_EQ(receipted.size(), static_cast<std::size_t>(kEnvelopes - kEnvelopes / 3));
+  EXPECT_TRUE(std::is_sorted(receipted.begin(), receipted.end()));
+  EXPECT_EQ(receipted.back(), kEnvelopes - 1);
+  std::size_t outbound = 0;
+  store_->snapshot([&](Transaction& tx) {
+    tx.scan_envelope_seqs("l1", Direction::outbound,
+                          [&](std::string_view, std::int64_t) { ++outbound; });
+  });
+  EXPECT_EQ(outbound, 1u);
 }
 
 HOTLINE_BOTH_STORES(ReviewTablesTest);
