@@ -23,8 +23,15 @@ namespace item_list_test {
 
 using nlohmann::json;
 
-class ItemList : public testing::TwoNodesInProcess {
+// Each case on both stores: the nodes' records in their SQLite files, or in
+// PostgreSQL databases (param true).
+class ItemList : public testing::TwoNodesInProcess, public ::testing::WithParamInterface<bool> {
  protected:
+  void SetUp() override {
+    on_postgres_ = GetParam();
+    TwoNodesInProcess::SetUp();
+  }
+
   void settle() {
     for (int i = 0; i < 2; ++i) {
       a_to_b();
@@ -71,7 +78,7 @@ class ItemList : public testing::TwoNodesInProcess {
   }
 };
 
-TEST_F(ItemList, FiltersCountAndPageNewestCreatedFirst) {
+TEST_P(ItemList, FiltersCountAndPageNewestCreatedFirst) {
   agree();
   auto a1 = alert("Scanning from 203.0.113.7", model::Priority::urgent);
   auto a2 = alert("Phishing kit at 198.51.100.4", model::Priority::normal);
@@ -139,7 +146,7 @@ TEST_F(ItemList, FiltersCountAndPageNewestCreatedFirst) {
   EXPECT_EQ(ids(page(*b_, changed)).front(), r1.record.id);
 }
 
-TEST_F(ItemList, OverdueFindsTheDeadlinesPassedAndNotMet) {
+TEST_P(ItemList, OverdueFindsTheDeadlinesPassedAndNotMet) {
   agree();
   auto acked = alert("Acknowledged in time", model::Priority::urgent);
   auto waiting = alert("Nobody looked at it", model::Priority::urgent);
@@ -164,7 +171,7 @@ TEST_F(ItemList, OverdueFindsTheDeadlinesPassedAndNotMet) {
   EXPECT_EQ(page(*b_, q, later).total, 0u);
 }
 
-TEST_F(ItemList, TlpRedIsCountedOnlyForItsReaders) {
+TEST_P(ItemList, TlpRedIsCountedOnlyForItsReaders) {
   agree();
   AlertInput in;
   in.summary = "Red one";
@@ -186,7 +193,7 @@ TEST_F(ItemList, TlpRedIsCountedOnlyForItsReaders) {
 // under new ids and creation times): page 1 and page 50 of 100, a text
 // search, and the overdue filter (which computes every open request's
 // deadlines), each with the right total. The times go to stdout.
-TEST_F(ItemList, TenThousandRequestsPageWithTheRightTotals) {
+TEST_P(ItemList, TenThousandRequestsPageWithTheRightTotals) {
   agree();
   auto model_request = request("Subscriber of 198.51.100.7", model::RequestKind::information);
   settle();
@@ -235,6 +242,12 @@ TEST_F(ItemList, TenThousandRequestsPageWithTheRightTotals) {
   // No bound on the times here (a test never asserts on time): the figures
   // are printed for a person; the totals above are what is checked.
 }
+
+std::string store_name(const ::testing::TestParamInfo<bool>& p) {
+  return p.param ? "postgres" : "sqlite";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ItemList, ::testing::Bool(), store_name);
 
 }  // namespace item_list_test
 }  // namespace hotline::service

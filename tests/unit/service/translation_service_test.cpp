@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "hotline/common/error.h"
 #include "hotline/common/error_category.h"
@@ -38,8 +40,15 @@ store::UserRecord user(const std::string& name, const std::string& role) {
   return u;
 }
 
-class Translations : public testing::TwoNodesInProcess {
+// Each case on both stores: the nodes' records in their SQLite files, or in
+// PostgreSQL databases (param true).
+class Translations : public testing::TwoNodesInProcess, public ::testing::WithParamInterface<bool> {
  protected:
+  void SetUp() override {
+    on_postgres_ = GetParam();
+    TwoNodesInProcess::SetUp();
+  }
+
   std::int64_t envelopes(Node& n) {
     return n.store->snapshot([](store::Transaction& tx) { return tx.count_envelopes(); });
   }
@@ -52,7 +61,7 @@ class Translations : public testing::TwoNodesInProcess {
   }
 };
 
-TEST_F(Translations, AddedShownOutOfDateAndDeleted) {
+TEST_P(Translations, AddedShownOutOfDateAndDeleted) {
   auto c = open_case(*a_, "bravo", "Einbruch beim Registrar", model::Labels{}, "anne", now_ms());
   const std::string id = c.record.id;
   act(*a_, kCase, id, "add_entry", {{"text", "Der Server ist wieder erreichbar"}}, "anne",
@@ -61,6 +70,9 @@ TEST_F(Translations, AddedShownOutOfDateAndDeleted) {
   const auto tr = user("tom", "translator");
   auto t =
       add_translation(*a_->store, id, {"title", "en", "Break-in at the registrar"}, tr, now_ms());
+  // Listed by time, then id: a later millisecond keeps the order below (two
+  // UUIDv7 of one millisecond may come in either order).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   auto entry =
       add_translation(*a_->store, id, {"timeline/1/text", "zh-CN", "服务器已恢复"}, tr, now_ms());
   EXPECT_EQ(t.by, "tom");
@@ -97,7 +109,7 @@ TEST_F(Translations, AddedShownOutOfDateAndDeleted) {
             "translation_unknown");
 }
 
-TEST_F(Translations, BadInputIsRefusedAndChangesNothing) {
+TEST_P(Translations, BadInputIsRefusedAndChangesNothing) {
   auto c = open_case(*a_, "bravo", "Case", model::Labels{}, "anne", now_ms());
   const auto tr = user("tom", "translator");
   for (const TranslationInput& in :
@@ -117,7 +129,7 @@ TEST_F(Translations, BadInputIsRefusedAndChangesNothing) {
             "item_unknown");
 }
 
-TEST_F(Translations, TlpRedKeepsItsReaders) {
+TEST_P(Translations, TlpRedKeepsItsReaders) {
   model::Labels red;
   red.tlp = model::Tlp::red;
   auto c = open_case(*a_, "bravo", "Geheim", red, "anne", now_ms());
@@ -130,6 +142,12 @@ TEST_F(Translations, TlpRedKeepsItsReaders) {
                   now_ms());
   EXPECT_EQ(events(*a_).find("Secret"), std::string::npos);
 }
+
+std::string store_name(const ::testing::TestParamInfo<bool>& p) {
+  return p.param ? "postgres" : "sqlite";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, Translations, ::testing::Bool(), store_name);
 
 }  // namespace translation_service_test
 }  // namespace hotline::service
