@@ -89,7 +89,20 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  return postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  const std::int64_t index = postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  if (KnownHead* k = known_head(envelope.link, envelope.direction);
+      k && envelope.seq > k->head.seq) {
+    k->head = ChainHead{envelope.seq, envelope.digest};
+  }
+  return index;
+}
+
+PostgresTransaction::KnownHead* PostgresTransaction::known_head(std::string_view link,
+                                                                Direction direction) {
+  for (auto& k : heads_) {
+    if (k.direction == direction && k.link == link) return &k;
+  }
+  return nullptr;
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
@@ -131,7 +144,12 @@ std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction dire
 }
 
 ChainHead PostgresTransaction::chain_head(std::string_view link, Direction direction) {
-  return postgres::chain_head(open_conn(), link, direction);
+  Conn& c = open_conn();
+  if (kind_ == Kind::read) return postgres::chain_head(c, link, direction);
+  if (const KnownHead* k = known_head(link, direction)) return k->head;
+  ChainHead head = postgres::chain_head(c, link, direction);
+  heads_.push_back(KnownHead{std::string(link), direction, head});
+  return head;
 }
 
 std::vector<EnvelopeRecord> PostgresTransaction::list_envelopes(std::string_view link,

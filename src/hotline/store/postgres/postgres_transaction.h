@@ -159,6 +159,18 @@ class PostgresTransaction final : public Transaction {
   std::function<void(bool)> on_end_;
   bool open_ = true;
   LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  // chain_head() answers already given in this write transaction, kept up to
+  // date by its own insert_envelope(): a producer queueing a hundred
+  // envelopes in one transaction asks for the head before each. Only this
+  // transaction writes meanwhile (it holds the writer lock), and an insert
+  // that is refused leaves the entry as it was.
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  std::vector<KnownHead> heads_;
+  KnownHead* known_head(std::string_view link, Direction direction);
 };
 
 }  // namespace hotline::store::postgres
