@@ -1,18 +1,14 @@
-// Opening a PostgreSQL store (open_postgres): a fresh database is migrated
-// once and records it, whatever number of processes open it at once; a
-// database from a newer build, one holding somebody else's tables, and an
-// empty one without create are refused and left as they were; an unreachable
-// server is "store_unavailable" with a message that names the host and the
-// database but never the password; connections that the server dropped
-// (as a restart does) are replaced by the next transaction, and a
-// transaction in flight is lost whole.
+// Opening a PostgreSQL store (open_postgres), what only it has (the cases of
+// both stores are in open_test.cpp): an empty database without create is
+// "store_missing" and stays empty; an unreachable server is
+// "store_unavailable" with a message that names the host and the database
+// but never the password; connections that the server dropped (as a
+// restart does) are replaced by the next transaction, and a transaction in
+// flight is lost whole.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
 #include <vector>
 
-#include "hotline/common/time.h"
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
@@ -31,96 +27,12 @@ std::string table_count(const PgTestDatabase& db) {
   return db.sql("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()");
 }
 
-// The message of the hotline::Error fn throws ("" when none).
-template <class F>
-std::string error_message(F&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-TEST(OpenPostgresTest, NewDatabaseRecordsMigrations) {
-  PgTestDatabase db;
-  auto store = open_postgres(options_for(db));
-  EXPECT_GE(store->schema_version(), 1);
-  EXPECT_EQ(db.sql("SELECT max(version) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-  EXPECT_EQ(db.sql("SELECT count(*) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-  EXPECT_NE(db.sql("SELECT description FROM schema_migrations WHERE version = 1"), "");
-  EXPECT_NO_THROW(parse_timestamp(db.sql("SELECT applied_at FROM schema_migrations")));
-  for (const char* table : {"settings", "users", "api_tokens", "sessions", "audit_trail"}) {
-    EXPECT_EQ(db.sql(std::string("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = '") +
-                     table + "'"),
-              "1")
-        << table;
-  }
-}
-
-TEST(OpenPostgresTest, ReopenKeepsDataAndMigratesNothingTwice) {
-  PgTestDatabase db;
-  {
-    auto store = open_postgres(options_for(db));
-    store->transact([](Transaction& tx) { tx.put_setting("party.name", "CERT-A"); });
-  }
-  const std::string applied = db.sql("SELECT applied_at FROM schema_migrations");
-  auto store = open_postgres(options_for(db, false));
-  EXPECT_EQ(store->read()->get_setting("party.name"), "CERT-A");
-  EXPECT_EQ(db.sql("SELECT count(*) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-  EXPECT_EQ(db.sql("SELECT applied_at FROM schema_migrations"), applied);
-}
-
 TEST(OpenPostgresTest, EmptyDatabaseWithoutCreateIsMissing) {
   PgTestDatabase db;
   EXPECT_EQ(error_code([&] { open_postgres(options_for(db, false)); }), "store_missing");
   EXPECT_EQ(table_count(db), "0");  // not even schema_migrations
   // With create it becomes a store.
   EXPECT_GE(open_postgres(options_for(db))->schema_version(), 1);
-}
-
-TEST(OpenPostgresTest, TooNewRefusedAndNothingChanged) {
-  PgTestDatabase db;
-  { open_postgres(options_for(db)); }
-  db.sql(
-      "INSERT INTO schema_migrations VALUES (999, 'from the future', "
-      "'2030-01-01T00:00:00.000Z')");
-  const std::string tables = table_count(db);
-  for (bool create : {true, false}) {
-    try {
-      open_postgres(options_for(db, create));
-      FAIL() << "opened a database from a newer build";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), "store_too_new");
-      EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find("Install the newer hotline"), std::string::npos);
-      EXPECT_NE(std::string(e.what()).find(db.name()), std::string::npos) << e.what();
-    }
-  }
-  EXPECT_EQ(db.sql("SELECT max(version) FROM schema_migrations"), "999");
-  EXPECT_EQ(db.sql("SELECT count(*) FROM schema_migrations"), "2");
-  EXPECT_EQ(table_count(db), tables);
-}
-
-TEST(OpenPostgresTest, ForeignTablesRefused) {
-  PgTestDatabase db;
-  db.sql("CREATE TABLE photos (id BIGINT PRIMARY KEY, name TEXT)");
-  for (bool create : {true, false}) {
-    try {
-      open_postgres(options_for(db, create));
-      FAIL() << "opened somebody else's database";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), "store_corrupt");
-      EXPECT_NE(std::string(e.what()).find(db.name()), std::string::npos) << e.what();
-    }
-  }
-  EXPECT_EQ(table_count(db), "1");
-  EXPECT_EQ(db.sql("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = "
-                   "'schema_migrations'"),
-            "0");
 }
 
 // Nothing listens on port 1 of 127.0.0.1, nor in a socket folder that does
@@ -151,40 +63,6 @@ TEST(OpenPostgresTest, UnreachableServerIsUnavailableAndThePasswordNeverShown) {
       EXPECT_EQ(what.find("password"), std::string::npos) << what;
     }
   }
-}
-
-// Several processes (threads here, each with its own connections) open one
-// new database at once: one of them migrates, the others wait for it and
-// find the schema done; all of them work.
-TEST(OpenPostgresTest, OpenedAtOnceMigratesOnce) {
-  PgTestDatabase db;
-  constexpr int kOpeners = 6;
-  std::vector<std::unique_ptr<Store>> stores(kOpeners);
-  std::vector<std::string> errors(kOpeners);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kOpeners; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kOpeners) std::this_thread::yield();
-      try {
-        stores[i] = open_postgres(options_for(db));
-      } catch (const std::exception& e) {
-        errors[i] = e.what();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (int i = 0; i < kOpeners; ++i) {
-    ASSERT_EQ(errors[i], "") << i;
-    ASSERT_TRUE(stores[i]);
-  }
-  EXPECT_EQ(db.sql("SELECT count(*) FROM schema_migrations"),
-            std::to_string(stores[0]->schema_version()));
-  for (int i = 0; i < kOpeners; ++i) {
-    stores[i]->transact([&](Transaction& tx) { tx.put_setting("k" + std::to_string(i), "v"); });
-  }
-  EXPECT_EQ(db.sql("SELECT count(*) FROM settings"), std::to_string(kOpeners));
 }
 
 // What a restart of the server (pg_ctl restart -m fast) does to the clients'
