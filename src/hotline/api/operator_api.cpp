@@ -156,7 +156,7 @@ struct OperatorApi::Impl {
         options(std::move(o)),
         sign_in_limiter(options.sign_in),
         request_limiter(options.requests),
-        sign_in_guard(options.policy.sign_in),
+        sign_in_guard(*node.store, options.policy.sign_in),
         ctx{node, options, sign_in_limiter, sign_in_guard, {}} {
     // The streams' re-check: not a use of the session (it must time out
     // when nobody uses it, stream or not).
