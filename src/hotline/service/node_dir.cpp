@@ -1,9 +1,14 @@
 #include "hotline/service/node_dir.h"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include <nlohmann/json.hpp>
 
 #include "hotline/common/error.h"
 #include "hotline/common/escape.h"
@@ -304,6 +309,21 @@ Node open_node(const fs::path& dir, bool sync_full) {
   // A store from before the review's facts rows gets them, once.
   fill_review_facts(*st);
   return Node{paths, party, std::move(identity), std::move(st)};
+}
+
+std::optional<long> serving_pid(const NodePaths& paths) {
+  std::ifstream in(paths.serve_status);
+  if (!in) return std::nullopt;
+  long pid = 0;
+  try {
+    pid = nlohmann::json::parse(in).value("pid", 0L);
+  } catch (const std::exception&) {
+    return std::nullopt;  // being written, or not ours
+  }
+  if (pid <= 0) return std::nullopt;
+  // Signal 0 checks that the process exists (EPERM: it does, as another user).
+  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return pid;
+  return std::nullopt;
 }
 
 crypto::PublicKey read_public_key(const fs::path& dir) {

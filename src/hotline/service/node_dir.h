@@ -19,6 +19,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hotline/crypto/ed25519.h"
@@ -105,6 +106,11 @@ struct Node {
 };
 // sync_full: fsync every commit (survives power loss, not only crashes).
 Node open_node(const std::filesystem::path& dir, bool sync_full = false);
+
+// The pid of a `hotline serve` running on this directory (run/serve.json
+// names a live process), or nullopt. With several serve processes on one
+// PostgreSQL store the file names the last one started.
+std::optional<long> serving_pid(const NodePaths& paths);
 
 // Reads only the public identity (no private key, no database writes).
 crypto::PublicKey read_public_key(const std::filesystem::path& dir);
