@@ -277,6 +277,10 @@ RecordCounts copy_store(Store& from, Store& to, const CopyProgress& progress) {
 RecordCounts count_records(Store& store) {
   return store.snapshot([](Transaction& tx) {
     RecordCounts c;
+    for (const char* kind : {"link_states", "outbox", "agreements", "tree_heads", "review_facts",
+                             "translations", "peers"}) {
+      c[kind] = 0;
+    }
     std::set<std::string> links;
     c["settings"] = static_cast<std::int64_t>(tx.list_settings().size());
     for (const auto& p : tx.list_peers()) {
