@@ -285,6 +285,17 @@ class Transaction {
       const std::function<void(std::string_view item_id, std::string_view kind,
                                std::string_view facts)>& fn) = 0;
 
+  // For copying a whole store into another (store/copy.h), what the calls
+  // above cannot do. list_settings: every setting, by key (secrets unsealed,
+  // as get_setting). import_event / import_escalation store the record with
+  // its own id, which must be above every stored one ("store_invalid"
+  // otherwise; the ids assigned later follow it). list_sessions: every
+  // session, by id_hash.
+  virtual std::vector<std::pair<std::string, std::string>> list_settings() = 0;
+  virtual void import_event(const EventRecord& event) = 0;
+  virtual void import_escalation(const EscalationRecord& escalation) = 0;
+  virtual std::vector<SessionRecord> list_sessions() = 0;
+
   virtual void commit() = 0;
 };
 

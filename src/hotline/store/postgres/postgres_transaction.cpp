@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/postgres/audit_tables.h"
+#include "hotline/store/postgres/copy_tables.h"
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
@@ -86,6 +87,26 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
                        "INSERT INTO settings (key, value) VALUES ($1, $2) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        key, stored);
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
+  auto settings = postgres::list_settings(open_conn());
+  for (auto& [key, value] : settings) {
+    if (is_secret_setting(key)) value = unsealed(secret_key_, value).value_or("");
+  }
+  return settings;
+}
+
+void PostgresTransaction::import_event(const EventRecord& event) {
+  postgres::import_event(writable_conn(), event);
+}
+
+void PostgresTransaction::import_escalation(const EscalationRecord& escalation) {
+  postgres::import_escalation(writable_conn(), escalation);
+}
+
+std::vector<SessionRecord> PostgresTransaction::list_sessions() {
+  return postgres::list_sessions(open_conn());
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {

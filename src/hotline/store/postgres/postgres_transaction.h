@@ -146,6 +146,11 @@ class PostgresTransaction final : public Transaction {
                          const std::function<void(std::string_view item_id, std::string_view kind,
                                                   std::string_view facts)>& fn) override;
 
+  std::vector<std::pair<std::string, std::string>> list_settings() override;
+  void import_event(const EventRecord& event) override;
+  void import_escalation(const EscalationRecord& escalation) override;
+  std::vector<SessionRecord> list_sessions() override;
+
   void commit() override;
 
  private:
