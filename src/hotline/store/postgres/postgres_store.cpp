@@ -122,8 +122,10 @@ class PostgresStore final : public Store {
 
   void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
   void end_write(Conn& c, bool commit);
-  std::exception_ptr run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
-  std::exception_ptr run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
+  std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
+                               bool& aborted) noexcept;
+  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                bool& aborted) noexcept;
 
   std::unique_ptr<Conn> take_reader() {
     {
@@ -220,10 +222,11 @@ std::unique_ptr<Transaction> PostgresStore::read() {
                                                });
 }
 
-std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                            bool& aborted) noexcept {
   try {
     begin_write(c);
-    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
     aborted = true;  // nothing else is in the transaction: roll it all back
@@ -239,8 +242,15 @@ std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& ab
   return nullptr;
 }
 
-std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                             bool& aborted) noexcept {
   std::exception_ptr error;
+  WriteCache before;
+  try {
+    before = cache;  // what the group knew before this member
+  } catch (...) {
+    cache = WriteCache{};  // out of memory: the member starts with nothing known
+  }
   try {
     c.exec_simple("starting a write transaction", "SAVEPOINT hotline_member");
   } catch (...) {
@@ -248,13 +258,14 @@ std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, bool& a
     return std::current_exception();
   }
   try {
-    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
     error = std::current_exception();
   }
   try {
     if (error || c.failed()) {
+      cache = std::move(before);  // the member's writes are undone
       c.rollback_to("hotline_member");
       if (!error) {
         error = std::make_exception_ptr(Error(ErrorCategory::internal, "store_transaction_aborted",
@@ -297,7 +308,8 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
     aborted = true;
     lost = std::current_exception();
   }
-  if (!aborted) lost = run_first(*c, fn, aborted);
+  WriteCache cache;  // shared by the group's members in turn
+  if (!aborted) lost = run_first(*c, fn, cache, aborted);
   while (!aborted && members.size() + 1 < kMaxGroup) {
     lock.lock();
     if (queue_.empty()) {
@@ -308,7 +320,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
     queue_.pop_front();
     lock.unlock();
     bool m_aborted = false;
-    m->error = run_member(*c, *m->fn, m_aborted);
+    m->error = run_member(*c, *m->fn, cache, m_aborted);
     members.push_back(m);
     if (m_aborted) {
       aborted = true;
