@@ -124,7 +124,7 @@ class PostgresStore final : public Store {
   void end_write(Conn& c, bool commit);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                bool& aborted) noexcept;
-  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
+  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache, bool& savepoint_open,
                                 bool& aborted) noexcept;
 
   std::unique_ptr<Conn> take_reader() {
@@ -242,8 +242,11 @@ std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCac
   return nullptr;
 }
 
+// A member runs in a savepoint of its own. The savepoint of a member that
+// succeeded is released only when the next member's is taken, in the same
+// round trip (or by the COMMIT): `savepoint_open` says one is pending.
 std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
-                                             bool& aborted) noexcept {
+                                             bool& savepoint_open, bool& aborted) noexcept {
   std::exception_ptr error;
   WriteCache before;
   try {
@@ -252,7 +255,10 @@ std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCa
     cache = WriteCache{};  // out of memory: the member starts with nothing known
   }
   try {
-    c.exec_simple("starting a write transaction", "SAVEPOINT hotline_member");
+    c.exec_simple("starting a write transaction",
+                  savepoint_open ? "RELEASE hotline_member; SAVEPOINT hotline_member"
+                                 : "SAVEPOINT hotline_member");
+    savepoint_open = true;
   } catch (...) {
     aborted = true;
     return std::current_exception();
@@ -266,14 +272,13 @@ std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCa
   try {
     if (error || c.failed()) {
       cache = std::move(before);  // the member's writes are undone
+      savepoint_open = false;
       c.rollback_to("hotline_member");
       if (!error) {
         error = std::make_exception_ptr(Error(ErrorCategory::internal, "store_transaction_aborted",
                                               "A statement failed; nothing of this operation "
                                               "was saved. Retry the operation."));
       }
-    } else {
-      c.exec_simple("closing a savepoint", "RELEASE hotline_member");
     }
   } catch (...) {
     aborted = true;  // cannot tell what of this member is left: give the group up
@@ -309,6 +314,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
     lost = std::current_exception();
   }
   WriteCache cache;  // shared by the group's members in turn
+  bool savepoint_open = false;
   if (!aborted) lost = run_first(*c, fn, cache, aborted);
   while (!aborted && members.size() + 1 < kMaxGroup) {
     lock.lock();
@@ -320,7 +326,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
     queue_.pop_front();
     lock.unlock();
     bool m_aborted = false;
-    m->error = run_member(*c, *m->fn, cache, m_aborted);
+    m->error = run_member(*c, *m->fn, cache, savepoint_open, m_aborted);
     members.push_back(m);
     if (m_aborted) {
       aborted = true;
