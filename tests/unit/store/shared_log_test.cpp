@@ -260,6 +260,7 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
   const auto leaves = tx->list_ledger_leaves(0, 10 * kTotal);
   ASSERT_EQ(leaves.size(), static_cast<std::size_t>(kTotal));
   for (int i = 0; i < kTotal; ++i) EXPECT_EQ(leaves[i].index, i) << "a gap or a duplicate";
+  expect_log_matches_its_leaves(*first);
   // Leaf indexes and event ids were handed out in one order: commit order.
   std::sort(appended.begin(), appended.end(),
             [](const Appended& x, const Appended& y) { return x.leaf < y.leaf; });
@@ -278,6 +279,47 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
       EXPECT_EQ(tx->last_seq(link, Direction::outbound), kEach);
       EXPECT_EQ(tx->outbox_length(link), kEach);
     }
+  }
+}
+
+// Each store remembers the log's end and the chain heads from one write
+// to the next: what the other store appended meanwhile must not be missed.
+TEST(SharedLogTest, TwoStoresTakingTurnsOnOneChain) {
+  hotline::testing::PgTestDatabase db;
+  auto first = open_pg(db, true);
+  auto second = open_pg(db, false);
+  auto send = [](Store& store, bool receipt) {
+    store.transact([&](Transaction& tx) {
+      auto e =
+          make_envelope("l", Direction::outbound, tx.chain_head("l", Direction::outbound).seq + 1);
+      tx.insert_envelope(e);
+      if (receipt) tx.insert_receipt(make_receipt(e, 0));
+    });
+  };
+  for (int i = 0; i < 40; ++i) {
+    // Runs of 1 to 3 writes by one store, then the other's turn; some
+    // plain write() transactions, some rolled back.
+    Store& store = (i / 2) % 2 == 0 ? *first : *second;
+    for (int k = 0; k <= i % 3; ++k) send(store, (i + k) % 2 == 0);
+    if (i % 5 == 0) {
+      auto tx = store.write();
+      tx->insert_envelope(make_envelope("l", Direction::outbound,
+                                        tx->chain_head("l", Direction::outbound).seq + 1));
+    }
+    if (i % 7 == 0) {
+      auto tx = store.write();
+      auto e =
+          make_envelope("l", Direction::outbound, tx->chain_head("l", Direction::outbound).seq + 1);
+      tx->insert_envelope(e);
+      tx->commit();
+    }
+  }
+  expect_log_matches_its_leaves(*first);
+  auto tx = second->read();
+  const auto all = tx->list_envelopes("l", Direction::outbound, 0, 1000);
+  ASSERT_FALSE(all.empty());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
   }
 }
 

@@ -39,8 +39,12 @@ namespace hotline::store {
 namespace postgres {
 namespace {
 
-// The node's writer key: one per database (a database holds one node).
-constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7261700002)";
+// The node's writer key: one per database (a database holds one node). The
+// log's size, read once the lock is held, tells whether another process
+// wrote envelopes or receipts since this one's last commit (WriteCache).
+constexpr const char* kBeginWrite =
+    "BEGIN; SELECT pg_advisory_xact_lock(7261700002); "
+    "SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
 constexpr std::size_t kMaxGroup = 32;
 
@@ -120,8 +124,8 @@ class PostgresStore final : public Store {
     if (!writer_open_) gate_cv_.notify_all();
   }
 
-  void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
-  void end_write(Conn& c, bool commit);
+  void begin_write(Conn& c, WriteCache& cache);
+  void end_write(Conn& c, bool commit, const WriteCache& cache);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                bool& aborted) noexcept;
   std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache, bool& savepoint_open,
@@ -149,6 +153,14 @@ class PostgresStore final : public Store {
   std::string where_;  // for messages: host and database only
 
   std::unique_ptr<Conn> writer_;  // used only by the thread that holds the writer
+  // What the last transaction this process committed knew (postgres_transaction.h,
+  // WriteCache), valid while the log's size is still known_size_: every
+  // envelope and receipt appends to the log, so no other process changed
+  // the log or a chain head meanwhile. Used only by the writer's holder.
+  WriteCache known_;
+  std::int64_t known_size_ = -1;  // -1: nothing known
+  std::int64_t begin_size_ = -1;  // the log's size when the open write began
+  WriteCache write_cache_;        // the cache of a write() transaction
   std::mutex gate_mu_;
   std::condition_variable gate_cv_;
   bool writer_open_ = false;
@@ -161,16 +173,33 @@ class PostgresStore final : public Store {
   std::unique_ptr<Coordination> coordination_;
 };
 
-void PostgresStore::end_write(Conn& c, bool commit) {
+void PostgresStore::begin_write(Conn& c, WriteCache& cache) {
+  auto r = c.exec_simple("starting a write transaction", kBeginWrite);
+  begin_size_ = r.empty() ? -1 : integer(r[0], 0);
+  if (begin_size_ >= 0 && begin_size_ == known_size_) {
+    cache = known_;
+  } else {
+    cache = WriteCache{};
+  }
+}
+
+void PostgresStore::end_write(Conn& c, bool commit, const WriteCache& cache) {
   if (!commit || c.failed()) {
-    c.rollback_quietly();
+    c.rollback_quietly();  // known_ still holds: nothing of this transaction is saved
     return;
   }
+  known_size_ = -1;  // until the COMMIT is known to have succeeded
   try {
     c.exec_simple("saving a transaction", "COMMIT");
   } catch (...) {
     c.rollback_quietly();
     throw;
+  }
+  try {
+    known_ = cache;
+    known_size_ = cache.frontier.size >= 0 ? cache.frontier.size : begin_size_;
+  } catch (...) {
+    known_size_ = -1;  // out of memory: the next transaction asks again
   }
 }
 
@@ -179,15 +208,17 @@ std::unique_ptr<Transaction> PostgresStore::write() {
   take_writer();
   try {
     Conn& c = writer();
-    begin_write(c);
-    return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::write, secret_key(),
-                                                 [this, &c](bool commit) {
-                                                   struct Release {
-                                                     PostgresStore* s;
-                                                     ~Release() { s->release_writer(); }
-                                                   } release{this};
-                                                   end_write(c, commit);
-                                                 });
+    begin_write(c, write_cache_);
+    return std::make_unique<PostgresTransaction>(
+        c, PostgresTransaction::Kind::write, secret_key(),
+        [this, &c](bool commit) {
+          struct Release {
+            PostgresStore* s;
+            ~Release() { s->release_writer(); }
+          } release{this};
+          end_write(c, commit, write_cache_);
+        },
+        &write_cache_);
   } catch (...) {
     if (writer_) writer_->rollback_quietly();
     release_writer();
@@ -225,7 +256,7 @@ std::unique_ptr<Transaction> PostgresStore::read() {
 std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                             bool& aborted) noexcept {
   try {
-    begin_write(c);
+    begin_write(c, cache);
     PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
@@ -335,7 +366,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   }
   if (c != nullptr) {
     try {
-      end_write(*c, !aborted);
+      end_write(*c, !aborted, cache);
     } catch (...) {
       lost = std::current_exception();
     }
