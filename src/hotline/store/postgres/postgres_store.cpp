@@ -125,6 +125,8 @@ class PostgresStore final : public Store {
   }
 
   void begin_write(Conn& c, WriteCache& cache);
+  Conn& start_write(WriteCache& cache);
+  std::unique_ptr<Conn> start_read();
   void end_write(Conn& c, bool commit, const WriteCache& cache);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                bool& aborted) noexcept;
@@ -203,12 +205,50 @@ void PostgresStore::end_write(Conn& c, bool commit, const WriteCache& cache) {
   }
 }
 
+// The writer connection with a write transaction begun. A connection that
+// broke while it was idle (the server restarted) shows it at BEGIN, before
+// anything was done on it: it is replaced and BEGIN is tried once more.
+Conn& PostgresStore::start_write(WriteCache& cache) {
+  for (int attempt = 1;; ++attempt) {
+    Conn& c = writer();
+    try {
+      begin_write(c, cache);
+      return c;
+    } catch (const Error&) {
+      c.rollback_quietly();  // BEGIN may have passed and the lock failed
+      if (c.usable() || attempt == 2) throw;
+    }
+  }
+}
+
+// A read connection with its snapshot begun; a pooled one that broke while
+// idle is replaced once, as in start_write().
+std::unique_ptr<Conn> PostgresStore::start_read() {
+  auto conn = take_reader();
+  try {
+    conn->exec_simple("starting a read", kBeginRead);
+    return conn;
+  } catch (const Error&) {
+    if (conn->usable()) {
+      return_reader(std::move(conn));
+      throw;
+    }
+  }
+  conn = std::make_unique<Conn>(options_.conninfo);
+  try {
+    conn->exec_simple("starting a read", kBeginRead);
+  } catch (...) {
+    return_reader(std::move(conn));
+    throw;
+  }
+  return conn;
+}
+
 std::unique_ptr<Transaction> PostgresStore::write() {
   refuse_nested_write();
   take_writer();
   try {
-    Conn& c = writer();
-    begin_write(c, write_cache_);
+    Conn& c = start_write(write_cache_);
     return std::make_unique<PostgresTransaction>(
         c, PostgresTransaction::Kind::write, secret_key(),
         [this, &c](bool commit) {
@@ -227,13 +267,7 @@ std::unique_ptr<Transaction> PostgresStore::write() {
 }
 
 std::unique_ptr<Transaction> PostgresStore::read() {
-  auto conn = take_reader();
-  try {
-    conn->exec_simple("starting a read", kBeginRead);
-  } catch (...) {
-    return_reader(std::move(conn));
-    throw;
-  }
+  auto conn = start_read();
   Conn& c = *conn;
   auto holder = std::make_shared<std::unique_ptr<Conn>>(std::move(conn));
   return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::read, secret_key(),
@@ -256,7 +290,6 @@ std::unique_ptr<Transaction> PostgresStore::read() {
 std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                             bool& aborted) noexcept {
   try {
-    begin_write(c, cache);
     PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
@@ -338,14 +371,14 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   std::exception_ptr lost;
   std::vector<Turn*> members;
   Conn* c = nullptr;
+  WriteCache cache;  // shared by the group's members in turn
+  bool savepoint_open = false;
   try {
-    c = &writer();
+    c = &start_write(cache);
   } catch (...) {
     aborted = true;
     lost = std::current_exception();
   }
-  WriteCache cache;  // shared by the group's members in turn
-  bool savepoint_open = false;
   if (!aborted) lost = run_first(*c, fn, cache, aborted);
   while (!aborted && members.size() + 1 < kMaxGroup) {
     lock.lock();

@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/postgres/audit_tables.h"
+#include "hotline/store/postgres/copy_tables.h"
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
@@ -91,6 +92,26 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
                        "INSERT INTO settings (key, value) VALUES ($1, $2) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        key, stored);
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
+  auto settings = postgres::list_settings(open_conn());
+  for (auto& [key, value] : settings) {
+    if (is_secret_setting(key)) value = unsealed(secret_key_, value).value_or("");
+  }
+  return settings;
+}
+
+void PostgresTransaction::import_event(const EventRecord& event) {
+  postgres::import_event(writable_conn(), event);
+}
+
+void PostgresTransaction::import_escalation(const EscalationRecord& escalation) {
+  postgres::import_escalation(writable_conn(), escalation);
+}
+
+std::vector<SessionRecord> PostgresTransaction::list_sessions() {
+  return postgres::list_sessions(open_conn());
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
@@ -446,4 +467,27 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
+    std::string_view account, std::string_view source) {
+  return postgres::find_sign_in_failure(open_conn(), account, source);
+}
+
+void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
+  postgres::put_sign_in_failure(writable_conn(), record);
+}
+
+bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
+                                                 std::string_view source) {
+  return postgres::delete_sign_in_failure(writable_conn(), account, source);
+}
+
+std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
+                                                         std::size_t keep) {
+  return postgres::prune_sign_in_failures(writable_conn(), before, clamp(keep));
+}
+
+std::int64_t PostgresTransaction::count_sign_in_failures() {
+  return postgres::count_sign_in_failures(open_conn());
+}
+
 }  // namespace hotline::store::postgres
