@@ -110,7 +110,20 @@ std::vector<SessionRecord> PostgresTransaction::list_sessions() {
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  return postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  const std::int64_t index = postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  if (KnownHead* k = known_head(envelope.link, envelope.direction);
+      k && envelope.seq > k->head.seq) {
+    k->head = ChainHead{envelope.seq, envelope.digest};
+  }
+  return index;
+}
+
+PostgresTransaction::KnownHead* PostgresTransaction::known_head(std::string_view link,
+                                                                Direction direction) {
+  for (auto& k : heads_) {
+    if (k.direction == direction && k.link == link) return &k;
+  }
+  return nullptr;
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
@@ -152,7 +165,12 @@ std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction dire
 }
 
 ChainHead PostgresTransaction::chain_head(std::string_view link, Direction direction) {
-  return postgres::chain_head(open_conn(), link, direction);
+  Conn& c = open_conn();
+  if (kind_ == Kind::read) return postgres::chain_head(c, link, direction);
+  if (const KnownHead* k = known_head(link, direction)) return k->head;
+  ChainHead head = postgres::chain_head(c, link, direction);
+  heads_.push_back(KnownHead{std::string(link), direction, head});
+  return head;
 }
 
 std::vector<EnvelopeRecord> PostgresTransaction::list_envelopes(std::string_view link,
@@ -452,4 +470,27 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
+    std::string_view account, std::string_view source) {
+  return postgres::find_sign_in_failure(open_conn(), account, source);
+}
+
+void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
+  postgres::put_sign_in_failure(writable_conn(), record);
+}
+
+bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
+                                                 std::string_view source) {
+  return postgres::delete_sign_in_failure(writable_conn(), account, source);
+}
+
+std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
+                                                         std::size_t keep) {
+  return postgres::prune_sign_in_failures(writable_conn(), before, clamp(keep));
+}
+
+std::int64_t PostgresTransaction::count_sign_in_failures() {
+  return postgres::count_sign_in_failures(open_conn());
+}
+
 }  // namespace hotline::store::postgres

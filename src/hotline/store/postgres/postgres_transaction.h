@@ -124,6 +124,12 @@ class PostgresTransaction final : public Transaction {
   std::int64_t delete_user_sessions(std::string_view user,
                                     std::string_view except_id_hash) override;
   std::int64_t delete_expired_sessions(std::string_view now) override;
+  std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                          std::string_view source) override;
+  void put_sign_in_failure(const SignInFailureRecord& record) override;
+  bool delete_sign_in_failure(std::string_view account, std::string_view source) override;
+  std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) override;
+  std::int64_t count_sign_in_failures() override;
 
   void append_audit(const AuditRecord& record) override;
   std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) override;
@@ -164,6 +170,18 @@ class PostgresTransaction final : public Transaction {
   std::function<void(bool)> on_end_;
   bool open_ = true;
   LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  // chain_head() answers already given in this write transaction, kept up to
+  // date by its own insert_envelope(): a producer queueing a hundred
+  // envelopes in one transaction asks for the head before each. Only this
+  // transaction writes meanwhile (it holds the writer lock), and an insert
+  // that is refused leaves the entry as it was.
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  std::vector<KnownHead> heads_;
+  KnownHead* known_head(std::string_view link, Direction direction);
 };
 
 }  // namespace hotline::store::postgres

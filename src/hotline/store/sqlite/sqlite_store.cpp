@@ -638,6 +638,28 @@ class SqliteTransaction final : public Transaction {
     return sqlite::delete_expired_sessions(conn_, now);
   }
 
+  std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                          std::string_view source) override {
+    check_open();
+    return sqlite::find_sign_in_failure(conn_, account, source);
+  }
+  void put_sign_in_failure(const SignInFailureRecord& record) override {
+    check_writable();
+    sqlite::put_sign_in_failure(conn_, record);
+  }
+  bool delete_sign_in_failure(std::string_view account, std::string_view source) override {
+    check_writable();
+    return sqlite::delete_sign_in_failure(conn_, account, source);
+  }
+  std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) override {
+    check_writable();
+    return sqlite::prune_sign_in_failures(conn_, before, keep);
+  }
+  std::int64_t count_sign_in_failures() override {
+    check_open();
+    return sqlite::count_sign_in_failures(conn_);
+  }
+
   // The audit trail: SQL in audit_tables.cpp.
   void append_audit(const AuditRecord& r) override {
     check_writable();
