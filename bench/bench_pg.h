@@ -1,0 +1,103 @@
+// PostgreSQL for the benchmarks that compare the stores (link_bench,
+// api_bench): a fresh database per benchmark on the cluster that
+// HOTLINE_BENCH_PG names (the libpq connection string of its maintenance
+// database: scripts/bench starts a throwaway cluster with scripts/pg-cluster
+// and sets it), and a node whose records live in such a database, opened
+// once per "serve process" (each its own connections, writer and leases, as
+// two `hotline serve` processes of one node would have).
+//
+// Threads: construct and destroy a PgBenchDatabase on one thread;
+// conninfo() is a plain value. The functions are for the benchmark's setup
+// thread.
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <string>
+
+#include "hotline/common/time.h"
+#include "hotline/crypto/secretbox.h"
+#include "hotline/service/item_facts.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/store/open.h"
+
+namespace hotline::bench {
+
+// Where a benchmark's nodes keep their records.
+enum class StoreKind { sqlite, postgres };
+
+class PgBenchDatabase {
+ public:
+  PgBenchDatabase() {
+    const char* base = std::getenv("HOTLINE_BENCH_PG");
+    if (base == nullptr || *base == '\0') {
+      throw std::runtime_error(
+          "HOTLINE_BENCH_PG is not set: run the benchmarks with scripts/bench (which starts a "
+          "PostgreSQL cluster), or start one with scripts/pg-cluster start DIR and set "
+          "HOTLINE_BENCH_PG to the connection string it prints");
+    }
+    base_ = base;
+    static std::atomic<int> counter{0};
+    name_ = "hotline_bench_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    run_on_base("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    run_on_base("CREATE DATABASE " + name_);
+    conninfo_ = base_ + " dbname=" + name_;
+  }
+  ~PgBenchDatabase() {
+    try {
+      run_on_base("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (...) {
+    }
+  }
+  PgBenchDatabase(const PgBenchDatabase&) = delete;
+  PgBenchDatabase& operator=(const PgBenchDatabase&) = delete;
+
+  const std::string& conninfo() const { return conninfo_; }
+
+ private:
+  void run_on_base(const std::string& statement) const {
+    pqxx::connection c(base_);
+    pqxx::nontransaction w(c);
+    w.exec(statement);
+  }
+
+  std::string base_, name_, conninfo_;
+};
+
+// Opens the node in `dir` (made by init_pg_node) on its PostgreSQL database:
+// one more serve process of that node.
+inline service::Node open_pg_node(const std::filesystem::path& dir, const std::string& conninfo) {
+  service::NodePaths paths(dir);
+  auto identity = crypto::KeyPair::load(paths.identity_key);
+  store::PostgresOptions opts;
+  opts.conninfo = conninfo;
+  opts.secret_key = crypto::load_or_create_secret_key(paths.secrets_key);
+  auto st = store::open_postgres(opts);
+  const std::string party =
+      st->snapshot([](store::Transaction& tx) { return tx.get_setting("party").value_or(""); });
+  return service::Node{paths, party, std::move(identity), std::move(st)};
+}
+
+// Makes a node in `dir` as `hotline init` does (keys, certificate, the
+// secrets' key) whose records live in the empty PostgreSQL database
+// `conninfo`, and opens it.
+inline service::Node init_pg_node(const std::filesystem::path& dir, const std::string& party,
+                                  const std::string& conninfo) {
+  auto init = service::init_node(dir, party);
+  auto node = open_pg_node(dir, conninfo);
+  node.store->transact([&](store::Transaction& tx) {
+    tx.put_setting("party", party);
+    tx.put_setting("public_key", init.public_key.encoded());
+    tx.put_setting("created_at", format_timestamp(now_ms()));
+  });
+  node.party = party;
+  service::fill_review_facts(*node.store);
+  return node;
+}
+
+}  // namespace hotline::bench
