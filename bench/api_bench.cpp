@@ -140,6 +140,8 @@ class ApiNode {
   // The operators' listener of process i % processes.
   std::uint16_t port(std::size_t i = 0) const { return servers_[i % servers_.size()]->port(); }
   service::Node& alpha() { return *a_[0]; }
+  // The cluster's write-ahead log so far, in bytes (0 on SQLite).
+  double wal_bytes() const { return db_ ? db_->wal_bytes() : 0; }
 
  private:
   // The agreement, without four-eyes: proposed by alpha, accepted by bravo.
@@ -255,6 +257,7 @@ void run_create_requests(benchmark::State& state, bench::StoreKind kind, int pro
         });
       }
       warmed.wait();
+      const double wal0 = node.wal_bytes();
       const double cpu0 = process_cpu_s();
       auto t0 = SteadyClock::now();
       go.count_down();
@@ -279,6 +282,10 @@ void run_create_requests(benchmark::State& state, bench::StoreKind kind, int pro
       // CPU per request, the clients' share included.
       state.counters["cores_busy"] = cpu / elapsed.count();
       state.counters["cpu_us_per_request"] = cpu / static_cast<double>(all.size()) * 1e6;
+      if (kind == bench::StoreKind::postgres) {
+        state.counters["wal_bytes_per_request"] =
+            (node.wal_bytes() - wal0) / static_cast<double>(all.size());
+      }
     }
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());

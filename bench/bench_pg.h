@@ -59,6 +59,15 @@ class PgBenchDatabase {
 
   const std::string& conninfo() const { return conninfo_; }
 
+  // Bytes of write-ahead log the cluster has written so far (every database
+  // of it: the difference over a run is what that run wrote, both nodes
+  // when they share the cluster).
+  double wal_bytes() const {
+    pqxx::connection c(base_);
+    pqxx::nontransaction w(c);
+    return w.exec("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::float8")[0][0].as<double>();
+  }
+
  private:
   void run_on_base(const std::string& statement) const {
     pqxx::connection c(base_);

@@ -161,6 +161,8 @@ class NodePair {
   // The process through which work is queued (see above).
   service::Node& alpha() { return *a_.back(); }
   node::NodeServer& server_a() { return *servers_a_.back(); }
+  // The cluster's write-ahead log so far, in bytes (0 on SQLite).
+  double wal_bytes() const { return db_a_ ? db_a_->wal_bytes() : 0; }
   const std::string& link() const { return link_; }
 
   // Blocks until receipts up to `seq` are stored at alpha (at most `limit`).
@@ -263,6 +265,7 @@ void run_link_throughput(benchmark::State& state, const PairSetup& setup, int pe
       std::int64_t last_seq = 0;
       double produce_s = 0;
       const double cpu0 = process_cpu_s();
+      const double wal0 = pair.wal_bytes();
       auto t0 = SteadyClock::now();
       std::thread producer([&] {
         hotline::name_this_thread("producer");
@@ -302,6 +305,11 @@ void run_link_throughput(benchmark::State& state, const PairSetup& setup, int pe
       const double cpu = process_cpu_s() - cpu0;
       state.counters["cores_busy"] = cpu / s;
       state.counters["cpu_us_per_envelope"] = cpu / n * 1e6;
+      // PostgreSQL: the write-ahead log written per envelope, the sending
+      // and the receiving node's together (what a standby receives).
+      if (setup.kind == StoreKind::postgres) {
+        state.counters["wal_bytes_per_envelope"] = (pair.wal_bytes() - wal0) / n;
+      }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
   } catch (const std::exception& e) {
