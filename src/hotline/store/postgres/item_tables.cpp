@@ -84,7 +84,7 @@ CREATE INDEX attachment_links_state ON attachment_links (state, updated_at);
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& what) {
+[[noreturn]] void invalid_desk_record(const std::string& what) {
   throw Error(ErrorCategory::internal, "store_invalid", what + "; nothing was saved.");
 }
 
@@ -122,8 +122,9 @@ void check_item(const ItemRecord& i) {
   for (auto k : kKinds) {
     if (i.kind == k) return;
   }
-  invalid("An item's kind must be alert, request, case, dispute or round, not another (" +
-          std::to_string(i.kind.size()) + " bytes)");
+  invalid_desk_record(
+      "An item's kind must be alert, request, case, dispute or round, not another (" +
+      std::to_string(i.kind.size()) + " bytes)");
 }
 
 // A member of the document as SQLite's json_extract() gives it in
@@ -145,7 +146,7 @@ struct Facets {
 Facets facets_of(const ItemRecord& i) {
   auto doc = nlohmann::json::parse(i.document, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
-    invalid("An item's document must be JSON, and the one of this item is not");
+    invalid_desk_record("An item's document must be JSON, and the one of this item is not");
   }
   Facets f;
   f.origin = facet(doc, "origin");
@@ -333,10 +334,12 @@ std::vector<EscalationRecord> read_escalations(const pqxx::result& result) {
 void check_escalation(const EscalationRecord& e) {
   const auto& s = e.webhook_state;
   if (s != "pending" && s != "delivered" && s != "withheld" && s != "no_webhook") {
-    invalid("An escalation's webhook state must be pending, delivered, withheld or no_webhook");
+    invalid_desk_record(
+        "An escalation's webhook state must be pending, delivered, withheld or no_webhook");
   }
   if (e.attempts < 0) {
-    invalid("An escalation's attempts must be 0 or more, not " + std::to_string(e.attempts));
+    invalid_desk_record("An escalation's attempts must be 0 or more, not " +
+                        std::to_string(e.attempts));
   }
 }
 
@@ -400,10 +403,11 @@ AttachmentLinkRecord read_attachment(const pqxx::row& r) {
 void check_attachment(const AttachmentLinkRecord& a) {
   const auto& s = a.state;
   if (s != "offered" && s != "wanted" && s != "complete" && s != "failed") {
-    invalid("An attachment's transfer state must be offered, wanted, complete or failed");
+    invalid_desk_record(
+        "An attachment's transfer state must be offered, wanted, complete or failed");
   }
   if (a.size < 0) {
-    invalid("An attachment's size must be 0 or more, not " + std::to_string(a.size));
+    invalid_desk_record("An attachment's size must be 0 or more, not " + std::to_string(a.size));
   }
 }
 
