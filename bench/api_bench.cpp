@@ -89,7 +89,7 @@ class ApiNode {
       a_.push_back(
           std::make_unique<service::Node>(bench::init_pg_node(dir_a, "alpha", db_->conninfo())));
       for (int i = 1; i < processes; ++i) {
-        a_.push_back(std::make_unique<service::Node>(bench::open_pg_node(dir_a, db_->conninfo())));
+        a_.push_back(std::make_unique<service::Node>(bench::open_pg_node(dir_a)));
       }
     } else {
       service::init_node(dir_a, "alpha");

@@ -20,11 +20,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "hotline/common/time.h"
-#include "hotline/crypto/secretbox.h"
-#include "hotline/service/item_facts.h"
 #include "hotline/service/node_dir.h"
-#include "hotline/store/open.h"
 
 namespace hotline::bench {
 
@@ -78,35 +74,21 @@ class PgBenchDatabase {
   std::string base_, name_, conninfo_;
 };
 
-// Opens the node in `dir` (made by init_pg_node) on its PostgreSQL database:
-// one more serve process of that node.
-inline service::Node open_pg_node(const std::filesystem::path& dir, const std::string& conninfo) {
-  service::NodePaths paths(dir);
-  auto identity = crypto::KeyPair::load(paths.identity_key);
-  store::PostgresOptions opts;
-  opts.conninfo = conninfo;
-  opts.secret_key = crypto::load_or_create_secret_key(paths.secrets_key);
-  auto st = store::open_postgres(opts);
-  const std::string party =
-      st->snapshot([](store::Transaction& tx) { return tx.get_setting("party").value_or(""); });
-  return service::Node{paths, party, std::move(identity), std::move(st)};
-}
-
-// Makes a node in `dir` as `hotline init` does (keys, certificate, the
-// secrets' key) whose records live in the empty PostgreSQL database
-// `conninfo`, and opens it.
+// Makes a node in `dir` whose records live in the empty PostgreSQL database
+// `conninfo` (as `hotline init --store CONNINFO`), and opens it.
 inline service::Node init_pg_node(const std::filesystem::path& dir, const std::string& party,
                                   const std::string& conninfo) {
-  auto init = service::init_node(dir, party);
-  auto node = open_pg_node(dir, conninfo);
-  node.store->transact([&](store::Transaction& tx) {
-    tx.put_setting("party", party);
-    tx.put_setting("public_key", init.public_key.encoded());
-    tx.put_setting("created_at", format_timestamp(now_ms()));
-  });
-  node.party = party;
-  service::fill_review_facts(*node.store);
-  return node;
+  service::StoreConfig config;
+  config.kind = service::StoreConfig::Kind::postgres;
+  config.conninfo = conninfo;
+  service::init_node(dir, party, config);
+  return service::open_node(dir);
+}
+
+// Opens the node in `dir` (made by init_pg_node) once more: one more serve
+// process of that node, with connections and leases of its own.
+inline service::Node open_pg_node(const std::filesystem::path& dir) {
+  return service::open_node(dir);
 }
 
 }  // namespace hotline::bench

@@ -198,10 +198,8 @@ class NodePair {
     b_.push_back(std::make_unique<service::Node>(
         hotline::bench::init_pg_node(dir_b, "bravo", db_b_->conninfo())));
     for (int i = 1; i < setup.processes; ++i) {
-      a_.push_back(
-          std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_a, db_a_->conninfo())));
-      b_.push_back(
-          std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_b, db_b_->conninfo())));
+      a_.push_back(std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_a)));
+      b_.push_back(std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_b)));
     }
   }
 
