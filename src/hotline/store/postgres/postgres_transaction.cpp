@@ -470,4 +470,27 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
+    std::string_view account, std::string_view source) {
+  return postgres::find_sign_in_failure(open_conn(), account, source);
+}
+
+void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
+  postgres::put_sign_in_failure(writable_conn(), record);
+}
+
+bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
+                                                 std::string_view source) {
+  return postgres::delete_sign_in_failure(writable_conn(), account, source);
+}
+
+std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
+                                                         std::size_t keep) {
+  return postgres::prune_sign_in_failures(writable_conn(), before, clamp(keep));
+}
+
+std::int64_t PostgresTransaction::count_sign_in_failures() {
+  return postgres::count_sign_in_failures(open_conn());
+}
+
 }  // namespace hotline::store::postgres
