@@ -20,6 +20,8 @@ build-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 
+# `make demo DEMO_STORE=postgres`: alpha on a PostgreSQL cluster started for
+# it, as two serve processes (scripts/demo says how to kill one).
 demo: build
 	@scripts/demo
 
