@@ -26,16 +26,29 @@ namespace hotline::cli {
 namespace {
 
 // Writes run/serve.json atomically so scripts (and the demo) can find the
-// URLs of a node started with port 0.
+// URLs of a node started with port 0. Several processes of one node (on
+// PostgreSQL) share the folder: the last one started is named there.
 void write_status(const service::NodePaths& paths, const nlohmann::json& status) {
   std::filesystem::create_directories(paths.run_dir);
   auto tmp = paths.serve_status;
-  tmp += ".tmp";
+  tmp += ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp);
     out << status.dump(2) << "\n";
   }
   std::filesystem::rename(tmp, paths.serve_status);
+}
+
+// Removes run/serve.json when it names this process (another process of
+// the node may have written it since, and runs on).
+void remove_status(const service::NodePaths& paths) {
+  std::ifstream in(paths.serve_status);
+  const auto status = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  in.close();
+  if (status.is_object() && status.value("pid", 0L) == static_cast<long>(::getpid())) {
+    std::error_code ec;
+    std::filesystem::remove(paths.serve_status, ec);
+  }
 }
 
 // The web app's folder: --web-root; else <dir of this executable>/../
@@ -207,7 +220,7 @@ void add_serve_command(CLI::App& app) {
     };
     int rc = api::serve(opts);
     link_side.stop();
-    std::filesystem::remove(paths.serve_status);
+    remove_status(paths);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }

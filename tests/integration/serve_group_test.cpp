@@ -317,6 +317,13 @@ TEST_F(ServeGroupTest, EventsSessionsAndLockoutsSpanTheProcesses) {
   EXPECT_EQ(throttled, 1) << trail.body.dump();
   // The jobs (tree heads, escalations) run in one process at a time.
   EXPECT_GE(lease_holder("jobs"), 0) << lease_report("jobs");
+
+  // run/serve.json names the process started last; another one stopping
+  // leaves it.
+  ASSERT_NO_FATAL_FAILURE(stop(alpha_[0]));
+  const auto status = testing::read_file(alpha_dir_ / "run" / "serve.json");
+  EXPECT_NE(status.find("\"pid\": " + std::to_string(alpha_[1].proc->pid())), std::string::npos)
+      << status;
 }
 
 // Issue 20: a second node pointed at another node's database by mistake is
