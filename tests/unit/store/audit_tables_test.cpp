@@ -6,6 +6,8 @@
 namespace hotline::store::testing {
 namespace audit_tables_test {
 
+using AuditTablesTest = StoreTest;
+
 AuditRecord entry(std::int64_t seq) {
   AuditRecord r;
   r.seq = seq;
@@ -20,7 +22,7 @@ AuditRecord entry(std::int64_t seq) {
   return r;
 }
 
-TEST_F(SqliteStoreTest, AuditEntriesAreAppendedListedAndTheLastFound) {
+TEST_P(AuditTablesTest, AuditEntriesAreAppendedListedAndTheLastFound) {
   EXPECT_FALSE(store_->read()->last_audit());
   EXPECT_TRUE(store_->read()->list_audit(0, 10).empty());
   store_->transact([](Transaction& tx) {
@@ -40,7 +42,7 @@ TEST_F(SqliteStoreTest, AuditEntriesAreAppendedListedAndTheLastFound) {
   EXPECT_EQ(page[1].seq, 4);
 }
 
-TEST_F(SqliteStoreTest, AuditSeqMustFollowTheLastOne) {
+TEST_P(AuditTablesTest, AuditSeqMustFollowTheLastOne) {
   store_->transact([](Transaction& tx) { tx.append_audit(entry(1)); });
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(1)); }), "store_duplicate");
@@ -52,25 +54,27 @@ TEST_F(SqliteStoreTest, AuditSeqMustFollowTheLastOne) {
   EXPECT_EQ(store_->read()->last_audit()->seq, 2);
 }
 
-TEST_F(SqliteStoreTest, AuditFirstEntryMustBeOne) {
+TEST_P(AuditTablesTest, AuditFirstEntryMustBeOne) {
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(2)); }), "store_invalid");
   tx->append_audit(entry(1));
   tx->commit();
 }
 
-TEST_F(SqliteStoreTest, AuditCannotBeAppendedInAReadSnapshot) {
+TEST_P(AuditTablesTest, AuditCannotBeAppendedInAReadSnapshot) {
   auto tx = store_->read();
   EXPECT_EQ(error_code([&] { tx->append_audit(entry(1)); }), "store_read_only");
 }
 
-TEST_F(SqliteStoreTest, AuditAppendRollsBackWithItsTransaction) {
+TEST_P(AuditTablesTest, AuditAppendRollsBackWithItsTransaction) {
   {
     auto tx = store_->write();
     tx->append_audit(entry(1));
   }  // not committed
   EXPECT_FALSE(store_->read()->last_audit());
 }
+
+HOTLINE_BOTH_STORES(AuditTablesTest);
 
 }  // namespace audit_tables_test
 }  // namespace hotline::store::testing

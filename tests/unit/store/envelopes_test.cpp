@@ -5,9 +5,9 @@
 namespace hotline::store::testing {
 namespace envelopes_test {
 
-using EnvelopesTest = SqliteStoreTest;
+using EnvelopesTest = StoreTest;
 
-TEST_F(EnvelopesTest, InsertAndFind) {
+TEST_P(EnvelopesTest, InsertAndFind) {
   const EnvelopeRecord out = make_envelope("a-b", Direction::outbound, 1);
   const EnvelopeRecord in = make_envelope("a-b", Direction::inbound, 1);
   ASSERT_FALSE(out.received_at.has_value());
@@ -27,7 +27,7 @@ TEST_F(EnvelopesTest, InsertAndFind) {
   EXPECT_EQ(tx->count_envelopes(), 2);
 }
 
-TEST_F(EnvelopesTest, LastSeqPerLinkAndDirection) {
+TEST_P(EnvelopesTest, LastSeqPerLinkAndDirection) {
   EXPECT_EQ(store_->read()->last_seq("a-b", Direction::outbound), 0);
   store_->transact([&](Transaction& tx) {
     for (int seq = 1; seq <= 5; ++seq)
@@ -44,7 +44,7 @@ TEST_F(EnvelopesTest, LastSeqPerLinkAndDirection) {
   EXPECT_EQ(tx->count_envelopes(), 8);
 }
 
-TEST_F(EnvelopesTest, ChainHeadIsTheHighestSeqWithItsDigest) {
+TEST_P(EnvelopesTest, ChainHeadIsTheHighestSeqWithItsDigest) {
   EXPECT_EQ(store_->read()->chain_head("a-b", Direction::outbound), ChainHead{});
   store_->transact([&](Transaction& tx) {
     // Out of order, so that the last inserted is not the highest seq.
@@ -68,7 +68,7 @@ TEST_F(EnvelopesTest, ChainHeadIsTheHighestSeqWithItsDigest) {
 // Inside a write transaction the head follows the transaction's own
 // inserts (it is remembered there, not read again), and an insert that is
 // refused leaves it as it was.
-TEST_F(EnvelopesTest, ChainHeadFollowsTheTransactionsOwnInserts) {
+TEST_P(EnvelopesTest, ChainHeadFollowsTheTransactionsOwnInserts) {
   const auto head = [](int seq) {
     return ChainHead{seq, make_envelope("a-b", Direction::outbound, seq).digest};
   };
@@ -92,7 +92,7 @@ TEST_F(EnvelopesTest, ChainHeadFollowsTheTransactionsOwnInserts) {
   });
 }
 
-TEST_F(EnvelopesTest, ListIsAscendingAfterSeqAndLimited) {
+TEST_P(EnvelopesTest, ListIsAscendingAfterSeqAndLimited) {
   store_->transact([&](Transaction& tx) {
     // Inserted out of order; listing must sort by seq.
     for (int seq : {3, 1, 5, 2, 4})
@@ -115,7 +115,7 @@ TEST_F(EnvelopesTest, ListIsAscendingAfterSeqAndLimited) {
   EXPECT_EQ(tx->list_envelopes("a-b", Direction::outbound, 0, SIZE_MAX).size(), 5u);
 }
 
-TEST_F(EnvelopesTest, DuplicatesRefusedAndNothingChanged) {
+TEST_P(EnvelopesTest, DuplicatesRefusedAndNothingChanged) {
   const EnvelopeRecord first = make_envelope("a-b", Direction::outbound, 1);
   store_->transact([&](Transaction& tx) { tx.insert_envelope(first); });
 
@@ -140,20 +140,22 @@ TEST_F(EnvelopesTest, DuplicatesRefusedAndNothingChanged) {
             make_envelope("a-b", Direction::outbound, 2));
 }
 
-TEST_F(EnvelopesTest, SeqMustBePositive) {
+TEST_P(EnvelopesTest, SeqMustBePositive) {
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { tx->insert_envelope(make_envelope("a-b", Direction::outbound, 0)); }),
             "store_invalid");
   EXPECT_EQ(tx->count_envelopes(), 0);
 }
 
-TEST_F(EnvelopesTest, DirectionText) {
+TEST_P(EnvelopesTest, DirectionText) {
   EXPECT_EQ(to_string(Direction::outbound), "outbound");
   EXPECT_EQ(to_string(Direction::inbound), "inbound");
   EXPECT_EQ(parse_direction("inbound"), Direction::inbound);
   EXPECT_EQ(parse_direction("outbound"), Direction::outbound);
   EXPECT_EQ(error_code([] { parse_direction("Inbound"); }), "direction_invalid");
 }
+
+HOTLINE_BOTH_STORES(EnvelopesTest);
 
 }  // namespace envelopes_test
 }  // namespace hotline::store::testing

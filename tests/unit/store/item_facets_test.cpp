@@ -9,6 +9,8 @@
 namespace hotline::store::testing {
 namespace item_facets_test {
 
+using ItemFacetsTest = StoreTest;
+
 ItemRecord item(const std::string& id, const std::string& kind, const std::string& document,
                 const std::string& created, const std::string& updated) {
   ItemRecord i;
@@ -48,7 +50,7 @@ std::vector<std::string> find(Store& s, ItemQuery q) {
   return ids(s.read()->find_item_summaries(q));
 }
 
-TEST_F(SqliteStoreTest, SummariesAreFilteredByTheFacetsOfTheDocument) {
+TEST_P(ItemFacetsTest, SummariesAreFilteredByTheFacetsOfTheDocument) {
   put_three(*store_);
   EXPECT_EQ(find(*store_, {}), (std::vector<std::string>{"a1", "r2", "r1"}));
   ItemQuery q;
@@ -107,7 +109,7 @@ TEST(ItemFacetsMigration, FillsTheFacetsOfItemsSavedBeforeIt) {
   EXPECT_EQ(find(*store, q), std::vector<std::string>{"r1"});
 }
 
-TEST_F(SqliteStoreTest, TranslationsAreKeptPerItem) {
+TEST_P(ItemFacetsTest, TranslationsAreKeptPerItem) {
   put_three(*store_);
   TranslationRecord t{"t1",
                       "r1",
@@ -132,6 +134,8 @@ TEST_F(SqliteStoreTest, TranslationsAreKeptPerItem) {
   EXPECT_FALSE(store_->transact([](Transaction& tx) { return tx.delete_translation("t1"); }));
   EXPECT_TRUE(store_->read()->list_translations("r1").empty());
 }
+
+HOTLINE_BOTH_STORES(ItemFacetsTest);
 
 }  // namespace item_facets_test
 }  // namespace hotline::store::testing

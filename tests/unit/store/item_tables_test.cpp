@@ -8,6 +8,8 @@
 namespace hotline::store::testing {
 namespace item_tables_test {
 
+using ItemTablesTest = StoreTest;
+
 ItemRecord item(const std::string& id, const std::string& kind, const std::string& link,
                 const std::string& updated) {
   ItemRecord i;
@@ -24,7 +26,7 @@ ItemRecord item(const std::string& id, const std::string& kind, const std::strin
   return i;
 }
 
-TEST_F(SqliteStoreTest, ItemsAreUpsertedAndListedNewestFirst) {
+TEST_P(ItemTablesTest, ItemsAreUpsertedAndListedNewestFirst) {
   store_->transact([](Transaction& tx) {
     tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
     tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
@@ -57,7 +59,7 @@ TEST_F(SqliteStoreTest, ItemsAreUpsertedAndListedNewestFirst) {
   EXPECT_FALSE(store_->read()->find_item("x1"));
 }
 
-TEST_F(SqliteStoreTest, ItemSummariesAreTheListingWithoutDocumentAndActions) {
+TEST_P(ItemTablesTest, ItemSummariesAreTheListingWithoutDocumentAndActions) {
   store_->transact([](Transaction& tx) {
     tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:01.000Z"));
     tx.put_item(item("r1", "request", "l1", "2026-11-27T09:00:02.000Z"));
@@ -89,7 +91,7 @@ EscalationRecord escalation(const std::string& item_id, const std::string& trigg
   return e;
 }
 
-TEST_F(SqliteStoreTest, EscalationsAreRecordedOncePerTrigger) {
+TEST_P(ItemTablesTest, EscalationsAreRecordedOncePerTrigger) {
   std::int64_t first = 0;
   store_->transact([&](Transaction& tx) {
     first = tx.insert_escalation(escalation("r1", "request.respond.50"));
@@ -117,7 +119,7 @@ TEST_F(SqliteStoreTest, EscalationsAreRecordedOncePerTrigger) {
   EXPECT_EQ(store_->read()->list_escalations(first, 10).size(), 2u);
 }
 
-TEST_F(SqliteStoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
+TEST_P(ItemTablesTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
   const std::string sha(64, 'a');
   store_->transact([&](Transaction& tx) {
     tx.put_attachment_link({sha, "l1", Direction::outbound, 10, "offered", "t1", ""});
@@ -141,7 +143,7 @@ TEST_F(SqliteStoreTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
 
 // The review's facts rows: upserted on (link, item), streamed per link,
 // bytes kept exactly (NUL bytes included); a read snapshot cannot write.
-TEST_F(SqliteStoreTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
+TEST_P(ItemTablesTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
   const std::string bytes("\x01i\x00\xff\x00", 5);
   store_->transact([&](Transaction& tx) {
     tx.put_review_facts("r1", "l1", "request", bytes);
@@ -163,6 +165,8 @@ TEST_F(SqliteStoreTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {
   auto tx = store_->read();
   EXPECT_THROW(tx->put_review_facts("x", "l1", "alert", "x"), Error);
 }
+
+HOTLINE_BOTH_STORES(ItemTablesTest);
 
 }  // namespace item_tables_test
 }  // namespace hotline::store::testing

@@ -5,11 +5,13 @@
 namespace hotline::store::testing {
 namespace link_tables_test {
 
+using LinkTablesTest = StoreTest;
+
 PeerRecord peer(const std::string& name, const std::string& key, const std::string& link) {
   return PeerRecord{name, key, "https://127.0.0.1:8444", link, "2026-11-27T09:00:00.000Z"};
 }
 
-TEST_F(SqliteStoreTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
+TEST_P(LinkTablesTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
   store_->transact([](Transaction& tx) {
     EXPECT_EQ(tx.insert_envelope(make_envelope("l1", Direction::outbound, 1)), 0);
     EXPECT_EQ(tx.insert_envelope(make_envelope("l1", Direction::inbound, 1)), 1);
@@ -24,7 +26,7 @@ TEST_F(SqliteStoreTest, InsertEnvelopeReturnsConsecutiveLogIndexes) {
   });
 }
 
-TEST_F(SqliteStoreTest, PeersAreUniqueByNameAndKey) {
+TEST_P(LinkTablesTest, PeersAreUniqueByNameAndKey) {
   store_->transact([](Transaction& tx) { tx.insert_peer(peer("bravo", "KEYB", "linkb")); });
   EXPECT_EQ(
       error_code([&] {
@@ -47,7 +49,7 @@ TEST_F(SqliteStoreTest, PeersAreUniqueByNameAndKey) {
   });
 }
 
-TEST_F(SqliteStoreTest, LinkStateUpserts) {
+TEST_P(LinkTablesTest, LinkStateUpserts) {
   store_->transact([](Transaction& tx) {
     tx.insert_peer(peer("bravo", "KEYB", "linkb"));
     LinkStateRecord s;
@@ -79,7 +81,7 @@ TEST_F(SqliteStoreTest, LinkStateUpserts) {
             "none");
 }
 
-TEST_F(SqliteStoreTest, EventsAreAppendedInOrder) {
+TEST_P(LinkTablesTest, EventsAreAppendedInOrder) {
   store_->transact([](Transaction& tx) {
     EXPECT_EQ(tx.append_event({0, "2026-11-27T09:00:00.000Z", "link_down", "l", "first"}), 1);
     EXPECT_EQ(tx.append_event({0, "2026-11-27T09:00:01.000Z", "link_up", "l", "second"}), 2);
@@ -90,7 +92,7 @@ TEST_F(SqliteStoreTest, EventsAreAppendedInOrder) {
   EXPECT_EQ(after_first[0].detail, "second");
 }
 
-TEST_F(SqliteStoreTest, LastEventIdIsTheNewest) {
+TEST_P(LinkTablesTest, LastEventIdIsTheNewest) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 0);
   store_->transact([](Transaction& tx) {
     for (int i = 0; i < 3; ++i)
@@ -99,7 +101,7 @@ TEST_F(SqliteStoreTest, LastEventIdIsTheNewest) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.last_event_id(); }), 3);
 }
 
-TEST_F(SqliteStoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
+TEST_P(LinkTablesTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
   EXPECT_EQ(error_code([&] {
               store_->transact([](Transaction& tx) {
                 tx.insert_desk_message(
@@ -128,7 +130,7 @@ TEST_F(SqliteStoreTest, DeskMessagesNeedTheirEnvelopeAndListNewestWindow) {
       store_->snapshot([](Transaction& tx) { return tx.list_desk_messages("other", 10); }).empty());
 }
 
-TEST_F(SqliteStoreTest, AgreementsUpsertOnDigest) {
+TEST_P(LinkTablesTest, AgreementsUpsertOnDigest) {
   AgreementRecord a;
   a.digest = std::string(64, 'a');
   a.link = "l";
@@ -146,7 +148,7 @@ TEST_F(SqliteStoreTest, AgreementsUpsertOnDigest) {
   EXPECT_EQ(list[0], a);
 }
 
-TEST_F(SqliteStoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
+TEST_P(LinkTablesTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
   auto digest = [&] {
     return store_->snapshot([](Transaction& tx) { return tx.accepted_agreement_digest("l"); });
   };
@@ -190,6 +192,8 @@ TEST_F(SqliteStoreTest, AcceptedAgreementDigestIsTheFirstAcceptedInListOrder) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.accepted_agreement_digest("m"); }),
             std::nullopt);
 }
+
+HOTLINE_BOTH_STORES(LinkTablesTest);
 
 }  // namespace link_tables_test
 }  // namespace hotline::store::testing

@@ -5,7 +5,7 @@
 namespace hotline::store::testing {
 namespace outbox_test {
 
-using OutboxTest = SqliteStoreTest;
+using OutboxTest = StoreTest;
 
 OutboxItem item_for(const EnvelopeRecord& e) {
   return OutboxItem{e.link, e.seq, e.id, 0, std::nullopt};
@@ -17,7 +17,7 @@ std::vector<std::int64_t> pending_seqs(Store& store, const std::string& link, st
   return out;
 }
 
-TEST_F(OutboxTest, DeliveredInSeqOrderPerLink) {
+TEST_P(OutboxTest, DeliveredInSeqOrderPerLink) {
   store_->transact([](Transaction& tx) {
     for (int seq : {3, 1, 4, 2}) {
       auto e = make_envelope("a-b", Direction::outbound, seq);
@@ -47,7 +47,7 @@ TEST_F(OutboxTest, DeliveredInSeqOrderPerLink) {
   EXPECT_TRUE(store_->read()->pending_outbox("a-b", 10, 4).empty());
 }
 
-TEST_F(OutboxTest, RemoveAndAttempts) {
+TEST_P(OutboxTest, RemoveAndAttempts) {
   store_->transact([](Transaction& tx) {
     for (int seq = 1; seq <= 3; ++seq) {
       auto e = make_envelope("a-b", Direction::outbound, seq);
@@ -76,7 +76,7 @@ TEST_F(OutboxTest, RemoveAndAttempts) {
   EXPECT_EQ(store_->read()->count_envelopes(), 3);
 }
 
-TEST_F(OutboxTest, NeedsStoredEnvelopeAndRefusesDuplicates) {
+TEST_P(OutboxTest, NeedsStoredEnvelopeAndRefusesDuplicates) {
   auto e = make_envelope("a-b", Direction::outbound, 1);
   auto tx = store_->write();
   // Foreign keys are on: an item for an envelope never stored is refused.
@@ -87,6 +87,8 @@ TEST_F(OutboxTest, NeedsStoredEnvelopeAndRefusesDuplicates) {
   tx->commit();
   EXPECT_EQ(store_->read()->outbox_length("a-b"), 1);
 }
+
+HOTLINE_BOTH_STORES(OutboxTest);
 
 }  // namespace outbox_test
 }  // namespace hotline::store::testing

@@ -5,9 +5,9 @@
 namespace hotline::store::testing {
 namespace receipts_test {
 
-using ReceiptsTest = SqliteStoreTest;
+using ReceiptsTest = StoreTest;
 
-TEST_F(ReceiptsTest, InsertAndFindByDirection) {
+TEST_P(ReceiptsTest, InsertAndFindByDirection) {
   auto out = make_envelope("a-b", Direction::outbound, 1);
   auto in = make_envelope("a-b", Direction::inbound, 1);
   const ReceiptRecord collected = make_receipt(out, 7);
@@ -26,7 +26,7 @@ TEST_F(ReceiptsTest, InsertAndFindByDirection) {
   EXPECT_EQ(tx->find_receipt("a-c", Direction::outbound, 1), std::nullopt);
 }
 
-TEST_F(ReceiptsTest, DuplicateRefusedOriginalKept) {
+TEST_P(ReceiptsTest, DuplicateRefusedOriginalKept) {
   auto e = make_envelope("a-b", Direction::inbound, 1);
   const ReceiptRecord original = make_receipt(e, 1);
   store_->transact([&](Transaction& tx) {
@@ -41,7 +41,7 @@ TEST_F(ReceiptsTest, DuplicateRefusedOriginalKept) {
   EXPECT_EQ(store_->read()->find_receipt("a-b", Direction::inbound, 1), original);
 }
 
-TEST_F(ReceiptsTest, NeedsStoredEnvelope) {
+TEST_P(ReceiptsTest, NeedsStoredEnvelope) {
   auto e = make_envelope("a-b", Direction::outbound, 1);
   EXPECT_EQ(error_code([&] {
               store_->transact([&](Transaction& tx) { tx.insert_receipt(make_receipt(e, 1)); });
@@ -49,6 +49,8 @@ TEST_F(ReceiptsTest, NeedsStoredEnvelope) {
             "store_missing_reference");
   EXPECT_EQ(store_->read()->find_receipt("a-b", Direction::outbound, 1), std::nullopt);
 }
+
+HOTLINE_BOTH_STORES(ReceiptsTest);
 
 }  // namespace receipts_test
 }  // namespace hotline::store::testing

@@ -141,7 +141,7 @@ void Coordination::listen_loop() {
   while (!stopping_) {
     try {
       pqxx::connection conn(conninfo_);
-      // Deprecated in libpqxx 6 but still honoured, and needed (see above).
+      // Deprecated in libpqxx 6 but still honoured: no silent reconnection.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
       conn.inhibit_reactivation(true);

@@ -1,12 +1,13 @@
 // SQL for the Merkle log's tables (ledger_leaves, ledger_nodes, tree_heads).
 #pragma once
 
-#include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "hotline/ledger/node_id.h"
+#include "hotline/store/log_frontier.h"
 #include "hotline/store/postgres/conn.h"
 #include "hotline/store/records.h"
 
@@ -14,23 +15,25 @@ namespace hotline::store::postgres {
 
 std::int64_t ledger_size(Conn& c);
 
-// What one write transaction has learned of the log's right edge, so that
-// its appends need not ask PostgreSQL again: the size, and per level the last
-// node stored (a new node's left sibling is always the last node stored at
-// its level, RFC 9162 compact range). Empty at first; each append fills it.
-// Valid only for the transaction object that owns it: the group commit
-// gives every member its own, and a member that fails is rolled back whole.
-struct LogFrontier {
-  static constexpr int kLevels = 64;
-  std::int64_t size = -1;  // -1: not known
-  std::array<std::int64_t, kLevels> index;
-  std::array<ledger::Digest, kLevels> hash;
-  LogFrontier() { index.fill(-1); }
-  void forget() {
-    size = -1;
-    index.fill(-1);
-  }
+// The frontier (store/log_frontier.h) filled from the database when it is not
+// known yet: the log's size and every stored node a later append may need
+// as a left sibling, in one query.
+void load_frontier(Conn& c, LogFrontier& frontier);
+
+// The log part of an insert that appends a leaf in the same statement
+// (envelope_tables.cpp): the leaf's index and hash, and the nodes it
+// completes as three array parameters (levels, indexes, hashes).
+struct LogParams {
+  std::int64_t index = 0;
+  std::string leaf_hash;
+  std::string levels;   // '{1,2}'
+  std::string indexes;  // '{3,1}'
+  std::string hashes;   // '{ab..,cd..}'
 };
+// Plans the next append (loading the frontier first when needed) and
+// advances the frontier; the caller restores or forgets it when the
+// statement does not store the leaf.
+LogParams plan_log_append(Conn& c, LogFrontier& frontier, std::string_view canonical);
 
 // Appends one leaf (the item's canonical bytes) at the end of the log and
 // stores the hash of every perfect subtree the leaf completes, so that roots

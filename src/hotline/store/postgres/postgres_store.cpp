@@ -120,7 +120,21 @@ class PostgresStore final : public Store {
     if (!writer_open_) gate_cv_.notify_all();
   }
 
-  void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
+  // Begins the write transaction on the writer connection, which it returns.
+  // A connection that broke while idle (the server restarted) is found out
+  // here: then, as nothing has happened yet, once more on a new one.
+  Conn& begin_write() {
+    try {
+      Conn& c = writer();
+      c.exec_simple("starting a write transaction", kBeginWrite);
+      return c;
+    } catch (const Error&) {
+      if (writer_ && writer_->usable()) throw;
+    }
+    Conn& c = writer();
+    c.exec_simple("starting a write transaction", kBeginWrite);
+    return c;
+  }
   void end_write(Conn& c, bool commit);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
   std::exception_ptr run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
@@ -176,8 +190,7 @@ std::unique_ptr<Transaction> PostgresStore::write() {
   refuse_nested_write();
   take_writer();
   try {
-    Conn& c = writer();
-    begin_write(c);
+    Conn& c = begin_write();
     return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::write, secret_key(),
                                                  [this, &c](bool commit) {
                                                    struct Release {
@@ -197,9 +210,14 @@ std::unique_ptr<Transaction> PostgresStore::read() {
   auto conn = take_reader();
   try {
     conn->exec_simple("starting a read", kBeginRead);
-  } catch (...) {
-    return_reader(std::move(conn));
-    throw;
+  } catch (const Error&) {
+    if (conn->usable()) {
+      return_reader(std::move(conn));
+      throw;
+    }
+    // It broke while idle (the server restarted): once more on a new one.
+    conn = std::make_unique<Conn>(options_.conninfo);
+    conn->exec_simple("starting a read", kBeginRead);
   }
   Conn& c = *conn;
   auto holder = std::make_shared<std::unique_ptr<Conn>>(std::move(conn));
@@ -222,7 +240,6 @@ std::unique_ptr<Transaction> PostgresStore::read() {
 
 std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
   try {
-    begin_write(c);
     PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
     fn(tx);
   } catch (...) {
@@ -292,7 +309,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   std::vector<Turn*> members;
   Conn* c = nullptr;
   try {
-    c = &writer();
+    c = &begin_write();
   } catch (...) {
     aborted = true;
     lost = std::current_exception();

@@ -48,33 +48,13 @@ std::int64_t append_to_log(Connection& c, LogFrontier& frontier, std::string_vie
                            std::string_view link, Direction direction, std::int64_t seq,
                            std::string_view canonical) {
   try {
-    const std::int64_t index = frontier.size >= 0 ? frontier.size : ledger_size(c);
-    ledger::Digest hash = ledger::leaf_hash(canonical);
-    insert_leaf(c, LedgerLeafRecord{index, std::string(kind), std::string(link), direction, seq,
-                                    to_hex(hash)});
-    frontier.size = index + 1;
-    // Leaf `index` completes the perfect subtree at level L+1 whenever its
-    // position at level L is odd (a right child); its left sibling is then
-    // the last node stored at level L. Level 0 is the leaf row itself;
-    // levels from 1 up are stored in ledger_nodes.
-    int level = 0;
-    std::int64_t i = index;
-    while (true) {
-      if ((i & 1) == 0) {
-        frontier.index[level] = i;
-        frontier.hash[level] = hash;
-        break;
-      }
-      const ledger::Digest left =
-          frontier.index[level] == i - 1 ? frontier.hash[level] : stored_node(c, level, i - 1);
-      frontier.index[level] = i;
-      frontier.hash[level] = hash;
-      hash = ledger::node_hash(left, hash);
-      ++level;
-      i >>= 1;
-      put_ledger_node(c, level, i, to_hex(hash));
-    }
-    return index;
+    if (frontier.size < 0) frontier.size = ledger_size(c);
+    const LogAppend a = plan_append(
+        frontier, canonical, [&](int level, std::int64_t i) { return stored_node(c, level, i); });
+    insert_leaf(c, LedgerLeafRecord{a.index, std::string(kind), std::string(link), direction, seq,
+                                    a.leaf_hash});
+    for (const LogNode& n : a.nodes) put_ledger_node(c, n.level, n.index, n.hash);
+    return a.index;
   } catch (...) {
     frontier.forget();  // part of this append may be stored: ask SQLite again
     throw;

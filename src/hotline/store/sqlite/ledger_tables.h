@@ -7,30 +7,13 @@
 #include <vector>
 
 #include "hotline/ledger/node_id.h"
+#include "hotline/store/log_frontier.h"
 #include "hotline/store/records.h"
 #include "hotline/store/sqlite/connection.h"
 
 namespace hotline::store::sqlite {
 
 std::int64_t ledger_size(Connection& c);
-
-// What one write transaction has learned of the log's right edge, so that
-// its appends need not ask SQLite again: the size, and per level the last
-// node stored (a new node's left sibling is always the last node stored at
-// its level, RFC 9162 compact range). Empty at first; each append fills it.
-// Valid only for the transaction object that owns it: the group commit
-// gives every member its own, and a member that fails is rolled back whole.
-struct LogFrontier {
-  static constexpr int kLevels = 64;
-  std::int64_t size = -1;  // -1: not known
-  std::array<std::int64_t, kLevels> index;
-  std::array<ledger::Digest, kLevels> hash;
-  LogFrontier() { index.fill(-1); }
-  void forget() {
-    size = -1;
-    index.fill(-1);
-  }
-};
 
 // Appends one leaf (the item's canonical bytes) at the end of the log and
 // stores the hash of every perfect subtree the leaf completes, so that roots
