@@ -92,7 +92,7 @@ class PgRestart : public ServeGroup {
         std::lock_guard lock(mu_);
         outcomes_.push_back(o);
       }
-      std::this_thread::sleep_for(20ms);
+      std::this_thread::sleep_for(50ms);
     }
   }
 
