@@ -91,6 +91,53 @@ TEST_P(ItemFacetsTest, SummariesAreFilteredByTheFacetsOfTheDocument) {
   EXPECT_EQ(find(*store_, q), (std::vector<std::string>{"a1", "r2", "r1"}));
 }
 
+// SQLite's lower() folds ASCII letters only; so must PostgreSQL's search,
+// whatever the database's locale: "école" does not find "ÉCOLE".
+TEST_P(ItemFacetsTest, TheTitleSearchFoldsAsciiLettersOnly) {
+  store_->transact([](Transaction& tx) {
+    auto i = item("a1", "alert", "{}", "2026-11-27T09:00:01.000Z", "2026-11-27T09:00:01.000Z");
+    i.title = "ÉCOLE fermée";
+    tx.put_item(i);
+    i = item("a2", "alert", "{}", "2026-11-27T09:00:02.000Z", "2026-11-27T09:00:02.000Z");
+    i.title = "Übung 100%_x";
+    tx.put_item(i);
+  });
+  ItemQuery q;
+  q.title_contains = "école";
+  EXPECT_TRUE(find(*store_, q).empty());
+  q.title_contains = "Écol";
+  EXPECT_EQ(find(*store_, q), std::vector<std::string>{"a1"});
+  q.title_contains = "FERMÉE";
+  EXPECT_TRUE(find(*store_, q).empty());
+  q.title_contains = "cole FERM";
+  EXPECT_EQ(find(*store_, q), std::vector<std::string>{"a1"});
+  // Searched as text, not as a pattern.
+  q.title_contains = "100%_";
+  EXPECT_EQ(find(*store_, q), std::vector<std::string>{"a2"});
+  q.title_contains = "0%x";
+  EXPECT_TRUE(find(*store_, q).empty());
+}
+
+// Ties in time are broken by id, in byte order ("B" before "a"), newest
+// first; the states' filter takes names with quotes and commas as they are.
+TEST_P(ItemFacetsTest, TiesAreInByteOrderOfIdsAndStatesAreMatchedExactly) {
+  store_->transact([](Transaction& tx) {
+    for (const char* id : {"a1", "B1", "b1", "_1"}) {
+      auto i = item(id, "case", "{}", "2026-11-27T09:00:01.000Z", "2026-11-27T09:00:01.000Z");
+      if (std::string(id) == "b1") i.state = R"(odd "state", {x})";
+      tx.put_item(i);
+    }
+  });
+  EXPECT_EQ(find(*store_, {}), (std::vector<std::string>{"b1", "a1", "_1", "B1"}));
+  ItemQuery q;
+  q.by_creation = false;
+  EXPECT_EQ(find(*store_, q), (std::vector<std::string>{"b1", "a1", "_1", "B1"}));
+  q.states = {R"(odd "state", {x})", "nothing"};
+  EXPECT_EQ(find(*store_, q), std::vector<std::string>{"b1"});
+  q.states = {"odd"};
+  EXPECT_TRUE(find(*store_, q).empty());
+}
+
 TEST(ItemFacetsMigration, FillsTheFacetsOfItemsSavedBeforeIt) {
   TempDir dir;
   put_three(*open_sqlite(dir.db()));

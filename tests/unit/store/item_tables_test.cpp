@@ -141,6 +141,59 @@ TEST_P(ItemTablesTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
                Error);
 }
 
+// A call the schema refuses changes nothing and leaves the transaction
+// usable (store.h): the rest of it is saved.
+TEST_P(ItemTablesTest, ARefusedCallLeavesTheTransactionUsable) {
+  const std::string sha(64, 'c');
+  store_->transact([&](Transaction& tx) {
+    EXPECT_EQ(
+        error_code([&] { tx.put_item(item("x1", "memo", "l1", "2026-11-27T09:00:00.000Z")); }),
+        "store_invalid");
+    EXPECT_EQ(error_code([&] {
+                tx.put_attachment_link({sha, "l1", Direction::inbound, 10, "lost", "t1", ""});
+              }),
+              "store_invalid");
+    EXPECT_EQ(error_code([&] {
+                tx.put_attachment_link({sha, "l1", Direction::inbound, -1, "wanted", "t1", ""});
+              }),
+              "store_invalid");
+    auto e = escalation("r1", "request.respond.50");
+    e.webhook_state = "sent";
+    EXPECT_EQ(error_code([&] { tx.insert_escalation(e); }), "store_invalid");
+    tx.put_item(item("a1", "alert", "l1", "2026-11-27T09:00:00.000Z"));
+    tx.insert_escalation(escalation("r1", "request.respond.50"));
+  });
+  EXPECT_FALSE(store_->read()->find_item("x1"));
+  EXPECT_TRUE(store_->read()->find_item("a1"));
+  EXPECT_FALSE(store_->read()->find_attachment_link(sha, "l1", Direction::inbound));
+  EXPECT_EQ(store_->read()->list_escalations(0, 10).size(), 1u);
+}
+
+// Listing order: newest update first, a tie broken by id descending in
+// byte order; attachments oldest first, a tie by digest, link, direction.
+TEST_P(ItemTablesTest, TiesInTimeAreBrokenAsOnSqlite) {
+  const std::string t = "2026-11-27T09:00:01.000Z";
+  store_->transact([&](Transaction& tx) {
+    for (const char* id : {"a1", "B1", "b1"}) tx.put_item(item(id, "alert", "l1", t));
+    for (const char* link : {"lb", "la"}) {
+      tx.put_attachment_link({std::string(64, 'b'), link, Direction::inbound, 1, "wanted", t, ""});
+      tx.put_attachment_link(
+          {std::string(64, 'a'), link, Direction::outbound, 1, "offered", t, ""});
+      tx.put_attachment_link({std::string(64, 'a'), link, Direction::inbound, 1, "wanted", t, ""});
+    }
+  });
+  std::vector<std::string> ids;
+  for (const auto& i : store_->read()->list_items("", "", 10)) ids.push_back(i.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"b1", "a1", "B1"}));
+  std::vector<std::string> keys;
+  for (const auto& a : store_->read()->list_attachment_links("", 10)) {
+    keys.push_back(a.sha256.substr(0, 1) + " " + a.link + " " +
+                   std::string(to_string(a.direction)));
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"a la inbound", "a la outbound", "a lb inbound",
+                                            "a lb outbound", "b la inbound", "b lb inbound"}));
+}
+
 // The review's facts rows: upserted on (link, item), streamed per link,
 // bytes kept exactly (NUL bytes included); a read snapshot cannot write.
 TEST_P(ItemTablesTest, ReviewFactsRowsAreUpsertedAndStreamedPerLink) {

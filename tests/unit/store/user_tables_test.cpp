@@ -451,3 +451,29 @@ TEST(SealedSecretsPostgres, StoredSealedReadInClear) {
 
 }  // namespace user_tables_test
 }  // namespace hotline::store::testing
+
+namespace hotline::store::testing {
+namespace user_tables_test {
+
+// A NUL byte in a text is kept by SQLite; PostgreSQL cannot store one, so
+// it is refused there (and the transaction goes on). Never cut short.
+TEST_P(UserTablesTest, TextWithANulByteIsKeptOrRefusedNeverCut) {
+  UserRecord u = user("anna");
+  u.display_name = std::string("Anna\0K", 6);
+  store_->transact([&](Transaction& tx) {
+    const std::string code = error_code([&] { tx.insert_user(u); });
+    EXPECT_EQ(code, postgres() ? "store_invalid" : "none");
+    tx.insert_user(user("bert"));
+  });
+  auto found = store_->read()->find_user("anna");
+  if (postgres()) {
+    EXPECT_FALSE(found);
+  } else {
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->display_name, u.display_name);
+  }
+  EXPECT_TRUE(store_->read()->find_user("bert"));
+}
+
+}  // namespace user_tables_test
+}  // namespace hotline::store::testing

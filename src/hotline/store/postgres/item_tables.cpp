@@ -88,10 +88,6 @@ namespace {
   throw Error(ErrorCategory::internal, "store_invalid", what + "; nothing was saved.");
 }
 
-constexpr const char* kItemColumns =
-    "SELECT id, kind, link, state, tlp, title, document, actions, created_at, updated_at "
-    "FROM items ";
-
 ItemRecord read_item(const pqxx::row& r) {
   ItemRecord i;
   i.id = text(r, 0);
@@ -208,7 +204,7 @@ std::vector<ItemRecord> list_item_summaries(Conn& c, std::string_view kind, std:
 namespace {
 
 // A PostgreSQL array literal of texts ('{"a","b"}'), each quoted.
-std::string text_array(const std::vector<std::string>& values) {
+std::string states_array(const std::vector<std::string>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
@@ -245,7 +241,7 @@ std::vector<ItemRecord> find_item_summaries(Conn& c, const ItemQuery& query) {
   where(query.request_kind, "f.request_kind = ", "");
   where(query.priority, "f.priority = ", "");
   where(query.title_contains, "strpos(lower(title), lower(", "::text COLLATE \"C\")) > 0");
-  if (!query.states.empty()) where(text_array(query.states), "state = ANY(", "::text[])");
+  if (!query.states.empty()) where(states_array(query.states), "state = ANY(", "::text[])");
   sql += query.by_creation ? " ORDER BY created_at DESC, items.id DESC"
                            : " ORDER BY updated_at DESC, items.id DESC";
   return read_items(c.exec_params("listing items", sql, values));

@@ -120,21 +120,9 @@ class PostgresStore final : public Store {
     if (!writer_open_) gate_cv_.notify_all();
   }
 
-  // Begins the write transaction on the writer connection, which it returns.
-  // A connection that broke while idle (the server restarted) is found out
-  // here: then, as nothing has happened yet, once more on a new one.
-  Conn& begin_write() {
-    try {
-      Conn& c = writer();
-      c.exec_simple("starting a write transaction", kBeginWrite);
-      return c;
-    } catch (const Error&) {
-      if (writer_ && writer_->usable()) throw;
-    }
-    Conn& c = writer();
-    c.exec_simple("starting a write transaction", kBeginWrite);
-    return c;
-  }
+  void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
+  Conn& start_write();
+  std::unique_ptr<Conn> start_read();
   void end_write(Conn& c, bool commit);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
   std::exception_ptr run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
@@ -186,11 +174,50 @@ void PostgresStore::end_write(Conn& c, bool commit) {
   }
 }
 
+// The writer connection with a write transaction begun. A connection that
+// broke while it was idle (the server restarted) shows it at BEGIN, before
+// anything was done on it: it is replaced and BEGIN is tried once more.
+Conn& PostgresStore::start_write() {
+  for (int attempt = 1;; ++attempt) {
+    Conn& c = writer();
+    try {
+      begin_write(c);
+      return c;
+    } catch (const Error&) {
+      c.rollback_quietly();  // BEGIN may have passed and the lock failed
+      if (c.usable() || attempt == 2) throw;
+    }
+  }
+}
+
+// A read connection with its snapshot begun; a pooled one that broke while
+// idle is replaced once, as in start_write().
+std::unique_ptr<Conn> PostgresStore::start_read() {
+  auto conn = take_reader();
+  try {
+    conn->exec_simple("starting a read", kBeginRead);
+    return conn;
+  } catch (const Error&) {
+    if (conn->usable()) {
+      return_reader(std::move(conn));
+      throw;
+    }
+  }
+  conn = std::make_unique<Conn>(options_.conninfo);
+  try {
+    conn->exec_simple("starting a read", kBeginRead);
+  } catch (...) {
+    return_reader(std::move(conn));
+    throw;
+  }
+  return conn;
+}
+
 std::unique_ptr<Transaction> PostgresStore::write() {
   refuse_nested_write();
   take_writer();
   try {
-    Conn& c = begin_write();
+    Conn& c = start_write();
     return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::write, secret_key(),
                                                  [this, &c](bool commit) {
                                                    struct Release {
@@ -207,18 +234,7 @@ std::unique_ptr<Transaction> PostgresStore::write() {
 }
 
 std::unique_ptr<Transaction> PostgresStore::read() {
-  auto conn = take_reader();
-  try {
-    conn->exec_simple("starting a read", kBeginRead);
-  } catch (const Error&) {
-    if (conn->usable()) {
-      return_reader(std::move(conn));
-      throw;
-    }
-    // It broke while idle (the server restarted): once more on a new one.
-    conn = std::make_unique<Conn>(options_.conninfo);
-    conn->exec_simple("starting a read", kBeginRead);
-  }
+  auto conn = start_read();
   Conn& c = *conn;
   auto holder = std::make_shared<std::unique_ptr<Conn>>(std::move(conn));
   return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::read, secret_key(),
@@ -309,7 +325,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   std::vector<Turn*> members;
   Conn* c = nullptr;
   try {
-    c = &begin_write();
+    c = &start_write();
   } catch (...) {
     aborted = true;
     lost = std::current_exception();

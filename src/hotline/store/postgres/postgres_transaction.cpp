@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/postgres/audit_tables.h"
+#include "hotline/store/postgres/copy_tables.h"
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
@@ -88,8 +89,41 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
                        key, stored);
 }
 
+std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
+  auto settings = postgres::list_settings(open_conn());
+  for (auto& [key, value] : settings) {
+    if (is_secret_setting(key)) value = unsealed(secret_key_, value).value_or("");
+  }
+  return settings;
+}
+
+void PostgresTransaction::import_event(const EventRecord& event) {
+  postgres::import_event(writable_conn(), event);
+}
+
+void PostgresTransaction::import_escalation(const EscalationRecord& escalation) {
+  postgres::import_escalation(writable_conn(), escalation);
+}
+
+std::vector<SessionRecord> PostgresTransaction::list_sessions() {
+  return postgres::list_sessions(open_conn());
+}
+
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  return postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  const std::int64_t index = postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  if (KnownHead* k = known_head(envelope.link, envelope.direction);
+      k && envelope.seq > k->head.seq) {
+    k->head = ChainHead{envelope.seq, envelope.digest};
+  }
+  return index;
+}
+
+PostgresTransaction::KnownHead* PostgresTransaction::known_head(std::string_view link,
+                                                                Direction direction) {
+  for (auto& k : heads_) {
+    if (k.direction == direction && k.link == link) return &k;
+  }
+  return nullptr;
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
@@ -131,7 +165,12 @@ std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction dire
 }
 
 ChainHead PostgresTransaction::chain_head(std::string_view link, Direction direction) {
-  return postgres::chain_head(open_conn(), link, direction);
+  Conn& c = open_conn();
+  if (kind_ == Kind::read) return postgres::chain_head(c, link, direction);
+  if (const KnownHead* k = known_head(link, direction)) return k->head;
+  ChainHead head = postgres::chain_head(c, link, direction);
+  heads_.push_back(KnownHead{std::string(link), direction, head});
+  return head;
 }
 
 std::vector<EnvelopeRecord> PostgresTransaction::list_envelopes(std::string_view link,

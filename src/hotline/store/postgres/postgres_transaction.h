@@ -146,6 +146,11 @@ class PostgresTransaction final : public Transaction {
                          const std::function<void(std::string_view item_id, std::string_view kind,
                                                   std::string_view facts)>& fn) override;
 
+  std::vector<std::pair<std::string, std::string>> list_settings() override;
+  void import_event(const EventRecord& event) override;
+  void import_escalation(const EscalationRecord& escalation) override;
+  std::vector<SessionRecord> list_sessions() override;
+
   void commit() override;
 
  private:
@@ -159,6 +164,18 @@ class PostgresTransaction final : public Transaction {
   std::function<void(bool)> on_end_;
   bool open_ = true;
   LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  // chain_head() answers already given in this write transaction, kept up to
+  // date by its own insert_envelope(): a producer queueing a hundred
+  // envelopes in one transaction asks for the head before each. Only this
+  // transaction writes meanwhile (it holds the writer lock), and an insert
+  // that is refused leaves the entry as it was.
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  std::vector<KnownHead> heads_;
+  KnownHead* known_head(std::string_view link, Direction direction);
 };
 
 }  // namespace hotline::store::postgres

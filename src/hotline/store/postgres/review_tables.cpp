@@ -38,7 +38,7 @@ namespace {
 // last key of the one before (keyset), within the transaction's snapshot:
 // a link of a million items is never held at once.
 constexpr std::int64_t kItemBatch = 256;
-constexpr std::int64_t kRowBatch = 4096;
+constexpr std::int64_t kRowBatch = 2048;
 
 ReviewRecord read_review(const pqxx::row& r) {
   ReviewRecord v;
@@ -67,7 +67,7 @@ void check_review(const ReviewRecord& r) {
   }
 }
 
-constexpr char kHex[] = "0123456789abcdef";
+constexpr char kFactsHex[] = "0123456789abcdef";
 
 // Bytes as BYTEA's hex input ("\x0aff...").
 std::string to_bytea(std::string_view bytes) {
@@ -75,13 +75,13 @@ std::string to_bytea(std::string_view bytes) {
   out.reserve(2 + 2 * bytes.size());
   out += "\\x";
   for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
+    out += kFactsHex[b >> 4];
+    out += kFactsHex[b & 15];
   }
   return out;
 }
 
-int hex_value(char ch) {
+int facts_hex_value(char ch) {
   if (ch >= '0' && ch <= '9') return ch - '0';
   if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
   if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
@@ -99,8 +99,8 @@ void from_bytea(const pqxx::field& f, std::string& out) {
   }
   out.resize((n - 2) / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(s[2 + 2 * i]);
-    const int lo = hex_value(s[3 + 2 * i]);
+    const int hi = facts_hex_value(s[2 + 2 * i]);
+    const int lo = facts_hex_value(s[3 + 2 * i]);
     if (hi < 0 || lo < 0) {
       throw Error(ErrorCategory::internal, "store_failed",
                   "Expected hex digits in stored review facts, found another character.");
