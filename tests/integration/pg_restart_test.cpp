@@ -18,6 +18,8 @@
 
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
 #include "serve_group_harness.h"
 
 namespace hotline::it {

@@ -13,6 +13,7 @@
 //    nothing.
 // PostgreSQL restarted under traffic: pg_restart_test.cpp.
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -353,6 +354,30 @@ TEST_F(ServeGroupTest, SecondNodeOnAnotherNodesDatabaseIsRefused) {
       << "the refusal should say whose database it is: " << r.err;
   EXPECT_EQ(r.err.find("password="), std::string::npos) << r.err;
   EXPECT_EQ(db_->sql("SELECT value FROM settings WHERE key = 'party'"), "alpha");
+  EXPECT_EQ(count_rows(), before);
+
+  // A node of its own whose directory was then pointed at alpha's database
+  // (its store.conf edited, a restored backup mixed up): refused at start,
+  // naming whose database it is.
+  testing::PgTestDatabase charlie_db;
+  r = cli(
+      {"init", "--dir", charlie.string(), "--party", "charlie", "--store", charlie_db.conninfo()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto conf_path = charlie / "store.conf";
+  auto conf = testing::read_file(conf_path);
+  const auto at = conf.find(charlie_db.conninfo());
+  ASSERT_NE(at, std::string::npos) << conf;
+  conf.replace(at, charlie_db.conninfo().size(), db_->conninfo());
+  {
+    std::ofstream out(conf_path, std::ios::trunc);
+    out << conf;
+  }
+  r = cli({"serve", "--dir", charlie.string(), "--listen", "127.0.0.1:0", "--peer-listen",
+           "127.0.0.1:0"});
+  EXPECT_NE(r.exit_code, 0) << "charlie served from alpha's database:\n" << r.err;
+  EXPECT_NE(r.err.find("alpha"), std::string::npos) << r.err;
+  r = cli({"peer", "list", "--dir", charlie.string()});
+  EXPECT_NE(r.exit_code, 0) << r.out;
   EXPECT_EQ(count_rows(), before);
 
   // Alpha's own processes still run on it, and its ledger is whole.
