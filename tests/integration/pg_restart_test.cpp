@@ -127,7 +127,7 @@ TEST_F(PgRestart, ProcessesReconnectAndNothingIsHalfStored) {
     std::jthread from_bravo([&] {
       try {
         auto node = service::open_node(bravo_dir_);
-        enqueue_batched(node, "alpha", n, 0, 20, 20ms);
+        enqueue_batched(node, "alpha", n, 0, 20, 40ms);
       } catch (const std::exception& e) {
         produce_error = e.what();
       }

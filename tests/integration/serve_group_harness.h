@@ -38,13 +38,17 @@ namespace hotline::it {
 
 // Queues desk messages with indices [first, first + n) for `peer` in the
 // node's store, `per_tx` of them per write transaction (as bench/link_bench
-// does: the fast way to a long stream), pausing `pause` after each
-// transaction so that the stream lasts. The texts are msg_text(party, i).
+// does: the fast way to a long stream), the k-th transaction not before
+// k * `period` from the start, so that the stream lasts about
+// n / per_tx * period (or longer on a slow machine) however fast the store
+// is. The texts are msg_text(party, i).
 inline void enqueue_batched(service::Node& node, const std::string& peer, std::int64_t n,
                             std::int64_t first, std::int64_t per_tx,
-                            std::chrono::milliseconds pause) {
+                            std::chrono::milliseconds period) {
   const auto ctx = service::link_context(node, service::find_peer(*node.store, peer));
-  for (std::int64_t done = 0; done < n;) {
+  const auto t0 = Clock::now();
+  for (std::int64_t done = 0, batch = 0; done < n; ++batch) {
+    std::this_thread::sleep_until(t0 + batch * period);
     const std::int64_t k = std::min(per_tx, n - done);
     node.store->transact([&](store::Transaction& tx) {
       for (std::int64_t i = first + done; i < first + done + k; ++i) {
@@ -58,7 +62,6 @@ inline void enqueue_batched(service::Node& node, const std::string& peer, std::i
       }
     });
     done += k;
-    if (pause.count() > 0) std::this_thread::sleep_for(pause);
   }
 }
 

@@ -15,7 +15,6 @@
 #include <atomic>
 #include <fstream>
 #include <map>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -107,7 +106,7 @@ TEST_F(ServeGroupTest, DeliveryLeaseHolderKilledDuringTenThousandEachWay) {
   auto produce = [&](fs::path dir, std::string peer, int slot) {
     try {
       auto node = service::open_node(dir);
-      enqueue_batched(node, peer, n, 0, 100, kSanitized ? 60ms : 40ms);
+      enqueue_batched(node, peer, n, 0, 100, 150ms);
     } catch (const std::exception& e) {
       errors[slot] = e.what();
     }
@@ -116,10 +115,12 @@ TEST_F(ServeGroupTest, DeliveryLeaseHolderKilledDuringTenThousandEachWay) {
   {
     std::jthread to_bravo(produce, alpha_dir_, "bravo", 0);
     std::jthread to_alpha(produce, bravo_dir_, "alpha", 1);
-    std::mt19937 rng(0x5eed20);
+    // Kill k when alpha has queued (k + 1) / (kills + 1) of its stream, so
+    // that the kills spread over it whatever the machine's speed.
     std::string history;
     for (int k = 0; k < kills; ++k) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1200));
+      const std::int64_t mark = n * (k + 1) / (kills + 1);
+      testing::eventually([&] { return both_counts().first.last_out >= mark; }, 120s);
       ASSERT_NO_FATAL_FAILURE(kill_delivery_holder(k, history));
     }
     std::printf("[stream] kills at alpha's receipted/stored:%s (%d producer(s) still going)\n",
