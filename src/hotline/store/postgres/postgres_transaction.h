@@ -124,6 +124,12 @@ class PostgresTransaction final : public Transaction {
   std::int64_t delete_user_sessions(std::string_view user,
                                     std::string_view except_id_hash) override;
   std::int64_t delete_expired_sessions(std::string_view now) override;
+  std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                          std::string_view source) override;
+  void put_sign_in_failure(const SignInFailureRecord& record) override;
+  bool delete_sign_in_failure(std::string_view account, std::string_view source) override;
+  std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) override;
+  std::int64_t count_sign_in_failures() override;
 
   void append_audit(const AuditRecord& record) override;
   std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) override;

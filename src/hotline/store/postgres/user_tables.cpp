@@ -1,5 +1,7 @@
 #include "hotline/store/postgres/user_tables.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "hotline/common/error.h"
@@ -51,6 +53,20 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sessions_user ON sessions (user_name);
+)sql";
+
+// SQLite's migration 18 (PostgreSQL's 2, migrations.cpp): failed sign-ins
+// per (account, source), and per account with source '', shared by every
+// process of the node (service/sign_in_guard.h). last_at orders the pruning.
+const char* const kSignInFailureSchema = R"sql(
+CREATE TABLE sign_in_failures (
+  account  TEXT COLLATE "C" NOT NULL,
+  source   TEXT COLLATE "C" NOT NULL,
+  failures BIGINT NOT NULL,
+  last_at  TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (account, source)
+);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_at);
 )sql";
 
 namespace {
@@ -307,6 +323,52 @@ std::int64_t delete_user_sessions(Conn& c, std::string_view user, std::string_vi
 std::int64_t delete_expired_sessions(Conn& c, std::string_view now) {
   auto r = c.exec("removing expired sessions", "DELETE FROM sessions WHERE expires_at <= $1", now);
   return static_cast<std::int64_t>(r.affected_rows());
+}
+
+std::optional<SignInFailureRecord> find_sign_in_failure(Conn& c, std::string_view account,
+                                                        std::string_view source) {
+  auto r = c.exec("reading failed sign-ins",
+                  "SELECT failures, last_at FROM sign_in_failures WHERE account = $1 AND "
+                  "source = $2",
+                  account, source);
+  if (r.empty()) return std::nullopt;
+  return SignInFailureRecord{std::string(account), std::string(source), integer(r[0], 0),
+                             text(r[0], 1)};
+}
+
+void put_sign_in_failure(Conn& c, const SignInFailureRecord& record) {
+  c.exec("recording a failed sign-in",
+         "INSERT INTO sign_in_failures (account, source, failures, last_at) "
+         "VALUES ($1, $2, $3, $4) ON CONFLICT (account, source) DO UPDATE SET "
+         "failures = excluded.failures, last_at = excluded.last_at",
+         record.account, record.source, record.failures, record.last_at);
+}
+
+bool delete_sign_in_failure(Conn& c, std::string_view account, std::string_view source) {
+  auto r =
+      c.exec("forgetting failed sign-ins",
+             "DELETE FROM sign_in_failures WHERE account = $1 AND source = $2", account, source);
+  return r.affected_rows() > 0;
+}
+
+std::int64_t count_sign_in_failures(Conn& c) {
+  auto r = c.exec("counting failed sign-ins", "SELECT count(*) FROM sign_in_failures");
+  return integer(r[0], 0);
+}
+
+std::int64_t prune_sign_in_failures(Conn& c, std::string_view before, std::size_t keep) {
+  auto old =
+      c.exec("pruning failed sign-ins", "DELETE FROM sign_in_failures WHERE last_at < $1", before);
+  const auto gone = static_cast<std::int64_t>(old.affected_rows());
+  const std::int64_t rows = count_sign_in_failures(c);
+  const auto cap =
+      static_cast<std::int64_t>(std::min<std::size_t>(keep, static_cast<std::size_t>(INT64_MAX)));
+  if (rows <= cap) return gone;
+  auto oldest = c.exec("pruning failed sign-ins",
+                       "DELETE FROM sign_in_failures WHERE (account, source) IN (SELECT account, "
+                       "source FROM sign_in_failures ORDER BY last_at LIMIT $1)",
+                       rows - cap);
+  return gone + static_cast<std::int64_t>(oldest.affected_rows());
 }
 
 }  // namespace hotline::store::postgres
