@@ -417,29 +417,6 @@ std::int64_t PostgresTransaction::delete_expired_sessions(std::string_view now) 
   return postgres::delete_expired_sessions(writable_conn(), now);
 }
 
-std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
-    std::string_view account, std::string_view source) {
-  return postgres::find_sign_in_failure(open_conn(), account, source);
-}
-
-void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
-  postgres::put_sign_in_failure(writable_conn(), record);
-}
-
-bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
-                                                 std::string_view source) {
-  return postgres::delete_sign_in_failure(writable_conn(), account, source);
-}
-
-std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
-                                                         std::size_t keep) {
-  return postgres::prune_sign_in_failures(writable_conn(), before, keep);
-}
-
-std::int64_t PostgresTransaction::count_sign_in_failures() {
-  return postgres::count_sign_in_failures(open_conn());
-}
-
 void PostgresTransaction::append_audit(const AuditRecord& record) {
   postgres::append_audit(writable_conn(), record);
 }
@@ -493,4 +470,27 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
+    std::string_view account, std::string_view source) {
+  return postgres::find_sign_in_failure(open_conn(), account, source);
+}
+
+void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
+  postgres::put_sign_in_failure(writable_conn(), record);
+}
+
+bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
+                                                 std::string_view source) {
+  return postgres::delete_sign_in_failure(writable_conn(), account, source);
+}
+
+std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
+                                                         std::size_t keep) {
+  return postgres::prune_sign_in_failures(writable_conn(), before, clamp(keep));
+}
+
+std::int64_t PostgresTransaction::count_sign_in_failures() {
+  return postgres::count_sign_in_failures(open_conn());
+}
+
 }  // namespace hotline::store::postgres

@@ -15,7 +15,8 @@ extern const char* const kItemSchema;      // items, item_facets, translations, 
 extern const char* const kReviewSchema;    // reviews, review_facts
 extern const char* const kUserSchema;      // users, api_tokens, sessions
 extern const char* const kAuditSchema;     // audit_trail
-// Migration 2.
-extern const char* const kSignInFailureSchema;  // sign_in_failures (user_tables.cpp)
+
+// Later migrations' parts.
+extern const char* const kSignInFailuresSchema;  // 2: sign_in_failures (user_tables.cpp)
 
 }  // namespace hotline::store::postgres

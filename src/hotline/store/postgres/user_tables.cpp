@@ -1,7 +1,5 @@
 #include "hotline/store/postgres/user_tables.h"
 
-#include <algorithm>
-#include <cstdint>
 #include <string>
 
 #include "hotline/common/error.h"
@@ -53,20 +51,6 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sessions_user ON sessions (user_name);
-)sql";
-
-// SQLite's migration 18 (PostgreSQL's 2, migrations.cpp): failed sign-ins
-// per (account, source), and per account with source '', shared by every
-// process of the node (service/sign_in_guard.h). last_at orders the pruning.
-const char* const kSignInFailureSchema = R"sql(
-CREATE TABLE sign_in_failures (
-  account  TEXT COLLATE "C" NOT NULL,
-  source   TEXT COLLATE "C" NOT NULL,
-  failures BIGINT NOT NULL,
-  last_at  TEXT COLLATE "C" NOT NULL,
-  PRIMARY KEY (account, source)
-);
-CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_at);
 )sql";
 
 namespace {
@@ -325,6 +309,17 @@ std::int64_t delete_expired_sessions(Conn& c, std::string_view now) {
   return static_cast<std::int64_t>(r.affected_rows());
 }
 
+const char* const kSignInFailuresSchema = R"sql(
+CREATE TABLE sign_in_failures (
+  account  TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  failures BIGINT NOT NULL,
+  last_at  TEXT NOT NULL,
+  PRIMARY KEY (account, source)
+);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_at);
+)sql";
+
 std::optional<SignInFailureRecord> find_sign_in_failure(Conn& c, std::string_view account,
                                                         std::string_view source) {
   auto r = c.exec("reading failed sign-ins",
@@ -356,19 +351,18 @@ std::int64_t count_sign_in_failures(Conn& c) {
   return integer(r[0], 0);
 }
 
-std::int64_t prune_sign_in_failures(Conn& c, std::string_view before, std::size_t keep) {
+std::int64_t prune_sign_in_failures(Conn& c, std::string_view before, std::int64_t keep) {
   auto old =
       c.exec("pruning failed sign-ins", "DELETE FROM sign_in_failures WHERE last_at < $1", before);
   const auto gone = static_cast<std::int64_t>(old.affected_rows());
   const std::int64_t rows = count_sign_in_failures(c);
-  const auto cap =
-      static_cast<std::int64_t>(std::min<std::size_t>(keep, static_cast<std::size_t>(INT64_MAX)));
-  if (rows <= cap) return gone;
-  auto oldest = c.exec("pruning failed sign-ins",
-                       "DELETE FROM sign_in_failures WHERE (account, source) IN (SELECT account, "
-                       "source FROM sign_in_failures ORDER BY last_at LIMIT $1)",
-                       rows - cap);
-  return gone + static_cast<std::int64_t>(oldest.affected_rows());
+  if (rows <= keep) return gone;
+  auto extra = c.exec("pruning failed sign-ins",
+                      "DELETE FROM sign_in_failures WHERE (account, source) IN (SELECT account, "
+                      "source FROM sign_in_failures ORDER BY last_at, account COLLATE \"C\", "
+                      "source COLLATE \"C\" LIMIT $1)",
+                      rows - keep);
+  return gone + static_cast<std::int64_t>(extra.affected_rows());
 }
 
 }  // namespace hotline::store::postgres
