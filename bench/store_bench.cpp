@@ -1,15 +1,26 @@
 // Store write throughput: one envelope stored and queued for delivery per
 // item, the work of sending one message. Measured one item per write
 // transaction and 100 items per transaction (group commit), with SQLite
-// synchronous=NORMAL and FULL.
+// synchronous=NORMAL and FULL, and the same on PostgreSQL; and one item per
+// transaction from 4 threads at once through transact() (their
+// transactions share commits) on both stores.
+//
+// The PostgreSQL rows need a server: HOTLINE_BENCH_PG (or HOTLINE_TEST_PG)
+// names a maintenance database as a libpq connection string, on which each
+// benchmark creates a fresh database and drops it afterwards. Without one
+// they are skipped.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "hotline/store/open.h"
 #include "hotline/store/store.h"
+#include "support/pg_test_db.h"
 
 namespace {
 
@@ -41,16 +52,56 @@ class BenchDb {
   std::filesystem::path dir_;
 };
 
+// A fresh PostgreSQL database, dropped afterwards; store is empty when no
+// server is named.
+class PgBenchDb {
+ public:
+  PgBenchDb() {
+    const char* bench = std::getenv("HOTLINE_BENCH_PG");
+    if (bench != nullptr && *bench != '\0') ::setenv("HOTLINE_TEST_PG", bench, 1);
+    const char* test = std::getenv("HOTLINE_TEST_PG");
+    if (test == nullptr || *test == '\0') return;
+    db_ = std::make_unique<hotline::testing::PgTestDatabase>();
+    hotline::store::PostgresOptions options;
+    options.conninfo = db_->conninfo();
+    store = hotline::store::open_postgres(options);
+  }
+  ~PgBenchDb() { store.reset(); }
+
+  std::unique_ptr<hotline::store::Store> store;
+
+ private:
+  std::unique_ptr<hotline::testing::PgTestDatabase> db_;  // outlives store
+};
+
+// The store a benchmark runs on: arg 0 SQLite synchronous=NORMAL, 1 SQLite
+// synchronous=FULL, 2 PostgreSQL.
+struct AnyDb {
+  explicit AnyDb(std::int64_t which) {
+    if (which == 2) {
+      pg = std::make_unique<PgBenchDb>();
+      store = pg->store.get();
+    } else {
+      sqlite = std::make_unique<BenchDb>(which == 0 ? SqliteOptions::Sync::normal
+                                                    : SqliteOptions::Sync::full);
+      store = sqlite->store.get();
+    }
+  }
+  std::unique_ptr<BenchDb> sqlite;
+  std::unique_ptr<PgBenchDb> pg;
+  hotline::store::Store* store = nullptr;
+};
+
 // About 1 KiB of canonical JSON, like a small alert.
 const std::string& body() {
   static const std::string text = "{\"body\":\"" + std::string(1000, 'x') + "\"}";
   return text;
 }
 
-void add_item(Transaction& tx, std::int64_t seq) {
+void add_item(Transaction& tx, std::int64_t seq, const std::string& link = "cert-a/cert-b") {
   EnvelopeRecord e;
-  e.id = "env-" + std::to_string(seq);
-  e.link = "cert-a/cert-b";
+  e.id = link + "-env-" + std::to_string(seq);
+  e.link = link;
   e.direction = Direction::outbound;
   e.seq = seq;
   e.digest = std::string(64, 'a');
@@ -61,12 +112,9 @@ void add_item(Transaction& tx, std::int64_t seq) {
   tx.enqueue_outbox(OutboxItem{e.link, e.seq, e.id, 0, std::nullopt});
 }
 
-SqliteOptions::Sync sync_of(const benchmark::State& state) {
-  return state.range(0) == 0 ? SqliteOptions::Sync::normal : SqliteOptions::Sync::full;
-}
-
 void BM_StoreSendOnePerTransaction(benchmark::State& state) {
-  BenchDb db(sync_of(state));
+  AnyDb db(state.range(0));
+  if (!db.store) return state.SkipWithError("no PostgreSQL: set HOTLINE_BENCH_PG");
   std::int64_t seq = 0;
   for (auto _ : state) {
     db.store->transact([&](Transaction& tx) { add_item(tx, ++seq); });
@@ -75,7 +123,8 @@ void BM_StoreSendOnePerTransaction(benchmark::State& state) {
 }
 
 void BM_StoreSendBatchOf100(benchmark::State& state) {
-  BenchDb db(sync_of(state));
+  AnyDb db(state.range(0));
+  if (!db.store) return state.SkipWithError("no PostgreSQL: set HOTLINE_BENCH_PG");
   std::int64_t seq = 0;
   for (auto _ : state) {
     db.store->transact([&](Transaction& tx) {
@@ -85,9 +134,35 @@ void BM_StoreSendBatchOf100(benchmark::State& state) {
   state.SetItemsProcessed(seq);
 }
 
-// Arg 0: synchronous=NORMAL, 1: synchronous=FULL.
-BENCHMARK(BM_StoreSendOnePerTransaction)->ArgName("full")->Arg(0)->Arg(1)->UseRealTime();
-BENCHMARK(BM_StoreSendBatchOf100)->ArgName("full")->Arg(0)->Arg(1)->UseRealTime();
+// Four threads, each sending 250 items on a link of its own, one item per
+// transact() call: what several API clients or links at once do.
+void BM_StoreSendFourThreads(benchmark::State& state) {
+  AnyDb db(state.range(0));
+  if (!db.store) return state.SkipWithError("no PostgreSQL: set HOTLINE_BENCH_PG");
+  constexpr int kThreads = 4;
+  constexpr int kEach = 250;
+  std::int64_t round = 0, items = 0;
+  for (auto _ : state) {
+    ++round;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        const std::string link = "link-" + std::to_string(t);
+        for (int i = 1; i <= kEach; ++i) {
+          db.store->transact([&](Transaction& tx) { add_item(tx, (round - 1) * kEach + i, link); });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    items += kThreads * kEach;
+  }
+  state.SetItemsProcessed(items);
+}
+
+// Arg 0: SQLite synchronous=NORMAL, 1: SQLite synchronous=FULL, 2: PostgreSQL.
+BENCHMARK(BM_StoreSendOnePerTransaction)->ArgName("store")->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK(BM_StoreSendBatchOf100)->ArgName("store")->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK(BM_StoreSendFourThreads)->ArgName("store")->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
 
 }  // namespace
 

@@ -108,7 +108,8 @@ endfunction()
 
 # hotline_unit_tests(PART [DEPS targets...])
 # Builds tests/unit/PART/*_test.cpp into one GoogleTest binary unit_PART and
-# registers each test case with CTest under the label "unit".
+# registers each test case with CTest under the label "unit", with the
+# tests' PostgreSQL (HOTLINE_PG_TEST_PROPERTIES, tests/CMakeLists.txt).
 function(hotline_unit_tests PART)
   cmake_parse_arguments(P "" "" "DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tests/unit/${PART}/*_test.cpp")
@@ -122,5 +123,6 @@ function(hotline_unit_tests PART)
     HOTLINE_VECTORS_DIR="${HOTLINE_VECTORS_DIR}"
     HOTLINE_BINARY_DIR="${CMAKE_BINARY_DIR}")
   hotline_test_pch(unit_${PART} "${srcs}")
-  gtest_discover_tests(unit_${PART} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(unit_${PART} PROPERTIES LABELS unit ${HOTLINE_PG_TEST_PROPERTIES}
+                       DISCOVERY_TIMEOUT 60)
 endfunction()

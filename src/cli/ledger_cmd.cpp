@@ -59,21 +59,13 @@ struct NodeForReading {
 NodeForReading open_for_reading(const std::string& dir) {
   service::NodePaths paths(dir);
   auto key = service::read_public_key(dir);
-  if (!std::filesystem::exists(paths.db)) {
+  const auto config = service::read_store_config(paths);
+  if (config.kind == service::StoreConfig::Kind::sqlite && !std::filesystem::exists(paths.db)) {
     throw Error(ErrorCategory::not_found, "node_missing",
                 dir + " holds no Hotline database (" + paths.db.string() + ")");
   }
-  store::SqliteOptions opts;
-  opts.create = false;
-  NodeForReading n{"", key, store::open_sqlite(paths.db, opts)};
-  n.store->snapshot([&](store::Transaction& tx) {
-    n.party = tx.get_setting("party").value_or("");
-    if (tx.get_setting("public_key").value_or("") != key.encoded()) {
-      throw Error(ErrorCategory::invalid_input, "node_key_mismatch",
-                  paths.identity_pub.string() + " does not belong to the database " +
-                      paths.db.string() + " (its public key differs)");
-    }
-  });
+  NodeForReading n{"", key, service::open_node_store(paths, config, {.secret_key = false})};
+  n.party = service::require_store_of(*n.store, paths, config, key);
   return n;
 }
 

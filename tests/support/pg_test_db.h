@@ -1,71 +1,49 @@
 // PgTestDatabase: a fresh, empty PostgreSQL database for one test, on the
-// throwaway cluster that the tests' fixture started (HOTLINE_TEST_PG names
-// its maintenance database, as a libpq connection string), dropped at the
-// end of the test.
+// tests' throwaway cluster, dropped at the end of the test.
 //
-// Threads: construct and destroy on one thread; conninfo() is a plain value
-// any thread may read.
+// The cluster: under ctest, the one the postgres_start fixture started in
+// the build folder (scripts/pg-cluster), which HOTLINE_TEST_PG names (the
+// libpq connection string of its maintenance database, "postgres"). A test
+// binary run by hand without HOTLINE_TEST_PG starts a private cluster of its
+// own, once, in a fresh folder under the temporary directory, the first
+// time a test asks for one; a watcher process removes it when the test
+// binary ends, however it ends.
+//
+// Threads: construct and destroy on one thread; conninfo() and name() are
+// plain values any thread may read; sql() opens its own connection, so any
+// thread may call it.
 #pragma once
 
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <pqxx/pqxx>
-#include <random>
-#include <stdexcept>
 #include <string>
 
 namespace hotline::testing {
 
+// The libpq connection string of the tests' cluster's maintenance database:
+// HOTLINE_TEST_PG, or the private cluster's (started on the first call).
+// Throws std::runtime_error when the private cluster does not start.
+const std::string& pg_test_cluster();
+
 class PgTestDatabase {
  public:
-  PgTestDatabase() {
-    const char* base = std::getenv("HOTLINE_TEST_PG");
-    if (base == nullptr || *base == '\0') {
-      throw std::runtime_error(
-          "HOTLINE_TEST_PG is not set: run the tests with ctest (which starts a PostgreSQL "
-          "cluster), or start one with scripts/pg-cluster and set HOTLINE_TEST_PG");
-    }
-    base_ = base;
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    name_ = "hotline_t" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-            std::to_string(rd() % 100000);
-    run_on_base("CREATE DATABASE " + name_);
-    conninfo_ = base_ + " dbname=" + name_;
-  }
-  ~PgTestDatabase() {
-    try {
-      run_on_base("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
+  // Creates a uniquely named database (pid, a counter, random digits).
+  // Throws (pqxx::failure, std::runtime_error) when it cannot.
+  PgTestDatabase();
+  // Drops the database WITH (FORCE): connections still open are ended.
+  ~PgTestDatabase();
   PgTestDatabase(const PgTestDatabase&) = delete;
   PgTestDatabase& operator=(const PgTestDatabase&) = delete;
 
+  // The libpq connection string of this database.
   const std::string& conninfo() const { return conninfo_; }
   const std::string& name() const { return name_; }
 
   // Runs one statement on this database (to inspect or tamper with it
   // behind the store); returns the first column of the first row ("" when
-  // there is none).
-  std::string sql(const std::string& statement) const {
-    pqxx::connection c(conninfo_);
-    pqxx::nontransaction w(c);
-    auto r = w.exec(statement);
-    if (r.empty() || r.columns() == 0 || r[0][0].is_null()) return "";
-    return r[0][0].c_str();
-  }
+  // there is none, or it is NULL).
+  std::string sql(const std::string& statement) const;
 
  private:
-  void run_on_base(const std::string& statement) const {
-    pqxx::connection c(base_);
-    pqxx::nontransaction w(c);
-    w.exec(statement);
-  }
-
-  std::string base_, name_, conninfo_;
+  std::string name_, conninfo_;
 };
 
 }  // namespace hotline::testing

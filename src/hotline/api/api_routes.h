@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hotline/api/api_call.h"
+#include "hotline/api/event_watch.h"
 #include "hotline/api/operator_options.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/user_service.h"
@@ -23,6 +24,8 @@ struct RouteContext {
   service::LoginRateLimiter& sign_in_limiter;
   // Failed sign-ins per (account, source): the delays (sign_in_guard.h).
   service::SignInGuard& sign_in_guard;
+  // Wakes the event streams when the store has new events (event_watch.h).
+  EventWatch& event_watch;
   // The router's credential check (token or session; no CSRF), for streams
   // that must notice when their caller's access ends; it does not count as
   // a use of the session (service::SessionUse::recheck). Throws auth_* errors.

@@ -147,6 +147,7 @@ struct OperatorApi::Impl {
   service::LoginRateLimiter sign_in_limiter;
   service::LoginRateLimiter request_limiter;
   service::SignInGuard sign_in_guard;
+  EventWatch event_watch;
   RouteContext ctx;
   std::vector<Route> routes;
   std::vector<std::vector<std::string_view>> patterns;  // views into routes' patterns
@@ -156,8 +157,9 @@ struct OperatorApi::Impl {
         options(std::move(o)),
         sign_in_limiter(options.sign_in),
         request_limiter(options.requests),
-        sign_in_guard(options.policy.sign_in),
-        ctx{node, options, sign_in_limiter, sign_in_guard, {}} {
+        sign_in_guard(*node.store, options.policy.sign_in),
+        event_watch(*node.store),
+        ctx{node, options, sign_in_limiter, sign_in_guard, event_watch, {}} {
     // The streams' re-check: not a use of the session (it must time out
     // when nobody uses it, stream or not).
     ctx.authenticate = [this](const net::HttpRequest& r, TimePoint now) {
@@ -247,7 +249,14 @@ struct OperatorApi::Impl {
     try {
       call.who = authenticate(call.http, call.now);
     } catch (const Error& e) {
-      if (options.rate_limits && !sign_in_limiter.allow(service::source_key(address), call.now)) {
+      // Bad credentials count against the address; a fault of the node
+      // (its database unreachable for a moment) is none of the client's:
+      // counted, it would hold every client back long after the database
+      // came back (all of them, behind a balancer that hides addresses).
+      const bool node_fault =
+          e.category() == ErrorCategory::unavailable || e.category() == ErrorCategory::internal;
+      if (!node_fault && options.rate_limits &&
+          !sign_in_limiter.allow(service::source_key(address), call.now)) {
         return too_many(options.sign_in.refill_every);
       }
       throw;

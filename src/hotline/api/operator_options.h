@@ -21,11 +21,14 @@ struct OperatorApiOptions {
   // Per client address: sign-in attempts and requests with bad credentials.
   service::LoginRateLimiter::Limits sign_in{};
   bool rate_limits = true;  // false: none (benchmarks)
-  // How often an open event stream looks for new events: an indexed read
-  // that finds nothing most of the time. 25 ms keeps an event's way from the
-  // node to a page's row under 100 ms (docs/BENCHMARKS.md); the tabs of a
-  // browser share one stream (docs/web.md), so a desk holds few.
-  std::chrono::milliseconds event_poll{25};
+  // The longest an open event stream goes without looking for new events.
+  // It does not wait that long for them: the API's EventWatch (one thread,
+  // store::Store::wait_for_events) wakes every stream as soon as the store
+  // has a new event: PostgreSQL's NOTIFY at once, the default store within
+  // its 25 ms poll, which keeps an event's way from the node to a page's row
+  // under 100 ms (docs/BENCHMARKS.md). This interval is the safety net, and
+  // the pace of the keep-alives and credential re-checks' looks.
+  std::chrono::milliseconds event_poll{1000};
 };
 
 // The cookie that holds a browser's session id. The "__Host-" prefix makes

@@ -7,7 +7,11 @@
 //   id: <event id>      (a browser's EventSource sends it back as
 //   event: <kind>        Last-Event-ID when it reconnects, and the stream
 //   data: <JSON>         resumes after it; ?after=N does the same)
-// and a ": keep-alive" comment every 15 s. The caller's credentials are
+// and a ": keep-alive" comment every 15 s. A stream reads the store when the
+// API's EventWatch says there are new events (store::Store::wait_for_events,
+// which PostgreSQL's NOTIFY wakes whichever process committed them), and at
+// least every OperatorApiOptions::event_poll. Event ids are the store's, so
+// Last-Event-ID resumes on any process of the node. The caller's credentials are
 // checked again every 30 s: the stream ends once the session ends, the
 // token is revoked or the user is disabled. Otherwise a JSON page:
 // {"events": [...], "last_id": N}.
@@ -17,6 +21,9 @@
 // AMBER+STRICT item (their details name kind, id and label only). Each read
 // is in the audit trail as "events.read": a page (detail "page after=N
 // last=M shown=K") and a stream when it opens (detail "stream after=N").
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "hotline/api/api_json.h"
@@ -126,6 +133,20 @@ class EventStream : public net::BodyStream {
     poll_interval = ctx.options.event_poll;
     last_write_ = last_check_ = std::chrono::steady_clock::now();
   }
+  ~EventStream() override {
+    if (watching_) ctx_.event_watch.unsubscribe(*watching_);
+  }
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
+
+  // New events wake the server's loop for this stream (EventWatch) instead
+  // of it polling the store every few milliseconds.
+  // The first look is at once: events committed before the subscription
+  // wake nobody.
+  void set_waker(std::function<void()> wake) override {
+    watching_ = ctx_.event_watch.subscribe(wake);
+    wake();
+  }
 
   std::optional<std::string> next() override {
     const auto now = std::chrono::steady_clock::now();
@@ -157,6 +178,7 @@ class EventStream : public net::BodyStream {
   std::int64_t after_;
   std::map<std::string, std::string> peers_;
   std::chrono::steady_clock::time_point last_write_, last_check_;
+  std::optional<std::uint64_t> watching_;  // the EventWatch subscription
 };
 
 std::int64_t parse_id(const std::string& text, const char* what) {

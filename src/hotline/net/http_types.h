@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,7 +32,10 @@ struct HttpRequest {
 // writes the status line and headers (no Content-Length; the connection
 // closes when the stream ends), then `body` if any, then calls next() every
 // poll_interval on one of its threads and writes what it returns at once
-// (empty: nothing new). The stream ends when next() returns nullopt, the
+// (empty: nothing new). Before the first next() it hands the stream a waker
+// (set_waker): calling it makes the server call next() soon instead of at
+// the end of the interval, so a stream that learns of news from elsewhere
+// (the store's new events) need not poll often. The stream ends when next() returns nullopt, the
 // client goes away, or the server stops. next() must not block for long.
 // next() throwing also ends it (logged). The server adds
 // "Cache-Control: no-store" unless `headers` has one, and drops any
@@ -41,6 +45,10 @@ struct HttpRequest {
 struct BodyStream {
   virtual ~BodyStream() = default;
   virtual std::optional<std::string> next() = 0;
+  // `wake` is thread-safe: any thread may call it, any number of times,
+  // also after the stream ended (it then does nothing). Called once, on a
+  // server thread. The default ignores it (the stream is polled).
+  virtual void set_waker(std::function<void()> wake) { (void)wake; }
   std::chrono::milliseconds poll_interval{250};
 };
 

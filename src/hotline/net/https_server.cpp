@@ -18,7 +18,9 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <condition_variable>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -139,6 +141,38 @@ class StreamSlot {
 };
 
 }  // namespace
+
+// How a stream's waker (BodyStream::set_waker) reaches its connection: a
+// wake sets `woken` and cancels the stream's timer on the connection's
+// strand; the loop skips its next wait when it finds `woken` set. `ended`
+// (set when the loop ends) turns later wakes into nothing, so no handler
+// is posted for a connection that is gone. `timer` is touched on the
+// strand only.
+struct StreamWake : std::enable_shared_from_this<StreamWake> {
+  explicit StreamWake(net::any_io_executor ex) : executor(std::move(ex)) {}
+  void wake() {
+    std::lock_guard lock(mu);
+    if (ended || woken) return;
+    woken = true;
+    net::post(executor, [self = shared_from_this()] {
+      if (self->timer) self->timer->cancel();
+    });
+  }
+  // Whether a wake came since the last call.
+  bool take() {
+    std::lock_guard lock(mu);
+    return std::exchange(woken, false);
+  }
+  void end() {
+    std::lock_guard lock(mu);
+    ended = true;
+  }
+  std::mutex mu;
+  bool woken = false;
+  bool ended = false;
+  net::any_io_executor executor;
+  net::steady_timer* timer = nullptr;
+};
 
 // A connection as seen by stop(): the executor (a strand) that owns it and,
 // while the session runs, its stream. These fields are only touched on that
@@ -502,19 +536,30 @@ net::awaitable<bool> HttpsServer::Impl::send_stream(Stream& stream, ConnectionEn
   net::steady_timer timer(stream.get_executor());
   entry.stream_timer = &timer;
   entry.busy = false;
+  auto wake = std::make_shared<StreamWake>(stream.get_executor());
+  wake->timer = &timer;
   struct ClearTimer {
     ConnectionEntry& owner;
-    ~ClearTimer() { owner.stream_timer = nullptr; }
-  } clear_timer{entry};
+    StreamWake& wake;
+    ~ClearTimer() {
+      owner.stream_timer = nullptr;
+      wake.timer = nullptr;
+      wake.end();
+    }
+  } clear_timer{entry, *wake};
+  reply.stream->set_waker([wake] { wake->wake(); });
 
   while (!ec) {
     if (stopping) {
       reason = "server_stopping";
       break;
     }
-    timer.expires_after(interval);
-    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
-    ec = {};  // cancelled by stop(): seen just below
+    if (!wake->take()) {  // no news since the last next(): wait for some, or the interval
+      timer.expires_after(interval);
+      co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+      ec = {};  // cancelled by stop() (seen just below) or by a wake
+      wake->take();
+    }
     if (stopping) {
       reason = "server_stopping";
       break;

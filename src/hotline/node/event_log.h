@@ -8,7 +8,8 @@
 // function's target (node::Links) must outlive it. record() is thread-safe
 // (any thread: delivery workers, the peer listener, the monitor). tail() runs
 // on the monitor thread only (and once from start() before that thread), as
-// does prune().
+// does prune(); with several processes on one store only the one that runs
+// the node's jobs calls them (NodeServer).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,10 @@ class EventLog {
   // happens from then on); later calls log what was recorded since, each
   // detail escaped (hotline::escape_text: details quote what peers sent).
   void tail();
+  // The next tail() notes where the events end again, like the first one:
+  // for a process that takes the node's jobs over (NodeServer) and logs the
+  // events from then on.
+  void restart_tail() { last_logged_ = -1; }
 
   // Deletes the events older than the office's retention
   // (service::events_max_age_days), at most 10,000 per call; a store

@@ -62,19 +62,59 @@ void Links::start_link(const store::PeerRecord& p) {
     }
     if (delivered_) delivered_(link, seq);
   });
-  worker->start();
-  spdlog::info("event=link_started link={} peer=\"{}\" url={}", p.link, p.name, p.url);
-  links_.emplace(p.link, Entry{p, std::move(worker),
+  spdlog::info("event=link_added link={} peer=\"{}\" url={}", p.link, p.name, p.url);
+  links_.emplace(p.link, Entry{p, std::make_unique<LeaseKeeper>(*node_.store, "delivery:" + p.link),
+                               std::move(worker), false,
                                make_peer_client(node_.identity, node_.party, ctx.peer, p.url),
                                make_peer_client(node_.identity, node_.party, ctx.peer, p.url)});
+}
+
+void Links::claim() {
+  std::vector<std::pair<std::string, Entry*>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [link, e] : links_) all.emplace_back(link, &e);  // entries stay until ~Links
+  }
+  for (auto& [link, e] : all) {
+    switch (e->lease->keep()) {
+      case LeaseKeeper::Change::gained:
+        set_running(link, true);
+        e->worker->start();
+        spdlog::info("event=link_started link={}", link);
+        break;
+      case LeaseKeeper::Change::lost:
+        e->worker->stop();  // returns once the exchange in progress ended
+        set_running(link, false);
+        e->lease->release();
+        spdlog::warn("event=link_stopped link={} reason=lease_lost", link);
+        break;
+      case LeaseKeeper::Change::none:
+        break;
+    }
+  }
+}
+
+void Links::set_running(const std::string& link, bool running) {
+  std::lock_guard lock(mu_);
+  links_.at(link).running = running;
+}
+
+bool Links::delivering(const std::string& link) const {
+  std::lock_guard lock(mu_);
+  auto it = links_.find(link);
+  return it != links_.end() && it->second.running;
 }
 
 void Links::persist_status() {
   std::vector<std::pair<std::string, link::DeliveryStatus>> changed;
   {
     std::lock_guard lock(mu_);
-    for (auto& [link, e] : links_) changed.emplace_back(link, e.worker->status());
+    // Another process's worker reports the links this one does not deliver.
+    for (auto& [link, e] : links_) {
+      if (e.running) changed.emplace_back(link, e.worker->status());
+    }
   }
+  if (changed.empty()) return;
   node_.store->transact([&](store::Transaction& tx) {
     for (auto& [link, s] : changed) {
       auto st = tx.find_link_state(link);
@@ -158,8 +198,19 @@ net::HttpsClient* Links::fetch_client(const std::string& link) {
 }
 
 void Links::stop_workers() {
+  std::vector<Entry*> all;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [link, e] : links_) all.push_back(&e);
+  }
+  // Workers first: a lease given up while its worker still sends would let
+  // another process start sending beside it.
+  for (Entry* e : all) e->worker->stop();
   std::lock_guard lock(mu_);
-  for (auto& [link, e] : links_) e.worker->stop();
+  for (auto& [link, e] : links_) {
+    e.running = false;
+    e.lease->release();
+  }
 }
 
 }  // namespace hotline::node

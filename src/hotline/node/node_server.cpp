@@ -9,6 +9,7 @@
 #include "hotline/node/escalation_job.h"
 #include "hotline/node/event_log.h"
 #include "hotline/node/heartbeat_job.h"
+#include "hotline/node/lease_keeper.h"
 #include "hotline/node/links.h"
 #include "hotline/node/peer_audit_job.h"
 #include "hotline/node/peer_listener.h"
@@ -37,27 +38,58 @@ struct NodeServer::Impl {
   PeerAuditJob audits{node, links};
   WebhookJob webhooks{*node.store};
   AttachmentFetchJob fetches{node, links};
+  LeaseKeeper jobs{*node.store, "jobs"};
   std::unique_ptr<net::HttpsServer> server;
   int tick = 0;
   Periodic monitor{"monitor", "monitor", std::chrono::milliseconds(250),
                    [this] { monitor_round(); }};
-  Periodic auditor{"auditor", "audit", opt.audit_interval, [this] { audits.step(); }};
-  Periodic notifier{"notifier", "webhook", std::chrono::milliseconds(500),
-                    [this] { webhooks.step(); }};
-  Periodic fetcher{"fetcher", "attachment_fetch", std::chrono::milliseconds(500),
-                   [this] { fetches.step(); }};
+  Periodic auditor{"auditor", "audit", opt.audit_interval, [this] {
+                     if (jobs.held()) audits.step();
+                   }};
+  Periodic notifier{"notifier", "webhook", std::chrono::milliseconds(500), [this] {
+                      if (jobs.held()) webhooks.step();
+                    }};
+  Periodic fetcher{"fetcher", "attachment_fetch", std::chrono::milliseconds(500), [this] {
+                     if (jobs.held()) fetches.step();
+                   }};
 
   Impl(service::Node& n, NodeServerOptions o) : node(n), opt(std::move(o)) {}
 
-  // One round of the monitor thread.
+  // One round of the monitor thread: this process's links every round, the
+  // node's jobs only while this process holds their lease.
   void monitor_round() {
     const int t = tick++;
     if (t % 4 == 0) links.refresh();
-    heartbeats.step();
+    links.claim();
     if (t % 4 == 0) links.persist_status();
-    tree_heads.step();
     links.record_refusals();
     links.apply_receipts();
+    if (keep_jobs()) jobs_round(t);
+  }
+
+  // Takes the jobs' lease when it is free; true while this process holds it.
+  // A process that takes the jobs over logs the events from then on (the
+  // previous holder logged those before).
+  // A lost lease is given up at once: the other threads ask held() before
+  // each step, and a step in progress ends on its own.
+  bool keep_jobs() {
+    switch (jobs.keep()) {
+      case LeaseKeeper::Change::gained:
+        events.restart_tail();
+        events.tail();
+        break;
+      case LeaseKeeper::Change::lost:
+        jobs.release();
+        break;
+      case LeaseKeeper::Change::none:
+        break;
+    }
+    return jobs.held();
+  }
+
+  void jobs_round(int t) {
+    heartbeats.step();
+    tree_heads.step();
     if (t % 4 == 2) escalations.step();
     if (t % 4 == 3) checks.step();
     if (t % 16 == 5) round_reminders.step();
@@ -97,8 +129,10 @@ NodeServer::~NodeServer() {
 
 void NodeServer::start() {
   auto& im = *impl_;
+  im.jobs.keep();
   im.events.tail();  // log only events from now on
   im.links.refresh();
+  im.links.claim();
   im.start_listener();
   for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->start();
 }
@@ -108,6 +142,7 @@ void NodeServer::stop() {
   for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->request_stop();
   for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->join();
   im.links.stop_workers();
+  im.jobs.release();
   if (im.server) im.server->stop();
 }
 
@@ -117,6 +152,14 @@ void NodeServer::on_delivered(std::function<void(const std::string& link, std::i
 
 std::uint16_t NodeServer::peer_port() const {
   return impl_->server ? impl_->server->port() : 0;
+}
+
+bool NodeServer::runs_jobs() const {
+  return impl_->jobs.held();
+}
+
+bool NodeServer::delivering(const std::string& link) const {
+  return impl_->links.delivering(link);
 }
 
 void NodeServer::notify(const std::string& link) {

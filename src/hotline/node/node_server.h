@@ -2,8 +2,8 @@
 // listener (net::HttpsServer + PeerListener), the link runtime (Links: one
 // delivery worker per peer) and the node's jobs on four threads:
 //
-//   monitor   (every 250 ms) new peers, delivery status, receipts and TLS
-//             refusals (Links), heartbeats and liveness (HeartbeatJob),
+//   monitor   (every 250 ms) new peers, the links' delivery leases, delivery
+//             status, receipts and TLS refusals (Links), heartbeats and liveness (HeartbeatJob),
 //             signed tree heads (TreeHeadJob), escalations (EscalationJob,
 //             every second), communication checks (CheckJob, every
 //             second), review rounds' reminders (RoundReminderJob, every
@@ -15,6 +15,27 @@
 //
 // plus each delivery worker's thread and the peer listener's threads (two
 // for TLS and HTTP, a pool of handler_threads for its requests).
+//
+// Several processes, one node: `hotline serve` processes that share one
+// store (PostgreSQL) each run a NodeServer. Every one of them listens for
+// the peers (an envelope is stored once whichever process receives it: the
+// link's seqs are unique in the store) and runs the Links part of the
+// monitor for itself. The rest runs once per node, in the process that
+// holds the store's lease "jobs" (tried on every monitor tick; when it is
+// lost, no further step of them starts, the one in progress ends):
+//   - heartbeats: N processes would send N per interval, and liveness
+//     (link_down) is a state change of the node's link;
+//   - tree heads: a signed head is the node's statement about its log; two
+//     signers would publish two heads for the same size;
+//   - escalations, communication checks and review rounds' reminders: each
+//     records something the node does once (an escalation per trigger, a
+//     check per period, a reminder) and two at once would race for it;
+//   - the events' retention (prune) and the event log (tail: each event
+//     once in the node's logs, not once per process);
+//   - the auditor, the notifier and the fetcher: a finding recorded twice,
+//     a webhook posted twice, one attachment's .part written by two.
+// Each link's delivery worker runs in the process that holds that link's
+// lease "delivery:<link>" (Links), which may be another one.
 // `hotline serve` runs one next to the operators' listener (api/serve.h);
 // benchmarks and tests can run two in one process.
 //
@@ -81,12 +102,18 @@ class NodeServer {
   // threads.
   void start();
   // Stops the jobs' threads (each finishes its step in progress), then the
-  // delivery workers, then the peer listener.
+  // delivery workers, gives the leases up (another process takes them at its
+  // next tick), then stops the peer listener.
   void stop();
   std::uint16_t peer_port() const;  // 0 before start()
 
   // Wakes the delivery worker of `link` (after an in-process send).
   void notify(const std::string& link);
+
+  // Whether this process runs the node's jobs (holds their lease), and
+  // whether it delivers on `link` (its worker runs). Thread-safe.
+  bool runs_jobs() const;
+  bool delivering(const std::string& link) const;
 
   // Called on a delivery thread whenever receipts up to `seq` on `link` are
   // stored (benchmarks and tests wait on it). Set before start().

@@ -53,6 +53,16 @@ struct PostgresOptions {
 // Hotline's), "store_too_new", "store_failed".
 std::unique_ptr<Store> open_postgres(const PostgresOptions& options);
 
+// The host and database a PostgreSQL connection string names, for messages
+// (never its password or the rest of it).
+std::string describe_postgres(const std::string& conninfo);
+
+// Throws "store_conninfo_invalid" when libpq cannot read `conninfo`, and
+// "store_conninfo_password" when it holds a password (password=..., or
+// USER:PASSWORD@ in a URI): a password belongs in libpq's own places
+// (passfile=, ~/.pgpass, PGPASSFILE, PGPASSWORD), not in a node's files.
+void require_conninfo_without_password(const std::string& conninfo);
+
 // Opens (and migrates to the newest schema) the SQLite database db_file.
 // Throws "store_missing", "store_corrupt" (not a Hotline/SQLite database),
 // "store_too_new" (written by a newer Hotline), "store_io".

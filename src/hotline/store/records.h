@@ -300,6 +300,18 @@ struct SessionRecord {
   bool operator==(const SessionRecord&) const = default;
 };
 
+// Failed sign-ins (service/sign_in_guard.h) of one account from one source
+// (a client's IPv4 address or IPv6 /64; never empty), or with source "" the
+// account's total over all its sources. Kept in the store so that every
+// process of a node counts the same failures.
+struct SignInFailureRecord {
+  std::string account;
+  std::string source;  // "" = the account's total
+  std::int64_t failures = 0;
+  std::string last_at;  // the last failure's time (timestamp)
+  bool operator==(const SignInFailureRecord&) const = default;
+};
+
 // One entry of the audit trail (service/audit_trail.h): who did or read what,
 // when and from where. Append-only and hash-chained: `hash` covers the other
 // columns and `prev` is the previous entry's hash. Unique on seq (1, 2, ...).

@@ -232,6 +232,19 @@ class Transaction {
                                             std::string_view except_id_hash) = 0;
   virtual std::int64_t delete_expired_sessions(std::string_view now) = 0;
 
+  // Failed sign-ins (service/sign_in_guard.h), unique on (account, source).
+  // put_sign_in_failure is an upsert; delete_sign_in_failure returns false
+  // when there was no such row. prune_sign_in_failures deletes the rows
+  // whose last_at is before `before`, then the least recently failed ones
+  // beyond `keep` rows, and returns how many went. count_sign_in_failures:
+  // the rows in all.
+  virtual std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                                  std::string_view source) = 0;
+  virtual void put_sign_in_failure(const SignInFailureRecord& record) = 0;
+  virtual bool delete_sign_in_failure(std::string_view account, std::string_view source) = 0;
+  virtual std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) = 0;
+  virtual std::int64_t count_sign_in_failures() = 0;
+
   // The audit trail (service/audit_trail.h), append-only. append_audit
   // requires seq == the last entry's seq + 1 (1 for the first): an existing
   // seq throws "store_duplicate", any other "store_invalid". list_audit
@@ -271,6 +284,17 @@ class Transaction {
       std::string_view link,
       const std::function<void(std::string_view item_id, std::string_view kind,
                                std::string_view facts)>& fn) = 0;
+
+  // For copying a whole store into another (store/copy.h), what the calls
+  // above cannot do. list_settings: every setting, by key (secrets unsealed,
+  // as get_setting). import_event / import_escalation store the record with
+  // its own id, which must be above every stored one ("store_invalid"
+  // otherwise; the ids assigned later follow it). list_sessions: every
+  // session, by id_hash.
+  virtual std::vector<std::pair<std::string, std::string>> list_settings() = 0;
+  virtual void import_event(const EventRecord& event) = 0;
+  virtual void import_escalation(const EscalationRecord& escalation) = 0;
+  virtual std::vector<SessionRecord> list_sessions() = 0;
 
   virtual void commit() = 0;
 };

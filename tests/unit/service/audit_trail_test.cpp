@@ -1,8 +1,9 @@
-// The audit trail over a real SQLite store: entries chain by hash (the rule
-// in audit_trail.h, recomputed here), commit or roll back with the action's
-// transaction, and verify_audit_trail names the first entry that was edited,
-// deleted (in the middle or at the end) or reordered — tampering done with
-// the sqlite3 C API on the database file, as an intruder would. Account
+// The audit trail over a real store (SQLite and PostgreSQL): entries chain
+// by hash (the rule in audit_trail.h, recomputed here), commit or roll back
+// with the action's transaction, and verify_audit_trail names the first entry
+// that was edited, deleted (in the middle or at the end) or reordered —
+// tampering done behind the store (the sqlite3 C API on the database file,
+// or SQL on the PostgreSQL database), as an intruder would. Account
 // changes (user_service.h) chain like the rest. Only enabled admins may read
 // the trail.
 #include "hotline/service/audit_trail.h"
@@ -24,6 +25,7 @@
 #include "hotline/service/ledger_verify.h"
 #include "hotline/service/user_service.h"
 #include "hotline/store/open.h"
+#include "unit/store/store_test_util.h"
 
 namespace hotline::service {
 namespace audit_trail_test {
@@ -52,20 +54,29 @@ store::UserRecord user(const std::string& name, std::vector<std::string> roles,
   return u;
 }
 
-class AuditTrailTest : public ::testing::Test {
+using store::testing::Backend;
+using store::testing::FreshStore;
+
+class AuditTrailTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "hotline-audit-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    store_ = store::open_sqlite(db());
+    fresh_ = std::make_unique<FreshStore>(GetParam());
+    store_ = std::move(fresh_->store);
   }
   void TearDown() override {
     store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    fresh_.reset();
   }
-  fs::path db() const { return dir_ / "hotline.db"; }
+  // Changes the stored trail behind the closed store, then opens it again.
+  void tamper(const std::string& sql) {
+    store_.reset();
+    if (fresh_->pg) {
+      fresh_->pg->sql(sql);
+    } else {
+      exec_sql(fresh_->dir.db(), sql);
+    }
+    store_ = fresh_->reopen();
+  }
 
   // Entries 1..n, one per transaction.
   void record(int n) {
@@ -80,11 +91,11 @@ class AuditTrailTest : public ::testing::Test {
     return store_->snapshot([](store::Transaction& tx) { return verify_audit_trail(tx); });
   }
 
-  fs::path dir_;
+  std::unique_ptr<FreshStore> fresh_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(AuditTrailTest, EntriesAreHashChained) {
+TEST_P(AuditTrailTest, EntriesAreHashChained) {
   record(3);
   auto all = store_->read()->list_audit(0, 10);
   ASSERT_EQ(all.size(), 3u);
@@ -112,13 +123,13 @@ TEST_F(AuditTrailTest, EntriesAreHashChained) {
   EXPECT_EQ(c.first_bad_seq, 0);
 }
 
-TEST_F(AuditTrailTest, EmptyTrailIsIntact) {
+TEST_P(AuditTrailTest, EmptyTrailIsIntact) {
   auto c = check();
   EXPECT_TRUE(c.ok);
   EXPECT_EQ(c.entries, 0);
 }
 
-TEST_F(AuditTrailTest, EntryCommitsOrRollsBackWithTheAction) {
+TEST_P(AuditTrailTest, EntryCommitsOrRollsBackWithTheAction) {
   EXPECT_THROW(store_->transact([](store::Transaction& tx) {
     audit(tx, {"anna", "cli"}, "item.change", "x", "alert raise", kT0);
     throw Error(ErrorCategory::internal, "boom", "the action failed");
@@ -128,85 +139,69 @@ TEST_F(AuditTrailTest, EntryCommitsOrRollsBackWithTheAction) {
   EXPECT_TRUE(check().ok);
 }
 
-TEST_F(AuditTrailTest, EditedDetailIsCaught) {
+TEST_P(AuditTrailTest, EditedDetailIsCaught) {
   record(4);
-  store_.reset();
-  exec_sql(db(), "UPDATE audit_trail SET detail = 'nothing to see' WHERE seq = 3");
-  store_ = store::open_sqlite(db());
+  tamper("UPDATE audit_trail SET detail = 'nothing to see' WHERE seq = 3");
   auto c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 3);
   EXPECT_NE(c.problem.find("altered"), std::string::npos) << c.problem;
 }
 
-TEST_F(AuditTrailTest, EditWithRecomputedHashIsCaughtByTheNextEntry) {
+TEST_P(AuditTrailTest, EditWithRecomputedHashIsCaughtByTheNextEntry) {
   record(4);
-  store_.reset();
-  auto rows = [&] {
-    auto s = store::open_sqlite(db());
-    return s->read()->list_audit(0, 10);
-  }();
+  auto rows = store_->read()->list_audit(0, 10);
   auto forged = rows[1];
   forged.actor = "mallory";
   forged.hash = audit_hash(forged);
-  exec_sql(db(),
-           "UPDATE audit_trail SET actor = 'mallory', hash = '" + forged.hash + "' WHERE seq = 2");
-  store_ = store::open_sqlite(db());
+  tamper("UPDATE audit_trail SET actor = 'mallory', hash = '" + forged.hash + "' WHERE seq = 2");
   auto c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 3);
 }
 
-TEST_F(AuditTrailTest, DeletedEntryIsCaught) {
+TEST_P(AuditTrailTest, DeletedEntryIsCaught) {
   record(4);
-  store_.reset();
-  exec_sql(db(), "DELETE FROM audit_trail WHERE seq = 2");
-  store_ = store::open_sqlite(db());
+  tamper("DELETE FROM audit_trail WHERE seq = 2");
   auto c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 2);
   EXPECT_NE(c.problem.find("missing"), std::string::npos) << c.problem;
 }
 
-TEST_F(AuditTrailTest, DeletedNewestEntryIsCaught) {
+TEST_P(AuditTrailTest, DeletedNewestEntryIsCaught) {
   record(4);
-  store_.reset();
-  exec_sql(db(), "DELETE FROM audit_trail WHERE seq = 4");
-  store_ = store::open_sqlite(db());
+  tamper("DELETE FROM audit_trail WHERE seq = 4");
   auto c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 4);
   EXPECT_EQ(c.entries, 3);
 }
 
-TEST_F(AuditTrailTest, ReorderedEntriesAreCaught) {
+TEST_P(AuditTrailTest, ReorderedEntriesAreCaught) {
   record(4);
-  store_.reset();
-  exec_sql(db(),
-           "UPDATE audit_trail SET seq = 100 WHERE seq = 2;"
-           "UPDATE audit_trail SET seq = 2 WHERE seq = 3;"
-           "UPDATE audit_trail SET seq = 3 WHERE seq = 100;");
-  store_ = store::open_sqlite(db());
+  tamper(
+      "UPDATE audit_trail SET seq = 100 WHERE seq = 2;"
+      "UPDATE audit_trail SET seq = 2 WHERE seq = 3;"
+      "UPDATE audit_trail SET seq = 3 WHERE seq = 100;");
   auto c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 2);
 }
 
-TEST_F(AuditTrailTest, LedgerVerifyReportsTheAuditTrail) {
+TEST_P(AuditTrailTest, LedgerVerifyReportsTheAuditTrail) {
   record(2);
   auto key = crypto::KeyPair::generate().public_key();
   auto r = verify_ledger(*store_, key);
   EXPECT_EQ(r.audit_entries, 2);
   EXPECT_FALSE(r.has("audit_trail"));
-  store_.reset();
-  exec_sql(db(), "UPDATE audit_trail SET target = 'other' WHERE seq = 1");
-  store_ = store::open_sqlite(db());
+  tamper("UPDATE audit_trail SET target = 'other' WHERE seq = 1");
   r = verify_ledger(*store_, key);
   ASSERT_TRUE(r.has("audit_trail"));
   EXPECT_FALSE(r.ok());
 }
 
-TEST_F(AuditTrailTest, AccountChangesJoinTheChain) {
+TEST_P(AuditTrailTest, AccountChangesJoinTheChain) {
   record(2);
   const AuditContext admin{"root.admin", "cli"};
   AccountPolicy policy;
@@ -226,15 +221,13 @@ TEST_F(AuditTrailTest, AccountChangesJoinTheChain) {
   EXPECT_EQ(c.entries, 4);
 
   // Hiding who was made an admin is caught like any other edit.
-  store_.reset();
-  exec_sql(db(), "UPDATE audit_trail SET detail = 'operator' WHERE seq = 4");
-  store_ = store::open_sqlite(db());
+  tamper("UPDATE audit_trail SET detail = 'operator' WHERE seq = 4");
   c = check();
   EXPECT_FALSE(c.ok);
   EXPECT_EQ(c.first_bad_seq, 4);
 }
 
-TEST_F(AuditTrailTest, OnlyEnabledAdminsMayRead) {
+TEST_P(AuditTrailTest, OnlyEnabledAdminsMayRead) {
   record(3);
   auto entries = read_audit(*store_, user("root", {"admin"}), 1, 10);
   ASSERT_EQ(entries.size(), 2u);
@@ -259,6 +252,8 @@ TEST(AuditReads, OnlyAmberAndRed) {
   EXPECT_FALSE(audits_reads("TLP:GREEN"));
   EXPECT_FALSE(audits_reads("TLP:CLEAR"));
 }
+
+HOTLINE_BOTH_STORES(AuditTrailTest);
 
 }  // namespace audit_trail_test
 }  // namespace hotline::service

@@ -1,4 +1,4 @@
-// Accounts over a real SQLite store: user rules, the one answer of every
+// Accounts over a real store (SQLite and PostgreSQL): user rules, the one answer of every
 // failed sign-in, delays per account and source (no account lock), TOTP set-up and replay, API
 // tokens (shown once, stored hashed, revoked), sessions (idle and absolute expiry, CSRF), the
 // permission table and the per-address rate limiter; each account change
@@ -8,10 +8,8 @@
 #include "hotline/service/user_service.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,6 +21,7 @@
 #include "hotline/crypto/totp.h"
 #include "hotline/service/audit_trail.h"
 #include "hotline/store/open.h"
+#include "unit/store/store_test_util.h"
 
 namespace hotline::service {
 namespace user_service_test {
@@ -52,13 +51,14 @@ std::string error_message(F&& fn) {
 const TimePoint kT0 = parse_timestamp("2026-11-27T09:00:00.000Z");
 const std::string kPassword = "correct horse battery";
 
-class UserServiceTest : public ::testing::Test {
+using store::testing::Backend;
+using store::testing::FreshStore;
+
+class UserServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "hotline-users-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    store_ = store::open_sqlite(dir_ / "hotline.db");
+    fresh_ = std::make_unique<FreshStore>(GetParam());
+    store_ = std::move(fresh_->store);
     policy_.password_cost = crypto::kTestPasswordCost;
   }
   // A guard that never delays: most tests look at one check at a time.
@@ -70,8 +70,7 @@ class UserServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    fresh_.reset();
   }
 
   store::UserRecord add(const std::string& name, std::vector<Role> roles = {Role::operator_}) {
@@ -89,7 +88,7 @@ class UserServiceTest : public ::testing::Test {
     return key;
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<FreshStore> fresh_;
   std::unique_ptr<store::Store> store_;
   AccountPolicy policy_;
   SignInGuard guard_{no_delays()};
@@ -97,7 +96,7 @@ class UserServiceTest : public ::testing::Test {
 
 // ---- users ------------------------------------------------------------------
 
-TEST_F(UserServiceTest, AddUserStoresAHashSortedRolesAndTimes) {
+TEST_P(UserServiceTest, AddUserStoresAHashSortedRolesAndTimes) {
   auto u = add_user(*store_, "anna.k", "Anna Kowalska",
                     {Role::supervisor, Role::operator_, Role::supervisor}, kPassword, kT0, policy_);
   EXPECT_EQ(u.name, "anna.k");
@@ -114,7 +113,7 @@ TEST_F(UserServiceTest, AddUserStoresAHashSortedRolesAndTimes) {
   EXPECT_EQ(all[0].name, "anna.k");
 }
 
-TEST_F(UserServiceTest, NameRules) {
+TEST_P(UserServiceTest, NameRules) {
   for (const std::string& ok :
        std::vector<std::string>{"a", "anna.k", "ops_desk-2", "0perator", std::string(64, 'x')}) {
     EXPECT_EQ(error_code([&] { validate_user_name(ok); }), "none") << ok;
@@ -134,7 +133,7 @@ TEST_F(UserServiceTest, NameRules) {
   EXPECT_TRUE(list_users(*store_).empty());
 }
 
-TEST_F(UserServiceTest, PasswordPolicy) {
+TEST_P(UserServiceTest, PasswordPolicy) {
   EXPECT_EQ(error_code([] { check_password_policy("anna", "short"); }), "password_weak");
   EXPECT_EQ(error_code([] { check_password_policy("anna", "elevenchars"); }), "password_weak");
   EXPECT_EQ(error_code([] { check_password_policy("anna", "twelve chars"); }), "none");
@@ -156,7 +155,7 @@ TEST_F(UserServiceTest, PasswordPolicy) {
   EXPECT_TRUE(list_users(*store_).empty());
 }
 
-TEST_F(UserServiceTest, RolesMustBeKnownAndAtLeastOne) {
+TEST_P(UserServiceTest, RolesMustBeKnownAndAtLeastOne) {
   EXPECT_EQ(parse_role("operator"), Role::operator_);
   EXPECT_EQ(parse_role("admin"), Role::admin);
   EXPECT_EQ(to_string(Role::operator_), "operator");
@@ -174,7 +173,7 @@ TEST_F(UserServiceTest, RolesMustBeKnownAndAtLeastOne) {
   EXPECT_EQ(error_code([&] { set_roles(*store_, "ghost", {Role::admin}, kT0); }), "user_unknown");
 }
 
-TEST_F(UserServiceTest, DuplicateNameIsRefusedAndChangesNothing) {
+TEST_P(UserServiceTest, DuplicateNameIsRefusedAndChangesNothing) {
   auto first = add("anna");
   EXPECT_EQ(error_code([&] {
               add_user(*store_, "anna", "Other", {Role::admin}, "another password!", kT0, policy_);
@@ -184,7 +183,7 @@ TEST_F(UserServiceTest, DuplicateNameIsRefusedAndChangesNothing) {
   EXPECT_EQ(error_code([&] { get_user(*store_, "ghost"); }), "user_unknown");
 }
 
-TEST_F(UserServiceTest, PermissionTable) {
+TEST_P(UserServiceTest, PermissionTable) {
   using P = Permission;
   auto op = add("op", {Role::operator_});
   auto sup = add("sup", {Role::supervisor});
@@ -260,13 +259,13 @@ TEST_F(UserServiceTest, PermissionTable) {
 
 // ---- sign-in ----------------------------------------------------------------
 
-TEST_F(UserServiceTest, RightPasswordSignsInAndNameIsCaseInsensitive) {
+TEST_P(UserServiceTest, RightPasswordSignsInAndNameIsCaseInsensitive) {
   add("anna");
   EXPECT_EQ(login("anna", kPassword, kT0).name, "anna");
   EXPECT_EQ(login("ANNA", kPassword, kT0).name, "anna");
 }
 
-TEST_F(UserServiceTest, UnknownUserAndWrongPasswordGiveTheSameError) {
+TEST_P(UserServiceTest, UnknownUserAndWrongPasswordGiveTheSameError) {
   add("anna");
   const std::string unknown = error_message([&] { login("nobody", kPassword, kT0); });
   const std::string wrong = error_message([&] { login("anna", "wrong password!!", kT0); });
@@ -276,7 +275,7 @@ TEST_F(UserServiceTest, UnknownUserAndWrongPasswordGiveTheSameError) {
   EXPECT_FALSE(unknown.empty());
 }
 
-TEST_F(UserServiceTest, UnknownUserSpendsTheHashTime) {
+TEST_P(UserServiceTest, UnknownUserSpendsTheHashTime) {
   // With the real cost, an unknown name must not answer much faster than a
   // known one (it hashes instead of verifying). Generous bounds: the machine
   // is shared.
@@ -298,7 +297,7 @@ TEST_F(UserServiceTest, UnknownUserSpendsTheHashTime) {
 
 // Issue #17, item 8: whatever the reason, a failed sign-in gets the same
 // code and message (the reason goes to the audit trail only).
-TEST_F(UserServiceTest, EveryFailedSignInGetsOneAnswer) {
+TEST_P(UserServiceTest, EveryFailedSignInGetsOneAnswer) {
   add("anna");
   add("bert");
   set_user_disabled(*store_, "bert", true, kT0);
@@ -328,7 +327,7 @@ TEST_F(UserServiceTest, EveryFailedSignInGetsOneAnswer) {
 // Issue #17, item 2: failures from one source delay that source only; the
 // right password from another place still signs in, however many failures
 // the attacker has piled up.
-TEST_F(UserServiceTest, FailuresDelayTheFailingSourceNotTheAccount) {
+TEST_P(UserServiceTest, FailuresDelayTheFailingSourceNotTheAccount) {
   add("sara", {Role::supervisor});
   const auto key = with_totp("sara");
   SignInGuard guard;  // the defaults
@@ -361,7 +360,7 @@ TEST_F(UserServiceTest, FailuresDelayTheFailingSourceNotTheAccount) {
 
 // Issue #17, item 4: the office may require TOTP of supervisors and admins;
 // one without it is told to enrol (only after the right password).
-TEST_F(UserServiceTest, OfficeMayRequireTotpOfSupervisorsAndAdmins) {
+TEST_P(UserServiceTest, OfficeMayRequireTotpOfSupervisorsAndAdmins) {
   add("sara", {Role::supervisor});
   add("olga", {Role::operator_});
   EXPECT_EQ(login("sara", kPassword, kT0).name, "sara");
@@ -377,7 +376,7 @@ TEST_F(UserServiceTest, OfficeMayRequireTotpOfSupervisorsAndAdmins) {
             "request_invalid");
 }
 
-TEST_F(UserServiceTest, TokensExpireAndAreMadeOnlyForSelfOrServiceAccounts) {
+TEST_P(UserServiceTest, TokensExpireAndAreMadeOnlyForSelfOrServiceAccounts) {
   auto admin = add("root", {Role::admin});
   add("sara", {Role::supervisor});
   add("siem", {Role::service, Role::reviewer});
@@ -413,7 +412,7 @@ TEST_F(UserServiceTest, TokensExpireAndAreMadeOnlyForSelfOrServiceAccounts) {
             "request_invalid");
 }
 
-TEST_F(UserServiceTest, SuccessResetsTheFailureCount) {
+TEST_P(UserServiceTest, SuccessResetsTheFailureCount) {
   add("anna");
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(error_code([&] { login("anna", "wrong password!!", kT0); }), "auth_failed");
@@ -425,7 +424,7 @@ TEST_F(UserServiceTest, SuccessResetsTheFailureCount) {
   EXPECT_FALSE(get_user(*store_, "anna").locked_until);
 }
 
-TEST_F(UserServiceTest, AdminSetsAPasswordEndingTheUsersSessions) {
+TEST_P(UserServiceTest, AdminSetsAPasswordEndingTheUsersSessions) {
   add("anna");
   for (int i = 0; i < 5; ++i) (void)error_code([&] { login("anna", "wrong password!!", kT0); });
   auto before_reset = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
@@ -445,7 +444,7 @@ TEST_F(UserServiceTest, AdminSetsAPasswordEndingTheUsersSessions) {
             "user_unknown");
 }
 
-TEST_F(UserServiceTest, DisabledUserIsRefused) {
+TEST_P(UserServiceTest, DisabledUserIsRefused) {
   add("anna");
   auto u = set_user_disabled(*store_, "anna", true, kT0 + 1min);
   EXPECT_TRUE(u.disabled);
@@ -456,7 +455,7 @@ TEST_F(UserServiceTest, DisabledUserIsRefused) {
   EXPECT_EQ(error_code([&] { set_user_disabled(*store_, "ghost", true, kT0); }), "user_unknown");
 }
 
-TEST_F(UserServiceTest, OldCostHashIsUpgradedAtSignIn) {
+TEST_P(UserServiceTest, OldCostHashIsUpgradedAtSignIn) {
   add("anna");  // made at the test cost
   AccountPolicy stronger = policy_;
   stronger.password_cost = crypto::PasswordCost{2, 16u * 1024};
@@ -469,7 +468,7 @@ TEST_F(UserServiceTest, OldCostHashIsUpgradedAtSignIn) {
 
 // ---- TOTP -------------------------------------------------------------------
 
-TEST_F(UserServiceTest, TotpIsActiveOnlyAfterConfirmation) {
+TEST_P(UserServiceTest, TotpIsActiveOnlyAfterConfirmation) {
   add("anna");
   auto setup = enable_totp(*store_, "anna", "Hotline CERT-Alpha", kT0);
   EXPECT_EQ(setup.secret.size(), 32u);
@@ -492,7 +491,7 @@ TEST_F(UserServiceTest, TotpIsActiveOnlyAfterConfirmation) {
   EXPECT_EQ(error_code([&] { confirm_totp(*store_, "anna", "123456", kT0); }), "totp_not_pending");
 }
 
-TEST_F(UserServiceTest, TotpRequiredInvalidAndReplayRefused) {
+TEST_P(UserServiceTest, TotpRequiredInvalidAndReplayRefused) {
   add("anna");
   const auto key = with_totp("anna");
   const TimePoint t = kT0 + 5min;
@@ -516,7 +515,7 @@ TEST_F(UserServiceTest, TotpRequiredInvalidAndReplayRefused) {
   EXPECT_EQ(login("anna", kPassword, t + 30s, crypto::totp(key, t + 30s)).name, "anna");
 }
 
-TEST_F(UserServiceTest, TotpAcceptsOneStepOfClockDrift) {
+TEST_P(UserServiceTest, TotpAcceptsOneStepOfClockDrift) {
   add("anna");
   const auto key = with_totp("anna");
   const TimePoint t = kT0 + 10min;
@@ -530,7 +529,7 @@ TEST_F(UserServiceTest, TotpAcceptsOneStepOfClockDrift) {
   }
 }
 
-TEST_F(UserServiceTest, WrongTotpCodesCountAsFailures) {
+TEST_P(UserServiceTest, WrongTotpCodesCountAsFailures) {
   add("anna");
   with_totp("anna");
   for (int i = 0; i < 4; ++i) {
@@ -539,7 +538,7 @@ TEST_F(UserServiceTest, WrongTotpCodesCountAsFailures) {
   EXPECT_EQ(get_user(*store_, "anna").failed_logins, 4);
 }
 
-TEST_F(UserServiceTest, DisableTotp) {
+TEST_P(UserServiceTest, DisableTotp) {
   add("anna");
   with_totp("anna");
   auto u = disable_totp(*store_, "anna", kT0);
@@ -586,7 +585,7 @@ TEST(LoginRateLimiter, MemoryIsBounded) {
 
 // ---- API tokens ---------------------------------------------------------------
 
-TEST_F(UserServiceTest, TokenIsShownOnceAndStoredHashed) {
+TEST_P(UserServiceTest, TokenIsShownOnceAndStoredHashed) {
   add("siem", {Role::reviewer});
   auto t = create_api_token(*store_, "siem", "siem-export", kT0);
   EXPECT_EQ(t.token.rfind("hl_", 0), 0u);
@@ -612,7 +611,7 @@ TEST_F(UserServiceTest, TokenIsShownOnceAndStoredHashed) {
             "token_invalid");
 }
 
-TEST_F(UserServiceTest, TokenLastUsedIsWrittenAtMostOnceAMinute) {
+TEST_P(UserServiceTest, TokenLastUsedIsWrittenAtMostOnceAMinute) {
   add("siem", {Role::reviewer});
   auto t = create_api_token(*store_, "siem", "siem-export", kT0);
   auto last_used = [&] { return list_api_tokens(*store_, "siem")[0].last_used_at; };
@@ -624,7 +623,7 @@ TEST_F(UserServiceTest, TokenLastUsedIsWrittenAtMostOnceAMinute) {
   EXPECT_EQ(last_used(), "2026-11-27T09:01:01.000Z");
 }
 
-TEST_F(UserServiceTest, RevokedTokenAndDisabledUserAreRefused) {
+TEST_P(UserServiceTest, RevokedTokenAndDisabledUserAreRefused) {
   add("siem", {Role::reviewer});
   auto t = create_api_token(*store_, "siem", "siem-export", kT0);
   set_user_disabled(*store_, "siem", true, kT0);
@@ -644,7 +643,7 @@ TEST_F(UserServiceTest, RevokedTokenAndDisabledUserAreRefused) {
 
 // ---- sessions -----------------------------------------------------------------
 
-TEST_F(UserServiceTest, SessionIsStoredHashedAndChecked) {
+TEST_P(UserServiceTest, SessionIsStoredHashedAndChecked) {
   add("anna");
   auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
   EXPECT_EQ(base64url_decode(s.id).size(), 32u);
@@ -674,7 +673,7 @@ TEST_F(UserServiceTest, SessionIsStoredHashedAndChecked) {
   end_session(*store_, s.id);  // already gone: fine
 }
 
-TEST_F(UserServiceTest, SessionIdleTimeout) {
+TEST_P(UserServiceTest, SessionIdleTimeout) {
   add("anna");
   auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
   // Used every 29 minutes it stays alive for hours...
@@ -692,7 +691,7 @@ TEST_F(UserServiceTest, SessionIdleTimeout) {
 // Issue #17, item 9: an open event stream re-checks its session every 30 s;
 // that re-check is not a use, so a stream nobody looks at does not keep
 // its session alive.
-TEST_F(UserServiceTest, StreamRecheckDoesNotKeepASessionAlive) {
+TEST_P(UserServiceTest, StreamRecheckDoesNotKeepASessionAlive) {
   add("anna");
   auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 12h, policy_);
   TimePoint t = kT0;
@@ -705,7 +704,7 @@ TEST_F(UserServiceTest, StreamRecheckDoesNotKeepASessionAlive) {
             "auth_session_expired");
 }
 
-TEST_F(UserServiceTest, SessionAbsoluteTimeout) {
+TEST_P(UserServiceTest, SessionAbsoluteTimeout) {
   add("anna");
   auto s = create_session(*store_, "anna", "192.0.2.1", kT0, 48h, policy_);
   EXPECT_EQ(s.record.expires_at, "2026-11-27T21:00:00.000Z");  // capped at 12 h
@@ -725,7 +724,7 @@ TEST_F(UserServiceTest, SessionAbsoluteTimeout) {
   EXPECT_TRUE(store_->read()->find_session(long_lived.record.id_hash));
 }
 
-TEST_F(UserServiceTest, SessionLastSeenIsWrittenAtMostOnceAMinute) {
+TEST_P(UserServiceTest, SessionLastSeenIsWrittenAtMostOnceAMinute) {
   add("anna");
   auto s = create_session(*store_, "anna", "", kT0, 12h, policy_);
   auto seen = [&] { return store_->read()->find_session(s.record.id_hash)->last_seen_at; };
@@ -735,7 +734,7 @@ TEST_F(UserServiceTest, SessionLastSeenIsWrittenAtMostOnceAMinute) {
   EXPECT_EQ(seen(), "2026-11-27T09:01:01.000Z");
 }
 
-TEST_F(UserServiceTest, SessionOfADisabledUserEnds) {
+TEST_P(UserServiceTest, SessionOfADisabledUserEnds) {
   add("anna");
   auto s = create_session(*store_, "anna", "", kT0, 12h, policy_);
   set_user_disabled(*store_, "anna", true, kT0);
@@ -769,7 +768,7 @@ class UserAuditTest : public UserServiceTest {
   const AuditContext ctx_{"root.admin", "cli"};
 };
 
-TEST_F(UserAuditTest, EachAccountChangeLeavesOneEntry) {
+TEST_P(UserAuditTest, EachAccountChangeLeavesOneEntry) {
   struct Expect {
     std::string action, target, detail;
   };
@@ -828,7 +827,7 @@ TEST_F(UserAuditTest, EachAccountChangeLeavesOneEntry) {
   EXPECT_EQ(c.entries, static_cast<std::int64_t>(seen.size()));
 }
 
-TEST_F(UserAuditTest, FailedChangesLeaveNoEntry) {
+TEST_P(UserAuditTest, FailedChangesLeaveNoEntry) {
   add("anna");                                                // no context: no entry
   auto setup = enable_totp(*store_, "anna", "Hotline", kT0);  // likewise
   create_api_token(*store_, "anna", "x", kT0);
@@ -871,7 +870,7 @@ TEST_F(UserAuditTest, FailedChangesLeaveNoEntry) {
 // Issue #17, item 8: the reason of a failed sign-in is in the audit trail
 // (and only there), as is each success; a name that is not a possible user
 // name is not recorded as typed.
-TEST_F(UserAuditTest, SignInsAndTheirFailuresAreRecorded) {
+TEST_P(UserAuditTest, SignInsAndTheirFailuresAreRecorded) {
   add("anna");
   const AuditContext api{"", "api 192.0.2.1"};
   auto sign_in = [&](const std::string& name, const std::string& password) {
@@ -897,6 +896,9 @@ TEST_F(UserAuditTest, SignInsAndTheirFailuresAreRecorded) {
   auto c = check();
   EXPECT_TRUE(c.ok) << c.problem;
 }
+
+HOTLINE_BOTH_STORES(UserServiceTest);
+HOTLINE_BOTH_STORES(UserAuditTest);
 
 }  // namespace user_service_test
 }  // namespace hotline::service

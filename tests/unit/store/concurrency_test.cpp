@@ -9,9 +9,9 @@
 namespace hotline::store::testing {
 namespace concurrency_test {
 
-using ConcurrencyTest = SqliteStoreTest;
+using ConcurrencyTest = StoreTest;
 
-TEST_F(ConcurrencyTest, TwoWritersAndAReaderAllRowsPresent) {
+TEST_P(ConcurrencyTest, TwoWritersAndAReaderAllRowsPresent) {
   constexpr int kPerThread = 150;
   std::atomic<bool> writers_done{false};
   std::atomic<int> failures{0};
@@ -66,7 +66,7 @@ TEST_F(ConcurrencyTest, TwoWritersAndAReaderAllRowsPresent) {
   }
 }
 
-TEST_F(ConcurrencyTest, SecondWriterWaitsForTheFirst) {
+TEST_P(ConcurrencyTest, SecondWriterWaitsForTheFirst) {
   auto first = store_->write();
   first->put_setting("owner", "first");
   std::atomic<bool> second_started{false};
@@ -86,6 +86,8 @@ TEST_F(ConcurrencyTest, SecondWriterWaitsForTheFirst) {
   EXPECT_TRUE(second_started.load());
   EXPECT_EQ(store_->read()->get_setting("owner"), "second");
 }
+
+HOTLINE_BOTH_STORES(ConcurrencyTest);
 
 }  // namespace concurrency_test
 }  // namespace hotline::store::testing

@@ -20,7 +20,7 @@ namespace hotline::store::testing {
 namespace group_commit_test {
 
 using namespace std::chrono_literals;
-using GroupCommitTest = SqliteStoreTest;
+using GroupCommitTest = StoreTest;
 
 // A door the first caller waits at, inside its transaction.
 class Door {
@@ -56,7 +56,7 @@ std::string setting(Store& store, const std::string& key) {
   return store.read()->get_setting(key).value_or("(none)");
 }
 
-TEST_F(GroupCommitTest, QueuedCallersCommitTogetherAndAThrowerUndoesOnlyItsOwnWrites) {
+TEST_P(GroupCommitTest, QueuedCallersCommitTogetherAndAThrowerUndoesOnlyItsOwnWrites) {
   Door door;
   std::atomic<bool> first_inside{false};
   std::thread first([&] {
@@ -110,7 +110,7 @@ TEST_F(GroupCommitTest, QueuedCallersCommitTogetherAndAThrowerUndoesOnlyItsOwnWr
   EXPECT_EQ(setting(*store_, "second"), "2");
 }
 
-TEST_F(GroupCommitTest, AFirstCallerThatThrowsLeavesTheQueueToCarryOn) {
+TEST_P(GroupCommitTest, AFirstCallerThatThrowsLeavesTheQueueToCarryOn) {
   Door door;
   std::atomic<bool> first_inside{false};
   std::string thrown;
@@ -138,7 +138,7 @@ TEST_F(GroupCommitTest, AFirstCallerThatThrowsLeavesTheQueueToCarryOn) {
   EXPECT_EQ(setting(*store_, "second"), "2");
 }
 
-TEST_F(GroupCommitTest, NoIncrementIsLostAmongManyCallersAndPlainWriters) {
+TEST_P(GroupCommitTest, NoIncrementIsLostAmongManyCallersAndPlainWriters) {
   // Read-modify-write of one counter from grouped callers and from plain
   // write() transactions at once: every increment must survive.
   constexpr int kThreads = 6;
@@ -165,7 +165,7 @@ TEST_F(GroupCommitTest, NoIncrementIsLostAmongManyCallersAndPlainWriters) {
   EXPECT_EQ(setting(*store_, "counter"), std::to_string(kThreads * kEach));
 }
 
-TEST_F(GroupCommitTest, ANestedWriteInsideTransactIsRefusedNotDeadlocked) {
+TEST_P(GroupCommitTest, ANestedWriteInsideTransactIsRefusedNotDeadlocked) {
   std::string nested_transact, nested_write;
   store_->transact([&](Transaction& tx) {
     tx.put_setting("outer", "1");
@@ -185,6 +185,8 @@ TEST_F(GroupCommitTest, ANestedWriteInsideTransactIsRefusedNotDeadlocked) {
   EXPECT_EQ(setting(*store_, "outer"), "1");
   EXPECT_EQ(setting(*store_, "inner"), "(none)");
 }
+
+HOTLINE_BOTH_STORES(GroupCommitTest);
 
 }  // namespace group_commit_test
 }  // namespace hotline::store::testing

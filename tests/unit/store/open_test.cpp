@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/time.h"
@@ -15,21 +18,6 @@
 
 namespace hotline::store::testing {
 namespace open_test {
-
-TEST(OpenTest, NewDatabaseRecordsMigrations) {
-  TempDir dir;
-  auto store = open_sqlite(dir.db());
-  EXPECT_GE(store->schema_version(), 1);
-  RawDb raw(dir.db());
-  EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-  EXPECT_EQ(raw.value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-  EXPECT_EQ(raw.value("SELECT description FROM schema_migrations WHERE version = 1"),
-            "settings, envelopes, outbox, receipts");
-  // applied_at is a canonical timestamp.
-  EXPECT_NO_THROW(parse_timestamp(raw.value("SELECT applied_at FROM schema_migrations")));
-}
 
 TEST(OpenTest, WalModeOnAndForeignKeysEnforced) {
   TempDir dir;
@@ -53,25 +41,6 @@ TEST(OpenTest, WalModeOnAndForeignKeysEnforced) {
   EXPECT_EQ(dangling(*again), "store_missing_reference");
 }
 
-TEST(OpenTest, ReopenKeepsData) {
-  TempDir dir;
-  const auto e = make_envelope("a-b", Direction::outbound, 1);
-  {
-    auto store = open_sqlite(dir.db());
-    store->transact([&](Transaction& tx) {
-      tx.put_setting("party.name", "CERT-A");
-      tx.insert_envelope(e);
-    });
-  }
-  auto store = open_sqlite(dir.db(), {.create = false});
-  EXPECT_EQ(store->read()->get_setting("party.name"), "CERT-A");
-  EXPECT_EQ(store->read()->find_envelope(e.id), e);
-  // Reopening applies no migration twice.
-  RawDb raw(dir.db());
-  EXPECT_EQ(raw.value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(store->schema_version()));
-}
-
 TEST(OpenTest, MissingFileWithoutCreate) {
   TempDir dir;
   EXPECT_EQ(error_code([&] { open_sqlite(dir.db(), {.create = false}); }), "store_missing");
@@ -81,28 +50,6 @@ TEST(OpenTest, MissingFileWithoutCreate) {
 TEST(OpenTest, MissingFolderIsAnIoError) {
   TempDir dir;
   EXPECT_EQ(error_code([&] { open_sqlite(dir.path() / "no-such-dir" / "x.db"); }), "store_io");
-}
-
-TEST(OpenTest, TooNewRefused) {
-  TempDir dir;
-  { open_sqlite(dir.db()); }
-  {
-    RawDb raw(dir.db());
-    raw.exec(
-        "INSERT INTO schema_migrations VALUES (999, 'from the future', "
-        "'2030-01-01T00:00:00.000Z')");
-  }
-  try {
-    open_sqlite(dir.db());
-    FAIL() << "opened a database from a newer build";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), "store_too_new");
-    EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("Install the newer hotline"), std::string::npos);
-  }
-  // Nothing was changed by the refused open.
-  RawDb raw(dir.db());
-  EXPECT_EQ(raw.value("SELECT max(version) FROM schema_migrations"), "999");
 }
 
 TEST(OpenTest, NotADatabaseRefused) {
@@ -119,17 +66,6 @@ TEST(OpenTest, NotADatabaseRefused) {
     EXPECT_EQ(e.code(), "store_corrupt");
     EXPECT_NE(std::string(e.what()).find(dir.db().string()), std::string::npos) << e.what();
   }
-}
-
-TEST(OpenTest, ForeignSqliteDatabaseRefused) {
-  TempDir dir;
-  {
-    RawDb raw(dir.db());
-    raw.exec("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
-  }
-  EXPECT_EQ(error_code([&] { open_sqlite(dir.db()); }), "store_corrupt");
-  RawDb raw(dir.db());
-  EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'"), "0");
 }
 
 // A store written before migration 7 (receipts in a WITHOUT ROWID table)
@@ -308,40 +244,6 @@ DELETE FROM schema_migrations WHERE version >= 10;
   expect_log_matches_leaves(*store);
 }
 
-// Appends learn the log's right edge as they go (LogFrontier): every stored
-// node still equals the tree recomputed from the leaves, across
-// transactions of every size, a transaction that fails half-way, and a
-// duplicate refused in the middle of one.
-TEST(OpenTest, LogNodesMatchTheLeavesAcrossTransactions) {
-  TempDir dir;
-  auto store = open_sqlite(dir.db());
-  int seq = 0;
-  auto append = [&](int n) {
-    store->transact([&](Transaction& tx) {
-      for (int i = 0; i < n; ++i)
-        tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
-    });
-  };
-  append(1);
-  append(37);
-  const int before_failure = seq;
-  EXPECT_THROW(store->transact([&](Transaction& tx) {
-    for (int i = 0; i < 5; ++i)
-      tx.insert_envelope(make_envelope("L", Direction::outbound, before_failure + 1 + i));
-    throw Error(ErrorCategory::internal, "test_abort", "rolled back on purpose");
-  }),
-               Error);
-  append(100);
-  store->transact([&](Transaction& tx) {
-    tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
-    // The same envelope again is refused; the transaction goes on.
-    EXPECT_THROW(tx.insert_envelope(make_envelope("L", Direction::outbound, seq)), Error);
-    for (int i = 0; i < 9; ++i) tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
-  });
-  EXPECT_EQ(store->read()->ledger_size(), 148);
-  expect_log_matches_leaves(*store);
-}
-
 // Each request created looks up the agreement in force inside its write
 // transaction; the lookup must not read agreement documents (their rows run
 // over several pages). Also after an upgrade from schema version 8.
@@ -404,6 +306,204 @@ TEST(OpenTest, Migration13ReadsEachAcceptanceBackFromItsEnvelope) {
   EXPECT_EQ(tx->find_agreement("d1")->in_force_from, "2026-01-02T10:00:00.000Z");
   EXPECT_FALSE(tx->find_agreement("d2")->in_force_from.has_value());
 }
+
+// ---- on both stores ----------------------------------------------------------
+
+// A store's database reached behind the store, to inspect or craft it: a
+// SQLite file in its own folder, or a fresh PostgreSQL database.
+class RawStoreDb {
+ public:
+  explicit RawStoreDb(Backend backend) {
+    if (backend == Backend::postgres) pg_ = std::make_unique<hotline::testing::PgTestDatabase>();
+  }
+  std::unique_ptr<Store> open(bool create = true) const {
+    if (!pg_) return open_sqlite(dir_.db(), {.create = create});
+    PostgresOptions options;
+    options.conninfo = pg_->conninfo();
+    options.create = create;
+    return open_postgres(options);
+  }
+  void exec(const std::string& sql) const {
+    if (pg_) {
+      pg_->sql(sql);
+    } else {
+      RawDb(dir_.db()).exec(sql);
+    }
+  }
+  std::string value(const std::string& sql) const {
+    return pg_ ? pg_->sql(sql) : RawDb(dir_.db()).value(sql);
+  }
+  std::string count_tables(const std::string& name = "%") const {
+    return value(pg_ ? "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                       "current_schema() AND tablename LIKE '" +
+                           name + "'"
+                     : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name LIKE '" +
+                           name + "'");
+  }
+  // What messages name it by.
+  std::string where() const { return pg_ ? pg_->name() : dir_.db().string(); }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<hotline::testing::PgTestDatabase> pg_;
+};
+
+class OpenBothTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { store_ = raw_.open(); }
+  void TearDown() override { store_.reset(); }
+  bool postgres() const { return GetParam() == Backend::postgres; }
+
+  RawStoreDb raw_{GetParam()};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(OpenBothTest, NewDatabaseRecordsMigrations) {
+  EXPECT_GE(store_->schema_version(), 1);
+  EXPECT_EQ(raw_.value("SELECT max(version) FROM schema_migrations"),
+            std::to_string(store_->schema_version()));
+  EXPECT_EQ(raw_.value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(store_->schema_version()));
+  if (!postgres()) {
+    EXPECT_EQ(raw_.value("SELECT description FROM schema_migrations WHERE version = 1"),
+              "settings, envelopes, outbox, receipts");
+  }
+  // applied_at is a canonical timestamp.
+  EXPECT_NO_THROW(parse_timestamp(raw_.value("SELECT applied_at FROM schema_migrations")));
+}
+
+TEST_P(OpenBothTest, ReopenKeepsDataAndMigratesNothingTwice) {
+  UserRecord u;
+  u.name = "anna";
+  u.roles = {"admin"};
+  u.password_hash = "$argon2id$x";
+  u.created_at = u.updated_at = "2026-11-27T09:00:00.000Z";
+  AuditRecord a{1, "2026-11-27T09:00:00.000Z", "anna", "cli", "user.add", "anna", "", "0", "h"};
+  store_->transact([&](Transaction& tx) {
+    tx.put_setting("party.name", "CERT-A");
+    tx.insert_user(u);
+    tx.append_audit(a);
+  });
+  const std::string applied = raw_.value("SELECT max(applied_at) FROM schema_migrations");
+  store_.reset();
+  auto store = raw_.open(false);
+  EXPECT_EQ(store->read()->get_setting("party.name"), "CERT-A");
+  EXPECT_EQ(store->read()->find_user("anna"), u);
+  EXPECT_EQ(store->read()->last_audit(), a);
+  EXPECT_EQ(raw_.value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(store->schema_version()));
+  EXPECT_EQ(raw_.value("SELECT max(applied_at) FROM schema_migrations"), applied);
+}
+
+TEST_P(OpenBothTest, TooNewRefusedAndNothingChanged) {
+  store_.reset();
+  raw_.exec(
+      "INSERT INTO schema_migrations VALUES (999, 'from the future', "
+      "'2030-01-01T00:00:00.000Z')");
+  const std::string tables = raw_.count_tables();
+  const std::string versions = raw_.value("SELECT count(*) FROM schema_migrations");
+  for (bool create : {true, false}) {
+    try {
+      raw_.open(create);
+      FAIL() << "opened a database from a newer build";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "store_too_new");
+      EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("Install the newer hotline"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find(raw_.where()), std::string::npos) << e.what();
+    }
+  }
+  // Nothing was changed by the refused opens.
+  EXPECT_EQ(raw_.value("SELECT max(version) FROM schema_migrations"), "999");
+  EXPECT_EQ(raw_.value("SELECT count(*) FROM schema_migrations"), versions);
+  EXPECT_EQ(raw_.count_tables(), tables);
+}
+
+TEST_P(OpenBothTest, ForeignDatabaseRefused) {
+  RawStoreDb foreign(GetParam());
+  foreign.exec("CREATE TABLE photos (id BIGINT PRIMARY KEY, name TEXT)");
+  for (bool create : {true, false}) {
+    try {
+      foreign.open(create);
+      FAIL() << "opened somebody else's database";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "store_corrupt");
+      EXPECT_NE(std::string(e.what()).find(foreign.where()), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(foreign.count_tables(), "1");
+  EXPECT_EQ(foreign.count_tables("schema_migrations"), "0");
+}
+
+// Several processes (threads here, each with a store of its own) open one
+// new database at once: one migrates, the others wait for it and find the
+// schema done; every one of them works.
+TEST_P(OpenBothTest, OpenedAtOnceMigratesOnce) {
+  store_.reset();
+  RawStoreDb fresh(GetParam());
+  constexpr int kOpeners = 6;
+  std::vector<std::unique_ptr<Store>> stores(kOpeners);
+  std::vector<std::string> errors(kOpeners);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kOpeners) std::this_thread::yield();
+      try {
+        stores[i] = fresh.open();
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kOpeners; ++i) {
+    ASSERT_EQ(errors[i], "") << i;
+    ASSERT_TRUE(stores[i]);
+  }
+  EXPECT_EQ(fresh.value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(stores[0]->schema_version()));
+  for (int i = 0; i < kOpeners; ++i) {
+    stores[i]->transact([&](Transaction& tx) { tx.put_setting("k" + std::to_string(i), "v"); });
+  }
+  EXPECT_EQ(fresh.value("SELECT count(*) FROM settings"), std::to_string(kOpeners));
+}
+
+// Appends learn the log's right edge as they go (LogFrontier): every stored
+// node still equals the tree recomputed from the leaves, across
+// transactions of every size, a transaction that fails half-way, and a
+// duplicate refused in the middle of one.
+TEST_P(OpenBothTest, LogNodesMatchTheLeavesAcrossTransactions) {
+  auto& store = store_;
+  int seq = 0;
+  auto append = [&](int n) {
+    store->transact([&](Transaction& tx) {
+      for (int i = 0; i < n; ++i)
+        tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+    });
+  };
+  append(1);
+  append(37);
+  const int before_failure = seq;
+  EXPECT_THROW(store->transact([&](Transaction& tx) {
+    for (int i = 0; i < 5; ++i)
+      tx.insert_envelope(make_envelope("L", Direction::outbound, before_failure + 1 + i));
+    throw Error(ErrorCategory::internal, "test_abort", "rolled back on purpose");
+  }),
+               Error);
+  append(100);
+  store->transact([&](Transaction& tx) {
+    tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+    // The same envelope again is refused; the transaction goes on.
+    EXPECT_THROW(tx.insert_envelope(make_envelope("L", Direction::outbound, seq)), Error);
+    for (int i = 0; i < 9; ++i) tx.insert_envelope(make_envelope("L", Direction::outbound, ++seq));
+  });
+  EXPECT_EQ(store->read()->ledger_size(), 148);
+  expect_log_matches_leaves(*store);
+}
+
+HOTLINE_BOTH_STORES(OpenBothTest);
 
 }  // namespace open_test
 }  // namespace hotline::store::testing

@@ -7,9 +7,9 @@
 namespace hotline::store::testing {
 namespace transaction_test {
 
-using TransactionTest = SqliteStoreTest;
+using TransactionTest = StoreTest;
 
-TEST_F(TransactionTest, NoCommitRollsBack) {
+TEST_P(TransactionTest, NoCommitRollsBack) {
   {
     auto tx = store_->write();
     tx->put_setting("a", "1");
@@ -24,7 +24,7 @@ TEST_F(TransactionTest, NoCommitRollsBack) {
   EXPECT_EQ(tx->outbox_length("a-b"), 0);
 }
 
-TEST_F(TransactionTest, TransactRollsBackAndRethrowsWhenFnThrows) {
+TEST_P(TransactionTest, TransactRollsBackAndRethrowsWhenFnThrows) {
   EXPECT_THROW(store_->transact([](Transaction& tx) {
     tx.put_setting("a", "1");
     tx.insert_envelope(make_envelope("a-b", Direction::outbound, 1));
@@ -39,7 +39,7 @@ TEST_F(TransactionTest, TransactRollsBackAndRethrowsWhenFnThrows) {
   EXPECT_EQ(store_->read()->get_setting("a"), "2");
 }
 
-TEST_F(TransactionTest, TransactReturnsResult) {
+TEST_P(TransactionTest, TransactReturnsResult) {
   int n = store_->transact([](Transaction& tx) {
     tx.insert_envelope(make_envelope("a-b", Direction::outbound, 1));
     return static_cast<int>(tx.count_envelopes());
@@ -48,7 +48,7 @@ TEST_F(TransactionTest, TransactReturnsResult) {
   EXPECT_EQ(store_->snapshot([](Transaction& tx) { return tx.count_envelopes(); }), 1);
 }
 
-TEST_F(TransactionTest, ReadTransactionRefusesWrites) {
+TEST_P(TransactionTest, ReadTransactionRefusesWrites) {
   auto tx = store_->read();
   EXPECT_EQ(error_code([&] { tx->put_setting("a", "1"); }), "store_read_only");
   EXPECT_EQ(error_code([&] { tx->insert_envelope(make_envelope("a-b", Direction::outbound, 1)); }),
@@ -58,7 +58,7 @@ TEST_F(TransactionTest, ReadTransactionRefusesWrites) {
   EXPECT_EQ(store_->read()->count_envelopes(), 0);
 }
 
-TEST_F(TransactionTest, UseAfterCommitRefused) {
+TEST_P(TransactionTest, UseAfterCommitRefused) {
   auto tx = store_->write();
   tx->put_setting("a", "1");
   tx->commit();
@@ -67,7 +67,7 @@ TEST_F(TransactionTest, UseAfterCommitRefused) {
   EXPECT_EQ(store_->read()->get_setting("a"), "1");
 }
 
-TEST_F(TransactionTest, ReadIsASnapshot) {
+TEST_P(TransactionTest, ReadIsASnapshot) {
   store_->transact([](Transaction& tx) { tx.put_setting("a", "old"); });
   auto reader = store_->read();
   store_->transact([](Transaction& tx) {
@@ -81,7 +81,7 @@ TEST_F(TransactionTest, ReadIsASnapshot) {
   EXPECT_EQ(store_->read()->get_setting("a"), "new");
 }
 
-TEST_F(TransactionTest, NestedWriteOnOneThreadRefused) {
+TEST_P(TransactionTest, NestedWriteOnOneThreadRefused) {
   auto tx = store_->write();
   EXPECT_EQ(error_code([&] { store_->write(); }), "store_nested_write");
   tx->put_setting("a", "1");
@@ -90,6 +90,8 @@ TEST_F(TransactionTest, NestedWriteOnOneThreadRefused) {
   auto outer = store_->write();
   EXPECT_EQ(store_->read()->get_setting("a"), "1");
 }
+
+HOTLINE_BOTH_STORES(TransactionTest);
 
 }  // namespace transaction_test
 }  // namespace hotline::store::testing

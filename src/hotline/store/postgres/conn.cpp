@@ -27,10 +27,21 @@ Error unavailable(const std::string& doing, const std::string& why) {
                    "); nothing of this transaction was saved. Retry in a moment.");
 }
 
-std::vector<const char*> pointers(const std::vector<Param>& params) {
+// Parameters go to libpq as C strings, and PostgreSQL's text holds no NUL
+// byte: a value with one would be cut short without a word. Refused before
+// the statement (the transaction stays usable; SQLite would have kept it).
+std::vector<const char*> pointers(const char* doing, const std::vector<Param>& params) {
   std::vector<const char*> out;
   out.reserve(params.size());
-  for (const auto& p : params) out.push_back(p ? p->c_str() : nullptr);
+  for (const auto& p : params) {
+    if (p && p->find('\0') != std::string::npos) {
+      throw Error(ErrorCategory::internal, "store_invalid",
+                  std::string("Record refused: ") + doing +
+                      " (a text holds a NUL byte, which PostgreSQL cannot store). Nothing was "
+                      "changed.");
+    }
+    out.push_back(p ? p->c_str() : nullptr);
+  }
   return out;
 }
 
@@ -113,8 +124,8 @@ const std::string& Conn::prepared_name(std::string_view sql) {
 pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
                                const std::vector<Param>& params) {
   try {
+    const auto ptrs = pointers(doing, params);
     const std::string& name = prepared_name(sql);
-    const auto ptrs = pointers(params);
     return work_->exec_prepared(name, pqxx::prepare::make_dynamic_params(ptrs));
   } catch (const Error&) {
     throw;

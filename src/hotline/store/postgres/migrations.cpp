@@ -30,6 +30,7 @@ std::vector<Migration> all_migrations() {
       {1, "the schema of Hotline's SQLite store at its migration 17",
        std::string(kCreateMigrationsTable) + ";\n" + kSettingsSchema + kLinkSchema + kLedgerSchema +
            kItemSchema + kReviewSchema + kUserSchema + kAuditSchema},
+      {2, "failed sign-ins shared by the node's processes (SQLite's 18)", kSignInFailuresSchema},
   };
 }
 

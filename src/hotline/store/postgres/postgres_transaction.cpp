@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/postgres/audit_tables.h"
+#include "hotline/store/postgres/copy_tables.h"
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
@@ -31,8 +32,13 @@ CREATE TABLE settings (
 )sql";
 
 PostgresTransaction::PostgresTransaction(Conn& conn, Kind kind, const crypto::SecretKey* secret_key,
-                                         std::function<void(bool commit)> on_end)
-    : conn_(conn), kind_(kind), secret_key_(secret_key), on_end_(std::move(on_end)) {}
+                                         std::function<void(bool commit)> on_end,
+                                         WriteCache* shared)
+    : conn_(conn),
+      kind_(kind),
+      secret_key_(secret_key),
+      on_end_(std::move(on_end)),
+      cache_(shared != nullptr ? *shared : own_cache_) {}
 
 PostgresTransaction::~PostgresTransaction() {
   if (!open_) return;
@@ -88,12 +94,37 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
                        key, stored);
 }
 
+std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
+  auto settings = postgres::list_settings(open_conn());
+  for (auto& [key, value] : settings) {
+    if (is_secret_setting(key)) value = unsealed(secret_key_, value).value_or("");
+  }
+  return settings;
+}
+
+void PostgresTransaction::import_event(const EventRecord& event) {
+  postgres::import_event(writable_conn(), event);
+}
+
+void PostgresTransaction::import_escalation(const EscalationRecord& escalation) {
+  postgres::import_escalation(writable_conn(), escalation);
+}
+
+std::vector<SessionRecord> PostgresTransaction::list_sessions() {
+  return postgres::list_sessions(open_conn());
+}
+
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  return postgres::insert_envelope(writable_conn(), frontier_, envelope);
+  const std::int64_t index = postgres::insert_envelope(writable_conn(), cache_.frontier, envelope);
+  if (WriteCache::KnownHead* k = cache_.known_head(envelope.link, envelope.direction);
+      k && envelope.seq > k->head.seq) {
+    k->head = ChainHead{envelope.seq, envelope.digest};
+  }
+  return index;
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
-  return postgres::insert_receipt(writable_conn(), frontier_, receipt);
+  return postgres::insert_receipt(writable_conn(), cache_.frontier, receipt);
 }
 
 void PostgresTransaction::insert_user(const UserRecord& user) {
@@ -131,7 +162,12 @@ std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction dire
 }
 
 ChainHead PostgresTransaction::chain_head(std::string_view link, Direction direction) {
-  return postgres::chain_head(open_conn(), link, direction);
+  Conn& c = open_conn();
+  if (kind_ == Kind::read) return postgres::chain_head(c, link, direction);
+  if (const WriteCache::KnownHead* k = cache_.known_head(link, direction)) return k->head;
+  ChainHead head = postgres::chain_head(c, link, direction);
+  cache_.heads.push_back(WriteCache::KnownHead{std::string(link), direction, head});
+  return head;
 }
 
 std::vector<EnvelopeRecord> PostgresTransaction::list_envelopes(std::string_view link,
@@ -431,4 +467,27 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
+    std::string_view account, std::string_view source) {
+  return postgres::find_sign_in_failure(open_conn(), account, source);
+}
+
+void PostgresTransaction::put_sign_in_failure(const SignInFailureRecord& record) {
+  postgres::put_sign_in_failure(writable_conn(), record);
+}
+
+bool PostgresTransaction::delete_sign_in_failure(std::string_view account,
+                                                 std::string_view source) {
+  return postgres::delete_sign_in_failure(writable_conn(), account, source);
+}
+
+std::int64_t PostgresTransaction::prune_sign_in_failures(std::string_view before,
+                                                         std::size_t keep) {
+  return postgres::prune_sign_in_failures(writable_conn(), before, clamp(keep));
+}
+
+std::int64_t PostgresTransaction::count_sign_in_failures() {
+  return postgres::count_sign_in_failures(open_conn());
+}
+
 }  // namespace hotline::store::postgres

@@ -21,13 +21,38 @@
 
 namespace hotline::store::postgres {
 
+// What a write transaction learns of the database as it writes, so that
+// its later statements need not ask again: the Merkle log's right edge
+// (log_frontier.h) and the chain heads it was asked for (kept up to date by
+// its own insert_envelope(); a producer queueing a hundred envelopes asks
+// for the head before each). Valid while the writer lock is held, which no
+// other writer (of any process) can take meanwhile. A group commit passes
+// one to all its members in turn, restoring it when a member is rolled
+// back.
+struct WriteCache {
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  LogFrontier frontier;
+  std::vector<KnownHead> heads;
+  KnownHead* known_head(std::string_view link, Direction direction) {
+    for (auto& k : heads) {
+      if (k.direction == direction && k.link == link) return &k;
+    }
+    return nullptr;
+  }
+};
+
 class PostgresTransaction final : public Transaction {
  public:
   enum class Kind { write, read, member };
   // on_end(committed): for write and read; the store commits or rolls back
   // the connection's transaction there.
+  // `shared`: a group's cache (else the transaction keeps its own).
   PostgresTransaction(Conn& conn, Kind kind, const crypto::SecretKey* secret_key,
-                      std::function<void(bool commit)> on_end);
+                      std::function<void(bool commit)> on_end, WriteCache* shared = nullptr);
   ~PostgresTransaction() override;
 
   std::optional<std::string> get_setting(std::string_view key) override;
@@ -124,6 +149,12 @@ class PostgresTransaction final : public Transaction {
   std::int64_t delete_user_sessions(std::string_view user,
                                     std::string_view except_id_hash) override;
   std::int64_t delete_expired_sessions(std::string_view now) override;
+  std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                          std::string_view source) override;
+  void put_sign_in_failure(const SignInFailureRecord& record) override;
+  bool delete_sign_in_failure(std::string_view account, std::string_view source) override;
+  std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) override;
+  std::int64_t count_sign_in_failures() override;
 
   void append_audit(const AuditRecord& record) override;
   std::vector<AuditRecord> list_audit(std::int64_t after_seq, std::size_t limit) override;
@@ -146,6 +177,11 @@ class PostgresTransaction final : public Transaction {
                          const std::function<void(std::string_view item_id, std::string_view kind,
                                                   std::string_view facts)>& fn) override;
 
+  std::vector<std::pair<std::string, std::string>> list_settings() override;
+  void import_event(const EventRecord& event) override;
+  void import_escalation(const EscalationRecord& escalation) override;
+  std::vector<SessionRecord> list_sessions() override;
+
   void commit() override;
 
  private:
@@ -158,7 +194,8 @@ class PostgresTransaction final : public Transaction {
   const crypto::SecretKey* secret_key_;
   std::function<void(bool)> on_end_;
   bool open_ = true;
-  LogFrontier frontier_;  // this transaction's appends to the Merkle log
+  WriteCache own_cache_;
+  WriteCache& cache_;  // own_cache_, or the group's
 };
 
 }  // namespace hotline::store::postgres

@@ -16,4 +16,7 @@ extern const char* const kReviewSchema;    // reviews, review_facts
 extern const char* const kUserSchema;      // users, api_tokens, sessions
 extern const char* const kAuditSchema;     // audit_trail
 
+// Later migrations' parts.
+extern const char* const kSignInFailuresSchema;  // 2: sign_in_failures (user_tables.cpp)
+
 }  // namespace hotline::store::postgres

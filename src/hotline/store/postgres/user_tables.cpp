@@ -309,4 +309,60 @@ std::int64_t delete_expired_sessions(Conn& c, std::string_view now) {
   return static_cast<std::int64_t>(r.affected_rows());
 }
 
+const char* const kSignInFailuresSchema = R"sql(
+CREATE TABLE sign_in_failures (
+  account  TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  failures BIGINT NOT NULL,
+  last_at  TEXT NOT NULL,
+  PRIMARY KEY (account, source)
+);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (last_at);
+)sql";
+
+std::optional<SignInFailureRecord> find_sign_in_failure(Conn& c, std::string_view account,
+                                                        std::string_view source) {
+  auto r = c.exec("reading failed sign-ins",
+                  "SELECT failures, last_at FROM sign_in_failures WHERE account = $1 AND "
+                  "source = $2",
+                  account, source);
+  if (r.empty()) return std::nullopt;
+  return SignInFailureRecord{std::string(account), std::string(source), integer(r[0], 0),
+                             text(r[0], 1)};
+}
+
+void put_sign_in_failure(Conn& c, const SignInFailureRecord& record) {
+  c.exec("recording a failed sign-in",
+         "INSERT INTO sign_in_failures (account, source, failures, last_at) "
+         "VALUES ($1, $2, $3, $4) ON CONFLICT (account, source) DO UPDATE SET "
+         "failures = excluded.failures, last_at = excluded.last_at",
+         record.account, record.source, record.failures, record.last_at);
+}
+
+bool delete_sign_in_failure(Conn& c, std::string_view account, std::string_view source) {
+  auto r =
+      c.exec("forgetting failed sign-ins",
+             "DELETE FROM sign_in_failures WHERE account = $1 AND source = $2", account, source);
+  return r.affected_rows() > 0;
+}
+
+std::int64_t count_sign_in_failures(Conn& c) {
+  auto r = c.exec("counting failed sign-ins", "SELECT count(*) FROM sign_in_failures");
+  return integer(r[0], 0);
+}
+
+std::int64_t prune_sign_in_failures(Conn& c, std::string_view before, std::int64_t keep) {
+  auto old =
+      c.exec("pruning failed sign-ins", "DELETE FROM sign_in_failures WHERE last_at < $1", before);
+  const auto gone = static_cast<std::int64_t>(old.affected_rows());
+  const std::int64_t rows = count_sign_in_failures(c);
+  if (rows <= keep) return gone;
+  auto extra = c.exec("pruning failed sign-ins",
+                      "DELETE FROM sign_in_failures WHERE (account, source) IN (SELECT account, "
+                      "source FROM sign_in_failures ORDER BY last_at, account COLLATE \"C\", "
+                      "source COLLATE \"C\" LIMIT $1)",
+                      rows - keep);
+  return gone + static_cast<std::int64_t>(extra.affected_rows());
+}
+
 }  // namespace hotline::store::postgres

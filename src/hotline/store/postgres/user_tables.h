@@ -30,4 +30,12 @@ bool delete_session(Conn& c, std::string_view id_hash);
 std::int64_t delete_expired_sessions(Conn& c, std::string_view now);
 std::int64_t delete_user_sessions(Conn& c, std::string_view user, std::string_view except_id_hash);
 
+// Failed sign-ins (migration 2, kSignInFailuresSchema); semantics in store.h.
+std::optional<SignInFailureRecord> find_sign_in_failure(Conn& c, std::string_view account,
+                                                        std::string_view source);
+void put_sign_in_failure(Conn& c, const SignInFailureRecord& record);
+bool delete_sign_in_failure(Conn& c, std::string_view account, std::string_view source);
+std::int64_t prune_sign_in_failures(Conn& c, std::string_view before, std::int64_t keep);
+std::int64_t count_sign_in_failures(Conn& c);
+
 }  // namespace hotline::store::postgres

@@ -443,6 +443,21 @@ DROP INDEX IF EXISTS items_by_creation;
 CREATE INDEX IF NOT EXISTS items_by_creation_covering
   ON items (kind, created_at, id, link, state, tlp, title, updated_at);
 )sql"},
+    // Issue 20: failed sign-ins per (account, source), and per account with
+    // source '', in the store instead of each process's memory, so that
+    // several processes of one node delay an attacker alike
+    // (service/sign_in_guard.h). last_at orders the pruning.
+    {18, "failed sign-ins shared by the node's processes",
+     R"sql(
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+  account  TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  last_at  TEXT NOT NULL,
+  PRIMARY KEY (account, source)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sign_in_failures_by_time ON sign_in_failures (last_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

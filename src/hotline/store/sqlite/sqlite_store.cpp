@@ -49,6 +49,7 @@
 #include "hotline/store/sqlite/audit_tables.h"
 #include "hotline/store/sqlite/checkpointer.h"
 #include "hotline/store/sqlite/connection.h"
+#include "hotline/store/sqlite/copy_tables.h"
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
@@ -637,6 +638,28 @@ class SqliteTransaction final : public Transaction {
     return sqlite::delete_expired_sessions(conn_, now);
   }
 
+  std::optional<SignInFailureRecord> find_sign_in_failure(std::string_view account,
+                                                          std::string_view source) override {
+    check_open();
+    return sqlite::find_sign_in_failure(conn_, account, source);
+  }
+  void put_sign_in_failure(const SignInFailureRecord& record) override {
+    check_writable();
+    sqlite::put_sign_in_failure(conn_, record);
+  }
+  bool delete_sign_in_failure(std::string_view account, std::string_view source) override {
+    check_writable();
+    return sqlite::delete_sign_in_failure(conn_, account, source);
+  }
+  std::int64_t prune_sign_in_failures(std::string_view before, std::size_t keep) override {
+    check_writable();
+    return sqlite::prune_sign_in_failures(conn_, before, keep);
+  }
+  std::int64_t count_sign_in_failures() override {
+    check_open();
+    return sqlite::count_sign_in_failures(conn_);
+  }
+
   // The audit trail: SQL in audit_tables.cpp.
   void append_audit(const AuditRecord& r) override {
     check_writable();
@@ -676,6 +699,27 @@ class SqliteTransaction final : public Transaction {
   std::vector<TreeHeadRecord> list_tree_heads(std::string_view link) override {
     check_open();
     return sqlite::list_tree_heads(conn_, link);
+  }
+
+  std::vector<std::pair<std::string, std::string>> list_settings() override {
+    check_open();
+    auto settings = sqlite::list_settings(conn_);
+    for (auto& [key, value] : settings) {
+      if (is_secret_setting(key)) value = unsealed(secret_key_, value).value_or("");
+    }
+    return settings;
+  }
+  void import_event(const EventRecord& e) override {
+    check_writable();
+    sqlite::import_event(conn_, e);
+  }
+  void import_escalation(const EscalationRecord& e) override {
+    check_writable();
+    sqlite::import_escalation(conn_, e);
+  }
+  std::vector<SessionRecord> list_sessions() override {
+    check_open();
+    return sqlite::list_sessions(conn_);
   }
 
   void commit() override {

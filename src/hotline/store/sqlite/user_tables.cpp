@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include <string>
 
 #include "hotline/common/error.h"
@@ -229,6 +232,58 @@ std::int64_t delete_expired_sessions(Connection& c, std::string_view now) {
   q.bind(1, now);
   q.run();
   return sqlite3_changes(c.handle());
+}
+
+std::optional<SignInFailureRecord> find_sign_in_failure(Connection& c, std::string_view account,
+                                                        std::string_view source) {
+  Query q(c, "SELECT failures, last_at FROM sign_in_failures WHERE account = ?1 AND source = ?2",
+          "reading failed sign-ins");
+  q.bind(1, account).bind(2, source);
+  if (!q.step()) return std::nullopt;
+  return SignInFailureRecord{std::string(account), std::string(source), q.integer(0), q.text(1)};
+}
+
+void put_sign_in_failure(Connection& c, const SignInFailureRecord& r) {
+  Query q(c,
+          "INSERT INTO sign_in_failures (account, source, failures, last_at) "
+          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account, source) DO UPDATE SET "
+          "failures = excluded.failures, last_at = excluded.last_at",
+          "recording a failed sign-in");
+  q.bind(1, r.account).bind(2, r.source).bind(3, r.failures).bind(4, r.last_at);
+  q.run();
+}
+
+bool delete_sign_in_failure(Connection& c, std::string_view account, std::string_view source) {
+  Query q(c, "DELETE FROM sign_in_failures WHERE account = ?1 AND source = ?2",
+          "forgetting failed sign-ins");
+  q.bind(1, account).bind(2, source);
+  q.run();
+  return sqlite3_changes(c.handle()) > 0;
+}
+
+std::int64_t count_sign_in_failures(Connection& c) {
+  Query q(c, "SELECT count(*) FROM sign_in_failures", "counting failed sign-ins");
+  return q.step() ? q.integer(0) : 0;
+}
+
+std::int64_t prune_sign_in_failures(Connection& c, std::string_view before, std::size_t keep) {
+  std::int64_t gone = 0;
+  {
+    Query q(c, "DELETE FROM sign_in_failures WHERE last_at < ?1", "pruning failed sign-ins");
+    q.bind(1, before);
+    q.run();
+    gone += sqlite3_changes(c.handle());
+  }
+  const std::int64_t rows = count_sign_in_failures(c);
+  const auto cap = static_cast<std::int64_t>(std::min<std::size_t>(keep, INT64_MAX));
+  if (rows <= cap) return gone;
+  Query q(c,
+          "DELETE FROM sign_in_failures WHERE (account, source) IN (SELECT account, source "
+          "FROM sign_in_failures ORDER BY last_at LIMIT ?1)",
+          "pruning failed sign-ins");
+  q.bind(1, rows - cap);
+  q.run();
+  return gone + sqlite3_changes(c.handle());
 }
 
 }  // namespace hotline::store::sqlite

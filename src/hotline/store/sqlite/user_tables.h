@@ -1,4 +1,4 @@
-// SQL for the accounts tables (users, api_tokens, sessions), as free
+// SQL for the accounts tables (users, api_tokens, sessions, sign_in_failures), as free
 // functions over a connection; SqliteTransaction checks the transaction and
 // calls these.
 #pragma once
@@ -30,5 +30,12 @@ bool delete_session(Connection& c, std::string_view id_hash);
 std::int64_t delete_expired_sessions(Connection& c, std::string_view now);
 std::int64_t delete_user_sessions(Connection& c, std::string_view user,
                                   std::string_view except_id_hash);
+
+std::optional<SignInFailureRecord> find_sign_in_failure(Connection& c, std::string_view account,
+                                                        std::string_view source);
+void put_sign_in_failure(Connection& c, const SignInFailureRecord& record);
+bool delete_sign_in_failure(Connection& c, std::string_view account, std::string_view source);
+std::int64_t prune_sign_in_failures(Connection& c, std::string_view before, std::size_t keep);
+std::int64_t count_sign_in_failures(Connection& c);
 
 }  // namespace hotline::store::sqlite
