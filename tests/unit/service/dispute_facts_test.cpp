@@ -35,8 +35,15 @@ std::string code_of(const std::function<void()>& fn) {
   return "";
 }
 
-class DisputeFacts : public testing::TwoNodesInProcess {
+// Each case on both stores: the nodes' records in their SQLite files, or in
+// PostgreSQL databases (param true).
+class DisputeFacts : public testing::TwoNodesInProcess, public ::testing::WithParamInterface<bool> {
  protected:
+  void SetUp() override {
+    on_postgres_ = GetParam();
+    TwoNodesInProcess::SetUp();
+  }
+
   DisputeReview facts(Node& n, review::Party ours) {
     return n.store->snapshot(
         [&](store::Transaction& tx) { return dispute_facts(tx, link_, ours); });
@@ -68,7 +75,7 @@ class DisputeFacts : public testing::TwoNodesInProcess {
   }
 };
 
-TEST_F(DisputeFacts, SettledWithAnAdjustmentGivesBothNodesTheSameFacts) {
+TEST_P(DisputeFacts, SettledWithAnAdjustmentGivesBothNodesTheSameFacts) {
   const std::string item = shared_case();
   auto d = open_dispute(*a_, "bravo", timeliness(item), "anne", now_ms());
   const std::string id = d.record.id;
@@ -133,7 +140,7 @@ TEST_F(DisputeFacts, SettledWithAnAdjustmentGivesBothNodesTheSameFacts) {
   EXPECT_EQ(fa.adjustments[0].settled_by, review::Party::b);
 }
 
-TEST_F(DisputeFacts, WithdrawnAndFigureDisputesHaveNoAdjustment) {
+TEST_P(DisputeFacts, WithdrawnAndFigureDisputesHaveNoAdjustment) {
   DisputeInput in = timeliness("");
   in.subject.item.clear();
   in.subject.figure = "/figures/a_asks_b/requests/0/acknowledged_in_time";
@@ -162,7 +169,7 @@ TEST_F(DisputeFacts, WithdrawnAndFigureDisputesHaveNoAdjustment) {
   EXPECT_EQ(show_item(*a_->store, d.record.id, now_ms()).record.state, "withdrawn");
 }
 
-TEST_F(DisputeFacts, AnItemOfAnotherLinkOrUnknownIsRefused) {
+TEST_P(DisputeFacts, AnItemOfAnotherLinkOrUnknownIsRefused) {
   DisputeInput in = timeliness("01930000-0000-7000-8000-0000000000aa");
   EXPECT_EQ(code_of([&] { open_dispute(*a_, "bravo", in, "anne", now_ms()); }), "item_unknown");
   EXPECT_TRUE(facts(*a_, review::Party::a).disputes.empty());
@@ -170,7 +177,7 @@ TEST_F(DisputeFacts, AnItemOfAnotherLinkOrUnknownIsRefused) {
 
 // Concurrent actions: bravo accepts version 1 while alpha replaces it with
 // version 2. In the agreed order one of them is void on both nodes alike.
-TEST_F(DisputeFacts, ConcurrentProposalAndAcceptanceAgreeOnBothNodes) {
+TEST_P(DisputeFacts, ConcurrentProposalAndAcceptanceAgreeOnBothNodes) {
   const std::string item = shared_case();
   auto d = open_dispute(*a_, "bravo", timeliness(item), "anne", now_ms());
   const std::string id = d.record.id;
@@ -192,6 +199,12 @@ TEST_F(DisputeFacts, ConcurrentProposalAndAcceptanceAgreeOnBothNodes) {
   EXPECT_EQ(vb.document["void"].size(), 1U);
   EXPECT_EQ(facts(*a_, review::Party::a).disputes, facts(*b_, review::Party::b).disputes);
 }
+
+std::string store_name(const ::testing::TestParamInfo<bool>& p) {
+  return p.param ? "postgres" : "sqlite";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, DisputeFacts, ::testing::Bool(), store_name);
 
 }  // namespace dispute_facts_test
 }  // namespace hotline::service

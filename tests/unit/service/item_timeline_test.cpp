@@ -20,8 +20,15 @@ namespace item_timeline_test {
 
 using nlohmann::json;
 
-class ItemTimeline : public testing::TwoNodesInProcess {
+// Each case on both stores: the nodes' records in their SQLite files, or in
+// PostgreSQL databases (param true).
+class ItemTimeline : public testing::TwoNodesInProcess, public ::testing::WithParamInterface<bool> {
  protected:
+  void SetUp() override {
+    on_postgres_ = GetParam();
+    TwoNodesInProcess::SetUp();
+  }
+
   void settle() {
     for (int i = 0; i < 2; ++i) {
       a_to_b();
@@ -41,7 +48,7 @@ class ItemTimeline : public testing::TwoNodesInProcess {
   }
 };
 
-TEST_F(ItemTimeline, BothSidesInTheAgreedOrderWithEnvelopesAndReceipts) {
+TEST_P(ItemTimeline, BothSidesInTheAgreedOrderWithEnvelopesAndReceipts) {
   agree();
   RequestInput in;
   in.subject = "Subscriber of 198.51.100.7";
@@ -97,7 +104,7 @@ TEST_F(ItemTimeline, BothSidesInTheAgreedOrderWithEnvelopesAndReceipts) {
   }
 }
 
-TEST_F(ItemTimeline, PendingReceiptNotesLastAndRedForReadersOnly) {
+TEST_P(ItemTimeline, PendingReceiptNotesLastAndRedForReadersOnly) {
   auto c = open_case(*a_, "bravo", "Breach at the registry", model::Labels{}, "anne", now_ms());
   add_case_note(*a_, c.record.id, "call them tomorrow", "anne", now_ms());
   auto t = item_timeline(*a_->store, c.record.id);
@@ -128,7 +135,7 @@ TEST_F(ItemTimeline, PendingReceiptNotesLastAndRedForReadersOnly) {
   EXPECT_EQ(trail.back().detail, "alert timeline TLP:RED");
 }
 
-TEST_F(ItemTimeline, FiftyEntriesAllThere) {
+TEST_P(ItemTimeline, FiftyEntriesAllThere) {
   auto c = open_case(*a_, "bravo", "Long case", model::Labels{}, "anne", now_ms());
   for (int i = 0; i < 49; ++i) {
     act(*a_, kCase, c.record.id, "add_entry", {{"text", "entry " + std::to_string(i)}}, "anne",
@@ -142,6 +149,12 @@ TEST_F(ItemTimeline, FiftyEntriesAllThere) {
   EXPECT_EQ(t.entries.size(), 50u);
   std::printf("timeline of 50 entries: %.1f ms\n", ms);  // for a person; never asserted
 }
+
+std::string store_name(const ::testing::TestParamInfo<bool>& p) {
+  return p.param ? "postgres" : "sqlite";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ItemTimeline, ::testing::Bool(), store_name);
 
 }  // namespace item_timeline_test
 }  // namespace hotline::service
