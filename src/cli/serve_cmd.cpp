@@ -37,7 +37,7 @@ void write_status(const service::NodePaths& paths, const nlohmann::json& status)
   std::filesystem::create_directories(paths.run_dir);
   for (const auto& file : {paths.serve_status, own_status_file(paths)}) {
     auto tmp = file;
-    tmp += ".tmp";
+    tmp += ".tmp" + std::to_string(::getpid());
     {
       std::ofstream out(tmp);
       out << status.dump(2) << "\n";
