@@ -323,6 +323,23 @@ TEST(SharedLogTest, TwoStoresTakingTurnsOnOneChain) {
   }
 }
 
+// Every append here follows one by the other store, so each reads the log's
+// end afresh (the size and the left siblings still waiting for their right
+// one), at every size from 0 to 140: every pattern of the low 7 bits.
+TEST(SharedLogTest, TheLogsEndIsReadAfreshAtEverySize) {
+  hotline::testing::PgTestDatabase db;
+  auto first = open_pg(db, true);
+  auto second = open_pg(db, false);
+  for (int seq = 1; seq <= 140; ++seq) {
+    Store& store = seq % 2 == 0 ? *first : *second;
+    const auto index = store.transact([&](Transaction& tx) {
+      return tx.insert_envelope(make_envelope("l", Direction::inbound, seq));
+    });
+    ASSERT_EQ(index, seq - 1);
+  }
+  expect_log_matches_its_leaves(*first);
+}
+
 TEST(SharedLogTest, AnEventCommittedByOneStoreWakesTheOthersWaiter) {
   hotline::testing::PgTestDatabase db;
   auto waiter = open_pg(db, true);
