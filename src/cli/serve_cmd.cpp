@@ -25,17 +25,40 @@
 namespace hotline::cli {
 namespace {
 
+std::filesystem::path own_status_file(const service::NodePaths& paths) {
+  return paths.run_dir / ("serve-" + std::to_string(::getpid()) + ".json");
+}
+
 // Writes run/serve.json atomically so scripts (and the demo) can find the
-// URLs of a node started with port 0.
+// URLs of a node started with port 0; and run/serve-<pid>.json, the same
+// for this process alone (several serve processes may share one node whose
+// records are in PostgreSQL: serve.json names the last one started).
 void write_status(const service::NodePaths& paths, const nlohmann::json& status) {
   std::filesystem::create_directories(paths.run_dir);
-  auto tmp = paths.serve_status;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << status.dump(2) << "\n";
+  for (const auto& file : {paths.serve_status, own_status_file(paths)}) {
+    auto tmp = file;
+    tmp += ".tmp" + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp);
+      out << status.dump(2) << "\n";
+    }
+    std::filesystem::rename(tmp, file);
   }
-  std::filesystem::rename(tmp, paths.serve_status);
+}
+
+// At the end: this process's file, and serve.json unless a later process
+// has written it since.
+void remove_status(const service::NodePaths& paths) {
+  std::error_code ec;
+  std::filesystem::remove(own_status_file(paths), ec);
+  std::ifstream in(paths.serve_status);
+  long pid = 0;
+  try {
+    pid = nlohmann::json::parse(in).value("pid", 0L);
+  } catch (const std::exception&) {
+  }
+  in.close();
+  if (pid == static_cast<long>(::getpid())) std::filesystem::remove(paths.serve_status, ec);
 }
 
 // The web app's folder: --web-root; else <dir of this executable>/../
@@ -207,7 +230,7 @@ void add_serve_command(CLI::App& app) {
     };
     int rc = api::serve(opts);
     link_side.stop();
-    std::filesystem::remove(paths.serve_status);
+    remove_status(paths);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }

@@ -70,7 +70,11 @@ struct Pipe {
 
 }  // namespace
 
-FaultProxy::FaultProxy(std::uint16_t target_port) : target_port_(target_port) {
+FaultProxy::FaultProxy(std::uint16_t target_port)
+    : FaultProxy(std::vector<std::uint16_t>{target_port}) {}
+
+FaultProxy::FaultProxy(std::vector<std::uint16_t> target_ports) {
+  set_targets(std::move(target_ports));
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::system_error(errno, std::generic_category(), "FaultProxy socket");
   int one = 1;
@@ -101,6 +105,19 @@ FaultProxy::~FaultProxy() {
     if (c->thread.joinable()) c->thread.join();
   }
   ::close(listen_fd_);
+}
+
+void FaultProxy::set_targets(std::vector<std::uint16_t> ports) {
+  if (ports.empty()) throw std::invalid_argument("FaultProxy needs at least one target port");
+  std::lock_guard<std::mutex> lk(targets_mu_);
+  targets_ = std::move(ports);
+  next_target_ = 0;
+}
+
+std::uint64_t FaultProxy::connections_to(std::uint16_t port) const {
+  std::lock_guard<std::mutex> lk(targets_mu_);
+  auto it = per_target_.find(port);
+  return it == per_target_.end() ? 0 : it->second;
 }
 
 void FaultProxy::set_mode(Mode m) {
@@ -173,6 +190,61 @@ void FaultProxy::accept_loop() {
   }
 }
 
+int FaultProxy::connect_target(std::uint16_t port, std::uint64_t generation) {
+  // Non-blocking, bounded, interruptible.
+  int tfd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (tfd < 0) return -1;
+  sockaddr_in a = loopback(port);
+  int r = ::connect(tfd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  if (r != 0 && errno != EINPROGRESS && errno != EINTR) {
+    ::close(tfd);
+    return -1;
+  }
+  if (r != 0) {
+    const auto deadline = std::chrono::steady_clock::now() + kConnectTimeout;
+    for (;;) {
+      if (should_kill(generation) || std::chrono::steady_clock::now() > deadline) {
+        ::close(tfd);
+        return -1;
+      }
+      pollfd p{tfd, POLLOUT, 0};
+      int pr = ::poll(&p, 1, kPollMs);
+      if (pr > 0) break;
+      if (pr < 0 && errno != EINTR) {
+        ::close(tfd);
+        return -1;
+      }
+    }
+    int err = 0;
+    socklen_t elen = sizeof err;
+    if (::getsockopt(tfd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0) {
+      ::close(tfd);
+      return -1;
+    }
+  }
+  return tfd;
+}
+
+int FaultProxy::connect_any(std::uint64_t generation) {
+  std::vector<std::uint16_t> order;
+  {
+    std::lock_guard<std::mutex> lk(targets_mu_);
+    const std::size_t n = targets_.size();
+    const std::size_t first = static_cast<std::size_t>(next_target_++ % n);
+    for (std::size_t i = 0; i < n; ++i) order.push_back(targets_[(first + i) % n]);
+  }
+  for (auto port : order) {
+    if (should_kill(generation)) return -1;
+    int fd = connect_target(port, generation);
+    if (fd >= 0) {
+      std::lock_guard<std::mutex> lk(targets_mu_);
+      ++per_target_[port];
+      return fd;
+    }
+  }
+  return -1;
+}
+
 void FaultProxy::serve(Conn* c, std::uint64_t generation) {
   const int cfd = c->client_fd;
   int tfd = -1;
@@ -196,31 +268,8 @@ void FaultProxy::serve(Conn* c, std::uint64_t generation) {
   }
   if (should_kill(generation)) return finish(true);
 
-  // Connect to the target (non-blocking, bounded, interruptible).
-  tfd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (tfd < 0) return finish(true);
-  {
-    sockaddr_in a = loopback(target_port_.load());
-    int r = ::connect(tfd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    if (r != 0 && errno != EINPROGRESS && errno != EINTR) return finish(true);
-    if (r != 0) {
-      const auto deadline = std::chrono::steady_clock::now() + kConnectTimeout;
-      for (;;) {
-        if (should_kill(generation) || std::chrono::steady_clock::now() > deadline) {
-          return finish(true);
-        }
-        pollfd p{tfd, POLLOUT, 0};
-        int pr = ::poll(&p, 1, kPollMs);
-        if (pr > 0) break;
-        if (pr < 0 && errno != EINTR) return finish(true);
-      }
-      int err = 0;
-      socklen_t elen = sizeof err;
-      if (::getsockopt(tfd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0) {
-        return finish(true);  // target refused: close the client side
-      }
-    }
-  }
+  tfd = connect_any(generation);
+  if (tfd < 0) return finish(true);  // every target refused: close the client side
   set_nodelay(tfd);
 
   Pipe up;  // client -> target

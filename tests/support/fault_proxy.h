@@ -15,6 +15,12 @@
 // In pass mode a connection either forwards every byte in order or is closed;
 // bytes are never silently dropped.  Listens on 127.0.0.1 only.
 //
+// With several targets it is also a small TCP load balancer (as in front of
+// the several `hotline serve` processes of one node): each new connection
+// goes to the next target in turn, and a target that refuses or does not
+// answer within the connect timeout is skipped for the one after it, so a
+// connection fails only when every target does.
+//
 // Plain POSIX sockets + std::thread; every loop polls with a short timeout,
 // so mode changes and shutdown are noticed within tens of milliseconds.
 #pragma once
@@ -24,9 +30,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace hotline::testing {
 
@@ -36,6 +44,9 @@ class FaultProxy {
   // connection to 127.0.0.1:target_port.  Throws std::runtime_error if the
   // listening socket cannot be set up.
   explicit FaultProxy(std::uint16_t target_port);
+  // Several targets, taken in turn with failover (above).  Throws
+  // std::invalid_argument when `target_ports` is empty.
+  explicit FaultProxy(std::vector<std::uint16_t> target_ports);
   // Stops chaos, resets every connection, closes every socket and joins every
   // thread.  Returns in well under a second.
   ~FaultProxy();
@@ -62,7 +73,11 @@ class FaultProxy {
 
   // New connections go to this port (for when the target restarts on a new
   // port).  Existing connections are unaffected.
-  void set_target(std::uint16_t port) { target_port_.store(port); }
+  void set_target(std::uint16_t port) { set_targets({port}); }
+  // The same for several targets (round robin with failover).
+  void set_targets(std::vector<std::uint16_t> ports);
+  // Connections forwarded to each port so far (whatever became of them).
+  std::uint64_t connections_to(std::uint16_t port) const;
 
   // Relative weights for start_chaos; an all-zero set means "always pass".
   struct ChaosWeights {
@@ -94,10 +109,17 @@ class FaultProxy {
   bool should_kill(std::uint64_t generation) const;
   void kill_all_and_wait();
   void reap_finished();  // requires mu_ held
+  // Connects to one target: the socket, or -1 (refused, timed out, killed).
+  int connect_target(std::uint16_t port, std::uint64_t generation);
+  // Tries the targets in turn from the next one: the socket, or -1.
+  int connect_any(std::uint64_t generation);
 
   std::uint16_t port_ = 0;
   int listen_fd_ = -1;
-  std::atomic<std::uint16_t> target_port_;
+  mutable std::mutex targets_mu_;
+  std::vector<std::uint16_t> targets_;                 // guarded by targets_mu_
+  std::map<std::uint16_t, std::uint64_t> per_target_;  // guarded by targets_mu_
+  std::uint64_t next_target_ = 0;                      // guarded by targets_mu_
   std::atomic<Mode> mode_{Mode::pass};
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> cut_generation_{0};

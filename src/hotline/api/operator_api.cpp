@@ -249,7 +249,14 @@ struct OperatorApi::Impl {
     try {
       call.who = authenticate(call.http, call.now);
     } catch (const Error& e) {
-      if (options.rate_limits && !sign_in_limiter.allow(service::source_key(address), call.now)) {
+      // Bad credentials count against the address; a fault of the node
+      // (its database unreachable for a moment) is none of the client's:
+      // counted, it would hold every client back long after the database
+      // came back (all of them, behind a balancer that hides addresses).
+      const bool node_fault =
+          e.category() == ErrorCategory::unavailable || e.category() == ErrorCategory::internal;
+      if (!node_fault && options.rate_limits &&
+          !sign_in_limiter.allow(service::source_key(address), call.now)) {
         return too_many(options.sign_in.refill_every);
       }
       throw;

@@ -1,6 +1,6 @@
 // The accounts tables: users (unique names, full updates, roles as a list),
 // API tokens (unique hashes, per-user listing, updates) and sessions (touch,
-// delete, expiry sweep), and the schema's refusals.
+// delete, expiry sweep), failed sign-ins, and the schema's refusals.
 #include "store_test_util.h"
 
 namespace hotline::store::testing {
@@ -211,6 +211,38 @@ TEST_P(UserTablesTest, SessionsAreFoundTouchedDeletedAndSweptWhenExpired) {
   EXPECT_TRUE(store_->transact([](Transaction& tx) { return tx.delete_session("s3"); }));
   EXPECT_FALSE(store_->transact([](Transaction& tx) { return tx.delete_session("s3"); }));
   EXPECT_FALSE(store_->read()->find_session("s3"));
+}
+
+// Failed sign-ins (service/sign_in_guard.h): an upsert on (account,
+// source), found, deleted, pruned by age and then by count, oldest first.
+TEST_P(UserTablesTest, SignInFailuresAreUpsertedFoundDeletedAndPruned) {
+  auto rec = [](const std::string& account, const std::string& source, std::int64_t n,
+                const std::string& at) {
+    return SignInFailureRecord{account, source, n, at};
+  };
+  store_->transact([&](Transaction& tx) {
+    tx.put_sign_in_failure(rec("anna", "192.0.2.7", 1, "2026-11-27T09:00:00.000Z"));
+    tx.put_sign_in_failure(rec("anna", "", 1, "2026-11-27T09:00:00.000Z"));
+    tx.put_sign_in_failure(rec("bob", "2001:db8::", 1, "2026-11-27T09:01:00.000Z"));
+    tx.put_sign_in_failure(rec("carl", "192.0.2.9", 1, "2026-11-27T09:02:00.000Z"));
+    tx.put_sign_in_failure(rec("anna", "192.0.2.7", 2, "2026-11-27T09:03:00.000Z"));  // again
+  });
+  EXPECT_EQ(*store_->read()->find_sign_in_failure("anna", "192.0.2.7"),
+            rec("anna", "192.0.2.7", 2, "2026-11-27T09:03:00.000Z"));
+  EXPECT_FALSE(store_->read()->find_sign_in_failure("anna", "192.0.2.8"));
+  EXPECT_EQ(store_->read()->count_sign_in_failures(), 4);
+
+  EXPECT_TRUE(store_->transact(
+      [](Transaction& tx) { return tx.delete_sign_in_failure("bob", "2001:db8::"); }));
+  EXPECT_FALSE(store_->transact(
+      [](Transaction& tx) { return tx.delete_sign_in_failure("bob", "2001:db8::"); }));
+  // Before 09:01 goes (anna's total); then beyond 1 row the oldest (carl).
+  EXPECT_EQ(store_->transact([](Transaction& tx) {
+    return tx.prune_sign_in_failures("2026-11-27T09:01:00.000Z", 1);
+  }),
+            2);
+  EXPECT_EQ(store_->read()->count_sign_in_failures(), 1);
+  EXPECT_TRUE(store_->read()->find_sign_in_failure("anna", "192.0.2.7"));
 }
 
 TEST_P(UserTablesTest, SessionsNeedAUserAndAUniqueId) {

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -349,6 +350,34 @@ TEST(FaultProxy, SetTargetAndRefusedTarget) {
   EchoServer echo2;
   proxy.set_target(echo2.port());
   EXPECT_TRUE(round_trip(proxy.port(), "two"));
+}
+
+// Several targets: connections go round, and one whose target refuses goes
+// to the next (the balancer in front of several serve processes).
+TEST(FaultProxy, SeveralTargetsTakenInTurnWithFailover) {
+  EchoServer echo1, echo2;
+  std::uint16_t dead_port = 0;
+  {
+    Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a = loopback(0);
+    socklen_t alen = sizeof a;
+    ASSERT_EQ(::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_EQ(::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &alen), 0);
+    dead_port = ntohs(a.sin_port);
+  }
+  FaultProxy proxy(std::vector<std::uint16_t>{echo1.port(), dead_port, echo2.port()});
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(round_trip(proxy.port(), "ping " + std::to_string(i)));
+  // Six connections over three targets, one dead: its turns went to echo2.
+  EXPECT_EQ(proxy.connections_to(dead_port), 0u);
+  EXPECT_EQ(proxy.connections_to(echo1.port()), 2u);
+  EXPECT_EQ(proxy.connections_to(echo2.port()), 4u);
+
+  // Every target dead: the client's connection is closed.
+  proxy.set_targets({dead_port});
+  Fd fd = connect_to(proxy.port());
+  ASSERT_TRUE(fd.valid());
+  EXPECT_TRUE(sees_close(fd.get(), 2000ms));
+  EXPECT_THROW(proxy.set_targets({}), std::invalid_argument);
 }
 
 TEST(FaultProxy, ChaosDoesNotCrashOrHangAndEndsInPass) {
