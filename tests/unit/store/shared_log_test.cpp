@@ -173,6 +173,9 @@ TEST_P(SharedLogStoreTest, GroupMembersThatThrowLeaveTheLogAndChainsWhole) {
             }
             if ((i + t) % 5 == 2) throw std::runtime_error("the use case gave up");
           });
+        } catch (const Error& e) {
+          ADD_FAILURE() << e.what();
+          return;
         } catch (const std::runtime_error&) {
           ++thrown;
         }
@@ -212,18 +215,22 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
   std::vector<Appended> appended;
   std::atomic<bool> done{false};
   auto writer = [&](Store& store, const std::string& link) {
-    for (int i = 0; i < kEach; ++i) {
-      const auto a = store.transact([&](Transaction& tx) {
-        auto e =
-            make_envelope(link, Direction::outbound, tx.last_seq(link, Direction::outbound) + 1);
-        const std::int64_t leaf = tx.insert_envelope(e);
-        tx.enqueue_outbox(OutboxItem{e.link, e.seq, e.id, 0, std::nullopt});
-        const std::int64_t event =
-            tx.append_event({0, "2026-11-27T09:00:00.000Z", "test", link, e.id});
-        return Appended{leaf, event};
-      });
-      std::lock_guard lock(mu);
-      appended.push_back(a);
+    try {
+      for (int i = 0; i < kEach; ++i) {
+        const auto a = store.transact([&](Transaction& tx) {
+          auto e =
+              make_envelope(link, Direction::outbound, tx.last_seq(link, Direction::outbound) + 1);
+          const std::int64_t leaf = tx.insert_envelope(e);
+          tx.enqueue_outbox(OutboxItem{e.link, e.seq, e.id, 0, std::nullopt});
+          const std::int64_t event =
+              tx.append_event({0, "2026-11-27T09:00:00.000Z", "test", link, e.id});
+          return Appended{leaf, event};
+        });
+        std::lock_guard lock(mu);
+        appended.push_back(a);
+      }
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << link << ": " << e.what();
     }
   };
   // A reader on the other store, following the events by id as a consumer
@@ -237,11 +244,15 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
         cursor = e.id;
       }
     };
-    while (!done.load()) {
-      first->wait_for_events(cursor, 200ms);
+    try {
+      while (!done.load()) {
+        first->wait_for_events(cursor, 200ms);
+        poll();
+      }
       poll();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "following the events: " << e.what();
     }
-    poll();
   };
   std::thread follow(follower);
   std::vector<std::thread> threads;
@@ -321,6 +332,23 @@ TEST(SharedLogTest, TwoStoresTakingTurnsOnOneChain) {
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
   }
+}
+
+// Every append here follows one by the other store, so each reads the log's
+// end afresh (the size and the left siblings still waiting for their right
+// one), at every size from 0 to 140: every pattern of the low 7 bits.
+TEST(SharedLogTest, TheLogsEndIsReadAfreshAtEverySize) {
+  hotline::testing::PgTestDatabase db;
+  auto first = open_pg(db, true);
+  auto second = open_pg(db, false);
+  for (int seq = 1; seq <= 140; ++seq) {
+    Store& store = seq % 2 == 0 ? *first : *second;
+    const auto index = store.transact([&](Transaction& tx) {
+      return tx.insert_envelope(make_envelope("l", Direction::inbound, seq));
+    });
+    ASSERT_EQ(index, seq - 1);
+  }
+  expect_log_matches_its_leaves(*first);
 }
 
 TEST(SharedLogTest, AnEventCommittedByOneStoreWakesTheOthersWaiter) {
