@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string_view>
@@ -221,7 +222,14 @@ TEST(PostgresReviewScan, ALinkOfManyLargeItemsIsStreamedNotHeld) {
   const long grown_kb = peak_rss_kb() - before;
   EXPECT_EQ(count, static_cast<std::size_t>(kItems));
   EXPECT_GT(bytes, static_cast<std::size_t>(kItems) * 8192);
+#ifdef HOTLINE_SANITIZED_BUILD
+  // AddressSanitizer keeps freed memory in quarantine (256 MB by default),
+  // so the peak grows with everything allocated, held or not: the bound is
+  // checked in the release build.
+  std::printf("scan under the sanitizers: peak grew by %ld KB (not checked)\n", grown_kb);
+#else
   EXPECT_LT(grown_kb, 64 * 1024) << "the scan's peak memory grew by " << grown_kb << " KB";
+#endif
 }
 
 }  // namespace review_tables_test
