@@ -67,6 +67,7 @@ class PrivateCluster {
 // One API call's outcome, as the client saw it.
 struct Outcome {
   int client = 0;
+  int phase = 0;  // when it was asked: 0 before the stop, 1 down, 2 after the start
   std::string summary;
   int status = 0;    // 0: no HTTP answer at all
   std::string code;  // the error's code, or the created alert's id
@@ -81,6 +82,7 @@ class PgRestart : public ServeGroup {
     for (int i = 0; !stop_flag; ++i) {
       Outcome o;
       o.client = client;
+      o.phase = phase_;
       o.summary = "Restart drill " + std::to_string(client) + "-" + std::to_string(i);
       try {
         auto r =
@@ -98,6 +100,7 @@ class PgRestart : public ServeGroup {
     }
   }
 
+  std::atomic<int> phase_{0};
   std::mutex mu_;
   std::vector<Outcome> outcomes_;  // guarded by mu_
 };
@@ -139,10 +142,12 @@ TEST_F(PgRestart, ProcessesReconnectAndNothingIsHalfStored) {
     } stop_clients{stop_flag};
     std::this_thread::sleep_for(1500ms);
     const auto t0 = Clock::now();
+    phase_ = 1;
     cluster.stop();
     std::printf("[restart] PostgreSQL stopped (%.1f s)\n", seconds_since(t0));
     std::this_thread::sleep_for(1500ms);
     ASSERT_EQ(cluster.start(), maintenance);
+    phase_ = 2;
     std::printf("[restart] PostgreSQL running again after %.1f s\n", seconds_since(t0));
     // Calls go on until one through each process succeeded after the start.
     std::size_t from = 0;
@@ -161,16 +166,23 @@ TEST_F(PgRestart, ProcessesReconnectAndNothingIsHalfStored) {
         60s);
     std::printf("[restart] both processes created alerts again %.1f s after the stop\n",
                 seconds_since(t0));
+    std::this_thread::sleep_for(1s);  // and go on a while
     stop_flag = true;
     EXPECT_TRUE(both) << "a process did not create alerts again after PostgreSQL came back";
   }
   ASSERT_TRUE(produce_error.empty()) << produce_error;
   for (auto& p : alpha_) EXPECT_TRUE(p.running()) << p.label << " died with its database";
+  // The leases lost with the database's connections are held again, each
+  // by one process.
+  EXPECT_GE(lease_holder("delivery:", 30s), 0) << lease_report("delivery:");
+  EXPECT_GE(lease_holder("jobs", 30s), 0) << lease_report("jobs");
 
   // Every call got an answer: created, or a clear error.
   std::set<std::string> created, codes;
   int refused = 0;
+  int by_phase[3][2] = {};  // [phase][created?]
   for (const auto& o : outcomes_) {
+    ++by_phase[o.phase][o.status == 201 ? 1 : 0];
     EXPECT_TRUE(o.transport_error.empty())
         << o.summary << ": no answer (" << o.transport_error << ")";
     if (o.status == 201) {
@@ -186,6 +198,11 @@ TEST_F(PgRestart, ProcessesReconnectAndNothingIsHalfStored) {
   for (const auto& c : codes) code_list += " " + c;
   std::printf("[restart] %zu calls: %zu created, %d refused (codes:%s)\n", outcomes_.size(),
               created.size(), refused, code_list.c_str());
+  std::printf(
+      "[restart] created/refused before the stop %d/%d, while down %d/%d, after the start "
+      "%d/%d\n",
+      by_phase[0][1], by_phase[0][0], by_phase[1][1], by_phase[1][0], by_phase[2][1],
+      by_phase[2][0]);
 
   // Whole or absent: each stored alert is one a client asked for, each
   // created one is stored, and bravo receives exactly the stored ones.
