@@ -20,6 +20,8 @@ build-asan: bootstrap
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 
+# `make demo DEMO_STORE=postgres`: alpha on a PostgreSQL cluster started for
+# it, as two serve processes (scripts/demo says how to kill one).
 demo: build
 	@scripts/demo
 
@@ -29,12 +31,19 @@ demo: build
 # of make test goes"): the format check, the API lint and the web app's
 # build (for its browser tests, release only) run while the release build
 # compiles, and the release tests while the sanitizer build compiles; the
-# output of each background phase is printed when it ends.
+# output of each background phase is printed when it ends. The tests'
+# PostgreSQL clusters (docs/development.md, "PostgreSQL in the tests") are
+# started there too, so that ctest's fixture postgres_start finds them
+# running instead of holding the tests back for an initdb; postgres_stop
+# removes each at the end of its ctest run.
+PG_START = scripts/pg-cluster start build/release/pg-cluster >/dev/null && \
+	   scripts/pg-cluster start build/asan/pg-cluster >/dev/null
+
 test: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --preset asan >/dev/null
 	@mkdir -p build
-	@{ scripts/check-format && scripts/check-layers && scripts/lint-openapi && $(WEB_BUILD); } >build/checks.log 2>&1 & \
+	@{ $(PG_START) && scripts/check-format && scripts/check-layers && scripts/lint-openapi && $(WEB_BUILD); } >build/checks.log 2>&1 & \
 	 cmake --build --preset release -j $(JOBS); built=$$?; \
 	 wait $$!; checked=$$?; cat build/checks.log; \
 	 [ $$built -eq 0 ] && [ $$checked -eq 0 ]

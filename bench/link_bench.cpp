@@ -10,6 +10,11 @@
 //  - BM_LinkThroughput: one producer thread queues N envelopes as fast as it
 //    can (one per transaction, or 100 per transaction) while delivery runs;
 //    the time is from the first enqueue to the last receipt stored.
+//  - BM_LinkThroughputPg: the same with both nodes on PostgreSQL (a fresh
+//    database each on the cluster HOTLINE_BENCH_PG names: bench_pg.h), with
+//    "procs" serve processes per node (1 or 2, each its own store and
+//    NodeServer in this process); with two, envelopes are queued through
+//    the process that does not hold the link's delivery lease.
 //  - BM_SendDeskMessageOnly: the accepting side alone (sign, store, queue in
 //    one transaction), no delivery: the part of the latency spent at alpha
 //    before anything touches the network.
@@ -34,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_pg.h"
 #include "bench_util.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/link/outbound.h"
@@ -46,6 +52,7 @@ namespace {
 
 using hotline::bench::percentile;
 using hotline::bench::process_cpu_s;
+using hotline::bench::StoreKind;
 
 namespace node = hotline::node;
 namespace service = hotline::service;
@@ -85,54 +92,77 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// How a NodePair stores its records: SQLite (synchronous NORMAL or FULL), or
+// PostgreSQL (a fresh database per node on the benchmarks' cluster, always
+// synchronous_commit=on) served by one or two "serve processes" per node
+// (each its own Node: store connections, writer, leases; NodeServer: peer
+// listener, delivery leases, monitor), as `hotline serve` processes sharing
+// one database would be.
+struct PairSetup {
+  StoreKind kind = StoreKind::sqlite;
+  bool sync_full = false;
+  int processes = 1;
+};
+
 // Two peered nodes with running servers; alpha's receipts signal a
-// condition variable.
+// condition variable. Each node's peer record names the other's first
+// process (a balancer in front would pick one). Alpha's first process
+// starts first, so it takes the link's delivery lease; work is queued
+// through the last one (with two processes, not the one that delivers, as
+// a request the balancer sent to the other process would be).
 class NodePair {
  public:
-  explicit NodePair(bool sync_full) {
+  explicit NodePair(bool sync_full) : NodePair(PairSetup{StoreKind::sqlite, sync_full, 1}) {}
+  explicit NodePair(const PairSetup& setup) {
     auto dir_a = tmp_.path() / "alpha";
     auto dir_b = tmp_.path() / "bravo";
-    auto init_a = service::init_node(dir_a, "alpha");
-    auto init_b = service::init_node(dir_b, "bravo");
-    a_ = std::make_unique<service::Node>(service::open_node(dir_a, sync_full));
-    b_ = std::make_unique<service::Node>(service::open_node(dir_b, sync_full));
-    const std::uint16_t port_a = free_port();
-    const std::uint16_t port_b = free_port();
+    open_nodes(setup, dir_a, dir_b);
+    std::vector<std::uint16_t> ports_a, ports_b;
+    for (int i = 0; i < setup.processes; ++i) {
+      ports_a.push_back(free_port());
+      ports_b.push_back(free_port());
+    }
     const auto now = hotline::now_ms();
-    auto peer = service::add_peer(*a_, "bravo", "https://127.0.0.1:" + std::to_string(port_b),
-                                  init_b.public_key.encoded(), now);
-    service::add_peer(*b_, "alpha", "https://127.0.0.1:" + std::to_string(port_a),
-                      init_a.public_key.encoded(), now);
+    auto peer =
+        service::add_peer(*a_[0], "bravo", "https://127.0.0.1:" + std::to_string(ports_b[0]),
+                          b_[0]->identity.public_key().encoded(), now);
+    service::add_peer(*b_[0], "alpha", "https://127.0.0.1:" + std::to_string(ports_a[0]),
+                      a_[0]->identity.public_key().encoded(), now);
     link_ = peer.link;
 
     node::NodeServerOptions opt;
     opt.heartbeat_interval_s = 3600;
-    opt.peer_port = port_a;
-    server_a_ = std::make_unique<node::NodeServer>(*a_, opt);
-    opt.peer_port = port_b;
-    server_b_ = std::make_unique<node::NodeServer>(*b_, opt);
-    server_a_->on_delivered([this](const std::string& link, std::int64_t seq) {
-      if (link != link_) return;
-      {
-        std::lock_guard lock(mu_);
-        delivered_ = std::max(delivered_, seq);
-      }
-      cv_.notify_all();
-    });
-    server_b_->start();
-    server_a_->start();
+    for (std::size_t i = 0; i < a_.size(); ++i) {
+      opt.peer_port = ports_a[i];
+      servers_a_.push_back(std::make_unique<node::NodeServer>(*a_[i], opt));
+      opt.peer_port = ports_b[i];
+      servers_b_.push_back(std::make_unique<node::NodeServer>(*b_[i], opt));
+      servers_a_.back()->on_delivered([this](const std::string& link, std::int64_t seq) {
+        if (link != link_) return;
+        {
+          std::lock_guard lock(mu_);
+          delivered_ = std::max(delivered_, seq);
+        }
+        cv_.notify_all();
+      });
+    }
+    for (auto& s : servers_b_) s->start();
+    for (auto& s : servers_a_) s->start();
     // The monitor sends one heartbeat soon after start; let it through (and
     // the TLS session be set up) before measuring.
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     send_and_wait();
   }
   ~NodePair() {
-    server_a_->stop();
-    server_b_->stop();
+    for (auto& s : servers_a_) s->stop();
+    for (auto& s : servers_b_) s->stop();
   }
 
-  service::Node& alpha() { return *a_; }
-  node::NodeServer& server_a() { return *server_a_; }
+  // The process through which work is queued (see above).
+  service::Node& alpha() { return *a_.back(); }
+  node::NodeServer& server_a() { return *servers_a_.back(); }
+  // The cluster's write-ahead log so far, in bytes (0 on SQLite).
+  double wal_bytes() const { return db_a_ ? db_a_->wal_bytes() : 0; }
   const std::string& link() const { return link_; }
 
   // Blocks until receipts up to `seq` are stored at alpha (at most `limit`).
@@ -146,15 +176,37 @@ class NodePair {
 
   // One desk message, accepted at alpha and receipted by bravo.
   void send_and_wait(const std::string& text = message_text()) {
-    auto e = service::send_desk_message(*a_, "bravo", text, hotline::now_ms());
-    server_a_->notify(link_);
+    auto e = service::send_desk_message(alpha(), "bravo", text, hotline::now_ms());
+    server_a().notify(link_);
     wait_delivered(e.seq);
   }
 
  private:
+  void open_nodes(const PairSetup& setup, const std::filesystem::path& dir_a,
+                  const std::filesystem::path& dir_b) {
+    if (setup.kind == StoreKind::sqlite) {
+      service::init_node(dir_a, "alpha");
+      service::init_node(dir_b, "bravo");
+      a_.push_back(std::make_unique<service::Node>(service::open_node(dir_a, setup.sync_full)));
+      b_.push_back(std::make_unique<service::Node>(service::open_node(dir_b, setup.sync_full)));
+      return;
+    }
+    db_a_ = std::make_unique<hotline::bench::PgBenchDatabase>();
+    db_b_ = std::make_unique<hotline::bench::PgBenchDatabase>();
+    a_.push_back(std::make_unique<service::Node>(
+        hotline::bench::init_pg_node(dir_a, "alpha", db_a_->conninfo())));
+    b_.push_back(std::make_unique<service::Node>(
+        hotline::bench::init_pg_node(dir_b, "bravo", db_b_->conninfo())));
+    for (int i = 1; i < setup.processes; ++i) {
+      a_.push_back(std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_a)));
+      b_.push_back(std::make_unique<service::Node>(hotline::bench::open_pg_node(dir_b)));
+    }
+  }
+
   TempDir tmp_;
-  std::unique_ptr<service::Node> a_, b_;
-  std::unique_ptr<node::NodeServer> server_a_, server_b_;
+  std::unique_ptr<hotline::bench::PgBenchDatabase> db_a_, db_b_;
+  std::vector<std::unique_ptr<service::Node>> a_, b_;  // one per serve process
+  std::vector<std::unique_ptr<node::NodeServer>> servers_a_, servers_b_;
   std::string link_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -201,19 +253,17 @@ void BM_DeskMessageLatency(benchmark::State& state) {
 // Queues `n` envelopes from one thread, `per_tx` per write transaction, and
 // waits for the last receipt. Envelopes are desk messages, built exactly as
 // service::send_desk_message builds them.
-void BM_LinkThroughput(benchmark::State& state) {
+void run_link_throughput(benchmark::State& state, const PairSetup& setup, int per_tx, int n) {
   spdlog::set_level(spdlog::level::warn);
-  const bool full = state.range(0) != 0;
-  const int per_tx = static_cast<int>(state.range(1));
-  const int n = static_cast<int>(state.range(2));
   try {
-    NodePair pair(full);
+    NodePair pair(setup);
     auto& node = pair.alpha();
     auto ctx = service::link_context(node, service::find_peer(*node.store, "bravo"));
     for (auto _ : state) {
       std::int64_t last_seq = 0;
       double produce_s = 0;
       const double cpu0 = process_cpu_s();
+      const double wal0 = pair.wal_bytes();
       auto t0 = SteadyClock::now();
       std::thread producer([&] {
         hotline::name_this_thread("producer");
@@ -253,11 +303,28 @@ void BM_LinkThroughput(benchmark::State& state) {
       const double cpu = process_cpu_s() - cpu0;
       state.counters["cores_busy"] = cpu / s;
       state.counters["cpu_us_per_envelope"] = cpu / n * 1e6;
+      // PostgreSQL: the write-ahead log written per envelope, the sending
+      // and the receiving node's together (what a standby receives).
+      if (setup.kind == StoreKind::postgres) {
+        state.counters["wal_bytes_per_envelope"] = (pair.wal_bytes() - wal0) / n;
+      }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(n) * state.iterations());
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }
+}
+
+void BM_LinkThroughput(benchmark::State& state) {
+  run_link_throughput(state, PairSetup{StoreKind::sqlite, state.range(0) != 0, 1},
+                      static_cast<int>(state.range(1)), static_cast<int>(state.range(2)));
+}
+
+// The same on PostgreSQL (both nodes, each its own database on the
+// benchmarks' cluster), with one or two serve processes per node.
+void BM_LinkThroughputPg(benchmark::State& state) {
+  run_link_throughput(state, PairSetup{StoreKind::postgres, true, static_cast<int>(state.range(0))},
+                      static_cast<int>(state.range(1)), static_cast<int>(state.range(2)));
 }
 
 // The accepting side alone: sign, store, append, queue (no delivery running).
@@ -304,6 +371,14 @@ BENCHMARK(BM_LinkThroughput)
     // Sustained: 200,000 envelopes, over 20 s even at 9,000/s, so that WAL
     // checkpoints on both nodes and bravo's receiving work are inside it.
     ->Args({1, 100, 200000})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK(BM_LinkThroughputPg)
+    ->ArgNames({"procs", "per_tx", "n"})
+    ->Args({1, 100, 10000})
+    ->Args({2, 100, 10000})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

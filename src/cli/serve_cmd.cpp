@@ -25,30 +25,40 @@
 namespace hotline::cli {
 namespace {
 
-// Writes run/serve.json atomically so scripts (and the demo) can find the
-// URLs of a node started with port 0. Several processes of one node (on
-// PostgreSQL) share the folder: the last one started is named there.
-void write_status(const service::NodePaths& paths, const nlohmann::json& status) {
-  std::filesystem::create_directories(paths.run_dir);
-  auto tmp = paths.serve_status;
-  tmp += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    out << status.dump(2) << "\n";
-  }
-  std::filesystem::rename(tmp, paths.serve_status);
+std::filesystem::path own_status_file(const service::NodePaths& paths) {
+  return paths.run_dir / ("serve-" + std::to_string(::getpid()) + ".json");
 }
 
-// Removes run/serve.json when it names this process (another process of
-// the node may have written it since, and runs on).
-void remove_status(const service::NodePaths& paths) {
-  std::ifstream in(paths.serve_status);
-  const auto status = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  in.close();
-  if (status.is_object() && status.value("pid", 0L) == static_cast<long>(::getpid())) {
-    std::error_code ec;
-    std::filesystem::remove(paths.serve_status, ec);
+// Writes run/serve.json atomically so scripts (and the demo) can find the
+// URLs of a node started with port 0; and run/serve-<pid>.json, the same
+// for this process alone (several serve processes may share one node whose
+// records are in PostgreSQL: serve.json names the last one started).
+void write_status(const service::NodePaths& paths, const nlohmann::json& status) {
+  std::filesystem::create_directories(paths.run_dir);
+  for (const auto& file : {paths.serve_status, own_status_file(paths)}) {
+    auto tmp = file;
+    tmp += ".tmp" + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp);
+      out << status.dump(2) << "\n";
+    }
+    std::filesystem::rename(tmp, file);
   }
+}
+
+// At the end: this process's file, and serve.json unless a later process
+// has written it since.
+void remove_status(const service::NodePaths& paths) {
+  std::error_code ec;
+  std::filesystem::remove(own_status_file(paths), ec);
+  std::ifstream in(paths.serve_status);
+  long pid = 0;
+  try {
+    pid = nlohmann::json::parse(in).value("pid", 0L);
+  } catch (const std::exception&) {
+  }
+  in.close();
+  if (pid == static_cast<long>(::getpid())) std::filesystem::remove(paths.serve_status, ec);
 }
 
 // The web app's folder: --web-root; else <dir of this executable>/../

@@ -15,14 +15,18 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "hotline/common/time.h"
 #include "hotline/crypto/random.h"
+#include "hotline/crypto/secretbox.h"
 #include "hotline/link/delivery.h"
 #include "hotline/link/receiver.h"
 #include "hotline/node/inbound.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
+#include "hotline/store/open.h"
+#include "support/pg_test_db.h"
 
 namespace hotline::testing {
 
@@ -57,6 +61,10 @@ class TwoNodesInProcess : public ::testing::Test {
     service::init_node(dir_ / "b", "Bravo");
     a_ = std::make_unique<service::Node>(service::open_node(dir_ / "a"));
     b_ = std::make_unique<service::Node>(service::open_node(dir_ / "b"));
+    if (on_postgres_) {
+      move_to_postgres(*a_);
+      move_to_postgres(*b_);
+    }
     service::add_peer(*a_, "bravo", "https://127.0.0.1:1", b_->identity.public_key().encoded(),
                       now_ms());
     service::add_peer(*b_, "alpha", "https://127.0.0.1:2", a_->identity.public_key().encoded(),
@@ -66,6 +74,7 @@ class TwoNodesInProcess : public ::testing::Test {
   void TearDown() override {
     a_.reset();
     b_.reset();
+    pg_.clear();
     std::filesystem::remove_all(dir_);
   }
 
@@ -83,7 +92,30 @@ class TwoNodesInProcess : public ::testing::Test {
   void a_to_b() { deliver(*a_, "bravo", *b_, "alpha"); }
   void b_to_a() { deliver(*b_, "alpha", *a_, "bravo"); }
 
+  // The node's store becomes a fresh PostgreSQL database (PgTestDatabase)
+  // holding what init wrote (its party, key and creation time); pg_db(n)
+  // is the database of the n-th node moved (0: alpha, 1: bravo).
+  void move_to_postgres(service::Node& n) {
+    auto db = std::make_unique<PgTestDatabase>();
+    store::PostgresOptions options;
+    options.conninfo = db->conninfo();
+    options.secret_key = crypto::load_or_create_secret_key(n.paths.secrets_key);
+    auto pg = store::open_postgres(options);
+    pg->transact([&](store::Transaction& tx) {
+      for (const char* key : {"party", "public_key", "created_at"}) {
+        tx.put_setting(key, n.store->read()->get_setting(key).value_or(""));
+      }
+    });
+    n.store = std::move(pg);
+    pg_.push_back(std::move(db));
+  }
+  const PgTestDatabase& pg_db(std::size_t n) const { return *pg_.at(n); }
+
+  // Set by a fixture before SetUp: both nodes keep their records in
+  // PostgreSQL instead of their SQLite files.
+  bool on_postgres_ = false;
   std::filesystem::path dir_;
+  std::vector<std::unique_ptr<PgTestDatabase>> pg_;  // outlive the nodes' stores
   std::unique_ptr<service::Node> a_, b_;
   std::string link_;
 };

@@ -9,6 +9,12 @@
 #include "hotline/common/thread_name.h"
 
 namespace hotline::api {
+namespace {
+
+// A wait that returned sooner than this without a new event came back early.
+constexpr auto kEarly = std::chrono::milliseconds(5);
+
+}  // namespace
 
 EventWatch::EventWatch(store::Store& store, std::chrono::milliseconds max_wait)
     : store_(store), max_wait_(max_wait) {}
@@ -60,11 +66,17 @@ void EventWatch::run() {
       if (stopping_) return;
     }
     try {
+      const auto waited_from = std::chrono::steady_clock::now();
       if (seen >= 0) store_.wait_for_events(seen, max_wait_);
       const auto id = store_.snapshot([](store::Transaction& tx) { return tx.last_event_id(); });
       if (id > seen) {
         wake_all(id);
         seen = id;
+      } else if (std::chrono::steady_clock::now() - waited_from < kEarly) {
+        // Woken at once with nothing new (a notice that named no event):
+        // a short pause, so that such a wait cannot spin on the store.
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, kEarly * 5, [&] { return stopping_; });
       }
     } catch (const std::exception& e) {
       // The streams still poll now and then (their poll_interval): log, and

@@ -10,9 +10,8 @@ LeaseKeeper::Change LeaseKeeper::keep() {
   std::lock_guard lock(mu_);
   if (lease_) {
     if (lease_->held()) return Change::none;
-    lease_.reset();
     spdlog::warn("event=lease_lost lease={}", name_);
-    return Change::lost;
+    return Change::lost;  // dropped by release(), once the work stopped
   }
   try {
     lease_ = store_.try_lease(name_);

@@ -30,7 +30,12 @@ class LeaseKeeper {
   LeaseKeeper& operator=(const LeaseKeeper&) = delete;
 
   enum class Change { none, gained, lost };
-  // Takes the lease if it is free, or drops it when it was lost; says which.
+  // Takes the lease if it is free, or notices that it was lost; says which.
+  // After `lost` the caller stops the work, then calls release(): with the
+  // default store the name stays taken until then, so no other holder
+  // starts beside work still winding down (on PostgreSQL the lock went with
+  // the connection: another process may start within its next tick, which
+  // the work's own rules must make harmless, as the link's seqs do).
   // A store failure while trying counts as "not gained" and is logged once
   // per kind of error (event=lease_failed).
   Change keep();

@@ -85,6 +85,7 @@ void Links::claim() {
       case LeaseKeeper::Change::lost:
         e->worker->stop();  // returns once the exchange in progress ended
         set_running(link, false);
+        e->lease->release();
         spdlog::warn("event=link_stopped link={} reason=lease_lost", link);
         break;
       case LeaseKeeper::Change::none:

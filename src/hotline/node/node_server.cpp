@@ -70,10 +70,19 @@ struct NodeServer::Impl {
   // Takes the jobs' lease when it is free; true while this process holds it.
   // A process that takes the jobs over logs the events from then on (the
   // previous holder logged those before).
+  // A lost lease is given up at once: the other threads ask held() before
+  // each step, and a step in progress ends on its own.
   bool keep_jobs() {
-    if (jobs.keep() == LeaseKeeper::Change::gained) {
-      events.restart_tail();
-      events.tail();
+    switch (jobs.keep()) {
+      case LeaseKeeper::Change::gained:
+        events.restart_tail();
+        events.tail();
+        break;
+      case LeaseKeeper::Change::lost:
+        jobs.release();
+        break;
+      case LeaseKeeper::Change::none:
+        break;
     }
     return jobs.held();
   }

@@ -311,8 +311,11 @@ Node open_node(const fs::path& dir, bool sync_full) {
   return Node{paths, party, std::move(identity), std::move(st)};
 }
 
-std::optional<long> serving_pid(const NodePaths& paths) {
-  std::ifstream in(paths.serve_status);
+namespace {
+
+// The pid a status file names, when that process is alive.
+std::optional<long> live_pid_in(const fs::path& status) {
+  std::ifstream in(status);
   if (!in) return std::nullopt;
   long pid = 0;
   try {
@@ -323,6 +326,19 @@ std::optional<long> serving_pid(const NodePaths& paths) {
   if (pid <= 0) return std::nullopt;
   // Signal 0 checks that the process exists (EPERM: it does, as another user).
   if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) return pid;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<long> serving_pid(const NodePaths& paths) {
+  if (auto pid = live_pid_in(paths.serve_status)) return pid;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths.run_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (!name.starts_with("serve-") || !name.ends_with(".json")) continue;
+    if (auto pid = live_pid_in(entry.path())) return pid;
+  }
   return std::nullopt;
 }
 

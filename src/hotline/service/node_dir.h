@@ -10,7 +10,8 @@
 //   D/tls/operator.key    its private key (mode 0600)
 //   D/run/serve.json      written by a running `hotline serve`: pid and URLs
 //                         (with several serve processes on one PostgreSQL
-//                         store: the last one started)
+//                         store: the last one started; each process also
+//                         writes D/run/serve-<pid>.json)
 //   D/secrets.key         32 bytes (mode 0600) sealing the TOTP seeds and the
 //                         webhook secret stored in hotline.db
 //
@@ -107,9 +108,10 @@ struct Node {
 // sync_full: fsync every commit (survives power loss, not only crashes).
 Node open_node(const std::filesystem::path& dir, bool sync_full = false);
 
-// The pid of a `hotline serve` running on this directory (run/serve.json
-// names a live process), or nullopt. With several serve processes on one
-// PostgreSQL store the file names the last one started.
+// The pid of a `hotline serve` running on this directory (run/serve.json or
+// a run/serve-<pid>.json names a live process), or nullopt. With several
+// serve processes on one PostgreSQL store serve.json names the last one
+// started and each has its serve-<pid>.json.
 std::optional<long> serving_pid(const NodePaths& paths);
 
 // Reads only the public identity (no private key, no database writes).

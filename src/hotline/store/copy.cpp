@@ -29,27 +29,33 @@ class Copier {
 
   RecordCounts run() {
     for (const auto& i : src_->list_item_summaries("", "", kAll)) links_.insert(i.link);
-    copy_settings();
-    copy_peers();
-    copy_log();
-    copy_link_records();
-    copy_items();
-    copy_desk_records();
-    copy_users();
-    copy_audit_and_events();
+    for (auto step : {&Copier::copy_settings, &Copier::copy_peers, &Copier::copy_log,
+                      &Copier::copy_link_records, &Copier::copy_items, &Copier::copy_desk_records,
+                      &Copier::copy_users, &Copier::copy_audit_and_events}) {
+      (this->*step)();
+      flush();
+    }
     dst_->commit();
     src_->commit();
     return counts_;
   }
 
  private:
-  void done(const char* kind, std::int64_t n = 1) {
+  // Counts n more records of `kind`, telling the progress at every 10,000.
+  // (tell = false: only at the end of the step.)
+  void done(const char* kind, std::int64_t n = 1, bool tell = true) {
     auto& c = counts_[kind];
+    const bool now = tell && progress_ && (c + n) / 10000 > c / 10000;
     c += n;
-    if (progress_ && (c % 10000 == 0 || n != 1)) progress_(kind, c);
+    if (now) progress_(kind, c);
+    reported_[kind] = now;
   }
-  void finished(const char* kind) {
-    if (progress_) progress_(kind, counts_[kind]);
+  // Tells the progress of every kind counted since the last time.
+  void flush() {
+    for (auto& [kind, told] : reported_) {
+      if (!told && progress_) progress_(kind, counts_[kind]);
+      told = true;
+    }
   }
 
   void copy_settings() {
@@ -62,20 +68,17 @@ class Copier {
     for (const auto& p : src_->list_peers()) {
       dst_->insert_peer(p);
       links_.insert(p.link);
-      counts_["peers"] += 1;
+      done("peers");
       if (auto state = src_->find_link_state(p.link)) {
         dst_->put_link_state(*state);
-        counts_["link_states"] += 1;
+        done("link_states");
       }
     }
-    finished("peers");
   }
 
   // Envelopes and receipts in the order of the source's log, so that every
   // leaf lands at its index.
   void copy_log() {
-    counts_["envelopes"] = 0;
-    counts_["receipts"] = 0;
     for (std::int64_t next = 0;;) {
       auto leaves = src_->list_ledger_leaves(next, kBatch);
       if (leaves.empty()) break;
@@ -95,13 +98,13 @@ class Copier {
       if (!e)
         mismatch("the log's leaf " + std::to_string(leaf.index) + " names no envelope " + where);
       index = dst_->insert_envelope(*e);
-      counts_["envelopes"] += 1;
+      done("envelopes", 1, false);
     } else {
       auto r = src_->find_receipt(leaf.link, leaf.direction, leaf.seq);
       if (!r)
         mismatch("the log's leaf " + std::to_string(leaf.index) + " names no receipt " + where);
       index = dst_->insert_receipt(*r);
-      counts_["receipts"] += 1;
+      done("receipts", 1, false);
     }
     if (index != leaf.index) {
       mismatch("the source's log has the " + leaf.kind + " of " + where + " at index " +
@@ -120,22 +123,21 @@ class Copier {
       }
       for (const auto& a : src_->list_agreements(link)) {
         dst_->put_agreement(a);
-        counts_["agreements"] += 1;
+        done("agreements");
       }
       for (const auto& h : src_->list_tree_heads(link)) {
         dst_->insert_tree_head(h);
-        counts_["tree_heads"] += 1;
+        done("tree_heads");
       }
     }
     for (const auto& h : src_->list_tree_heads("")) {
       dst_->insert_tree_head(h);
-      counts_["tree_heads"] += 1;
+      done("tree_heads");
     }
     for (const auto& m : src_->list_desk_messages("", kAll)) {
       dst_->insert_desk_message(m);
-      counts_["desk_messages"] += 1;
+      done("desk_messages");
     }
-    finished("tree_heads");
   }
 
   void copy_items() {
@@ -160,7 +162,6 @@ class Copier {
         done("translations");
       }
     }
-    finished("items");
   }
 
   void copy_desk_records() {
@@ -173,28 +174,27 @@ class Copier {
     }
     for (const auto& a : src_->list_attachment_links("", kAll)) {
       dst_->put_attachment_link(a);
-      counts_["attachment_links"] += 1;
+      done("attachment_links");
     }
     for (const auto& r : src_->list_reviews("", kAll)) {
       dst_->put_review(r);
-      counts_["reviews"] += 1;
+      done("reviews");
     }
   }
 
   void copy_users() {
     for (const auto& u : src_->list_users()) {
       dst_->insert_user(u);
-      counts_["users"] += 1;
+      done("users");
     }
     for (const auto& t : src_->list_api_tokens("")) {
       dst_->insert_api_token(t);
-      counts_["api_tokens"] += 1;
+      done("api_tokens");
     }
     for (const auto& s : src_->list_sessions()) {
       dst_->insert_session(s);
-      counts_["sessions"] += 1;
+      done("sessions");
     }
-    finished("users");
   }
 
   void copy_audit_and_events() {
@@ -219,6 +219,7 @@ class Copier {
   const CopyProgress& progress_;
   std::set<std::string> links_;
   RecordCounts counts_;
+  std::map<std::string, bool> reported_;  // kind -> its count told
 };
 
 template <class List>

@@ -4,8 +4,10 @@
 // over real TLS to a third NodeServer (the peer) on 127.0.0.1 with real
 // SQLite stores. Only one of the two runs a link's delivery worker and the
 // node's jobs; stopping it lets the other take over, and every envelope
-// arrives exactly once. No timed assertion: the waits only guard against a
-// hang, and the timings are printed.
+// arrives exactly once. The first one's store can lose its leases, as a
+// PostgreSQL connection that breaks loses its advisory locks: its worker
+// stops and the other takes over. No timed assertion: the waits only guard
+// against a hang, and the timings are printed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,8 +19,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
+#include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/random.h"
 #include "hotline/link/chain_check.h"
@@ -46,6 +50,54 @@ bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds guard
   }
   return true;
 }
+
+// The node's real store, whose leases the test can take away: after
+// lose_leases() every lease handed out reads held() false, and new ones
+// cannot be had (try_lease throws, as on a broken connection) until
+// reconnect().
+class LosableLeases final : public store::Store {
+ public:
+  explicit LosableLeases(std::unique_ptr<store::Store> inner) : inner_(std::move(inner)) {}
+
+  std::unique_ptr<store::Lease> try_lease(std::string_view name) override {
+    if (down_) throw Error(ErrorCategory::unavailable, "store_io", "the connection is down");
+    auto lease = inner_->try_lease(name);
+    if (!lease) return nullptr;
+    return std::make_unique<Losable>(std::move(lease), *this, generation_.load());
+  }
+  void wait_for_events(std::int64_t after_id, std::chrono::milliseconds timeout) override {
+    inner_->wait_for_events(after_id, timeout);
+  }
+  std::unique_ptr<store::Transaction> write() override { return inner_->write(); }
+  std::unique_ptr<store::Transaction> read() override { return inner_->read(); }
+  int schema_version() override { return inner_->schema_version(); }
+
+  void lose_leases() {
+    down_ = true;
+    ++generation_;
+  }
+  void reconnect() { down_ = false; }
+
+ protected:
+  void write_in_group(const WriteFn& fn) override { inner_->transact(fn); }
+
+ private:
+  class Losable final : public store::Lease {
+   public:
+    Losable(std::unique_ptr<store::Lease> inner, LosableLeases& owner, int generation)
+        : inner_(std::move(inner)), owner_(owner), generation_(generation) {}
+    bool held() override { return owner_.generation_ == generation_ && inner_->held(); }
+
+   private:
+    std::unique_ptr<store::Lease> inner_;
+    LosableLeases& owner_;
+    const int generation_;
+  };
+
+  std::unique_ptr<store::Store> inner_;
+  std::atomic<bool> down_{false};
+  std::atomic<int> generation_{0};
+};
 
 // Samples both servers while it runs: how often both ran the link's worker,
 // or both the jobs, at the same moment.
@@ -84,6 +136,9 @@ class NodeLeases : public ::testing::Test {
     service::init_node(dir_ / "a", "Alpha");
     service::init_node(dir_ / "b", "Bravo");
     a1_ = std::make_unique<service::Node>(service::open_node(dir_ / "a"));
+    auto losable = std::make_unique<LosableLeases>(std::move(a1_->store));
+    a1_leases_ = losable.get();
+    a1_->store = std::move(losable);
     a2_ = std::make_unique<service::Node>(service::open_node(dir_ / "a"));  // the second process
     b_ = std::make_unique<service::Node>(service::open_node(dir_ / "b"));
     NodeServerOptions opt;
@@ -137,6 +192,7 @@ class NodeLeases : public ::testing::Test {
 
   fs::path dir_;
   std::unique_ptr<service::Node> a1_, a2_, b_;
+  LosableLeases* a1_leases_ = nullptr;  // a1_'s store
   std::unique_ptr<NodeServer> server_a1_, server_a2_, server_b_;
   std::string link_;
   std::atomic<std::int64_t> a2_receipted_up_to_{0};  // receipts stored by the second
@@ -199,6 +255,46 @@ TEST_F(NodeLeases, OneWorkerPerLinkAndTheOtherTakesOverExactlyOnce) {
   EXPECT_TRUE(in.ok()) << (in.findings.empty() ? "" : in.findings[0]);
   EXPECT_EQ(out.envelopes, in.envelopes);
   EXPECT_GE(in.envelopes, 2 * kBatch);
+}
+
+TEST_F(NodeLeases, ALostLeaseStopsTheWorkAndTheOtherTakesOver) {
+  ASSERT_TRUE(server_a1_->delivering(link_));
+  ASSERT_TRUE(server_a1_->runs_jobs());
+  OverlapWatch watch(*server_a1_, *server_a2_, link_);
+  constexpr int kBatch = 60;
+  send(*a1_, *server_a1_, 0, kBatch);
+  const auto t0 = Clock::now();
+  a1_leases_->lose_leases();  // while it delivers, most likely
+  ASSERT_TRUE(wait_for([&] { return server_a2_->delivering(link_) && server_a2_->runs_jobs(); }));
+  std::printf("[node_leases] lost by the first, taken by the second %.1f ms later\n", ms_since(t0));
+  EXPECT_FALSE(server_a1_->delivering(link_));
+  EXPECT_FALSE(server_a1_->runs_jobs());
+  send(*a2_, *server_a2_, kBatch, kBatch);
+  ASSERT_TRUE(wait_for([&] { return outbox() == 0 && a2_receipted_up_to_ > 0; }))
+      << "outbox " << outbox();
+  // Back on line, the first one finds both leases taken and stays idle.
+  a1_leases_->reconnect();
+  std::this_thread::sleep_for(600ms);  // a few of its monitor ticks
+  EXPECT_FALSE(server_a1_->delivering(link_));
+  EXPECT_FALSE(server_a1_->runs_jobs());
+  watch.stop();
+  std::printf("[node_leases] %d samples of both servers\n", watch.samples);
+  EXPECT_EQ(watch.both_delivering, 0);
+  EXPECT_EQ(watch.both_jobs, 0);
+
+  server_a2_->stop();
+  server_a1_->stop();
+  server_b_->stop();
+  auto got = received();
+  EXPECT_EQ(got.size(), static_cast<std::size_t>(2 * kBatch));
+  for (int i = 0; i < 2 * kBatch; ++i) {
+    EXPECT_EQ(got["message " + std::to_string(i)], 1) << "message " << i;
+  }
+  auto in = b_->store->snapshot([&](store::Transaction& tx) {
+    return link::check_chain(tx, link_, store::Direction::inbound, a1_->identity.public_key(),
+                             b_->identity.public_key());
+  });
+  EXPECT_TRUE(in.ok()) << (in.findings.empty() ? "" : in.findings[0]);
 }
 
 }  // namespace node_leases_test

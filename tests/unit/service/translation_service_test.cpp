@@ -59,10 +59,12 @@ TEST_F(Translations, AddedShownOutOfDateAndDeleted) {
       now_ms());
   const auto before_envelopes = envelopes(*a_);
   const auto tr = user("tom", "translator");
-  auto t =
-      add_translation(*a_->store, id, {"title", "en", "Break-in at the registrar"}, tr, now_ms());
-  auto entry =
-      add_translation(*a_->store, id, {"timeline/1/text", "zh-CN", "服务器已恢复"}, tr, now_ms());
+  // One millisecond apart: translations are listed by time, then by id,
+  // and two ids of one millisecond are in no particular order.
+  const auto t0 = now_ms();
+  auto t = add_translation(*a_->store, id, {"title", "en", "Break-in at the registrar"}, tr, t0);
+  auto entry = add_translation(*a_->store, id, {"timeline/1/text", "zh-CN", "服务器已恢复"}, tr,
+                               t0 + std::chrono::milliseconds(1));
   EXPECT_EQ(t.by, "tom");
   EXPECT_EQ(t.source_sha256, text_sha256("Einbruch beim Registrar"));
   EXPECT_EQ(envelopes(*a_), before_envelopes) << "a translation must not travel";

@@ -358,11 +358,6 @@ class OpenBothTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Store> store_;
 };
 
-template <class F>
-bool unsupported(F&& fn) {
-  return error_code(fn) == "store_unsupported";
-}
-
 TEST_P(OpenBothTest, NewDatabaseRecordsMigrations) {
   EXPECT_GE(store_->schema_version(), 1);
   EXPECT_EQ(raw_.value("SELECT max(version) FROM schema_migrations"),
@@ -481,8 +476,6 @@ TEST_P(OpenBothTest, OpenedAtOnceMigratesOnce) {
 // duplicate refused in the middle of one.
 TEST_P(OpenBothTest, LogNodesMatchTheLeavesAcrossTransactions) {
   auto& store = store_;
-  // Until the PostgreSQL store has the link and ledger tables.
-  if (unsupported([&] { store->read()->ledger_size(); })) GTEST_SKIP() << "no ledger tables yet";
   int seq = 0;
   auto append = [&](int n) {
     store->transact([&](Transaction& tx) {

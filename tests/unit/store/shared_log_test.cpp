@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -120,6 +121,80 @@ TEST(SharedLogTest, LedgerHashesAreTheSameBytesOnBothStores) {
   }
 }
 
+// The stored log checked against a tree built from the stored leaves'
+// canonical bytes: every node, and the root.
+void expect_log_matches_its_leaves(Store& store) {
+  auto tx = store.read();
+  ledger::MemoryTreeStorage reference_storage;
+  ledger::MerkleTree reference(reference_storage);
+  const auto leaves = tx->list_ledger_leaves(0, 100000);
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    const auto& l = leaves[i];
+    ASSERT_EQ(l.index, static_cast<std::int64_t>(i)) << "a gap or a duplicate";
+    if (l.kind == "envelope") {
+      reference.append(tx->find_envelope_by_seq(l.link, l.direction, l.seq)->canonical);
+    } else {
+      reference.append(tx->find_receipt(l.link, l.direction, l.seq)->canonical);
+    }
+  }
+  const auto n = static_cast<std::int64_t>(leaves.size());
+  for (int level = 0; (std::int64_t{1} << level) <= n; ++level) {
+    for (std::int64_t i = 0; (i + 1) << level <= n; ++i) {
+      ASSERT_EQ(tx->ledger_node(level, i),
+                to_hex(*reference_storage.get(level, static_cast<std::uint64_t>(i))))
+          << "node " << level << "/" << i;
+    }
+  }
+  TxStorage storage(*tx);
+  EXPECT_EQ(ledger::MerkleTree(storage).root(), reference.root());
+}
+
+using SharedLogStoreTest = StoreTest;
+
+// Callers of transact() queued together share one database transaction;
+// what one learned of the log and the chain heads serves the next, and is
+// forgotten with the writes of a member that throws.
+TEST_P(SharedLogStoreTest, GroupMembersThatThrowLeaveTheLogAndChainsWhole) {
+  constexpr int kThreads = 6;
+  constexpr int kEach = 60;
+  std::atomic<int> thrown{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string link = "link-" + std::to_string(t % 3);  // two threads per link
+      for (int i = 0; i < kEach; ++i) {
+        try {
+          store_->transact([&](Transaction& tx) {
+            for (int k = 0; k <= i % 3; ++k) {
+              auto e = make_envelope(link, Direction::outbound,
+                                     tx.chain_head(link, Direction::outbound).seq + 1);
+              tx.insert_envelope(e);
+              if ((i + t) % 4 == 0) tx.insert_receipt(make_receipt(e, 0));
+            }
+            if ((i + t) % 5 == 2) throw std::runtime_error("the use case gave up");
+          });
+        } catch (const std::runtime_error&) {
+          ++thrown;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_GT(thrown.load(), 0);
+  expect_log_matches_its_leaves(*store_);
+  auto tx = store_->read();
+  for (int l = 0; l < 3; ++l) {
+    const std::string link = "link-" + std::to_string(l);
+    const auto all = tx->list_envelopes(link, Direction::outbound, 0, 100000);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+    }
+    EXPECT_EQ(tx->chain_head(link, Direction::outbound).seq, static_cast<std::int64_t>(all.size()));
+  }
+}
+
+HOTLINE_BOTH_STORES(SharedLogStoreTest);
+
 // What one transaction appended: its leaf index and its event id.
 struct Appended {
   std::int64_t leaf;
@@ -185,6 +260,7 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
   const auto leaves = tx->list_ledger_leaves(0, 10 * kTotal);
   ASSERT_EQ(leaves.size(), static_cast<std::size_t>(kTotal));
   for (int i = 0; i < kTotal; ++i) EXPECT_EQ(leaves[i].index, i) << "a gap or a duplicate";
+  expect_log_matches_its_leaves(*first);
   // Leaf indexes and event ids were handed out in one order: commit order.
   std::sort(appended.begin(), appended.end(),
             [](const Appended& x, const Appended& y) { return x.leaf < y.leaf; });
@@ -203,6 +279,47 @@ TEST(SharedLogTest, TwoStoresOnOneDatabaseAppendInCommitOrder) {
       EXPECT_EQ(tx->last_seq(link, Direction::outbound), kEach);
       EXPECT_EQ(tx->outbox_length(link), kEach);
     }
+  }
+}
+
+// Each store remembers the log's end and the chain heads from one write
+// to the next: what the other store appended meanwhile must not be missed.
+TEST(SharedLogTest, TwoStoresTakingTurnsOnOneChain) {
+  hotline::testing::PgTestDatabase db;
+  auto first = open_pg(db, true);
+  auto second = open_pg(db, false);
+  auto send = [](Store& store, bool receipt) {
+    store.transact([&](Transaction& tx) {
+      auto e =
+          make_envelope("l", Direction::outbound, tx.chain_head("l", Direction::outbound).seq + 1);
+      tx.insert_envelope(e);
+      if (receipt) tx.insert_receipt(make_receipt(e, 0));
+    });
+  };
+  for (int i = 0; i < 40; ++i) {
+    // Runs of 1 to 3 writes by one store, then the other's turn; some
+    // plain write() transactions, some rolled back.
+    Store& store = (i / 2) % 2 == 0 ? *first : *second;
+    for (int k = 0; k <= i % 3; ++k) send(store, (i + k) % 2 == 0);
+    if (i % 5 == 0) {
+      auto tx = store.write();
+      tx->insert_envelope(make_envelope("l", Direction::outbound,
+                                        tx->chain_head("l", Direction::outbound).seq + 1));
+    }
+    if (i % 7 == 0) {
+      auto tx = store.write();
+      auto e =
+          make_envelope("l", Direction::outbound, tx->chain_head("l", Direction::outbound).seq + 1);
+      tx->insert_envelope(e);
+      tx->commit();
+    }
+  }
+  expect_log_matches_its_leaves(*first);
+  auto tx = second->read();
+  const auto all = tx->list_envelopes("l", Direction::outbound, 0, 1000);
+  ASSERT_FALSE(all.empty());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
   }
 }
 

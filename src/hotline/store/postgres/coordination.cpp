@@ -70,9 +70,13 @@ struct Coordination::LeaseConn {
 
 class Coordination::AdvisoryLease final : public Lease {
  public:
-  AdvisoryLease(std::shared_ptr<LeaseConn> conn, std::int64_t key)
-      : conn_(std::move(conn)), key_(key) {}
+  AdvisoryLease(std::shared_ptr<LeaseConn> conn, std::int64_t key, Coordination& owner)
+      : conn_(std::move(conn)), key_(key), owner_mu_(owner.lease_mu_), held_(owner.held_keys_) {}
   ~AdvisoryLease() override {
+    {
+      std::lock_guard lock(owner_mu_);
+      held_->erase(key_);
+    }
     std::lock_guard lock(conn_->mu);
     if (conn_->lost) return;
     try {
@@ -86,6 +90,8 @@ class Coordination::AdvisoryLease final : public Lease {
  private:
   std::shared_ptr<LeaseConn> conn_;
   std::int64_t key_;
+  std::mutex& owner_mu_;  // the Coordination outlives its leases (store.h)
+  std::shared_ptr<std::set<std::int64_t>> held_;
 };
 
 Coordination::Coordination(std::string conninfo) : conninfo_(std::move(conninfo)) {
@@ -98,25 +104,35 @@ Coordination::~Coordination() {
 }
 
 std::unique_ptr<Lease> Coordination::try_lease(std::string_view name) {
+  const std::int64_t key = lease_key(name);
   std::shared_ptr<LeaseConn> conn;
   {
     std::lock_guard lock(lease_mu_);
+    if (held_keys_->count(key) != 0) return nullptr;  // ours already
     if (!lease_conn_ || lease_conn_->lost || !lease_conn_->conn.usable()) {
       lease_conn_ = std::make_shared<LeaseConn>(conninfo_);
     }
     conn = lease_conn_;
+    held_keys_->insert(key);  // reserved while we ask the server
   }
-  const std::int64_t key = lease_key(name);
-  std::lock_guard lock(conn->mu);
+  bool granted = false;
   try {
+    std::lock_guard lock(conn->mu);
     auto r = conn->conn.exec("taking a lease", "SELECT pg_try_advisory_lock($1)", key);
-    if (r[0][0].as<bool>() == false) return nullptr;
+    granted = r[0][0].as<bool>();
+    conn->checked = Clock::now();
   } catch (const Error&) {
     conn->lost = true;
+    std::lock_guard lock(lease_mu_);
+    held_keys_->erase(key);
     throw;
   }
-  conn->checked = Clock::now();
-  return std::make_unique<AdvisoryLease>(conn, key);
+  if (!granted) {
+    std::lock_guard lock(lease_mu_);
+    held_keys_->erase(key);
+    return nullptr;
+  }
+  return std::make_unique<AdvisoryLease>(conn, key, *this);
 }
 
 void Coordination::announce(std::int64_t id) {

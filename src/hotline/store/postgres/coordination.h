@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,6 +57,10 @@ class Coordination {
 
   std::mutex lease_mu_;
   std::shared_ptr<LeaseConn> lease_conn_;  // guarded by lease_mu_; replaced when broken
+  // Keys this store holds: PostgreSQL grants a session a lock it already
+  // holds, so a second try_lease of one name in this process is refused
+  // here. Shared with the leases, which erase their key when released.
+  std::shared_ptr<std::set<std::int64_t>> held_keys_ = std::make_shared<std::set<std::int64_t>>();
 
   std::mutex event_mu_;
   std::condition_variable event_cv_;

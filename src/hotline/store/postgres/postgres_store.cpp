@@ -39,8 +39,12 @@ namespace hotline::store {
 namespace postgres {
 namespace {
 
-// The node's writer key: one per database (a database holds one node).
-constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7261700002)";
+// The node's writer key: one per database (a database holds one node). The
+// log's size, read once the lock is held, tells whether another process
+// wrote envelopes or receipts since this one's last commit (WriteCache).
+constexpr const char* kBeginWrite =
+    "BEGIN; SELECT pg_advisory_xact_lock(7261700002); "
+    "SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
 constexpr std::size_t kMaxGroup = 32;
 
@@ -120,12 +124,14 @@ class PostgresStore final : public Store {
     if (!writer_open_) gate_cv_.notify_all();
   }
 
-  void begin_write(Conn& c) { c.exec_simple("starting a write transaction", kBeginWrite); }
-  Conn& start_write();
+  void begin_write(Conn& c, WriteCache& cache);
+  Conn& start_write(WriteCache& cache);
   std::unique_ptr<Conn> start_read();
-  void end_write(Conn& c, bool commit);
-  std::exception_ptr run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
-  std::exception_ptr run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept;
+  void end_write(Conn& c, bool commit, const WriteCache& cache);
+  std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
+                               bool& aborted) noexcept;
+  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache, bool& savepoint_open,
+                                bool& aborted) noexcept;
 
   std::unique_ptr<Conn> take_reader() {
     {
@@ -149,6 +155,14 @@ class PostgresStore final : public Store {
   std::string where_;  // for messages: host and database only
 
   std::unique_ptr<Conn> writer_;  // used only by the thread that holds the writer
+  // What the last transaction this process committed knew (postgres_transaction.h,
+  // WriteCache), valid while the log's size is still known_size_: every
+  // envelope and receipt appends to the log, so no other process changed
+  // the log or a chain head meanwhile. Used only by the writer's holder.
+  WriteCache known_;
+  std::int64_t known_size_ = -1;  // -1: nothing known
+  std::int64_t begin_size_ = -1;  // the log's size when the open write began
+  WriteCache write_cache_;        // the cache of a write() transaction
   std::mutex gate_mu_;
   std::condition_variable gate_cv_;
   bool writer_open_ = false;
@@ -161,27 +175,44 @@ class PostgresStore final : public Store {
   std::unique_ptr<Coordination> coordination_;
 };
 
-void PostgresStore::end_write(Conn& c, bool commit) {
+void PostgresStore::begin_write(Conn& c, WriteCache& cache) {
+  auto r = c.exec_simple("starting a write transaction", kBeginWrite);
+  begin_size_ = r.empty() ? -1 : integer(r[0], 0);
+  if (begin_size_ >= 0 && begin_size_ == known_size_) {
+    cache = known_;
+  } else {
+    cache = WriteCache{};
+  }
+}
+
+void PostgresStore::end_write(Conn& c, bool commit, const WriteCache& cache) {
   if (!commit || c.failed()) {
-    c.rollback_quietly();
+    c.rollback_quietly();  // known_ still holds: nothing of this transaction is saved
     return;
   }
+  known_size_ = -1;  // until the COMMIT is known to have succeeded
   try {
     c.exec_simple("saving a transaction", "COMMIT");
   } catch (...) {
     c.rollback_quietly();
     throw;
   }
+  try {
+    known_ = cache;
+    known_size_ = cache.frontier.size >= 0 ? cache.frontier.size : begin_size_;
+  } catch (...) {
+    known_size_ = -1;  // out of memory: the next transaction asks again
+  }
 }
 
 // The writer connection with a write transaction begun. A connection that
 // broke while it was idle (the server restarted) shows it at BEGIN, before
 // anything was done on it: it is replaced and BEGIN is tried once more.
-Conn& PostgresStore::start_write() {
+Conn& PostgresStore::start_write(WriteCache& cache) {
   for (int attempt = 1;; ++attempt) {
     Conn& c = writer();
     try {
-      begin_write(c);
+      begin_write(c, cache);
       return c;
     } catch (const Error&) {
       c.rollback_quietly();  // BEGIN may have passed and the lock failed
@@ -217,15 +248,17 @@ std::unique_ptr<Transaction> PostgresStore::write() {
   refuse_nested_write();
   take_writer();
   try {
-    Conn& c = start_write();
-    return std::make_unique<PostgresTransaction>(c, PostgresTransaction::Kind::write, secret_key(),
-                                                 [this, &c](bool commit) {
-                                                   struct Release {
-                                                     PostgresStore* s;
-                                                     ~Release() { s->release_writer(); }
-                                                   } release{this};
-                                                   end_write(c, commit);
-                                                 });
+    Conn& c = start_write(write_cache_);
+    return std::make_unique<PostgresTransaction>(
+        c, PostgresTransaction::Kind::write, secret_key(),
+        [this, &c](bool commit) {
+          struct Release {
+            PostgresStore* s;
+            ~Release() { s->release_writer(); }
+          } release{this};
+          end_write(c, commit, write_cache_);
+        },
+        &write_cache_);
   } catch (...) {
     if (writer_) writer_->rollback_quietly();
     release_writer();
@@ -254,9 +287,10 @@ std::unique_ptr<Transaction> PostgresStore::read() {
                                                });
 }
 
-std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                            bool& aborted) noexcept {
   try {
-    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
     aborted = true;  // nothing else is in the transaction: roll it all back
@@ -272,30 +306,43 @@ std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, bool& ab
   return nullptr;
 }
 
-std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, bool& aborted) noexcept {
+// A member runs in a savepoint of its own. The savepoint of a member that
+// succeeded is released only when the next member's is taken, in the same
+// round trip (or by the COMMIT): `savepoint_open` says one is pending.
+std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                             bool& savepoint_open, bool& aborted) noexcept {
   std::exception_ptr error;
+  WriteCache before;
   try {
-    c.exec_simple("starting a write transaction", "SAVEPOINT hotline_member");
+    before = cache;  // what the group knew before this member
+  } catch (...) {
+    cache = WriteCache{};  // out of memory: the member starts with nothing known
+  }
+  try {
+    c.exec_simple("starting a write transaction",
+                  savepoint_open ? "RELEASE hotline_member; SAVEPOINT hotline_member"
+                                 : "SAVEPOINT hotline_member");
+    savepoint_open = true;
   } catch (...) {
     aborted = true;
     return std::current_exception();
   }
   try {
-    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr);
+    PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
     error = std::current_exception();
   }
   try {
     if (error || c.failed()) {
+      cache = std::move(before);  // the member's writes are undone
+      savepoint_open = false;
       c.rollback_to("hotline_member");
       if (!error) {
         error = std::make_exception_ptr(Error(ErrorCategory::internal, "store_transaction_aborted",
                                               "A statement failed; nothing of this operation "
                                               "was saved. Retry the operation."));
       }
-    } else {
-      c.exec_simple("closing a savepoint", "RELEASE hotline_member");
     }
   } catch (...) {
     aborted = true;  // cannot tell what of this member is left: give the group up
@@ -324,13 +371,15 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   std::exception_ptr lost;
   std::vector<Turn*> members;
   Conn* c = nullptr;
+  WriteCache cache;  // shared by the group's members in turn
+  bool savepoint_open = false;
   try {
-    c = &start_write();
+    c = &start_write(cache);
   } catch (...) {
     aborted = true;
     lost = std::current_exception();
   }
-  if (!aborted) lost = run_first(*c, fn, aborted);
+  if (!aborted) lost = run_first(*c, fn, cache, aborted);
   while (!aborted && members.size() + 1 < kMaxGroup) {
     lock.lock();
     if (queue_.empty()) {
@@ -341,7 +390,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
     queue_.pop_front();
     lock.unlock();
     bool m_aborted = false;
-    m->error = run_member(*c, *m->fn, m_aborted);
+    m->error = run_member(*c, *m->fn, cache, savepoint_open, m_aborted);
     members.push_back(m);
     if (m_aborted) {
       aborted = true;
@@ -350,7 +399,7 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   }
   if (c != nullptr) {
     try {
-      end_write(*c, !aborted);
+      end_write(*c, !aborted, cache);
     } catch (...) {
       lost = std::current_exception();
     }

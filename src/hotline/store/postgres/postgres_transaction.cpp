@@ -32,8 +32,13 @@ CREATE TABLE settings (
 )sql";
 
 PostgresTransaction::PostgresTransaction(Conn& conn, Kind kind, const crypto::SecretKey* secret_key,
-                                         std::function<void(bool commit)> on_end)
-    : conn_(conn), kind_(kind), secret_key_(secret_key), on_end_(std::move(on_end)) {}
+                                         std::function<void(bool commit)> on_end,
+                                         WriteCache* shared)
+    : conn_(conn),
+      kind_(kind),
+      secret_key_(secret_key),
+      on_end_(std::move(on_end)),
+      cache_(shared != nullptr ? *shared : own_cache_) {}
 
 PostgresTransaction::~PostgresTransaction() {
   if (!open_) return;
@@ -110,24 +115,16 @@ std::vector<SessionRecord> PostgresTransaction::list_sessions() {
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  const std::int64_t index = postgres::insert_envelope(writable_conn(), frontier_, envelope);
-  if (KnownHead* k = known_head(envelope.link, envelope.direction);
+  const std::int64_t index = postgres::insert_envelope(writable_conn(), cache_.frontier, envelope);
+  if (WriteCache::KnownHead* k = cache_.known_head(envelope.link, envelope.direction);
       k && envelope.seq > k->head.seq) {
     k->head = ChainHead{envelope.seq, envelope.digest};
   }
   return index;
 }
 
-PostgresTransaction::KnownHead* PostgresTransaction::known_head(std::string_view link,
-                                                                Direction direction) {
-  for (auto& k : heads_) {
-    if (k.direction == direction && k.link == link) return &k;
-  }
-  return nullptr;
-}
-
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
-  return postgres::insert_receipt(writable_conn(), frontier_, receipt);
+  return postgres::insert_receipt(writable_conn(), cache_.frontier, receipt);
 }
 
 void PostgresTransaction::insert_user(const UserRecord& user) {
@@ -167,9 +164,9 @@ std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction dire
 ChainHead PostgresTransaction::chain_head(std::string_view link, Direction direction) {
   Conn& c = open_conn();
   if (kind_ == Kind::read) return postgres::chain_head(c, link, direction);
-  if (const KnownHead* k = known_head(link, direction)) return k->head;
+  if (const WriteCache::KnownHead* k = cache_.known_head(link, direction)) return k->head;
   ChainHead head = postgres::chain_head(c, link, direction);
-  heads_.push_back(KnownHead{std::string(link), direction, head});
+  cache_.heads.push_back(WriteCache::KnownHead{std::string(link), direction, head});
   return head;
 }
 

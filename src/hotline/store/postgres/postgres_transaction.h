@@ -21,13 +21,38 @@
 
 namespace hotline::store::postgres {
 
+// What a write transaction learns of the database as it writes, so that
+// its later statements need not ask again: the Merkle log's right edge
+// (log_frontier.h) and the chain heads it was asked for (kept up to date by
+// its own insert_envelope(); a producer queueing a hundred envelopes asks
+// for the head before each). Valid while the writer lock is held, which no
+// other writer (of any process) can take meanwhile. A group commit passes
+// one to all its members in turn, restoring it when a member is rolled
+// back.
+struct WriteCache {
+  struct KnownHead {
+    std::string link;
+    Direction direction;
+    ChainHead head;
+  };
+  LogFrontier frontier;
+  std::vector<KnownHead> heads;
+  KnownHead* known_head(std::string_view link, Direction direction) {
+    for (auto& k : heads) {
+      if (k.direction == direction && k.link == link) return &k;
+    }
+    return nullptr;
+  }
+};
+
 class PostgresTransaction final : public Transaction {
  public:
   enum class Kind { write, read, member };
   // on_end(committed): for write and read; the store commits or rolls back
   // the connection's transaction there.
+  // `shared`: a group's cache (else the transaction keeps its own).
   PostgresTransaction(Conn& conn, Kind kind, const crypto::SecretKey* secret_key,
-                      std::function<void(bool commit)> on_end);
+                      std::function<void(bool commit)> on_end, WriteCache* shared = nullptr);
   ~PostgresTransaction() override;
 
   std::optional<std::string> get_setting(std::string_view key) override;
@@ -169,19 +194,8 @@ class PostgresTransaction final : public Transaction {
   const crypto::SecretKey* secret_key_;
   std::function<void(bool)> on_end_;
   bool open_ = true;
-  LogFrontier frontier_;  // this transaction's appends to the Merkle log
-  // chain_head() answers already given in this write transaction, kept up to
-  // date by its own insert_envelope(): a producer queueing a hundred
-  // envelopes in one transaction asks for the head before each. Only this
-  // transaction writes meanwhile (it holds the writer lock), and an insert
-  // that is refused leaves the entry as it was.
-  struct KnownHead {
-    std::string link;
-    Direction direction;
-    ChainHead head;
-  };
-  std::vector<KnownHead> heads_;
-  KnownHead* known_head(std::string_view link, Direction direction);
+  WriteCache own_cache_;
+  WriteCache& cache_;  // own_cache_, or the group's
 };
 
 }  // namespace hotline::store::postgres
