@@ -164,6 +164,11 @@ void add_serve_command(CLI::App& app) {
     auto listen = parse_listen_address(o->listen, "--listen");
     auto peer_listen = parse_listen_address(o->peer_listen, "--peer-listen");
     auto node = service::open_node(o->dir, o->sync_full);
+    // Which store, naming only the database and its host (never the whole
+    // connection string).
+    spdlog::info(
+        "event=store records=\"{}\"",
+        escape_text(service::describe_store(node.paths, service::read_store_config(node.paths))));
     if (o->cert.empty() != o->key.empty()) {
       throw Error(ErrorCategory::usage, "usage",
                   "--tls-cert and --tls-key go together: give both or neither");

@@ -116,6 +116,11 @@ TEST_F(InitStore, TwoServeProcessesRunOnOneDirectory) {
   ASSERT_TRUE(eventually([&] { return fs::exists(own_status(*second)); }, std::chrono::seconds(20)))
       << second->err();
   EXPECT_TRUE(first->running()) << first->err();
+  // The log names the database, never the whole connection string.
+  EXPECT_NE(first->err().find("event=store records=\"PostgreSQL database '" + db.name() + "'"),
+            std::string::npos)
+      << first->err();
+  EXPECT_EQ(first->err().find(db.conninfo()), std::string::npos) << first->err();
   auto status = nlohmann::json::parse(read_file(tmp / "a/run/serve.json"));
   EXPECT_EQ(status["pid"], second->pid());
 

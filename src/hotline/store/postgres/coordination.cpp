@@ -1,7 +1,10 @@
 #include "hotline/store/postgres/coordination.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -43,6 +46,20 @@ class Notified : public pqxx::notification_receiver {
  private:
   std::function<void(std::int64_t)> fn_;
 };
+
+// Waits up to 200 ms for the server to send something, then reads the
+// notifications that came. (Not libpqxx 6.4's await_notification, which
+// leaks a result of libpq's each time the server drops the connection.)
+void wait_readable_then_read(pqxx::connection& conn) {
+  const int fd = conn.sock();
+  if (fd < 0 || !conn.is_open()) throw std::runtime_error("the listening connection is closed");
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 200) <= 0) return;
+  if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+    throw std::runtime_error("the listening connection is closed");
+  }
+  conn.get_notifs();  // throws when the server went away
+}
 
 }  // namespace
 
@@ -168,7 +185,7 @@ void Coordination::listen_loop() {
         listening_ = true;
       }
       event_cv_.notify_all();
-      while (!stopping_) conn.await_notification(0, 200000);  // 200 ms
+      while (!stopping_) wait_readable_then_read(conn);
     } catch (const std::exception&) {
       // The server went away: waiters poll until the listener is back.
     }
