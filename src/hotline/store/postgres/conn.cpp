@@ -96,6 +96,15 @@ void Conn::fail(const char* doing, const std::exception& e) {
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
   const std::string state = sql ? sql->sqlstate() : "";
   const std::string line = first_line(e.what());
+  // Every error of the server carries a SQLSTATE; one without is libpq's
+  // own, about the connection: the server went away under the statement
+  // (a crash or an immediate shutdown: "server closed the connection
+  // unexpectedly", while the connection still reads as open). Dropped, so
+  // that the next transaction opens a fresh one.
+  if (sql != nullptr && state.empty()) {
+    broken_ = true;
+    throw unavailable(doing, line);
+  }
   const std::string msg = std::string("PostgreSQL refused ") + doing + ": " + line;
   if (state == "23505") throw Error(ErrorCategory::conflict, "store_duplicate", msg);
   if (state == "23503") throw Error(ErrorCategory::internal, "store_missing_reference", msg);
