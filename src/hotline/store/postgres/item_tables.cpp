@@ -88,21 +88,6 @@ namespace {
   throw Error(ErrorCategory::internal, "store_invalid", what + "; nothing was saved.");
 }
 
-ItemRecord read_item(const pqxx::row& r) {
-  ItemRecord i;
-  i.id = text(r, 0);
-  i.kind = text(r, 1);
-  i.link = text(r, 2);
-  i.state = text(r, 3);
-  i.tlp = text(r, 4);
-  i.title = text(r, 5);
-  i.document = text(r, 6);
-  i.actions = text(r, 7);
-  i.created_at = text(r, 8);
-  i.updated_at = text(r, 9);
-  return i;
-}
-
 std::vector<ItemRecord> read_items(const pqxx::result& result) {
   std::vector<ItemRecord> out;
   out.reserve(result.size());
@@ -152,6 +137,21 @@ Facets facets_of(const ItemRecord& i) {
 }
 
 }  // namespace
+
+ItemRecord read_item(const pqxx::row& r) {
+  ItemRecord i;
+  i.id = text(r, 0);
+  i.kind = text(r, 1);
+  i.link = text(r, 2);
+  i.state = text(r, 3);
+  i.tlp = text(r, 4);
+  i.title = text(r, 5);
+  i.document = text(r, 6);
+  i.actions = text(r, 7);
+  i.created_at = text(r, 8);
+  i.updated_at = text(r, 9);
+  return i;
+}
 
 // The item and its list facets (SQLite's migration 15, read from the
 // document here) in one statement: one round trip.

@@ -12,6 +12,10 @@
 
 namespace hotline::store::postgres {
 
+// An item from a row of the columns id, kind, link, state, tlp, title,
+// document, actions, created_at, updated_at (in this order).
+ItemRecord read_item(const pqxx::row& row);
+
 void put_item(Conn& c, const ItemRecord& item);
 std::optional<ItemRecord> find_item(Conn& c, std::string_view id);
 std::vector<ItemRecord> list_items(Conn& c, std::string_view kind, std::string_view link,

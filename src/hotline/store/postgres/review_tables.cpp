@@ -3,6 +3,7 @@
 #include <string>
 
 #include "hotline/common/error.h"
+#include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/schema.h"
 
 namespace hotline::store::postgres {
@@ -146,26 +147,13 @@ std::vector<ReviewRecord> list_reviews(Conn& c, std::string_view link, std::int6
 void scan_items(Conn& c, std::string_view kind, std::string_view link,
                 const std::function<void(const ItemRecord&)>& fn) {
   std::string after;
-  ItemRecord i;
   for (;;) {
     auto batch = c.exec("reading the link's items",
                         "SELECT id, kind, link, state, tlp, title, document, actions, created_at, "
                         "updated_at FROM items WHERE link = $1 AND kind = $2 AND id > $3 "
                         "ORDER BY id LIMIT $4",
                         link, kind, after, kItemBatch);
-    for (const auto& r : batch) {
-      i.id = text(r, 0);
-      i.kind = text(r, 1);
-      i.link = text(r, 2);
-      i.state = text(r, 3);
-      i.tlp = text(r, 4);
-      i.title = text(r, 5);
-      i.document = text(r, 6);
-      i.actions = text(r, 7);
-      i.created_at = text(r, 8);
-      i.updated_at = text(r, 9);
-      fn(i);
-    }
+    for (const auto& r : batch) fn(read_item(r));
     if (static_cast<std::int64_t>(batch.size()) < kItemBatch) return;
     after = text(batch[batch.size() - 1], 0);
   }

@@ -4,6 +4,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/store/postgres/schema.h"
+#include "hotline/store/roles_text.h"
 
 namespace hotline::store::postgres {
 
@@ -68,32 +69,6 @@ namespace {
 [[noreturn]] void not_stored(const std::string& what) {
   throw Error(ErrorCategory::internal, "store_missing_reference",
               "Refers to a record that is not stored: " + what + ". Nothing was changed.");
-}
-
-// Roles are one text column, "admin,operator": sorted, no duplicates, no
-// empty names (the service checks the names).
-std::string join_roles(const std::vector<std::string>& roles) {
-  std::string out;
-  for (const auto& r : roles) {
-    if (r.empty() || r.find(',') != std::string::npos) {
-      refuse("a role name is empty or holds a comma");
-    }
-    if (!out.empty()) out += ',';
-    out += r;
-  }
-  return out;
-}
-
-std::vector<std::string> split_roles(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
 }
 
 // Characters of UTF-8 text (what the schema's length() counts).

@@ -8,37 +8,10 @@
 #include <string>
 
 #include "hotline/common/error.h"
+#include "hotline/store/roles_text.h"
 
 namespace hotline::store::sqlite {
 namespace {
-
-// Roles are one text column, "admin,operator": sorted, no duplicates, no
-// empty names (the schema checks the form; the service checks the names).
-std::string join_roles(const std::vector<std::string>& roles) {
-  std::string out;
-  for (const auto& r : roles) {
-    if (r.empty() || r.find(',') != std::string::npos) {
-      throw Error(ErrorCategory::internal, "store_invalid",
-                  "Record refused: a role name is empty or holds a comma. "
-                  "Nothing was changed.");
-    }
-    if (!out.empty()) out += ',';
-    out += r;
-  }
-  return out;
-}
-
-std::vector<std::string> split_roles(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 constexpr const char* kUserColumns =
     "SELECT name, display_name, roles, password_hash, totp_secret, totp_pending, totp_last_step, "
