@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "hotline/common/error.h"
@@ -101,6 +102,11 @@ class SqliteStoreTest : public ::testing::Test {
 
 // The two implementations of Store.
 enum class Backend { sqlite, postgres };
+
+// How GoogleTest (and ctest's test names) print a Backend.
+inline void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::sqlite ? "sqlite" : "postgres");
+}
 
 inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::sqlite ? "sqlite" : "postgres";
