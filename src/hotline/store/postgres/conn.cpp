@@ -182,6 +182,17 @@ void Conn::rollback_to(const std::string& name) {
   exec_simple("undoing a part of a transaction", "ROLLBACK TO " + name + "; RELEASE " + name);
 }
 
+Error spoiled_transaction(const Conn& conn) {
+  if (!conn.usable()) {
+    return Error(ErrorCategory::unavailable, "store_unavailable",
+                 "The connection to the PostgreSQL server broke during this transaction; nothing "
+                 "of it was saved. Retry in a moment.");
+  }
+  return Error(ErrorCategory::internal, "store_transaction_aborted",
+               "The database rolled back this transaction after an error; nothing of it was "
+               "saved. Retry the operation.");
+}
+
 std::string text(const pqxx::row& row, int column) {
   const auto& f = row[column];
   return f.is_null() ? std::string() : std::string(f.c_str(), f.size());

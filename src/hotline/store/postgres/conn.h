@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hotline/common/error.h"
+
 namespace hotline::store::postgres {
 
 // A statement's parameter as text (PostgreSQL casts it to the column's
@@ -115,6 +117,11 @@ class Conn {
   bool failed_ = false;
   bool broken_ = false;
 };
+
+// The error for a transaction that a failed statement spoiled: when the
+// connection broke (the server went away) "store_unavailable", a retry
+// later will do; otherwise "store_transaction_aborted".
+hotline::Error spoiled_transaction(const Conn& conn);
 
 // Reading a result's fields.
 std::string text(const pqxx::row& row, int column);

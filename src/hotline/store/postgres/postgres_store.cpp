@@ -298,10 +298,7 @@ std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCac
   }
   if (c.failed()) {  // fn swallowed a statement's error: the transaction is spoiled
     aborted = true;
-    return std::make_exception_ptr(
-        Error(ErrorCategory::internal, "store_transaction_aborted",
-              "The database rolled back this transaction after an error; nothing of it was "
-              "saved. Retry the operation."));
+    return std::make_exception_ptr(spoiled_transaction(c));
   }
   return nullptr;
 }
@@ -337,12 +334,8 @@ std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCa
     if (error || c.failed()) {
       cache = std::move(before);  // the member's writes are undone
       savepoint_open = false;
+      if (!error) error = std::make_exception_ptr(spoiled_transaction(c));
       c.rollback_to("hotline_member");
-      if (!error) {
-        error = std::make_exception_ptr(Error(ErrorCategory::internal, "store_transaction_aborted",
-                                              "A statement failed; nothing of this operation "
-                                              "was saved. Retry the operation."));
-      }
     }
   } catch (...) {
     aborted = true;  // cannot tell what of this member is left: give the group up

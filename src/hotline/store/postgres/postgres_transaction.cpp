@@ -59,11 +59,7 @@ Conn& PostgresTransaction::open_conn() {
   }
   // After an error PostgreSQL refuses every statement of the transaction
   // until it is rolled back: say so plainly instead.
-  if (conn_.failed()) {
-    throw Error(ErrorCategory::internal, "store_transaction_aborted",
-                "The database rolled back this transaction after an error; nothing of it was "
-                "saved. Retry the operation.");
-  }
+  if (conn_.failed()) throw spoiled_transaction(conn_);
   return conn_;
 }
 
