@@ -6,6 +6,7 @@
 // Single-threaded, like the fixtures that use it (api_test, web_api_test).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,32 @@ inline std::string code_of(const ApiReply& r) {
   return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
 }
 
+// One JSON call to a node's operators' API on `port` (real TLS, loopback).
+// A JSON body that does not parse throws, unless `lenient` (then the body
+// is nlohmann's discarded value).
+inline ApiReply api_call_on(std::uint16_t port, bool lenient, const std::string& method,
+                            const std::string& target, const nlohmann::json& body,
+                            const std::string& token, std::map<std::string, std::string> headers) {
+  tls::ClientTlsConfig cfg;
+  cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
+  net::HttpsClient client(cfg, "127.0.0.1", port);
+  net::HttpRequest r;
+  r.method = method;
+  r.target = target;
+  r.headers = std::move(headers);
+  if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
+  if (!body.is_null()) {
+    r.headers["Content-Type"] = "application/json";
+    r.body = body.dump();
+  }
+  auto res = client.request(r);
+  ApiReply out{res.status, nullptr, res.headers};
+  if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
+    out.body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/!lenient);
+  }
+  return out;
+}
+
 class ApiNodes : public TwoNodes {
  protected:
   static constexpr const char* kPassword = "correct horse battery staple";
@@ -37,24 +64,8 @@ class ApiNodes : public TwoNodes {
   ApiReply call(Side s, const std::string& method, const std::string& target,
                 const nlohmann::json& body = nullptr, const std::string& token = "",
                 std::map<std::string, std::string> headers = {}) {
-    tls::ClientTlsConfig cfg;
-    cfg.insecure_skip_verify = true;  // loopback, the node's self-signed certificate
-    net::HttpsClient client(cfg, "127.0.0.1", node(s).op_port);
-    net::HttpRequest r;
-    r.method = method;
-    r.target = target;
-    r.headers = std::move(headers);
-    if (!token.empty()) r.headers["Authorization"] = "Bearer " + token;
-    if (!body.is_null()) {
-      r.headers["Content-Type"] = "application/json";
-      r.body = body.dump();
-    }
-    auto res = client.request(r);
-    ApiReply out{res.status, nullptr, res.headers};
-    if (!res.body.empty() && res.content_type.rfind("application/json", 0) == 0) {
-      out.body = nlohmann::json::parse(res.body);
-    }
-    return out;
+    return api_call_on(node(s).op_port, /*lenient=*/false, method, target, body, token,
+                       std::move(headers));
   }
 
   // A user with `roles` on side `s` and an API token for it.
