@@ -22,6 +22,18 @@ using xml::text_of;
 
 constexpr std::size_t kTitleBytes = 200;
 
+// Text as the model takes it: control characters (C0 but line breaks and
+// tabs when allowed, DEL) become spaces; XML 1.0 still lets "&#13;" through.
+std::string plain(std::string_view s, bool allow_breaks) {
+  std::string out(s);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (allow_breaks && (c == '\n' || c == '\t')) continue;
+    if (u < 0x20 || u == 0x7f) c = ' ';
+  }
+  return out;
+}
+
 std::string trimmed(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
@@ -31,9 +43,9 @@ std::string trimmed(std::string_view s) {
 
 // One line of at most kTitleBytes bytes, cut at a character boundary.
 std::string one_line(std::string_view s) {
-  std::string out = trimmed(s.substr(0, s.find_first_of("\r\n")));
+  std::string out = trimmed(plain(s.substr(0, s.find_first_of("\r\n")), false));
   if (out.size() <= kTitleBytes) return out;
-  std::size_t cut = kTitleBytes;
+  std::size_t cut = kTitleBytes - 3;
   while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
   return out.substr(0, cut) + "...";
 }
@@ -208,7 +220,8 @@ void from_indicator(Collector& c, const xmlNode* ind) {
   IodefIndicator meta;
   meta.first_seen = time_of(ind, "StartTime");
   meta.last_seen = time_of(ind, "EndTime");
-  if (const xmlNode* d = first_child(ind, "Description")) meta.note = trimmed(text_of(d));
+  if (const xmlNode* d = first_child(ind, "Description"))
+    meta.note = trimmed(plain(text_of(d), true));
   if (const xmlNode* obs = first_child(ind, "Observable")) return from_observable(c, obs, meta);
   if (const xmlNode* expr = first_child(ind, "IndicatorExpression")) {
     for (const xmlNode* obs : children(expr, "Observable")) from_observable(c, obs, meta);
@@ -246,14 +259,14 @@ std::string contact_line(const xmlNode* c) {
 void read_texts(IodefIncident& out, const xmlNode* inc) {
   std::string details;
   for (const xmlNode* d : children(inc, "Description")) {
-    const std::string text = trimmed(text_of(d));
+    const std::string text = trimmed(plain(text_of(d), true));
     if (out.title.empty()) out.title = one_line(text);
     details += text + "\n\n";
   }
   details += "IODEF incident " + out.id_name + " " + out.id + " (purpose " + out.purpose +
              (out.status.empty() ? "" : ", status " + out.status) + ")";
-  for (const xmlNode* c : children(inc, "Contact")) details += "\n" + contact_line(c);
-  out.details = details;
+  for (const xmlNode* c : children(inc, "Contact")) details += "\n" + plain(contact_line(c), false);
+  out.details = plain(details, true);
   if (out.title.empty()) out.title = one_line("IODEF incident " + out.id_name + " " + out.id);
 }
 

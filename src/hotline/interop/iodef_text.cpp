@@ -12,8 +12,11 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// XML 1.0 characters, less DEL and the C1 controls (allowed, but
+// "discouraged", and a terminal may act on them when the export is printed).
 bool xml_char(char32_t cp) {
   if (cp < 0x20) return cp == 0x09 || cp == 0x0A || cp == 0x0D;
+  if (cp >= 0x7F && cp <= 0x9F) return false;
   return cp != 0xFFFE && cp != 0xFFFF;
 }
 

@@ -45,9 +45,9 @@ std::string text_of(const xmlNode* node);
 std::optional<std::string> attr(const xmlNode* node, const char* name);
 bool is_iodef(const xmlNode* node, std::string_view name);
 
-// Text fit for XML 1.0 character data: invalid UTF-8 and the characters
-// XML 1.0 does not allow (controls other than tab, LF, CR; U+FFFE, U+FFFF)
-// become U+FFFD.
+// Text fit for XML 1.0 character data: invalid UTF-8, the characters
+// XML 1.0 does not allow (controls other than tab, LF, CR; U+FFFE, U+FFFF),
+// DEL and the C1 controls become U+FFFD.
 std::string xml_safe(std::string_view text);
 // Whether every byte sequence is well-formed UTF-8; the offset of the
 // first bad byte otherwise.
