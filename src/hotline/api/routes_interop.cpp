@@ -55,29 +55,29 @@ json imported_json(const service::IodefImported& r) {
   return {{"item", item_json(r.item)}, {"indicators", r.indicators}, {"not_kept", r.not_kept}};
 }
 
-void add_export_route(std::vector<Route>& routes, RouteContext& ctx, const char* kind,
-                      const char* plural) {
-  routes.push_back({"GET", std::string("/v1/") + plural + "/{id}/iodef", Access::permission,
-                    Permission::read_items, [&ctx, kind](ApiCall& call) {
-                      return xml_response(
-                          service::export_item_iodef(ctx.node, kind, call.param("id"), call.now,
-                                                     &call.audit, &call.user().name));
-                    }});
+RouteHandler export_handler(RouteContext& ctx, const char* kind) {
+  return [&ctx, kind](ApiCall& call) {
+    return xml_response(service::export_item_iodef(ctx.node, kind, call.param("id"), call.now,
+                                                   &call.audit, &call.user().name));
+  };
 }
 
-Route import_route(RouteContext& ctx, const char* kind, const char* plural, Permission p) {
-  Route r{"POST", std::string("/v1/") + plural + "/iodef", Access::permission, p,
-          [&ctx, kind](ApiCall& call) {
-            require_xml(call);
-            const std::string peer = peer_of(call);
-            const auto& bytes = call.http.body;
-            auto out = std::string(kind) == service::kAlert
-                           ? service::import_iodef_alert(ctx.node, peer, bytes, call.user().name,
-                                                         call.now, &call.audit)
-                           : service::import_iodef_case(ctx.node, peer, bytes, call.user().name,
-                                                        call.now, &call.audit);
-            return json_response(201, imported_json(out));
-          }};
+RouteHandler import_handler(RouteContext& ctx, const char* kind) {
+  return [&ctx, kind](ApiCall& call) {
+    require_xml(call);
+    const std::string peer = peer_of(call);
+    const auto& bytes = call.http.body;
+    auto out = std::string(kind) == service::kAlert
+                   ? service::import_iodef_alert(ctx.node, peer, bytes, call.user().name, call.now,
+                                                 &call.audit)
+                   : service::import_iodef_case(ctx.node, peer, bytes, call.user().name, call.now,
+                                                &call.audit);
+    return json_response(201, imported_json(out));
+  };
+}
+
+// A raw body (XML, not JSON) of at most interop::kMaxIodefBytes.
+Route xml_body(Route r) {
   r.raw_body = true;
   r.max_body = interop::kMaxIodefBytes;
   return r;
@@ -86,11 +86,16 @@ Route import_route(RouteContext& ctx, const char* kind, const char* plural, Perm
 }  // namespace
 
 void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx) {
-  add_export_route(routes, ctx, service::kAlert, "alerts");
-  add_export_route(routes, ctx, service::kRequest, "requests");
-  add_export_route(routes, ctx, service::kCase, "cases");
-  routes.push_back(import_route(ctx, service::kAlert, "alerts", Permission::act_alerts));
-  routes.push_back(import_route(ctx, service::kCase, "cases", Permission::act_cases));
+  routes.push_back({"GET", "/v1/alerts/{id}/iodef", Access::permission, Permission::read_items,
+                    export_handler(ctx, service::kAlert)});
+  routes.push_back({"GET", "/v1/requests/{id}/iodef", Access::permission, Permission::read_items,
+                    export_handler(ctx, service::kRequest)});
+  routes.push_back({"GET", "/v1/cases/{id}/iodef", Access::permission, Permission::read_items,
+                    export_handler(ctx, service::kCase)});
+  routes.push_back(xml_body({"POST", "/v1/alerts/iodef", Access::permission, Permission::act_alerts,
+                             import_handler(ctx, service::kAlert)}));
+  routes.push_back(xml_body({"POST", "/v1/cases/iodef", Access::permission, Permission::act_cases,
+                             import_handler(ctx, service::kCase)}));
 }
 
 }  // namespace hotline::api

@@ -70,6 +70,8 @@ struct IodefIndicator {
   std::string value;
   std::optional<TimePoint> first_seen;  // Indicator/StartTime
   std::optional<TimePoint> last_seen;   // Indicator/EndTime
+  std::optional<int> confidence;        // Indicator/Confidence, 0..100
+  std::optional<model::Tlp> tlp;        // Indicator/@restriction
   std::string note;                     // Indicator/Description
   bool operator==(const IodefIndicator&) const = default;
 };

@@ -72,6 +72,7 @@ struct Head {
   std::string purpose;
   std::string status;
   const model::Labels* labels = nullptr;
+  std::optional<TimePoint> start_time = {};
   std::optional<TimePoint> report_time;
   TimePoint generated_at;
   std::string title, details;
@@ -86,6 +87,7 @@ xmlNode* incident(Builder& b, const Head& h, const IodefParties& parties) {
   b.attr(inc, "status", h.status);
   b.attr(inc, "restriction", iodef_restriction(h.labels->tlp));
   b.attr(b.el(inc, "IncidentID", h.id), "name", parties.ours);
+  if (h.start_time) b.time(inc, "StartTime", *h.start_time);
   if (h.report_time) b.time(inc, "ReportTime", *h.report_time);
   b.time(inc, "GenerationTime", h.generated_at);
   b.el(inc, "Description", h.title);
@@ -201,18 +203,53 @@ void observable(Builder& b, xmlNode* obs, const model::Indicator& ind) {
   }
 }
 
+// Confidence 0..100 (STIX 2.1's scale) as IODEF's numeric rating.
+void confidence(Builder& b, xmlNode* ind, int value) {
+  xmlNode* conf = b.el(ind, "Confidence", std::to_string(value));
+  b.attr(conf, "rating", "numeric");
+}
+
+// Every indicator that may leave the node (not TLP:RED by its own label);
+// its id an xs:ID (an NCName unique in the document).
 void indicators(Builder& b, xmlNode* inc, const model::CaseFile& c, const IodefParties& parties) {
-  if (c.indicators.empty()) return;
-  xmlNode* data = b.el(inc, "IndicatorData");
+  xmlNode* data = nullptr;
   int n = 0;
   for (const auto& ind : c.indicators) {
+    ++n;
+    if (ind.tlp == model::Tlp::red) continue;
+    if (data == nullptr) data = b.el(inc, "IndicatorData");
     xmlNode* i = b.el(data, "Indicator");
-    // xs:ID: an NCName unique in the document.
-    xmlNode* id = b.el(i, "IndicatorID", "hl-" + c.id + "-" + std::to_string(++n));
+    if (ind.tlp) b.attr(i, "restriction", iodef_restriction(*ind.tlp));
+    xmlNode* id = b.el(i, "IndicatorID", "hl-" + c.id + "-" + std::to_string(n));
     b.attr(id, "name", parties.ours);
     b.attr(id, "version", "1");
+    if (!ind.note.empty()) b.el(i, "Description", ind.note);
+    if (ind.first_seen) b.time(i, "StartTime", *ind.first_seen);
+    if (ind.last_seen) b.time(i, "EndTime", *ind.last_seen);
+    if (ind.confidence) confidence(b, i, *ind.confidence);
     observable(b, b.el(i, "Observable"), ind);
   }
+}
+
+// Whether a timeline entry adds, updates or sights an indicator labelled
+// TLP:RED (its text starts with "type:value"): left out with the indicator.
+bool about_red_indicator(const model::CaseFile& c, const model::TimelineEntry& e) {
+  if (e.data.is_object() && e.data.value("tlp", nlohmann::json()) == "TLP:RED") return true;
+  for (const auto& i : c.indicators) {
+    if (i.tlp == model::Tlp::red && e.text.rfind(i.type + ":" + i.value, 0) == 0) return true;
+  }
+  return false;
+}
+
+// The earliest first sighting of the case's indicators: the Incident's
+// StartTime.
+std::optional<TimePoint> first_seen(const model::CaseFile& c) {
+  std::optional<TimePoint> first;
+  for (const auto& i : c.indicators) {
+    if (i.tlp == model::Tlp::red) continue;
+    if (i.first_seen && (!first || *i.first_seen < *first)) first = i.first_seen;
+  }
+  return first;
 }
 
 std::string alert_status(model::AlertState s) {
@@ -350,6 +387,7 @@ std::string export_iodef(const model::CaseFile& c, const IodefParties& parties, 
          .purpose = c.indicators.empty() ? "reporting" : "watch",
          .status = c.state == model::CaseState::closed ? "resolved" : "in-progress",
          .labels = &c.labels,
+         .start_time = first_seen(c),
          .report_time =
              c.timeline.empty() ? std::nullopt : std::optional<TimePoint>(c.timeline.front().at),
          .generated_at = now,
@@ -364,6 +402,7 @@ std::string export_iodef(const model::CaseFile& c, const IodefParties& parties, 
   indicators(b, inc, c, parties);
   std::vector<HistoryLine> lines;
   for (const auto& e : c.timeline) {
+    if (about_red_indicator(c, e)) continue;
     lines.push_back({std::string(model::to_string(e.action)), e.actor, party_of(e.side, parties),
                      e.text, e.at});
   }

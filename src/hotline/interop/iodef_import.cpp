@@ -2,6 +2,8 @@
 // what Hotline keeps (docs/interop.md, "IODEF v2": the mapping).
 #include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "hotline/common/encoding.h"
@@ -216,10 +218,34 @@ void from_event_data(Collector& c, const xmlNode* ev) {
   for (const xmlNode* inner : children(ev, "EventData")) from_event_data(c, inner);
 }
 
+// Indicator/Confidence on STIX 2.1's 0..100 scale: a numeric rating from 0
+// to 1 is a fraction, up to 100 a percentage; low, medium, high are 15, 50
+// and 85 (STIX's "Low", "Med", "High"); anything else is not kept.
+std::optional<int> confidence_of(const xmlNode* ind) {
+  const xmlNode* conf = first_child(ind, "Confidence");
+  if (conf == nullptr) return std::nullopt;
+  const std::string rating = attr(conf, "rating").value_or("");
+  if (rating == "low") return 15;
+  if (rating == "medium") return 50;
+  if (rating == "high") return 85;
+  if (rating != "numeric") return std::nullopt;
+  double v = 0;
+  try {
+    v = std::stod(trimmed(text_of(conf)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (v >= 0 && v <= 1) return static_cast<int>(v * 100 + 0.5);
+  if (v > 1 && v <= 100) return static_cast<int>(v + 0.5);
+  return std::nullopt;
+}
+
 void from_indicator(Collector& c, const xmlNode* ind) {
   IodefIndicator meta;
   meta.first_seen = time_of(ind, "StartTime");
   meta.last_seen = time_of(ind, "EndTime");
+  meta.confidence = confidence_of(ind);
+  if (auto r = attr(ind, "restriction")) meta.tlp = tlp_from_restriction(*r);
   if (const xmlNode* d = first_child(ind, "Description"))
     meta.note = trimmed(plain(text_of(d), true));
   if (const xmlNode* obs = first_child(ind, "Observable")) return from_observable(c, obs, meta);

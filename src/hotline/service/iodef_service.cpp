@@ -27,8 +27,22 @@ model::Labels labels_of(const interop::IodefIncident& in) {
   return l;
 }
 
+model::Indicator indicator_of(const interop::IodefIndicator& i) {
+  return {i.type, i.value, i.first_seen, i.last_seen, i.confidence, i.tlp, i.note};
+}
+
+// The add_indicator action's args (item_replay.h new_case_args).
 nlohmann::json indicator_args(const interop::IodefIndicator& i) {
-  return {{"type", i.type}, {"value", i.value}};
+  auto time = [](const std::optional<TimePoint>& t) {
+    return t ? nlohmann::json(format_timestamp(*t)) : nlohmann::json(nullptr);
+  };
+  return {{"type", i.type},
+          {"value", i.value},
+          {"first_seen", time(i.first_seen)},
+          {"last_seen", time(i.last_seen)},
+          {"confidence", i.confidence ? nlohmann::json(*i.confidence) : nlohmann::json(nullptr)},
+          {"tlp", i.tlp ? nlohmann::json(model::to_string(*i.tlp)) : nlohmann::json(nullptr)},
+          {"note", i.note}};
 }
 
 }  // namespace
@@ -85,7 +99,7 @@ IodefImported import_iodef_case(Node& node, const std::string& peer, std::string
   model::CaseFile check = model::open_case("00000000-0000-7000-8000-000000000000",
                                            model::Side::ours, in.title, labels_of(in), by, now);
   for (const auto& i : in.indicators) {
-    check = model::add_indicator(check, {i.type, i.value}, by, model::Side::ours, now);
+    check = model::add_indicator(check, indicator_of(i), by, model::Side::ours, now);
   }
   check = model::add_entry(check, entry, by, model::Side::ours, now);
   IodefImported out;

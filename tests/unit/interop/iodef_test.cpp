@@ -185,6 +185,30 @@ TEST(IodefRoundTrip, CaseIndicatorsTitleAndTlpComeBack) {
   EXPECT_TRUE(in.not_kept.empty());
 }
 
+TEST(IodefRoundTrip, TypedIndicatorFieldsAndRedIndicatorsStayHome) {
+  auto c = model::open_case("0190a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5f", model::Side::ours, "Typed",
+                            labels(model::Tlp::amber), "claire", kT0);
+  const model::Indicator typed{
+      "domain-name",     "c2.evil.example",   kT0 - minutes(60), kT0 - minutes(5), 70,
+      model::Tlp::green, "C2 of the campaign"};
+  c = model::add_indicator(c, typed, "claire", model::Side::ours, kT0);
+  c = model::add_indicator(c, {"ipv4-addr", "192.0.2.9", {}, {}, {}, model::Tlp::red, ""}, "claire",
+                           model::Side::ours, kT0);
+  const std::string xml = export_iodef(c, kParties, kT0);
+  expect_valid(xml);
+  EXPECT_EQ(xml.find("192.0.2.9"), std::string::npos);
+  EXPECT_NE(xml.find("<StartTime>2026-03-01T09:00:00.000Z</StartTime>"), std::string::npos);
+  const IodefIncident in = import_iodef(xml);
+  ASSERT_EQ(in.indicators.size(), 1u);
+  const auto& i = in.indicators[0];
+  EXPECT_EQ(i.value, "c2.evil.example");
+  EXPECT_EQ(i.first_seen, typed.first_seen);
+  EXPECT_EQ(i.last_seen, typed.last_seen);
+  EXPECT_EQ(i.confidence, 70);
+  EXPECT_EQ(i.tlp, model::Tlp::green);
+  EXPECT_EQ(i.note, "C2 of the campaign");
+}
+
 TEST(IodefRoundTrip, AlertSummaryAndPriority) {
   const IodefIncident in = import_iodef(export_iodef(sample_alert(), kParties, kT0));
   EXPECT_EQ(in.title, "Phishing from 198.51.100.7 <now> & \"then\"");
