@@ -242,5 +242,32 @@ TEST_F(IodefApi, HostileDocumentsAreRefusedAndNothingIsStored) {
   EXPECT_EQ(total(kAlpha, "cases", ana), cases + 1);
 }
 
+// The same through the CLI at the data directory: a case imported from the
+// RFC's indicator example, exported again (valid per xmllint), and an
+// entity bomb refused with exit code 1.
+TEST_F(IodefApi, CliImportsAndExports) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  const std::string d = dir(kAlpha).string();
+  auto imported = cli({"case", "import", "--format", "iodef",
+                       vector_path("examples/rfc7970-7.2-indicators-from-campaign.xml"), "--peer",
+                       "bravo", "--dir", d, "--as", "ana"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err << imported.out;
+  EXPECT_NE(imported.out.find("4 indicators"), std::string::npos) << imported.out;
+  const auto at = imported.out.find("Case ");
+  ASSERT_NE(at, std::string::npos) << imported.out;
+  const std::string id = imported.out.substr(at + 5, 8);
+  auto exported = cli({"case", "export", id, "--format", "iodef", "--dir", d});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(xmllint_problem(exported.out, dir(kAlpha)), "") << exported.out;
+  EXPECT_NE(exported.out.find("<Name>kj290023j09r34.example.com</Name>"), std::string::npos);
+
+  const auto bomb_file = dir(kAlpha) / "bomb.xml";
+  std::ofstream(bomb_file, std::ios::binary) << bomb();
+  auto refused = cli({"alert", "import", "--format", "iodef", bomb_file.string(), "--peer", "bravo",
+                      "--dir", d, "--as", "ana"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.err.find("DOCTYPE"), std::string::npos) << refused.err;
+}
+
 }  // namespace iodef_api_test
 }  // namespace hotline::it
