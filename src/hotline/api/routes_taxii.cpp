@@ -81,6 +81,7 @@ std::vector<taxii::Entry> entries(RouteContext& ctx, ApiCall& call) {
   for (auto& o :
        service::taxii_objects(ctx.node, call.param("id"), call.user().name, call.now, &call.audit))
     out.push_back(taxii::make_entry(std::move(o.object), std::move(o.date_added)));
+  taxii::spread_ties(out);
   return out;
 }
 

@@ -221,6 +221,20 @@ Entry make_entry(nlohmann::json object, std::string date_added) {
   return e;
 }
 
+void spread_ties(std::vector<Entry>& all) {
+  std::sort(all.begin(), all.end(),
+            [](const Entry& a, const Entry& b) { return key_of(a) < key_of(b); });
+  std::string run;
+  int k = 0;
+  for (auto& e : all) {
+    if (e.date_added.size() != 24 || e.date_added.back() != 'Z') continue;  // not ours
+    k = e.date_added == run ? std::min(k + 1, 999) : 0;
+    run = e.date_added;
+    const std::string micro = std::to_string(1000 + k).substr(1);
+    e.date_added = run.substr(0, 23) + micro + "Z";
+  }
+}
+
 Filter parse_filter(const std::map<std::string, std::string>& query,
                     std::initializer_list<const char*> allowed) {
   Filter f;

@@ -63,6 +63,14 @@ struct Entry {
 };
 Entry make_entry(nlohmann::json object, std::string date_added);
 
+// Makes every entry's date_added unique within `all`, so that paging by
+// added_after (X-TAXII-Date-Added-Last) loses no entry that shares its
+// millisecond with the last one of a page: entries are ordered by (date
+// added, id, version) and the k-th of those sharing a millisecond gets k
+// microseconds ("2026-11-27T09:44:49.123002Z"). Stable while nothing new
+// falls into a millisecond already past. Expects format_timestamp's form.
+void spread_ties(std::vector<Entry>& all);
+
 // A STIX timestamp ("2016-11-01T03:04:05Z", up to 9 fractional digits) in
 // the one form this code compares: 9 fractional digits. Error
 // taxii_filter_invalid naming `what` when it is none.

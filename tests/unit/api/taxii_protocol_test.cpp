@@ -96,6 +96,22 @@ TEST(TaxiiProtocol, VersionsAndMatchFilters) {
   EXPECT_EQ(ids(exact), (std::vector<std::string>{"indicator--a@2026-01-01T00:00:00.000Z"}));
 }
 
+TEST(TaxiiProtocol, EntriesSharingAMillisecondGetDistinctDatesAdded) {
+  const std::string t = "2026-01-01T00:00:00.123Z";
+  std::vector<taxii::Entry> all = {
+      entry("report--b", t, t), entry("indicator--a", t, t),
+      entry("identity--c", "2026-01-01T00:00:00.124Z", "2026-01-01T00:00:00.124Z")};
+  taxii::spread_ties(all);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, "indicator--a");
+  EXPECT_EQ(all[0].date_added, "2026-01-01T00:00:00.123000Z");
+  EXPECT_EQ(all[1].date_added, "2026-01-01T00:00:00.123001Z");
+  EXPECT_EQ(all[2].date_added, "2026-01-01T00:00:00.124000Z");
+  // Paging by added_after from the first entry's date keeps the second.
+  auto rest = taxii::select(all, taxii::parse_filter({{"added_after", all[0].date_added}}, {"id"}));
+  EXPECT_EQ(rest.entries.size(), 2u);
+}
+
 TEST(TaxiiProtocol, BadFiltersAreRefusedByName) {
   auto refused = [](std::map<std::string, std::string> q, const std::string& names) {
     try {
