@@ -257,7 +257,13 @@ TEST_F(Taxii, RefusalsAreTaxiiErrorsAndRedStaysWithThoseWhoNeedToKnow) {
   const std::string red =
       open_case(ana, "Informant's lead", "TLP:RED", {{"ipv4-addr", "198.51.100.99"}});
   ASSERT_EQ(call(kAlpha, "PUT", "/v1/taxii/peers/bravo", nullptr, root).status, 200);
-  ASSERT_EQ(call(kAlpha, "PUT", "/v1/taxii/cases/" + red, nullptr, root).status, 200);
+  // The CLI at the data directory publishes too.
+  auto published = cli({"taxii", "publish", "--dir", dir(kAlpha).string(), "--case", red});
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  auto listed = cli({"taxii", "list", "--dir", dir(kAlpha).string(), "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(json::parse(listed.out), json({{"peers", {"bravo"}}, {"cases", {red}}}));
+  EXPECT_EQ(cli({"taxii", "publish", "--dir", dir(kAlpha).string()}).exit_code, 2);
   const std::string red_coll = "/taxii2/hotline/collections/" + red + "/";
 
   // No token, a token whose user may not read items, a wrong Accept.
