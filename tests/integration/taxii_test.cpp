@@ -294,6 +294,16 @@ TEST_F(Taxii, RefusalsAreTaxiiErrorsAndRedStaysWithThoseWhoNeedToKnow) {
   EXPECT_FALSE(mentions(olgas, red));
   auto anas = all_pages(red_coll, "objects", ana, 50, false);
   EXPECT_TRUE(mentions(anas, "198.51.100.99"));
+  // Her read is in the audit trail; the manifest (ids only) is not a read.
+  auto trail = call(kAlpha, "GET", "/v1/audit?limit=1000", nullptr, root);
+  ASSERT_EQ(trail.status, 200) << trail.body.dump();
+  int reads = 0;
+  for (const auto& e : trail.body["entries"]) {
+    if (e["action"] == "item.read" && e["actor"] == "ana" &&
+        e.dump().find("case taxii TLP:RED") != std::string::npos)
+      ++reads;
+  }
+  EXPECT_EQ(reads, 1) << trail.body.dump();
 
   // Once ana shares the case with her, olga reads it.
   ASSERT_EQ(call(kAlpha, "PUT", "/v1/cases/" + red + "/need-to-know",

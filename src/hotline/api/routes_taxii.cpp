@@ -76,13 +76,28 @@ json collection_json(const service::TaxiiCollection& c) {
           {"media_types", json::array({taxii::kStixMediaType})}};
 }
 
-std::vector<taxii::Entry> entries(RouteContext& ctx, ApiCall& call) {
-  std::vector<taxii::Entry> out;
-  for (auto& o :
-       service::taxii_objects(ctx.node, call.param("id"), call.user().name, call.now, &call.audit))
-    out.push_back(taxii::make_entry(std::move(o.object), std::move(o.date_added)));
-  taxii::spread_ties(out);
+// A collection's objects as the caller may see them, and where each came from.
+struct Loaded {
+  std::vector<service::TaxiiObject> sources;
+  std::vector<taxii::Entry> entries;  // tag: the index in sources
+};
+
+Loaded load(RouteContext& ctx, ApiCall& call) {
+  Loaded out;
+  out.sources = service::taxii_objects(ctx.node, call.param("id"), call.user().name);
+  for (std::size_t i = 0; i < out.sources.size(); ++i) {
+    auto& o = out.sources[i];
+    out.entries.push_back(taxii::make_entry(std::move(o.object), o.date_added, i));
+  }
+  taxii::spread_ties(out.entries);
   return out;
+}
+
+// The audit trail's "item.read" for the cases whose objects a page shows.
+void record_reads(RouteContext& ctx, ApiCall& call, const Loaded& loaded, const taxii::Page& page) {
+  std::vector<const service::TaxiiObject*> served;
+  for (const auto* e : page.entries) served.push_back(&loaded.sources[e->tag]);
+  service::record_taxii_reads(*ctx.node.store, &call.audit, served, call.now);
 }
 
 // Writing is refused to everyone (TAXII 2.1: 403 when can_write is false).
@@ -93,18 +108,20 @@ net::HttpResponse read_only(ApiCall&) {
 }
 
 net::HttpResponse objects(RouteContext& ctx, ApiCall& call, bool as_manifest) {
-  auto all = entries(ctx, call);
+  auto loaded = load(ctx, call);
   auto f = taxii::parse_filter(call.query, {"id", "type", "version", "spec_version"});
-  auto page = taxii::select(all, f);
-  return as_manifest ? taxii::manifest(page) : taxii::envelope(page);
+  auto page = taxii::select(loaded.entries, f);
+  if (as_manifest) return taxii::manifest(page);
+  record_reads(ctx, call, loaded, page);
+  return taxii::envelope(page);
 }
 
 // One object's versions (GET .../objects/{object}/ and .../versions/).
 net::HttpResponse one_object(RouteContext& ctx, ApiCall& call, bool versions) {
-  auto all = entries(ctx, call);
+  auto loaded = load(ctx, call);
   const std::string& object = call.param("object");
   bool known = false;
-  for (const auto& e : all) known = known || e.id == object;
+  for (const auto& e : loaded.entries) known = known || e.id == object;
   if (!known) {
     throw Error(ErrorCategory::not_found, "taxii_object_unknown",
                 "no object " + object + " in collection " + call.param("id"));
@@ -113,11 +130,13 @@ net::HttpResponse one_object(RouteContext& ctx, ApiCall& call, bool versions) {
     auto f = taxii::parse_filter(call.query, {"spec_version"});
     f.ids = {object};
     f.versions = {"all"};
-    return taxii::versions(taxii::select(all, f));
+    return taxii::versions(taxii::select(loaded.entries, f));
   }
   auto f = taxii::parse_filter(call.query, {"version", "spec_version"});
   f.ids = {object};
-  return taxii::envelope(taxii::select(all, f));
+  auto page = taxii::select(loaded.entries, f);
+  record_reads(ctx, call, loaded, page);
+  return taxii::envelope(page);
 }
 
 void add_taxii_reads(std::vector<Route>& routes, RouteContext& ctx) {

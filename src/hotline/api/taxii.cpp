@@ -210,8 +210,9 @@ std::string canonical_timestamp(std::string_view text, std::string_view what) {
   return out + "." + fraction + "Z";
 }
 
-Entry make_entry(nlohmann::json object, std::string date_added) {
+Entry make_entry(nlohmann::json object, std::string date_added, std::size_t tag) {
   Entry e;
+  e.tag = tag;
   e.id = object.value("id", "");
   e.type = object.value("type", "");
   e.spec_version = object.value("spec_version", "2.1");

@@ -60,8 +60,9 @@ struct Entry {
   std::string version;       // "modified", else "created", else date_added
   std::string spec_version;  // "2.1" when the object does not say
   std::string date_added;    // "2026-11-27T09:44:49.123Z"
+  std::size_t tag = 0;       // the caller's: where the object came from
 };
-Entry make_entry(nlohmann::json object, std::string date_added);
+Entry make_entry(nlohmann::json object, std::string date_added, std::size_t tag = 0);
 
 // Makes every entry's date_added unique within `all`, so that paging by
 // added_after (X-TAXII-Date-Added-Last) loses no entry that shares its

@@ -221,7 +221,7 @@ void add_dated(std::vector<json> objects, const std::string& opened,
       auto it = by_ref.find(objects[i].value("id", ""));
       dates[i] = it == by_ref.end() ? opened : it->second;
     }
-    out.push_back({std::move(objects[i]), dates[i]});
+    out.push_back({std::move(objects[i]), dates[i], "", ""});
   }
 }
 
@@ -335,10 +335,9 @@ std::vector<TaxiiCollection> taxii_collections(store::Store& store, const std::s
   });
 }
 
-std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id, const std::string& reader,
-                                       TimePoint now, const AuditContext* audit_ctx) {
-  std::vector<store::ItemRecord> read;
-  auto out = node.store->snapshot([&](store::Transaction& tx) {
+std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id,
+                                       const std::string& reader) {
+  return node.store->snapshot([&](store::Transaction& tx) {
     auto found = collection_cases(tx, id, reader);
     if (!found) {
       throw Error(ErrorCategory::not_found, "taxii_collection_unknown",
@@ -354,23 +353,28 @@ std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id, const 
       std::erase_if(all, [&](const json& o) { return !red_ok && marked(o, kRedMarking); });
       const std::string opened =
           file.timeline.empty() ? rec.created_at : format_timestamp(file.timeline.front().at);
+      const std::size_t first = objects.size();
       add_dated(std::move(all), opened, objects);
-      read.push_back(rec);
+      for (std::size_t i = first; i < objects.size(); ++i) {
+        objects[i].case_id = rec.id;
+        objects[i].tlp = rec.tlp;
+      }
     }
     return unique_versions(std::move(objects));
   });
-  if (audit_ctx) {
-    bool any = false;
-    for (const auto& r : read) any = any || audits_reads(r.tlp);
-    if (any) {
-      node.store->transact([&](store::Transaction& tx) {
-        for (const auto& r : read)
-          if (audits_reads(r.tlp))
-            audit(tx, *audit_ctx, "item.read", r.id, "case taxii " + r.tlp, now);
-      });
-    }
-  }
-  return out;
+}
+
+void record_taxii_reads(store::Store& store, const AuditContext* audit_ctx,
+                        const std::vector<const TaxiiObject*>& served, TimePoint now) {
+  if (!audit_ctx) return;
+  std::map<std::string, std::string> cases;  // id -> TLP
+  for (const auto* o : served)
+    if (audits_reads(o->tlp)) cases.emplace(o->case_id, o->tlp);
+  if (cases.empty()) return;
+  store.transact([&](store::Transaction& tx) {
+    for (const auto& [case_id, tlp] : cases)
+      audit(tx, *audit_ctx, "item.read", case_id, "case taxii " + tlp, now);
+  });
 }
 
 }  // namespace hotline::service

@@ -71,12 +71,19 @@ std::vector<TaxiiCollection> taxii_collections(store::Store& store, const std::s
 struct TaxiiObject {
   nlohmann::json object;   // a STIX 2.1 object
   std::string date_added;  // format_timestamp form
+  std::string case_id;     // the case it comes from (the first, for one shared by several)
+  std::string tlp;         // that case's label
 };
 // The STIX objects of collection `id` that `reader` may see (one entry per
-// object version, as the cases' exports give them); reads of TLP:AMBER and
-// stricter cases are recorded as "item.read" (detail "case taxii TLP") when
-// `audit` is given. Throws taxii_collection_unknown.
-std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id, const std::string& reader,
-                                       TimePoint now, const AuditContext* audit = nullptr);
+// object version, as the cases' exports give them). Throws
+// taxii_collection_unknown.
+std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id,
+                                       const std::string& reader);
+
+// Records "item.read" (detail "case taxii TLP:…") for each case labelled
+// TLP:AMBER or stricter among `served` (what one answer showed), in one
+// short write transaction; nothing without a context.
+void record_taxii_reads(store::Store& store, const AuditContext* audit,
+                        const std::vector<const TaxiiObject*>& served, TimePoint now);
 
 }  // namespace hotline::service
