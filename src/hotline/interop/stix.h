@@ -92,8 +92,8 @@ struct StixCase {
   std::vector<StixSighting> sightings;
 };
 
-// The view of `c` the export reads: the indicators with the time and side of
-// their add_indicator timeline entry.
+// The view of `c` the export reads: its indicators (with the time and side of
+// their first add_indicator timeline entry) and sightings.
 StixCase stix_case(const model::CaseFile& c);
 
 // The bundle of a case, as described above. `ours` is this node's party,

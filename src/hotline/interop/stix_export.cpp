@@ -179,6 +179,11 @@ StixCase stix_case(const model::CaseFile& c) {
     StixIndicator x;
     x.type = i.type;
     x.value = i.value;
+    x.first_seen = i.first_seen;
+    x.last_seen = i.last_seen;
+    x.confidence = i.confidence;
+    x.tlp = i.tlp;
+    x.note = i.note;
     x.added = out.created;
     const std::string text = i.type + ":" + i.value;
     for (const model::TimelineEntry& e : c.timeline) {
@@ -189,6 +194,10 @@ StixCase stix_case(const model::CaseFile& c) {
       }
     }
     out.indicators.push_back(std::move(x));
+  }
+  for (const model::Sighting& s : c.sightings) {
+    out.sightings.push_back(
+        {s.type, s.value, s.first_seen, s.last_seen, s.count, s.where, s.side, s.at});
   }
   return out;
 }
