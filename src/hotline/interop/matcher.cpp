@@ -195,9 +195,15 @@ std::uint64_t fold_hash(const char* p, std::size_t n) {
   return h ^ (h >> 32);
 }
 
-constexpr unsigned kBloomBits = 22;  // 4 Mi bits, 512 KiB: about 2 % false positives at 100,000
-std::uint64_t bloom_bit(std::uint64_t h) {
-  return std::uint64_t{1} << ((h >> (64 - kBloomBits)) & 63);
+// A blocked Bloom filter: 1 Mi bits (128 KiB, to stay in the core's L2
+// cache beside the text streaming through), two bits per key in one 64-bit
+// word: about 3 % false positives at 100,000 keys, one memory access.
+constexpr unsigned kBloomWordBits = 14;  // 16,384 words
+std::size_t bloom_word(std::uint64_t h) {
+  return static_cast<std::size_t>(h >> (64 - kBloomWordBits));
+}
+std::uint64_t bloom_bits(std::uint64_t h) {
+  return (std::uint64_t{1} << (h & 63)) | (std::uint64_t{1} << ((h >> 6) & 63));
 }
 
 char ascii_lower(char c) {
@@ -276,6 +282,9 @@ struct Matcher::Impl {
   // Bloom filter of the hashes in front of it.
   std::vector<Key> keys;
   std::vector<std::uint64_t> bloom;
+  // Before the Bloom filter, 2 KiB: by a key's first byte (ORed with 0x20),
+  // bit min(length, 63) set for each key.
+  std::array<std::uint64_t, 256> starts{};
   std::size_t shortest_run = static_cast<std::size_t>(-1), longest_run = 0;
   std::size_t shortest_domain = static_cast<std::size_t>(-1), longest_domain = 0;
   bool suffixes = false, emails = false, urls = false;
@@ -347,6 +356,8 @@ void Matcher::Impl::add(std::size_t index) {
     return;
   }
   keys.push_back(Key{fold_hash(v.data(), v.size()), static_cast<std::uint32_t>(index)});
+  starts[static_cast<unsigned char>(v.front()) | 0x20] |= std::uint64_t{1}
+                                                          << std::min<std::size_t>(v.size(), 63);
   if (rule.edge == Edge::email) {
     emails = true;
   } else if (rule.edge == Edge::url) {
@@ -370,9 +381,9 @@ void Matcher::Impl::build_keys() {
     return a.hash != b.hash ? a.hash < b.hash : a.indicator < b.indicator;
   });
   if (keys.empty() && points.empty()) return;
-  bloom.assign(std::size_t{1} << (kBloomBits - 6), 0);
-  for (const auto& k : keys) bloom[k.hash >> (64 - kBloomBits + 6)] |= bloom_bit(k.hash);
-  for (const auto& k : points) bloom[k.hash >> (64 - kBloomBits + 6)] |= bloom_bit(k.hash);
+  bloom.assign(std::size_t{1} << kBloomWordBits, 0);
+  for (const auto& k : keys) bloom[bloom_word(k.hash)] |= bloom_bits(k.hash);
+  for (const auto& k : points) bloom[bloom_word(k.hash)] |= bloom_bits(k.hash);
 }
 
 void Matcher::Impl::compile() {
@@ -435,7 +446,7 @@ void Matcher::Impl::addresses_of(const Addr& a, F&& f) const {
   const Wide w = wide(a);
   if (!points.empty()) {
     const std::uint64_t h = addr_hash(w);
-    if (bloom[h >> (64 - kBloomBits + 6)] & bloom_bit(h)) {
+    if ((bloom[bloom_word(h)] & bloom_bits(h)) == bloom_bits(h)) {
       auto it = std::lower_bound(points.begin(), points.end(), h,
                                  [](const Key& k, std::uint64_t x) { return k.hash < x; });
       for (; it != points.end() && it->hash == h; ++it) {
@@ -450,7 +461,7 @@ template <class F>
 void Matcher::Impl::lookup(std::string_view d, std::size_t s, std::size_t e, F&& found) const {
   const std::size_t n = e - s;
   const std::uint64_t h = fold_hash(d.data() + s, n);
-  if (!(bloom[h >> (64 - kBloomBits + 6)] & bloom_bit(h))) return;
+  if ((bloom[bloom_word(h)] & bloom_bits(h)) != bloom_bits(h)) return;
   auto it = std::lower_bound(keys.begin(), keys.end(), h,
                              [](const Key& k, std::uint64_t x) { return k.hash < x; });
   for (; it != keys.end() && it->hash == h; ++it) {
@@ -782,6 +793,8 @@ class Tokenizer {
     if (e > in_.min_end && e <= in_.limit) out_.push_back(Pending{s, len, indicator});
   }
   void look(std::size_t s, std::size_t e) {
+    const std::uint64_t lengths = m_.starts[static_cast<unsigned char>(d_[s]) | 0x20];
+    if (!((lengths >> std::min<std::size_t>(e - s, 63)) & 1)) return;
     m_.lookup(d_, s, e,
               [&](std::size_t hs, std::size_t len, std::uint32_t ind) { hit(hs, len, ind); });
   }
