@@ -826,6 +826,9 @@ class Tokenizer {
     const bool before_colons = s >= 2 && d_[s - 1] == ':' && d_[s - 2] == ':';
     if ((e < d_.size() && d_[e] == ':' && e - s <= 4) || before_colons) return ipv6(s, e);
     if (!is_digit(first) || len_ok(e - s) == false) return e;
+    // A dotted quad has a dot after its first 1 to 3 digits: not so a date,
+    // a number or a hash, which are not read any further.
+    if (d_[s + 1] != '.' && d_[s + 2] != '.' && d_[s + 3] != '.') return e;
     // "192.0.2.1", or pieces of "192.0.2.1-192.0.2.9"
     std::size_t p = s;
     while (p < e) {
