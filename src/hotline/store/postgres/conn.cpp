@@ -132,6 +132,10 @@ const std::string& Conn::prepared_name(std::string_view sql) {
 
 pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
                                const std::vector<Param>& params) {
+  if (!deferred_.empty()) {
+    pointers(doing, params);  // refused before anything is sent, as below
+    return exec_simple(doing, render(doing, sql, params));
+  }
   try {
     const auto ptrs = pointers(doing, params);
     const std::string& name = prepared_name(sql);
@@ -143,8 +147,60 @@ pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
   }
 }
 
+void Conn::write_params(const char* doing, std::string_view sql, const std::vector<Param>& params) {
+  if (!deferring_) {
+    exec_params(doing, sql, params);
+    return;
+  }
+  pointers(doing, params);
+  std::string statement = render(doing, sql, params);
+  deferred_.reserve(deferred_.size() + statement.size() + 2);
+  deferred_ += statement;
+  deferred_ += ";\n";
+  if (!deferred_doing_.empty()) deferred_doing_ += ", ";
+  deferred_doing_ += doing;
+}
+
+// Outside quoted literals (the statements here have no dollar quoting),
+// "$n" is parameter n. A literal is escaped by libpq for this connection
+// (standard_conforming_strings as the server has it).
+std::string Conn::render(const char* doing, std::string_view sql,
+                         const std::vector<Param>& params) {
+  std::string out;
+  out.reserve(sql.size() + 64);
+  bool quoted = false;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char ch = sql[i];
+    if (ch == '\'') quoted = !quoted;
+    if (quoted || ch != '$' || i + 1 >= sql.size() || sql[i + 1] < '0' || sql[i + 1] > '9') {
+      out += ch;
+      continue;
+    }
+    std::size_t n = 0, j = i + 1;
+    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
+    if (n == 0 || n > params.size()) {
+      throw Error(ErrorCategory::internal, "store_failed",
+                  "Internal error: a statement names parameter $" + std::to_string(n) +
+                      " but was given " + std::to_string(params.size()) + ". Report this.");
+    }
+    const Param& p = params[n - 1];
+    try {
+      out += p ? work_->quote(*p) : std::string("NULL");
+    } catch (const std::exception& e) {  // not text in the connection's encoding
+      throw Error(ErrorCategory::internal, "store_invalid",
+                  std::string("Record refused: ") + doing + " (" + first_line(e.what()) +
+                      "). Nothing was changed.");
+    }
+    i = j - 1;
+  }
+  return out;
+}
+
 pqxx::result Conn::exec_guarded_params(const char* doing, std::string_view sql,
                                        const std::vector<Param>& params) {
+  // The deferred writes first, on their own: an error of theirs is not
+  // this statement's to recover from.
+  if (!deferred_.empty()) exec_simple(doing, "");
   exec_simple(doing, "SAVEPOINT hotline_statement");
   try {
     auto result = exec_params(doing, sql, params);
@@ -160,15 +216,30 @@ pqxx::result Conn::exec_guarded_params(const char* doing, std::string_view sql,
 }
 
 pqxx::result Conn::exec_simple(const char* doing, const std::string& sql) {
+  if (deferred_.empty()) {
+    try {
+      return work_->exec(sql);
+    } catch (const std::exception& e) {
+      fail(doing, e);
+    }
+  }
+  std::string batch = std::move(deferred_);
+  std::string what = std::move(deferred_doing_);
+  deferred_.clear();
+  deferred_doing_.clear();
+  batch += sql;
+  if (!sql.empty()) what += std::string(", then ") + doing;
   try {
-    return work_->exec(sql);
+    return work_->exec(batch);
   } catch (const std::exception& e) {
-    fail(doing, e);
+    fail(what.c_str(), e);
   }
 }
 
 void Conn::rollback_quietly() noexcept {
   failed_ = false;
+  deferred_.clear();
+  deferred_doing_.clear();
   if (broken_ || !conn_) return;
   try {
     work_->exec("ROLLBACK");
@@ -179,6 +250,8 @@ void Conn::rollback_quietly() noexcept {
 
 void Conn::rollback_to(const std::string& name) {
   failed_ = false;
+  deferred_.clear();
+  deferred_doing_.clear();
   exec_simple("undoing a part of a transaction", "ROLLBACK TO " + name + "; RELEASE " + name);
 }
 

@@ -84,10 +84,10 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
   const std::string stored = is_secret_setting(key)
                                  ? sealed(secret_key_, std::string(value)).value_or("")
                                  : std::string(value);
-  writable_conn().exec("saving a setting",
-                       "INSERT INTO settings (key, value) VALUES ($1, $2) "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                       key, stored);
+  writable_conn().write("saving a setting",
+                        "INSERT INTO settings (key, value) VALUES ($1, $2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        key, stored);
 }
 
 std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
