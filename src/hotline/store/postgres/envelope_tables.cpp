@@ -161,6 +161,15 @@ void enqueue_outbox(Conn& c, const OutboxItem& item) {
         "seq " +
         std::to_string(item.seq) + " and attempts " + std::to_string(item.attempts) + ".");
   }
+  // Deferred (conn.h): a missing envelope or a seq queued already is then
+  // refused by the server's keys, failing the caller's member whole.
+  if (c.deferring()) {
+    c.write("queueing an envelope for delivery",
+            "INSERT INTO outbox (link, seq, envelope_id, attempts, next_attempt_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            item.link, item.seq, item.envelope_id, item.attempts, item.next_attempt_at);
+    return;
+  }
   auto r = c.exec("queueing an envelope for delivery",
                   "INSERT INTO outbox (link, seq, envelope_id, attempts, next_attempt_at) "
                   "SELECT $1::text, $2::bigint, $3::text, $4::bigint, $5::text "

@@ -46,9 +46,11 @@ namespace {
 // The node's writer key: one per database (a database holds one node). The
 // log's size, read once the lock is held, tells whether another process
 // wrote envelopes or receipts since this one's last commit (WriteCache).
+// The newest event id and audit seq come in the same round trip (WriteCache).
 constexpr const char* kBeginWrite =
     "BEGIN; SELECT pg_advisory_xact_lock(7261700002); "
-    "SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves";
+    "SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves), "
+    "(SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(seq), 0) FROM audit_trail)";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
 constexpr std::size_t kMaxGroup = 32;
 
@@ -193,6 +195,15 @@ void PostgresStore::begin_write(Conn& c, WriteCache& cache) {
     cache = known_;
   } else {
     cache = WriteCache{};
+  }
+  if (r.empty()) return;
+  cache.last_event_id = integer(r[0], 1);
+  // The audit entry this process last knew is still the newest when the
+  // newest seq is still its seq (entries are only ever appended).
+  const std::int64_t audit_seq = integer(r[0], 2);
+  if (!cache.audit_known || (cache.last_audit ? cache.last_audit->seq : 0) != audit_seq) {
+    cache.audit_known = false;
+    cache.last_audit.reset();
   }
 }
 
