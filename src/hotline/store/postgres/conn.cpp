@@ -161,29 +161,23 @@ void Conn::write_params(const char* doing, std::string_view sql, const std::vect
   deferred_doing_ += doing;
 }
 
-// Outside quoted literals (the statements here have no dollar quoting),
-// "$n" is parameter n. A literal is escaped by libpq for this connection
-// (standard_conforming_strings as the server has it).
+// The statement is prepared on this connection (once; a round trip the
+// first time) and run by name, so that the server does not plan it again.
+// A literal is escaped by libpq for this connection (standard_conforming_strings
+// as the server has it) and cast by the server to the parameter's type, as
+// exec() would.
 std::string Conn::render(const char* doing, std::string_view sql,
                          const std::vector<Param>& params) {
-  std::string out;
-  out.reserve(sql.size() + 64);
-  bool quoted = false;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    const char ch = sql[i];
-    if (ch == '\'') quoted = !quoted;
-    if (quoted || ch != '$' || i + 1 >= sql.size() || sql[i + 1] < '0' || sql[i + 1] > '9') {
-      out += ch;
-      continue;
-    }
-    std::size_t n = 0, j = i + 1;
-    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
-    if (n == 0 || n > params.size()) {
-      throw Error(ErrorCategory::internal, "store_failed",
-                  "Internal error: a statement names parameter $" + std::to_string(n) +
-                      " but was given " + std::to_string(params.size()) + ". Report this.");
-    }
-    const Param& p = params[n - 1];
+  const std::string& name = prepared_name(sql);
+  try {
+    conn_->prepare_now(name);
+  } catch (const std::exception& e) {
+    fail(doing, e);
+  }
+  std::string out = "EXECUTE " + name;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    out += i == 0 ? "(" : ", ";
+    const Param& p = params[i];
     try {
       out += p ? work_->quote(*p) : std::string("NULL");
     } catch (const std::exception& e) {  // not text in the connection's encoding
@@ -191,8 +185,8 @@ std::string Conn::render(const char* doing, std::string_view sql,
                   std::string("Record refused: ") + doing + " (" + first_line(e.what()) +
                       "). Nothing was changed.");
     }
-    i = j - 1;
   }
+  if (!params.empty()) out += ")";
   return out;
 }
 

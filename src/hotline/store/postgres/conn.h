@@ -92,7 +92,8 @@ class Conn {
 
   // A write whose result nobody reads (no RETURNING the caller needs, no
   // row count). While deferring() it is not sent at once: its parameters
-  // are quoted as literals and it waits for the connection's next round
+  // are quoted as literals (EXECUTE of the statement prepared on this
+  // connection) and it waits for the connection's next round
   // trip, which carries every waiting statement and then the next one in
   // one simple-protocol message (PostgreSQL runs them in order and stops
   // at the first error, which then names all of them). Otherwise exec().
@@ -131,7 +132,7 @@ class Conn {
  private:
   [[noreturn]] void fail(const char* doing, const std::exception& e);
   const std::string& prepared_name(std::string_view sql);
-  // `sql` with its $n replaced by the parameters as quoted literals.
+  // "EXECUTE name(literals...)" for `sql` prepared on this connection.
   // Text not valid in the connection's encoding is refused ("store_invalid").
   std::string render(const char* doing, std::string_view sql, const std::vector<Param>& params);
 

@@ -249,7 +249,16 @@ std::int64_t prune_events(Conn& c, std::string_view before, std::int64_t limit) 
   return r.affected_rows();
 }
 
+// Deferred in a group member (conn.h): a duplicate then fails the member
+// whole, as any storage error does on the link's path (node/inbound.cpp).
 void insert_desk_message(Conn& c, const DeskMessageRecord& m) {
+  if (c.deferring()) {
+    c.write("storing a desk message",
+            "INSERT INTO desk_messages (envelope_id, link, direction, seq, text, sent_at, "
+            "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            m.envelope_id, m.link, to_string(m.direction), m.seq, m.text, m.sent_at, m.received_at);
+    return;
+  }
   c.exec_guarded("storing a desk message",
                  "INSERT INTO desk_messages (envelope_id, link, direction, seq, text, sent_at, "
                  "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -115,7 +115,11 @@ std::vector<SessionRecord> PostgresTransaction::list_sessions() {
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  const std::int64_t index = postgres::insert_envelope(writable_conn(), cache_.frontier, envelope);
+  Conn& c = writable_conn();
+  const WriteCache::KnownHead* head = cache_.known_head(envelope.link, envelope.direction);
+  bool known_new = head != nullptr && envelope.seq > head->head.seq;
+  for (const auto& i : inserted_) known_new = known_new && i.envelope.id != envelope.id;
+  const std::int64_t index = postgres::insert_envelope(c, cache_.frontier, envelope, known_new);
   if (inserted_.size() >= kMaxInserted) inserted_.pop_front();
   inserted_.push_back(Inserted{envelope, false});
   if (WriteCache::KnownHead* k = cache_.known_head(envelope.link, envelope.direction);
@@ -126,7 +130,10 @@ std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
-  const std::int64_t index = postgres::insert_receipt(writable_conn(), cache_.frontier, receipt);
+  Conn& c = writable_conn();
+  const Inserted* mine = inserted(receipt.link, receipt.direction, receipt.seq);
+  const std::int64_t index =
+      postgres::insert_receipt(c, cache_.frontier, receipt, mine && !mine->receipted);
   for (auto& i : inserted_) {
     const EnvelopeRecord& e = i.envelope;
     if (e.seq == receipt.seq && e.direction == receipt.direction && e.link == receipt.link) {
