@@ -157,6 +157,7 @@ void Conn::write_params(const char* doing, std::string_view sql, const std::vect
   deferred_.reserve(deferred_.size() + statement.size() + 2);
   deferred_ += statement;
   deferred_ += ";\n";
+  if (deferred_doing_.find(doing) != std::string::npos) return;  // each named once
   if (!deferred_doing_.empty()) deferred_doing_ += ", ";
   deferred_doing_ += doing;
 }
