@@ -55,7 +55,8 @@ void add_export_command(CLI::App* parent, const std::string& kind, const std::st
   cmd->add_option("id", o->id, "The " + noun + "'s id (or its first or last 8 characters)")
       ->required();
   cmd->add_option("--format", o->format, "iodef")->required()->check(CLI::IsMember({"iodef"}));
-  cmd->add_option("--out", o->out, "Write it to this file (default: standard output)");
+  cmd->add_option("-o,--output", o->out,
+                  "The file to write (mode 0600); standard output if not given");
   cmd->callback([o, kind] {
     auto desk = open_desk(o->target, "", Use::read);
     const std::string xml = desk->export_iodef(kind, o->id);

@@ -50,6 +50,10 @@ void add_vocabulary_routes(std::vector<Route>& routes, RouteContext& ctx);
 // routes_interop.cpp)
 void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx);
 
+// /taxii2/ (TAXII 2.1, read-only) and /v1/taxii (the office's publication;
+// routes_taxii.cpp)
+void add_taxii_routes(std::vector<Route>& routes, RouteContext& ctx);
+
 // The value of cookie `name`, "" when absent.
 std::string cookie_value(const net::HttpRequest& request, std::string_view name);
 

@@ -10,6 +10,7 @@
 
 #include "hotline/api/api_errors.h"
 #include "hotline/api/api_routes.h"
+#include "hotline/api/taxii.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/ip_address.h"
@@ -174,6 +175,7 @@ struct OperatorApi::Impl {
     add_event_routes(routes, ctx);
     add_review_routes(routes, ctx);
     add_vocabulary_routes(routes, ctx);
+    add_taxii_routes(routes, ctx);
     add_interop_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
@@ -347,6 +349,11 @@ OperatorApi::~OperatorApi() = default;
 
 namespace {
 
+// Under /taxii2/ every refusal is a TAXII error message (api/taxii.h).
+bool is_taxii(const std::string& target) {
+  return target.rfind("/taxii2/", 0) == 0;
+}
+
 // Every answer of the API: an Error or a JSON exception becomes its JSON
 // error; the headers every response carries are added.
 template <class F>
@@ -370,7 +377,8 @@ net::HttpResponse answered(const net::HttpRequest& request, F&& f) {
 }  // namespace
 
 net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
-  return answered(request, [&] { return impl_->dispatch(request); });
+  auto r = answered(request, [&] { return impl_->dispatch(request); });
+  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
 }
 
 std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest& request) {
@@ -380,7 +388,7 @@ std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest&
     return refusal ? *refusal : net::HttpResponse{};
   });
   if (!refusal && r.status < 400) return std::nullopt;
-  return r;
+  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
 }
 
 bool OperatorApi::hashes_passwords(const std::string& method, const std::string& target) {
