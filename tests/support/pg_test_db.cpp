@@ -214,6 +214,20 @@ std::string template_name(const std::string& key) {
   return "hotline_tpl_" + key + "_" + binary_stamp();
 }
 
+// Waits until no session uses `name` (the server ends the sessions that
+// `fill` closed a moment after it returned); CREATE DATABASE waits 5 s only.
+void wait_until_unused(pqxx::nontransaction& w, const std::string& name) {
+  const std::string query =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = " + w.quote(name);
+  for (int i = 0; i < 1500; ++i) {
+    if (w.exec(query)[0][0].as<int>() == 0) return;
+    ::usleep(20 * 1000);
+  }
+  throw std::runtime_error(
+      "expected the template " + name + " to have no session 30 s after it was filled, found " +
+      w.exec(query)[0][0].c_str() + " (does the fill function close every connection it opens?)");
+}
+
 // Serializes the test processes of one cluster while one of them checks for
 // the template and fills it (released when the connection closes).
 constexpr const char* kTemplateLock = "SELECT pg_advisory_lock(7261700100)";
@@ -244,6 +258,7 @@ std::string ensure_template(const std::string& base, const PgTemplate& from) {
     // Finished: copies may be made from now on, and nobody connects to it
     // (a connection to a template stops CREATE DATABASE from copying it).
     w.exec("ALTER DATABASE " + name + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+    wait_until_unused(w, name);
   }
   finished_here.insert(name);
   return name;
