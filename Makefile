@@ -1,6 +1,6 @@
 # The two commands: `make demo` and `make test`. Both run scripts/bootstrap
 # first, so a fresh Debian 12 machine (as root) needs nothing else.
-.PHONY: demo test bench build build-asan bootstrap format format-check tidy clean
+.PHONY: demo test bench package build build-asan bootstrap format format-check tidy clean
 
 JOBS ?= 2
 
@@ -60,6 +60,13 @@ test: bootstrap
 
 bench: build
 	@scripts/bench
+
+# The Debian package of the release build and the web app, in build/package
+# (docs/operations.md, "Installing the Debian package"). CPack packages the
+# build as it is: `build` compiles first.
+package: build
+	@cpack --config build/release/CPackConfig.cmake -B build/package
+	@ls build/package/*.deb
 
 format:
 	@find src tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i

@@ -10,6 +10,7 @@
 
 #include "hotline/api/api_errors.h"
 #include "hotline/api/api_routes.h"
+#include "hotline/api/taxii.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/common/ip_address.h"
@@ -174,6 +175,8 @@ struct OperatorApi::Impl {
     add_event_routes(routes, ctx);
     add_review_routes(routes, ctx);
     add_vocabulary_routes(routes, ctx);
+    add_taxii_routes(routes, ctx);
+    add_interop_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
 
@@ -346,6 +349,11 @@ OperatorApi::~OperatorApi() = default;
 
 namespace {
 
+// Under /taxii2/ every refusal is a TAXII error message (api/taxii.h).
+bool is_taxii(const std::string& target) {
+  return target.rfind("/taxii2/", 0) == 0;
+}
+
 // Every answer of the API: an Error or a JSON exception becomes its JSON
 // error; the headers every response carries are added.
 template <class F>
@@ -369,7 +377,8 @@ net::HttpResponse answered(const net::HttpRequest& request, F&& f) {
 }  // namespace
 
 net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
-  return answered(request, [&] { return impl_->dispatch(request); });
+  auto r = answered(request, [&] { return impl_->dispatch(request); });
+  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
 }
 
 std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest& request) {
@@ -379,7 +388,7 @@ std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest&
     return refusal ? *refusal : net::HttpResponse{};
   });
   if (!refusal && r.status < 400) return std::nullopt;
-  return r;
+  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
 }
 
 bool OperatorApi::hashes_passwords(const std::string& method, const std::string& target) {
@@ -399,6 +408,7 @@ std::size_t OperatorApi::body_limit(const std::string& method, const std::string
       std::map<std::string, std::string> params;
       const auto& r = impl_->routes[i];
       if (r.raw_body && r.method == method && matches(impl_->patterns[i], parts, params)) {
+        if (r.max_body > 0) return r.max_body;
         return static_cast<std::size_t>(impl_->node.store->snapshot(
             [](store::Transaction& tx) { return service::attachment_limit(tx); }));
       }

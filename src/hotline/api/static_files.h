@@ -99,7 +99,8 @@ class WebApp {
   std::size_t skipped_ = 0;
 };
 
-// True for the targets the API answers: /v1 and below, /health, /version,
+// True for the targets the API answers: /v1 and below, /taxii2 and below,
+// /health, /version,
 // and a target that is not a path (which the API refuses with 400).
 bool is_api_target(std::string_view target);
 

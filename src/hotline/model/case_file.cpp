@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "hotline/common/error.h"
+#include "hotline/model/indicator.h"
 #include "hotline/model/json_check.h"
 
 namespace hotline::model {
@@ -13,12 +14,15 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 3> kCaseStateNames{"open", "closed", "reopened"};
-constexpr std::array<std::string_view, 9> kCaseActionNames{
-    "open",      "link_alert", "link_request", "add_indicator", "add_attachment",
-    "add_entry", "add_note",   "close",        "reopen"};
+constexpr std::array<std::string_view, 11> kCaseActionNames{
+    "open",     "link_alert", "link_request", "add_indicator",    "add_attachment", "add_entry",
+    "add_note", "close",      "reopen",       "update_indicator", "add_sighting"};
 
 const JsonCheck kCaseCheck{"case_invalid", "case"};
 constexpr std::size_t kMaxText = 20000;
+constexpr std::size_t kMaxIndicatorNote = 2000;
+constexpr std::size_t kMaxWhere = 500;
+constexpr int kMaxSightingCount = 1000000000;
 
 void require(const CaseFile& c, CaseAction action) {
   if (is_possible(c, action)) return;
@@ -32,9 +36,9 @@ void require(const CaseFile& c, CaseAction action) {
 }
 
 CaseFile with_entry(CaseFile next, CaseAction action, const std::string& by, Side side,
-                    TimePoint at, std::string text) {
+                    TimePoint at, std::string text, nlohmann::json data = nullptr) {
   kCaseCheck.name(by, "actor");
-  next.timeline.push_back({at, by, side, action, std::move(text)});
+  next.timeline.push_back({at, by, side, action, std::move(text), std::move(data)});
   return next;
 }
 
@@ -50,7 +54,7 @@ bool is_digest(std::string_view s) {
          });
 }
 
-void check_indicator(const Indicator& i, const std::string& path) {
+void check_legacy_indicator(const Indicator& i, const std::string& path) {
   if (!is_token(i.type))
     kCaseCheck.fail(
         member_path(path, "type"),
@@ -58,6 +62,80 @@ void check_indicator(const Indicator& i, const std::string& path) {
   kCaseCheck.name(i.value, member_path(path, "value"));
   if (i.value.size() > 2048)
     kCaseCheck.fail(member_path(path, "value"), "must be at most 2048 bytes");
+}
+
+// normalize_indicator's error, naming the place.
+std::string normalized(std::string_view type, std::string_view value, const std::string& path) {
+  try {
+    return normalize_indicator(type, value);
+  } catch (const Error& e) {
+    throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+                "indicator invalid: " + path + ": " + e.what());
+  }
+}
+
+void check_seen(const std::optional<TimePoint>& first, const std::optional<TimePoint>& last,
+                const std::string& path) {
+  if (first && last && *first > *last)
+    kCaseCheck.fail(member_path(path, "first_seen"), "must not be after last_seen (" +
+                                                         format_timestamp(*first) + " > " +
+                                                         format_timestamp(*last) + ")");
+}
+
+bool has_typed_fields(const Indicator& i) {
+  return i.first_seen || i.last_seen || i.confidence || i.tlp || !i.note.empty();
+}
+
+Indicator checked_at(Indicator i, IndicatorCheck check, const std::string& path) {
+  if (check == IndicatorCheck::strict || is_indicator_type(i.type)) {
+    if (!is_indicator_type(i.type))
+      throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+                  "indicator invalid: " + member_path(path, "type") + " must be one of: " +
+                      list_of(kIndicatorTypes) + "; not " + quote_value(i.type));
+    if (check == IndicatorCheck::strict) {
+      i.value = normalized(i.type, i.value, member_path(path, "value"));
+    } else {
+      check_legacy_indicator(i, path);
+      try {
+        i.value = normalize_indicator(i.type, i.value);
+      } catch (const Error&) {  // kept as stored before typed indicators
+      }
+    }
+  } else {
+    check_legacy_indicator(i, path);
+    if (has_typed_fields(i))
+      throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+                  "indicator invalid: " + member_path(path, "type") + " must be one of: " +
+                      list_of(kIndicatorTypes) + "; not " + quote_value(i.type));
+  }
+  check_seen(i.first_seen, i.last_seen, path);
+  if (i.confidence && (*i.confidence < 0 || *i.confidence > 100))
+    kCaseCheck.fail(member_path(path, "confidence"),
+                    "must be an integer from 0 to 100, not " + std::to_string(*i.confidence));
+  kCaseCheck.text(i.note, member_path(path, "note"), kMaxIndicatorNote, false);
+  return i;
+}
+
+Indicator* find_in(std::vector<Indicator>& list, std::string_view type, std::string_view value) {
+  for (Indicator& i : list) {
+    if (i.type == type && i.value == value) return &i;
+  }
+  return nullptr;
+}
+
+// The earlier (or later) of two optional times.
+std::optional<TimePoint> earlier(std::optional<TimePoint> a, std::optional<TimePoint> b, bool min) {
+  if (!a) return b;
+  if (!b) return a;
+  return min ? std::min(*a, *b) : std::max(*a, *b);
+}
+
+void merge_into(Indicator& have, const Indicator& given) {
+  have.first_seen = earlier(have.first_seen, given.first_seen, true);
+  have.last_seen = earlier(have.last_seen, given.last_seen, false);
+  if (given.confidence) have.confidence = given.confidence;
+  if (given.tlp) have.tlp = given.tlp;
+  if (!given.note.empty()) have.note = given.note;
 }
 
 }  // namespace
@@ -74,8 +152,10 @@ bool is_possible(const CaseFile& c, CaseAction action) {
   bool active = c.state == CaseState::open || c.state == CaseState::reopened;
   switch (action) {
     case CaseAction::open:
+    case CaseAction::update_indicator:  // through add_indicator
       return false;
     case CaseAction::add_note:
+    case CaseAction::add_sighting:
       return true;
     case CaseAction::reopen:
       return c.state == CaseState::closed;
@@ -139,16 +219,154 @@ CaseFile link_request(const CaseFile& c, const std::string& request_id, const st
   return with_entry(std::move(next), CaseAction::link_request, by, side, at, request_id);
 }
 
+Indicator checked_indicator(Indicator indicator, IndicatorCheck check) {
+  return checked_at(std::move(indicator), check, "indicator");
+}
+
+Sighting checked_sighting(Sighting s) {
+  if (!is_indicator_type(s.type))
+    throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+                "indicator invalid: sighting.type must be one of: " + list_of(kIndicatorTypes) +
+                    "; not " + quote_value(s.type));
+  s.value = normalized(s.type, s.value, "sighting.value");
+  check_seen(s.first_seen, s.last_seen, "sighting");
+  if (s.count < 1 || s.count > kMaxSightingCount)
+    kCaseCheck.fail("sighting.count",
+                    "must be an integer from 1 to 1000000000, not " + std::to_string(s.count));
+  kCaseCheck.line(s.where, "sighting.where", false);
+  if (s.where.size() > kMaxWhere) kCaseCheck.fail("sighting.where", "must be at most 500 bytes");
+  kCaseCheck.name(s.by, "sighting.by");
+  return s;
+}
+
 CaseFile add_indicator(const CaseFile& c, Indicator indicator, const std::string& by, Side side,
-                       TimePoint at) {
+                       TimePoint at, IndicatorCheck check) {
   require(c, CaseAction::add_indicator);
-  check_indicator(indicator, "indicator");
-  if (std::find(c.indicators.begin(), c.indicators.end(), indicator) != c.indicators.end())
-    duplicate(c, "indicator " + indicator.type + ":" + indicator.value);
-  CaseFile next = c;
+  // The timeline keeps what was given: a typed action with its fields, a
+  // legacy one as it was written then.
   std::string text = indicator.type + ":" + indicator.value;
-  next.indicators.push_back(std::move(indicator));
-  return with_entry(std::move(next), CaseAction::add_indicator, by, side, at, std::move(text));
+  Indicator given = checked_indicator(std::move(indicator), check);
+  nlohmann::json data = nullptr;
+  if (check == IndicatorCheck::strict) {
+    data = indicator_json(given);
+    text = given.type + ":" + given.value;
+  }
+  CaseFile next = c;
+  if (Indicator* have = find_in(next.indicators, given.type, given.value)) {
+    merge_into(*have, given);
+    return with_entry(std::move(next), CaseAction::update_indicator, by, side, at, std::move(text),
+                      std::move(data));
+  }
+  next.indicators.push_back(std::move(given));
+  return with_entry(std::move(next), CaseAction::add_indicator, by, side, at, std::move(text),
+                    std::move(data));
+}
+
+CaseFile add_sighting(const CaseFile& c, Sighting sighting) {
+  require(c, CaseAction::add_sighting);
+  Sighting s = checked_sighting(std::move(sighting));
+  if (!find_indicator(c, s.type, s.value))
+    throw Error(ErrorCategory::conflict, "indicator_unknown",
+                "case " + c.id + " has no indicator " + s.type + " " + quote_value(s.value) +
+                    " to record a sighting of (add it first)");
+  CaseFile next = c;
+  json data = sighting_json(s);
+  data.erase("side");
+  data.erase("by");
+  data.erase("at");
+  std::string text = s.type + ":" + s.value;
+  const std::string by = s.by;
+  const Side side = s.side;
+  const TimePoint at = s.at;
+  next.sightings.push_back(std::move(s));
+  return with_entry(std::move(next), CaseAction::add_sighting, by, side, at, std::move(text),
+                    std::move(data));
+}
+
+const Indicator* find_indicator(const CaseFile& c, std::string_view type, std::string_view value) {
+  std::string norm(value);
+  if (is_indicator_type(type)) {
+    try {
+      norm = normalize_indicator(type, value);
+    } catch (const Error&) {  // a legacy value, compared as it is
+    }
+  }
+  for (const Indicator& i : c.indicators) {
+    if (i.type == type && i.value == norm) return &i;
+  }
+  return nullptr;
+}
+
+Tlp effective_tlp(const CaseFile& c, const Indicator& i) {
+  return i.tlp ? *i.tlp : c.labels.tlp;
+}
+
+json indicator_json(const Indicator& i) {
+  return {{"type", i.type},
+          {"value", i.value},
+          {"first_seen", time_json(i.first_seen)},
+          {"last_seen", time_json(i.last_seen)},
+          {"confidence", i.confidence ? json(*i.confidence) : json(nullptr)},
+          {"tlp", i.tlp ? json(to_string(*i.tlp)) : json(nullptr)},
+          {"note", i.note}};
+}
+
+json sighting_json(const Sighting& s) {
+  return {{"type", s.type},
+          {"value", s.value},
+          {"first_seen", format_timestamp(s.first_seen)},
+          {"last_seen", format_timestamp(s.last_seen)},
+          {"count", s.count},
+          {"where", s.where},
+          {"side", to_string(s.side)},
+          {"by", s.by},
+          {"at", format_timestamp(s.at)}};
+}
+
+Indicator indicator_from_json(const json& j, const std::string& path) {
+  if (j.is_object() && j.size() == 2 && j.contains("type") && j.contains("value")) {
+    return checked_at({kCaseCheck.string(j["type"], member_path(path, "type")),
+                       kCaseCheck.string(j["value"], member_path(path, "value"))},
+                      IndicatorCheck::legacy, path);
+  }
+  kCaseCheck.object(j, path,
+                    {"type", "value", "first_seen", "last_seen", "confidence", "tlp", "note"});
+  Indicator i;
+  i.type = kCaseCheck.string(j["type"], member_path(path, "type"));
+  i.value = kCaseCheck.string(j["value"], member_path(path, "value"));
+  i.first_seen = kCaseCheck.optional_time(j["first_seen"], member_path(path, "first_seen"));
+  i.last_seen = kCaseCheck.optional_time(j["last_seen"], member_path(path, "last_seen"));
+  if (!j["confidence"].is_null())
+    i.confidence = static_cast<int>(
+        kCaseCheck.integer(j["confidence"], member_path(path, "confidence"), 0, 100));
+  if (!j["tlp"].is_null()) {
+    static constexpr std::string_view kTlpNames[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
+                                                     "TLP:AMBER+STRICT", "TLP:RED"};
+    i.tlp = kTlpLevels[kCaseCheck.one_of(j["tlp"], member_path(path, "tlp"), kTlpNames)];
+  }
+  i.note = kCaseCheck.string(j["note"], member_path(path, "note"));
+  // Without typed fields it may be a legacy one (a document is checked
+  // against its timeline, which says how each indicator came).
+  const IndicatorCheck check =
+      has_typed_fields(i) ? IndicatorCheck::strict : IndicatorCheck::legacy;
+  return checked_at(std::move(i), check, path);
+}
+
+Sighting sighting_from_json(const json& j, const std::string& path) {
+  kCaseCheck.object(
+      j, path, {"type", "value", "first_seen", "last_seen", "count", "where", "side", "by", "at"});
+  Sighting s;
+  s.type = kCaseCheck.string(j["type"], member_path(path, "type"));
+  s.value = kCaseCheck.string(j["value"], member_path(path, "value"));
+  s.first_seen = kCaseCheck.time(j["first_seen"], member_path(path, "first_seen"));
+  s.last_seen = kCaseCheck.time(j["last_seen"], member_path(path, "last_seen"));
+  s.count = static_cast<int>(
+      kCaseCheck.integer(j["count"], member_path(path, "count"), 1, kMaxSightingCount));
+  s.where = kCaseCheck.string(j["where"], member_path(path, "where"));
+  s.side = kCaseCheck.side(j["side"], member_path(path, "side"));
+  s.by = kCaseCheck.string(j["by"], member_path(path, "by"));
+  s.at = kCaseCheck.time(j["at"], member_path(path, "at"));
+  return checked_sighting(std::move(s));
 }
 
 CaseFile add_attachment(const CaseFile& c, const std::string& digest, const std::string& by,
@@ -203,15 +421,18 @@ CaseFile reopen(const CaseFile& c, const std::string& by, Side side, TimePoint a
 
 json to_shared_json(const CaseFile& c) {
   json indicators = json::array();
-  for (const Indicator& i : c.indicators)
-    indicators.push_back({{"type", i.type}, {"value", i.value}});
+  for (const Indicator& i : c.indicators) indicators.push_back(indicator_json(i));
+  json sightings = json::array();
+  for (const Sighting& s : c.sightings) sightings.push_back(sighting_json(s));
   json timeline = json::array();
   for (const TimelineEntry& e : c.timeline) {
-    timeline.push_back({{"at", format_timestamp(e.at)},
-                        {"actor", e.actor},
-                        {"side", to_string(e.side)},
-                        {"action", to_string(e.action)},
-                        {"text", e.text}});
+    json entry = {{"at", format_timestamp(e.at)},
+                  {"actor", e.actor},
+                  {"side", to_string(e.side)},
+                  {"action", to_string(e.action)},
+                  {"text", e.text}};
+    if (!e.data.is_null()) entry["data"] = e.data;
+    timeline.push_back(std::move(entry));
   }
   json j = json::object();
   j["id"] = c.id;
@@ -222,6 +443,7 @@ json to_shared_json(const CaseFile& c) {
   j["alert_ids"] = c.alert_ids;
   j["request_ids"] = c.request_ids;
   j["indicators"] = std::move(indicators);
+  j["sightings"] = std::move(sightings);
   j["attachments"] = c.attachments;
   j["timeline"] = std::move(timeline);
   return j;
@@ -248,25 +470,35 @@ std::vector<std::string> read_strings(const json& j, const char* key) {
 
 void read_indicators(const json& j, CaseFile& c) {
   const json& ind = kCaseCheck.array(j, "indicators");
-  for (std::size_t i = 0; i < ind.size(); ++i) {
-    std::string p = element_path("indicators", i);
-    kCaseCheck.object(ind[i], p, {"type", "value"});
-    c.indicators.push_back({kCaseCheck.string(ind[i]["type"], member_path(p, "type")),
-                            kCaseCheck.string(ind[i]["value"], member_path(p, "value"))});
-  }
+  for (std::size_t i = 0; i < ind.size(); ++i)
+    c.indicators.push_back(indicator_from_json(ind[i], element_path("indicators", i)));
+}
+
+void read_sightings(const json& j, CaseFile& c) {
+  const json& list = kCaseCheck.array(j, "sightings");
+  for (std::size_t i = 0; i < list.size(); ++i)
+    c.sightings.push_back(sighting_from_json(list[i], element_path("sightings", i)));
 }
 
 void read_timeline(const json& j, CaseFile& c) {
   const json& tl = kCaseCheck.array(j, "timeline");
   for (std::size_t i = 0; i < tl.size(); ++i) {
     std::string p = element_path("timeline", i);
-    kCaseCheck.object(tl[i], p, {"at", "actor", "side", "action", "text"});
+    const bool with_data = tl[i].is_object() && tl[i].contains("data");
+    if (with_data)
+      kCaseCheck.object(tl[i], p, {"at", "actor", "side", "action", "text", "data"});
+    else
+      kCaseCheck.object(tl[i], p, {"at", "actor", "side", "action", "text"});
+    json data = with_data ? tl[i]["data"] : json(nullptr);
+    if (!data.is_null() && !data.is_object())
+      kCaseCheck.fail(member_path(p, "data"), "must be an object or null");
     c.timeline.push_back({kCaseCheck.time(tl[i]["at"], member_path(p, "at")),
                           kCaseCheck.string(tl[i]["actor"], member_path(p, "actor")),
                           kCaseCheck.side(tl[i]["side"], member_path(p, "side")),
                           static_cast<CaseAction>(kCaseCheck.one_of(
                               tl[i]["action"], member_path(p, "action"), kCaseActionNames)),
-                          kCaseCheck.string(tl[i]["text"], member_path(p, "text"))});
+                          kCaseCheck.string(tl[i]["text"], member_path(p, "text")),
+                          std::move(data)});
   }
 }
 
@@ -281,6 +513,36 @@ void read_notes(const json& j, CaseFile& c) {
   }
 }
 
+// An indicator entry: typed (its data) or legacy ("type:value").
+CaseFile replay_indicator(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
+  const std::string p = element_path("timeline", i);
+  CaseFile next;
+  if (e.data.is_null()) {
+    auto colon = e.text.find(':');
+    if (colon == std::string::npos) kCaseCheck.fail(member_path(p, "text"), "must be type:value");
+    next = add_indicator(x, {e.text.substr(0, colon), e.text.substr(colon + 1)}, e.actor, e.side,
+                         e.at, IndicatorCheck::legacy);
+  } else {
+    next = add_indicator(x, indicator_from_json(e.data, member_path(p, "data")), e.actor, e.side,
+                         e.at);
+  }
+  if (next.timeline.back().action != e.action)
+    kCaseCheck.fail(member_path(p, "action"),
+                    "must be '" + std::string(to_string(next.timeline.back().action)) +
+                        "' (the case's indicators at that point say so)");
+  return next;
+}
+
+CaseFile replay_sighting(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
+  const std::string p = member_path(element_path("timeline", i), "data");
+  if (!e.data.is_object()) kCaseCheck.fail(p, "must be the sighting");
+  json full = e.data;
+  full["side"] = to_string(e.side);
+  full["by"] = e.actor;
+  full["at"] = format_timestamp(e.at);
+  return add_sighting(x, sighting_from_json(full, p));
+}
+
 // Timeline entry `i` (after the first) applied to `x` through its action.
 CaseFile apply_entry(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
   switch (e.action) {
@@ -292,13 +554,11 @@ CaseFile apply_entry(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
       return link_alert(x, e.text, e.actor, e.side, e.at);
     case CaseAction::link_request:
       return link_request(x, e.text, e.actor, e.side, e.at);
-    case CaseAction::add_indicator: {
-      auto colon = e.text.find(':');
-      if (colon == std::string::npos)
-        kCaseCheck.fail(member_path(element_path("timeline", i), "text"), "must be type:value");
-      return add_indicator(x, {e.text.substr(0, colon), e.text.substr(colon + 1)}, e.actor, e.side,
-                           e.at);
-    }
+    case CaseAction::add_indicator:
+    case CaseAction::update_indicator:
+      return replay_indicator(x, e, i);
+    case CaseAction::add_sighting:
+      return replay_sighting(x, e, i);
     case CaseAction::add_attachment:
       return add_attachment(x, e.text, e.actor, e.side, e.at);
     case CaseAction::add_entry:
@@ -336,9 +596,14 @@ void check_timeline(const CaseFile& c) {
 }  // namespace
 
 CaseFile case_from_json(const json& j) {
+  if (j.is_object() && !j.contains("sightings")) {  // written before sightings
+    json with = j;
+    with["sightings"] = json::array();
+    return case_from_json(with);
+  }
   kCaseCheck.object(j, "",
                     {"id", "origin", "title", "labels", "state", "alert_ids", "request_ids",
-                     "indicators", "attachments", "timeline", "notes"});
+                     "indicators", "attachments", "timeline", "notes", "sightings"});
   CaseFile c;
   c.id = kCaseCheck.string(j["id"], "id");
   c.origin = kCaseCheck.side(j["origin"], "origin");
@@ -353,6 +618,7 @@ CaseFile case_from_json(const json& j) {
   c.request_ids = read_strings(j["request_ids"], "request_ids");
   c.attachments = read_strings(j["attachments"], "attachments");
   read_indicators(j["indicators"], c);
+  read_sightings(j["sightings"], c);
   read_timeline(j["timeline"], c);
   read_notes(j["notes"], c);
   check_timeline(c);

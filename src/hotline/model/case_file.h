@@ -9,23 +9,48 @@
 // - Either side may close and reopen (it is a shared matter); reopening needs
 //   a reason and may happen any number of times.
 // - While open or reopened: link_alert, link_request, add_indicator,
-//   add_attachment, add_entry. Linking the same id, indicator or digest twice
-//   throws "case_duplicate".
+//   add_attachment, add_entry. Linking the same id or digest twice throws
+//   "case_duplicate".
+// - Indicators (model/indicator.h): one per (type, normalized value). Adding
+//   one the case already has is not an error: it updates it (first_seen the
+//   earlier, last_seen the later, confidence, tlp and note as the later add
+//   gives them, when it gives them) and the timeline says "update_indicator".
+//   A new indicator must be one of kIndicatorTypes with a value that
+//   normalize_indicator accepts (IndicatorCheck::strict). Cases stored before
+//   typed indicators may hold other tokens ([a-z0-9-], 1..40) and values
+//   that do not normalize: they still load and replay (IndicatorCheck::legacy,
+//   used only for actions without the typed fields).
+// - add_sighting (the peer or we saw an indicator of the case: where, when,
+//   how many times) is possible in every state, closed too: a sighting after
+//   the close is still news (it may be why the case is reopened). The
+//   indicator must be in the case ("indicator_unknown").
 // - add_note is possible in every state. Private notes are written on this
 //   node by our side only (Error "wrong_side" for theirs) and never leave it:
 //   to_shared_json() leaves them out, and it is what goes to the peer or into
 //   anything exported.
 // - Every shared action appends a TimelineEntry {at, actor, side, action,
-//   text}; text is the entry text, the linked id, the digest, "type:value"
-//   for an indicator, the close note or the reopen reason.
+//   text, data}; text is the entry text, the linked id, the digest,
+//   "type:value" for an indicator or a sighting, the close note or the reopen
+//   reason; data is null but for add_indicator, update_indicator and
+//   add_sighting with typed fields, where it holds the action's arguments
+//   (indicator_json / sighting_json of what was given) so that the timeline
+//   replays exactly.
 // Errors: "illegal_transition", "wrong_side", "case_duplicate",
-// "case_invalid".
+// "case_invalid", "indicator_invalid" (indicator.h), "indicator_unknown".
 //
-// JSON (every member always present):
+// JSON (every member always present, but "data" of a timeline entry, which
+// is left out when null):
 //   {"id","origin","title","labels","state","alert_ids":[..],
-//    "request_ids":[..],"indicators":[{"type","value"}],"attachments":[HEX64],
-//    "timeline":[{"at","actor","side","action","text"}],
+//    "request_ids":[..],
+//    "indicators":[{"type","value","first_seen","last_seen","confidence",
+//                   "tlp","note"}],  (times and confidence and tlp may be null)
+//    "sightings":[{"type","value","first_seen","last_seen","count","where",
+//                  "side","by","at"}],
+//    "attachments":[HEX64],
+//    "timeline":[{"at","actor","side","action","text"[,"data"]}],
 //    "notes":[{"at","author","text"}]}
+// Documents written before typed indicators (indicators as {"type","value"},
+// no "sightings") are read too.
 // case_from_json replays the timeline and refuses a document whose fields do
 // not match it; to_shared_json is the same without "notes".
 #pragma once
@@ -54,21 +79,55 @@ enum class CaseAction {
   add_note,
   close,
   reopen,
+  update_indicator,  // only as a timeline entry: add_indicator of one the case has
+  add_sighting,
 };
 inline constexpr CaseState kCaseStates[] = {CaseState::open, CaseState::closed,
                                             CaseState::reopened};
 inline constexpr CaseAction kCaseActions[] = {
-    CaseAction::open,          CaseAction::link_alert,     CaseAction::link_request,
-    CaseAction::add_indicator, CaseAction::add_attachment, CaseAction::add_entry,
-    CaseAction::add_note,      CaseAction::close,          CaseAction::reopen};
+    CaseAction::open,           CaseAction::link_alert,
+    CaseAction::link_request,   CaseAction::add_indicator,
+    CaseAction::add_attachment, CaseAction::add_entry,
+    CaseAction::add_note,       CaseAction::close,
+    CaseAction::reopen,         CaseAction::update_indicator,
+    CaseAction::add_sighting};
 std::string_view to_string(CaseState state);
 std::string_view to_string(CaseAction action);
 
 struct Indicator {
-  std::string type;   // lowercase token [a-z0-9-], 1..40: "ipv4-addr", "domain-name", "url"
-  std::string value;  // one line, 1..2048 bytes
+  std::string type;                          // a kIndicatorTypes token (legacy: [a-z0-9-]{1,40})
+  std::string value;                         // normalized (legacy: one line, 1..2048 bytes)
+  std::optional<TimePoint> first_seen = {};  // <= last_seen when both are given
+  std::optional<TimePoint> last_seen = {};
+  std::optional<int> confidence = {};  // 0..100 (STIX 2.1 scale)
+  std::optional<Tlp> tlp = {};         // nullopt: the case's TLP
+  std::string note = {};               // may be empty; up to 2000 bytes
   bool operator==(const Indicator&) const = default;
 };
+
+// The peer (or we) saw an indicator of the case.
+struct Sighting {
+  std::string type, value;  // the indicator seen (normalized)
+  TimePoint first_seen, last_seen;
+  int count = 1;      // 1..1000000000
+  std::string where;  // free text, may be empty; one line, up to 500 bytes
+  Side side = Side::ours;
+  std::string by;
+  TimePoint at;
+  bool operator==(const Sighting&) const = default;
+};
+
+// How add_indicator checks an indicator. strict: a kIndicatorTypes type and a
+// value normalize_indicator accepts (normalized). legacy (stored actions
+// without the typed fields): any [a-z0-9-] token of 1..40 and a one-line
+// value; a known type's value is normalized when it can be.
+enum class IndicatorCheck { strict, legacy };
+
+// The indicator checked as `check` says, its value normalized, its fields
+// checked; throws indicator_invalid or case_invalid (path "indicator...").
+Indicator checked_indicator(Indicator indicator, IndicatorCheck check = IndicatorCheck::strict);
+// The sighting's indicator normalized and its fields checked (as above).
+Sighting checked_sighting(Sighting sighting);
 
 struct TimelineEntry {
   TimePoint at;
@@ -76,6 +135,7 @@ struct TimelineEntry {
   Side side = Side::ours;
   CaseAction action = CaseAction::add_entry;
   std::string text;
+  nlohmann::json data = nullptr;  // see "Rules" above
   bool operator==(const TimelineEntry&) const = default;
 };
 
@@ -94,7 +154,8 @@ struct CaseFile {
   CaseState state = CaseState::open;
   std::vector<std::string> alert_ids;    // UUIDv7, in link order
   std::vector<std::string> request_ids;  // UUIDv7, in link order
-  std::vector<Indicator> indicators;
+  std::vector<Indicator> indicators;     // in first-add order, one per (type, value)
+  std::vector<Sighting> sightings;       // in the order recorded
   std::vector<std::string> attachments;  // SHA-256 digests, 64 lowercase hex
   std::vector<TimelineEntry> timeline;
   std::vector<PrivateNote> notes;
@@ -107,8 +168,12 @@ CaseFile link_alert(const CaseFile& c, const std::string& alert_id, const std::s
                     Side side, TimePoint at);
 CaseFile link_request(const CaseFile& c, const std::string& request_id, const std::string& by,
                       Side side, TimePoint at);
+// Adds the indicator, or updates the one with the same (type, normalized
+// value) (see "Rules").
 CaseFile add_indicator(const CaseFile& c, Indicator indicator, const std::string& by, Side side,
-                       TimePoint at);
+                       TimePoint at, IndicatorCheck check = IndicatorCheck::strict);
+// Records a sighting (its side, by and at are the actor's).
+CaseFile add_sighting(const CaseFile& c, Sighting sighting);
 CaseFile add_attachment(const CaseFile& c, const std::string& digest, const std::string& by,
                         Side side, TimePoint at);
 CaseFile add_entry(const CaseFile& c, const std::string& text, const std::string& by, Side side,
@@ -128,5 +193,19 @@ nlohmann::json to_json(const CaseFile& c);
 // Without "notes": for the peer and for anything that leaves the node.
 nlohmann::json to_shared_json(const CaseFile& c);
 CaseFile case_from_json(const nlohmann::json& j);
+
+// One indicator or sighting as in the case's JSON, and back (checked; an
+// indicator without typed fields, or a legacy {"type","value"}, with
+// IndicatorCheck::legacy). `path` names the place in errors.
+nlohmann::json indicator_json(const Indicator& i);
+nlohmann::json sighting_json(const Sighting& s);
+Indicator indicator_from_json(const nlohmann::json& j, const std::string& path);
+Sighting sighting_from_json(const nlohmann::json& j, const std::string& path);
+
+// The indicator of `c` with this (type, value) (value as given: normalized
+// when the type is known), or nullptr.
+const Indicator* find_indicator(const CaseFile& c, std::string_view type, std::string_view value);
+// The TLP an indicator of `c` is handled under: its own, or the case's.
+Tlp effective_tlp(const CaseFile& c, const Indicator& i);
 
 }  // namespace hotline::model

@@ -487,11 +487,54 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
       throw Error(ErrorCategory::conflict, "illegal_transition",
                   "request " + id + " is a draft; approve it first (`hotline request approve`)");
     }
+    if (rec.kind == kCase) args = new_case_args(action, std::move(args), by);
     auto next = send_action(tx, node, peer, rec.kind, id, std::move(log), action, std::move(args),
                             by, rec.created_at, now);
     auto view = make_view(tx, next, now);
     audit_change(tx, audit_ctx, view.record, action, now);
     return view;
+  });
+}
+
+namespace {
+
+nlohmann::json sighting_args(const SightingInput& s) {
+  return {{"type", s.type},
+          {"value", s.value},
+          {"first_seen", format_timestamp(s.first_seen)},
+          {"last_seen", format_timestamp(s.last_seen)},
+          {"count", s.count},
+          {"where", s.where}};
+}
+
+}  // namespace
+
+std::vector<ItemView> record_sightings(Node& node, const std::vector<SightingInput>& batch,
+                                       const std::string& by, TimePoint now,
+                                       const AuditContext* audit_ctx) {
+  return node.store->transact([&](store::Transaction& tx) {
+    std::vector<std::string> order;
+    std::map<std::string, store::ItemRecord> last;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const SightingInput& s = batch[i];
+      try {
+        auto rec = load_item(tx, kCase, s.case_id);
+        auto peer = peer_of_link(tx, rec.link);
+        ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+        auto args = new_case_args("add_sighting", sighting_args(s), by);
+        auto next = send_action(tx, node, peer, kCase, rec.id, std::move(log), "add_sighting",
+                                std::move(args), by, rec.created_at, now);
+        if (!last.count(next.id)) order.push_back(next.id);
+        audit_change(tx, audit_ctx, next, "add_sighting", now);
+        last[next.id] = std::move(next);
+      } catch (const Error& e) {
+        throw Error(e.category(), e.code(),
+                    "sightings[" + std::to_string(i) + "] (case " + s.case_id + "): " + e.what());
+      }
+    }
+    std::vector<ItemView> views;
+    for (const auto& id : order) views.push_back(make_view(tx, last[id], now));
+    return views;
   });
 }
 
@@ -717,6 +760,16 @@ std::string resolve_item_id(store::Store& store, const std::string& kind,
   });
 }
 
+namespace {
+
+// A case's indicator actions: their refusal may quote a value that its own
+// label (say TLP:RED) keeps out of events.
+bool quotes_indicator(const std::string& action) {
+  return action == "add_indicator" || action == "add_sighting";
+}
+
+}  // namespace
+
 void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
                          const link::Envelope& e, const std::string& received_at) {
   const auto dot = e.type.find('.');
@@ -812,10 +865,13 @@ void apply_item_envelope(store::Transaction& tx, const link::LinkContext& ctx,
     const std::string whose = v.side == Side::ours ? "our" : ctx.peer_name + "'s";
     // The model's reason may quote the action's content (a case's duplicate
     // indicator): the item shows it, the event only for unrestricted labels.
-    record_event(
-        tx, at, "item_action_void", ctx.link,
-        whose + " '" + v.action + "' on " + kind + " " + id + " is void in the agreed order (" +
-            (withholds_content(tlp) ? tlp + "; the reason is on the item" : v.reason) + ")");
+    record_event(tx, at, "item_action_void", ctx.link,
+                 whose + " '" + v.action + "' on " + kind + " " + id +
+                     " is void in the agreed order (" +
+                     (withholds_content(tlp) || quotes_indicator(v.action)
+                          ? tlp + "; the reason is on the item"
+                          : v.reason) +
+                     ")");
   }
   // Files the peer offers: fetched by the node's attachment worker.
   const std::int64_t limit = attachment_limit(tx);

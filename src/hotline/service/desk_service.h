@@ -101,6 +101,25 @@ ItemView approve_request(Node& node, const std::string& id, const std::string& b
 ItemView open_case(Node& node, const std::string& peer, const std::string& title,
                    const model::Labels& labels, const std::string& by, TimePoint now,
                    const AuditContext* audit = nullptr);
+// A sighting to record on a case (act() "add_sighting" for one): the peer's
+// or our own ("seen in our networks at ..., N times").
+struct SightingInput {
+  std::string case_id;  // full id
+  std::string type, value;
+  TimePoint first_seen, last_seen;
+  int count = 1;
+  std::string where;
+};
+// Records every sighting of `batch` in ONE transaction (each one a shared
+// add_sighting action, sent to the case's peer): all or nothing. Throws the
+// first refusal (item_unknown, indicator_unknown, case_invalid,
+// indicator_invalid), naming the batch entry ("sightings[3]: ..."); then
+// nothing is stored or sent. Returns each case's view after its last one,
+// in the order the cases first appear.
+std::vector<ItemView> record_sightings(Node& node, const std::vector<SightingInput>& batch,
+                                       const std::string& by, TimePoint now,
+                                       const AuditContext* audit = nullptr);
+
 // A private note: stays on this node.
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);

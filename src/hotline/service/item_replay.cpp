@@ -29,7 +29,7 @@ bool is_void_error(const std::string& code) {
          code == "rating_invalid" || code == "case_duplicate" || code == "alert_invalid" ||
          code == "request_invalid" || code == "case_invalid" || code == "labels_invalid" ||
          code == "round_invalid" || code == "round_version" || code == "dispute_invalid" ||
-         code == "dispute_version";
+         code == "dispute_version" || code == "indicator_invalid" || code == "indicator_unknown";
 }
 
 TimePoint at_of(const SharedAction& a) {
@@ -183,6 +183,26 @@ model::Request request_apply(const model::Request& r, const SharedAction& a,
 
 // ---- cases ------------------------------------------------------------------
 
+// `args` with every member of `members`, the absent ones set from `absent`
+// (those not there are required).
+nlohmann::json filled_args(const JsonCheck& c, nlohmann::json args,
+                           std::initializer_list<std::string_view> members,
+                           const nlohmann::json& absent) {
+  if (!args.is_object()) c.fail("args", "must be a JSON object");
+  for (const auto& item : args.items()) {
+    if (std::find(members.begin(), members.end(), item.key()) == members.end())
+      c.fail("args." + item.key(),
+             "is not a known member (expected: " + model::list_of(members) + ")");
+  }
+  for (std::string_view m : members) {
+    const std::string key(m);
+    if (args.contains(key)) continue;
+    if (!absent.contains(key)) c.fail("args." + key, "is missing");
+    args[key] = absent[key];
+  }
+  return args;
+}
+
 model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
                            std::vector<AttachmentNote>& files) {
   const JsonCheck c = checker_for(kCase);
@@ -197,10 +217,21 @@ model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
     return model::link_request(cf, text_arg(c, args, "request_id"), a.actor, a.side, at);
   }
   if (a.action == "add_indicator") {
-    c.object(args, "args", {"type", "value"});
-    return model::add_indicator(
-        cf, model::Indicator{text_arg(c, args, "type"), text_arg(c, args, "value")}, a.actor,
-        a.side, at);
+    if (args.is_object() && args.size() == 2 && args.contains("type") && args.contains("value"))
+      return model::add_indicator(
+          cf, model::Indicator{text_arg(c, args, "type"), text_arg(c, args, "value")}, a.actor,
+          a.side, at, model::IndicatorCheck::legacy);  // stored before typed indicators
+    c.object(args, "args",
+             {"type", "value", "first_seen", "last_seen", "confidence", "tlp", "note"});
+    return model::add_indicator(cf, model::indicator_from_json(args, "args"), a.actor, a.side, at);
+  }
+  if (a.action == "add_sighting") {
+    c.object(args, "args", {"type", "value", "first_seen", "last_seen", "count", "where"});
+    nlohmann::json full = args;
+    full["side"] = model::to_string(a.side);
+    full["by"] = a.actor;
+    full["at"] = format_timestamp(at);
+    return model::add_sighting(cf, model::sighting_from_json(full, "args"));
   }
   if (a.action == "add_attachment") {
     c.object(args, "args", {"attachments"});
@@ -309,6 +340,37 @@ std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
     out.push_back(std::move(n));
   }
   return out;
+}
+
+nlohmann::json new_case_args(const std::string& action, nlohmann::json args,
+                             const std::string& by) {
+  const JsonCheck c = checker_for(kCase);
+  if (action == "add_indicator") {
+    const nlohmann::json absent = {{"first_seen", nullptr},
+                                   {"last_seen", nullptr},
+                                   {"confidence", nullptr},
+                                   {"tlp", nullptr},
+                                   {"note", ""}};
+    args = filled_args(c, std::move(args),
+                       {"type", "value", "first_seen", "last_seen", "confidence", "tlp", "note"},
+                       absent);
+    model::Indicator i = model::indicator_from_json(args, "args");
+    return model::indicator_json(model::checked_indicator(std::move(i)));
+  }
+  if (action == "add_sighting") {
+    args = filled_args(c, std::move(args),
+                       {"type", "value", "first_seen", "last_seen", "count", "where"},
+                       {{"count", 1}, {"where", ""}});
+    args["side"] = "ours";
+    args["by"] = by;
+    args["at"] = format_timestamp(TimePoint{});
+    nlohmann::json out = model::sighting_json(model::sighting_from_json(args, "args"));
+    out.erase("side");
+    out.erase("by");
+    out.erase("at");
+    return out;
+  }
+  return args;
 }
 
 nlohmann::json to_json(const AttachmentNote& a) {

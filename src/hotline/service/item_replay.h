@@ -86,4 +86,16 @@ std::vector<AttachmentNote> attachments_from_args(const nlohmann::json& args,
                                                   std::int64_t max_size);
 nlohmann::json to_json(const AttachmentNote& a);
 
+// The arguments of a new case action of ours in their full, checked form
+// (docs/protocol.md §7.1): for "add_indicator" the indicator's seven members
+// (type and value required; first_seen, last_seen, confidence, tlp and note
+// optional: null or "" when absent), checked with IndicatorCheck::strict and
+// the value normalized; for "add_sighting" its six (type, value, first_seen,
+// last_seen required; count 1 and where "" when absent), the sighting's
+// actor `by`. Other actions' args are returned as they are. Throws
+// case_invalid or indicator_invalid naming the member ("args.confidence").
+// Actions stored or received with only {type, value} (before typed
+// indicators) replay with IndicatorCheck::legacy.
+nlohmann::json new_case_args(const std::string& action, nlohmann::json args, const std::string& by);
+
 }  // namespace hotline::service

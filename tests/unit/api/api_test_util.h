@@ -72,6 +72,9 @@ inline Reply to_reply(net::HttpResponse r) {
   if (out.body.is_object() && out.body.contains("error") && out.body["error"].is_object()) {
     out.code = out.body["error"].value("code", "");
     out.message = out.body["error"].value("message", "");
+  } else if (out.body.is_object() && out.body.contains("error_code")) {  // a TAXII error message
+    out.code = out.body.value("error_code", "");
+    out.message = out.body.value("description", "");
   }
   out.raw = std::move(r);
   return out;

@@ -223,6 +223,38 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/audit", "/v1/audit", "", kAdmin},
       {"GET", "/v1/events", "/v1/events", "", kAll},
       {"GET", "/v1/vocabulary", "/v1/vocabulary", "", kAll},
+      // ---- TAXII 2.1 (read-only: writing is refused to every role) ----
+      {"GET", "/taxii2/", "/taxii2/", "", kReaders},
+      {"GET", "/taxii2/{root}/", "/taxii2/hotline/", "", kReaders},
+      {"GET", "/taxii2/{root}/collections/", "/taxii2/hotline/collections/", "", kReaders},
+      {"GET", "/taxii2/{root}/collections/{id}/", "/taxii2/hotline/collections/" + item + "/", "",
+       kReaders},
+      {"GET", "/taxii2/{root}/collections/{id}/objects/",
+       "/taxii2/hotline/collections/" + item + "/objects/", "", kReaders},
+      {"POST",
+       "/taxii2/{root}/collections/{id}/objects/",
+       "/taxii2/hotline/collections/" + item + "/objects/",
+       "{}",
+       {}},
+      {"GET", "/taxii2/{root}/collections/{id}/objects/{object}/",
+       "/taxii2/hotline/collections/" + item + "/objects/indicator--" + item + "/", "", kReaders},
+      {"DELETE",
+       "/taxii2/{root}/collections/{id}/objects/{object}/",
+       "/taxii2/hotline/collections/" + item + "/objects/indicator--" + item + "/",
+       "",
+       {}},
+      {"GET", "/taxii2/{root}/collections/{id}/objects/{object}/versions/",
+       "/taxii2/hotline/collections/" + item + "/objects/indicator--" + item + "/versions/", "",
+       kReaders},
+      {"GET", "/taxii2/{root}/collections/{id}/manifest/",
+       "/taxii2/hotline/collections/" + item + "/manifest/", "", kReaders},
+      {"GET", "/taxii2/{root}/status/{status}/", "/taxii2/hotline/status/" + item + "/", "",
+       kReaders},
+      {"GET", "/v1/taxii", "/v1/taxii", "", kAdmin},
+      {"PUT", "/v1/taxii/peers/{name}", "/v1/taxii/peers/" + kNoName, "", kAdmin},
+      {"DELETE", "/v1/taxii/peers/{name}", "/v1/taxii/peers/" + kNoName, "", kAdmin},
+      {"PUT", "/v1/taxii/cases/{id}", "/v1/taxii/cases/" + item, "", kAdmin},
+      {"DELETE", "/v1/taxii/cases/{id}", "/v1/taxii/cases/" + item, "", kAdmin},
   };
   return e;
 }
@@ -247,7 +279,10 @@ class OperatorApiMatrix : public ::testing::Test {
     Reply reply = world_.send(r);
     EXPECT_EQ(reply.status, status) << reply.raw.body;
     EXPECT_EQ(reply.code, code) << reply.raw.body;
-    EXPECT_EQ(reply.raw.content_type, "application/json");
+    // TAXII's refusals are TAXII error messages (api/taxii.h).
+    EXPECT_EQ(reply.raw.content_type, r.target.rfind("/taxii2/", 0) == 0
+                                          ? "application/taxii+json;version=2.1"
+                                          : "application/json");
     EXPECT_EQ(reply.header("X-Content-Type-Options"), "nosniff");
     EXPECT_EQ(reply.header("Cache-Control"), "no-store");
     if (status == 401 && code == "unauthenticated") {
