@@ -1,4 +1,4 @@
-// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen|export: a
+// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen: a
 // shared matter with a peer (say, a data breach) linking alerts, requests,
 // indicators and files, with a timeline; private notes stay on this node.
 #include <cstdio>
@@ -166,40 +166,6 @@ void add_reopen_command(CLI::App* cs) {
   });
 }
 
-void add_export_command(CLI::App* cs) {
-  struct ExportOpts {
-    Target target;
-    std::string id, format = "stix", out, as;
-  };
-  auto ex = std::make_shared<ExportOpts>();
-  auto* cmd = cs->add_subcommand(
-      "export",
-      "Write the case in an exchange format: a STIX 2.1 bundle or an IODEF v2 document "
-      "(docs/interop.md).");
-  add_target_options(cmd, ex->target);
-  cmd->add_option("id", ex->id, "The case's id (or its first or last 8 characters)")->required();
-  cmd->add_option("--format", ex->format,
-                  "The format: stix (STIX 2.1 JSON) or iodef (IODEF v2 XML, RFC 7970)")
-      ->check(CLI::IsMember({"stix", "iodef"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", ex->out,
-                  "The file to write (mode 0600); standard output if not given");
-  cmd->add_option("--as", ex->as, as_help("reading it"));
-  cmd->callback([ex] {
-    auto desk = open_desk(ex->target, ex->as, Use::read);
-    const bool iodef = ex->format == "iodef";
-    const std::string text = iodef ? desk->export_iodef(service::kCase, ex->id)
-                                   : desk->export_stix(ex->id).dump(2) + "\n";
-    if (ex->out.empty() || ex->out == "-") {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      return;
-    }
-    write_private_file(ex->out, text);
-    std::fprintf(stderr, "Case written to %s as %s (%zu bytes).\n", ex->out.c_str(),
-                 iodef ? "an IODEF v2 document" : "a STIX 2.1 bundle", text.size());
-  });
-}
-
 }  // namespace
 
 void add_case_command(CLI::App& app) {
@@ -217,6 +183,7 @@ void add_case_command(CLI::App& app) {
   add_show_command(cs, service::kCase, "case",
                    "Show one case: links, indicators, files, the timeline and our private notes.");
   add_share_commands(cs, service::kCase, "case");
+  add_export_command(cs, service::kCase, "case");
   add_import_command(cs, service::kCase, "case");
   add_link_command(cs);
   add_indicator_command(cs);
@@ -225,7 +192,6 @@ void add_case_command(CLI::App& app) {
   add_note_command(cs);
   add_close_command(cs);
   add_reopen_command(cs);
-  add_export_command(cs);
 }
 
 }  // namespace hotline::cli
