@@ -134,37 +134,53 @@ json identity(const std::string& party, const std::string& created) {
           {"identity_class", "organization"}};
 }
 
+json indicator_object(const model::Indicator& i, const std::string& case_id,
+                      const std::string& created, const std::string& modified,
+                      const std::string& by, const TlpMarking& marking) {
+  return {{"type", "indicator"},
+          {"spec_version", "2.1"},
+          {"id", "indicator--" + uuid_from(case_id + " " + i.type + ":" + i.value)},
+          {"created", created},
+          {"modified", modified},
+          {"created_by_ref", "identity--" + uuid_from("hotline party " + by)},
+          {"pattern", pattern_of(i)},
+          {"pattern_type", "stix"},
+          {"valid_from", i.first_seen ? format_timestamp(*i.first_seen) : created},
+          {"object_marking_refs", json::array({marking.id})}};
+}
+
 // The STIX objects of one case: the two parties, a report, an indicator per
-// case indicator and the case's TLP marking definition.
-std::vector<json> case_objects(const CaseSource& s) {
+// case indicator and the TLP marking definitions they use. Without `red_ok`
+// the indicators labelled TLP:RED are left out (and out of the report's refs).
+std::vector<json> case_objects(const CaseSource& s, bool red_ok) {
   const auto& tl = s.file.timeline;
   const std::string opened = tl.empty() ? s.record.created_at : format_timestamp(tl.front().at);
   const std::string last = tl.empty() ? s.record.updated_at : format_timestamp(tl.back().at);
   const auto& marking = marking_of(s.record.tlp);
-  const json markings = json::array({marking.id});
-  std::vector<json> out{marking_object(marking)};
+  std::set<const TlpMarking*> used{&marking};
+  std::vector<json> out;
   const std::string author = s.file.origin == model::Side::ours ? s.our_party : s.peer;
   for (const auto& party : {s.our_party, s.peer}) out.push_back(identity(party, s.linked_at));
-  std::map<std::string, std::string> added;  // "type:value" -> when
-  for (const auto& e : tl)
-    if (e.action == model::CaseAction::add_indicator) added.emplace(e.text, format_timestamp(e.at));
-  json refs = json::array();
-  for (const auto& i : s.file.indicators) {
-    auto at = added.count(i.type + ":" + i.value) ? added[i.type + ":" + i.value] : opened;
-    json ind = {{"type", "indicator"},
-                {"spec_version", "2.1"},
-                {"id", "indicator--" + uuid_from(s.file.id + " " + i.type + ":" + i.value)},
-                {"created", at},
-                {"modified", at},
-                {"created_by_ref", "identity--" + uuid_from("hotline party " + author)},
-                {"pattern", pattern_of(i)},
-                {"pattern_type", "stix"},
-                {"valid_from", at},
-                {"object_marking_refs", markings}};
-    refs.push_back(ind["id"]);
-    out.push_back(std::move(ind));
+  std::map<std::string, std::pair<std::string, std::string>>
+      times;  // "type:value" -> added, changed
+  for (const auto& e : tl) {
+    if (e.action == model::CaseAction::add_indicator) {
+      times.emplace(e.text, std::pair{format_timestamp(e.at), format_timestamp(e.at)});
+    } else if (e.action == model::CaseAction::update_indicator && times.count(e.text)) {
+      times[e.text].second = format_timestamp(e.at);
+    }
   }
-  for (std::size_t i = 1; i < 3; ++i) refs.push_back(out[i]["id"]);
+  json refs = json::array({out[0]["id"], out[1]["id"]});
+  for (const auto& i : s.file.indicators) {
+    const auto& m = i.tlp ? marking_of(std::string(model::to_string(*i.tlp))) : marking;
+    if (!red_ok && m.id == std::string(kRedMarking)) continue;
+    used.insert(&m);
+    auto it = times.find(i.type + ":" + i.value);
+    auto [created, modified] = it == times.end() ? std::pair{opened, opened} : it->second;
+    out.push_back(indicator_object(i, s.file.id, created, modified, author, m));
+    refs.push_back(out.back()["id"]);
+  }
+  for (const auto* m : used) out.push_back(marking_object(*m));
   out.push_back({{"type", "report"},
                  {"spec_version", "2.1"},
                  {"id", "report--" + s.file.id},
@@ -175,7 +191,7 @@ std::vector<json> case_objects(const CaseSource& s) {
                  {"report_types", json::array({"incident"})},
                  {"published", opened},
                  {"object_refs", refs},
-                 {"object_marking_refs", markings}});
+                 {"object_marking_refs", json::array({marking.id})}});
   return out;
 }
 
@@ -348,8 +364,9 @@ std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id,
       auto log = item_log_from_json(json::parse(rec.actions));
       auto replayed = replay(kCase, rec.id, log);
       const auto& file = std::get<model::CaseFile>(replayed.item);
-      std::vector<json> all = case_objects({rec, file, node.party, found->peer, found->linked_at});
       const bool red_ok = may_read_red(tx, rec, reader);
+      std::vector<json> all =
+          case_objects({rec, file, node.party, found->peer, found->linked_at}, red_ok);
       std::erase_if(all, [&](const json& o) { return !red_ok && marked(o, kRedMarking); });
       const std::string opened =
           file.timeline.empty() ? rec.created_at : format_timestamp(file.timeline.front().at);
