@@ -99,6 +99,8 @@ void add_alert_command(CLI::App& app) {
   add_show_command(alert, service::kAlert, "alert",
                    "Show one alert: labels, deadline, history, attachments, what to do next.");
   add_share_commands(alert, service::kAlert, "alert");
+  add_export_command(alert, service::kAlert, "alert");
+  add_import_command(alert, service::kAlert, "alert");
 }
 
 }  // namespace hotline::cli

@@ -183,6 +183,8 @@ void add_case_command(CLI::App& app) {
   add_show_command(cs, service::kCase, "case",
                    "Show one case: links, indicators, files, the timeline and our private notes.");
   add_share_commands(cs, service::kCase, "case");
+  add_export_command(cs, service::kCase, "case");
+  add_import_command(cs, service::kCase, "case");
   add_link_command(cs);
   add_indicator_command(cs);
   add_entry_command(cs);

@@ -28,6 +28,7 @@
 
 #include "hotline/model/labels.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/iodef_service.h"
 
 namespace hotline::cli {
 
@@ -203,6 +204,13 @@ class Desk {
   virtual Listing<AttachmentRow> attachments() = 0;
   // Writes the attachment to `out` (mode 0600), its SHA-256 checked.
   virtual void get_attachment(const std::string& sha256, const std::string& out) = 0;
+
+  // IODEF v2 (service/iodef_service.h): the document of the alert, request
+  // or case (`kind`) the operator typed; a document imported as an alert
+  // raised to `peer` (kind kAlert) or a case opened with it (kCase).
+  virtual std::string export_iodef(const std::string& kind, const std::string& typed_id) = 0;
+  virtual service::IodefImported import_iodef(const std::string& kind, const std::string& peer,
+                                              const std::string& bytes) = 0;
 
   virtual SentMessage send_message(const std::string& to, const std::string& text) = 0;
   virtual Listing<MessageRow> messages(const std::string& peer, std::size_t limit) = 0;

@@ -134,6 +134,21 @@ class LocalDesk final : public Desk {
     return shown;
   }
 
+  std::string export_iodef(const std::string& kind, const std::string& typed_id) override {
+    const auto id = resolve(kind, typed_id);
+    const auto ctx = cli_audit(as_);
+    return service::export_item_iodef(node(), kind, id, now_ms(), &ctx);
+  }
+
+  service::IodefImported import_iodef(const std::string& kind, const std::string& peer,
+                                      const std::string& bytes) override {
+    const auto ctx = cli_audit(as_);
+    if (kind == service::kAlert) {
+      return service::import_iodef_alert(node(), peer, bytes, as_, now_ms(), &ctx);
+    }
+    return service::import_iodef_case(node(), peer, bytes, as_, now_ms(), &ctx);
+  }
+
   service::ItemView show(const std::string& kind, const std::string& typed_id) override {
     const auto id = resolve(kind, typed_id);
     const auto ctx = cli_audit(as_);

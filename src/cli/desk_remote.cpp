@@ -81,6 +81,9 @@ class Api {
     return parse(send("POST", target, std::move(body), "application/octet-stream"));
   }
   std::string get_bytes(const std::string& target) { return send("GET", target, "", "").body; }
+  json post_xml(const std::string& target, std::string body) {
+    return parse(send("POST", target, std::move(body), "application/xml"));
+  }
 
  private:
   net::HttpResponse send(const std::string& method, const std::string& target, std::string body,
@@ -319,6 +322,21 @@ class RemoteDesk final : public Desk {
     for (const auto& j : api_.get(target).value("items", json::array())) {
       out.push_back(api::item_from_json(j));
     }
+    return out;
+  }
+
+  std::string export_iodef(const std::string& kind, const std::string& typed_id) override {
+    const std::string id = resolve(kind, typed_id);
+    return api_.get_bytes(std::string("/v1/") + plural(kind) + "/" + enc(id) + "/iodef");
+  }
+
+  service::IodefImported import_iodef(const std::string& kind, const std::string& peer,
+                                      const std::string& bytes) override {
+    auto j = api_.post_xml(std::string("/v1/") + plural(kind) + "/iodef?peer=" + enc(peer), bytes);
+    service::IodefImported out;
+    out.item = api::item_from_json(j.at("item"));
+    out.indicators = j.value("indicators", std::size_t{0});
+    for (const auto& p : j.value("not_kept", json::array())) out.not_kept.push_back(p);
     return out;
   }
 

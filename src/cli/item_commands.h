@@ -27,4 +27,11 @@ void add_show_command(CLI::App* parent, const std::string& kind, const std::stri
 // know of a TLP:RED item (service/need_to_know.h).
 void add_share_commands(CLI::App* parent, const std::string& kind, const std::string& noun);
 
+// `export ID --format iodef [--out FILE]` (iodef_cmd.cpp): the item as an
+// IODEF v2 document (service/iodef_service.h), on stdout or into FILE.
+void add_export_command(CLI::App* parent, const std::string& kind, const std::string& noun);
+// `import --format iodef FILE --peer P` (kind kAlert: an alert raised to P;
+// kCase: a case opened with P). FILE "-" reads stdin.
+void add_import_command(CLI::App* parent, const std::string& kind, const std::string& noun);
+
 }  // namespace hotline::cli

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_review_command(app);
   hotline::cli::add_store_command(app);
   hotline::cli::add_taxii_command(app);
+  hotline::cli::add_match_command(app);
 
   try {
     app.parse(argc, argv);

@@ -311,6 +311,7 @@ void add_request_command(CLI::App& app) {
   add_show_command(req, service::kRequest, "request",
                    "Show one request: labels, deadlines, history, attachments, what to do next.");
   add_share_commands(req, service::kRequest, "request");
+  add_export_command(req, service::kRequest, "request");
 
   add_ack_command(req);
   add_clarify_command(req);

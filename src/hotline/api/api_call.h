@@ -101,6 +101,9 @@ struct Route {
   service::Permission permission = service::Permission::read_items;
   RouteHandler handler;
   bool raw_body = false;  // the body is a file, not JSON (no max_json_bytes)
+  // With raw_body: the most bytes a body may have (larger: 413 before it is
+  // read); 0: the attachment limit.
+  std::size_t max_body = 0;
 };
 
 }  // namespace hotline::api

@@ -46,6 +46,9 @@ void add_review_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_event_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/vocabulary (the codes the web app's screens name; routes_vocabulary.cpp)
 void add_vocabulary_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/{alerts,requests,cases}/{id}/iodef, /v1/{alerts,cases}/iodef (IODEF v2;
+// routes_interop.cpp)
+void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx);
 
 // /taxii2/ (TAXII 2.1, read-only) and /v1/taxii (the office's publication;
 // routes_taxii.cpp)

@@ -176,6 +176,7 @@ struct OperatorApi::Impl {
     add_review_routes(routes, ctx);
     add_vocabulary_routes(routes, ctx);
     add_taxii_routes(routes, ctx);
+    add_interop_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
 
@@ -407,6 +408,7 @@ std::size_t OperatorApi::body_limit(const std::string& method, const std::string
       std::map<std::string, std::string> params;
       const auto& r = impl_->routes[i];
       if (r.raw_body && r.method == method && matches(impl_->patterns[i], parts, params)) {
+        if (r.max_body > 0) return r.max_body;
         return static_cast<std::size_t>(impl_->node.store->snapshot(
             [](store::Transaction& tx) { return service::attachment_limit(tx); }));
       }

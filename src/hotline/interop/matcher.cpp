@@ -1,0 +1,861 @@
+#include "hotline/interop/matcher.h"
+
+#include <arpa/inet.h>
+#include <hs.h>
+
+#include <string.h>  // memrchr (GNU)
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "hotline/common/error.h"
+#include "hotline/common/escape.h"
+#include "hotline/model/indicator.h"
+
+namespace hotline::interop {
+
+namespace {
+
+// How the bytes around a literal hit are checked (see kinds_of_edges).
+enum class Edge : std::uint8_t { ipv4, ipv6, domain, url, email, hash, file_name, asn };
+
+using Addr = std::array<unsigned char, 16>;
+
+struct Literal {
+  std::uint32_t indicator = 0;
+  std::uint32_t length = 0;
+  Edge edge = Edge::domain;
+  // URLs: from this byte on the hit must equal the value exactly (the path,
+  // query and fragment); before it (scheme, host, port) case does not count.
+  std::uint32_t exact_from = 0;
+};
+
+struct Range {
+  Addr first{}, last{};
+  std::uint32_t indicator = 0;
+  std::int32_t parent = -1;  // the nearest range before it that contains it
+};
+
+constexpr std::size_t kLongestAddress = 45;  // "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"
+
+constexpr bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_alnum(unsigned char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_word(unsigned char c) {
+  return is_alnum(c) || c == '_';
+}
+constexpr bool is_hex(unsigned char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr bool is_high(unsigned char c) {
+  return c >= 0x80;
+}
+// A byte that continues a domain label (IDNs written in Unicode count).
+constexpr bool is_label(unsigned char c) {
+  return is_word(c) || c == '-' || is_high(c);
+}
+bool is_url_char(unsigned char c) {
+  return is_alnum(c) || (c != 0 && std::strchr("-._~:/?#[]@!$&'()*+,;=%", c) != nullptr);
+}
+
+// The rules for one side of a hit, `c` the byte just outside it (0 when there
+// is none: the start or end of the stream) and `c2` the byte after that on
+// the right.
+//   ipv4       not after a letter, digit, '_' or '.'; not before one, nor
+//              before a '.' and a digit ("10.0.0.1.5" is not 10.0.0.1)
+//   ipv6       as ipv4, ':' counts too
+//   domain     not after a label byte (a '.' before is a subdomain: hits);
+//              not before a label byte, nor before a '.' and a label byte
+//   email      as domain, and not after '.', '%', '+' (a longer local part)
+//   file-name  as domain, and not after '.'
+//   url        not after a scheme byte; at the end, a byte that cannot be in
+//              a URL, or sentence punctuation followed by one
+//   hash, asn  not next to a letter, digit or '_'
+bool left_ok(Edge e, unsigned char c) {
+  if (c == 0) return true;
+  switch (e) {
+    case Edge::ipv4:
+      return !is_word(c) && c != '.';
+    case Edge::ipv6:
+      return !is_word(c) && c != '.' && c != ':';
+    case Edge::domain:
+      return !is_label(c);
+    case Edge::email:
+      return !is_label(c) && c != '.' && c != '%' && c != '+';
+    case Edge::file_name:
+      return !is_label(c) && c != '.';
+    case Edge::url:
+      return !is_alnum(c) && c != '+' && c != '-' && c != '.';
+    case Edge::hash:
+    case Edge::asn:
+      return !is_word(c);
+  }
+  return false;
+}
+
+bool right_ok(Edge e, unsigned char c, unsigned char c2) {
+  if (c == 0) return true;
+  switch (e) {
+    case Edge::ipv4:
+      return !is_word(c) && !(c == '.' && is_digit(c2));
+    case Edge::ipv6:
+      return !is_word(c) && c != ':' && !(c == '.' && is_digit(c2));
+    case Edge::domain:
+    case Edge::email:
+    case Edge::file_name:
+      return !is_label(c) && !(c == '.' && is_label(c2));
+    case Edge::url:
+      if (!is_url_char(c)) return true;
+      return std::strchr(".,;:!?)'", c) != nullptr && !is_url_char(c2);
+    case Edge::hash:
+    case Edge::asn:
+      return !is_word(c);
+  }
+  return false;
+}
+
+struct TypeRule {
+  std::string_view type;
+  Edge edge;
+  bool caseless;
+};
+constexpr std::array<TypeRule, 10> kRules{{
+    {"ipv4-addr", Edge::ipv4, false},
+    {"ipv6-addr", Edge::ipv6, true},
+    {"domain-name", Edge::domain, true},
+    {"url", Edge::url, true},
+    {"email-addr", Edge::email, true},
+    {"md5", Edge::hash, true},
+    {"sha1", Edge::hash, true},
+    {"sha256", Edge::hash, true},
+    {"file-name", Edge::file_name, true},
+    {"autonomous-system", Edge::asn, true},
+}};
+
+const TypeRule& rule_of(const std::string& type) {
+  for (const auto& r : kRules) {
+    if (r.type == type) return r;
+  }
+  throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+              "indicator type: expected one of the ten indicator types (ipv4-addr, ..., "
+              "autonomous-system), found \"" +
+                  escape_text(type, 64) + "\"");
+}
+
+// Where a URL's path (or query, or fragment) starts: after "scheme://host".
+std::uint32_t url_exact_from(std::string_view url) {
+  auto p = url.find("://");
+  if (p == std::string_view::npos) return 0;
+  auto q = url.find_first_of("/?#", p + 3);
+  return static_cast<std::uint32_t>(q == std::string_view::npos ? url.size() : q);
+}
+
+struct HsDatabaseFree {
+  void operator()(hs_database_t* db) const { hs_free_database(db); }
+};
+struct HsScratchFree {
+  void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
+};
+
+// ---- the token table ----------------------------------------------------------
+
+struct Key {
+  std::uint64_t hash = 0;
+  std::uint32_t indicator = 0;
+};
+
+// A hash of n bytes that ignores ASCII case: every byte is ORed with 0x20
+// (which lowercases letters and changes no digit, '.', '-' or ':'; the
+// bytes it confuses, like '@' and '`', are told apart by the comparison
+// after the lookup).
+std::uint64_t fold_hash(const char* p, std::size_t n) {
+  constexpr std::uint64_t kFold = 0x2020202020202020ULL, kMul = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = (n + 1) * kMul;
+  while (n >= 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    h = (h ^ (x | kFold)) * kMul;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, n);
+    h = (h ^ (x | (kFold >> (8 * (8 - n))))) * kMul;
+  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+
+constexpr unsigned kBloomBits = 22;  // 4 Mi bits, 512 KiB: about 2 % false positives at 100,000
+std::uint64_t bloom_bit(std::uint64_t h) {
+  return std::uint64_t{1} << ((h >> (64 - kBloomBits)) & 63);
+}
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+// One run of the scanner: label bytes joined by single dots, not starting
+// or ending with a dot (a domain, a hash, "AS64500", "evil.exe").
+bool fits_run(std::string_view v) {
+  if (v.empty() || !is_label(static_cast<unsigned char>(v.front())) ||
+      !is_label(static_cast<unsigned char>(v.back()))) {
+    return false;
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (is_label(c)) continue;
+    if (c != '.' || !is_label(static_cast<unsigned char>(v[i + 1]))) return false;
+  }
+  return true;
+}
+
+bool is_local_part(unsigned char c) {
+  return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+bool fits_email(std::string_view v) {
+  const auto at_sign = v.find('@');
+  if (at_sign == 0 || at_sign == std::string_view::npos) return false;
+  for (std::size_t i = 0; i < at_sign; ++i) {
+    if (!is_local_part(static_cast<unsigned char>(v[i]))) return false;
+  }
+  return fits_run(v.substr(at_sign + 1));
+}
+
+bool fits_url(std::string_view v) {
+  const auto p = v.find("://");
+  if (p == 0 || p == std::string_view::npos) return false;
+  for (std::size_t i = 0; i < p; ++i) {
+    if (!is_label(static_cast<unsigned char>(v[i]))) return false;
+  }
+  for (char c : v) {
+    if (!is_url_char(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool addr_less(const Addr& a, const Addr& b) {
+  return std::memcmp(a.data(), b.data(), a.size()) < 0;
+}
+bool addr_le(const Addr& a, const Addr& b) {
+  return std::memcmp(a.data(), b.data(), a.size()) <= 0;
+}
+
+}  // namespace
+
+struct Matcher::Impl {
+  std::vector<MatchIndicator> indicators;
+  std::vector<Literal> info;  // by indicator: its edges, length, exact part
+  // The token table: (fold_hash of the value, indicator), sorted, with a
+  // Bloom filter of the hashes in front of it.
+  std::vector<Key> keys;
+  std::vector<std::uint64_t> bloom;
+  std::size_t shortest_run = static_cast<std::size_t>(-1), longest_run = 0;
+  bool suffixes = false, emails = false, urls = false;
+  // Values that are no token of the scanner's grammar (a file name with a
+  // space, ...): the literals of a Hyperscan database, by id.
+  std::vector<std::uint32_t> literals;
+  std::unique_ptr<hs_database_t, HsDatabaseFree> db;
+  // Addresses (one address is a range of one) by (first, last descending);
+  // parents before children.
+  std::vector<Range> ranges;
+  bool has_range = false;
+  std::size_t longest = 0;  // the longest token that can hit, in bytes
+
+  void add(std::size_t index);
+  void build_keys();
+  void compile();
+  void sort_ranges();
+  // Every range containing `a`, deepest first.
+  template <class F>
+  void ranges_containing(const Addr& a, F&& f) const;
+  // The indicators whose value is data[s, e) (its edges checked).
+  template <class F>
+  void lookup(std::string_view d, std::size_t s, std::size_t e, F&& found) const;
+};
+
+void Matcher::Impl::add(std::size_t index) {
+  auto& ind = indicators[index];
+  const TypeRule& rule = rule_of(ind.type);
+  ind.value = model::normalize_indicator(ind.type, ind.value);
+  auto& lit = info[index];
+  lit.indicator = static_cast<std::uint32_t>(index);
+  lit.length = static_cast<std::uint32_t>(ind.value.size());
+  lit.edge = rule.edge;
+  lit.exact_from = rule.edge == Edge::url ? url_exact_from(ind.value) : lit.length;
+  if (rule.edge == Edge::ipv4 || rule.edge == Edge::ipv6) {
+    auto span = model::address_span(ind.type, ind.value);
+    if (!span) {
+      throw Error(ErrorCategory::invalid_input, "indicator_invalid",
+                  ind.type + ": expected an address or a range, found \"" +
+                      escape_text(ind.value, 64) + "\"");
+    }
+    ranges.push_back(Range{span->first, span->last, static_cast<std::uint32_t>(index), -1});
+    has_range |= ind.value.find('/') != std::string::npos;
+    longest = std::max(longest, kLongestAddress);
+    return;
+  }
+  longest = std::max<std::size_t>(longest, lit.length);
+  const std::string_view v = ind.value;
+  const bool token = rule.edge == Edge::email ? fits_email(v)
+                     : rule.edge == Edge::url ? fits_url(v)
+                                              : fits_run(v);
+  if (!token) {
+    literals.push_back(static_cast<std::uint32_t>(index));
+    return;
+  }
+  keys.push_back(Key{fold_hash(v.data(), v.size()), static_cast<std::uint32_t>(index)});
+  if (rule.edge == Edge::email) {
+    emails = true;
+  } else if (rule.edge == Edge::url) {
+    urls = true;
+  } else {
+    suffixes |= rule.edge == Edge::domain;
+    shortest_run = std::min(shortest_run, v.size());
+    longest_run = std::max(longest_run, v.size());
+  }
+}
+
+void Matcher::Impl::build_keys() {
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.indicator < b.indicator;
+  });
+  if (keys.empty()) return;
+  bloom.assign(std::size_t{1} << (kBloomBits - 6), 0);
+  for (const auto& k : keys) bloom[k.hash >> (64 - kBloomBits + 6)] |= bloom_bit(k.hash);
+}
+
+void Matcher::Impl::compile() {
+  if (literals.empty()) return;
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  std::vector<std::size_t> lens;
+  exprs.reserve(literals.size());
+  for (std::size_t i = 0; i < literals.size(); ++i) {
+    const auto& ind = indicators[literals[i]];
+    exprs.push_back(ind.value.data());
+    lens.push_back(ind.value.size());
+    ids.push_back(static_cast<unsigned>(i));
+    flags.push_back(rule_of(ind.type).caseless ? HS_FLAG_CASELESS : 0u);
+  }
+  hs_database_t* raw = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                           static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &raw,
+                           &err) != HS_SUCCESS) {
+    std::string what = err && err->message ? err->message : "unknown";
+    hs_free_compile_error(err);
+    throw Error(ErrorCategory::internal, "matcher_build",
+                "building the indicator matcher: expected Hyperscan to compile " +
+                    std::to_string(exprs.size()) + " literals, it said: " + what);
+  }
+  db.reset(raw);
+}
+
+void Matcher::Impl::sort_ranges() {
+  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) {
+    if (a.first != b.first) return addr_less(a.first, b.first);
+    if (a.last != b.last) return addr_less(b.last, a.last);
+    return a.indicator < b.indicator;
+  });
+  // CIDR ranges are nested or apart: the open ones form a stack.
+  std::vector<std::int32_t> open;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    while (!open.empty() && addr_less(ranges[open.back()].last, ranges[i].first)) open.pop_back();
+    ranges[i].parent = open.empty() ? -1 : open.back();
+    open.push_back(static_cast<std::int32_t>(i));
+  }
+}
+
+template <class F>
+void Matcher::Impl::ranges_containing(const Addr& a, F&& f) const {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), a,
+                             [](const Addr& x, const Range& r) { return addr_less(x, r.first); });
+  if (it == ranges.begin()) return;
+  auto i = static_cast<std::int32_t>(it - ranges.begin()) - 1;
+  while (i >= 0 && !addr_le(a, ranges[i].last)) i = ranges[i].parent;
+  for (; i >= 0; i = ranges[i].parent) f(ranges[i]);
+}
+
+template <class F>
+void Matcher::Impl::lookup(std::string_view d, std::size_t s, std::size_t e, F&& found) const {
+  const std::size_t n = e - s;
+  const std::uint64_t h = fold_hash(d.data() + s, n);
+  if (!(bloom[h >> (64 - kBloomBits + 6)] & bloom_bit(h))) return;
+  auto it = std::lower_bound(keys.begin(), keys.end(), h,
+                             [](const Key& k, std::uint64_t x) { return k.hash < x; });
+  for (; it != keys.end() && it->hash == h; ++it) {
+    const Literal& lit = info[it->indicator];
+    const std::string& v = indicators[it->indicator].value;
+    if (lit.length != n) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n && same; ++i) {
+      same = i < lit.exact_from ? ascii_lower(d[s + i]) == ascii_lower(v[i]) : d[s + i] == v[i];
+    }
+    if (!same) continue;
+    const auto prev = s == 0 ? 0 : static_cast<unsigned char>(d[s - 1]);
+    const auto next = e < d.size() ? static_cast<unsigned char>(d[e]) : 0;
+    const auto next2 = e + 1 < d.size() ? static_cast<unsigned char>(d[e + 1]) : 0;
+    if (left_ok(lit.edge, prev) && right_ok(lit.edge, next, next2)) found(s, n, it->indicator);
+  }
+}
+
+Matcher::Matcher(std::vector<MatchIndicator> indicators) : impl_(std::make_unique<Impl>()) {
+  impl_->indicators = std::move(indicators);
+  impl_->info.resize(impl_->indicators.size());
+  for (std::size_t i = 0; i < impl_->indicators.size(); ++i) impl_->add(i);
+  impl_->build_keys();
+  impl_->compile();
+  impl_->sort_ranges();
+}
+
+Matcher::~Matcher() = default;
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+
+const std::vector<MatchIndicator>& Matcher::indicators() const {
+  return impl_->indicators;
+}
+
+bool Matcher::has_ranges() const {
+  return impl_->has_range;
+}
+
+void Matcher::scan(std::string_view text, const HitFn& on_hit) const {
+  MatchStream s(*this);
+  s.feed(text, on_hit);
+  s.finish(on_hit);
+}
+
+// ---- the stream ---------------------------------------------------------------
+
+namespace {
+
+struct Pending {
+  std::size_t start = 0, length = 0;
+  std::uint32_t indicator = 0;
+};
+
+// '\n' bytes in [p, p + n), eight at a time.
+std::size_t count_newlines(const char* p, std::size_t n) {
+  constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, kNl = 0x0a0a0a0a0a0a0a0aULL;
+  std::size_t count = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    x ^= kNl;  // a newline is now a zero byte
+    std::uint64_t t = ~(((x & k7f) + k7f) | x | k7f);
+    count += ((t >> 7) * 0x0101010101010101ULL) >> 56;
+  }
+  for (; i < n; ++i) count += p[i] == '\n';
+  return count;
+}
+
+std::optional<Addr> parse_ipv4(std::string_view t) {
+  Addr a{};
+  a[10] = a[11] = 0xff;
+  std::size_t part = 0, i = 0;
+  while (part < 4) {
+    std::size_t digits = 0;
+    unsigned v = 0;
+    while (i < t.size() && is_digit(static_cast<unsigned char>(t[i])) && digits < 4) {
+      v = v * 10 + static_cast<unsigned>(t[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && t[i - digits] == '0')) {
+      return std::nullopt;
+    }
+    a[12 + part] = static_cast<unsigned char>(v);
+    ++part;
+    if (part < 4) {
+      if (i >= t.size() || t[i] != '.') return std::nullopt;
+      ++i;
+    }
+  }
+  if (i != t.size()) return std::nullopt;
+  return a;
+}
+
+std::optional<Addr> parse_ipv6(std::string_view t) {
+  if (t.size() > kLongestAddress) return std::nullopt;
+  char buf[kLongestAddress + 1];
+  std::memcpy(buf, t.data(), t.size());
+  buf[t.size()] = '\0';
+  Addr a{};
+  if (inet_pton(AF_INET6, buf, a.data()) != 1) return std::nullopt;
+  return a;
+}
+
+bool is_addr_char(unsigned char c) {
+  return is_hex(c) || c == ':' || c == '.';
+}
+
+}  // namespace
+
+struct MatchStream::State {
+  std::unique_ptr<hs_scratch_t, HsScratchFree> scratch;
+  std::string carry;       // the partial last line (or the tail of a long one)
+  std::uint64_t pos = 0;   // stream offset of carry[0], or of the next byte
+  std::uint64_t line = 1;  // the line number at carry[0]
+  // Where that line starts, relative to carry[0] (negative after a long
+  // line was cut); during scan(), relative to its data.
+  std::int64_t line_start = 0;
+  std::size_t min_end = 0;  // hits that end at or before this were reported
+  std::vector<std::pair<unsigned, std::size_t>> raw;  // Hyperscan id, end
+  std::vector<Pending> pending;
+};
+
+MatchStream::MatchStream(const Matcher& matcher)
+    : m_(*matcher.impl_), s_(std::make_unique<State>()) {
+  if (m_.db) {
+    hs_scratch_t* raw = nullptr;
+    if (hs_alloc_scratch(m_.db.get(), &raw) != HS_SUCCESS) {
+      throw Error(ErrorCategory::internal, "matcher_scratch",
+                  "scanning: expected Hyperscan scratch space, could not allocate it");
+    }
+    s_->scratch.reset(raw);
+  }
+}
+
+MatchStream::~MatchStream() = default;
+
+namespace {
+
+struct ScanInput {
+  std::string_view data;    // the bytes at hand; data[0] starts a line or follows a cut
+  std::size_t limit = 0;    // hits ending at or before this are decided now
+  std::size_t min_end = 0;  // ... and after this
+  bool final = false;       // data ends the stream
+};
+
+unsigned char at(std::string_view d, std::size_t i) {
+  return i < d.size() ? static_cast<unsigned char>(d[i]) : 0;
+}
+
+int on_literal(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
+               void* ctx) {
+  static_cast<std::vector<std::pair<unsigned, std::size_t>>*>(ctx)->emplace_back(
+      id, static_cast<std::size_t>(to));
+  return 0;
+}
+
+void check_literals(const Matcher::Impl& m,
+                    const std::vector<std::pair<unsigned, std::size_t>>& raw, const ScanInput& in,
+                    std::vector<Pending>& out) {
+  for (const auto& [id, end] : raw) {
+    const std::uint32_t index = m.literals[id];
+    const Literal& lit = m.info[index];
+    if (end <= in.min_end || end > in.limit) continue;
+    const std::size_t start = end - lit.length;
+    if (!left_ok(lit.edge, start == 0 ? 0 : at(in.data, start - 1))) continue;
+    if (!right_ok(lit.edge, at(in.data, end), at(in.data, end + 1))) continue;
+    if (lit.exact_from < lit.length &&
+        std::memcmp(in.data.data() + start + lit.exact_from,
+                    m.indicators[index].value.data() + lit.exact_from,
+                    lit.length - lit.exact_from) != 0) {
+      continue;
+    }
+    out.push_back(Pending{start, lit.length, index});
+  }
+}
+
+// One address token t = data[s, e) (the run's edges already checked).
+template <class F>
+void address_token(std::string_view d, std::size_t s, std::size_t e, F&& found) {
+  while (s < e && d[s] == '.') ++s;
+  while (e > s && d[e - 1] == '.') --e;
+  if (e - s < 2) return;
+  std::string_view t = d.substr(s, e - s);
+  if (t.find(':') == std::string_view::npos) {
+    if (auto a = parse_ipv4(t)) found(s, e, *a);
+    return;
+  }
+  if (auto a = parse_ipv6(t)) {
+    found(s, e, *a);
+    return;
+  }
+  // "192.0.2.1:443", "12:34:56": the parts between colons that are IPv4.
+  std::size_t p = s;
+  while (p < e) {
+    std::size_t q = d.find(':', p);
+    if (q == std::string_view::npos || q > e) q = e;
+    if (q - p >= 7) {
+      if (auto a = parse_ipv4(d.substr(p, q - p))) found(p, q, *a);
+    }
+    p = q + 1;
+  }
+}
+
+// The scanner's byte classes: 1 a label byte (letters, digits, '_', '-',
+// bytes of UTF-8 sequences), 0 anything else.
+struct LabelTable {
+  std::array<bool, 256> label{};
+  constexpr LabelTable() {
+    for (int c = 0; c < 256; ++c) label[c] = is_label(static_cast<unsigned char>(c));
+  }
+};
+constexpr LabelTable kClass;
+
+class Tokenizer {
+ public:
+  Tokenizer(const Matcher::Impl& m, const ScanInput& in, std::vector<Pending>& out)
+      : m_(m), in_(in), d_(in.data), out_(out) {}
+
+  void run() {
+    const std::size_t n = d_.size();
+    std::size_t i = 0;
+    while (true) {
+      while (i < in_.limit && !kClass.label[static_cast<unsigned char>(d_[i])]) ++i;
+      if (i >= in_.limit) return;
+      const std::size_t s = i;
+      ndots_ = 0;
+      while (i < n) {
+        const auto c = static_cast<unsigned char>(d_[i]);
+        if (kClass.label[c]) {
+          ++i;
+        } else if (c == '.' && i + 1 < n && kClass.label[static_cast<unsigned char>(d_[i + 1])]) {
+          if (ndots_ < kDots) dots_[ndots_] = i;
+          ++ndots_;
+          ++i;
+        } else {
+          break;
+        }
+      }
+      if (i == n && !in_.final) return;  // the run may go on in the next block
+      i = std::max(i, on_run(s, i));
+    }
+  }
+
+ private:
+  static constexpr std::size_t kDots = 16;
+
+  void hit(std::size_t s, std::size_t len, std::uint32_t indicator) {
+    const std::size_t e = s + len;
+    if (e > in_.min_end && e <= in_.limit) out_.push_back(Pending{s, len, indicator});
+  }
+  void look(std::size_t s, std::size_t e) {
+    m_.lookup(d_, s, e,
+              [&](std::size_t hs, std::size_t len, std::uint32_t ind) { hit(hs, len, ind); });
+  }
+  void address(std::size_t s, std::size_t e, const Addr& a) {
+    m_.ranges_containing(a, [&](const Range& r) { hit(s, e - s, r.indicator); });
+  }
+
+  // Looks the run d[s, e) up; returns where the scan goes on.
+  std::size_t on_run(std::size_t s, std::size_t e) {
+    const std::size_t len = e - s;
+    if (len >= m_.shortest_run && len <= m_.longest_run) look(s, e);
+    if (m_.suffixes && ndots_ > 0 && !is_digit(static_cast<unsigned char>(d_[e - 1]))) {
+      for (std::size_t k = 0; k < std::min(ndots_, kDots); ++k) {
+        const std::size_t ss = dots_[k] + 1;
+        if (e - ss >= m_.shortest_run && e - ss <= m_.longest_run) look(ss, e);
+      }
+    }
+    std::size_t next = e;
+    if (!m_.ranges.empty()) next = addresses(s, e);
+    const auto c = e < d_.size() ? d_[e] : '\0';
+    if (m_.emails && c == '@') email(s, e);
+    if (m_.urls && c == ':' && e + 2 < d_.size() && d_[e + 1] == '/' && d_[e + 2] == '/') url(s, e);
+    return next;
+  }
+
+  std::size_t addresses(std::size_t s, std::size_t e) {
+    const auto first = static_cast<unsigned char>(d_[s]);
+    const bool before_colons = s >= 2 && d_[s - 1] == ':' && d_[s - 2] == ':';
+    if ((e < d_.size() && d_[e] == ':' && e - s <= 4) || before_colons) return ipv6(s, e);
+    if (!is_digit(first) || len_ok(e - s) == false) return e;
+    // "192.0.2.1", or pieces of "192.0.2.1-192.0.2.9"
+    std::size_t p = s;
+    while (p < e) {
+      std::size_t q = p;
+      while (q < e && d_[q] != '-') ++q;
+      if (q - p >= 7 && q - p <= 15) {
+        if (auto a = parse_ipv4(d_.substr(p, q - p))) address(p, q, *a);
+      }
+      p = q + 1;
+    }
+    return e;
+  }
+  static bool len_ok(std::size_t n) { return n >= 7; }
+
+  // An IPv6 address around the run d[s, e): the longest stretch of hex
+  // digits, ':' and '.'; the scan goes on after it.
+  std::size_t ipv6(std::size_t s, std::size_t e) {
+    for (std::size_t k = s; k < e; ++k) {
+      if (!is_addr_char(static_cast<unsigned char>(d_[k]))) return e;
+    }
+    std::size_t as = s, ae = e;
+    while (as > 0 && is_addr_char(static_cast<unsigned char>(d_[as - 1]))) --as;
+    while (ae < d_.size() && is_addr_char(static_cast<unsigned char>(d_[ae]))) ++ae;
+    if (ae == d_.size() && !in_.final) return e;
+    if (as > 0 && is_word(static_cast<unsigned char>(d_[as - 1]))) return ae;
+    if (ae < d_.size() && is_word(static_cast<unsigned char>(d_[ae]))) return ae;
+    address_token(d_, as, ae,
+                  [&](std::size_t ts, std::size_t te, const Addr& a) { address(ts, te, a); });
+    return ae;
+  }
+
+  // local@domain, the run d[s, e) ending at the '@'.
+  void email(std::size_t s, std::size_t e) {
+    std::size_t ls = s;
+    while (ls > 0 && is_local_part(static_cast<unsigned char>(d_[ls - 1]))) --ls;
+    std::size_t de = e + 1;
+    while (de < d_.size()) {
+      const auto c = static_cast<unsigned char>(d_[de]);
+      if (kClass.label[c] || (c == '.' && de + 1 < d_.size() &&
+                              kClass.label[static_cast<unsigned char>(d_[de + 1])])) {
+        ++de;
+      } else {
+        break;
+      }
+    }
+    if (de == d_.size() && !in_.final) return;
+    if (de - ls <= m_.longest) look(ls, de);
+  }
+
+  // scheme://..., the run d[s, e) being the scheme.
+  void url(std::size_t s, std::size_t e) {
+    std::size_t ue = e + 3;
+    while (ue < d_.size() && is_url_char(static_cast<unsigned char>(d_[ue]))) ++ue;
+    if (ue == d_.size() && !in_.final) return;
+    for (int k = 0; k < 3 && ue > e + 3; ++k) {
+      if (ue - s <= m_.longest) look(s, ue);
+      if (!std::strchr(".,;:!?)'", d_[ue - 1])) return;
+      --ue;  // "see http://x/y." : the URL without the sentence's punctuation
+    }
+  }
+
+  const Matcher::Impl& m_;
+  const ScanInput& in_;
+  std::string_view d_;
+  std::vector<Pending>& out_;
+  std::array<std::size_t, kDots> dots_{};
+  std::size_t ndots_ = 0;
+};
+
+}  // namespace
+
+void MatchStream::scan(std::string_view data, std::size_t limit, bool final, const HitFn& on_hit) {
+  State& s = *s_;
+  const ScanInput in{data, limit, s.min_end, final};
+  s.raw.clear();
+  s.pending.clear();
+  if (m_.db && limit > 0) {
+    if (hs_scan(m_.db.get(), data.data(), static_cast<unsigned>(limit), 0, s.scratch.get(),
+                on_literal, &s.raw) != HS_SUCCESS) {
+      throw Error(ErrorCategory::internal, "matcher_scan",
+                  "scanning: expected Hyperscan to scan the block, it failed");
+    }
+    check_literals(m_, s.raw, in, s.pending);
+  }
+  if (!m_.keys.empty() || !m_.ranges.empty()) Tokenizer(m_, in, s.pending).run();
+  std::sort(s.pending.begin(), s.pending.end(), [](const Pending& a, const Pending& b) {
+    return a.start != b.start ? a.start < b.start : a.indicator < b.indicator;
+  });
+  std::size_t cur = 0;
+  auto advance = [&](std::size_t to) {
+    if (to <= cur) return;
+    if (std::size_t n = count_newlines(data.data() + cur, to - cur)) {
+      s.line += n;
+      const auto* nl = static_cast<const char*>(::memrchr(data.data() + cur, '\n', to - cur));
+      s.line_start = (nl - data.data()) + 1;
+    }
+    cur = to;
+  };
+  for (const auto& p : s.pending) {
+    advance(p.start);
+    MatchHit hit;
+    hit.offset = s.pos + p.start;
+    hit.line = s.line;
+    hit.column = static_cast<std::uint64_t>(static_cast<std::int64_t>(p.start) - s.line_start) + 1;
+    hit.indicator = p.indicator;
+    hit.length = p.length;
+    const auto line_begin = static_cast<std::size_t>(std::max<std::int64_t>(s.line_start, 0));
+    const std::size_t left = std::max(
+        line_begin, p.start > Matcher::kContextBytes ? p.start - Matcher::kContextBytes : 0);
+    const auto* nl =
+        static_cast<const char*>(std::memchr(data.data() + p.start, '\n', data.size() - p.start));
+    const std::size_t line_end = nl ? static_cast<std::size_t>(nl - data.data()) : data.size();
+    const std::size_t right = std::min(line_end, p.start + p.length + Matcher::kContextBytes);
+    hit.context = data.substr(left, right - left);
+    on_hit(hit);
+  }
+  advance(limit);
+}
+
+void MatchStream::feed(std::string_view block, const HitFn& on_hit) {
+  constexpr std::size_t kPiece = 64 << 20;  // Hyperscan takes at most 4 GiB at once
+  bytes_ += block.size();
+  while (!block.empty()) {
+    const auto piece = block.substr(0, kPiece);
+    block.remove_prefix(piece.size());
+    feed_piece(piece, on_hit);
+  }
+}
+
+void MatchStream::feed_piece(std::string_view piece, const HitFn& on_hit) {
+  State& s = *s_;
+  if (!s.carry.empty()) {
+    const auto* nl = static_cast<const char*>(std::memchr(piece.data(), '\n', piece.size()));
+    if (!nl) {
+      s.carry.append(piece);
+      cut_long_line(on_hit);
+      return;
+    }
+    const auto k = static_cast<std::size_t>(nl - piece.data()) + 1;
+    s.carry.append(piece.data(), k);
+    scan(s.carry, s.carry.size(), false, on_hit);
+    s.pos += s.carry.size();
+    s.carry.clear();
+    s.line_start = 0;
+    s.min_end = 0;
+    piece.remove_prefix(k);
+  }
+  if (const auto* nl = static_cast<const char*>(::memrchr(piece.data(), '\n', piece.size()))) {
+    const auto k = static_cast<std::size_t>(nl - piece.data()) + 1;
+    scan(piece, k, false, on_hit);
+    s.pos += k;
+    s.line_start = 0;
+    s.min_end = 0;
+    piece.remove_prefix(k);
+  }
+  s.carry.append(piece);
+  cut_long_line(on_hit);
+}
+
+void MatchStream::cut_long_line(const HitFn& on_hit) {
+  State& s = *s_;
+  const std::size_t keep = m_.longest + 2;
+  if (s.carry.size() <= std::max(Matcher::kLongLine, 4 * keep)) return;
+  const std::size_t cut = s.carry.size() - keep;
+  scan(s.carry, cut, false, on_hit);
+  // The next scan starts `keep` bytes before the cut, to see a hit across
+  // it whole, and reports only what ends after the cut.
+  const std::size_t from = cut - keep;
+  s.pos += from;
+  s.line_start -= static_cast<std::int64_t>(from);
+  s.min_end = keep;
+  s.carry.erase(0, from);
+}
+
+void MatchStream::finish(const HitFn& on_hit) {
+  State& s = *s_;
+  if (s.carry.empty()) return;
+  scan(s.carry, s.carry.size(), true, on_hit);
+  s.pos += s.carry.size();
+  s.carry.clear();
+  s.line_start = 0;
+  s.min_end = 0;
+}
+
+}  // namespace hotline::interop

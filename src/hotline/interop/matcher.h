@@ -1,0 +1,126 @@
+// Finding many indicators at once in text (logs): `hotline match`.
+//
+// A Matcher is built once from a list of indicators (type token and value,
+// model/indicator.h) and then scans bytes for all of them in one pass:
+//
+// - Every indicator but an address range is a literal of a Hyperscan
+//   database (literal mode, hs_compile_lit_multi): the scan costs about the
+//   same for 10 indicators as for 100,000. Domains, hashes, e-mail
+//   addresses, file names, AS numbers and IPv6 addresses match without
+//   regard to case; a URL's scheme and host too, the rest of the URL
+//   exactly; IPv4 addresses are digits.
+// - Each literal hit is then checked at its edges: a hit is a whole token.
+//   "10.0.0.1" does not hit inside "110.0.0.12" or "10.0.0.1.5"; the domain
+//   "evil.example" hits "a.evil.example", "evil.example/path" and
+//   "bob@evil.example", not "notevil.example" nor "evil.example.org"; a hash
+//   does not hit inside a longer run of hex digits (edge rules in
+//   matcher.cpp, kinds_of_edges).
+// - Address ranges ("192.0.2.0/24", "2001:db8::/32"), when the list has any:
+//   the address tokens of the text (IPv4 dotted quads, IPv6 in any RFC 4291
+//   form) are picked out by a cheap scanner and looked up in a sorted table
+//   of the ranges (model::address_span), nested ranges all reported.
+//
+// MatchStream feeds a stream (a file, stdin) through the matcher in blocks
+// of any size: the partial last line of a block is carried into the next,
+// so a hit across a block boundary is found once, and lines are counted as
+// the blocks go by (no rescan). A line longer than kLongLine is scanned in
+// pieces that overlap by the longest token, so it neither grows without
+// bound nor loses a hit.
+//
+// Ownership and threads: a Matcher is immutable once built and may be shared
+// by threads; a MatchStream (which owns its Hyperscan scratch space and the
+// carried bytes) belongs to one thread. The hit's views point into the
+// stream's buffer and are valid during the callback only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hotline::interop {
+
+struct MatchIndicator {
+  std::string type;   // a model::kIndicatorTypes token
+  std::string value;  // as normalize_indicator() writes it (normalized again on build)
+};
+
+struct MatchHit {
+  std::uint64_t offset = 0;   // from the start of the stream, of the hit's first byte
+  std::uint64_t line = 1;     // 1-based
+  std::uint64_t column = 1;   // 1-based, in bytes
+  std::size_t indicator = 0;  // index into Matcher::indicators()
+  std::size_t length = 0;     // bytes of the text that hit
+  // The hit's line, cut to about kContextBytes on each side of the hit (the
+  // line's bytes as they are: escape them before printing).
+  std::string_view context;
+};
+
+using HitFn = std::function<void(const MatchHit&)>;
+
+class Matcher {
+ public:
+  // Lines longer than this are scanned in overlapping pieces.
+  static constexpr std::size_t kLongLine = 1 << 20;
+  static constexpr std::size_t kContextBytes = 80;
+
+  // Normalizes each value (model::normalize_indicator). Error
+  // indicator_invalid (from the model) for a bad one, naming it; an empty
+  // list is allowed (nothing ever hits). Duplicates after normalization are
+  // kept as given (each hit is reported once per index).
+  explicit Matcher(std::vector<MatchIndicator> indicators);
+  ~Matcher();
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Normalized, in the order given.
+  const std::vector<MatchIndicator>& indicators() const;
+  // Whether the address-token scanner runs (the list has ranges).
+  bool has_ranges() const;
+
+  // Scans `text` as one whole stream (MatchStream underneath); hits in order
+  // of their offset.
+  void scan(std::string_view text, const HitFn& on_hit) const;
+
+  struct Impl;
+
+ private:
+  friend class MatchStream;
+  std::unique_ptr<Impl> impl_;
+};
+
+class MatchStream {
+ public:
+  explicit MatchStream(const Matcher& matcher);
+  ~MatchStream();
+  MatchStream(const MatchStream&) = delete;
+  MatchStream& operator=(const MatchStream&) = delete;
+
+  // The next bytes of the stream. Hits that end before the last line break
+  // seen so far are reported now, in order of offset; the rest when more
+  // bytes or finish() come.
+  void feed(std::string_view block, const HitFn& on_hit);
+  // The end of the stream: the last (unterminated) line is scanned.
+  void finish(const HitFn& on_hit);
+
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  struct State;
+  void feed_piece(std::string_view piece, const HitFn& on_hit);
+  void cut_long_line(const HitFn& on_hit);
+  // Reports the hits of data[0, limit) (data[0] at the state's position)
+  // and moves the line count to `limit`.
+  void scan(std::string_view data, std::size_t limit, bool final, const HitFn& on_hit);
+
+  const Matcher::Impl& m_;
+  std::unique_ptr<State> s_;
+  std::uint64_t bytes_ = 0;
+};
+
+}  // namespace hotline::interop
