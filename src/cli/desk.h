@@ -187,6 +187,8 @@ class Desk {
   virtual std::string resolve(const std::string& kind, const std::string& typed_id) = 0;
   virtual std::vector<service::ItemView> list(const ListQuery& q) = 0;
   virtual service::ItemView show(const std::string& kind, const std::string& typed_id) = 0;
+  // The case as a STIX 2.1 bundle (service/stix_service.h).
+  virtual nlohmann::json export_stix(const std::string& typed_id) = 0;
 
   // "(acknowledge within 1 h, respond within 3 days)" for an item of
   // `agreement_kind` ("alert", "request.information") and priority, from the

@@ -13,6 +13,7 @@
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/link_service.h"
+#include "hotline/service/stix_service.h"
 #include "item_format.h"
 
 namespace hotline::cli {
@@ -153,6 +154,12 @@ class LocalDesk final : public Desk {
     const auto id = resolve(kind, typed_id);
     const auto ctx = cli_audit(as_);
     return service::show_item(*node().store, id, now_ms(), &ctx);
+  }
+
+  nlohmann::json export_stix(const std::string& typed_id) override {
+    const auto id = resolve(service::kCase, typed_id);
+    const auto ctx = cli_audit(as_);
+    return service::export_case_stix(node(), id, now_ms(), &ctx);
   }
 
   std::string deadline_terms(const std::string& peer, const std::string& agreement_kind,

@@ -346,6 +346,12 @@ class RemoteDesk final : public Desk {
     });
   }
 
+  nlohmann::json export_stix(const std::string& typed_id) override {
+    return checked(service::kCase, typed_id, [&](const std::string& id) {
+      return api_.get("/v1/cases/" + enc(id) + "/stix");
+    });
+  }
+
   std::string deadline_terms(const std::string& peer, const std::string& agreement_kind,
                              model::Priority priority) override {
     try {
@@ -442,7 +448,7 @@ class RemoteDesk final : public Desk {
   // Runs `fn` with the typed id; when the node knows no item of `kind` by
   // it, says so if it is an item of another kind (as --dir does).
   template <class Fn>
-  service::ItemView checked(const std::string& kind, const std::string& typed, Fn fn) {
+  auto checked(const std::string& kind, const std::string& typed, Fn fn) -> decltype(fn(typed)) {
     const std::string id = trim(typed);
     try {
       return fn(id);

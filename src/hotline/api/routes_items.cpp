@@ -17,6 +17,7 @@
 #include "hotline/service/item_timeline.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/need_to_know.h"
+#include "hotline/service/stix_service.h"
 #include "hotline/service/translation_service.h"
 #include "hotline/service/translations.h"
 
@@ -500,6 +501,15 @@ void add_create_routes(std::vector<Route>& routes, RouteContext& ctx) {
                       auto v = service::add_case_note(ctx.node, id, body.text("text"),
                                                       call.user().name, call.now, &call.audit);
                       return json_response(200, item_json(v));
+                    }});
+
+  // The case as a STIX 2.1 bundle (service/stix_service.h, docs/interop.md).
+  routes.push_back({"GET", "/v1/cases/{id}/stix", Access::permission, Permission::read_items,
+                    [&ctx](ApiCall& call) {
+                      auto id = resolve(ctx, call, service::kCase, call.param("id"));
+                      return json_response(
+                          200, service::export_case_stix(ctx.node, id, call.now, &call.audit,
+                                                         &call.user().name));
                     }});
 }
 
