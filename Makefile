@@ -35,8 +35,10 @@ demo: build
 # PostgreSQL clusters (docs/development.md, "PostgreSQL in the tests") are
 # started there too, so that ctest's fixture postgres_start finds them
 # running instead of holding the tests back for an initdb; postgres_stop
-# removes each at the end of its ctest run.
-PG_START = scripts/pg-cluster start build/release/pg-cluster >/dev/null && \
+# removes each at the end of its ctest run. Without fsync, as the fixture
+# starts them (PG_CLUSTER_FSYNC in scripts/pg-cluster).
+PG_START = export PG_CLUSTER_FSYNC=off && \
+	   scripts/pg-cluster start build/release/pg-cluster >/dev/null && \
 	   scripts/pg-cluster start build/asan/pg-cluster >/dev/null
 
 test: bootstrap

@@ -1,4 +1,4 @@
-// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen|export: a
+// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen: a
 // shared matter with a peer (say, a data breach) linking alerts, requests,
 // indicators and files, with a timeline; private notes stay on this node.
 #include <cstdio>
@@ -166,34 +166,6 @@ void add_reopen_command(CLI::App* cs) {
   });
 }
 
-void add_export_command(CLI::App* cs) {
-  struct ExportOpts {
-    Target target;
-    std::string id, format = "stix", out, as;
-  };
-  auto ex = std::make_shared<ExportOpts>();
-  auto* cmd = cs->add_subcommand(
-      "export", "Write the case in an exchange format: a STIX 2.1 bundle (docs/interop.md).");
-  add_target_options(cmd, ex->target);
-  cmd->add_option("id", ex->id, "The case's id (or its first or last 8 characters)")->required();
-  cmd->add_option("--format", ex->format, "The format: stix (STIX 2.1 JSON)")
-      ->check(CLI::IsMember({"stix"}));
-  cmd->add_option("-o,--output", ex->out,
-                  "The file to write (mode 0600); standard output if not given");
-  cmd->add_option("--as", ex->as, as_help("reading it"));
-  cmd->callback([ex] {
-    auto desk = open_desk(ex->target, ex->as, Use::read);
-    const std::string text = desk->export_stix(ex->id).dump(2) + "\n";
-    if (ex->out.empty() || ex->out == "-") {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      return;
-    }
-    write_private_file(ex->out, text);
-    std::fprintf(stderr, "Case written to %s as a STIX 2.1 bundle (%zu bytes).\n", ex->out.c_str(),
-                 text.size());
-  });
-}
-
 }  // namespace
 
 void add_case_command(CLI::App& app) {
@@ -220,7 +192,6 @@ void add_case_command(CLI::App& app) {
   add_note_command(cs);
   add_close_command(cs);
   add_reopen_command(cs);
-  add_export_command(cs);
 }
 
 }  // namespace hotline::cli

@@ -1,4 +1,5 @@
-// `hotline alert|request|case export ID --format iodef` and `hotline
+// `hotline alert|request|case export ID --format iodef` (a case also
+// `--format stix`, a STIX 2.1 bundle) and `hotline
 // alert|case import --format iodef FILE --peer P`: IODEF v2 (RFC 7970,
 // docs/interop.md) out of and into the duty desk.
 #include <cstdio>
@@ -48,16 +49,31 @@ void add_export_command(CLI::App* parent, const std::string& kind, const std::st
     std::string id, format, out;
   };
   auto o = std::make_shared<Opts>();
+  // A case also as a STIX 2.1 bundle (service/stix_service.h).
+  const bool stix = kind == service::kCase;
   auto* cmd = parent->add_subcommand(
-      "export",
-      "Export the " + noun + " in a format other tools read (iodef: IODEF v2, RFC 7970).");
+      "export", "Export the " + noun + " in a format other tools read (iodef: IODEF v2, RFC 7970" +
+                    (stix ? "; stix: a STIX 2.1 bundle)." : ")."));
   add_target_options(cmd, o->target);
   cmd->add_option("id", o->id, "The " + noun + "'s id (or its first or last 8 characters)")
       ->required();
-  cmd->add_option("--format", o->format, "iodef")->required()->check(CLI::IsMember({"iodef"}));
-  cmd->add_option("--out", o->out, "Write it to this file (default: standard output)");
+  cmd->add_option("--format", o->format, stix ? "iodef or stix" : "iodef")
+      ->required()
+      ->check(stix ? CLI::IsMember({"iodef", "stix"}) : CLI::IsMember({"iodef"}));
+  cmd->add_option("-o,--out", o->out, "Write it to this file (default: standard output)");
   cmd->callback([o, kind] {
     auto desk = open_desk(o->target, "", Use::read);
+    if (o->format == "stix") {
+      const std::string text = desk->export_stix(o->id).dump(2) + "\n";
+      if (o->out.empty() || o->out == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return;
+      }
+      write_private_file(o->out, text);
+      std::fprintf(stderr, "STIX 2.1 bundle written to %s (%zu bytes).\n",
+                   escape_text(o->out).c_str(), text.size());
+      return;
+    }
     const std::string xml = desk->export_iodef(kind, o->id);
     if (o->out.empty()) {
       std::fwrite(xml.data(), 1, xml.size(), stdout);

@@ -4,10 +4,13 @@
 //
 // Exit status as grep's: 0 some indicator was found, 1 none was, 2 an error
 // (a file that cannot be read, a node that cannot be opened; the other files
-// are still scanned and their hits printed).
+// are still scanned and their hits printed). --report-sightings records one
+// sighting per case and indicator found (service::record_sightings, one
+// transaction), which the case's peer then sees.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -24,9 +27,12 @@
 #include "desk.h"
 #include "hotline/common/error.h"
 #include "hotline/common/escape.h"
+#include "hotline/common/time.h"
 #include "hotline/interop/matcher.h"
 #include "hotline/model/indicator.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/node_dir.h"
+#include "item_format.h"
 
 namespace hotline::cli {
 namespace {
@@ -38,8 +44,8 @@ constexpr std::size_t kBlock = 4 << 20;  // bytes read at once
 
 struct MatchOpts {
   Target target;
-  std::string case_id;
-  bool all = false, json = false;
+  std::string case_id, as;
+  bool all = false, json = false, report = false;
   std::vector<std::string> files;
 };
 
@@ -102,7 +108,7 @@ std::string cases_text(const std::vector<CaseRef>& cases) {
 class Scan {
  public:
   Scan(const interop::Matcher& m, const Watchlist& w, bool as_json)
-      : m_(m), w_(w), json_(as_json) {}
+      : m_(m), w_(w), json_(as_json), counts_(m.indicators().size(), 0) {}
 
   // Scans one file ("-": stdin); false when it could not be read (said on
   // stderr).
@@ -137,7 +143,13 @@ class Scan {
   std::uint64_t hits() const { return hits_; }
   std::uint64_t bytes() const { return bytes_; }
   std::size_t files() const { return files_; }
-  std::size_t indicators_found() const { return found_.size(); }
+  std::size_t indicators_found() const {
+    std::size_t n = 0;
+    for (auto c : counts_) n += c > 0;
+    return n;
+  }
+  // Lines holding each indicator, by index.
+  const std::vector<std::uint64_t>& counts() const { return counts_; }
 
  private:
   bool fail(const std::string& shown, int err) {
@@ -156,7 +168,7 @@ class Scan {
     }
     on_line_.push_back(h.indicator);
     ++hits_;
-    found_.emplace(h.indicator, true);
+    ++counts_[h.indicator];
     const auto& ind = m_.indicators()[h.indicator];
     const auto& cases = w_.cases[h.indicator];
     const std::string context = escape_text(h.context, 4 * interop::Matcher::kContextBytes);
@@ -181,16 +193,56 @@ class Scan {
   std::size_t files_ = 0;
   std::uint64_t last_line_ = 0;
   std::vector<std::size_t> on_line_;
-  std::map<std::size_t, bool> found_;
+  std::vector<std::uint64_t> counts_;
 };
 
+// One sighting per (case, indicator found), all in one transaction, each
+// sent to the case's peer. First and last seen: when the scan started and
+// ended (the log lines' own times are not parsed). Where: how many lines of
+// how many files, not their names (they stay on this node).
+void report_sightings(const MatchOpts& o, const Watchlist& w, const Scan& scan, TimePoint began,
+                      TimePoint ended) {
+  std::vector<service::SightingInput> batch;
+  const auto& ind = w.indicators;
+  for (std::size_t i = 0; i < ind.size(); ++i) {
+    const auto count = scan.counts()[i];
+    if (count == 0) continue;
+    for (const auto& c : w.cases[i]) {
+      service::SightingInput s;
+      s.case_id = c.id;
+      s.type = ind[i].type;
+      s.value = ind[i].value;
+      s.first_seen = began;
+      s.last_seen = ended;
+      s.count = static_cast<int>(std::min<std::uint64_t>(count, 1000000000));
+      s.where = "hotline match: " + std::to_string(count) + " log line" + (count == 1 ? "" : "s") +
+                " in " + std::to_string(scan.files()) + " file" + (scan.files() == 1 ? "" : "s");
+      batch.push_back(std::move(s));
+    }
+  }
+  if (batch.empty()) return;
+  auto node = service::open_node(o.target.dir);
+  const auto ctx = cli_audit(o.as);
+  auto views = service::record_sightings(node, batch, o.as, now_ms(), &ctx);
+  std::fprintf(stderr, "hotline match: %zu sightings recorded on %zu cases, sent to the peers\n",
+               batch.size(), views.size());
+}
+
 int run(const MatchOpts& o) {
+  if (o.report) {
+    if (o.target.dir.empty()) {
+      throw Error(ErrorCategory::usage, "usage",
+                  "--report-sightings records on the node on this machine: give --dir");
+    }
+    require_actor(o.as);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto desk = open_desk(o.target, "", Use::read);
   const Watchlist w = watchlist(*desk, o);
   const interop::Matcher m(w.indicators);
   const auto t1 = std::chrono::steady_clock::now();
   Scan scan(m, w, o.json);
+  const TimePoint began = now_ms();
   bool failed = false;
   const std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
   for (const auto& f : files) failed |= !scan.file(f);
@@ -206,6 +258,10 @@ int run(const MatchOpts& o) {
                secs > 0 ? static_cast<double>(scan.bytes()) / 1e6 / secs : 0.0,
                static_cast<unsigned long long>(scan.hits()), scan.indicators_found());
   if (failed) return kExitError;
+  if (o.report) {
+    desk.reset();
+    report_sightings(o, w, scan, began, now_ms());
+  }
   return scan.hits() > 0 ? kExitHits : kExitNoHits;
 }
 
@@ -228,6 +284,11 @@ void add_match_command(CLI::App& app) {
   cmd->add_flag("--json", o->json,
                 "One JSON object per hit and line: file, line, column, offset, type, value, "
                 "cases [{id, title}], context");
+  cmd->add_flag("--report-sightings", o->report,
+                "Record what was found as sightings on the cases (one per case and indicator: the "
+                "lines found, first/last seen = the scan's start and end), sent to the peers; "
+                "needs --dir and --as");
+  cmd->add_option("--as", o->as, as_help("reporting the sightings"));
   cmd->add_option("files", o->files, "Files to scan; none or - : standard input");
   cmd->callback([o] {
     int rc = kExitError;

@@ -1,7 +1,7 @@
 // `hotline match` on two real nodes: alpha shares a case's indicators with
 // bravo, and bravo finds them in its own log files (hits, near misses that
-// must not hit, a range, a domain in its subdomains); output, JSON lines and
-// grep's exit statuses.
+// must not hit, a range, a domain in its subdomains); output, JSON lines,
+// grep's exit statuses, and the sightings bravo reports, seen by alpha.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -123,6 +123,37 @@ TEST_F(MatchCli, PeerIndicatorsFoundInLocalLogs) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_TRUE(has(r.err, "missing.log")) << r.err;
   EXPECT_TRUE(has(r.out, f1 + ":1: 203.0.113.7")) << r.out;
+  // Reporting needs the person: usage error, 2, nothing recorded.
+  r = on(kBravo, {"match", "--all", "--report-sightings", log1.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, "--as")) << r.err;
+  EXPECT_TRUE(show(kBravo, cs).value("sightings", json::array()).empty());
+
+  // bravo reports what it found: one sighting per case and indicator, in one
+  // transaction; alpha sees them on its cases.
+  r = on(kBravo,
+         {"match", "--all", "--report-sightings", "--as", "carol", log1.string(), log2.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "5 sightings recorded on 2 cases")) << r.err;
+  auto seen =
+      poll_json([&] { return show(kAlpha, cs); },
+                [](const json& d) { return d.value("sightings", json::array()).size() == 4; }, 20s);
+  ASSERT_EQ(seen.value("sightings", json::array()).size(), 4u) << seen.dump(2);
+  bool found = false;
+  for (const auto& s : seen["sightings"]) {
+    if (s.value("value", "") != "203.0.113.7") continue;
+    found = true;
+    EXPECT_EQ(s.value("type", ""), "ipv4-addr");
+    EXPECT_EQ(s.value("count", 0), 1);
+    EXPECT_TRUE(has(s.value("where", ""), "hotline match: 1 log line in 2 files")) << s.dump();
+    EXPECT_FALSE(has(s.dump(), "auth.log")) << s.dump();  // file names stay at bravo
+  }
+  EXPECT_TRUE(found) << seen.dump(2);
+  auto seen2 =
+      poll_json([&] { return show(kAlpha, cs2); },
+                [](const json& d) { return d.value("sightings", json::array()).size() == 1; }, 20s);
+  EXPECT_EQ(seen2.value("sightings", json::array()).size(), 1u) << seen2.dump(2);
+
   // An unknown case: 2, with the reason.
   r = on(kBravo, {"match", "--case", "ffffffffffff", log1.string()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;

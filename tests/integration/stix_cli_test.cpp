@@ -59,7 +59,8 @@ TEST_F(StixCli, ExportsACaseAsAValidStixBundle) {
   EXPECT_EQ(status, 0) << report;
 
   const std::string text = testing::read_file(file);
-  EXPECT_EQ(ok(kAlpha, {"case", "export", cs}), text);  // standard output, the same bytes
+  EXPECT_EQ(ok(kAlpha, {"case", "export", cs, "--format", "stix"}),
+            text);  // standard output, the same bytes
   const json bundle = json::parse(text);
   std::vector<std::string> identities;
   for (const json& o : bundle["objects"]) {
@@ -80,7 +81,8 @@ TEST_F(StixCli, ExportsACaseAsAValidStixBundle) {
   EXPECT_EQ(back.indicators[1].tlp, model::Tlp::green);
 
   // Not a case: refused, nothing written.
-  auto r = on(kAlpha, {"case", "export", "0190a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b"});
+  auto r =
+      on(kAlpha, {"case", "export", "0190a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", "--format", "stix"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_FALSE(r.err.empty());
   r = on(kAlpha, {"case", "export", cs, "--format", "iodef-xml"});

@@ -1,21 +1,26 @@
-// Test support: a fresh PostgreSQL database per test.  See pg_test_db.h.
+// Test support: a fresh PostgreSQL database per test, empty or a copy of a
+// template made once per cluster.  See pg_test_db.h.
 #include "support/pg_test_db.h"
 
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -79,7 +84,10 @@ void spawn_remover(const std::string& dir) {
 // Runs `scripts/pg-cluster start dir` and returns what it prints (the
 // conninfo); its messages go to our stderr.
 std::string run_start(const std::string& dir) {
-  const std::string command = shell_quote(kClusterScript) + " start " + shell_quote(dir);
+  // Without fsync, as ctest's fixture starts the build folder's cluster
+  // (scripts/pg-cluster says why a test loses nothing by it).
+  const std::string command =
+      "PG_CLUSTER_FSYNC=off " + shell_quote(kClusterScript) + " start " + shell_quote(dir);
   std::FILE* out = ::popen(command.c_str(), "r");
   if (out == nullptr) {
     throw std::runtime_error("could not run " + command + ": " + std::strerror(errno));
@@ -170,6 +178,92 @@ std::string unique_name() {
   return "hotline_t" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" + random;
 }
 
+// The test binary's identity (size, modification time, inode), hashed
+// (FNV-1a) to 16 hex digits: another build of it gets another template.
+std::string binary_stamp() {
+  struct stat st {};
+  if (::stat("/proc/self/exe", &st) != 0) {
+    throw std::runtime_error(std::string("expected to stat /proc/self/exe (the test binary), "
+                                         "found an error: ") +
+                             std::strerror(errno));
+  }
+  std::uint64_t h = 1469598103934665603ULL;
+  for (std::uint64_t v :
+       {static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_mtim.tv_sec),
+        static_cast<std::uint64_t>(st.st_mtim.tv_nsec), static_cast<std::uint64_t>(st.st_ino)}) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xffU;
+      h *= 1099511628211ULL;
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+std::string template_name(const std::string& key) {
+  bool ok = !key.empty() && key.size() <= 20;
+  for (char c : key) {
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+  }
+  if (!ok) {
+    throw std::runtime_error("expected a template key of 1 to 20 letters, digits or '_', found '" +
+                             key + "'");
+  }
+  return "hotline_tpl_" + key + "_" + binary_stamp();
+}
+
+// Waits until no session uses `name` (the server ends the sessions that
+// `fill` closed a moment after it returned); CREATE DATABASE waits 5 s only.
+void wait_until_unused(pqxx::nontransaction& w, const std::string& name) {
+  const std::string query =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = " + w.quote(name);
+  for (int i = 0; i < 1500; ++i) {
+    if (w.exec(query)[0][0].as<int>() == 0) return;
+    ::usleep(20 * 1000);
+  }
+  throw std::runtime_error(
+      "expected the template " + name + " to have no session 30 s after it was filled, found " +
+      w.exec(query)[0][0].c_str() + " (does the fill function close every connection it opens?)");
+}
+
+// Serializes the test processes of one cluster while one of them checks for
+// the template and fills it (released when the connection closes).
+constexpr const char* kTemplateLock = "SELECT pg_advisory_lock(7261700100)";
+
+// The name of the finished template of `from` on the cluster `base`, made
+// first when the cluster has none (a half-made one, left by a process killed
+// while filling it, is dropped and made again).
+std::string ensure_template(const std::string& base, const PgTemplate& from) {
+  static std::mutex mu;
+  static std::set<std::string> finished_here;
+  const std::string name = template_name(from.key);
+  std::lock_guard lock(mu);
+  if (finished_here.count(name) != 0) return name;
+  pqxx::connection c(base);
+  pqxx::nontransaction w(c);
+  w.exec(kTemplateLock);
+  const pqxx::result r = w.exec(
+      "SELECT count(*) FROM pg_database WHERE datname = " + w.quote(name) + " AND datistemplate");
+  if (r[0][0].as<int>() == 0) {
+    w.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    w.exec("CREATE DATABASE " + name);
+    try {
+      from.fill(with_dbname(base, name));
+    } catch (...) {
+      w.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      throw;
+    }
+    // Finished: copies may be made from now on, and nobody connects to it
+    // (a connection to a template stops CREATE DATABASE from copying it).
+    w.exec("ALTER DATABASE " + name + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+    wait_until_unused(w, name);
+  }
+  finished_here.insert(name);
+  return name;
+}
+
 }  // namespace
 
 const std::string& pg_test_cluster() {
@@ -182,6 +276,13 @@ PgTestDatabase::PgTestDatabase() : name_(unique_name()) {
   const std::string& base = pg_test_cluster();
   conninfo_ = with_dbname(base, name_);
   run(base, "CREATE DATABASE " + name_);
+}
+
+PgTestDatabase::PgTestDatabase(const PgTemplate& from) : name_(unique_name()) {
+  const std::string& base = pg_test_cluster();
+  conninfo_ = with_dbname(base, name_);
+  const std::string template_db = ensure_template(base, from);
+  run(base, "CREATE DATABASE " + name_ + " TEMPLATE " + template_db);
 }
 
 PgTestDatabase::~PgTestDatabase() {

@@ -1,5 +1,7 @@
-// PgTestDatabase: a fresh, empty PostgreSQL database for one test, on the
-// tests' throwaway cluster, dropped at the end of the test.
+// PgTestDatabase: a fresh PostgreSQL database for one test, on the tests'
+// throwaway cluster, dropped at the end of the test: empty, or a copy of a
+// template database that a filling function (the store's migrations) made
+// once per cluster (PgTemplate).
 //
 // The cluster: under ctest, the one the postgres_start fixture started in
 // the build folder (scripts/pg-cluster), which HOTLINE_TEST_PG names (the
@@ -14,9 +16,23 @@
 // thread may call it.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace hotline::testing {
+
+// A template database, made once per cluster and build: `fill` runs on a
+// fresh empty database (its conninfo) and must close every connection it
+// opened before it returns (PostgreSQL copies no database that is in use).
+// The template is named after `key` (letters, digits and '_', up to 20) and
+// the test binary (its size and modification time), so that a cluster
+// reused over builds never hands out a template an older build filled. Made
+// under an advisory lock of the cluster, so that test processes running at
+// once fill it once; marked finished (IS_TEMPLATE) only after `fill` ended.
+struct PgTemplate {
+  std::string key;
+  std::function<void(const std::string& conninfo)> fill;
+};
 
 // The libpq connection string of the tests' cluster's maintenance database:
 // HOTLINE_TEST_PG, or the private cluster's (started on the first call).
@@ -25,9 +41,13 @@ const std::string& pg_test_cluster();
 
 class PgTestDatabase {
  public:
-  // Creates a uniquely named database (pid, a counter, random digits).
-  // Throws (pqxx::failure, std::runtime_error) when it cannot.
+  // Creates a uniquely named database (pid, a counter, random digits),
+  // empty. Throws (pqxx::failure, std::runtime_error) when it cannot.
   PgTestDatabase();
+  // The same, but a copy of `from` (CREATE DATABASE ... TEMPLATE), which is
+  // made first when the cluster does not have it yet. Throws as above, and
+  // what `fill` throws.
+  explicit PgTestDatabase(const PgTemplate& from);
   // Drops the database WITH (FORCE): connections still open are ended.
   ~PgTestDatabase();
   PgTestDatabase(const PgTestDatabase&) = delete;

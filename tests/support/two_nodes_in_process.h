@@ -26,6 +26,7 @@
 #include "hotline/service/link_service.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/store/open.h"
+#include "support/pg_store_db.h"
 #include "support/pg_test_db.h"
 
 namespace hotline::testing {
@@ -92,11 +93,12 @@ class TwoNodesInProcess : public ::testing::Test {
   void a_to_b() { deliver(*a_, "bravo", *b_, "alpha"); }
   void b_to_a() { deliver(*b_, "alpha", *a_, "bravo"); }
 
-  // The node's store becomes a fresh PostgreSQL database (PgTestDatabase)
-  // holding what init wrote (its party, key and creation time); pg_db(n)
-  // is the database of the n-th node moved (0: alpha, 1: bravo).
+  // The node's store becomes a fresh PostgreSQL database (a copy of the
+  // migrated template, support/pg_store_db.h) holding what init wrote (its
+  // party, key and creation time); pg_db(n) is the database of the n-th
+  // node moved (0: alpha, 1: bravo).
   void move_to_postgres(service::Node& n) {
-    auto db = std::make_unique<PgTestDatabase>();
+    auto db = migrated_pg_test_database();
     store::PostgresOptions options;
     options.conninfo = db->conninfo();
     options.secret_key = crypto::load_or_create_secret_key(n.paths.secrets_key);

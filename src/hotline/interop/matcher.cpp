@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <hs.h>
+#include <immintrin.h>
 
 #include <string.h>  // memrchr (GNU)
 #include <algorithm>
@@ -33,7 +34,7 @@ struct Literal {
 };
 
 struct Range {
-  Addr first{}, last{};
+  std::uint64_t first_hi = 0, first_lo = 0, last_hi = 0, last_lo = 0;
   std::uint32_t indicator = 0;
   std::int32_t parent = -1;  // the nearest range before it that contains it
 };
@@ -194,9 +195,15 @@ std::uint64_t fold_hash(const char* p, std::size_t n) {
   return h ^ (h >> 32);
 }
 
-constexpr unsigned kBloomBits = 22;  // 4 Mi bits, 512 KiB: about 2 % false positives at 100,000
-std::uint64_t bloom_bit(std::uint64_t h) {
-  return std::uint64_t{1} << ((h >> (64 - kBloomBits)) & 63);
+// A blocked Bloom filter: 1 Mi bits (128 KiB, to stay in the core's L2
+// cache beside the text streaming through), two bits per key in one 64-bit
+// word: about 3 % false positives at 100,000 keys, one memory access.
+constexpr unsigned kBloomWordBits = 14;  // 16,384 words
+std::size_t bloom_word(std::uint64_t h) {
+  return static_cast<std::size_t>(h >> (64 - kBloomWordBits));
+}
+std::uint64_t bloom_bits(std::uint64_t h) {
+  return (std::uint64_t{1} << (h & 63)) | (std::uint64_t{1} << ((h >> 6) & 63));
 }
 
 char ascii_lower(char c) {
@@ -243,11 +250,27 @@ bool fits_url(std::string_view v) {
   return true;
 }
 
-bool addr_less(const Addr& a, const Addr& b) {
-  return std::memcmp(a.data(), b.data(), a.size()) < 0;
+// An address as two big-endian halves: comparing them is comparing the
+// addresses.
+struct Wide {
+  std::uint64_t hi = 0, lo = 0;
+  bool operator==(const Wide&) const = default;
+};
+Wide wide(const Addr& a) {
+  std::uint64_t hi, lo;
+  std::memcpy(&hi, a.data(), 8);
+  std::memcpy(&lo, a.data() + 8, 8);
+  return Wide{__builtin_bswap64(hi), __builtin_bswap64(lo)};
 }
-bool addr_le(const Addr& a, const Addr& b) {
-  return std::memcmp(a.data(), b.data(), a.size()) <= 0;
+bool addr_less(const Wide& a, const Wide& b) {
+  return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+}
+bool addr_le(const Wide& a, const Wide& b) {
+  return !addr_less(b, a);
+}
+std::uint64_t addr_hash(const Wide& a) {
+  std::uint64_t h = (a.hi ^ (a.lo * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 31);
 }
 
 }  // namespace
@@ -259,16 +282,24 @@ struct Matcher::Impl {
   // Bloom filter of the hashes in front of it.
   std::vector<Key> keys;
   std::vector<std::uint64_t> bloom;
+  // Before the Bloom filter, 2 KiB: by a key's first byte (ORed with 0x20),
+  // bit min(length, 63) set for each key.
+  std::array<std::uint64_t, 256> starts{};
   std::size_t shortest_run = static_cast<std::size_t>(-1), longest_run = 0;
+  std::size_t shortest_domain = static_cast<std::size_t>(-1), longest_domain = 0;
   bool suffixes = false, emails = false, urls = false;
   // Values that are no token of the scanner's grammar (a file name with a
   // space, ...): the literals of a Hyperscan database, by id.
   std::vector<std::uint32_t> literals;
   std::unique_ptr<hs_database_t, HsDatabaseFree> db;
-  // Addresses (one address is a range of one) by (first, last descending);
-  // parents before children.
+  // Single addresses: (addr_hash, indicator), sorted, behind the same Bloom
+  // filter, and each one's address by indicator.
+  std::vector<Key> points;
+  std::vector<Wide> point_of;
+  // Address ranges by (first, last descending); parents before children.
   std::vector<Range> ranges;
   bool has_range = false;
+  bool any_address = false;
   std::size_t longest = 0;  // the longest token that can hit, in bytes
 
   void add(std::size_t index);
@@ -277,7 +308,10 @@ struct Matcher::Impl {
   void sort_ranges();
   // Every range containing `a`, deepest first.
   template <class F>
-  void ranges_containing(const Addr& a, F&& f) const;
+  void ranges_containing(const Wide& a, F&& f) const;
+  // The single addresses and the ranges holding `a`.
+  template <class F>
+  void addresses_of(const Addr& a, F&& f) const;
   // The indicators whose value is data[s, e) (its edges checked).
   template <class F>
   void lookup(std::string_view d, std::size_t s, std::size_t e, F&& found) const;
@@ -299,8 +333,16 @@ void Matcher::Impl::add(std::size_t index) {
                   ind.type + ": expected an address or a range, found \"" +
                       escape_text(ind.value, 64) + "\"");
     }
-    ranges.push_back(Range{span->first, span->last, static_cast<std::uint32_t>(index), -1});
-    has_range |= ind.value.find('/') != std::string::npos;
+    const Wide first = wide(span->first), last = wide(span->last);
+    if (first == last) {
+      points.push_back(Key{addr_hash(first), static_cast<std::uint32_t>(index)});
+      point_of.resize(indicators.size());
+      point_of[index] = first;
+    } else {
+      ranges.push_back(
+          Range{first.hi, first.lo, last.hi, last.lo, static_cast<std::uint32_t>(index), -1});
+      has_range = true;
+    }
     longest = std::max(longest, kLongestAddress);
     return;
   }
@@ -314,12 +356,18 @@ void Matcher::Impl::add(std::size_t index) {
     return;
   }
   keys.push_back(Key{fold_hash(v.data(), v.size()), static_cast<std::uint32_t>(index)});
+  starts[static_cast<unsigned char>(v.front()) | 0x20] |= std::uint64_t{1}
+                                                          << std::min<std::size_t>(v.size(), 63);
   if (rule.edge == Edge::email) {
     emails = true;
   } else if (rule.edge == Edge::url) {
     urls = true;
   } else {
-    suffixes |= rule.edge == Edge::domain;
+    if (rule.edge == Edge::domain) {
+      suffixes = true;
+      shortest_domain = std::min(shortest_domain, v.size());
+      longest_domain = std::max(longest_domain, v.size());
+    }
     shortest_run = std::min(shortest_run, v.size());
     longest_run = std::max(longest_run, v.size());
   }
@@ -329,9 +377,13 @@ void Matcher::Impl::build_keys() {
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.indicator < b.indicator;
   });
-  if (keys.empty()) return;
-  bloom.assign(std::size_t{1} << (kBloomBits - 6), 0);
-  for (const auto& k : keys) bloom[k.hash >> (64 - kBloomBits + 6)] |= bloom_bit(k.hash);
+  std::sort(points.begin(), points.end(), [](const Key& a, const Key& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.indicator < b.indicator;
+  });
+  if (keys.empty() && points.empty()) return;
+  bloom.assign(std::size_t{1} << kBloomWordBits, 0);
+  for (const auto& k : keys) bloom[bloom_word(k.hash)] |= bloom_bits(k.hash);
+  for (const auto& k : points) bloom[bloom_word(k.hash)] |= bloom_bits(k.hash);
 }
 
 void Matcher::Impl::compile() {
@@ -362,35 +414,54 @@ void Matcher::Impl::compile() {
 }
 
 void Matcher::Impl::sort_ranges() {
-  std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) {
-    if (a.first != b.first) return addr_less(a.first, b.first);
-    if (a.last != b.last) return addr_less(b.last, a.last);
+  auto first = [](const Range& r) { return Wide{r.first_hi, r.first_lo}; };
+  auto last = [](const Range& r) { return Wide{r.last_hi, r.last_lo}; };
+  std::sort(ranges.begin(), ranges.end(), [&](const Range& a, const Range& b) {
+    if (!(first(a) == first(b))) return addr_less(first(a), first(b));
+    if (!(last(a) == last(b))) return addr_less(last(b), last(a));
     return a.indicator < b.indicator;
   });
   // CIDR ranges are nested or apart: the open ones form a stack.
   std::vector<std::int32_t> open;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    while (!open.empty() && addr_less(ranges[open.back()].last, ranges[i].first)) open.pop_back();
+    while (!open.empty() && addr_less(last(ranges[open.back()]), first(ranges[i]))) open.pop_back();
     ranges[i].parent = open.empty() ? -1 : open.back();
     open.push_back(static_cast<std::int32_t>(i));
   }
 }
 
 template <class F>
-void Matcher::Impl::ranges_containing(const Addr& a, F&& f) const {
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), a,
-                             [](const Addr& x, const Range& r) { return addr_less(x, r.first); });
+void Matcher::Impl::ranges_containing(const Wide& a, F&& f) const {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), a, [](const Wide& x, const Range& r) {
+    return addr_less(x, Wide{r.first_hi, r.first_lo});
+  });
   if (it == ranges.begin()) return;
   auto i = static_cast<std::int32_t>(it - ranges.begin()) - 1;
-  while (i >= 0 && !addr_le(a, ranges[i].last)) i = ranges[i].parent;
-  for (; i >= 0; i = ranges[i].parent) f(ranges[i]);
+  while (i >= 0 && !addr_le(a, Wide{ranges[i].last_hi, ranges[i].last_lo})) i = ranges[i].parent;
+  for (; i >= 0; i = ranges[i].parent) f(ranges[i].indicator);
+}
+
+template <class F>
+void Matcher::Impl::addresses_of(const Addr& a, F&& f) const {
+  const Wide w = wide(a);
+  if (!points.empty()) {
+    const std::uint64_t h = addr_hash(w);
+    if ((bloom[bloom_word(h)] & bloom_bits(h)) == bloom_bits(h)) {
+      auto it = std::lower_bound(points.begin(), points.end(), h,
+                                 [](const Key& k, std::uint64_t x) { return k.hash < x; });
+      for (; it != points.end() && it->hash == h; ++it) {
+        if (point_of[it->indicator] == w) f(it->indicator);
+      }
+    }
+  }
+  if (has_range) ranges_containing(w, f);
 }
 
 template <class F>
 void Matcher::Impl::lookup(std::string_view d, std::size_t s, std::size_t e, F&& found) const {
   const std::size_t n = e - s;
   const std::uint64_t h = fold_hash(d.data() + s, n);
-  if (!(bloom[h >> (64 - kBloomBits + 6)] & bloom_bit(h))) return;
+  if ((bloom[bloom_word(h)] & bloom_bits(h)) != bloom_bits(h)) return;
   auto it = std::lower_bound(keys.begin(), keys.end(), h,
                              [](const Key& k, std::uint64_t x) { return k.hash < x; });
   for (; it != keys.end() && it->hash == h; ++it) {
@@ -416,6 +487,7 @@ Matcher::Matcher(std::vector<MatchIndicator> indicators) : impl_(std::make_uniqu
   impl_->build_keys();
   impl_->compile();
   impl_->sort_ranges();
+  impl_->any_address = !impl_->points.empty() || impl_->has_range;
 }
 
 Matcher::~Matcher() = default;
@@ -606,63 +678,143 @@ struct LabelTable {
 };
 constexpr LabelTable kClass;
 
+// Bit i of `label`: q[i] is a label byte; of `dot`: q[i] is '.' (32 bytes).
+__attribute__((target("avx2"))) void masks32_avx2(const char* q, std::uint32_t& label,
+                                                  std::uint32_t& dot) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  const __m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+  const __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(lower, _mm256_set1_epi8('a' - 1)),
+                                          _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), lower));
+  const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)),
+                                         _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
+  const __m256i other = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')),
+                                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
+  const __m256i lab = _mm256_or_si256(_mm256_or_si256(letter, digit), other);
+  // Bytes from 0x80 on (UTF-8) have their sign bit set: movemask of v itself.
+  label = static_cast<std::uint32_t>(_mm256_movemask_epi8(lab)) |
+          static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+  dot =
+      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
+}
+
+// The same for 64 bytes.
+void masks_avx2(const char* p, std::uint64_t& label, std::uint64_t& dot) {
+  std::uint32_t l0, d0, l1, d1;
+  masks32_avx2(p, l0, d0);
+  masks32_avx2(p + 32, l1, d1);
+  label = l0 | (static_cast<std::uint64_t>(l1) << 32);
+  dot = d0 | (static_cast<std::uint64_t>(d1) << 32);
+}
+
+bool have_avx2() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return yes;
+}
+
 class Tokenizer {
  public:
   Tokenizer(const Matcher::Impl& m, const ScanInput& in, std::vector<Pending>& out)
       : m_(m), in_(in), d_(in.data), out_(out) {}
 
   void run() {
+    std::size_t i = 0;
+    if (have_avx2()) i = run_chunks();
+    run_bytes(i);
+  }
+
+ private:
+  // 64 bytes at a time: where runs start and end, from the byte classes'
+  // bit masks; stops before the last 65 bytes (and at the limit), where
+  // run_bytes() goes on, with the run open there if there is one.
+  std::size_t run_chunks() {
     const std::size_t n = d_.size();
     std::size_t i = 0;
+    while (i + 66 <= n && i < in_.limit) {
+      std::uint64_t label, dot;
+      masks_avx2(d_.data() + i, label, dot);
+      const bool next_label = kClass.label[static_cast<unsigned char>(d_[i + 64])];
+      const bool next_run =
+          next_label || (d_[i + 64] == '.' && kClass.label[static_cast<unsigned char>(d_[i + 65])]);
+      const std::uint64_t run =
+          label | (dot & ((label >> 1) | (static_cast<std::uint64_t>(next_label) << 63)));
+      std::uint64_t starts = run & ~((run << 1) | static_cast<std::uint64_t>(open_));
+      std::uint64_t ends = run & ~((run >> 1) | (static_cast<std::uint64_t>(next_run) << 63));
+      while (starts | ends) {
+        if (open_) {
+          if (!ends) break;  // the run goes on in the next chunk
+          const std::size_t e = i + static_cast<std::size_t>(__builtin_ctzll(ends)) + 1;
+          ends &= ends - 1;
+          open_ = false;
+          if (start_ >= resume_ && start_ < in_.limit)
+            resume_ = std::max(resume_, on_run(start_, e));
+        } else {
+          if (!starts) break;
+          start_ = i + static_cast<std::size_t>(__builtin_ctzll(starts));
+          starts &= starts - 1;
+          open_ = true;
+        }
+      }
+      i += 64;
+    }
+    return i;
+  }
+
+  // Byte by byte from `i`.
+  void run_bytes(std::size_t i) {
+    const std::size_t n = d_.size();
+    i = std::max(i, resume_);
     while (true) {
-      while (i < in_.limit && !kClass.label[static_cast<unsigned char>(d_[i])]) ++i;
-      if (i >= in_.limit) return;
-      const std::size_t s = i;
-      ndots_ = 0;
+      std::size_t s = start_;
+      if (!open_) {
+        while (i < in_.limit && !kClass.label[static_cast<unsigned char>(d_[i])]) ++i;
+        if (i >= in_.limit) return;
+        s = i;
+      }
+      open_ = false;
       while (i < n) {
         const auto c = static_cast<unsigned char>(d_[i]);
-        if (kClass.label[c]) {
-          ++i;
-        } else if (c == '.' && i + 1 < n && kClass.label[static_cast<unsigned char>(d_[i + 1])]) {
-          if (ndots_ < kDots) dots_[ndots_] = i;
-          ++ndots_;
+        if (kClass.label[c] ||
+            (c == '.' && i + 1 < n && kClass.label[static_cast<unsigned char>(d_[i + 1])])) {
           ++i;
         } else {
           break;
         }
       }
       if (i == n && !in_.final) return;  // the run may go on in the next block
-      i = std::max(i, on_run(s, i));
+      if (s >= resume_ && s < in_.limit) i = std::max(i, on_run(s, i));
     }
   }
-
- private:
-  static constexpr std::size_t kDots = 16;
 
   void hit(std::size_t s, std::size_t len, std::uint32_t indicator) {
     const std::size_t e = s + len;
     if (e > in_.min_end && e <= in_.limit) out_.push_back(Pending{s, len, indicator});
   }
   void look(std::size_t s, std::size_t e) {
+    const std::uint64_t lengths = m_.starts[static_cast<unsigned char>(d_[s]) | 0x20];
+    if (!((lengths >> std::min<std::size_t>(e - s, 63)) & 1)) return;
     m_.lookup(d_, s, e,
               [&](std::size_t hs, std::size_t len, std::uint32_t ind) { hit(hs, len, ind); });
   }
   void address(std::size_t s, std::size_t e, const Addr& a) {
-    m_.ranges_containing(a, [&](const Range& r) { hit(s, e - s, r.indicator); });
+    m_.addresses_of(a, [&](std::uint32_t indicator) { hit(s, e - s, indicator); });
   }
 
   // Looks the run d[s, e) up; returns where the scan goes on.
   std::size_t on_run(std::size_t s, std::size_t e) {
     const std::size_t len = e - s;
     if (len >= m_.shortest_run && len <= m_.longest_run) look(s, e);
-    if (m_.suffixes && ndots_ > 0 && !is_digit(static_cast<unsigned char>(d_[e - 1]))) {
-      for (std::size_t k = 0; k < std::min(ndots_, kDots); ++k) {
-        const std::size_t ss = dots_[k] + 1;
-        if (e - ss >= m_.shortest_run && e - ss <= m_.longest_run) look(ss, e);
+    if (m_.suffixes && len > m_.shortest_domain &&
+        !is_digit(static_cast<unsigned char>(d_[e - 1]))) {
+      // The parents of a domain: what follows each dot.
+      for (std::size_t k = e - m_.shortest_domain; k > s && e - k <= m_.longest_domain; --k) {
+        if (d_[k - 1] == '.') look(k, e);
       }
     }
     std::size_t next = e;
-    if (!m_.ranges.empty()) next = addresses(s, e);
+    if (m_.any_address) next = addresses(s, e);
     const auto c = e < d_.size() ? d_[e] : '\0';
     if (m_.emails && c == '@') email(s, e);
     if (m_.urls && c == ':' && e + 2 < d_.size() && d_[e + 1] == '/' && d_[e + 2] == '/') url(s, e);
@@ -674,6 +826,9 @@ class Tokenizer {
     const bool before_colons = s >= 2 && d_[s - 1] == ':' && d_[s - 2] == ':';
     if ((e < d_.size() && d_[e] == ':' && e - s <= 4) || before_colons) return ipv6(s, e);
     if (!is_digit(first) || len_ok(e - s) == false) return e;
+    // A dotted quad has a dot after its first 1 to 3 digits: not so a date,
+    // a number or a hash, which are not read any further.
+    if (d_[s + 1] != '.' && d_[s + 2] != '.' && d_[s + 3] != '.') return e;
     // "192.0.2.1", or pieces of "192.0.2.1-192.0.2.9"
     std::size_t p = s;
     while (p < e) {
@@ -691,6 +846,7 @@ class Tokenizer {
   // An IPv6 address around the run d[s, e): the longest stretch of hex
   // digits, ':' and '.'; the scan goes on after it.
   std::size_t ipv6(std::size_t s, std::size_t e) {
+    if (s < tried_until_) return e;  // in a stretch tried already ("10:11:12.345")
     for (std::size_t k = s; k < e; ++k) {
       if (!is_addr_char(static_cast<unsigned char>(d_[k]))) return e;
     }
@@ -698,11 +854,15 @@ class Tokenizer {
     while (as > 0 && is_addr_char(static_cast<unsigned char>(d_[as - 1]))) --as;
     while (ae < d_.size() && is_addr_char(static_cast<unsigned char>(d_[ae]))) ++ae;
     if (ae == d_.size() && !in_.final) return e;
-    if (as > 0 && is_word(static_cast<unsigned char>(d_[as - 1]))) return ae;
-    if (ae < d_.size() && is_word(static_cast<unsigned char>(d_[ae]))) return ae;
-    address_token(d_, as, ae,
-                  [&](std::size_t ts, std::size_t te, const Addr& a) { address(ts, te, a); });
-    return ae;
+    tried_until_ = ae;
+    if (as > 0 && is_word(static_cast<unsigned char>(d_[as - 1]))) return e;
+    if (ae < d_.size() && is_word(static_cast<unsigned char>(d_[ae]))) return e;
+    bool found = false;
+    address_token(d_, as, ae, [&](std::size_t ts, std::size_t te, const Addr& a) {
+      found = true;
+      address(ts, te, a);
+    });
+    return found ? ae : e;  // an address: its groups are no runs of their own
   }
 
   // local@domain, the run d[s, e) ending at the '@'.
@@ -739,8 +899,10 @@ class Tokenizer {
   const ScanInput& in_;
   std::string_view d_;
   std::vector<Pending>& out_;
-  std::array<std::size_t, kDots> dots_{};
-  std::size_t ndots_ = 0;
+  bool open_ = false;  // a run started at start_ and has not ended yet
+  std::size_t start_ = 0;
+  std::size_t resume_ = 0;  // runs before this were part of an address already read
+  std::size_t tried_until_ = 0;
 };
 
 }  // namespace
@@ -758,7 +920,7 @@ void MatchStream::scan(std::string_view data, std::size_t limit, bool final, con
     }
     check_literals(m_, s.raw, in, s.pending);
   }
-  if (!m_.keys.empty() || !m_.ranges.empty()) Tokenizer(m_, in, s.pending).run();
+  if (!m_.keys.empty() || m_.any_address) Tokenizer(m_, in, s.pending).run();
   std::sort(s.pending.begin(), s.pending.end(), [](const Pending& a, const Pending& b) {
     return a.start != b.start ? a.start < b.start : a.indicator < b.indicator;
   });

@@ -1,24 +1,28 @@
 // Finding many indicators at once in text (logs): `hotline match`.
 //
 // A Matcher is built once from a list of indicators (type token and value,
-// model/indicator.h) and then scans bytes for all of them in one pass:
+// model/indicator.h) and then scans bytes for all of them in one pass, not
+// in a loop over the indicators (docs/interop.md, "Finding indicators in
+// logs"):
 //
-// - Every indicator but an address range is a literal of a Hyperscan
-//   database (literal mode, hs_compile_lit_multi): the scan costs about the
-//   same for 10 indicators as for 100,000. Domains, hashes, e-mail
-//   addresses, file names, AS numbers and IPv6 addresses match without
-//   regard to case; a URL's scheme and host too, the rest of the URL
-//   exactly; IPv4 addresses are digits.
-// - Each literal hit is then checked at its edges: a hit is a whole token.
-//   "10.0.0.1" does not hit inside "110.0.0.12" or "10.0.0.1.5"; the domain
-//   "evil.example" hits "a.evil.example", "evil.example/path" and
-//   "bob@evil.example", not "notevil.example" nor "evil.example.org"; a hash
-//   does not hit inside a longer run of hex digits (edge rules in
-//   matcher.cpp, kinds_of_edges).
-// - Address ranges ("192.0.2.0/24", "2001:db8::/32"), when the list has any:
-//   the address tokens of the text (IPv4 dotted quads, IPv6 in any RFC 4291
-//   form) are picked out by a cheap scanner and looked up in a sorted table
-//   of the ranges (model::address_span), nested ranges all reported.
+// - The text is cut into runs (label bytes joined by single dots; 64 bytes
+//   at a time with AVX2 where the CPU has it) and each run, each domain's
+//   parents, an e-mail address around an '@' and a URL after "://" are
+//   looked up by a hash that ignores ASCII case, behind a Bloom filter, in a
+//   table of the indicators' values; then compared byte for byte. Domains,
+//   hashes, e-mail addresses, file names and AS numbers match without
+//   regard to case; a URL's scheme and host too, the rest of it exactly.
+// - Address tokens (dotted quads, IPv6 in any RFC 4291 form) are parsed and
+//   looked up as 16 bytes: single addresses by hash, ranges ("192.0.2.0/24",
+//   "2001:db8::/32", model::address_span) in a sorted table, nested ranges
+//   all reported.
+// - Values that are no such token (a file name with a space) are literals
+//   of a Hyperscan database (literal mode, hs_compile_lit_multi).
+// - A hit is a whole token, checked at its edges: "10.0.0.1" does not hit
+//   inside "110.0.0.12" or "10.0.0.1.5"; the domain "evil.example" hits
+//   "a.evil.example", "evil.example/path" and "bob@evil.example", not
+//   "notevil.example" nor "evil.example.org"; a hash does not hit inside a
+//   longer run of hex digits (left_ok/right_ok in matcher.cpp).
 //
 // MatchStream feeds a stream (a file, stdin) through the matcher in blocks
 // of any size: the partial last line of a block is carried into the next,

@@ -173,16 +173,47 @@ TEST(StixExport, TakesTheCaseFromTheModel) {
   model::CaseFile c =
       model::open_case("0190a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", model::Side::ours, "Phishing wave",
                        {}, "claire", parse_timestamp("2026-03-01T10:00:00.000Z"));
-  c = model::add_indicator(c, {"url", "https://login.evil.example/a"}, "jonas", model::Side::theirs,
+  c = model::add_indicator(c,
+                           {"url",
+                            "https://login.evil.example/a",
+                            parse_timestamp("2026-02-20T00:00:00.000Z"),
+                            {},
+                            90,
+                            model::Tlp::red,
+                            "credential phishing"},
+                           "jonas", model::Side::theirs,
                            parse_timestamp("2026-03-01T10:05:00.000Z"));
+  model::Sighting seen;
+  seen.type = "url";
+  seen.value = "https://login.evil.example/a";
+  seen.first_seen = parse_timestamp("2026-03-01T08:00:00.000Z");
+  seen.last_seen = parse_timestamp("2026-03-01T09:00:00.000Z");
+  seen.count = 3;
+  seen.where = "web proxy";
+  seen.side = model::Side::ours;
+  seen.by = "claire";
+  seen.at = parse_timestamp("2026-03-01T10:10:00.000Z");
+  c = model::add_sighting(c, seen);
   const StixCase view = interop::stix_case(c);
   ASSERT_EQ(view.indicators.size(), 1u);
   EXPECT_EQ(view.indicators[0].added, parse_timestamp("2026-03-01T10:05:00.000Z"));
   EXPECT_EQ(view.indicators[0].side, model::Side::theirs);
+  EXPECT_EQ(view.indicators[0].confidence, 90);
+  EXPECT_EQ(view.indicators[0].tlp, model::Tlp::red);
+  EXPECT_EQ(view.indicators[0].note, "credential phishing");
+  ASSERT_EQ(view.sightings.size(), 1u);
+  EXPECT_EQ(view.sightings[0].count, 3);
   const json bundle = export_stix(c, kOurs, kTheirs);
   expect_schema_valid(bundle, "export_model_case");
   const json* ind = find(bundle, "indicator", "name", "https://login.evil.example/a");
   ASSERT_NE(ind, nullptr);
+  EXPECT_EQ((*ind)["valid_from"], "2026-02-20T00:00:00.000Z");
+  EXPECT_EQ((*ind)["confidence"], 90);
+  EXPECT_EQ((*ind)["object_marking_refs"][0],
+            std::string(interop::tlp_marking_id(model::Tlp::red)));
+  const json* sighting = find(bundle, "sighting", "sighting_of_ref", (*ind)["id"]);
+  ASSERT_NE(sighting, nullptr);
+  EXPECT_EQ((*sighting)["count"], 3);
   EXPECT_EQ((*ind)["created_by_ref"], by_id(bundle).size() > 0
                                           ? find(bundle, "identity", "name", "CERT Beta")->at("id")
                                           : json());

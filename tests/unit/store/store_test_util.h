@@ -14,6 +14,7 @@
 #include "hotline/store/open.h"
 #include "hotline/store/records.h"
 #include "hotline/store/store.h"
+#include "support/pg_store_db.h"
 #include "support/pg_test_db.h"
 
 namespace hotline::store::testing {
@@ -113,13 +114,14 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
 }
 
 // A freshly created store: a SQLite file in its own folder, or a fresh
-// PostgreSQL database on the tests' cluster (PgTestDatabase).
+// PostgreSQL database on the tests' cluster, copied from the migrated
+// template (support/pg_store_db.h); opening it finds every migration done.
 struct FreshStore {
   explicit FreshStore(Backend backend) {
     if (backend == Backend::sqlite) {
       store = open_sqlite(dir.db());
     } else {
-      pg = std::make_unique<hotline::testing::PgTestDatabase>();
+      pg = hotline::testing::migrated_pg_test_database();
       PostgresOptions options;
       options.conninfo = pg->conninfo();
       store = open_postgres(options);

@@ -1,11 +1,14 @@
 // PgTestDatabase (support/pg_test_db.h) against the tests' real PostgreSQL
-// cluster: each test database is its own, empty, and gone afterwards.
+// cluster: each test database is its own, empty (or a copy of its
+// template), and gone afterwards.
 #include "support/pg_test_db.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 
 namespace hotline::testing {
@@ -71,6 +74,63 @@ TEST(PgTestDatabaseTest, SqlGivesEmptyTextForNoRowAndForNull) {
   EXPECT_EQ(db.sql("SELECT 1 WHERE false"), "");
   EXPECT_EQ(db.sql("SELECT NULL"), "");
   EXPECT_EQ(db.sql("CREATE TABLE u (x integer)"), "");
+}
+
+// A template filled with one table and row; how often it was filled in
+// this process.
+std::atomic<int> fills{0};
+const PgTemplate kOneTable{"one_table", [](const std::string& conninfo) {
+                             ++fills;
+                             pqxx::connection c(conninfo);
+                             pqxx::nontransaction w(c);
+                             w.exec("CREATE TABLE t (id integer PRIMARY KEY, v text)");
+                             w.exec("INSERT INTO t VALUES (1, 'from the template')");
+                           }};
+
+TEST(PgTestDatabaseTest, CopiesOfATemplateHoldItsTablesAndAreEachTheirOwn) {
+  PgTestDatabase a(kOneTable);
+  PgTestDatabase b(kOneTable);
+  PgTestDatabase c(kOneTable);
+  // Filled at most once (not at all when another test process of this
+  // binary made it first, ctest running one process per test).
+  EXPECT_LE(fills.load(), 1);
+  EXPECT_NE(a.name(), b.name());
+  EXPECT_EQ(a.sql("SELECT current_database()"), a.name());
+  EXPECT_EQ(a.sql("SELECT v FROM t WHERE id = 1"), "from the template");
+  EXPECT_EQ(b.sql("SELECT v FROM t WHERE id = 1"), "from the template");
+  a.sql("INSERT INTO t VALUES (2, 'only in a')");
+  EXPECT_EQ(a.sql("SELECT count(*) FROM t"), "2");
+  EXPECT_EQ(b.sql("SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(c.sql("SELECT count(*) FROM t"), "1");
+  // The template is finished, and takes no connection that would stop a copy.
+  EXPECT_EQ(on_cluster("SELECT count(*) FROM pg_database WHERE datname LIKE "
+                       "'hotline\\_tpl\\_one\\_table\\_%' AND datistemplate AND "
+                       "NOT datallowconn"),
+            "1");
+}
+
+TEST(PgTestDatabaseTest, AFillThatFailsLeavesNoTemplateAndIsTriedAgain) {
+  int tries = 0;
+  const PgTemplate failing{"fails", [&](const std::string& conninfo) {
+                             ++tries;
+                             {
+                               pqxx::connection c(conninfo);
+                               pqxx::nontransaction w(c);
+                               w.exec("CREATE TABLE half (x integer)");
+                             }
+                             throw std::runtime_error("the fill failed");
+                           }};
+  EXPECT_THROW(PgTestDatabase{failing}, std::runtime_error);
+  EXPECT_EQ(on_cluster("SELECT count(*) FROM pg_database WHERE datname LIKE "
+                       "'hotline\\_tpl\\_fails\\_%'"),
+            "0");
+  EXPECT_THROW(PgTestDatabase{failing}, std::runtime_error);
+  EXPECT_EQ(tries, 2);
+}
+
+TEST(PgTestDatabaseTest, ATemplateKeyThatCouldNotNameADatabaseIsRefused) {
+  const PgTemplate bad{"no spaces; DROP", [](const std::string&) {}};
+  EXPECT_THROW(PgTestDatabase{bad}, std::runtime_error);
 }
 
 }  // namespace pg_test_db_test

@@ -76,6 +76,13 @@ void append_audit(Conn& c, const AuditRecord& r) {
                   "). Nothing was changed.");
 }
 
+void append_next_audit(Conn& c, const AuditRecord& r) {
+  c.write("appending to the audit trail",
+          "INSERT INTO audit_trail (seq, at, actor, source, action, target, detail, prev, hash) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          r.seq, r.at, r.actor, r.source, r.action, r.target, r.detail, r.prev, r.hash);
+}
+
 std::vector<AuditRecord> list_audit(Conn& c, std::int64_t after_seq, std::int64_t limit) {
   auto rows = c.exec("reading the audit trail", kListAudit, after_seq, limit);
   std::vector<AuditRecord> out;

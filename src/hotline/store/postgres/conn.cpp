@@ -132,6 +132,10 @@ const std::string& Conn::prepared_name(std::string_view sql) {
 
 pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
                                const std::vector<Param>& params) {
+  if (!deferred_.empty()) {
+    pointers(doing, params);  // refused before anything is sent, as below
+    return exec_simple(doing, render(doing, sql, params));
+  }
   try {
     const auto ptrs = pointers(doing, params);
     const std::string& name = prepared_name(sql);
@@ -143,8 +147,55 @@ pqxx::result Conn::exec_params(const char* doing, std::string_view sql,
   }
 }
 
+void Conn::write_params(const char* doing, std::string_view sql, const std::vector<Param>& params) {
+  if (!deferring_) {
+    exec_params(doing, sql, params);
+    return;
+  }
+  pointers(doing, params);
+  std::string statement = render(doing, sql, params);
+  deferred_.reserve(deferred_.size() + statement.size() + 2);
+  deferred_ += statement;
+  deferred_ += ";\n";
+  if (deferred_doing_.find(doing) != std::string::npos) return;  // each named once
+  if (!deferred_doing_.empty()) deferred_doing_ += ", ";
+  deferred_doing_ += doing;
+}
+
+// The statement is prepared on this connection (once; a round trip the
+// first time) and run by name, so that the server does not plan it again.
+// A literal is escaped by libpq for this connection (standard_conforming_strings
+// as the server has it) and cast by the server to the parameter's type, as
+// exec() would.
+std::string Conn::render(const char* doing, std::string_view sql,
+                         const std::vector<Param>& params) {
+  const std::string& name = prepared_name(sql);
+  try {
+    conn_->prepare_now(name);
+  } catch (const std::exception& e) {
+    fail(doing, e);
+  }
+  std::string out = "EXECUTE " + name;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    out += i == 0 ? "(" : ", ";
+    const Param& p = params[i];
+    try {
+      out += p ? work_->quote(*p) : std::string("NULL");
+    } catch (const std::exception& e) {  // not text in the connection's encoding
+      throw Error(ErrorCategory::internal, "store_invalid",
+                  std::string("Record refused: ") + doing + " (" + first_line(e.what()) +
+                      "). Nothing was changed.");
+    }
+  }
+  if (!params.empty()) out += ")";
+  return out;
+}
+
 pqxx::result Conn::exec_guarded_params(const char* doing, std::string_view sql,
                                        const std::vector<Param>& params) {
+  // The deferred writes first, on their own: an error of theirs is not
+  // this statement's to recover from.
+  if (!deferred_.empty()) exec_simple(doing, "");
   exec_simple(doing, "SAVEPOINT hotline_statement");
   try {
     auto result = exec_params(doing, sql, params);
@@ -160,15 +211,30 @@ pqxx::result Conn::exec_guarded_params(const char* doing, std::string_view sql,
 }
 
 pqxx::result Conn::exec_simple(const char* doing, const std::string& sql) {
+  if (deferred_.empty()) {
+    try {
+      return work_->exec(sql);
+    } catch (const std::exception& e) {
+      fail(doing, e);
+    }
+  }
+  std::string batch = std::move(deferred_);
+  std::string what = std::move(deferred_doing_);
+  deferred_.clear();
+  deferred_doing_.clear();
+  batch += sql;
+  if (!sql.empty()) what += std::string(", then ") + doing;
   try {
-    return work_->exec(sql);
+    return work_->exec(batch);
   } catch (const std::exception& e) {
-    fail(doing, e);
+    fail(what.c_str(), e);
   }
 }
 
 void Conn::rollback_quietly() noexcept {
   failed_ = false;
+  deferred_.clear();
+  deferred_doing_.clear();
   if (broken_ || !conn_) return;
   try {
     work_->exec("ROLLBACK");
@@ -179,6 +245,8 @@ void Conn::rollback_quietly() noexcept {
 
 void Conn::rollback_to(const std::string& name) {
   failed_ = false;
+  deferred_.clear();
+  deferred_doing_.clear();
   exec_simple("undoing a part of a transaction", "ROLLBACK TO " + name + "; RELEASE " + name);
 }
 

@@ -90,14 +90,37 @@ class Conn {
   pqxx::result exec_guarded_params(const char* doing, std::string_view sql,
                                    const std::vector<Param>& params);
 
+  // A write whose result nobody reads (no RETURNING the caller needs, no
+  // row count). While deferring() it is not sent at once: its parameters
+  // are quoted as literals (EXECUTE of the statement prepared on this
+  // connection) and it waits for the connection's next round
+  // trip, which carries every waiting statement and then the next one in
+  // one simple-protocol message (PostgreSQL runs them in order and stops
+  // at the first error, which then names all of them). Otherwise exec().
+  // The store turns deferring on for the members of a group commit, each of
+  // which ends with a round trip of its own (postgres_store.cpp), so an
+  // error still fails the member that made it.
+  template <class... A>
+  void write(const char* doing, std::string_view sql, const A&... args) {
+    write_params(doing, sql, std::vector<Param>{param(args)...});
+  }
+  void write_params(const char* doing, std::string_view sql, const std::vector<Param>& params);
+  void set_deferring(bool on) { deferring_ = on; }
+  bool deferring() const { return deferring_; }
+  bool has_deferred() const { return !deferred_.empty(); }
+
   // Plain SQL without parameters (may hold several statements; simple
-  // query protocol). For BEGIN/COMMIT/SAVEPOINT and the migrations.
+  // query protocol), after the deferred writes if any, in one round trip;
+  // the result is the last statement's. For BEGIN/COMMIT/SAVEPOINT and the
+  // migrations.
   pqxx::result exec_simple(const char* doing, const std::string& sql);
 
-  // Rolls back whatever is open, ignoring errors; clears failed().
+  // Rolls back whatever is open, ignoring errors; clears failed() and
+  // drops the deferred writes (they belong to what is undone).
   void rollback_quietly() noexcept;
   // Undoes the open transaction back to the savepoint `name` and releases
-  // it; clears failed(). Throws like exec_simple when that fails too.
+  // it; clears failed() and drops the deferred writes. Throws like
+  // exec_simple when that fails too.
   void rollback_to(const std::string& name);
 
   // True once a statement failed in the open transaction (PostgreSQL then
@@ -109,6 +132,9 @@ class Conn {
  private:
   [[noreturn]] void fail(const char* doing, const std::exception& e);
   const std::string& prepared_name(std::string_view sql);
+  // "EXECUTE name(literals...)" for `sql` prepared on this connection.
+  // Text not valid in the connection's encoding is refused ("store_invalid").
+  std::string render(const char* doing, std::string_view sql, const std::vector<Param>& params);
 
   std::string conninfo_;
   std::unique_ptr<pqxx::connection> conn_;
@@ -116,6 +142,9 @@ class Conn {
   std::unordered_map<std::string, std::string> prepared_;  // sql -> name
   bool failed_ = false;
   bool broken_ = false;
+  bool deferring_ = false;
+  std::string deferred_;        // statements waiting, each ending in ";"
+  std::string deferred_doing_;  // what they do, for an error message
 };
 
 // The error for a transaction that a failed statement spoiled: when the

@@ -15,8 +15,13 @@
 namespace hotline::store::postgres {
 
 // Stores the envelope and appends it to the log (ledger_tables.h) in the
-// open transaction; returns its leaf index.
-std::int64_t insert_envelope(Conn& c, LogFrontier& frontier, const EnvelopeRecord& e);
+// open transaction; returns its leaf index. `known_new`: the caller knows
+// that no envelope has its seq on its link (above the chain head it holds):
+// while the connection is deferring (conn.h) it is then a deferred write,
+// and a clash of ids (which only a broken peer would send) is refused by
+// the server, failing the group member whole, not at this call.
+std::int64_t insert_envelope(Conn& c, LogFrontier& frontier, const EnvelopeRecord& e,
+                             bool known_new = false);
 std::optional<EnvelopeRecord> find_envelope(Conn& c, std::string_view id);
 std::optional<EnvelopeRecord> find_envelope_by_seq(Conn& c, std::string_view link,
                                                    Direction direction, std::int64_t seq);
@@ -34,7 +39,10 @@ bool note_outbox_attempt(Conn& c, std::string_view link, std::int64_t seq,
                          std::string_view next_attempt_at);
 std::int64_t outbox_length(Conn& c, std::string_view link);
 
-std::int64_t insert_receipt(Conn& c, LogFrontier& frontier, const ReceiptRecord& r);
+// `known_new`: its envelope was stored in this transaction and has no
+// receipt yet; then deferred, as insert_envelope().
+std::int64_t insert_receipt(Conn& c, LogFrontier& frontier, const ReceiptRecord& r,
+                            bool known_new = false);
 std::optional<ReceiptRecord> find_receipt(Conn& c, std::string_view link, Direction direction,
                                           std::int64_t seq);
 

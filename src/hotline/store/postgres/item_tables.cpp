@@ -158,18 +158,18 @@ ItemRecord read_item(const pqxx::row& r) {
 void put_item(Conn& c, const ItemRecord& i) {
   check_item(i);
   const Facets f = facets_of(i);
-  c.exec("saving an item",
-         "WITH saved AS (INSERT INTO items (id, kind, link, state, tlp, title, document, actions, "
-         "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-         "ON CONFLICT (id) DO UPDATE SET state = excluded.state, tlp = excluded.tlp, "
-         "title = excluded.title, document = excluded.document, actions = excluded.actions, "
-         "updated_at = excluded.updated_at RETURNING id) "
-         "INSERT INTO item_facets (id, origin, request_kind, priority) "
-         "SELECT id, $11::text, $12::text, $13::text FROM saved ON CONFLICT (id) DO UPDATE SET "
-         "origin = excluded.origin, request_kind = excluded.request_kind, "
-         "priority = excluded.priority",
-         i.id, i.kind, i.link, i.state, i.tlp, i.title, i.document, i.actions, i.created_at,
-         i.updated_at, f.origin, f.request_kind, f.priority);
+  c.write("saving an item",
+          "WITH saved AS (INSERT INTO items (id, kind, link, state, tlp, title, document, actions, "
+          "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+          "ON CONFLICT (id) DO UPDATE SET state = excluded.state, tlp = excluded.tlp, "
+          "title = excluded.title, document = excluded.document, actions = excluded.actions, "
+          "updated_at = excluded.updated_at RETURNING id) "
+          "INSERT INTO item_facets (id, origin, request_kind, priority) "
+          "SELECT id, $11::text, $12::text, $13::text FROM saved ON CONFLICT (id) DO UPDATE SET "
+          "origin = excluded.origin, request_kind = excluded.request_kind, "
+          "priority = excluded.priority",
+          i.id, i.kind, i.link, i.state, i.tlp, i.title, i.document, i.actions, i.created_at,
+          i.updated_at, f.origin, f.request_kind, f.priority);
 }
 
 std::optional<ItemRecord> find_item(Conn& c, std::string_view id) {

@@ -212,6 +212,14 @@ std::int64_t append_event(Conn& c, const EventRecord& e) {
   return integer(r[0], 0);
 }
 
+void append_event_with_id(Conn& c, std::int64_t id, const EventRecord& e) {
+  c.write("recording an event",
+          "WITH e AS (INSERT INTO events (id, at, kind, link, detail) VALUES ($1, $2, $3, $4, $5) "
+          "RETURNING id) SELECT pg_notify('hotline_events', id::text), "
+          "setval(pg_get_serial_sequence('events', 'id'), id) FROM e",
+          id, e.at, e.kind, e.link, e.detail);
+}
+
 std::vector<EventRecord> list_events(Conn& c, std::int64_t after_id, std::int64_t limit) {
   auto r = c.exec("listing events",
                   "SELECT id, at, kind, link, detail FROM events WHERE id > $1 ORDER BY id "
@@ -241,7 +249,16 @@ std::int64_t prune_events(Conn& c, std::string_view before, std::int64_t limit) 
   return r.affected_rows();
 }
 
+// Deferred in a group member (conn.h): a duplicate then fails the member
+// whole, as any storage error does on the link's path (node/inbound.cpp).
 void insert_desk_message(Conn& c, const DeskMessageRecord& m) {
+  if (c.deferring()) {
+    c.write("storing a desk message",
+            "INSERT INTO desk_messages (envelope_id, link, direction, seq, text, sent_at, "
+            "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            m.envelope_id, m.link, to_string(m.direction), m.seq, m.text, m.sent_at, m.received_at);
+    return;
+  }
   c.exec_guarded("storing a desk message",
                  "INSERT INTO desk_messages (envelope_id, link, direction, seq, text, sent_at, "
                  "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -19,6 +19,11 @@ std::optional<PeerRecord> find_peer_by_key(Conn& c, std::string_view key);
 void put_link_state(Conn& c, const LinkStateRecord& s);
 std::optional<LinkStateRecord> find_link_state(Conn& c, std::string_view link);
 std::int64_t append_event(Conn& c, const EventRecord& e);
+// The same with the id given: the next one, which the caller knows because
+// it holds the writers' lock (postgres_transaction.h, WriteCache). A
+// deferred write (Conn::write); the identity's sequence is moved on with it,
+// so that append_event() never hands out an id taken this way.
+void append_event_with_id(Conn& c, std::int64_t id, const EventRecord& e);
 std::vector<EventRecord> list_events(Conn& c, std::int64_t after_id, std::int64_t limit);
 std::int64_t last_event_id(Conn& c);
 std::int64_t prune_events(Conn& c, std::string_view before, std::int64_t limit);

@@ -11,6 +11,10 @@
 //    group, runs its fn, then the fns of the callers queued meanwhile, each
 //    in a savepoint, and commits once for all (one WAL flush, one lock
 //    round). The engine is the SQLite store's; the statements differ.
+//    Members defer their writes whose result nobody reads (conn.h,
+//    Conn::write) to the member's next round trip; each member ends with
+//    one round trip that carries them, releases its savepoint and takes the
+//    next member's, so a refused write still fails only its member.
 //  - Readers take a pooled connection and BEGIN ISOLATION LEVEL REPEATABLE
 //    READ, READ ONLY, fixing the snapshot with their first statement.
 //  - A connection that broke (the server restarted) is dropped; the next
@@ -42,9 +46,11 @@ namespace {
 // The node's writer key: one per database (a database holds one node). The
 // log's size, read once the lock is held, tells whether another process
 // wrote envelopes or receipts since this one's last commit (WriteCache).
+// The newest event id and audit seq come in the same round trip (WriteCache).
 constexpr const char* kBeginWrite =
     "BEGIN; SELECT pg_advisory_xact_lock(7261700002); "
-    "SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves";
+    "SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves), "
+    "(SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(seq), 0) FROM audit_trail)";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
 constexpr std::size_t kMaxGroup = 32;
 
@@ -130,8 +136,15 @@ class PostgresStore final : public Store {
   void end_write(Conn& c, bool commit, const WriteCache& cache);
   std::exception_ptr run_first(Conn& c, const WriteFn& fn, WriteCache& cache,
                                bool& aborted) noexcept;
-  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache, bool& savepoint_open,
+  std::exception_ptr run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
+                                const WriteCache& before, bool& savepoint_open,
                                 bool& aborted) noexcept;
+  void undo_member(Conn& c, WriteCache& cache, const WriteCache& before, bool& savepoint_open,
+                   bool& aborted, std::exception_ptr& error) noexcept;
+  std::exception_ptr end_member(Conn& c, bool has_next, WriteCache& cache, const WriteCache& before,
+                                bool& savepoint_open, bool& aborted) noexcept;
+  Turn* next_member(std::size_t group_size);
+  std::exception_ptr run_group(const WriteFn& fn, std::vector<Turn*>& members);
 
   std::unique_ptr<Conn> take_reader() {
     {
@@ -182,6 +195,15 @@ void PostgresStore::begin_write(Conn& c, WriteCache& cache) {
     cache = known_;
   } else {
     cache = WriteCache{};
+  }
+  if (r.empty()) return;
+  cache.last_event_id = integer(r[0], 1);
+  // The audit entry this process last knew is still the newest when the
+  // newest seq is still its seq (entries are only ever appended).
+  const std::int64_t audit_seq = integer(r[0], 2);
+  if (!cache.audit_known || (cache.last_audit ? cache.last_audit->seq : 0) != audit_seq) {
+    cache.audit_known = false;
+    cache.last_audit.reset();
   }
 }
 
@@ -303,45 +325,139 @@ std::exception_ptr PostgresStore::run_first(Conn& c, const WriteFn& fn, WriteCac
   return nullptr;
 }
 
-// A member runs in a savepoint of its own. The savepoint of a member that
-// succeeded is released only when the next member's is taken, in the same
-// round trip (or by the COMMIT): `savepoint_open` says one is pending.
+// A member runs in the savepoint that the end of the member before took
+// (end_member). When it fails, that savepoint is rolled back and released.
 std::exception_ptr PostgresStore::run_member(Conn& c, const WriteFn& fn, WriteCache& cache,
-                                             bool& savepoint_open, bool& aborted) noexcept {
+                                             const WriteCache& before, bool& savepoint_open,
+                                             bool& aborted) noexcept {
   std::exception_ptr error;
-  WriteCache before;
-  try {
-    before = cache;  // what the group knew before this member
-  } catch (...) {
-    cache = WriteCache{};  // out of memory: the member starts with nothing known
-  }
-  try {
-    c.exec_simple("starting a write transaction",
-                  savepoint_open ? "RELEASE hotline_member; SAVEPOINT hotline_member"
-                                 : "SAVEPOINT hotline_member");
-    savepoint_open = true;
-  } catch (...) {
-    aborted = true;
-    return std::current_exception();
-  }
   try {
     PostgresTransaction tx(c, PostgresTransaction::Kind::member, secret_key(), nullptr, &cache);
     fn(tx);
   } catch (...) {
     error = std::current_exception();
   }
+  if (error || c.failed()) {
+    if (!error) error = std::make_exception_ptr(spoiled_transaction(c));
+    undo_member(c, cache, before, savepoint_open, aborted, error);
+  }
+  return error;
+}
+
+void PostgresStore::undo_member(Conn& c, WriteCache& cache, const WriteCache& before,
+                                bool& savepoint_open, bool& aborted,
+                                std::exception_ptr& error) noexcept {
   try {
-    if (error || c.failed()) {
-      cache = std::move(before);  // the member's writes are undone
-      savepoint_open = false;
-      if (!error) error = std::make_exception_ptr(spoiled_transaction(c));
-      c.rollback_to("hotline_member");
-    }
+    cache = before;  // the member's writes are undone
+  } catch (...) {
+    cache = WriteCache{};  // out of memory: nothing known
+  }
+  try {
+    savepoint_open = false;
+    if (!c.usable()) throw spoiled_transaction(c);
+    c.rollback_to("hotline_member");
   } catch (...) {
     aborted = true;  // cannot tell what of this member is left: give the group up
     if (!error) error = std::current_exception();
   }
+}
+
+// Ends the member just run, with one round trip that sends its deferred
+// writes (conn.h) and releases its savepoint; when another member follows,
+// the same round trip takes that one's savepoint. The last member's
+// deferred writes of a group of one go with the COMMIT instead. An error
+// here is the member's: its savepoint is undone (the first member has none:
+// the group is then given up, as when its fn throws).
+std::exception_ptr PostgresStore::end_member(Conn& c, bool has_next, WriteCache& cache,
+                                             const WriteCache& before, bool& savepoint_open,
+                                             bool& aborted) noexcept {
+  std::string tail;
+  if (savepoint_open && (has_next || c.has_deferred())) tail = "RELEASE hotline_member; ";
+  if (has_next) tail += "SAVEPOINT hotline_member";
+  if (tail.empty()) return nullptr;  // nothing to send now: the COMMIT does
+  std::exception_ptr error;
+  try {
+    c.exec_simple("starting a write transaction", tail);
+    savepoint_open = has_next;
+    return nullptr;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (!savepoint_open) {
+    aborted = true;
+    return error;
+  }
+  undo_member(c, cache, before, savepoint_open, aborted, error);
+  if (!aborted && has_next) {
+    try {
+      c.exec_simple("starting a write transaction", "SAVEPOINT hotline_member");
+      savepoint_open = true;
+    } catch (...) {
+      aborted = true;  // the member's own error stays its error; the group is lost
+    }
+  }
   return error;
+}
+
+PostgresStore::Turn* PostgresStore::next_member(std::size_t group_size) {
+  if (group_size >= kMaxGroup) return nullptr;
+  std::lock_guard lock(gate_mu_);
+  if (queue_.empty()) return nullptr;
+  Turn* m = queue_.front();
+  queue_.pop_front();
+  return m;
+}
+
+// The members' fns run in turn on the writer's connection (the first with
+// no savepoint, each other in one), then one COMMIT. `lost` is the error of
+// the whole group (every member that has none of its own gets it).
+std::exception_ptr PostgresStore::run_group(const WriteFn& fn, std::vector<Turn*>& members) {
+  bool aborted = false;
+  std::exception_ptr lost;
+  Conn* c = nullptr;
+  WriteCache cache;  // shared by the group's members in turn
+  try {
+    c = &start_write(cache);
+  } catch (...) {
+    return std::current_exception();
+  }
+  struct Deferring {
+    Conn& c;
+    ~Deferring() { c.set_deferring(false); }
+  } deferring{*c};
+  c->set_deferring(true);
+  lost = run_first(*c, fn, cache, aborted);
+  bool savepoint_open = false;  // the first member has none
+  Turn* current = nullptr;      // the member just run (nullptr: the first)
+  WriteCache before;            // the cache before `current` ran
+  while (!aborted) {
+    Turn* next = next_member(members.size() + 1);
+    if (next) members.push_back(next);
+    std::exception_ptr e = end_member(*c, next != nullptr, cache, before, savepoint_open, aborted);
+    if (e) {
+      if (current) {
+        current->error = e;
+      } else {
+        lost = e;
+      }
+    }
+    if (!next || aborted) break;
+    try {
+      before = cache;  // what the group knew before this member
+    } catch (...) {
+      cache = WriteCache{};  // out of memory: the member starts with nothing known
+      before = WriteCache{};
+    }
+    current = next;
+    next->error = run_member(*c, *next->fn, cache, before, savepoint_open, aborted);
+    if (aborted) lost = next->error;
+  }
+  try {
+    end_write(*c, !aborted, cache);
+  } catch (...) {
+    lost = std::current_exception();
+  }
+  return lost;
 }
 
 void PostgresStore::write_in_group(const WriteFn& fn) {
@@ -360,43 +476,8 @@ void PostgresStore::write_in_group(const WriteFn& fn) {
   lock.unlock();
   writer_thread_.store(std::this_thread::get_id());
 
-  bool aborted = false;
-  std::exception_ptr lost;
   std::vector<Turn*> members;
-  Conn* c = nullptr;
-  WriteCache cache;  // shared by the group's members in turn
-  bool savepoint_open = false;
-  try {
-    c = &start_write(cache);
-  } catch (...) {
-    aborted = true;
-    lost = std::current_exception();
-  }
-  if (!aborted) lost = run_first(*c, fn, cache, aborted);
-  while (!aborted && members.size() + 1 < kMaxGroup) {
-    lock.lock();
-    if (queue_.empty()) {
-      lock.unlock();
-      break;
-    }
-    Turn* m = queue_.front();
-    queue_.pop_front();
-    lock.unlock();
-    bool m_aborted = false;
-    m->error = run_member(*c, *m->fn, cache, savepoint_open, m_aborted);
-    members.push_back(m);
-    if (m_aborted) {
-      aborted = true;
-      lost = m->error;
-    }
-  }
-  if (c != nullptr) {
-    try {
-      end_write(*c, !aborted, cache);
-    } catch (...) {
-      lost = std::current_exception();
-    }
-  }
+  std::exception_ptr lost = run_group(fn, members);
   writer_thread_.store(std::thread::id());
 
   lock.lock();

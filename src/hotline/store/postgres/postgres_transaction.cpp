@@ -17,6 +17,8 @@
 namespace hotline::store::postgres {
 namespace {
 
+constexpr std::size_t kMaxInserted = 256;
+
 std::int64_t clamp(std::size_t limit) {
   constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   return static_cast<std::int64_t>(limit > max ? max : limit);
@@ -84,10 +86,10 @@ void PostgresTransaction::put_setting(std::string_view key, std::string_view val
   const std::string stored = is_secret_setting(key)
                                  ? sealed(secret_key_, std::string(value)).value_or("")
                                  : std::string(value);
-  writable_conn().exec("saving a setting",
-                       "INSERT INTO settings (key, value) VALUES ($1, $2) "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                       key, stored);
+  writable_conn().write("saving a setting",
+                        "INSERT INTO settings (key, value) VALUES ($1, $2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        key, stored);
 }
 
 std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_settings() {
@@ -99,7 +101,9 @@ std::vector<std::pair<std::string, std::string>> PostgresTransaction::list_setti
 }
 
 void PostgresTransaction::import_event(const EventRecord& event) {
-  postgres::import_event(writable_conn(), event);
+  Conn& c = writable_conn();
+  cache_.last_event_id = -1;  // an id of its own: ask again
+  postgres::import_event(c, event);
 }
 
 void PostgresTransaction::import_escalation(const EscalationRecord& escalation) {
@@ -111,7 +115,13 @@ std::vector<SessionRecord> PostgresTransaction::list_sessions() {
 }
 
 std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope) {
-  const std::int64_t index = postgres::insert_envelope(writable_conn(), cache_.frontier, envelope);
+  Conn& c = writable_conn();
+  const WriteCache::KnownHead* head = cache_.known_head(envelope.link, envelope.direction);
+  bool known_new = head != nullptr && envelope.seq > head->head.seq;
+  for (const auto& i : inserted_) known_new = known_new && i.envelope.id != envelope.id;
+  const std::int64_t index = postgres::insert_envelope(c, cache_.frontier, envelope, known_new);
+  if (inserted_.size() >= kMaxInserted) inserted_.pop_front();
+  inserted_.push_back(Inserted{envelope, false});
   if (WriteCache::KnownHead* k = cache_.known_head(envelope.link, envelope.direction);
       k && envelope.seq > k->head.seq) {
     k->head = ChainHead{envelope.seq, envelope.digest};
@@ -120,7 +130,27 @@ std::int64_t PostgresTransaction::insert_envelope(const EnvelopeRecord& envelope
 }
 
 std::int64_t PostgresTransaction::insert_receipt(const ReceiptRecord& receipt) {
-  return postgres::insert_receipt(writable_conn(), cache_.frontier, receipt);
+  Conn& c = writable_conn();
+  const Inserted* mine = inserted(receipt.link, receipt.direction, receipt.seq);
+  const std::int64_t index =
+      postgres::insert_receipt(c, cache_.frontier, receipt, mine && !mine->receipted);
+  for (auto& i : inserted_) {
+    const EnvelopeRecord& e = i.envelope;
+    if (e.seq == receipt.seq && e.direction == receipt.direction && e.link == receipt.link) {
+      i.receipted = true;
+    }
+  }
+  return index;
+}
+
+const PostgresTransaction::Inserted* PostgresTransaction::inserted(std::string_view link,
+                                                                   Direction direction,
+                                                                   std::int64_t seq) const {
+  for (const auto& i : inserted_) {
+    const EnvelopeRecord& e = i.envelope;
+    if (e.seq == seq && e.direction == direction && e.link == link) return &i;
+  }
+  return nullptr;
 }
 
 void PostgresTransaction::insert_user(const UserRecord& user) {
@@ -144,13 +174,19 @@ std::vector<UserRecord> PostgresTransaction::list_users() {
 }
 
 std::optional<EnvelopeRecord> PostgresTransaction::find_envelope(std::string_view id) {
-  return postgres::find_envelope(open_conn(), id);
+  Conn& c = open_conn();
+  for (const auto& i : inserted_) {
+    if (i.envelope.id == id) return i.envelope;
+  }
+  return postgres::find_envelope(c, id);
 }
 
 std::optional<EnvelopeRecord> PostgresTransaction::find_envelope_by_seq(std::string_view link,
                                                                         Direction direction,
                                                                         std::int64_t seq) {
-  return postgres::find_envelope_by_seq(open_conn(), link, direction, seq);
+  Conn& c = open_conn();
+  if (const Inserted* i = inserted(link, direction, seq)) return i->envelope;
+  return postgres::find_envelope_by_seq(c, link, direction, seq);
 }
 
 std::int64_t PostgresTransaction::last_seq(std::string_view link, Direction direction) {
@@ -203,7 +239,9 @@ std::int64_t PostgresTransaction::outbox_length(std::string_view link) {
 std::optional<ReceiptRecord> PostgresTransaction::find_receipt(std::string_view link,
                                                                Direction direction,
                                                                std::int64_t seq) {
-  return postgres::find_receipt(open_conn(), link, direction, seq);
+  Conn& c = open_conn();
+  if (const Inserted* i = inserted(link, direction, seq); i && !i->receipted) return std::nullopt;
+  return postgres::find_receipt(c, link, direction, seq);
 }
 
 void PostgresTransaction::insert_peer(const PeerRecord& peer) {
@@ -231,7 +269,16 @@ std::optional<LinkStateRecord> PostgresTransaction::find_link_state(std::string_
 }
 
 std::int64_t PostgresTransaction::append_event(const EventRecord& event) {
-  return postgres::append_event(writable_conn(), event);
+  Conn& c = writable_conn();
+  if (c.deferring() && cache_.last_event_id >= 0) {
+    const std::int64_t id = cache_.last_event_id + 1;
+    postgres::append_event_with_id(c, id, event);
+    cache_.last_event_id = id;
+    return id;
+  }
+  const std::int64_t id = postgres::append_event(c, event);
+  if (cache_.last_event_id >= 0) cache_.last_event_id = id;
+  return id;
 }
 
 std::vector<EventRecord> PostgresTransaction::list_events(std::int64_t after_id,
@@ -411,7 +458,17 @@ std::int64_t PostgresTransaction::delete_expired_sessions(std::string_view now) 
 }
 
 void PostgresTransaction::append_audit(const AuditRecord& record) {
-  postgres::append_audit(writable_conn(), record);
+  Conn& c = writable_conn();
+  const std::int64_t next =
+      cache_.audit_known ? (cache_.last_audit ? cache_.last_audit->seq : 0) + 1 : -1;
+  cache_.audit_known = false;  // until this append is done
+  if (c.deferring() && record.seq == next) {
+    postgres::append_next_audit(c, record);
+  } else {
+    postgres::append_audit(c, record);
+  }
+  cache_.last_audit = record;
+  cache_.audit_known = true;
 }
 
 std::vector<AuditRecord> PostgresTransaction::list_audit(std::int64_t after_seq,
@@ -420,7 +477,13 @@ std::vector<AuditRecord> PostgresTransaction::list_audit(std::int64_t after_seq,
 }
 
 std::optional<AuditRecord> PostgresTransaction::last_audit() {
-  return postgres::last_audit(open_conn());
+  Conn& c = open_conn();
+  if (kind_ == Kind::read) return postgres::last_audit(c);
+  if (cache_.audit_known) return cache_.last_audit;
+  auto last = postgres::last_audit(c);
+  cache_.last_audit = last;
+  cache_.audit_known = true;
+  return last;
 }
 
 void PostgresTransaction::put_review(const ReviewRecord& review) {

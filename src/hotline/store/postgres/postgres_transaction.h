@@ -9,7 +9,9 @@
 // transaction commits or is destroyed unfinished (not for a group member).
 #pragma once
 
+#include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,14 @@ struct WriteCache {
   };
   LogFrontier frontier;
   std::vector<KnownHead> heads;
+  // The newest event id (-1: not known) and the newest audit entry (when
+  // audit_known), read as the write began and kept up to date by the
+  // transaction's own appends: a member of a group then appends an event
+  // with the next id, or an audit entry after the one it read, as a
+  // deferred write (conn.h) instead of a round trip.
+  std::int64_t last_event_id = -1;
+  bool audit_known = false;
+  std::optional<AuditRecord> last_audit;
   KnownHead* known_head(std::string_view link, Direction direction) {
     for (auto& k : heads) {
       if (k.direction == direction && k.link == link) return &k;
@@ -189,8 +199,18 @@ class PostgresTransaction final : public Transaction {
   Conn& open_conn();
   Conn& writable_conn();
 
+  // An envelope this transaction stored: what find_envelope() and
+  // find_receipt() would read back (a receipt can only follow its envelope,
+  // and this one was new), answered without a round trip.
+  struct Inserted {
+    EnvelopeRecord envelope;
+    bool receipted = false;
+  };
+  const Inserted* inserted(std::string_view link, Direction direction, std::int64_t seq) const;
+
   Conn& conn_;
   const Kind kind_;
+  std::deque<Inserted> inserted_;  // the newest few (kMaxInserted)
   const crypto::SecretKey* secret_key_;
   std::function<void(bool)> on_end_;
   bool open_ = true;

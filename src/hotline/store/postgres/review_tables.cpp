@@ -194,10 +194,10 @@ void scan_receipt_times(
 
 void put_review_facts(Conn& c, std::string_view item_id, std::string_view link,
                       std::string_view kind, std::string_view facts) {
-  c.exec("saving an item's review facts",
-         "INSERT INTO review_facts (link, item_id, kind, facts) VALUES ($1, $2, $3, $4) "
-         "ON CONFLICT (link, item_id) DO UPDATE SET kind = excluded.kind, facts = excluded.facts",
-         link, item_id, kind, to_bytea(facts));
+  c.write("saving an item's review facts",
+          "INSERT INTO review_facts (link, item_id, kind, facts) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (link, item_id) DO UPDATE SET kind = excluded.kind, facts = excluded.facts",
+          link, item_id, kind, to_bytea(facts));
 }
 
 // In item id order (the primary key), a batch at a time.
