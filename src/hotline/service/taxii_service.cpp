@@ -6,7 +6,9 @@
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/crypto/ed25519.h"
 #include "hotline/crypto/sha256.h"
+#include "hotline/interop/stix.h"
 #include "hotline/model/case_file.h"
 #include "hotline/service/item_log.h"
 #include "hotline/service/item_replay.h"
@@ -60,122 +62,40 @@ std::string peer_collection_id(const store::PeerRecord& peer) {
   return uuid_from("hotline taxii collection " + peer.link);
 }
 
-// The TLP 2.0 marking definitions (their official STIX ids).
-struct TlpMarking {
-  const char* tlp;
-  const char* id;
-  const char* name;
-};
-constexpr TlpMarking kMarkings[] = {
-    {"TLP:CLEAR", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "clear"},
-    {"TLP:GREEN", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "green"},
-    {"TLP:AMBER", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "amber"},
-    {"TLP:AMBER+STRICT", "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-     "amber+strict"},
-    {"TLP:RED", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "red"},
-};
 constexpr const char* kRedMarking = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
-
-const TlpMarking& marking_of(const std::string& tlp) {
-  for (const auto& m : kMarkings)
-    if (tlp == m.tlp) return m;
-  return kMarkings[4];  // unknown: the strictest
-}
-
-json marking_object(const TlpMarking& m) {
-  return {{"type", "marking-definition"},
-          {"spec_version", "2.1"},
-          {"id", m.id},
-          {"created", "2022-10-01T00:00:00.000Z"},
-          {"name", m.tlp},
-          {"extensions",
-           {{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d",
-             {{"extension_type", "property-extension"}, {"tlp_2_0", m.name}}}}}};
-}
 
 // ---- a case as STIX objects ------------------------------------------------
 
 struct CaseSource {
   const store::ItemRecord& record;
   const model::CaseFile& file;
-  std::string our_party, peer;
-  std::string linked_at;  // when the peer was added here: the identities' time
+  interop::StixParty ours, theirs;
 };
 
 std::string short_of(const std::string& id) {
   return id.size() > 8 ? id.substr(id.size() - 8) : id;
 }
 
-std::string quoted(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
+// The STIX objects of one case: its STIX export (interop/stix.h). Without
+// `red_ok`, the indicators labelled TLP:RED and their sightings are left
+// out before the export, so that nothing else (the report's refs) names them.
+std::vector<json> case_objects(const CaseSource& s, bool red_ok) {
+  auto sc = interop::stix_case(s.file);
+  if (auto tlp = model::parse_tlp(s.record.tlp)) sc.tlp = *tlp;
+  if (!red_ok) {
+    std::set<std::pair<std::string, std::string>> gone;
+    std::erase_if(sc.indicators, [&](const interop::StixIndicator& i) {
+      const bool red = i.tlp.value_or(sc.tlp) == model::Tlp::red;
+      if (red) gone.insert({i.type, i.value});
+      return red;
+    });
+    std::erase_if(sc.sightings, [&](const interop::StixSighting& x) {
+      return gone.count({x.type, x.value}) != 0;
+    });
   }
-  return out + "'";
-}
-
-std::string pattern_of(const model::Indicator& i) {
-  if (i.type == "md5") return "[file:hashes.MD5 = " + quoted(i.value) + "]";
-  if (i.type == "sha1") return "[file:hashes.'SHA-1' = " + quoted(i.value) + "]";
-  if (i.type == "sha256") return "[file:hashes.'SHA-256' = " + quoted(i.value) + "]";
-  if (i.type == "file-name") return "[file:name = " + quoted(i.value) + "]";
-  if (i.type == "autonomous-system") return "[autonomous-system:number = " + i.value + "]";
-  return "[" + i.type + ":value = " + quoted(i.value) + "]";
-}
-
-json identity(const std::string& party, const std::string& created) {
-  return {{"type", "identity"},
-          {"spec_version", "2.1"},
-          {"id", "identity--" + uuid_from("hotline party " + party)},
-          {"created", created},
-          {"modified", created},
-          {"name", party},
-          {"identity_class", "organization"}};
-}
-
-// The STIX objects of one case: the two parties, a report, an indicator per
-// case indicator and the case's TLP marking definition.
-std::vector<json> case_objects(const CaseSource& s) {
-  const auto& tl = s.file.timeline;
-  const std::string opened = tl.empty() ? s.record.created_at : format_timestamp(tl.front().at);
-  const std::string last = tl.empty() ? s.record.updated_at : format_timestamp(tl.back().at);
-  const auto& marking = marking_of(s.record.tlp);
-  const json markings = json::array({marking.id});
-  std::vector<json> out{marking_object(marking)};
-  const std::string author = s.file.origin == model::Side::ours ? s.our_party : s.peer;
-  for (const auto& party : {s.our_party, s.peer}) out.push_back(identity(party, s.linked_at));
-  std::map<std::string, std::string> added;  // "type:value" -> when
-  for (const auto& e : tl)
-    if (e.action == model::CaseAction::add_indicator) added.emplace(e.text, format_timestamp(e.at));
-  json refs = json::array();
-  for (const auto& i : s.file.indicators) {
-    auto at = added.count(i.type + ":" + i.value) ? added[i.type + ":" + i.value] : opened;
-    json ind = {{"type", "indicator"},
-                {"spec_version", "2.1"},
-                {"id", "indicator--" + uuid_from(s.file.id + " " + i.type + ":" + i.value)},
-                {"created", at},
-                {"modified", at},
-                {"created_by_ref", "identity--" + uuid_from("hotline party " + author)},
-                {"pattern", pattern_of(i)},
-                {"pattern_type", "stix"},
-                {"valid_from", at},
-                {"object_marking_refs", markings}};
-    refs.push_back(ind["id"]);
-    out.push_back(std::move(ind));
-  }
-  for (std::size_t i = 1; i < 3; ++i) refs.push_back(out[i]["id"]);
-  out.push_back({{"type", "report"},
-                 {"spec_version", "2.1"},
-                 {"id", "report--" + s.file.id},
-                 {"created", opened},
-                 {"modified", last},
-                 {"created_by_ref", "identity--" + uuid_from("hotline party " + author)},
-                 {"name", s.file.title},
-                 {"report_types", json::array({"incident"})},
-                 {"published", opened},
-                 {"object_refs", refs},
-                 {"object_marking_refs", markings}});
+  auto bundle = interop::export_stix(sc, s.ours, s.theirs);
+  std::vector<json> out;
+  for (auto& o : bundle["objects"]) out.push_back(std::move(o));
   return out;
 }
 
@@ -244,9 +164,21 @@ std::vector<TaxiiObject> unique_versions(std::vector<TaxiiObject> all) {
 }
 
 struct CollectionCases {
-  std::string peer, linked_at;
+  interop::StixParty peer;
   std::vector<store::ItemRecord> cases;  // full records the reader may read
 };
+
+// The peer as its STIX identity names it (its key's fingerprint, as
+// service/stix_service.cpp does, so both exports give the same ids).
+interop::StixParty party_of(const store::PeerRecord& peer) {
+  interop::StixParty p{peer.name, ""};
+  try {
+    p.fingerprint = crypto::PublicKey::decode(peer.public_key).fingerprint();
+  } catch (const Error&) {
+    // an unusable key: the name names it
+  }
+  return p;
+}
 
 std::optional<CollectionCases> collection_cases(store::Transaction& tx, const std::string& id,
                                                 const std::string& reader) {
@@ -254,7 +186,7 @@ std::optional<CollectionCases> collection_cases(store::Transaction& tx, const st
   for (const auto& name : pub.peers) {
     auto peer = tx.find_peer(name);
     if (!peer || peer_collection_id(*peer) != id) continue;
-    CollectionCases out{peer->name, peer->added_at, {}};
+    CollectionCases out{party_of(*peer), {}};
     store::ItemQuery q;
     q.kind = kCase;
     q.link = peer->link;
@@ -268,7 +200,7 @@ std::optional<CollectionCases> collection_cases(store::Transaction& tx, const st
   auto rec = tx.find_item(id);
   if (!rec || rec->kind != kCase || !may_read(tx, *rec, reader)) return std::nullopt;
   for (const auto& peer : tx.list_peers())
-    if (peer.link == rec->link) return CollectionCases{peer.name, peer.added_at, {std::move(*rec)}};
+    if (peer.link == rec->link) return CollectionCases{party_of(peer), {std::move(*rec)}};
   return std::nullopt;
 }
 
@@ -348,8 +280,9 @@ std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id,
       auto log = item_log_from_json(json::parse(rec.actions));
       auto replayed = replay(kCase, rec.id, log);
       const auto& file = std::get<model::CaseFile>(replayed.item);
-      std::vector<json> all = case_objects({rec, file, node.party, found->peer, found->linked_at});
       const bool red_ok = may_read_red(tx, rec, reader);
+      const interop::StixParty ours{node.party, node.identity.public_key().fingerprint()};
+      std::vector<json> all = case_objects({rec, file, ours, found->peer}, red_ok);
       std::erase_if(all, [&](const json& o) { return !red_ok && marked(o, kRedMarking); });
       const std::string opened =
           file.timeline.empty() ? rec.created_at : format_timestamp(file.timeline.front().at);

@@ -60,6 +60,9 @@ class TaxiiPublish : public testing::TwoNodesInProcess, public ::testing::WithPa
 TEST_P(TaxiiPublish, NothingUntilPublishedThenWhatEachReaderMaySee) {
   const auto green = open("Scanning", model::Tlp::green, "203.0.113.7");
   const auto red = open("Informant", model::Tlp::red, "198.51.100.99");
+  // A TLP:RED indicator in a TLP:GREEN case: for the case's author (and list) only.
+  act(*a_, kCase, green, "add_indicator",
+      {{"type", "ipv4-addr"}, {"value", "192.0.2.66"}, {"tlp", "TLP:RED"}}, "anne", now_ms());
   EXPECT_TRUE(taxii_collections(*a_->store, "anne").empty());
 
   const AuditContext ctx{"root", "cli"};
@@ -88,6 +91,10 @@ TEST_P(TaxiiPublish, NothingUntilPublishedThenWhatEachReaderMaySee) {
   EXPECT_TRUE(mentions(olga_sees, "203.0.113.7"));
   EXPECT_FALSE(mentions(olga_sees, "198.51.100.99"));
   EXPECT_FALSE(mentions(olga_sees, red));
+  EXPECT_TRUE(mentions(anne_sees, "192.0.2.66"));
+  EXPECT_FALSE(mentions(olga_sees, "192.0.2.66"));
+  for (const auto& o : olga_sees)
+    EXPECT_EQ(o.object.dump().find("e828b379"), std::string::npos) << o.object.dump();
   for (const auto& o : olga_sees) EXPECT_NE(o.tlp, "TLP:RED") << o.object.dump();
 
   // Dates added do not move; each (id, version) once.
@@ -106,7 +113,6 @@ TEST_P(TaxiiPublish, NothingUntilPublishedThenWhatEachReaderMaySee) {
 
   set_taxii_published(*a_->store, "peer", "bravo", false, now_ms(), &ctx);
   EXPECT_EQ(code_of([&] { taxii_objects(*a_, peer_coll, "anne"); }), "taxii_collection_unknown");
-  (void)green;
 }
 
 TEST_P(TaxiiPublish, BadNamesAreRefusedAndNothingChanges) {
