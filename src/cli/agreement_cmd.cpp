@@ -31,7 +31,7 @@ struct AgreementOpts {
   bool json = false, draft = false;
   std::int64_t heartbeat = 0, tolerance = -1;
 };
-using Opts = std::shared_ptr<AgreementOpts>;
+using AgreementOptsPtr = std::shared_ptr<AgreementOpts>;
 
 nlohmann::json record_json(const std::optional<store::AgreementRecord>& r) {
   if (!r) return nullptr;
@@ -51,7 +51,7 @@ nlohmann::json agreements_json(const std::optional<store::AgreementRecord>& curr
   return j;
 }
 
-void add_show_command(CLI::App* ag, const Opts& o) {
+void add_show_command(CLI::App* ag, const AgreementOptsPtr& o) {
   auto* show = ag->add_subcommand("show", "Show the agreement in force and any proposal waiting.");
   show->add_option("--dir", o->dir, "The node's data directory")->required();
   show->add_option("--peer", o->peer, "The peer's name")->required();
@@ -93,7 +93,7 @@ void add_show_command(CLI::App* ag, const Opts& o) {
   });
 }
 
-void add_propose_command(CLI::App* ag, const Opts& o) {
+void add_propose_command(CLI::App* ag, const AgreementOptsPtr& o) {
   auto* propose = ag->add_subcommand(
       "propose",
       "Propose an agreement (or an amendment of the one in force) to a peer. Without --file, the "
@@ -130,7 +130,7 @@ void add_propose_command(CLI::App* ag, const Opts& o) {
   });
 }
 
-void add_accept_command(CLI::App* ag, const Opts& o) {
+void add_accept_command(CLI::App* ag, const AgreementOptsPtr& o) {
   auto* accept = ag->add_subcommand(
       "accept", "Accept the peer's waiting proposal: sign it and send the signature.");
   accept->add_option("--dir", o->dir, "The node's data directory")->required();

@@ -1,8 +1,9 @@
-// hotline case new|show|list|link|indicator|entry|attach|note|close|reopen: a
+// hotline case new|show|list|link|indicator|sighting|entry|attach|note|close|reopen: a
 // shared matter with a peer (say, a data breach) linking alerts, requests,
 // indicators and files, with a timeline; private notes stay on this node.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,10 @@
 #include "commands.h"
 #include "desk.h"
 #include "hotline/common/error.h"
+#include "hotline/common/escape.h"
 #include "hotline/common/time.h"
+#include "hotline/model/indicator.h"
+#include "hotline/model/json_check.h"
 #include "hotline/service/desk_service.h"
 #include "item_commands.h"
 #include "item_format.h"
@@ -19,13 +23,15 @@
 namespace hotline::cli {
 namespace {
 
+using nlohmann::json;
+
 std::string sid(const service::ItemView& v) {
   return service::short_id(v.record.id);
 }
 
 struct ActOpts {
   Target target;
-  std::string id, as, alert, request, type, value, text, file, note, reason;
+  std::string id, as, alert, request, text, file, note, reason;
 };
 
 CLI::App* action(CLI::App* parent, const char* name, const char* help,
@@ -83,22 +89,94 @@ void add_link_command(CLI::App* cs) {
   });
 }
 
-void add_indicator_command(CLI::App* cs) {
-  auto in = std::make_shared<ActOpts>();
-  auto* indicator =
-      action(cs, "indicator", "Add an indicator (IP address, domain, URL, hash...).", in);
-  indicator
-      ->add_option("--type", in->type,
-                   "Lowercase token, e.g. ipv4-addr, ipv6-addr, domain-name, url, email-addr, "
-                   "file-sha256")
-      ->required();
-  indicator->add_option("--value", in->value, "The value, one line")->required();
+// The typed fields an indicator or a sighting may carry, as typed.
+struct IndicatorOpts {
+  Target target;
+  std::string id, as, type, value, first_seen, last_seen, tlp, note, where;
+  std::optional<int> confidence;
+  int count = 1;
+};
+
+CLI::App* indicator_action(CLI::App* parent, const char* name, const char* help,
+                           const std::shared_ptr<IndicatorOpts>& o) {
+  auto* cmd = parent->add_subcommand(name, help);
+  add_target_options(cmd, o->target);
+  cmd->add_option("id", o->id, "The case's id (or its first or last 8 characters)")->required();
+  cmd->add_option("--as", o->as, as_help("doing this"));
+  cmd->add_option("--type", o->type,
+                  "One of: ipv4-addr, ipv6-addr, domain-name, url, email-addr, md5, sha1, sha256, "
+                  "file-name, autonomous-system (guessed from the value when left out)");
+  cmd->add_option("--value", o->value, "The value, one line (normalized by the node)")->required();
+  return cmd;
+}
+
+// --type, or the type the value most likely is.
+std::string type_of(const IndicatorOpts& o) {
+  if (!o.type.empty()) return o.type;
+  if (auto t = model::guess_indicator_type(o.value)) return *t;
+  throw Error(ErrorCategory::usage, "usage",
+              "cannot tell which type of indicator " + escape_text(o.value, 80) +
+                  " is; give --type (one of: " + model::list_of(model::kIndicatorTypes) + ")");
+}
+
+json time_or_null(const std::string& t) {
+  return t.empty() ? json(nullptr) : json(t);
+}
+
+void add_case_indicator_command(CLI::App* cs) {
+  auto in = std::make_shared<IndicatorOpts>();
+  auto* indicator = indicator_action(
+      cs, "indicator",
+      "Add an indicator (IP address or range, domain, URL, e-mail address, hash, file name, AS); "
+      "the same value again updates it.",
+      in);
+  indicator->add_option("--first-seen", in->first_seen,
+                        "When it was first seen: YYYY-MM-DDTHH:MM:SS.mmmZ");
+  indicator->add_option("--last-seen", in->last_seen, "When it was last seen (same form)");
+  indicator->add_option("--confidence", in->confidence, "0 to 100 (STIX 2.1's scale)");
+  indicator->add_option("--tlp", in->tlp,
+                        "Its own TLP when it differs from the case's: TLP:CLEAR, TLP:GREEN, "
+                        "TLP:AMBER, TLP:AMBER+STRICT, TLP:RED");
+  indicator->add_option("--note", in->note, "A note on it");
   indicator->callback([in] {
     auto desk = open_desk(in->target, in->as, Use::act);
-    auto v = desk->act(service::kCase, in->id, "add_indicator",
-                       {{"type", in->type}, {"value", in->value}});
-    std::printf("Case %s: indicator %s %s added.\n", sid(v).c_str(), in->type.c_str(),
-                in->value.c_str());
+    const std::string type = type_of(*in);
+    json args = {{"type", type},
+                 {"value", in->value},
+                 {"first_seen", time_or_null(in->first_seen)},
+                 {"last_seen", time_or_null(in->last_seen)},
+                 {"confidence", in->confidence ? json(*in->confidence) : json(nullptr)},
+                 {"tlp", in->tlp.empty() ? json(nullptr) : json(in->tlp)},
+                 {"note", in->note}};
+    auto v = desk->act(service::kCase, in->id, "add_indicator", std::move(args));
+    const auto& timeline = v.document.value("timeline", json::array());
+    const bool updated =
+        !timeline.empty() && timeline.back().value("action", "") == "update_indicator";
+    const std::string text = timeline.empty() ? type : timeline.back().value("text", type);
+    std::printf("Case %s: indicator %s %s.\n", sid(v).c_str(), escape_text(text, 300).c_str(),
+                updated ? "updated (the case had it)" : "added");
+  });
+}
+
+void add_sighting_command(CLI::App* cs) {
+  auto in = std::make_shared<IndicatorOpts>();
+  auto* sighting = indicator_action(
+      cs, "sighting",
+      "Report a sighting of one of the case's indicators (seen where, when, how many times); the "
+      "peer sees it. Possible on a closed case too.",
+      in);
+  sighting->add_option("--first-seen", in->first_seen, "YYYY-MM-DDTHH:MM:SS.mmmZ")->required();
+  sighting->add_option("--last-seen", in->last_seen, "YYYY-MM-DDTHH:MM:SS.mmmZ")->required();
+  sighting->add_option("--count", in->count, "How many times (1 or more)")->default_val(1);
+  sighting->add_option("--where", in->where, "Where, one line (\"mail relay logs\")");
+  sighting->callback([in] {
+    auto desk = open_desk(in->target, in->as, Use::act);
+    json args = {{"type", type_of(*in)},       {"value", in->value}, {"first_seen", in->first_seen},
+                 {"last_seen", in->last_seen}, {"count", in->count}, {"where", in->where}};
+    auto v = desk->act(service::kCase, in->id, "add_sighting", std::move(args));
+    std::printf("Case %s: sighting of %s recorded (%d time(s); sent to %s).\n", sid(v).c_str(),
+                escape_text(v.document["timeline"].back().value("text", ""), 300).c_str(),
+                in->count, v.peer.c_str());
   });
 }
 
@@ -186,7 +264,8 @@ void add_case_command(CLI::App& app) {
   add_export_command(cs, service::kCase, "case");
   add_import_command(cs, service::kCase, "case");
   add_link_command(cs);
-  add_indicator_command(cs);
+  add_case_indicator_command(cs);
+  add_sighting_command(cs);
   add_entry_command(cs);
   add_attach_command(cs);
   add_note_command(cs);

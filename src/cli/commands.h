@@ -17,6 +17,7 @@ void add_webhook_command(CLI::App& app);
 void add_alert_command(CLI::App& app);
 void add_request_command(CLI::App& app);
 void add_case_command(CLI::App& app);
+void add_indicator_command(CLI::App& app);
 void add_dispute_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_round_command(CLI::App& app);

@@ -203,6 +203,10 @@ class Desk {
   virtual service::NeedToKnow set_need_to_know(const std::string& kind, const std::string& typed_id,
                                                const std::vector<std::string>& people) = 0;
 
+  // The indicators `value` finds across the cases (GET /v1/indicators,
+  // service::find_indicator): its "indicators" array. `type` "" = guessed.
+  virtual nlohmann::json find_indicators(const std::string& value, const std::string& type) = 0;
+
   virtual Listing<AttachmentRow> attachments() = 0;
   // Writes the attachment to `out` (mode 0600), its SHA-256 checked.
   virtual void get_attachment(const std::string& sha256, const std::string& out) = 0;

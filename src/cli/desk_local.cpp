@@ -12,6 +12,7 @@
 #include "hotline/common/time.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/indicator_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/stix_service.h"
 #include "item_format.h"
@@ -185,6 +186,15 @@ class LocalDesk final : public Desk {
     const std::string id = resolve(kind, typed_id);
     const auto ctx = cli_audit(as_);
     return service::set_need_to_know(*node().store, id, people, nullptr, now_ms(), &ctx);
+  }
+
+  json find_indicators(const std::string& value, const std::string& type) override {
+    service::IndicatorLookup q;
+    q.value = value;
+    q.type = type;
+    json out = json::array();
+    for (const auto& h : service::find_indicator(*node().store, q)) out.push_back(to_json(h));
+    return out;
   }
 
   Listing<AttachmentRow> attachments() override {

@@ -375,6 +375,12 @@ class RemoteDesk final : public Desk {
         {{"people", people}}));
   }
 
+  json find_indicators(const std::string& value, const std::string& type) override {
+    std::string target = "/v1/indicators?value=" + enc(value);
+    if (!type.empty()) target += "&type=" + enc(type);
+    return api_.get(target).value("indicators", json::array());
+  }
+
   Listing<AttachmentRow> attachments() override {
     Listing<AttachmentRow> out;
     out.json = api_.get("/v1/attachments").value("attachments", json::array());

@@ -86,7 +86,7 @@ struct LedgerOpts {
   std::string dir, out, id, file, key;
   bool json = false, no_new_head = false;
 };
-using Opts = std::shared_ptr<LedgerOpts>;
+using LedgerOptsPtr = std::shared_ptr<LedgerOpts>;
 
 json status_json(const service::LedgerStatus& s) {
   json j;
@@ -136,7 +136,7 @@ void print_status(const service::LedgerStatus& s) {
   print_events(s.inconsistency_events);
 }
 
-void add_status_command(CLI::App* ledger, const Opts& o) {
+void add_status_command(CLI::App* ledger, const LedgerOptsPtr& o) {
   auto* status = ledger->add_subcommand(
       "status",
       "Log size and root, our newest signed head, and per peer the newest head received with "
@@ -200,7 +200,7 @@ void print_report(const std::string& party, const service::LedgerReport& r) {
   print_events(r.inconsistency_events);
 }
 
-void add_verify_command(CLI::App* ledger, const Opts& o) {
+void add_verify_command(CLI::App* ledger, const LedgerOptsPtr& o) {
   auto* verify = ledger->add_subcommand(
       "verify",
       "Check the whole store against the ledger: every envelope and receipt in the log and "
@@ -239,7 +239,7 @@ void print_export_summary(const service::ExportSummary& s) {
                static_cast<long long>(s.peer_heads), notes.c_str());
 }
 
-void add_export_command(CLI::App* ledger, const Opts& o) {
+void add_export_command(CLI::App* ledger, const LedgerOptsPtr& o) {
   auto* exp = ledger->add_subcommand(
       "export",
       "Write the whole ledger as JSON Lines: every leaf (the envelope or receipt exactly as "
@@ -270,7 +270,7 @@ void add_export_command(CLI::App* ledger, const Opts& o) {
   });
 }
 
-void add_prove_command(CLI::App* ledger, const Opts& o) {
+void add_prove_command(CLI::App* ledger, const LedgerOptsPtr& o) {
   auto* prove = ledger->add_subcommand(
       "prove",
       "Print a portable inclusion proof for an envelope: the envelope as signed, its leaf, the "
@@ -295,7 +295,7 @@ void add_prove_command(CLI::App* ledger, const Opts& o) {
   });
 }
 
-void add_check_proof_command(CLI::App* ledger, const Opts& o) {
+void add_check_proof_command(CLI::App* ledger, const LedgerOptsPtr& o) {
   auto* check = ledger->add_subcommand(
       "check-proof",
       "Check a proof made by `hotline ledger prove`, offline: the envelope's signature, its "

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_alert_command(app);
   hotline::cli::add_request_command(app);
   hotline::cli::add_case_command(app);
+  hotline::cli::add_indicator_command(app);
   hotline::cli::add_round_command(app);
   hotline::cli::add_check_command(app);
   hotline::cli::add_dispute_command(app);

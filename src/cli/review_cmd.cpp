@@ -29,7 +29,7 @@ struct ReviewOpts {
   bool brief = false;
   std::size_t limit = 50;
 };
-using Opts = std::shared_ptr<ReviewOpts>;
+using ReviewOptsPtr = std::shared_ptr<ReviewOpts>;
 
 [[noreturn]] void usage_error(const std::string& text) {
   throw Error(ErrorCategory::usage, "usage", text);
@@ -80,7 +80,7 @@ void write_out(const std::string& bytes, const std::string& path) {
   }
 }
 
-void add_period_options(CLI::App* cmd, const Opts& o) {
+void add_period_options(CLI::App* cmd, const ReviewOptsPtr& o) {
   cmd->add_option("--dir", o->dir, "The node's data directory")->required();
   cmd->add_option("--peer", o->peer, "The peer's name (see `hotline peer list`)")->required();
   cmd->add_option("--from", o->from, "First day of the period (2026-01-01, UTC)")->required();
@@ -89,7 +89,7 @@ void add_period_options(CLI::App* cmd, const Opts& o) {
       ->required();
 }
 
-void add_report(CLI::App* review, const Opts& o) {
+void add_report(CLI::App* review, const ReviewOptsPtr& o) {
   auto* cmd = review->add_subcommand(
       "report", "Make the review report of a link for a period, signed by this node.");
   add_period_options(cmd, o);
@@ -116,7 +116,7 @@ void add_report(CLI::App* review, const Opts& o) {
   });
 }
 
-void add_verify(CLI::App* review, const Opts& o) {
+void add_verify(CLI::App* review, const ReviewOptsPtr& o) {
   auto* cmd = review->add_subcommand(
       "verify",
       "Recompute a report from this node's records: it matches byte for byte, or "
@@ -133,7 +133,7 @@ void add_verify(CLI::App* review, const Opts& o) {
   });
 }
 
-void add_sign(CLI::App* review, const Opts& o) {
+void add_sign(CLI::App* review, const ReviewOptsPtr& o) {
   auto* cmd = review->add_subcommand(
       "sign",
       "Verify a report and, when it matches, add this node's signature and send the "
@@ -153,7 +153,7 @@ void add_sign(CLI::App* review, const Opts& o) {
   });
 }
 
-void add_explain(CLI::App* review, const Opts& o) {
+void add_explain(CLI::App* review, const ReviewOptsPtr& o) {
   auto* cmd = review->add_subcommand(
       "explain", "List the items behind one figure of the report, with the receipt times used.");
   add_period_options(cmd, o);
@@ -170,7 +170,7 @@ void add_explain(CLI::App* review, const Opts& o) {
   });
 }
 
-void add_list_show(CLI::App* review, const Opts& o) {
+void add_list_show(CLI::App* review, const ReviewOptsPtr& o) {
   auto* list = review->add_subcommand("list", "List the review reports kept here, newest first.");
   list->add_option("--dir", o->dir, "The node's data directory")->required();
   list->add_option("--peer", o->peer, "Only reports with this peer");

@@ -36,6 +36,9 @@ struct RouteContext {
 void add_session_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/alerts, /v1/requests, /v1/cases, /v1/attachments, /v1/messages
 void add_item_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/indicators, /v1/cases/{id}/indicators, /v1/cases/{id}/sightings
+// (routes_indicators.cpp)
+void add_indicator_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/rounds, /v1/action-items (routes_rounds.cpp)
 void add_round_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/users, /v1/tokens, /v1/peers, /v1/agreements, /v1/ledger, /v1/webhook, /v1/audit

@@ -170,6 +170,7 @@ struct OperatorApi::Impl {
     };
     add_session_routes(routes, ctx);
     add_item_routes(routes, ctx);
+    add_indicator_routes(routes, ctx);
     add_round_routes(routes, ctx);
     add_admin_routes(routes, ctx);
     add_event_routes(routes, ctx);

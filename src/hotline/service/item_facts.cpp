@@ -11,6 +11,7 @@
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
 #include "hotline/review/facts_codec.h"
+#include "hotline/service/indicator_index.h"
 #include "hotline/service/item_log.h"
 #include "hotline/service/item_replay.h"
 
@@ -443,6 +444,7 @@ void put_item_and_review_facts(store::Transaction& tx, const store::ItemRecord& 
                                const ItemLog& log, const std::vector<VoidAction>& voided) {
   using namespace item_facts_detail;
   tx.put_item(rec);
+  put_case_indicators(tx, rec);  // a case's indicators' index, with the case
   if (!reviewed(rec.kind)) return;
   VoidSet void_set;
   for (const auto& v : voided) void_set.emplace(v.envelope, v.action);

@@ -54,7 +54,8 @@ ReviewFacts review_facts_from_logs(store::Transaction& tx, const std::string& li
 
 // Every change of an alert, request or case goes through here: the item's
 // record and its review facts row in the caller's transaction, so they
-// never disagree (any other kind: the record only). `log` and `voided` are
+// never disagree (any other kind: the record only); for a case also its
+// rows in the index of indicators (indicator_index.h). `log` and `voided` are
 // the record's own (the log it was made from and its replay's void
 // actions), so nothing is parsed again. The envelopes the item's log names
 // must be stored first.

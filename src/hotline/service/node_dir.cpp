@@ -15,6 +15,7 @@
 #include "hotline/common/file_mode.h"
 #include "hotline/common/time.h"
 #include "hotline/crypto/secretbox.h"
+#include "hotline/service/indicator_index.h"
 #include "hotline/service/item_facts.h"
 #include "hotline/store/open.h"
 #include "hotline/tls/certificate.h"
@@ -308,6 +309,8 @@ Node open_node(const fs::path& dir, bool sync_full) {
   std::string party = require_store_of(*st, paths, config, identity.public_key());
   // A store from before the review's facts rows gets them, once.
   fill_review_facts(*st);
+  // And one from before the index of the cases' indicators, theirs.
+  fill_case_indicators(*st);
   return Node{paths, party, std::move(identity), std::move(st)};
 }
 

@@ -156,6 +156,19 @@ class Copier {
             done("review_facts");
           });
     }
+    std::string case_id;
+    std::vector<CaseIndicatorRecord> rows;
+    auto flush = [&] {
+      if (!rows.empty()) dst_->put_case_indicators(case_id, rows);
+      rows.clear();
+    };
+    src_->scan_case_indicators("", [&](const CaseIndicatorRecord& r) {
+      if (r.item_id != case_id) flush();
+      case_id = r.item_id;
+      rows.push_back(r);
+      done("case_indicators");
+    });
+    flush();
     for (const auto& id : ids) {
       for (const auto& t : src_->list_translations(id)) {
         dst_->insert_translation(t);
@@ -282,6 +295,8 @@ RecordCounts count_records(Store& store) {
                              "translations", "peers"}) {
       c[kind] = 0;
     }
+    c["case_indicators"] = 0;
+    tx.scan_case_indicators("", [&](const CaseIndicatorRecord&) { c["case_indicators"] += 1; });
     std::set<std::string> links;
     c["settings"] = static_cast<std::int64_t>(tx.list_settings().size());
     for (const auto& p : tx.list_peers()) {

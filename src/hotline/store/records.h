@@ -198,6 +198,32 @@ struct ItemQuery {
   bool by_creation = true;
 };
 
+// One indicator of a case in the index of every case's indicators
+// (service/indicator_index.h), written with every change of the case.
+struct CaseIndicatorRecord {
+  std::string item_id;        // the case
+  std::int64_t position = 0;  // its place in the case's list, from 0
+  std::string link;           // the case's link
+  std::string type;           // model/indicator.h token (or a legacy one)
+  std::string value;          // normalized
+  std::string tlp;            // its own TLP, or the case's: "TLP:AMBER"
+  // For addresses and ranges, model::AddressSpan's first and last address,
+  // 16 bytes each (compared byte-wise); empty for other types.
+  std::string span_first, span_last;
+  std::string indicator;  // its JSON (model::indicator_json)
+  bool operator==(const CaseIndicatorRecord&) const = default;
+};
+
+// A lookup in that index (Transaction::find_case_indicators): the rows of
+// `type` whose value is one of `values`, and, when span_first is given, the
+// rows of `type` whose span holds [span_first, span_last].
+struct CaseIndicatorQuery {
+  std::string type;
+  std::vector<std::string> values;
+  std::string span_first, span_last;  // 16 bytes each, or empty
+  std::size_t limit = 1000;
+};
+
 // A translation of one text of an item, kept on this node only
 // (service/translation_service.h).
 struct TranslationRecord {

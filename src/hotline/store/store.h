@@ -285,6 +285,19 @@ class Transaction {
       const std::function<void(std::string_view item_id, std::string_view kind,
                                std::string_view facts)>& fn) = 0;
 
+  // The index of every case's indicators (service/indicator_index.h),
+  // written by the service in the same transaction as every change of the
+  // case. put_case_indicators replaces the case's rows with `rows`;
+  // find_case_indicators answers a lookup (index lookups only: by (type,
+  // value), and by span for addresses) by item id then position, at most
+  // q.limit rows; scan_case_indicators streams the rows of one case
+  // (item_id) or of every case (""), by item id then position.
+  virtual void put_case_indicators(std::string_view item_id,
+                                   const std::vector<CaseIndicatorRecord>& rows) = 0;
+  virtual std::vector<CaseIndicatorRecord> find_case_indicators(const CaseIndicatorQuery& q) = 0;
+  virtual void scan_case_indicators(std::string_view item_id,
+                                    const std::function<void(const CaseIndicatorRecord&)>& fn) = 0;
+
   // For copying a whole store into another (store/copy.h), what the calls
   // above cannot do. list_settings: every setting, by key (secrets unsealed,
   // as get_setting). import_event / import_escalation store the record with

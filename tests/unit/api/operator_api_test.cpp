@@ -151,6 +151,13 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"POST", "/v1/cases", "/v1/cases", R"({"peer":"bravo","title":"Matrix case"})", kDesk},
       {"POST", "/v1/cases/{id}/notes", "/v1/cases/" + item + "/notes", R"({"text":"a note"})",
        kDesk},
+      {"POST", "/v1/cases/{id}/indicators", "/v1/cases/" + item + "/indicators",
+       R"({"value":"192.0.2.1"})", kDesk},
+      {"POST", "/v1/cases/{id}/sightings", "/v1/cases/" + item + "/sightings",
+       R"({"value":"192.0.2.1","first_seen":"2026-12-01T02:00:00.000Z",)"
+       R"("last_seen":"2026-12-01T03:00:00.000Z"})",
+       kDesk},
+      {"GET", "/v1/indicators", "/v1/indicators?value=192.0.2.1", "", kReaders},
       {"POST", "/v1/attachments", "/v1/attachments?name=matrix.txt", "matrix attachment bytes",
        kDesk, false, 0, "application/octet-stream"},
       {"GET", "/v1/attachments", "/v1/attachments", "", kReaders},

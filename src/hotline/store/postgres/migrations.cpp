@@ -5,6 +5,7 @@
 
 #include "hotline/common/error.h"
 #include "hotline/common/time.h"
+#include "hotline/store/postgres/indicator_tables.h"
 #include "hotline/store/postgres/schema.h"
 
 namespace hotline::store::postgres {
@@ -31,6 +32,7 @@ std::vector<Migration> all_migrations() {
        std::string(kCreateMigrationsTable) + ";\n" + kSettingsSchema + kLinkSchema + kLedgerSchema +
            kItemSchema + kReviewSchema + kUserSchema + kAuditSchema},
       {2, "failed sign-ins shared by the node's processes (SQLite's 18)", kSignInFailuresSchema},
+      {3, "the index of every case's indicators (SQLite's 19)", kCaseIndicatorSchema},
   };
 }
 

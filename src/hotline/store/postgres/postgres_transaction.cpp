@@ -526,6 +526,21 @@ void PostgresTransaction::scan_review_facts(
                                                     std::string_view facts)>& fn) {
   postgres::scan_review_facts(open_conn(), link, fn);
 }
+void PostgresTransaction::put_case_indicators(std::string_view item_id,
+                                              const std::vector<CaseIndicatorRecord>& rows) {
+  postgres::put_case_indicators(writable_conn(), item_id, rows);
+}
+
+std::vector<CaseIndicatorRecord> PostgresTransaction::find_case_indicators(
+    const CaseIndicatorQuery& q) {
+  return postgres::find_case_indicators(open_conn(), q);
+}
+
+void PostgresTransaction::scan_case_indicators(
+    std::string_view item_id, const std::function<void(const CaseIndicatorRecord&)>& fn) {
+  postgres::scan_case_indicators(open_conn(), item_id, fn);
+}
+
 std::optional<SignInFailureRecord> PostgresTransaction::find_sign_in_failure(
     std::string_view account, std::string_view source) {
   return postgres::find_sign_in_failure(open_conn(), account, source);

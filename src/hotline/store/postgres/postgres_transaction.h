@@ -187,6 +187,12 @@ class PostgresTransaction final : public Transaction {
                          const std::function<void(std::string_view item_id, std::string_view kind,
                                                   std::string_view facts)>& fn) override;
 
+  void put_case_indicators(std::string_view item_id,
+                           const std::vector<CaseIndicatorRecord>& rows) override;
+  std::vector<CaseIndicatorRecord> find_case_indicators(const CaseIndicatorQuery& q) override;
+  void scan_case_indicators(std::string_view item_id,
+                            const std::function<void(const CaseIndicatorRecord&)>& fn) override;
+
   std::vector<std::pair<std::string, std::string>> list_settings() override;
   void import_event(const EventRecord& event) override;
   void import_escalation(const EscalationRecord& escalation) override;

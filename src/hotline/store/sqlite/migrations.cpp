@@ -458,6 +458,31 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sign_in_failures_by_time ON sign_in_failures (last_at);
 )sql"},
+    // Issue 21: every case's indicators, one row each, so that a value is
+    // looked up across all cases by index: (type, value) for the exact value
+    // and a domain's parents, the span (model::AddressSpan, two 16-byte
+    // BLOBs compared byte-wise) for the ranges holding an address. Written
+    // with every change of a case; the cases stored before get theirs when
+    // the node next opens (service/indicator_index.h, fill_case_indicators),
+    // the spans needing the model.
+    {19, "the index of every case's indicators",
+     R"sql(
+CREATE TABLE IF NOT EXISTS case_indicators (
+  item_id    TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  link       TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  tlp        TEXT NOT NULL,
+  span_first BLOB NOT NULL,
+  span_last  BLOB NOT NULL,
+  indicator  TEXT NOT NULL,
+  PRIMARY KEY (item_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_indicators_by_value ON case_indicators (type, value);
+CREATE INDEX IF NOT EXISTS case_indicators_by_span
+  ON case_indicators (type, span_first, span_last);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

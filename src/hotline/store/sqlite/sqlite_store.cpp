@@ -50,6 +50,7 @@
 #include "hotline/store/sqlite/checkpointer.h"
 #include "hotline/store/sqlite/connection.h"
 #include "hotline/store/sqlite/copy_tables.h"
+#include "hotline/store/sqlite/indicator_tables.h"
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
@@ -501,6 +502,22 @@ class SqliteTransaction final : public Transaction {
                                                   std::string_view facts)>& fn) override {
     check_open();
     sqlite::scan_review_facts(conn_, link, fn);
+  }
+
+  // The case indicators' index: SQL in indicator_tables.cpp.
+  void put_case_indicators(std::string_view item_id,
+                           const std::vector<CaseIndicatorRecord>& rows) override {
+    check_writable();
+    sqlite::put_case_indicators(conn_, item_id, rows);
+  }
+  std::vector<CaseIndicatorRecord> find_case_indicators(const CaseIndicatorQuery& q) override {
+    check_open();
+    return sqlite::find_case_indicators(conn_, q);
+  }
+  void scan_case_indicators(std::string_view item_id,
+                            const std::function<void(const CaseIndicatorRecord&)>& fn) override {
+    check_open();
+    sqlite::scan_case_indicators(conn_, item_id, fn);
   }
 
   // Desk tables: SQL in item_tables.cpp.
