@@ -31,6 +31,7 @@ std::vector<Migration> all_migrations() {
        std::string(kCreateMigrationsTable) + ";\n" + kSettingsSchema + kLinkSchema + kLedgerSchema +
            kItemSchema + kReviewSchema + kUserSchema + kAuditSchema},
       {2, "failed sign-ins shared by the node's processes (SQLite's 18)", kSignInFailuresSchema},
+      {3, "escalation e-mails (SQLite's 19)", kEscalationMailSchema},
   };
 }
 
