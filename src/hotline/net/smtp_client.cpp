@@ -187,6 +187,17 @@ awaitable<void> Session::handshake() {
   arm(options_.connect_timeout, "the TLS handshake with");
   co_await stream_.async_handshake(ssl::stream_base::client, use_awaitable);
   disarm();
+  // The verify callback lets the handshake finish (OpenSSL's failed
+  // handshake inside Asio can stall until the timeout); the verdict is read
+  // here, before a single byte more is sent.
+  if (SSL_get0_peer_certificate(ssl) == nullptr) {
+    throw Failure{false, 0, "refused the TLS session with " + where_ + ": no certificate"};
+  }
+  if (long v = SSL_get_verify_result(ssl); v != X509_V_OK) {
+    throw Failure{false, 0,
+                  "refused the TLS certificate of " + where_ + ": " +
+                      X509_verify_cert_error_string(v) + " (nothing was sent)"};
+  }
 }
 
 awaitable<Reply> Session::read_reply(std::string doing) {
@@ -323,6 +334,9 @@ SmtpResult deliver(const SmtpServer& server, const SmtpEnvelope& envelope,
   try {
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
     ctx.set_verify_mode(ssl::verify_peer);
+    // Every certificate error is recorded in the verify result, which
+    // Session::handshake checks (and refuses on) before anything is sent.
+    ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; });
     if (server.ca_file.empty()) {
       ctx.set_default_verify_paths();
     } else {

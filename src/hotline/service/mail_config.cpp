@@ -358,8 +358,7 @@ std::string mail_base64_lines(std::string_view bytes) {
 // RFC 2047 encoded-words, each at most 75 characters, mail_split on UTF-8
 // character boundaries; pure ASCII printable text is left as it is.
 std::string mail_encode_header_text(std::string_view text) {
-  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; }) &&
-      text.size() < 70) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
     return std::string(text);
   }
   std::string out;
