@@ -2,6 +2,7 @@
 // e-mail through the office's SMTP relay (see hotline/node/mail.h and
 // docs/operations.md, "Escalation e-mail").
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -51,7 +52,8 @@ void mail_run_set(const MailSetOpts& o) {
   if (o.port < 0 || o.port > 65535) {
     throw Error(ErrorCategory::usage, "usage", "--port must be 1-65535");
   }
-  c.ca_file = o.ca_file;
+  // The node reads it later, from its own working directory.
+  if (!o.ca_file.empty()) c.ca_file = std::filesystem::absolute(o.ca_file).string();
   c.user = o.user;
   c.from = o.from;
   c.base_url = o.base_url;
