@@ -14,6 +14,8 @@ void add_message_commands(CLI::App& app);
 void add_agreement_command(CLI::App& app);
 void add_ledger_command(CLI::App& app);
 void add_webhook_command(CLI::App& app);
+void add_mail_command(CLI::App& app);
+void add_escalation_command(CLI::App& app);
 void add_alert_command(CLI::App& app);
 void add_request_command(CLI::App& app);
 void add_case_command(CLI::App& app);

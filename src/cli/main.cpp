@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
   hotline::cli::add_agreement_command(app);
   hotline::cli::add_ledger_command(app);
   hotline::cli::add_webhook_command(app);
+  hotline::cli::add_mail_command(app);
+  hotline::cli::add_escalation_command(app);
   hotline::cli::add_alert_command(app);
   hotline::cli::add_request_command(app);
   hotline::cli::add_case_command(app);

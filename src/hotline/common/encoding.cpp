@@ -109,4 +109,14 @@ std::vector<std::uint8_t> base64url_decode(std::string_view text) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string out = base64url_encode(as_bytes(bytes));
+  for (char& c : out) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
+
 }  // namespace hotline

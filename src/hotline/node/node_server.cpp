@@ -11,6 +11,7 @@
 #include "hotline/node/heartbeat_job.h"
 #include "hotline/node/lease_keeper.h"
 #include "hotline/node/links.h"
+#include "hotline/node/mail.h"
 #include "hotline/node/peer_audit_job.h"
 #include "hotline/node/peer_listener.h"
 #include "hotline/node/periodic.h"
@@ -37,6 +38,7 @@ struct NodeServer::Impl {
   RoundReminderJob round_reminders{node};
   PeerAuditJob audits{node, links};
   WebhookJob webhooks{*node.store};
+  MailJob mails{*node.store};
   AttachmentFetchJob fetches{node, links};
   LeaseKeeper jobs{*node.store, "jobs"};
   std::unique_ptr<net::HttpsServer> server;
@@ -49,6 +51,9 @@ struct NodeServer::Impl {
   Periodic notifier{"notifier", "webhook", std::chrono::milliseconds(500), [this] {
                       if (jobs.held()) webhooks.step();
                     }};
+  Periodic mailer{"mailer", "mail", std::chrono::milliseconds(500), [this] {
+                    if (jobs.held()) mails.step();
+                  }};
   Periodic fetcher{"fetcher", "attachment_fetch", std::chrono::milliseconds(500), [this] {
                      if (jobs.held()) fetches.step();
                    }};
@@ -134,13 +139,14 @@ void NodeServer::start() {
   im.links.refresh();
   im.links.claim();
   im.start_listener();
-  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->start();
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.mailer, &im.fetcher}) p->start();
 }
 
 void NodeServer::stop() {
   auto& im = *impl_;
-  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->request_stop();
-  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.fetcher}) p->join();
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.mailer, &im.fetcher})
+    p->request_stop();
+  for (Periodic* p : {&im.monitor, &im.auditor, &im.notifier, &im.mailer, &im.fetcher}) p->join();
   im.links.stop_workers();
   im.jobs.release();
   if (im.server) im.server->stop();

@@ -11,6 +11,7 @@
 //             minute, the events' retention (EventLog::prune)
 //   auditor   peer audits (PeerAuditJob, every audit_interval)
 //   notifier  escalation webhooks (WebhookJob, every 500 ms)
+//   mailer    escalation e-mail (MailJob, node/mail.h, every 500 ms)
 //   fetcher   attachments the peers offered (AttachmentFetchJob, 500 ms)
 //
 // plus each delivery worker's thread and the peer listener's threads (two
@@ -32,7 +33,7 @@
 //     check per period, a reminder) and two at once would race for it;
 //   - the events' retention (prune) and the event log (tail: each event
 //     once in the node's logs, not once per process);
-//   - the auditor, the notifier and the fetcher: a finding recorded twice,
+//   - the auditor, the notifier, the mailer and the fetcher: a finding recorded twice,
 //     a webhook posted twice, one attachment's .part written by two.
 // Each link's delivery worker runs in the process that holds that link's
 // lease "delivery:<link>" (Links), which may be another one.

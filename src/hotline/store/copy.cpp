@@ -184,6 +184,12 @@ class Copier {
       for (const auto& e : batch) dst_->import_escalation(e);
       after = batch.back().id;
       done("escalations", static_cast<std::int64_t>(batch.size()));
+      for (const auto& e : batch) {
+        for (const auto& m : src_->list_escalation_mails(e.id)) {
+          dst_->insert_escalation_mail(m);
+          done("escalation_mails");
+        }
+      }
     }
     for (const auto& a : src_->list_attachment_links("", kAll)) {
       dst_->put_attachment_link(a);
@@ -318,6 +324,15 @@ RecordCounts count_records(Store& store) {
       auto b = tx.list_escalations(after, kBatch);
       return std::pair{b.size(), b.empty() ? after : b.back().id};
     });
+    c["escalation_mails"] = 0;
+    for (std::int64_t after = 0;;) {
+      auto b = tx.list_escalations(after, kBatch);
+      if (b.empty()) break;
+      for (const auto& e : b) {
+        c["escalation_mails"] += static_cast<std::int64_t>(tx.list_escalation_mails(e.id).size());
+      }
+      after = b.back().id;
+    }
     c["attachment_links"] = static_cast<std::int64_t>(tx.list_attachment_links("", kAll).size());
     c["reviews"] = static_cast<std::int64_t>(tx.list_reviews("", kAll).size());
     c["users"] = static_cast<std::int64_t>(tx.list_users().size());

@@ -258,6 +258,24 @@ struct EscalationRecord {
   bool operator==(const EscalationRecord&) const = default;
 };
 
+// One e-mail of an escalation to one recipient (node/mail.h sends it;
+// docs/operations.md, "Escalation e-mail"). Unique on (escalation_id,
+// recipient).
+struct EscalationMailRecord {
+  std::int64_t escalation_id = 0;
+  std::string recipient;   // the address
+  std::string lang;        // "en" or "zh-CN": the message's language
+  std::string message_id;  // "<...@...>": the same on every attempt
+  // "pending": to be sent (again); "delivered": the relay accepted it;
+  // "failed": the relay refused it for good (a 5xx answer, in last_error).
+  std::string state = "pending";
+  std::int64_t attempts = 0;
+  std::string last_error;
+  std::string created_at;
+  std::optional<std::string> done_at;  // when it was delivered or failed
+  bool operator==(const EscalationMailRecord&) const = default;
+};
+
 // An attachment on a link. outbound: we offered it in an envelope (the peer
 // may fetch it); inbound: the peer offered it and we fetch it
 // ("wanted" -> "complete", or "failed" with the reason).

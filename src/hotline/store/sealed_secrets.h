@@ -14,7 +14,7 @@ namespace hotline::store {
 
 // The settings whose values are secrets (sealed when a key is given).
 inline bool is_secret_setting(std::string_view key) {
-  return key == "webhook.secret";
+  return key == "webhook.secret" || key == "mail.password";
 }
 
 // key nullptr: stored as given (tests, tools). Already sealed text and

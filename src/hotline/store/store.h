@@ -193,6 +193,13 @@ class Transaction {
   virtual std::vector<EscalationRecord> pending_escalations(std::size_t limit) = 0;
   // Updates webhook_state, attempts, last_error and delivered_at of one.
   virtual void update_escalation_delivery(const EscalationRecord& escalation) = 0;
+  // E-mails of escalations. insert: false when one for (escalation_id,
+  // recipient) exists already (nothing changed). pending: state "pending", oldest escalation
+  // first. update: state, attempts, last_error and done_at of one.
+  virtual bool insert_escalation_mail(const EscalationMailRecord& mail) = 0;
+  virtual std::vector<EscalationMailRecord> pending_escalation_mails(std::size_t limit) = 0;
+  virtual std::vector<EscalationMailRecord> list_escalation_mails(std::int64_t escalation_id) = 0;
+  virtual void update_escalation_mail(const EscalationMailRecord& mail) = 0;
 
   // Attachments on links; upsert on (sha256, link, direction).
   virtual void put_attachment_link(const AttachmentLinkRecord& record) = 0;

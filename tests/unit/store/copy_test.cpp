@@ -88,7 +88,18 @@ void put_desk_records(Transaction& tx) {
     e.trigger = trigger;
     e.at = "2026-11-27T10:10:00Z";
     e.payload = "{}";
-    tx.insert_escalation(e);
+    const auto id = tx.insert_escalation(e);
+    EscalationMailRecord m;
+    m.escalation_id = id;
+    m.recipient = "duty@desk.example";
+    m.lang = "zh-CN";
+    m.message_id = "<hotline.esc-" + std::to_string(id) + ".ab@desk.example>";
+    m.state = id == 1 ? "delivered" : "pending";
+    m.attempts = 2;
+    m.last_error = id == 1 ? "" : "connection refused";
+    m.created_at = "2026-11-27T10:10:01Z";
+    if (id == 1) m.done_at = "2026-11-27T10:10:05Z";
+    tx.insert_escalation_mail(m);
   }
   tx.put_attachment_link(AttachmentLinkRecord{std::string(64, 'f'), kLink, Direction::inbound, 10,
                                               "complete", "2026-11-27T10:00:00Z", ""});
@@ -145,6 +156,7 @@ struct Everything {
   std::vector<TranslationRecord> translations;
   std::vector<std::string> facts;
   std::vector<EscalationRecord> escalations;
+  std::vector<EscalationMailRecord> mails;
   std::vector<AttachmentLinkRecord> attachments;
   std::vector<ReviewRecord> reviews;
   std::vector<UserRecord> users;
@@ -177,6 +189,9 @@ Everything read_all(Store& st) {
           e.facts.push_back(std::string(id) + "/" + std::string(kind) + "/" + std::string(facts));
         });
     e.escalations = tx.list_escalations(0, kAll);
+    for (const auto& x : e.escalations) {
+      for (auto& m : tx.list_escalation_mails(x.id)) e.mails.push_back(m);
+    }
     e.attachments = tx.list_attachment_links("", kAll);
     e.reviews = tx.list_reviews("", kAll);
     e.users = tx.list_users();
@@ -217,6 +232,7 @@ TEST_P(CopyStore, CopiesEveryRecordKeepingIdsAndTheLog) {
   EXPECT_EQ(counts["envelopes"], 6);
   EXPECT_EQ(counts["receipts"], 2);
   EXPECT_EQ(counts["events"], 3);
+  EXPECT_EQ(counts["escalation_mails"], 2);
 
   const auto before = read_all(*source_);
   const auto after = read_all((*store_));
@@ -224,6 +240,8 @@ TEST_P(CopyStore, CopiesEveryRecordKeepingIdsAndTheLog) {
   EXPECT_EQ(before.events.front().id, 3);
   EXPECT_EQ(after.events, before.events);
   EXPECT_EQ(after.escalations, before.escalations);
+  EXPECT_EQ(after.mails, before.mails);
+  EXPECT_EQ(after.mails.size(), 2u);
   EXPECT_EQ(after.leaves, before.leaves);
   EXPECT_EQ(after.items, before.items);
   EXPECT_EQ(after.users, before.users);

@@ -119,6 +119,38 @@ TEST_P(ItemTablesTest, EscalationsAreRecordedOncePerTrigger) {
   EXPECT_EQ(store_->read()->list_escalations(first, 10).size(), 2u);
 }
 
+TEST_P(ItemTablesTest, EscalationMailsQueueOncePerRecipientAndRecordTheOutcome) {
+  const auto id = store_->transact([&](Transaction& tx) {
+    return tx.insert_escalation(escalation("m1", "alert.acknowledge.100"));
+  });
+  store::EscalationMailRecord m;
+  m.escalation_id = id;
+  m.recipient = "duty@desk.example";
+  m.lang = "zh-CN";
+  m.message_id = "<hotline.esc-1.ab@desk.example>";
+  m.created_at = "2026-12-07T10:00:00.000Z";
+  store_->transact([&](Transaction& tx) {
+    EXPECT_TRUE(tx.insert_escalation_mail(m));
+    EXPECT_FALSE(tx.insert_escalation_mail(m));  // once per (escalation, recipient)
+    auto other = m;
+    other.recipient = "chief@desk.example";
+    EXPECT_TRUE(tx.insert_escalation_mail(other));
+  });
+  auto pending = store_->read()->pending_escalation_mails(10);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[1], m);
+  m.state = "failed";
+  m.attempts = 2;
+  m.last_error = "550 no such mailbox";
+  m.done_at = "2026-12-07T10:00:05.000Z";
+  store_->transact([&](Transaction& tx) { tx.update_escalation_mail(m); });
+  EXPECT_EQ(store_->read()->pending_escalation_mails(10).size(), 1u);
+  auto all = store_->read()->list_escalation_mails(id);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1], m);
+  EXPECT_TRUE(store_->read()->list_escalation_mails(id + 1).empty());
+}
+
 TEST_P(ItemTablesTest, AttachmentLinksAreKeyedByDigestLinkAndDirection) {
   const std::string sha(64, 'a');
   store_->transact([&](Transaction& tx) {

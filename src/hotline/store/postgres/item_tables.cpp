@@ -379,6 +379,90 @@ void update_escalation_delivery(Conn& c, const EscalationRecord& e) {
          e.id, e.webhook_state, e.attempts, e.last_error, e.delivered_at);
 }
 
+// Issue 22: escalations by e-mail (SQLite's migration 19).
+const char* const kEscalationMailSchema = R"sql(
+CREATE TABLE escalation_mails (
+  escalation_id BIGINT NOT NULL REFERENCES escalations (id),
+  recipient     TEXT COLLATE "C" NOT NULL,
+  lang          TEXT NOT NULL,
+  message_id    TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts      BIGINT NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  last_error    TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  done_at       TEXT,
+  PRIMARY KEY (escalation_id, recipient)
+);
+CREATE INDEX escalation_mails_pending ON escalation_mails (state, escalation_id);
+)sql";
+
+namespace {
+
+constexpr const char* kMailSelect =
+    "SELECT escalation_id, recipient, lang, message_id, state, attempts, last_error, created_at, "
+    "done_at FROM escalation_mails ";
+
+std::vector<EscalationMailRecord> read_mails(const pqxx::result& result) {
+  std::vector<EscalationMailRecord> out;
+  for (const auto& r : result) {
+    EscalationMailRecord m;
+    m.escalation_id = integer(r, 0);
+    m.recipient = text(r, 1);
+    m.lang = text(r, 2);
+    m.message_id = text(r, 3);
+    m.state = text(r, 4);
+    m.attempts = integer(r, 5);
+    m.last_error = text(r, 6);
+    m.created_at = text(r, 7);
+    m.done_at = optional_text(r, 8);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void check_mail(const EscalationMailRecord& m) {
+  if (m.state != "pending" && m.state != "delivered" && m.state != "failed") {
+    invalid_desk_record("An escalation e-mail's state must be pending, delivered or failed, not " +
+                        m.state);
+  }
+  if (m.attempts < 0) invalid_desk_record("An escalation e-mail's attempts must be 0 or more");
+}
+
+}  // namespace
+
+bool insert_escalation_mail(Conn& c, const EscalationMailRecord& m) {
+  check_mail(m);
+  auto r = c.exec("queueing an escalation e-mail",
+                  "INSERT INTO escalation_mails (escalation_id, recipient, lang, message_id, "
+                  "state, attempts, last_error, created_at, done_at) VALUES ($1, $2, $3, $4, $5, "
+                  "$6, $7, $8, $9) ON CONFLICT (escalation_id, recipient) DO NOTHING RETURNING "
+                  "escalation_id",
+                  m.escalation_id, m.recipient, m.lang, m.message_id, m.state, m.attempts,
+                  m.last_error, m.created_at, m.done_at);
+  return !r.empty();
+}
+
+std::vector<EscalationMailRecord> pending_escalation_mails(Conn& c, std::int64_t limit) {
+  return read_mails(c.exec("listing pending escalation e-mails",
+                           std::string(kMailSelect) +
+                               "WHERE state = 'pending' ORDER BY escalation_id, recipient LIMIT $1",
+                           limit));
+}
+
+std::vector<EscalationMailRecord> list_escalation_mails(Conn& c, std::int64_t escalation_id) {
+  return read_mails(c.exec("listing an escalation's e-mails",
+                           std::string(kMailSelect) + "WHERE escalation_id = $1 ORDER BY recipient",
+                           escalation_id));
+}
+
+void update_escalation_mail(Conn& c, const EscalationMailRecord& m) {
+  check_mail(m);
+  c.exec("updating an escalation e-mail",
+         "UPDATE escalation_mails SET state = $3, attempts = $4, last_error = $5, done_at = $6 "
+         "WHERE escalation_id = $1 AND recipient = $2",
+         m.escalation_id, m.recipient, m.state, m.attempts, m.last_error, m.done_at);
+}
+
 namespace {
 
 constexpr const char* kAttachmentSelect =

@@ -33,6 +33,10 @@ std::int64_t insert_escalation(Conn& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Conn& c, std::int64_t after_id, std::int64_t limit);
 std::vector<EscalationRecord> pending_escalations(Conn& c, std::int64_t limit);
 void update_escalation_delivery(Conn& c, const EscalationRecord& e);
+bool insert_escalation_mail(Conn& c, const EscalationMailRecord& m);
+std::vector<EscalationMailRecord> pending_escalation_mails(Conn& c, std::int64_t limit);
+std::vector<EscalationMailRecord> list_escalation_mails(Conn& c, std::int64_t escalation_id);
+void update_escalation_mail(Conn& c, const EscalationMailRecord& m);
 
 void put_attachment_link(Conn& c, const AttachmentLinkRecord& r);
 std::optional<AttachmentLinkRecord> find_attachment_link(Conn& c, std::string_view sha256,

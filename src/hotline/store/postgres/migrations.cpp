@@ -33,6 +33,7 @@ std::vector<Migration> all_migrations() {
            kItemSchema + kReviewSchema + kUserSchema + kAuditSchema},
       {2, "failed sign-ins shared by the node's processes (SQLite's 18)", kSignInFailuresSchema},
       {3, "the index of every case's indicators (SQLite's 19)", kCaseIndicatorSchema},
+      {4, "escalation e-mails (SQLite's 20)", kEscalationMailSchema},
   };
 }
 

@@ -401,6 +401,23 @@ void PostgresTransaction::update_escalation_delivery(const EscalationRecord& esc
   postgres::update_escalation_delivery(writable_conn(), escalation);
 }
 
+bool PostgresTransaction::insert_escalation_mail(const EscalationMailRecord& mail) {
+  return postgres::insert_escalation_mail(writable_conn(), mail);
+}
+
+std::vector<EscalationMailRecord> PostgresTransaction::pending_escalation_mails(std::size_t limit) {
+  return postgres::pending_escalation_mails(open_conn(), clamp(limit));
+}
+
+std::vector<EscalationMailRecord> PostgresTransaction::list_escalation_mails(
+    std::int64_t escalation_id) {
+  return postgres::list_escalation_mails(open_conn(), escalation_id);
+}
+
+void PostgresTransaction::update_escalation_mail(const EscalationMailRecord& mail) {
+  postgres::update_escalation_mail(writable_conn(), mail);
+}
+
 void PostgresTransaction::put_attachment_link(const AttachmentLinkRecord& record) {
   postgres::put_attachment_link(writable_conn(), record);
 }

@@ -136,6 +136,10 @@ class PostgresTransaction final : public Transaction {
   std::vector<EscalationRecord> list_escalations(std::int64_t after_id, std::size_t limit) override;
   std::vector<EscalationRecord> pending_escalations(std::size_t limit) override;
   void update_escalation_delivery(const EscalationRecord& escalation) override;
+  bool insert_escalation_mail(const EscalationMailRecord& mail) override;
+  std::vector<EscalationMailRecord> pending_escalation_mails(std::size_t limit) override;
+  std::vector<EscalationMailRecord> list_escalation_mails(std::int64_t escalation_id) override;
+  void update_escalation_mail(const EscalationMailRecord& mail) override;
 
   void put_attachment_link(const AttachmentLinkRecord& record) override;
   std::optional<AttachmentLinkRecord> find_attachment_link(std::string_view sha256,

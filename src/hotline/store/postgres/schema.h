@@ -18,5 +18,6 @@ extern const char* const kAuditSchema;     // audit_trail
 
 // Later migrations' parts.
 extern const char* const kSignInFailuresSchema;  // 2: sign_in_failures (user_tables.cpp)
+extern const char* const kEscalationMailSchema;  // 4: escalation_mails (item_tables.cpp)
 
 }  // namespace hotline::store::postgres

@@ -46,6 +46,24 @@ EscalationRecord read_escalation(const Query& q) {
   return e;
 }
 
+constexpr const char* kMailColumns =
+    "SELECT escalation_id, recipient, lang, message_id, state, attempts, last_error, created_at, "
+    "done_at FROM escalation_mails ";
+
+EscalationMailRecord read_mail(const Query& q) {
+  EscalationMailRecord m;
+  m.escalation_id = q.integer(0);
+  m.recipient = q.text(1);
+  m.lang = q.text(2);
+  m.message_id = q.text(3);
+  m.state = q.text(4);
+  m.attempts = q.integer(5);
+  m.last_error = q.text(6);
+  m.created_at = q.text(7);
+  m.done_at = q.optional_text(8);
+  return m;
+}
+
 constexpr const char* kAttachmentColumns =
     "SELECT sha256, link, direction, size, state, updated_at, error FROM attachment_links ";
 
@@ -253,6 +271,50 @@ void update_escalation_delivery(Connection& c, const EscalationRecord& e) {
           "updating an escalation");
   q.bind(1, e.id).bind(2, e.webhook_state).bind(3, e.attempts).bind(4, e.last_error);
   q.bind_optional(5, e.delivered_at);
+  q.run();
+}
+
+bool insert_escalation_mail(Connection& c, const EscalationMailRecord& m) {
+  Query q(c,
+          "INSERT INTO escalation_mails (escalation_id, recipient, lang, message_id, state, "
+          "attempts, last_error, created_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+          "ON CONFLICT (escalation_id, recipient) DO NOTHING",
+          "queueing an escalation e-mail");
+  q.bind(1, m.escalation_id).bind(2, m.recipient).bind(3, m.lang).bind(4, m.message_id);
+  q.bind(5, m.state).bind(6, m.attempts).bind(7, m.last_error).bind(8, m.created_at);
+  q.bind_optional(9, m.done_at);
+  q.run();
+  return sqlite3_changes(c.handle()) > 0;
+}
+
+std::vector<EscalationMailRecord> pending_escalation_mails(Connection& c, std::int64_t limit) {
+  Query q(c,
+          (std::string(kMailColumns) +
+           "WHERE state = 'pending' ORDER BY escalation_id, recipient LIMIT ?1")
+              .c_str(),
+          "listing pending escalation e-mails");
+  q.bind(1, limit);
+  std::vector<EscalationMailRecord> out;
+  while (q.step()) out.push_back(read_mail(q));
+  return out;
+}
+
+std::vector<EscalationMailRecord> list_escalation_mails(Connection& c, std::int64_t escalation_id) {
+  Query q(c, (std::string(kMailColumns) + "WHERE escalation_id = ?1 ORDER BY recipient").c_str(),
+          "listing an escalation's e-mails");
+  q.bind(1, escalation_id);
+  std::vector<EscalationMailRecord> out;
+  while (q.step()) out.push_back(read_mail(q));
+  return out;
+}
+
+void update_escalation_mail(Connection& c, const EscalationMailRecord& m) {
+  Query q(c,
+          "UPDATE escalation_mails SET state = ?3, attempts = ?4, last_error = ?5, done_at = ?6 "
+          "WHERE escalation_id = ?1 AND recipient = ?2",
+          "updating an escalation e-mail");
+  q.bind(1, m.escalation_id).bind(2, m.recipient).bind(3, m.state).bind(4, m.attempts);
+  q.bind(5, m.last_error).bind_optional(6, m.done_at);
   q.run();
 }
 

@@ -30,6 +30,10 @@ std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after
                                                std::int64_t limit);
 std::vector<EscalationRecord> pending_escalations(Connection& c, std::int64_t limit);
 void update_escalation_delivery(Connection& c, const EscalationRecord& e);
+bool insert_escalation_mail(Connection& c, const EscalationMailRecord& m);
+std::vector<EscalationMailRecord> pending_escalation_mails(Connection& c, std::int64_t limit);
+std::vector<EscalationMailRecord> list_escalation_mails(Connection& c, std::int64_t escalation_id);
+void update_escalation_mail(Connection& c, const EscalationMailRecord& m);
 
 void put_attachment_link(Connection& c, const AttachmentLinkRecord& r);
 std::optional<AttachmentLinkRecord> find_attachment_link(Connection& c, std::string_view sha256,

@@ -483,6 +483,24 @@ CREATE INDEX IF NOT EXISTS case_indicators_by_value ON case_indicators (type, va
 CREATE INDEX IF NOT EXISTS case_indicators_by_span
   ON case_indicators (type, span_first, span_last);
 )sql"},
+    // Issue 22: escalations by e-mail, one row per (escalation, recipient)
+    // (node/mail.h).
+    {20, "escalation e-mails",
+     R"sql(
+CREATE TABLE IF NOT EXISTS escalation_mails (
+  escalation_id INTEGER NOT NULL REFERENCES escalations (id),
+  recipient     TEXT NOT NULL,
+  lang          TEXT NOT NULL,
+  message_id    TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts      INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  last_error    TEXT NOT NULL DEFAULT '',
+  created_at    TEXT NOT NULL,
+  done_at       TEXT,
+  PRIMARY KEY (escalation_id, recipient)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS escalation_mails_pending ON escalation_mails (state, escalation_id);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

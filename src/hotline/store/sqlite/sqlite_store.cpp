@@ -576,6 +576,22 @@ class SqliteTransaction final : public Transaction {
     check_writable();
     sqlite::update_escalation_delivery(conn_, e);
   }
+  bool insert_escalation_mail(const EscalationMailRecord& m) override {
+    check_writable();
+    return sqlite::insert_escalation_mail(conn_, m);
+  }
+  std::vector<EscalationMailRecord> pending_escalation_mails(std::size_t limit) override {
+    check_open();
+    return sqlite::pending_escalation_mails(conn_, clamp_limit(limit));
+  }
+  std::vector<EscalationMailRecord> list_escalation_mails(std::int64_t escalation_id) override {
+    check_open();
+    return sqlite::list_escalation_mails(conn_, escalation_id);
+  }
+  void update_escalation_mail(const EscalationMailRecord& m) override {
+    check_writable();
+    sqlite::update_escalation_mail(conn_, m);
+  }
   void put_attachment_link(const AttachmentLinkRecord& r) override {
     check_writable();
     sqlite::put_attachment_link(conn_, r);
