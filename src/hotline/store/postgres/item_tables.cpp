@@ -379,7 +379,7 @@ void update_escalation_delivery(Conn& c, const EscalationRecord& e) {
          e.id, e.webhook_state, e.attempts, e.last_error, e.delivered_at);
 }
 
-// Issue 22: escalations by e-mail (SQLite's migration 19).
+// Issue 22: escalations by e-mail (SQLite's migration 20; PostgreSQL's 4).
 const char* const kEscalationMailSchema = R"sql(
 CREATE TABLE escalation_mails (
   escalation_id BIGINT NOT NULL REFERENCES escalations (id),
