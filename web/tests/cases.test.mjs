@@ -164,9 +164,10 @@ test('a refused action shows the reason and changes nothing', async () => {
   await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
   await pageA.locator('h1', { hasText: title }).waitFor();
   const before = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
-  // The same indicator twice: 409 case_duplicate.
+  // An address that is not one: 400 indicator_invalid (the same indicator
+  // twice is no longer refused: it updates the one the case has).
   await pageA.getByLabel('Type').fill('ipv4-addr');
-  await pageA.getByLabel('Value').fill('198.51.100.23');
+  await pageA.getByLabel('Value').fill('198.51.100.300');
   await pageA.getByRole('button', { name: 'Add indicator' }).click();
   await pageA.locator('.case-action-form .error').waitFor();
   const after = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);

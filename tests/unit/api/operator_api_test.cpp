@@ -158,6 +158,16 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
        R"("last_seen":"2026-12-01T03:00:00.000Z"})",
        kDesk},
       {"GET", "/v1/indicators", "/v1/indicators?value=192.0.2.1", "", kReaders},
+      // Exchange formats (docs/interop.md): exports are reads; an IODEF
+      // import raises an alert or opens a case (the body is XML).
+      {"GET", "/v1/alerts/{id}/iodef", "/v1/alerts/" + item + "/iodef", "", kReaders},
+      {"GET", "/v1/requests/{id}/iodef", "/v1/requests/" + item + "/iodef", "", kReaders},
+      {"GET", "/v1/cases/{id}/iodef", "/v1/cases/" + item + "/iodef", "", kReaders},
+      {"GET", "/v1/cases/{id}/stix", "/v1/cases/" + item + "/stix", "", kReaders},
+      {"POST", "/v1/alerts/iodef", "/v1/alerts/iodef?peer=bravo", "<IODEF-Document/>", kDesk, false,
+       0, "application/xml"},
+      {"POST", "/v1/cases/iodef", "/v1/cases/iodef?peer=bravo", "<IODEF-Document/>", kDesk, false,
+       0, "application/xml"},
       {"POST", "/v1/attachments", "/v1/attachments?name=matrix.txt", "matrix attachment bytes",
        kDesk, false, 0, "application/octet-stream"},
       {"GET", "/v1/attachments", "/v1/attachments", "", kReaders},
