@@ -32,4 +32,9 @@ std::string escape_lines(std::string_view s);
 // free text a peer sends (desk messages), on both sides of the link.
 bool has_unsafe_text(std::string_view s);
 
+// Text for HTML (an element's content or a quoted attribute): & < > " '
+// written as entities, everything else as it is. html_escape_into appends.
+void html_escape_into(std::string& out, std::string_view s);
+std::string html_escape(std::string_view s);
+
 }  // namespace hotline

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "hotline/common/escape.h"
 #include "hotline/render/chart.h"
 #include "hotline/render/document.h"
 #include "hotline/render/render.h"
@@ -52,27 +53,7 @@ svg { width: 100%; height: auto; display: block; }
 )";
 
 void escape_into(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  html_escape_into(out, s);
 }
 
 std::string esc(std::string_view s) {

@@ -8,6 +8,7 @@
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
+#include "hotline/common/escape.h"
 #include "hotline/crypto/sha256.h"
 #include "hotline/service/need_to_know.h"
 
@@ -309,32 +310,6 @@ std::string mail_headline(const MailWords& w, const std::string& trigger) {
   return w.other;
 }
 
-std::string mail_html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string mail_item_path(const std::string& kind, const std::string& id) {
   if (kind == "alert") return "/alerts/" + id;
   if (kind == "request") return "/requests/" + id;
@@ -408,21 +383,21 @@ MailText escalation_mail_text(const store::EscalationRecord& e, std::string_view
 
   t.plain = head + "\n\n";
   t.html = "<!DOCTYPE html>\n<html lang=\"" + std::string(lang) +
-           "\"><head><meta charset=\"utf-8\"></head><body>\n<h2>" + mail_html_escape(head) +
+           "\"><head><meta charset=\"utf-8\"></head><body>\n<h2>" + html_escape(head) +
            "</h2>\n<table>\n";
   for (const auto& [k, v] : rows) {
     t.plain += k + ": " + v + "\n";
-    t.html += "<tr><th align=\"left\">" + mail_html_escape(k) + "</th><td>" + mail_html_escape(v) +
-              "</td></tr>\n";
+    t.html +=
+        "<tr><th align=\"left\">" + html_escape(k) + "</th><td>" + html_escape(v) + "</td></tr>\n";
   }
   t.html += "</table>\n";
   if (withheld) {
     t.plain += "\n" + std::string(w.withheld) + "\n";
-    t.html += "<p>" + mail_html_escape(w.withheld) + "</p>\n";
+    t.html += "<p>" + html_escape(w.withheld) + "</p>\n";
   }
   t.plain += "\n" + std::string(w.open) + ": " + url + "\n\n-- \n" + w.footer + "\n";
-  t.html += "<p><a href=\"" + mail_html_escape(url) + "\">" + mail_html_escape(w.open) +
-            "</a></p>\n<p>" + mail_html_escape(w.footer) + "</p>\n</body></html>\n";
+  t.html += "<p><a href=\"" + html_escape(url) + "\">" + html_escape(w.open) + "</a></p>\n<p>" +
+            html_escape(w.footer) + "</p>\n</body></html>\n";
   return t;
 }
 
@@ -437,7 +412,7 @@ MailText test_mail_text(std::string_view party, std::string_view lang) {
                ": escalations can reach you by e-mail. Nothing to do.";
   t.plain = line + "\n";
   t.html = "<!DOCTYPE html>\n<html lang=\"" + std::string(lang) +
-           "\"><head><meta charset=\"utf-8\"></head><body><p>" + mail_html_escape(line) +
+           "\"><head><meta charset=\"utf-8\"></head><body><p>" + html_escape(line) +
            "</p></body></html>\n";
   return t;
 }

@@ -44,5 +44,14 @@ TEST(Escape, UnsafeTextRule) {
   EXPECT_TRUE(has_unsafe_text("bad\xff"));
 }
 
+TEST(Escape, HtmlEscapesTheFiveSpecialCharacters) {
+  EXPECT_EQ(html_escape(R"(<a href="x">Tom & Jerry's</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+  EXPECT_EQ(html_escape("plain 文本"), "plain 文本");
+  std::string out = "kept:";
+  html_escape_into(out, "<");
+  EXPECT_EQ(out, "kept:&lt;");
+}
+
 }  // namespace escape_test
 }  // namespace hotline
