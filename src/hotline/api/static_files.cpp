@@ -1,4 +1,5 @@
 #include "hotline/api/static_files.h"
+#include "hotline/common/ascii.h"
 
 #include <algorithm>
 #include <array>
@@ -24,18 +25,6 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 int hex_digit(char c) {
@@ -139,7 +128,7 @@ std::string read_limited(const fs::path& path, std::size_t limit) {
 bool etag_matches(std::string_view if_none_match, const std::string& etag) {
   while (!if_none_match.empty()) {
     auto comma = if_none_match.find(',');
-    std::string_view tag = trim(if_none_match.substr(0, comma));
+    std::string_view tag = trim_blanks(if_none_match.substr(0, comma));
     if_none_match =
         comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
     if (starts_with(tag, "W/")) tag.remove_prefix(2);
@@ -188,7 +177,7 @@ std::string content_type_for(std::string_view name) {
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
     return "application/octet-stream";
   }
-  auto it = kTypes.find(lower(name.substr(dot)));
+  auto it = kTypes.find(ascii_lower(name.substr(dot)));
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
@@ -199,9 +188,9 @@ bool accepts_gzip(std::string_view accept_encoding) {
     accept_encoding =
         comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     auto semi = item.find(';');
-    std::string coding = lower(trim(item.substr(0, semi)));
+    std::string coding = ascii_lower(trim_blanks(item.substr(0, semi)));
     if (coding != "gzip" && coding != "x-gzip" && coding != "*") continue;
-    std::string params = semi == std::string_view::npos ? "" : lower(item.substr(semi + 1));
+    std::string params = semi == std::string_view::npos ? "" : ascii_lower(item.substr(semi + 1));
     params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
     auto q = params.find("q=");
     if (q == std::string::npos) return true;

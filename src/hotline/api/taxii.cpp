@@ -1,4 +1,5 @@
 #include "hotline/api/taxii.h"
+#include "hotline/common/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,23 +17,11 @@ namespace {
   throw Error(ErrorCategory::invalid_input, "taxii_filter_invalid", message);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   while (true) {
     auto at = s.find(sep);
-    out.push_back(trim(s.substr(0, at)));
+    out.push_back(trim_blanks(s.substr(0, at)));
     if (at == std::string_view::npos) return out;
     s.remove_prefix(at + 1);
   }
@@ -41,13 +30,13 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 // One media range of an Accept header: allows TAXII 2.1 unless q=0.
 bool range_allows(std::string_view range) {
   auto params = split(range, ';');
-  const std::string type = lower(params[0]);
+  const std::string type = ascii_lower(params[0]);
   bool version_ok = true;
   for (std::size_t i = 1; i < params.size(); ++i) {
     auto eq = params[i].find('=');
-    const std::string name = lower(trim(params[i].substr(0, eq)));
+    const std::string name = ascii_lower(trim_blanks(params[i].substr(0, eq)));
     const std::string value =
-        eq == std::string_view::npos ? "" : std::string(trim(params[i].substr(eq + 1)));
+        eq == std::string_view::npos ? "" : std::string(trim_blanks(params[i].substr(eq + 1)));
     if (name == "q" && (value == "0" || value.find_first_not_of("0.") == std::string::npos)) {
       return false;
     }
@@ -154,7 +143,7 @@ nlohmann::json page_head(const Page& page) {
 }  // namespace
 
 bool accepts_taxii(std::string_view accept) {
-  if (trim(accept).empty()) return true;
+  if (trim_blanks(accept).empty()) return true;
   for (auto range : split(accept, ','))
     if (range_allows(range)) return true;
   return false;

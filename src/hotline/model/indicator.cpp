@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include "hotline/common/ascii.h"
 #include "hotline/common/error.h"
 #include "hotline/common/escape.h"
 
@@ -21,16 +22,6 @@ constexpr std::size_t kShownBytes = 80;
   throw Error(ErrorCategory::invalid_input, "indicator_invalid",
               std::string(type) + " indicator: expected " + std::string(expected) + ", found \"" +
                   escape_text(found, kShownBytes) + "\"");
-}
-
-char lower(char ch) {
-  return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
 }
 
 bool is_digit(char ch) {
@@ -150,7 +141,7 @@ bool is_domain(std::string_view d) {
 }
 
 std::string normalize_domain(std::string_view type, std::string_view value) {
-  std::string d = lowercase(value);
+  std::string d = ascii_lower(value);
   if (!d.empty() && d.back() == '.') d.pop_back();
   if (!is_domain(d))
     invalid(type,
@@ -162,7 +153,7 @@ std::string normalize_domain(std::string_view type, std::string_view value) {
 
 std::string normalize_url(std::string_view type, std::string_view value) {
   auto sep = value.find("://");
-  std::string scheme = lowercase(value.substr(0, sep));
+  std::string scheme = ascii_lower(value.substr(0, sep));
   bool known = scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "ftps";
   if (sep == std::string_view::npos || !known || value.size() > kMaxValue ||
       !std::all_of(value.begin(), value.end(), is_visible))
@@ -176,7 +167,7 @@ std::string normalize_url(std::string_view type, std::string_view value) {
       at == std::string_view::npos ? std::string_view{} : authority.substr(0, at + 1);
   std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
   if (host.empty() || host.front() == ':') invalid(type, "a URL with a host", value);
-  return scheme + "://" + std::string(userinfo) + lowercase(host) +
+  return scheme + "://" + std::string(userinfo) + ascii_lower(host) +
          std::string(rest.substr(host_end));
 }
 
@@ -185,7 +176,7 @@ std::string normalize_email(std::string_view type, std::string_view value) {
   std::string_view local = value.substr(0, at == std::string_view::npos ? 0 : at);
   bool ok = at != std::string_view::npos && !local.empty() && local.size() <= 64 &&
             std::all_of(local.begin(), local.end(), is_visible);
-  std::string domain = ok ? lowercase(value.substr(at + 1)) : std::string{};
+  std::string domain = ok ? ascii_lower(value.substr(at + 1)) : std::string{};
   if (!ok || !is_domain(domain))
     invalid(type, "an e-mail address such as officer@example.org", value);
   return std::string(local) + "@" + domain;
@@ -194,7 +185,7 @@ std::string normalize_email(std::string_view type, std::string_view value) {
 std::string normalize_hash(std::string_view type, std::string_view value, std::size_t digits) {
   if (value.size() != digits || !std::all_of(value.begin(), value.end(), is_hex))
     invalid(type, std::to_string(digits) + " hexadecimal digits", value);
-  return lowercase(value);
+  return ascii_lower(value);
 }
 
 std::string normalize_file_name(std::string_view type, std::string_view value) {
@@ -213,7 +204,7 @@ std::string normalize_file_name(std::string_view type, std::string_view value) {
 
 std::string normalize_asn(std::string_view type, std::string_view value) {
   std::string_view digits = value;
-  if (digits.size() > 2 && lower(digits[0]) == 'a' && lower(digits[1]) == 's')
+  if (digits.size() > 2 && ascii_lower(digits[0]) == 'a' && ascii_lower(digits[1]) == 's')
     digits.remove_prefix(2);
   auto n = parse_uint(digits, 4294967295u);
   if (!n || *n == 0) invalid(type, "an AS number such as AS64500 (1 to 4294967295)", value);
@@ -250,8 +241,7 @@ std::optional<std::string> guess_indicator_type(std::string_view value) {
                                                    "ipv6-addr", "md5",         "sha1",
                                                    "sha256",    "domain-name", "autonomous-system"};
   for (std::string_view type : kOrder) {
-    if (type == "autonomous-system" &&
-        !(value.size() > 2 && indicator_impl::lower(value[0]) == 'a'))
+    if (type == "autonomous-system" && !(value.size() > 2 && ascii_lower(value[0]) == 'a'))
       continue;  // a bare number is not guessed to be an AS
     try {
       normalize_indicator(type, value);
