@@ -250,13 +250,18 @@ int run(const MatchOpts& o) {
   const auto t2 = std::chrono::steady_clock::now();
   const double build = std::chrono::duration<double>(t1 - t0).count();
   const double secs = std::chrono::duration<double>(t2 - t1).count();
+  auto n = [](std::size_t count, const char* one, const char* many) {
+    return std::to_string(count) + " " + (count == 1 ? one : many);
+  };
   std::fprintf(stderr,
-               "hotline match: %zu indicators of %zu cases (%zu not searchable) loaded in %.2f s; "
-               "%zu files, %.1f MB in %.2f s (%.0f MB/s); %llu hits of %zu indicators\n",
-               w.indicators.size(), w.case_count, w.skipped, build, scan.files(),
-               static_cast<double>(scan.bytes()) / 1e6, secs,
-               secs > 0 ? static_cast<double>(scan.bytes()) / 1e6 / secs : 0.0,
-               static_cast<unsigned long long>(scan.hits()), scan.indicators_found());
+               "hotline match: %s of %s (%zu not searchable) loaded in %.2f s; %s, %.1f MB in "
+               "%.2f s (%.0f MB/s); %s of %s\n",
+               n(w.indicators.size(), "indicator", "indicators").c_str(),
+               n(w.case_count, "case", "cases").c_str(), w.skipped, build,
+               n(scan.files(), "file", "files").c_str(), static_cast<double>(scan.bytes()) / 1e6,
+               secs, secs > 0 ? static_cast<double>(scan.bytes()) / 1e6 / secs : 0.0,
+               n(static_cast<std::size_t>(scan.hits()), "hit", "hits").c_str(),
+               n(scan.indicators_found(), "indicator", "indicators").c_str());
   if (failed) return kExitError;
   if (o.report) {
     desk.reset();
