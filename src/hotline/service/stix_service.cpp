@@ -1,5 +1,6 @@
 #include "hotline/service/stix_service.h"
 
+#include <algorithm>
 #include <variant>
 
 #include "hotline/common/error.h"
@@ -98,8 +99,10 @@ StixImported store_import(Node& node, const std::string& case_id, const interop:
   for (const auto& s : r.sightings) actions.push_back({"add_sighting", sighting_args(s)});
   if (!r.unmapped_bundle.is_null()) {
     AttachmentNote note = store_unmapped(node, r);
-    note.name = r.unmapped_name();
-    actions.push_back({"add_attachment", {{"attachments", attachments_json({note})}}});
+    const bool has = std::any_of(was.attachments.begin(), was.attachments.end(),
+                                 [&](const AttachmentNote& a) { return a.sha256 == note.sha256; });
+    // The same bundle again: the case already holds its unmapped objects.
+    if (!has) actions.push_back({"add_attachment", {{"attachments", attachments_json({note})}}});
     out.attachment = note.name;
   }
   out.item = actions.empty() ? before : act_batch(node, kCase, case_id, actions, by, now, audit);
