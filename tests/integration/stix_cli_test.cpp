@@ -3,8 +3,10 @@
 // the case's TLP and both parties' identities, the same bytes each time,
 // and reads back through the importer (interop/stix_import.h).
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -86,6 +88,63 @@ TEST_F(StixCli, ExportsACaseAsAValidStixBundle) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_FALSE(r.err.empty());
   r = on(kAlpha, {"case", "export", cs, "--format", "iodef-xml"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+// `case import --format stix`: the bundle's indicators into a case, shared
+// with the peer; an invalid bundle stores nothing.
+TEST_F(StixCli, ImportsABundleIntoACaseSeenOnBothSides) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  std::string out =
+      ok(kAlpha, {"case", "new", "--with", "bravo", "--title", "Source", "--as", "alice"});
+  const std::string src = id_in(out);
+  ok(kAlpha, {"case", "indicator", src, "--type", "domain-name", "--value", "login.evil.example",
+              "--as", "alice"});
+  ok(kAlpha,
+     {"case", "indicator", src, "--type", "ipv4-addr", "--value", "203.0.113.7", "--as", "alice"});
+  const std::filesystem::path file = dir(kAlpha).parent_path() / "in.json";
+  ok(kAlpha, {"case", "export", src, "--format", "stix", "-o", file.string()});
+
+  out = ok(kAlpha, {"case", "new", "--with", "bravo", "--title", "Target", "--as", "alice"});
+  const std::string cs = id_in(out);
+  out = ok(kAlpha,
+           {"case", "import", file.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(out.find("2 indicators added, 0 updated"), std::string::npos) << out;
+  EXPECT_NE(out.find("stix-unmapped-bundle--"), std::string::npos) << out;  // the identities
+  auto shown = [&](Side s) {
+    auto r = on(s, {"case", "show", cs, "--json"});
+    return r.exit_code == 0 ? json::parse(r.out) : json::object();
+  };
+  EXPECT_EQ(shown(kAlpha).value("indicators", json::array()).size(), 2u);
+  EXPECT_TRUE(testing::eventually(
+      [&] { return shown(kBravo).value("indicators", json::array()).size() == 2; },
+      std::chrono::seconds(20)))
+      << shown(kBravo).dump(2);
+
+  // Again: the same two, updated, not added.
+  out = ok(kAlpha,
+           {"case", "import", file.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(out.find("0 indicators added, 2 updated"), std::string::npos) << out;
+
+  // Invalid: refused whole, the case unchanged.
+  const json before = shown(kAlpha);
+  const std::filesystem::path bad = dir(kAlpha).parent_path() / "bad.json";
+  std::string text = testing::read_file(file);
+  text.insert(text.rfind(']'), R"(,{"type":"indicator","id":"not-an-id"})");
+  { std::ofstream(bad, std::ios::binary) << text; }
+  auto r = on(kAlpha,
+              {"case", "import", bad.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not-an-id"), std::string::npos) << r.err;
+  const json after = shown(kAlpha);
+  EXPECT_EQ(after["indicators"], before["indicators"]);
+  EXPECT_EQ(after.value("attachments", json()), before.value("attachments", json()));
+
+  // A new case with the peer.
+  out = ok(kAlpha, {"case", "import", file.string(), "--format", "stix", "--peer", "bravo",
+                    "--title", "From STIX", "--as", "alice"});
+  EXPECT_NE(out.find("2 indicators added"), std::string::npos) << out;
+  r = on(kAlpha, {"case", "import", file.string(), "--format", "stix", "--as", "alice"});
   EXPECT_NE(r.exit_code, 0);
 }
 

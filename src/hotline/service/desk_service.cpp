@@ -496,6 +496,38 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
   });
 }
 
+ItemView act_batch(Node& node, const std::string& kind, const std::string& id,
+                   const std::vector<BatchAction>& actions, const std::string& by, TimePoint now,
+                   const AuditContext* audit_ctx) {
+  return node.store->transact([&](store::Transaction& tx) {
+    auto rec = load_item(tx, kind, id);
+    auto peer = peer_of_link(tx, rec.link);
+    ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      const BatchAction& a = actions[i];
+      try {
+        if (is_creating(rec.kind, a.action) || (rec.kind == kRequest && log.shared.empty())) {
+          throw Error(ErrorCategory::conflict, "illegal_transition",
+                      "'" + a.action + "' is not possible on " + rec.kind + " " + id);
+        }
+        nlohmann::json args = a.args;
+        if (rec.kind == kCase) args = new_case_args(a.action, std::move(args), by);
+        auto p = prepare_action(peer, rec.kind, id, std::move(log), a.action, std::move(args), by,
+                                rec.created_at, now);
+        commit_action(tx, node, peer, p, now);
+        log = std::move(p.log);
+        rec = std::move(p.rec);
+      } catch (const Error& e) {
+        throw Error(e.category(), e.code(),
+                    "actions[" + std::to_string(i) + "] (" + a.action + "): " + e.what());
+      }
+    }
+    auto view = make_view(tx, rec, now);
+    audit_change(tx, audit_ctx, view.record, "batch", now);
+    return view;
+  });
+}
+
 namespace {
 
 nlohmann::json sighting_args(const SightingInput& s) {

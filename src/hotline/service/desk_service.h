@@ -120,6 +120,19 @@ std::vector<ItemView> record_sightings(Node& node, const std::vector<SightingInp
                                        const std::string& by, TimePoint now,
                                        const AuditContext* audit = nullptr);
 
+// Several shared actions on ONE item (`actions`: action name and args, as
+// act() takes them) in ONE store transaction, each its own envelope to the
+// peer: all or nothing. Throws the first refusal naming its place
+// ("actions[3] (add_indicator): ..."); then nothing is stored or sent.
+// Returns the item's view after the last one.
+struct BatchAction {
+  std::string action;
+  nlohmann::json args;
+};
+ItemView act_batch(Node& node, const std::string& kind, const std::string& id,
+                   const std::vector<BatchAction>& actions, const std::string& by, TimePoint now,
+                   const AuditContext* audit = nullptr);
+
 // A private note: stays on this node.
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
