@@ -90,9 +90,10 @@ namespace {
 void print_stix_summary(const service::StixImported& r) {
   std::printf(
       "Case %s: STIX bundle of %zu objects imported: %zu indicator%s added, %zu updated, "
-      "%zu sighting%s.\n",
+      "%zu sighting%s; %zu shared action%s for the peer.\n",
       service::short_id(r.item.record.id).c_str(), r.objects, r.added, r.added == 1 ? "" : "s",
-      r.updated, r.sightings, r.sightings == 1 ? "" : "s");
+      r.updated, r.sightings, r.sightings == 1 ? "" : "s", r.envelopes,
+      r.envelopes == 1 ? "" : "s");
   if (!r.unmapped.empty()) {
     std::printf("Kept unmapped as the attachment %s:\n", escape_text(r.attachment).c_str());
     for (const auto& [type, n] : r.unmapped)
