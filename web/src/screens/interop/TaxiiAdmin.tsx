@@ -4,7 +4,7 @@
 // /v1/taxii/cases/{id}, admins with manage_peers; each change is in the
 // audit trail), and the addresses and collection ids to give to MISP or
 // OpenCTI with a read-only token of a machine account.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { del, get, put } from '../../api/client';
@@ -101,6 +101,7 @@ function PublishForms({ pub, onPublish }: { pub: Publication; onPublish: (kind: 
   const peers = usePeers().filter((p) => !pub.peers.includes(p.name));
   const [peer, setPeer] = useState('');
   const [caseId, setCaseId] = useState('');
+  const id = useId();
   const peerChoice = peer || peers[0]?.name || '';
   const publishPeer = (e: FormEvent) => {
     e.preventDefault();
@@ -114,26 +115,30 @@ function PublishForms({ pub, onPublish }: { pub: Publication; onPublish: (kind: 
     <section className="panel" aria-labelledby="taxii-publish">
       <h2 id="taxii-publish">{t('interop.taxii_publish_title')}</h2>
       <form className="ix-search-form ix-publish-peer" onSubmit={publishPeer}>
-        <label>
-          {t('interop.taxii_peer_field')}
-          <select value={peerChoice} onChange={(e) => setPeer(e.target.value)} disabled={peers.length === 0}>
+        <div className="ix-field">
+          <label className="ix-label" htmlFor={`${id}-peer`}>
+            {t('interop.taxii_peer_field')}
+          </label>
+          <select id={`${id}-peer`} value={peerChoice} onChange={(e) => setPeer(e.target.value)} disabled={peers.length === 0}>
             {peers.map((p) => (
               <option key={p.name} value={p.name}>
                 {p.name}
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <button type="submit" className="primary" disabled={!peerChoice}>
           {t('interop.taxii_publish_peer')}
         </button>
         <span className="hint">{t('interop.taxii_peer_hint')}</span>
       </form>
       <form className="ix-search-form ix-publish-case" onSubmit={publishCase}>
-        <label className="ix-search-value">
-          {t('interop.taxii_case_field')}
-          <input value={caseId} onChange={(e) => setCaseId(e.target.value)} required spellCheck={false} pattern="[0-9a-fA-F\-]{36}" />
-        </label>
+        <div className="ix-field ix-search-value">
+          <label className="ix-label" htmlFor={`${id}-case`}>
+            {t('interop.taxii_case_field')}
+          </label>
+          <input id={`${id}-case`} value={caseId} onChange={(e) => setCaseId(e.target.value)} required spellCheck={false} pattern="[0-9a-fA-F\-]{36}" />
+        </div>
         <button type="submit" className="primary" disabled={!caseId.trim()}>
           {t('interop.taxii_publish_case')}
         </button>
