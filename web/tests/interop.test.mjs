@@ -221,6 +221,14 @@ test('the search finds the case\'s domain from a subdomain, says how, and links 
   await pageB.waitForURL(new RegExp(`/cases/${caseId}$`));
   await pageB.locator('h1', { hasText: title }).waitFor();
 
+  // From the top bar of any screen: the same search.
+  await pageB.getByRole('searchbox', { name: 'Search indicators across cases' }).fill('c2.evil.example');
+  await pageB.keyboard.press('Enter');
+  await pageB.waitForURL(/\/indicators\?value=c2\.evil\.example$/);
+  const exact = pageB.locator('tr.ix-hit', { hasText: title });
+  await exact.waitFor();
+  assert.equal((await cells(exact))[3], 'the same value');
+
   // A value of no known type: the node's error, beside the type field.
   await pageB.goto(`${nodes.bravo.url}/indicators?value=${encodeURIComponent('what is this')}`);
   await pageB.locator('.ix-field-error', { hasText: 'cannot tell which type' }).waitFor();

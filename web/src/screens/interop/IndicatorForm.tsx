@@ -86,7 +86,7 @@ export function IndicatorForm<Doc>({
             <option value="">{t('interop.type_guess')}</option>
             {indicatorTypes.map((x) => (
               <option key={x} value={x}>
-                {x}
+                {codeName(t, 'indicator_type', x)} ({x})
               </option>
             ))}
           </select>

@@ -123,7 +123,7 @@ export default function IndicatorSearch() {
 
   return (
     <Page title={t('interop.search_title')}>
-      <form className="panel ix-search-form" role="search" onSubmit={submit}>
+      <form className="panel ix-search-form" role="search" aria-label={t('interop.search_title')} onSubmit={submit}>
         <div className="ix-field ix-search-value">
           {f.label('value', t('interop.search_value'))}
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} autoFocus aria-describedby="ix-search-hint" {...f.props('value')} />
@@ -135,7 +135,7 @@ export default function IndicatorSearch() {
             <option value="">{t('interop.type_guess')}</option>
             {indicatorTypes.map((x) => (
               <option key={x} value={x}>
-                {x}
+                {codeName(t, 'indicator_type', x)} ({x})
               </option>
             ))}
           </select>
