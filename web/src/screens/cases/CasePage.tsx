@@ -314,6 +314,15 @@ export default function CasePage() {
         {c.labels && <LabelsView labels={c.labels} />}
         {canAct && <StateActions c={c} act={act} />}
       </div>
+      <CaseIndicators
+        c={c}
+        canAct={canAct}
+        isOpen={isOpen(c.state)}
+        onChanged={(d) => {
+          setCase(d);
+          reload();
+        }}
+      />
       <div className="case-grid">
         <div>
           <Timeline c={c} envelopes={envelopes} act={act} canEntry={can('add_case_entries')} reload={reload} />
@@ -325,15 +334,6 @@ export default function CasePage() {
           <Files c={c} act={act} canAct={canAct} />
         </div>
       </div>
-      <CaseIndicators
-        c={c}
-        canAct={canAct}
-        isOpen={isOpen(c.state)}
-        onChanged={(d) => {
-          setCase(d);
-          reload();
-        }}
-      />
     </Page>
   );
 }

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { del, get, put } from '../../api/client';
-import { usePeers } from '../../api/peers';
+import type { Peer } from '../../api/types';
 import { ErrorNote, Page } from '../../ui/Page';
 import './interop.css';
 
@@ -98,7 +98,13 @@ function Published({ pub, onWithdraw }: { pub: Publication; onWithdraw: (kind: '
 
 function PublishForms({ pub, onPublish }: { pub: Publication; onPublish: (kind: 'peers' | 'cases', name: string) => Promise<boolean> }) {
   const { t } = useTranslation();
-  const peers = usePeers().filter((p) => !pub.peers.includes(p.name));
+  const [all, setAll] = useState<Peer[] | null>(null);
+  useEffect(() => {
+    get<{ peers: Peer[] }>('/v1/peers')
+      .then((a) => setAll(a.peers))
+      .catch(() => setAll([]));
+  }, []);
+  const peers = (all ?? []).filter((p) => !pub.peers.includes(p.name));
   const [peer, setPeer] = useState('');
   const [caseId, setCaseId] = useState('');
   const id = useId();
@@ -114,24 +120,28 @@ function PublishForms({ pub, onPublish }: { pub: Publication; onPublish: (kind: 
   return (
     <section className="panel" aria-labelledby="taxii-publish">
       <h2 id="taxii-publish">{t('interop.taxii_publish_title')}</h2>
-      <form className="ix-search-form ix-publish-peer" onSubmit={publishPeer}>
-        <div className="ix-field">
-          <label className="ix-label" htmlFor={`${id}-peer`}>
-            {t('interop.taxii_peer_field')}
-          </label>
-          <select id={`${id}-peer`} value={peerChoice} onChange={(e) => setPeer(e.target.value)} disabled={peers.length === 0}>
-            {peers.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="primary" disabled={!peerChoice}>
-          {t('interop.taxii_publish_peer')}
-        </button>
-        <span className="hint">{t('interop.taxii_peer_hint')}</span>
-      </form>
+      {all === null ? null : peers.length === 0 ? (
+        <p className="muted ix-all-peers">{t('interop.taxii_all_peers')}</p>
+      ) : (
+        <form className="ix-search-form ix-publish-peer" onSubmit={publishPeer}>
+          <div className="ix-field">
+            <label className="ix-label" htmlFor={`${id}-peer`}>
+              {t('interop.taxii_peer_field')}
+            </label>
+            <select id={`${id}-peer`} value={peerChoice} onChange={(e) => setPeer(e.target.value)}>
+              {peers.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="primary" disabled={!peerChoice}>
+            {t('interop.taxii_publish_peer')}
+          </button>
+          <span className="hint">{t('interop.taxii_peer_hint')}</span>
+        </form>
+      )}
       <form className="ix-search-form ix-publish-case" onSubmit={publishCase}>
         <div className="ix-field ix-search-value">
           <label className="ix-label" htmlFor={`${id}-case`}>
@@ -180,6 +190,7 @@ export default function TaxiiAdmin() {
   const withdraw = change(false);
   return (
     <Page title={t('interop.taxii_page_title')}>
+      <div className="ix-page">
       <p className="hint">{t('interop.taxii_intro')}</p>
       <ErrorNote error={error} />
       {done && (
@@ -193,6 +204,7 @@ export default function TaxiiAdmin() {
       </section>
       {pub && <PublishForms pub={pub} onPublish={publish} />}
       <Addresses />
+      </div>
     </Page>
   );
 }
