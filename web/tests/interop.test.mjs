@@ -158,6 +158,23 @@ test('a sighting reported at bravo shows at alpha: who, where, when, how often, 
   browserB.assertClean();
 });
 
+test('a case with many indicators shows the first hundred, more on demand, and a filter finds one', async () => {
+  const big = await nodes.alpha.api('POST', '/v1/cases', { peer: 'bravo', title: `Scan sources ${Date.now()}` });
+  for (let i = 0; i < 130; i++)
+    await nodes.alpha.api('POST', `/v1/cases/${big.id}/indicators`, { value: `192.0.2.${i + 1}`, note: i === 77 ? 'the loudest' : '' });
+  await pageA.goto(`${nodes.alpha.url}/cases/${big.id}`);
+  const rows = pageA.locator('.case-indicator-table tr.ix-indicator');
+  await pageA.locator('.ix-more', { hasText: '100 of 130 shown.' }).waitFor();
+  assert.equal(await rows.count(), 100);
+  await pageA.getByRole('button', { name: 'Show 30 more' }).click();
+  await waitFor(async () => (await rows.count()) === 130, 'all 130 rows');
+  assert.equal(await pageA.locator('.ix-more').count(), 0);
+  await pageA.getByLabel('Filter the indicators (value, type, note)').fill('loudest');
+  await waitFor(async () => (await rows.count()) === 1, 'one row');
+  assert.equal((await cells(rows.first()))[1], '192.0.2.78');
+  browserA.assertClean();
+});
+
 async function download(page, button) {
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
   return { name: file.suggestedFilename(), body: readFileSync(await file.path(), 'utf8') };

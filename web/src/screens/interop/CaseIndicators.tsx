@@ -30,10 +30,29 @@ function Confidence({ value }: { value: number | null }) {
   return <>{value}</>;
 }
 
+// Rows shown at first, and added by each "show more": a case filled from a
+// large STIX bundle keeps its page fast.
+const pageRows = 100;
+
+function More({ shown, total, onMore }: { shown: number; total: number; onMore: () => void }) {
+  const { t } = useTranslation();
+  if (shown >= total) return null;
+  return (
+    <p className="ix-more">
+      <span className="muted">{t('interop.shown_of', { shown, total })}</span>{' '}
+      <button type="button" onClick={onMore}>
+        {t('interop.show_more', { count: Math.min(pageRows, total - shown) })}
+      </button>
+    </p>
+  );
+}
+
 function SightingTable({ c, sightings }: { c: IndicatorCase; sightings: Sighting[] }) {
   const { t } = useTranslation();
+  const [limit, setLimit] = useState(pageRows);
   if (sightings.length === 0) return <p className="muted">{t('interop.sightings_empty')}</p>;
   return (
+    <>
     <table className="ix-table ix-sightings">
       <thead>
         <tr>
@@ -46,7 +65,7 @@ function SightingTable({ c, sightings }: { c: IndicatorCase; sightings: Sighting
         </tr>
       </thead>
       <tbody>
-        {sightings.map((s, i) => (
+        {sightings.slice(0, limit).map((s, i) => (
           <tr key={i} className={`ix-sighting ix-side-${s.side}`}>
             <td className="ix-value-cell">
               <code>{s.value}</code> <span className="muted">{s.type}</span>
@@ -70,6 +89,8 @@ function SightingTable({ c, sightings }: { c: IndicatorCase; sightings: Sighting
         ))}
       </tbody>
     </table>
+    <More shown={Math.min(limit, sightings.length)} total={sightings.length} onMore={() => setLimit(limit + pageRows)} />
+    </>
   );
 }
 
@@ -90,6 +111,12 @@ export function CaseIndicators<Doc extends IndicatorCase>({
   const sightings = c.sightings ?? [];
   const totals = sightingTotals(sightings);
   const openOne = open ? c.indicators.find((i) => keyOf(i) === open.key) ?? null : null;
+  const [filter, setFilter] = useState('');
+  const [limit, setLimit] = useState(pageRows);
+  const needle = filter.trim().toLowerCase();
+  const shown = needle
+    ? c.indicators.filter((i) => i.value.toLowerCase().includes(needle) || i.type.includes(needle) || i.note.toLowerCase().includes(needle))
+    : c.indicators;
   const saved = (message: string) => (doc: Doc) => {
     setOpen(null);
     setDone(message);
@@ -101,6 +128,14 @@ export function CaseIndicators<Doc extends IndicatorCase>({
       <h2 id="case-indicators">
         {t('interop.indicators')} <span className="muted">({c.indicators.length})</span>
       </h2>
+      {c.indicators.length > 10 && (
+        <div className="ix-field ix-filter">
+          <label className="ix-label" htmlFor="ix-filter">
+            {t('interop.filter')}
+          </label>
+          <input id="ix-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} spellCheck={false} />
+        </div>
+      )}
       {c.indicators.length === 0 ? (
         <p className="muted">{t('interop.indicators_empty')}</p>
       ) : (
@@ -120,7 +155,7 @@ export function CaseIndicators<Doc extends IndicatorCase>({
               </tr>
             </thead>
             <tbody>
-              {c.indicators.map((i) => {
+              {shown.slice(0, limit).map((i) => {
                 const k = keyOf(i);
                 const total = totals.get(k);
                 return (
@@ -161,6 +196,7 @@ export function CaseIndicators<Doc extends IndicatorCase>({
               })}
             </tbody>
           </table>
+          <More shown={Math.min(limit, shown.length)} total={shown.length} onMore={() => setLimit(limit + pageRows)} />
         </div>
       )}
       {done && (
