@@ -161,6 +161,8 @@ export function mainScreens(demo) {
     s('tokens', 'alpha', 'admin', '/admin/tokens'),
     s('peers', 'alpha', 'admin', '/admin/peers'),
     s('agreement', 'alpha', 'admin', '/admin/agreement'),
+    s('mail', 'alpha', 'admin', '/admin/mail'),
+    s('escalations', 'bravo', 'duty', '/escalations'),
   ];
   return list;
 }
