@@ -6,7 +6,7 @@
 // reminder is mailed and the duty officer sees it delivered on the
 // escalations screen; with the relay down the next one shows retrying, and
 // with a relay that refuses the recipient it shows "not delivered", marked,
-// with the relay's answer; in Chinese too.
+// with the relay's answer; in Chinese too; e-mail turned off again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -180,4 +180,19 @@ test('in Chinese, the supervisor sees the same escalations and the failed mail',
   await zh.locator('th', { hasText: '复盘会议将在 7 天内举行' }).first().waitFor();
   await zh.locator('.esc-failed-note', { hasText: '本页有 1 条升级提醒的电子邮件未能送达。' }).waitFor();
   browserZh.assertClean();
+});
+
+test('an admin turns e-mail off after a confirmation; the escalations stay listed', async () => {
+  await page.goto(`${nodes.alpha.url}/admin/mail`);
+  const form = page.locator('form.mail-settings');
+  await form.getByRole('button', { name: 'Turn e-mail off' }).click();
+  await form.getByRole('button', { name: 'Yes, turn e-mail off' }).click();
+  await page.locator('.mail-status', { hasText: 'E-mail is off' }).waitFor();
+  assert.equal((await nodes.alpha.api('GET', '/v1/mail', undefined, 'admin')).configured, false);
+  // The test mail needs a relay now.
+  assert.equal(await page.locator('form[aria-labelledby="mail-test"] button[type=submit]').isDisabled(), true);
+  // The escalations stay listed with what happened to their mails.
+  const list = await nodes.alpha.api('GET', '/v1/escalations', undefined, 'duty');
+  assert.deepEqual(list.escalations.map((e) => e.mail_state), ['failed', 'delivered']);
+  browser.assertClean();
 });
