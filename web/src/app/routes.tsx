@@ -13,6 +13,8 @@ export interface ScreenRoute {
   nav?: string;
   // The permission a person needs to see it in the menu (the API decides).
   permission?: string;
+  // Or: any one of these.
+  anyPermission?: string[];
 }
 
 export const routes: ScreenRoute[] = [
@@ -39,4 +41,6 @@ export const routes: ScreenRoute[] = [
   { path: '/admin/peers', screen: lazy(() => import('../screens/admin/Peers')), nav: 'nav.peers', permission: 'manage_peers' },
   { path: '/admin/taxii', screen: lazy(() => import('../screens/interop/TaxiiAdmin')), nav: 'interop.nav_taxii', permission: 'manage_peers' },
   { path: '/admin/agreement', screen: lazy(() => import('../screens/admin/Agreement')), nav: 'nav.agreement', permission: 'manage_agreement' },
+  { path: '/escalations', screen: lazy(() => import('../screens/escalations/Escalations')), nav: 'nav.escalations', anyPermission: ['act_alerts', 'manage_webhook'] },
+  { path: '/admin/mail', screen: lazy(() => import('../screens/admin/MailSettings')), nav: 'nav.mail', permission: 'manage_webhook' },
 ];

@@ -174,6 +174,8 @@ export function mainScreens(demo) {
     s('peers', 'alpha', 'admin', '/admin/peers'),
     s('taxii', 'alpha', 'admin', '/admin/taxii'),
     s('agreement', 'alpha', 'admin', '/admin/agreement'),
+    s('mail', 'alpha', 'admin', '/admin/mail'),
+    s('escalations', 'bravo', 'duty', '/escalations'),
   ];
   return list;
 }
