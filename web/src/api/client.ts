@@ -168,6 +168,7 @@ export function upload(file: File, onProgress: (fraction: number) => void, retri
     xhr.send(file);
   });
 }
+
 // Sends a file as the body of `path` (its bytes, with `contentType`) and
 // answers the JSON reply, with the upload's progress (0..1) and the same
 // errors and sign-in-again as `call`; XMLHttpRequest, since fetch cannot
