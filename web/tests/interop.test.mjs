@@ -175,6 +175,50 @@ test('a case with many indicators shows the first hundred, more on demand, and a
   browserA.assertClean();
 });
 
+// A STIX 2.1 bundle as MISP or OpenCTI exports one: an indicator, an
+// observable, and a malware object Hotline has no place for.
+function bundle(objects) {
+  return JSON.stringify({ type: 'bundle', id: 'bundle--6a1f2c0e-3c1d-4a55-9a51-0f4f5e2b7c11', objects });
+}
+const at = '2026-12-04T09:00:00.000Z';
+const stixObjects = [
+  {
+    type: 'indicator', spec_version: '2.1', id: 'indicator--1d3b7c55-8c9e-4b61-a0a3-4f5e8e1c2d01', created: at, modified: at,
+    name: 'Drop server', pattern: "[ipv4-addr:value = '198.51.100.7']", pattern_type: 'stix', valid_from: at, confidence: 60,
+  },
+  { type: 'domain-name', spec_version: '2.1', id: 'domain-name--7e0c6b1a-2f4d-5a9e-8b3c-1d2e3f4a5b6c', value: 'drop.evil.example' },
+  { type: 'malware', spec_version: '2.1', id: 'malware--2c4e6a8b-1d3f-4a5b-9c7d-8e0f1a2b3c4d', created: at, modified: at, name: 'Loader', is_family: true },
+];
+
+test('a STIX 2.1 bundle imported into the case at alpha: the summary, the new rows at both nodes; a broken bundle stores nothing', async () => {
+  await pageA.goto(`${nodes.alpha.url}/cases/${caseId}`);
+  await pageA.locator('h1', { hasText: title }).waitFor();
+  const form = pageA.locator('form.ix-stix-import');
+  await form.getByLabel('STIX 2.1 bundle (JSON)').setInputFiles({ name: 'opencti-export.json', mimeType: 'application/json', buffer: Buffer.from(bundle(stixObjects)) });
+  await form.getByRole('button', { name: 'Import the bundle' }).click();
+  const summary = form.locator('.ix-stix-summary');
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /3 objects read: 2 indicators added, 0 updated, 0 sightings recorded\./);
+  assert.match(await summary.innerText(), /stix-unmapped-bundle--6a1f2c0e-3c1d-4a55-9a51-0f4f5e2b7c11\.json:\s*malware ×1/);
+  await row(pageA, '198.51.100.7').waitFor();
+  assert.equal((await cells(row(pageA, '198.51.100.7')))[4], '60');
+  await row(pageB, 'drop.evil.example').waitFor({ timeout: 10000 });
+  await row(pageB, '198.51.100.7').waitFor({ timeout: 10000 });
+
+  // An indicator without its pattern: refused whole, the node names it.
+  const before = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
+  const broken = [{ ...stixObjects[0], id: 'indicator--0b9f1e2d-3c4b-4a59-8e7f-6d5c4b3a2f10', pattern: undefined }, stixObjects[1]];
+  await form.getByLabel('STIX 2.1 bundle (JSON)').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bundle(broken)) });
+  await form.getByRole('button', { name: 'Import the bundle' }).click();
+  await form.locator('.error', { hasText: 'pattern' }).waitFor();
+  assert.equal(await form.locator('.ix-stix-summary').count(), 0);
+  const after = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
+  assert.deepEqual(after.indicators, before.indicators);
+  assert.equal(after.timeline.length, before.timeline.length);
+  browserA.assertClean();
+  browserB.assertClean();
+});
+
 async function download(page, button) {
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
   return { name: file.suggestedFilename(), body: readFileSync(await file.path(), 'utf8') };

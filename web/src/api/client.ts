@@ -168,3 +168,49 @@ export function upload(file: File, onProgress: (fraction: number) => void, retri
     xhr.send(file);
   });
 }
+
+// Sends a file as the body of `path` (its bytes, with `contentType`) and
+// answers the JSON reply, with the upload's progress (0..1) and the same
+// errors and sign-in-again as `call`; XMLHttpRequest, since fetch cannot
+// report upload progress.
+export function sendFile<T>(
+  method: string,
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+  retried = false,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, unreachable, 'The node cannot be reached.'));
+    xhr.onload = async () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(JSON.parse(xhr.responseText) as T);
+        return;
+      }
+      const err = await errorOf(
+        new Response(xhr.responseText, { status: xhr.status, headers: { 'Retry-After': xhr.getResponseHeader('Retry-After') ?? '' } }),
+      );
+      if (expiredSession(err) && !retried && onExpired) {
+        try {
+          await onExpired();
+          resolve(await sendFile<T>(method, path, file, contentType, onProgress, true));
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      }
+      reject(err);
+    };
+    xhr.send(file);
+  });
+}

@@ -1,7 +1,8 @@
 // A case's indicators and sightings, as an analyst used to MISP attributes
 // and OpenCTI observables reads them: one row per indicator (type, value,
 // first and last seen, confidence, TLP, note, how often it was sighted),
-// add and edit (while the case is open), report a sighting (in every
+// add and edit (while the case is open), import a STIX 2.1 bundle (from
+// MISP or OpenCTI, while the case is open), report a sighting (in every
 // state), and the sightings (who, where, when, how often). Both sides see
 // the same: every change is a case action the peer receives.
 import { useState } from 'react';
@@ -11,6 +12,7 @@ import { TlpBadge } from '../../ui/Tlp';
 import { IndicatorForm } from './IndicatorForm';
 import { keyOf, sightingTotals, type Indicator, type Sighting } from './indicators';
 import { SightingForm } from './SightingForm';
+import { StixImport } from './StixImport';
 import './interop.css';
 
 export interface IndicatorCase {
@@ -229,6 +231,15 @@ export function CaseIndicators<Doc extends IndicatorCase>({
           <p className="hint">{t('interop.add_indicator_hint')}</p>
           <IndicatorForm<Doc> caseId={c.id} caseTlp={c.tlp} editing={null} onSaved={saved(t('interop.indicator_added'))} />
         </div>
+      )}
+      {canAct && isOpen && !open && (
+        <StixImport<Doc>
+          caseId={c.id}
+          onImported={(doc) => {
+            setDone(null);
+            onChanged(doc);
+          }}
+        />
       )}
       <h3>
         {t('interop.sightings')} <span className="muted">({sightings.length})</span>
