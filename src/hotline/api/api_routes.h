@@ -60,6 +60,10 @@ void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx);
 // routes_taxii.cpp)
 void add_taxii_routes(std::vector<Route>& routes, RouteContext& ctx);
 
+// /metrics (the Prometheus text format, with its own token or allow-list;
+// routes_metrics.cpp)
+void add_metrics_routes(std::vector<Route>& routes, RouteContext& ctx);
+
 // The value of cookie `name`, "" when absent.
 std::string cookie_value(const net::HttpRequest& request, std::string_view name);
 

@@ -120,6 +120,10 @@ class DeliveryWorker {
   Batch read_batch(std::int64_t after_seq);
   static std::string body_of(const Batch& b);
   Transport::Reply send(const Batch& b);
+  // The link's metrics (link_metrics.h): a batch posted; receipts stored
+  // for its first `receipted` envelopes.
+  void count_sent(const Batch& b, const std::string& body) const;
+  void count_delivered(const Batch& b, std::size_t receipted) const;
   std::size_t process_reply(const Batch& b, const Transport::Reply& reply);
   std::size_t deliver_pipelined();
   void run();

@@ -182,6 +182,24 @@ struct ItemRecord {
   bool operator==(const ItemRecord&) const = default;
 };
 
+// What GET /metrics reads of the node's records (Transaction::metric_counts):
+// counts grouped by the named columns, each row a group.
+struct MetricCounts {
+  struct Row {
+    std::string a, b;  // the group's values ("" where only one column groups)
+    std::int64_t count = 0;
+    bool operator==(const Row&) const = default;
+  };
+  std::vector<Row> items;                  // (kind, state)
+  std::vector<Row> unacknowledged_alerts;  // (priority, origin): state raised or delivered
+  std::vector<Row> escalation_webhooks;    // (webhook_state, "")
+  std::vector<Row> escalation_mails;       // (state, "")
+  // Escalations recorded when a deadline ran out unmet (trigger "….100"),
+  // (item_kind, "").
+  std::vector<Row> deadlines_missed;
+  bool operator==(const MetricCounts&) const = default;
+};
+
 // What a paged list of items asks the store (Transaction::find_item_summaries):
 // every member left empty matches any item.
 struct ItemQuery {

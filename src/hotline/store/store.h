@@ -45,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "hotline/common/metrics.h"
 #include "hotline/store/records.h"
 
 namespace hotline::store {
@@ -109,6 +110,10 @@ class Transaction {
   virtual std::int64_t insert_receipt(const ReceiptRecord& receipt) = 0;
   virtual std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
                                                     std::int64_t seq) = 0;
+
+  // Counts for GET /metrics, each one GROUP BY over an index or a small
+  // table (records.h, MetricCounts).
+  virtual MetricCounts metric_counts() = 0;
 
   // Makes the writes durable (as configured) and ends the transaction; for a
   // read transaction it just ends it. Any later call throws
@@ -383,6 +388,7 @@ class Store {
   template <class F>
   auto transact(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
     using R = std::invoke_result_t<F&, Transaction&>;
+    const metrics::Timer timer(transaction_seconds(true));
     if constexpr (std::is_void_v<R>) {
       write_in_group([&fn](Transaction& tx) { fn(tx); });
     } else {
@@ -395,8 +401,14 @@ class Store {
   // Same over a read snapshot.
   template <class F>
   auto snapshot(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
+    const metrics::Timer timer(transaction_seconds(false));
     return run(read(), fn);
   }
+
+  // hotline_store_transaction_seconds{kind="write"|"read"}: how long
+  // transact() (waiting for the writer included) and snapshot() take, in
+  // this process (docs/operations.md, "Metrics").
+  static metrics::Histogram& transaction_seconds(bool write);
 
  protected:
   using WriteFn = std::function<void(Transaction&)>;

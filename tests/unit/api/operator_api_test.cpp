@@ -73,6 +73,9 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       // ---- public ----
       {"GET", "/health", "/health", "", {}, true, 200},
       {"GET", "/version", "/version", "", {}, true, 200},
+      // Its own token or allow-list (routes_metrics.cpp): no API token or
+      // session reads it, and the world sets neither.
+      {"GET", "/metrics", "/metrics", "", {}, true, 401},
       // The route ignores any Authorization header; the body signs in "desk".
       {"POST",
        "/v1/session",

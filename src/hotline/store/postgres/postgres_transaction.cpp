@@ -9,6 +9,7 @@
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
+#include "hotline/store/postgres/metric_tables.h"
 #include "hotline/store/postgres/review_tables.h"
 #include "hotline/store/postgres/schema.h"
 #include "hotline/store/postgres/user_tables.h"
@@ -234,6 +235,10 @@ bool PostgresTransaction::note_outbox_attempt(std::string_view link, std::int64_
 
 std::int64_t PostgresTransaction::outbox_length(std::string_view link) {
   return postgres::outbox_length(open_conn(), link);
+}
+
+MetricCounts PostgresTransaction::metric_counts() {
+  return postgres::metric_counts(open_conn());
 }
 
 std::optional<ReceiptRecord> PostgresTransaction::find_receipt(std::string_view link,

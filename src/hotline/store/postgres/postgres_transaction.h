@@ -85,6 +85,7 @@ class PostgresTransaction final : public Transaction {
   bool note_outbox_attempt(std::string_view link, std::int64_t seq,
                            std::string_view next_attempt_at) override;
   std::int64_t outbox_length(std::string_view link) override;
+  MetricCounts metric_counts() override;
 
   std::int64_t insert_receipt(const ReceiptRecord& receipt) override;
   std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,

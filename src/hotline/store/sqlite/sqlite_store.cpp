@@ -54,6 +54,7 @@
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
+#include "hotline/store/sqlite/metric_tables.h"
 #include "hotline/store/sqlite/migrations.h"
 #include "hotline/store/sqlite/review_tables.h"
 #include "hotline/store/sqlite/user_tables.h"
@@ -359,6 +360,11 @@ class SqliteTransaction final : public Transaction {
     q.bind(1, link);
     q.step();
     return q.integer(0);
+  }
+
+  MetricCounts metric_counts() override {
+    check_open();
+    return sqlite::metric_counts(conn_);
   }
 
   std::int64_t insert_receipt(const ReceiptRecord& r) override {
