@@ -4,9 +4,12 @@
 // bundle is refused naming the object and the field, and nothing is
 // stored; the wrong media type is 415.
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "api_harness.h"
+#include "hotline/common/encoding.h"
+#include "hotline/tls/certificate.h"
 
 namespace hotline::it {
 namespace stix_api_test {
@@ -107,6 +110,18 @@ TEST_F(StixApi, ABundleIntoACaseAnswersTheSummaryAndReachesThePeer) {
   const auto after = call(kAlpha, "GET", "/v1/cases/" + c, nullptr, ana).body;
   EXPECT_EQ(after["timeline"].size(), before["timeline"].size());
   EXPECT_EQ(after["indicators"], before["indicators"]);
+
+  // The CLI over the API (--url, --token): the file sent to the same route.
+  const auto file = dir(kAlpha).parent_path() / "ten.json";
+  { std::ofstream(file, std::ios::binary) << bundle(10); }
+  const std::string pin =
+      to_hex(tls::certificate_sha256(testing::read_file(dir(kAlpha) / "tls" / "operator.crt")));
+  auto cli_run =
+      cli({"case", "import", file.string(), "--format", "stix", "--case", c.substr(c.size() - 8),
+           "--url", "https://127.0.0.1:" + std::to_string(node(kAlpha).op_port), "--token", ana,
+           "--pin-sha256", pin});
+  EXPECT_EQ(cli_run.exit_code, 0) << cli_run.err;
+  EXPECT_NE(cli_run.out.find("0 indicators added, 10 updated"), std::string::npos) << cli_run.out;
 
   // Not JSON: 415; no such case: 404.
   r = post(kAlpha, "/v1/cases/" + c + "/stix", ana, bundle(1), "text/plain");
