@@ -1027,7 +1027,14 @@ class Tokenizer {
     // A dotted quad has a dot after its first 1 to 3 digits: not so a date,
     // a number or a hash, which are not read any further.
     if (d_[s + 1] != '.' && d_[s + 2] != '.' && d_[s + 3] != '.') return e;
-    // "192.0.2.1", or pieces of "192.0.2.1-192.0.2.9"
+    // "192.0.2.1" (most often the whole run), or pieces of
+    // "192.0.2.1-192.0.2.9"
+    if (e - s <= 15) {
+      if (auto a = parse_ipv4(d_.substr(s, e - s))) {
+        address(s, e, *a);
+        return e;
+      }
+    }
     std::size_t p = s;
     while (p < e) {
       const auto* dash = static_cast<const char*>(std::memchr(d_.data() + p, '-', e - p));
