@@ -43,6 +43,9 @@ void add_indicator_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_round_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/users, /v1/tokens, /v1/peers, /v1/agreements, /v1/ledger, /v1/webhook, /v1/audit
 void add_admin_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/mail (the SMTP relay, a test message) and /v1/escalations (each with
+// its webhook and e-mail delivery; routes_mail.cpp)
+void add_mail_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/reviews (the review reports: make, list, show, verify, sign, explain)
 void add_review_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/events (Server-Sent Events and a JSON page)

@@ -178,6 +178,7 @@ struct OperatorApi::Impl {
     add_vocabulary_routes(routes, ctx);
     add_taxii_routes(routes, ctx);
     add_interop_routes(routes, ctx);
+    add_mail_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
   }
 

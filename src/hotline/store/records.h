@@ -273,6 +273,9 @@ struct EscalationMailRecord {
   std::string last_error;
   std::string created_at;
   std::optional<std::string> done_at;  // when it was delivered or failed
+  // While "pending" after a failed attempt: when the mailer tries it again
+  // (kept in the done_at column, unused while pending); otherwise none.
+  std::optional<std::string> next_at;
   bool operator==(const EscalationMailRecord&) const = default;
 };
 

@@ -191,11 +191,16 @@ class Transaction {
                                                          std::size_t limit) = 0;
   // Escalations whose webhook_state is "pending", oldest first.
   virtual std::vector<EscalationRecord> pending_escalations(std::size_t limit) = 0;
+  // A page of escalations, newest first (skipping `offset`), and how many
+  // there are in all: the API's GET /v1/escalations.
+  virtual std::vector<EscalationRecord> recent_escalations(std::size_t offset,
+                                                           std::size_t limit) = 0;
+  virtual std::int64_t count_escalations() = 0;
   // Updates webhook_state, attempts, last_error and delivered_at of one.
   virtual void update_escalation_delivery(const EscalationRecord& escalation) = 0;
   // E-mails of escalations. insert: false when one for (escalation_id,
   // recipient) exists already (nothing changed). pending: state "pending", oldest escalation
-  // first. update: state, attempts, last_error and done_at of one.
+  // first. update: state, attempts, last_error, done_at and next_at (pending only) of one.
   virtual bool insert_escalation_mail(const EscalationMailRecord& mail) = 0;
   virtual std::vector<EscalationMailRecord> pending_escalation_mails(std::size_t limit) = 0;
   virtual std::vector<EscalationMailRecord> list_escalation_mails(std::int64_t escalation_id) = 0;

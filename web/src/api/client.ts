@@ -92,6 +92,23 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
   return (await res.json()) as T;
 }
 
+// GET of a file the node makes (an export): its bytes as a Blob, with the
+// same errors and the same sign-in-again as `call`.
+export async function getBlob(path: string, accept: string, opts: CallOptions = {}): Promise<Blob> {
+  const o = { ...opts, headers: { ...opts.headers, Accept: accept } };
+  let res = await send('GET', path, undefined, false, o);
+  if (!res.ok) {
+    let err = await errorOf(res);
+    if (expiredSession(err) && !opts.noReauth && onExpired) {
+      await onExpired();
+      res = await send('GET', path, undefined, false, o);
+      if (!res.ok) err = await errorOf(res);
+    }
+    if (!res.ok) throw err;
+  }
+  return res.blob();
+}
+
 export const get = <T>(path: string, opts?: CallOptions) => call<T>('GET', path, undefined, opts);
 export const post = <T>(path: string, body?: unknown, opts?: CallOptions) => call<T>('POST', path, body ?? {}, opts);
 export const put = <T>(path: string, body?: unknown, opts?: CallOptions) => call<T>('PUT', path, body ?? {}, opts);

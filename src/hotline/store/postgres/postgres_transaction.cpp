@@ -393,6 +393,15 @@ std::vector<EscalationRecord> PostgresTransaction::list_escalations(std::int64_t
   return postgres::list_escalations(open_conn(), after_id, clamp(limit));
 }
 
+std::vector<EscalationRecord> PostgresTransaction::recent_escalations(std::size_t offset,
+                                                                      std::size_t limit) {
+  return postgres::recent_escalations(open_conn(), clamp(offset), clamp(limit));
+}
+
+std::int64_t PostgresTransaction::count_escalations() {
+  return postgres::count_escalations(open_conn());
+}
+
 std::vector<EscalationRecord> PostgresTransaction::pending_escalations(std::size_t limit) {
   return postgres::pending_escalations(open_conn(), clamp(limit));
 }

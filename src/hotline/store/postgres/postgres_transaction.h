@@ -134,6 +134,8 @@ class PostgresTransaction final : public Transaction {
 
   std::int64_t insert_escalation(const EscalationRecord& escalation) override;
   std::vector<EscalationRecord> list_escalations(std::int64_t after_id, std::size_t limit) override;
+  std::vector<EscalationRecord> recent_escalations(std::size_t offset, std::size_t limit) override;
+  std::int64_t count_escalations() override;
   std::vector<EscalationRecord> pending_escalations(std::size_t limit) override;
   void update_escalation_delivery(const EscalationRecord& escalation) override;
   bool insert_escalation_mail(const EscalationMailRecord& mail) override;

@@ -568,6 +568,14 @@ class SqliteTransaction final : public Transaction {
     check_open();
     return sqlite::list_escalations(conn_, after_id, clamp_limit(limit));
   }
+  std::vector<EscalationRecord> recent_escalations(std::size_t offset, std::size_t limit) override {
+    check_open();
+    return sqlite::recent_escalations(conn_, clamp_limit(offset), clamp_limit(limit));
+  }
+  std::int64_t count_escalations() override {
+    check_open();
+    return sqlite::count_escalations(conn_);
+  }
   std::vector<EscalationRecord> pending_escalations(std::size_t limit) override {
     check_open();
     return sqlite::pending_escalations(conn_, clamp_limit(limit));
