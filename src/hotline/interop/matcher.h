@@ -6,12 +6,16 @@
 // logs"):
 //
 // - The text is cut into runs (label bytes joined by single dots; 64 bytes
-//   at a time with AVX2 where the CPU has it) and each run, each domain's
-//   parents, an e-mail address around an '@' and a URL after "://" are
-//   looked up by a hash that ignores ASCII case, behind a Bloom filter, in a
-//   table of the indicators' values; then compared byte for byte. Domains,
-//   hashes, e-mail addresses, file names and AS numbers match without
-//   regard to case; a URL's scheme and host too, the rest of it exactly.
+//   at a time with AVX2 bit masks where the CPU has it, which also pick the
+//   runs that can hit: long enough for the shortest value, or beside a ':'
+//   or '@'), and each such run, each domain's parents (found with a mask of
+//   the dots), an e-mail address around an '@' and a URL after "://" are
+//   looked up by a hash that ignores ASCII case, behind a table of first
+//   byte and length (keys with a dot apart from those without) and a Bloom
+//   filter, in a table of the indicators' values; then compared byte for
+//   byte. Domains, hashes, e-mail addresses, file names and AS numbers
+//   match without regard to case; a URL's scheme and host too, the rest of
+//   it exactly.
 // - Address tokens (dotted quads, IPv6 in any RFC 4291 form) are parsed and
 //   looked up as 16 bytes: single addresses by hash, ranges ("192.0.2.0/24",
 //   "2001:db8::/32", model::address_span) in a sorted table, nested ranges
