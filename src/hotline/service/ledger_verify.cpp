@@ -464,7 +464,14 @@ class LedgerVerifier {
                    "events");
       }
     }
-    check_heads_agree(heads, false, "peer_heads_conflict", f_);
+    // Heads of a log the peer lost in a restore (ledger_service.h,
+    // note_peer_restored) are kept but agree with nothing after them.
+    const auto superseded = superseded_peer_heads(tx_, peer.link);
+    std::vector<store::TreeHeadRecord> current;
+    for (const auto& h : heads) {
+      if (!is_superseded(superseded, h)) current.push_back(h);
+    }
+    check_heads_agree(current, false, "peer_heads_conflict", f_);
   }
 
   // 6. The audit trail's own chain.
