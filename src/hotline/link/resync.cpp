@@ -29,8 +29,10 @@ nlohmann::json read_state(store::Transaction& tx, const std::string& link) {
 }
 
 // One envelope of the answer: ours, for this link, the next in our chain.
+// One envelope of the answer: ours, for this link (its place in the chain
+// is checked by the caller).
 store::EnvelopeRecord checked_own(const nlohmann::json& text, const LinkContext& ctx,
-                                  const store::ChainHead& head) {
+                                  std::string& prev) {
   if (!text.is_string()) bad_answer("an envelope that is not a string");
   Envelope e;
   try {
@@ -40,12 +42,7 @@ store::EnvelopeRecord checked_own(const nlohmann::json& text, const LinkContext&
     bad_answer(std::string("an envelope that is not ours: ") + err.what());
   }
   if (e.link != ctx.link || e.to != ctx.peer.encoded()) bad_answer("an envelope of another link");
-  if (e.seq != head.seq + 1) {
-    bad_answer("envelope seq " + std::to_string(e.seq) + " where seq " +
-               std::to_string(head.seq + 1) + " was expected");
-  }
-  const std::string prev = head.seq == 0 ? std::string(kGenesisPrev) : head.digest;
-  if (e.prev != prev) bad_answer("envelope seq " + std::to_string(e.seq) + " is not chained");
+  prev = e.prev;
   store::EnvelopeRecord rec;
   rec.id = e.id;
   rec.link = e.link;
@@ -56,6 +53,24 @@ store::EnvelopeRecord checked_own(const nlohmann::json& text, const LinkContext&
   rec.type = e.type;
   rec.sent_at = e.sent_at;
   return rec;
+}
+
+store::ReceiptRecord checked_receipt_of(const nlohmann::json& j, std::size_t i,
+                                        const store::EnvelopeRecord& env, const LinkContext& ctx) {
+  Receipt r;
+  try {
+    r = receipt_from_json(j);
+    verify_signature(r, ctx.peer);
+  } catch (const Error& err) {
+    bad_answer("receipt " + std::to_string(i) + ": " + err.what());
+  }
+  if (r.link != ctx.link || r.seq != env.seq || r.envelope != env.digest ||
+      r.envelope_id != env.id) {
+    bad_answer("receipt " + std::to_string(i) + " is not for envelope seq " +
+               std::to_string(env.seq));
+  }
+  return store::ReceiptRecord{ctx.link, Direction::outbound, r.seq, r.envelope, r.received_at,
+                              r.index,  canonical(r)};
 }
 
 }  // namespace
@@ -114,28 +129,44 @@ std::vector<store::EnvelopeRecord> take_resync_answer(store::Transaction& tx,
       answer["envelopes"].size() != answer["receipts"].size()) {
     bad_answer("not {\"envelopes\":[...], \"receipts\":[...]} of equal lengths");
   }
-  store::ChainHead head = tx.chain_head(ctx.link, Direction::outbound);
+  // The answer starts after the last envelope the peer receipted to us, so
+  // it may begin with envelopes we hold still queued (from before the
+  // backup): those must be ours exactly, and only their receipts are new.
+  const store::ChainHead head = tx.chain_head(ctx.link, Direction::outbound);
+  store::ChainHead chain = head;
+  std::vector<store::ReceiptRecord> held;
   std::vector<std::pair<store::EnvelopeRecord, store::ReceiptRecord>> taken;
+  std::int64_t next = 0;
   for (std::size_t i = 0; i < answer["envelopes"].size(); ++i) {
-    auto env = checked_own(answer["envelopes"][i], ctx, head);
-    Receipt r;
-    try {
-      r = receipt_from_json(answer["receipts"][i]);
-      verify_signature(r, ctx.peer);
-    } catch (const Error& err) {
-      bad_answer("receipt " + std::to_string(i) + ": " + err.what());
+    std::string prev;
+    auto env = checked_own(answer["envelopes"][i], ctx, prev);
+    if (next != 0 && env.seq != next)
+      bad_answer("envelope seq " + std::to_string(env.seq) + " where seq " + std::to_string(next) +
+                 " was expected");
+    next = env.seq + 1;
+    auto r = checked_receipt_of(answer["receipts"][i], i, env, ctx);
+    if (env.seq <= head.seq) {
+      auto ours = tx.find_envelope_by_seq(ctx.link, Direction::outbound, env.seq);
+      if (!ours || ours->digest != env.digest) {
+        bad_answer("envelope seq " + std::to_string(env.seq) + " is not the one we hold");
+      }
+      if (!tx.find_receipt(ctx.link, Direction::outbound, env.seq)) held.push_back(std::move(r));
+      continue;
     }
-    if (r.link != ctx.link || r.seq != env.seq || r.envelope != env.digest ||
-        r.envelope_id != env.id) {
-      bad_answer("receipt " + std::to_string(i) + " is not for envelope seq " +
-                 std::to_string(env.seq));
+    const std::string expected_prev = chain.seq == 0 ? std::string(kGenesisPrev) : chain.digest;
+    if (env.seq != chain.seq + 1 || prev != expected_prev) {
+      bad_answer("envelope seq " + std::to_string(env.seq) + " does not follow our seq " +
+                 std::to_string(chain.seq));
     }
-    head = store::ChainHead{env.seq, env.digest};
-    store::ReceiptRecord rec{ctx.link, Direction::outbound, r.seq, r.envelope, r.received_at,
-                             r.index,  canonical(r)};
-    taken.emplace_back(std::move(env), std::move(rec));
+    chain = store::ChainHead{env.seq, env.digest};
+    taken.emplace_back(std::move(env), std::move(r));
   }
-  // Envelopes first, then their receipts: the order the log had them in.
+  // The receipts of what we held queued, then the envelopes taken back, then
+  // their receipts: each receipt after its envelope, receipts in seq order.
+  for (const auto& rec : held) {
+    tx.insert_receipt(rec);
+    tx.remove_outbox(ctx.link, rec.seq);
+  }
   for (const auto& [env, rec] : taken) tx.insert_envelope(env);
   for (const auto& [env, rec] : taken) tx.insert_receipt(rec);
   std::vector<store::EnvelopeRecord> out;

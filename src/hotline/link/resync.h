@@ -34,12 +34,11 @@ std::optional<std::int64_t> resync_pending(store::Transaction& tx, const std::st
 
 inline constexpr std::size_t kMaxResyncBatch = 256;
 
-// The request: {"after_seq": N, "log_size": S} (S: the size of the
-// requester's log at its backup). The answer: {"envelopes":[canonical
-// envelope text, ...], "receipts":[our receipt, ...], "more": bool} with the
-// envelopes the requester sent us after seq N (at most kMaxResyncBatch) and
-// the receipts we signed for them. Throws Error(invalid_input,
-// "resync_bad_request").
+// The request: {"after_seq": N, "log_size": S} (N: the last envelope of
+// the requester's with our receipt, S: the size of its log at its backup). The answer:
+// {"envelopes":[canonical envelope text, ...], "receipts":[our receipt, ...], "more": bool} with
+// the envelopes the requester sent us after seq N (at most kMaxResyncBatch) and the receipts we
+// signed for them. Throws Error(invalid_input, "resync_bad_request").
 nlohmann::json answer_resync(store::Transaction& tx, const LinkContext& ctx,
                              const nlohmann::json& request);
 
@@ -48,10 +47,11 @@ nlohmann::json answer_resync(store::Transaction& tx, const LinkContext& ctx,
 // Checks a peer's answer (every envelope signed by us, for this link, in seq
 // order and chained to what we hold; every receipt signed by the peer for
 // exactly that envelope) and stores the envelopes with their receipts, as
-// delivered (not queued). Returns the envelopes it took, in seq order;
-// throws Error(invalid_input, "resync_bad_answer") and stores nothing when
-// any check fails. Their effects on this node (its own desk messages, its
-// own item actions) are the caller's.
+// delivered (not queued). The answer may begin with envelopes we hold but
+// had not had receipted at the backup (still queued): they must be exactly
+// ours; their receipts are stored and they leave the queue. Returns the envelopes it took, in seq
+// order; throws Error(invalid_input, "resync_bad_answer") and stores nothing when any check fails.
+// Their effects on this node (its own desk messages, its own item actions) are the caller's.
 std::vector<store::EnvelopeRecord> take_resync_answer(store::Transaction& tx,
                                                       const LinkContext& ctx,
                                                       const nlohmann::json& answer);

@@ -51,14 +51,19 @@ std::int64_t resync_link(service::Node& node, const store::PeerRecord& peer, std
   auto ctx = service::link_context(node, peer);
   auto client = make_peer_client(node.identity, node.party, ctx.peer, peer.url);
   std::int64_t taken = 0, not_reapplied = 0;
+  bool first = true;
   for (;;) {
+    // From the last envelope of ours with the peer's receipt: what we held
+    // queued at the backup may have reached the peer since.
     const auto [after, received] = node.store->snapshot([&](store::Transaction& tx) {
-      return std::pair{tx.last_seq(ctx.link, store::Direction::outbound),
+      auto queued = tx.pending_outbox(ctx.link, 1);
+      return std::pair{queued.empty() ? tx.last_seq(ctx.link, store::Direction::outbound)
+                                      : queued.front().seq - 1,
                        tx.last_seq(ctx.link, store::Direction::inbound)};
     });
     nlohmann::json answer;
     try {
-      answer = ask(*client, after, log_size, received, taken == 0);
+      answer = ask(*client, after, log_size, received, first);
     } catch (const Error& e) {
       if (e.code() == "resync_bad_answer" || Clock::now() >= deadline) throw;
       spdlog::info("event=resync_waiting link={} peer=\"{}\" error=\"{}\"", ctx.link,
@@ -78,6 +83,7 @@ std::int64_t resync_link(service::Node& node, const store::PeerRecord& peer, std
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
+    first = false;
     const bool more = answer.is_object() && answer.value("more", false);
     const auto n = node.store->transact([&](store::Transaction& tx) {
       auto got = link::take_resync_answer(tx, ctx, answer);

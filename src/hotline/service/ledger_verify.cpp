@@ -555,9 +555,14 @@ LedgerStatus ledger_status(store::Store& store) {
     for (const auto& p : tx.list_peers()) {
       PeerLedgerStatus ps;
       ps.peer = p;
+      const auto superseded = superseded_peer_heads(tx, p.link);
       for (const auto& h : tx.list_tree_heads(p.link)) {
         ++ps.heads;
-        if (h.status == "unchecked") ++ps.unchecked;
+        if (is_superseded(superseded, h)) {
+          ++ps.superseded;
+        } else if (h.status == "unchecked") {
+          ++ps.unchecked;
+        }
         if (h.status == "inconsistent") ++ps.inconsistent;
         if (!ps.latest || h.received_at.value_or("") >= ps.latest->received_at.value_or(""))
           ps.latest = h;

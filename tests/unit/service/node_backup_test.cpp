@@ -185,6 +185,8 @@ TEST_F(NodeBackupTest, BackupAndKeyFilesAreNeverOverwritten) {
 // every envelope once on both sides, both ledgers verify.
 TEST_F(NodeBackupTest, RestoredNodeResyncsBothDirections) {
   traffic("before");
+  // Queued at the backup, delivered after it: its receipt comes back too.
+  send_desk_message(*b_, "alpha", "from bravo, queued at the backup", now_ms());
   backup_node(b_->paths.dir, backup_, key_);
   traffic("after 1");
   traffic("after 2");
@@ -200,7 +202,9 @@ TEST_F(NodeBackupTest, RestoredNodeResyncsBothDirections) {
   auto ctx_b = link_context(*b_, find_peer(*b_->store, "alpha"));
   const auto log_size =
       b_->store->snapshot([&](store::Transaction& tx) { return *link::resync_pending(tx, link_); });
-  nlohmann::json request{{"after_seq", last(*b_->store, Direction::outbound)},
+  ASSERT_EQ(b_->store->snapshot([&](store::Transaction& tx) { return tx.outbox_length(link_); }),
+            1);
+  nlohmann::json request{{"after_seq", last(*b_->store, Direction::outbound) - 1},
                          {"log_size", log_size}};
   auto answer = a_->store->transact([&](store::Transaction& tx) {
     note_peer_restored(tx, ctx_a, log_size, now_ms());
@@ -222,10 +226,12 @@ TEST_F(NodeBackupTest, RestoredNodeResyncsBothDirections) {
   EXPECT_LT(last(*b_->store, Direction::outbound), b_sent);
 
   b_->store->transact([&](store::Transaction& tx) {
-    EXPECT_EQ(link::take_resync_answer(tx, ctx_b, answer).size(), answer["envelopes"].size());
+    EXPECT_EQ(link::take_resync_answer(tx, ctx_b, answer).size(), answer["envelopes"].size() - 1);
     link::finish_resync(tx, link_, 0);
   });
   EXPECT_EQ(last(*b_->store, Direction::outbound), b_sent);
+  EXPECT_EQ(b_->store->snapshot([&](store::Transaction& tx) { return tx.outbox_length(link_); }),
+            0);
 
   // New traffic both ways: bravo's next seq follows on; alpha's envelopes
   // since the backup come again (seq_gap, then re-queued) and the new one.
