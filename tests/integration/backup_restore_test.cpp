@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "hotline/link/chain_check.h"
+#include "hotline/link/resync.h"
 #include "hotline/service/node_backup.h"
 #include "link_harness.h"
 #include "support/pg_test_db.h"
@@ -189,6 +190,32 @@ TEST_F(BackupRestore, PostgresNodeIsBackedUpAndRestoredIntoPostgres) {
   EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
   r = cli({"user", "list", "--dir", restored.string()});
   EXPECT_NE(r.out.find("alice"), std::string::npos) << r.err << r.out;
+}
+
+// A restored node whose peer cannot be reached does not start: it would
+// reuse seqs the peer holds. Nothing is sent, and the link stays marked.
+TEST_F(BackupRestore, RestoredNodeWaitsForItsPeerAndSendsNothing) {
+  ASSERT_NO_FATAL_FAILURE(setup());  // alpha is never started
+  const auto key = scratch() / "k";
+  const auto file = scratch() / "bravo.hlb";
+  ASSERT_EQ(cli({"backup", "key", "--out", key.string()}).exit_code, 0);
+  auto r = cli(
+      {"backup", "--dir", dir(kBravo).string(), "--to", file.string(), "--key-file", key.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto restored = scratch() / "bravo-restored";
+  r = cli(
+      {"restore", "--from", file.string(), "--key-file", key.string(), "--dir", restored.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  r = cli({"serve", "--dir", restored.string(), "--listen", "127.0.0.1:0", "--peer-listen",
+           "127.0.0.1:0", "--resync-wait", "1"},
+          30s);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.err.find("could not be reached"), std::string::npos) << r.err;
+  auto b = service::open_node(restored);
+  const auto link = link_of(*b.store, "alpha");
+  EXPECT_EQ(link_counts(*b.store, link).last_out, 0);
+  EXPECT_TRUE(b.store->snapshot(
+      [&](store::Transaction& tx) { return link::resync_pending(tx, link).has_value(); }));
 }
 
 }  // namespace backup_restore_test

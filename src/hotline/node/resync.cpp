@@ -46,6 +46,14 @@ nlohmann::json ask(net::HttpsClient& client, std::int64_t after_seq, std::int64_
   }
 }
 
+Error unreachable(const std::string& peer, const std::string& why) {
+  return Error(ErrorCategory::unavailable, "resync_peer_unreachable",
+               "This node was restored from a backup and must first take back from " +
+                   escape_text(peer) + " what it sent after the backup, but " + escape_text(peer) +
+                   " could not be reached (" + escape_text(why) +
+                   "). Start it again when the peer is reachable; nothing was sent.");
+}
+
 std::int64_t resync_link(service::Node& node, const store::PeerRecord& peer, std::int64_t log_size,
                          Clock::time_point deadline) {
   auto ctx = service::link_context(node, peer);
@@ -64,21 +72,12 @@ std::int64_t resync_link(service::Node& node, const store::PeerRecord& peer, std
     nlohmann::json answer;
     try {
       answer = ask(*client, after, log_size, received, first);
-    } catch (const Error& e) {
-      if (e.code() == "resync_bad_answer" || Clock::now() >= deadline) throw;
+    } catch (const std::exception& e) {
+      const auto* err = dynamic_cast<const Error*>(&e);
+      if (err && err->code() == "resync_bad_answer") throw;
+      if (Clock::now() >= deadline) throw unreachable(peer.name, e.what());
       spdlog::info("event=resync_waiting link={} peer=\"{}\" error=\"{}\"", ctx.link,
                    escape_text(peer.name), escape_text(e.what()));
-      client->close();
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-      continue;
-    } catch (const std::exception& e) {
-      if (Clock::now() >= deadline) {
-        throw Error(ErrorCategory::unavailable, "resync_peer_unreachable",
-                    "This node was restored from a backup and must first take back from " +
-                        escape_text(peer.name) + " what it sent after the backup, but " +
-                        escape_text(peer.name) + " could not be reached (" + escape_text(e.what()) +
-                        "). Start it again when the peer is reachable; nothing was sent.");
-      }
       client->close();
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
