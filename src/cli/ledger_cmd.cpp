@@ -101,7 +101,8 @@ json status_json(const service::LedgerStatus& s) {
                           {"latest_head", head_json(p.latest)},
                           {"heads", p.heads},
                           {"unchecked", p.unchecked},
-                          {"inconsistent", p.inconsistent}});
+                          {"inconsistent", p.inconsistent},
+                          {"superseded", p.superseded}});
   }
   j["ledger_inconsistent_events"] = events_json(s.inconsistency_events);
   return j;
@@ -132,6 +133,12 @@ void print_status(const service::LedgerStatus& s) {
     std::printf("  %lld heads held: %lld unchecked, %lld inconsistent\n",
                 static_cast<long long>(p.heads), static_cast<long long>(p.unchecked),
                 static_cast<long long>(p.inconsistent));
+    if (p.superseded > 0) {
+      std::printf(
+          "  %lld superseded: signed before %s was restored from a backup (kept, no "
+          "longer audited; see its peer_restored event)\n",
+          static_cast<long long>(p.superseded), p.peer.name.c_str());
+    }
   }
   print_events(s.inconsistency_events);
 }

@@ -116,6 +116,7 @@ void add_serve_command(CLI::App& app) {
     std::string dir, listen = "127.0.0.1:8443", peer_listen = "127.0.0.1:8444", cert, key;
     std::int64_t heartbeat = 0;
     std::int64_t head_interval = 60;
+    std::int64_t resync_wait = 60;
     std::size_t max_body_mib = 16;
     std::size_t max_connections = 1024;
     std::size_t max_connections_per_source = 128;
@@ -137,6 +138,12 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option(
          "--head-interval", o->head_interval,
          "Seconds between signed tree heads of the ledger (sooner after a burst of 1000 entries)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd->add_option("--resync-wait", o->resync_wait,
+                  "After hotline restore: seconds to wait for an unreachable peer when taking back "
+                  "what this node sent after the backup, before giving up (nothing is sent "
+                  "meanwhile)")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   cmd->add_option("--max-body-mib", o->max_body_mib,
@@ -225,6 +232,7 @@ void add_serve_command(CLI::App& app) {
     nso.max_body_bytes = o->max_body_mib * 1024 * 1024;
     if (o->heartbeat > 0) nso.heartbeat_interval_s = o->heartbeat;
     nso.head_interval = std::chrono::seconds(o->head_interval);
+    nso.resync_patience = std::chrono::seconds(o->resync_wait);
     node::NodeServer link_side(node, nso);
     link_side.start();
     opts.on_stopping = [&link_side] { link_side.stop(); };

@@ -11,7 +11,7 @@ namespace {
 
 bool is_alarm(const std::string& kind) {
   return kind == "link_down" || kind == "peer_refused" || kind == "receipt_clock_skew" ||
-         kind == "envelope_refused" || kind == "peer_behind" ||
+         kind == "envelope_refused" || kind == "peer_behind" || kind == "peer_restored" ||
          kind == "envelope_content_refused" || kind == "escalation" || kind == "item_action_void" ||
          kind == "attachment_failed" || kind == "attachment_refused" ||
          kind == "attachment_corrupt" || kind == "round_reminder";

@@ -15,6 +15,7 @@
 #include "hotline/node/peer_audit_job.h"
 #include "hotline/node/peer_listener.h"
 #include "hotline/node/periodic.h"
+#include "hotline/node/resync.h"
 #include "hotline/node/round_reminder_job.h"
 #include "hotline/node/tree_head_job.h"
 #include "hotline/node/webhook_job.h"
@@ -134,6 +135,8 @@ NodeServer::~NodeServer() {
 
 void NodeServer::start() {
   auto& im = *impl_;
+  // Before anything may send: a restored node's outbound seqs are behind.
+  resync_restored_links(im.node, im.opt.resync_patience);
   im.jobs.keep();
   im.events.tail();  // log only events from now on
   im.links.refresh();

@@ -89,6 +89,10 @@ struct NodeServerOptions {
   std::size_t max_connections_per_source = 32;
   int handler_threads = 8;
   std::size_t handlers_per_peer = 4;
+  // A node restored from a backup first takes back from each peer what it
+  // had sent after the backup (node/resync.h); start() waits this long for
+  // an unreachable peer, then throws "resync_peer_unreachable".
+  std::chrono::milliseconds resync_patience{std::chrono::seconds(60)};
 };
 
 class NodeServer {

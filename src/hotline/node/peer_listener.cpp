@@ -12,6 +12,7 @@
 #include "hotline/common/time.h"
 #include "hotline/link/link_metrics.h"
 #include "hotline/link/receiver.h"
+#include "hotline/link/resync.h"
 #include "hotline/node/inbound.h"
 #include "hotline/service/attachment_service.h"
 #include "hotline/service/ledger_service.h"
@@ -50,7 +51,7 @@ net::HttpResponse peer_error(const std::string& route, const std::string& link, 
 
 net::HttpResponse PeerListener::handle(const net::HttpRequest& req) {
   if (req.target != "/v1/envelopes" && req.target != "/v1/ledger/proofs" &&
-      req.target != "/v1/attachments/chunk") {
+      req.target != "/v1/attachments/chunk" && req.target != "/v1/link/resync") {
     return net::json_error(404, "not_found", "no such path on the peer link");
   }
   if (req.method != "POST") return net::json_error(405, "method_not_allowed", "use POST");
@@ -64,6 +65,7 @@ net::HttpResponse PeerListener::handle(const net::HttpRequest& req) {
   }
   if (req.target == "/v1/ledger/proofs") return proofs(req);
   if (req.target == "/v1/attachments/chunk") return chunk(*peer, req);
+  if (req.target == "/v1/link/resync") return resync(*peer, req);
   return envelopes(*peer, req);
 }
 
@@ -140,6 +142,45 @@ net::HttpResponse PeerListener::chunk(const store::PeerRecord& peer, const net::
   } catch (const Error& e) {
     if (e.code() == "attachment_corrupt") events_.record("attachment_corrupt", peer.link, e.what());
     return peer_error("chunk", peer.link, e);
+  }
+}
+
+// POST /v1/link/resync {"after_seq","log_size","received_seq"}: the peer
+// was restored from a backup and asks for the envelopes it sent us after
+// seq after_seq (docs/protocol.md §4.6). The first request also tells us
+// its log's size at the backup: its heads beyond it are superseded.
+net::HttpResponse PeerListener::resync(const store::PeerRecord& peer, const net::HttpRequest& req) {
+  nlohmann::json request;
+  try {
+    request = nlohmann::json::parse(req.body);
+  } catch (const std::exception&) {
+    return net::json_error(400, "json_malformed", "the resync request is not JSON");
+  }
+  auto ctx = service::link_context(node_, peer);
+  try {
+    if (!request.is_object() || !request.contains("log_size") ||
+        !request["log_size"].is_number_integer() || request["log_size"].get<std::int64_t>() < 0) {
+      throw Error(ErrorCategory::invalid_input, "resync_bad_request",
+                  "expected {\"after_seq\": N, \"log_size\": S >= 0}");
+    }
+    const auto log_size = request["log_size"].get<std::int64_t>();
+    auto answer = node_.store->transact([&](store::Transaction& tx) {
+      auto a = link::answer_resync(tx, ctx, request);
+      // Once per restore (the first page; a retry of it changes nothing).
+      const auto key = link::resync_setting(ctx.link) + ".peer";
+      const auto noted = std::to_string(log_size) + "@" +
+                         std::to_string(request.value("after_seq", std::int64_t{0}));
+      if (request.value("first", false) && tx.get_setting(key) != noted) {
+        service::note_peer_restored(tx, ctx, log_size, now_ms());
+        tx.put_setting(key, noted);
+      }
+      return a;
+    });
+    net::HttpResponse res;
+    res.body = answer.dump();
+    return res;
+  } catch (const Error& e) {
+    return peer_error("resync", ctx.link, e);
   }
 }
 

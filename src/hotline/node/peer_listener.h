@@ -1,5 +1,5 @@
 // PeerListener: the request handler of the peer listener (the HTTPS server
-// on the peer port, mutual TLS with the peers' keys pinned). Three routes,
+// on the peer port, mutual TLS with the peers' keys pinned). Four routes,
 // POST only, for configured peers only (the TLS layer already refused
 // unknown keys; the handler finds the peer by the key again):
 //
@@ -10,6 +10,9 @@
 //                          (service::answer_proof_request)
 //   /v1/attachments/chunk  a chunk of an attachment we offered on that
 //                          peer's link (service::serve_attachment_chunk)
+//   /v1/link/resync        the peer, restored from a backup, asks for the
+//                          envelopes it had sent us (link::answer_resync;
+//                          its lost heads: service::note_peer_restored)
 //
 // Ownership and threads: NodeServer owns it; `node` and `events` must
 // outlive it. handle() is thread-safe: the server calls it from several
@@ -33,6 +36,7 @@ class PeerListener {
   net::HttpResponse envelopes(const store::PeerRecord& peer, const net::HttpRequest& req);
   net::HttpResponse proofs(const net::HttpRequest& req);
   net::HttpResponse chunk(const store::PeerRecord& peer, const net::HttpRequest& req);
+  net::HttpResponse resync(const store::PeerRecord& peer, const net::HttpRequest& req);
 
   service::Node& node_;
   EventLog& events_;

@@ -135,7 +135,9 @@ void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx, const
   // Quick checks against what we hold: the peer's log only grows, and one
   // size has one root. Proof-based checks follow in the audit.
   std::optional<std::string> problem;
+  const auto superseded = superseded_peer_heads(tx, ctx.link);
   for (const auto& h : tx.list_tree_heads(ctx.link)) {
+    if (is_superseded(superseded, h)) continue;  // of a log the peer lost (note_peer_restored)
     if (h.size == rec.size && h.root == rec.root) return;  // already held
     if (h.size == rec.size)
       problem = "two different roots for tree size " + std::to_string(rec.size);
@@ -151,12 +153,41 @@ void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx, const
   }
 }
 
+std::int64_t note_peer_restored(store::Transaction& tx, const link::LinkContext& ctx,
+                                std::int64_t log_size, TimePoint now) {
+  std::int64_t marked = 0;
+  auto superseded = superseded_peer_heads(tx, ctx.link);
+  for (const auto& h : tx.list_tree_heads(ctx.link)) {
+    // Beyond the backup; and at its size one not yet checked, which may have
+    // been signed after the backup (the restored node cannot prove it).
+    const bool lost = h.size > log_size || (h.size == log_size && h.status != "ok");
+    if (lost && superseded.emplace(h.size, h.root).second) ++marked;
+  }
+  put_superseded_peer_heads(tx, ctx.link, superseded);
+  std::int64_t receipted = 0;
+  for (auto seq = tx.last_seq(ctx.link, Direction::outbound); seq > 0; --seq) {
+    if (tx.find_receipt(ctx.link, Direction::outbound, seq)) {
+      receipted = seq;
+      break;
+    }
+  }
+  const auto watermark = std::stoll(tx.get_setting(watermark_key(ctx.link)).value_or("0"));
+  if (receipted > watermark) tx.put_setting(watermark_key(ctx.link), std::to_string(receipted));
+  record_event(tx, now, "peer_restored", ctx.link,
+               ctx.peer_name + " was restored from a backup when its log held " +
+                   std::to_string(log_size) + " leaves; " + std::to_string(marked) +
+                   " of its tree heads beyond that size are kept as superseded");
+  return marked;
+}
+
 std::optional<AuditPlan> plan_audit(store::Store& store, const std::string& link) {
   return store.snapshot([&](store::Transaction& tx) -> std::optional<AuditPlan> {
     auto heads = tx.list_tree_heads(link);
+    const auto superseded = superseded_peer_heads(tx, link);
     AuditPlan plan;
     bool found = false;
     for (const auto& h : heads) {
+      if (is_superseded(superseded, h)) continue;  // of a log the peer lost
       if (h.status == "ok") plan.previous = h;
       if (h.status == "unchecked") {
         plan.head = h;

@@ -44,6 +44,20 @@ nlohmann::json answer_proof_request(store::Store& store, const nlohmann::json& r
 void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx,
                      const nlohmann::json& body, const std::string& received_at);
 
+// A peer restored from a backup whose log then held `log_size` leaves
+// (it asked for its envelopes back, docs/protocol.md §4.6): its heads we
+// hold for larger sizes were signed over a log it no longer has (and one
+// of exactly that size not yet audited may have been signed after the
+// backup, which the restored node cannot prove). They are
+// kept, marked "superseded" (no longer audited, no conflict with the heads
+// of its new log, listed by `hotline ledger status`), and our audit's
+// inclusion watermark moves past the envelopes it had receipted so far
+// (their receipts name leaves of the lost log; the peer takes them again
+// and its new receipts are not stored: the old ones stay the evidence).
+// Records the event "peer_restored". Returns how many heads it marked.
+std::int64_t note_peer_restored(store::Transaction& tx, const link::LinkContext& ctx,
+                                std::int64_t log_size, TimePoint now);
+
 // What one audit round of a peer's heads needs to ask the peer, and how to
 // judge the answer. The node's peer audit job does the asking (node/peer_audit_job.h).
 struct AuditPlan {

@@ -464,7 +464,14 @@ class LedgerVerifier {
                    "events");
       }
     }
-    check_heads_agree(heads, false, "peer_heads_conflict", f_);
+    // Heads of a log the peer lost in a restore (ledger_service.h,
+    // note_peer_restored) are kept but agree with nothing after them.
+    const auto superseded = superseded_peer_heads(tx_, peer.link);
+    std::vector<store::TreeHeadRecord> current;
+    for (const auto& h : heads) {
+      if (!is_superseded(superseded, h)) current.push_back(h);
+    }
+    check_heads_agree(current, false, "peer_heads_conflict", f_);
   }
 
   // 6. The audit trail's own chain.
@@ -548,9 +555,14 @@ LedgerStatus ledger_status(store::Store& store) {
     for (const auto& p : tx.list_peers()) {
       PeerLedgerStatus ps;
       ps.peer = p;
+      const auto superseded = superseded_peer_heads(tx, p.link);
       for (const auto& h : tx.list_tree_heads(p.link)) {
         ++ps.heads;
-        if (h.status == "unchecked") ++ps.unchecked;
+        if (is_superseded(superseded, h)) {
+          ++ps.superseded;
+        } else if (h.status == "unchecked") {
+          ++ps.unchecked;
+        }
         if (h.status == "inconsistent") ++ps.inconsistent;
         if (!ps.latest || h.received_at.value_or("") >= ps.latest->received_at.value_or(""))
           ps.latest = h;

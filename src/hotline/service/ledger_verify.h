@@ -93,6 +93,8 @@ struct PeerLedgerStatus {
   store::PeerRecord peer;
   std::optional<store::TreeHeadRecord> latest;  // newest head received
   std::int64_t heads = 0, unchecked = 0, inconsistent = 0;
+  // Of a log the peer lost in a restore (tree_heads.h): not in `unchecked`.
+  std::int64_t superseded = 0;
 };
 struct LedgerStatus {
   std::int64_t log_size = 0;

@@ -150,6 +150,16 @@ link::Envelope send_desk_message(Node& node, const std::string& peer_name, const
   });
 }
 
+bool retake_own_envelope(store::Transaction& tx, const link::LinkContext& ctx,
+                         const store::EnvelopeRecord& envelope) {
+  if (envelope.type != kDeskMessage) return false;
+  auto e = link::parse_envelope(envelope.canonical);
+  tx.insert_desk_message(store::DeskMessageRecord{e.id, ctx.link, Direction::outbound, e.seq,
+                                                  e.body.value("text", std::string()), e.sent_at,
+                                                  std::nullopt});
+  return true;
+}
+
 std::vector<DeskMessageView> list_desk_messages(store::Store& store, const std::string& peer,
                                                 std::size_t limit) {
   return store.snapshot([&](store::Transaction& tx) {

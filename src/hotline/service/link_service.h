@@ -68,6 +68,14 @@ std::vector<DeskMessageView> list_desk_messages(store::Store& store, const std::
 
 link::Envelope send_heartbeat(store::Store& store, const link::LinkContext& ctx, TimePoint now);
 
+// After a restore: an envelope this node had sent after its backup, taken
+// back from the peer (link/resync.h). A desk message is listed again as
+// sent; returns false for any other type (its effect on this node's own
+// records, an item's action say, is not applied again: the peer holds it
+// and the ledger has it).
+bool retake_own_envelope(store::Transaction& tx, const link::LinkContext& ctx,
+                         const store::EnvelopeRecord& envelope);
+
 // ---- the agreement ---------------------------------------------------------
 
 // The draft this node would propose to `peer`: the current agreement with

@@ -3,6 +3,8 @@
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 
+#include <nlohmann/json.hpp>
+
 namespace hotline::service {
 
 std::uint64_t TxTreeStorage::size() {
@@ -45,6 +47,29 @@ ledger::SignedTreeHead make_tree_head(store::Transaction& tx, const crypto::KeyP
   tx.insert_tree_head(store::TreeHeadRecord{"", static_cast<std::int64_t>(head.size), root,
                                             head.time, sth.key, sth.sig, std::nullopt, "ok"});
   return sth;
+}
+
+SupersededHeads superseded_peer_heads(store::Transaction& tx, const std::string& link) {
+  SupersededHeads out;
+  auto text = tx.get_setting(kSupersededHeadsPrefix + link);
+  if (!text) return out;
+  try {
+    for (const auto& h : nlohmann::json::parse(*text)) {
+      out.emplace(h.at("size").get<std::int64_t>(), h.at("root").get<std::string>());
+    }
+  } catch (const std::exception&) {
+    throw Error(ErrorCategory::internal, "store_invalid",
+                "the setting " + std::string(kSupersededHeadsPrefix) + link +
+                    " is not a JSON array of {\"size\", \"root\"}");
+  }
+  return out;
+}
+
+void put_superseded_peer_heads(store::Transaction& tx, const std::string& link,
+                               const SupersededHeads& heads) {
+  auto arr = nlohmann::json::array();
+  for (const auto& [size, root] : heads) arr.push_back({{"size", size}, {"root", root}});
+  tx.put_setting(kSupersededHeadsPrefix + link, arr.dump());
 }
 
 }  // namespace hotline::service

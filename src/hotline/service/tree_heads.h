@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "hotline/common/time.h"
 #include "hotline/crypto/ed25519.h"
@@ -32,6 +35,20 @@ class TxTreeStorage final : public ledger::TreeStorage {
 // Signs a head of the log as it stands in `tx` and stores it.
 ledger::SignedTreeHead make_tree_head(store::Transaction& tx, const crypto::KeyPair& key,
                                       TimePoint now);
+
+// Heads of a peer's log that the peer lost when it was restored from a
+// backup (ledger_service.h, note_peer_restored), as (size, root hex): kept
+// in the store with their status, but no longer audited, and compared with
+// no other head. Kept in the setting kSupersededHeadsPrefix + link (a JSON
+// array of {"size","root"}).
+inline constexpr const char* kSupersededHeadsPrefix = "ledger.superseded:";
+using SupersededHeads = std::set<std::pair<std::int64_t, std::string>>;
+SupersededHeads superseded_peer_heads(store::Transaction& tx, const std::string& link);
+void put_superseded_peer_heads(store::Transaction& tx, const std::string& link,
+                               const SupersededHeads& heads);
+inline bool is_superseded(const SupersededHeads& s, const store::TreeHeadRecord& h) {
+  return s.count({h.size, h.root}) > 0;
+}
 
 // The newest of our own heads, if any.
 std::optional<store::TreeHeadRecord> latest_own_head(store::Transaction& tx);

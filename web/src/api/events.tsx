@@ -22,7 +22,8 @@ export const eventKinds = [
   'ledger_inconsistent', 'agreement_proposed', 'agreement_accepted', 'peer_added', 'review_agreed',
   'attachment_received', 'attachment_failed', 'attachment_refused', 'envelope_refused',
   'envelope_content_refused', 'envelope_type_unknown', 'peer_refused', 'peer_behind',
-  'receipt_clock_skew', 'item_action_void', 'user_locked', 'translation_added',
+  'receipt_clock_skew', 'item_action_void', 'user_locked', 'translation_added', 'peer_restored',
+  'link_resynced',
 ] as const;
 
 type Listener = (e: NodeEvent) => void;
