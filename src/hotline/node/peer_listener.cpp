@@ -56,8 +56,10 @@ net::HttpResponse PeerListener::handle(const net::HttpRequest& req) {
   if (!req.peer_key) return net::json_error(403, "peer_unknown", "no client certificate");
   crypto::PublicKey key;
   key.bytes = *req.peer_key;
+  // The pinned key, or (after a rotation) any key of the peer's history: the
+  // TLS handshake let in only keys whose time is not over.
   auto peer = node_.store->snapshot(
-      [&](store::Transaction& tx) { return tx.find_peer_by_key(key.encoded()); });
+      [&](store::Transaction& tx) { return service::find_peer_by_any_key(tx, key.encoded()); });
   if (!peer) {
     return net::json_error(403, "peer_unknown", "this node has no peer with key " + key.encoded());
   }
@@ -87,7 +89,8 @@ net::HttpResponse PeerListener::envelopes(const store::PeerRecord& peer,
   if (outcome.error) {
     const auto& err = *outcome.error;
     bool integrity = err.code == "envelope_conflict" || err.code == "prev_mismatch" ||
-                     err.code == "envelope_bad_signature" || err.code == "link_mismatch";
+                     err.code == "envelope_bad_signature" || err.code == "link_mismatch" ||
+                     err.code == "envelope_key_revoked" || err.code == "envelope_key_retired";
     if (integrity) {
       events_.record("envelope_refused", ctx.link,
                      peer.name + " sent an envelope we refused: " + err.code + ": " + err.message);

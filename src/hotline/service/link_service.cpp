@@ -87,7 +87,10 @@ std::vector<PeerView> list_peers(store::Store& store) {
     std::vector<PeerView> out;
     for (auto& p : tx.list_peers()) {
       PeerView v;
-      v.fingerprint = crypto::PublicKey::decode(p.public_key).fingerprint();
+      v.keys = peer_key_history(tx, p).keys();
+      // The key in use: the newest of the history (the one pinned by
+      // `peer add` until the peer rotates its key).
+      v.fingerprint = v.keys.back().key.fingerprint();
       store::LinkStateRecord blank;
       blank.link = p.link;
       v.state = tx.find_link_state(p.link).value_or(blank);
