@@ -8,19 +8,96 @@
 //    phone", `hotline peer rekey` on the peer: from then on an envelope
 //    signed with the revoked key is refused with a clear error, and the
 //    older envelopes still verify.
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <fstream>
 
 #include "hotline/link/key_history.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/key_service.h"
+#include "hotline/tls/context.h"
 #include "link_harness.h"
 
 namespace hotline::it {
 namespace key_rotation_test {
 
+// Whether a peer-link TLS connection to 127.0.0.1:port made with `as`
+// (pinning `server`) gets an HTTP answer: in TLS 1.3 a server that refuses
+// the client's certificate says so after the client's side of the
+// handshake, on the first read.
+bool peer_tls_answers(std::uint16_t port, const crypto::KeyPair& as,
+                      const crypto::PublicKey& server) {
+  tls::Ed25519Seed seed{};
+  std::copy(as.seed().begin(), as.seed().end(), seed.begin());
+  auto ctx = tls::peer_client_context(seed, "probe", server.bytes);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool answered = false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    SSL* ssl = SSL_new(ctx.native());
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) == 1) {
+      const std::string req = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      char buf[256];
+      answered = SSL_write(ssl, req.data(), static_cast<int>(req.size())) > 0 &&
+                 SSL_read(ssl, buf, sizeof buf) > 0;
+    }
+    SSL_free(ssl);
+  }
+  ::close(fd);
+  return answered;
+}
+
+// The auditor's checker (tests/auditor/check_export.py), found from this
+// file's path as tests/integration/ledger_redaction_test.cpp does.
+fs::path checker_script() {
+  const fs::path rel =
+      fs::path(__FILE__).parent_path().parent_path() / "auditor" / "check_export.py";
+  if (rel.is_absolute()) return rel;
+  for (fs::path p = fs::path(hotline_bin()).parent_path(); p.has_relative_path();
+       p = p.parent_path()) {
+    std::error_code ec;
+    if (fs::exists((p / rel).lexically_normal(), ec)) return (p / rel).lexically_normal();
+  }
+  return rel;
+}
+
 class KeyRotation : public TwoNodes {
  protected:
+  // A python3 with PyNaCl (the checker needs it), or "".
+  std::string python_with_nacl() {
+    for (const char* py : {"/usr/bin/python3", "/usr/local/bin/python3"}) {
+      std::error_code ec;
+      if (!fs::exists(py, ec)) continue;
+      if (testing::run({py, "-c", "import nacl.signing"}, scratch() / "py-probe", 30s).exit_code ==
+          0)
+        return py;
+    }
+    return "";
+  }
+
+  // The side's ledger export passes the auditor's own checker (which knows
+  // nothing of the node's code), pinned to the side's key before rotation.
+  void expect_auditor_accepts(Side s, const std::string& pinned_key) {
+    const std::string py = python_with_nacl();
+    if (py.empty()) {
+      std::printf("[key rotation] no python3 with PyNaCl: the auditor's checker was not run\n");
+      return;
+    }
+    const fs::path out = scratch() / (node(s).name + "-export.ndjson");
+    ok(s, {"ledger", "export", "--out", out.string()});
+    auto c = testing::run({py, checker_script().string(), out.string(), "--key", pinned_key},
+                          scratch() / (node(s).name + "-checker"), 120s);
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  }
+
   std::vector<store::EventRecord> events(Side s, const std::string& kind) {
     auto node = service::open_node(dir(s));
     auto all =
@@ -106,6 +183,8 @@ TEST_F(KeyRotation, RotationWhileEnvelopesFlowBothWaysLosesNothing) {
   EXPECT_TRUE(events(kBravo, "envelope_content_refused").empty());
   expect_ledger_verifies(kAlpha);
   expect_ledger_verifies(kBravo);
+  expect_auditor_accepts(kAlpha, node(kAlpha).key);
+  expect_auditor_accepts(kBravo, node(kBravo).key);
 
   // bravo's peer list shows both keys of alpha and the overlap's end.
   auto list = nlohmann::json::parse(ok(kBravo, {"peer", "list", "--json"}));
@@ -222,6 +301,11 @@ TEST_F(KeyRotation, CompromisedKeyIsRevokedAndThePeerRekeysByPhone) {
   EXPECT_TRUE(testing::eventually([&] { return inbound_texts(kBravo).size() == 6; }, 60s));
   EXPECT_TRUE(wait_event(kBravo, "envelope_refused", "envelope_key_revoked", 60s));
   EXPECT_EQ(inbound_texts(kBravo), msg_texts("alpha", 0, 6));
+  // The thief's key cannot even connect any more; alpha's new key can.
+  const auto bravo_key = service::read_public_key(dir(kBravo));
+  EXPECT_FALSE(peer_tls_answers(node(kBravo).peer_port, crypto::KeyPair::load(stolen), bravo_key));
+  EXPECT_TRUE(peer_tls_answers(node(kBravo).peer_port,
+                               crypto::KeyPair::load(dir(kAlpha) / "identity.key"), bravo_key));
   auto list = nlohmann::json::parse(ok(kBravo, {"peer", "list", "--json"}));
   ASSERT_EQ(list[0]["keys"].size(), 2u);
   EXPECT_EQ(list[0]["keys"][0]["revoked_from"], revoke_from);
