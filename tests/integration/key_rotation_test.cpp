@@ -198,11 +198,23 @@ TEST_F(KeyRotation, RotationWhileEnvelopesFlowBothWaysLosesNothing) {
   auto text = ok(kBravo, {"peer", "list"});
   EXPECT_NE(text.find("signs until"), std::string::npos) << text;
 
-  // The link goes on after a restart of both (TLS with the new key).
+  // The link goes on after a restart of both (TLS with the new key), and
+  // the agreement can be amended: the amendment names alpha's new key.
   ASSERT_NO_FATAL_FAILURE(start(kAlpha));
   ASSERT_NO_FATAL_FAILURE(start(kBravo));
   enqueue(dir(kAlpha), "bravo", 5, n);
   ASSERT_TRUE(wait_delivered(dir(kAlpha), "bravo", n + 5, 60s));
+  ok(kAlpha, {"agreement", "propose", "--peer", "bravo"});
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        return on(kBravo, {"agreement", "accept", "--peer", "alpha"}).exit_code == 0;
+      },
+      30s))
+      << "bravo never got alpha's amendment";
+  EXPECT_TRUE(wait_event(kAlpha, "agreement_accepted", "amendment 1"));
+  auto shown = ok(kBravo, {"agreement", "show", "--peer", "alpha", "--json"});
+  EXPECT_NE(shown.find(service::read_public_key(dir(kAlpha)).encoded()), std::string::npos)
+      << shown.substr(0, 2000);
   ASSERT_NO_FATAL_FAILURE(settle_and_stop());
   expect_ledger_verifies(kBravo);
 }

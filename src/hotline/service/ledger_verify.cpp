@@ -645,18 +645,20 @@ std::vector<TreeHeadView> recent_tree_heads(store::Store& store, const crypto::P
                                             std::size_t limit) {
   return store.snapshot([&](store::Transaction& tx) {
     std::vector<TreeHeadView> out;
+    // Each head against the key it names, in its signer's key history.
+    auto valid_in = [](const link::KeyHistory& h, const store::TreeHeadRecord& head) {
+      const link::KeyRecord* signer = h.find(head.key);
+      return signer != nullptr && head_signature_valid(head, signer->key);
+    };
+    const link::KeyHistory mine = self_key_history(tx, self);
     for (auto& h : tx.list_tree_heads("")) {
-      const bool valid = h.key == self.encoded() && head_signature_valid(h, self);
+      const bool valid = valid_in(mine, h);
       out.push_back(TreeHeadView{"", std::move(h), valid});
     }
     for (const auto& p : tx.list_peers()) {
-      std::optional<crypto::PublicKey> key;
-      try {
-        key = crypto::PublicKey::decode(p.public_key);
-      } catch (const Error&) {
-      }
+      const link::KeyHistory theirs = peer_key_history(tx, p);
       for (auto& h : tx.list_tree_heads(p.link)) {
-        const bool valid = key && h.key == p.public_key && head_signature_valid(h, *key);
+        const bool valid = valid_in(theirs, h);
         out.push_back(TreeHeadView{p.name, std::move(h), valid});
       }
     }
