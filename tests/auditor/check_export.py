@@ -133,6 +133,37 @@ def receipt_batch_ok(where, fail, signed, sig, signer, batch, canonical):
         fail(where, "the Ed25519 signature over the receipt's batch does not verify")
 
 
+class Keys:
+    """A party's keys as the export lists them (docs/protocol.md section 1.1):
+    the current key and, after a rotation or a revocation, the earlier ones
+    ("keys", oldest first, each maybe with "revoked_from"). Envelopes signed
+    with an earlier key verify; a revoked key's only before its revocation."""
+
+    def __init__(self, current, history=None):
+        self.current = current
+        self.keys, self.revoked = [], {}
+        for k in history or []:
+            if isinstance(k, dict) and isinstance(k.get("key"), str):
+                self.keys.append(k["key"])
+                if isinstance(k.get("revoked_from"), str):
+                    self.revoked[k["key"]] = k["revoked_from"]
+        if current not in self.keys:
+            self.keys.append(current)
+
+    def __contains__(self, key):
+        return key in self.keys
+
+    def __str__(self):
+        if len(self.keys) == 1:
+            return str(self.current)
+        return "%s (or an earlier key: %s)" % (self.current, ", ".join(k for k in self.keys if k != self.current))
+
+    def revoked_at(self, key, time):
+        """The revocation time when `key` was revoked at or before `time`."""
+        rf = self.revoked.get(key)
+        return rf if rf is not None and isinstance(time, str) and time >= rf else None
+
+
 def head_signing_input(size, root, time):
     return '{"root":"%s","size":%d,"time":"%s","type":"tree_head","v":1}' % (root, size, time)
 
@@ -193,12 +224,13 @@ class Checker:
         if not isinstance(node, dict) or node.get("type") != "node":
             self.fail("line 1", 'the first line is not the "node" line')
             return
-        me = node.get("public_key")
+        me_text = node.get("public_key")
         size = node.get("log_size")
-        if self.expected_key is not None and me != self.expected_key:
+        me = Keys(me_text, node.get("keys"))
+        if self.expected_key is not None and self.expected_key not in me:
             self.fail("line 1", "the export is of key %s, not of the expected key %s" % (me, self.expected_key))
         try:
-            b64url_decode(me, 32)
+            b64url_decode(me_text, 32)
         except (ValueError, TypeError):
             self.fail("line 1", "public_key is not an Ed25519 key")
             return
@@ -208,7 +240,10 @@ class Checker:
         peers = {}
         for p in node.get("peers", []):
             try:
-                if link_id(me, p["public_key"]) != p["link"]:
+                p["_keys"] = Keys(p["public_key"], p.get("keys"))
+                # The link id is made from the two keys at peering time: any
+                # pair of the two histories.
+                if not any(link_id(a, b) == p["link"] for a in me.keys for b in p["_keys"].keys):
                     self.fail("line 1", "peer %s: link %s is not derived from the two keys" % (p.get("name"), p.get("link")))
                 peers[p["link"]] = p
             except (KeyError, ValueError, TypeError):
@@ -297,9 +332,9 @@ class Checker:
         if direction not in ("outbound", "inbound"):
             self.fail(where, "direction %r" % direction)
             return h
-        sender = me if direction == "outbound" else (peer["public_key"] if peer else None)
+        sender = me if direction == "outbound" else (peer["_keys"] if peer else Keys(""))
         signer = obj.get("signer")
-        if signer is not None and signer != sender:
+        if signer is not None and signer not in sender:
             self.fail(where, "an %s envelope must be from %s, not %s" % (direction, sender, signer))
         last_seq, _ = chains.get((link, direction), (0, GENESIS))
         if seq != last_seq + 1:
@@ -350,7 +385,7 @@ class Checker:
         if item.get("link") != link or item.get("seq") != seq or item.get("from") != signer:
             self.fail(where, "link, seq or signer differ from the signed item")
         peer = peers.get(link)
-        them = peer["public_key"] if peer else None
+        them = peer["_keys"] if peer else Keys("")
         if peer is None:
             self.fail(where, "link %s is not one of the node's peers" % link)
         if direction not in ("outbound", "inbound"):
@@ -360,8 +395,11 @@ class Checker:
         sender, receiver = (me, them) if direction == "outbound" else (them, me)
         key = (link, direction, seq)
         if kind == "envelope":
-            if item.get("from") != sender or item.get("to") != receiver:
+            if item.get("from") not in sender or item.get("to") not in receiver:
                 self.fail(where, "an %s envelope must be from %s to %s" % (direction, sender, receiver))
+            revoked = sender.revoked_at(item.get("from"), item.get("sent_at"))
+            if revoked:
+                self.fail(where, "signed with key %s, revoked from %s" % (item.get("from"), revoked))
             last_seq, last_digest = chains.get((link, direction), (0, GENESIS))
             if seq != last_seq + 1:
                 self.fail(where, "%s seq %r follows seq %d (gap or reorder)" % (direction, seq, last_seq))
@@ -373,8 +411,11 @@ class Checker:
             chains[(link, direction)] = (seq, digest)
             envelopes[key] = (index, digest)
         elif kind == "receipt":
-            if item.get("from") != receiver or item.get("to") != sender:
+            if item.get("from") not in receiver or item.get("to") not in sender:
                 self.fail(where, "the receipt of an %s envelope must be signed by %s" % (direction, receiver))
+            revoked = receiver.revoked_at(item.get("from"), item.get("received_at"))
+            if revoked:
+                self.fail(where, "signed with key %s, revoked from %s" % (item.get("from"), revoked))
             env = envelopes.get(key)
             if env is None:
                 self.fail(where, "a receipt for %s seq %r, whose envelope is not earlier in the log" % (direction, seq))
@@ -404,7 +445,7 @@ class Checker:
 
     def check_own_head(self, where, obj, me, size, roots):
         where += " (our head of size %r)" % obj.get("size")
-        if obj.get("key") != me:
+        if obj.get("key") not in me:
             self.fail(where, "signed by %s, not by the node %s" % (obj.get("key"), me))
         self.check_head_signature(where, obj)
         n = obj.get("size")
@@ -421,7 +462,7 @@ class Checker:
         where += " (head of link %s, size %r)" % (link, obj.get("size"))
         if peer is None:
             self.fail(where, "the link is not one of the node's peers")
-        elif obj.get("key") != peer["public_key"]:
+        elif obj.get("key") not in peer["_keys"]:
             self.fail(where, "signed by %s, not by the peer %s" % (obj.get("key"), peer.get("name")))
         self.check_head_signature(where, obj)
         if obj.get("status") == "inconsistent":

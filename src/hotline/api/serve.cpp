@@ -8,6 +8,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -39,6 +42,47 @@ void ensure_operator_certificate(const ServeOptions& options) {
   spdlog::info("event=certificate_generated listener=operator cert={} key={} sha256={}",
                options.tls_cert.string(), options.tls_key.string(),
                to_hex(tls::certificate_sha256(pem.str())));
+}
+
+// The operators' certificate files as last loaded, to notice a renewal.
+struct CertFiles {
+  std::filesystem::path cert, key;
+  std::filesystem::file_time_type cert_time{}, key_time{};
+  std::uintmax_t cert_size = 0, key_size = 0;
+
+  // Whether either file changed since the last call (or construction).
+  bool changed() {
+    std::error_code e1, e2, e3, e4;
+    auto ct = std::filesystem::last_write_time(cert, e1);
+    auto kt = std::filesystem::last_write_time(key, e2);
+    auto cs = std::filesystem::file_size(cert, e3);
+    auto ks = std::filesystem::file_size(key, e4);
+    if (e1 || e2 || e3 || e4) return false;  // being replaced: look again later
+    bool diff = ct != cert_time || kt != key_time || cs != cert_size || ks != key_size;
+    cert_time = ct;
+    key_time = kt;
+    cert_size = cs;
+    key_size = ks;
+    return diff;
+  }
+};
+
+// Loads the renewed certificate for the connections to come; on failure
+// (a half-written pair, a key that does not match) keeps the one in use.
+void reload_certificate(net::HttpsServer& server, const ServeOptions& options, const char* why) {
+  try {
+    server.replace_tls(tls::operator_server_context(options.tls_cert, options.tls_key));
+    std::ifstream in(options.tls_cert);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    spdlog::info("event=certificate_reloaded listener=operator reason={} cert={} sha256={}", why,
+                 options.tls_cert.string(), to_hex(tls::certificate_sha256(pem.str())));
+  } catch (const std::exception& e) {
+    spdlog::error(
+        "event=certificate_reload_failed listener=operator reason={} error=\"{}\" "
+        "detail=\"the certificate in use stays\"",
+        why, e.what());
+  }
 }
 
 }  // namespace
@@ -75,11 +119,8 @@ int serve(const ServeOptions& options) {
   // Catch the signals before any listener thread exists, so none of them
   // can be killed by a signal arriving during startup.
   boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM, SIGHUP);
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (!ec) received = signo;
-  });
 
   ensure_operator_certificate(options);
 
@@ -126,7 +167,36 @@ int serve(const ServeOptions& options) {
     running.push_back({l.name, std::move(server)});
   }
 
-  signals_io.run();  // returns once a signal arrived
+  // SIGHUP, or a change of the certificate's files (checked every two
+  // seconds), loads the renewed certificate without a restart.
+  net::HttpsServer& operators = *running.front().server;
+  CertFiles files{options.tls_cert, options.tls_key};
+  files.changed();
+  boost::asio::steady_timer poll(signals_io);
+  std::function<void()> arm_poll = [&] {
+    poll.expires_after(std::chrono::seconds(2));
+    poll.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || received != 0) return;
+      if (files.changed()) reload_certificate(operators, options, "files_changed");
+      arm_poll();
+    });
+  };
+  std::function<void()> arm_signals = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        files.changed();
+        reload_certificate(operators, options, "SIGHUP");
+        arm_signals();
+        return;
+      }
+      received = signo;
+      poll.cancel();
+    });
+  };
+  arm_poll();
+  arm_signals();
+  signals_io.run();  // returns once SIGINT or SIGTERM arrived
   spdlog::info("event=stopping signal={}", received == SIGTERM ? "SIGTERM" : "SIGINT");
   if (options.on_stopping) options.on_stopping();
   for (auto& r : running) {

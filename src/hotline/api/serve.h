@@ -1,5 +1,8 @@
 // serve(): runs the operators' listener (and any extra Listener) until
-// SIGTERM or SIGINT, on the calling thread. `hotline serve` starts the
+// SIGTERM or SIGINT, on the calling thread. SIGHUP, or a change of the
+// certificate or key file, loads the operators' certificate again: new
+// connections get the renewed one, those in progress finish with theirs
+// (a pair that does not load is logged and the one in use stays). `hotline serve` starts the
 // node's link side (node::NodeServer, with its own peer listener) first and
 // stops it from on_stopping.
 #pragma once

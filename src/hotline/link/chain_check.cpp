@@ -9,6 +9,11 @@ namespace hotline::link {
 
 ChainReport check_chain(store::Transaction& tx, const std::string& link, store::Direction direction,
                         const crypto::PublicKey& sender, const crypto::PublicKey& receiver) {
+  return check_chain(tx, link, direction, KeyHistory::single(sender), KeyHistory::single(receiver));
+}
+
+ChainReport check_chain(store::Transaction& tx, const std::string& link, store::Direction direction,
+                        const KeyHistory& sender, const KeyHistory& receiver) {
   ChainReport report;
   auto finding = [&](std::int64_t seq, const std::string& what) {
     report.findings.push_back("link " + link + " " + std::string(store::to_string(direction)) +
@@ -36,7 +41,7 @@ ChainReport check_chain(store::Transaction& tx, const std::string& link, store::
       if (digest != rec.digest) finding(rec.seq, "stored digest does not match the stored bytes");
       try {
         Envelope e = parse_envelope(rec.canonical);
-        verify_signature(e, sender);
+        verify_signature(e, sender.accept_stored(e.from, e.sent_at, "the sender"));
         if (e.seq != rec.seq || e.id != rec.id || e.link != link) {
           finding(rec.seq, "stored columns disagree with the signed envelope");
         }
@@ -56,7 +61,7 @@ ChainReport check_chain(store::Transaction& tx, const std::string& link, store::
       ++report.receipts;
       try {
         Receipt r = parse_receipt(receipt->canonical);
-        verify_signature(r, receiver);
+        verify_signature(r, receiver.accept_stored(r.from, r.received_at, "the receiver"));
         if (r.envelope != digest || r.seq != rec.seq || r.link != link) {
           finding(rec.seq, "receipt is for other content");
         }

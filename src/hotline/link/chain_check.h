@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hotline/crypto/ed25519.h"
+#include "hotline/link/key_history.h"
 #include "hotline/store/store.h"
 
 namespace hotline::link {
@@ -27,5 +28,10 @@ struct ChainReport {
 // receipts. Outbound envelopes still queued are not expected to have one.
 ChainReport check_chain(store::Transaction& tx, const std::string& link, store::Direction direction,
                         const crypto::PublicKey& sender, const crypto::PublicKey& receiver);
+// The same with key histories (key_history.h): each envelope and receipt is
+// checked against the key it names, which must be in the signer's history
+// and, if revoked, signed before the revocation.
+ChainReport check_chain(store::Transaction& tx, const std::string& link, store::Direction direction,
+                        const KeyHistory& sender, const KeyHistory& receiver);
 
 }  // namespace hotline::link

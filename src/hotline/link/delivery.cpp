@@ -439,7 +439,8 @@ nlohmann::json parse_reply(const Transport::Reply& reply) {
 Receipt checked_receipt(const nlohmann::json& j, std::size_t i, const store::EnvelopeRecord& env,
                         const LinkContext& ctx) {
   Receipt r = receipt_from_json(j);
-  verify_signature(r, ctx.peer);
+  verify_signature(r, ctx.peer_history()->accept_new(r.from, r.received_at,
+                                                     format_timestamp(now_ms()), ctx.peer_name));
   if (r.link != ctx.link || r.seq != env.seq || r.envelope != env.digest ||
       r.envelope_id != env.id) {
     throw Error(

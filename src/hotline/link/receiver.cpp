@@ -10,6 +10,16 @@ namespace {
 
 using store::Direction;
 
+// The history extended by a key.rotate envelope whose signature verified;
+// unchanged when its content does not pass (the effect records why).
+std::shared_ptr<const KeyHistory> with_rotation(const KeyHistory& h, const Envelope& e) {
+  try {
+    return std::make_shared<const KeyHistory>(apply_rotation(h, check_rotation(e, h), e.sent_at));
+  } catch (const Error&) {
+    return std::make_shared<const KeyHistory>(h);
+  }
+}
+
 struct Parsed {
   Envelope envelope;
   std::string text;
@@ -19,9 +29,13 @@ struct Parsed {
 // Step 1 of receive_batch(), outside the write transaction: every line
 // parsed, addressed to this link and signed by the peer. The first refused
 // line ends the batch (out.error); the lines before it are returned.
-std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
-                                ReceiveOutcome& out) {
-  const std::string self_key = ctx.self->public_key().encoded();
+std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch, ReceiveOutcome& out,
+                                const std::string& now) {
+  // The peer's keys: one copy per batch (no query per envelope); a key.rotate
+  // in the batch extends the copy, so the envelopes after it may be signed
+  // with the new key.
+  std::shared_ptr<const KeyHistory> peer_keys = ctx.peer_history();
+  std::shared_ptr<const KeyHistory> self_keys = ctx.self_history();
   std::vector<Parsed> parsed;
   std::int64_t line_no = 0;
   std::size_t pos = 0;
@@ -45,12 +59,14 @@ std::vector<Parsed> parse_batch(const LinkContext& ctx, std::string_view batch,
     }
     try {
       Envelope e = parse_envelope(line);
-      if (e.link != ctx.link || e.to != self_key) {
+      if (e.link != ctx.link || self_keys->find(e.to) == nullptr) {
         throw Error(ErrorCategory::forbidden, "link_mismatch",
-                    "envelope " + e.id + " is addressed to link " + e.link +
-                        ", not to this node's link with " + ctx.peer_name);
+                    "envelope " + e.id + " is addressed to link " + e.link + " and key " + e.to +
+                        ", not to this node's link with " + ctx.peer_name + " (link " + ctx.link +
+                        ", key " + self_keys->current().encoded() + ")");
       }
-      verify_signature(e, ctx.peer);
+      verify_signature(e, peer_keys->accept_new(e.from, e.sent_at, now, ctx.peer_name));
+      if (e.type == kKeyRotate) peer_keys = with_rotation(*peer_keys, e);
       std::string text(line);
       std::string digest = to_hex(crypto::sha256(text));
       parsed.push_back({std::move(e), std::move(text), std::move(digest)});
@@ -218,7 +234,7 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
                              const std::function<TimePoint()>& clock, const ApplyFn& apply,
                              ReceiveOrder::Ticket* order) {
   ReceiveOutcome out;
-  std::vector<Parsed> parsed = parse_batch(ctx, batch, out);
+  std::vector<Parsed> parsed = parse_batch(ctx, batch, out, format_timestamp(clock()));
   if (parsed.empty()) return out;
 
   // One transaction: continuity, storage, receipts, effects.

@@ -189,7 +189,7 @@ struct ConnectionEntry {
 struct HttpsServer::Impl {
   Impl(tls::Context context, ServerOptions opts, Handler h)
       : tls(std::move(context)),
-        asio_tls(shared_native(tls, "HttpsServer")),
+        asio_tls(std::make_shared<ssl::context>(shared_native(tls, "HttpsServer"))),
         options(std::move(opts)),
         handler(std::move(h)),
         iocs(make_iocs(options)),
@@ -332,7 +332,17 @@ struct HttpsServer::Impl {
   net::awaitable<void> linger_close(Stream& stream, std::size_t max_drain = 4 * 1024 * 1024);
 
   tls::Context tls;
-  ssl::context asio_tls;
+  // The context of new connections; replace_tls() swaps it. The earlier
+  // ones are kept until the server ends: connections made from them may
+  // still be running (renewals are rare, each costs one small context).
+  std::mutex tls_mu;
+  std::shared_ptr<ssl::context> asio_tls;
+  std::vector<std::pair<tls::Context, std::shared_ptr<ssl::context>>> retired_tls;
+
+  std::shared_ptr<ssl::context> current_tls() {
+    std::lock_guard lock(tls_mu);
+    return asio_tls;
+  }
   ServerOptions options;
   Handler handler;
 
@@ -650,7 +660,8 @@ net::awaitable<void> HttpsServer::Impl::session(tcp::socket socket) {
   Registration registration(*this, entry);  // until the session ends, however it ends
   const std::string remote = endpoint_text(socket);
   if (!handshake_allowed(source, remote)) co_return;  // the socket closes unread
-  Stream stream(std::move(socket), asio_tls);
+  const auto tls_context = current_tls();
+  Stream stream(std::move(socket), *tls_context);
   entry->stream = &stream;
 
   try {
@@ -941,6 +952,14 @@ HttpsServer::HttpsServer(tls::Context tls, ServerOptions options, Handler handle
 
 HttpsServer::~HttpsServer() {
   stop();
+}
+
+void HttpsServer::replace_tls(tls::Context tls) {
+  auto next = std::make_shared<ssl::context>(shared_native(tls, "HttpsServer"));
+  std::lock_guard lock(impl_->tls_mu);
+  impl_->retired_tls.emplace_back(std::move(impl_->tls), std::move(impl_->asio_tls));
+  impl_->tls = std::move(tls);
+  impl_->asio_tls = std::move(next);
 }
 
 void HttpsServer::start() {

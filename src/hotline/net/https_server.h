@@ -119,6 +119,10 @@ class HttpsServer {
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;
 
+  // New connections use `tls` from now on (a renewed certificate); those
+  // in progress finish with the context they began with. Thread-safe.
+  void replace_tls(tls::Context tls);
+
   // Binds, listens and starts the threads. Throws Error "listen_failed" when
   // the address cannot be bound (in use, not local, no permission).
   void start();

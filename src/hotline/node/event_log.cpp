@@ -14,7 +14,7 @@ bool is_alarm(const std::string& kind) {
          kind == "envelope_refused" || kind == "peer_behind" || kind == "peer_restored" ||
          kind == "envelope_content_refused" || kind == "escalation" || kind == "item_action_void" ||
          kind == "attachment_failed" || kind == "attachment_refused" ||
-         kind == "attachment_corrupt" || kind == "round_reminder";
+         kind == "attachment_corrupt" || kind == "round_reminder" || kind == "key_restart_needed";
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #include <string_view>
 
 #include "hotline/common/error.h"
+#include "hotline/link/key_history.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/key_service.h"
 #include "hotline/service/ledger_service.h"
 #include "hotline/service/link_service.h"
 #include "hotline/service/review_service.h"
@@ -30,6 +32,8 @@ const std::map<std::string_view, Apply>& table() {
       {service::kAgreementPropose, &service::apply_agreement_propose},
       {service::kAgreementAccept, &service::apply_agreement_accept},
       {service::kReviewAgreed, &service::apply_review_agreed},
+      {link::kKeyRotate, &service::apply_key_rotate},
+      {link::kKeyPinned, &service::apply_key_pinned},
   };
   return t;
 }

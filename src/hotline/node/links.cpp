@@ -7,9 +7,22 @@
 #include "hotline/common/time.h"
 #include "hotline/node/peer_transport.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/key_service.h"
 #include "hotline/service/link_support.h"
 
 namespace hotline::node {
+namespace {
+
+// The keys of peer `p` its link's TLS accepts now (its history's keys whose
+// time is not over).
+std::vector<tls::Ed25519PublicKey> tls_keys_of(service::Node& node, const store::PeerRecord& p) {
+  std::vector<tls::Ed25519PublicKey> out;
+  for (const auto& k : service::peer_key_ring(node, p)->get()->tls_keys(format_timestamp(now_ms())))
+    out.push_back(k.bytes);
+  return out;
+}
+
+}  // namespace
 
 Links::Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events,
              std::chrono::milliseconds refusal_interval)
@@ -28,19 +41,45 @@ void Links::on_delivered(std::function<void(const std::string& link, std::int64_
 }
 
 void Links::refresh() {
+  // The key histories may have changed (a key.rotate received, a rekey by
+  // another process): the rings are read again, and the TLS pins follow.
+  service::reload_key_rings(node_);
+  warn_if_key_changed();
   auto peers = node_.store->snapshot([](store::Transaction& tx) { return tx.list_peers(); });
   std::vector<tls::Ed25519PublicKey> keys;
-  for (const auto& p : peers) keys.push_back(crypto::PublicKey::decode(p.public_key).bytes);
+  std::map<std::string, std::vector<tls::Ed25519PublicKey>> per_link;
+  for (const auto& p : peers) {
+    per_link[p.link] = tls_keys_of(node_, p);
+    keys.insert(keys.end(), per_link[p.link].begin(), per_link[p.link].end());
+  }
   pins_->replace(keys);
   std::lock_guard lock(mu_);
   for (const auto& p : peers) {
     if (!links_.count(p.link)) start_link(p);
+    links_.at(p.link).server_keys->replace(per_link[p.link]);
   }
+}
+
+void Links::warn_if_key_changed() {
+  if (stale_key_reported_) return;
+  const auto current = service::self_key_ring(node_)->get()->current();
+  if (current == node_.identity.public_key()) return;
+  stale_key_reported_ = true;
+  events_.record("key_restart_needed", "",
+                 "this process still signs with " + node_.identity.public_key().fingerprint() +
+                     " but the node's key is now " + current.fingerprint() +
+                     " (hotline key rotate/revoke): restart hotline serve");
 }
 
 void Links::start_link(const store::PeerRecord& p) {
   auto ctx = service::link_context(node_, p);
-  auto transport = make_peer_transport(node_.identity, node_.party, ctx.peer, p.url);
+  auto server_keys = std::make_shared<tls::PeerKeySet>();
+  server_keys->replace(tls_keys_of(node_, p));
+  // During a rotation's overlap, until this peer confirmed our new key, the
+  // link's TLS presents the key it knows.
+  auto previous = service::tls_key_during_overlap(node_, now_ms(), p.link);
+  const crypto::KeyPair& tls_key = previous ? *previous : node_.identity;
+  auto transport = make_peer_transport(tls_key, node_.party, server_keys, p.url);
   auto delivery = delivery_;
   try {
     auto a = node_.store->snapshot(
@@ -63,10 +102,11 @@ void Links::start_link(const store::PeerRecord& p) {
     if (delivered_) delivered_(link, seq);
   });
   spdlog::info("event=link_added link={} peer=\"{}\" url={}", p.link, p.name, p.url);
-  links_.emplace(p.link, Entry{p, std::make_unique<LeaseKeeper>(*node_.store, "delivery:" + p.link),
-                               std::move(worker), false,
-                               make_peer_client(node_.identity, node_.party, ctx.peer, p.url),
-                               make_peer_client(node_.identity, node_.party, ctx.peer, p.url)});
+  links_.emplace(
+      p.link,
+      Entry{p, std::make_unique<LeaseKeeper>(*node_.store, "delivery:" + p.link), std::move(worker),
+            false, make_peer_client(tls_key, node_.party, server_keys, p.url),
+            make_peer_client(tls_key, node_.party, server_keys, p.url), server_keys});
 }
 
 void Links::claim() {

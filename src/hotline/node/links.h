@@ -107,8 +107,14 @@ class Links {
     bool running = false;  // the worker was started and not stopped since
     std::unique_ptr<net::HttpsClient> audit_client;
     std::unique_ptr<net::HttpsClient> fetch_client;
+    // The peer's keys this link's TLS client accepts (refresh() updates them).
+    std::shared_ptr<tls::PeerKeySet> server_keys;
   };
   void start_link(const store::PeerRecord& p);  // with mu_ held
+  // Once per process: an event when the node's key changed under it (a
+  // rotation or revocation by another process; monitor thread).
+  void warn_if_key_changed();
+  bool stale_key_reported_ = false;
   void set_running(const std::string& link, bool running);
 
   service::Node& node_;

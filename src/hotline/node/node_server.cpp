@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
+#include "hotline/common/escape.h"
 #include "hotline/crypto/random.h"
 #include "hotline/net/https_server.h"
 #include "hotline/node/attachment_fetch_job.h"
@@ -19,6 +22,7 @@
 #include "hotline/node/round_reminder_job.h"
 #include "hotline/node/tree_head_job.h"
 #include "hotline/node/webhook_job.h"
+#include "hotline/service/key_service.h"
 #include "hotline/tls/context.h"
 
 namespace hotline::node {
@@ -43,6 +47,7 @@ struct NodeServer::Impl {
   AttachmentFetchJob fetches{node, links};
   LeaseKeeper jobs{*node.store, "jobs"};
   std::unique_ptr<net::HttpsServer> server;
+  crypto::PublicKey presented_key;  // the peer listener's key (monitor thread after start)
   int tick = 0;
   Periodic monitor{"monitor", "monitor", std::chrono::milliseconds(250),
                    [this] { monitor_round(); }};
@@ -66,6 +71,7 @@ struct NodeServer::Impl {
   void monitor_round() {
     const int t = tick++;
     if (t % 4 == 0) links.refresh();
+    if (t % 16 == 8) follow_key_rotation();
     links.claim();
     if (t % 4 == 0) links.persist_status();
     links.record_refusals();
@@ -103,10 +109,36 @@ struct NodeServer::Impl {
     if (t % 240 == 1) events.prune();
   }
 
-  void start_listener() {
+  // The peer listener's context: during a key rotation's overlap, until
+  // every peer confirmed our new key, it presents the key they all know
+  // (key_service.h); then the node's key. `presented` is set to its key.
+  tls::Context peer_tls(crypto::PublicKey& presented) {
     tls::Ed25519Seed seed{};
     crypto::WipeOnExit wipe_seed(seed);  // a private key copy: gone with the scope
-    std::copy(node.identity.seed().begin(), node.identity.seed().end(), seed.begin());
+    auto previous = service::tls_key_during_overlap(node, now_ms(), std::nullopt);
+    const crypto::KeyPair& tls_key = previous ? *previous : node.identity;
+    std::copy(tls_key.seed().begin(), tls_key.seed().end(), seed.begin());
+    presented = tls_key.public_key();
+    return tls::peer_server_context(seed, node.party, links.pins());
+  }
+
+  // Monitor thread: once every peer confirmed the new key, new connections
+  // to the peer listener get it (no restart needed on this side).
+  void follow_key_rotation() {
+    if (!server || presented_key == node.identity.public_key()) return;
+    try {
+      crypto::PublicKey next;
+      auto ctx = peer_tls(next);
+      if (next == presented_key) return;
+      server->replace_tls(std::move(ctx));
+      presented_key = next;
+      spdlog::info("event=peer_tls_key_changed fingerprint=\"{}\"", next.fingerprint());
+    } catch (const std::exception& e) {
+      spdlog::warn("event=peer_tls_key_change_failed error=\"{}\"", escape_text(e.what()));
+    }
+  }
+
+  void start_listener() {
     net::ServerOptions so;
     so.name = "peer";
     so.bind_address = opt.peer_host;
@@ -120,7 +152,7 @@ struct NodeServer::Impl {
     so.handler_threads = opt.handler_threads;
     so.max_handlers_per_client = opt.handlers_per_peer;
     server = std::make_unique<net::HttpsServer>(
-        tls::peer_server_context(seed, node.party, links.pins()), so,
+        peer_tls(presented_key), so,
         [this](const net::HttpRequest& r) { return listener.handle(r); });
     server->start();
   }

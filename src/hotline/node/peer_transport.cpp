@@ -77,30 +77,31 @@ class PeerTransport final : public link::Transport {
 };
 
 tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_name,
-                          const crypto::PublicKey& peer_key) {
+                          std::shared_ptr<tls::PeerKeySet> peer_keys) {
   tls::Ed25519Seed seed{};
   crypto::WipeOnExit wipe_seed(seed);  // a private key copy: gone with the scope
   std::copy(self.seed().begin(), self.seed().end(), seed.begin());
-  return tls::peer_client_context(seed, self_name, peer_key.bytes);
+  return tls::peer_client_context(seed, self_name, std::move(peer_keys));
 }
 
 }  // namespace
 
 std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self,
                                                      const std::string& self_name,
-                                                     const crypto::PublicKey& peer_key,
+                                                     std::shared_ptr<tls::PeerKeySet> peer_keys,
                                                      const std::string& url) {
   auto hp = service::parse_peer_url(url);
-  return std::make_unique<PeerTransport>(peer_context(self, self_name, peer_key), hp.host, hp.port);
+  return std::make_unique<PeerTransport>(peer_context(self, self_name, std::move(peer_keys)),
+                                         hp.host, hp.port);
 }
 
 std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
                                                    const std::string& self_name,
-                                                   const crypto::PublicKey& peer_key,
+                                                   std::shared_ptr<tls::PeerKeySet> peer_keys,
                                                    const std::string& url) {
   auto hp = service::parse_peer_url(url);
-  return std::make_unique<net::HttpsClient>(peer_context(self, self_name, peer_key), hp.host,
-                                            hp.port, PeerTransport::options());
+  return std::make_unique<net::HttpsClient>(peer_context(self, self_name, std::move(peer_keys)),
+                                            hp.host, hp.port, PeerTransport::options());
 }
 
 }  // namespace hotline::node

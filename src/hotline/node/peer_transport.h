@@ -1,5 +1,7 @@
-// link::Transport over mutual TLS 1.3: presents our Ed25519 identity, pins
-// the peer's, and keeps one HTTP/1.1 keep-alive connection per link.
+// link::Transport over mutual TLS 1.3: presents our Ed25519 identity (or,
+// during a key rotation's overlap, the key it replaces), accepts the peer's
+// keys in `peer_keys` (its pinned key, or the keys of its history whose time
+// is not over), and keeps one HTTP/1.1 keep-alive connection per link.
 #pragma once
 
 #include <memory>
@@ -7,6 +9,7 @@
 
 #include "hotline/crypto/ed25519.h"
 #include "hotline/link/delivery.h"
+#include "hotline/tls/context.h"
 
 namespace hotline::net {
 class HttpsClient;
@@ -18,13 +21,13 @@ namespace hotline::node {
 // envelope delivery (proof requests of the ledger audit).
 std::unique_ptr<net::HttpsClient> make_peer_client(const crypto::KeyPair& self,
                                                    const std::string& self_name,
-                                                   const crypto::PublicKey& peer_key,
+                                                   std::shared_ptr<tls::PeerKeySet> peer_keys,
                                                    const std::string& url);
 
 // `url` is the peer's https://HOST:PORT from `hotline peer add`.
 std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self,
                                                      const std::string& self_name,
-                                                     const crypto::PublicKey& peer_key,
+                                                     std::shared_ptr<tls::PeerKeySet> peer_keys,
                                                      const std::string& url);
 
 }  // namespace hotline::node

@@ -11,6 +11,7 @@
 #include "hotline/link/envelope.h"
 #include "hotline/link/receipt.h"
 #include "hotline/service/desk_rules.h"
+#include "hotline/service/link_support.h"
 #include "hotline/service/tree_heads.h"
 
 namespace hotline::service {
@@ -180,12 +181,19 @@ ExportSummary export_ledger(Node& node, std::ostream& out, TimePoint now, bool s
     head["format"] = kExportFormat;
     head["party"] = node.party;
     head["public_key"] = node.identity.public_key().encoded();
+    // After a key rotation or revocation, every key of ours and of each
+    // peer (oldest first), so that envelopes signed with an earlier key
+    // verify (docs/auditing.md).
+    head["keys"] = self_key_history(tx, node.identity.public_key()).to_json();
     head["log_size"] = size;
     head["exported_at"] = format_timestamp(now);
     head["peers"] = json::array();
     auto peers = tx.list_peers();
     for (const auto& p : peers) {
-      head["peers"].push_back({{"name", p.name}, {"public_key", p.public_key}, {"link", p.link}});
+      head["peers"].push_back({{"name", p.name},
+                               {"public_key", p.public_key},
+                               {"link", p.link},
+                               {"keys", peer_key_history(tx, p).to_json()}});
     }
     out << dump(head) << '\n';
 

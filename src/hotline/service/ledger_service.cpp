@@ -120,7 +120,11 @@ void apply_tree_head(store::Transaction& tx, const link::LinkContext& ctx, const
     throw Error(ErrorCategory::invalid_input, "tree_head_invalid", "ledger.head without \"head\"");
   ledger::SignedTreeHead sth;
   ledger::from_json(body["head"], sth);
-  if (!ledger::verify_tree_head(sth, ctx.peer)) {
+  // Signed with the peer's newest key, or (during a rotation's overlap) the
+  // one before.
+  const auto history = ctx.peer_history();
+  const link::KeyRecord* signer = history->find(sth.key);
+  if (signer == nullptr || !ledger::verify_tree_head(sth, signer->key)) {
     throw Error(ErrorCategory::invalid_input, "tree_head_invalid",
                 "the tree head's signature is not the peer's");
   }

@@ -15,6 +15,7 @@
 #include "hotline/link/chain_check.h"
 #include "hotline/link/receipt.h"
 #include "hotline/service/audit_trail.h"
+#include "hotline/service/link_support.h"
 #include "hotline/service/tree_heads.h"
 
 namespace hotline::service {
@@ -361,17 +362,19 @@ class LedgerVerifier {
   // The chains of both directions of a configured peer's link, and the
   // desk's copy of each inbound message against the receipt we signed.
   void check_peer_link(const store::PeerRecord& peer) {
-    crypto::PublicKey peer_key;
     try {
-      peer_key = crypto::PublicKey::decode(peer.public_key);
+      (void)crypto::PublicKey::decode(peer.public_key);
     } catch (const Error& e) {
       f_.add("chain", "peer " + peer.name + " has an unusable key: " + e.what());
       return;
     }
+    // Each envelope and receipt against the key it names, in the signer's
+    // key history (envelopes signed with an old key verify forever).
+    const link::KeyHistory mine = self_key_history(tx_, self_);
+    const link::KeyHistory theirs = peer_key_history(tx_, peer);
     for (Direction dir : {Direction::outbound, Direction::inbound}) {
       bool out = dir == Direction::outbound;
-      auto chain =
-          link::check_chain(tx_, peer.link, dir, out ? self_ : peer_key, out ? peer_key : self_);
+      auto chain = link::check_chain(tx_, peer.link, dir, out ? mine : theirs, out ? theirs : mine);
       for (auto& c : chain.findings) f_.add("chain", std::move(c));
     }
     for (const auto& m : tx_.list_desk_messages(peer.link, kAllDeskMessages)) {
@@ -398,11 +401,14 @@ class LedgerVerifier {
     auto own = tx_.list_tree_heads("");
     report_.own_heads = static_cast<std::int64_t>(own.size());
     const std::string self_text = self_.encoded();
+    const link::KeyHistory mine = self_key_history(tx_, self_);
     for (const auto& h : own) {
-      if (h.key != self_text) {
-        f_.add("head_wrong_key",
-               head_name(h, true) + " names the key " + h.key + ", not this node's " + self_text);
-      } else if (!head_signature_valid(h, self_)) {
+      const link::KeyRecord* signer = mine.find(h.key);
+      if (signer == nullptr) {
+        f_.add("head_wrong_key", head_name(h, true) + " names the key " + h.key +
+                                     ", not this node's " + self_text +
+                                     " nor one of its earlier keys");
+      } else if (!head_signature_valid(h, signer->key)) {
         f_.add("head_bad_signature", head_name(h, true) +
                                          ": the signature does not verify with this node's key "
                                          "(the head was altered or replaced)");
@@ -447,12 +453,15 @@ class LedgerVerifier {
       key = crypto::PublicKey::decode(peer.public_key);
     } catch (const Error&) {
     }
+    const link::KeyHistory theirs = peer_key_history(tx_, peer);
     for (const auto& h : heads) {
       std::string name = peer.name + "'s tree head of size " + num(h.size) + " signed at " + h.time;
-      if (h.key != peer.public_key) {
+      const link::KeyRecord* signer = theirs.find(h.key);
+      if (signer == nullptr) {
         f_.add("peer_head_wrong_key", name + " names the key " + h.key + ", not " + peer.name +
-                                          "'s pinned key " + peer.public_key);
-      } else if (!key || !head_signature_valid(h, *key)) {
+                                          "'s pinned key " + peer.public_key +
+                                          " nor one of its key history");
+      } else if (!key || !head_signature_valid(h, signer->key)) {
         f_.add("peer_head_bad_signature", name + ": the signature does not verify with " +
                                               peer.name + "'s key (altered or replaced)");
       }
@@ -648,18 +657,20 @@ std::vector<TreeHeadView> recent_tree_heads(store::Store& store, const crypto::P
                                             std::size_t limit) {
   return store.snapshot([&](store::Transaction& tx) {
     std::vector<TreeHeadView> out;
+    // Each head against the key it names, in its signer's key history.
+    auto valid_in = [](const link::KeyHistory& h, const store::TreeHeadRecord& head) {
+      const link::KeyRecord* signer = h.find(head.key);
+      return signer != nullptr && head_signature_valid(head, signer->key);
+    };
+    const link::KeyHistory mine = self_key_history(tx, self);
     for (auto& h : tx.list_tree_heads("")) {
-      const bool valid = h.key == self.encoded() && head_signature_valid(h, self);
+      const bool valid = valid_in(mine, h);
       out.push_back(TreeHeadView{"", std::move(h), valid});
     }
     for (const auto& p : tx.list_peers()) {
-      std::optional<crypto::PublicKey> key;
-      try {
-        key = crypto::PublicKey::decode(p.public_key);
-      } catch (const Error&) {
-      }
+      const link::KeyHistory theirs = peer_key_history(tx, p);
       for (auto& h : tx.list_tree_heads(p.link)) {
-        const bool valid = key && h.key == p.public_key && head_signature_valid(h, *key);
+        const bool valid = valid_in(theirs, h);
         out.push_back(TreeHeadView{p.name, std::move(h), valid});
       }
     }

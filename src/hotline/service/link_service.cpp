@@ -87,7 +87,15 @@ std::vector<PeerView> list_peers(store::Store& store) {
     std::vector<PeerView> out;
     for (auto& p : tx.list_peers()) {
       PeerView v;
-      v.fingerprint = crypto::PublicKey::decode(p.public_key).fingerprint();
+      v.keys = peer_key_history(tx, p).keys();
+      // Any key of the peer's history (it may have rotated since).
+      auto is_peer_key = [&v](const std::string& key) {
+        return std::any_of(v.keys.begin(), v.keys.end(),
+                           [&](const link::KeyRecord& k) { return k.key.encoded() == key; });
+      };
+      // The key in use: the newest of the history (the one pinned by
+      // `peer add` until the peer rotates its key).
+      v.fingerprint = v.keys.back().key.fingerprint();
       store::LinkStateRecord blank;
       blank.link = p.link;
       v.state = tx.find_link_state(p.link).value_or(blank);
@@ -102,14 +110,14 @@ std::vector<PeerView> list_peers(store::Store& store) {
       }
       for (const auto& a : tx.list_agreements(p.link)) {
         if (a.state == "proposed") {
-          v.agreement = (v.agreement ? *v.agreement + "; " : std::string()) +
-                        (a.proposed_by == p.public_key ? "proposal from peer waiting"
-                                                       : "our proposal waiting");
+          v.agreement =
+              (v.agreement ? *v.agreement + "; " : std::string()) +
+              (is_peer_key(a.proposed_by) ? "proposal from peer waiting" : "our proposal waiting");
         }
       }
       if (auto in_force = agreement_in_force(tx, p.link)) {
         for (const auto* party : {&in_force->a, &in_force->b}) {
-          if (party->public_key == p.public_key) v.time_zone = party->time_zone;
+          if (is_peer_key(party->public_key)) v.time_zone = party->time_zone;
         }
       }
       v.peer = std::move(p);
@@ -207,6 +215,7 @@ AgreementView agreement_of(store::Store& store, const std::string& link) {
 
 model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimePoint now) {
   auto peer = find_peer(*node.store, peer_name);
+  const std::string peer_key = link_context(node, peer).peer.encoded();  // its newest
   auto current = node.store->snapshot([&](store::Transaction& tx) {
     std::optional<std::pair<model::Agreement, std::string>> out;
     for (const auto& a : tx.list_agreements(peer.link)) {
@@ -216,6 +225,12 @@ model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimeP
   });
   if (current) {
     model::Agreement doc = current->first;
+    // After a key rotation the amendment names each party's key now.
+    const auto ours = self_key_ring(node)->get();
+    for (auto* party : {&doc.a, &doc.b}) {
+      party->public_key =
+          ours->find(party->public_key) ? node.identity.public_key().encoded() : peer_key;
+    }
     doc.amendment += 1;
     doc.supersedes = current->second;
     doc.effective_from = format_timestamp(now);
@@ -228,7 +243,7 @@ model::Agreement draft_agreement(Node& node, const std::string& peer_name, TimeP
   us.time_zone = "Etc/UTC";
   model::Party them;
   them.name = peer.name;
-  them.public_key = peer.public_key;
+  them.public_key = peer_key;
   them.languages = {"en"};
   them.time_zone = "Etc/UTC";
   return model::default_agreement(us, them, peer.link, format_timestamp(now));
@@ -273,8 +288,9 @@ store::AgreementRecord propose_agreement(Node& node, const std::string& peer_nam
   if (doc.link != ctx.link)
     throw Error(ErrorCategory::invalid_input, "agreement_invalid",
                 "the agreement names another link than this peer's");
-  bool parties_ok = (doc.a.public_key == self && doc.b.public_key == peer.public_key) ||
-                    (doc.b.public_key == self && doc.a.public_key == peer.public_key);
+  const std::string them = ctx.peer.encoded();  // the peer's newest key
+  bool parties_ok = (doc.a.public_key == self && doc.b.public_key == them) ||
+                    (doc.b.public_key == self && doc.a.public_key == them);
   if (!parties_ok)
     throw Error(ErrorCategory::invalid_input, "agreement_invalid",
                 "the agreement's parties must be this node and " + peer.name);
@@ -316,7 +332,7 @@ store::AgreementRecord accept_agreement(Node& node, const std::string& peer_name
   return node.store->transact([&](store::Transaction& tx) {
     std::optional<store::AgreementRecord> pending;
     for (auto& a : tx.list_agreements(ctx.link)) {
-      if (a.state == "proposed" && a.proposed_by == peer.public_key) pending = a;
+      if (a.state == "proposed" && ctx.peer_history()->find(a.proposed_by) != nullptr) pending = a;
     }
     if (!pending) {
       throw Error(ErrorCategory::conflict, "agreement_none_pending",

@@ -12,6 +12,7 @@
 
 #include "hotline/common/time.h"
 #include "hotline/link/envelope.h"
+#include "hotline/link/key_history.h"
 #include "hotline/link/link_context.h"
 #include "hotline/model/agreement.h"
 #include "hotline/service/audit_trail.h"
@@ -40,7 +41,9 @@ store::PeerRecord add_peer(Node& node, const std::string& name, const std::strin
 
 struct PeerView {
   store::PeerRecord peer;
-  std::string fingerprint;
+  std::string fingerprint;  // of the peer's current key
+  // The peer's key history, oldest first (one key until it rotates).
+  std::vector<link::KeyRecord> keys;
   store::LinkStateRecord state;
   std::int64_t queue_length = 0;
   std::int64_t last_seq_out = 0;

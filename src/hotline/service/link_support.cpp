@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+
+#include <nlohmann/json.hpp>
 
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
@@ -20,6 +23,53 @@ struct ParsedAgreement {
 std::mutex g_agreements_mu;
 std::map<std::string, std::shared_ptr<const ParsedAgreement>> g_agreements;  // by digest
 constexpr std::size_t kMaxCachedAgreements = 64;
+
+constexpr const char* kSelfKeysSetting = "keys.self";
+std::string peer_keys_setting(const std::string& link) {
+  return "keys.peer." + link;
+}
+
+std::mutex g_rings_mu;
+// by node directory, then "" (ours) or the link id
+std::map<std::string, std::map<std::string, std::shared_ptr<link::KeyRing>>> g_rings;
+
+crypto::PublicKey stored_peer_key(const store::PeerRecord& peer) {
+  // The key was fully validated by add_peer; decoding it again per message
+  // would repeat a curve-point check for nothing.
+  crypto::PublicKey key;
+  auto bytes = base64url_decode(peer.public_key);
+  if (bytes.size() != key.bytes.size())
+    throw Error(ErrorCategory::internal, "store_inconsistent",
+                "stored key of peer " + peer.name + " is not 32 bytes");
+  std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
+  return key;
+}
+
+std::optional<link::KeyHistory> stored_history(store::Transaction& tx, const std::string& name) {
+  auto text = tx.get_setting(name);
+  if (!text) return std::nullopt;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(*text);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCategory::internal, "key_history_invalid",
+                "the setting " + name + " is not JSON: " + e.what());
+  }
+  return link::KeyHistory::from_json(j);
+}
+
+std::shared_ptr<link::KeyRing> ring(const Node& node, const std::string& slot,
+                                    const std::function<link::KeyHistory()>& load) {
+  const std::string dir = node.paths.dir.string();
+  {
+    std::lock_guard lock(g_rings_mu);
+    auto& rings = g_rings[dir];
+    if (auto it = rings.find(slot); it != rings.end()) return it->second;
+  }
+  auto made = std::make_shared<link::KeyRing>(load());
+  std::lock_guard lock(g_rings_mu);
+  return g_rings[dir].emplace(slot, made).first->second;  // another thread's, if it was first
+}
 
 }  // namespace
 
@@ -83,15 +133,72 @@ store::PeerRecord find_peer(store::Store& store, const std::string& name) {
 }
 
 link::LinkContext link_context(const Node& node, const store::PeerRecord& peer) {
-  // The key was fully validated by add_peer; decoding it again per message
-  // would repeat a curve-point check for nothing.
-  crypto::PublicKey key;
-  auto bytes = base64url_decode(peer.public_key);
-  if (bytes.size() != key.bytes.size())
-    throw Error(ErrorCategory::internal, "store_inconsistent",
-                "stored key of peer " + peer.name + " is not 32 bytes");
-  std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
-  return link::LinkContext(node.identity, key, peer.name);
+  auto peer_ring = peer_key_ring(node, peer);
+  auto self_ring = self_key_ring(node);
+  link::LinkContext ctx(node.identity, peer_ring->get()->current(), peer.name, peer.link);
+  ctx.peer_keys = std::move(peer_ring);
+  ctx.self_keys = std::move(self_ring);
+  return ctx;
+}
+
+link::KeyHistory self_key_history(store::Transaction& tx, const crypto::PublicKey& current) {
+  if (auto h = stored_history(tx, kSelfKeysSetting)) return *h;
+  return link::KeyHistory::single(current);
+}
+
+link::KeyHistory peer_key_history(store::Transaction& tx, const store::PeerRecord& peer) {
+  if (auto h = stored_history(tx, peer_keys_setting(peer.link))) return *h;
+  return link::KeyHistory::single(stored_peer_key(peer), peer.added_at);
+}
+
+void put_self_key_history(store::Transaction& tx, const link::KeyHistory& h) {
+  tx.put_setting(kSelfKeysSetting, h.to_json().dump());
+}
+
+void put_peer_key_history(store::Transaction& tx, const std::string& link,
+                          const link::KeyHistory& h) {
+  tx.put_setting(peer_keys_setting(link), h.to_json().dump());
+}
+
+std::optional<store::PeerRecord> find_peer_by_any_key(store::Transaction& tx,
+                                                      const std::string& encoded) {
+  if (auto p = tx.find_peer_by_key(encoded)) return p;
+  for (auto& p : tx.list_peers()) {
+    if (peer_key_history(tx, p).find(encoded) != nullptr) return p;
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<link::KeyRing> self_key_ring(const Node& node) {
+  return ring(node, "", [&] {
+    return node.store->snapshot(
+        [&](store::Transaction& tx) { return self_key_history(tx, node.identity.public_key()); });
+  });
+}
+
+std::shared_ptr<link::KeyRing> peer_key_ring(const Node& node, const store::PeerRecord& peer) {
+  return ring(node, peer.link, [&] {
+    return node.store->snapshot([&](store::Transaction& tx) { return peer_key_history(tx, peer); });
+  });
+}
+
+void reload_key_rings(const Node& node) {
+  auto fresh = node.store->snapshot([&](store::Transaction& tx) {
+    std::map<std::string, link::KeyHistory> out;
+    out.emplace("", self_key_history(tx, node.identity.public_key()));
+    for (const auto& p : tx.list_peers()) out.emplace(p.link, peer_key_history(tx, p));
+    return out;
+  });
+  std::lock_guard lock(g_rings_mu);
+  auto& rings = g_rings[node.paths.dir.string()];
+  for (auto& [slot, h] : fresh) {
+    auto it = rings.find(slot);
+    if (it == rings.end()) {
+      rings.emplace(slot, std::make_shared<link::KeyRing>(std::move(h)));
+    } else if (!(*it->second->get() == h)) {
+      it->second->set(std::move(h));
+    }
+  }
 }
 
 model::Agreement parse_agreement(const store::AgreementRecord& record) {

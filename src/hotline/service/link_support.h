@@ -35,7 +35,32 @@ PeerAddress parse_peer_url(const std::string& url);
 // The peer named `name`, or Error peer_unknown listing the known names.
 store::PeerRecord find_peer(store::Store& store, const std::string& name);
 store::PeerRecord find_peer(store::Transaction& tx, const std::string& name);
+// The link's context: the link id as stored, the peer's newest key, and
+// both key histories (the process's shared rings below).
 link::LinkContext link_context(const Node& node, const store::PeerRecord& peer);
+
+// Key histories (link/key_history.h), kept as the settings "keys.self" and
+// "keys.peer.<link>". A node or peer that never rotated has none stored: its
+// history is then its one key (ours: `current`; the peer's: the key pinned
+// by `hotline peer add`).
+link::KeyHistory self_key_history(store::Transaction& tx, const crypto::PublicKey& current);
+link::KeyHistory peer_key_history(store::Transaction& tx, const store::PeerRecord& peer);
+void put_self_key_history(store::Transaction& tx, const link::KeyHistory& h);
+void put_peer_key_history(store::Transaction& tx, const std::string& link,
+                          const link::KeyHistory& h);
+// The peer whose pinned key, or any key of its history, is `encoded`.
+std::optional<store::PeerRecord> find_peer_by_any_key(store::Transaction& tx,
+                                                      const std::string& encoded);
+
+// The process's copies of the histories, one ring per node directory and
+// link, shared by the link's threads so that a batch needs no query for its
+// keys. Made (read from the store) on first use; reload_key_rings() reads
+// them all again (the monitor, every tick: another process may have
+// re-pinned a peer), and set_*_key_ring() replaces one after a change made
+// here. Thread-safe.
+std::shared_ptr<link::KeyRing> self_key_ring(const Node& node);
+std::shared_ptr<link::KeyRing> peer_key_ring(const Node& node, const store::PeerRecord& peer);
+void reload_key_rings(const Node& node);
 
 // The agreement in force, parsed; nullopt before one is accepted.
 std::optional<model::Agreement> agreement_in_force(store::Transaction& tx, const std::string& link);

@@ -288,6 +288,31 @@ InitResult init_node(const fs::path& dir, const std::string& party, const StoreC
   return {paths, identity.public_key()};
 }
 
+namespace {
+
+// A key rotation or revocation (key_service.h) stages the new key as
+// D/identity.key.next, stores it, then renames it into place. After a crash
+// in between, the store says which key is the node's: the staged one is
+// moved into place, or dropped.
+void finish_key_change(const NodePaths& paths, store::Store& st, crypto::KeyPair& identity) {
+  const fs::path next = paths.identity_key.string() + ".next";
+  if (!fs::exists(next)) return;
+  auto staged = crypto::KeyPair::load(next);
+  auto stored = st.snapshot([](store::Transaction& tx) { return tx.get_setting("public_key"); });
+  std::error_code ec;
+  if (stored && *stored == staged.public_key().encoded() &&
+      *stored != identity.public_key().encoded()) {
+    fs::rename(next, paths.identity_key);
+    std::ofstream pub(paths.identity_pub, std::ios::trunc);
+    pub << staged.public_key().encoded() << "\n";
+    identity = std::move(staged);
+  } else {
+    fs::remove(next, ec);
+  }
+}
+
+}  // namespace
+
 Node open_node(const fs::path& dir, bool sync_full) {
   NodePaths paths(dir);
   const StoreConfig config =
@@ -306,6 +331,7 @@ Node open_node(const fs::path& dir, bool sync_full) {
   // Secrets in the database are sealed under D/secrets.key (those an older
   // version left in clear are sealed now).
   auto st = open_node_store(paths, config, {.sync_full = sync_full});
+  finish_key_change(paths, *st, identity);
   std::string party = require_store_of(*st, paths, config, identity.public_key());
   // A store from before the review's facts rows gets them, once.
   fill_review_facts(*st);

@@ -48,6 +48,8 @@ class PeerKeySet {
   void revoke(const Ed25519PublicKey& key);
   void replace(const std::vector<Ed25519PublicKey>& keys);
   bool contains(const Ed25519PublicKey& key) const;
+  // The keys in base64url, comma-separated (for messages).
+  std::string describe() const;
 
   std::vector<Refusal> recent_refusals() const;
 
@@ -113,6 +115,9 @@ Context peer_server_context(const Ed25519Seed& our_seed, std::string_view our_na
 struct ClientTlsConfig {
   // Peer links: the server's Ed25519 key must equal this.
   std::optional<Ed25519PublicKey> server_key;
+  // Peer links after a key rotation: the server's key must be in this set
+  // (updated while connections are made).
+  std::shared_ptr<PeerKeySet> server_keys;
   // Operator listener with a self-signed certificate: pin the certificate's
   // SHA-256 (see certificate_sha256).
   std::optional<Sha256> server_cert_sha256;
@@ -131,6 +136,11 @@ Context client_context(const ClientTlsConfig& config);
 // Shorthand for peer links: present our identity, pin the peer's.
 Context peer_client_context(const Ed25519Seed& our_seed, std::string_view our_name,
                             const Ed25519PublicKey& expected_server_key);
+
+// The same, pinning whichever keys `server_keys` holds at each handshake
+// (the peer's keys whose time is not over, node/links.h).
+Context peer_client_context(const Ed25519Seed& our_seed, std::string_view our_name,
+                            std::shared_ptr<PeerKeySet> server_keys);
 
 // ---------------------------------------------------------------------------
 // Connections

@@ -222,9 +222,9 @@ std::string pem_of_key(EVP_PKEY* key) {
 // --- verification policy attached to an SSL_CTX ----------------------------
 
 struct Policy {
-  enum class Kind { kAllowedPeers, kServerKey, kServerCertSha256 };
+  enum class Kind { kAllowedPeers, kServerKey, kServerCertSha256, kServerKeys };
   Kind kind;
-  std::shared_ptr<PeerKeySet> allowed;  // kAllowedPeers
+  std::shared_ptr<PeerKeySet> allowed;  // kAllowedPeers, kServerKeys
   Ed25519PublicKey server_key{};        // kServerKey
   Sha256 cert_sha256{};                 // kServerCertSha256
 };
@@ -291,6 +291,16 @@ int verify_pinned(X509_STORE_CTX* store, void*) {
     if (!key) return reject("server certificate holds no Ed25519 key");
     if (*key != policy->server_key) {
       return reject("server presented key " + b64(*key) + ", expected " + b64(policy->server_key));
+    }
+    return 1;
+  }
+
+  if (policy->kind == Policy::Kind::kServerKeys) {
+    if (!key) return reject("server certificate holds no Ed25519 key");
+    if (!policy->allowed || !policy->allowed->contains(*key)) {
+      return reject("server presented key " + b64(*key) +
+                    ", which is not a key pinned for this peer now (expected " +
+                    (policy->allowed ? policy->allowed->describe() : std::string("none")) + ")");
     }
     return 1;
   }
@@ -406,6 +416,13 @@ bool PeerKeySet::contains(const Ed25519PublicKey& key) const {
   return keys_.count(key) != 0;
 }
 
+std::string PeerKeySet::describe() const {
+  std::shared_lock lock(mu_);
+  std::string out;
+  for (const auto& k : keys_) out += (out.empty() ? "" : ", ") + b64(k);
+  return out.empty() ? std::string("none") : out;
+}
+
 std::vector<PeerKeySet::Refusal> PeerKeySet::recent_refusals() const {
   std::shared_lock lock(mu_);
   return refusals_;
@@ -501,8 +518,8 @@ Context peer_server_context(const Ed25519Seed& our_seed, std::string_view our_na
 }
 
 Context client_context(const ClientTlsConfig& config) {
-  int modes = int(config.server_key.has_value()) + int(config.server_cert_sha256.has_value()) +
-              int(config.insecure_skip_verify);
+  int modes = int(config.server_key.has_value()) + int(config.server_keys != nullptr) +
+              int(config.server_cert_sha256.has_value()) + int(config.insecure_skip_verify);
   if (modes > 1) {
     throw Error(ErrorCategory::internal, "tls_config_invalid",
                 "choose one of: pinned server key, pinned certificate SHA-256, skip verification");
@@ -510,7 +527,10 @@ Context client_context(const ClientTlsConfig& config) {
   Context ctx = new_context(TLS_client_method());
   if (config.client_seed) use_identity(ctx.native(), *config.client_seed, config.client_name);
 
-  if (config.server_key) {
+  if (config.server_keys) {
+    attach_policy(ctx.native(), Policy{Policy::Kind::kServerKeys, config.server_keys, {}, {}});
+    SSL_CTX_set_verify(ctx.native(), SSL_VERIFY_PEER, nullptr);
+  } else if (config.server_key) {
     attach_policy(ctx.native(), Policy{Policy::Kind::kServerKey, nullptr, *config.server_key, {}});
     SSL_CTX_set_verify(ctx.native(), SSL_VERIFY_PEER, nullptr);
   } else if (config.server_cert_sha256) {
@@ -533,6 +553,16 @@ Context peer_client_context(const Ed25519Seed& our_seed, std::string_view our_na
                             const Ed25519PublicKey& expected_server_key) {
   ClientTlsConfig config;
   config.server_key = expected_server_key;
+  config.client_seed = our_seed;
+  crypto::WipeOnExit wipe_seed(*config.client_seed);  // the key is in the context now
+  config.client_name = std::string(our_name);
+  return client_context(config);
+}
+
+Context peer_client_context(const Ed25519Seed& our_seed, std::string_view our_name,
+                            std::shared_ptr<PeerKeySet> server_keys) {
+  ClientTlsConfig config;
+  config.server_keys = std::move(server_keys);
   config.client_seed = our_seed;
   crypto::WipeOnExit wipe_seed(*config.client_seed);  // the key is in the context now
   config.client_name = std::string(our_name);

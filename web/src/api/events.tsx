@@ -23,7 +23,8 @@ export const eventKinds = [
   'attachment_received', 'attachment_failed', 'attachment_refused', 'envelope_refused',
   'envelope_content_refused', 'envelope_type_unknown', 'peer_refused', 'peer_behind',
   'receipt_clock_skew', 'item_action_void', 'user_locked', 'translation_added', 'peer_restored',
-  'link_resynced',
+  'link_resynced', 'key_rotated', 'key_revoked', 'peer_key_rotated', 'key_confirmed', 'peer_rekeyed',
+  'key_restart_needed',
 ] as const;
 
 type Listener = (e: NodeEvent) => void;
