@@ -327,10 +327,14 @@ ItemView create_request(Node& node, const std::string& peer_name, const RequestI
   // The new request is worked out (replayed, its record and envelope built)
   // before the write transaction, which then only checks the agreement and
   // stores: the writer is the node's one serialized resource.
-  auto [peer, seen] = node.store->snapshot([&](store::Transaction& tx) {
+  // Plain variables, not a structured binding: the lambdas below capture
+  // them, which clang before 16 refuses for bindings (the fuzz build).
+  auto peer_and_seen = node.store->snapshot([&](store::Transaction& tx) {
     auto p = find_peer(tx, peer_name);
     return std::make_pair(p, agreement_seen(tx, p));
   });
+  const auto& peer = peer_and_seen.first;
+  const auto& seen = peer_and_seen.second;
   const std::string id = crypto::new_id(now);
   const std::string created_at = format_timestamp(now);
   bool four_eyes = seen.four_eyes;
