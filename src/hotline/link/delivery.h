@@ -120,6 +120,7 @@ class DeliveryWorker {
   Batch read_batch(std::int64_t after_seq);
   static std::string body_of(const Batch& b);
   Transport::Reply send(const Batch& b);
+  Transport::Reply post_durable(const std::string& body);  // Store::flush_barrier, then post
   std::size_t process_reply(const Batch& b, const Transport::Reply& reply);
   std::size_t deliver_pipelined();
   void run();
