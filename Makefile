@@ -1,6 +1,6 @@
 # The two commands: `make demo` and `make test`. Both run scripts/bootstrap
 # first, so a fresh Debian 12 machine (as root) needs nothing else.
-.PHONY: demo test bench package build build-asan bootstrap format format-check tidy clean
+.PHONY: demo test bench package fuzz build build-asan bootstrap format format-check tidy clean
 
 JOBS ?= 2
 
@@ -68,8 +68,15 @@ package: build
 	@cpack --config build/release/CPackConfig.cmake -B build/package
 	@ls build/package/*.deb
 
+# Every fuzz target under fuzz/ for FUZZ_SECONDS each (default 60), built
+# with clang, libFuzzer, ASan and UBSan in build/fuzz (docs/fuzzing.md):
+# `make fuzz FUZZ_SECONDS=1800`. FUZZ_TARGETS="envelope receipt" picks some.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
-	@find src tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+	@find src tests bench fuzz -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
 format-check:
 	@scripts/check-format

@@ -32,6 +32,7 @@ void add_review_command(CLI::App& app);
 void add_store_command(CLI::App& app);
 void add_taxii_command(CLI::App& app);
 void add_match_command(CLI::App& app);
+void add_metrics_command(CLI::App& app);
 
 // Exit codes: 0 success; a hotline::Error exits with its category's code
 // (hotline/common/error_category.h: 2 wrong usage, 1 any other refused or

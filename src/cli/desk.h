@@ -18,6 +18,8 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,7 @@
 #include "hotline/model/labels.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/iodef_service.h"
+#include "hotline/service/stix_service.h"
 
 namespace hotline::cli {
 
@@ -217,6 +220,12 @@ class Desk {
   virtual std::string export_iodef(const std::string& kind, const std::string& typed_id) = 0;
   virtual service::IodefImported import_iodef(const std::string& kind, const std::string& peer,
                                               const std::string& bytes) = 0;
+  // STIX 2.1 (service/stix_service.h): the bundle read from `in` into the
+  // case the operator typed or, when `typed_case` is empty, into a new case
+  // with `peer` titled `title`; `progress` every 10,000 objects.
+  virtual service::StixImported import_stix(
+      const std::string& typed_case, const std::string& peer, const std::string& title,
+      std::istream& in, const std::function<void(std::size_t, std::size_t)>& progress) = 0;
 
   virtual SentMessage send_message(const std::string& to, const std::string& text) = 0;
   virtual Listing<MessageRow> messages(const std::string& peer, std::size_t limit) = 0;

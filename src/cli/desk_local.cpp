@@ -151,6 +151,19 @@ class LocalDesk final : public Desk {
     return service::import_iodef_case(node(), peer, bytes, as_, now_ms(), &ctx);
   }
 
+  service::StixImported import_stix(
+      const std::string& typed_case, const std::string& peer, const std::string& title,
+      std::istream& in, const std::function<void(std::size_t, std::size_t)>& progress) override {
+    const auto ctx = cli_audit(as_);
+    interop::StixImportOptions options;
+    options.progress = progress;
+    if (typed_case.empty()) {
+      return service::import_new_case_stix(node(), peer, title, in, as_, now_ms(), &ctx, options);
+    }
+    const auto id = resolve(service::kCase, typed_case);
+    return service::import_case_stix(node(), id, in, as_, now_ms(), &ctx, options);
+  }
+
   service::ItemView show(const std::string& kind, const std::string& typed_id) override {
     const auto id = resolve(kind, typed_id);
     const auto ctx = cli_audit(as_);

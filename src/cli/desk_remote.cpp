@@ -340,6 +340,14 @@ class RemoteDesk final : public Desk {
     return out;
   }
 
+  service::StixImported import_stix(const std::string&, const std::string&, const std::string&,
+                                    std::istream&,
+                                    const std::function<void(std::size_t, std::size_t)>&) override {
+    throw Error(ErrorCategory::usage, "usage",
+                "a STIX import is stored by the node itself: run it with --dir on the node "
+                "(not over the API)");
+  }
+
   service::ItemView show(const std::string& kind, const std::string& typed_id) override {
     return checked(kind, typed_id, [&](const std::string& id) {
       return api::item_from_json(api_.get(std::string("/v1/") + plural(kind) + "/" + enc(id)));

@@ -85,24 +85,76 @@ void add_export_command(CLI::App* parent, const std::string& kind, const std::st
   });
 }
 
+namespace {
+
+void print_stix_summary(const service::StixImported& r) {
+  std::printf(
+      "Case %s: STIX bundle of %zu objects imported: %zu indicator%s added, %zu updated, "
+      "%zu sighting%s; %zu shared action%s for the peer.\n",
+      service::short_id(r.item.record.id).c_str(), r.objects, r.added, r.added == 1 ? "" : "s",
+      r.updated, r.sightings, r.sightings == 1 ? "" : "s", r.envelopes,
+      r.envelopes == 1 ? "" : "s");
+  if (!r.unmapped.empty()) {
+    std::printf("Kept unmapped as the attachment %s:\n", escape_text(r.attachment).c_str());
+    for (const auto& [type, n] : r.unmapped)
+      std::printf("  %s: %zu\n", escape_text(type).c_str(), n);
+  }
+  if (!r.warnings.empty()) {
+    std::printf("Warnings (%zu):\n", r.warnings.size());
+    for (const auto& w : r.warnings) std::printf("  %s\n", escape_text(w).c_str());
+  }
+}
+
+void import_stix_file(Desk& desk, const std::string& file, const std::string& case_id,
+                      const std::string& peer, const std::string& title) {
+  if (case_id.empty() == (peer.empty() || title.empty())) {
+    throw Error(ErrorCategory::usage, "usage",
+                "--format stix takes --case ID, or --peer P and --title T (a new case)");
+  }
+  auto progress = [](std::size_t objects, std::size_t bytes) {
+    std::fprintf(stderr, "%zu objects read (%zu bytes)\n", objects, bytes);
+  };
+  if (file == "-") {
+    print_stix_summary(desk.import_stix(case_id, peer, title, std::cin, progress));
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);  // streamed: one object in memory at a time
+  if (!in) throw Error(ErrorCategory::usage, "usage", "cannot read " + escape_text(file));
+  print_stix_summary(desk.import_stix(case_id, peer, title, in, progress));
+}
+
+}  // namespace
+
 void add_import_command(CLI::App* parent, const std::string& kind, const std::string& /*noun*/) {
   struct Opts {
     Target target;
-    std::string file, format, peer, as;
+    std::string file, format, peer, as, case_id, title;
   };
   auto o = std::make_shared<Opts>();
   const bool alert = kind == service::kAlert;
   auto* cmd = parent->add_subcommand(
       "import", alert ? "Raise an alert to a peer from an IODEF v2 document (RFC 7970)."
                       : "Open a case with a peer from an IODEF v2 document (RFC 7970): its "
-                        "indicators become the case's.");
+                        "indicators become the case's; or import a STIX 2.1 bundle into a "
+                        "case (--format stix --case ID, or --peer P --title T for a new one).");
   add_target_options(cmd, o->target);
   cmd->add_option("file", o->file, "The document (- for standard input)")->required();
-  cmd->add_option("--format", o->format, "iodef")->required()->check(CLI::IsMember({"iodef"}));
-  cmd->add_option("--peer", o->peer, "The peer's name (see `hotline peer list`)")->required();
+  cmd->add_option("--format", o->format, alert ? "iodef" : "iodef or stix")
+      ->required()
+      ->check(alert ? CLI::IsMember({"iodef"}) : CLI::IsMember({"iodef", "stix"}));
+  cmd->add_option("--peer", o->peer, "The peer's name (see `hotline peer list`)");
+  if (!alert) {
+    cmd->add_option("--case", o->case_id, "stix: the case to import into");
+    cmd->add_option("--title", o->title, "stix: the new case's title (with --peer)");
+  }
   cmd->add_option("--as", o->as, as_help(alert ? "raising it" : "opening it"));
   cmd->callback([o, kind] {
     auto desk = open_desk(o->target, o->as, Use::act);
+    if (o->format == "stix") {
+      import_stix_file(*desk, o->file, o->case_id, o->peer, o->title);
+      return;
+    }
+    if (o->peer.empty()) throw Error(ErrorCategory::usage, "usage", "--peer is required");
     const auto r = desk->import_iodef(kind, o->peer, read_input(o->file));
     std::printf("%s %s %s with %s from IODEF: \"%s\" (%s, %zu indicator%s).\n",
                 kind == service::kAlert ? "Alert" : "Case",

@@ -230,6 +230,7 @@ void add_escalation_command(CLI::App& app) {
                            {"state", m.state},
                            {"attempts", m.attempts},
                            {"at", m.done_at ? nlohmann::json(*m.done_at) : nullptr},
+                           {"next_at", m.next_at ? nlohmann::json(*m.next_at) : nullptr},
                            {"error", m.last_error},
                            {"message_id", m.message_id}});
         }
@@ -263,10 +264,13 @@ void add_escalation_command(CLI::App& app) {
                       ? ""
                       : ("  (" + escape_text(w["error"].get<std::string>()) + ")").c_str());
       for (const auto& m : e["mail"]) {
-        std::printf("    mail     %s  %s%s  attempts %lld%s\n",
+        std::printf("    mail     %s  %s%s%s  attempts %lld%s\n",
                     escape_text(m["to"].get<std::string>()).c_str(),
                     m["state"].get<std::string>().c_str(),
                     m["at"].is_null() ? "" : (" at " + m["at"].get<std::string>()).c_str(),
+                    m["next_at"].is_null() || m["state"] != "pending"
+                        ? ""
+                        : (", next try " + m["next_at"].get<std::string>()).c_str(),
                     static_cast<long long>(m["attempts"].get<std::int64_t>()),
                     m["error"].get<std::string>().empty()
                         ? ""

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_store_command(app);
   hotline::cli::add_taxii_command(app);
   hotline::cli::add_match_command(app);
+  hotline::cli::add_metrics_command(app);
 
   try {
     app.parse(argc, argv);

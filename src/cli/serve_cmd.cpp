@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -120,6 +121,7 @@ void add_serve_command(CLI::App& app) {
     std::size_t max_connections_per_source = 128;
     bool sync_full = false;
     std::string web_root;
+    std::vector<std::string> metrics_allow;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--dir", o->dir, "The node's data directory")->required();
@@ -160,6 +162,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--web-root", o->web_root,
                   "Folder of the built web app, served at / (default: "
                   "<hotline dir>/../share/hotline/web, else the checkout's web/dist)");
+  cmd->add_option("--metrics-allow", o->metrics_allow,
+                  "Addresses or networks (10.0.0.0/8, ::1) that read GET /metrics without the "
+                  "metrics token (hotline metrics token); repeat or separate with commas")
+      ->delimiter(',');
   cmd->callback([o] {
     auto listen = parse_listen_address(o->listen, "--listen");
     auto peer_listen = parse_listen_address(o->peer_listen, "--peer-listen");
@@ -184,6 +190,7 @@ void add_serve_command(CLI::App& app) {
     opts.info.fingerprint = node.identity.public_key().fingerprint();
     api::OperatorApiOptions api_options;
     api_options.info = opts.info;
+    api_options.metrics_allow = o->metrics_allow;
     api::OperatorApi operator_api(node, api_options);
     api::use_stderr_logging();
     const api::WebApp web_app = open_web_app(o->web_root);

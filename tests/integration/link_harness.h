@@ -363,8 +363,9 @@ struct TwoNodesOptions {
   bool proxy_alpha_to_bravo = false;
   std::int64_t heartbeat_s = 3600;  // only the heartbeat at each start
   std::optional<int> max_body_mib;
-  bool peer_alpha_on_bravo = true;  // bravo knows alpha
-  bool peer_bravo_on_alpha = true;  // alpha knows bravo
+  bool peer_alpha_on_bravo = true;      // bravo knows alpha
+  bool peer_bravo_on_alpha = true;      // alpha knows bravo
+  std::vector<std::string> serve_args;  // more arguments of both `hotline serve`
 };
 
 class TwoNodes : public ::testing::Test {
@@ -456,6 +457,7 @@ class TwoNodes : public ::testing::Test {
       args.push_back("--max-body-mib");
       args.push_back(std::to_string(*opt_.max_body_mib));
     }
+    args.insert(args.end(), opt_.serve_args.begin(), opt_.serve_args.end());
     auto prefix = scratch_ / (n.name + "-serve-" + std::to_string(++n.starts));
     n.logs.push_back(fs::path(prefix.string() + ".err"));
     n.proc = std::make_unique<testing::Process>(args, prefix);

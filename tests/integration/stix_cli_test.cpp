@@ -3,8 +3,10 @@
 // the case's TLP and both parties' identities, the same bytes each time,
 // and reads back through the importer (interop/stix_import.h).
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,6 +89,144 @@ TEST_F(StixCli, ExportsACaseAsAValidStixBundle) {
   EXPECT_FALSE(r.err.empty());
   r = on(kAlpha, {"case", "export", cs, "--format", "iodef-xml"});
   EXPECT_NE(r.exit_code, 0);
+}
+
+// `case import --format stix`: the bundle's indicators into a case, shared
+// with the peer; an invalid bundle stores nothing.
+TEST_F(StixCli, ImportsABundleIntoACaseSeenOnBothSides) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  std::string out =
+      ok(kAlpha, {"case", "new", "--with", "bravo", "--title", "Source", "--as", "alice"});
+  const std::string src = id_in(out);
+  ok(kAlpha, {"case", "indicator", src, "--type", "domain-name", "--value", "login.evil.example",
+              "--as", "alice"});
+  ok(kAlpha,
+     {"case", "indicator", src, "--type", "ipv4-addr", "--value", "203.0.113.7", "--as", "alice"});
+  const std::filesystem::path file = dir(kAlpha).parent_path() / "in.json";
+  ok(kAlpha, {"case", "export", src, "--format", "stix", "-o", file.string()});
+
+  out = ok(kAlpha, {"case", "new", "--with", "bravo", "--title", "Target", "--as", "alice"});
+  const std::string cs = id_in(out);
+  out = ok(kAlpha,
+           {"case", "import", file.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(out.find("2 indicators added, 0 updated"), std::string::npos) << out;
+  EXPECT_NE(out.find("stix-unmapped-bundle--"), std::string::npos) << out;  // the identities
+  auto shown = [&](Side s) {
+    auto r = on(s, {"case", "show", cs, "--json"});
+    return r.exit_code == 0 ? json::parse(r.out) : json::object();
+  };
+  EXPECT_EQ(shown(kAlpha).value("indicators", json::array()).size(), 2u);
+  EXPECT_TRUE(testing::eventually(
+      [&] { return shown(kBravo).value("indicators", json::array()).size() == 2; },
+      std::chrono::seconds(20)))
+      << shown(kBravo).dump(2);
+
+  // Again: the same two, updated, not added.
+  out = ok(kAlpha,
+           {"case", "import", file.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(out.find("0 indicators added, 2 updated"), std::string::npos) << out;
+
+  // Invalid: refused whole, the case unchanged.
+  const json before = shown(kAlpha);
+  const std::filesystem::path bad = dir(kAlpha).parent_path() / "bad.json";
+  std::string text = testing::read_file(file);
+  text.insert(text.rfind(']'), R"(,{"type":"indicator","id":"not-an-id"})");
+  { std::ofstream(bad, std::ios::binary) << text; }
+  auto r = on(kAlpha,
+              {"case", "import", bad.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not-an-id"), std::string::npos) << r.err;
+  const json after = shown(kAlpha);
+  EXPECT_EQ(after["indicators"], before["indicators"]);
+  EXPECT_EQ(after.value("attachments", json()), before.value("attachments", json()));
+
+  // A new case with the peer.
+  out = ok(kAlpha, {"case", "import", file.string(), "--format", "stix", "--peer", "bravo",
+                    "--title", "From STIX", "--as", "alice"});
+  EXPECT_NE(out.find("2 indicators added"), std::string::npos) << out;
+  r = on(kAlpha, {"case", "import", file.string(), "--format", "stix", "--as", "alice"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+// A bundle of 2,500 indicators and 1,200 sightings: sent as a few batch
+// actions (add_indicators of up to 1,000, add_sightings), one timeline entry
+// each on both sides, and the peer holds every one.
+std::string big_bundle(int indicators, int sightings) {
+  auto uuid = [](unsigned kind, unsigned i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08x-0000-4000-8000-%012x", kind, i);
+    return std::string(buf);
+  };
+  const std::string times =
+      R"("spec_version":"2.1","created":"2026-03-01T10:00:00.000Z","modified":"2026-03-01T10:00:00.000Z",)";
+  std::string s = R"({"type":"bundle","id":"bundle--)" + uuid(0, 0) + R"(","objects":[)";
+  for (int i = 0; i < indicators; ++i) {
+    if (i > 0) s += ",";
+    s += R"({"type":"indicator","id":"indicator--)" + uuid(1, i) + "\"," + times +
+         R"("pattern":"[ipv4-addr:value = '10.1.)" + std::to_string(i / 256) + "." +
+         std::to_string(i % 256) +
+         R"(']","pattern_type":"stix","valid_from":"2026-02-01T00:00:00Z"})";
+  }
+  for (int i = 0; i < sightings; ++i) {
+    s += R"(,{"type":"sighting","id":"sighting--)" + uuid(2, i) + "\"," + times +
+         R"("sighting_of_ref":"indicator--)" + uuid(1, i) +
+         R"(","count":2,)"
+         R"("first_seen":"2026-02-10T00:00:00Z","last_seen":"2026-02-11T00:00:00Z"})";
+  }
+  return s + "]}";
+}
+
+TEST_F(StixCli, ALargeBundleGoesToThePeerInBatches) {
+  ASSERT_NO_FATAL_FAILURE(start_linked());
+  std::string out =
+      ok(kAlpha, {"case", "new", "--with", "bravo", "--title", "Feed", "--as", "alice"});
+  const std::string cs = id_in(out);
+  const std::filesystem::path file = dir(kAlpha).parent_path() / "big.json";
+  { std::ofstream(file, std::ios::binary) << big_bundle(2500, 1200); }
+  auto r = on(kAlpha,
+              {"case", "import", file.string(), "--format", "stix", "--case", cs, "--as", "alice"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2500 indicators added, 0 updated, 1200 sightings"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("5 shared actions"), std::string::npos) << r.out;   // 3 + 2
+  EXPECT_NE(r.err.find("3700 objects read"), std::string::npos) << r.err;  // progress: stderr
+
+  auto shown = [&](Side s) {
+    auto x = on(s, {"case", "show", cs, "--json"});
+    return x.exit_code == 0 ? json::parse(x.out) : json::object();
+  };
+  auto batches = [](const json& c) {
+    std::vector<std::string> list;
+    for (const json& e : c.value("timeline", json::array())) {
+      if (e["action"] == "add_indicators" || e["action"] == "add_sightings")
+        list.push_back(e["action"].get<std::string>() + " " + e["text"].get<std::string>());
+    }
+    return list;
+  };
+  const std::vector<std::string> expected = {"add_indicators 1000 indicators: 1000 new, 0 updated",
+                                             "add_indicators 1000 indicators: 1000 new, 0 updated",
+                                             "add_indicators 500 indicators: 500 new, 0 updated",
+                                             "add_sightings 1000 sightings",
+                                             "add_sightings 200 sightings"};
+  const json a = shown(kAlpha);
+  EXPECT_EQ(a["indicators"].size(), 2500u);
+  EXPECT_EQ(a["sightings"].size(), 1200u);
+  EXPECT_EQ(batches(a), expected);
+  ASSERT_TRUE(testing::eventually(
+      [&] { return shown(kBravo).value("sightings", json::array()).size() == 1200; },
+      std::chrono::seconds(60)))
+      << batches(shown(kBravo)).size();
+  const json b = shown(kBravo);
+  EXPECT_EQ(b["indicators"], a["indicators"]);
+  EXPECT_EQ(batches(b), expected);
+  EXPECT_TRUE(b.value("void", json::array()).empty()) << b["void"].dump();
+  EXPECT_EQ(b["sightings"][0]["by"], "alice");
+  EXPECT_EQ(b["sightings"][0]["side"], "theirs");  // bravo's view: alpha saw it
+
+  // The peer finds them through its index.
+  const json found = json::parse(ok(kBravo, {"indicator", "find", "10.1.9.195", "--json"}));
+  ASSERT_EQ(found["indicators"].size(), 1u) << found.dump();
+  EXPECT_EQ(found["indicators"][0]["case"]["id"], a["id"]);  // `cs` is the short id
 }
 
 }  // namespace stix_cli_test

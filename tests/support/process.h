@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -132,34 +133,55 @@ inline RunResult run(std::vector<std::string> args, const std::filesystem::path&
   return {*code, p.out(), p.err()};
 }
 
-// A port that was free a moment ago: bind 127.0.0.1:0, read it, close.
+// A loopback port for a test server, free when asked and kept from every
+// other test process until this one exits.
+//
+// Ports come from 20000-32767, below the kernel's ephemeral range
+// (32768-60999 here), so an outgoing connection of another test never takes
+// one between this call and the server's bind (seen before: "Address
+// already in use" under `ctest -j`). Each port handed out is reserved across
+// processes by an flock on a file named after it in the temporary folder;
+// the lock's descriptor stays open until the process exits, and the kernel
+// drops it then, even after a crash. Within one process a port is never
+// given twice. Thread-safe.
 inline std::uint16_t free_port() {
-  // A port is free when asked, not when the server binds it later: tests
-  // ask for several before starting anything, and the kernel may hand the
-  // same free port out twice (seen: bravo's operator port equal to alpha's
-  // peer port, "Address already in use"). So no port is given twice in one
-  // process.
   static std::mutex mu;
   static std::set<std::uint16_t> given;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  constexpr unsigned kFirst = 20000, kCount = 12768;
+  const auto dir = std::filesystem::temp_directory_path() / "hotline-test-ports";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::lock_guard lock(mu);
+  unsigned pick =
+      static_cast<unsigned>(::getpid()) * 7919u +
+      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (unsigned attempt = 0; attempt < 2000; ++attempt) {
+    pick = pick * 1103515245u + 12345u;
+    const auto port = static_cast<std::uint16_t>(kFirst + (pick >> 8) % kCount);
+    if (given.count(port) != 0) continue;
+    const auto file = dir / std::to_string(port);
+    const int lock_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock_fd < 0) continue;
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {  // another test process has it
+      ::close(lock_fd);
+      continue;
+    }
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::runtime_error("socket() failed");
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      ::close(fd);
-      throw std::runtime_error("bind(127.0.0.1:0) failed");
-    }
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    a.sin_port = htons(port);
+    const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     ::close(fd);
-    const std::uint16_t port = ntohs(a.sin_port);
-    std::lock_guard lock(mu);
-    if (given.insert(port).second) return port;
+    if (!bound) {  // something outside the tests listens there
+      ::close(lock_fd);
+      continue;
+    }
+    given.insert(port);  // lock_fd stays open: the reservation lasts until exit
+    return port;
   }
-  throw std::runtime_error("no loopback port that was not already given out");
+  throw std::runtime_error("no free loopback port in 20000-32767 after 2000 tries");
 }
 
 // Polls `pred` every 20 ms until it holds or `timeout` passes.

@@ -164,6 +164,10 @@ need('calendar', enumMembers(cpp(`${model}/agreement.h`), 'Calendar', `${model}/
   need('offence', [...text.matchAll(/\{"(budapest:art\d+)"/g)].map((x) => x[1]), p);
 }
 {
+  const p = `${model}/indicator.h`;
+  need('indicator_type', literals(cpp(p), /kIndicatorTypes\{([^}]*)\}/, p, 'kIndicatorTypes'), p);
+}
+{
   const p = 'tests/vectors/taxonomies/rsit.csv';
   for (const line of cpp(p).trim().split('\n').slice(1)) {
     const [cls, , type] = line.split(',');

@@ -79,7 +79,7 @@ test('a case opened at alpha appears at bravo; entries, indicators and a linked 
     .waitFor({ timeout: 15000 });
 
   // An indicator at bravo shows at alpha.
-  await pageB.getByLabel('Type').fill('ipv4-addr');
+  await pageB.getByLabel('Type').selectOption('ipv4-addr');
   await pageB.getByLabel('Value').fill('198.51.100.23');
   await pageB.getByRole('button', { name: 'Add indicator' }).click();
   await pageA.locator('.case-indicator-table', { hasText: '198.51.100.23' }).waitFor({ timeout: 10000 });
@@ -166,10 +166,10 @@ test('a refused action shows the reason and changes nothing', async () => {
   const before = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
   // An address that is not one: 400 indicator_invalid (the same indicator
   // twice is no longer refused: it updates the one the case has).
-  await pageA.getByLabel('Type').fill('ipv4-addr');
+  await pageA.getByLabel('Type').selectOption('ipv4-addr');
   await pageA.getByLabel('Value').fill('198.51.100.300');
   await pageA.getByRole('button', { name: 'Add indicator' }).click();
-  await pageA.locator('.case-action-form .error').waitFor();
+  await pageA.locator('.ix-indicator-form .error').waitFor();
   const after = await nodes.alpha.api('GET', `/v1/cases/${caseId}`);
   assert.equal(after.indicators.length, before.indicators.length);
   assert.equal(after.timeline.length, before.timeline.length);
@@ -222,6 +222,8 @@ test('a translator adds an entry and a translation beside one, and is offered no
     assert.deepEqual(atBravo.translations.map((x) => [x.field, x.lang, x.current]), [[field, 'zh-CN', true]]);
     for (const name of ['Add indicator', 'Link', 'Add private note', 'Close the case', 'Upload and add'])
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
+    // Nor editing an indicator or reporting a sighting.
+    assert.equal(await page.locator('.ix-row-actions button').count(), 0);
     browser.assertClean();
   } finally {
     await browser.close();

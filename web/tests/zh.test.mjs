@@ -37,6 +37,7 @@ const codeInParentheses = new RegExp(`[(（](${[...codes].map(escapeRe).join('|'
 const allowedPatterns = [
   codeInParentheses,
   /https?:\/\/\S+/g, // URLs
+  /\b(?:[a-z0-9-]+\.)+example\b/g, // example domains (RFC 2606) in hints
   /[\w.+-]+@[\w-]+(\.[\w-]+)+/g, // e-mail addresses
   /\b(TLP|PAP):[A-Z+]+/g, // TLP 2.0 and PAP labels
   /\bbudapest:art\d+\b/g, // Budapest Convention offences
@@ -54,6 +55,7 @@ const allowedPatterns = [
 const allowedWords = new Set([
   ...Object.keys(accounts),
   'alpha', 'bravo', 'Hotline', 'English', // peers, the brand, the language's own name
+  'OpenCTI', // a platform's name (MISP, STIX, TAXII pass as abbreviations)
   'ms', 's', 'min', 'h', 'KiB', 'MiB', 'GiB', 'KB', 'MB', 'GB', // units
   'en', 'zh', 'CN', 'test', // language codes; the nodes' users' "--as test"
   'Alt', 'Ctrl', 'Shift', 'Mac', 'Cmd', 'Enter', 'Esc', 'Tab', // keys as printed on them

@@ -43,6 +43,9 @@ void add_indicator_routes(std::vector<Route>& routes, RouteContext& ctx);
 void add_round_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/users, /v1/tokens, /v1/peers, /v1/agreements, /v1/ledger, /v1/webhook, /v1/audit
 void add_admin_routes(std::vector<Route>& routes, RouteContext& ctx);
+// /v1/mail (the SMTP relay, a test message) and /v1/escalations (each with
+// its webhook and e-mail delivery; routes_mail.cpp)
+void add_mail_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/reviews (the review reports: make, list, show, verify, sign, explain)
 void add_review_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /v1/events (Server-Sent Events and a JSON page)
@@ -56,6 +59,10 @@ void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx);
 // /taxii2/ (TAXII 2.1, read-only) and /v1/taxii (the office's publication;
 // routes_taxii.cpp)
 void add_taxii_routes(std::vector<Route>& routes, RouteContext& ctx);
+
+// /metrics (the Prometheus text format, with its own token or allow-list;
+// routes_metrics.cpp)
+void add_metrics_routes(std::vector<Route>& routes, RouteContext& ctx);
 
 // The value of cookie `name`, "" when absent.
 std::string cookie_value(const net::HttpRequest& request, std::string_view name);

@@ -10,6 +10,7 @@
 
 #include "hotline/api/api_errors.h"
 #include "hotline/api/api_routes.h"
+#include "hotline/api/http_metrics.h"
 #include "hotline/api/taxii.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
@@ -152,6 +153,7 @@ struct OperatorApi::Impl {
   RouteContext ctx;
   std::vector<Route> routes;
   std::vector<std::vector<std::string_view>> patterns;  // views into routes' patterns
+  std::unique_ptr<HttpMetrics> http_metrics;            // made once routes is complete
 
   Impl(service::Node& n, OperatorApiOptions o)
       : node(n),
@@ -178,7 +180,10 @@ struct OperatorApi::Impl {
     add_vocabulary_routes(routes, ctx);
     add_taxii_routes(routes, ctx);
     add_interop_routes(routes, ctx);
+    add_mail_routes(routes, ctx);
+    add_metrics_routes(routes, ctx);
     for (const auto& r : routes) patterns.push_back(segments(r.pattern));
+    http_metrics = std::make_unique<HttpMetrics>(routes);
   }
 
   // The caller, from an API token or a session cookie; nullopt: none given.
@@ -291,7 +296,8 @@ struct OperatorApi::Impl {
     return path;
   }
 
-  net::HttpResponse dispatch(const net::HttpRequest& request) {
+  // `matched`: set to the route's index once one matches.
+  net::HttpResponse dispatch(const net::HttpRequest& request, std::size_t& matched) {
     const TimePoint now = now_ms();
     std::string_view target = request.target;
     auto qmark = target.find('?');
@@ -302,6 +308,7 @@ struct OperatorApi::Impl {
     auto found = find_route(request, *path, params);
     if (auto* answer = std::get_if<net::HttpResponse>(&found)) return std::move(*answer);
     const Route* route = std::get<const Route*>(found);
+    matched = static_cast<std::size_t>(route - routes.data());
 
     ApiCall call{request, *path, std::move(params), {}, std::nullopt, {}, now};
     call.query = parse_query(qmark == std::string_view::npos ? "" : target.substr(qmark + 1));
@@ -322,13 +329,15 @@ struct OperatorApi::Impl {
   // dispatch() up to the handler, on the header alone: the answer when the
   // request is refused before its body (unknown route, no or bad
   // credentials, no permission), nullopt when its body may be read.
-  std::optional<net::HttpResponse> check_head(const net::HttpRequest& request) {
+  std::optional<net::HttpResponse> check_head(const net::HttpRequest& request,
+                                              std::size_t& matched) {
     auto path = path_of(request.target);
     if (!path) return std::nullopt;  // the full request answers it
     std::map<std::string, std::string> params;
     auto found = find_route(request, *path, params);
     if (auto* answer = std::get_if<net::HttpResponse>(&found)) return std::move(*answer);
     const Route* route = std::get<const Route*>(found);
+    matched = static_cast<std::size_t>(route - routes.data());
     if (route->access == Access::anyone) return std::nullopt;
     ApiCall call{request, *path, std::move(params), {}, std::nullopt, {}, now_ms()};
     call.audit = {"", "api " + client_address(request)};
@@ -378,18 +387,29 @@ net::HttpResponse answered(const net::HttpRequest& request, F&& f) {
 }  // namespace
 
 net::HttpResponse OperatorApi::handle(const net::HttpRequest& request) {
-  auto r = answered(request, [&] { return impl_->dispatch(request); });
-  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
+  const std::int64_t start = metrics::steady_ns();
+  std::size_t route = HttpMetrics::kNoRoute;
+  auto r = answered(request, [&] { return impl_->dispatch(request, route); });
+  if (is_taxii(request.target)) r = taxii::to_taxii_error(std::move(r));
+  impl_->http_metrics->record(route, request.method, r.status,
+                              static_cast<double>(metrics::steady_ns() - start) / 1e9);
+  return r;
 }
 
 std::optional<net::HttpResponse> OperatorApi::check_head(const net::HttpRequest& request) {
+  const std::int64_t start = metrics::steady_ns();
+  std::size_t route = HttpMetrics::kNoRoute;
   std::optional<net::HttpResponse> refusal;
   net::HttpResponse r = answered(request, [&] {
-    refusal = impl_->check_head(request);
+    refusal = impl_->check_head(request, route);
     return refusal ? *refusal : net::HttpResponse{};
   });
   if (!refusal && r.status < 400) return std::nullopt;
-  return is_taxii(request.target) ? taxii::to_taxii_error(std::move(r)) : r;
+  if (is_taxii(request.target)) r = taxii::to_taxii_error(std::move(r));
+  // Refused on its header: handle() never sees it, so it is counted here.
+  impl_->http_metrics->record(route, request.method, r.status,
+                              static_cast<double>(metrics::steady_ns() - start) / 1e9);
+  return r;
 }
 
 bool OperatorApi::hashes_passwords(const std::string& method, const std::string& target) {

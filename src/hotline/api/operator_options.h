@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "hotline/api/operator_routes.h"
 #include "hotline/service/user_service.h"
@@ -29,6 +31,10 @@ struct OperatorApiOptions {
   // under 100 ms (docs/BENCHMARKS.md). This interval is the safety net, and
   // the pace of the keep-alives and credential re-checks' looks.
   std::chrono::milliseconds event_poll{1000};
+  // Addresses and networks ("10.0.0.0/8", "::1") that may read GET /metrics
+  // without the metrics token (`hotline serve --metrics-allow`); empty: only
+  // the token (routes_metrics.cpp).
+  std::vector<std::string> metrics_allow;
 };
 
 // The cookie that holds a browser's session id. The "__Host-" prefix makes

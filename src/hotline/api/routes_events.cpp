@@ -29,6 +29,7 @@
 #include "hotline/api/api_json.h"
 #include "hotline/api/api_routes.h"
 #include "hotline/common/error.h"
+#include "hotline/common/metrics.h"
 #include "hotline/common/uuid.h"
 #include "hotline/service/need_to_know.h"
 #include "hotline/service/user_service.h"
@@ -132,9 +133,18 @@ class EventStream : public net::BodyStream {
       : ctx_(ctx), credentials_(std::move(credentials)), user_(std::move(user)), after_(after) {
     poll_interval = ctx.options.event_poll;
     last_write_ = last_check_ = std::chrono::steady_clock::now();
+    clients().add(1);
   }
   ~EventStream() override {
     if (watching_) ctx_.event_watch.unsubscribe(*watching_);
+    clients().add(-1);
+  }
+
+  // hotline_event_stream_clients: the streams open in this process.
+  static metrics::Gauge& clients() {
+    static metrics::Gauge& g = metrics::Registry::global().gauge(
+        "hotline_event_stream_clients", "Event streams (GET /v1/events) open in this process");
+    return g;
   }
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
@@ -196,6 +206,7 @@ std::int64_t parse_id(const std::string& text, const char* what) {
 }  // namespace
 
 void add_event_routes(std::vector<Route>& routes, RouteContext& ctx) {
+  EventStream::clients();  // shown from the first scrape on, at 0
   routes.push_back(
       {"GET", "/v1/events", Access::signed_in, Permission::read_items, [&ctx](ApiCall& call) {
          std::int64_t after = call.query_int("after", -1, 0, INT64_MAX);

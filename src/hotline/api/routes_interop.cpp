@@ -4,6 +4,11 @@
 //   POST /v1/alerts/iodef?peer=P, /v1/cases/iodef?peer=P
 //        an IODEF document (application/xml, at most interop::kMaxIodefBytes)
 //        imported as an alert raised to P or a case opened with P
+// STIX 2.1 on the same API (service/stix_service.h):
+//   POST /v1/cases/{id}/stix
+//        a STIX 2.1 bundle (application/json or application/stix+json, at
+//        most kMaxStixBodyBytes) imported into the case; answers the summary
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -15,9 +20,14 @@
 #include "hotline/interop/iodef.h"
 #include "hotline/service/desk_service.h"
 #include "hotline/service/iodef_service.h"
+#include "hotline/service/stix_service.h"
 
 namespace hotline::api {
 namespace {
+
+// The largest bundle POST /v1/cases/{id}/stix takes (larger: 413 before it
+// is read); a larger file goes through `hotline case import --format stix`.
+constexpr std::size_t kMaxStixBodyBytes = 64 * 1024 * 1024;
 
 using net::HttpResponse;
 using nlohmann::json;
@@ -83,6 +93,51 @@ Route xml_body(Route r) {
   return r;
 }
 
+// The request body read as a stream, without a copy.
+class BodyStream : public std::streambuf {
+ public:
+  explicit BodyStream(const std::string& body) {
+    char* p = const_cast<char*>(body.data());  // only read: get area
+    setg(p, p, p + body.size());
+  }
+};
+
+void require_stix_json(const ApiCall& call) {
+  auto it = call.http.headers.find("content-type");
+  const std::string type = it == call.http.headers.end() ? "" : it->second;
+  const std::string base = type.substr(0, type.find(';'));
+  if (base != "application/json" && base != "application/stix+json") {
+    throw Error(ErrorCategory::unsupported_media_type, "unsupported_media_type",
+                "a STIX bundle is sent as application/json or application/stix+json, not '" +
+                    (base.empty() ? std::string("(none)") : base) + "'");
+  }
+}
+
+json stix_imported_json(const service::StixImported& r) {
+  json unmapped = json::object();
+  for (const auto& [type, n] : r.unmapped) unmapped[type] = n;
+  return {{"item", item_json(r.item)},
+          {"objects", r.objects},
+          {"indicators", {{"added", r.added}, {"updated", r.updated}}},
+          {"sightings", r.sightings},
+          {"unmapped", unmapped},
+          {"attachment", r.attachment.empty() ? json(nullptr) : json(r.attachment)},
+          {"warnings", r.warnings},
+          {"envelopes", r.envelopes}};
+}
+
+RouteHandler stix_import_handler(RouteContext& ctx) {
+  return [&ctx](ApiCall& call) {
+    require_stix_json(call);
+    const std::string id = service::resolve_item_id(*ctx.node.store, service::kCase,
+                                                    call.param("id"), &call.user().name);
+    BodyStream buf(call.http.body);
+    std::istream in(&buf);
+    return json_response(200, stix_imported_json(service::import_case_stix(
+                                  ctx.node, id, in, call.user().name, call.now, &call.audit)));
+  };
+}
+
 }  // namespace
 
 void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx) {
@@ -96,6 +151,11 @@ void add_interop_routes(std::vector<Route>& routes, RouteContext& ctx) {
                              import_handler(ctx, service::kAlert)}));
   routes.push_back(xml_body({"POST", "/v1/cases/iodef", Access::permission, Permission::act_cases,
                              import_handler(ctx, service::kCase)}));
+  Route stix{"POST", "/v1/cases/{id}/stix", Access::permission, Permission::act_cases,
+             stix_import_handler(ctx)};
+  stix.raw_body = true;  // streamed into the importer, not parsed whole
+  stix.max_body = kMaxStixBodyBytes;
+  routes.push_back(std::move(stix));
 }
 
 }  // namespace hotline::api

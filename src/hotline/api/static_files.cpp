@@ -143,7 +143,7 @@ bool is_api_target(std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (path.empty() || path.front() != '/') return true;
   return path == "/v1" || starts_with(path, "/v1/") || path == "/health" || path == "/version" ||
-         path == "/taxii2" || starts_with(path, "/taxii2/");
+         path == "/metrics" || path == "/taxii2" || starts_with(path, "/taxii2/");
 }
 
 std::string content_type_for(std::string_view name) {

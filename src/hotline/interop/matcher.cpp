@@ -60,8 +60,26 @@ constexpr bool is_high(unsigned char c) {
 constexpr bool is_label(unsigned char c) {
   return is_word(c) || c == '-' || is_high(c);
 }
+constexpr bool in(std::string_view set, unsigned char c) {
+  return c != 0 && set.find(static_cast<char>(c)) != std::string_view::npos;
+}
+// The bytes a URL may hold, and sentence punctuation a URL may end before.
+struct UrlTable {
+  std::array<bool, 256> url{}, punct{};
+  constexpr UrlTable() {
+    for (int c = 0; c < 256; ++c) {
+      const auto u = static_cast<unsigned char>(c);
+      url[c] = is_alnum(u) || in("-._~:/?#[]@!$&'()*+,;=%", u);
+      punct[c] = in(".,;:!?)'", u);
+    }
+  }
+};
+constexpr UrlTable kUrl;
 bool is_url_char(unsigned char c) {
-  return is_alnum(c) || (c != 0 && std::strchr("-._~:/?#[]@!$&'()*+,;=%", c) != nullptr);
+  return kUrl.url[c];
+}
+bool is_url_punct(unsigned char c) {
+  return kUrl.punct[c];
 }
 
 // The rules for one side of a hit, `c` the byte just outside it (0 when there
@@ -112,7 +130,7 @@ bool right_ok(Edge e, unsigned char c, unsigned char c2) {
       return !is_label(c) && !(c == '.' && is_label(c2));
     case Edge::url:
       if (!is_url_char(c)) return true;
-      return std::strchr(".,;:!?)'", c) != nullptr && !is_url_char(c2);
+      return is_url_punct(c) && !is_url_char(c2);
     case Edge::hash:
     case Edge::asn:
       return !is_word(c);
@@ -175,25 +193,64 @@ struct Key {
 // bytes it confuses, like '@' and '`', are told apart by the comparison
 // after the lookup).
 std::uint64_t fold_hash(const char* p, std::size_t n) {
-  constexpr std::uint64_t kFold = 0x2020202020202020ULL, kMul = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = (n + 1) * kMul;
-  while (n >= 8) {
+  constexpr std::uint64_t kFold = 0x2020202020202020ULL, kMul = 0x9E3779B97F4A7C15ULL,
+                          kMul2 = 0xC2B2AE3D27D4EB4FULL;
+  const auto load = [](const char* q) {
     std::uint64_t x;
-    std::memcpy(&x, p, 8);
-    h = (h ^ (x | kFold)) * kMul;
-    h ^= h >> 32;
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
+    std::memcpy(&x, q, 8);
+    return x | kFold;
+  };
+  std::uint64_t h = (n + 1) * kMul, g = n * kMul2 + 1;
+  if (n < 8) {
     std::uint64_t x = 0;
     std::memcpy(&x, p, n);
-    h = (h ^ (x | (kFold >> (8 * (8 - n))))) * kMul;
+    h = (h ^ (x | (kFold >> (8 * (8 - n) - 1) >> 1))) * kMul;
+  } else {
+    // Two lanes of 8 bytes (one multiply chain each), the last 8 bytes
+    // (overlapping) for a tail.
+    const char* end = p + n;
+    for (; p + 16 <= end; p += 16) {
+      h = (h ^ load(p)) * kMul;
+      g = (g ^ load(p + 8)) * kMul2;
+      h ^= h >> 32;
+      g ^= g >> 29;
+    }
+    if (p + 8 <= end) {
+      h = (h ^ load(p)) * kMul;
+      h ^= h >> 32;
+      p += 8;
+    }
+    if (p < end) g = (g ^ load(end - 8)) * kMul2;
   }
+  h ^= g;
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ULL;
   return h ^ (h >> 32);
 }
+
+// Where the keys of a hash are in a table of keys sorted by hash: a
+// directory by the hash's top bits (about one key per entry), so that a
+// lookup reads two places, not the ~17 of a binary search.
+struct KeyIndex {
+  std::vector<std::uint32_t> first;  // 2^bits + 1 entries
+  unsigned bits = 0;
+
+  void build(const std::vector<Key>& keys) {
+    bits = 1;
+    while (bits < 24 && (std::size_t{1} << (bits + 1)) <= keys.size()) ++bits;
+    first.assign((std::size_t{1} << bits) + 1, 0);
+    for (const auto& k : keys) ++first[(k.hash >> (64 - bits)) + 1];
+    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  }
+  // Calls f(key) for each key of hash h.
+  template <class F>
+  void each(const std::vector<Key>& keys, std::uint64_t h, F&& f) const {
+    const auto b = static_cast<std::size_t>(h >> (64 - bits));
+    for (std::uint32_t i = first[b], end = first[b + 1]; i < end; ++i) {
+      if (keys[i].hash == h) f(keys[i]);
+    }
+  }
+};
 
 // A blocked Bloom filter: 1 Mi bits (128 KiB, to stay in the core's L2
 // cache beside the text streaming through), two bits per key in one 64-bit
@@ -281,13 +338,18 @@ struct Matcher::Impl {
   // The token table: (fold_hash of the value, indicator), sorted, with a
   // Bloom filter of the hashes in front of it.
   std::vector<Key> keys;
+  KeyIndex keys_index;
   std::vector<std::uint64_t> bloom;
-  // Before the Bloom filter, 2 KiB: by a key's first byte (ORed with 0x20),
-  // bit min(length, 63) set for each key.
-  std::array<std::uint64_t, 256> starts{};
+  // Before the Bloom filter, 2 KiB each: by a key's first byte (ORed with
+  // 0x20), bit min(length, 63) set for each key; the keys a run can be
+  // (`starts`), split in those with a dot and those without, and the
+  // e-mail addresses and URLs (`starts_other`).
+  std::array<std::uint64_t, 256> starts{}, starts_dotted{}, starts_plain{}, starts_other{};
   std::size_t shortest_run = static_cast<std::size_t>(-1), longest_run = 0;
   std::size_t shortest_domain = static_cast<std::size_t>(-1), longest_domain = 0;
   bool suffixes = false, emails = false, urls = false;
+  // Runs shorter than this can hit only beside a ':' or '@' (1 to 7).
+  std::size_t short_run = 7;
   // Values that are no token of the scanner's grammar (a file name with a
   // space, ...): the literals of a Hyperscan database, by id.
   std::vector<std::uint32_t> literals;
@@ -295,10 +357,14 @@ struct Matcher::Impl {
   // Single addresses: (addr_hash, indicator), sorted, behind the same Bloom
   // filter, and each one's address by indicator.
   std::vector<Key> points;
+  KeyIndex points_index;
   std::vector<Wide> point_of;
   // Address ranges by (first, last descending); parents before children.
   std::vector<Range> ranges;
   bool has_range = false;
+  // Bit n: some range holds an IPv4 address of the /16 n (65,536 bits): the
+  // range table is searched for an IPv4 address only when its bit is set.
+  std::vector<std::uint64_t> v4_slash16;
   bool any_address = false;
   std::size_t longest = 0;  // the longest token that can hit, in bytes
 
@@ -356,8 +422,14 @@ void Matcher::Impl::add(std::size_t index) {
     return;
   }
   keys.push_back(Key{fold_hash(v.data(), v.size()), static_cast<std::uint32_t>(index)});
-  starts[static_cast<unsigned char>(v.front()) | 0x20] |= std::uint64_t{1}
-                                                          << std::min<std::size_t>(v.size(), 63);
+  const std::uint64_t length_bit = std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
+  const auto first = static_cast<unsigned char>(v.front()) | 0x20;
+  if (rule.edge == Edge::email || rule.edge == Edge::url) {
+    starts_other[first] |= length_bit;
+  } else {
+    starts[first] |= length_bit;
+    (v.find('.') == std::string_view::npos ? starts_plain : starts_dotted)[first] |= length_bit;
+  }
   if (rule.edge == Edge::email) {
     emails = true;
   } else if (rule.edge == Edge::url) {
@@ -380,6 +452,8 @@ void Matcher::Impl::build_keys() {
   std::sort(points.begin(), points.end(), [](const Key& a, const Key& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.indicator < b.indicator;
   });
+  keys_index.build(keys);
+  points_index.build(points);
   if (keys.empty() && points.empty()) return;
   bloom.assign(std::size_t{1} << kBloomWordBits, 0);
   for (const auto& k : keys) bloom[bloom_word(k.hash)] |= bloom_bits(k.hash);
@@ -421,6 +495,17 @@ void Matcher::Impl::sort_ranges() {
     if (!(last(a) == last(b))) return addr_less(last(b), last(a));
     return a.indicator < b.indicator;
   });
+  // The IPv4 /16s each range touches (IPv4 as ::ffff:a.b.c.d).
+  v4_slash16.assign(1024, 0);
+  const Wide v4_first{0, 0xffff00000000ULL}, v4_last{0, 0xffffffffffffULL};
+  for (const auto& r : ranges) {
+    const Wide lo = addr_less(first(r), v4_first) ? v4_first : first(r);
+    const Wide hi = addr_less(v4_last, last(r)) ? v4_last : last(r);
+    if (addr_less(hi, lo)) continue;
+    for (std::uint64_t n = (lo.lo >> 16) & 0xffff; n <= ((hi.lo >> 16) & 0xffff); ++n) {
+      v4_slash16[n >> 6] |= std::uint64_t{1} << (n & 63);
+    }
+  }
   // CIDR ranges are nested or apart: the open ones form a stack.
   std::vector<std::int32_t> open;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
@@ -447,14 +532,17 @@ void Matcher::Impl::addresses_of(const Addr& a, F&& f) const {
   if (!points.empty()) {
     const std::uint64_t h = addr_hash(w);
     if ((bloom[bloom_word(h)] & bloom_bits(h)) == bloom_bits(h)) {
-      auto it = std::lower_bound(points.begin(), points.end(), h,
-                                 [](const Key& k, std::uint64_t x) { return k.hash < x; });
-      for (; it != points.end() && it->hash == h; ++it) {
-        if (point_of[it->indicator] == w) f(it->indicator);
-      }
+      points_index.each(points, h, [&](const Key& k) {
+        if (point_of[k.indicator] == w) f(k.indicator);
+      });
     }
   }
-  if (has_range) ranges_containing(w, f);
+  if (!has_range) return;
+  if (w.hi == 0 && (w.lo >> 32) == 0xffff) {
+    const std::uint64_t n = (w.lo >> 16) & 0xffff;
+    if (!((v4_slash16[n >> 6] >> (n & 63)) & 1)) return;
+  }
+  ranges_containing(w, f);
 }
 
 template <class F>
@@ -462,22 +550,20 @@ void Matcher::Impl::lookup(std::string_view d, std::size_t s, std::size_t e, F&&
   const std::size_t n = e - s;
   const std::uint64_t h = fold_hash(d.data() + s, n);
   if ((bloom[bloom_word(h)] & bloom_bits(h)) != bloom_bits(h)) return;
-  auto it = std::lower_bound(keys.begin(), keys.end(), h,
-                             [](const Key& k, std::uint64_t x) { return k.hash < x; });
-  for (; it != keys.end() && it->hash == h; ++it) {
-    const Literal& lit = info[it->indicator];
-    const std::string& v = indicators[it->indicator].value;
-    if (lit.length != n) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < n && same; ++i) {
-      same = i < lit.exact_from ? ascii_lower(d[s + i]) == ascii_lower(v[i]) : d[s + i] == v[i];
+  keys_index.each(keys, h, [&](const Key& k) {
+    const Literal& lit = info[k.indicator];
+    const std::string& v = indicators[k.indicator].value;
+    if (lit.length != n) return;
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool same =
+          i < lit.exact_from ? ascii_lower(d[s + i]) == ascii_lower(v[i]) : d[s + i] == v[i];
+      if (!same) return;
     }
-    if (!same) continue;
     const auto prev = s == 0 ? 0 : static_cast<unsigned char>(d[s - 1]);
     const auto next = e < d.size() ? static_cast<unsigned char>(d[e]) : 0;
     const auto next2 = e + 1 < d.size() ? static_cast<unsigned char>(d[e + 1]) : 0;
-    if (left_ok(lit.edge, prev) && right_ok(lit.edge, next, next2)) found(s, n, it->indicator);
-  }
+    if (left_ok(lit.edge, prev) && right_ok(lit.edge, next, next2)) found(s, n, k.indicator);
+  });
 }
 
 Matcher::Matcher(std::vector<MatchIndicator> indicators) : impl_(std::make_unique<Impl>()) {
@@ -488,6 +574,10 @@ Matcher::Matcher(std::vector<MatchIndicator> indicators) : impl_(std::make_uniqu
   impl_->compile();
   impl_->sort_ranges();
   impl_->any_address = !impl_->points.empty() || impl_->has_range;
+  if (impl_->shortest_run <= impl_->short_run) impl_->short_run = impl_->shortest_run;
+  if (impl_->suffixes && impl_->shortest_domain < impl_->short_run) {
+    impl_->short_run = impl_->shortest_domain + 1;
+  }
 }
 
 Matcher::~Matcher() = default;
@@ -517,8 +607,31 @@ struct Pending {
   std::uint32_t indicator = 0;
 };
 
-// '\n' bytes in [p, p + n), eight at a time.
+// '\n' bytes in [p, p + n), 32 at a time.
+__attribute__((target("avx2,popcnt"))) std::size_t count_newlines_avx2(const char* p,
+                                                                       std::size_t n) {
+  const __m256i nl = _mm256_set1_epi8('\n');
+  std::size_t count = 0, i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    count += static_cast<std::size_t>(
+        __builtin_popcount(static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl)))));
+  }
+  for (; i < n; ++i) count += p[i] == '\n';
+  return count;
+}
+
+bool cpu_has_avx2() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0;
+  }();
+  return yes;
+}
+
+// '\n' bytes in [p, p + n), eight at a time (or 32 with AVX2).
 std::size_t count_newlines(const char* p, std::size_t n) {
+  if (n >= 64 && cpu_has_avx2()) return count_newlines_avx2(p, n);
   constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, kNl = 0x0a0a0a0a0a0a0a0aULL;
   std::size_t count = 0, i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -678,9 +791,10 @@ struct LabelTable {
 };
 constexpr LabelTable kClass;
 
-// Bit i of `label`: q[i] is a label byte; of `dot`: q[i] is '.' (32 bytes).
+// Bit i of `label`: q[i] is a label byte; of `dot`: q[i] is '.'; of
+// `colon_at`: q[i] is ':' or '@' (32 bytes).
 __attribute__((target("avx2"))) void masks32_avx2(const char* q, std::uint32_t& label,
-                                                  std::uint32_t& dot) {
+                                                  std::uint32_t& dot, std::uint32_t& colon_at) {
   const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
   const __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(lower, _mm256_set1_epi8('a' - 1)),
@@ -695,23 +809,32 @@ __attribute__((target("avx2"))) void masks32_avx2(const char* q, std::uint32_t& 
           static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
   dot =
       static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
+  colon_at = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(
+      _mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')))));
+}
+
+// Bit i: q[i] is '.' (32 bytes).
+__attribute__((target("avx2"))) std::uint32_t dot_mask32(const char* q) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  return static_cast<std::uint32_t>(
+      _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
 }
 
 // The same for 64 bytes.
-void masks_avx2(const char* p, std::uint64_t& label, std::uint64_t& dot) {
-  std::uint32_t l0, d0, l1, d1;
-  masks32_avx2(p, l0, d0);
-  masks32_avx2(p + 32, l1, d1);
-  label = l0 | (static_cast<std::uint64_t>(l1) << 32);
-  dot = d0 | (static_cast<std::uint64_t>(d1) << 32);
+struct Masks {
+  std::uint64_t label = 0, dot = 0, colon_at = 0;
+};
+Masks masks_avx2(const char* p) {
+  std::uint32_t l0, d0, c0, l1, d1, c1;
+  masks32_avx2(p, l0, d0, c0);
+  masks32_avx2(p + 32, l1, d1, c1);
+  return Masks{l0 | (static_cast<std::uint64_t>(l1) << 32),
+               d0 | (static_cast<std::uint64_t>(d1) << 32),
+               c0 | (static_cast<std::uint64_t>(c1) << 32)};
 }
 
-bool have_avx2() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return yes;
+std::uint64_t bit(bool b) {
+  return static_cast<std::uint64_t>(b);
 }
 
 class Tokenizer {
@@ -721,42 +844,81 @@ class Tokenizer {
 
   void run() {
     std::size_t i = 0;
-    if (have_avx2()) i = run_chunks();
+    if (cpu_has_avx2()) i = run_chunks();
     run_bytes(i);
   }
 
  private:
   // 64 bytes at a time: where runs start and end, from the byte classes'
   // bit masks; stops before the last 65 bytes (and at the limit), where
-  // run_bytes() goes on, with the run open there if there is one.
+  // run_bytes() goes on, with the run open there if there is one. Only the
+  // runs that can hit go to on_run(): those of at least m_.short_run bytes,
+  // those before a ':' or '@' (an IPv6 group, a URL's scheme, an e-mail
+  // address's local part) and those after a ':' (an IPv6 group).
   std::size_t run_chunks() {
     const std::size_t n = d_.size();
     std::size_t i = 0;
+    std::uint64_t prev_run = 0;
+    bool prev_colon_at = false, open_chosen = false;
     while (i + 66 <= n && i < in_.limit) {
-      std::uint64_t label, dot;
-      masks_avx2(d_.data() + i, label, dot);
-      const bool next_label = kClass.label[static_cast<unsigned char>(d_[i + 64])];
-      const bool next_run =
-          next_label || (d_[i + 64] == '.' && kClass.label[static_cast<unsigned char>(d_[i + 65])]);
-      const std::uint64_t run =
-          label | (dot & ((label >> 1) | (static_cast<std::uint64_t>(next_label) << 63)));
-      std::uint64_t starts = run & ~((run << 1) | static_cast<std::uint64_t>(open_));
-      std::uint64_t ends = run & ~((run >> 1) | (static_cast<std::uint64_t>(next_run) << 63));
-      while (starts | ends) {
-        if (open_) {
-          if (!ends) break;  // the run goes on in the next chunk
-          const std::size_t e = i + static_cast<std::size_t>(__builtin_ctzll(ends)) + 1;
-          ends &= ends - 1;
-          open_ = false;
-          if (start_ >= resume_ && start_ < in_.limit)
-            resume_ = std::max(resume_, on_run(start_, e));
+      const Masks k = masks_avx2(d_.data() + i);
+      // A dot is in a run between two label bytes.
+      const auto after = static_cast<unsigned char>(d_[i + 64]);
+      const bool next_label = kClass.label[after];
+      const bool prev_label = i > 0 && kClass.label[static_cast<unsigned char>(d_[i - 1])];
+      const bool next_run = next_label || (after == '.' && (k.label >> 63) != 0 &&
+                                           kClass.label[static_cast<unsigned char>(d_[i + 65])]);
+      const std::uint64_t run = k.label | (k.dot & ((k.label >> 1) | (bit(next_label) << 63)) &
+                                           ((k.label << 1) | bit(prev_label)));
+      const std::uint64_t starts = run & ~((run << 1) | bit(open_));
+      const std::uint64_t ends = run & ~((run >> 1) | (bit(next_run) << 63));
+      // Bytes with at least short_run - 1 run bytes before them.
+      std::uint64_t long_enough = run;
+      for (std::size_t b = 1; b < m_.short_run; ++b) {
+        long_enough &= (run << b) | (prev_run >> (64 - b));
+      }
+      const std::uint64_t next_special =
+          (k.colon_at >> 1) | (bit(after == ':' || after == '@') << 63);
+      // Runs after a ':' or '@', chosen at their start: the choice carried
+      // to their end by an addition.
+      const std::uint64_t seeds =
+          (starts & ((k.colon_at << 1) | bit(prev_colon_at))) | (bit(open_ && open_chosen) & run);
+      const std::uint64_t chosen_at_start = ((run + seeds) ^ run) & run;
+      const std::uint64_t run_dots = run & k.dot;
+      std::uint64_t chosen = ends & (long_enough | next_special | chosen_at_start);
+      while (chosen) {
+        const auto b = static_cast<unsigned>(__builtin_ctzll(chosen));
+        chosen &= chosen - 1;
+        const std::uint64_t upto = (std::uint64_t{2} << b) - 1;  // bits 0 to b
+        const std::uint64_t before = starts & upto;
+        std::size_t s = start_;
+        bool dotted = open_dotted_ && open_;
+        if (before) {
+          const auto a = static_cast<unsigned>(63 - __builtin_clzll(before));
+          s = i + a;
+          dotted = (run_dots & upto & ~((std::uint64_t{1} << a) - 1)) != 0;
         } else {
-          if (!starts) break;
-          start_ = i + static_cast<std::size_t>(__builtin_ctzll(starts));
-          starts &= starts - 1;
-          open_ = true;
+          dotted = dotted || (run_dots & upto) != 0;
+        }
+        if (s >= resume_ && s < in_.limit) {
+          resume_ = std::max(resume_, on_run(s, i + b + 1, dotted));
         }
       }
+      if (next_run && (run >> 63) != 0) {
+        if (starts) {
+          const auto a = static_cast<unsigned>(63 - __builtin_clzll(starts));
+          start_ = i + a;
+          open_dotted_ = (run_dots >> a) != 0;
+        } else {
+          open_dotted_ = (open_ && open_dotted_) || run_dots != 0;
+        }
+        open_ = true;
+        open_chosen = (chosen_at_start >> 63) != 0;
+      } else {
+        open_ = false;
+      }
+      prev_run = run;
+      prev_colon_at = (k.colon_at >> 63) != 0;
       i += 64;
     }
     return i;
@@ -784,7 +946,9 @@ class Tokenizer {
         }
       }
       if (i == n && !in_.final) return;  // the run may go on in the next block
-      if (s >= resume_ && s < in_.limit) i = std::max(i, on_run(s, i));
+      if (s >= resume_ && s < in_.limit) {
+        i = std::max(i, on_run(s, i, std::memchr(d_.data() + s, '.', i - s) != nullptr));
+      }
     }
   }
 
@@ -792,8 +956,9 @@ class Tokenizer {
     const std::size_t e = s + len;
     if (e > in_.min_end && e <= in_.limit) out_.push_back(Pending{s, len, indicator});
   }
-  void look(std::size_t s, std::size_t e) {
-    const std::uint64_t lengths = m_.starts[static_cast<unsigned char>(d_[s]) | 0x20];
+  // Looks d[s, e) up if a key of its first byte and length is in `table`.
+  void look(std::size_t s, std::size_t e, const std::array<std::uint64_t, 256>& table) {
+    const std::uint64_t lengths = table[static_cast<unsigned char>(d_[s]) | 0x20];
     if (!((lengths >> std::min<std::size_t>(e - s, 63)) & 1)) return;
     m_.lookup(d_, s, e,
               [&](std::size_t hs, std::size_t len, std::uint32_t ind) { hit(hs, len, ind); });
@@ -803,15 +968,15 @@ class Tokenizer {
   }
 
   // Looks the run d[s, e) up; returns where the scan goes on.
-  std::size_t on_run(std::size_t s, std::size_t e) {
+  // `dotted`: the run holds a dot.
+  std::size_t on_run(std::size_t s, std::size_t e, bool dotted) {
     const std::size_t len = e - s;
-    if (len >= m_.shortest_run && len <= m_.longest_run) look(s, e);
-    if (m_.suffixes && len > m_.shortest_domain &&
+    if (len >= m_.shortest_run && len <= m_.longest_run) {
+      look(s, e, dotted ? m_.starts_dotted : m_.starts_plain);
+    }
+    if (dotted && m_.suffixes && len > m_.shortest_domain &&
         !is_digit(static_cast<unsigned char>(d_[e - 1]))) {
-      // The parents of a domain: what follows each dot.
-      for (std::size_t k = e - m_.shortest_domain; k > s && e - k <= m_.longest_domain; --k) {
-        if (d_[k - 1] == '.') look(k, e);
-      }
+      parents(s, e);
     }
     std::size_t next = e;
     if (m_.any_address) next = addresses(s, e);
@@ -821,11 +986,31 @@ class Tokenizer {
     return next;
   }
 
+  // The parents of the domain d[s, e) that could be in the table: what
+  // follows each dot, from shortest_domain to longest_domain bytes long.
+  void parents(std::size_t s, std::size_t e) {
+    const std::size_t lo = std::max(s, e > m_.longest_domain ? e - m_.longest_domain - 1 : 0);
+    const std::size_t hi = e - m_.shortest_domain;  // dots in [lo, hi)
+    std::size_t p = lo;
+    if (cpu_has_avx2()) {
+      for (; p < hi && p + 32 <= d_.size(); p += 32) {
+        std::uint32_t dots = dot_mask32(d_.data() + p);
+        if (hi - p < 32) dots &= (std::uint32_t{1} << (hi - p)) - 1;
+        for (; dots; dots &= dots - 1)
+          look(p + static_cast<std::size_t>(__builtin_ctz(dots)) + 1, e, m_.starts);
+      }
+    }
+    for (; p < hi; ++p) {
+      if (d_[p] == '.') look(p + 1, e, m_.starts);
+    }
+  }
+
   std::size_t addresses(std::size_t s, std::size_t e) {
     const auto first = static_cast<unsigned char>(d_[s]);
     const bool before_colons = s >= 2 && d_[s - 1] == ':' && d_[s - 2] == ':';
     if ((e < d_.size() && d_[e] == ':' && e - s <= 4) || before_colons) return ipv6(s, e);
     if (!is_digit(first) || len_ok(e - s) == false) return e;
+    if (s > 0 && d_[s - 1] == '.') return e;  // ".10.0.0.1": not after a dot
     // A dotted quad has a dot after its first 1 to 3 digits: not so a date,
     // a number or a hash, which are not read any further.
     if (d_[s + 1] != '.' && d_[s + 2] != '.' && d_[s + 3] != '.') return e;
@@ -880,7 +1065,7 @@ class Tokenizer {
       }
     }
     if (de == d_.size() && !in_.final) return;
-    if (de - ls <= m_.longest) look(ls, de);
+    if (de - ls <= m_.longest) look(ls, de, m_.starts_other);
   }
 
   // scheme://..., the run d[s, e) being the scheme.
@@ -889,8 +1074,8 @@ class Tokenizer {
     while (ue < d_.size() && is_url_char(static_cast<unsigned char>(d_[ue]))) ++ue;
     if (ue == d_.size() && !in_.final) return;
     for (int k = 0; k < 3 && ue > e + 3; ++k) {
-      if (ue - s <= m_.longest) look(s, ue);
-      if (!std::strchr(".,;:!?)'", d_[ue - 1])) return;
+      if (ue - s <= m_.longest) look(s, ue, m_.starts_other);
+      if (!is_url_punct(static_cast<unsigned char>(d_[ue - 1]))) return;
       --ue;  // "see http://x/y." : the URL without the sentence's punctuation
     }
   }
@@ -899,7 +1084,8 @@ class Tokenizer {
   const ScanInput& in_;
   std::string_view d_;
   std::vector<Pending>& out_;
-  bool open_ = false;  // a run started at start_ and has not ended yet
+  bool open_ = false;         // a run started at start_ and has not ended yet
+  bool open_dotted_ = false;  // ... and holds a dot (in run_chunks())
   std::size_t start_ = 0;
   std::size_t resume_ = 0;  // runs before this were part of an address already read
   std::size_t tried_until_ = 0;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "hotline/common/error.h"
 #include "hotline/crypto/canonical_json.h"
@@ -175,6 +176,18 @@ StixCase stix_case(const model::CaseFile& c) {
     out.created = c.timeline.front().at;
     out.modified = c.timeline.back().at;
   }
+  // When and by whom each indicator was first added: its add_indicator
+  // entry, or the add_indicators entry that first lists it.
+  std::unordered_map<std::string, const model::TimelineEntry*> first_added;
+  for (const model::TimelineEntry& e : c.timeline) {
+    if (e.action == model::CaseAction::add_indicator) first_added.emplace(e.text, &e);
+    if (e.action != model::CaseAction::add_indicators || !e.data.is_object()) continue;
+    for (const auto& d : e.data.value("indicators", nlohmann::json::array())) {
+      if (d.is_object() && d.value("type", nlohmann::json()).is_string() &&
+          d.value("value", nlohmann::json()).is_string())
+        first_added.emplace(d["type"].get<std::string>() + ":" + d["value"].get<std::string>(), &e);
+    }
+  }
   for (const model::Indicator& i : c.indicators) {
     StixIndicator x;
     x.type = i.type;
@@ -185,13 +198,9 @@ StixCase stix_case(const model::CaseFile& c) {
     x.tlp = i.tlp;
     x.note = i.note;
     x.added = out.created;
-    const std::string text = i.type + ":" + i.value;
-    for (const model::TimelineEntry& e : c.timeline) {
-      if (e.action == model::CaseAction::add_indicator && e.text == text) {
-        x.added = e.at;
-        x.side = e.side;
-        break;
-      }
+    if (auto it = first_added.find(i.type + ":" + i.value); it != first_added.end()) {
+      x.added = it->second->at;
+      x.side = it->second->side;
     }
     out.indicators.push_back(std::move(x));
   }

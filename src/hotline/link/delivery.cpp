@@ -16,6 +16,7 @@
 #include "hotline/common/escape.h"
 #include "hotline/common/thread_name.h"
 #include "hotline/crypto/canonical_json.h"
+#include "hotline/link/link_metrics.h"
 #include "hotline/link/receipt.h"
 
 namespace hotline::link {
@@ -186,8 +187,31 @@ std::string DeliveryWorker::body_of(const Batch& b) {
   return body;
 }
 
+void DeliveryWorker::count_sent(const Batch& b, const std::string& body) const {
+  auto& m = link_metrics(ctx_.peer_name);
+  m.envelopes_sent.inc(b.items.size());
+  m.bytes_sent.inc(body.size());
+}
+
+// Each receipted envelope's time from queued (its sent_at) to now. Never
+// throws: a metric must not stop the delivery.
+void DeliveryWorker::count_delivered(const Batch& b, std::size_t receipted) const {
+  auto& m = link_metrics(ctx_.peer_name);
+  const TimePoint now = clock_();
+  for (std::size_t i = 0; i < receipted && i < b.envelopes.size(); ++i) {
+    try {
+      const auto ms = (now - parse_timestamp(b.envelopes[i].sent_at)).count();
+      m.delivery_seconds.observe(static_cast<double>(std::max<std::int64_t>(ms, 0)) / 1000.0);
+    } catch (const Error&) {
+      // an unreadable sent_at: not measured
+    }
+  }
+}
+
 Transport::Reply DeliveryWorker::send(const Batch& b) {
-  return post_durable(body_of(b));
+  const std::string body = body_of(b);
+  count_sent(b, body);
+  return post_durable(body);
 }
 
 // What the peer receives must survive a crash of our database (it receipts
@@ -333,6 +357,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
       // On its own thread when another batch may follow it, or follows one.
       const bool overlap = depth > 1 && (!flight.empty() || b.full);
       auto body = std::make_shared<std::string>(body_of(b));
+      count_sent(b, *body);
       auto reply =
           std::async(overlap ? std::launch::async : std::launch::deferred, [this, body, overlap] {
             // A deferred send runs on this worker's thread, which keeps its name.
@@ -484,6 +509,7 @@ std::size_t DeliveryWorker::process_reply(const Batch& b, const Transport::Reply
       tx.remove_outbox(ctx_.link, rec.seq);
     }
   });
+  count_delivered(b, records.size());
 
   bool came_up = false;
   std::function<void(std::int64_t)> delivered_fn;

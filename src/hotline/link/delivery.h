@@ -121,6 +121,10 @@ class DeliveryWorker {
   static std::string body_of(const Batch& b);
   Transport::Reply send(const Batch& b);
   Transport::Reply post_durable(const std::string& body);  // Store::flush_barrier, then post
+  // The link's metrics (link_metrics.h): a batch posted; receipts stored
+  // for its first `receipted` envelopes.
+  void count_sent(const Batch& b, const std::string& body) const;
+  void count_delivered(const Batch& b, std::size_t receipted) const;
   std::size_t process_reply(const Batch& b, const Transport::Reply& reply);
   std::size_t deliver_pipelined();
   void run();

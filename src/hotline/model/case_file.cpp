@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <utility>
 
 #include "hotline/common/error.h"
@@ -14,9 +15,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 3> kCaseStateNames{"open", "closed", "reopened"};
-constexpr std::array<std::string_view, 11> kCaseActionNames{
-    "open",     "link_alert", "link_request", "add_indicator",    "add_attachment", "add_entry",
-    "add_note", "close",      "reopen",       "update_indicator", "add_sighting"};
+constexpr std::array<std::string_view, 13> kCaseActionNames{
+    "open",         "link_alert",     "link_request", "add_indicator", "add_attachment",
+    "add_entry",    "add_note",       "close",        "reopen",        "update_indicator",
+    "add_sighting", "add_indicators", "add_sightings"};
 
 const JsonCheck kCaseCheck{"case_invalid", "case"};
 constexpr std::size_t kMaxText = 20000;
@@ -156,12 +158,14 @@ bool is_possible(const CaseFile& c, CaseAction action) {
       return false;
     case CaseAction::add_note:
     case CaseAction::add_sighting:
+    case CaseAction::add_sightings:
       return true;
     case CaseAction::reopen:
       return c.state == CaseState::closed;
     case CaseAction::link_alert:
     case CaseAction::link_request:
     case CaseAction::add_indicator:
+    case CaseAction::add_indicators:
     case CaseAction::add_attachment:
     case CaseAction::add_entry:
     case CaseAction::close:
@@ -281,6 +285,147 @@ CaseFile add_sighting(const CaseFile& c, Sighting sighting) {
   next.sightings.push_back(std::move(s));
   return with_entry(std::move(next), CaseAction::add_sighting, by, side, at, std::move(text),
                     std::move(data));
+}
+
+namespace {
+
+constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+
+// "type\nvalue" (a type has no newline) in `buf`, reused to spare allocations.
+const std::string& key_of(std::string_view type, std::string_view value, std::string& buf) {
+  buf.assign(type);
+  buf += '\n';
+  buf.append(value);
+  return buf;
+}
+
+// For each (type, value) of `list`, the position of the case's indicator
+// with it (the first one, as find_in), or kAbsent: one pass over the case.
+template <class T>
+std::unordered_map<std::string, std::size_t> positions(const CaseFile& c,
+                                                       const std::vector<T>& list) {
+  std::unordered_map<std::string, std::size_t> at;
+  at.reserve(list.size() * 2);
+  std::string buf;
+  for (const T& x : list) at.emplace(key_of(x.type, x.value, buf), kAbsent);
+  for (std::size_t j = 0; j < c.indicators.size(); ++j) {
+    auto it = at.find(key_of(c.indicators[j].type, c.indicators[j].value, buf));
+    if (it != at.end() && it->second == kAbsent) it->second = j;
+  }
+  return at;
+}
+
+void check_batch(std::size_t n, const std::string& path) {
+  if (n == 0 || n > kMaxBatch)
+    kCaseCheck.fail(
+        path, "must hold 1 to " + std::to_string(kMaxBatch) + " entries, not " + std::to_string(n));
+}
+
+// The error of entry `i`, naming it.
+[[noreturn]] void rethrow_at(const Error& e, const std::string& path, std::size_t i) {
+  throw Error(e.category(), e.code(), element_path(path, i) + ": " + e.what());
+}
+
+}  // namespace
+
+void add_indicators(CaseFile& c, std::vector<Indicator> list, const std::string& by, Side side,
+                    TimePoint at) {
+  require(c, CaseAction::add_indicators);
+  kCaseCheck.name(by, "actor");
+  check_batch(list.size(), "indicators");
+  for (std::size_t i = 0; i < list.size(); ++i)
+    list[i] = checked_at(std::move(list[i]), IndicatorCheck::strict, element_path("indicators", i));
+  // Nothing throws from here on.
+  auto pos = positions(c, list);
+  json data = json::array();
+  std::size_t added = 0;
+  std::string buf;
+  for (Indicator& given : list) {
+    data.push_back(indicator_json(given));
+    std::size_t& p = pos[key_of(given.type, given.value, buf)];
+    if (p == kAbsent) {
+      p = c.indicators.size();
+      c.indicators.push_back(std::move(given));
+      ++added;
+    } else {
+      merge_into(c.indicators[p], given);
+    }
+  }
+  std::string text = std::to_string(list.size()) + " indicators: " + std::to_string(added) +
+                     " new, " + std::to_string(list.size() - added) + " updated";
+  c.timeline.push_back({at, by, side, CaseAction::add_indicators, std::move(text),
+                        json{{"indicators", std::move(data)}}});
+}
+
+void add_sightings(CaseFile& c, std::vector<Sighting> list, const std::string& by, Side side,
+                   TimePoint at) {
+  require(c, CaseAction::add_sightings);
+  kCaseCheck.name(by, "actor");
+  check_batch(list.size(), "sightings");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    list[i].side = side;
+    list[i].by = by;
+    list[i].at = at;
+    try {
+      list[i] = checked_sighting(std::move(list[i]));
+    } catch (const Error& e) {
+      rethrow_at(e, "sightings", i);
+    }
+  }
+  const auto pos = positions(c, list);
+  std::string buf;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (pos.at(key_of(list[i].type, list[i].value, buf)) == kAbsent)
+      throw Error(ErrorCategory::conflict, "indicator_unknown",
+                  element_path("sightings", i) + ": case " + c.id + " has no indicator " +
+                      list[i].type + " " + quote_value(list[i].value) +
+                      " to record a sighting of (add it first)");
+  }
+  // Nothing throws from here on.
+  json data = json::array();
+  for (Sighting& s : list) {
+    json d = sighting_json(s);
+    d.erase("side");
+    d.erase("by");
+    d.erase("at");
+    data.push_back(std::move(d));
+    c.sightings.push_back(std::move(s));
+  }
+  c.timeline.push_back({at, by, side, CaseAction::add_sightings,
+                        std::to_string(list.size()) + " sightings",
+                        json{{"sightings", std::move(data)}}});
+}
+
+std::vector<Indicator> indicators_from_json(const json& list, const std::string& path) {
+  const json& a = kCaseCheck.array(list, path);
+  check_batch(a.size(), path);
+  std::vector<Indicator> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string p = element_path(path, i);
+    kCaseCheck.object(a[i], p,
+                      {"type", "value", "first_seen", "last_seen", "confidence", "tlp", "note"});
+    out.push_back(checked_at(indicator_from_json(a[i], p), IndicatorCheck::strict, p));
+  }
+  return out;
+}
+
+std::vector<Sighting> sightings_from_json(const json& list, const std::string& path,
+                                          const std::string& by, Side side, TimePoint at) {
+  const json& a = kCaseCheck.array(list, path);
+  check_batch(a.size(), path);
+  std::vector<Sighting> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string p = element_path(path, i);
+    kCaseCheck.object(a[i], p, {"type", "value", "first_seen", "last_seen", "count", "where"});
+    json full = a[i];
+    full["side"] = to_string(side);
+    full["by"] = by;
+    full["at"] = format_timestamp(at);
+    out.push_back(sighting_from_json(full, p));
+  }
+  return out;
 }
 
 const Indicator* find_indicator(const CaseFile& c, std::string_view type, std::string_view value) {
@@ -543,6 +688,24 @@ CaseFile replay_sighting(const CaseFile& x, const TimelineEntry& e, std::size_t 
   return add_sighting(x, sighting_from_json(full, p));
 }
 
+// An add_indicators or add_sightings entry: its data's list.
+CaseFile replay_batch(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
+  const std::string p = member_path(element_path("timeline", i), "data");
+  const bool indicators = e.action == CaseAction::add_indicators;
+  const char* key = indicators ? "indicators" : "sightings";
+  if (!e.data.is_object()) kCaseCheck.fail(p, "must be an object");
+  kCaseCheck.object(e.data, p, {key});
+  CaseFile next = x;
+  if (indicators)
+    add_indicators(next, indicators_from_json(e.data[key], member_path(p, key)), e.actor, e.side,
+                   e.at);
+  else
+    add_sightings(next,
+                  sightings_from_json(e.data[key], member_path(p, key), e.actor, e.side, e.at),
+                  e.actor, e.side, e.at);
+  return next;
+}
+
 // Timeline entry `i` (after the first) applied to `x` through its action.
 CaseFile apply_entry(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
   switch (e.action) {
@@ -559,6 +722,9 @@ CaseFile apply_entry(const CaseFile& x, const TimelineEntry& e, std::size_t i) {
       return replay_indicator(x, e, i);
     case CaseAction::add_sighting:
       return replay_sighting(x, e, i);
+    case CaseAction::add_indicators:
+    case CaseAction::add_sightings:
+      return replay_batch(x, e, i);
     case CaseAction::add_attachment:
       return add_attachment(x, e.text, e.actor, e.side, e.at);
     case CaseAction::add_entry:

@@ -24,6 +24,16 @@
 //   how many times) is possible in every state, closed too: a sighting after
 //   the close is still news (it may be why the case is reopened). The
 //   indicator must be in the case ("indicator_unknown").
+// - add_indicators and add_sightings carry 1 to kMaxBatch indicators or
+//   sightings in one action (one envelope to the peer, one replay step):
+//   each is checked as add_indicator (strict) or add_sighting checks it, and
+//   applied in the list's order as that action would (an indicator the case
+//   has, or one given twice, is updated); one refused refuses the whole
+//   action and changes nothing. add_indicators is possible when
+//   add_indicator is, add_sightings when add_sighting is. Each is ONE
+//   timeline entry: text "N indicators: A new, U updated" or "N sightings",
+//   data {"indicators":[indicator_json...]} or {"sightings":[sighting_json
+//   without side, by and at...]} of what was given, normalized.
 // - add_note is possible in every state. Private notes are written on this
 //   node by our side only (Error "wrong_side" for theirs) and never leave it:
 //   to_shared_json() leaves them out, and it is what goes to the peer or into
@@ -55,6 +65,7 @@
 // not match it; to_shared_json is the same without "notes".
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,6 +92,8 @@ enum class CaseAction {
   reopen,
   update_indicator,  // only as a timeline entry: add_indicator of one the case has
   add_sighting,
+  add_indicators,  // many at once (one envelope to the peer)
+  add_sightings,
 };
 inline constexpr CaseState kCaseStates[] = {CaseState::open, CaseState::closed,
                                             CaseState::reopened};
@@ -90,7 +103,8 @@ inline constexpr CaseAction kCaseActions[] = {
     CaseAction::add_attachment, CaseAction::add_entry,
     CaseAction::add_note,       CaseAction::close,
     CaseAction::reopen,         CaseAction::update_indicator,
-    CaseAction::add_sighting};
+    CaseAction::add_sighting,   CaseAction::add_indicators,
+    CaseAction::add_sightings};
 std::string_view to_string(CaseState state);
 std::string_view to_string(CaseAction action);
 
@@ -174,6 +188,17 @@ CaseFile add_indicator(const CaseFile& c, Indicator indicator, const std::string
                        TimePoint at, IndicatorCheck check = IndicatorCheck::strict);
 // Records a sighting (its side, by and at are the actor's).
 CaseFile add_sighting(const CaseFile& c, Sighting sighting);
+
+// The most indicators or sightings one add_indicators or add_sightings
+// action carries.
+inline constexpr std::size_t kMaxBatch = 1000;
+// Many at once (see "Rules"), applied to `c` in place: every entry is
+// checked before anything changes, so on a throw `c` is as it was. The
+// sightings' side, by and at are set to the actor's.
+void add_indicators(CaseFile& c, std::vector<Indicator> list, const std::string& by, Side side,
+                    TimePoint at);
+void add_sightings(CaseFile& c, std::vector<Sighting> list, const std::string& by, Side side,
+                   TimePoint at);
 CaseFile add_attachment(const CaseFile& c, const std::string& digest, const std::string& by,
                         Side side, TimePoint at);
 CaseFile add_entry(const CaseFile& c, const std::string& text, const std::string& by, Side side,
@@ -201,6 +226,14 @@ nlohmann::json indicator_json(const Indicator& i);
 nlohmann::json sighting_json(const Sighting& s);
 Indicator indicator_from_json(const nlohmann::json& j, const std::string& path);
 Sighting sighting_from_json(const nlohmann::json& j, const std::string& path);
+// The list of an add_indicators action (1..kMaxBatch indicators in
+// indicator_json's form, every one typed: IndicatorCheck::strict) and of an
+// add_sightings action (sighting_json's form without side, by and at, which
+// are set from `by`, `side` and `at`). `path` names the list in errors
+// ("args.indicators" -> "args.indicators[3].value").
+std::vector<Indicator> indicators_from_json(const nlohmann::json& list, const std::string& path);
+std::vector<Sighting> sightings_from_json(const nlohmann::json& list, const std::string& path,
+                                          const std::string& by, Side side, TimePoint at);
 
 // The indicator of `c` with this (type, value) (value as given: normalized
 // when the type is known), or nullptr.

@@ -101,6 +101,7 @@ int MailDispatcher::run_once(TimePoint now) {
     net::SmtpResult result =
         mail_send_message(*config, m.recipient, text, m.message_id, now, options_);
     m.attempts += 1;
+    m.next_at.reset();
     if (result.ok) {
       m.state = "delivered";
       m.done_at = format_timestamp(now);
@@ -116,6 +117,7 @@ int MailDispatcher::run_once(TimePoint now) {
     } else {
       m.last_error = result.error;
       retry_at_[key] = now + retry_delay(m.attempts);
+      m.next_at = format_timestamp(retry_at_[key]);
       last_error_ = result.error;
     }
     store_.transact([&m](store::Transaction& tx) { tx.update_escalation_mail(m); });

@@ -9,8 +9,9 @@
 // answer, AUTH refused) stays "pending" in the store, its attempts and last
 // error recorded, and is tried again after 1 s, 2 s, 4 s, ... up to 5 min
 // (less 0-20 % jitter), for as long as it takes; a restarted node tries at
-// once. A 5xx answer to the message itself (MAIL FROM, RCPT TO, DATA) is
-// final: "failed", with the relay's answer.
+// once. The time of the next try is recorded on the message (next_at) for
+// the API and `hotline escalation list`. A 5xx answer to the message itself (MAIL FROM, RCPT TO,
+// DATA) is final: "failed", with the relay's answer.
 //
 // TLP:RED: the message names the item and links to it; its title and
 // summary are never in it (service::escalation_mail_text).

@@ -10,6 +10,7 @@
 #include "hotline/common/error_category.h"
 #include "hotline/common/escape.h"
 #include "hotline/common/time.h"
+#include "hotline/link/link_metrics.h"
 #include "hotline/link/receiver.h"
 #include "hotline/node/inbound.h"
 #include "hotline/service/attachment_service.h"
@@ -76,6 +77,9 @@ net::HttpResponse PeerListener::envelopes(const store::PeerRecord& peer,
         apply_inbound(tx, ctx, e, at);
       },
       &ticket);
+  auto& link_counts = link::link_metrics(peer.name);
+  link_counts.envelopes_received.inc(outcome.stored.size());
+  link_counts.bytes_received.inc(req.body.size());
   if (outcome.error) {
     auto& err = *outcome.error;
     std::tie(err.code, err.message) =

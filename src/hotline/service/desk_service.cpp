@@ -146,17 +146,24 @@ PreparedAction prepare_action(const store::PeerRecord& peer, const std::string& 
   return p;
 }
 
+// The offered attachments of an envelope of ours and the envelope, signed
+// and queued, in `tx`.
+void queue_envelope(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
+                    link::OutboundDraft d, TimePoint now) {
+  for (const auto& ref : d.attachments) {
+    tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
+                                                       store::Direction::outbound, ref.size,
+                                                       "offered", format_timestamp(now), ""});
+  }
+  link::append_outbound(tx, link_context(node, peer), std::move(d), now);
+}
+
 // Stores a prepared change in `tx`: for a shared action the offered
 // attachments and the signed, queued envelope; then the item's new record.
 void commit_action(store::Transaction& tx, Node& node, const store::PeerRecord& peer,
                    PreparedAction& p, TimePoint now) {
   if (p.envelope) {
-    for (const auto& ref : p.envelope->attachments) {
-      tx.put_attachment_link(store::AttachmentLinkRecord{ref.sha256, peer.link,
-                                                         store::Direction::outbound, ref.size,
-                                                         "offered", format_timestamp(now), ""});
-    }
-    link::append_outbound(tx, link_context(node, peer), std::move(*p.envelope), now);
+    queue_envelope(tx, node, peer, std::move(*p.envelope), now);
     p.envelope.reset();
   }
   put_item_and_review_facts(tx, p.rec, p.log, p.voided);
@@ -174,17 +181,21 @@ store::ItemRecord send_action(store::Transaction& tx, Node& node, const store::P
   return std::move(p.rec);
 }
 
-ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoint now) {
+// The view of `rec` whose log replays to `r` and whose document is
+// `document` (parsed already: a long case is neither parsed nor replayed
+// again); `error`: its log could not be replayed (no deadlines then).
+ItemView view_of(store::Transaction& tx, const store::ItemRecord& rec, nlohmann::json document,
+                 const Replayed& r, TimePoint now, const Error* error = nullptr) {
   ItemView v;
   v.record = rec;
   for (const auto& p : tx.list_peers()) {
     if (p.link == rec.link) v.peer = p.name;
   }
-  v.document = nlohmann::json::parse(rec.document);
+  v.document = std::move(document);
   v.document["translations"] = translations_of(tx, rec.id, v.document);
   nlohmann::json deadlines = nlohmann::json::array();
   try {
-    Replayed r = replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
+    if (error) throw *error;
     for (const auto& d : deadlines_of(tx, rec.link, r, now)) deadlines.push_back(to_json(d));
   } catch (const Error& e) {
     // A deadline that cannot be computed (say, a zone missing on this
@@ -194,6 +205,16 @@ ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoi
   v.document["deadlines"] = deadlines;
   mark_overdue_action_items(v.document, now);
   return v;
+}
+
+ItemView make_view(store::Transaction& tx, const store::ItemRecord& rec, TimePoint now) {
+  Replayed r;
+  try {
+    r = replay(rec.kind, rec.id, item_log_from_json(nlohmann::json::parse(rec.actions)));
+  } catch (const Error& e) {
+    return view_of(tx, rec, nlohmann::json::parse(rec.document), r, now, &e);
+  }
+  return view_of(tx, rec, nlohmann::json::parse(rec.document), r, now);
 }
 
 store::ItemRecord load_item(store::Transaction& tx, const std::string& kind,
@@ -498,6 +519,63 @@ ItemView act(Node& node, const std::string& kind, const std::string& id, const s
 
 namespace {
 
+// Action `a` of a batch on case `id` as the shared action of ours it
+// becomes (its args in their full, checked form), applied to `r`.
+SharedAction batch_step(Replayed& r, const ItemLog& log, const std::string& id,
+                        const BatchAction& a, const std::string& by, TimePoint now) {
+  if (is_creating(kCase, a.action))
+    throw Error(ErrorCategory::conflict, "illegal_transition",
+                "'" + a.action + "' is not possible on case " + id);
+  SharedAction s;
+  s.side = Side::ours;
+  s.n = log.count(Side::ours);
+  s.seen = log.count(Side::theirs);
+  s.sent_at = format_timestamp(now);
+  s.action = a.action;
+  s.actor = by;
+  s.args = new_case_args(a.action, a.args, by);
+  apply_case_action(r, s);  // comes last in the agreed order, as prepare_action's
+  return s;
+}
+
+}  // namespace
+
+ItemView act_case_batch(Node& node, const std::string& id, const std::vector<BatchAction>& actions,
+                        const std::string& by, TimePoint now, const AuditContext* audit_ctx) {
+  return node.store->transact([&](store::Transaction& tx) {
+    auto rec = load_item(tx, kCase, id);
+    auto peer = peer_of_link(tx, rec.link);
+    ItemLog log = item_log_from_json(nlohmann::json::parse(rec.actions));
+    Replayed r = replay(kCase, id, log);  // once: each action is applied to it
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      SharedAction s;
+      try {
+        s = batch_step(r, log, id, actions[i], by, now);
+      } catch (const Error& e) {
+        throw Error(e.category(), e.code(),
+                    "actions[" + std::to_string(i) + "] (" + actions[i].action + "): " + e.what());
+      }
+      link::OutboundDraft d;
+      d.id = crypto::new_id(now);
+      d.type = std::string(kCase) + "." + s.action;
+      d.ref = id;
+      d.attachments = refs_of(s.args);
+      d.body = {{"item", id}, {"n", s.n}, {"seen", s.seen}, {"actor", by}, {"args", s.args}};
+      s.envelope = *d.id;
+      queue_envelope(tx, node, peer, std::move(d), now);
+      log.shared.push_back(std::move(s));
+    }
+    nlohmann::json document = r.document();
+    rec = record_of(id, peer.link, r, log, rec.created_at, now, &document);
+    put_item_and_review_facts(tx, rec, log, r.voided);
+    auto view = view_of(tx, rec, std::move(document), r, now);
+    audit_change(tx, audit_ctx, view.record, "batch of " + std::to_string(actions.size()), now);
+    return view;
+  });
+}
+
+namespace {
+
 nlohmann::json sighting_args(const SightingInput& s) {
   return {{"type", s.type},
           {"value", s.value},
@@ -765,7 +843,8 @@ namespace {
 // A case's indicator actions: their refusal may quote a value that its own
 // label (say TLP:RED) keeps out of events.
 bool quotes_indicator(const std::string& action) {
-  return action == "add_indicator" || action == "add_sighting";
+  return action == "add_indicator" || action == "add_sighting" || action == "add_indicators" ||
+         action == "add_sightings";
 }
 
 }  // namespace

@@ -120,6 +120,21 @@ std::vector<ItemView> record_sightings(Node& node, const std::vector<SightingInp
                                        const std::string& by, TimePoint now,
                                        const AuditContext* audit = nullptr);
 
+// Several shared actions of ours on case `id` (`actions`: action name and
+// args, as act() takes them; add_indicators and add_sightings carry up to
+// model::kMaxBatch each) in ONE store transaction, each its own envelope to
+// the peer: all or nothing. The case is replayed once, each action applied
+// to it in turn (item_replay.h apply_case_action), and its record and
+// indicator index written once. Throws the first refusal naming its place
+// ("actions[3] (add_indicators): args.indicators[7].value: ..."); then
+// nothing is stored or sent. Returns the case's view after the last one.
+struct BatchAction {
+  std::string action;
+  nlohmann::json args;
+};
+ItemView act_case_batch(Node& node, const std::string& id, const std::vector<BatchAction>& actions,
+                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);
+
 // A private note: stays on this node.
 ItemView add_case_note(Node& node, const std::string& id, const std::string& text,
                        const std::string& by, TimePoint now, const AuditContext* audit = nullptr);

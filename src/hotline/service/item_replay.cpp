@@ -257,6 +257,26 @@ model::CaseFile case_apply(const model::CaseFile& cf, const SharedAction& a,
               "case action '" + a.action + "' is unknown");
 }
 
+// A batch action (add_indicators, add_sightings) applied to `cf` in place
+// (a case of many indicators is not copied per action); any other through
+// case_apply. On a throw `cf` is unchanged.
+void case_step(model::CaseFile& cf, const SharedAction& a, std::vector<AttachmentNote>& files) {
+  const JsonCheck c = checker_for(kCase);
+  if (a.action == "add_indicators") {
+    c.object(a.args, "args", {"indicators"});
+    model::add_indicators(cf, model::indicators_from_json(a.args["indicators"], "args.indicators"),
+                          a.actor, a.side, at_of(a));
+  } else if (a.action == "add_sightings") {
+    c.object(a.args, "args", {"sightings"});
+    const TimePoint at = at_of(a);
+    model::add_sightings(
+        cf, model::sightings_from_json(a.args["sightings"], "args.sightings", a.actor, a.side, at),
+        a.actor, a.side, at);
+  } else {
+    cf = case_apply(cf, a, files);
+  }
+}
+
 // ---- review rounds ------------------------------------------------------------
 
 model::ReviewRound round_apply(const std::optional<model::ReviewRound>& r, const std::string& id,
@@ -290,14 +310,19 @@ model::Dispute dispute_apply(const std::optional<model::Dispute>& d, const std::
 }
 
 // Applies `step` to every shared action after the first, in the agreed
-// order, voiding the ones the model refuses.
+// order, voiding the ones the model refuses. `step(item, a)` returns the
+// next item or, when it returns nothing, changes `item` in place (leaving
+// it as it was when it throws).
 template <class Item, class Step>
 void replay_rest(Item& item, const ItemLog& log, const std::vector<std::size_t>& order,
                  Replayed& out, Step step) {
   for (std::size_t k = 1; k < order.size(); ++k) {
     const SharedAction& a = log.shared[order[k]];
     try {
-      item = step(item, a);
+      if constexpr (std::is_void_v<decltype(step(item, a))>)
+        step(item, a);
+      else
+        item = step(item, a);
     } catch (const Error& e) {
       if (!is_void_error(e.code())) throw;
       out.voided.push_back(VoidAction{a.envelope, a.side, a.action, a.actor, e.what()});
@@ -356,6 +381,25 @@ nlohmann::json new_case_args(const std::string& action, nlohmann::json args,
                        absent);
     model::Indicator i = model::indicator_from_json(args, "args");
     return model::indicator_json(model::checked_indicator(std::move(i)));
+  }
+  if (action == "add_indicators" || action == "add_sightings") {
+    const bool ind = action == "add_indicators";
+    const char* key = ind ? "indicators" : "sightings";
+    c.object(args, "args", {key});
+    const nlohmann::json& list = c.array(args[key], std::string("args.") + key);
+    if (list.empty() || list.size() > model::kMaxBatch)
+      c.fail(std::string("args.") + key, "must hold 1 to " + std::to_string(model::kMaxBatch) +
+                                             " entries, not " + std::to_string(list.size()));
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      try {
+        out.push_back(new_case_args(ind ? "add_indicator" : "add_sighting", list[i], by));
+      } catch (const Error& e) {
+        throw Error(e.category(), e.code(),
+                    model::element_path(std::string("args.") + key, i) + ": " + e.what());
+      }
+    }
+    return {{key, std::move(out)}};
   }
   if (action == "add_sighting") {
     args = filled_args(c, std::move(args),
@@ -452,8 +496,8 @@ void replay_case(const std::string& id, const ItemLog& log, const Order& order, 
   model::CaseFile cf =
       model::open_case(id, first.side, text_arg(c, first.args, "title"),
                        model::labels_from_json(first.args["labels"]), first.actor, at_of(first));
-  replay_rest(cf, log, order, out, [&](const model::CaseFile& cur, const SharedAction& a) {
-    return case_apply(cur, a, out.attachments);
+  replay_rest(cf, log, order, out, [&](model::CaseFile& cur, const SharedAction& a) {
+    case_step(cur, a, out.attachments);
   });
   for (const auto& l : log.local) {
     if (l.action != "note")
@@ -488,6 +532,10 @@ void replay_dispute(const std::string& id, const ItemLog& log, const Order& orde
 }
 
 }  // namespace
+
+void apply_case_action(Replayed& r, const SharedAction& a) {
+  case_step(std::get<model::CaseFile>(r.item), a, r.attachments);
+}
 
 Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log) {
   Replayed out;

@@ -76,6 +76,13 @@ struct Replayed {
 
 Replayed replay(const std::string& kind, const std::string& id, const ItemLog& log);
 
+// One more shared action of the case replayed in `r` (replay() of its log),
+// applied as replay() would apply it last in the agreed order: what a new
+// action of ours is. Throws the model's error if it is not possible; then
+// `r` is unchanged. Batch actions (add_indicators, add_sightings) change
+// the case in place: a long case is not copied.
+void apply_case_action(Replayed& r, const SharedAction& a);
+
 // A file name an attachment may carry: 1 to 255 bytes, no '/', no control
 // characters, not "." or "..".
 bool is_plain_file_name(std::string_view name);
@@ -92,7 +99,10 @@ nlohmann::json to_json(const AttachmentNote& a);
 // optional: null or "" when absent), checked with IndicatorCheck::strict and
 // the value normalized; for "add_sighting" its six (type, value, first_seen,
 // last_seen required; count 1 and where "" when absent), the sighting's
-// actor `by`. Other actions' args are returned as they are. Throws
+// actor `by`; for "add_indicators" and "add_sightings" ({"indicators":
+// [...]} or {"sightings":[...]}, 1 to model::kMaxBatch) each entry so, an
+// error naming it ("args.indicators[3]: ..."). Other actions' args are
+// returned as they are. Throws
 // case_invalid or indicator_invalid naming the member ("args.confidence").
 // Actions stored or received with only {type, value} (before typed
 // indicators) replay with IndicatorCheck::legacy.

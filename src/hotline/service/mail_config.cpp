@@ -179,6 +179,21 @@ void clear_mail_config(store::Transaction& tx) {
   }
 }
 
+std::vector<EscalationMails> recent_escalation_mails(store::Transaction& tx, std::size_t offset,
+                                                     std::size_t limit) {
+  std::vector<EscalationMails> out;
+  for (auto& e : tx.recent_escalations(offset, limit)) {
+    auto mails = tx.list_escalation_mails(e.id);
+    out.push_back({std::move(e), std::move(mails)});
+  }
+  return out;
+}
+
+std::string mail_delivery_state(const store::EscalationMailRecord& m) {
+  if (m.state != "pending") return m.state;
+  return m.attempts > 0 ? "retrying" : "queued";
+}
+
 bool mail_recipient_wants(const MailRecipient& r, const store::EscalationRecord& e) {
   return r.kinds.empty() ||
          std::find(r.kinds.begin(), r.kinds.end(), mail_kind_of(e)) != r.kinds.end();

@@ -73,6 +73,19 @@ void clear_mail_config(store::Transaction& tx);
 int queue_escalation_mails(store::Transaction& tx, const MailConfig& config, TimePoint now,
                            std::size_t limit);
 
+// A page of escalations, newest first, each with its e-mails (GET
+// /v1/escalations, `hotline escalation list`), and how many there are.
+struct EscalationMails {
+  store::EscalationRecord escalation;
+  std::vector<store::EscalationMailRecord> mails;
+};
+std::vector<EscalationMails> recent_escalation_mails(store::Transaction& tx, std::size_t offset,
+                                                     std::size_t limit);
+
+// One e-mail's state as people read it: "delivered", "failed", "retrying"
+// (pending after at least one failed attempt) or "queued" (not tried yet).
+std::string mail_delivery_state(const store::EscalationMailRecord& m);
+
 // Which recipients an escalation goes to: its kind is the trigger's first
 // word ("alert", "request", "round").
 bool mail_recipient_wants(const MailRecipient& r, const store::EscalationRecord& e);

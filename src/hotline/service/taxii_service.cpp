@@ -62,8 +62,6 @@ std::string peer_collection_id(const store::PeerRecord& peer) {
   return uuid_from("hotline taxii collection " + peer.link);
 }
 
-constexpr const char* kRedMarking = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
-
 // ---- a case as STIX objects ------------------------------------------------
 
 struct CaseSource {
@@ -101,10 +99,10 @@ std::vector<json> case_objects(const CaseSource& s, bool red_ok) {
 
 // ---- who may see what ---------------------------------------------------------
 
-bool marked(const json& object, const char* marking) {
+bool marked(const json& object, std::string_view marking) {
   if (!object.contains("object_marking_refs")) return false;
   for (const auto& m : object["object_marking_refs"])
-    if (m == marking) return true;
+    if (m.is_string() && m.get_ref<const std::string&>() == marking) return true;
   return false;
 }
 
@@ -283,7 +281,9 @@ std::vector<TaxiiObject> taxii_objects(Node& node, const std::string& id,
       const bool red_ok = may_read_red(tx, rec, reader);
       const interop::StixParty ours{node.party, node.identity.public_key().fingerprint()};
       std::vector<json> all = case_objects({rec, file, ours, found->peer}, red_ok);
-      std::erase_if(all, [&](const json& o) { return !red_ok && marked(o, kRedMarking); });
+      std::erase_if(all, [&](const json& o) {
+        return !red_ok && marked(o, interop::tlp_marking_id(model::Tlp::red));
+      });
       const std::string opened =
           file.timeline.empty() ? rec.created_at : format_timestamp(file.timeline.front().at);
       const std::size_t first = objects.size();

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "hotline/common/ascii.h"
 #include "hotline/common/encoding.h"
 #include "hotline/common/error.h"
 #include "hotline/crypto/hmac.h"
@@ -85,13 +86,6 @@ std::vector<std::string> role_names(const std::vector<Role>& roles) {
                 "or manage anything.");
   }
   return names;
-}
-
-std::string lowercase(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
 }
 
 std::size_t code_points(const std::string& s) {
@@ -308,7 +302,7 @@ void validate_user_name(const std::string& name) {
                 "User name \"" + name +
                     "\" is not allowed: use 1 to 64 lowercase letters a-z, "
                     "digits, '.', '_' or '-', starting with a letter or digit" +
-                    (upper ? " (try \"" + lowercase(name) + "\")" : "") + ".");
+                    (upper ? " (try \"" + ascii_lower(name) + "\")" : "") + ".");
   }
 }
 
@@ -324,7 +318,7 @@ void check_password_policy(const std::string& name, const std::string& password)
                     " characters (a few unrelated words are easy to type and "
                     "hard to guess).");
   }
-  if (lowercase(password) == lowercase(name)) {
+  if (ascii_lower(password) == ascii_lower(name)) {
     throw Error(ErrorCategory::invalid_input, "password_weak",
                 "The password must not be the user name.");
   }
@@ -580,7 +574,7 @@ store::UserRecord authenticate(store::Store& store, SignInGuard& guard, const st
                                const std::optional<std::string>& totp_code,
                                const std::string& remote, TimePoint now,
                                const AccountPolicy& policy, const AuditContext* audit_ctx) {
-  const std::string name = lowercase(name_in);
+  const std::string name = ascii_lower(name_in);
   const std::string source = source_key(remote);
   // Refused without a look at the account or the password: the answer
   // depends only on this source's own failures.

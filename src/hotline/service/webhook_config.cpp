@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hotline/common/ascii.h"
 #include "hotline/common/error.h"
 #include "hotline/common/ip_address.h"
 
@@ -25,14 +26,8 @@ constexpr int kMaxPayloadDepth = 64;
   throw Error(ErrorCategory::invalid_input, "webhook_invalid", message);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
+  return s.size() >= prefix.size() && ascii_lower(s.substr(0, prefix.size())) == prefix;
 }
 
 std::string trim(std::string_view s) {
@@ -75,7 +70,7 @@ std::uint16_t parse_port(std::string_view text, std::string_view url) {
 
 bool is_tlp_red(const nlohmann::json& value) {
   if (!value.is_string()) return false;
-  return lower(trim(value.get<std::string>())) == "tlp:red";
+  return ascii_lower(trim(value.get<std::string>())) == "tlp:red";
 }
 
 // Whether any member named "tlp" (any case) holds TLP:RED. Too deep counts as
@@ -84,7 +79,7 @@ bool contains_tlp_red(const nlohmann::json& j, int depth) {
   if (depth > kMaxPayloadDepth) return true;
   if (j.is_object()) {
     for (const auto& [key, value] : j.items()) {
-      if (lower(key) == "tlp" && is_tlp_red(value)) return true;
+      if (ascii_lower(key) == "tlp" && is_tlp_red(value)) return true;
       if (contains_tlp_red(value, depth + 1)) return true;
     }
   } else if (j.is_array()) {
@@ -148,7 +143,7 @@ WebhookTarget parse_webhook_url(std::string_view url) {
   if (authority.front() == '[') {
     std::size_t close = authority.find(']');
     if (close == std::string_view::npos) invalid("webhook URL " + shown + " has an unclosed '['");
-    t.host = lower(authority.substr(1, close - 1));
+    t.host = ascii_lower(authority.substr(1, close - 1));
     if (!valid_ipv6_literal(t.host)) {
       invalid("webhook URL " + shown + " has an invalid IPv6 address");
     }
@@ -165,7 +160,7 @@ WebhookTarget parse_webhook_url(std::string_view url) {
       port_text = authority.substr(colon + 1);
       has_port = true;
     }
-    t.host = lower(host);
+    t.host = ascii_lower(host);
     if (!valid_dns_host(t.host)) {
       invalid("webhook URL " + shown + " has an invalid host \"" + std::string(host) +
               "\" (letters, digits, '-' and '.'; an IPv6 address goes in [brackets])");
@@ -194,7 +189,7 @@ std::string normalize_pin_sha256(std::string_view text) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) {
       invalid("certificate pin must be the SHA-256 fingerprint in hex (64 digits, colons allowed)");
     }
-    hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    hex.push_back(ascii_lower(c));
   }
   if (hex.size() != 64) {
     invalid("certificate pin must be the SHA-256 fingerprint in hex: 64 digits, got " +

@@ -182,6 +182,24 @@ struct ItemRecord {
   bool operator==(const ItemRecord&) const = default;
 };
 
+// What GET /metrics reads of the node's records (Transaction::metric_counts):
+// counts grouped by the named columns, each row a group.
+struct MetricCounts {
+  struct Row {
+    std::string a, b;  // the group's values ("" where only one column groups)
+    std::int64_t count = 0;
+    bool operator==(const Row&) const = default;
+  };
+  std::vector<Row> items;                  // (kind, state)
+  std::vector<Row> unacknowledged_alerts;  // (priority, origin): state raised or delivered
+  std::vector<Row> escalation_webhooks;    // (webhook_state, "")
+  std::vector<Row> escalation_mails;       // (state, "")
+  // Escalations recorded when a deadline ran out unmet (trigger "….100"),
+  // (item_kind, "").
+  std::vector<Row> deadlines_missed;
+  bool operator==(const MetricCounts&) const = default;
+};
+
 // What a paged list of items asks the store (Transaction::find_item_summaries):
 // every member left empty matches any item.
 struct ItemQuery {
@@ -273,6 +291,9 @@ struct EscalationMailRecord {
   std::string last_error;
   std::string created_at;
   std::optional<std::string> done_at;  // when it was delivered or failed
+  // While "pending" after a failed attempt: when the mailer tries it again
+  // (kept in the done_at column, unused while pending); otherwise none.
+  std::optional<std::string> next_at;
   bool operator==(const EscalationMailRecord&) const = default;
 };
 

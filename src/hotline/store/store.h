@@ -45,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "hotline/common/metrics.h"
 #include "hotline/store/records.h"
 
 namespace hotline::store {
@@ -109,6 +110,10 @@ class Transaction {
   virtual std::int64_t insert_receipt(const ReceiptRecord& receipt) = 0;
   virtual std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
                                                     std::int64_t seq) = 0;
+
+  // Counts for GET /metrics, each one GROUP BY over an index or a small
+  // table (records.h, MetricCounts).
+  virtual MetricCounts metric_counts() = 0;
 
   // Makes the writes durable (as configured) and ends the transaction; for a
   // read transaction it just ends it. Any later call throws
@@ -191,11 +196,16 @@ class Transaction {
                                                          std::size_t limit) = 0;
   // Escalations whose webhook_state is "pending", oldest first.
   virtual std::vector<EscalationRecord> pending_escalations(std::size_t limit) = 0;
+  // A page of escalations, newest first (skipping `offset`), and how many
+  // there are in all: the API's GET /v1/escalations.
+  virtual std::vector<EscalationRecord> recent_escalations(std::size_t offset,
+                                                           std::size_t limit) = 0;
+  virtual std::int64_t count_escalations() = 0;
   // Updates webhook_state, attempts, last_error and delivered_at of one.
   virtual void update_escalation_delivery(const EscalationRecord& escalation) = 0;
   // E-mails of escalations. insert: false when one for (escalation_id,
   // recipient) exists already (nothing changed). pending: state "pending", oldest escalation
-  // first. update: state, attempts, last_error and done_at of one.
+  // first. update: state, attempts, last_error, done_at and next_at (pending only) of one.
   virtual bool insert_escalation_mail(const EscalationMailRecord& mail) = 0;
   virtual std::vector<EscalationMailRecord> pending_escalation_mails(std::size_t limit) = 0;
   virtual std::vector<EscalationMailRecord> list_escalation_mails(std::int64_t escalation_id) = 0;
@@ -391,6 +401,7 @@ class Store {
   template <class F>
   auto transact(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
     using R = std::invoke_result_t<F&, Transaction&>;
+    const metrics::Timer timer(transaction_seconds(true));
     if constexpr (std::is_void_v<R>) {
       write_in_group([&fn](Transaction& tx) { fn(tx); });
     } else {
@@ -403,8 +414,14 @@ class Store {
   // Same over a read snapshot.
   template <class F>
   auto snapshot(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
+    const metrics::Timer timer(transaction_seconds(false));
     return run(read(), fn);
   }
+
+  // hotline_store_transaction_seconds{kind="write"|"read"}: how long
+  // transact() (waiting for the writer included) and snapshot() take, in
+  // this process (docs/operations.md, "Metrics").
+  static metrics::Histogram& transaction_seconds(bool write);
 
  protected:
   using WriteFn = std::function<void(Transaction&)>;

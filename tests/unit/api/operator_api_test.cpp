@@ -46,7 +46,8 @@ const Roles kSupervisor = {"supervisor"};
 const Roles kLedger = {"supervisor", "reviewer", "admin"};
 const Roles kRounds = {"supervisor", "reviewer"};  // prepare_rounds
 const Roles kAdmin = {"admin"};
-const Roles kReviewers = {"supervisor", "reviewer"};  // read_review, make_reviews
+const Roles kReviewers = {"supervisor", "reviewer"};             // read_review, make_reviews
+const Roles kEscalations = {"operator", "supervisor", "admin"};  // act_alerts or manage_webhook
 
 // A dispute about a figure of the last quarter's report (no item needed).
 const char* const kMatrixDispute =
@@ -72,6 +73,9 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       // ---- public ----
       {"GET", "/health", "/health", "", {}, true, 200},
       {"GET", "/version", "/version", "", {}, true, 200},
+      // Its own token or allow-list (routes_metrics.cpp): no API token or
+      // session reads it, and the world sets neither.
+      {"GET", "/metrics", "/metrics", "", {}, true, 401},
       // The route ignores any Authorization header; the body signs in "desk".
       {"POST",
        "/v1/session",
@@ -164,6 +168,9 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
       {"GET", "/v1/requests/{id}/iodef", "/v1/requests/" + item + "/iodef", "", kReaders},
       {"GET", "/v1/cases/{id}/iodef", "/v1/cases/" + item + "/iodef", "", kReaders},
       {"GET", "/v1/cases/{id}/stix", "/v1/cases/" + item + "/stix", "", kReaders},
+      {"POST", "/v1/cases/{id}/stix", "/v1/cases/" + item + "/stix",
+       R"({"type":"bundle","id":"bundle--2f6c4a3e-6a1b-4b0e-9c3d-1e2f3a4b5c6d","objects":[]})",
+       kDesk},
       {"POST", "/v1/alerts/iodef", "/v1/alerts/iodef?peer=bravo", "<IODEF-Document/>", kDesk, false,
        0, "application/xml"},
       {"POST", "/v1/cases/iodef", "/v1/cases/iodef?peer=bravo", "<IODEF-Document/>", kDesk, false,
@@ -237,6 +244,16 @@ std::vector<Expectation> expectations(const std::string& charlie_key) {
        R"({"url":"https://127.0.0.1:9/hook","secret":"0123456789abcdef0123456789abcdef-matrix"})",
        kAdmin},
       {"DELETE", "/v1/webhook", "/v1/webhook", "", kAdmin},
+      // Escalation e-mail: the relay (nothing listens on port 9: a test
+      // message is answered "not delivered") and the escalations' delivery.
+      {"GET", "/v1/mail", "/v1/mail", "", kAdmin},
+      {"PUT", "/v1/mail", "/v1/mail",
+       R"({"host":"127.0.0.1","port":9,"from":"hotline@desk.example",)"
+       R"("base_url":"https://hotline.desk.example","recipients":[{"address":"duty@desk.example"}]})",
+       kAdmin},
+      {"DELETE", "/v1/mail", "/v1/mail", "", kAdmin},
+      {"POST", "/v1/mail/test", "/v1/mail/test", R"({"to":"duty@desk.example"})", kAdmin},
+      {"GET", "/v1/escalations", "/v1/escalations", "", kEscalations},
       {"GET", "/v1/audit", "/v1/audit", "", kAdmin},
       {"GET", "/v1/events", "/v1/events", "", kAll},
       {"GET", "/v1/vocabulary", "/v1/vocabulary", "", kAll},

@@ -63,6 +63,19 @@ CaseFile perform(const CaseFile& c, A a) {
     case A::add_sighting:
       return add_sighting(c, {"ipv4-addr", "198.51.100.7", t(5), t(9), 3, "mail relay",
                               Side::theirs, "jonas", t(10)});
+    case A::add_indicators: {
+      CaseFile next = c;
+      add_indicators(next, {{"ipv4-addr", "203.0.113.5"}}, "jonas", Side::theirs, t(10));
+      return next;
+    }
+    case A::add_sightings: {
+      CaseFile next = c;
+      add_sightings(next,
+                    {{"ipv4-addr", "198.51.100.7", t(5), t(9), 3, "mail relay", Side::theirs,
+                      "jonas", t(10)}},
+                    "jonas", Side::theirs, t(10));
+      return next;
+    }
   }
   return c;
 }
@@ -81,10 +94,13 @@ Error error_of(F&& f) {
 TEST(Case, TransitionTableIsExhaustive) {
   std::set<A> active{A::link_alert, A::link_request, A::add_indicator, A::add_attachment,
                      A::add_entry,  A::add_note,     A::close};
+  active.insert(A::add_indicators);
   active.insert(A::add_sighting);  // possible in every state
-  const std::map<S, std::set<A>> allowed{{S::open, active},
-                                         {S::reopened, active},
-                                         {S::closed, {A::add_note, A::reopen, A::add_sighting}}};
+  active.insert(A::add_sightings);
+  const std::map<S, std::set<A>> allowed{
+      {S::open, active},
+      {S::reopened, active},
+      {S::closed, {A::add_note, A::reopen, A::add_sighting, A::add_sightings}}};
   for (S s : kCaseStates) {
     CaseFile c = in_state(s);
     ASSERT_EQ(c.state, s);

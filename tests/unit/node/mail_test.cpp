@@ -288,6 +288,10 @@ TEST_F(Mail, ServerDownRetriesThenDeliversOnceWithTheSameMessageId) {
   EXPECT_EQ(rows[0].attempts, 1);
   EXPECT_NE(rows[0].last_error.find("connecting to 127.0.0.1"), std::string::npos)
       << rows[0].last_error;
+  // When it is tried again is recorded (the API shows it): 1 s less jitter.
+  ASSERT_TRUE(rows[0].next_at.has_value());
+  EXPECT_GE(parse_timestamp(*rows[0].next_at), t0 + 800ms);
+  EXPECT_LE(parse_timestamp(*rows[0].next_at), t0 + 1s);
   // Not before its retry time.
   EXPECT_EQ(d.run_once(t0 + 100ms), 0);
   EXPECT_EQ(mails(id)[0].attempts, 1);
@@ -301,6 +305,7 @@ TEST_F(Mail, ServerDownRetriesThenDeliversOnceWithTheSameMessageId) {
   EXPECT_EQ(rows[0].state, "delivered");
   EXPECT_EQ(rows[0].attempts, 3);
   EXPECT_EQ(rows[0].last_error, "");
+  EXPECT_FALSE(rows[0].next_at.has_value());
   auto got = server.messages();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].header("Message-ID"), rows[0].message_id);

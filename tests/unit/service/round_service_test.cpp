@@ -6,15 +6,21 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "hotline/common/error.h"
 #include "hotline/crypto/canonical_json.h"
 #include "hotline/crypto/random.h"
 #include "hotline/model/agreement.h"
+#include "hotline/node/mail.h"
 #include "hotline/service/desk_service.h"
+#include "hotline/service/mail_config.h"
 #include "hotline/service/node_dir.h"
 #include "hotline/service/round_reminders.h"
+#include "hotline/tls/certificate.h"
+#include "support/process.h"
 
 namespace hotline::service {
 namespace round_service_test {
@@ -24,6 +30,24 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 const TimePoint kT0 = parse_timestamp("2026-11-02T10:00:00.000Z");
+
+std::string base64_decode_for_test(const std::string& in) {
+  static const std::string chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -8;
+  for (char c : in) {
+    auto pos = chars.find(c);
+    if (pos == std::string::npos) continue;
+    val = (val << 6) + static_cast<int>(pos);
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((val >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
 
 class RoundService : public ::testing::Test {
  protected:
@@ -209,6 +233,72 @@ TEST_F(RoundService, RemindersWaitForTheWebhookWhenOneIsSetAndSkipCancelledRound
   EXPECT_EQ(payload["place"], "Videoconference");
   EXPECT_NE(payload["summary"].get<std::string>().find("in 6 days"), std::string::npos)
       << payload.dump();
+}
+
+// Round reminders go by e-mail like escalations (issue 22, item 4): with
+// mail configured, a reminder recorded by check_round_reminders is queued
+// for the recipients who take rounds and sent through a REAL SMTP server
+// (aiosmtpd, tests/support/smtp_server.py, STARTTLS and AUTH), in the
+// recipient's language, linking to the round; a recipient of alerts only
+// gets nothing.
+TEST_F(RoundService, RemindersGoByEMailToTheRecipientsOfRounds) {
+  const fs::path cert = dir_ / "relay.crt", key = dir_ / "relay.key", inbox = dir_ / "inbox";
+  tls::generate_operator_certificate("Relay", cert, key);
+  const std::uint16_t port = testing::free_port();
+  testing::Process smtp(
+      {"/usr/bin/python3", std::string(HOTLINE_VECTORS_DIR) + "/../support/smtp_server.py",
+       "--port", std::to_string(port), "--dir", inbox.string(), "--cert", cert.string(), "--key",
+       key.string(), "--user", "relay", "--password", "pw"},
+      dir_ / "smtp");
+  ASSERT_TRUE(testing::eventually([&] { return fs::exists(inbox / "ready"); }, 15s)) << smtp.err();
+  MailConfig c;
+  c.host = "127.0.0.1";
+  c.port = port;
+  c.ca_file = cert.string();
+  c.user = "relay";
+  c.password = "pw";
+  c.from = "hotline@alpha.example";
+  c.base_url = "https://hotline.alpha.example";
+  c.recipients = {parse_mail_recipient("rounds@alpha.example:zh-CN:round"),
+                  parse_mail_recipient("alerts@alpha.example:en:alert")};
+  node_->store->transact([&](store::Transaction& tx) { save_mail_config(tx, c); });
+
+  auto round = propose_round(*node_, "Bravo", input("Third quarter"), "ana", kT0);
+  ASSERT_EQ(triggers(kT0 + 24h * 4), std::vector<std::string>{"round.meeting.7d"});
+  node::MailOptions options;
+  options.smtp.connect_timeout = 5s;
+  options.smtp.reply_timeout = 10s;
+  node::MailDispatcher mailer(*node_->store, options);
+  EXPECT_EQ(mailer.run_once(kT0 + 24h * 4), 1) << mailer.last_error();
+
+  ASSERT_TRUE(fs::exists(inbox / "1.eml")) << smtp.err();
+  EXPECT_FALSE(fs::exists(inbox / "2.eml")) << "a recipient of alerts only got a round's mail";
+  std::ifstream in(inbox / "1.eml", std::ios::binary);
+  std::stringstream raw;
+  raw << in.rdbuf();
+  EXPECT_NE(raw.str().find("To: <rounds@alpha.example>"), std::string::npos) << raw.str();
+  // The plain part (base64).
+  const std::string text = raw.str();
+  const auto start = text.find("\r\n\r\n", text.find("Content-Type: text/plain")) + 4;
+  const auto end = text.find("--=_hotline_", start);
+  std::string b64;
+  for (char ch : text.substr(start, end - start)) {
+    if (ch != '\r' && ch != '\n') b64 += ch;
+  }
+  const std::string plain = base64_decode_for_test(b64);
+  EXPECT_NE(plain.find("复盘会议将在 7 天内举行"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("Third quarter"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("https://hotline.alpha.example/review/rounds/" + round.record.id),
+            std::string::npos)
+      << plain;
+  auto mails = node_->store->snapshot([](store::Transaction& tx) {
+    auto e = tx.list_escalations(0, 10);
+    return e.empty() ? std::vector<store::EscalationMailRecord>{}
+                     : tx.list_escalation_mails(e[0].id);
+  });
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].state, "delivered");
+  EXPECT_EQ(mails[0].lang, "zh-CN");
 }
 
 }  // namespace round_service_test

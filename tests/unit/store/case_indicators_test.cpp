@@ -109,6 +109,29 @@ TEST_P(CaseIndicatorsTest, RowsAreReplacedPerCaseAndLookedUpByValueAndSpan) {
   EXPECT_EQ(all, (std::vector<CaseIndicatorRecord>{host, sub}));
 }
 
+// Thousands of rows at once (written in bulk), values with quotes,
+// backslashes, braces, commas and non-ASCII text kept byte for byte.
+TEST_P(CaseIndicatorsTest, ManyRowsInOneCallKeepEveryByte) {
+  std::vector<CaseIndicatorRecord> rows;
+  for (int i = 0; i < 2500; ++i) {
+    rows.push_back(row("case-big", i, "ipv4-addr",
+                       "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256),
+                       v4(10, 0, i / 256, i % 256), v4(10, 0, i / 256, i % 256)));
+  }
+  rows.push_back(row("case-big", 2500, "file-name", R"(a"b\c{d},e NULL Ünïcode.exe)"));
+  rows.back().indicator = R"({"note":"say \"hi\", {ok}"})";
+  rows.back().link = "link-2";
+  store_->transact([&](Transaction& tx) { tx.put_case_indicators("case-big", rows); });
+  std::vector<CaseIndicatorRecord> got;
+  store_->read()->scan_case_indicators("case-big",
+                                       [&](const CaseIndicatorRecord& r) { got.push_back(r); });
+  EXPECT_EQ(got, rows);
+  CaseIndicatorQuery q;
+  q.type = "file-name";
+  q.values = {R"(a"b\c{d},e NULL Ünïcode.exe)"};
+  EXPECT_EQ(store_->read()->find_case_indicators(q).size(), 1u);
+}
+
 TEST_P(CaseIndicatorsTest, AReadTransactionCannotWriteThem) {
   auto tx = store_->read();
   try {

@@ -117,6 +117,17 @@ TEST_P(ItemTablesTest, EscalationsAreRecordedOncePerTrigger) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0], e);
   EXPECT_EQ(store_->read()->list_escalations(first, 10).size(), 2u);
+
+  // Pages, newest first, and the count.
+  EXPECT_EQ(store_->read()->count_escalations(), 3);
+  auto page = store_->read()->recent_escalations(0, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, all[2].id);
+  EXPECT_EQ(page[1].id, all[1].id);
+  auto rest = store_->read()->recent_escalations(2, 2);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0], e);
+  EXPECT_TRUE(store_->read()->recent_escalations(3, 2).empty());
 }
 
 TEST_P(ItemTablesTest, EscalationMailsQueueOncePerRecipientAndRecordTheOutcome) {
@@ -139,6 +150,13 @@ TEST_P(ItemTablesTest, EscalationMailsQueueOncePerRecipientAndRecordTheOutcome) 
   auto pending = store_->read()->pending_escalation_mails(10);
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[1], m);
+  // A failed attempt: tried again later; the time is kept.
+  m.attempts = 1;
+  m.last_error = "connect: connection refused";
+  m.next_at = "2026-12-07T10:00:02.000Z";
+  store_->transact([&](Transaction& tx) { tx.update_escalation_mail(m); });
+  EXPECT_EQ(store_->read()->pending_escalation_mails(10)[1], m);
+  m.next_at.reset();
   m.state = "failed";
   m.attempts = 2;
   m.last_error = "550 no such mailbox";

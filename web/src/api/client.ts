@@ -92,6 +92,23 @@ export async function call<T>(method: string, path: string, body?: unknown, opts
   return (await res.json()) as T;
 }
 
+// GET of a file the node makes (an export): its bytes as a Blob, with the
+// same errors and the same sign-in-again as `call`.
+export async function getBlob(path: string, accept: string, opts: CallOptions = {}): Promise<Blob> {
+  const o = { ...opts, headers: { ...opts.headers, Accept: accept } };
+  let res = await send('GET', path, undefined, false, o);
+  if (!res.ok) {
+    let err = await errorOf(res);
+    if (expiredSession(err) && !opts.noReauth && onExpired) {
+      await onExpired();
+      res = await send('GET', path, undefined, false, o);
+      if (!res.ok) err = await errorOf(res);
+    }
+    if (!res.ok) throw err;
+  }
+  return res.blob();
+}
+
 export const get = <T>(path: string, opts?: CallOptions) => call<T>('GET', path, undefined, opts);
 export const post = <T>(path: string, body?: unknown, opts?: CallOptions) => call<T>('POST', path, body ?? {}, opts);
 export const put = <T>(path: string, body?: unknown, opts?: CallOptions) => call<T>('PUT', path, body ?? {}, opts);
@@ -141,6 +158,52 @@ export function upload(file: File, onProgress: (fraction: number) => void, retri
         try {
           await onExpired();
           resolve(await upload(file, onProgress, true));
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      }
+      reject(err);
+    };
+    xhr.send(file);
+  });
+}
+
+// Sends a file as the body of `path` (its bytes, with `contentType`) and
+// answers the JSON reply, with the upload's progress (0..1) and the same
+// errors and sign-in-again as `call`; XMLHttpRequest, since fetch cannot
+// report upload progress.
+export function sendFile<T>(
+  method: string,
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+  retried = false,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, unreachable, 'The node cannot be reached.'));
+    xhr.onload = async () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(JSON.parse(xhr.responseText) as T);
+        return;
+      }
+      const err = await errorOf(
+        new Response(xhr.responseText, { status: xhr.status, headers: { 'Retry-After': xhr.getResponseHeader('Retry-After') ?? '' } }),
+      );
+      if (expiredSession(err) && !retried && onExpired) {
+        try {
+          await onExpired();
+          resolve(await sendFile<T>(method, path, file, contentType, onProgress, true));
         } catch (e) {
           reject(e);
         }

@@ -19,7 +19,7 @@ export function Shell() {
         <nav className="nav" aria-label={t('nav.label')}>
           <ul>
             {routes
-              .filter((r) => r.nav && (!r.permission || can(r.permission)))
+              .filter((r) => r.nav && (!r.permission || can(r.permission)) && (!r.anyPermission || r.anyPermission.some(can)))
               .map((r) => (
                 <li key={r.path}>
                   <NavLink to={r.path}>{t(r.nav!)}</NavLink>

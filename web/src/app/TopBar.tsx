@@ -8,6 +8,7 @@ import { useSession } from '../api/session';
 import type { Peer } from '../api/types';
 import { languages, setLanguage, type Language } from '../i18n';
 import { codeName } from '../i18n';
+import { TopSearch } from '../screens/interop/TopSearch';
 import { Time } from '../ui/Time';
 
 function PeerState({ peer }: { peer: Peer }) {
@@ -44,6 +45,7 @@ export function TopBar() {
           <PeerState key={p.name} peer={p} />
         ))}
       </ul>
+      <TopSearch />
       <span className={`stream stream-${status}`} role="status" aria-live="polite">
         {t(`top.stream_${status}`)}
       </span>

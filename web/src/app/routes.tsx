@@ -13,6 +13,8 @@ export interface ScreenRoute {
   nav?: string;
   // The permission a person needs to see it in the menu (the API decides).
   permission?: string;
+  // Or: any one of these.
+  anyPermission?: string[];
 }
 
 export const routes: ScreenRoute[] = [
@@ -25,6 +27,7 @@ export const routes: ScreenRoute[] = [
   { path: '/cases', screen: lazy(() => import('../screens/cases/CaseList')), nav: 'nav.cases', permission: 'read_items' },
   { path: '/cases/new', screen: lazy(() => import('../screens/cases/NewCase')) },
   { path: '/cases/:id', screen: lazy(() => import('../screens/cases/CasePage')) },
+  { path: '/indicators', screen: lazy(() => import('../screens/interop/IndicatorSearch')), nav: 'interop.nav_search', permission: 'read_items' },
   { path: '/ledger', screen: lazy(() => import('../screens/ledger/LedgerPage')), nav: 'nav.ledger', permission: 'read_ledger' },
   { path: '/review/reports', screen: lazy(() => import('../screens/review/ReportList')), nav: 'nav.reports', permission: 'read_review' },
   { path: '/review/reports/:id', screen: lazy(() => import('../screens/review/ReportPage')) },
@@ -36,5 +39,8 @@ export const routes: ScreenRoute[] = [
   { path: '/admin/users', screen: lazy(() => import('../screens/admin/Users')), nav: 'nav.users', permission: 'manage_users' },
   { path: '/admin/tokens', screen: lazy(() => import('../screens/admin/Tokens')), nav: 'nav.tokens', permission: 'manage_tokens' },
   { path: '/admin/peers', screen: lazy(() => import('../screens/admin/Peers')), nav: 'nav.peers', permission: 'manage_peers' },
+  { path: '/admin/taxii', screen: lazy(() => import('../screens/interop/TaxiiAdmin')), nav: 'interop.nav_taxii', permission: 'manage_peers' },
   { path: '/admin/agreement', screen: lazy(() => import('../screens/admin/Agreement')), nav: 'nav.agreement', permission: 'manage_agreement' },
+  { path: '/escalations', screen: lazy(() => import('../screens/escalations/Escalations')), nav: 'nav.escalations', anyPermission: ['act_alerts', 'manage_webhook'] },
+  { path: '/admin/mail', screen: lazy(() => import('../screens/admin/MailSettings')), nav: 'nav.mail', permission: 'manage_webhook' },
 ];

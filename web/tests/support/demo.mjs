@@ -29,6 +29,8 @@ const texts = {
   round: 'Review of the fourth quarter',
   place: 'Videoconference',
   agenda: 'The declined preservation request',
+  indicatorNote: 'Hosting of the leak forum',
+  sightingWhere: 'mail gateway logs',
 };
 
 async function at(node, path, user) {
@@ -81,7 +83,9 @@ export async function fillDemo({ alpha, bravo }) {
 
   const kase = await alpha.api('POST', '/v1/cases', { peer: 'bravo', title: texts.caseTitle, labels: { tlp: 'TLP:AMBER' } });
   await alpha.api('POST', `/v1/cases/${kase.id}/actions`, { action: 'link_request', args: { request_id: request.id } });
-  await alpha.api('POST', `/v1/cases/${kase.id}/actions`, { action: 'add_indicator', args: { type: 'ipv4-addr', value: '198.51.100.23' } });
+  await alpha.api('POST', `/v1/cases/${kase.id}/indicators`, {
+    value: '198.51.100.23', first_seen: '2026-12-01T09:12:00.000Z', confidence: 80, note: texts.indicatorNote,
+  });
   await alpha.api('POST', `/v1/cases/${kase.id}/actions`, { action: 'add_entry', args: { text: texts.caseEntry } });
 
   const dispute = await alpha.api('POST', '/v1/disputes', {
@@ -123,6 +127,13 @@ export async function fillDemo({ alpha, bravo }) {
   await alpha.api('POST', `/v1/cases/${kase.id}/actions`, { action: 'link_alert', args: { alert_id: alert.id } });
   await at(bravo, `/v1/alerts/${alert.id}`);
   await at(bravo, `/v1/cases/${kase.id}`);
+  // Bravo saw the case's indicator; alpha publishes its cases with bravo
+  // over TAXII.
+  await bravo.api('POST', `/v1/cases/${kase.id}/sightings`, {
+    value: '198.51.100.23', first_seen: '2026-12-02T06:10:00.000Z', last_seen: '2026-12-02T07:40:00.000Z', count: 12,
+    where: texts.sightingWhere,
+  });
+  await alpha.api('PUT', '/v1/taxii/peers/bravo', undefined, 'admin');
   await at(bravo, `/v1/disputes/${dispute.id}`);
   if (round) await at(bravo, `/v1/rounds/${round.id}`, 'chief');
 
@@ -148,6 +159,7 @@ export function mainScreens(demo) {
     s('cases', 'bravo', 'duty', '/cases'),
     s('case', 'bravo', 'duty', `/cases/${demo.case}`),
     s('case-new', 'bravo', 'duty', '/cases/new'),
+    s('indicators', 'bravo', 'duty', '/indicators?value=198.51.100.23'),
     s('request-draft', 'alpha', 'chief', `/requests/${demo.draft}`),
     s('ledger', 'alpha', 'chief', '/ledger'),
     s('reports', 'alpha', 'chief', '/review/reports'),
@@ -160,7 +172,10 @@ export function mainScreens(demo) {
     s('users', 'alpha', 'admin', '/admin/users'),
     s('tokens', 'alpha', 'admin', '/admin/tokens'),
     s('peers', 'alpha', 'admin', '/admin/peers'),
+    s('taxii', 'alpha', 'admin', '/admin/taxii'),
     s('agreement', 'alpha', 'admin', '/admin/agreement'),
+    s('mail', 'alpha', 'admin', '/admin/mail'),
+    s('escalations', 'bravo', 'duty', '/escalations'),
   ];
   return list;
 }
@@ -178,7 +193,7 @@ export async function openScreen(page, nodes, screen, lang) {
       history.pushState(null, '', path);
       dispatchEvent(new PopStateEvent('popstate'));
     }, screen.path);
-    await page.waitForFunction((path) => location.pathname === path, screen.path);
+    await page.waitForFunction((path) => location.pathname + location.search === path, screen.path);
   } else {
     if (!page.url().startsWith(base)) await page.goto(`${base}/health`);
     await page.evaluate((l) => localStorage.setItem('hotline.lang', l), lang);

@@ -35,15 +35,27 @@ function hl(args, input) {
   return execFileSync(bin, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
+// A loopback port for a node of the test: picked at random from 10000-19999,
+// below the kernel's ephemeral range (32768-60999), so an outgoing
+// connection of a test running beside this one never takes it between this
+// call and the node's bind; the C++ tests take theirs from 20000-32767.
+// Never the same port twice in this process; one that something already
+// listens on is skipped.
+const givenPorts = new Set();
+async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10000 + Math.floor(Math.random() * 10000);
+    if (givenPorts.has(port)) continue;
+    const free = await new Promise((ok) => {
+      const s = createServer();
+      s.once('error', () => ok(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
     });
-  });
+    if (!free) continue;
+    givenPorts.add(port);
+    return port;
+  }
+  throw new Error('no free loopback port in 10000-19999 after 200 tries');
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -364,6 +364,17 @@ std::vector<EscalationRecord> list_escalations(Conn& c, std::int64_t after_id, s
       after_id, limit));
 }
 
+std::vector<EscalationRecord> recent_escalations(Conn& c, std::int64_t offset, std::int64_t limit) {
+  return read_escalations(c.exec(
+      "listing the recent escalations",
+      std::string(kEscalationSelect) + "ORDER BY id DESC LIMIT $1 OFFSET $2", limit, offset));
+}
+
+std::int64_t count_escalations(Conn& c) {
+  auto r = c.exec("counting escalations", "SELECT count(*) FROM escalations");
+  return integer(r[0], 0);
+}
+
 std::vector<EscalationRecord> pending_escalations(Conn& c, std::int64_t limit) {
   return read_escalations(c.exec(
       "listing pending escalations",
@@ -402,6 +413,13 @@ constexpr const char* kMailSelect =
     "SELECT escalation_id, recipient, lang, message_id, state, attempts, last_error, created_at, "
     "done_at FROM escalation_mails ";
 
+// The done_at column holds, while an e-mail is pending, when it is tried
+// next (EscalationMailRecord::next_at), and otherwise when it was delivered
+// or failed (done_at): one column, no schema change.
+std::optional<std::string> mail_when_column(const EscalationMailRecord& m) {
+  return m.state == "pending" ? m.next_at : m.done_at;
+}
+
 std::vector<EscalationMailRecord> read_mails(const pqxx::result& result) {
   std::vector<EscalationMailRecord> out;
   for (const auto& r : result) {
@@ -414,7 +432,7 @@ std::vector<EscalationMailRecord> read_mails(const pqxx::result& result) {
     m.attempts = integer(r, 5);
     m.last_error = text(r, 6);
     m.created_at = text(r, 7);
-    m.done_at = optional_text(r, 8);
+    (m.state == "pending" ? m.next_at : m.done_at) = optional_text(r, 8);
     out.push_back(std::move(m));
   }
   return out;
@@ -438,7 +456,7 @@ bool insert_escalation_mail(Conn& c, const EscalationMailRecord& m) {
                   "$6, $7, $8, $9) ON CONFLICT (escalation_id, recipient) DO NOTHING RETURNING "
                   "escalation_id",
                   m.escalation_id, m.recipient, m.lang, m.message_id, m.state, m.attempts,
-                  m.last_error, m.created_at, m.done_at);
+                  m.last_error, m.created_at, mail_when_column(m));
   return !r.empty();
 }
 
@@ -460,7 +478,7 @@ void update_escalation_mail(Conn& c, const EscalationMailRecord& m) {
   c.exec("updating an escalation e-mail",
          "UPDATE escalation_mails SET state = $3, attempts = $4, last_error = $5, done_at = $6 "
          "WHERE escalation_id = $1 AND recipient = $2",
-         m.escalation_id, m.recipient, m.state, m.attempts, m.last_error, m.done_at);
+         m.escalation_id, m.recipient, m.state, m.attempts, m.last_error, mail_when_column(m));
 }
 
 namespace {

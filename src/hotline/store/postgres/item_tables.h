@@ -31,6 +31,8 @@ bool delete_translation(Conn& c, std::string_view id);
 
 std::int64_t insert_escalation(Conn& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Conn& c, std::int64_t after_id, std::int64_t limit);
+std::vector<EscalationRecord> recent_escalations(Conn& c, std::int64_t offset, std::int64_t limit);
+std::int64_t count_escalations(Conn& c);
 std::vector<EscalationRecord> pending_escalations(Conn& c, std::int64_t limit);
 void update_escalation_delivery(Conn& c, const EscalationRecord& e);
 bool insert_escalation_mail(Conn& c, const EscalationMailRecord& m);

@@ -9,6 +9,7 @@
 #include "hotline/store/postgres/envelope_tables.h"
 #include "hotline/store/postgres/item_tables.h"
 #include "hotline/store/postgres/link_tables.h"
+#include "hotline/store/postgres/metric_tables.h"
 #include "hotline/store/postgres/review_tables.h"
 #include "hotline/store/postgres/schema.h"
 #include "hotline/store/postgres/user_tables.h"
@@ -236,6 +237,10 @@ std::int64_t PostgresTransaction::outbox_length(std::string_view link) {
   return postgres::outbox_length(open_conn(), link);
 }
 
+MetricCounts PostgresTransaction::metric_counts() {
+  return postgres::metric_counts(open_conn());
+}
+
 std::optional<ReceiptRecord> PostgresTransaction::find_receipt(std::string_view link,
                                                                Direction direction,
                                                                std::int64_t seq) {
@@ -391,6 +396,15 @@ std::int64_t PostgresTransaction::insert_escalation(const EscalationRecord& esca
 std::vector<EscalationRecord> PostgresTransaction::list_escalations(std::int64_t after_id,
                                                                     std::size_t limit) {
   return postgres::list_escalations(open_conn(), after_id, clamp(limit));
+}
+
+std::vector<EscalationRecord> PostgresTransaction::recent_escalations(std::size_t offset,
+                                                                      std::size_t limit) {
+  return postgres::recent_escalations(open_conn(), clamp(offset), clamp(limit));
+}
+
+std::int64_t PostgresTransaction::count_escalations() {
+  return postgres::count_escalations(open_conn());
 }
 
 std::vector<EscalationRecord> PostgresTransaction::pending_escalations(std::size_t limit) {

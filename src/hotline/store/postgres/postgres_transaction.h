@@ -85,6 +85,7 @@ class PostgresTransaction final : public Transaction {
   bool note_outbox_attempt(std::string_view link, std::int64_t seq,
                            std::string_view next_attempt_at) override;
   std::int64_t outbox_length(std::string_view link) override;
+  MetricCounts metric_counts() override;
 
   std::int64_t insert_receipt(const ReceiptRecord& receipt) override;
   std::optional<ReceiptRecord> find_receipt(std::string_view link, Direction direction,
@@ -134,6 +135,8 @@ class PostgresTransaction final : public Transaction {
 
   std::int64_t insert_escalation(const EscalationRecord& escalation) override;
   std::vector<EscalationRecord> list_escalations(std::int64_t after_id, std::size_t limit) override;
+  std::vector<EscalationRecord> recent_escalations(std::size_t offset, std::size_t limit) override;
+  std::int64_t count_escalations() override;
   std::vector<EscalationRecord> pending_escalations(std::size_t limit) override;
   void update_escalation_delivery(const EscalationRecord& escalation) override;
   bool insert_escalation_mail(const EscalationMailRecord& mail) override;

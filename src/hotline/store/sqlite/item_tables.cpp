@@ -50,6 +50,13 @@ constexpr const char* kMailColumns =
     "SELECT escalation_id, recipient, lang, message_id, state, attempts, last_error, created_at, "
     "done_at FROM escalation_mails ";
 
+// The done_at column holds, while an e-mail is pending, when it is tried
+// next (EscalationMailRecord::next_at), and otherwise when it was delivered
+// or failed (done_at): one column, no schema change.
+std::optional<std::string> mail_when_column(const EscalationMailRecord& m) {
+  return m.state == "pending" ? m.next_at : m.done_at;
+}
+
 EscalationMailRecord read_mail(const Query& q) {
   EscalationMailRecord m;
   m.escalation_id = q.integer(0);
@@ -60,7 +67,7 @@ EscalationMailRecord read_mail(const Query& q) {
   m.attempts = q.integer(5);
   m.last_error = q.text(6);
   m.created_at = q.text(7);
-  m.done_at = q.optional_text(8);
+  (m.state == "pending" ? m.next_at : m.done_at) = q.optional_text(8);
   return m;
 }
 
@@ -253,6 +260,22 @@ std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after
   return out;
 }
 
+std::vector<EscalationRecord> recent_escalations(Connection& c, std::int64_t offset,
+                                                 std::int64_t limit) {
+  Query q(c, (std::string(kEscalationColumns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2").c_str(),
+          "listing the recent escalations");
+  q.bind(1, limit).bind(2, offset);
+  std::vector<EscalationRecord> out;
+  while (q.step()) out.push_back(read_escalation(q));
+  return out;
+}
+
+std::int64_t count_escalations(Connection& c) {
+  Query q(c, "SELECT count(*) FROM escalations", "counting escalations");
+  q.step();
+  return q.integer(0);
+}
+
 std::vector<EscalationRecord> pending_escalations(Connection& c, std::int64_t limit) {
   Query q(c,
           (std::string(kEscalationColumns) + "WHERE webhook_state = 'pending' ORDER BY id LIMIT ?1")
@@ -282,7 +305,7 @@ bool insert_escalation_mail(Connection& c, const EscalationMailRecord& m) {
           "queueing an escalation e-mail");
   q.bind(1, m.escalation_id).bind(2, m.recipient).bind(3, m.lang).bind(4, m.message_id);
   q.bind(5, m.state).bind(6, m.attempts).bind(7, m.last_error).bind(8, m.created_at);
-  q.bind_optional(9, m.done_at);
+  q.bind_optional(9, mail_when_column(m));
   q.run();
   return sqlite3_changes(c.handle()) > 0;
 }
@@ -314,7 +337,7 @@ void update_escalation_mail(Connection& c, const EscalationMailRecord& m) {
           "WHERE escalation_id = ?1 AND recipient = ?2",
           "updating an escalation e-mail");
   q.bind(1, m.escalation_id).bind(2, m.recipient).bind(3, m.state).bind(4, m.attempts);
-  q.bind(5, m.last_error).bind_optional(6, m.done_at);
+  q.bind(5, m.last_error).bind_optional(6, mail_when_column(m));
   q.run();
 }
 

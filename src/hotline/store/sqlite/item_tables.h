@@ -28,6 +28,9 @@ bool delete_translation(Connection& c, std::string_view id);
 std::int64_t insert_escalation(Connection& c, const EscalationRecord& e);
 std::vector<EscalationRecord> list_escalations(Connection& c, std::int64_t after_id,
                                                std::int64_t limit);
+std::vector<EscalationRecord> recent_escalations(Connection& c, std::int64_t offset,
+                                                 std::int64_t limit);
+std::int64_t count_escalations(Connection& c);
 std::vector<EscalationRecord> pending_escalations(Connection& c, std::int64_t limit);
 void update_escalation_delivery(Connection& c, const EscalationRecord& e);
 bool insert_escalation_mail(Connection& c, const EscalationMailRecord& m);

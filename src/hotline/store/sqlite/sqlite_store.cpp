@@ -54,6 +54,7 @@
 #include "hotline/store/sqlite/item_tables.h"
 #include "hotline/store/sqlite/ledger_tables.h"
 #include "hotline/store/sqlite/link_tables.h"
+#include "hotline/store/sqlite/metric_tables.h"
 #include "hotline/store/sqlite/migrations.h"
 #include "hotline/store/sqlite/review_tables.h"
 #include "hotline/store/sqlite/user_tables.h"
@@ -361,6 +362,11 @@ class SqliteTransaction final : public Transaction {
     return q.integer(0);
   }
 
+  MetricCounts metric_counts() override {
+    check_open();
+    return sqlite::metric_counts(conn_);
+  }
+
   std::int64_t insert_receipt(const ReceiptRecord& r) override {
     check_writable();
     Query q(conn_,
@@ -567,6 +573,14 @@ class SqliteTransaction final : public Transaction {
                                                  std::size_t limit) override {
     check_open();
     return sqlite::list_escalations(conn_, after_id, clamp_limit(limit));
+  }
+  std::vector<EscalationRecord> recent_escalations(std::size_t offset, std::size_t limit) override {
+    check_open();
+    return sqlite::recent_escalations(conn_, clamp_limit(offset), clamp_limit(limit));
+  }
+  std::int64_t count_escalations() override {
+    check_open();
+    return sqlite::count_escalations(conn_);
   }
   std::vector<EscalationRecord> pending_escalations(std::size_t limit) override {
     check_open();

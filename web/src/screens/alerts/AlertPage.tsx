@@ -11,6 +11,7 @@ import { useEventListener } from '../../api/events';
 import { useSession } from '../../api/session';
 import { usePeerZones } from './peers';
 import { ErrorNote, Page } from '../../ui/Page';
+import { ExportButtons } from '../interop/Export';
 import { useAlarm } from './AlarmProvider';
 import { AlertDetails } from './AlertDetails';
 import { AlertTimeline, type TimelineEntry } from './AlertTimeline';
@@ -112,7 +113,7 @@ export default function AlertPage() {
     load();
   };
   return (
-    <Page title={alert.title || t('alerts.alert')}>
+    <Page title={alert.title || t('alerts.alert')} actions={<ExportButtons kind="alert" id={alert.id} formats={['iodef']} />}>
       <ErrorNote error={error} />
       <Actions alert={alert} onChanged={changed} />
       <AlertDetails alert={alert} peerZone={zoneOf(peers, alert.peer)} onChanged={load} />

@@ -1,6 +1,7 @@
 // /cases/:id: one case with its labels, the shared timeline of entries,
 // the private notes (this node only), linked alerts and requests,
-// indicators and files; close and reopen. Only what this person's role may
+// indicators and sightings (../interop/CaseIndicators), files; exports
+// (STIX 2.1, IODEF); close and reopen. Only what this person's role may
 // do in the case's state is offered; a refused action shows the node's
 // sentence and changes nothing. Live: reloads on every event about it.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
@@ -18,7 +19,8 @@ import { NeedToKnow } from './NeedToKnow';
 import { LinkedItem, TextActionForm, UploadForm } from './parts';
 import { TranslatedText } from './TranslatedText';
 import { isOpen, type CaseDoc } from './types';
-import { indicatorTypes } from './vocab';
+import { CaseIndicators } from '../interop/CaseIndicators';
+import { ExportButtons } from '../interop/Export';
 import './cases.css';
 
 type Act = (action: string, args: Record<string, unknown>) => Promise<void>;
@@ -204,73 +206,6 @@ function Links({ c, act, canAct }: { c: CaseDoc; act: Act; canAct: boolean }) {
   );
 }
 
-function Indicators({ c, act, canAct }: { c: CaseDoc; act: Act; canAct: boolean }) {
-  const { t } = useTranslation();
-  const [type, setType] = useState('ipv4-addr');
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await act('add_indicator', { type: type.trim(), value: value.trim() });
-      setValue('');
-    } catch (err) {
-      setError(err);
-    }
-  };
-  return (
-    <section className="panel" aria-labelledby="case-indicators">
-      <h2 id="case-indicators">{t('cases.indicators')}</h2>
-      {c.indicators.length === 0 ? (
-        <p className="muted">{t('cases.indicators_empty')}</p>
-      ) : (
-        <table className="case-indicator-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('cases.indicator_type')}</th>
-              <th scope="col">{t('cases.indicator_value')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.indicators.map((i) => (
-              <tr key={`${i.type}:${i.value}`}>
-                <td>
-                  <code>{i.type}</code>
-                </td>
-                <td className="case-indicator-value">
-                  <code>{i.value}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {canAct && isOpen(c.state) && (
-        <form className="case-action-form" onSubmit={send}>
-          <label>
-            {t('cases.indicator_type')}
-            <input list="case-indicator-types" value={type} onChange={(e) => setType(e.target.value)} required pattern="[a-z0-9\-]{1,40}" />
-            <datalist id="case-indicator-types">
-              {indicatorTypes.map((x) => (
-                <option key={x} value={x} />
-              ))}
-            </datalist>
-          </label>
-          <label>
-            {t('cases.indicator_value')}
-            <input value={value} onChange={(e) => setValue(e.target.value)} required spellCheck={false} />
-          </label>
-          <button type="submit" className="primary" disabled={!value.trim() || !type.trim()}>
-            {t('cases.add_indicator')}
-          </button>
-          <ErrorNote error={error} />
-        </form>
-      )}
-    </section>
-  );
-}
-
 function Files({ c, act, canAct }: { c: CaseDoc; act: Act; canAct: boolean }) {
   const { t } = useTranslation();
   return (
@@ -366,7 +301,7 @@ export default function CasePage() {
   if (!c) return <Page title={t('cases.case')}>{error ? <ErrorNote error={error} /> : <p className="muted">{t('common.loading')}</p>}</Page>;
   const canAct = can('act_cases');
   return (
-    <Page title={c.title}>
+    <Page title={c.title} actions={<ExportButtons kind="case" id={c.id} formats={['stix', 'iodef']} />}>
       <div className="case-head panel">
         <TlpBadge tlp={c.tlp} /> <span className={`case-state case-state-${c.state}`}>{codeName(t, 'state', c.state)}</span>{' '}
         <span className="muted">
@@ -379,6 +314,15 @@ export default function CasePage() {
         {c.labels && <LabelsView labels={c.labels} />}
         {canAct && <StateActions c={c} act={act} />}
       </div>
+      <CaseIndicators
+        c={c}
+        canAct={canAct}
+        isOpen={isOpen(c.state)}
+        onChanged={(d) => {
+          setCase(d);
+          reload();
+        }}
+      />
       <div className="case-grid">
         <div>
           <Timeline c={c} envelopes={envelopes} act={act} canEntry={can('add_case_entries')} reload={reload} />
@@ -387,7 +331,6 @@ export default function CasePage() {
         <div>
           {c.tlp === 'TLP:RED' && <NeedToKnow caseId={c.id} />}
           <Links c={c} act={act} canAct={canAct} />
-          <Indicators c={c} act={act} canAct={canAct} />
           <Files c={c} act={act} canAct={canAct} />
         </div>
       </div>

@@ -1,6 +1,7 @@
 // The shape of a case document (docs/api/openapi.yaml, Case) as the case
 // screens read it.
 import type { Translation } from '../../api/types';
+import type { Indicator, Sighting } from '../interop/indicators';
 import type { Labels } from './vocab';
 
 export interface CaseTimelineEntry {
@@ -40,7 +41,8 @@ export interface CaseDoc {
   labels?: Labels;
   alert_ids: string[];
   request_ids: string[];
-  indicators: { type: string; value: string }[];
+  indicators: Indicator[];
+  sightings?: Sighting[];
   attachments: string[];
   timeline: CaseTimelineEntry[];
   notes: CaseNote[];

@@ -17,6 +17,7 @@ import { ErrorNote, Page } from '../../ui/Page';
 import { Time } from '../../ui/Time';
 import { TlpBadge } from '../../ui/Tlp';
 import { Translations } from '../../ui/Translations';
+import { ExportButtons } from '../interop/Export';
 import { ActionPanel } from './ActionForms';
 import { allowedActions, isRequester, kindOf, type RequestDoc } from './model';
 import { Timeline, timelineFromHistory, waitsForReceipt, type TimelineEntry } from './Timeline';
@@ -227,7 +228,15 @@ export default function RequestPage() {
   const actions = me ? allowedActions(doc, { name: me.name, can }) : [];
   const draftWaits = doc.state === 'draft';
   return (
-    <Page title={doc.title || t('requests.request')} actions={<Link to={`/requests?box=${isRequester(doc) ? 'out' : 'in'}`}>{t('requests.back')}</Link>}>
+    <Page
+      title={doc.title || t('requests.request')}
+      actions={
+        <>
+          <ExportButtons kind="request" id={doc.id} formats={['iodef']} />
+          <Link to={`/requests?box=${isRequester(doc) ? 'out' : 'in'}`}>{t('requests.back')}</Link>
+        </>
+      }
+    >
       <ErrorNote error={error} />
       {draftWaits && (
         <p className="notice rq-draft-note" role="status">
