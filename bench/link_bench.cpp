@@ -93,9 +93,8 @@ class TempDir {
 };
 
 // How a NodePair stores its records: SQLite (synchronous NORMAL or FULL), or
-// PostgreSQL (a fresh database per node on the benchmarks' cluster, the
-// server's synchronous_commit=on, the store in normal mode unless sync_full:
-// store/open.h) served by one or two "serve processes" per node
+// PostgreSQL (a fresh database per node on the benchmarks' cluster, always
+// synchronous_commit=on) served by one or two "serve processes" per node
 // (each its own Node: store connections, writer, leases; NodeServer: peer
 // listener, delivery leases, monitor), as `hotline serve` processes sharing
 // one database would be.

@@ -159,9 +159,9 @@ void add_serve_command(CLI::App& app) {
                   "Of those, at most this many from one client address (IPv6: one /64)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  cmd->add_flag("--sync-full", o->sync_full,
-                "every commit durable when it returns (SQLite synchronous=FULL; PostgreSQL: "
-                "synchronous_commit kept for every write): survives power loss, not only crashes");
+  cmd->add_flag(
+      "--sync-full", o->sync_full,
+      "fsync every commit (SQLite synchronous=FULL): survives power loss, not only crashes");
   cmd->add_option("--tls-cert", o->cert,
                   "PEM certificate for the operators' listener (default: the self-signed one "
                   "made by init, DIR/tls/operator.crt)");

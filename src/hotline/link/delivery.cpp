@@ -211,15 +211,6 @@ void DeliveryWorker::count_delivered(const Batch& b, std::size_t receipted) cons
 Transport::Reply DeliveryWorker::send(const Batch& b) {
   const std::string body = body_of(b);
   count_sent(b, body);
-  return post_durable(body);
-}
-
-// What the peer receives must survive a crash of our database (it receipts
-// it, and later heads extend it): the commits it was read from are durable
-// first (store.h). On the sending thread, so that a batch's wait overlaps
-// the reading and sending of the next.
-Transport::Reply DeliveryWorker::post_durable(const std::string& body) {
-  store_.flush_barrier();
   return transport_->post_envelopes(body);
 }
 
@@ -362,7 +353,7 @@ std::size_t DeliveryWorker::deliver_pipelined() {
           std::async(overlap ? std::launch::async : std::launch::deferred, [this, body, overlap] {
             // A deferred send runs on this worker's thread, which keeps its name.
             if (overlap) name_this_thread("link-send");
-            return post_durable(*body);
+            return transport_->post_envelopes(*body);
           });
       flight.push_back(InFlight{std::move(b), std::move(reply), overlap});
     }

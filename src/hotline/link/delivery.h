@@ -120,7 +120,6 @@ class DeliveryWorker {
   Batch read_batch(std::int64_t after_seq);
   static std::string body_of(const Batch& b);
   Transport::Reply send(const Batch& b);
-  Transport::Reply post_durable(const std::string& body);  // Store::flush_barrier, then post
   // The link's metrics (link_metrics.h): a batch posted; receipts stored
   // for its first `receipted` envelopes.
   void count_sent(const Batch& b, const std::string& body) const;

@@ -253,10 +253,6 @@ ReceiveOutcome receive_batch(store::Store& store, const LinkContext& ctx, std::s
   }
   writer.seal_receipts();
   tx->commit();
-  // The receipts say "stored" (and an error's expected_seq what is): the
-  // peer drops what they receipt, so the answer leaves only once the batch
-  // and every commit before it are durable.
-  store.flush_barrier();
   if (order) order->stored_through(writer.last());
   out.stored = writer.release_stored();
   if (seq_error) out.error = seq_error;  // a sequence error comes before any later parse error

@@ -84,8 +84,6 @@ json answer_proof_request(store::Store& store, const json& req) {
       indexes.push_back(i.get<std::int64_t>());
     }
   }
-  // The proof goes to the peer: what it proves is durable first (store.h).
-  store.flush_barrier();
   return store.snapshot([&](store::Transaction& tx) {
     bool signed_size = false;
     for (const auto& h : tx.list_tree_heads("")) signed_size = signed_size || h.size == size;

@@ -161,7 +161,6 @@ std::unique_ptr<store::Store> open_node_store(const NodePaths& paths, const Stor
     opts.conninfo = resolve_conninfo(config);
     opts.create = options.create;
     opts.secret_key = key;
-    if (options.sync_full) opts.sync = store::PostgresOptions::Sync::full;
     return store::open_postgres(opts);
   }
   store::SqliteOptions opts;

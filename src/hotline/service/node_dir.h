@@ -69,10 +69,8 @@ std::string resolve_conninfo(const StoreConfig& config);
 std::string describe_store(const NodePaths& paths, const StoreConfig& config);
 
 struct StoreOpenOptions {
-  bool create = false;  // create the schema (init and store copy's target)
-  // Every commit durable when it returns (SQLite FULL; PostgreSQL: the
-  // server's synchronous_commit kept, store/open.h).
-  bool sync_full = false;
+  bool create = false;     // create the schema (init and store copy's target)
+  bool sync_full = false;  // SQLite: fsync every commit
   // Seal and unseal the secrets in the database with D/secrets.key (made when
   // missing). False: read them as stored (tools that only read).
   bool secret_key = true;
@@ -107,8 +105,7 @@ struct Node {
   crypto::KeyPair identity;
   std::unique_ptr<store::Store> store;
 };
-// sync_full: every commit durable when it returns (survives power loss and, on
-// PostgreSQL, a crash of the database server; store/open.h).
+// sync_full: fsync every commit (survives power loss, not only crashes).
 Node open_node(const std::filesystem::path& dir, bool sync_full = false);
 
 // The pid of a `hotline serve` running on this directory (run/serve.json or

@@ -43,16 +43,6 @@ struct PostgresOptions {
   std::optional<crypto::SecretKey> secret_key = std::nullopt;
   // Idle read connections kept open for reuse.
   std::size_t idle_readers = 4;
-  // normal: write transactions commit with synchronous_commit off (they do
-  //         not wait for the WAL flush, nor for a synchronous standby), as
-  //         SQLite's NORMAL: a crash of the database server may lose the
-  //         last fraction of a second of commits. Nothing leaves the node
-  //         for a peer before it is durable: Store::flush_barrier() first.
-  // full:   every commit waits for the server's synchronous_commit (on: the
-  //         flush, and a synchronous standby's), as `serve --sync-full`.
-  // Every process of a node should use the same mode; the barrier runs in
-  // both (another process may run in normal mode).
-  enum class Sync { normal, full } sync = Sync::normal;
 };
 
 // Opens (and migrates to the newest schema) the PostgreSQL database the

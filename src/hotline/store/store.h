@@ -365,19 +365,6 @@ class Store {
   // poll interval (at most `timeout`). Thread-safe.
   virtual void wait_for_events(std::int64_t after_id, std::chrono::milliseconds timeout);
 
-  // Returns once every transaction that any process sharing the store
-  // committed before the call is as durable as the store's setting makes a
-  // commit (PostgreSQL: flushed, and on a synchronous standby, as a commit
-  // with the server's synchronous_commit). Call it before anything that
-  // vouches for stored data leaves the node for a peer (envelopes, receipts,
-  // ledger proofs): a store may commit local writes without waiting for the
-  // disk (PostgreSQL in normal mode: synchronous_commit off per transaction),
-  // so a crash of the database may lose the last fraction of a second of
-  // local changes, but never what a peer holds. Throws as a transaction
-  // does ("store_unavailable"). The default does nothing (SQLite: what a
-  // commit promises is kept by the commit itself). Thread-safe.
-  virtual void flush_barrier() {}
-
   // A write transaction: the only open writer until it ends (see above).
   virtual std::unique_ptr<Transaction> write() = 0;
   // A read-only snapshot; writes through it throw "store_read_only".

@@ -15,11 +15,6 @@
 //    Conn::write) to the member's next round trip; each member ends with
 //    one round trip that carries them, releases its savepoint and takes the
 //    next member's, so a refused write still fails only its member.
-//  - Durability (open.h, PostgresOptions::Sync): in normal mode write
-//    transactions commit with synchronous_commit off, so the writers' lock
-//    is not held over the WAL flush; flush_barrier() (store.h) waits for
-//    the flush before anything leaves the node for a peer. In full mode
-//    every commit waits (the barrier still runs: see flush_barrier()).
 //  - Readers take a pooled connection and BEGIN ISOLATION LEVEL REPEATABLE
 //    READ, READ ONLY, fixing the snapshot with their first statement.
 //  - A connection that broke (the server restarted) is dropped; the next
@@ -56,29 +51,6 @@ constexpr const char* kBeginWrite =
     "BEGIN; SELECT pg_advisory_xact_lock(7261700002); "
     "SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves), "
     "(SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(seq), 0) FROM audit_trail)";
-// The same in normal mode (open.h, PostgresOptions::Sync): the COMMIT does
-// not wait for the WAL flush (nor for a synchronous standby), so the
-// writers' lock is released at once; flush_barrier() waits instead, before
-// anything leaves the node.
-constexpr const char* kBeginWriteNormal =
-    "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(7261700002); "
-    "SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves), "
-    "(SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(seq), 0) FROM audit_trail)";
-// The flush barrier, one statement in a transaction of its own on a reader
-// connection (which keeps the server's synchronous_commit). When every WAL
-// record inserted so far is flushed and no synchronous standby is named,
-// every commit that returned before is durable: nothing to wait for.
-// Otherwise a transactional logical-decoding message (which no decoder of
-// ours reads) gives the statement's transaction an id and a WAL record, so
-// its commit waits for its commit record, and so for every record before
-// it, to be flushed (and replicated to a synchronous standby). An id alone
-// (txid_current()) would not do: PostgreSQL does not wait for the commit
-// of a transaction that wrote no WAL. Concurrent barriers and commits share
-// PostgreSQL's WAL flushes.
-constexpr const char* kFlushBarrier =
-    "SELECT CASE WHEN pg_current_wal_insert_lsn() <= pg_current_wal_flush_lsn() "
-    "AND current_setting('synchronous_standby_names') = '' THEN NULL "
-    "ELSE pg_logical_emit_message(true, 'hotline.barrier', '') END";
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT 1";
 constexpr std::size_t kMaxGroup = 32;
 
@@ -106,7 +78,6 @@ class PostgresStore final : public Store {
   void wait_for_events(std::int64_t after_id, std::chrono::milliseconds timeout) override {
     coordination_->wait_for_events(after_id, timeout);
   }
-  void flush_barrier() override;
 
  protected:
   void write_in_group(const WriteFn& fn) override;
@@ -218,9 +189,7 @@ class PostgresStore final : public Store {
 };
 
 void PostgresStore::begin_write(Conn& c, WriteCache& cache) {
-  auto r =
-      c.exec_simple("starting a write transaction",
-                    options_.sync == PostgresOptions::Sync::full ? kBeginWrite : kBeginWriteNormal);
+  auto r = c.exec_simple("starting a write transaction", kBeginWrite);
   begin_size_ = r.empty() ? -1 : integer(r[0], 0);
   if (begin_size_ >= 0 && begin_size_ == known_size_) {
     cache = known_;
@@ -295,24 +264,6 @@ std::unique_ptr<Conn> PostgresStore::start_read() {
     throw;
   }
   return conn;
-}
-
-// Also in full mode, where this process's commits waited already: another
-// process of the node may run in normal mode. A pooled connection that
-// broke while idle is replaced once, as in start_read().
-void PostgresStore::flush_barrier() {
-  constexpr const char* kDoing = "waiting for the commits before to be durable";
-  auto conn = take_reader();
-  try {
-    conn->exec_simple(kDoing, kFlushBarrier);
-    return_reader(std::move(conn));
-    return;
-  } catch (const Error&) {
-    if (conn->usable()) throw;  // a failed connection is not pooled again
-  }
-  conn = std::make_unique<Conn>(options_.conninfo);
-  conn->exec_simple(kDoing, kFlushBarrier);
-  return_reader(std::move(conn));
 }
 
 std::unique_ptr<Transaction> PostgresStore::write() {
