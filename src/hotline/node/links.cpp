@@ -11,18 +11,7 @@
 #include "hotline/service/link_support.h"
 
 namespace hotline::node {
-namespace {
-
-// The keys of peer `p` its link's TLS accepts now (its history's keys whose
-// time is not over).
-std::vector<tls::Ed25519PublicKey> tls_keys_of(service::Node& node, const store::PeerRecord& p) {
-  std::vector<tls::Ed25519PublicKey> out;
-  for (const auto& k : service::peer_key_ring(node, p)->get()->tls_keys(format_timestamp(now_ms())))
-    out.push_back(k.bytes);
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Links::Links(service::Node& node, link::DeliveryOptions delivery, EventLog& events,
              std::chrono::milliseconds refusal_interval)
@@ -49,7 +38,7 @@ void Links::refresh() {
   std::vector<tls::Ed25519PublicKey> keys;
   std::map<std::string, std::vector<tls::Ed25519PublicKey>> per_link;
   for (const auto& p : peers) {
-    per_link[p.link] = tls_keys_of(node_, p);
+    per_link[p.link] = peer_tls_keys(node_, p);
     keys.insert(keys.end(), per_link[p.link].begin(), per_link[p.link].end());
   }
   pins_->replace(keys);
@@ -74,7 +63,7 @@ void Links::warn_if_key_changed() {
 void Links::start_link(const store::PeerRecord& p) {
   auto ctx = service::link_context(node_, p);
   auto server_keys = std::make_shared<tls::PeerKeySet>();
-  server_keys->replace(tls_keys_of(node_, p));
+  server_keys->replace(peer_tls_keys(node_, p));
   // During a rotation's overlap, until this peer confirmed our new key, the
   // link's TLS presents the key it knows.
   auto previous = service::tls_key_during_overlap(node_, now_ms(), p.link);

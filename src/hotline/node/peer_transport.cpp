@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hotline/common/error.h"
+#include "hotline/common/time.h"
 #include "hotline/crypto/random.h"
 #include "hotline/net/https_client.h"
 #include "hotline/service/link_support.h"
@@ -85,6 +86,14 @@ tls::Context peer_context(const crypto::KeyPair& self, const std::string& self_n
 }
 
 }  // namespace
+
+std::vector<tls::Ed25519PublicKey> peer_tls_keys(const service::Node& node,
+                                                 const store::PeerRecord& p) {
+  std::vector<tls::Ed25519PublicKey> out;
+  for (const auto& k : service::peer_key_ring(node, p)->get()->tls_keys(format_timestamp(now_ms())))
+    out.push_back(k.bytes);
+  return out;
+}
 
 std::unique_ptr<link::Transport> make_peer_transport(const crypto::KeyPair& self,
                                                      const std::string& self_name,

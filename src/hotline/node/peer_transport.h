@@ -6,9 +6,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hotline/crypto/ed25519.h"
 #include "hotline/link/delivery.h"
+#include "hotline/service/node_dir.h"
+#include "hotline/store/records.h"
 #include "hotline/tls/context.h"
 
 namespace hotline::net {
@@ -16,6 +19,11 @@ class HttpsClient;
 }  // namespace hotline::net
 
 namespace hotline::node {
+
+// The keys of peer `p` its link's TLS accepts now: the keys of its history
+// whose time is not over (service::peer_key_ring).
+std::vector<tls::Ed25519PublicKey> peer_tls_keys(const service::Node& node,
+                                                 const store::PeerRecord& p);
 
 // A mutual-TLS client for the peer at `url`, for requests other than
 // envelope delivery (proof requests of the ledger audit).

@@ -58,14 +58,8 @@ Error unreachable(const std::string& peer, const std::string& why) {
 std::int64_t resync_link(service::Node& node, const store::PeerRecord& peer, std::int64_t log_size,
                          Clock::time_point deadline) {
   auto ctx = service::link_context(node, peer);
-  // The peer's TLS may present any key of its history whose time is not over.
   auto peer_keys = std::make_shared<tls::PeerKeySet>();
-  std::vector<tls::Ed25519PublicKey> accepted;
-  for (const auto& k :
-       service::peer_key_ring(node, peer)->get()->tls_keys(format_timestamp(now_ms()))) {
-    accepted.push_back(k.bytes);
-  }
-  peer_keys->replace(accepted);
+  peer_keys->replace(peer_tls_keys(node, peer));
   auto client = make_peer_client(node.identity, node.party, peer_keys, peer.url);
   std::int64_t taken = 0, not_reapplied = 0;
   bool first = true;

@@ -7,6 +7,8 @@
 // a few milliseconds (docs/operations.md, "Metrics").
 #pragma once
 
+#include "hotline/store/records.h"
+
 namespace hotline::store {
 
 inline constexpr const char* kMetricItemsSql =
@@ -23,5 +25,18 @@ inline constexpr const char* kMetricMailsSql =
 inline constexpr const char* kMetricDeadlinesMissedSql =
     "SELECT item_kind, '', count(*) FROM escalations WHERE trigger_name LIKE '%.100' "
     "GROUP BY item_kind ORDER BY item_kind";
+
+// MetricCounts from `rows(sql)`, which runs one query above and returns its
+// rows: the two stores differ only in how they read rows.
+template <class Rows>
+MetricCounts collect_metric_counts(Rows rows) {
+  MetricCounts m;
+  m.items = rows(kMetricItemsSql);
+  m.unacknowledged_alerts = rows(kMetricUnacknowledgedSql);
+  m.escalation_webhooks = rows(kMetricWebhooksSql);
+  m.escalation_mails = rows(kMetricMailsSql);
+  m.deadlines_missed = rows(kMetricDeadlinesMissedSql);
+  return m;
+}
 
 }  // namespace hotline::store

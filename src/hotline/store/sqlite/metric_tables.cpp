@@ -17,13 +17,7 @@ std::vector<MetricCounts::Row> rows(Connection& c, const char* sql) {
 }  // namespace
 
 MetricCounts metric_counts(Connection& c) {
-  MetricCounts m;
-  m.items = rows(c, kMetricItemsSql);
-  m.unacknowledged_alerts = rows(c, kMetricUnacknowledgedSql);
-  m.escalation_webhooks = rows(c, kMetricWebhooksSql);
-  m.escalation_mails = rows(c, kMetricMailsSql);
-  m.deadlines_missed = rows(c, kMetricDeadlinesMissedSql);
-  return m;
+  return collect_metric_counts([&](const char* sql) { return rows(c, sql); });
 }
 
 }  // namespace hotline::store::sqlite
